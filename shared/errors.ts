@@ -1,0 +1,57 @@
+/**
+ * @module Error codes and WebSocket close codes: one table for the server, the widget and the console.
+ *
+ * HTTP answers carry `{ error: { code, message } }` with the status below; WebSocket answers carry an
+ * `error` frame with the same `code` and `message`. Codes are stable API; messages are for people.
+ */
+import { MAX_MESSAGE_CHARS } from './limits';
+
+export const ERRORS = {
+  invalid_json: { status: 400, message: 'The body or frame is not valid JSON.' },
+  invalid_request: { status: 400, message: 'The request does not match what this endpoint takes.' },
+  invalid_frame: { status: 400, message: 'The frame does not match the protocol.' },
+  unknown_frame_type: { status: 400, message: 'This frame type does not exist in the protocol.' },
+  unsupported_version: { status: 400, message: 'This protocol version is not supported; reload the page.' },
+  frame_too_large: { status: 413, message: 'The frame is larger than the server accepts.' },
+  message_empty: { status: 400, message: 'The message is empty.' },
+  message_too_long: { status: 400, message: `A message has at most ${MAX_MESSAGE_CHARS} characters.` },
+  site_not_found: { status: 404, message: 'No site has this key.' },
+  origin_not_allowed: { status: 403, message: 'This page is not allowed to use this site key.' },
+  token_invalid: { status: 401, message: 'The visitor token is not valid.' },
+  token_expired: { status: 401, message: 'The visitor token has expired.' },
+  not_authenticated: { status: 401, message: 'Sign in first.' },
+  invalid_credentials: { status: 401, message: 'E-mail or password is wrong.' },
+  hello_required: { status: 400, message: 'The first frame must be hello.' },
+  forbidden: { status: 403, message: 'You may not do this.' },
+  not_found: { status: 404, message: 'Nothing is here.' },
+  conversation_not_found: { status: 404, message: 'No such conversation.' },
+  conversation_closed: { status: 409, message: 'The conversation is closed.' },
+  conversation_taken: { status: 409, message: 'Another agent holds this conversation.' },
+  busy: { status: 503, message: 'The server is busy; try again.' },
+  shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
+  internal: { status: 500, message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
+}
+
+/**
+ * WebSocket close codes. 1001 and 1009 are RFC 6455's own (server going away, frame too big: `ws` closes
+ * with 1009 itself when a frame passes `maxPayload`); application codes live in 4000-4999.
+ */
+export const CLOSE = {
+  going_away: 1001,
+  frame_too_large: 1009,
+  auth_failed: 4001,
+  unsupported_version: 4002,
+  hello_timeout: 4003,
+  heartbeat_timeout: 4008,
+} as const;
+
+export type CloseReason = keyof typeof CLOSE;
+
+/** Close codes after which reconnecting with the same credentials cannot succeed. */
+export const CLOSE_IS_FINAL: ReadonlySet<number> = new Set([CLOSE.unsupported_version]);

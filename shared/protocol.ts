@@ -1,0 +1,264 @@
+/**
+ * @module The Papo wire protocol: every WebSocket frame either side may send, as runtime schemas with the
+ * TypeScript types inferred from them. Server, widget and console import these; nothing re-declares a frame.
+ *
+ * Rules about ordering, acks and resume are in SPEC.md (D1..D12); the rule ids appear in comments here.
+ */
+import * as v from 'valibot';
+import { ERRORS, isErrorCode, type ErrorCode } from './errors';
+import { countChars, MAX_MESSAGE_CHARS } from './limits';
+
+/** Bumped on any change an older peer would misread. A peer with another version gets `unsupported_version`. */
+export const PROTOCOL_VERSION = 1;
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Millis = v.pipe(v.number(), v.safeInteger());
+
+/** Message text: not blank, at most MAX_MESSAGE_CHARS code points. The check names are error codes. */
+export const MessageText = v.pipe(
+  v.string(),
+  v.check((t) => t.trim() !== '', 'message_empty' satisfies ErrorCode),
+  v.check((t) => countChars(t) <= MAX_MESSAGE_CHARS, 'message_too_long' satisfies ErrorCode),
+);
+
+/** Where a client stands in one conversation: the highest sequence it holds (0 for none). SPEC D5. */
+export const ResumePoint = v.object({ conversationId: Id, afterSeq: Seq });
+
+// ---------------------------------------------------------------------------------------------------------
+// Client -> server
+
+export const HelloFrame = v.object({
+  type: v.literal('hello'),
+  v: v.number(),
+  /** Visitor token from an earlier `welcome`; absent or null asks for a new visitor. Agents use the cookie. */
+  token: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1024)))),
+  resume: v.optional(v.nullable(ResumePoint)),
+});
+
+export const SendMessageFrame = v.object({
+  type: v.literal('message.send'),
+  /** UUID the client made for this message; resending it has one effect (SPEC D3). */
+  clientId: v.pipe(v.string(), v.uuid()),
+  /** The visitor may leave it out: the message goes to its open conversation, or starts one. */
+  conversationId: v.optional(v.nullable(Id)),
+  text: MessageText,
+});
+
+export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
+export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
+export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.number()) });
+
+export const ClientFrame = v.variant('type', [HelloFrame, SendMessageFrame, WatchFrame, UnwatchFrame, PingFrame]);
+export type ClientFrame = v.InferOutput<typeof ClientFrame>;
+export type HelloFrame = v.InferOutput<typeof HelloFrame>;
+export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
+
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(['hello', 'message.send', 'watch', 'unwatch', 'ping']);
+
+// ---------------------------------------------------------------------------------------------------------
+// Shapes inside server frames
+
+export const AUTHOR_KINDS = ['visitor', 'agent', 'system'] as const;
+export type AuthorKind = (typeof AUTHOR_KINDS)[number];
+
+/**
+ * Event kinds this version writes. On the wire `kind` is any string so an older client skips a kind it does
+ * not know instead of dropping the frame.
+ */
+export const EVENT_KINDS = ['created', 'message', 'assigned'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const Author = v.object({
+  kind: v.picklist(AUTHOR_KINDS),
+  id: v.nullable(v.string()),
+  name: v.nullable(v.string()),
+});
+export type Author = v.InferOutput<typeof Author>;
+
+/** One entry of a conversation's event log. `seq` is gap-free per conversation (SPEC D1). */
+export const ConversationEvent = v.object({
+  conversationId: v.string(),
+  seq: Seq,
+  kind: v.string(),
+  author: Author,
+  clientId: v.nullable(v.string()),
+  text: v.nullable(v.string()),
+  at: Millis,
+});
+export type ConversationEvent = v.InferOutput<typeof ConversationEvent>;
+
+export const CONVERSATION_STATUSES = ['open', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** What an agent's lists show of a conversation. */
+export const ConversationSummary = v.object({
+  id: v.string(),
+  siteId: v.string(),
+  visitorId: v.string(),
+  /** Null until the visitor gives a name; the console shows a label made from the visitor id. */
+  visitorName: v.nullable(v.string()),
+  status: v.picklist(CONVERSATION_STATUSES),
+  assignedAgentId: v.nullable(v.string()),
+  assignedAgentName: v.nullable(v.string()),
+  lastSeq: Seq,
+  lastMessage: v.nullable(v.object({ text: v.string(), authorKind: v.picklist(AUTHOR_KINDS), at: Millis })),
+  createdAt: Millis,
+  updatedAt: Millis,
+});
+export type ConversationSummary = v.InferOutput<typeof ConversationSummary>;
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export const AgentProfile = v.object({
+  id: v.string(),
+  name: v.string(),
+  email: v.string(),
+  role: v.picklist(AGENT_ROLES),
+});
+export type AgentProfile = v.InferOutput<typeof AgentProfile>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Server -> client
+
+const VisitorSession = v.object({
+  role: v.literal('visitor'),
+  visitorId: v.string(),
+  /** A fresh token (rolling expiry); the widget stores it in place of the old one. */
+  token: v.string(),
+  tokenExpiresAt: Millis,
+  /** The visitor's open conversation, or the one it resumed; null before its first message. */
+  conversation: v.nullable(v.object({ id: v.string(), status: v.picklist(CONVERSATION_STATUSES), lastSeq: Seq })),
+});
+
+const AgentSession = v.object({
+  role: v.literal('agent'),
+  agent: AgentProfile,
+  /** The inbox: conversations this agent may see, newest activity first. */
+  conversations: v.array(ConversationSummary),
+});
+
+export const WelcomeFrame = v.object({
+  type: v.literal('welcome'),
+  v: v.number(),
+  session: v.variant('role', [VisitorSession, AgentSession]),
+});
+
+/** Replay (SPEC D5) or, with `reset`, a snapshot that replaces what the client holds (SPEC D6). */
+export const HistoryFrame = v.object({
+  type: v.literal('history'),
+  conversationId: v.string(),
+  events: v.array(ConversationEvent),
+  reset: v.boolean(),
+  /** The conversation's newest sequence when this frame was made. */
+  lastSeq: Seq,
+  /** With `reset`: older events exist before the first one sent. */
+  hasMore: v.boolean(),
+});
+
+/** A live event of a conversation the client watches; agents also get the conversation's new summary. */
+export const EventFrame = v.object({
+  type: v.literal('event'),
+  event: ConversationEvent,
+  conversation: v.optional(ConversationSummary),
+});
+
+/** An agent's inbox entry changed (a conversation it does not watch). */
+export const ConversationFrame = v.object({ type: v.literal('conversation'), conversation: ConversationSummary });
+
+/** The message with this client id is committed at `seq` (SPEC D4). */
+export const AckFrame = v.object({
+  type: v.literal('ack'),
+  clientId: v.string(),
+  conversationId: v.string(),
+  seq: Seq,
+});
+
+export const ErrorFrame = v.object({
+  type: v.literal('error'),
+  code: v.string(),
+  message: v.string(),
+  /** Set when the error answers a `message.send`: that message was not stored. */
+  clientId: v.optional(v.string()),
+});
+
+export const PongFrame = v.object({ type: v.literal('pong'), id: v.optional(v.number()) });
+
+export const ServerFrame = v.variant('type', [
+  WelcomeFrame,
+  HistoryFrame,
+  EventFrame,
+  ConversationFrame,
+  AckFrame,
+  ErrorFrame,
+  PongFrame,
+]);
+export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
+export type HistoryFrame = v.InferOutput<typeof HistoryFrame>;
+export type EventFrame = v.InferOutput<typeof EventFrame>;
+export type AckFrame = v.InferOutput<typeof AckFrame>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * Parses one frame from a client. Never throws: bad JSON, an unknown type and a shape that does not match
+ * each get their own error code (SPEC D9).
+ *
+ * @example parseClientFrame('{"type":"ping"}') // { ok: true, value: { type: 'ping' } }
+ */
+export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'The frame is not valid JSON.' };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, code: 'invalid_frame', message: 'A frame is a JSON object with a "type".' };
+  }
+  const type = (data as { type?: unknown }).type;
+  if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.has(type)) {
+    return { ok: false, code: 'unknown_frame_type', message: `Unknown frame type ${JSON.stringify(type ?? null).slice(0, 40)}.` };
+  }
+  const result = fromResult(v.safeParse(ClientFrame, data));
+  if (result.ok) return result;
+  // A refused message.send names its client id, so the sender knows which message was not stored.
+  const clientId = (data as { clientId?: unknown }).clientId;
+  return typeof clientId === 'string' && clientId.length <= 64 ? { ...result, clientId } : result;
+}
+
+/** Parses one frame from the server (the widget and console trust nothing they have not checked). */
+export function parseServerFrame(raw: string): Parsed<ServerFrame> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'The frame is not valid JSON.' };
+  }
+  return fromResult(v.safeParse(ServerFrame, data));
+}
+
+/** Validates a request body against a schema; the first failing check names the error code when it can. */
+export function parseBody<S extends v.GenericSchema>(schema: S, data: unknown): Parsed<v.InferOutput<S>> {
+  return fromResult(v.safeParse(schema, data), 'invalid_request');
+}
+
+function fromResult<T>(
+  result: v.SafeParseResult<v.GenericSchema<unknown, T>>,
+  fallback: ErrorCode = 'invalid_frame',
+): Parsed<T> {
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  if (isErrorCode(issue.message)) {
+    return { ok: false, code: issue.message, message: ERRORS[issue.message].message };
+  }
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, code: fallback, message: path ? `${path}: ${issue.message}` : issue.message };
+}
+
