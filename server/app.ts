@@ -1,0 +1,132 @@
+/**
+ * @module The composition root: builds store, bus, services and adapters from a Config, listens, and
+ * knows how to stop in order (SPEC D12). Tests and main.ts both start Papo through here.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { CLOSE } from '../shared/errors';
+import { createMemoryBus } from './bus/memory';
+import type { Config } from './config';
+import { createHttpApp } from './http/app';
+import { randomToken } from './ids';
+import { createLogger, type Logger } from './log';
+import { attachGateway } from './realtime/gateway';
+import { createAuthService } from './services/auth';
+import { createConversationService } from './services/conversations';
+import { seed } from './services/seed';
+import { createSqliteStore } from './store/sqlite/store';
+import type { Store } from './store/store';
+
+export interface Papo {
+  /** Where the server listens, e.g. http://127.0.0.1:8787. */
+  url: string;
+  port: number;
+  demoSiteKey: string | null;
+  store: Store;
+  /** Stops accepting, closes sockets with 1001, commits queued writes, closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  now?: () => number;
+}
+
+const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
+
+export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const now = options.now ?? Date.now;
+  const store = createSqliteStore(config.databasePath);
+  const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
+  const seeded = await seed(store, config, now);
+  const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
+
+  const bus = createMemoryBus(log);
+  const auth = createAuthService({
+    store,
+    secret,
+    now,
+    sessionTtlMs: config.sessionTtlMs,
+    visitorTokenTtlMs: config.visitorTokenTtlMs,
+  });
+  const conversations = createConversationService({ store, bus, now });
+  const app = createHttpApp({
+    auth,
+    conversations,
+    log,
+    publicOrigin,
+    distDir: config.distDir,
+    examplesDir: EXAMPLES_DIR,
+    demo: config.demo,
+    demoSiteKey: () => seeded.demoSiteKey,
+  });
+
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Slow clients may not hold connections open forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const gateway = attachGateway(server, {
+    auth,
+    conversations,
+    bus,
+    log,
+    heartbeatMs: config.heartbeatMs,
+    helloTimeoutMs: config.helloTimeoutMs,
+    publicOrigin,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const url = `http://${wildcard ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const loopback = wildcard || config.host === '127.0.0.1' || config.host === 'localhost';
+  const shown = config.publicUrl ?? (loopback ? `http://localhost:${port}` : url);
+
+  log.info('Papo is listening', { url: shown, database: config.databasePath });
+  if (seeded.generatedLogin) {
+    // The one time this password is ever shown (issue 2: "it never prints a secret again").
+    log.info(
+      `First start: sign in to ${shown}/console as ${seeded.generatedLogin.email} with password ${seeded.generatedLogin.password} (shown once; keep it)`,
+    );
+  } else if (seeded.adminFromEnv) {
+    log.info('First start: created the admin agent from ADMIN_EMAIL and ADMIN_PASSWORD', { email: seeded.adminFromEnv });
+  }
+  if (seeded.demoSiteKey) {
+    log.info(`Demo site key: ${seeded.demoSiteKey} (public; goes in the widget's script tag)`);
+    if (config.demo) log.info(`Demo page: ${shown}/  Console: ${shown}/console`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  async function stop(): Promise<void> {
+    gateway.stopAccepting();
+    server.close();
+    server.closeIdleConnections();
+    // Writes already queued commit and are acked before the sockets go (nothing acknowledged is lost).
+    await store.flush();
+    gateway.closeAll(CLOSE.going_away, 'server restarting');
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    while (gateway.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    server.closeAllConnections();
+    await bus.close();
+    await store.close();
+    log.info('Papo stopped');
+  }
+
+  return {
+    url,
+    port,
+    demoSiteKey: seeded.demoSiteKey,
+    store,
+    stop: () => (stopping ??= stop()),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * @module The JSON API under /api/v1: agent sign-in and the conversation reads the console needs. Every
+ * body is validated against shared/api.ts; every refusal is an AppError mapped in app.ts.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import * as v from 'valibot';
+import { LoginBody, type ConversationListAnswer, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
+import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
+import { parseBody, type AgentProfile } from '../../shared/protocol';
+import { SESSION_COOKIE } from '../cookies';
+import { normalizeOrigin } from '../domain/origins';
+import { AppError } from '../errors';
+import type { AuthService } from '../services/auth';
+import type { ConversationService } from '../services/conversations';
+
+export type ApiEnv = { Variables: { agent: AgentProfile } };
+
+export interface ApiDeps {
+  auth: AuthService;
+  conversations: ConversationService;
+  publicOrigin: string | null;
+}
+
+const PageQuery = v.object({
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(HISTORY_PAGE_EVENTS))),
+});
+
+export function createApi({ auth, conversations, publicOrigin }: ApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  const selfOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
+
+  // State-changing requests must come from the console's own origin (with SameSite=Strict, two locks).
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const origin = c.req.header('origin');
+      if (origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(selfOf(c))) throw new AppError('origin_not_allowed');
+    }
+    await next();
+  });
+  api.use('*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('invalid_request', 'The body is too large.'); } }));
+
+  const requireAgent: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    const agent = await auth.agentForSession(getCookie(c, SESSION_COOKIE));
+    if (!agent) throw new AppError('not_authenticated');
+    c.set('agent', agent);
+    await next();
+  };
+
+  api.post('/auth/login', async (c) => {
+    const body = parseBody(LoginBody, await readJson(c));
+    if (!body.ok) throw new AppError(body.code, body.message);
+    const session = await auth.login(body.value.email, body.value.password);
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      secure: selfOf(c).startsWith('https:'),
+      expires: new Date(session.expiresAt),
+    });
+    return c.json({ agent: session.agent } satisfies LoginAnswer);
+  });
+
+  api.post('/auth/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await auth.logout(token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  api.get('/auth/me', requireAgent, (c) => c.json({ agent: c.get('agent') } satisfies LoginAnswer));
+
+  api.get('/conversations', requireAgent, async (c) =>
+    c.json({ conversations: await conversations.inbox() } satisfies ConversationListAnswer),
+  );
+
+  api.get('/conversations/:id/events', requireAgent, async (c) => {
+    const query = parseBody(PageQuery, c.req.query());
+    if (!query.ok) throw new AppError('invalid_request', query.message);
+    const agent = c.get('agent');
+    const actor = { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
+    const page = await conversations.page(actor, c.req.param('id'), query.value.before ?? null, query.value.limit ?? HISTORY_PAGE_EVENTS);
+    return c.json(page satisfies EventPageAnswer);
+  });
+
+  return api;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new AppError('invalid_json');
+  }
+}

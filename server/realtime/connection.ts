@@ -1,0 +1,236 @@
+/**
+ * @module One WebSocket client, visitor or agent: the protocol state machine from hello to close. It turns
+ * frames into service calls and committed bus events into frames, in sequence order without gaps or repeats
+ * (SPEC D2, D5). Frames of one socket are handled one at a time, in the order they arrived.
+ */
+import type WebSocket from 'ws';
+import { CLOSE } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
+import {
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type HelloFrame,
+  type ServerFrame,
+} from '../../shared/protocol';
+import { topics, type Bus, type EventMessage } from '../bus/bus';
+import { visibleToVisitor, type Actor } from '../domain/conversation';
+import { AppError, isAppError } from '../errors';
+import type { Logger } from '../log';
+import type { AuthService } from '../services/auth';
+import type { ConversationService } from '../services/conversations';
+import type { AgentProfile } from '../../shared/protocol';
+import type { ConversationRecord, Site } from '../store/store';
+
+export type Peer = { role: 'visitor'; site: Site } | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
+
+export interface ConnectionDeps {
+  auth: AuthService;
+  conversations: ConversationService;
+  bus: Bus;
+  log: Logger;
+  helloTimeoutMs: number;
+}
+
+/** Delivery state of one conversation on this socket. */
+interface Watch {
+  /** Highest sequence this client holds; a bus event at or below it is a repeat and is dropped. */
+  lastSent: number;
+  /** While a catch-up read is in flight, live events wait here (SPEC D5: subscribe, read, then drain). */
+  buffer: EventMessage[] | null;
+}
+
+/** Bus events are serialised once per audience and shared by every socket that sends them. */
+const serialized = new WeakMap<EventMessage, { visitor?: string; agent?: string; summary?: string }>();
+
+function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'summary'): string {
+  let cache = serialized.get(message);
+  if (!cache) serialized.set(message, (cache = {}));
+  return (cache[form] ??= JSON.stringify(
+    form === 'visitor'
+      ? ({ type: 'event', event: message.event } satisfies ServerFrame)
+      : form === 'agent'
+        ? ({ type: 'event', event: message.event, conversation: message.conversation } satisfies ServerFrame)
+        : ({ type: 'conversation', conversation: message.conversation } satisfies ServerFrame),
+  ));
+}
+
+export class Connection {
+  /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
+  alive = true;
+  #actor: Actor | null = null;
+  readonly #watches = new Map<string, Watch>();
+  /** Bus events that arrive while hello is being answered; drained after the welcome. */
+  #pending: EventMessage[] | null = null;
+  readonly #unsubscribe: Array<() => void> = [];
+  #queue: Promise<void> = Promise.resolve();
+  #helloTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly peer: Peer,
+    private readonly deps: ConnectionDeps,
+    onClose: (connection: Connection) => void,
+  ) {
+    ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('error', (err) => deps.log.debug('socket error', { err: err.message }));
+    ws.on('close', () => {
+      clearTimeout(this.#helloTimer);
+      for (const off of this.#unsubscribe) off();
+      this.#unsubscribe.length = 0;
+      this.#watches.clear();
+      onClose(this);
+    });
+    this.#helloTimer = setTimeout(() => this.close(CLOSE.hello_timeout, 'hello_timeout'), deps.helloTimeoutMs);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+
+  #receive(data: Buffer, isBinary: boolean): void {
+    if (isBinary) return this.#sendError('invalid_frame', 'Frames are JSON text, not binary.');
+    const parsed = parseClientFrame(data.toString('utf8'));
+    if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
+    const frame = parsed.value;
+    this.#queue = this.#queue.then(() => this.#handle(frame)).catch((err: unknown) => this.#fail(err, frame));
+  }
+
+  #fail(err: unknown, frame: ClientFrame): void {
+    const clientId = frame.type === 'message.send' ? frame.clientId : undefined;
+    if (isAppError(err)) return this.#sendError(err.code, err.message, clientId);
+    this.deps.log.error('frame handling failed', { type: frame.type, err });
+    this.#sendError('internal', 'Something went wrong on the server.', clientId);
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') return this.#send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
+    if (frame.type === 'hello') {
+      if (this.#actor) throw new AppError('invalid_frame', 'hello was already answered.');
+      return this.#hello(frame);
+    }
+    const actor = this.#actor;
+    if (!actor) throw new AppError('hello_required');
+    switch (frame.type) {
+      case 'message.send': {
+        const ack = await this.deps.conversations.sendMessage(actor, frame);
+        return this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
+      }
+      case 'watch': {
+        const conversation = await this.deps.conversations.load(actor, frame.conversationId);
+        return this.#catchUp(actor, conversation, frame.afterSeq);
+      }
+      case 'unwatch':
+        this.#watches.delete(frame.conversationId);
+        return;
+    }
+  }
+
+  async #hello(frame: HelloFrame): Promise<void> {
+    clearTimeout(this.#helloTimer);
+    if (frame.v !== PROTOCOL_VERSION) {
+      this.#sendError('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page.`);
+      return this.close(CLOSE.unsupported_version, 'unsupported_version');
+    }
+    const { conversations, bus } = this.deps;
+    this.#pending = [];
+    if (this.peer.role === 'visitor') {
+      let identity;
+      try {
+        identity = this.deps.auth.identifyVisitor(this.peer.site, frame.token);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        this.#sendError(err.code, err.message);
+        return this.close(CLOSE.auth_failed, err.code);
+      }
+      const actor = { kind: 'visitor' as const, visitorId: identity.visitorId, siteId: identity.siteId };
+      this.#actor = actor;
+      this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
+      const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
+      this.#send({
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        session: {
+          role: 'visitor',
+          visitorId: identity.visitorId,
+          token: identity.token,
+          tokenExpiresAt: identity.tokenExpiresAt,
+          conversation: conversation && { id: conversation.id, status: conversation.status, lastSeq: conversation.lastSeq },
+        },
+      });
+      if (conversation) {
+        const afterSeq = frame.resume?.conversationId === conversation.id ? frame.resume.afterSeq : 0;
+        await this.#catchUp(actor, conversation, afterSeq);
+      }
+    } else {
+      const { agent, siteIds } = this.peer;
+      const actor = { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
+      this.#actor = actor;
+      for (const siteId of siteIds) this.#unsubscribe.push(bus.subscribe(topics.site(siteId), this.#onBus));
+      const inbox = await conversations.inbox();
+      this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox } });
+      if (frame.resume) {
+        const conversation = await conversations.load(actor, frame.resume.conversationId);
+        await this.#catchUp(actor, conversation, frame.resume.afterSeq);
+      }
+    }
+    const pending = this.#pending;
+    this.#pending = null;
+    for (const message of pending) this.#route(message);
+  }
+
+  /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
+  async #catchUp(actor: Actor, conversation: ConversationRecord, afterSeq: number): Promise<void> {
+    const watch: Watch = { lastSent: afterSeq, buffer: [] };
+    this.#watches.set(conversation.id, watch);
+    const result = await this.deps.conversations.catchUp(actor, conversation, afterSeq);
+    this.#send({ type: 'history', conversationId: conversation.id, ...result });
+    const newest = result.events.at(-1)?.seq ?? 0;
+    watch.lastSent = result.reset ? newest : Math.max(afterSeq, newest);
+    const buffered = watch.buffer ?? [];
+    watch.buffer = null;
+    for (const message of buffered) this.#deliver(message, watch);
+  }
+
+  readonly #onBus = (message: EventMessage): void => {
+    if (this.#pending) this.#pending.push(message);
+    else this.#route(message);
+  };
+
+  #route(message: EventMessage): void {
+    let watch = this.#watches.get(message.event.conversationId);
+    if (!watch) {
+      if (this.peer.role === 'agent') return this.#sendRaw(frameText(message, 'summary'));
+      // A visitor's conversation it did not hold yet (another tab started it): follow it from here.
+      this.#watches.set(message.event.conversationId, (watch = { lastSent: 0, buffer: null }));
+    }
+    if (watch.buffer) watch.buffer.push(message);
+    else this.#deliver(message, watch);
+  }
+
+  #deliver(message: EventMessage, watch: Watch): void {
+    const { seq, kind } = message.event;
+    if (seq <= watch.lastSent) return;
+    watch.lastSent = seq;
+    if (this.peer.role === 'visitor') {
+      if (visibleToVisitor(kind)) this.#sendRaw(frameText(message, 'visitor'));
+    } else {
+      this.#sendRaw(frameText(message, 'agent'));
+    }
+  }
+
+  #sendError(code: ErrorCode, message: string, clientId?: string): void {
+    this.#send({ type: 'error', code, message, ...(clientId === undefined ? {} : { clientId }) });
+  }
+
+  #send(frame: ServerFrame): void {
+    this.#sendRaw(JSON.stringify(frame));
+  }
+
+  #sendRaw(data: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * @module The WebSocket gateway on the HTTP server's port: checks every upgrade before accepting it
+ * (SPEC D10), runs the heartbeat (SPEC D13) and closes everything on shutdown (SPEC D12).
+ *
+ * Upgrade URL: `/ws?role=visitor&site=<site key>` or `/ws?role=agent` (session cookie).
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { ERRORS, type ErrorCode } from '../../shared/errors';
+import { MAX_FRAME_BYTES } from '../../shared/limits';
+import { readCookie, SESSION_COOKIE } from '../cookies';
+import { normalizeOrigin, originAllowed } from '../domain/origins';
+import type { Logger } from '../log';
+import type { AuthService } from '../services/auth';
+import { Connection, type ConnectionDeps, type Peer } from './connection';
+
+export interface GatewayDeps extends ConnectionDeps {
+  auth: AuthService;
+  log: Logger;
+  heartbeatMs: number;
+  /** The origin of this server as browsers see it (PUBLIC_URL), or null to use the request's Host. */
+  publicOrigin: string | null;
+}
+
+export interface Gateway {
+  readonly size: number;
+  /** Refuses new upgrades with 503 from now on. */
+  stopAccepting(): void;
+  /** Closes every socket with `code` (1001 at shutdown) and stops the heartbeat. */
+  closeAll(code: number, reason: string): void;
+}
+
+export function selfOrigin(req: IncomingMessage, publicOrigin: string | null): string {
+  return publicOrigin ?? `http://${req.headers.host ?? 'localhost'}`;
+}
+
+export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
+  // maxPayload: 64 KiB instead of the library's 100 MiB; a bigger frame closes the socket with 1009 (SPEC D9).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  const connections = new Set<Connection>();
+  let accepting = true;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    authenticate(req)
+      .then((result) => {
+        if ('refuse' in result) return refuse(socket, result.refuse, result.message);
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const connection = new Connection(ws, result.peer, deps, (c) => connections.delete(c));
+          connections.add(connection);
+          if (!accepting) connection.close(1001, 'shutting_down');
+        });
+      })
+      .catch((err: unknown) => {
+        deps.log.error('upgrade failed', { err });
+        refuse(socket, 'internal');
+      });
+  });
+
+  async function authenticate(req: IncomingMessage): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string }> {
+    if (!accepting) return { refuse: 'shutting_down' };
+    const url = new URL(req.url ?? '/', 'http://papo.invalid');
+    if (url.pathname !== '/ws') return { refuse: 'not_found' };
+    const origin = req.headers.origin;
+    const self = selfOrigin(req, deps.publicOrigin);
+    const role = url.searchParams.get('role');
+    if (role === 'visitor') {
+      const key = url.searchParams.get('site');
+      if (!key || key.length > 100) return { refuse: 'invalid_request', message: 'The site parameter is required.' };
+      const site = await deps.auth.siteByKey(key);
+      if (!site) return { refuse: 'site_not_found' };
+      if (!originAllowed(site.allowedOrigins, origin, self)) return { refuse: 'origin_not_allowed' };
+      return { peer: { role: 'visitor', site } };
+    }
+    if (role === 'agent') {
+      // Cross-site WebSocket hijacking: a browser always sends Origin, and it must be this server's own.
+      if (origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(self)) return { refuse: 'origin_not_allowed' };
+      const agent = await deps.auth.agentForSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+      if (!agent) return { refuse: 'not_authenticated' };
+      return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent) } };
+    }
+    return { refuse: 'invalid_request', message: 'The role parameter must be visitor or agent.' };
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }, deps.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    get size() {
+      return connections.size;
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    closeAll(code, reason) {
+      clearInterval(heartbeat);
+      for (const connection of connections) connection.close(code, reason);
+    },
+  };
+}
+
+/** Answers an upgrade that will not happen with a plain HTTP error and the usual JSON body. */
+function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].message): void {
+  if (socket.destroyed) return;
+  const status = ERRORS[code].status;
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

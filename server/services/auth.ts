@@ -1,0 +1,92 @@
+/**
+ * @module Who is on the other end: agent sessions (cookie) and visitor identities (signed token bound to a
+ * site). Adapters call this; it never sees a request or a socket.
+ */
+import type { AgentProfile } from '../../shared/protocol';
+import { signVisitorToken, verifyVisitorToken } from '../domain/visitor-token';
+import { AppError } from '../errors';
+import { hashToken, randomToken, uuidv7 } from '../ids';
+import type { Site, Store } from '../store/store';
+import { DUMMY_HASH, verifyPassword } from './passwords';
+
+export interface AuthDeps {
+  store: Store;
+  secret: string;
+  now: () => number;
+  sessionTtlMs: number;
+  visitorTokenTtlMs: number;
+}
+
+export interface VisitorIdentity {
+  siteId: string;
+  visitorId: string;
+  token: string;
+  tokenExpiresAt: number;
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService({ store, secret, now, sessionTtlMs, visitorTokenTtlMs }: AuthDeps) {
+  return {
+    /** Checks e-mail and password; answers a new session token (for the cookie) and the agent. */
+    async login(email: string, password: string): Promise<{ token: string; expiresAt: number; agent: AgentProfile }> {
+      const agent = await store.agents.byEmail(email);
+      const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
+      if (!agent || !ok) throw new AppError('invalid_credentials');
+      const token = randomToken();
+      const at = now();
+      const expiresAt = at + sessionTtlMs;
+      await store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, createdAt: at, expiresAt });
+      return { token, expiresAt, agent: profile(agent) };
+    },
+
+    async logout(token: string): Promise<void> {
+      await store.sessions.delete(hashToken(token));
+    },
+
+    /** The agent behind a session cookie, or null when it is unknown or expired. */
+    async agentForSession(token: string | undefined): Promise<AgentProfile | null> {
+      if (!token || token.length > 200) return null;
+      const agent = await store.sessions.find(hashToken(token), now());
+      return agent ? profile(agent) : null;
+    },
+
+    /** The site a widget's script tag names. */
+    siteByKey(key: string): Promise<Site | null> {
+      return store.sites.byKey(key);
+    },
+
+    /** Sites whose conversations an agent sees. Every site for now; queues narrow this later. */
+    async siteIdsFor(_agent: AgentProfile): Promise<string[]> {
+      return (await store.sites.list()).map((site) => site.id);
+    },
+
+    /**
+     * SPEC D10: the visitor a widget's hello names. No token makes a new visitor (nothing is written until
+     * its first message); a token must be ours, unexpired and for this site. The answer carries a renewed
+     * token so an active visitor never expires.
+     */
+    identifyVisitor(site: Site, token: string | null | undefined): VisitorIdentity {
+      let visitorId: string;
+      if (token) {
+        const check = verifyVisitorToken(token, secret, now());
+        if (!check.ok) throw new AppError(check.code);
+        if (check.claims.siteId !== site.id) throw new AppError('token_invalid', 'The visitor token is for another site.');
+        visitorId = check.claims.visitorId;
+      } else {
+        visitorId = uuidv7(now());
+      }
+      const tokenExpiresAt = now() + visitorTokenTtlMs;
+      return {
+        siteId: site.id,
+        visitorId,
+        token: signVisitorToken({ siteId: site.id, visitorId, exp: tokenExpiresAt }, secret),
+        tokenExpiresAt,
+      };
+    },
+  };
+}
+
+function profile(agent: AgentProfile): AgentProfile {
+  return { id: agent.id, name: agent.name, email: agent.email, role: agent.role };
+}

@@ -1,0 +1,159 @@
+/**
+ * @module Conversation use cases: send a message, catch a client up, list and page. Loads state from the
+ * store, asks the domain rules, appends, and publishes what was committed on the bus.
+ */
+import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '../../shared/protocol';
+import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
+import type { Bus } from '../bus/bus';
+import { topics } from '../bus/bus';
+import { canView, decideMessage, messageEvent, VISITOR_VISIBLE_KINDS, type Actor } from '../domain/conversation';
+import { planResume } from '../domain/resume';
+import { AppError } from '../errors';
+import type { ConversationRecord, Store } from '../store/store';
+
+export interface ConversationDeps {
+  store: Store;
+  bus: Bus;
+  now: () => number;
+}
+
+export interface Ack {
+  conversationId: string;
+  seq: number;
+}
+
+export interface CatchUp {
+  events: ConversationEvent[];
+  reset: boolean;
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+/** Times a write is re-decided after a concurrent state change before the sender is told to retry. */
+const MAX_ATTEMPTS = 5;
+
+export type ConversationService = ReturnType<typeof createConversationService>;
+
+export function createConversationService({ store, bus, now }: ConversationDeps) {
+  function publish(events: readonly ConversationEvent[], conversation: ConversationRecord): void {
+    const summary = toSummary(conversation);
+    for (const event of events) {
+      const message = { siteId: conversation.siteId, visitorId: conversation.visitorId, event, conversation: summary };
+      bus.publish(topics.visitor(conversation.visitorId), message);
+      bus.publish(topics.site(conversation.siteId), message);
+    }
+  }
+
+  async function load(actor: Actor, conversationId: string): Promise<ConversationRecord> {
+    const conversation = await store.conversations.byId(conversationId);
+    // Someone else's conversation answers exactly like a missing one: its existence is not revealed.
+    if (!conversation || !canView(actor, conversation)) throw new AppError('conversation_not_found');
+    return conversation;
+  }
+
+  return {
+    load,
+
+    /**
+     * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). Resending a client id
+     * answers the first ack and stores nothing.
+     */
+    async sendMessage(actor: Actor, frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text'>): Promise<Ack> {
+      const { clientId, text } = frame;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        let conversation: ConversationRecord | null;
+        if (frame.conversationId) {
+          conversation = await load(actor, frame.conversationId);
+        } else if (actor.kind === 'visitor') {
+          conversation = await store.conversations.openForVisitor(actor.visitorId);
+          if (!conversation) {
+            const started = await store.start({
+              siteId: actor.siteId,
+              visitorId: actor.visitorId,
+              at: now(),
+              events: [messageEvent(actor, text, clientId)],
+            });
+            if (started.kind === 'exists') continue; // another tab started it a moment ago: decide again
+            publish(started.events, started.conversation);
+            return { conversationId: started.conversation.id, seq: started.events.at(-1)!.seq };
+          }
+        } else {
+          throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
+        }
+
+        const decision = decideMessage(conversation, actor, text, clientId);
+        if (!decision.ok) {
+          // A resend of a message that was stored before the conversation changed still gets its ack.
+          const seq = await store.events.seqOfClientId(conversation.id, clientId);
+          if (seq !== null) return { conversationId: conversation.id, seq };
+          throw new AppError(decision.code);
+        }
+        const outcome = await store.append({
+          conversationId: conversation.id,
+          expectedVersion: conversation.version,
+          clientId,
+          events: decision.events,
+          patch: decision.patch,
+          at: now(),
+        });
+        switch (outcome.kind) {
+          case 'appended':
+            publish(outcome.events, outcome.conversation);
+            return { conversationId: conversation.id, seq: outcome.events.at(-1)!.seq };
+          case 'duplicate':
+            return { conversationId: conversation.id, seq: outcome.seq };
+          case 'not_found':
+            throw new AppError('conversation_not_found');
+          case 'conflict':
+            continue;
+        }
+      }
+      throw new AppError('busy');
+    },
+
+    /** The conversation a visitor's widget shows: the one it resumes if it may, else its open one. */
+    async visitorConversation(actor: Extract<Actor, { kind: 'visitor' }>, resumeId: string | null): Promise<ConversationRecord | null> {
+      if (resumeId) {
+        const resumed = await store.conversations.byId(resumeId);
+        if (resumed && canView(actor, resumed)) return resumed;
+      }
+      return store.conversations.openForVisitor(actor.visitorId);
+    },
+
+    /** What a client holding events up to `afterSeq` needs next (SPEC D5, D6). */
+    async catchUp(actor: Actor, conversation: ConversationRecord, afterSeq: number): Promise<CatchUp> {
+      const kinds = actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined;
+      const plan = planResume(afterSeq, conversation.lastSeq);
+      if (plan.kind === 'replay') {
+        const events = await store.events.after(conversation.id, plan.afterSeq, { kinds, limit: MAX_REPLAY_EVENTS + 1 });
+        // More than the bound arrived since the plan was made: a snapshot is the safe answer.
+        if (events.length <= MAX_REPLAY_EVENTS) {
+          return { events, reset: false, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore: false };
+        }
+      }
+      const page = await store.events.before(conversation.id, null, { kinds, limit: HISTORY_PAGE_EVENTS + 1 });
+      const hasMore = page.length > HISTORY_PAGE_EVENTS;
+      if (hasMore) page.shift();
+      return { events: page, reset: true, lastSeq: Math.max(conversation.lastSeq, page.at(-1)?.seq ?? 0), hasMore };
+    },
+
+    /** One page of older events for an agent's history view, oldest first. */
+    async page(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
+      const conversation = await load(actor, conversationId);
+      const kinds = actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined;
+      const events = await store.events.before(conversation.id, beforeSeq, { kinds, limit: limit + 1 });
+      const hasMore = events.length > limit;
+      if (hasMore) events.shift();
+      return { events, hasMore };
+    },
+
+    /** An agent's inbox: open conversations, newest activity first. */
+    async inbox(): Promise<ConversationSummary[]> {
+      return (await store.conversations.list({ status: 'open', limit: 500 })).map(toSummary);
+    },
+  };
+}
+
+export function toSummary({ version: _version, ...summary }: ConversationRecord): ConversationSummary {
+  return summary;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module Starts the real Papo server for a test: port 0, a SQLite file in a fresh temp folder, the real
+ * gateway and store. `restart()` stops it and starts it again on the same database file.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPapo, type Papo } from '../app';
+import { loadConfig } from '../config';
+import { createLogger, type Logger } from '../log';
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple', name: 'Ana Admin' };
+/** Tests sign their own tokens (expired, other site) with this secret. */
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestServer {
+  papo: Papo;
+  url: string;
+  wsUrl: string;
+  origin: string;
+  siteKey: string;
+  dir: string;
+  /** Everything the server logged at warn or above: a test may assert it stayed quiet. */
+  problems: string[];
+  stop(): Promise<void>;
+  restart(): Promise<TestServer>;
+}
+
+export async function startTestServer(options: { dir?: string; env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'papo-test-'));
+  const config = loadConfig({
+    PORT: String(options.port ?? 0),
+    DATABASE_PATH: join(dir, 'papo.db'),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ADMIN_NAME: ADMIN.name,
+    PAPO_SECRET: TEST_SECRET,
+    DIST_DIR: join(import.meta.dirname, '../../dist'),
+    ...options.env,
+  });
+  const problems: string[] = [];
+  const log: Logger = createLogger('warn', (line) => problems.push(line));
+  const papo = await startPapo(config, { log });
+  const server: TestServer = {
+    papo,
+    url: papo.url,
+    wsUrl: `${papo.url.replace(/^http/, 'ws')}/ws`,
+    origin: papo.url,
+    siteKey: papo.demoSiteKey!,
+    dir,
+    problems,
+    stop: () => papo.stop(),
+    async restart() {
+      await papo.stop();
+      return startTestServer({ ...options, dir, port: papo.port });
+    },
+  };
+  return server;
+}

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CLOSE } from '../../shared/errors';
+import { createSqliteStore } from '../store/sqlite/store';
+import { openAgent, openVisitor } from './clients';
+import { ADMIN, startTestServer, TEST_SECRET } from './harness';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+describe('restart', () => {
+  it('D12: stopping closes sockets with 1001, and after a restart every conversation and message is still there', async () => {
+    const server = await startTestServer();
+    const agent = await openAgent(server);
+    const visitor = await openVisitor(server);
+    const { conversationId } = await visitor.socket.say('antes do reinício');
+    await agent.socket.say('recebido', conversationId);
+
+    // Messages sent right before the stop are either acked (and then stored) or never acked.
+    const late = Array.from({ length: 20 }, () => randomUUID());
+    for (const clientId of late) visitor.socket.send({ type: 'message.send', clientId, conversationId, text: `tarde ${clientId}` });
+
+    const restarted = await server.restart();
+    expect((await visitor.socket.closed).code).toBe(CLOSE.going_away);
+    expect((await agent.socket.closed).code).toBe(CLOSE.going_away);
+
+    const acked = visitor.socket.all('ack').map((a) => a.clientId).filter((id) => late.includes(id));
+    const stored = await restarted.papo.store.events.after(conversationId, 0, { limit: 1000 });
+    for (const clientId of acked) expect(stored.filter((e) => e.clientId === clientId)).toHaveLength(1);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.slice(0, 4).map((e) => e.text ?? e.kind)).toEqual(['created', 'antes do reinício', 'assigned', 'recebido']);
+
+    // The visitor comes back with its token and resumes; unacked messages are resent (outbox) and stored once.
+    const back = await openVisitor(restarted, { token: visitor.session.token, resume: { conversationId, afterSeq: 4 } });
+    expect(back.session.visitorId).toBe(visitor.session.visitorId);
+    for (const clientId of late) await back.socket.say(`tarde ${clientId}`, conversationId, clientId);
+    const after = await restarted.papo.store.events.after(conversationId, 0, { limit: 1000 });
+    for (const clientId of late) expect(after.filter((e) => e.clientId === clientId)).toHaveLength(1);
+
+    const inbox = (await openAgent(restarted)).session.conversations;
+    expect(inbox.find((c) => c.id === conversationId)?.assignedAgentName).toBe(ADMIN.name);
+    await restarted.stop();
+  });
+
+  it('D12: the real server process stops on SIGTERM with exit code 0 and keeps what it acked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papo-sigterm-'));
+    const databasePath = join(dir, 'papo.db');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: databasePath,
+        PAPO_SECRET: TEST_SECRET,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    const [port, siteKey] = await new Promise<[number, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+      child.stdout.on('data', () => {
+        const listening = /listening url=http:\/\/localhost:(\d+)/.exec(output);
+        const key = /Demo site key: (\S+)/.exec(output);
+        if (listening && key) {
+          clearTimeout(timer);
+          resolve([Number(listening[1]), key[1]!]);
+        }
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const server = { url, wsUrl: `ws://127.0.0.1:${port}/ws`, origin: url, siteKey } as Parameters<typeof openVisitor>[0];
+    const visitor = await openVisitor(server);
+    const ack = await visitor.socket.say('guardado antes do SIGTERM');
+
+    child.kill('SIGTERM');
+    expect((await visitor.socket.closed).code).toBe(CLOSE.going_away);
+    expect(await exited).toBe(0);
+    expect(output).toContain('Papo stopped');
+
+    const store = createSqliteStore(databasePath);
+    const events = await store.events.after(ack.conversationId, 0, { limit: 10 });
+    expect(events.find((e) => e.seq === ack.seq)?.text).toBe('guardado antes do SIGTERM');
+    await store.close();
+  });
+});
+
