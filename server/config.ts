@@ -46,7 +46,9 @@ const optionalText = (schema: v.GenericSchema<string, string>) =>
 
 const bool = (fallback: boolean) =>
   v.pipe(
-    v.optional(v.picklist(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']), fallback ? 'true' : 'false'),
+    v.optional(v.string(), fallback ? 'true' : 'false'),
+    v.transform((s) => s.trim().toLowerCase()),
+    v.picklist(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], 'must be true or false'),
     v.transform((s) => ['true', '1', 'yes', 'on'].includes(s)),
   );
 

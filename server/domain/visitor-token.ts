@@ -35,6 +35,7 @@ export function verifyVisitorToken(token: string, secret: string, now: number): 
   } catch {
     return { ok: false, code: 'token_invalid' };
   }
+  if (typeof raw !== 'object' || raw === null) return { ok: false, code: 'token_invalid' };
   const c = raw as { s?: unknown; v?: unknown; e?: unknown };
   if (typeof c.s !== 'string' || typeof c.v !== 'string' || typeof c.e !== 'number') return { ok: false, code: 'token_invalid' };
   if (c.e <= now) return { ok: false, code: 'token_expired' };

@@ -50,10 +50,11 @@ export class GroupCommitter {
     return this.submit(() => undefined);
   }
 
-  /** Commits what is queued, then refuses new work. */
+  /** Refuses new work from now on, and resolves once what was queued before is committed. */
   async close(): Promise<void> {
-    await this.flush();
+    const queued = this.flush();
     this.#closed = true;
+    await queued;
   }
 
   #schedule(): void {

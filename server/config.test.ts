@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Config } from './config';
+
+const DAY = 86_400_000;
+const SECRET = 'x'.repeat(32);
+
+/** The ConfigError's problems for `env`; fails the test when loadConfig does not throw one. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    // The thrown message lists every problem.
+    for (const p of problems) expect((err as ConfigError).message).toContain(p);
+    return problems;
+  }
+  expect.fail(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig', () => {
+  it('answers the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual<Config>({
+      port: 8787,
+      host: '127.0.0.1',
+      publicUrl: null,
+      databasePath: './data/papo.db',
+      secret: null,
+      admin: { email: null, password: null, name: 'Admin' },
+      logLevel: 'info',
+      heartbeatMs: 30_000,
+      helloTimeoutMs: 10_000,
+      visitorTokenTtlMs: 30 * DAY,
+      sessionTtlMs: 168 * 3_600_000,
+      shutdownTimeoutMs: 10_000,
+      distDir: './dist',
+      demo: true,
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).port).toBe(8787);
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://chat.example.com',
+      DATABASE_PATH: '/tmp/papo.db',
+      PAPO_SECRET: SECRET,
+      ADMIN_EMAIL: 'Ana@Example.COM',
+      ADMIN_PASSWORD: 'correct horse battery',
+      ADMIN_NAME: 'Ana',
+      LOG_LEVEL: 'debug',
+      HEARTBEAT_MS: '1000',
+      HELLO_TIMEOUT_MS: '2000',
+      VISITOR_TOKEN_TTL_DAYS: '2',
+      SESSION_TTL_HOURS: '3',
+      SHUTDOWN_TIMEOUT_MS: '500',
+      DIST_DIR: '/srv/dist',
+      DEMO: 'off',
+    });
+    expect(config).toEqual<Config>({
+      port: 0,
+      host: '0.0.0.0',
+      publicUrl: 'https://chat.example.com',
+      databasePath: '/tmp/papo.db',
+      secret: SECRET,
+      // The e-mail is compared lower-case everywhere.
+      admin: { email: 'ana@example.com', password: 'correct horse battery', name: 'Ana' },
+      logLevel: 'debug',
+      heartbeatMs: 1000,
+      helloTimeoutMs: 2000,
+      visitorTokenTtlMs: 2 * DAY,
+      sessionTtlMs: 3 * 3_600_000,
+      shutdownTimeoutMs: 500,
+      distDir: '/srv/dist',
+      demo: false,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', /^PORT must be a whole number$/],
+    ['PORT', '70000', /^PORT must be at most 65535$/],
+    ['PORT', '-1', /^PORT must be a whole number$/],
+    ['PORT', '80.5', /^PORT must be a whole number$/],
+    ['PORT', '1e3', /^PORT must be a whole number$/],
+    ['PUBLIC_URL', 'not-a-url', /^PUBLIC_URL must be a URL/],
+    ['PAPO_SECRET', 'x'.repeat(31), /^PAPO_SECRET must have at least 32 characters$/],
+    ['PAPO_SECRET', 'short', /^PAPO_SECRET must have at least 32 characters$/],
+    ['DEMO', 'maybe', /^DEMO /],
+    ['LOG_LEVEL', 'verbose', /^LOG_LEVEL /],
+    ['HEARTBEAT_MS', '10', /^HEARTBEAT_MS must be at least 50$/],
+    ['VISITOR_TOKEN_TTL_DAYS', '0', /^VISITOR_TOKEN_TTL_DAYS must be at least 1$/],
+    ['SESSION_TTL_HOURS', '8761', /^SESSION_TTL_HOURS must be at most 8760$/],
+    ['HOST', '', /^HOST /],
+  ])('names %s=%j in the problems', (name, value, problem) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(problem);
+  });
+
+  it('names ADMIN_EMAIL without ADMIN_PASSWORD', () => {
+    const problems = problemsOf({ ADMIN_EMAIL: 'ana@example.com' });
+    expect(problems).toEqual(['ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither']);
+  });
+
+  it('names ADMIN_PASSWORD without ADMIN_EMAIL', () => {
+    expect(problemsOf({ ADMIN_PASSWORD: 'long enough password' })).toEqual([
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither',
+    ]);
+  });
+
+  it('treats a blank ADMIN_PASSWORD as unset, so ADMIN_EMAIL alone is named', () => {
+    expect(problemsOf({ ADMIN_EMAIL: 'ana@example.com', ADMIN_PASSWORD: '   ' })).toEqual([
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither',
+    ]);
+  });
+
+  it('names a bad admin e-mail and a short admin password', () => {
+    const problems = problemsOf({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'short' });
+    expect(problems).toEqual(['ADMIN_EMAIL must be an e-mail address', 'ADMIN_PASSWORD must have at least 10 characters']);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'abc', PUBLIC_URL: 'not-a-url', PAPO_SECRET: 'short', DEMO: 'maybe' });
+    expect(problems).toHaveLength(4);
+    for (const name of ['PORT', 'PUBLIC_URL', 'PAPO_SECRET', 'DEMO']) {
+      expect(problems.some((p) => p.startsWith(`${name} `))).toBe(true);
+    }
+  });
+
+  it('the error says the configuration is invalid', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/Invalid configuration:\n {2}- PORT must be a whole number/);
+  });
+
+  it.each([
+    ['0', 0],
+    ['65535', 65535],
+    ['080', 80],
+  ])('accepts PORT=%s as %i', (value, port) => {
+    expect(loadConfig({ PORT: value }).port).toBe(port);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['off', false],
+    ['TRUE', true],
+    [' Off ', false],
+  ])('reads DEMO=%s as %s', (value, demo) => {
+    expect(loadConfig({ DEMO: value }).demo).toBe(demo);
+  });
+
+  it.each([
+    ['https://chat.example.com/', 'https://chat.example.com'],
+    ['https://chat.example.com///', 'https://chat.example.com'],
+    ['https://chat.example.com/papo/', 'https://chat.example.com/papo'],
+    ['  https://chat.example.com/  ', 'https://chat.example.com'],
+    ['http://localhost:8787', 'http://localhost:8787'],
+  ])('strips the trailing slash of PUBLIC_URL=%j', (value, expected) => {
+    expect(loadConfig({ PUBLIC_URL: value }).publicUrl).toBe(expected);
+  });
+
+  it.each(['', '   '])('treats a blank PUBLIC_URL / PAPO_SECRET (%j) as unset', (blank) => {
+    const config = loadConfig({ PUBLIC_URL: blank, PAPO_SECRET: blank });
+    expect(config.publicUrl).toBeNull();
+    expect(config.secret).toBeNull();
+  });
+
+  it('trims PAPO_SECRET', () => {
+    expect(loadConfig({ PAPO_SECRET: `  ${SECRET}  ` }).secret).toBe(SECRET);
+  });
+});

@@ -1,0 +1,211 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCommitter, MAX_BATCH } from './committer';
+
+let dir: string;
+let path: string;
+let db: Database.Database;
+/** A second connection: it sees only what is committed. */
+let reader: Database.Database;
+let committer: GroupCommitter;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'papo-committer-'));
+  path = join(dir, 'test.db');
+  db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, value TEXT NOT NULL UNIQUE)');
+  reader = new Database(path, { readonly: true });
+  committer = new GroupCommitter(db);
+});
+
+afterEach(async () => {
+  await committer.close().catch(() => undefined);
+  reader.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const insert = (value: string) => () => db.prepare('INSERT INTO items (value) VALUES (?)').run(value).lastInsertRowid;
+/** Values as another connection sees them: committed data only, in insertion order. */
+const committed = (): string[] => reader.prepare('SELECT value FROM items ORDER BY id').pluck().all() as string[];
+
+describe('D4: GroupCommitter', () => {
+  it('D4: a job resolves with its result after its write is committed', async () => {
+    const id = await committer.submit(insert('a'));
+    expect(id).toBe(1);
+    expect(committed()).toEqual(['a']);
+    expect(await committer.submit(() => ({ answer: 42 }))).toEqual({ answer: 42 });
+  });
+
+  it('D4: jobs submitted in the same tick run inside one transaction and settle after its commit', async () => {
+    const seenDuring: Array<{ inTransaction: boolean; committed: string[] }> = [];
+    const job = (value: string) => () => {
+      insert(value)();
+      // Another connection sees nothing of this batch until COMMIT: the earlier jobs are not committed yet.
+      seenDuring.push({ inTransaction: db.inTransaction, committed: committed() });
+      return value.toUpperCase();
+    };
+    const settledWith: string[][] = [];
+    const promises = ['a', 'b', 'c'].map((v) =>
+      committer.submit(job(v)).then((r) => {
+        settledWith.push(committed());
+        return r;
+      }),
+    );
+    // Nothing runs synchronously in submit.
+    expect(seenDuring).toEqual([]);
+    expect(committed()).toEqual([]);
+
+    expect(await Promise.all(promises)).toEqual(['A', 'B', 'C']);
+    expect(seenDuring).toEqual([
+      { inTransaction: true, committed: [] },
+      { inTransaction: true, committed: [] },
+      { inTransaction: true, committed: [] },
+    ]);
+    // Every promise settled only once all of the batch was visible to others.
+    expect(settledWith).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('D4: jobs submitted in different ticks commit separately', async () => {
+    await committer.submit(insert('first'));
+    let seenByLater: string[] = [];
+    await committer.submit(() => {
+      seenByLater = committed();
+      return insert('second')();
+    });
+    expect(seenByLater).toEqual(['first']);
+    expect(committed()).toEqual(['first', 'second']);
+  });
+
+  it('D4: a job that throws is rolled back alone; the others in its batch commit', async () => {
+    const boom = new Error('boom');
+    const results = await Promise.allSettled([
+      committer.submit(insert('a')),
+      committer.submit(() => {
+        insert('half-written')();
+        throw boom;
+      }),
+      committer.submit(insert('c')),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1]).toEqual({ status: 'rejected', reason: boom });
+    expect(results[2].status).toBe('fulfilled');
+    expect(committed()).toEqual(['a', 'c']);
+  });
+
+  it('D4: a job failing on a constraint is rolled back alone, including its earlier writes', async () => {
+    await committer.submit(insert('taken'));
+    const results = await Promise.allSettled([
+      committer.submit(insert('x')),
+      committer.submit(() => {
+        insert('y')();
+        return insert('taken')(); // UNIQUE violation
+      }),
+      committer.submit(insert('z')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(committed()).toEqual(['taken', 'x', 'z']);
+  });
+
+  it('D4: every job of a batch may fail and the committer keeps working', async () => {
+    const results = await Promise.allSettled([
+      committer.submit(() => {
+        throw new Error('one');
+      }),
+      committer.submit(() => {
+        throw new Error('two');
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(db.inTransaction).toBe(false);
+    expect(await committer.submit(insert('after'))).toBe(1);
+    expect(committed()).toEqual(['after']);
+  });
+
+  it('D4: a later job in the batch sees the writes of earlier ones (savepoints are nested, not separate)', async () => {
+    const [, count] = await Promise.all([
+      committer.submit(insert('a')),
+      committer.submit(() => db.prepare('SELECT count(*) FROM items').pluck().get()),
+    ]);
+    expect(count).toBe(1);
+  });
+
+  it('D4: flush() resolves after the jobs submitted before it are committed', async () => {
+    const order: string[] = [];
+    const jobs = ['a', 'b', 'c'].map((v) => committer.submit(insert(v)).then(() => order.push(v)));
+    await committer.flush();
+    order.push('flush');
+    expect(committed()).toEqual(['a', 'b', 'c']);
+    await Promise.all(jobs);
+    expect(order).toEqual(['a', 'b', 'c', 'flush']);
+  });
+
+  it('D4: flush() with nothing queued resolves at once', async () => {
+    await expect(committer.flush()).resolves.toBeUndefined();
+  });
+
+  it('D12: close() commits what is queued, then a new submit rejects', async () => {
+    const queued = [committer.submit(insert('a')), committer.submit(insert('b'))];
+    await committer.close();
+    expect(committed()).toEqual(['a', 'b']);
+    await expect(Promise.all(queued)).resolves.toEqual([1, 2]);
+
+    let ran = false;
+    await expect(
+      committer.submit(() => {
+        ran = true;
+        return insert('late')();
+      }),
+    ).rejects.toThrow(/closed/);
+    expect(ran).toBe(false);
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('D12: a job submitted while close() is pending has settled (committed or refused) when close() resolves', async () => {
+    const closing = committer.close();
+    const state = { now: 'pending' as 'pending' | 'committed' | 'refused' };
+    const late = committer.submit(insert('late')).then(
+      () => (state.now = 'committed'),
+      () => (state.now = 'refused'),
+    );
+    await closing;
+    // After close() resolves the owner closes the database (store.ts): a job still queued then would run on a
+    // closed connection. It must have been committed by close() or refused by submit().
+    expect(state.now).not.toBe('pending');
+    if (state.now === 'committed') expect(committed()).toEqual(['late']);
+    await late;
+  });
+
+  it(`D4: more than MAX_BATCH (${MAX_BATCH}) jobs all commit, in submission order, at most MAX_BATCH per transaction`, async () => {
+    const n = MAX_BATCH * 2 + 123;
+    const values = Array.from({ length: n }, (_, i) => `v${i}`);
+    // Each job records how many rows the other connection sees: the jobs of one transaction all see the same
+    // committed count, so the distinct counts are the transactions.
+    const seenPerJob: number[] = [];
+    const results = await Promise.all(
+      values.map((v, i) =>
+        committer.submit(() => {
+          seenPerJob.push(reader.prepare('SELECT count(*) FROM items').pluck().get() as number);
+          insert(v)();
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(values.map((_, i) => i));
+    expect(committed()).toEqual(values);
+    const batches = Math.ceil(n / MAX_BATCH);
+    expect([...new Set(seenPerJob)]).toEqual(Array.from({ length: batches }, (_, k) => k * MAX_BATCH));
+    expect(seenPerJob.filter((c) => c === 0)).toHaveLength(MAX_BATCH);
+  });
+});
