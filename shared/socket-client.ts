@@ -1,0 +1,170 @@
+/**
+ * @module The browser side of a Papo socket, used by the widget and the console: connects, says hello,
+ * reconnects with backoff and jitter, at once on `online` and when the page becomes visible, and notices a
+ * dead connection with an application ping (SPEC D8). It knows nothing of conversations: the owner builds
+ * the hello (with its resume point) and handles frames.
+ */
+import { CLOSE_IS_FINAL } from './errors';
+import { reconnectDelay } from './backoff';
+import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol';
+
+export type SocketStatus = 'connecting' | 'online' | 'offline' | 'failed';
+
+export const PING_EVERY_MS = 25_000;
+export const PONG_TIMEOUT_MS = 10_000;
+
+/** The parts of the browser the client uses; tests pass fakes. */
+export interface SocketEnvironment {
+  WebSocket: new (url: string) => WebSocket;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  random: () => number;
+  now: () => number;
+  /** Receives `online` (window) and `visibilitychange` (document) listeners. */
+  on: (event: 'online' | 'visibilitychange', listener: () => void) => () => void;
+  isVisible: () => boolean;
+}
+
+export interface SocketClientOptions {
+  url: string;
+  /** Called on every (re)connect: the hello carries the current resume point. */
+  hello: () => ClientFrame;
+  onFrame: (frame: ServerFrame) => void;
+  onStatus?: (status: SocketStatus) => void;
+  /** Every close, with its code; called before the reconnect is scheduled. */
+  onClose?: (code: number, reason: string) => void;
+  env?: Partial<SocketEnvironment>;
+}
+
+export interface SocketClient {
+  readonly status: SocketStatus;
+  /** Sends when the session is online (after welcome); answers false when it could not. */
+  send(frame: ClientFrame): boolean;
+  /** Reconnects now if not connected; if connected, checks the connection with a ping. */
+  wake(): void;
+  /** Closes for good. */
+  stop(): void;
+}
+
+function browserEnvironment(): SocketEnvironment {
+  return {
+    WebSocket: globalThis.WebSocket,
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (h) => globalThis.clearTimeout(h as number),
+    random: Math.random,
+    now: Date.now,
+    on(event, listener) {
+      const target = event === 'online' ? window : document;
+      target.addEventListener(event, listener);
+      return () => target.removeEventListener(event, listener);
+    },
+    isVisible: () => document.visibilityState === 'visible',
+  };
+}
+
+export function createSocketClient(options: SocketClientOptions): SocketClient {
+  const env: SocketEnvironment = { ...browserEnvironment(), ...options.env };
+  let ws: WebSocket | null = null;
+  let status: SocketStatus = 'offline';
+  let attempt = 0;
+  let retryTimer: unknown = null;
+  let pingTimer: unknown = null;
+  let pongDeadline: unknown = null;
+  let stopped = false;
+
+  const setStatus = (next: SocketStatus) => {
+    if (next === status) return;
+    status = next;
+    options.onStatus?.(next);
+  };
+
+  function connect(): void {
+    env.clearTimeout(retryTimer);
+    retryTimer = null;
+    if (stopped || ws) return;
+    setStatus('connecting');
+    const socket = new env.WebSocket(options.url);
+    ws = socket;
+    socket.onopen = () => socket.send(JSON.stringify(options.hello()));
+    socket.onmessage = (message: MessageEvent) => {
+      if (typeof message.data !== 'string') return;
+      env.clearTimeout(pongDeadline); // anything arriving proves the connection is alive
+      pongDeadline = null;
+      const parsed = parseServerFrame(message.data);
+      if (!parsed.ok) return; // a frame this version does not understand is skipped, never thrown
+      if (parsed.value.type === 'welcome') {
+        attempt = 0;
+        setStatus('online');
+        schedulePing();
+      }
+      options.onFrame(parsed.value);
+    };
+    socket.onerror = () => {
+      /* the close event follows and handles it */
+    };
+    socket.onclose = (event: CloseEvent) => {
+      if (ws !== socket) return;
+      ws = null;
+      env.clearTimeout(pingTimer);
+      env.clearTimeout(pongDeadline);
+      options.onClose?.(event.code, event.reason);
+      if (stopped) return;
+      if (CLOSE_IS_FINAL.has(event.code)) return setStatus('failed');
+      setStatus('offline');
+      retryTimer = env.setTimeout(connect, reconnectDelay(attempt++, env.random));
+    };
+  }
+
+  function schedulePing(): void {
+    env.clearTimeout(pingTimer);
+    pingTimer = env.setTimeout(() => {
+      ping();
+      schedulePing();
+    }, PING_EVERY_MS);
+  }
+
+  function ping(): void {
+    if (!ws || status !== 'online' || pongDeadline !== null) return;
+    ws.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
+    const socket = ws;
+    pongDeadline = env.setTimeout(() => {
+      pongDeadline = null;
+      if (ws === socket) socket.close(4000, 'no pong'); // onclose reconnects
+    }, PONG_TIMEOUT_MS);
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (ws) ping();
+    else connect();
+  }
+
+  const offOnline = env.on('online', wake);
+  const offVisible = env.on('visibilitychange', () => {
+    if (env.isVisible()) wake();
+  });
+  connect();
+
+  return {
+    get status() {
+      return status;
+    },
+    send(frame) {
+      if (!ws || status !== 'online' || ws.readyState !== 1) return false;
+      ws.send(JSON.stringify(frame));
+      return true;
+    },
+    wake,
+    stop() {
+      stopped = true;
+      offOnline();
+      offVisible();
+      env.clearTimeout(retryTimer);
+      env.clearTimeout(pingTimer);
+      env.clearTimeout(pongDeadline);
+      ws?.close(1000, 'bye');
+      ws = null;
+      setStatus('offline');
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Three builds, one per mode (`npm run build` runs them in this order):
+ * - `widget-app`: the Preact chat app, an ES module chunk with a content hash (immutable cache), plus a
+ *   manifest so the loader knows its name. Loaded only when the visitor opens the chat.
+ * - `widget-loader`: `papo.js`, the classic script a site owner's `<script>` tag loads. An IIFE without
+ *   Preact; it draws the launcher and imports the app chunk on demand.
+ * - `console`: the agent console, served by the server under /console/.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
+/** Browsers the widget supports on host pages (constructable stylesheets, ES2020). */
+const WIDGET_TARGET = ['es2020', 'chrome80', 'firefox101', 'safari16.4'];
+
+function appChunkName(): string {
+  const manifest = JSON.parse(readFileSync(`${root}dist/widget/.vite/manifest.json`, 'utf8')) as Record<
+    string,
+    { file: string; isEntry?: boolean }
+  >;
+  const entry = Object.values(manifest).find((m) => m.isEntry);
+  if (!entry) throw new Error('dist/widget/.vite/manifest.json has no entry: run `vite build --mode widget-app` first');
+  return entry.file;
+}
+
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'widget-app') {
+    return {
+      oxc: { jsx },
+      publicDir: false,
+      build: {
+        outDir: 'dist/widget',
+        emptyOutDir: true,
+        manifest: true,
+        target: WIDGET_TARGET,
+        modulePreload: false,
+        rolldownOptions: {
+          input: { app: 'widget/app/main.tsx' },
+          preserveEntrySignatures: 'exports-only',
+          output: { entryFileNames: 'app-[hash].js', chunkFileNames: 'chunk-[hash].js' },
+        },
+      },
+    };
+  }
+  if (mode === 'widget-loader') {
+    return {
+      publicDir: false,
+      define: { __PAPO_APP_CHUNK__: JSON.stringify(appChunkName()) },
+      build: {
+        outDir: 'dist/widget',
+        emptyOutDir: false,
+        target: WIDGET_TARGET,
+        lib: { entry: 'widget/loader.ts', formats: ['iife'], name: 'PapoLoader', fileName: () => 'papo.js' },
+      },
+    };
+  }
+  if (mode === 'console') {
+    return {
+      oxc: { jsx },
+      root: 'console',
+      base: '/console/',
+      publicDir: false,
+      build: { outDir: '../dist/console', emptyOutDir: true, target: 'es2022' },
+    };
+  }
+  throw new Error(`vite.config.ts: unknown mode "${mode}" (widget-app, widget-loader or console)`);
+});
