@@ -1,0 +1,186 @@
+/**
+ * @module The agent's live state, without UI: the inbox (conversation summaries), the conversation on
+ * screen with its events in sequence order, and replies not confirmed yet. One socket; resumes the open
+ * conversation from its last sequence after any reconnect (SPEC D5, D8).
+ */
+import type { AgentProfile, ConversationEvent, ConversationSummary, ServerFrame } from '../shared/protocol';
+import { PROTOCOL_VERSION } from '../shared/protocol';
+import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
+import { newClientId } from '../shared/uuid';
+
+export interface PendingReply {
+  clientId: string;
+  conversationId: string;
+  text: string;
+  at: number;
+  failed: string | null;
+}
+
+export interface AgentView {
+  connection: SocketStatus;
+  agent: AgentProfile | null;
+  /** Newest activity first. */
+  conversations: ConversationSummary[];
+  currentId: string | null;
+  events: ConversationEvent[];
+  hasMore: boolean;
+  pending: PendingReply[];
+  /** Conversations with visitor messages the agent has not had on screen. */
+  unread: ReadonlySet<string>;
+}
+
+export class AgentSession {
+  #view: AgentView = {
+    connection: 'connecting',
+    agent: null,
+    conversations: [],
+    currentId: null,
+    events: [],
+    hasMore: false,
+    pending: [],
+    unread: new Set(),
+  };
+  readonly #listeners = new Set<() => void>();
+  readonly #summaries = new Map<string, ConversationSummary>();
+  /** Highest sequence the agent has had on screen, per conversation. */
+  readonly #seen = new Map<string, number>();
+  #socket: SocketClient | null = null;
+  #lastSeq = 0;
+
+  /** Called when the socket closes before any welcome: the session may have ended. */
+  constructor(private readonly onRefused: () => void) {}
+
+  get view(): AgentView {
+    return this.#view;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    const origin = location.origin.replace(/^http/, 'ws');
+    this.#socket = createSocketClient({
+      url: `${origin}/ws?role=agent`,
+      hello: () => ({
+        type: 'hello',
+        v: PROTOCOL_VERSION,
+        ...(this.#view.currentId ? { resume: { conversationId: this.#view.currentId, afterSeq: this.#lastSeq } } : {}),
+      }),
+      onFrame: (frame) => this.#onFrame(frame),
+      onStatus: (connection) => this.#update({ connection }),
+      // A close before the welcome may mean the session cookie is no longer valid: let the app check.
+      onClose: () => {
+        if (this.#view.connection !== 'online') this.onRefused();
+      },
+    });
+  }
+
+  stop(): void {
+    this.#socket?.stop();
+    this.#socket = null;
+  }
+
+  open(conversationId: string): void {
+    if (this.#view.currentId === conversationId) return;
+    const previous = this.#view.currentId;
+    if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
+    this.#lastSeq = 0;
+    this.#update({ currentId: conversationId, events: [], hasMore: false });
+    this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
+  }
+
+  send(text: string): void {
+    const conversationId = this.#view.currentId;
+    if (!conversationId) return;
+    const reply: PendingReply = { clientId: newClientId(), conversationId, text, at: Date.now(), failed: null };
+    this.#update({ pending: [...this.#view.pending, reply] });
+    this.#transmit(reply);
+  }
+
+  #transmit(reply: PendingReply): void {
+    this.#socket?.send({ type: 'message.send', clientId: reply.clientId, conversationId: reply.conversationId, text: reply.text });
+  }
+
+  #onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        if (frame.session.role !== 'agent') return;
+        this.#summaries.clear();
+        for (const c of frame.session.conversations) this.#summaries.set(c.id, c);
+        this.#update({ agent: frame.session.agent, ...this.#inbox() });
+        for (const reply of this.#view.pending) if (!reply.failed) this.#transmit(reply);
+        return;
+      case 'history': {
+        if (frame.conversationId !== this.#view.currentId) return;
+        const events = frame.reset ? frame.events : [...this.#view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
+        this.#lastSeq = Math.max(frame.reset ? 0 : this.#lastSeq, frame.lastSeq, events.at(-1)?.seq ?? 0);
+        this.#markSeen(frame.conversationId, this.#lastSeq);
+        this.#update({ events, hasMore: frame.reset ? frame.hasMore : this.#view.hasMore, pending: this.#withoutConfirmed(events), ...this.#inbox() });
+        return;
+      }
+      case 'event': {
+        if (frame.conversation) this.#upsert(frame.conversation);
+        const event = frame.event;
+        if (event.conversationId !== this.#view.currentId) {
+          this.#update(this.#inbox());
+          return;
+        }
+        if (event.seq <= this.#lastSeq) return;
+        this.#lastSeq = event.seq;
+        this.#markSeen(event.conversationId, event.seq);
+        const events = [...this.#view.events, event];
+        this.#update({ events, pending: this.#withoutConfirmed([event]), ...this.#inbox() });
+        return;
+      }
+      case 'conversation':
+        this.#upsert(frame.conversation);
+        this.#update(this.#inbox());
+        return;
+      case 'ack':
+        this.#update({ pending: this.#view.pending.filter((p) => p.clientId !== frame.clientId) });
+        return;
+      case 'error':
+        if (frame.clientId) {
+          this.#update({ pending: this.#view.pending.map((p) => (p.clientId === frame.clientId ? { ...p, failed: frame.code } : p)) });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Keeps the newer of two summaries of a conversation (frames can race a list read). */
+  #upsert(summary: ConversationSummary): void {
+    const known = this.#summaries.get(summary.id);
+    if (!known || summary.lastSeq >= known.lastSeq) this.#summaries.set(summary.id, summary);
+  }
+
+  #markSeen(conversationId: string, seq: number): void {
+    if ((this.#seen.get(conversationId) ?? 0) < seq) this.#seen.set(conversationId, seq);
+  }
+
+  #withoutConfirmed(events: readonly ConversationEvent[]): PendingReply[] {
+    const confirmed = new Set(events.flatMap((e) => (e.clientId ? [e.clientId] : [])));
+    return this.#view.pending.filter((p) => !confirmed.has(p.clientId));
+  }
+
+  #inbox(): Pick<AgentView, 'conversations' | 'unread'> {
+    const conversations = [...this.#summaries.values()]
+      .filter((c) => c.status === 'open')
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+    const unread = new Set<string>();
+    for (const c of conversations) {
+      if (c.id !== this.#view.currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) {
+        unread.add(c.id);
+      }
+    }
+    return { conversations, unread };
+  }
+
+  #update(patch: Partial<AgentView>): void {
+    this.#view = { ...this.#view, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+}
