@@ -36,6 +36,7 @@ export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOri
     });
   });
 
+  pages.get('/favicon.ico', (c) => c.body(null, 204));
   pages.get('/console', (c) => c.redirect('/console/', 301));
   pages.get('/console/*', (c) => {
     const path = c.req.path.slice('/console/'.length);

@@ -1,0 +1,71 @@
+/**
+ * @module Real Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core (never a
+ * downloaded browser). Where it is missing on a developer's machine the suites say so loudly and skip; in
+ * CI (CI=true) a missing browser fails the run.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+import { ADMIN } from '../../server/test/harness';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+
+if (!available) {
+  if (process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}: CI must install it (apt-get install -y chromium).`);
+  console.warn(`\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\`. !!!\n`);
+}
+
+/** `describe` when Chromium is there, `describe.skip` (after the warning above) when it is not. */
+export const browserDescribe = available ? describe : describe.skip;
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page in a fresh context (its own storage: a new visitor); `errors` collects uncaught page errors. */
+export async function newPage(
+  browser: Browser,
+  options: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: options.locale ?? 'pt-BR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+  return { context, page, errors };
+}
+
+/** The widget's parts, reached through its open shadow root (Playwright pierces open shadow roots). */
+export const widget = (page: Page) => {
+  const root = page.locator('papo-widget');
+  return {
+    root,
+    launcher: root.locator('button.launcher'),
+    panel: root.locator('.panel'),
+    input: root.locator('textarea'),
+    send: root.locator('button.send'),
+    counter: root.locator('.counter'),
+    messages: root.locator('.log li.msg'),
+    bubble: (text: string) => root.locator('.log li.msg .bubble', { hasText: text }),
+  };
+};
+
+export async function signInToConsole(page: Page, url: string, email = ADMIN.email, password = ADMIN.password): Promise<void> {
+  await page.goto(`${url}/console/`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.locator('.workspace .status.online').waitFor();
+}
