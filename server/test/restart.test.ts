@@ -20,7 +20,7 @@ describe('restart', () => {
     await agent.socket.say('recebido', conversationId);
 
     // Messages sent right before the stop are either acked (and then stored) or never acked.
-    const late = Array.from({ length: 20 }, () => randomUUID());
+    const late: string[] = Array.from({ length: 20 }, () => randomUUID());
     for (const clientId of late) visitor.socket.send({ type: 'message.send', clientId, conversationId, text: `tarde ${clientId}` });
 
     const restarted = await server.restart();
