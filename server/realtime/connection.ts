@@ -135,8 +135,19 @@ export class Connection {
       this.#sendError('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page.`);
       return this.close(CLOSE.unsupported_version, 'unsupported_version');
     }
-    const { conversations, bus } = this.deps;
     this.#pending = [];
+    try {
+      await this.#welcome(frame);
+    } finally {
+      // Whatever happened to the resume, live events flow from here on: none is held back for ever.
+      const pending = this.#pending;
+      this.#pending = null;
+      for (const message of pending) this.#route(message);
+    }
+  }
+
+  async #welcome(frame: HelloFrame): Promise<void> {
+    const { conversations, bus } = this.deps;
     if (this.peer.role === 'visitor') {
       let identity;
       try {
@@ -177,16 +188,19 @@ export class Connection {
         await this.#catchUp(actor, conversation, frame.resume.afterSeq);
       }
     }
-    const pending = this.#pending;
-    this.#pending = null;
-    for (const message of pending) this.#route(message);
   }
 
   /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
   async #catchUp(actor: Actor, conversation: ConversationRecord, afterSeq: number): Promise<void> {
     const watch: Watch = { lastSent: afterSeq, buffer: [] };
     this.#watches.set(conversation.id, watch);
-    const result = await this.deps.conversations.catchUp(actor, conversation, afterSeq);
+    let result;
+    try {
+      result = await this.deps.conversations.catchUp(actor, conversation, afterSeq);
+    } catch (err) {
+      if (this.#watches.get(conversation.id) === watch) this.#watches.delete(conversation.id);
+      throw err;
+    }
     this.#send({ type: 'history', conversationId: conversation.id, ...result });
     const newest = result.events.at(-1)?.seq ?? 0;
     watch.lastSent = result.reset ? newest : Math.max(afterSeq, newest);
