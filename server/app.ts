@@ -32,6 +32,8 @@ export interface Papo {
 export interface StartOptions {
   log?: Logger;
   now?: () => number;
+  /** A store to use instead of opening SQLite at config.databasePath (another implementation, or a decorated one). */
+  store?: Store;
 }
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
@@ -39,7 +41,7 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const store = createSqliteStore(config.databasePath);
+  const store = options.store ?? createSqliteStore(config.databasePath);
   const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
   const seeded = await seed(store, config, now);
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;

@@ -43,9 +43,9 @@ export class TestSocket {
   }
 
   /** Opens a socket; rejects with UpgradeRefused when the server answers the upgrade with an HTTP error. */
-  static open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  static open(url: string, headers: Record<string, string> = {}, options: { autoPong?: boolean } = {}): Promise<TestSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true });
       const socket = new TestSocket(ws);
       ws.once('open', () => resolve(socket));
       ws.once('unexpected-response', (_req, res) => {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { startPapo, type Papo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
+import { createSqliteStore } from '../store/sqlite/store';
+import type { Store } from '../store/store';
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple', name: 'Ana Admin' };
 /** Tests sign their own tokens (expired, other site) with this secret. */
@@ -26,7 +28,15 @@ export interface TestServer {
   restart(): Promise<TestServer>;
 }
 
-export async function startTestServer(options: { dir?: string; env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  dir?: string;
+  env?: Record<string, string>;
+  port?: number;
+  /** Decorates the real SQLite store, e.g. to make reads slow and expose races. */
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'papo-test-'));
   const config = loadConfig({
     PORT: String(options.port ?? 0),
@@ -40,7 +50,8 @@ export async function startTestServer(options: { dir?: string; env?: Record<stri
   });
   const problems: string[] = [];
   const log: Logger = createLogger('warn', (line) => problems.push(line));
-  const papo = await startPapo(config, { log });
+  const store = options.wrapStore?.(createSqliteStore(config.databasePath));
+  const papo = await startPapo(config, { log, ...(store ? { store } : {}) });
   const server: TestServer = {
     papo,
     url: papo.url,
