@@ -1,0 +1,309 @@
+/**
+ * @module `npm run bench`: measures the budgets of DESIGN.md "Budgets" in one run and prints a table on
+ * stdout (progress goes to stderr); writes the same figures to bench/results/latest.json. A part that
+ * fails is reported as such and the others still run. Exit code 1 when a budget is missed or not measured.
+ *
+ * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
+ * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
+ * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_ONLY (comma list of sizes,latency,throughput,idle),
+ * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder).
+ */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fsyncLatency } from './disk';
+import { echoLatency, papoLatency, type LatencyResult } from './latency';
+import { openFleet, type Fleet } from './fleet';
+import { idleMemory, idleMemorySkipReason, type IdleMemoryResult } from './memory';
+import { ROOT, rssBytes, startPapo, type PapoProcess } from './procs';
+import { measureSizes, type SizesResult } from './sizes';
+import { errorText, fmtBytes, fmtMs, fmtRate } from './stats';
+import { runThroughput, type ThroughputResult } from './throughput';
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const config = {
+  latencySeconds: envNumber('BENCH_SECONDS', 10),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
+  rate: envNumber('BENCH_RATE', 1000),
+  sockets: envNumber('BENCH_SOCKETS', 1000),
+  throughputSeconds: envNumber('BENCH_THROUGHPUT_SECONDS', 5),
+  throughputSockets: envNumber('BENCH_THROUGHPUT_SOCKETS', 200),
+  window: envNumber('BENCH_WINDOW', 8),
+  idleSockets: envNumber('BENCH_IDLE_SOCKETS', 10_000),
+};
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle').split(',').map((s) => s.trim()));
+
+const BUDGET = {
+  loaderGzip: 3072,
+  totalGzip: 25_600,
+  p99Ratio: 3.5,
+  messagesPerS: 10_000,
+  idleSocketBytes: 20 * 1024,
+};
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+type Part<T> = { status: 'ok'; value: T } | { status: 'failed'; error: string } | { status: 'skipped'; reason: string };
+
+async function part<T>(name: string, enabled: boolean, fn: () => Promise<T>): Promise<Part<T>> {
+  if (!enabled) return { status: 'skipped', reason: 'not selected (BENCH_ONLY)' };
+  log(`--- ${name}`);
+  try {
+    return { status: 'ok', value: await fn() };
+  } catch (err) {
+    log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return { status: 'failed', error: errorText(err) };
+  }
+}
+
+const value = <T>(p: Part<T>): T | null => (p.status === 'ok' ? p.value : null);
+
+interface AfterLoad {
+  /** Size of <db>-wal after the load, in bytes (DESIGN.md "Traps"). */
+  walBytesAfterLatency: number | null;
+  walBytesAfterThroughput: number | null;
+  dbBytes: number | null;
+  serverRssBytes: number | null;
+}
+
+function fileSize(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const loadAtStart = loadavg();
+  const fsync = await part('disk fsync probe', only.has('latency') || only.has('throughput'), async () => fsyncLatency());
+  const sizes = await part('sizes', only.has('sizes'), async () => measureSizes());
+
+  const latencyOptions = { rate: config.rate, warmupS: config.warmupSeconds, measureS: config.latencySeconds, drainMs: 10_000 };
+  const raw = await part('raw ws echo latency', only.has('latency'), () => echoLatency(config.sockets, latencyOptions, log));
+
+  let papo: PapoProcess | null = null;
+  let fleet: Fleet | null = null;
+  const afterLoad: AfterLoad = { walBytesAfterLatency: null, walBytesAfterThroughput: null, dbBytes: null, serverRssBytes: null };
+  let papoLat: Part<LatencyResult> = { status: 'skipped', reason: 'not selected (BENCH_ONLY)' };
+  let throughput: Part<ThroughputResult> = { status: 'skipped', reason: 'not selected (BENCH_ONLY)' };
+  const needPapo = only.has('latency') || only.has('throughput');
+  const setup = await part('papo setup', needPapo, async () => {
+    papo = await startPapo();
+    log(`papo pid=${papo.pid} port=${papo.port} db=${papo.dbPath}`);
+    fleet = await openFleet(papo, Math.max(config.sockets, config.throughputSockets), log);
+    return true;
+  });
+  try {
+    if (setup.status === 'failed') {
+      const reason = `setup failed: ${setup.error}`;
+      if (only.has('latency')) papoLat = { status: 'failed', error: reason };
+      if (only.has('throughput')) throughput = { status: 'failed', error: reason };
+    } else if (setup.status === 'ok') {
+      const f = fleet as unknown as Fleet;
+      const p = papo as unknown as PapoProcess;
+      papoLat = await part('papo delivery latency', only.has('latency'), () => papoLatency(f, latencyOptions, log));
+      afterLoad.walBytesAfterLatency = fileSize(`${p.dbPath}-wal`);
+      throughput = await part('papo throughput', only.has('throughput'), () =>
+        runThroughput(
+          f,
+          { sockets: config.throughputSockets, window: config.window, warmupS: 1, measureS: config.throughputSeconds, drainMs: 15_000 },
+          log,
+        ),
+      );
+      afterLoad.walBytesAfterThroughput = fileSize(`${p.dbPath}-wal`);
+      afterLoad.dbBytes = fileSize(p.dbPath);
+      afterLoad.serverRssBytes = rssBytes(p.pid);
+    }
+  } finally {
+    const f = fleet as Fleet | null;
+    const p = papo as PapoProcess | null;
+    if (f) await f.close();
+    if (p) {
+      const code = await p.stop();
+      if (code !== '0') log(`the Papo server exited with ${code}:\n${p.tail()}`);
+    }
+  }
+
+  const idleReason = only.has('idle') ? (config.idleSockets <= 0 ? 'BENCH_IDLE_SOCKETS=0' : idleMemorySkipReason(config.idleSockets)) : null;
+  const idle: Part<IdleMemoryResult> =
+    idleReason !== null
+      ? { status: 'skipped', reason: idleReason }
+      : await part('idle sockets memory', only.has('idle'), () => idleMemory(config.idleSockets, log));
+
+  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle });
+}
+
+interface Budget {
+  name: string;
+  limit: string;
+  measured: string;
+  value: number | null;
+  pass: boolean;
+}
+
+function report(r: {
+  startedAt: Date;
+  loadAtStart: number[];
+  fsync: Part<ReturnType<typeof fsyncLatency>>;
+  sizes: Part<SizesResult>;
+  raw: Part<LatencyResult>;
+  papoLat: Part<LatencyResult>;
+  throughput: Part<ThroughputResult>;
+  afterLoad: AfterLoad;
+  idle: Part<IdleMemoryResult>;
+}): void {
+  const sizes = value(r.sizes);
+  const raw = value(r.raw);
+  const papo = value(r.papoLat);
+  const tp = value(r.throughput);
+  const idle = value(r.idle);
+  const ratio = raw && papo && raw.p99Ms > 0 ? papo.p99Ms / raw.p99Ms : null;
+
+  const budgets: Budget[] = [];
+  const budget = (name: string, limit: string, v: number | null, measured: string, pass: (v: number) => boolean) =>
+    budgets.push({ name, limit, measured: v === null ? 'not measured' : measured, value: v, pass: v !== null && pass(v) });
+  if (r.sizes.status !== 'skipped') {
+    budget('widget loader gzip', `<= ${BUDGET.loaderGzip} B`, sizes?.loader.gzip ?? null, fmtBytes(sizes?.loader.gzip), (v) => v <= BUDGET.loaderGzip);
+    budget('loader + open chat gzip', `<= ${BUDGET.totalGzip} B`, sizes?.totalGzip ?? null, fmtBytes(sizes?.totalGzip), (v) => v <= BUDGET.totalGzip);
+  }
+  if (r.papoLat.status !== 'skipped' || r.raw.status !== 'skipped') {
+    const lost = (papo?.lost ?? 0) + (raw?.lost ?? 0);
+    budget(
+      'delivery p99 / raw ws echo p99',
+      `<= ${BUDGET.p99Ratio}x, nothing lost`,
+      ratio,
+      `${ratio?.toFixed(2)}x${lost ? ` (${lost} lost)` : ''}`,
+      (v) => v <= BUDGET.p99Ratio && lost === 0 && (papo?.errors ?? 0) === 0,
+    );
+  }
+  if (r.throughput.status !== 'skipped') {
+    budget('persisted (acked) per second', `>= ${BUDGET.messagesPerS}`, tp?.persistedPerS ?? null, fmtRate(tp?.persistedPerS), (v) => v >= BUDGET.messagesPerS);
+    budget('delivered to the agent per second', `>= ${BUDGET.messagesPerS}`, tp?.deliveredPerS ?? null, fmtRate(tp?.deliveredPerS), (v) => v >= BUDGET.messagesPerS);
+  }
+  if (r.idle.status !== 'skipped') {
+    budget(
+      'server RSS per idle visitor socket',
+      `<= ${BUDGET.idleSocketBytes / 1024} KiB`,
+      idle?.papo.perSocket ?? null,
+      idle ? `${(idle.papo.perSocket / 1024).toFixed(1)} KiB` : '',
+      (v) => v <= BUDGET.idleSocketBytes,
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------- stdout
+  const out: string[] = [];
+  const cpu = cpus();
+  out.push('');
+  out.push(`Papo bench  ${r.startedAt.toISOString()}  node ${process.version}  ${cpu[0]?.model ?? '?'} x${cpu.length}  ${platform()} ${release()}`);
+  out.push(`load average at start: ${r.loadAtStart.map((l) => l.toFixed(2)).join(' ')} (other processes on the machine skew every figure below)`);
+  const rows: string[][] = [];
+  const section = (title: string) => rows.push([`## ${title}`]);
+  const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
+  const status = (p: Part<unknown>) => (p.status === 'failed' ? `FAILED: ${p.error}` : p.status === 'skipped' ? `skipped: ${p.reason}` : null);
+
+  section('Widget sizes (dist/widget; gzip = zlib level 9)');
+  if (sizes) {
+    row('file', 'raw', 'gzip');
+    row(`loader ${sizes.loader.file}`, fmtBytes(sizes.loader.raw), fmtBytes(sizes.loader.gzip));
+    for (const f of sizes.app) row(`app ${f.file}`, fmtBytes(f.raw), fmtBytes(f.gzip));
+    row('loader + app (open chat)', fmtBytes(sizes.totalRaw), fmtBytes(sizes.totalGzip));
+    if (sizes.dynamic.length) row('not counted (dynamic imports)', sizes.dynamic.join(', '), '');
+  } else row(status(r.sizes)!);
+
+  section(`Latency at ${config.rate} msg/s over ${config.sockets} sockets, ${config.latencySeconds} s after ${config.warmupSeconds} s warm-up`);
+  row('', 'p50', 'p99', 'max', 'sent/s', 'answered/s', 'lost', 'errors');
+  const latRow = (label: string, p: Part<LatencyResult>) => {
+    const v = value(p);
+    if (v) row(label, fmtMs(v.p50Ms), fmtMs(v.p99Ms), fmtMs(v.maxMs), Math.round(v.sentRate), Math.round(v.receivedRate), v.lost, v.errors);
+    else row(label, status(p)!);
+  };
+  latRow('raw ws echo (send -> echo)', r.raw);
+  latRow('papo (visitor send -> agent event)', r.papoLat);
+  const fs = value(r.fsync);
+  if (fs) row('context: 4 KiB write + fsync on the db disk', fmtMs(fs.p50Ms), fmtMs(fs.p99Ms), fmtMs(fs.maxMs));
+  row('ratio papo p99 / raw p99', ratio === null ? '-' : `${ratio.toFixed(2)}x`);
+
+  section(`Throughput (${config.throughputSockets} visitors x window ${config.window}, ${config.throughputSeconds} s after 1 s warm-up)`);
+  if (tp) {
+    row('persisted (acks) per second', fmtRate(tp.persistedPerS));
+    row('delivered (agent events) per second', fmtRate(tp.deliveredPerS));
+    row('whole run: sent / acked / delivered / errors', `${tp.totalSent} / ${tp.totalAcked} / ${tp.totalDelivered} / ${tp.errors}`);
+    row('CPU in the window: server / bench (% of a core)', `${tp.serverCpuPct === null ? '-' : tp.serverCpuPct.toFixed(0)}% / ${tp.benchCpuPct.toFixed(0)}%`);
+  } else row(status(r.throughput)!);
+
+  section('After the load (Papo server)');
+  row('SQLite WAL after latency run', fmtBytes(r.afterLoad.walBytesAfterLatency));
+  row('SQLite WAL after throughput run', fmtBytes(r.afterLoad.walBytesAfterThroughput));
+  row('SQLite database file', fmtBytes(r.afterLoad.dbBytes));
+  row('server RSS (VmRSS)', fmtBytes(r.afterLoad.serverRssBytes));
+
+  section(`Idle sockets (${config.idleSockets} each; RSS growth / sockets)`);
+  if (idle) {
+    row('', 'RSS before', 'RSS after', 'per socket');
+    row('papo visitor (hello + welcome)', fmtBytes(idle.papo.rssBefore), fmtBytes(idle.papo.rssAfter), `${(idle.papo.perSocket / 1024).toFixed(1)} KiB`);
+    row('raw ws (one echo)', fmtBytes(idle.raw.rssBefore), fmtBytes(idle.raw.rssAfter), `${(idle.raw.perSocket / 1024).toFixed(1)} KiB`);
+  } else row(status(r.idle)!);
+
+  section('Budgets (DESIGN.md "Budgets")');
+  row('budget', 'limit', 'measured', 'result');
+  for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
+
+  out.push(...table(rows));
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  // ---------------------------------------------------------------------------------------------- JSON
+  const json = {
+    timestamp: r.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    node: process.version,
+    cpu: { model: cpu[0]?.model ?? null, cores: cpu.length },
+    platform: `${platform()} ${release()}`,
+    totalMemoryBytes: totalmem(),
+    loadAverageAtStart: r.loadAtStart,
+    fsyncProbe: r.fsync,
+    config,
+    sizes: r.sizes,
+    latency: { raw: r.raw, papo: r.papoLat, p99Ratio: ratio },
+    throughput: r.throughput,
+    afterLoad: r.afterLoad,
+    idleMemory: r.idle,
+    budgets,
+    pass: budgets.every((b) => b.pass),
+  };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'latest.json');
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  log(`wrote ${file}`);
+  if (!json.pass) process.exitCode = 1;
+}
+
+/** Left-aligned columns; a row with one cell starting with `## ` is a section heading. */
+function table(input: string[][]): string[] {
+  const rows = input.map((r) => r.map((c) => c.replace(/\s*\n\s*/g, ' | ')));
+  // The last cell of a row is not padded, so it does not widen its column (long error messages).
+  const widths: number[] = [];
+  for (const r of rows) r.slice(0, -1).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const lines: string[] = [];
+  for (const r of rows) {
+    if (r.length === 1 && r[0]!.startsWith('## ')) {
+      lines.push('', r[0]!.slice(3), '-'.repeat(Math.min(100, Math.max(r[0]!.length - 3, widths.reduce((s, w) => s + w + 2, 0)))));
+    } else if (r.length === 1) lines.push(`  ${r[0]!}`);
+    else lines.push(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`);
+  }
+  return lines;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
