@@ -22,7 +22,7 @@ const CLIENT_ID = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
 const TEXT = 'Olá, posso ajudar?';
 
 function conversation(status: ConversationStatus, assignedAgentId: string | null): ConversationState {
-  return { id: 'conv-1', siteId: SITE, visitorId: VISITOR, status, assignedAgentId, version: 3, lastSeq: 7 };
+  return { id: 'conv-1', siteId: SITE, visitorId: VISITOR, status, assignedAgentId, lastSeq: 7 };
 }
 
 const visitor = (visitorId = VISITOR, siteId = SITE): Actor => ({ kind: 'visitor', visitorId, siteId });

@@ -1,18 +1,17 @@
 /**
  * @module Conversation rules as pure functions: who may write, what a message appends, who sees which event.
- * No I/O here; services load state, ask these functions, and hand the answer to the store (SPEC C1..C4).
+ * No I/O here: the store runs them inside its write transaction on current state (SPEC C1..C4).
  */
 import type { ErrorCode } from '../../shared/errors';
 import type { AgentRole, Author, ConversationStatus, EventKind } from '../../shared/protocol';
 
-/** The part of a conversation the rules read. `version` changes only when the state does (SPEC C4). */
+/** The part of a conversation the rules read; the store hands it over inside the write transaction (SPEC C4). */
 export interface ConversationState {
   id: string;
   siteId: string;
   visitorId: string;
   status: ConversationStatus;
   assignedAgentId: string | null;
-  version: number;
   lastSeq: number;
 }
 
@@ -28,7 +27,7 @@ export interface NewEvent {
   text: string | null;
 }
 
-/** State columns an append changes; any patch bumps `version`. */
+/** State columns a decision changes, besides appending its events. */
 export interface StatePatch {
   status?: ConversationStatus;
   assignedAgentId?: string | null;

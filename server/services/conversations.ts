@@ -6,10 +6,10 @@ import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '.
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import type { Bus } from '../bus/bus';
 import { topics } from '../bus/bus';
-import { canView, decideMessage, messageEvent, VISITOR_VISIBLE_KINDS, type Actor } from '../domain/conversation';
+import { canView, decideMessage, VISITOR_VISIBLE_KINDS, type Actor } from '../domain/conversation';
 import { planResume } from '../domain/resume';
 import { AppError } from '../errors';
-import type { ConversationRecord, Store } from '../store/store';
+import type { Store } from '../store/store';
 
 export interface ConversationDeps {
   store: Store;
@@ -29,22 +29,18 @@ export interface CatchUp {
   hasMore: boolean;
 }
 
-/** Times a write is re-decided after a concurrent state change before the sender is told to retry. */
-const MAX_ATTEMPTS = 5;
-
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 export function createConversationService({ store, bus, now }: ConversationDeps) {
-  function publish(events: readonly ConversationEvent[], conversation: ConversationRecord): void {
-    const summary = toSummary(conversation);
+  function publish(events: readonly ConversationEvent[], conversation: ConversationSummary): void {
     for (const event of events) {
-      const message = { siteId: conversation.siteId, visitorId: conversation.visitorId, event, conversation: summary };
+      const message = { siteId: conversation.siteId, visitorId: conversation.visitorId, event, conversation };
       bus.publish(topics.visitor(conversation.visitorId), message);
       bus.publish(topics.site(conversation.siteId), message);
     }
   }
 
-  async function load(actor: Actor, conversationId: string): Promise<ConversationRecord> {
+  async function load(actor: Actor, conversationId: string): Promise<ConversationSummary> {
     const conversation = await store.conversations.byId(conversationId);
     // Someone else's conversation answers exactly like a missing one: its existence is not revealed.
     if (!conversation || !canView(actor, conversation)) throw new AppError('conversation_not_found');
@@ -55,64 +51,38 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
     load,
 
     /**
-     * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). Resending a client id
-     * answers the first ack and stores nothing.
+     * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). The write is queued
+     * before this function returns, so calls made in order are stored in that order (SPEC D2). Resending a
+     * client id answers the first ack and stores nothing.
      */
     async sendMessage(actor: Actor, frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text'>): Promise<Ack> {
       const { clientId, text } = frame;
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        let conversation: ConversationRecord | null;
-        if (frame.conversationId) {
-          conversation = await load(actor, frame.conversationId);
-        } else if (actor.kind === 'visitor') {
-          conversation = await store.conversations.openForVisitor(actor.visitorId);
-          if (!conversation) {
-            const started = await store.start({
-              siteId: actor.siteId,
-              visitorId: actor.visitorId,
-              at: now(),
-              events: [messageEvent(actor, text, clientId)],
-            });
-            if (started.kind === 'exists') continue; // another tab started it a moment ago: decide again
-            publish(started.events, started.conversation);
-            return { conversationId: started.conversation.id, seq: started.events.at(-1)!.seq };
-          }
-        } else {
-          throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
-        }
-
-        const decision = decideMessage(conversation, actor, text, clientId);
-        if (!decision.ok) {
-          // A resend of a message that was stored before the conversation changed still gets its ack.
-          const seq = await store.events.seqOfClientId(conversation.id, clientId);
-          if (seq !== null) return { conversationId: conversation.id, seq };
-          throw new AppError(decision.code);
-        }
-        const outcome = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: conversation.version,
-          clientId,
-          events: decision.events,
-          patch: decision.patch,
-          at: now(),
-        });
-        switch (outcome.kind) {
-          case 'appended':
-            publish(outcome.events, outcome.conversation);
-            return { conversationId: conversation.id, seq: outcome.events.at(-1)!.seq };
-          case 'duplicate':
-            return { conversationId: conversation.id, seq: outcome.seq };
-          case 'not_found':
-            throw new AppError('conversation_not_found');
-          case 'conflict':
-            continue;
-        }
+      if (!frame.conversationId && actor.kind !== 'visitor') {
+        throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }
-      throw new AppError('busy');
+      const outcome = await store.write({
+        conversationId: frame.conversationId ?? null,
+        visitor: actor.kind === 'visitor' ? { siteId: actor.siteId, visitorId: actor.visitorId } : null,
+        clientId,
+        at: now(),
+        authorize: (state) => canView(actor, state),
+        decide: (state) => decideMessage(state, actor, text, clientId),
+      });
+      switch (outcome.kind) {
+        case 'appended':
+          publish(outcome.events, outcome.conversation);
+          return { conversationId: outcome.conversation.id, seq: outcome.events.at(-1)!.seq };
+        case 'duplicate':
+          return { conversationId: outcome.conversation.id, seq: outcome.seq };
+        case 'refused':
+          throw new AppError(outcome.code);
+        case 'not_found':
+          throw new AppError('conversation_not_found');
+      }
     },
 
     /** The conversation a visitor's widget shows: the one it resumes if it may, else its open one. */
-    async visitorConversation(actor: Extract<Actor, { kind: 'visitor' }>, resumeId: string | null): Promise<ConversationRecord | null> {
+    async visitorConversation(actor: Extract<Actor, { kind: 'visitor' }>, resumeId: string | null): Promise<ConversationSummary | null> {
       if (resumeId) {
         const resumed = await store.conversations.byId(resumeId);
         if (resumed && canView(actor, resumed)) return resumed;
@@ -121,7 +91,7 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
     },
 
     /** What a client holding events up to `afterSeq` needs next (SPEC D5, D6). */
-    async catchUp(actor: Actor, conversation: ConversationRecord, afterSeq: number): Promise<CatchUp> {
+    async catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<CatchUp> {
       const kinds = actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined;
       const plan = planResume(afterSeq, conversation.lastSeq);
       if (plan.kind === 'replay') {
@@ -149,11 +119,8 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
 
     /** An agent's inbox: open conversations, newest activity first. */
     async inbox(): Promise<ConversationSummary[]> {
-      return (await store.conversations.list({ status: 'open', limit: 500 })).map(toSummary);
+      return store.conversations.list({ status: 'open', limit: 500 });
     },
   };
 }
 
-export function toSummary({ version: _version, ...summary }: ConversationRecord): ConversationSummary {
-  return summary;
-}

@@ -65,8 +65,6 @@ export const conversations = sqliteTable(
     status: text('status', { enum: ['open', 'closed'] }).notNull(),
     assignedAgentId: text('assigned_agent_id').references(() => agents.id),
     assignedAgentName: text('assigned_agent_name'),
-    /** Bumped by every state change (not by messages): the optimistic-concurrency guard (SPEC C4). */
-    version: integer('version').notNull().default(0),
     /** Highest event sequence; the next event gets lastSeq + 1 (SPEC D1). */
     lastSeq: integer('last_seq').notNull().default(0),
     lastMessageText: text('last_message_text'),

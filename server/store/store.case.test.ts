@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '../../shared/protocol';
-import { createdEvent, messageEvent, type Actor, type NewEvent } from '../domain/conversation';
+import { canView, createdEvent, decideMessage, type Actor, type ConversationState, type Decision } from '../domain/conversation';
 import { uuidv7 } from '../ids';
 import { createSqliteStore } from './sqlite/store';
-import type { AgentRecord, AppendOutcome, ConversationRecord, Site, StartOutcome, Store } from './store';
+import type { ConversationSummary } from '../../shared/protocol';
+import type { AgentRecord, Site, Store, WriteOutcome, WriteRequest } from './store';
 
 /**
  * A fresh, empty database. `open` answers a store on it; after that store's `close()`, `open` may be called
@@ -77,21 +78,46 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       siteId,
     });
 
-    const say = (actor: Actor, text: string, clientId: string = uuidv7()): NewEvent => messageEvent(actor, text, clientId);
+    const agentActor = (agent: AgentRecord): Actor => ({ kind: 'agent', id: agent.id, name: agent.name, role: agent.role });
 
-    function appended(outcome: StartOutcome | AppendOutcome): { events: ConversationEvent[]; conversation: ConversationRecord } {
+    /** The write a real message makes: the domain's own rules authorise and decide it. */
+    function message(
+      actor: Actor,
+      text: string,
+      options: { conversationId?: string | null; clientId?: string; at?: number } = {},
+    ): WriteRequest {
+      const clientId = options.clientId ?? uuidv7();
+      return {
+        conversationId: options.conversationId ?? null,
+        visitor: actor.kind === 'visitor' ? { siteId: actor.siteId, visitorId: actor.visitorId } : null,
+        clientId,
+        at: options.at ?? T0,
+        authorize: (state) => canView(actor, state),
+        decide: (state) => decideMessage(state, actor, text, clientId),
+      };
+    }
+
+    /** A write with a rule written here (closing, refusing), for the agent that runs it. */
+    function ruled(conversationId: string, decide: (state: ConversationState) => Decision, at = T0): WriteRequest {
+      return { conversationId, visitor: null, clientId: null, at, authorize: () => true, decide };
+    }
+
+    const close = (conversationId: string, at = T0) =>
+      ruled(conversationId, () => ({ ok: true, events: [], patch: { status: 'closed' } }), at);
+
+    function appended(outcome: WriteOutcome): { events: ConversationEvent[]; conversation: ConversationSummary } {
       expect(outcome.kind).toBe('appended');
       if (outcome.kind !== 'appended') throw new Error(`expected appended, got ${outcome.kind}`);
       return outcome;
     }
 
-    /** A new open conversation started by a new visitor with one message; answers its record and the visitor. */
+    /** A new open conversation started by a new visitor's first message. */
     async function startConversation(at = T0, s: Store = store) {
       const site = await makeSite(s);
       const visitor = visitorActor(site.id);
-      const first = say(visitor, 'Olá');
-      const { conversation, events } = appended(await s.start({ siteId: site.id, visitorId: visitor.visitorId, at, events: [first] }));
-      return { site, visitor, conversation, events, firstClientId: first.clientId! };
+      const firstClientId = uuidv7();
+      const { conversation, events } = appended(await s.write(message(visitor, 'Olá', { clientId: firstClientId, at })));
+      return { site, visitor, conversation, events, firstClientId };
     }
 
     const allEvents = (s: Store, id: string) => s.events.after(id, 0, { limit: 100_000 });
@@ -99,28 +125,20 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
     // -----------------------------------------------------------------------------------------------------
 
-    describe('start', () => {
-      it('D1, C3: creates a conversation whose events are created then the given events, seq 1..n', async () => {
+    describe('write: starting a conversation (C3)', () => {
+      it('D1, C3: a visitor\'s first message starts a conversation: created then the message, seq 1 and 2', async () => {
         const site = await makeSite();
         const visitor = visitorActor(site.id);
-        const m1 = say(visitor, 'Olá');
-        const m2 = say(visitor, 'Alguém aí?');
-        const outcome = appended(await store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0 + 5, events: [m1, m2] }));
+        const clientId = uuidv7();
+        const outcome = appended(await store.write(message(visitor, 'Alguém aí?', { clientId, at: T0 + 5 })));
 
         const id = outcome.conversation.id;
-        const expected: ConversationEvent[] = [createdEvent(visitor.visitorId), m1, m2].map((e, i) => ({
-          conversationId: id,
-          seq: i + 1,
-          kind: e.kind,
-          author: e.author,
-          clientId: e.clientId,
-          text: e.text,
-          at: T0 + 5,
-        }));
-        expect(outcome.events).toEqual(expected);
-        expect(await allEvents(store, id)).toEqual(expected);
-
-        expect(outcome.conversation).toEqual<ConversationRecord>({
+        expect(outcome.events).toEqual<ConversationEvent[]>([
+          { conversationId: id, seq: 1, at: T0 + 5, ...createdEvent(visitor.visitorId) },
+          { conversationId: id, seq: 2, at: T0 + 5, kind: 'message', author: { kind: 'visitor', id: visitor.visitorId, name: null }, clientId, text: 'Alguém aí?' },
+        ]);
+        expect(await allEvents(store, id)).toEqual(outcome.events);
+        expect(outcome.conversation).toEqual<ConversationSummary>({
           id,
           siteId: site.id,
           visitorId: visitor.visitorId,
@@ -128,8 +146,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           status: 'open',
           assignedAgentId: null,
           assignedAgentName: null,
-          version: 0,
-          lastSeq: 3,
+          lastSeq: 2,
           lastMessage: { text: 'Alguém aí?', authorKind: 'visitor', at: T0 + 5 },
           createdAt: T0 + 5,
           updatedAt: T0 + 5,
@@ -138,55 +155,31 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await store.conversations.openForVisitor(visitor.visitorId)).toEqual(outcome.conversation);
       });
 
-      it('C3: with no events the conversation holds only created, at seq 1, and no last message', async () => {
-        const site = await makeSite();
-        const visitor = visitorActor(site.id);
-        const { events, conversation } = appended(await store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0, events: [] }));
-        expect(events.map((e) => [e.seq, e.kind])).toEqual([[1, 'created']]);
-        expect(conversation.lastSeq).toBe(1);
-        expect(conversation.lastMessage).toBeNull();
-      });
-
-      it('C3: a second start for the same visitor answers exists and writes nothing', async () => {
-        const { site, visitor, conversation } = await startConversation();
-        const before = await allEvents(store, conversation.id);
-
-        const again = await store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0 + 1000, events: [say(visitor, 'Outra aba')] });
-        expect(again).toEqual({ kind: 'exists', conversation });
-
-        expect(await allEvents(store, conversation.id)).toEqual(before);
-        expect(await store.conversations.byId(conversation.id)).toEqual(conversation);
+      it('C3: the next message without a conversation id goes to the open conversation', async () => {
+        const { visitor, conversation } = await startConversation();
+        const next = appended(await store.write(message(visitor, 'Outra aba', { at: T0 + 1 })));
+        expect(next.conversation.id).toBe(conversation.id);
+        expect(seqs(next.events)).toEqual([3]);
         expect(await store.conversations.list({ limit: 100 })).toHaveLength(1);
       });
 
-      it('C3: two starts for the same visitor at the same instant make one conversation', async () => {
+      it('C3: two first messages submitted at the same instant make one conversation', async () => {
         const site = await makeSite();
         const visitor = visitorActor(site.id);
-        const [a, b] = await Promise.all([
-          store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0, events: [say(visitor, 'aba 1')] }),
-          store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0, events: [say(visitor, 'aba 2')] }),
-        ]);
-        expect([a.kind, b.kind].sort()).toEqual(['appended', 'exists']);
-        expect(a.conversation.id).toBe(b.conversation.id);
+        const [a, b] = await Promise.all([store.write(message(visitor, 'aba 1')), store.write(message(visitor, 'aba 2'))]);
+        const first = appended(a);
+        const second = appended(b);
+        expect(second.conversation.id).toBe(first.conversation.id);
         expect(await store.conversations.list({ limit: 100 })).toHaveLength(1);
-        expect(seqs(await allEvents(store, a.conversation.id))).toEqual([1, 2]);
+        expect((await allEvents(store, first.conversation.id)).map((e) => e.text ?? e.kind)).toEqual(['created', 'aba 1', 'aba 2']);
       });
 
       it('C3: a visitor whose conversation was closed starts a new one', async () => {
-        const { site, visitor, conversation } = await startConversation();
-        appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: conversation.version,
-            clientId: null,
-            events: [],
-            patch: { status: 'closed' },
-            at: T0 + 10,
-          }),
-        );
+        const { visitor, conversation } = await startConversation();
+        appended(await store.write(close(conversation.id, T0 + 10)));
         expect(await store.conversations.openForVisitor(visitor.visitorId)).toBeNull();
 
-        const next = appended(await store.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0 + 20, events: [say(visitor, 'De novo')] }));
+        const next = appended(await store.write(message(visitor, 'De novo', { at: T0 + 20 })));
         expect(next.conversation.id).not.toBe(conversation.id);
         expect(seqs(next.events)).toEqual([1, 2]);
         expect((await store.conversations.openForVisitor(visitor.visitorId))?.id).toBe(next.conversation.id);
@@ -199,25 +192,30 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(a.conversation.id).not.toBe(b.conversation.id);
         expect(await store.conversations.list({ limit: 100 })).toHaveLength(2);
       });
+
+      it('C3: a refused first message creates nothing', async () => {
+        const site = await makeSite();
+        const visitor = visitorActor(site.id);
+        const refused = await store.write({ ...message(visitor, 'x'), decide: () => ({ ok: false, code: 'forbidden' }) });
+        expect(refused).toEqual({ kind: 'refused', code: 'forbidden' });
+        expect(await store.conversations.openForVisitor(visitor.visitorId)).toBeNull();
+        expect(await store.conversations.list({ limit: 100 })).toEqual([]);
+      });
+
+      it('a write without conversation id and without visitor answers not_found', async () => {
+        const out = await store.write({ ...ruled('x', () => ({ ok: true, events: [], patch: null })), conversationId: null });
+        expect(out).toEqual({ kind: 'not_found' });
+      });
     });
 
     // -----------------------------------------------------------------------------------------------------
 
-    describe('append', () => {
-      it('D1: consecutive appends take consecutive seqs', async () => {
+    describe('write: appending', () => {
+      it('D1: consecutive writes take consecutive seqs', async () => {
         const { visitor, conversation } = await startConversation();
         const got: number[] = [];
         for (let i = 0; i < 5; i++) {
-          const out = appended(
-            await store.append({
-              conversationId: conversation.id,
-              expectedVersion: 0,
-              clientId: null,
-              events: [say(visitor, `m${i}`)],
-              patch: null,
-              at: T0 + i,
-            }),
-          );
+          const out = appended(await store.write(message(visitor, `m${i}`, { conversationId: conversation.id, at: T0 + i })));
           got.push(...seqs(out.events));
           expect(out.conversation.lastSeq).toBe(3 + i);
         }
@@ -225,24 +223,10 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3, 4, 5, 6, 7]);
       });
 
-      it('D1: several events in one append take consecutive seqs, and the record follows', async () => {
+      it('D1, C2: an agent\'s first reply appends assigned then the message, and the summary follows', async () => {
         const { conversation } = await startConversation();
         const agent = await makeAgent();
-        const agentActor: Actor = { kind: 'agent', id: agent.id, name: agent.name, role: agent.role };
-        const events: NewEvent[] = [
-          { kind: 'assigned', author: { kind: 'agent', id: agent.id, name: agent.name }, clientId: null, text: null },
-          say(agentActor, 'Olá, sou a agente'),
-        ];
-        const out = appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId: events[1]!.clientId,
-            events,
-            patch: { assignedAgentId: agent.id, assignedAgentName: agent.name },
-            at: T0 + 50,
-          }),
-        );
+        const out = appended(await store.write(message(agentActor(agent), 'Olá, sou a agente', { conversationId: conversation.id, at: T0 + 50 })));
         expect(out.events.map((e) => [e.seq, e.kind, e.at])).toEqual([
           [3, 'assigned', T0 + 50],
           [4, 'message', T0 + 50],
@@ -261,255 +245,97 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       it('D3: a clientId already stored answers duplicate with the first seq and writes nothing', async () => {
         const { visitor, conversation } = await startConversation();
         const clientId = uuidv7();
-        const first = appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId,
-            events: [say(visitor, 'uma vez', clientId)],
-            patch: null,
-            at: T0 + 1,
-          }),
-        );
+        const first = appended(await store.write(message(visitor, 'uma vez', { conversationId: conversation.id, clientId, at: T0 + 1 })));
         expect(seqs(first.events)).toEqual([3]);
-
-        const again = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: 0,
-          clientId,
-          events: [say(visitor, 'uma vez', clientId)],
-          patch: null,
-          at: T0 + 2,
-        });
+        const again = await store.write(message(visitor, 'uma vez', { conversationId: conversation.id, clientId, at: T0 + 2 }));
         expect(again).toEqual({ kind: 'duplicate', seq: 3, conversation: first.conversation });
         expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3]);
       });
 
-      it('D3: a duplicate clientId answers the first seq even when expectedVersion is stale', async () => {
+      it('D3: a duplicate answers the first seq even after the conversation changed state', async () => {
         const { visitor, conversation } = await startConversation();
         const agent = await makeAgent();
         const clientId = uuidv7();
-        appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId,
-            events: [say(visitor, 'primeira', clientId)],
-            patch: null,
-            at: T0 + 1,
-          }),
-        );
-        // The conversation changes state afterwards (an agent claims it), so version 0 is stale.
-        const claimed = appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId: null,
-            events: [],
-            patch: { assignedAgentId: agent.id, assignedAgentName: agent.name },
-            at: T0 + 2,
-          }),
-        );
-        expect(claimed.conversation.version).toBe(1);
-
-        const resend = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: 0,
-          clientId,
-          events: [say(visitor, 'primeira', clientId)],
-          patch: null,
-          at: T0 + 3,
-        });
-        expect(resend).toEqual({ kind: 'duplicate', seq: 3, conversation: claimed.conversation });
-        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3]);
+        appended(await store.write(message(visitor, 'primeira', { conversationId: conversation.id, clientId, at: T0 + 1 })));
+        appended(await store.write(message(agentActor(agent), 'minha', { conversationId: conversation.id, at: T0 + 2 })));
+        appended(await store.write(close(conversation.id, T0 + 3)));
+        // Closed now: a new message would be refused, but the resend of a stored one is still its ack.
+        const resend = await store.write(message(visitor, 'primeira', { conversationId: conversation.id, clientId, at: T0 + 4 }));
+        expect(resend).toMatchObject({ kind: 'duplicate', seq: 3 });
+        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3, 4, 5]);
       });
 
-      it('D3: a clientId stored by start is a duplicate for a later append', async () => {
+      it('D3: a first message resent without a conversation id is a duplicate', async () => {
         const { visitor, conversation, firstClientId } = await startConversation();
-        const resend = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: 0,
-          clientId: firstClientId,
-          events: [say(visitor, 'Olá', firstClientId)],
-          patch: null,
-          at: T0 + 1,
-        });
-        expect(resend).toMatchObject({ kind: 'duplicate', seq: 2 });
+        const resend = await store.write(message(visitor, 'Olá', { clientId: firstClientId, at: T0 + 1 }));
+        expect(resend).toEqual({ kind: 'duplicate', seq: 2, conversation });
       });
 
       it('D3: the same clientId in another conversation is not a duplicate', async () => {
         const a = await startConversation();
         const b = await startConversation();
-        const out = appended(
-          await store.append({
-            conversationId: b.conversation.id,
-            expectedVersion: 0,
-            clientId: a.firstClientId,
-            events: [say(b.visitor, 'mesmo id', a.firstClientId)],
-            patch: null,
-            at: T0 + 1,
-          }),
-        );
+        const out = appended(await store.write(message(b.visitor, 'mesmo id', { conversationId: b.conversation.id, clientId: a.firstClientId })));
         expect(seqs(out.events)).toEqual([3]);
       });
 
       it('D3: duplicates submitted in the same tick store one message', async () => {
         const { visitor, conversation } = await startConversation();
-        const clientId = uuidv7();
-        const input = {
-          conversationId: conversation.id,
-          expectedVersion: 0,
-          clientId,
-          events: [say(visitor, 'duas abas', clientId)],
-          patch: null,
-          at: T0 + 1,
-        };
-        const outcomes = await Promise.all([store.append(input), store.append(input), store.append(input)]);
+        const request = message(visitor, 'duas abas', { conversationId: conversation.id, at: T0 + 1 });
+        const outcomes = await Promise.all([store.write(request), store.write(request), store.write(request)]);
         expect(outcomes.map((o) => o.kind)).toEqual(['appended', 'duplicate', 'duplicate']);
         expect(outcomes.map((o) => (o.kind === 'duplicate' ? o.seq : o.kind === 'appended' ? o.events[0]!.seq : -1))).toEqual([3, 3, 3]);
         expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3]);
       });
 
-      it('C4: a stale expectedVersion answers conflict with the current record and writes nothing', async () => {
-        const { conversation } = await startConversation();
-        const ana = await makeAgent();
-        const bia = await makeAgent();
-        const claimed = appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId: null,
-            events: [{ kind: 'assigned', author: { kind: 'agent', id: ana.id, name: ana.name }, clientId: null, text: null }],
-            patch: { assignedAgentId: ana.id, assignedAgentName: ana.name },
-            at: T0 + 1,
-          }),
-        );
-        const before = await allEvents(store, conversation.id);
-
-        const clientId = uuidv7();
-        const stale = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: 0,
-          clientId,
-          events: [
-            { kind: 'assigned', author: { kind: 'agent', id: bia.id, name: bia.name }, clientId: null, text: null },
-            say({ kind: 'agent', id: bia.id, name: bia.name, role: 'agent' }, 'Eu também', clientId),
-          ],
-          patch: { assignedAgentId: bia.id, assignedAgentName: bia.name },
-          at: T0 + 2,
-        });
-        expect(stale).toEqual({ kind: 'conflict', conversation: claimed.conversation });
-        expect(await allEvents(store, conversation.id)).toEqual(before);
-        expect(await store.conversations.byId(conversation.id)).toEqual(claimed.conversation);
-        expect(await store.events.seqOfClientId(conversation.id, clientId)).toBeNull();
-      });
-
-      it('C4: a version from the future is a conflict too', async () => {
-        const { visitor, conversation } = await startConversation();
-        const out = await store.append({
-          conversationId: conversation.id,
-          expectedVersion: 5,
-          clientId: null,
-          events: [say(visitor, 'x')],
-          patch: null,
-          at: T0 + 1,
-        });
-        expect(out.kind).toBe('conflict');
-        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2]);
-      });
-
-      it('C4: a patch bumps version by one; a message-only append does not', async () => {
-        const { visitor, conversation } = await startConversation();
-        const agent = await makeAgent();
-        expect(conversation.version).toBe(0);
-
-        const message = appended(
-          await store.append({ conversationId: conversation.id, expectedVersion: 0, clientId: null, events: [say(visitor, 'a')], patch: null, at: T0 + 1 }),
-        );
-        expect(message.conversation.version).toBe(0);
-
-        const assign = appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId: null,
-            events: [{ kind: 'assigned', author: { kind: 'agent', id: agent.id, name: agent.name }, clientId: null, text: null }],
-            patch: { assignedAgentId: agent.id, assignedAgentName: agent.name },
-            at: T0 + 2,
-          }),
-        );
-        expect(assign.conversation.version).toBe(1);
-
-        const another = appended(
-          await store.append({ conversationId: conversation.id, expectedVersion: 1, clientId: null, events: [say(visitor, 'b')], patch: null, at: T0 + 3 }),
-        );
-        expect(another.conversation.version).toBe(1);
-
-        const close = appended(
-          await store.append({ conversationId: conversation.id, expectedVersion: 1, clientId: null, events: [], patch: { status: 'closed' }, at: T0 + 4 }),
-        );
-        expect(close.conversation).toMatchObject({ version: 2, status: 'closed', assignedAgentId: agent.id });
-        expect((await store.conversations.byId(conversation.id))?.version).toBe(2);
-      });
-
       it('C4: two agents claiming at the same instant get exactly one owner', async () => {
         const { conversation } = await startConversation();
         const [ana, bia] = [await makeAgent(), await makeAgent()];
-        const claim = (agent: AgentRecord) => {
-          const actor: Actor = { kind: 'agent', id: agent.id, name: agent.name, role: agent.role };
-          const clientId = uuidv7();
-          return store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId,
-            events: [{ kind: 'assigned', author: { kind: 'agent', id: agent.id, name: agent.name }, clientId: null, text: null }, say(actor, 'Minha!', clientId)],
-            patch: { assignedAgentId: agent.id, assignedAgentName: agent.name },
-            at: T0 + 1,
-          });
-        };
-        const outcomes = await Promise.all([claim(ana), claim(bia)]);
-        expect(outcomes.map((o) => o.kind).sort()).toEqual(['appended', 'conflict']);
-        const winner = outcomes.find((o) => o.kind === 'appended')!;
+        const outcomes = await Promise.all([
+          store.write(message(agentActor(ana), 'Minha!', { conversationId: conversation.id })),
+          store.write(message(agentActor(bia), 'Minha!', { conversationId: conversation.id })),
+        ]);
+        expect(outcomes[0]!.kind).toBe('appended');
+        expect(outcomes[1]).toEqual({ kind: 'refused', code: 'conversation_taken' });
         const stored = await store.conversations.byId(conversation.id);
-        expect(stored?.version).toBe(1);
-        expect(stored?.assignedAgentId).toBe(winner.kind === 'appended' ? winner.conversation.assignedAgentId : 'none');
-        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3, 4]);
+        expect(stored?.assignedAgentId).toBe(ana.id);
+        expect((await allEvents(store, conversation.id)).map((e) => e.kind)).toEqual(['created', 'message', 'assigned', 'message']);
+      });
+
+      it('C4: a message queued right behind a close is decided on the closed conversation', async () => {
+        const { visitor, conversation } = await startConversation();
+        const [closed, late] = await Promise.all([
+          store.write(close(conversation.id)),
+          store.write(message(visitor, 'tarde demais', { conversationId: conversation.id })),
+        ]);
+        expect(closed.kind).toBe('appended');
+        expect(late).toEqual({ kind: 'refused', code: 'conversation_closed' });
+        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2]);
+      });
+
+      it('D11: a writer who may not see the conversation gets not_found, even for a clientId stored there', async () => {
+        const { site, conversation, firstClientId } = await startConversation();
+        const stranger = visitorActor(site.id);
+        const out = await store.write(message(stranger, 'Olá', { conversationId: conversation.id, clientId: firstClientId }));
+        expect(out).toEqual({ kind: 'not_found' });
+        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2]);
       });
 
       it('answers not_found for an unknown conversation and writes nothing', async () => {
         const site = await makeSite();
         const id = uuidv7();
-        const out = await store.append({
-          conversationId: id,
-          expectedVersion: 0,
-          clientId: null,
-          events: [say(visitorActor(site.id), 'ninguém')],
-          patch: null,
-          at: T0,
-        });
+        const out = await store.write(message(visitorActor(site.id), 'ninguém', { conversationId: id }));
         expect(out).toEqual({ kind: 'not_found' });
         expect(await allEvents(store, id)).toEqual([]);
         expect(await store.conversations.byId(id)).toBeNull();
       });
 
-      it('D1: 200 concurrent appends get seqs with no gap and no reuse', async () => {
+      it('D1, D2: 200 concurrent writes get seqs with no gap and no reuse, in the order submitted', async () => {
         const { visitor, conversation } = await startConversation();
         const n = 200;
         const outcomes = await Promise.all(
-          Array.from({ length: n }, (_, i) =>
-            store.append({
-              conversationId: conversation.id,
-              expectedVersion: 0,
-              clientId: null,
-              events: [say(visitor, `msg ${i}`)],
-              patch: null,
-              at: T0 + 1,
-            }),
-          ),
+          Array.from({ length: n }, (_, i) => store.write(message(visitor, `msg ${i}`, { conversationId: conversation.id, at: T0 + 1 }))),
         );
         const got = outcomes.map((o) => appended(o).events[0]!.seq);
-        expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 3));
-        // Submitted in order, stored in order (D2).
         expect(got).toEqual(Array.from({ length: n }, (_, i) => i + 3));
         const stored = await allEvents(store, conversation.id);
         expect(seqs(stored)).toEqual(Array.from({ length: n + 2 }, (_, i) => i + 1));
@@ -517,20 +343,13 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect((await store.conversations.byId(conversation.id))?.lastSeq).toBe(n + 2);
       });
 
-      it('D1: concurrent appends to two conversations keep each one gap-free', async () => {
+      it('D1: concurrent writes to two conversations keep each one gap-free', async () => {
         const a = await startConversation();
         const b = await startConversation();
         await Promise.all(
           Array.from({ length: 100 }, (_, i) => {
             const c = i % 2 === 0 ? a : b;
-            return store.append({
-              conversationId: c.conversation.id,
-              expectedVersion: 0,
-              clientId: uuidv7(),
-              events: [say(c.visitor, `m${i}`)],
-              patch: null,
-              at: T0 + i,
-            });
+            return store.write(message(c.visitor, `m${i}`, { conversationId: c.conversation.id, at: T0 + i }));
           }),
         );
         expect(seqs(await allEvents(store, a.conversation.id))).toEqual(Array.from({ length: 52 }, (_, i) => i + 1));
@@ -539,9 +358,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
       it('D4: flush resolves after every write submitted before it is stored', async () => {
         const { visitor, conversation } = await startConversation();
-        const pending = Array.from({ length: 10 }, (_, i) =>
-          store.append({ conversationId: conversation.id, expectedVersion: 0, clientId: null, events: [say(visitor, `f${i}`)], patch: null, at: T0 + 1 }),
-        );
+        const pending = Array.from({ length: 10 }, (_, i) => store.write(message(visitor, `f${i}`, { conversationId: conversation.id })));
         await store.flush();
         expect((await store.conversations.byId(conversation.id))?.lastSeq).toBe(12);
         expect((await Promise.all(pending)).every((o) => o.kind === 'appended')).toBe(true);
@@ -555,19 +372,9 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       async function sixEvents() {
         const { visitor, conversation } = await startConversation();
         const agent = await makeAgent();
-        const actor: Actor = { kind: 'agent', id: agent.id, name: agent.name, role: agent.role };
-        appended(
-          await store.append({
-            conversationId: conversation.id,
-            expectedVersion: 0,
-            clientId: null,
-            events: [{ kind: 'assigned', author: { kind: 'agent', id: agent.id, name: agent.name }, clientId: null, text: null }, say(actor, 'r1')],
-            patch: { assignedAgentId: agent.id, assignedAgentName: agent.name },
-            at: T0 + 1,
-          }),
-        );
+        appended(await store.write(message(agentActor(agent), 'r1', { conversationId: conversation.id, at: T0 + 1 })));
         for (const text of ['v2', 'v3']) {
-          appended(await store.append({ conversationId: conversation.id, expectedVersion: 1, clientId: null, events: [say(visitor, text)], patch: null, at: T0 + 2 }));
+          appended(await store.write(message(visitor, text, { conversationId: conversation.id, at: T0 + 2 })));
         }
         return conversation.id;
       }
@@ -619,19 +426,6 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(seqs(await allEvents(store, id))).toEqual([1, 2, 3, 4, 5, 6]);
       });
 
-      it('D3: seqOfClientId answers the stored seq, or null', async () => {
-        const a = await startConversation();
-        const b = await startConversation();
-        const clientId = uuidv7();
-        appended(
-          await store.append({ conversationId: a.conversation.id, expectedVersion: 0, clientId, events: [say(a.visitor, 'x', clientId)], patch: null, at: T0 + 1 }),
-        );
-        expect(await store.events.seqOfClientId(a.conversation.id, clientId)).toBe(3);
-        expect(await store.events.seqOfClientId(a.conversation.id, a.firstClientId)).toBe(2);
-        expect(await store.events.seqOfClientId(a.conversation.id, uuidv7())).toBeNull();
-        expect(await store.events.seqOfClientId(b.conversation.id, clientId)).toBeNull();
-        expect(await store.events.seqOfClientId(uuidv7(), clientId)).toBeNull();
-      });
     });
 
     // -----------------------------------------------------------------------------------------------------
@@ -648,14 +442,10 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await ids({ limit: 2 })).toEqual([third, second].map((c) => c.conversation.id));
 
         // New activity moves the oldest to the front.
-        appended(
-          await store.append({ conversationId: first.conversation.id, expectedVersion: 0, clientId: null, events: [say(first.visitor, 'oi')], patch: null, at: T0 + 10 }),
-        );
+        appended(await store.write(message(first.visitor, 'oi', { conversationId: first.conversation.id, at: T0 + 10 })));
         expect(await ids({ limit: 10 })).toEqual([first, third, second].map((c) => c.conversation.id));
 
-        appended(
-          await store.append({ conversationId: third.conversation.id, expectedVersion: 0, clientId: null, events: [], patch: { status: 'closed' }, at: T0 + 20 }),
-        );
+        appended(await store.write(close(third.conversation.id, T0 + 20)));
         expect(await ids({ status: 'open', limit: 10 })).toEqual([first, second].map((c) => c.conversation.id));
         expect(await ids({ status: 'closed', limit: 10 })).toEqual([third.conversation.id]);
         expect(await ids({ limit: 10 })).toEqual([third, first, second].map((c) => c.conversation.id));
@@ -767,9 +557,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         await store.sessions.create({ tokenHash: 'h', agentId: agent.id, createdAt: T0, expiresAt: T0 + 1000 });
         await store.settings.getOrSet('secret', 's3cret');
         const clientId = uuidv7();
-        appended(
-          await store.append({ conversationId: conversation.id, expectedVersion: 0, clientId, events: [say(visitor, 'antes', clientId)], patch: null, at: T0 + 1 }),
-        );
+        appended(await store.write(message(visitor, 'antes', { conversationId: conversation.id, clientId, at: T0 + 1 })));
         const record = await store.conversations.byId(conversation.id);
         const events = await allEvents(store, conversation.id);
         await closeStore(store);
@@ -784,22 +572,19 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await allEvents(reopened, conversation.id)).toEqual(events);
 
         // D3 holds across the restart; D1 continues at the next seq.
-        expect(
-          await reopened.append({ conversationId: conversation.id, expectedVersion: 0, clientId, events: [say(visitor, 'antes', clientId)], patch: null, at: T0 + 2 }),
-        ).toMatchObject({ kind: 'duplicate', seq: 3 });
-        const next = appended(
-          await reopened.append({ conversationId: conversation.id, expectedVersion: 0, clientId: null, events: [say(visitor, 'depois')], patch: null, at: T0 + 3 }),
-        );
+        expect(await reopened.write(message(visitor, 'antes', { conversationId: conversation.id, clientId, at: T0 + 2 }))).toMatchObject({
+          kind: 'duplicate',
+          seq: 3,
+        });
+        const next = appended(await reopened.write(message(visitor, 'depois', { conversationId: conversation.id, at: T0 + 3 })));
         expect(seqs(next.events)).toEqual([4]);
-        // C3 holds across the restart too.
-        expect((await reopened.start({ siteId: site.id, visitorId: visitor.visitorId, at: T0 + 4, events: [] })).kind).toBe('exists');
+        // C3 holds across the restart too: a message without conversation id joins the open one.
+        expect(appended(await reopened.write(message(visitor, 'mais uma', { at: T0 + 4 }))).conversation.id).toBe(conversation.id);
       });
 
       it('D4: writes submitted before close() are committed by it', async () => {
         const { visitor, conversation } = await startConversation();
-        const pending = Array.from({ length: 20 }, (_, i) =>
-          store.append({ conversationId: conversation.id, expectedVersion: 0, clientId: null, events: [say(visitor, `c${i}`)], patch: null, at: T0 + 1 }),
-        );
+        const pending = Array.from({ length: 20 }, (_, i) => store.write(message(visitor, `c${i}`, { conversationId: conversation.id, at: T0 + 1 })));
         await closeStore(store);
         expect((await Promise.all(pending)).every((o) => o.kind === 'appended')).toBe(true);
 

@@ -4,7 +4,8 @@
  * (store.case.test.ts). No SQL outside this folder.
  */
 import type { AgentProfile, AgentRole, ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import type { ConversationState, NewEvent, StatePatch } from '../domain/conversation';
+import type { ErrorCode } from '../../shared/errors';
+import type { ConversationState, Decision } from '../domain/conversation';
 
 export interface Site {
   id: string;
@@ -19,38 +20,29 @@ export interface AgentRecord extends AgentProfile {
   createdAt: number;
 }
 
-/** A conversation as services see it: the summary agents get, plus the concurrency version. */
-export type ConversationRecord = ConversationSummary & Pick<ConversationState, 'version'>;
-
-export interface StartInput {
-  siteId: string;
-  visitorId: string;
-  at: number;
-  /** Appended after the `created` event when the conversation is new. */
-  events: NewEvent[];
-}
-
-export interface AppendInput {
-  conversationId: string;
-  /** The version the caller decided on; a different stored version answers `conflict` (SPEC C4). */
-  expectedVersion: number;
-  /** When set and already stored in this conversation, nothing is written (SPEC D3). */
+/**
+ * One write to a conversation. The rule that decides it runs inside the write transaction, on the
+ * conversation as committed at that moment (SPEC C4), so no decision is ever made on stale state.
+ */
+export interface WriteRequest {
+  /** The conversation; null means the visitor's open conversation, started when it has none (SPEC C3). */
+  conversationId: string | null;
+  /** Required when conversationId is null: whose open conversation. */
+  visitor: { siteId: string; visitorId: string } | null;
+  /** Idempotency key (SPEC D3): when already stored in the conversation, nothing is written. */
   clientId: string | null;
-  events: NewEvent[];
-  patch: StatePatch | null;
   at: number;
+  /** May the writer see this conversation at all? When not, the answer is `not_found` (SPEC D11). */
+  authorize: (state: ConversationState) => boolean;
+  /** The domain rule: pure and synchronous. */
+  decide: (state: ConversationState) => Decision;
 }
 
-export type AppendOutcome =
-  | { kind: 'appended'; events: ConversationEvent[]; conversation: ConversationRecord }
-  | { kind: 'duplicate'; seq: number; conversation: ConversationRecord }
-  | { kind: 'conflict'; conversation: ConversationRecord }
+export type WriteOutcome =
+  | { kind: 'appended'; events: ConversationEvent[]; conversation: ConversationSummary }
+  | { kind: 'duplicate'; seq: number; conversation: ConversationSummary }
+  | { kind: 'refused'; code: ErrorCode }
   | { kind: 'not_found' };
-
-export type StartOutcome =
-  | { kind: 'appended'; events: ConversationEvent[]; conversation: ConversationRecord }
-  /** The visitor already had an open conversation (another tab started it): nothing was written. */
-  | { kind: 'exists'; conversation: ConversationRecord };
 
 export interface EventQuery {
   /** Only these kinds (an audience's view); all kinds when absent. */
@@ -85,23 +77,23 @@ export interface Store {
     deleteExpired(now: number): Promise<number>;
   };
   conversations: {
-    byId(id: string): Promise<ConversationRecord | null>;
-    openForVisitor(visitorId: string): Promise<ConversationRecord | null>;
+    byId(id: string): Promise<ConversationSummary | null>;
+    openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
     /** Newest activity first. */
-    list(filter: { status?: 'open' | 'closed'; limit: number }): Promise<ConversationRecord[]>;
+    list(filter: { status?: 'open' | 'closed'; limit: number }): Promise<ConversationSummary[]>;
   };
   events: {
     /** Events with seq > afterSeq, oldest first. */
     after(conversationId: string, afterSeq: number, query: EventQuery): Promise<ConversationEvent[]>;
-    /** The sequence a message with this client id was stored at, or null. */
-    seqOfClientId(conversationId: string, clientId: string): Promise<number | null>;
     /** The newest events with seq < beforeSeq (all when null), oldest first. */
     before(conversationId: string, beforeSeq: number | null, query: EventQuery): Promise<ConversationEvent[]>;
   };
-  /** Find-or-create the visitor's open conversation; a new one starts with `created` (SPEC C3). */
-  start(input: StartInput): Promise<StartOutcome>;
-  /** Appends events with the next sequence numbers, after commit (SPEC D1, D4). Group-committed. */
-  append(input: AppendInput): Promise<AppendOutcome>;
+  /**
+   * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after
+   * commit (SPEC D4). Writes are applied in the order they are submitted (SPEC D2); the SQLite store
+   * group-commits them.
+   */
+  write(request: WriteRequest): Promise<WriteOutcome>;
   /** Commits what is queued; resolves when every write submitted before the call is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -25,7 +25,6 @@ CREATE TABLE `conversations` (
 	`status` text NOT NULL,
 	`assigned_agent_id` text,
 	`assigned_agent_name` text,
-	`version` integer DEFAULT 0 NOT NULL,
 	`last_seq` integer DEFAULT 0 NOT NULL,
 	`last_message_text` text,
 	`last_message_author_kind` text,

@@ -1,8 +1,7 @@
 /**
  * @module Mapping between SQLite rows (snake_case columns as better-sqlite3 returns them) and Papo's records.
  */
-import type { AuthorKind, ConversationEvent } from '../../../shared/protocol';
-import type { ConversationRecord } from '../store';
+import type { AuthorKind, ConversationEvent, ConversationSummary } from '../../../shared/protocol';
 
 export interface ConversationRow {
   id: string;
@@ -12,7 +11,6 @@ export interface ConversationRow {
   status: 'open' | 'closed';
   assigned_agent_id: string | null;
   assigned_agent_name: string | null;
-  version: number;
   last_seq: number;
   last_message_text: string | null;
   last_message_author_kind: AuthorKind | null;
@@ -33,7 +31,7 @@ export interface EventRow {
   created_at: number;
 }
 
-export function toConversation(row: ConversationRow): ConversationRecord {
+export function toConversation(row: ConversationRow): ConversationSummary {
   return {
     id: row.id,
     siteId: row.site_id,
@@ -42,7 +40,6 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     status: row.status,
     assignedAgentId: row.assigned_agent_id,
     assignedAgentName: row.assigned_agent_name,
-    version: row.version,
     lastSeq: row.last_seq,
     lastMessage:
       row.last_message_text !== null && row.last_message_author_kind !== null && row.last_message_at !== null

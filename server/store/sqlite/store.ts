@@ -33,10 +33,6 @@ export function createSqliteStore(path: string): Store {
     "SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'",
   );
 
-  const seqByClientId = sqlite
-    .prepare<[string, string], number>('SELECT seq FROM events WHERE conversation_id = ? AND client_id = ?')
-    .pluck();
-
   const toAgent = (row: typeof agents.$inferSelect): AgentRecord => ({ ...row });
 
   function eventFilter(conversationId: string, query: EventQuery, bound: SQL | undefined): SQL | undefined {
@@ -152,9 +148,6 @@ export function createSqliteStore(path: string): Store {
           .all();
         return rows.map(toEvent);
       },
-      async seqOfClientId(conversationId, clientId) {
-        return seqByClientId.get(conversationId, clientId) ?? null;
-      },
       async before(conversationId, beforeSeq, query) {
         const rows: EventRow[] = db
           .select(eventColumns)
@@ -167,8 +160,7 @@ export function createSqliteStore(path: string): Store {
       },
     },
 
-    start: (input) => committer.submit(() => writes.start(input)),
-    append: (input) => committer.submit(() => writes.append(input)),
+    write: (request) => committer.submit(() => writes.write(request)),
     flush: () => committer.flush(),
 
     async close() {

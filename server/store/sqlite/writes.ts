@@ -1,21 +1,17 @@
 /**
  * @module The conversation write path on SQLite: statements prepared once, run synchronously inside a
- * group-commit job (committer.ts). Raw statements here, not Drizzle, because this is the message hot path
- * (DESIGN.md: Drizzle doubles the cost of a one-row insert).
+ * group-commit job (committer.ts), where the domain rule decides on the conversation as committed (SPEC C4).
+ * Raw statements here, not Drizzle, because this is the message hot path (DESIGN.md: Drizzle doubles the
+ * cost of a one-row insert).
  */
 import type Database from 'better-sqlite3';
 import type { ConversationEvent } from '../../../shared/protocol';
-import { createdEvent, type NewEvent } from '../../domain/conversation';
+import { createdEvent, type ConversationState, type NewEvent, type StatePatch } from '../../domain/conversation';
 import { uuidv7 } from '../../ids';
-import type { AppendInput, AppendOutcome, StartInput, StartOutcome } from '../store';
+import type { WriteOutcome, WriteRequest } from '../store';
 import { toConversation, type ConversationRow } from './rows';
 
-export interface ConversationWrites {
-  append(input: AppendInput): AppendOutcome;
-  start(input: StartInput): StartOutcome;
-}
-
-export function prepareWrites(sqlite: Database.Database): ConversationWrites {
+export function prepareWrites(sqlite: Database.Database): { write(request: WriteRequest): WriteOutcome } {
   const byId = sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
   const openForVisitor = sqlite.prepare<[string], ConversationRow>(
     "SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'",
@@ -29,12 +25,12 @@ export function prepareWrites(sqlite: Database.Database): ConversationWrites {
   );
   const insertVisitor = sqlite.prepare('INSERT OR IGNORE INTO visitors (id, site_id, created_at) VALUES (?, ?, ?)');
   const insertConversation = sqlite.prepare(
-    `INSERT INTO conversations (id, site_id, visitor_id, status, version, last_seq, created_at, updated_at)
-     VALUES (@id, @site_id, @visitor_id, @status, @version, @last_seq, @created_at, @updated_at)`,
+    `INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at)
+     VALUES (@id, @site_id, @visitor_id, @status, @last_seq, @created_at, @updated_at)`,
   );
   const updateConversation = sqlite.prepare(
     `UPDATE conversations SET status = @status, assigned_agent_id = @assigned_agent_id,
-       assigned_agent_name = @assigned_agent_name, version = @version, last_seq = @last_seq,
+       assigned_agent_name = @assigned_agent_name, last_seq = @last_seq,
        last_message_text = @last_message_text, last_message_author_kind = @last_message_author_kind,
        last_message_at = @last_message_at, updated_at = @updated_at
      WHERE id = @id`,
@@ -58,51 +54,76 @@ export function prepareWrites(sqlite: Database.Database): ConversationWrites {
     return written;
   }
 
-  return {
-    append(input) {
-      const row = byId.get(input.conversationId);
-      if (row === undefined) return { kind: 'not_found' };
-      if (input.clientId !== null) {
-        const seq = seqByClientId.get(row.id, input.clientId);
-        if (seq !== undefined) return { kind: 'duplicate', seq, conversation: toConversation(row) };
-      }
-      if (row.version !== input.expectedVersion) return { kind: 'conflict', conversation: toConversation(row) };
-      const events = writeEvents(row, input.events, input.at);
-      if (input.patch !== null) {
-        const p = input.patch;
-        if (p.status !== undefined) row.status = p.status;
-        if (p.assignedAgentId !== undefined) row.assigned_agent_id = p.assignedAgentId;
-        if (p.assignedAgentName !== undefined) row.assigned_agent_name = p.assignedAgentName;
-        row.version += 1;
-      }
-      updateConversation.run(row);
-      return { kind: 'appended', events, conversation: toConversation(row) };
-    },
+  function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
+    if (patch?.status !== undefined) row.status = patch.status;
+    if (patch?.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
+    if (patch?.assignedAgentName !== undefined) row.assigned_agent_name = patch.assignedAgentName;
+  }
 
-    start(input) {
-      const open = openForVisitor.get(input.visitorId);
-      if (open !== undefined) return { kind: 'exists', conversation: toConversation(open) };
-      insertVisitor.run(input.visitorId, input.siteId, input.at);
-      const row: ConversationRow = {
-        id: uuidv7(input.at),
-        site_id: input.siteId,
-        visitor_id: input.visitorId,
-        visitor_name: null,
-        status: 'open',
-        assigned_agent_id: null,
-        assigned_agent_name: null,
-        version: 0,
-        last_seq: 0,
-        last_message_text: null,
-        last_message_author_kind: null,
-        last_message_at: null,
-        created_at: input.at,
-        updated_at: input.at,
-      };
-      insertConversation.run(row);
-      const events = writeEvents(row, [createdEvent(input.visitorId), ...input.events], input.at);
+  /** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
+  function fresh(siteId: string, visitorId: string, at: number): ConversationRow {
+    return {
+      id: uuidv7(at),
+      site_id: siteId,
+      visitor_id: visitorId,
+      visitor_name: null,
+      status: 'open',
+      assigned_agent_id: null,
+      assigned_agent_name: null,
+      last_seq: 0,
+      last_message_text: null,
+      last_message_author_kind: null,
+      last_message_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+  }
+
+  return {
+    write(request) {
+      const { visitor, clientId, at } = request;
+      let row = request.conversationId !== null ? byId.get(request.conversationId) : visitor ? openForVisitor.get(visitor.visitorId) : undefined;
+      if (request.conversationId !== null && row === undefined) return { kind: 'not_found' };
+      let state = row && stateOf(row);
+      if (row !== undefined && state !== undefined) {
+        if (!request.authorize(state)) return { kind: 'not_found' };
+        if (clientId !== null) {
+          const seq = seqByClientId.get(row.id, clientId);
+          if (seq !== undefined) return { kind: 'duplicate', seq, conversation: toConversation(row) };
+        }
+      }
+
+      // SPEC C3: no open conversation yet; the rule decides on a fresh one, and only its approval creates it.
+      const creating = row === undefined;
+      if (row === undefined || state === undefined) {
+        if (!visitor) return { kind: 'not_found' };
+        row = fresh(visitor.siteId, visitor.visitorId, at);
+        state = stateOf(row);
+      }
+      const decision = request.decide(state);
+      if (!decision.ok) return { kind: 'refused', code: decision.code };
+
+      let events = decision.events;
+      if (creating) {
+        insertVisitor.run(row.visitor_id, row.site_id, at);
+        insertConversation.run(row);
+        events = [createdEvent(row.visitor_id), ...events];
+      }
+      const written = writeEvents(row, events, at);
+      applyPatch(row, decision.patch);
       updateConversation.run(row);
-      return { kind: 'appended', events, conversation: toConversation(row) };
+      return { kind: 'appended', events: written, conversation: toConversation(row) };
     },
+  };
+}
+
+function stateOf(row: ConversationRow): ConversationState {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    status: row.status,
+    assignedAgentId: row.assigned_agent_id,
+    lastSeq: row.last_seq,
   };
 }
