@@ -1,10 +1,16 @@
 /**
  * @module Group commit: writes submitted while the event loop is busy are committed together in one
  * IMMEDIATE transaction, so one fsync serves many messages (DESIGN.md: >= 10,000 messages/s with
- * synchronous=FULL). Each write runs in its own savepoint: one that throws is rolled back alone and its
- * caller gets the error; the others commit. Promises settle only after COMMIT returns (SPEC D4).
+ * synchronous=FULL). A write that throws is rolled back alone and its caller gets the error; the others
+ * commit (SPEC D4). Promises settle only after COMMIT returns.
+ *
+ * Isolation costs a SAVEPOINT and a RELEASE per write, so a batch first runs without them; only when one of
+ * its writes throws is the whole transaction rolled back and the batch run again with a savepoint per write.
+ * Writes are functions of the database state alone, so running one again is safe.
  */
 import type Database from 'better-sqlite3';
+
+type Result = { ok: true; value: unknown } | { ok: false; err: unknown };
 
 interface Job {
   work: () => unknown;
@@ -64,17 +70,20 @@ export class GroupCommitter {
     setImmediate(this.#run);
   }
 
-  readonly #run = (): void => {
-    this.#scheduled = false;
-    const batch = this.#queue.length <= MAX_BATCH ? this.#queue : this.#queue.slice(0, MAX_BATCH);
-    this.#queue = batch === this.#queue ? [] : this.#queue.slice(MAX_BATCH);
-    if (this.#queue.length > 0) this.#schedule();
-    if (batch.length === 0) return;
-
-    const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+  /**
+   * Runs the batch in one transaction. Without isolation, the first write that throws rolls everything back
+   * and the answer is null; with it, each write has its own savepoint. Throws when the transaction itself
+   * fails (BEGIN, COMMIT), after rolling back.
+   */
+  #attempt(batch: readonly Job[], isolate: boolean): Result[] | null {
+    const results: Result[] = [];
     try {
       this.#begin.run();
       for (const job of batch) {
+        if (!isolate) {
+          results.push({ ok: true, value: job.work() });
+          continue;
+        }
         this.#savepoint.run();
         try {
           results.push({ ok: true, value: job.work() });
@@ -86,13 +95,30 @@ export class GroupCommitter {
         }
       }
       this.#commit.run();
+      return results;
     } catch (err) {
       if (this.sqlite.inTransaction) this.#rollback.run();
+      if (!isolate && results.length < batch.length) return null; // a write threw: run again, isolated
+      throw err;
+    }
+  }
+
+  readonly #run = (): void => {
+    this.#scheduled = false;
+    const batch = this.#queue.length <= MAX_BATCH ? this.#queue : this.#queue.slice(0, MAX_BATCH);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(MAX_BATCH);
+    if (this.#queue.length > 0) this.#schedule();
+    if (batch.length === 0) return;
+
+    let results: Result[] | null;
+    try {
+      results = this.#attempt(batch, false) ?? this.#attempt(batch, true);
+    } catch (err) {
       for (const job of batch) job.reject(err);
       return;
     }
     for (let i = 0; i < batch.length; i++) {
-      const r = results[i]!;
+      const r = results![i]!;
       if (r.ok) batch[i]!.resolve(r.value);
       else batch[i]!.reject(r.err);
     }
