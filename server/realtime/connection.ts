@@ -1,7 +1,8 @@
 /**
  * @module One WebSocket client, visitor or agent: the protocol state machine from hello to close. It turns
  * frames into service calls and committed bus events into frames, in sequence order without gaps or repeats
- * (SPEC D2, D5). Frames of one socket are handled one at a time, in the order they arrived.
+ * (SPEC D2, D5). Control frames (hello, watch) run one at a time; messages are queued for commit in the order
+ * they arrived without waiting for each other's commit, so one socket's messages share a group commit.
  */
 import type WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
@@ -20,7 +21,9 @@ import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ConversationService } from '../services/conversations';
 import type { AgentProfile } from '../../shared/protocol';
-import type { ConversationRecord, Site } from '../store/store';
+import type { Site } from '../store/store';
+import type { ConversationSummary } from '../../shared/protocol';
+import type { Duplex } from 'node:stream';
 
 export type Peer = { role: 'visitor'; site: Site } | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
 
@@ -40,19 +43,25 @@ interface Watch {
   buffer: EventMessage[] | null;
 }
 
-/** Bus events are serialised once per audience and shared by every socket that sends them. */
-const serialized = new WeakMap<EventMessage, { visitor?: string; agent?: string; summary?: string }>();
+/**
+ * Bus events are serialised once and shared by every socket that sends them: the event's JSON is made once
+ * and spliced into the visitor's and the agent's frame (both are `EventFrame`s of shared/protocol.ts).
+ */
+const serialized = new WeakMap<EventMessage, { event?: string; summary?: string; visitor?: string; agent?: string; conversation?: string }>();
 
-function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'summary'): string {
+function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversation'): string {
   let cache = serialized.get(message);
   if (!cache) serialized.set(message, (cache = {}));
-  return (cache[form] ??= JSON.stringify(
+  const hit = cache[form];
+  if (hit !== undefined) return hit;
+  const event = (cache.event ??= JSON.stringify(message.event));
+  const summary = form === 'visitor' ? '' : (cache.summary ??= JSON.stringify(message.conversation));
+  return (cache[form] =
     form === 'visitor'
-      ? ({ type: 'event', event: message.event } satisfies ServerFrame)
+      ? `{"type":"event","event":${event}}`
       : form === 'agent'
-        ? ({ type: 'event', event: message.event, conversation: message.conversation } satisfies ServerFrame)
-        : ({ type: 'conversation', conversation: message.conversation } satisfies ServerFrame),
-  ));
+        ? `{"type":"event","event":${event},"conversation":${summary}}`
+        : `{"type":"conversation","conversation":${summary}}`);
 }
 
 export class Connection {
@@ -64,10 +73,14 @@ export class Connection {
   #pending: EventMessage[] | null = null;
   readonly #unsubscribe: Array<() => void> = [];
   #queue: Promise<void> = Promise.resolve();
+  /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
+  #queued = 0;
   #helloTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ws: WebSocket,
+    /** The TCP socket under `ws`: corked while a turn of the event loop sends, so its frames share a write. */
+    private readonly socket: Duplex,
     readonly peer: Peer,
     private readonly deps: ConnectionDeps,
     onClose: (connection: Connection) => void,
@@ -96,7 +109,21 @@ export class Connection {
     const parsed = parseClientFrame(data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
     const frame = parsed.value;
-    this.#queue = this.#queue.then(() => this.#handle(frame)).catch((err: unknown) => this.#fail(err, frame));
+    if (frame.type === 'message.send' && this.#actor && this.#queued === 0) {
+      // SPEC D2: sendMessage queues the write before it returns, so arrival order is commit order.
+      this.#sendMessage(this.#actor, frame).catch((err: unknown) => this.#fail(err, frame));
+      return;
+    }
+    this.#queued++;
+    this.#queue = this.#queue
+      .then(() => this.#handle(frame))
+      .catch((err: unknown) => this.#fail(err, frame))
+      .finally(() => this.#queued--);
+  }
+
+  async #sendMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): Promise<void> {
+    const ack = await this.deps.conversations.sendMessage(actor, frame);
+    this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
   }
 
   #fail(err: unknown, frame: ClientFrame): void {
@@ -115,10 +142,8 @@ export class Connection {
     const actor = this.#actor;
     if (!actor) throw new AppError('hello_required');
     switch (frame.type) {
-      case 'message.send': {
-        const ack = await this.deps.conversations.sendMessage(actor, frame);
-        return this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
-      }
+      case 'message.send':
+        return this.#sendMessage(actor, frame);
       case 'watch': {
         const conversation = await this.deps.conversations.load(actor, frame.conversationId);
         return this.#catchUp(actor, conversation, frame.afterSeq);
@@ -191,7 +216,7 @@ export class Connection {
   }
 
   /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
-  async #catchUp(actor: Actor, conversation: ConversationRecord, afterSeq: number): Promise<void> {
+  async #catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<void> {
     const watch: Watch = { lastSent: afterSeq, buffer: [] };
     this.#watches.set(conversation.id, watch);
     let result;
@@ -217,7 +242,7 @@ export class Connection {
   #route(message: EventMessage): void {
     let watch = this.#watches.get(message.event.conversationId);
     if (!watch) {
-      if (this.peer.role === 'agent') return this.#sendRaw(frameText(message, 'summary'));
+      if (this.peer.role === 'agent') return this.#sendRaw(frameText(message, 'conversation'));
       // A visitor's conversation it did not hold yet (another tab started it): follow it from here.
       this.#watches.set(message.event.conversationId, (watch = { lastSent: 0, buffer: null }));
     }
@@ -245,6 +270,17 @@ export class Connection {
   }
 
   #sendRaw(data: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // Everything sent in this turn of the event loop (an ack and its event; an agent's share of a group
+    // commit) leaves in one write instead of one per frame.
+    if (this.socket.writableCorked === 0) {
+      this.socket.cork();
+      process.nextTick(uncork, this.socket);
+    }
+    this.ws.send(data);
   }
+}
+
+function uncork(socket: Duplex): void {
+  socket.uncork();
 }

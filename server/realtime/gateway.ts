@@ -48,7 +48,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
         if ('refuse' in result) return refuse(socket, result.refuse, result.message);
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const connection = new Connection(ws, result.peer, deps, (c) => connections.delete(c));
+          const connection = new Connection(ws, socket, result.peer, deps, (c) => connections.delete(c));
           connections.add(connection);
           if (!accepting) connection.close(1001, 'shutting_down');
         });
