@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
+import { parseServerFrame, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
 import { ADMIN, type TestServer } from './harness';
 
 type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
@@ -20,6 +20,8 @@ export class UpgradeRefused extends Error {
 
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
+  /** Frames that did not parse as the protocol's ServerFrame: `next` fails while any is here. */
+  readonly invalid: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Indexes of frames a `next` call already returned; each frame is returned once. */
   readonly #taken = new Set<number>();
@@ -27,7 +29,10 @@ export class TestSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      // Every frame the server sends must be a valid frame of the shared protocol.
+      const parsed = parseServerFrame(data.toString());
+      if (parsed.ok) this.frames.push(parsed.value);
+      else this.invalid.push(`${parsed.message}: ${data.toString().slice(0, 200)}`);
       this.#wakeAll();
     });
     this.closed = new Promise((resolve) =>
@@ -69,6 +74,7 @@ export class TestSocket {
   ): Promise<FrameOf<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.invalid.length > 0) throw new Error(`the server sent frames outside the protocol: ${this.invalid.join('; ')}`);
       for (let i = 0; i < this.frames.length; i++) {
         const frame = this.frames[i]!;
         if (this.#taken.has(i) || frame.type !== type || !match(frame as FrameOf<T>)) continue;

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLOSE } from '../../shared/errors';
 import { createSqliteStore } from '../store/sqlite/store';
 import { openAgent, openVisitor } from './clients';
@@ -61,6 +61,9 @@ describe('restart', () => {
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL'); // never leave a server behind when an assertion fails
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
