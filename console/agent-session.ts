@@ -8,6 +8,10 @@ import { PROTOCOL_VERSION } from '../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
 import { newClientId } from '../shared/uuid';
 
+/** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['busy', 'internal']);
+const RETRY_AFTER_MS = 2000;
+
 export interface PendingReply {
   clientId: string;
   conversationId: string;
@@ -141,11 +145,19 @@ export class AgentSession {
       case 'ack':
         this.#update({ pending: this.#view.pending.filter((p) => p.clientId !== frame.clientId) });
         return;
-      case 'error':
-        if (frame.clientId) {
-          this.#update({ pending: this.#view.pending.map((p) => (p.clientId === frame.clientId ? { ...p, failed: frame.code } : p)) });
+      case 'error': {
+        const reply = frame.clientId ? this.#view.pending.find((p) => p.clientId === frame.clientId) : undefined;
+        if (!reply) return;
+        if (TRANSIENT_ERRORS.has(frame.code)) {
+          // A passing problem: send the same reply again shortly (SPEC D3 keeps it to one message).
+          setTimeout(() => {
+            if (this.#view.pending.some((p) => p.clientId === reply.clientId && !p.failed)) this.#transmit(reply);
+          }, RETRY_AFTER_MS);
+          return;
         }
+        this.#update({ pending: this.#view.pending.map((p) => (p.clientId === reply.clientId ? { ...p, failed: frame.code } : p)) });
         return;
+      }
       default:
         return;
     }

@@ -71,6 +71,8 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
   let pingTimer: unknown = null;
   let pongDeadline: unknown = null;
   let stopped = false;
+  /** A final close happened (SPEC D8): nothing reconnects any more, not even online or visibility. */
+  let failed = false;
 
   const setStatus = (next: SocketStatus) => {
     if (next === status) return;
@@ -81,7 +83,7 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
   function connect(): void {
     env.clearTimeout(retryTimer);
     retryTimer = null;
-    if (stopped || ws) return;
+    if (stopped || failed || ws) return;
     setStatus('connecting');
     const socket = new env.WebSocket(options.url);
     ws = socket;
@@ -102,17 +104,24 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     socket.onerror = () => {
       /* the close event follows and handles it */
     };
-    socket.onclose = (event: CloseEvent) => {
-      if (ws !== socket) return;
-      ws = null;
-      env.clearTimeout(pingTimer);
-      env.clearTimeout(pongDeadline);
-      options.onClose?.(event.code, event.reason);
-      if (stopped) return;
-      if (CLOSE_IS_FINAL.has(event.code)) return setStatus('failed');
-      setStatus('offline');
-      retryTimer = env.setTimeout(connect, reconnectDelay(attempt++, env.random));
-    };
+    socket.onclose = (event: CloseEvent) => dropped(socket, event.code, event.reason);
+  }
+
+  /** The socket is gone (closed, or given up on): reconnect after the backoff delay unless the close was final. */
+  function dropped(socket: WebSocket, code: number, reason: string): void {
+    if (ws !== socket) return; // an old socket reporting late
+    ws = null;
+    env.clearTimeout(pingTimer);
+    env.clearTimeout(pongDeadline);
+    pongDeadline = null;
+    options.onClose?.(code, reason);
+    if (stopped) return;
+    if (CLOSE_IS_FINAL.has(code)) {
+      failed = true;
+      return setStatus('failed');
+    }
+    setStatus('offline');
+    retryTimer = env.setTimeout(connect, reconnectDelay(attempt++, env.random));
   }
 
   function schedulePing(): void {
@@ -129,12 +138,14 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     const socket = ws;
     pongDeadline = env.setTimeout(() => {
       pongDeadline = null;
-      if (ws === socket) socket.close(4000, 'no pong'); // onclose reconnects
+      // A dead network can take a minute to report the close: give up on this socket now and move on.
+      socket.close(4000, 'no pong');
+      dropped(socket, 4000, 'no pong');
     }, PONG_TIMEOUT_MS);
   }
 
   function wake(): void {
-    if (stopped) return;
+    if (stopped || failed) return;
     if (ws) ping();
     else connect();
   }

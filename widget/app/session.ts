@@ -164,10 +164,13 @@ export class VisitorSession {
       }
       case 'error': {
         if (frame.code === 'token_invalid' || frame.code === 'token_expired') {
-          // The server closes with 4001 next; the reconnect says hello as a new visitor.
+          // The server closes with 4001 next; the reconnect says hello as a new visitor, whose first
+          // conversation receives what is still unsent (it was addressed to the old visitor's).
           this.#stored = null;
           this.storage.remove(this.#keys.session);
+          for (const item of this.#outbox.list()) this.#outbox.update(item.clientId, { conversationId: null });
           this.#switchTo(null);
+          this.#update({ outbox: this.#outbox.list() });
           return;
         }
         if (frame.clientId) this.#refused(frame.clientId, frame.code);
@@ -182,6 +185,7 @@ export class VisitorSession {
     if (code === 'conversation_closed') {
       // That conversation ended: the message starts the visitor's next one.
       const item = this.#outbox.update(clientId, { conversationId: null });
+      this.#update({ outbox: this.#outbox.list() });
       if (item) this.#transmit(item);
       return;
     }

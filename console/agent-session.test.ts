@@ -1,0 +1,422 @@
+/**
+ * AgentSession has no injection point: start() reads `location.origin` and builds its socket with
+ * createSocketClient's browser environment (globalThis.WebSocket, setTimeout, window and document
+ * listeners). These tests provide those few globals as fakes (no DOM library) and use vitest's fake timers.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  parseClientFrame,
+  parseServerFrame,
+  PROTOCOL_VERSION,
+  type AgentProfile,
+  type ClientFrame,
+  type ConversationEvent,
+  type ConversationSummary,
+  type ServerFrame,
+} from '../shared/protocol';
+import { AgentSession } from './agent-session';
+
+// ---------------------------------------------------------------------------------------------------------
+// Browser fakes
+
+class FakeEventTarget {
+  readonly listeners = new Map<string, Set<() => void>>();
+  addEventListener(type: string, listener: () => void): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(listener);
+  }
+  removeEventListener(type: string, listener: () => void): void {
+    this.listeners.get(type)?.delete(listener);
+  }
+  count(type: string): number {
+    return this.listeners.get(type)?.size ?? 0;
+  }
+  dispatch(type: string): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) listener();
+  }
+}
+
+const sockets: FakeWebSocket[] = [];
+
+class FakeWebSocket {
+  readyState = 0;
+  readonly sent: string[] = [];
+  readonly closeCalls: Array<number | undefined> = [];
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+
+  constructor(readonly url: string) {
+    sockets.push(this);
+  }
+  send(data: string): void {
+    if (this.readyState === 0) throw new Error('InvalidStateError: still connecting');
+    if (this.readyState === 1) this.sent.push(data);
+  }
+  close(code?: number): void {
+    this.closeCalls.push(code);
+    if (this.readyState < 2) this.readyState = 2;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(frame: ServerFrame): void {
+    const text = JSON.stringify(frame);
+    if (!parseServerFrame(text).ok) throw new Error(`not a valid server frame: ${text}`);
+    this.onmessage?.({ data: text });
+  }
+  fireClose(code: number): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '' });
+  }
+  frames(): ClientFrame[] {
+    return this.sent.map((s) => JSON.parse(s) as ClientFrame);
+  }
+}
+
+let win: FakeEventTarget;
+let doc: FakeEventTarget & { visibilityState: string };
+
+beforeEach(() => {
+  sockets.length = 0;
+  win = new FakeEventTarget();
+  doc = Object.assign(new FakeEventTarget(), { visibilityState: 'visible' });
+  vi.useFakeTimers();
+  vi.stubGlobal('location', { origin: 'https://console.example' });
+  vi.stubGlobal('WebSocket', FakeWebSocket);
+  vi.stubGlobal('window', win);
+  vi.stubGlobal('document', doc);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Frames
+
+const AGENT: AgentProfile = { id: 'agent-1', name: 'Ana', email: 'ana@example.com', role: 'agent' };
+
+function summary(id: string, patch: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id,
+    siteId: 'site-1',
+    visitorId: `visitor-${id}`,
+    visitorName: null,
+    status: 'open',
+    assignedAgentId: null,
+    assignedAgentName: null,
+    lastSeq: 2,
+    lastMessage: { text: 'Olá', authorKind: 'visitor', at: 1_000 },
+    createdAt: 500,
+    updatedAt: 1_000,
+    ...patch,
+  };
+}
+
+const welcome = (conversations: ConversationSummary[]): ServerFrame => ({
+  type: 'welcome',
+  v: PROTOCOL_VERSION,
+  session: { role: 'agent', agent: AGENT, conversations },
+});
+
+function ev(conversationId: string, seq: number, patch: Partial<ConversationEvent> = {}): ConversationEvent {
+  return {
+    conversationId,
+    seq,
+    kind: 'message',
+    author: { kind: 'visitor', id: 'visitor-1', name: null },
+    clientId: null,
+    text: `text ${seq}`,
+    at: 10_000 + seq,
+    ...patch,
+  };
+}
+
+const range = (conversationId: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => ev(conversationId, from + i));
+
+const history = (conversationId: string, events: ConversationEvent[], reset: boolean): ServerFrame => ({
+  type: 'history',
+  conversationId,
+  events,
+  reset,
+  lastSeq: events.at(-1)?.seq ?? 0,
+  hasMore: false,
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+function started(conversations: ConversationSummary[] = [summary('c1'), summary('c2')]) {
+  const refused = vi.fn();
+  const session = new AgentSession(refused);
+  session.start();
+  const socket = (): FakeWebSocket => {
+    const s = sockets.at(-1);
+    if (!s) throw new Error('no socket');
+    return s;
+  };
+  const online = () => {
+    socket().open();
+    socket().receive(welcome(conversations));
+  };
+  const sentOf = (type: ClientFrame['type']) => sockets.flatMap((s) => s.frames().filter((f) => f.type === type));
+  return { session, refused, socket, online, sentOf };
+}
+
+describe('AgentSession: connecting', () => {
+  it('connects to the agent socket on the page origin, ws for http and wss for https', () => {
+    started();
+    expect(sockets.map((s) => s.url)).toEqual(['wss://console.example/ws?role=agent']);
+    vi.stubGlobal('location', { origin: 'http://localhost:3000' });
+    started();
+    expect(sockets.at(-1)!.url).toBe('ws://localhost:3000/ws?role=agent');
+  });
+
+  it('says hello without resume while no conversation is open', () => {
+    const t = started();
+    t.socket().open();
+    const [hello] = t.socket().frames();
+    expect(hello).toEqual({ type: 'hello', v: PROTOCOL_VERSION });
+    expect(parseClientFrame(JSON.stringify(hello)).ok).toBe(true);
+  });
+
+  it('welcome brings the agent and the inbox: open conversations, newest activity first', () => {
+    const t = started([
+      summary('old', { updatedAt: 100 }),
+      summary('closed', { status: 'closed', updatedAt: 9_000 }),
+      summary('new', { updatedAt: 5_000 }),
+    ]);
+    expect(t.session.view.connection).toBe('connecting');
+    t.online();
+    expect(t.session.view.connection).toBe('online');
+    expect(t.session.view.agent).toEqual(AGENT);
+    expect(t.session.view.conversations.map((c) => c.id)).toEqual(['new', 'old']);
+  });
+
+  it('conversations whose last message is the visitor\'s are unread until opened', () => {
+    const t = started([summary('c1'), summary('c2', { lastMessage: { text: 'ok', authorKind: 'agent', at: 1 } }), summary('c3', { lastMessage: null })]);
+    t.online();
+    expect([...t.session.view.unread]).toEqual(['c1']);
+    t.session.open('c1');
+    t.socket().receive(history('c1', range('c1', 1, 2), true)); // now on screen
+    expect(t.session.view.unread.has('c1')).toBe(false);
+    // A new visitor message in c1 after the agent moved on makes it unread again.
+    t.session.open('c2');
+    t.socket().receive({ type: 'conversation', conversation: summary('c1', { lastSeq: 3, updatedAt: 2_000 }) });
+    expect(t.session.view.unread.has('c1')).toBe(true);
+  });
+
+  it('a close before any welcome calls onRefused; a drop after the welcome does not', () => {
+    const t = started();
+    t.socket().fireClose(1006);
+    expect(t.refused).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(30_000);
+    t.online();
+    t.socket().fireClose(1001);
+    expect(t.refused).toHaveBeenCalledTimes(1);
+  });
+
+  it('stop() closes the socket and removes the online and visibilitychange listeners', () => {
+    const t = started();
+    t.online();
+    expect(win.count('online')).toBe(1);
+    expect(doc.count('visibilitychange')).toBe(1);
+    t.session.stop();
+    expect(t.socket().closeCalls).toEqual([1000]);
+    expect(win.count('online')).toBe(0);
+    expect(doc.count('visibilitychange')).toBe(0);
+  });
+});
+
+describe('AgentSession: the conversation on screen', () => {
+  it('open() watches from 0; opening another unwatches the previous first', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.session.open('c1'); // already open: nothing
+    t.session.open('c2');
+    expect(t.socket().frames().slice(1)).toEqual([
+      { type: 'watch', conversationId: 'c1', afterSeq: 0 },
+      { type: 'unwatch', conversationId: 'c1' },
+      { type: 'watch', conversationId: 'c2', afterSeq: 0 },
+    ]);
+    expect(t.session.view.currentId).toBe('c2');
+  });
+
+  it('D6: a history with reset replaces the events; D5: without reset only newer ones are appended', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive(history('c1', range('c1', 1, 3), true));
+    expect(t.session.view.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    t.socket().receive(history('c1', range('c1', 2, 5), false));
+    expect(t.session.view.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    t.socket().receive(history('c1', range('c1', 8, 9), true));
+    expect(t.session.view.events.map((e) => e.seq)).toEqual([8, 9]);
+  });
+
+  it('a history for a conversation not on screen is ignored', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive(history('c2', range('c2', 1, 3), true));
+    expect(t.session.view.events).toEqual([]);
+  });
+
+  it('D2: live events are appended; one at or below the last seq is ignored', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive(history('c1', range('c1', 1, 3), true));
+    t.socket().receive({ type: 'event', event: ev('c1', 4) });
+    t.socket().receive({ type: 'event', event: ev('c1', 4, { text: 'again' }) });
+    t.socket().receive({ type: 'event', event: ev('c1', 2, { text: 'old' }) });
+    expect(t.session.view.events.map((e) => [e.seq, e.text])).toEqual([
+      [1, 'text 1'],
+      [2, 'text 2'],
+      [3, 'text 3'],
+      [4, 'text 4'],
+    ]);
+  });
+
+  it('an event of another conversation updates the inbox only', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({
+      type: 'event',
+      event: ev('c3', 1),
+      conversation: summary('c3', { lastSeq: 1, updatedAt: 50_000 }),
+    });
+    expect(t.session.view.events).toEqual([]);
+    expect(t.session.view.conversations[0]!.id).toBe('c3');
+    expect(t.session.view.unread.has('c3')).toBe(true);
+  });
+
+  it('a conversation frame keeps the newer of two summaries, and closed conversations leave the inbox', () => {
+    const t = started();
+    t.online();
+    t.socket().receive({ type: 'conversation', conversation: summary('c1', { lastSeq: 5, visitorName: 'Bia' }) });
+    t.socket().receive({ type: 'conversation', conversation: summary('c1', { lastSeq: 4, visitorName: 'stale' }) });
+    expect(t.session.view.conversations.find((c) => c.id === 'c1')?.visitorName).toBe('Bia');
+    t.socket().receive({ type: 'conversation', conversation: summary('c1', { lastSeq: 6, status: 'closed' }) });
+    expect(t.session.view.conversations.map((c) => c.id)).toEqual(['c2']);
+  });
+
+  it('D5/D8: after a drop it reconnects and resumes the open conversation from the highest seq held', () => {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive(history('c1', range('c1', 1, 3), true));
+    t.socket().receive({ type: 'event', event: ev('c1', 4) });
+    t.socket().fireClose(1006);
+    expect(t.session.view.connection).toBe('offline');
+    vi.advanceTimersByTime(30_000);
+    expect(sockets).toHaveLength(2);
+    t.socket().open();
+    expect(t.socket().frames()[0]).toEqual({ type: 'hello', v: PROTOCOL_VERSION, resume: { conversationId: 'c1', afterSeq: 4 } });
+  });
+
+  it('D8: the browser\'s online event reconnects at once', () => {
+    const t = started();
+    t.online();
+    t.socket().fireClose(1006);
+    win.dispatch('online');
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('D8: the page becoming visible reconnects at once, but not while hidden', () => {
+    const t = started();
+    t.online();
+    t.socket().fireClose(1006);
+    doc.visibilityState = 'hidden';
+    doc.dispatch('visibilitychange');
+    expect(sockets).toHaveLength(1);
+    doc.visibilityState = 'visible';
+    doc.dispatch('visibilitychange');
+    expect(sockets).toHaveLength(2);
+  });
+});
+
+describe('AgentSession: replies', () => {
+  function replying() {
+    const t = started();
+    t.online();
+    t.session.open('c1');
+    t.socket().receive(history('c1', range('c1', 1, 2), true));
+    return t;
+  }
+
+  it('send() without a conversation on screen does nothing', () => {
+    const t = started();
+    t.online();
+    t.session.send('Olá');
+    expect(t.session.view.pending).toEqual([]);
+    expect(t.sentOf('message.send')).toEqual([]);
+  });
+
+  it('D3: send() keeps the reply pending and sends message.send with a UUID clientId and the conversation', () => {
+    const t = replying();
+    t.session.send('Bom dia');
+    const [frame] = t.sentOf('message.send');
+    expect(frame).toEqual({ type: 'message.send', clientId: expect.any(String), conversationId: 'c1', text: 'Bom dia' });
+    expect(parseClientFrame(JSON.stringify(frame)).ok).toBe(true);
+    expect(t.session.view.pending).toMatchObject([{ clientId: (frame as { clientId: string }).clientId, conversationId: 'c1', text: 'Bom dia', failed: null }]);
+  });
+
+  it('D4: an ack removes the pending reply', () => {
+    const t = replying();
+    t.session.send('one');
+    t.session.send('two');
+    const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'ack', clientId: one!.clientId, conversationId: 'c1', seq: 3 });
+    expect(t.session.view.pending.map((p) => p.text)).toEqual(['two']);
+  });
+
+  it('the reply\'s own event confirms it without an ack', () => {
+    const t = replying();
+    t.session.send('one');
+    const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'event', event: ev('c1', 3, { clientId: one!.clientId, author: { kind: 'agent', id: 'agent-1', name: 'Ana' } }) });
+    expect(t.session.view.pending).toEqual([]);
+  });
+
+  it('an error naming the clientId marks the reply failed', () => {
+    const t = replying();
+    t.session.send('one');
+    const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'error', code: 'conversation_taken', message: 'taken', clientId: one!.clientId });
+    expect(t.session.view.pending).toMatchObject([{ text: 'one', failed: 'conversation_taken' }]);
+  });
+
+  it('D3: a passing error (busy) resends the same reply after a pause instead of failing it', () => {
+    const t = replying();
+    t.session.send('one');
+    const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'error', code: 'busy', message: 'busy', clientId: one!.clientId });
+    expect(t.session.view.pending).toMatchObject([{ text: 'one', failed: null }]);
+    expect(t.sentOf('message.send')).toHaveLength(1);
+    vi.advanceTimersByTime(2000);
+    const sent = t.sentOf('message.send') as Array<{ clientId: string }>;
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.clientId).toBe(one!.clientId);
+  });
+
+  it('D3/D4: after a reconnect, pending replies that did not fail are resent in order', () => {
+    const t = replying();
+    t.session.send('one');
+    t.session.send('two');
+    t.session.send('three');
+    const [, two] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'error', code: 'conversation_taken', message: 'taken', clientId: two!.clientId });
+    t.socket().fireClose(1006);
+    vi.advanceTimersByTime(30_000);
+    t.online();
+    const resent = t.socket().frames().filter((f) => f.type === 'message.send');
+    expect(resent.map((f) => (f as { text: string }).text)).toEqual(['one', 'three']);
+  });
+});

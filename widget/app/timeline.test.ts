@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { Author, ConversationEvent } from '../../shared/protocol';
+import type { OutboxItem } from './outbox';
+import { timeline, type TimelineItem } from './timeline';
+
+const CONV = 'conv-1';
+const VISITOR: Author = { kind: 'visitor', id: 'visitor-1', name: null };
+const ANA: Author = { kind: 'agent', id: 'agent-1', name: 'Ana' };
+const SYSTEM: Author = { kind: 'system', id: null, name: null };
+
+function ev(seq: number, kind: string, author: Author, text: string | null = null, clientId: string | null = null): ConversationEvent {
+  return { conversationId: CONV, seq, kind, author, clientId, text, at: 10_000 + seq };
+}
+
+function out(clientId: string, patch: Partial<OutboxItem> = {}): OutboxItem {
+  return { clientId, text: `text of ${clientId}`, conversationId: CONV, at: 20_000, failed: null, ...patch };
+}
+
+const sent = (seq: number, text: string, mine: boolean, author: string | null, clientId: string | null): TimelineItem => ({
+  type: 'message',
+  key: `s${seq}`,
+  mine,
+  text,
+  author,
+  at: 10_000 + seq,
+  state: 'sent',
+  clientId,
+});
+
+const pending = (o: OutboxItem, state: 'sending' | 'failed'): TimelineItem => ({
+  type: 'message',
+  key: `c${o.clientId}`,
+  mine: true,
+  text: o.text,
+  author: null,
+  at: o.at,
+  state,
+  clientId: o.clientId,
+});
+
+describe('timeline: committed events', () => {
+  it('is empty for no events and no outbox', () => {
+    expect(timeline([], [], CONV)).toEqual([]);
+    expect(timeline([], [], null)).toEqual([]);
+  });
+
+  it('shows committed messages in seq order: visitor ones mine, agent ones with the agent name; assigned as joined', () => {
+    const events = [
+      ev(1, 'created', VISITOR),
+      ev(2, 'message', VISITOR, 'Olá', 'client-a'),
+      ev(3, 'assigned', ANA),
+      ev(4, 'message', ANA, 'Bom dia!', null),
+      ev(5, 'message', VISITOR, 'Preciso de ajuda', 'client-b'),
+    ];
+    expect(timeline(events, [], CONV)).toEqual([
+      sent(2, 'Olá', true, null, 'client-a'),
+      { type: 'joined', key: 's3', name: 'Ana', at: 10_003 },
+      sent(4, 'Bom dia!', false, 'Ana', null),
+      sent(5, 'Preciso de ajuda', true, null, 'client-b'),
+    ]);
+  });
+
+  it('a system message is neither mine nor signed by an agent', () => {
+    expect(timeline([ev(7, 'message', SYSTEM, 'Chat closed')], [], CONV)).toEqual([sent(7, 'Chat closed', false, null, null)]);
+  });
+
+  it.each<[string, ConversationEvent]>([
+    ['created', ev(1, 'created', VISITOR)],
+    ['an unknown kind', ev(2, 'rating', VISITOR, '5 stars')],
+    ['a private kind added later', ev(3, 'note', ANA, 'internal note')],
+    ['status', ev(4, 'closed', ANA)],
+    ['a message without text', ev(5, 'message', VISITOR, null)],
+  ])('%s produces nothing', (_name, event) => {
+    expect(timeline([event], [], CONV)).toEqual([]);
+  });
+});
+
+describe('timeline: the outbox (D3/D7)', () => {
+  it('appends unconfirmed outbox items after the committed messages, in outbox order, sending or failed', () => {
+    const a = out('client-x');
+    const b = out('client-y', { failed: 'message_too_long', at: 20_001 });
+    const c = out('client-z', { at: 19_000 }); // written later, older clock: still after the others
+    const events = [ev(1, 'created', VISITOR), ev(2, 'message', ANA, 'Olá')];
+    expect(timeline(events, [a, b, c], CONV)).toEqual([
+      sent(2, 'Olá', false, 'Ana', null),
+      pending(a, 'sending'),
+      pending(b, 'failed'),
+      pending(c, 'sending'),
+    ]);
+  });
+
+  it('D3/D7: an outbox item whose clientId is among the events is shown once, as sent', () => {
+    const confirmed = out('client-a', { text: 'Olá' });
+    const waiting = out('client-b');
+    const events = [ev(2, 'message', VISITOR, 'Olá', 'client-a')];
+    const items = timeline(events, [confirmed, waiting], CONV);
+    expect(items).toEqual([sent(2, 'Olá', true, null, 'client-a'), pending(waiting, 'sending')]);
+    expect(items.filter((i) => i.type === 'message' && i.clientId === 'client-a')).toHaveLength(1);
+  });
+
+  it('D3/D7: a failed outbox item already confirmed by an event is not shown as failed', () => {
+    const events = [ev(2, 'message', VISITOR, 'Olá', 'client-a')];
+    expect(timeline(events, [out('client-a', { failed: 'busy' })], CONV)).toEqual([sent(2, 'Olá', true, null, 'client-a')]);
+  });
+
+  it.each<[string, string | null, string | null, boolean]>([
+    ['an outbox item for the current conversation is shown', CONV, CONV, true],
+    ['an outbox item for no conversation yet (a first message) is shown', null, CONV, true],
+    ['an outbox item for no conversation yet is shown when none is on screen', null, null, true],
+    ['an outbox item for another conversation is not shown', 'conv-2', CONV, false],
+    ['an outbox item for a conversation is not shown while none is on screen', 'conv-2', null, false],
+  ])('%s', (_name, itemConversation, current, shown) => {
+    const o = out('client-q', { conversationId: itemConversation });
+    expect(timeline([], [o], current)).toEqual(shown ? [pending(o, 'sending')] : []);
+  });
+});
