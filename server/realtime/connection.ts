@@ -46,17 +46,22 @@ interface Watch {
 /**
  * Bus events are serialised once and shared by every socket that sends them: the event's JSON is made once
  * and spliced into the visitor's and the agent's frame (both are `EventFrame`s of shared/protocol.ts).
+ * A bus delivers one message to all its subscribers before the next, so one slot is enough; a WeakMap here
+ * made every minor GC slower (an ephemeron per event) and showed up in the latency tail.
  */
-const serialized = new WeakMap<EventMessage, { event?: string; summary?: string; visitor?: string; agent?: string; conversation?: string }>();
+let cachedFor: EventMessage | null = null;
+let cached: { event?: string; summary?: string; visitor?: string; agent?: string; conversation?: string } = {};
 
 function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversation'): string {
-  let cache = serialized.get(message);
-  if (!cache) serialized.set(message, (cache = {}));
-  const hit = cache[form];
+  if (cachedFor !== message) {
+    cachedFor = message;
+    cached = {};
+  }
+  const hit = cached[form];
   if (hit !== undefined) return hit;
-  const event = (cache.event ??= JSON.stringify(message.event));
-  const summary = form === 'visitor' ? '' : (cache.summary ??= JSON.stringify(message.conversation));
-  return (cache[form] =
+  const event = (cached.event ??= JSON.stringify(message.event));
+  const summary = form === 'visitor' ? '' : (cached.summary ??= JSON.stringify(message.conversation));
+  return (cached[form] =
     form === 'visitor'
       ? `{"type":"event","event":${event}}`
       : form === 'agent'
