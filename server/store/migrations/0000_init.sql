@@ -36,7 +36,7 @@ CREATE TABLE `conversations` (
 	FOREIGN KEY (`assigned_agent_id`) REFERENCES `agents`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `conversations_status_updated` ON `conversations` (`status`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `conversations_status` ON `conversations` (`status`);--> statement-breakpoint
 CREATE UNIQUE INDEX `conversations_one_open_per_visitor` ON `conversations` (`visitor_id`) WHERE status = 'open';--> statement-breakpoint
 CREATE TABLE `events` (
 	`conversation_id` text NOT NULL,
@@ -50,7 +50,7 @@ CREATE TABLE `events` (
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`conversation_id`, `seq`),
 	FOREIGN KEY (`conversation_id`) REFERENCES `conversations`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE UNIQUE INDEX `events_conversation_client` ON `events` (`conversation_id`,`client_id`) WHERE client_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `settings` (
