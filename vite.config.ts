@@ -39,7 +39,10 @@ export default defineConfig(({ mode }): UserConfig => {
         rolldownOptions: {
           input: { app: 'widget/app/main.tsx' },
           preserveEntrySignatures: 'exports-only',
-          output: { entryFileNames: 'app-[hash].js', chunkFileNames: 'chunk-[hash].js' },
+          // npm run dev rebuilds the chunk on every change under one name, so the loader need not follow.
+          output: process.env.PAPO_DEV
+            ? { entryFileNames: 'app-dev.js', chunkFileNames: 'chunk-dev-[name].js' }
+            : { entryFileNames: 'app-[hash].js', chunkFileNames: 'chunk-[hash].js' },
         },
       },
     };

@@ -16,6 +16,8 @@ export interface PagesDeps {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Vite's content-hashed file names (app-<hash>.js); a dev build's fixed names are not cached. */
+const CONTENT_HASHED = /-[\w-]{8}\.js$/;
 
 export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOrigin }: PagesDeps): Hono {
   const pages = new Hono();
@@ -29,7 +31,7 @@ export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOri
     const asset = widget.get(path);
     if (!asset) return c.notFound();
     return assetResponse(asset, c.req.raw, {
-      'Cache-Control': path === 'papo.js' ? 'public, max-age=300' : IMMUTABLE,
+      'Cache-Control': CONTENT_HASHED.test(path) ? IMMUTABLE : path === 'papo.js' ? 'public, max-age=300' : 'no-cache',
       // The app chunk is a module loaded by import() from the host page's origin: CORS is required.
       'Access-Control-Allow-Origin': '*',
       'Cross-Origin-Resource-Policy': 'cross-origin',
