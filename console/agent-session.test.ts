@@ -14,6 +14,7 @@ import {
   type ConversationSummary,
   type ServerFrame,
 } from '../shared/protocol';
+import { fakeWebSocketClass, type FakeSocket } from '../shared/test/fake-websocket';
 import { AgentSession } from './agent-session';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -36,45 +37,11 @@ class FakeEventTarget {
   }
 }
 
-const sockets: FakeWebSocket[] = [];
-
-class FakeWebSocket {
-  readyState = 0;
-  readonly sent: string[] = [];
-  readonly closeCalls: Array<number | undefined> = [];
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-
-  constructor(readonly url: string) {
-    sockets.push(this);
-  }
-  send(data: string): void {
-    if (this.readyState === 0) throw new Error('InvalidStateError: still connecting');
-    if (this.readyState === 1) this.sent.push(data);
-  }
-  close(code?: number): void {
-    this.closeCalls.push(code);
-    if (this.readyState < 2) this.readyState = 2;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  receive(frame: ServerFrame): void {
-    const text = JSON.stringify(frame);
-    if (!parseServerFrame(text).ok) throw new Error(`not a valid server frame: ${text}`);
-    this.onmessage?.({ data: text });
-  }
-  fireClose(code: number): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
-  }
-  frames(): ClientFrame[] {
-    return this.sent.map((s) => JSON.parse(s) as ClientFrame);
-  }
-}
+const sockets: FakeSocket[] = [];
+/** Every frame a test feeds in must be a valid server frame. */
+const FakeWebSocket = fakeWebSocketClass(sockets, (text) => {
+  if (!parseServerFrame(text).ok) throw new Error(`not a valid server frame: ${text}`);
+});
 
 let win: FakeEventTarget;
 let doc: FakeEventTarget & { visibilityState: string };
@@ -154,7 +121,7 @@ function started(conversations: ConversationSummary[] = [summary('c1'), summary(
   const refused = vi.fn();
   const session = new AgentSession(refused);
   session.start();
-  const socket = (): FakeWebSocket => {
+  const socket = (): FakeSocket => {
     const s = sockets.at(-1);
     if (!s) throw new Error('no socket');
     return s;
@@ -226,7 +193,7 @@ describe('AgentSession: connecting', () => {
     expect(win.count('online')).toBe(1);
     expect(doc.count('visibilitychange')).toBe(1);
     t.session.stop();
-    expect(t.socket().closeCalls).toEqual([1000]);
+    expect(t.socket().closeCalls.map((c) => c.code)).toEqual([1000]);
     expect(win.count('online')).toBe(0);
     expect(doc.count('visibilitychange')).toBe(0);
   });

@@ -10,14 +10,10 @@ import {
   type SocketEnvironment,
   type SocketStatus,
 } from './socket-client';
+import { CLOSED, CLOSING, CONNECTING, fakeWebSocketClass, OPEN, type FakeSocket } from './test/fake-websocket';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fakes for the browser: a WebSocket, a timer queue, window/document listeners.
-
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
 
 class FakeClock {
   now = 0;
@@ -56,27 +52,6 @@ class FakeClock {
   }
 }
 
-interface FakeSocket {
-  readonly url: string;
-  readyState: number;
-  /** Strings sent while the socket was open. */
-  readonly sent: string[];
-  readonly closeCalls: Array<{ code: number | undefined; reason: string | undefined }>;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  /** The server accepted the connection. */
-  open(): void;
-  /** A frame from the server: objects are sent as JSON, strings as they are. */
-  receive(data: unknown): void;
-  /** The close event (server closed, network dropped, or the close handshake finished). */
-  fireClose(code: number, reason?: string): void;
-  /** Frames sent, parsed. */
-  frames(): ClientFrame[];
-}
 
 function fakeBrowser(init: { random?: () => number; visible?: boolean } = {}) {
   const sockets: FakeSocket[] = [];
@@ -84,48 +59,7 @@ function fakeBrowser(init: { random?: () => number; visible?: boolean } = {}) {
   const listeners = { online: new Set<() => void>(), visibilitychange: new Set<() => void>() };
   const page = { visible: init.visible ?? true };
 
-  class WebSocketFake implements FakeSocket {
-    readyState = CONNECTING;
-    readonly sent: string[] = [];
-    readonly closeCalls: Array<{ code: number | undefined; reason: string | undefined }> = [];
-    onopen: ((event: unknown) => void) | null = null;
-    onmessage: ((event: { data: unknown }) => void) | null = null;
-    onerror: ((event: unknown) => void) | null = null;
-    onclose: ((event: { code: number; reason: string }) => void) | null = null;
-
-    constructor(readonly url: string) {
-      sockets.push(this);
-    }
-
-    send(data: string): void {
-      // As in browsers: an error while connecting, silently dropped once closing.
-      if (this.readyState === CONNECTING) throw new Error('InvalidStateError: still connecting');
-      if (this.readyState === OPEN) this.sent.push(data);
-    }
-
-    close(code?: number, reason?: string): void {
-      this.closeCalls.push({ code, reason });
-      if (this.readyState < CLOSING) this.readyState = CLOSING;
-    }
-
-    open(): void {
-      this.readyState = OPEN;
-      this.onopen?.({});
-    }
-
-    receive(data: unknown): void {
-      this.onmessage?.({ data: typeof data === 'string' || data instanceof ArrayBuffer ? data : JSON.stringify(data) });
-    }
-
-    fireClose(code: number, reason = ''): void {
-      this.readyState = CLOSED;
-      this.onclose?.({ code, reason });
-    }
-
-    frames(): ClientFrame[] {
-      return this.sent.map((s) => JSON.parse(s) as ClientFrame);
-    }
-  }
+  const WebSocketFake = fakeWebSocketClass(sockets);
 
   const env: SocketEnvironment = {
     WebSocket: WebSocketFake as unknown as SocketEnvironment['WebSocket'],
