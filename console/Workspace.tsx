@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
+import { useView } from '../shared/ui/use-view';
 import type { AgentProfile } from '../shared/protocol';
 import { AgentSession } from './agent-session';
 import { ConversationView } from './ConversationView';
@@ -14,14 +15,10 @@ export interface WorkspaceProps {
 
 export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) {
   const session = useMemo(() => new AgentSession(onSessionDoubt), []);
-  const [view, setView] = useState(session.view);
+  const view = useView(session);
   useEffect(() => {
-    const off = session.subscribe(() => setView(session.view));
     session.start();
-    return () => {
-      off();
-      session.stop();
-    };
+    return () => session.stop();
   }, [session]);
 
   const waiting = view.conversations.filter((c) => c.assignedAgentId === null).length;

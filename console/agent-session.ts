@@ -6,6 +6,7 @@
 import type { AgentProfile, ConversationEvent, ConversationSummary, ServerFrame } from '../shared/protocol';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
+import { Observable } from '../shared/observable';
 import { newClientId } from '../shared/uuid';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
@@ -33,34 +34,16 @@ export interface AgentView {
   unread: ReadonlySet<string>;
 }
 
-export class AgentSession {
-  #view: AgentView = {
-    connection: 'connecting',
-    agent: null,
-    conversations: [],
-    currentId: null,
-    events: [],
-    hasMore: false,
-    pending: [],
-    unread: new Set(),
-  };
-  readonly #listeners = new Set<() => void>();
+export class AgentSession extends Observable<AgentView> {
   readonly #summaries = new Map<string, ConversationSummary>();
   /** Highest sequence the agent has had on screen, per conversation. */
   readonly #seen = new Map<string, number>();
   #socket: SocketClient | null = null;
   #lastSeq = 0;
 
-  /** Called when the socket closes before any welcome: the session may have ended. */
-  constructor(private readonly onRefused: () => void) {}
-
-  get view(): AgentView {
-    return this.#view;
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** `onRefused`: the socket closed before a welcome, so the session may have ended. */
+  constructor(private readonly onRefused: () => void) {
+    super({ connection: 'connecting', agent: null, conversations: [], currentId: null, events: [], hasMore: false, pending: [], unread: new Set() });
   }
 
   start(): void {
@@ -70,13 +53,13 @@ export class AgentSession {
       hello: () => ({
         type: 'hello',
         v: PROTOCOL_VERSION,
-        ...(this.#view.currentId ? { resume: { conversationId: this.#view.currentId, afterSeq: this.#lastSeq } } : {}),
+        ...(this.view.currentId ? { resume: { conversationId: this.view.currentId, afterSeq: this.#lastSeq } } : {}),
       }),
       onFrame: (frame) => this.#onFrame(frame),
-      onStatus: (connection) => this.#update({ connection }),
+      onStatus: (connection) => this.update({ connection }),
       // A close before the welcome may mean the session cookie is no longer valid: let the app check.
       onClose: () => {
-        if (this.#view.connection !== 'online') this.onRefused();
+        if (this.view.connection !== 'online') this.onRefused();
       },
     });
   }
@@ -87,19 +70,19 @@ export class AgentSession {
   }
 
   open(conversationId: string): void {
-    if (this.#view.currentId === conversationId) return;
-    const previous = this.#view.currentId;
+    if (this.view.currentId === conversationId) return;
+    const previous = this.view.currentId;
     if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
     this.#lastSeq = 0;
-    this.#update({ currentId: conversationId, events: [], hasMore: false });
+    this.update({ currentId: conversationId, events: [], hasMore: false });
     this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
   }
 
   send(text: string): void {
-    const conversationId = this.#view.currentId;
+    const conversationId = this.view.currentId;
     if (!conversationId) return;
     const reply: PendingReply = { clientId: newClientId(), conversationId, text, at: Date.now(), failed: null };
-    this.#update({ pending: [...this.#view.pending, reply] });
+    this.update({ pending: [...this.view.pending, reply] });
     this.#transmit(reply);
   }
 
@@ -113,49 +96,49 @@ export class AgentSession {
         if (frame.session.role !== 'agent') return;
         this.#summaries.clear();
         for (const c of frame.session.conversations) this.#summaries.set(c.id, c);
-        this.#update({ agent: frame.session.agent, ...this.#inbox() });
-        for (const reply of this.#view.pending) if (!reply.failed) this.#transmit(reply);
+        this.update({ agent: frame.session.agent, ...this.#inbox() });
+        for (const reply of this.view.pending) if (!reply.failed) this.#transmit(reply);
         return;
       case 'history': {
-        if (frame.conversationId !== this.#view.currentId) return;
-        const events = frame.reset ? frame.events : [...this.#view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
+        if (frame.conversationId !== this.view.currentId) return;
+        const events = frame.reset ? frame.events : [...this.view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
         this.#lastSeq = Math.max(frame.reset ? 0 : this.#lastSeq, frame.lastSeq, events.at(-1)?.seq ?? 0);
         this.#markSeen(frame.conversationId, this.#lastSeq);
-        this.#update({ events, hasMore: frame.reset ? frame.hasMore : this.#view.hasMore, pending: this.#withoutConfirmed(events), ...this.#inbox() });
+        this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#inbox() });
         return;
       }
       case 'event': {
         if (frame.conversation) this.#upsert(frame.conversation);
         const event = frame.event;
-        if (event.conversationId !== this.#view.currentId) {
-          this.#update(this.#inbox());
+        if (event.conversationId !== this.view.currentId) {
+          this.update(this.#inbox());
           return;
         }
         if (event.seq <= this.#lastSeq) return;
         this.#lastSeq = event.seq;
         this.#markSeen(event.conversationId, event.seq);
-        const events = [...this.#view.events, event];
-        this.#update({ events, pending: this.#withoutConfirmed([event]), ...this.#inbox() });
+        const events = [...this.view.events, event];
+        this.update({ events, pending: this.#withoutConfirmed([event]), ...this.#inbox() });
         return;
       }
       case 'conversation':
         this.#upsert(frame.conversation);
-        this.#update(this.#inbox());
+        this.update(this.#inbox());
         return;
       case 'ack':
-        this.#update({ pending: this.#view.pending.filter((p) => p.clientId !== frame.clientId) });
+        this.update({ pending: this.view.pending.filter((p) => p.clientId !== frame.clientId) });
         return;
       case 'error': {
-        const reply = frame.clientId ? this.#view.pending.find((p) => p.clientId === frame.clientId) : undefined;
+        const reply = frame.clientId ? this.view.pending.find((p) => p.clientId === frame.clientId) : undefined;
         if (!reply) return;
         if (TRANSIENT_ERRORS.has(frame.code)) {
           // A passing problem: send the same reply again shortly (SPEC D3 keeps it to one message).
           setTimeout(() => {
-            if (this.#view.pending.some((p) => p.clientId === reply.clientId && !p.failed)) this.#transmit(reply);
+            if (this.view.pending.some((p) => p.clientId === reply.clientId && !p.failed)) this.#transmit(reply);
           }, RETRY_AFTER_MS);
           return;
         }
-        this.#update({ pending: this.#view.pending.map((p) => (p.clientId === reply.clientId ? { ...p, failed: frame.code } : p)) });
+        this.update({ pending: this.view.pending.map((p) => (p.clientId === reply.clientId ? { ...p, failed: frame.code } : p)) });
         return;
       }
       default:
@@ -175,7 +158,7 @@ export class AgentSession {
 
   #withoutConfirmed(events: readonly ConversationEvent[]): PendingReply[] {
     const confirmed = new Set(events.flatMap((e) => (e.clientId ? [e.clientId] : [])));
-    return this.#view.pending.filter((p) => !confirmed.has(p.clientId));
+    return this.view.pending.filter((p) => !confirmed.has(p.clientId));
   }
 
   #inbox(): Pick<AgentView, 'conversations' | 'unread'> {
@@ -184,15 +167,11 @@ export class AgentSession {
       .sort((a, b) => b.updatedAt - a.updatedAt);
     const unread = new Set<string>();
     for (const c of conversations) {
-      if (c.id !== this.#view.currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) {
+      if (c.id !== this.view.currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) {
         unread.add(c.id);
       }
     }
     return { conversations, unread };
   }
 
-  #update(patch: Partial<AgentView>): void {
-    this.#view = { ...this.#view, ...patch };
-    for (const listener of this.#listeners) listener();
-  }
 }

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { Composer } from '../../shared/ui/Composer';
+import { useView } from '../../shared/ui/use-view';
 import type { Strings } from './i18n';
 import { MessageList } from './MessageList';
 import type { VisitorSession } from './session';
@@ -14,8 +15,7 @@ export interface ChatWindowProps {
 }
 
 export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindowProps) {
-  const [view, setView] = useState(session.view);
-  useEffect(() => session.subscribe(() => setView(session.view)), [session]);
+  const view = useView(session);
   const items = useMemo(() => timeline(view.events, view.outbox, view.conversationId), [view.events, view.outbox, view.conversationId]);
   const time = useMemo(() => {
     const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
 import { storageKeys, type WidgetConfig, type WidgetHost } from '../contract';
+import { Observable } from '../../shared/observable';
 import { Outbox, type OutboxItem } from './outbox';
 import type { KeyValue } from './storage';
 
@@ -30,9 +31,7 @@ const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_fram
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 
-export class VisitorSession {
-  #view: VisitorView;
-  readonly #listeners = new Set<() => void>();
+export class VisitorSession extends Observable<VisitorView> {
   readonly #outbox: Outbox;
   readonly #keys: ReturnType<typeof storageKeys>;
   #socket: SocketClient | null = null;
@@ -46,25 +45,19 @@ export class VisitorSession {
     private readonly host: Pick<WidgetHost, 'emit'>,
     private readonly connect: (options: SocketClientOptions) => SocketClient = createSocketClient,
   ) {
-    this.#keys = storageKeys(config.siteKey);
-    this.#outbox = new Outbox(storage, this.#keys.outbox);
-    this.#stored = readSession(storage.get(this.#keys.session));
-    this.#view = { connection: 'connecting', conversationId: this.#stored?.conversationId ?? null, events: [], outbox: this.#outbox.list() };
-  }
-
-  get view(): VisitorView {
-    return this.#view;
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    const keys = storageKeys(config.siteKey);
+    const outbox = new Outbox(storage, keys.outbox);
+    const stored = readSession(storage.get(keys.session));
+    super({ connection: 'connecting', conversationId: stored?.conversationId ?? null, events: [], outbox: outbox.list() });
+    this.#keys = keys;
+    this.#outbox = outbox;
+    this.#stored = stored;
   }
 
   start(): void {
     if (this.#socket) return;
     // Another tab added or confirmed a message: show the same outbox here.
-    this.#offStorage = this.storage.onChange(this.#keys.outbox, () => this.#update({ outbox: this.#outbox.list() }));
+    this.#offStorage = this.storage.onChange(this.#keys.outbox, () => this.update({ outbox: this.#outbox.list() }));
     const wsOrigin = this.config.server.replace(/^http/, 'ws');
     this.#socket = this.connect({
       url: `${wsOrigin}/ws?role=visitor&site=${encodeURIComponent(this.config.siteKey)}`,
@@ -72,10 +65,10 @@ export class VisitorSession {
         type: 'hello',
         v: PROTOCOL_VERSION,
         token: this.#stored?.token ?? null,
-        resume: this.#view.conversationId ? { conversationId: this.#view.conversationId, afterSeq: this.#lastSeq } : null,
+        resume: this.view.conversationId ? { conversationId: this.view.conversationId, afterSeq: this.#lastSeq } : null,
       }),
       onFrame: (frame) => this.#onFrame(frame),
-      onStatus: (connection) => this.#update({ connection }),
+      onStatus: (connection) => this.update({ connection }),
     });
   }
 
@@ -87,21 +80,21 @@ export class VisitorSession {
 
   /** SPEC D7: into the outbox first, then onto the socket if it is up. */
   send(text: string): void {
-    const item: OutboxItem = { clientId: newClientId(), text, conversationId: this.#view.conversationId, at: Date.now(), failed: null };
+    const item: OutboxItem = { clientId: newClientId(), text, conversationId: this.view.conversationId, at: Date.now(), failed: null };
     this.#outbox.add(item);
-    this.#update({ outbox: this.#outbox.list() });
+    this.update({ outbox: this.#outbox.list() });
     this.#transmit(item);
   }
 
   retry(clientId: string): void {
     const item = this.#outbox.update(clientId, { failed: null });
-    this.#update({ outbox: this.#outbox.list() });
+    this.update({ outbox: this.#outbox.list() });
     if (item) this.#transmit(item);
   }
 
   discard(clientId: string): void {
     this.#outbox.remove([clientId]);
-    this.#update({ outbox: this.#outbox.list() });
+    this.update({ outbox: this.#outbox.list() });
   }
 
   #transmit(item: OutboxItem): void {
@@ -118,23 +111,23 @@ export class VisitorSession {
       case 'welcome': {
         if (frame.session.role !== 'visitor') return;
         const { token, visitorId, conversation } = frame.session;
-        if (conversation?.id !== this.#view.conversationId) this.#switchTo(conversation?.id ?? null);
-        this.#remember({ token, visitorId, conversationId: this.#view.conversationId });
+        if (conversation?.id !== this.view.conversationId) this.#switchTo(conversation?.id ?? null);
+        this.#remember({ token, visitorId, conversationId: this.view.conversationId });
         // SPEC D7: after every welcome, resend what is not confirmed, in order.
         for (const item of this.#outbox.list()) if (!item.failed) this.#transmit(item);
         return;
       }
       case 'history': {
-        if (frame.conversationId !== this.#view.conversationId) return;
-        const events = frame.reset ? frame.events : [...this.#view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
+        if (frame.conversationId !== this.view.conversationId) return;
+        const events = frame.reset ? frame.events : [...this.view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
         this.#lastSeq = Math.max(frame.reset ? 0 : this.#lastSeq, frame.lastSeq, events.at(-1)?.seq ?? 0);
         this.#confirm(events);
-        this.#update({ events });
+        this.update({ events });
         return;
       }
       case 'event': {
         const event = frame.event;
-        if (event.conversationId !== this.#view.conversationId) {
+        if (event.conversationId !== this.view.conversationId) {
           // A conversation this tab did not hold: this visitor's new one (started here or in another tab).
           this.#switchTo(event.conversationId);
           if (event.seq !== 1) {
@@ -145,7 +138,7 @@ export class VisitorSession {
         if (event.seq <= this.#lastSeq) return;
         this.#lastSeq = event.seq;
         this.#confirm([event]);
-        this.#update({ events: [...this.#view.events, event] });
+        this.update({ events: [...this.view.events, event] });
         if (event.kind === 'message' && event.text !== null && event.author.kind !== 'system') {
           this.host.emit('message', {
             conversationId: event.conversationId,
@@ -158,8 +151,8 @@ export class VisitorSession {
         return;
       }
       case 'ack': {
-        if (!this.#view.conversationId) this.#switchTo(frame.conversationId);
-        if (this.#outbox.remove([frame.clientId])) this.#update({ outbox: this.#outbox.list() });
+        if (!this.view.conversationId) this.#switchTo(frame.conversationId);
+        if (this.#outbox.remove([frame.clientId])) this.update({ outbox: this.#outbox.list() });
         return;
       }
       case 'error': {
@@ -170,7 +163,7 @@ export class VisitorSession {
           this.storage.remove(this.#keys.session);
           for (const item of this.#outbox.list()) this.#outbox.update(item.clientId, { conversationId: null });
           this.#switchTo(null);
-          this.#update({ outbox: this.#outbox.list() });
+          this.update({ outbox: this.#outbox.list() });
           return;
         }
         if (frame.clientId) this.#refused(frame.clientId, frame.code);
@@ -185,13 +178,13 @@ export class VisitorSession {
     if (code === 'conversation_closed') {
       // That conversation ended: the message starts the visitor's next one.
       const item = this.#outbox.update(clientId, { conversationId: null });
-      this.#update({ outbox: this.#outbox.list() });
+      this.update({ outbox: this.#outbox.list() });
       if (item) this.#transmit(item);
       return;
     }
     if (FINAL_ERRORS.has(code)) {
       this.#outbox.update(clientId, { failed: code });
-      this.#update({ outbox: this.#outbox.list() });
+      this.update({ outbox: this.#outbox.list() });
       return;
     }
     setTimeout(() => {
@@ -203,12 +196,12 @@ export class VisitorSession {
   /** Messages whose events arrived are confirmed even if their ack went missing. */
   #confirm(events: readonly ConversationEvent[]): void {
     const ids = events.flatMap((e) => (e.clientId ? [e.clientId] : []));
-    if (this.#outbox.remove(ids)) this.#view = { ...this.#view, outbox: this.#outbox.list() };
+    if (this.#outbox.remove(ids)) this.update({ outbox: this.#outbox.list() });
   }
 
   #switchTo(conversationId: string | null): void {
     this.#lastSeq = 0;
-    this.#update({ conversationId, events: [] });
+    this.update({ conversationId, events: [] });
     if (this.#stored) this.#remember({ ...this.#stored, conversationId });
   }
 
@@ -217,10 +210,6 @@ export class VisitorSession {
     this.storage.set(this.#keys.session, JSON.stringify(session));
   }
 
-  #update(patch: Partial<VisitorView>): void {
-    this.#view = { ...this.#view, ...patch };
-    for (const listener of this.#listeners) listener();
-  }
 }
 
 function readSession(raw: string | null): StoredSession | null {
