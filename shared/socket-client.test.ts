@@ -10,7 +10,7 @@ import {
   type SocketEnvironment,
   type SocketStatus,
 } from './socket-client';
-import { CLOSED, CLOSING, CONNECTING, fakeWebSocketClass, OPEN, type FakeSocket } from './test/fake-websocket';
+import { fakeWebSocketClass, type FakeSocket } from './test/fake-websocket';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fakes for the browser: a WebSocket, a timer queue, window/document listeners.

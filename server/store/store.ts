@@ -3,7 +3,7 @@
  * lives in ./sqlite; a PostgreSQL one will live beside it and pass the same contract suite
  * (store.case.test.ts). No SQL outside this folder.
  */
-import type { AgentProfile, AgentRole, ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type { AgentProfile, ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
 import type { ConversationState, Decision } from '../domain/conversation';
 
