@@ -1,6 +1,7 @@
 /**
- * @module Conversation use cases: send a message, catch a client up, list and page. Loads state from the
- * store, asks the domain rules, appends, and publishes what was committed on the bus.
+ * @module Conversation use cases: send a message, catch a client up, list and page. A write hands the
+ * domain rules to the store, which runs them on committed state (SPEC C4); what was committed is then
+ * published on the bus.
  */
 import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '../../shared/protocol';
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
