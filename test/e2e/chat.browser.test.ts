@@ -55,6 +55,8 @@ browserDescribe('a visitor and an agent in Chromium', () => {
     await page.goto(`${server.url}/`);
     const w = widget(page);
     await w.launcher.click();
+    // 16px or more, so iOS does not zoom into the composer.
+    expect(await w.input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
     await w.input.click();
     await page.keyboard.type('linha 1');
     await page.keyboard.press('Shift+Enter');

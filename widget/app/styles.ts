@@ -31,7 +31,7 @@ export const APP_CSS = `
 .link:focus-visible{outline:2px solid currentColor}
 .composer{border-top:1px solid #e3e6ea;padding:10px 12px 10px;background:#fff}
 .composer textarea{box-sizing:border-box;width:100%;min-height:44px;max-height:140px;field-sizing:content;resize:none;
-  padding:10px 12px;border:1px solid #c9ced6;border-radius:12px;font:16px/1.4 inherit;font-family:inherit;color:#1f2328;background:#fff}
+  padding:10px 12px;border:1px solid #c9ced6;border-radius:12px;font-family:inherit;font-size:16px;line-height:1.4;color:#1f2328;background:#fff}
 .composer textarea:focus{outline:2px solid var(--papo-accent,#047857);outline-offset:-1px;border-color:transparent}
 .composer textarea[aria-invalid=true]{border-color:#b42318}
 .composer-foot{display:flex;align-items:center;justify-content:space-between;margin-top:6px}
