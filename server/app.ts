@@ -37,6 +37,7 @@ export interface StartOptions {
 }
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
+const SESSION_SWEEP_MS = 3_600_000;
 
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -108,13 +109,23 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     if (config.demo) log.info(`Demo page: ${shown}/  Console: ${shown}/console`);
   }
 
+  // Expired agent sessions are only refused, never deleted, unless something sweeps them.
+  const sweepSessions = () =>
+    store.sessions.deleteExpired(now()).catch((err: unknown) => log.warn('could not delete expired sessions', { err }));
+  await sweepSessions();
+  const sweeper = setInterval(sweepSessions, SESSION_SWEEP_MS);
+  sweeper.unref();
+
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
+    clearInterval(sweeper);
     gateway.stopAccepting();
     server.close();
     server.closeIdleConnections();
-    // Writes already queued commit and are acked before the sockets go (nothing acknowledged is lost).
+    // Writes already queued commit, and their acks go out before the sockets do (SPEC D12). The acks are
+    // sent a few promise hops after the commit; the next macrotask comes after all of them.
     await store.flush();
+    await new Promise((resolve) => setImmediate(resolve));
     gateway.closeAll(CLOSE.going_away, 'server restarting');
     const deadline = Date.now() + config.shutdownTimeoutMs;
     while (gateway.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -5,7 +5,7 @@
  * they arrived without waiting for each other's commit, so one socket's messages share a group commit.
  */
 import type WebSocket from 'ws';
-import { CLOSE } from '../../shared/errors';
+import { CLOSE, ERRORS } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
 import {
   parseClientFrame,
@@ -33,6 +33,8 @@ export interface ConnectionDeps {
   bus: Bus;
   log: Logger;
   helloTimeoutMs: number;
+  /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
+  draining: () => boolean;
 }
 
 /** Delivery state of one conversation on this socket. */
@@ -114,11 +116,7 @@ export class Connection {
     const parsed = parseClientFrame(data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
     const frame = parsed.value;
-    if (frame.type === 'message.send' && this.#actor && this.#queued === 0) {
-      // SPEC D2: sendMessage queues the write before it returns, so arrival order is commit order.
-      this.#sendMessage(this.#actor, frame).catch((err: unknown) => this.#fail(err, frame));
-      return;
-    }
+    if (frame.type === 'message.send' && this.#actor && this.#queued === 0) return this.#startMessage(this.#actor, frame);
     this.#queued++;
     this.#queue = this.#queue
       .then(() => this.#handle(frame))
@@ -126,9 +124,16 @@ export class Connection {
       .finally(() => this.#queued--);
   }
 
-  async #sendMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): Promise<void> {
-    const ack = await this.deps.conversations.sendMessage(actor, frame);
-    this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
+  /**
+   * SPEC D2: sendMessage queues the write before it returns, so starting messages in arrival order stores
+   * them in that order; nothing waits for a commit before the next message is started.
+   */
+  #startMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): void {
+    if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
+    this.deps.conversations.sendMessage(actor, frame).then(
+      (ack) => this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq }),
+      (err: unknown) => this.#fail(err, frame),
+    );
   }
 
   #fail(err: unknown, frame: ClientFrame): void {
@@ -148,7 +153,7 @@ export class Connection {
     if (!actor) throw new AppError('hello_required');
     switch (frame.type) {
       case 'message.send':
-        return this.#sendMessage(actor, frame);
+        return this.#startMessage(actor, frame);
       case 'watch': {
         const conversation = await this.deps.conversations.load(actor, frame.conversationId);
         return this.#catchUp(actor, conversation, frame.afterSeq);
@@ -168,6 +173,10 @@ export class Connection {
     this.#pending = [];
     try {
       await this.#welcome(frame);
+    } catch (err) {
+      // No half-made session: the client reconnects and says hello again.
+      this.#fail(err, frame);
+      this.close(CLOSE.internal, 'hello_failed');
     } finally {
       // Whatever happened to the resume, live events flow from here on: none is held back for ever.
       const pending = this.#pending;
@@ -176,8 +185,14 @@ export class Connection {
     }
   }
 
+  /**
+   * Answers hello: who this is, subscriptions, the welcome, then the resume point's catch-up. A failure
+   * before the welcome is sent is thrown (the socket is then closed); a failed catch-up after it is only
+   * an error frame, since the session itself stands.
+   */
   async #welcome(frame: HelloFrame): Promise<void> {
     const { conversations, bus } = this.deps;
+    let resume: (() => Promise<void>) | null = null;
     if (this.peer.role === 'visitor') {
       let identity;
       try {
@@ -188,9 +203,9 @@ export class Connection {
         return this.close(CLOSE.auth_failed, err.code);
       }
       const actor = { kind: 'visitor' as const, visitorId: identity.visitorId, siteId: identity.siteId };
-      this.#actor = actor;
       this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
       const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
+      this.#actor = actor;
       this.#send({
         type: 'welcome',
         v: PROTOCOL_VERSION,
@@ -204,21 +219,21 @@ export class Connection {
       });
       if (conversation) {
         const afterSeq = frame.resume?.conversationId === conversation.id ? frame.resume.afterSeq : 0;
-        await this.#catchUp(actor, conversation, afterSeq);
+        resume = () => this.#catchUp(actor, conversation, afterSeq);
       }
     } else {
       const { agent, siteIds } = this.peer;
       const actor = { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
-      this.#actor = actor;
       for (const siteId of siteIds) this.#unsubscribe.push(bus.subscribe(topics.site(siteId), this.#onBus));
       const inbox = await conversations.inbox();
+      this.#actor = actor;
       this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox } });
-      if (frame.resume) {
-        const conversation = await conversations.load(actor, frame.resume.conversationId);
-        await this.#catchUp(actor, conversation, frame.resume.afterSeq);
-      }
+      const point = frame.resume;
+      if (point) resume = async () => this.#catchUp(actor, await conversations.load(actor, point.conversationId), point.afterSeq);
     }
+    await resume?.().catch((err: unknown) => this.#fail(err, frame));
   }
+
 
   /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
   async #catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<void> {

@@ -15,7 +15,7 @@ import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
 
-export interface GatewayDeps extends ConnectionDeps {
+export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
   auth: AuthService;
   log: Logger;
   heartbeatMs: number;
@@ -25,7 +25,7 @@ export interface GatewayDeps extends ConnectionDeps {
 
 export interface Gateway {
   readonly size: number;
-  /** Refuses new upgrades with 503 from now on. */
+  /** Refuses new upgrades with 503, and new messages with `shutting_down`, from now on. */
   stopAccepting(): void;
   /** Closes every socket with `code` (1001 at shutdown) and stops the heartbeat. */
   closeAll(code: number, reason: string): void;
@@ -40,6 +40,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   const connections = new Set<Connection>();
   let accepting = true;
+  const connectionDeps = { ...deps, draining: () => !accepting };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -48,7 +49,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
         if ('refuse' in result) return refuse(socket, result.refuse, result.message);
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const connection = new Connection(ws, socket, result.peer, deps, (c) => connections.delete(c));
+          const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => connections.delete(c));
           connections.add(connection);
           if (!accepting) connection.close(1001, 'shutting_down');
         });
@@ -61,7 +62,12 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 
   async function authenticate(req: IncomingMessage): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string }> {
     if (!accepting) return { refuse: 'shutting_down' };
-    const url = new URL(req.url ?? '/', 'http://papo.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://papo.invalid');
+    } catch {
+      return { refuse: 'not_found' }; // e.g. "//": not a path this server has
+    }
     if (url.pathname !== '/ws') return { refuse: 'not_found' };
     const origin = req.headers.origin;
     const self = selfOrigin(req, deps.publicOrigin);

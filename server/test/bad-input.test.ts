@@ -92,8 +92,15 @@ describe('D9: bad frames get a typed error and change nothing', () => {
     await expectRefused(JSON.stringify({ type: 'message.send', clientId: 'abc', text: 'oi' }), 'invalid_frame');
   });
 
-  it('__proto__ keys change nothing', async () => {
-    await expectRefused('{"type":"message.send","__proto__":{"text":"x"},"clientId":"' + randomUUID() + '"}', 'invalid_frame');
+  it('__proto__ keys pollute nothing and change nothing', async () => {
+    const { socket } = await openVisitor(server);
+    const clientId = randomUUID();
+    // The server runs in this process: a polluted Object.prototype would show here.
+    socket.send(`{"type":"message.send","clientId":"${clientId}","text":"real","__proto__":{"text":"injected","polluted":true}}`);
+    const ack = await socket.next('ack', (a) => a.clientId === clientId);
+    const stored = await server.papo.store.events.after(ack.conversationId, 0, { limit: 10 });
+    expect(stored.find((e) => e.clientId === clientId)?.text).toBe('real');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
   it('a frame before hello answers hello_required', async () => {
@@ -176,6 +183,25 @@ describe('D10: who may connect', () => {
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const { status } = await refusedUpgrade(`${server.wsUrl}?role=agent`, { origin: 'https://evil.example', cookie });
     expect(status).toBe(403);
+  });
+
+  it('an upgrade whose path is not a URL path (//) is refused with 404, not a 500', async () => {
+    const { createConnection } = await import('node:net');
+    const port = new URL(server.url).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const tcp = createConnection(Number(port), '127.0.0.1', () =>
+        tcp.write(
+          'GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        ),
+      );
+      let data = '';
+      tcp.on('data', (d) => (data += d.toString()));
+      tcp.on('end', () => resolve(data));
+      tcp.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    expect(answer).toContain('"code":"not_found"');
   });
 
   it('an upgrade on another path or role is refused', async () => {

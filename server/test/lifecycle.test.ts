@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +66,22 @@ describe('first start', () => {
     });
     expect(res.status).toBe(200);
     await again.stop();
+  });
+});
+
+describe('agent sessions', () => {
+  it('expired sessions are deleted when the server starts (and hourly), live ones are kept', async () => {
+    const server = await startTestServer();
+    const { store } = server.papo;
+    const agent = (await store.agents.byEmail('admin@example.com'))!;
+    await store.sessions.create({ tokenHash: 'expired', agentId: agent.id, createdAt: 0, expiresAt: Date.now() - 1000 });
+    await store.sessions.create({ tokenHash: 'live', agentId: agent.id, createdAt: 0, expiresAt: Date.now() + 60_000 });
+    const restarted = await server.restart();
+    const db = new Database(join(restarted.dir, 'papo.db'), { readonly: true });
+    const hashes = db.prepare('SELECT token_hash FROM agent_sessions').pluck().all();
+    db.close();
+    expect(hashes).toContain('live');
+    expect(hashes).not.toContain('expired');
+    await restarted.stop();
   });
 });

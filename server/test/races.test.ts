@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../shared/protocol';
 import type { Store } from '../store/store';
-import { openAgent, openVisitor } from './clients';
+import { CLOSE } from '../../shared/errors';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { openAgent, openVisitor, TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 
 const READ_DELAY_MS = 150;
@@ -76,5 +78,62 @@ describe('races between live events and catch-up reads', () => {
     const visitor = await openVisitor(server);
     await visitor.socket.say('ainda chega?');
     await agent.socket.next('conversation', (f) => f.conversation.lastMessage?.text === 'ainda chega?');
+  });
+});
+
+describe('pipelining', () => {
+  it('D2: messages queued behind a control frame are not made to wait for one commit each', async () => {
+    // Count the turns of the event loop in which writes reach the store.
+    let turns = 0;
+    let markedThisTurn = false;
+    const server = await startTestServer({
+      wrapStore: (store) => ({
+        ...store,
+        write(request) {
+          if (!markedThisTurn) {
+            turns++;
+            markedThisTurn = true;
+            setImmediate(() => (markedThisTurn = false));
+          }
+          return store.write(request);
+        },
+      }),
+    });
+    const visitor = await openVisitor(server);
+    const { conversationId } = await visitor.socket.say('primeira');
+    turns = 0;
+    visitor.socket.send({ type: 'ping', id: 1 }); // a control frame first: the messages queue behind it
+    const acks = Array.from({ length: 30 }, (_, i) => visitor.socket.say(`rajada ${i}`, conversationId));
+    await Promise.all(acks);
+    // One commit per message would take 30 turns; queued in arrival order, they take a handful.
+    expect(turns).toBeLessThanOrEqual(5);
+    const stored = await server.papo.store.events.after(conversationId, 0, { limit: 100 });
+    expect(stored.slice(2).map((e) => e.text)).toEqual(Array.from({ length: 30 }, (_, i) => `rajada ${i}`));
+    await server.stop();
+  });
+});
+
+describe('a failed hello', () => {
+  it('answers internal and closes with 1011, so the client reconnects instead of waiting for ever', async () => {
+    let failing = true;
+    const server = await startTestServer({
+      wrapStore: (store) => ({
+        ...store,
+        conversations: {
+          ...store.conversations,
+          openForVisitor: (id) => (failing ? Promise.reject(new Error('disk on fire')) : store.conversations.openForVisitor(id)),
+        },
+      }),
+    });
+    const socket = await TestSocket.open(`${server.wsUrl}?role=visitor&site=${server.siteKey}`, { origin: server.origin });
+    socket.send({ type: 'hello', v: PROTOCOL_VERSION });
+    expect((await socket.next('error')).code).toBe('internal');
+    expect((await socket.closed).code).toBe(CLOSE.internal);
+    expect(server.problems.join('')).toContain('disk on fire'); // logged with context, not swallowed
+    server.problems.length = 0;
+    failing = false;
+    const again = await openVisitor(server);
+    expect(again.session.conversation).toBeNull();
+    await server.stop();
   });
 });
