@@ -172,19 +172,42 @@ describe('D4: GroupCommitter', () => {
     expect(committed()).toEqual(['a', 'b']);
   });
 
-  it('D12: a job submitted while close() is pending has settled (committed or refused) when close() resolves', async () => {
+  it('D12: a job queued before close() is committed by it; a job submitted once close() began is refused', async () => {
+    const early = committer.submit(insert('early'));
     const closing = committer.close();
-    const state = { now: 'pending' as 'pending' | 'committed' | 'refused' };
-    const late = committer.submit(insert('late')).then(
-      () => (state.now = 'committed'),
-      () => (state.now = 'refused'),
-    );
+    const late = committer.submit(insert('late'));
     await closing;
-    // After close() resolves the owner closes the database (store.ts): a job still queued then would run on a
-    // closed connection. It must have been committed by close() or refused by submit().
-    expect(state.now).not.toBe('pending');
-    if (state.now === 'committed') expect(committed()).toEqual(['late']);
-    await late;
+    // close() resolving means the owner may close the database (store.ts): nothing may still be queued.
+    expect(await early).toBe(1);
+    await expect(late).rejects.toThrow('The store is closed.');
+    expect(committed()).toEqual(['early']);
+  });
+
+  it('D4: a BEGIN that fails (the database is locked by another process) fails the batch at once, without a second wait', async () => {
+    // Count the BEGINs the committer runs, through its own prepared statement.
+    let begins = 0;
+    const counting = new Proxy(db, {
+      get(target, key) {
+        if (key !== 'prepare') return Reflect.get(target, key, target);
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          if (sql !== 'BEGIN IMMEDIATE') return statement;
+          return { run: () => (begins++, statement.run()) };
+        };
+      },
+    });
+    const locked = new GroupCommitter(counting);
+    db.pragma('busy_timeout = 50');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock
+    try {
+      await expect(locked.submit(insert('x'))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(begins).toBe(1);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(committed()).toEqual([]);
   });
 
   it(`D4: more than MAX_BATCH (${MAX_BATCH}) jobs all commit, in submission order, at most MAX_BATCH per transaction`, async () => {

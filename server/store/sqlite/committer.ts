@@ -77,11 +77,14 @@ export class GroupCommitter {
    */
   #attempt(batch: readonly Job[], isolate: boolean): Result[] | null {
     const results: Result[] = [];
+    let writeThrew = false;
     try {
       this.#begin.run();
       for (const job of batch) {
         if (!isolate) {
+          writeThrew = true;
           results.push({ ok: true, value: job.work() });
+          writeThrew = false;
           continue;
         }
         this.#savepoint.run();
@@ -98,7 +101,9 @@ export class GroupCommitter {
       return results;
     } catch (err) {
       if (this.sqlite.inTransaction) this.#rollback.run();
-      if (!isolate && results.length < batch.length) return null; // a write threw: run again, isolated
+      // A write threw: run again, isolated. BEGIN or COMMIT failed (a busy lock after busy_timeout, a full
+      // disk): running again would only wait as long once more, so the whole batch fails now.
+      if (writeThrew) return null;
       throw err;
     }
   }
