@@ -77,6 +77,8 @@ export const conversations = sqliteTable(
     // Not (status, updated_at): updated_at changes with every message, and keeping that index in step cost
     // a page write per commit. Open conversations are few; sorting them on read is cheap.
     index('conversations_status').on(t.status),
+    // A visitor's conversations: history, and SPEC D3's duplicate check for messages without a conversation.
+    index('conversations_visitor').on(t.visitorId),
     // SPEC C3: one open conversation per visitor, even when two tabs start one at the same moment.
     uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status = 'open'`),
   ],

@@ -271,6 +271,14 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(resend).toEqual({ kind: 'duplicate', seq: 2, conversation });
       });
 
+      it('D3: a first message resent after its conversation closed is still a duplicate, not a new conversation', async () => {
+        const { visitor, conversation, firstClientId } = await startConversation();
+        appended(await store.write(close(conversation.id, T0 + 1)));
+        const resend = await store.write(message(visitor, 'Olá', { clientId: firstClientId, at: T0 + 2 }));
+        expect(resend).toMatchObject({ kind: 'duplicate', seq: 2, conversation: { id: conversation.id, status: 'closed' } });
+        expect(await store.conversations.openForVisitor(visitor.visitorId)).toBeNull();
+      });
+
       it('D3: the same clientId in another conversation is not a duplicate', async () => {
         const a = await startConversation();
         const b = await startConversation();

@@ -37,6 +37,7 @@ CREATE TABLE `conversations` (
 );
 --> statement-breakpoint
 CREATE INDEX `conversations_status` ON `conversations` (`status`);--> statement-breakpoint
+CREATE INDEX `conversations_visitor` ON `conversations` (`visitor_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `conversations_one_open_per_visitor` ON `conversations` (`visitor_id`) WHERE status = 'open';--> statement-breakpoint
 CREATE TABLE `events` (
 	`conversation_id` text NOT NULL,

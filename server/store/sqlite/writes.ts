@@ -19,6 +19,10 @@ export function prepareWrites(sqlite: Database.Database): { write(request: Write
   const seqByClientId = sqlite
     .prepare<[string, string], number>('SELECT seq FROM events WHERE conversation_id = ? AND client_id = ?')
     .pluck();
+  const byVisitorClientId = sqlite.prepare<[string, string], { conversation_id: string; seq: number }>(
+    `SELECT e.conversation_id, e.seq FROM conversations c JOIN events e ON e.conversation_id = c.id
+     WHERE c.visitor_id = ? AND e.client_id = ? LIMIT 1`,
+  );
   const insertEvent = sqlite.prepare(
     `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -87,10 +91,17 @@ export function prepareWrites(sqlite: Database.Database): { write(request: Write
       let state = row && stateOf(row);
       if (row !== undefined && state !== undefined) {
         if (!request.authorize(state)) return { kind: 'not_found' };
-        if (clientId !== null) {
+        if (clientId !== null && request.conversationId !== null) {
           const seq = seqByClientId.get(row.id, clientId);
           if (seq !== undefined) return { kind: 'duplicate', seq, conversation: toConversation(row) };
         }
+      }
+      if (clientId !== null && request.conversationId === null && visitor) {
+        // SPEC D3 without a conversation id: the message may sit in any of the visitor's conversations,
+        // also one that has closed since (a first message whose ack was lost, resent after the close).
+        const stored = byVisitorClientId.get(visitor.visitorId, clientId);
+        const home = stored && byId.get(stored.conversation_id);
+        if (stored && home) return { kind: 'duplicate', seq: stored.seq, conversation: toConversation(home) };
       }
 
       // SPEC C3: no open conversation yet; the rule decides on a fresh one, and only its approval creates it.
