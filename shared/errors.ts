@@ -12,7 +12,6 @@ export const ERRORS = {
   invalid_frame: { status: 400, message: 'The frame does not match the protocol.' },
   unknown_frame_type: { status: 400, message: 'This frame type does not exist in the protocol.' },
   unsupported_version: { status: 400, message: 'This protocol version is not supported; reload the page.' },
-  frame_too_large: { status: 413, message: 'The frame is larger than the server accepts.' },
   message_empty: { status: 400, message: 'The message is empty.' },
   message_too_long: { status: 400, message: `A message has at most ${MAX_MESSAGE_CHARS} characters.` },
   site_not_found: { status: 404, message: 'No site has this key.' },
@@ -27,7 +26,6 @@ export const ERRORS = {
   conversation_not_found: { status: 404, message: 'No such conversation.' },
   conversation_closed: { status: 409, message: 'The conversation is closed.' },
   conversation_taken: { status: 409, message: 'Another agent holds this conversation.' },
-  busy: { status: 503, message: 'The server is busy; try again.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -39,16 +37,18 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 /**
- * WebSocket close codes. 1001 and 1009 are RFC 6455's own (server going away, frame too big: `ws` closes
- * with 1009 itself when a frame passes `maxPayload`); application codes live in 4000-4999.
+ * WebSocket close codes. 1001, 1009 and 1011 are RFC 6455's own (server going away; frame too big, sent by
+ * `ws` itself when a frame passes `maxPayload`; internal error); application codes live in 4000-4999. A
+ * socket the heartbeat finds dead is terminated, without a close frame.
  */
 export const CLOSE = {
   going_away: 1001,
   frame_too_large: 1009,
+  /** The server could not answer hello; reconnecting tries again. */
+  internal: 1011,
   auth_failed: 4001,
   unsupported_version: 4002,
   hello_timeout: 4003,
-  heartbeat_timeout: 4008,
 } as const;
 
 export type CloseReason = keyof typeof CLOSE;

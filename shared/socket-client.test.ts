@@ -94,7 +94,7 @@ const WELCOME = {
 } satisfies ServerFrame;
 
 const PONG = { type: 'pong' } satisfies ServerFrame;
-const ERROR_FRAME = { type: 'error', code: 'busy', message: 'The server is busy; try again.' } satisfies ServerFrame;
+const ERROR_FRAME = { type: 'error', code: 'internal', message: 'Something went wrong on the server.' } satisfies ServerFrame;
 
 const HELLO = { type: 'hello', v: PROTOCOL_VERSION, token: null, resume: null } satisfies ClientFrame;
 
@@ -293,7 +293,7 @@ describe('D8: reconnecting with backoff', () => {
     expect([failOnce(t), failOnce(t)]).toEqual([250, 500]);
   });
 
-  it.each([1000, CLOSE.going_away, 1006, CLOSE.frame_too_large, 1011, CLOSE.auth_failed, CLOSE.hello_timeout, CLOSE.heartbeat_timeout, 4000])(
+  it.each([1000, CLOSE.going_away, 1006, CLOSE.frame_too_large, 1011, CLOSE.auth_failed, CLOSE.hello_timeout, CLOSE.internal, 4000])(
     'D8/D12: a close with %i is a drop like any other: offline, then a reconnect',
     (code) => {
       const t = setup({ random: () => 0.5 });
@@ -464,7 +464,7 @@ describe('D8: application ping', () => {
   it('D8: pings every PING_EVERY_MS after the welcome, and not before it', () => {
     const t = setup();
     t.socket(0).open();
-    t.clock.advance(3 * PING_EVERY_MS);
+    t.clock.advance(PONG_TIMEOUT_MS - 1); // before the welcome: no ping (and still within the welcome deadline)
     expect(t.pings()).toEqual([]);
     t.socket(0).receive(WELCOME);
     t.clock.advance(PING_EVERY_MS - 1);
@@ -497,10 +497,23 @@ describe('D8: application ping', () => {
     t.clock.advance(250); // reconnecting
     expect(t.sockets).toHaveLength(2);
     t.socket(1).open();
-    t.clock.advance(2 * PING_EVERY_MS);
+    // Past the old socket's pong deadline, short of the new one's welcome deadline: nothing of s may fire.
+    t.clock.advance(PONG_TIMEOUT_MS - 1);
     expect(t.pings()).toHaveLength(1); // only the one wake() sent
     expect(s.closeCalls).toEqual([]);
     expect(t.socket(1).closeCalls).toEqual([]);
+  });
+
+  it('D8: a socket that opens but gets no welcome within PONG_TIMEOUT_MS is given up on and replaced', () => {
+    const t = setup({ random: () => 0.5 });
+    t.socket(0).open();
+    t.clock.advance(PONG_TIMEOUT_MS - 1);
+    expect(t.sockets).toHaveLength(1);
+    t.clock.advance(1);
+    expect(t.socket(0).closeCalls).toEqual([{ code: 4000, reason: 'no answer' }]);
+    t.clock.advance(250); // backoff of attempt 0 with random 0.5
+    expect(t.sockets).toHaveLength(2);
+    expect(t.client.status).toBe('connecting');
   });
 
   it('D8: pings resume on the next connection after its welcome', () => {

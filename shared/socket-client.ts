@@ -87,7 +87,10 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     setStatus('connecting');
     const socket = new env.WebSocket(options.url);
     ws = socket;
-    socket.onopen = () => socket.send(JSON.stringify(options.hello()));
+    socket.onopen = () => {
+      socket.send(JSON.stringify(options.hello()));
+      expectAnswer(socket); // no welcome in time: a server that cannot answer hello is given up on like a dead one
+    };
     socket.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') return;
       env.clearTimeout(pongDeadline); // anything arriving proves the connection is alive
@@ -135,12 +138,17 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
   function ping(): void {
     if (!ws || status !== 'online' || pongDeadline !== null) return;
     ws.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
-    const socket = ws;
+    expectAnswer(ws);
+  }
+
+  /** Some frame must arrive within PONG_TIMEOUT_MS, or the socket is given up on and replaced. */
+  function expectAnswer(socket: WebSocket): void {
+    env.clearTimeout(pongDeadline);
     pongDeadline = env.setTimeout(() => {
       pongDeadline = null;
       // A dead network can take a minute to report the close: give up on this socket now and move on.
-      socket.close(4000, 'no pong');
-      dropped(socket, 4000, 'no pong');
+      socket.close(4000, 'no answer');
+      dropped(socket, 4000, 'no answer');
     }, PONG_TIMEOUT_MS);
   }
 

@@ -170,7 +170,7 @@ describe('the fixtures', () => {
     expect(() => real(history('conv-1', range(1, 3), true))).not.toThrow();
     expect(() => real(eventFrame(ev(1)))).not.toThrow();
     expect(() => real(ack(item(1).clientId, 'conv-1', 2))).not.toThrow();
-    expect(() => real(error('busy', item(1).clientId))).not.toThrow();
+    expect(() => real(error('internal', item(1).clientId))).not.toThrow();
   });
 });
 
@@ -539,7 +539,7 @@ describe('D7: errors for a message', () => {
     vi.useRealTimers();
   });
 
-  it.each(['message_too_long', 'message_empty', 'invalid_frame', 'conversation_not_found', 'forbidden'])(
+  it.each(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden'])(
     'D7: a final error (%s) marks the item failed and it is not resent',
     (code) => {
       const t = holding(2);
@@ -554,20 +554,20 @@ describe('D7: errors for a message', () => {
     },
   );
 
-  it('D7: conversation_closed re-addresses the item to no conversation and resends it at once', () => {
+  it.each(['conversation_closed', 'conversation_not_found'])('D7: %s re-addresses the item to no conversation and resends it at once', (code) => {
     const t = holding(2);
     t.session.send('Olá');
     const [frame] = t.messages();
-    t.deliver(error('conversation_closed', frame!.clientId));
+    t.deliver(error(code, frame!.clientId));
     expect(t.storedOutbox()).toMatchObject([{ clientId: frame!.clientId, conversationId: null, failed: null }]);
     expect(t.messages()).toEqual([frame, { type: 'message.send', clientId: frame!.clientId, text: 'Olá' }]);
   });
 
-  it('D7: after conversation_closed the view shows the re-addressed item, also once the new conversation starts', () => {
+  it.each(['conversation_closed', 'conversation_not_found'])('D7: after %s the view shows the re-addressed item, also once the new conversation starts', (code) => {
     const t = holding(2);
     t.session.send('Olá');
     const [frame] = t.messages();
-    t.deliver(error('conversation_closed', frame!.clientId));
+    t.deliver(error(code, frame!.clientId));
     // The resend starts the visitor's next conversation: its `created` event comes before the message's.
     t.deliver(eventFrame(ev(1, { conversationId: 'conv-2', kind: 'created', author: VISITOR, text: null })));
     const { events, outbox, conversationId } = t.session.view;
@@ -576,7 +576,7 @@ describe('D7: errors for a message', () => {
     expect(outbox).toEqual(t.storedOutbox());
   });
 
-  it.each(['busy', 'internal', 'shutting_down'])('D3/D4: a passing error (%s) resends the same message after RETRY_AFTER_MS', (code) => {
+  it.each(['internal', 'shutting_down'])('D3/D4: a passing error (%s) resends the same message after RETRY_AFTER_MS', (code) => {
     const t = holding(2);
     t.session.send('Olá');
     const [frame] = t.messages();
@@ -592,7 +592,7 @@ describe('D7: errors for a message', () => {
     const t = holding(2);
     t.session.send('Olá');
     const [frame] = t.messages();
-    t.deliver(error('busy', frame!.clientId));
+    t.deliver(error('internal', frame!.clientId));
     t.deliver(ack(frame!.clientId, 'conv-1', 3));
     vi.advanceTimersByTime(RETRY_AFTER_MS * 5);
     expect(t.messages()).toHaveLength(1);

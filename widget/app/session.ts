@@ -27,7 +27,7 @@ interface StoredSession {
 }
 
 /** Errors after which resending the same message cannot succeed (SPEC D7). */
-const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'conversation_not_found', 'forbidden']);
+const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden']);
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 
@@ -175,8 +175,10 @@ export class VisitorSession extends Observable<VisitorView> {
   }
 
   #refused(clientId: string, code: string): void {
-    if (code === 'conversation_closed') {
-      // That conversation ended: the message starts the visitor's next one.
+    if (code === 'conversation_closed' || code === 'conversation_not_found') {
+      // That conversation ended, or this server does not have it (another or a restored database): the
+      // message goes to the visitor's open conversation, or starts one. It can never be hidden under a
+      // conversation the widget no longer shows.
       const item = this.#outbox.update(clientId, { conversationId: null });
       this.update({ outbox: this.#outbox.list() });
       if (item) this.#transmit(item);

@@ -100,7 +100,7 @@ describe('timeline: the outbox (D3/D7)', () => {
 
   it('D3/D7: a failed outbox item already confirmed by an event is not shown as failed', () => {
     const events = [ev(2, 'message', VISITOR, 'Olá', 'client-a')];
-    expect(timeline(events, [out('client-a', { failed: 'busy' })], CONV)).toEqual([sent(2, 'Olá', true, null, 'client-a')]);
+    expect(timeline(events, [out('client-a', { failed: 'message_too_long' })], CONV)).toEqual([sent(2, 'Olá', true, null, 'client-a')]);
   });
 
   it.each<[string, string | null, string | null, boolean]>([
