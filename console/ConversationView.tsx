@@ -11,11 +11,12 @@ export interface ConversationViewProps {
   pending: PendingReply[];
   hasMore: boolean;
   onSend: (text: string) => void;
+  onLoadOlder: () => void;
 }
 
 const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
-export function ConversationView({ conversation, agentId, events, pending, hasMore, onSend }: ConversationViewProps) {
+export function ConversationView({ conversation, agentId, events, pending, hasMore, onSend, onLoadOlder }: ConversationViewProps) {
   const log = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
@@ -39,7 +40,11 @@ export function ConversationView({ conversation, agentId, events, pending, hasMo
         </div>
       </header>
       <div class="messages" ref={log}>
-        {hasMore && <p class="notice">{t.olderHidden}</p>}
+        {hasMore && (
+          <button type="button" class="older" onClick={onLoadOlder}>
+            {t.loadOlder}
+          </button>
+        )}
         <ol aria-live="polite" aria-relevant="additions">
           {events.map((e) =>
             e.kind === 'message' ? (

@@ -52,6 +52,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             pending={view.pending.filter((p) => p.conversationId === current.id)}
             hasMore={view.hasMore}
             onSend={(text) => session.send(text)}
+            onLoadOlder={() => void session.loadOlder()}
           />
         ) : (
           <p class="empty">{t.pick}</p>

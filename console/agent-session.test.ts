@@ -117,9 +117,12 @@ const history = (conversationId: string, events: ConversationEvent[], reset: boo
 
 // ---------------------------------------------------------------------------------------------------------
 
-function started(conversations: ConversationSummary[] = [summary('c1'), summary('c2')]) {
+function started(
+  conversations: ConversationSummary[] = [summary('c1'), summary('c2')],
+  fetchOlder: ConstructorParameters<typeof AgentSession>[1] = () => Promise.reject(new Error('no HTTP in this test')),
+) {
   const refused = vi.fn();
-  const session = new AgentSession(refused);
+  const session = new AgentSession(refused, fetchOlder);
   session.start();
   const socket = (): FakeSocket => {
     const s = sockets.at(-1);
@@ -360,11 +363,11 @@ describe('AgentSession: replies', () => {
     expect(t.session.view.pending).toMatchObject([{ text: 'one', failed: 'conversation_taken' }]);
   });
 
-  it('D3: a passing error (busy) resends the same reply after a pause instead of failing it', () => {
+  it('D3: a passing error (internal) resends the same reply after a pause instead of failing it', () => {
     const t = replying();
     t.session.send('one');
     const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
-    t.socket().receive({ type: 'error', code: 'busy', message: 'busy', clientId: one!.clientId });
+    t.socket().receive({ type: 'error', code: 'internal', message: 'internal', clientId: one!.clientId });
     expect(t.session.view.pending).toMatchObject([{ text: 'one', failed: null }]);
     expect(t.sentOf('message.send')).toHaveLength(1);
     vi.advanceTimersByTime(2000);
@@ -385,5 +388,36 @@ describe('AgentSession: replies', () => {
     t.online();
     const resent = t.socket().frames().filter((f) => f.type === 'message.send');
     expect(resent.map((f) => (f as { text: string }).text)).toEqual(['one', 'three']);
+  });
+});
+
+describe('AgentSession: older history', () => {
+  it('D6: loadOlder prepends the page before the oldest event on screen and takes hasMore from the answer', async () => {
+    const fetchOlder = vi.fn(async (_id: string, before: number) => ({ events: range('c1', 1, before - 1), hasMore: false }));
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 201, 400), true), hasMore: true });
+    expect(t.session.view.hasMore).toBe(true);
+    await t.session.loadOlder();
+    expect(fetchOlder).toHaveBeenCalledWith('c1', 201);
+    expect(t.session.view.events.map((e) => e.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    expect(t.session.view.hasMore).toBe(false);
+    await t.session.loadOlder(); // nothing more to load: no request
+    expect(fetchOlder).toHaveBeenCalledTimes(1);
+  });
+
+  it('a page that arrives after the agent opened another conversation is dropped', async () => {
+    let answer!: (page: { events: ConversationEvent[]; hasMore: boolean }) => void;
+    const t = started(undefined, () => new Promise((resolve) => (answer = resolve)));
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 11, 20), true), hasMore: true });
+    const loading = t.session.loadOlder();
+    t.session.open('c2');
+    answer({ events: range('c1', 1, 10), hasMore: false });
+    await loading;
+    expect(t.session.view.currentId).toBe('c2');
+    expect(t.session.view.events).toEqual([]);
   });
 });

@@ -6,11 +6,13 @@
 import type { AgentProfile, ConversationEvent, ConversationSummary, ServerFrame } from '../shared/protocol';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
+import type { EventPageAnswer } from '../shared/api';
 import { Observable } from '../shared/observable';
+import { api } from './api';
 import { newClientId } from '../shared/uuid';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['busy', 'internal']);
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down']);
 const RETRY_AFTER_MS = 2000;
 
 export interface PendingReply {
@@ -41,8 +43,14 @@ export class AgentSession extends Observable<AgentView> {
   #socket: SocketClient | null = null;
   #lastSeq = 0;
 
-  /** `onRefused`: the socket closed before a welcome, so the session may have ended. */
-  constructor(private readonly onRefused: () => void) {
+  /**
+   * `onRefused`: the socket closed before a welcome, so the session may have ended. `fetchOlder` reads an
+   * older page of events (the HTTP API).
+   */
+  constructor(
+    private readonly onRefused: () => void,
+    private readonly fetchOlder: (conversationId: string, beforeSeq: number) => Promise<EventPageAnswer> = api.eventsBefore,
+  ) {
     super({ connection: 'connecting', agent: null, conversations: [], currentId: null, events: [], hasMore: false, pending: [], unread: new Set() });
   }
 
@@ -76,6 +84,16 @@ export class AgentSession extends Observable<AgentView> {
     this.#lastSeq = 0;
     this.update({ currentId: conversationId, events: [], hasMore: false });
     this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
+  }
+
+  /** Prepends the page of events before the oldest one on screen (history beyond the snapshot, SPEC D6). */
+  async loadOlder(): Promise<void> {
+    const { currentId, events } = this.view;
+    const oldest = events[0];
+    if (!currentId || !oldest || !this.view.hasMore) return;
+    const page = await this.fetchOlder(currentId, oldest.seq);
+    if (this.view.currentId !== currentId) return; // the agent moved on meanwhile
+    this.update({ events: [...page.events.filter((e) => e.seq < oldest.seq), ...this.view.events], hasMore: page.hasMore });
   }
 
   send(text: string): void {

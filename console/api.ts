@@ -1,7 +1,7 @@
 /**
  * @module The console's HTTP calls (same origin; the session cookie travels by itself).
  */
-import type { ErrorAnswer, LoginAnswer } from '../shared/api';
+import type { ErrorAnswer, EventPageAnswer, LoginAnswer } from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
 
 export class ApiError extends Error {
@@ -34,4 +34,7 @@ export const api = {
   login: (email: string, password: string): Promise<AgentProfile> =>
     call<LoginAnswer>('/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) }).then((a) => a.agent),
   logout: () => call<void>('/auth/logout', { method: 'POST' }),
+  /** One page of a conversation's events older than `beforeSeq`, oldest first. */
+  eventsBefore: (conversationId: string, beforeSeq: number) =>
+    call<EventPageAnswer>(`/conversations/${encodeURIComponent(conversationId)}/events?before=${beforeSeq}`),
 };

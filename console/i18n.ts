@@ -34,7 +34,7 @@ const ptBR = {
   offline: 'Sem conexão — reconectando',
   failed: 'Console desatualizado: recarregue a página.',
   conversations: 'Conversas',
-  olderHidden: 'Mensagens anteriores não carregadas.',
+  loadOlder: 'Carregar mensagens anteriores',
   newMessage: 'nova mensagem',
 };
 
@@ -72,7 +72,7 @@ const en: Strings = {
   offline: 'No connection — reconnecting',
   failed: 'Console out of date: reload the page.',
   conversations: 'Conversations',
-  olderHidden: 'Older messages not loaded.',
+  loadOlder: 'Load earlier messages',
   newMessage: 'new message',
 };
 
