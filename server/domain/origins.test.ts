@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOrigin, originAllowed } from './origins';
+import { isForeignOrigin, normalizeOrigin, originAllowed, selfOrigin } from './origins';
 
 const SELF = 'http://localhost:8787';
 
@@ -104,5 +104,27 @@ describe('D10: originAllowed', () => {
     expect(originAllowed(['self'], 'https://chat.example.com', 'https://chat.example.com')).toBe(true);
     expect(originAllowed(['self'], 'https://chat.example.com', 'https://chat.example.com:443/')).toBe(true);
     expect(originAllowed(['self'], 'https://chat.example.com', SELF)).toBe(false);
+  });
+});
+
+describe('selfOrigin and isForeignOrigin', () => {
+  it.each<[string | null, string | undefined, string]>([
+    [null, '127.0.0.1:8787', 'http://127.0.0.1:8787'],
+    [null, undefined, 'http://localhost'],
+    ['https://chat.example.com', '10.0.0.5:8787', 'https://chat.example.com'], // behind a proxy: PUBLIC_URL wins
+  ])('selfOrigin(%s, %s) is %s', (publicOrigin, host, expected) => {
+    expect(selfOrigin(publicOrigin, host)).toBe(expected);
+  });
+
+  it.each<[string | undefined, string, boolean]>([
+    [undefined, 'http://localhost:8787', false], // no Origin: not a browser
+    ['http://localhost:8787', 'http://localhost:8787', false],
+    ['HTTP://LOCALHOST:8787', 'http://localhost:8787', false],
+    ['https://chat.example.com:443', 'https://chat.example.com', false],
+    ['https://evil.example', 'http://localhost:8787', true],
+    ['http://localhost:8788', 'http://localhost:8787', true],
+    ['null', 'http://localhost:8787', true],
+  ])('D10: isForeignOrigin(%s, %s) is %s', (origin, self, expected) => {
+    expect(isForeignOrigin(origin, self)).toBe(expected);
   });
 });

@@ -17,6 +17,26 @@ export function normalizeOrigin(origin: string): string | null {
 }
 
 /**
+ * This server's origin as browsers see it: PUBLIC_URL's origin when configured (behind a proxy the request
+ * only knows the proxy's Host and scheme), else the request's Host over http.
+ *
+ * @example selfOrigin(null, '127.0.0.1:8787') // 'http://127.0.0.1:8787'
+ */
+export function selfOrigin(publicOrigin: string | null, host: string | undefined): string {
+  return publicOrigin ?? `http://${host ?? 'localhost'}`;
+}
+
+/**
+ * A browser-sent Origin that is not this server's (cross-site request or WebSocket hijacking). A missing
+ * Origin is not foreign: browsers always send one on these requests, so only non-browser clients omit it.
+ *
+ * @example isForeignOrigin('https://evil.example', 'http://localhost:8787') // true
+ */
+export function isForeignOrigin(origin: string | undefined, self: string): boolean {
+  return origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(self);
+}
+
+/**
  * @example originAllowed(['https://*.example.com'], 'https://shop.example.com', 'http://localhost:8787') // true
  */
 export function originAllowed(allowed: readonly string[], origin: string | undefined, selfOrigin: string): boolean {

@@ -10,7 +10,7 @@ import { LoginBody, type ConversationListAnswer, type EventPageAnswer, type Logi
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
 import { parseBody, type AgentProfile } from '../../shared/protocol';
 import { SESSION_COOKIE } from '../cookies';
-import { normalizeOrigin } from '../domain/origins';
+import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
 import type { AuthService } from '../services/auth';
 import type { ConversationService } from '../services/conversations';
@@ -30,13 +30,12 @@ const PageQuery = v.object({
 
 export function createApi({ auth, conversations, publicOrigin }: ApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
-  const selfOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
+  const selfOf = (c: Context) => selfOrigin(publicOrigin, c.req.header('host'));
 
   // State-changing requests must come from the console's own origin (with SameSite=Strict, two locks).
   api.use('*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin');
-      if (origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(selfOf(c))) throw new AppError('origin_not_allowed');
+      if (isForeignOrigin(c.req.header('origin'), selfOf(c))) throw new AppError('origin_not_allowed');
     }
     await next();
   });

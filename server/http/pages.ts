@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { join } from 'node:path';
+import { selfOrigin } from '../domain/origins';
 import { assetDir, assetResponse } from './assets';
 
 export interface PagesDeps {
@@ -23,7 +24,7 @@ export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOri
   const pages = new Hono();
   const widget = assetDir(join(distDir, 'widget'));
   const consoleFiles = assetDir(join(distDir, 'console'));
-  const selfOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
+  const selfOf = (c: Context) => selfOrigin(publicOrigin, c.req.header('host'));
 
   // The loader keeps a short cache so sites pick up a new release; the app chunk is content-hashed.
   pages.get('/widget/*', (c) => {

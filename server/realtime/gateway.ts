@@ -7,10 +7,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { ERRORS, type ErrorCode } from '../../shared/errors';
+import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
 import { MAX_FRAME_BYTES } from '../../shared/limits';
 import { readCookie, SESSION_COOKIE } from '../cookies';
-import { normalizeOrigin, originAllowed } from '../domain/origins';
+import { isForeignOrigin, originAllowed, selfOrigin } from '../domain/origins';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
@@ -31,10 +31,6 @@ export interface Gateway {
   closeAll(code: number, reason: string): void;
 }
 
-export function selfOrigin(req: IncomingMessage, publicOrigin: string | null): string {
-  return publicOrigin ?? `http://${req.headers.host ?? 'localhost'}`;
-}
-
 export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   // maxPayload: 64 KiB instead of the library's 100 MiB; a bigger frame closes the socket with 1009 (SPEC D9).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
@@ -51,7 +47,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
         wss.handleUpgrade(req, socket, head, (ws) => {
           const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => connections.delete(c));
           connections.add(connection);
-          if (!accepting) connection.close(1001, 'shutting_down');
+          if (!accepting) connection.close(CLOSE.going_away, 'shutting_down');
         });
       })
       .catch((err: unknown) => {
@@ -70,7 +66,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     }
     if (url.pathname !== '/ws') return { refuse: 'not_found' };
     const origin = req.headers.origin;
-    const self = selfOrigin(req, deps.publicOrigin);
+    const self = selfOrigin(deps.publicOrigin, req.headers.host);
     const role = url.searchParams.get('role');
     if (role === 'visitor') {
       const key = url.searchParams.get('site');
@@ -82,7 +78,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     }
     if (role === 'agent') {
       // Cross-site WebSocket hijacking: a browser always sends Origin, and it must be this server's own.
-      if (origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(self)) return { refuse: 'origin_not_allowed' };
+      if (isForeignOrigin(origin, self)) return { refuse: 'origin_not_allowed' };
       const agent = await deps.auth.agentForSession(readCookie(req.headers.cookie, SESSION_COOKIE));
       if (!agent) return { refuse: 'not_authenticated' };
       return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent) } };
