@@ -1,6 +1,7 @@
 /**
  * @module Mapping between SQLite rows (snake_case columns as better-sqlite3 returns them) and Papo's records.
  */
+import type Database from 'better-sqlite3';
 import type { AuthorKind, ConversationEvent, ConversationSummary } from '../../../shared/protocol';
 
 export interface ConversationRow {
@@ -30,6 +31,16 @@ export interface EventRow {
   text: string | null;
   created_at: number;
 }
+
+/** How a conversation row is found, prepared once per connection for the reads and the write path alike. */
+export function conversationLookups(sqlite: Database.Database) {
+  return {
+    byId: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    openForVisitor: sqlite.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'"),
+  };
+}
+
+export type ConversationLookups = ReturnType<typeof conversationLookups>;
 
 export function toConversation(row: ConversationRow): ConversationSummary {
   return {

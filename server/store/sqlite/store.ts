@@ -5,10 +5,10 @@
  */
 import { and, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
 import { agents, agentSessions, events, settings, sites } from '../schema';
-import type { AgentRecord, EventQuery, Store } from '../store';
+import type { EventQuery, Store } from '../store';
 import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
-import { toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
+import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { prepareWrites } from './writes';
 
 /**
@@ -19,21 +19,15 @@ import { prepareWrites } from './writes';
 export function createSqliteStore(path: string): Store {
   const { sqlite, db } = openSqlite(path);
   const committer = new GroupCommitter(sqlite);
-  const writes = prepareWrites(sqlite);
+  const lookups = conversationLookups(sqlite);
+  const writes = prepareWrites(sqlite, lookups);
 
-  const conversationById = sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
   const conversationsByStatus = sqlite.prepare<[string, number], ConversationRow>(
     'SELECT * FROM conversations WHERE status = ? ORDER BY updated_at DESC LIMIT ?',
   );
   const conversationsAll = sqlite.prepare<[number], ConversationRow>(
     'SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?',
   );
-
-  const openForVisitor = sqlite.prepare<[string], ConversationRow>(
-    "SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'",
-  );
-
-  const toAgent = (row: typeof agents.$inferSelect): AgentRecord => ({ ...row });
 
   function eventFilter(conversationId: string, query: EventQuery, bound: SQL | undefined): SQL | undefined {
     return and(
@@ -86,12 +80,10 @@ export function createSqliteStore(path: string): Store {
 
     agents: {
       async byEmail(email) {
-        const row = db.select().from(agents).where(eq(agents.email, email.toLowerCase())).get();
-        return row ? toAgent(row) : null;
+        return db.select().from(agents).where(eq(agents.email, email.toLowerCase())).get() ?? null;
       },
       async byId(id) {
-        const row = db.select().from(agents).where(eq(agents.id, id)).get();
-        return row ? toAgent(row) : null;
+        return db.select().from(agents).where(eq(agents.id, id)).get() ?? null;
       },
       async create(agent) {
         db.insert(agents).values({ ...agent, email: agent.email.toLowerCase() }).run();
@@ -112,7 +104,7 @@ export function createSqliteStore(path: string): Store {
           .innerJoin(agents, eq(agents.id, agentSessions.agentId))
           .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now)))
           .get();
-        return row ? toAgent(row.agent) : null;
+        return row?.agent ?? null;
       },
       async delete(tokenHash) {
         db.delete(agentSessions).where(eq(agentSessions.tokenHash, tokenHash)).run();
@@ -124,11 +116,11 @@ export function createSqliteStore(path: string): Store {
 
     conversations: {
       async byId(id) {
-        const row = conversationById.get(id);
+        const row = lookups.byId.get(id);
         return row ? toConversation(row) : null;
       },
       async openForVisitor(visitorId) {
-        const row = openForVisitor.get(visitorId);
+        const row = lookups.openForVisitor.get(visitorId);
         return row ? toConversation(row) : null;
       },
       async list(filter) {

@@ -9,13 +9,12 @@ import type { ConversationEvent } from '../../../shared/protocol';
 import { createdEvent, type ConversationState, type NewEvent, type StatePatch } from '../../domain/conversation';
 import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteRequest } from '../store';
-import { toConversation, type ConversationRow } from './rows';
+import { toConversation, type ConversationLookups, type ConversationRow } from './rows';
 
-export function prepareWrites(sqlite: Database.Database): { write(request: WriteRequest): WriteOutcome } {
-  const byId = sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
-  const openForVisitor = sqlite.prepare<[string], ConversationRow>(
-    "SELECT * FROM conversations WHERE visitor_id = ? AND status = 'open'",
-  );
+export function prepareWrites(
+  sqlite: Database.Database,
+  { byId, openForVisitor }: ConversationLookups,
+): { write(request: WriteRequest): WriteOutcome } {
   const seqByClientId = sqlite
     .prepare<[string, string], number>('SELECT seq FROM events WHERE conversation_id = ? AND client_id = ?')
     .pluck();
