@@ -41,6 +41,17 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
     }
   }
 
+  /** The event kinds `actor` may read (SPEC D11); undefined means all of them. */
+  const kindsFor = (actor: Actor) => (actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined);
+
+  /** Up to `limit` events before `beforeSeq` (the newest when null), oldest first, and whether older ones exist. */
+  async function olderPage(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
+    const events = await store.events.before(conversationId, beforeSeq, { kinds: kindsFor(actor), limit: limit + 1 });
+    const hasMore = events.length > limit;
+    if (hasMore) events.shift();
+    return { events, hasMore };
+  }
+
   async function load(actor: Actor, conversationId: string): Promise<ConversationSummary> {
     const conversation = await store.conversations.byId(conversationId);
     // Someone else's conversation answers exactly like a missing one: its existence is not revealed.
@@ -93,29 +104,22 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
 
     /** What a client holding events up to `afterSeq` needs next (SPEC D5, D6). */
     async catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<CatchUp> {
-      const kinds = actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined;
       const plan = planResume(afterSeq, conversation.lastSeq);
       if (plan.kind === 'replay') {
-        const events = await store.events.after(conversation.id, plan.afterSeq, { kinds, limit: MAX_REPLAY_EVENTS + 1 });
+        const events = await store.events.after(conversation.id, plan.afterSeq, { kinds: kindsFor(actor), limit: MAX_REPLAY_EVENTS + 1 });
         // More than the bound arrived since the plan was made: a snapshot is the safe answer.
         if (events.length <= MAX_REPLAY_EVENTS) {
           return { events, reset: false, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore: false };
         }
       }
-      const page = await store.events.before(conversation.id, null, { kinds, limit: HISTORY_PAGE_EVENTS + 1 });
-      const hasMore = page.length > HISTORY_PAGE_EVENTS;
-      if (hasMore) page.shift();
-      return { events: page, reset: true, lastSeq: Math.max(conversation.lastSeq, page.at(-1)?.seq ?? 0), hasMore };
+      const { events, hasMore } = await olderPage(actor, conversation.id, null, HISTORY_PAGE_EVENTS);
+      return { events, reset: true, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore };
     },
 
     /** One page of older events for an agent's history view, oldest first. */
     async page(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
       const conversation = await load(actor, conversationId);
-      const kinds = actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined;
-      const events = await store.events.before(conversation.id, beforeSeq, { kinds, limit: limit + 1 });
-      const hasMore = events.length > limit;
-      if (hasMore) events.shift();
-      return { events, hasMore };
+      return olderPage(actor, conversation.id, beforeSeq, limit);
     },
 
     /** An agent's inbox: open conversations, newest activity first. */
