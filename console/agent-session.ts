@@ -7,6 +7,7 @@ import type { AgentProfile, ConversationEvent, ConversationSummary, ServerFrame 
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
 import type { EventPageAnswer } from '../shared/api';
+import { mergeHistory } from '../shared/history';
 import { Observable } from '../shared/observable';
 import { api } from './api';
 import { newClientId } from '../shared/uuid';
@@ -119,8 +120,8 @@ export class AgentSession extends Observable<AgentView> {
         return;
       case 'history': {
         if (frame.conversationId !== this.view.currentId) return;
-        const events = frame.reset ? frame.events : [...this.view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
-        this.#lastSeq = Math.max(frame.reset ? 0 : this.#lastSeq, frame.lastSeq, events.at(-1)?.seq ?? 0);
+        const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
+        this.#lastSeq = lastSeq;
         this.#markSeen(frame.conversationId, this.#lastSeq);
         this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#inbox() });
         return;

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
 import { storageKeys, type WidgetConfig, type WidgetHost } from '../contract';
+import { mergeHistory } from '../../shared/history';
 import { Observable } from '../../shared/observable';
 import { Outbox, type OutboxItem } from './outbox';
 import type { KeyValue } from './storage';
@@ -119,8 +120,8 @@ export class VisitorSession extends Observable<VisitorView> {
       }
       case 'history': {
         if (frame.conversationId !== this.view.conversationId) return;
-        const events = frame.reset ? frame.events : [...this.view.events, ...frame.events.filter((e) => e.seq > this.#lastSeq)];
-        this.#lastSeq = Math.max(frame.reset ? 0 : this.#lastSeq, frame.lastSeq, events.at(-1)?.seq ?? 0);
+        const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
+        this.#lastSeq = lastSeq;
         this.#confirm(events);
         this.update({ events });
         return;
