@@ -2,7 +2,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { Composer } from '../shared/ui/Composer';
 import type { PendingReply } from './agent-session';
-import { locale, t, visitorLabel } from './i18n';
+import { clock, t, visitorLabel } from './i18n';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -13,8 +13,6 @@ export interface ConversationViewProps {
   onSend: (text: string) => void;
   onLoadOlder: () => void;
 }
-
-const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
 export function ConversationView({ conversation, agentId, events, pending, hasMore, onSend, onLoadOlder }: ConversationViewProps) {
   const log = useRef<HTMLDivElement>(null);

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '../shared/protocol';
-import { locale, t, visitorLabel } from './i18n';
+import { clock, t, visitorLabel } from './i18n';
 
 export interface InboxProps {
   conversations: ConversationSummary[];
@@ -8,8 +8,6 @@ export interface InboxProps {
   agentId: string;
   onOpen: (conversationId: string) => void;
 }
-
-const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
 export function Inbox({ conversations, currentId, unread, agentId, onOpen }: InboxProps) {
   const waiting = conversations.filter((c) => c.assignedAgentId === null);

@@ -79,6 +79,9 @@ const en: Strings = {
 export const t: Strings = (navigator.language ?? '').toLowerCase().startsWith('pt') ? ptBR : en;
 export const locale = t === ptBR ? 'pt-BR' : 'en';
 
+/** Times of day in the console's language, e.g. 14:05. */
+export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+
 /** A short, stable label for an anonymous visitor: the last four hex digits of its id. */
 export function visitorLabel(visitorId: string, name: string | null): string {
   return name ?? t.visitor(visitorId.replace(/-/g, '').slice(-4).toUpperCase());

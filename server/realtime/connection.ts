@@ -5,12 +5,13 @@
  * they arrived without waiting for each other's commit, so one socket's messages share a group commit.
  */
 import type WebSocket from 'ws';
-import { CLOSE, ERRORS } from '../../shared/errors';
-import type { ErrorCode } from '../../shared/errors';
+import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
 import {
   parseClientFrame,
   PROTOCOL_VERSION,
+  type AgentProfile,
   type ClientFrame,
+  type ConversationSummary,
   type HelloFrame,
   type ServerFrame,
 } from '../../shared/protocol';
@@ -20,9 +21,7 @@ import { AppError, isAppError } from '../errors';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ConversationService } from '../services/conversations';
-import type { AgentProfile } from '../../shared/protocol';
 import type { Site } from '../store/store';
-import type { ConversationSummary } from '../../shared/protocol';
 import type { Duplex } from 'node:stream';
 
 export type Peer = { role: 'visitor'; site: Site } | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
@@ -140,7 +139,7 @@ export class Connection {
     const clientId = frame.type === 'message.send' ? frame.clientId : undefined;
     if (isAppError(err)) return this.#sendError(err.code, err.message, clientId);
     this.deps.log.error('frame handling failed', { type: frame.type, err });
-    this.#sendError('internal', 'Something went wrong on the server.', clientId);
+    this.#sendError('internal', ERRORS.internal.message, clientId);
   }
 
   async #handle(frame: ClientFrame): Promise<void> {
