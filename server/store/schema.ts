@@ -17,6 +17,11 @@ export const sites = sqliteTable('sites', {
   name: text('name').notNull(),
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
   createdAt: integer('created_at').notNull(),
+  /** A queue of this site (no foreign key: the tables would reference each other); cleared when it is deleted. */
+  defaultQueueId: text('default_queue_id'),
+  botWebhookUrl: text('bot_webhook_url'),
+  /** SHA-256 of the bot's bearer token; the token itself is never stored. */
+  botTokenHash: text('bot_token_hash'),
 });
 
 export const agents = sqliteTable('agents', {
@@ -26,6 +31,15 @@ export const agents = sqliteTable('agents', {
   role: text('role', { enum: ['agent', 'supervisor', 'admin'] }).notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** Most open conversations the router gives this agent at once (SPEC R1). */
+  capacity: integer('capacity').notNull().default(3),
+  /** The chosen state; `offline` is not stored, it is the absence of a connected console. */
+  availability: text('availability', { enum: ['available', 'unavailable', 'rona'] }).notNull().default('available'),
+  availabilitySince: integer('availability_since').notNull().default(0),
+  prefs: text('prefs', { mode: 'json' })
+    .$type<{ sound: boolean; preview: boolean }>()
+    .notNull()
+    .default({ sound: true, preview: true }),
 });
 
 export const agentSessions = sqliteTable(
@@ -48,8 +62,64 @@ export const visitors = sqliteTable('visitors', {
     .notNull()
     .references(() => sites.id),
   name: text('name'),
+  email: text('email'),
+  lastPageUrl: text('last_page_url'),
+  lastPageTitle: text('last_page_title'),
+  referrer: text('referrer'),
+  userAgent: text('user_agent'),
+  lastSeenAt: integer('last_seen_at'),
   createdAt: integer('created_at').notNull(),
 });
+
+export const queues = sqliteTable(
+  'queues',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    name: text('name').notNull(),
+    strategy: text('strategy', { enum: ['broadcast', 'round_robin', 'least_busy'] }).notNull(),
+    offerTimeoutMs: integer('offer_timeout_ms').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  // The widget names a queue by name (SPEC R3): one name per site, whatever its case.
+  (t) => [uniqueIndex('queues_site_name').on(t.siteId, sql`lower(${t.name})`)],
+);
+
+export const queueMembers = sqliteTable(
+  'queue_members',
+  {
+    queueId: text('queue_id')
+      .notNull()
+      .references(() => queues.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.queueId, t.agentId] }), index('queue_members_agent').on(t.agentId)],
+);
+
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  text: text('text').notNull(),
+  category: text('category').notNull(),
+  /** BCP 47 tag such as pt-BR. */
+  language: text('language').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const wrapUpReasons = sqliteTable(
+  'wrap_up_reasons',
+  {
+    id: text('id').primaryKey(),
+    label: text('label').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('wrap_up_reasons_label').on(sql`lower(${t.label})`)],
+);
 
 export const conversations = sqliteTable(
   'conversations',
@@ -62,16 +132,38 @@ export const conversations = sqliteTable(
       .notNull()
       .references(() => visitors.id),
     visitorName: text('visitor_name'),
-    status: text('status', { enum: ['open', 'closed'] }).notNull(),
+    /** open; ended: the visitor ended it and the agent has not wrapped it up; closed (SPEC R8). */
+    status: text('status', { enum: ['open', 'ended', 'closed'] }).notNull(),
     assignedAgentId: text('assigned_agent_id').references(() => agents.id),
     assignedAgentName: text('assigned_agent_name'),
     /** Highest event sequence; the next event gets lastSeq + 1 (SPEC D1). */
     lastSeq: integer('last_seq').notNull().default(0),
     lastMessageText: text('last_message_text'),
-    lastMessageAuthorKind: text('last_message_author_kind', { enum: ['visitor', 'agent', 'system'] }),
+    lastMessageAuthorKind: text('last_message_author_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }),
     lastMessageAt: integer('last_message_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** No foreign key: a deleted queue leaves its conversations with the id (shown as "no queue"). */
+    queueId: text('queue_id'),
+    queuedAt: integer('queued_at'),
+    /** 0 low .. 3 urgent. */
+    priority: integer('priority').notNull().default(1),
+    bot: integer('bot', { mode: 'boolean' }).notNull().default(false),
+    /** The open offer (SPEC R4): all three set, or all null. */
+    offerAgentId: text('offer_agent_id'),
+    offerAgentName: text('offer_agent_name'),
+    offerExpiresAt: integer('offer_expires_at'),
+    /** JSON of the waiting PendingRequest (SPEC R6, R7), or null. */
+    requestJson: text('request_json'),
+    /** JSON array of conference guests ({ id, name }). */
+    participantsJson: text('participants_json').notNull().default('[]'),
+    /** JSON array of label strings. */
+    labelsJson: text('labels_json').notNull().default('[]'),
+    requesterEmail: text('requester_email'),
+    wrapUpReason: text('wrap_up_reason'),
+    archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
+    /** The visitor's first message, set by the write that stores it. */
+    firstMessageText: text('first_message_text'),
   },
   (t) => [
     // Not (status, updated_at): updated_at changes with every message, and keeping that index in step cost
@@ -81,6 +173,9 @@ export const conversations = sqliteTable(
     index('conversations_visitor').on(t.visitorId),
     // SPEC C3: one open conversation per visitor, even when two tabs start one at the same moment.
     uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status = 'open'`),
+    // SPEC R1: each agent's load. Only the conversations an agent holds, so the index stays small.
+    index('conversations_assigned_active').on(t.assignedAgentId).where(sql`status IN ('open', 'ended')`),
+    index('conversations_queue').on(t.queueId),
   ],
 );
 
@@ -97,13 +192,15 @@ export const events = sqliteTable(
       .references(() => conversations.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
     kind: text('kind').notNull(),
-    authorKind: text('author_kind', { enum: ['visitor', 'agent', 'system'] }).notNull(),
+    authorKind: text('author_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
     authorId: text('author_id'),
     authorName: text('author_name'),
     /** The sender's UUID for the message: the idempotency key within the conversation (SPEC D3). */
     clientId: text('client_id'),
     text: text('text'),
     createdAt: integer('created_at').notNull(),
+    /** JSON of the event's EventData; null on messages (the hot path stays small). Parsed in rows.ts. */
+    data: text('data'),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.seq] }),
