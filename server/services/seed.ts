@@ -1,7 +1,8 @@
 /**
- * @module First start on an empty database: an admin agent and a demo site, so `npm start` leads straight
- * to a working chat. The generated password is handed back once to be printed; it is never stored in clear
- * and never printed again.
+ * @module First start on an empty database: an admin agent and a demo site with a "Support" queue the admin
+ * is in, so `npm start` leads straight to a working chat; and the default wrap-up reasons whenever there are
+ * none (closing needs one, SPEC R8). The generated password is handed back once to be printed; it is never
+ * stored in clear and never printed again.
  */
 import type { Config } from '../config';
 import { randomToken, uuidv7 } from '../ids';
@@ -10,6 +11,8 @@ import { hashPassword } from './passwords';
 
 export const DEMO_SITE_SETTING = 'demo_site_key';
 export const DEFAULT_ADMIN_EMAIL = 'admin@papo.local';
+export const DEFAULT_QUEUE = { name: 'Support', strategy: 'broadcast', offerTimeoutMs: 30_000 } as const;
+export const DEFAULT_WRAP_UP_REASONS = ['Resolved', 'Question answered', 'Spam'] as const;
 
 export interface SeedResult {
   /** Set only when this start created the admin with a generated password. */
@@ -39,8 +42,17 @@ export async function seed(store: Store, config: Pick<Config, 'admin'>, now: () 
   if ((await store.sites.count()) === 0) {
     const key = `pk_${randomToken(12)}`;
     // `self`: the Papo server's own origin, where the demo pages are served.
-    await store.sites.create({ id: uuidv7(now()), key, name: 'Demo site', allowedOrigins: ['self'], createdAt: now() });
+    const siteId = uuidv7(now());
+    await store.sites.create({ id: siteId, key, name: 'Demo site', allowedOrigins: ['self'], createdAt: now() });
+    const queueId = uuidv7(now());
+    await store.queues.create({ id: queueId, siteId, ...DEFAULT_QUEUE, createdAt: now() });
+    await store.sites.update(siteId, { defaultQueueId: queueId });
+    const admin = (await store.agents.list()).find((a) => a.role === 'admin');
+    if (admin) await store.queues.setMembers(queueId, [admin.id]);
     await store.settings.getOrSet(DEMO_SITE_SETTING, key);
+  }
+  if ((await store.wrapUpReasons.list()).length === 0) {
+    for (const label of DEFAULT_WRAP_UP_REASONS) await store.wrapUpReasons.create({ id: uuidv7(now()), label, createdAt: now() });
   }
   return { generatedLogin, adminFromEnv, demoSiteKey: await store.settings.get(DEMO_SITE_SETTING) };
 }

@@ -3,7 +3,14 @@
  * lives in ./sqlite; a PostgreSQL one will live beside it and pass the same contract suite
  * (store.case.test.ts). No SQL outside this folder.
  */
-import type { AgentProfile, ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type {
+  AgentProfile,
+  AgentState,
+  ConversationEvent,
+  ConversationStatus,
+  ConversationSummary,
+  QueueInfo,
+} from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
 import type { ConversationState, Decision } from '../domain/conversation';
 
@@ -13,11 +20,80 @@ export interface Site {
   name: string;
   allowedOrigins: string[];
   createdAt: number;
+  /** Where a conversation goes when the widget names no queue (SPEC R3); null: no queue, every agent's. */
+  defaultQueueId: string | null;
+  /** SPEC R12: visitor messages of bot-held conversations are POSTed here; null: no bot. */
+  botWebhookUrl: string | null;
+  /** SHA-256 of the bot's bearer token; the token is shown once when set. */
+  botTokenHash: string | null;
+}
+
+/** The agent's chosen state; `offline` is never stored, it is the absence of a connected console. */
+export type ChosenState = Exclude<AgentState, 'offline'>;
+
+export interface AgentPrefs {
+  /** Play a sound on a new offer or message. */
+  sound: boolean;
+  /** Show message text in desktop notifications. */
+  preview: boolean;
 }
 
 export interface AgentRecord extends AgentProfile {
   passwordHash: string;
   createdAt: number;
+  /** Maximum concurrent open conversations (SPEC R1). */
+  capacity: number;
+  availability: ChosenState;
+  availabilitySince: number;
+  prefs: AgentPrefs;
+}
+
+export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'passwordHash'>>;
+
+export interface QueueRecord extends QueueInfo {
+  createdAt: number;
+}
+
+export interface VisitorRecord {
+  id: string;
+  siteId: string;
+  name: string | null;
+  email: string | null;
+  lastPageUrl: string | null;
+  lastPageTitle: string | null;
+  referrer: string | null;
+  userAgent: string | null;
+  /** Null until the visitor's first hello with page details. */
+  lastSeenAt: number | null;
+  createdAt: number;
+}
+
+export interface CannedReply {
+  id: string;
+  title: string;
+  text: string;
+  category: string;
+  /** BCP 47 tag such as pt-BR, en, es. */
+  language: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WrapUpReason {
+  id: string;
+  label: string;
+  createdAt: number;
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus | readonly ConversationStatus[];
+  archived?: boolean;
+  siteId?: string;
+  visitorId?: string;
+  /** Assigned to this agent. */
+  agentId?: string;
+  queueId?: string;
+  limit: number;
 }
 
 /**
@@ -60,14 +136,56 @@ export interface Store {
     byKey(key: string): Promise<Site | null>;
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
-    create(site: Site): Promise<void>;
+    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash'> & Partial<Site>): Promise<void>;
+    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash'>>): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {
     byEmail(email: string): Promise<AgentRecord | null>;
     byId(id: string): Promise<AgentRecord | null>;
-    create(agent: AgentRecord): Promise<void>;
+    /** Oldest first. */
+    list(): Promise<AgentRecord[]>;
+    /** `capacity`, `availability`, `availabilitySince` and `prefs` take defaults when left out. */
+    create(agent: Omit<AgentRecord, 'capacity' | 'availability' | 'availabilitySince' | 'prefs'> & Partial<AgentRecord>): Promise<void>;
+    update(id: string, patch: AgentPatch): Promise<AgentRecord | null>;
     count(): Promise<number>;
+  };
+  queues: {
+    /** Every queue, or one site's, oldest first. */
+    list(siteId?: string): Promise<QueueRecord[]>;
+    byId(id: string): Promise<QueueRecord | null>;
+    create(queue: QueueRecord): Promise<void>;
+    update(id: string, patch: Partial<Pick<QueueRecord, 'name' | 'strategy' | 'offerTimeoutMs'>>): Promise<QueueRecord | null>;
+    /** Also removes its memberships; conversations in it keep the id (they show as "no queue"). */
+    delete(id: string): Promise<boolean>;
+    /** Every membership: agent id -> queue ids. */
+    memberships(): Promise<Map<string, string[]>>;
+    /** Replaces the queue's members. */
+    setMembers(queueId: string, agentIds: readonly string[]): Promise<void>;
+    /** Replaces the agent's queues. */
+    setQueuesOf(agentId: string, queueIds: readonly string[]): Promise<void>;
+  };
+  visitors: {
+    byId(id: string): Promise<VisitorRecord | null>;
+    /** Creates the visitor or updates the fields given (page, referrer, user agent, last seen). */
+    touch(visitor: Pick<VisitorRecord, 'id' | 'siteId'> & Partial<Omit<VisitorRecord, 'id' | 'siteId' | 'createdAt'>>, at: number): Promise<void>;
+  };
+  cannedReplies: {
+    /** Matching all given filters; `text` matches title or text, case-insensitively. Title order. */
+    list(query: { text?: string; category?: string; language?: string }): Promise<CannedReply[]>;
+    byId(id: string): Promise<CannedReply | null>;
+    create(reply: CannedReply): Promise<void>;
+    update(id: string, patch: Partial<Pick<CannedReply, 'title' | 'text' | 'category' | 'language'>>, at: number): Promise<CannedReply | null>;
+    delete(id: string): Promise<boolean>;
+  };
+  wrapUpReasons: {
+    /** Label order. */
+    list(): Promise<WrapUpReason[]>;
+    byId(id: string): Promise<WrapUpReason | null>;
+    /** Refuses a duplicate label (case-insensitive) with AppError `conflict`. */
+    create(reason: WrapUpReason): Promise<void>;
+    update(id: string, label: string): Promise<WrapUpReason | null>;
+    delete(id: string): Promise<boolean>;
   };
   sessions: {
     create(session: { tokenHash: string; agentId: string; createdAt: number; expiresAt: number }): Promise<void>;
@@ -80,7 +198,20 @@ export interface Store {
     byId(id: string): Promise<ConversationSummary | null>;
     openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
     /** Newest activity first. */
-    list(filter: { status?: 'open' | 'closed'; limit: number }): Promise<ConversationSummary[]>;
+    list(filter: ConversationFilter): Promise<ConversationSummary[]>;
+    /** Open, unassigned, not with the bot, no offer waiting: what routing may offer (SPEC R2). */
+    waiting(): Promise<ConversationSummary[]>;
+    /** With an offer or a transfer/conference request waiting: their timers are re-armed at start. */
+    withTimers(): Promise<ConversationSummary[]>;
+    /** Open and ended conversations each agent holds as the assigned agent: agent id -> count (SPEC R1). */
+    loads(): Promise<Map<string, number>>;
+    /**
+     * SPEC R8: the agent of the visitor's newest conversation that was taken and not resolved (ended by
+     * the visitor and not wrapped up yet), other than `exceptId`.
+     */
+    stickyAgentFor(visitorId: string, exceptId: string): Promise<string | null>;
+    /** Removes the conversation and its events. */
+    delete(id: string): Promise<boolean>;
   };
   events: {
     /** Events with seq > afterSeq, oldest first. */

@@ -1,15 +1,25 @@
 /**
  * @module Mapping between SQLite rows (snake_case columns as better-sqlite3 returns them) and Papo's records.
+ * Structured columns are JSON text (request, participants, labels, event data) and booleans are 0/1.
  */
 import type Database from 'better-sqlite3';
-import type { AuthorKind, ConversationEvent, ConversationSummary } from '../../../shared/protocol';
+import type {
+  AuthorKind,
+  ConversationEvent,
+  ConversationStatus,
+  ConversationSummary,
+  EventData,
+  Offer,
+  Participant,
+  PendingRequest,
+} from '../../../shared/protocol';
 
 export interface ConversationRow {
   id: string;
   site_id: string;
   visitor_id: string;
   visitor_name: string | null;
-  status: 'open' | 'closed';
+  status: ConversationStatus;
   assigned_agent_id: string | null;
   assigned_agent_name: string | null;
   last_seq: number;
@@ -18,6 +28,25 @@ export interface ConversationRow {
   last_message_at: number | null;
   created_at: number;
   updated_at: number;
+  queue_id: string | null;
+  queued_at: number | null;
+  priority: number;
+  /** 0 or 1. */
+  bot: number;
+  offer_agent_id: string | null;
+  offer_agent_name: string | null;
+  offer_expires_at: number | null;
+  /** JSON of a PendingRequest, or null. */
+  request_json: string | null;
+  /** JSON array of Participant. */
+  participants_json: string;
+  /** JSON array of strings. */
+  labels_json: string;
+  requester_email: string | null;
+  wrap_up_reason: string | null;
+  /** 0 or 1. */
+  archived: number;
+  first_message_text: string | null;
 }
 
 export interface EventRow {
@@ -30,6 +59,8 @@ export interface EventRow {
   client_id: string | null;
   text: string | null;
   created_at: number;
+  /** JSON of EventData, or null (messages). */
+  data: string | null;
 }
 
 /** How a conversation row is found, prepared once per connection for the reads and the write path alike. */
@@ -41,6 +72,22 @@ export function conversationLookups(sqlite: Database.Database) {
 }
 
 export type ConversationLookups = ReturnType<typeof conversationLookups>;
+
+/** Almost every conversation has no guests and no labels: skip JSON.parse for those. */
+export function parseList<T>(json: string): T[] {
+  return json === '[]' ? [] : (JSON.parse(json) as T[]);
+}
+
+export function parseRequest(json: string | null): PendingRequest | null {
+  return json === null ? null : (JSON.parse(json) as PendingRequest);
+}
+
+/** The offer columns are all set or all null. */
+export function offerOf(row: ConversationRow): Offer | null {
+  return row.offer_agent_id === null
+    ? null
+    : { agentId: row.offer_agent_id, agentName: row.offer_agent_name ?? '', expiresAt: row.offer_expires_at ?? 0 };
+}
 
 export function toConversation(row: ConversationRow): ConversationSummary {
   return {
@@ -58,11 +105,24 @@ export function toConversation(row: ConversationRow): ConversationSummary {
         : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    queueId: row.queue_id,
+    queuedAt: row.queued_at,
+    priority: row.priority,
+    bot: row.bot !== 0,
+    offer: offerOf(row),
+    request: parseRequest(row.request_json),
+    participants: parseList<Participant>(row.participants_json),
+    labels: parseList<string>(row.labels_json),
+    requesterEmail: row.requester_email,
+    wrapUpReason: row.wrap_up_reason,
+    archived: row.archived !== 0,
+    firstMessage: row.first_message_text,
   };
 }
 
+/** `data` is left out when the row has none, so message events stay as small as before. */
 export function toEvent(row: EventRow): ConversationEvent {
-  return {
+  const event: ConversationEvent = {
     conversationId: row.conversation_id,
     seq: row.seq,
     kind: row.kind,
@@ -71,4 +131,6 @@ export function toEvent(row: EventRow): ConversationEvent {
     text: row.text,
     at: row.created_at,
   };
+  if (row.data !== null) event.data = JSON.parse(row.data) as EventData;
+  return event;
 }

@@ -3,13 +3,55 @@
  * path through prepared statements in writes.ts). One connection: better-sqlite3 is synchronous, so reads
  * run between group commits and always see committed data.
  */
-import { and, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
-import { agents, agentSessions, events, settings, sites } from '../schema';
-import type { EventQuery, Store } from '../store';
+import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../errors';
+import {
+  agents,
+  agentSessions,
+  cannedReplies,
+  events,
+  queueMembers,
+  queues,
+  settings,
+  sites,
+  visitors,
+  wrapUpReasons,
+} from '../schema';
+import type { AgentPatch, ConversationFilter, EventQuery, Store } from '../store';
 import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { prepareWrites } from './writes';
+
+/** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
+const collator = new Intl.Collator('und', { sensitivity: 'base', numeric: true });
+
+/** Case-insensitive for every script (SQLite's lower() folds ASCII only). */
+const fold = (s: string) => s.toLowerCase();
+
+/** The fields of `patch` that are set (undefined means "leave as is"). */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A UNIQUE constraint failed (better-sqlite3's error, or Drizzle's wrapper around it). */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  }
+  return false;
+}
+
+/** Runs `work`; a UNIQUE violation becomes AppError `conflict`. */
+function unique<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('conflict');
+    throw err;
+  }
+}
 
 /**
  * Opens (creating when needed) the database at `path` and applies migrations.
@@ -22,12 +64,104 @@ export function createSqliteStore(path: string): Store {
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
-  const conversationsByStatus = sqlite.prepare<[string, number], ConversationRow>(
-    'SELECT * FROM conversations WHERE status = ? ORDER BY updated_at DESC LIMIT ?',
+  /** conversations.list: one statement per combination of filters, prepared on first use. */
+  const listStatements = new Map<string, ReturnType<typeof sqlite.prepare<unknown[], ConversationRow>>>();
+  function listConversations(filter: ConversationFilter): ConversationRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== undefined) {
+      const statuses: readonly string[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
+      if (statuses.length === 0) return [];
+      where.push(statuses.length === 1 ? 'status = ?' : `status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    if (filter.archived !== undefined) {
+      where.push('archived = ?');
+      params.push(filter.archived ? 1 : 0);
+    }
+    for (const [column, value] of [
+      ['site_id', filter.siteId],
+      ['visitor_id', filter.visitorId],
+      ['assigned_agent_id', filter.agentId],
+      ['queue_id', filter.queueId],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const text = `SELECT * FROM conversations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    let statement = listStatements.get(text);
+    if (!statement) listStatements.set(text, (statement = sqlite.prepare<unknown[], ConversationRow>(text)));
+    return statement.all(...params, filter.limit);
+  }
+
+  // SPEC R2: higher priority first, then the longest wait.
+  const waitingConversations = sqlite.prepare<[], ConversationRow>(
+    `SELECT * FROM conversations
+     WHERE status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
+     ORDER BY priority DESC, COALESCE(queued_at, created_at), id`,
   );
-  const conversationsAll = sqlite.prepare<[number], ConversationRow>(
-    'SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?',
+  const conversationsWithTimers = sqlite.prepare<[], ConversationRow>(
+    'SELECT * FROM conversations WHERE offer_agent_id IS NOT NULL OR request_json IS NOT NULL ORDER BY id',
   );
+  // The WHERE repeats conversations_assigned_active's own, so the planner may read that partial index alone.
+  const agentLoads = sqlite.prepare<[], { agent_id: string; n: number }>(
+    `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations
+     WHERE status IN ('open', 'ended') AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
+  );
+  const stickyAgent = sqlite
+    .prepare<[string, string], string>(
+      `SELECT assigned_agent_id FROM conversations
+       WHERE visitor_id = ? AND status = 'ended' AND id <> ? AND assigned_agent_id IS NOT NULL
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+    )
+    .pluck();
+  const deleteConversation = sqlite.prepare<[string]>('DELETE FROM conversations WHERE id = ?');
+
+  const agentColumns = {
+    id: agents.id,
+    name: agents.name,
+    email: agents.email,
+    role: agents.role,
+    passwordHash: agents.passwordHash,
+    createdAt: agents.createdAt,
+    capacity: agents.capacity,
+    availability: agents.availability,
+    availabilitySince: agents.availabilitySince,
+    prefs: agents.prefs,
+  };
+
+  const getSite = (id: string) => db.select().from(sites).where(eq(sites.id, id)).get() ?? null;
+  const getAgent = (id: string) => db.select(agentColumns).from(agents).where(eq(agents.id, id)).get() ?? null;
+  const getQueue = (id: string) => db.select().from(queues).where(eq(queues.id, id)).get() ?? null;
+  const getReply = (id: string) => db.select().from(cannedReplies).where(eq(cannedReplies.id, id)).get() ?? null;
+  const getReason = (id: string) => db.select().from(wrapUpReasons).where(eq(wrapUpReasons.id, id)).get() ?? null;
+
+  /** Wrap-up labels are unique whatever their case, in every script; the index (ASCII lower()) backs it up. */
+  function refuseDuplicateLabel(label: string, exceptId: string | null): void {
+    const taken = db
+      .select({ id: wrapUpReasons.id, label: wrapUpReasons.label })
+      .from(wrapUpReasons)
+      .all()
+      .some((r) => r.id !== exceptId && fold(r.label) === fold(label));
+    if (taken) throw new AppError('conflict');
+  }
+
+  const replaceMembersOfQueue = sqlite.transaction((queueId: string, agentIds: readonly string[]) => {
+    db.delete(queueMembers).where(eq(queueMembers.queueId, queueId)).run();
+    const rows = [...new Set(agentIds)].map((agentId) => ({ queueId, agentId }));
+    if (rows.length > 0) db.insert(queueMembers).values(rows).run();
+  });
+  const replaceQueuesOfAgent = sqlite.transaction((agentId: string, queueIds: readonly string[]) => {
+    db.delete(queueMembers).where(eq(queueMembers.agentId, agentId)).run();
+    const rows = [...new Set(queueIds)].map((queueId) => ({ queueId, agentId }));
+    if (rows.length > 0) db.insert(queueMembers).values(rows).run();
+  });
+  const removeQueue = sqlite.transaction((id: string): boolean => {
+    // A site whose default queue is gone sends new conversations to no queue rather than to a missing one.
+    db.update(sites).set({ defaultQueueId: null }).where(eq(sites.defaultQueueId, id)).run();
+    return db.delete(queues).where(eq(queues.id, id)).run().changes > 0;
+  });
 
   function eventFilter(conversationId: string, query: EventQuery, bound: SQL | undefined): SQL | undefined {
     return and(
@@ -47,6 +181,7 @@ export function createSqliteStore(path: string): Store {
     client_id: events.clientId,
     text: events.text,
     created_at: events.createdAt,
+    data: events.data,
   };
 
   return {
@@ -65,13 +200,35 @@ export function createSqliteStore(path: string): Store {
         return db.select().from(sites).where(eq(sites.key, key)).get() ?? null;
       },
       async byId(id) {
-        return db.select().from(sites).where(eq(sites.id, id)).get() ?? null;
+        return getSite(id);
       },
       async list() {
-        return db.select().from(sites).orderBy(sites.createdAt).all();
+        return db.select().from(sites).orderBy(sites.createdAt, sites.id).all();
       },
       async create(site) {
-        db.insert(sites).values(site).run();
+        db.insert(sites)
+          .values({
+            id: site.id,
+            key: site.key,
+            name: site.name,
+            allowedOrigins: site.allowedOrigins,
+            createdAt: site.createdAt,
+            defaultQueueId: site.defaultQueueId ?? null,
+            botWebhookUrl: site.botWebhookUrl ?? null,
+            botTokenHash: site.botTokenHash ?? null,
+          })
+          .run();
+      },
+      async update(id, patch) {
+        const set = defined({
+          name: patch.name,
+          allowedOrigins: patch.allowedOrigins,
+          defaultQueueId: patch.defaultQueueId,
+          botWebhookUrl: patch.botWebhookUrl,
+          botTokenHash: patch.botTokenHash,
+        });
+        if (Object.keys(set).length > 0) db.update(sites).set(set).where(eq(sites.id, id)).run();
+        return getSite(id);
       },
       async count() {
         return db.$count(sites);
@@ -80,16 +237,197 @@ export function createSqliteStore(path: string): Store {
 
     agents: {
       async byEmail(email) {
-        return db.select().from(agents).where(eq(agents.email, email.toLowerCase())).get() ?? null;
+        return db.select(agentColumns).from(agents).where(eq(agents.email, email.toLowerCase())).get() ?? null;
       },
       async byId(id) {
-        return db.select().from(agents).where(eq(agents.id, id)).get() ?? null;
+        return getAgent(id);
+      },
+      async list() {
+        return db.select(agentColumns).from(agents).orderBy(agents.createdAt, agents.id).all();
       },
       async create(agent) {
-        db.insert(agents).values({ ...agent, email: agent.email.toLowerCase() }).run();
+        db.insert(agents)
+          .values({
+            id: agent.id,
+            email: agent.email.toLowerCase(),
+            name: agent.name,
+            role: agent.role,
+            passwordHash: agent.passwordHash,
+            createdAt: agent.createdAt,
+            ...defined({
+              capacity: agent.capacity,
+              availability: agent.availability,
+              availabilitySince: agent.availabilitySince,
+              prefs: agent.prefs,
+            }),
+          })
+          .run();
+      },
+      async update(id, patch) {
+        const set: AgentPatch = defined({
+          name: patch.name,
+          role: patch.role,
+          capacity: patch.capacity,
+          availability: patch.availability,
+          availabilitySince: patch.availabilitySince,
+          prefs: patch.prefs,
+          passwordHash: patch.passwordHash,
+        });
+        if (Object.keys(set).length > 0) db.update(agents).set(set).where(eq(agents.id, id)).run();
+        return getAgent(id);
       },
       async count() {
         return db.$count(agents);
+      },
+    },
+
+    queues: {
+      async list(siteId) {
+        return db
+          .select()
+          .from(queues)
+          .where(siteId === undefined ? undefined : eq(queues.siteId, siteId))
+          .orderBy(queues.createdAt, queues.id)
+          .all();
+      },
+      async byId(id) {
+        return getQueue(id);
+      },
+      async create(queue) {
+        unique(() =>
+          db
+            .insert(queues)
+            .values({
+              id: queue.id,
+              siteId: queue.siteId,
+              name: queue.name,
+              strategy: queue.strategy,
+              offerTimeoutMs: queue.offerTimeoutMs,
+              createdAt: queue.createdAt,
+            })
+            .run(),
+        );
+      },
+      async update(id, patch) {
+        const set = defined({ name: patch.name, strategy: patch.strategy, offerTimeoutMs: patch.offerTimeoutMs });
+        if (Object.keys(set).length > 0) unique(() => db.update(queues).set(set).where(eq(queues.id, id)).run());
+        return getQueue(id);
+      },
+      async delete(id) {
+        return removeQueue(id);
+      },
+      async memberships() {
+        const rows = db
+          .select({ agentId: queueMembers.agentId, queueId: queueMembers.queueId })
+          .from(queueMembers)
+          .innerJoin(queues, eq(queues.id, queueMembers.queueId))
+          .orderBy(queues.createdAt, queues.id)
+          .all();
+        const byAgent = new Map<string, string[]>();
+        for (const { agentId, queueId } of rows) {
+          const list = byAgent.get(agentId);
+          if (list) list.push(queueId);
+          else byAgent.set(agentId, [queueId]);
+        }
+        return byAgent;
+      },
+      async setMembers(queueId, agentIds) {
+        replaceMembersOfQueue(queueId, agentIds);
+      },
+      async setQueuesOf(agentId, queueIds) {
+        replaceQueuesOfAgent(agentId, queueIds);
+      },
+    },
+
+    visitors: {
+      async byId(id) {
+        return db.select().from(visitors).where(eq(visitors.id, id)).get() ?? null;
+      },
+      async touch(visitor, at) {
+        const set = defined({
+          name: visitor.name,
+          email: visitor.email,
+          lastPageUrl: visitor.lastPageUrl,
+          lastPageTitle: visitor.lastPageTitle,
+          referrer: visitor.referrer,
+          userAgent: visitor.userAgent,
+          lastSeenAt: visitor.lastSeenAt,
+        });
+        const insert = db.insert(visitors).values({ id: visitor.id, siteId: visitor.siteId, createdAt: at, ...set });
+        if (Object.keys(set).length > 0) insert.onConflictDoUpdate({ target: visitors.id, set }).run();
+        else insert.onConflictDoNothing().run();
+      },
+    },
+
+    cannedReplies: {
+      async list(query) {
+        const rows = db
+          .select()
+          .from(cannedReplies)
+          .where(
+            and(
+              query.category === undefined ? undefined : sql`lower(${cannedReplies.category}) = lower(${query.category})`,
+              query.language === undefined ? undefined : sql`lower(${cannedReplies.language}) = lower(${query.language})`,
+            ),
+          )
+          .all();
+        const needle = query.text === undefined ? '' : fold(query.text.trim());
+        return rows
+          .filter((r) => needle === '' || fold(r.title).includes(needle) || fold(r.text).includes(needle))
+          .sort((a, b) => collator.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      },
+      async byId(id) {
+        return getReply(id);
+      },
+      async create(reply) {
+        db.insert(cannedReplies)
+          .values({
+            id: reply.id,
+            title: reply.title,
+            text: reply.text,
+            category: reply.category,
+            language: reply.language,
+            createdAt: reply.createdAt,
+            updatedAt: reply.updatedAt,
+          })
+          .run();
+      },
+      async update(id, patch, at) {
+        const set = defined({ title: patch.title, text: patch.text, category: patch.category, language: patch.language });
+        db.update(cannedReplies)
+          .set({ ...set, updatedAt: at })
+          .where(eq(cannedReplies.id, id))
+          .run();
+        return getReply(id);
+      },
+      async delete(id) {
+        return db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run().changes > 0;
+      },
+    },
+
+    wrapUpReasons: {
+      async list() {
+        return db
+          .select()
+          .from(wrapUpReasons)
+          .all()
+          .sort((a, b) => collator.compare(a.label, b.label) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      },
+      async byId(id) {
+        return getReason(id);
+      },
+      async create(reason) {
+        refuseDuplicateLabel(reason.label, null);
+        unique(() => db.insert(wrapUpReasons).values({ id: reason.id, label: reason.label, createdAt: reason.createdAt }).run());
+      },
+      async update(id, label) {
+        if (getReason(id) === null) return null;
+        refuseDuplicateLabel(label, id);
+        unique(() => db.update(wrapUpReasons).set({ label }).where(eq(wrapUpReasons.id, id)).run());
+        return getReason(id);
+      },
+      async delete(id) {
+        return db.delete(wrapUpReasons).where(eq(wrapUpReasons.id, id)).run().changes > 0;
       },
     },
 
@@ -99,7 +437,7 @@ export function createSqliteStore(path: string): Store {
       },
       async find(tokenHash, now) {
         const row = db
-          .select({ agent: agents })
+          .select({ agent: agentColumns })
           .from(agentSessions)
           .innerJoin(agents, eq(agents.id, agentSessions.agentId))
           .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now)))
@@ -124,9 +462,22 @@ export function createSqliteStore(path: string): Store {
         return row ? toConversation(row) : null;
       },
       async list(filter) {
-        const rows = filter.status ? conversationsByStatus.all(filter.status, filter.limit) : conversationsAll.all(filter.limit);
-        return rows.map(toConversation);
+        return listConversations(filter).map(toConversation);
       },
+      async waiting() {
+        return waitingConversations.all().map(toConversation);
+      },
+      async withTimers() {
+        return conversationsWithTimers.all().map(toConversation);
+      },
+      async loads() {
+        return new Map(agentLoads.all().map((r) => [r.agent_id, r.n]));
+      },
+      async stickyAgentFor(visitorId, exceptId) {
+        return stickyAgent.get(visitorId, exceptId) ?? null;
+      },
+      // Through the committer: a write submitted before the delete is decided before it, not after.
+      delete: (id) => committer.submit(() => deleteConversation.run(id).changes > 0),
     },
 
     events: {

@@ -5,11 +5,11 @@
  * cost of a one-row insert).
  */
 import type Database from 'better-sqlite3';
-import type { ConversationEvent } from '../../../shared/protocol';
+import type { ConversationEvent, Participant } from '../../../shared/protocol';
 import { createdEvent, type ConversationState, type NewEvent, type StatePatch } from '../../domain/conversation';
 import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteRequest } from '../store';
-import { toConversation, type ConversationLookups, type ConversationRow } from './rows';
+import { offerOf, parseList, parseRequest, toConversation, type ConversationLookups, type ConversationRow } from './rows';
 
 export function prepareWrites(
   sqlite: Database.Database,
@@ -23,19 +23,31 @@ export function prepareWrites(
      WHERE c.visitor_id = ? AND e.client_id = ? LIMIT 1`,
   );
   const insertEvent = sqlite.prepare(
-    `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertVisitor = sqlite.prepare('INSERT OR IGNORE INTO visitors (id, site_id, created_at) VALUES (?, ?, ?)');
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at)
      VALUES (@id, @site_id, @visitor_id, @status, @last_seq, @created_at, @updated_at)`,
   );
+  /** A write whose decision changes no state (most messages): only what appending moves, no indexed column. */
+  const updateProgress = sqlite.prepare(
+    `UPDATE conversations SET last_seq = @last_seq, last_message_text = @last_message_text,
+       last_message_author_kind = @last_message_author_kind, last_message_at = @last_message_at,
+       first_message_text = @first_message_text, updated_at = @updated_at
+     WHERE id = @id`,
+  );
   const updateConversation = sqlite.prepare(
-    `UPDATE conversations SET status = @status, assigned_agent_id = @assigned_agent_id,
+    `UPDATE conversations SET status = @status, visitor_name = @visitor_name, assigned_agent_id = @assigned_agent_id,
        assigned_agent_name = @assigned_agent_name, last_seq = @last_seq,
        last_message_text = @last_message_text, last_message_author_kind = @last_message_author_kind,
-       last_message_at = @last_message_at, updated_at = @updated_at
+       last_message_at = @last_message_at, updated_at = @updated_at,
+       queue_id = @queue_id, queued_at = @queued_at, priority = @priority, bot = @bot,
+       offer_agent_id = @offer_agent_id, offer_agent_name = @offer_agent_name, offer_expires_at = @offer_expires_at,
+       request_json = @request_json, participants_json = @participants_json, labels_json = @labels_json,
+       requester_email = @requester_email, wrap_up_reason = @wrap_up_reason, archived = @archived,
+       first_message_text = @first_message_text
      WHERE id = @id`,
   );
 
@@ -44,42 +56,21 @@ export function prepareWrites(
     const written: ConversationEvent[] = [];
     for (const e of events) {
       const seq = row.last_seq + 1;
-      insertEvent.run(row.id, seq, e.kind, e.author.kind, e.author.id, e.author.name, e.clientId, e.text, at);
+      const data = e.data === undefined ? null : JSON.stringify(e.data);
+      insertEvent.run(row.id, seq, e.kind, e.author.kind, e.author.id, e.author.name, e.clientId, e.text, at, data);
       row.last_seq = seq;
       if (e.kind === 'message' && e.text !== null) {
         row.last_message_text = e.text;
         row.last_message_author_kind = e.author.kind;
         row.last_message_at = at;
+        if (e.author.kind === 'visitor' && row.first_message_text === null) row.first_message_text = e.text;
       }
-      written.push({ conversationId: row.id, seq, kind: e.kind, author: e.author, clientId: e.clientId, text: e.text, at });
+      const event: ConversationEvent = { conversationId: row.id, seq, kind: e.kind, author: e.author, clientId: e.clientId, text: e.text, at };
+      if (e.data !== undefined) event.data = e.data;
+      written.push(event);
     }
     row.updated_at = at;
     return written;
-  }
-
-  function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
-    if (patch?.status !== undefined) row.status = patch.status;
-    if (patch?.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
-    if (patch?.assignedAgentName !== undefined) row.assigned_agent_name = patch.assignedAgentName;
-  }
-
-  /** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
-  function fresh(siteId: string, visitorId: string, at: number): ConversationRow {
-    return {
-      id: uuidv7(at),
-      site_id: siteId,
-      visitor_id: visitorId,
-      visitor_name: null,
-      status: 'open',
-      assigned_agent_id: null,
-      assigned_agent_name: null,
-      last_seq: 0,
-      last_message_text: null,
-      last_message_author_kind: null,
-      last_message_at: null,
-      created_at: at,
-      updated_at: at,
-    };
   }
 
   return {
@@ -120,8 +111,12 @@ export function prepareWrites(
         events = [createdEvent(row.visitor_id), ...events];
       }
       const written = writeEvents(row, events, at);
-      applyPatch(row, decision.patch);
-      updateConversation.run(row);
+      // A new conversation's row holds the defaults fresh() has, so its progress alone is written, too.
+      if (decision.patch === null) updateProgress.run(row);
+      else {
+        applyPatch(row, decision.patch);
+        updateConversation.run(row);
+      }
       return { kind: 'appended', events: written, conversation: toConversation(row) };
     },
   };
@@ -135,5 +130,71 @@ function stateOf(row: ConversationRow): ConversationState {
     status: row.status,
     assignedAgentId: row.assigned_agent_id,
     lastSeq: row.last_seq,
+    queueId: row.queue_id,
+    queuedAt: row.queued_at,
+    priority: row.priority,
+    bot: row.bot !== 0,
+    offer: offerOf(row),
+    request: parseRequest(row.request_json),
+    participants: parseList<Participant>(row.participants_json),
+    labels: parseList<string>(row.labels_json),
+    archived: row.archived !== 0,
+  };
+}
+
+/** Every field of the patch that is set, onto the row (which the UPDATE then writes whole). */
+function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
+  if (patch === null) return;
+  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
+  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = patch.assignedAgentName;
+  if (patch.queueId !== undefined) row.queue_id = patch.queueId;
+  if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
+  if (patch.priority !== undefined) row.priority = patch.priority;
+  if (patch.bot !== undefined) row.bot = patch.bot ? 1 : 0;
+  if (patch.offer !== undefined) {
+    row.offer_agent_id = patch.offer?.agentId ?? null;
+    row.offer_agent_name = patch.offer?.agentName ?? null;
+    row.offer_expires_at = patch.offer?.expiresAt ?? null;
+  }
+  if (patch.request !== undefined) row.request_json = patch.request === null ? null : JSON.stringify(patch.request);
+  if (patch.participants !== undefined) row.participants_json = JSON.stringify(patch.participants);
+  if (patch.labels !== undefined) row.labels_json = JSON.stringify(patch.labels);
+  if (patch.archived !== undefined) row.archived = patch.archived ? 1 : 0;
+  if (patch.visitorName !== undefined) row.visitor_name = patch.visitorName;
+  if (patch.requesterEmail !== undefined) row.requester_email = patch.requesterEmail;
+  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = patch.wrapUpReason;
+}
+
+/** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
+function fresh(siteId: string, visitorId: string, at: number): ConversationRow {
+  return {
+    id: uuidv7(at),
+    site_id: siteId,
+    visitor_id: visitorId,
+    visitor_name: null,
+    status: 'open',
+    assigned_agent_id: null,
+    assigned_agent_name: null,
+    last_seq: 0,
+    last_message_text: null,
+    last_message_author_kind: null,
+    last_message_at: null,
+    created_at: at,
+    updated_at: at,
+    queue_id: null,
+    queued_at: null,
+    priority: 1,
+    bot: 0,
+    offer_agent_id: null,
+    offer_agent_name: null,
+    offer_expires_at: null,
+    request_json: null,
+    participants_json: '[]',
+    labels_json: '[]',
+    requester_email: null,
+    wrap_up_reason: null,
+    archived: 0,
+    first_message_text: null,
   };
 }
