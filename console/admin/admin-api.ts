@@ -1,0 +1,129 @@
+/**
+ * @module The admin screens' HTTP calls: same-origin fetch to /api/v1 with the session cookie, JSON in and
+ * out. A refused call throws an AdminApiError carrying the `{ error: { code, message } }` of the answer.
+ */
+import type { InferInput } from 'valibot';
+import type {
+  AgentBody,
+  AgentPatchBody,
+  AgentsAnswer,
+  BotSettingsAnswer,
+  CannedRepliesAnswer,
+  CannedReplyBody,
+  ConversationAnswer,
+  ErrorAnswer,
+  LiveVisitorsAnswer,
+  QueueBody,
+  QueuesAnswer,
+  WrapUpReasonsAnswer,
+} from '../../shared/api';
+
+export class AdminApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+}
+
+/** GET /sites answers this; shared/api.ts has no type for it yet. */
+export interface SiteInfo {
+  id: string;
+  name: string;
+  key: string;
+  defaultQueueId: string | null;
+  botWebhookUrl: string | null;
+}
+export interface SitesAnswer {
+  sites: SiteInfo[];
+}
+
+export type CannedReply = CannedRepliesAnswer['cannedReplies'][number];
+export type WrapUpReason = WrapUpReasonsAnswer['reasons'][number];
+export type QueueWithMembers = QueuesAnswer['queues'][number];
+export type AgentWithLoad = AgentsAnswer['agents'][number];
+export type LiveVisitor = LiveVisitorsAnswer['visitors'][number];
+export type CannedReplyInput = InferInput<typeof CannedReplyBody>;
+export type QueueInput = InferInput<typeof QueueBody>;
+export type AgentInput = InferInput<typeof AgentBody>;
+export type AgentPatch = InferInput<typeof AgentPatchBody>;
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new AdminApiError(0, 'network_error', err instanceof Error ? err.message : String(err));
+  }
+  if (res.status === 204) return undefined as T;
+  const parsed: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = isErrorAnswer(parsed) ? parsed.error : null;
+    throw new AdminApiError(res.status, error?.code ?? 'internal', error?.message ?? (res.statusText || `HTTP ${res.status}`));
+  }
+  return parsed as T;
+}
+
+function isErrorAnswer(body: unknown): body is ErrorAnswer {
+  if (typeof body !== 'object' || body === null) return false;
+  const error = (body as { error?: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+/** `?a=1&b=2` without the empty values, or '' when nothing is left. */
+export function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value.trim() !== '') search.set(key, value.trim());
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+export const adminApi = {
+  cannedReplies: (filter: { q?: string; category?: string; language?: string } = {}) =>
+    call<CannedRepliesAnswer>('GET', `/canned-replies${query(filter)}`).then((a) => a.cannedReplies),
+  createCannedReply: (body: CannedReplyInput) => call<unknown>('POST', '/canned-replies', body),
+  updateCannedReply: (replyId: string, body: CannedReplyInput) => call<unknown>('PUT', `/canned-replies/${id(replyId)}`, body),
+  deleteCannedReply: (replyId: string) => call<void>('DELETE', `/canned-replies/${id(replyId)}`),
+
+  wrapUpReasons: (q = '') => call<WrapUpReasonsAnswer>('GET', `/wrap-up-reasons${query({ q })}`).then((a) => a.reasons),
+  createWrapUpReason: (label: string) => call<unknown>('POST', '/wrap-up-reasons', { label }),
+  renameWrapUpReason: (reasonId: string, label: string) => call<unknown>('PUT', `/wrap-up-reasons/${id(reasonId)}`, { label }),
+  deleteWrapUpReason: (reasonId: string) => call<void>('DELETE', `/wrap-up-reasons/${id(reasonId)}`),
+
+  queues: () => call<QueuesAnswer>('GET', '/queues').then((a) => a.queues),
+  createQueue: (body: QueueInput) => call<unknown>('POST', '/queues', body),
+  updateQueue: (queueId: string, patch: Partial<QueueInput>) => call<unknown>('PATCH', `/queues/${id(queueId)}`, patch),
+  deleteQueue: (queueId: string) => call<void>('DELETE', `/queues/${id(queueId)}`),
+
+  agents: () => call<AgentsAnswer>('GET', '/agents').then((a) => a.agents),
+  createAgent: (body: AgentInput) => call<unknown>('POST', '/agents', body),
+  updateAgent: (agentId: string, patch: AgentPatch) => call<unknown>('PATCH', `/agents/${id(agentId)}`, patch),
+  setAgentState: (agentId: string, state: 'available' | 'unavailable') =>
+    call<unknown>('PUT', `/agents/${id(agentId)}/availability`, { state }),
+
+  sites: () => call<SitesAnswer>('GET', '/sites').then((a) => a.sites),
+  setSiteBot: (siteId: string, botWebhookUrl: string | null) =>
+    call<BotSettingsAnswer>('PUT', `/sites/${id(siteId)}/bot`, { botWebhookUrl }),
+
+  liveVisitors: () => call<LiveVisitorsAnswer>('GET', '/visitors/live').then((a) => a.visitors),
+  startChat: (visitorId: string, clientId: string, text: string) =>
+    call<ConversationAnswer>('POST', `/visitors/${id(visitorId)}/conversations`, { clientId, text }).then((a) => a.conversation),
+};
