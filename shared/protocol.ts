@@ -34,6 +34,16 @@ export const HelloFrame = v.object({
   /** Visitor token from an earlier `welcome`; absent or null asks for a new visitor. Agents use the cookie. */
   token: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1024)))),
   resume: v.optional(v.nullable(ResumePoint)),
+  /** Visitors: the page the widget runs on, for the agents' live-visitor list and visitor panel (SPEC R11). */
+  page: v.optional(
+    v.object({
+      url: v.pipe(v.string(), v.maxLength(2048)),
+      title: v.optional(v.pipe(v.string(), v.maxLength(300))),
+      referrer: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+    }),
+  ),
+  /** Visitors: the queue the site's tag names (`data-queue`), by name or id (SPEC R3). */
+  queue: v.optional(v.pipe(v.string(), v.maxLength(100))),
 });
 
 export const SendMessageFrame = v.object({
@@ -43,31 +53,68 @@ export const SendMessageFrame = v.object({
   /** The visitor may leave it out: the message goes to its open conversation, or starts one. */
   conversationId: v.optional(v.nullable(Id)),
   text: MessageText,
+  /** Agents only: a private note, stored as a `note` event that visitors never receive (SPEC R9). */
+  note: v.optional(v.boolean()),
 });
+
+/** Visitor only: ends its open conversation ("End chat"); the agent still wraps it up (SPEC R8). */
+export const EndConversationFrame = v.object({ type: v.literal('conversation.end'), conversationId: Id });
 
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
 export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.number()) });
 
-export const ClientFrame = v.variant('type', [HelloFrame, SendMessageFrame, WatchFrame, UnwatchFrame, PingFrame]);
+export const ClientFrame = v.variant('type', [HelloFrame, SendMessageFrame, EndConversationFrame, WatchFrame, UnwatchFrame, PingFrame]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 
-const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(['hello', 'message.send', 'watch', 'unwatch', 'ping']);
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(['hello', 'message.send', 'conversation.end', 'watch', 'unwatch', 'ping']);
 
 // ---------------------------------------------------------------------------------------------------------
 // Shapes inside server frames
 
-export const AUTHOR_KINDS = ['visitor', 'agent', 'system'] as const;
+export const AUTHOR_KINDS = ['visitor', 'agent', 'bot', 'system'] as const;
 export type AuthorKind = (typeof AUTHOR_KINDS)[number];
 
 /**
  * Event kinds this version writes. On the wire `kind` is any string so an older client skips a kind it does
  * not know instead of dropping the frame.
  */
-export const EVENT_KINDS = ['created', 'message', 'assigned'] as const;
+export const EVENT_KINDS = [
+  'created',
+  'queued',
+  'message',
+  'note',
+  'offered',
+  'accepted',
+  'no_answer',
+  'assigned',
+  'transfer_requested',
+  'transfer_accepted',
+  'transfer_abandoned',
+  'conference_requested',
+  'conference_joined',
+  'conference_abandoned',
+  'conference_left',
+  'priority_changed',
+  'requester_edited',
+  'labels_changed',
+  'ended_by_visitor',
+  'closed',
+  'archived',
+  'unarchived',
+  'bot_handoff',
+  'returned_to_bot',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Structured detail of an event (who was offered, the wrap-up reason, the new priority...). */
+export const EventData = v.record(
+  v.string(),
+  v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.string())]),
+);
+export type EventData = v.InferOutput<typeof EventData>;
 
 export const Author = v.object({
   kind: v.picklist(AUTHOR_KINDS),
@@ -84,12 +131,39 @@ export const ConversationEvent = v.object({
   author: Author,
   clientId: v.nullable(v.string()),
   text: v.nullable(v.string()),
+  /** Absent on messages (the hot path); set on workflow events. */
+  data: v.optional(EventData),
   at: Millis,
 });
 export type ConversationEvent = v.InferOutput<typeof ConversationEvent>;
 
-export const CONVERSATION_STATUSES = ['open', 'closed'] as const;
+/** open: visitor and agents write; ended: the visitor ended it, the agent still wraps up; closed: wrapped up. */
+export const CONVERSATION_STATUSES = ['open', 'ended', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** 0 low, 1 normal, 2 high, 3 urgent. Routing serves higher priority first (SPEC R2). */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const PriorityValue = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3));
+
+/** An offer to one agent, open until `expiresAt` (SPEC R4). */
+export const Offer = v.object({ agentId: v.string(), agentName: v.string(), expiresAt: Millis });
+export type Offer = v.InferOutput<typeof Offer>;
+
+/** A transfer or conference invitation waiting for its target (SPEC R6, R7). */
+export const PendingRequest = v.object({
+  kind: v.picklist(['transfer', 'conference']),
+  fromAgentId: v.string(),
+  toAgentId: v.nullable(v.string()),
+  toQueueId: v.nullable(v.string()),
+  /** Agent or queue name, for the lists. */
+  toName: v.string(),
+  expiresAt: Millis,
+});
+export type PendingRequest = v.InferOutput<typeof PendingRequest>;
+
+export const Participant = v.object({ id: v.string(), name: v.string() });
+export type Participant = v.InferOutput<typeof Participant>;
 
 /** What an agent's lists show of a conversation. */
 export const ConversationSummary = v.object({
@@ -105,6 +179,22 @@ export const ConversationSummary = v.object({
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: v.picklist(AUTHOR_KINDS), at: Millis })),
   createdAt: Millis,
   updatedAt: Millis,
+  queueId: v.nullable(v.string()),
+  /** When it last entered a queue: waiting time, the second routing key after priority (SPEC R2). */
+  queuedAt: v.nullable(Millis),
+  priority: PriorityValue,
+  /** True while the site's bot holds it (SPEC R12). */
+  bot: v.boolean(),
+  offer: v.nullable(Offer),
+  request: v.nullable(PendingRequest),
+  /** Conference guests besides the assigned agent. */
+  participants: v.array(Participant),
+  labels: v.array(v.string()),
+  requesterEmail: v.nullable(v.string()),
+  wrapUpReason: v.nullable(v.string()),
+  archived: v.boolean(),
+  /** The visitor's first message: the offer popover shows it. */
+  firstMessage: v.nullable(v.string()),
 });
 export type ConversationSummary = v.InferOutput<typeof ConversationSummary>;
 
@@ -118,6 +208,35 @@ export const AgentProfile = v.object({
   role: v.picklist(AGENT_ROLES),
 });
 export type AgentProfile = v.InferOutput<typeof AgentProfile>;
+
+/** Available, Unavailable (away) and No-answer are chosen or entered; Offline means no console is connected. */
+export const AGENT_STATES = ['available', 'unavailable', 'rona', 'offline'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/** One agent as supervisors see it live (SPEC R1). */
+export const AgentPresence = v.object({
+  id: v.string(),
+  name: v.string(),
+  role: v.picklist(AGENT_ROLES),
+  state: v.picklist(AGENT_STATES),
+  capacity: v.number(),
+  queueIds: v.array(v.string()),
+  /** When the state last changed. */
+  since: Millis,
+});
+export type AgentPresence = v.InferOutput<typeof AgentPresence>;
+
+export const ROUTING_STRATEGIES = ['broadcast', 'round_robin', 'least_busy'] as const;
+export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
+
+export const QueueInfo = v.object({
+  id: v.string(),
+  siteId: v.string(),
+  name: v.string(),
+  strategy: v.picklist(ROUTING_STRATEGIES),
+  offerTimeoutMs: v.number(),
+});
+export type QueueInfo = v.InferOutput<typeof QueueInfo>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Server -> client
@@ -135,8 +254,11 @@ const VisitorSession = v.object({
 const AgentSession = v.object({
   role: v.literal('agent'),
   agent: AgentProfile,
-  /** The inbox: conversations this agent may see, newest activity first. */
+  /** The inbox: open conversations this agent may see, newest activity first. */
   conversations: v.array(ConversationSummary),
+  /** Supervisors and admins: every agent; agents: only themselves. */
+  presence: v.array(AgentPresence),
+  queues: v.array(QueueInfo),
 });
 
 export const WelcomeFrame = v.object({
@@ -185,6 +307,12 @@ export const ErrorFrame = v.object({
 
 export const PongFrame = v.object({ type: v.literal('pong'), id: v.optional(v.number()) });
 
+/** An agent's state changed (SPEC R1): to supervisors and admins, and to the agent itself. */
+export const PresenceFrame = v.object({ type: v.literal('presence'), agent: AgentPresence });
+
+/** Agents: a conversation left this agent's sight (deleted, or now someone else's); drop it from the lists. */
+export const GoneFrame = v.object({ type: v.literal('gone'), conversationId: v.string() });
+
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   HistoryFrame,
@@ -193,6 +321,8 @@ export const ServerFrame = v.variant('type', [
   AckFrame,
   ErrorFrame,
   PongFrame,
+  PresenceFrame,
+  GoneFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
@@ -200,6 +330,7 @@ export type HistoryFrame = v.InferOutput<typeof HistoryFrame>;
 export type EventFrame = v.InferOutput<typeof EventFrame>;
 export type AckFrame = v.InferOutput<typeof AckFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type PresenceFrame = v.InferOutput<typeof PresenceFrame>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Parsing
