@@ -1,0 +1,238 @@
+/**
+ * @module The agent workflow as pure decisions on one conversation (SPEC R4-R12): offers and no-answer,
+ * accept and take, transfer and conference with their timers, wrap-up, priority, labels, archive, bot
+ * hand-off. Each answers the events to append and the state to change, or a refusal; the store runs it
+ * inside the write transaction on committed state (SPEC C4), so two agents racing get one winner.
+ */
+import type { EventData, PendingRequest } from '../../shared/protocol';
+import {
+  assignedEvent,
+  authorOf,
+  holds,
+  isSupervisor,
+  refuse,
+  SYSTEM,
+  type AgentActor,
+  type BotActor,
+  type ConversationState,
+  type Decision,
+  type NewEvent,
+  type VisitorActor,
+} from './conversation';
+
+const event = (kind: NewEvent['kind'], author: NewEvent['author'], data?: EventData): NewEvent => ({
+  kind,
+  author,
+  clientId: null,
+  text: null,
+  ...(data ? { data } : {}),
+});
+
+const waiting = (c: ConversationState) => c.status === 'open' && c.assignedAgentId === null && !c.bot;
+
+/** R4: the router offers a waiting conversation to one agent until `expiresAt`. */
+export function decideOffer(c: ConversationState, agent: { id: string; name: string }, expiresAt: number): Decision {
+  if (!waiting(c) || c.offer) return refuse('offer_not_found');
+  const offer = { agentId: agent.id, agentName: agent.name, expiresAt };
+  return { ok: true, events: [event('offered', SYSTEM, { ...offer })], patch: { offer } };
+}
+
+/** R4: the offer's timer ran out before Accept: `no_answer`, and the conversation waits again. */
+export function decideOfferTimeout(c: ConversationState, agentId: string, at: number): Decision {
+  if (!c.offer || c.offer.agentId !== agentId || at < c.offer.expiresAt) return refuse('offer_not_found');
+  return { ok: true, events: [event('no_answer', SYSTEM, { agentId, agentName: c.offer.agentName })], patch: { offer: null } };
+}
+
+/** R4: the agent who holds the offer accepts it before it expires. */
+export function decideAccept(c: ConversationState, actor: AgentActor, at: number): Decision {
+  if (c.status !== 'open' || !c.offer || c.offer.agentId !== actor.id || at >= c.offer.expiresAt || c.assignedAgentId !== null) {
+    return refuse('offer_not_found');
+  }
+  return {
+    ok: true,
+    events: [event('accepted', authorOf(actor)), assignedEvent(actor, 'accept')],
+    patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, offer: null },
+  };
+}
+
+/**
+ * R5: take (claim) a conversation. Anyone who may see a waiting one takes it (broadcast: the first wins, C4);
+ * only supervisors and admins take one another agent holds.
+ */
+export function decideTake(c: ConversationState, actor: AgentActor): Decision {
+  if (c.status !== 'open') return refuse('conversation_closed');
+  if (c.assignedAgentId === actor.id) return refuse('conflict');
+  if (c.assignedAgentId !== null && !isSupervisor(actor)) return refuse('conversation_taken');
+  if (c.bot && !isSupervisor(actor)) return refuse('forbidden');
+  return {
+    ok: true,
+    events: [assignedEvent(actor, c.assignedAgentId === null ? 'take' : 'takeover')],
+    patch: {
+      assignedAgentId: actor.id,
+      assignedAgentName: actor.name,
+      offer: null,
+      bot: false,
+      participants: c.participants.filter((p) => p.id !== actor.id),
+    },
+  };
+}
+
+/** R8 (sticky): a returning visitor's new conversation goes straight to the agent of its unresolved one. */
+export function decideSticky(c: ConversationState, agent: { id: string; name: string }): Decision {
+  if (!waiting(c) || c.offer) return refuse('offer_not_found');
+  return { ok: true, events: [assignedEvent(agent, 'sticky')], patch: { assignedAgentId: agent.id, assignedAgentName: agent.name } };
+}
+
+export type RequestTarget = { agentId: string; queueId: null; name: string } | { agentId: null; queueId: string; name: string };
+
+/** R6/R7: the holder (or a supervisor) asks an agent or a queue to take over, or to join. */
+export function decideRequest(
+  c: ConversationState,
+  actor: AgentActor,
+  kind: PendingRequest['kind'],
+  target: RequestTarget,
+  expiresAt: number,
+): Decision {
+  if (c.status !== 'open') return refuse('conversation_closed');
+  if (c.assignedAgentId === null || (c.assignedAgentId !== actor.id && !isSupervisor(actor))) return refuse('not_holder');
+  if (c.request) return refuse('request_pending');
+  if (target.agentId !== null && (target.agentId === c.assignedAgentId || c.participants.some((p) => p.id === target.agentId))) {
+    return refuse('target_unavailable');
+  }
+  const request: PendingRequest = {
+    kind,
+    fromAgentId: actor.id,
+    toAgentId: target.agentId,
+    toQueueId: target.queueId,
+    toName: target.name,
+    expiresAt,
+  };
+  return { ok: true, events: [event(`${kind}_requested`, authorOf(actor), { ...request })], patch: { request } };
+}
+
+/**
+ * R6/R7: the target accepts before the timer ends. `eligible` says the actor is the named agent or an
+ * available member of the named queue (the service knows membership and presence).
+ * Transfer: ownership moves (and the conversation moves to the target queue). Conference: the actor joins.
+ */
+export function decideRequestAccept(c: ConversationState, actor: AgentActor, eligible: boolean, at: number): Decision {
+  const r = c.request;
+  if (!r || at >= r.expiresAt || !eligible || c.status !== 'open') return refuse('request_not_found');
+  if (r.kind === 'transfer') {
+    return {
+      ok: true,
+      events: [event('transfer_accepted', authorOf(actor), { fromAgentId: r.fromAgentId, toQueueId: r.toQueueId }), assignedEvent(actor, 'transfer')],
+      patch: {
+        assignedAgentId: actor.id,
+        assignedAgentName: actor.name,
+        request: null,
+        participants: c.participants.filter((p) => p.id !== actor.id),
+        ...(r.toQueueId !== null ? { queueId: r.toQueueId } : {}),
+      },
+    };
+  }
+  return {
+    ok: true,
+    events: [event('conference_joined', authorOf(actor))],
+    patch: { request: null, participants: [...c.participants, { id: actor.id, name: actor.name }] },
+  };
+}
+
+/** R6/R7: nobody accepted in time: the request is abandoned and the conversation stays with its holder. */
+export function decideRequestExpire(c: ConversationState, at: number): Decision {
+  const r = c.request;
+  if (!r || at < r.expiresAt) return refuse('request_not_found');
+  return {
+    ok: true,
+    events: [event(`${r.kind}_abandoned`, SYSTEM, { fromAgentId: r.fromAgentId, toAgentId: r.toAgentId, toQueueId: r.toQueueId, toName: r.toName })],
+    patch: { request: null },
+  };
+}
+
+/** R7: a conference guest leaves; when the holder leaves, the first guest becomes the holder. */
+export function decideLeave(c: ConversationState, actor: AgentActor): Decision {
+  if (c.status === 'closed') return refuse('conversation_closed');
+  const left = event('conference_left', authorOf(actor));
+  if (c.participants.some((p) => p.id === actor.id)) {
+    return { ok: true, events: [left], patch: { participants: c.participants.filter((p) => p.id !== actor.id) } };
+  }
+  if (c.assignedAgentId === actor.id && c.participants.length > 0) {
+    const [next, ...rest] = c.participants;
+    return { ok: true, events: [left, assignedEvent(next!, 'conference')], patch: { assignedAgentId: next!.id, assignedAgentName: next!.name, participants: rest } };
+  }
+  return refuse('not_holder');
+}
+
+/** R8: closing needs a wrap-up reason; the holder or a supervisor closes, also after the visitor ended it. */
+export function decideClose(c: ConversationState, actor: AgentActor, reason: string): Decision {
+  if (c.status === 'closed') return refuse('conversation_closed');
+  if (!holds(actor, c) && !isSupervisor(actor)) return refuse('not_holder');
+  if (reason.trim() === '') return refuse('wrap_up_required');
+  return {
+    ok: true,
+    events: [event('closed', authorOf(actor), { reason })],
+    patch: { status: 'closed', offer: null, request: null, wrapUpReason: reason },
+  };
+}
+
+/**
+ * R8: the visitor ends its chat. With an agent it waits for the wrap-up (`ended`); nobody held it, so it
+ * closes at once.
+ */
+export function decideVisitorEnd(c: ConversationState, actor: VisitorActor): Decision {
+  if (c.visitorId !== actor.visitorId || c.siteId !== actor.siteId) return refuse('conversation_not_found');
+  if (c.status !== 'open') return refuse('conversation_closed');
+  const ended = event('ended_by_visitor', authorOf(actor));
+  if (c.assignedAgentId === null) {
+    return { ok: true, events: [ended, event('closed', SYSTEM, { reason: null })], patch: { status: 'closed', offer: null, request: null } };
+  }
+  return { ok: true, events: [ended], patch: { status: 'ended', offer: null, request: null } };
+}
+
+const mayEdit = (c: ConversationState, actor: AgentActor) => holds(actor, c) || isSupervisor(actor) || c.assignedAgentId === null;
+
+export function decidePriority(c: ConversationState, actor: AgentActor, priority: number): Decision {
+  if (!mayEdit(c, actor)) return refuse('not_holder');
+  if (c.priority === priority) return { ok: true, events: [], patch: null };
+  return { ok: true, events: [event('priority_changed', authorOf(actor), { from: c.priority, to: priority })], patch: { priority } };
+}
+
+export function decideRequester(c: ConversationState, actor: AgentActor, name: string | null, email: string | null): Decision {
+  if (!mayEdit(c, actor)) return refuse('not_holder');
+  return { ok: true, events: [event('requester_edited', authorOf(actor), { name, email })], patch: { visitorName: name, requesterEmail: email } };
+}
+
+export function decideLabels(c: ConversationState, actor: AgentActor, labels: string[]): Decision {
+  if (!mayEdit(c, actor)) return refuse('not_holder');
+  return { ok: true, events: [event('labels_changed', authorOf(actor), { labels })], patch: { labels } };
+}
+
+/** Only closed conversations are archived ("Resolved" in 3CX); archiving hides them from Closed. */
+export function decideArchive(c: ConversationState, actor: AgentActor, archived: boolean): Decision {
+  if (c.status !== 'closed') return refuse('not_closed');
+  if (!isSupervisor(actor) && c.assignedAgentId !== actor.id) return refuse('not_holder');
+  if (c.archived === archived) return { ok: true, events: [], patch: null };
+  return { ok: true, events: [event(archived ? 'archived' : 'unarchived', authorOf(actor))], patch: { archived } };
+}
+
+/** R12: the bot hands a conversation to a queue. */
+export function decideHandoff(c: ConversationState, actor: BotActor, queue: { id: string | null; name: string | null }, at: number): Decision {
+  if (c.status !== 'open') return refuse('conversation_closed');
+  if (!c.bot) return refuse('forbidden');
+  return {
+    ok: true,
+    events: [event('bot_handoff', authorOf(actor), { queueId: queue.id }), event('queued', SYSTEM, { queueId: queue.id, queueName: queue.name })],
+    patch: { bot: false, queueId: queue.id, queuedAt: at },
+  };
+}
+
+/** R12: the agent gives control back to the bot, which ends the agents' part. */
+export function decideReturnToBot(c: ConversationState, actor: AgentActor): Decision {
+  if (c.status !== 'open') return refuse('conversation_closed');
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
+  return {
+    ok: true,
+    events: [event('returned_to_bot', authorOf(actor))],
+    patch: { bot: true, assignedAgentId: null, assignedAgentName: null, participants: [], offer: null, request: null },
+  };
+}
