@@ -7,7 +7,16 @@ import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '.
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import type { Bus } from '../bus/bus';
 import { topics } from '../bus/bus';
-import { canView, decideMessage, VISITOR_VISIBLE_KINDS, type Actor } from '../domain/conversation';
+import {
+  canView,
+  decideMessage,
+  mayKnow,
+  VISITOR_VISIBLE_KINDS,
+  type Actor,
+  type ConversationState,
+  type Decision,
+  type Entry,
+} from '../domain/conversation';
 import { planResume } from '../domain/resume';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
@@ -30,15 +39,31 @@ export interface CatchUp {
   hasMore: boolean;
 }
 
+/** Told about every committed append, after it is published (the router, the bot webhook). */
+export type CommitListener = (events: readonly ConversationEvent[], conversation: ConversationSummary) => void;
+
+/** What a decision run through `apply` may act as: a person, the bot, or the server itself. */
+export type Writer = Actor | { kind: 'bot'; siteId: string } | { kind: 'system' };
+
 export type ConversationService = ReturnType<typeof createConversationService>;
 
+/** Visitors never see workflow detail (wrap-up reason, who was offered): their events carry no `data`. */
+export function forVisitor(event: ConversationEvent): ConversationEvent {
+  if (event.data === undefined) return event;
+  const { data: _hidden, ...rest } = event;
+  return rest;
+}
+
 export function createConversationService({ store, bus, now }: ConversationDeps) {
+  const listeners = new Set<CommitListener>();
+
   function publish(events: readonly ConversationEvent[], conversation: ConversationSummary): void {
     for (const event of events) {
       const message = { siteId: conversation.siteId, visitorId: conversation.visitorId, event, conversation };
       bus.publish(topics.visitor(conversation.visitorId), message);
       bus.publish(topics.site(conversation.siteId), message);
     }
+    for (const listener of listeners) listener(events, conversation);
   }
 
   /** The event kinds `actor` may read (SPEC D11); undefined means all of them. */
@@ -49,8 +74,11 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
     const events = await store.events.before(conversationId, beforeSeq, { kinds: kindsFor(actor), limit: limit + 1 });
     const hasMore = events.length > limit;
     if (hasMore) events.shift();
-    return { events, hasMore };
+    return { events: actor.kind === 'visitor' ? events.map(forVisitor) : events, hasMore };
   }
+
+  const mayWrite = (writer: Writer, state: ConversationState) =>
+    writer.kind === 'system' || (writer.kind === 'bot' ? writer.siteId === state.siteId : mayKnow(writer, state));
 
   async function load(actor: Actor, conversationId: string): Promise<ConversationSummary> {
     const conversation = await store.conversations.byId(conversationId);
@@ -62,28 +90,90 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
   return {
     load,
 
+    onCommit(listener: CommitListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /**
+     * Runs one workflow decision on the conversation as committed (SPEC C4) and publishes what it appended.
+     * A writer who may not see the conversation gets `conversation_not_found` (SPEC D11); a refusal throws
+     * its code. A decision that appends nothing answers the summary unchanged.
+     */
+    async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number) => Decision): Promise<ConversationSummary> {
+      const at = now();
+      const outcome = await store.write({
+        conversationId,
+        visitor: null,
+        clientId: null,
+        at,
+        authorize: (state) => mayWrite(writer, state),
+        decide: (state) => decide(state, at),
+      });
+      switch (outcome.kind) {
+        case 'appended':
+          if (outcome.events.length > 0) publish(outcome.events, outcome.conversation);
+          return outcome.conversation;
+        case 'duplicate':
+          return outcome.conversation;
+        case 'refused':
+          throw new AppError(outcome.code);
+        case 'not_found':
+          throw new AppError('conversation_not_found');
+      }
+    },
+
+    /**
+     * A write that may start the visitor's conversation (a proactive chat, a bot reply with a client id):
+     * `visitor` names whose open conversation; the rule sees a fresh one (lastSeq 0) when it has none.
+     */
+    async write(
+      writer: Writer,
+      target: { conversationId: string | null; visitor: { siteId: string; visitorId: string } | null; clientId: string | null },
+      decide: (state: ConversationState, at: number) => Decision,
+    ): Promise<{ conversation: ConversationSummary; seq: number }> {
+      const at = now();
+      const outcome = await store.write({ ...target, at, authorize: (state) => mayWrite(writer, state), decide: (state) => decide(state, at) });
+      switch (outcome.kind) {
+        case 'appended':
+          publish(outcome.events, outcome.conversation);
+          return { conversation: outcome.conversation, seq: outcome.events.at(-1)?.seq ?? outcome.conversation.lastSeq };
+        case 'duplicate':
+          return { conversation: outcome.conversation, seq: outcome.seq };
+        case 'refused':
+          throw new AppError(outcome.code);
+        case 'not_found':
+          throw new AppError('conversation_not_found');
+      }
+    },
+
     /**
      * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). The write is queued
      * before this function returns, so calls made in order are stored in that order (SPEC D2). Resending a
      * client id answers the first ack and stores nothing.
      */
-    async sendMessage(actor: Actor, frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text'>): Promise<Ack> {
+    async sendMessage(
+      actor: Actor,
+      frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note'>,
+      entry?: Entry,
+    ): Promise<Ack> {
       const { clientId, text } = frame;
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }
+      const at = now();
       const outcome = await store.write({
         conversationId: frame.conversationId ?? null,
         visitor: actor.kind === 'visitor' ? { siteId: actor.siteId, visitorId: actor.visitorId } : null,
         clientId,
-        at: now(),
-        authorize: (state) => canView(actor, state),
-        decide: (state) => decideMessage(state, actor, text, clientId),
+        at,
+        authorize: (state) => mayKnow(actor, state),
+        decide: (state) => decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
       });
       switch (outcome.kind) {
         case 'appended':
           publish(outcome.events, outcome.conversation);
-          return { conversationId: outcome.conversation.id, seq: outcome.events.at(-1)!.seq };
+          return { conversationId: outcome.conversation.id, seq: outcome.events.find((e) => e.clientId === clientId)?.seq ?? outcome.events.at(-1)!.seq };
         case 'duplicate':
           return { conversationId: outcome.conversation.id, seq: outcome.seq };
         case 'refused':
@@ -106,7 +196,8 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
     async catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<CatchUp> {
       const plan = planResume(afterSeq, conversation.lastSeq);
       if (plan.kind === 'replay') {
-        const events = await store.events.after(conversation.id, plan.afterSeq, { kinds: kindsFor(actor), limit: MAX_REPLAY_EVENTS + 1 });
+        let events = await store.events.after(conversation.id, plan.afterSeq, { kinds: kindsFor(actor), limit: MAX_REPLAY_EVENTS + 1 });
+        if (actor.kind === 'visitor') events = events.map(forVisitor);
         // More than the bound arrived since the plan was made: a snapshot is the safe answer.
         if (events.length <= MAX_REPLAY_EVENTS) {
           return { events, reset: false, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore: false };
@@ -122,9 +213,10 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
       return olderPage(actor, conversation.id, beforeSeq, limit);
     },
 
-    /** An agent's inbox: open conversations, newest activity first. */
-    async inbox(): Promise<ConversationSummary[]> {
-      return store.conversations.list({ status: 'open', limit: 500 });
+    /** An agent's inbox: the open and ended conversations it may see, newest activity first (SPEC R10). */
+    async inbox(actor: Actor): Promise<ConversationSummary[]> {
+      const all = await store.conversations.list({ status: ['open', 'ended'], limit: 1000 });
+      return all.filter((c) => canView(actor, c));
     },
   };
 }

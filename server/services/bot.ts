@@ -1,0 +1,128 @@
+/**
+ * @module Bot hand-off (SPEC R12). A site that names a bot webhook starts new conversations in the bot's
+ * control: each visitor message is POSTed to the webhook; the bot answers through the bot API with its
+ * site's bearer token, and hands off to a queue when it decides. An agent may return control to the bot.
+ */
+import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { messageEvent } from '../domain/conversation';
+import { decideHandoff } from '../domain/workflow';
+import { AppError } from '../errors';
+import { hashToken, randomToken } from '../ids';
+import type { Logger } from '../log';
+import type { Site, Store } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Directory } from './directory';
+
+export interface BotDeps {
+  store: Store;
+  directory: Directory;
+  conversations: ConversationService;
+  log: Logger;
+  /** How long one webhook call may take. */
+  webhookTimeoutMs?: number;
+  /** Pause before the one retry of a failed call. */
+  retryAfterMs?: number;
+}
+
+/** What the webhook receives for each visitor message while the bot holds the conversation. */
+export interface BotWebhookPayload {
+  type: 'message';
+  siteId: string;
+  conversationId: string;
+  visitor: { id: string; name: string | null };
+  message: { seq: number; text: string; at: number };
+}
+
+export type BotService = ReturnType<typeof createBotService>;
+
+export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = 1_000 }: BotDeps) {
+  async function post(url: string, payload: BotWebhookPayload): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1' },
+          body: JSON.stringify(payload),
+          signal: AbortSignal.timeout(webhookTimeoutMs),
+        });
+        if (res.ok) return;
+        if (res.status < 500) {
+          log.warn('bot webhook refused a message', { status: res.status, conversationId: payload.conversationId });
+          return;
+        }
+      } catch (err) {
+        if (attempt === 1) log.warn('bot webhook unreachable', { conversationId: payload.conversationId, err: String(err) });
+      }
+      if (attempt === 0) await new Promise((r) => setTimeout(r, retryAfterMs));
+    }
+  }
+
+  function onCommit(events: readonly ConversationEvent[], c: ConversationSummary): void {
+    if (!c.bot) return;
+    for (const e of events) {
+      if (e.kind !== 'message' || e.author.kind !== 'visitor' || e.text === null) continue;
+      const text = e.text;
+      void store.sites.byId(c.siteId).then((site) => {
+        if (!site?.botWebhookUrl) return;
+        return post(site.botWebhookUrl, {
+          type: 'message',
+          siteId: c.siteId,
+          conversationId: c.id,
+          visitor: { id: c.visitorId, name: c.visitorName },
+          message: { seq: e.seq, text, at: e.at },
+        });
+      });
+    }
+  }
+  const off = conversations.onCommit(onCommit);
+
+  /** The site whose bot holds this bearer token. */
+  async function siteOf(authorization: string | undefined): Promise<Site> {
+    const token = authorization?.match(/^Bearer (\S{1,200})$/)?.[1];
+    if (!token) throw new AppError('bot_token_invalid');
+    const hash = hashToken(token);
+    const site = (await store.sites.list()).find((s) => s.botTokenHash === hash && s.botWebhookUrl);
+    if (!site) throw new AppError('bot_token_invalid');
+    return site;
+  }
+
+  return {
+    /** Sets or clears a site's webhook; a new token is made (and answered once) whenever one is set. */
+    async configure(siteId: string, url: string | null): Promise<{ site: Site; token: string | null }> {
+      const token = url ? `bot_${randomToken(24)}` : null;
+      const site = await store.sites.update(siteId, { botWebhookUrl: url, botTokenHash: token ? hashToken(token) : null });
+      if (!site) throw new AppError('not_found', 'No such site.');
+      return { site, token };
+    },
+
+    /** The bot's reply in a conversation it holds; its client id makes a resend harmless (SPEC D3). */
+    async reply(authorization: string | undefined, conversationId: string, clientId: string, text: string) {
+      const site = await siteOf(authorization);
+      const { conversation, seq } = await conversations.write(
+        { kind: 'bot', siteId: site.id },
+        { conversationId, visitor: null, clientId },
+        (state) => {
+          if (state.status !== 'open') return { ok: false, code: 'conversation_closed' };
+          if (!state.bot) return { ok: false, code: 'conversation_taken' };
+          return { ok: true, events: [messageEvent({ kind: 'bot', siteId: site.id }, text, clientId)], patch: null };
+        },
+      );
+      return { conversationId: conversation.id, seq };
+    },
+
+    /** The bot hands the conversation to a queue (by id or name; the site's default when none). */
+    async handoff(authorization: string | undefined, conversationId: string, queueHint: string | undefined): Promise<ConversationSummary> {
+      const site = await siteOf(authorization);
+      const queues = directory.queues(site.id);
+      const queue = queueHint ? queues.find((q) => q.id === queueHint || q.name.toLowerCase() === queueHint.toLowerCase()) : directory.queue(site.defaultQueueId);
+      if (queueHint && !queue) throw new AppError('not_found', 'No such queue on this site.');
+      return conversations.apply({ kind: 'bot', siteId: site.id }, conversationId, (state, at) =>
+        decideHandoff(state, { kind: 'bot', siteId: site.id }, { id: queue?.id ?? null, name: queue?.name ?? null }, at),
+      );
+    },
+
+    stop(): void {
+      off();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * @module Who is on the site now (SPEC R11): visitors with a widget socket open, their current page and
+ * when this visit began. In memory: a visit is a run of sockets with gaps shorter than VISIT_GAP_MS (a page
+ * navigation closes one socket and opens the next within a second).
+ */
+export const VISIT_GAP_MS = 30 * 60_000;
+
+export interface LivePage {
+  url: string;
+  title: string | null;
+  referrer: string | null;
+}
+
+interface Visit {
+  siteId: string;
+  sockets: number;
+  since: number;
+  lastSeen: number;
+  page: LivePage | null;
+  returning: boolean;
+}
+
+export type LiveVisitors = ReturnType<typeof createLiveVisitors>;
+
+export function createLiveVisitors(now: () => number) {
+  const visits = new Map<string, Visit>();
+
+  return {
+    /** A widget socket said hello. `returning`: the visitor came with a token from an earlier visit. */
+    connected(visitorId: string, siteId: string, page: LivePage | null, returning: boolean): void {
+      const at = now();
+      const visit = visits.get(visitorId);
+      if (visit && (visit.sockets > 0 || at - visit.lastSeen < VISIT_GAP_MS)) {
+        visit.sockets++;
+        visit.lastSeen = at;
+        if (page) visit.page = page;
+        return;
+      }
+      visits.set(visitorId, { siteId, sockets: 1, since: at, lastSeen: at, page, returning: returning || visit !== undefined });
+    },
+
+    disconnected(visitorId: string): void {
+      const visit = visits.get(visitorId);
+      if (!visit) return;
+      visit.sockets = Math.max(0, visit.sockets - 1);
+      visit.lastSeen = now();
+      // Forget visits long gone so the map stays bounded by recent visitors.
+      for (const [id, v] of visits) if (v.sockets === 0 && now() - v.lastSeen > VISIT_GAP_MS) visits.delete(id);
+    },
+
+    isOnline(visitorId: string): boolean {
+      return (visits.get(visitorId)?.sockets ?? 0) > 0;
+    },
+
+    /** Visitors with at least one socket open, longest on the site first. */
+    online(siteIds?: ReadonlySet<string>): Array<{ visitorId: string; siteId: string; since: number; page: LivePage | null; returning: boolean }> {
+      return [...visits]
+        .filter(([, v]) => v.sockets > 0 && (!siteIds || siteIds.has(v.siteId)))
+        .map(([visitorId, v]) => ({ visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning }))
+        .sort((a, b) => a.since - b.since);
+    },
+  };
+}

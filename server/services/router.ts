@@ -1,0 +1,238 @@
+/**
+ * @module The router: carries out routing decisions (domain/routing.ts) with timers (SPEC R2-R8).
+ * - After anything that can change who should get what (a conversation queued or closed, an agent
+ *   available, an offer ended) it runs one dispatch pass: sticky returns, then offers in serving order.
+ * - Each offer and each transfer/conference request has a timer; when an offer's runs out the agent goes
+ *   No-answer (RONA) and the conversation moves on to the next agent; when a request's runs out it is
+ *   abandoned and the conversation stays with its holder.
+ * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
+ */
+import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
+import { isAppError } from '../errors';
+import type { Logger } from '../log';
+import type { Store } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Directory } from './directory';
+
+/** Timer functions, injectable so tests can drive time. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface RouterDeps {
+  store: Store;
+  directory: Directory;
+  conversations: ConversationService;
+  log: Logger;
+  now: () => number;
+  timers?: Timers;
+  /** A dispatch pass also runs this often, as a safety net. */
+  sweepMs?: number;
+}
+
+const SYSTEM = { kind: 'system' } as const;
+
+/** Events after which a dispatch pass may find something new to do. */
+const ROUTING_KINDS: ReadonlySet<string> = new Set([
+  'queued',
+  'no_answer',
+  'closed',
+  'ended_by_visitor',
+  'transfer_accepted',
+  'conference_left',
+  'returned_to_bot',
+  'priority_changed',
+  'accepted',
+]);
+
+export type Router = ReturnType<typeof createRouter>;
+
+export function createRouter({ store, directory, conversations, log, now, timers = globalThis as Timers, sweepMs = 5_000 }: RouterDeps) {
+  const offerTimers = new Map<string, { agentId: string; handle: unknown }>();
+  const requestTimers = new Map<string, { expiresAt: number; handle: unknown }>();
+  /** R4: agents whose offer of a conversation expired; the next offer goes to someone else. */
+  const declined = new Map<string, Set<string>>();
+  const cursors = new Map<string, string | null>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  function armOffer(c: ConversationSummary): void {
+    const offer = c.offer;
+    if (!offer || offerTimers.get(c.id)?.agentId === offer.agentId) return;
+    clearOffer(c.id);
+    const handle = timers.setTimeout(() => void expireOffer(c.id, offer.agentId), Math.max(0, offer.expiresAt - now()));
+    offerTimers.set(c.id, { agentId: offer.agentId, handle });
+  }
+
+  function clearOffer(id: string): void {
+    const t = offerTimers.get(id);
+    if (t) timers.clearTimeout(t.handle);
+    offerTimers.delete(id);
+  }
+
+  function armRequest(c: ConversationSummary): void {
+    const request = c.request;
+    if (!request || requestTimers.get(c.id)?.expiresAt === request.expiresAt) return;
+    clearRequest(c.id);
+    const handle = timers.setTimeout(() => void expireRequest(c.id), Math.max(0, request.expiresAt - now()));
+    requestTimers.set(c.id, { expiresAt: request.expiresAt, handle });
+  }
+
+  function clearRequest(id: string): void {
+    const t = requestTimers.get(id);
+    if (t) timers.clearTimeout(t.handle);
+    requestTimers.delete(id);
+  }
+
+  async function expireOffer(conversationId: string, agentId: string): Promise<void> {
+    offerTimers.delete(conversationId);
+    if (stopped) return;
+    try {
+      await conversations.apply(SYSTEM, conversationId, (state, at) => decideOfferTimeout(state, agentId, at));
+      // R4: no answer puts the agent in RONA until it chooses Available again; the offer moves on.
+      (declined.get(conversationId) ?? declined.set(conversationId, new Set()).get(conversationId)!).add(agentId);
+      await directory.setState(agentId, 'rona');
+    } catch (err) {
+      if (!isAppError(err)) log.error('offer timeout failed', { conversationId, err });
+    }
+    kick();
+  }
+
+  async function expireRequest(conversationId: string): Promise<void> {
+    requestTimers.delete(conversationId);
+    if (stopped) return;
+    try {
+      await conversations.apply(SYSTEM, conversationId, (state, at) => decideRequestExpire(state, at));
+    } catch (err) {
+      if (!isAppError(err)) log.error('request timeout failed', { conversationId, err });
+    }
+  }
+
+  function candidates(agentIds: readonly string[], loads: Map<string, number>, offered: ReadonlySet<string>): Candidate[] {
+    return agentIds.flatMap((id) => {
+      const record = directory.record(id);
+      if (!record) return [];
+      return [
+        {
+          id,
+          name: record.name,
+          state: directory.state(id),
+          load: loads.get(id) ?? 0,
+          capacity: record.capacity,
+          offered: offered.has(id),
+          lastAssignedAt: directory.lastAssignedAt(id),
+        },
+      ];
+    });
+  }
+
+  /** One pass: sticky returns first (R8), then each queue's offers in serving order (R2, R4). */
+  async function dispatch(): Promise<void> {
+    const [waiting, loads, pending] = await Promise.all([store.conversations.waiting(), store.conversations.loads(), store.conversations.withTimers()]);
+    const offered = new Set(pending.flatMap((c) => (c.offer ? [c.offer.agentId] : [])));
+    const all = directory.all().map((p) => p.id);
+    const rest: ConversationSummary[] = [];
+    for (const c of waiting) {
+      const previous = await store.conversations.stickyAgentFor(c.visitorId, c.id);
+      const agent = stickyAgent(previous, candidates(all, loads, new Set()));
+      if (!agent) {
+        rest.push(c);
+        continue;
+      }
+      try {
+        await conversations.apply(SYSTEM, c.id, (state) => decideSticky(state, agent));
+        loads.set(agent.id, (loads.get(agent.id) ?? 0) + 1);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+      }
+    }
+    const byQueue = new Map<string, ConversationSummary[]>();
+    for (const c of rest) if (c.queueId !== null) byQueue.set(c.queueId, [...(byQueue.get(c.queueId) ?? []), c]);
+    for (const [queueId, list] of byQueue) {
+      const queue = directory.queue(queueId);
+      if (!queue || queue.strategy === 'broadcast') continue;
+      const queued: Waiting[] = list.map((c) => ({ id: c.id, priority: c.priority, queuedAt: c.queuedAt, declinedBy: declined.get(c.id) ?? new Set() }));
+      const plan = planOffers(queue.strategy, queued, candidates(directory.members(queueId), loads, offered), cursors.get(queueId) ?? null);
+      cursors.set(queueId, plan.cursor);
+      for (const offer of plan.offers) {
+        offered.add(offer.agentId);
+        try {
+          const c = await conversations.apply(SYSTEM, offer.conversationId, (state, at) =>
+            decideOffer(state, { id: offer.agentId, name: offer.agentName }, at + queue.offerTimeoutMs),
+          );
+          armOffer(c);
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+        }
+      }
+    }
+  }
+
+  /** Runs a pass now, or once more right after the one running. */
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await dispatch();
+        } catch (err) {
+          log.error('routing pass failed', { err });
+        }
+      } while (again && !stopped);
+      running = null;
+    })();
+  }
+
+  function onCommit(events: readonly ConversationEvent[], c: ConversationSummary): void {
+    if (c.offer) armOffer(c);
+    else if (offerTimers.has(c.id)) clearOffer(c.id);
+    if (c.request) armRequest(c);
+    else if (requestTimers.has(c.id)) clearRequest(c.id);
+    if (c.status !== 'open' || c.assignedAgentId !== null) declined.delete(c.id);
+    for (const e of events) {
+      if (e.kind === 'assigned' && e.author.id) directory.noteAssigned(e.author.id, e.at);
+    }
+    if (events.some((e) => ROUTING_KINDS.has(e.kind))) kick();
+  }
+
+  const offCommit = conversations.onCommit(onCommit);
+  const offPresence = directory.onPresence((p) => {
+    if (p.state === 'available') kick();
+  });
+  const sweep = setInterval(kick, sweepMs);
+  sweep.unref();
+
+  return {
+    /** Re-arms the timers of offers and requests that survived a restart, then routes what waits. */
+    async start(): Promise<void> {
+      for (const c of await store.conversations.withTimers()) {
+        armOffer(c);
+        armRequest(c);
+      }
+      kick();
+    },
+    kick,
+    /** Resolves when no pass is running (tests wait for quiet). */
+    async idle(): Promise<void> {
+      while (running) await running;
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(sweep);
+      offCommit();
+      offPresence();
+      for (const id of [...offerTimers.keys()]) clearOffer(id);
+      for (const id of [...requestTimers.keys()]) clearRequest(id);
+      while (running) await running;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * @module Agent workflow use cases (issue 3): accept, take, transfer, conference, wrap-up, priority,
+ * labels, archive, delete, proactive chat, the visitor's "end chat". Each checks what needs more than one
+ * conversation to decide (the caller's role, presence and capacity, the target's) and hands the rest to a
+ * pure decision run on committed state (domain/workflow.ts, SPEC C4).
+ */
+import type { ConversationSummary, PendingRequest } from '../../shared/protocol';
+import type { TargetsAnswer } from '../../shared/api';
+import { assignedEvent, canView, messageEvent, type AgentActor, type VisitorActor } from '../domain/conversation';
+import { may } from '../domain/roles';
+import { canTakeWork } from '../domain/routing';
+import {
+  decideAccept,
+  decideArchive,
+  decideClose,
+  decideLabels,
+  decideLeave,
+  decidePriority,
+  decideRequest,
+  decideRequestAccept,
+  decideRequester,
+  decideReturnToBot,
+  decideTake,
+  decideVisitorEnd,
+  type RequestTarget,
+} from '../domain/workflow';
+import { AppError } from '../errors';
+import type { Store } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Directory } from './directory';
+
+export interface WorkflowDeps {
+  store: Store;
+  directory: Directory;
+  conversations: ConversationService;
+  /** How long a transfer or an invitation waits for its target (SPEC R6). */
+  requestTimeoutMs: number;
+}
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>;
+
+export function createWorkflowService({ store, directory, conversations, requestTimeoutMs }: WorkflowDeps) {
+  /** R1: an agent (not a supervisor steering) takes new work only when Available and under capacity. */
+  async function requireCapacity(actor: AgentActor): Promise<void> {
+    if (actor.role !== 'agent') return;
+    const record = directory.record(actor.id);
+    const load = (await store.conversations.loads()).get(actor.id) ?? 0;
+    const state = directory.state(actor.id);
+    if (state !== 'available') throw new AppError('not_available');
+    if (!record || load >= record.capacity) throw new AppError('at_capacity');
+  }
+
+  /** The agents and queues that can take a conversation now, besides those already in it. */
+  async function targets(actor: AgentActor, conversationId: string): Promise<TargetsAnswer> {
+    const c = await conversations.load(actor, conversationId);
+    const loads = await store.conversations.loads();
+    const inIt = new Set([c.assignedAgentId, ...c.participants.map((p) => p.id)]);
+    const agents = directory.all().flatMap((p) => {
+      const load = loads.get(p.id) ?? 0;
+      return !inIt.has(p.id) && canTakeWork({ state: p.state, load, capacity: p.capacity }) ? [{ id: p.id, name: p.name, load, capacity: p.capacity }] : [];
+    });
+    const queues = directory.queues(c.siteId).flatMap((q) => {
+      const available = agents.filter((a) => directory.presence(a.id).queueIds.includes(q.id)).length;
+      return available > 0 ? [{ id: q.id, name: q.name, available }] : [];
+    });
+    return { agents, queues };
+  }
+
+  async function request(actor: AgentActor, conversationId: string, kind: PendingRequest['kind'], to: { agentId?: string; queueId?: string }) {
+    const current = await conversations.load(actor, conversationId);
+    const available = await targets(actor, conversationId);
+    let target: RequestTarget;
+    if (to.agentId !== undefined) {
+      const agent = available.agents.find((a) => a.id === to.agentId);
+      if (!agent) throw new AppError('target_unavailable');
+      target = { agentId: agent.id, queueId: null, name: agent.name };
+    } else {
+      const queue = available.queues.find((q) => q.id === to.queueId);
+      if (!queue || directory.queue(queue.id)?.siteId !== current.siteId) throw new AppError('target_unavailable');
+      target = { agentId: null, queueId: queue.id, name: queue.name };
+    }
+    return conversations.apply(actor, conversationId, (state, at) => decideRequest(state, actor, kind, target, at + requestTimeoutMs));
+  }
+
+  return {
+    targets,
+
+    accept: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state, at) => decideAccept(state, actor, at)),
+
+    async take(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      await requireCapacity(actor);
+      return conversations.apply(actor, id, (state) => decideTake(state, actor));
+    },
+
+    transfer: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'transfer', to),
+    conference: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'conference', to),
+
+    /** R6/R7: the named agent, or an Available member of the named queue with room, accepts. */
+    async acceptRequest(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      const c = await conversations.load(actor, id);
+      const r = c.request;
+      if (!r) throw new AppError('request_not_found');
+      const eligible = r.toAgentId !== null ? r.toAgentId === actor.id : actor.queueIds.has(r.toQueueId!);
+      if (eligible) await requireCapacity(actor);
+      return conversations.apply(actor, id, (state, at) =>
+        decideRequestAccept(state, actor, state.request !== null && (state.request.toAgentId === actor.id || (state.request.toQueueId !== null && actor.queueIds.has(state.request.toQueueId))), at),
+      );
+    },
+
+    leave: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideLeave(state, actor)),
+
+    /** R8: closes with a wrap-up reason from the configured list. */
+    async close(actor: AgentActor, id: string, reasonId: string): Promise<ConversationSummary> {
+      const reason = await store.wrapUpReasons.byId(reasonId);
+      if (!reason) throw new AppError('wrap_up_required', 'Choose a wrap-up reason from the list.');
+      return conversations.apply(actor, id, (state) => decideClose(state, actor, reason.label));
+    },
+
+    priority: (actor: AgentActor, id: string, priority: number) => conversations.apply(actor, id, (state) => decidePriority(state, actor, priority)),
+
+    async requester(actor: AgentActor, id: string, name: string | null, email: string | null): Promise<ConversationSummary> {
+      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, name, email));
+      await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name, email }, Date.now());
+      return summary;
+    },
+
+    labels: (actor: AgentActor, id: string, labels: string[]) =>
+      conversations.apply(actor, id, (state) => decideLabels(state, actor, [...new Set(labels)])),
+
+    archive: (actor: AgentActor, id: string, archived: boolean) => conversations.apply(actor, id, (state) => decideArchive(state, actor, archived)),
+
+    async returnToBot(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      const c = await conversations.load(actor, id);
+      const site = await store.sites.byId(c.siteId);
+      if (!site?.botWebhookUrl) throw new AppError('no_bot');
+      return conversations.apply(actor, id, (state) => decideReturnToBot(state, actor));
+    },
+
+    /** Admin only, and the conversation must be visible to the caller (it always is to an admin). */
+    async remove(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      if (!may(actor.role, 'deleteConversations')) throw new AppError('forbidden');
+      const c = await conversations.load(actor, id);
+      await store.conversations.delete(id);
+      return c;
+    },
+
+    /**
+     * R11 proactive chat: the agent writes first to a visitor on the site. The message goes into the
+     * visitor's open conversation (which the agent must be allowed to write into) or opens one assigned
+     * to the agent.
+     */
+    async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
+      await requireCapacity(actor);
+      return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
+        if (state.lastSeq > 0) {
+          if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };
+          if (state.assignedAgentId !== null && state.assignedAgentId !== actor.id && actor.role === 'agent') return { ok: false, code: 'conversation_taken' };
+          const events = state.assignedAgentId === null ? [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)] : [messageEvent(actor, text, clientId)];
+          return { ok: true, events, patch: state.assignedAgentId === null ? { assignedAgentId: actor.id, assignedAgentName: actor.name, offer: null } : null };
+        }
+        return {
+          ok: true,
+          events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
+        };
+      });
+    },
+
+    /** R8: the visitor's "End chat" on its own conversation. */
+    visitorEnd: (actor: VisitorActor, id: string) => conversations.apply(actor, id, (state) => decideVisitorEnd(state, actor)),
+  };
+}
