@@ -14,7 +14,12 @@ import { randomToken } from './ids';
 import { createLogger, type Logger } from './log';
 import { attachGateway } from './realtime/gateway';
 import { createAuthService } from './services/auth';
+import { createBotService } from './services/bot';
 import { createConversationService } from './services/conversations';
+import { createDirectory } from './services/directory';
+import { createLiveVisitors } from './services/live-visitors';
+import { createRouter, type Timers } from './services/router';
+import { createWorkflowService } from './services/workflow';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
 import type { Store } from './store/store';
@@ -25,6 +30,8 @@ export interface Papo {
   port: number;
   demoSiteKey: string | null;
   store: Store;
+  /** The routing service: tests wait for its passes to settle. */
+  router: { kick(): void; idle(): Promise<void> };
   /** Stops accepting, closes sockets with 1001, commits queued writes, closes the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -34,6 +41,8 @@ export interface StartOptions {
   now?: () => number;
   /** A store to use instead of opening SQLite at config.databasePath (another implementation, or a decorated one). */
   store?: Store;
+  /** Timers for offers and transfer requests (tests drive them). */
+  timers?: Timers;
 }
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
@@ -56,9 +65,20 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
   });
   const conversations = createConversationService({ store, bus, now });
+  const directory = await createDirectory(store, now);
+  const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
+  const liveVisitors = createLiveVisitors(now);
+  const bot = createBotService({ store, directory, conversations, log });
+  const router = createRouter({ store, directory, conversations, log, now, ...(options.timers ? { timers: options.timers } : {}) });
   const app = createHttpApp({
     auth,
     conversations,
+    store,
+    directory,
+    workflow,
+    liveVisitors,
+    bot,
+    now,
     log,
     publicOrigin,
     distDir: config.distDir,
@@ -75,6 +95,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const gateway = attachGateway(server, {
     auth,
     conversations,
+    workflow,
+    directory,
+    liveVisitors,
+    visitors: store.visitors,
+    now,
     bus,
     log,
     heartbeatMs: config.heartbeatMs,
@@ -113,12 +138,15 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const sweepSessions = () =>
     store.sessions.deleteExpired(now()).catch((err: unknown) => log.warn('could not delete expired sessions', { err }));
   await sweepSessions();
+  await router.start();
   const sweeper = setInterval(sweepSessions, SESSION_SWEEP_MS);
   sweeper.unref();
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
     clearInterval(sweeper);
+    await router.stop();
+    bot.stop();
     gateway.stopAccepting();
     server.close();
     server.closeIdleConnections();
@@ -140,6 +168,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     port,
     demoSiteKey: seeded.demoSiteKey,
     store,
+    router,
     stop: () => (stopping ??= stop()),
   };
 }

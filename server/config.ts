@@ -20,6 +20,8 @@ export interface Config {
   visitorTokenTtlMs: number;
   sessionTtlMs: number;
   shutdownTimeoutMs: number;
+  /** How long a transfer or conference invitation waits for its target (SPEC R6). */
+  requestTimeoutMs: number;
   /** Where the built widget and console are (vite build output). */
   distDir: string;
   /** Serve the demo host pages at / (on by default; a production install may turn it off). */
@@ -67,6 +69,7 @@ const EnvSchema = v.object({
   VISITOR_TOKEN_TTL_DAYS: int(30, 1, 3650),
   SESSION_TTL_HOURS: int(168, 1, 8760),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  REQUEST_TIMEOUT_MS: int(60_000, 50, 3_600_000),
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
 });
@@ -105,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     visitorTokenTtlMs: e.VISITOR_TOKEN_TTL_DAYS * DAY,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     distDir: e.DIST_DIR,
     demo: e.DEMO,
   };

@@ -6,20 +6,26 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { LoginBody, type ConversationListAnswer, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
+import { LoginBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
 import { parseBody, type AgentProfile } from '../../shared/protocol';
 import { SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
 import type { AuthService } from '../services/auth';
+import type { BotService } from '../services/bot';
 import type { ConversationService } from '../services/conversations';
+import { createAdminApi, type AdminApiDeps } from './admin-api';
+import { readJson } from './json';
+import { createBotApi } from './bot-api';
+import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
 export type ApiEnv = { Variables: { agent: AgentProfile } };
 
-export interface ApiDeps {
+export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps {
   auth: AuthService;
   conversations: ConversationService;
+  bot: BotService;
   publicOrigin: string | null;
 }
 
@@ -28,7 +34,8 @@ const PageQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(HISTORY_PAGE_EVENTS))),
 });
 
-export function createApi({ auth, conversations, publicOrigin }: ApiDeps): Hono<ApiEnv> {
+export function createApi(deps: ApiDeps): Hono<ApiEnv> {
+  const { auth, conversations, publicOrigin, directory } = deps;
   const api = new Hono<ApiEnv>();
   const selfOf = (c: Context) => selfOrigin(publicOrigin, c.req.header('host'));
 
@@ -44,6 +51,7 @@ export function createApi({ auth, conversations, publicOrigin }: ApiDeps): Hono<
   const requireAgent: MiddlewareHandler<ApiEnv> = async (c, next) => {
     const agent = await auth.agentForSession(getCookie(c, SESSION_COOKIE));
     if (!agent) throw new AppError('not_authenticated');
+    await deps.directory.ensure(agent.id);
     c.set('agent', agent);
     await next();
   };
@@ -71,26 +79,24 @@ export function createApi({ auth, conversations, publicOrigin }: ApiDeps): Hono<
 
   api.get('/auth/me', requireAgent, (c) => c.json({ agent: c.get('agent') } satisfies LoginAnswer));
 
-  api.get('/conversations', requireAgent, async (c) =>
-    c.json({ conversations: await conversations.inbox() } satisfies ConversationListAnswer),
-  );
+  api.route('/bot', createBotApi(deps.bot));
 
-  api.get('/conversations/:id/events', requireAgent, async (c) => {
+  // Everything else is the console's: a signed-in agent, whose role each route or service checks.
+  api.use('*', async (c, next) => {
+    const path = c.req.path.slice(c.req.path.indexOf('/api/v1') + '/api/v1'.length);
+    if (path.startsWith('/auth/') || path.startsWith('/bot/')) return next();
+    return requireAgent(c, next);
+  });
+  api.route('/', createWorkflowApi(deps));
+  api.route('/', createAdminApi(deps));
+
+  api.get('/conversations/:id/events', async (c) => {
     const query = parseBody(PageQuery, c.req.query());
     if (!query.ok) throw new AppError('invalid_request', query.message);
-    const agent = c.get('agent');
-    const actor = { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
+    const actor = directory.actor(c.get('agent'));
     const page = await conversations.page(actor, c.req.param('id'), query.value.before ?? null, query.value.limit ?? HISTORY_PAGE_EVENTS);
     return c.json(page satisfies EventPageAnswer);
   });
 
   return api;
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new AppError('invalid_json');
-  }
 }

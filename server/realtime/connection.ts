@@ -9,6 +9,7 @@ import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
 import {
   parseClientFrame,
   PROTOCOL_VERSION,
+  type AgentPresence,
   type AgentProfile,
   type ClientFrame,
   type ConversationSummary,
@@ -16,19 +17,31 @@ import {
   type ServerFrame,
 } from '../../shared/protocol';
 import { topics, type Bus, type EventMessage } from '../bus/bus';
-import { visibleToVisitor, type Actor } from '../domain/conversation';
+import { canView, visibleToVisitor, type Actor, type Entry } from '../domain/conversation';
+import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
-import type { ConversationService } from '../services/conversations';
-import type { Site } from '../store/store';
+import { forVisitor, type ConversationService } from '../services/conversations';
+import type { Directory } from '../services/directory';
+import type { LiveVisitors } from '../services/live-visitors';
+import type { WorkflowService } from '../services/workflow';
+import type { Site, Store } from '../store/store';
 import type { Duplex } from 'node:stream';
 
-export type Peer = { role: 'visitor'; site: Site } | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
+export type Peer =
+  | { role: 'visitor'; site: Site; userAgent: string | null }
+  | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
 
 export interface ConnectionDeps {
   auth: AuthService;
   conversations: ConversationService;
+  workflow: WorkflowService;
+  directory: Directory;
+  liveVisitors: LiveVisitors;
+  /** Records the visitor's page and browser (once per socket, after its first stored message). */
+  visitors: Pick<Store['visitors'], 'touch'>;
+  now: () => number;
   bus: Bus;
   log: Logger;
   helloTimeoutMs: number;
@@ -51,7 +64,7 @@ interface Watch {
  * made every minor GC slower (an ephemeron per event) and showed up in the latency tail.
  */
 let cachedFor: EventMessage | null = null;
-let cached: { event?: string; summary?: string; visitor?: string; agent?: string; conversation?: string } = {};
+let cached: { event?: string; visitorEvent?: string; summary?: string; visitor?: string; agent?: string; conversation?: string } = {};
 
 function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversation'): string {
   if (cachedFor !== message) {
@@ -64,7 +77,7 @@ function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversat
   const summary = form === 'visitor' ? '' : (cached.summary ??= JSON.stringify(message.conversation));
   return (cached[form] =
     form === 'visitor'
-      ? `{"type":"event","event":${event}}`
+      ? `{"type":"event","event":${message.event.data === undefined ? event : (cached.visitorEvent ??= JSON.stringify(forVisitor(message.event)))}}`
       : form === 'agent'
         ? `{"type":"event","event":${event},"conversation":${summary}}`
         : `{"type":"conversation","conversation":${summary}}`);
@@ -82,6 +95,12 @@ export class Connection {
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
   #helloTimer: NodeJS.Timeout | undefined;
+  /** Visitors: where a new conversation goes (SPEC R3, R12), fixed at hello. */
+  #entry: Entry | undefined;
+  #page: { url: string; title: string | null; referrer: string | null } | null = null;
+  #visitRecorded = false;
+  /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
+  readonly #known = new Set<string>();
 
   constructor(
     readonly ws: WebSocket,
@@ -98,6 +117,9 @@ export class Connection {
     ws.on('error', (err) => deps.log.debug('socket error', { err: err.message }));
     ws.on('close', () => {
       clearTimeout(this.#helloTimer);
+      const actor = this.#actor;
+      if (actor?.kind === 'agent') deps.directory.disconnected(actor.id);
+      if (actor?.kind === 'visitor') deps.liveVisitors.disconnected(actor.visitorId);
       for (const off of this.#unsubscribe) off();
       this.#unsubscribe.length = 0;
       this.#watches.clear();
@@ -129,8 +151,11 @@ export class Connection {
    */
   #startMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): void {
     if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
-    this.deps.conversations.sendMessage(actor, frame).then(
-      (ack) => this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq }),
+    this.deps.conversations.sendMessage(actor, frame, this.#entry).then(
+      (ack) => {
+        this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
+        if (actor.kind === 'visitor' && !this.#visitRecorded) this.#recordVisit(actor.visitorId, actor.siteId);
+      },
       (err: unknown) => this.#fail(err, frame),
     );
   }
@@ -155,13 +180,37 @@ export class Connection {
         return this.#startMessage(actor, frame);
       case 'watch': {
         const conversation = await this.deps.conversations.load(actor, frame.conversationId);
+        if (actor.kind === 'agent') this.#known.add(conversation.id);
         return this.#catchUp(actor, conversation, frame.afterSeq);
       }
       case 'unwatch':
         this.#watches.delete(frame.conversationId);
         return;
+      case 'conversation.end':
+        if (actor.kind !== 'visitor') throw new AppError('forbidden', 'Agents close a conversation with a wrap-up reason.');
+        await this.deps.workflow.visitorEnd(actor, frame.conversationId);
+        return;
     }
   }
+
+  /** The visitor panel's page, referrer and browser: written once per socket that chats (SPEC R11). */
+  #recordVisit(visitorId: string, siteId: string): void {
+    this.#visitRecorded = true;
+    const page = this.#page;
+    const userAgent = this.peer.role === 'visitor' ? this.peer.userAgent : null;
+    this.deps.visitors
+      .touch(
+        { id: visitorId, siteId, lastSeenAt: this.deps.now(), userAgent, ...(page ? { lastPageUrl: page.url, lastPageTitle: page.title, referrer: page.referrer } : {}) },
+        this.deps.now(),
+      )
+      .catch((err: unknown) => this.deps.log.warn('could not record the visit', { err }));
+  }
+
+  readonly #onPresence = (presence: AgentPresence): void => {
+    const actor = this.#actor;
+    if (actor?.kind !== 'agent') return;
+    if (presence.id === actor.id || may(actor.role, 'supervise')) this.#send({ type: 'presence', agent: presence });
+  };
 
   async #hello(frame: HelloFrame): Promise<void> {
     clearTimeout(this.#helloTimer);
@@ -202,9 +251,12 @@ export class Connection {
         return this.close(CLOSE.auth_failed, err.code);
       }
       const actor = { kind: 'visitor' as const, visitorId: identity.visitorId, siteId: identity.siteId };
+      this.#entry = this.deps.directory.entryFor(this.peer.site, frame.queue);
+      this.#page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
       this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
       const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
       this.#actor = actor;
+      this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token));
       this.#send({
         type: 'welcome',
         v: PROTOCOL_VERSION,
@@ -222,11 +274,20 @@ export class Connection {
       }
     } else {
       const { agent, siteIds } = this.peer;
-      const actor = { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
+      const { directory } = this.deps;
+      await directory.ensure(agent.id);
+      const actor = directory.actor(agent);
       for (const siteId of siteIds) this.#unsubscribe.push(bus.subscribe(topics.site(siteId), this.#onBus));
-      const inbox = await conversations.inbox();
+      const inbox = await conversations.inbox(actor);
+      for (const c of inbox) this.#known.add(c.id);
       this.#actor = actor;
-      this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox } });
+      // Online before the welcome is made, so it shows this agent's real state; this socket hears only
+      // the changes after it.
+      directory.connected(agent.id);
+      this.#unsubscribe.push(directory.onPresence(this.#onPresence));
+      const presence = may(agent.role, 'supervise') ? directory.all() : [directory.presence(agent.id)];
+      const queues = directory.queues().map(({ createdAt: _c, ...q }) => q);
+      this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox, presence, queues } });
       const point = frame.resume;
       if (point) resume = async () => this.#catchUp(actor, await conversations.load(actor, point.conversationId), point.afterSeq);
     }
@@ -259,7 +320,20 @@ export class Connection {
   };
 
   #route(message: EventMessage): void {
-    let watch = this.#watches.get(message.event.conversationId);
+    const id = message.event.conversationId;
+    let watch = this.#watches.get(id);
+    const actor = this.#actor;
+    if (actor?.kind === 'agent') {
+      // SPEC R10: an agent follows only what it may see; what leaves its sight is withdrawn once.
+      if (!canView(actor, message.conversation)) {
+        if (this.#known.delete(id) || watch) {
+          this.#watches.delete(id);
+          this.#send({ type: 'gone', conversationId: id });
+        }
+        return;
+      }
+      this.#known.add(id);
+    }
     if (!watch) {
       if (this.peer.role === 'agent') return this.#sendRaw(frameText(message, 'conversation'));
       // A visitor's conversation it did not hold yet (another tab started it): follow it from here.

@@ -74,7 +74,8 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       const site = await deps.auth.siteByKey(key);
       if (!site) return { refuse: 'site_not_found' };
       if (!originAllowed(site.allowedOrigins, origin, self)) return { refuse: 'origin_not_allowed' };
-      return { peer: { role: 'visitor', site } };
+      const userAgent = req.headers['user-agent'];
+      return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null } };
     }
     if (role === 'agent') {
       // Cross-site WebSocket hijacking: a browser always sends Origin, and it must be this server's own.

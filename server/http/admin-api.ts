@@ -1,0 +1,183 @@
+/**
+ * @module Routes that configure the workflow (issue 3): canned replies and wrap-up reasons (supervisors
+ * and admins write, everyone reads), queues, agents and sites (admins). Every write checks the caller's
+ * role here, on the server, for each request (SPEC R10).
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import * as v from 'valibot';
+import {
+  AgentBody,
+  AgentPatchBody,
+  AvailabilityBody,
+  CannedReplyBody,
+  QueueBody,
+  SiteBotBody,
+  WrapUpReasonBody,
+  type AgentsAnswer,
+  type BotSettingsAnswer,
+  type CannedRepliesAnswer,
+  type QueuesAnswer,
+  type WrapUpReasonsAnswer,
+} from '../../shared/api';
+import { may, type Privilege } from '../domain/roles';
+import { AppError } from '../errors';
+import { uuidv7 } from '../ids';
+import type { BotService } from '../services/bot';
+import type { Directory } from '../services/directory';
+import { hashPassword } from '../services/passwords';
+import type { Store } from '../store/store';
+import type { ApiEnv } from './api';
+import { body, query } from './json';
+
+export interface AdminApiDeps {
+  store: Store;
+  directory: Directory;
+  bot: BotService;
+  now: () => number;
+}
+
+const SearchQuery = v.object({
+  q: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  category: v.optional(v.pipe(v.string(), v.maxLength(60))),
+  language: v.optional(v.pipe(v.string(), v.maxLength(20))),
+});
+
+const QueuePatchBody = v.partial(v.omit(QueueBody, ['siteId']));
+
+export function createAdminApi({ store, directory, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  const requires =
+    (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
+    async (c, next) => {
+      if (!may(c.get('agent').role, privilege)) throw new AppError('forbidden');
+      await next();
+    };
+  const found = <T>(value: T | null | undefined | false): T => {
+    if (!value) throw new AppError('not_found');
+    return value;
+  };
+
+  // Canned replies (SPEC R11): everyone searches, supervisors and admins manage.
+  const toReply = ({ id, title, text, category, language }: { id: string; title: string; text: string; category: string; language: string }) => ({ id, title, text, category, language });
+  api.get('/canned-replies', async (c) => {
+    const q = query(c, SearchQuery);
+    const list = await store.cannedReplies.list({ ...(q.q ? { text: q.q } : {}), ...(q.category ? { category: q.category } : {}), ...(q.language ? { language: q.language } : {}) });
+    return c.json({ cannedReplies: list.map(toReply) } satisfies CannedRepliesAnswer);
+  });
+  api.post('/canned-replies', requires('manageCannedReplies'), async (c) => {
+    const input = await body(c, CannedReplyBody);
+    const at = now();
+    const reply = { id: uuidv7(at), ...input, createdAt: at, updatedAt: at };
+    await store.cannedReplies.create(reply);
+    return c.json({ cannedReply: toReply(reply) }, 201);
+  });
+  api.put('/canned-replies/:id', requires('manageCannedReplies'), async (c) => {
+    const input = await body(c, CannedReplyBody);
+    return c.json({ cannedReply: toReply(found(await store.cannedReplies.update(c.req.param('id'), input, now()))) });
+  });
+  api.delete('/canned-replies/:id', requires('manageCannedReplies'), async (c) => {
+    found(await store.cannedReplies.delete(c.req.param('id')));
+    return c.body(null, 204);
+  });
+
+  // Wrap-up reasons (SPEC R8).
+  api.get('/wrap-up-reasons', async (c) => {
+    const q = (query(c, SearchQuery).q ?? '').trim().toLowerCase();
+    const reasons = (await store.wrapUpReasons.list()).filter((r) => r.label.toLowerCase().includes(q)).map(({ id, label }) => ({ id, label }));
+    return c.json({ reasons } satisfies WrapUpReasonsAnswer);
+  });
+  api.post('/wrap-up-reasons', requires('manageWrapUpReasons'), async (c) => {
+    const { label } = await body(c, WrapUpReasonBody);
+    const reason = { id: uuidv7(now()), label, createdAt: now() };
+    await store.wrapUpReasons.create(reason);
+    return c.json({ reason: { id: reason.id, label } }, 201);
+  });
+  api.put('/wrap-up-reasons/:id', requires('manageWrapUpReasons'), async (c) => {
+    const { label } = await body(c, WrapUpReasonBody);
+    const reason = found(await store.wrapUpReasons.update(c.req.param('id'), label));
+    return c.json({ reason: { id: reason.id, label: reason.label } });
+  });
+  api.delete('/wrap-up-reasons/:id', requires('manageWrapUpReasons'), async (c) => {
+    found(await store.wrapUpReasons.delete(c.req.param('id')));
+    return c.body(null, 204);
+  });
+
+  // Queues (SPEC R3): everyone reads (transfer lists, filters), admins manage.
+  const queuesAnswer = async (c: Context<ApiEnv>) => {
+    const queues = directory.queues().map(({ createdAt: _c, ...q }) => ({ ...q, agentIds: directory.members(q.id) }));
+    return c.json({ queues } satisfies QueuesAnswer);
+  };
+  api.get('/queues', queuesAnswer);
+  api.post('/queues', requires('manageQueues'), async (c) => {
+    const input = await body(c, QueueBody);
+    const siteId = input.siteId ?? (await store.sites.list())[0]?.id;
+    if (!siteId || !(await store.sites.byId(siteId))) throw new AppError('not_found', 'No such site.');
+    if (directory.queues(siteId).some((q) => q.name.toLowerCase() === input.name.toLowerCase())) throw new AppError('conflict', 'This site already has a queue with that name.');
+    const id = uuidv7(now());
+    await store.queues.create({ id, siteId, name: input.name, strategy: input.strategy, offerTimeoutMs: input.offerTimeoutMs, createdAt: now() });
+    if (input.agentIds) await store.queues.setMembers(id, await existingAgents(input.agentIds));
+    await directory.reload();
+    return c.json({ queue: { ...found(directory.queue(id)), agentIds: directory.members(id) } }, 201);
+  });
+  api.patch('/queues/:id', requires('manageQueues'), async (c) => {
+    const { agentIds, ...patch } = await body(c, QueuePatchBody);
+    const id = c.req.param('id');
+    found(await store.queues.update(id, patch));
+    if (agentIds) await store.queues.setMembers(id, await existingAgents(agentIds));
+    await directory.reload();
+    return c.json({ queue: { ...found(directory.queue(id)), agentIds: directory.members(id) } });
+  });
+  api.delete('/queues/:id', requires('manageQueues'), async (c) => {
+    found(await store.queues.delete(c.req.param('id')));
+    await directory.reload();
+    return c.body(null, 204);
+  });
+
+  async function existingAgents(ids: readonly string[]): Promise<string[]> {
+    for (const id of ids) if (!directory.record(id)) throw new AppError('not_found', `No agent ${id.slice(0, 64)}.`);
+    return [...new Set(ids)];
+  }
+
+  // Agents (SPEC R1, R10): supervisors read and steer availability, admins manage.
+  api.get('/agents', requires('supervise'), async (c) => {
+    const loads = await store.conversations.loads();
+    const agents = directory.all().map((p) => ({ ...p, email: directory.record(p.id)!.email, load: loads.get(p.id) ?? 0 }));
+    return c.json({ agents } satisfies AgentsAnswer);
+  });
+  api.post('/agents', requires('manageAgents'), async (c) => {
+    const input = await body(c, AgentBody);
+    if (await store.agents.byEmail(input.email)) throw new AppError('conflict', 'An agent with this e-mail exists.');
+    const queueIds = input.queueIds.filter((id) => directory.queue(id));
+    const id = uuidv7(now());
+    await store.agents.create({ id, email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password), createdAt: now(), capacity: input.capacity });
+    await store.queues.setQueuesOf(id, queueIds);
+    await directory.reload();
+    return c.json({ agent: { ...directory.presence(id), email: input.email, load: 0 } }, 201);
+  });
+  api.patch('/agents/:id', requires('manageAgents'), async (c) => {
+    const { queueIds, ...patch } = await body(c, AgentPatchBody);
+    const id = c.req.param('id');
+    found(await store.agents.update(id, patch));
+    if (queueIds) await store.queues.setQueuesOf(id, queueIds.filter((q) => directory.queue(q)));
+    await directory.reload();
+    return c.json({ agent: { ...directory.presence(id), email: directory.record(id)!.email, load: (await store.conversations.loads()).get(id) ?? 0 } });
+  });
+  api.put('/agents/:id/availability', requires('supervise'), async (c) => {
+    const { state } = await body(c, AvailabilityBody);
+    found(directory.record(c.req.param('id')));
+    return c.json({ agent: await directory.setState(c.req.param('id'), state) });
+  });
+
+  // Sites: the bot webhook (SPEC R12).
+  api.get('/sites', requires('manageSites'), async (c) => {
+    const sites = (await store.sites.list()).map((s) => ({ id: s.id, name: s.name, key: s.key, defaultQueueId: s.defaultQueueId, botWebhookUrl: s.botWebhookUrl }));
+    return c.json({ sites });
+  });
+  api.put('/sites/:id/bot', requires('manageSites'), async (c) => {
+    const { botWebhookUrl } = await body(c, SiteBotBody);
+    const { site, token } = await bot.configure(c.req.param('id'), botWebhookUrl);
+    return c.json({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token } satisfies BotSettingsAnswer);
+  });
+
+  return api;
+}

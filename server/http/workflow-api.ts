@@ -1,0 +1,169 @@
+/**
+ * @module The agent's workflow routes (issue 3): availability, lists, the conversation actions, the visitor
+ * panel, live visitors and proactive chat. Thin: each validates its input against shared/api.ts, builds
+ * the caller's actor and calls a service, which checks roles and state (SPEC R10).
+ */
+import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
+import {
+  AvailabilityBody,
+  CloseBody,
+  LabelsBody,
+  PrefsBody,
+  PriorityBody,
+  ProactiveBody,
+  RequestBody,
+  RequesterBody,
+  type ConversationAnswer,
+  type ConversationDetailAnswer,
+  type ConversationListAnswer,
+  type LiveVisitorsAnswer,
+  type MeAnswer,
+  type TargetsAnswer,
+} from '../../shared/api';
+import { canView, type AgentActor } from '../domain/conversation';
+import { may } from '../domain/roles';
+import { AppError } from '../errors';
+import type { Directory } from '../services/directory';
+import type { LiveVisitors } from '../services/live-visitors';
+import type { WorkflowService } from '../services/workflow';
+import type { ConversationSummary } from '../../shared/protocol';
+import type { Store } from '../store/store';
+import type { ApiEnv } from './api';
+import { body, query } from './json';
+
+export interface WorkflowApiDeps {
+  store: Store;
+  directory: Directory;
+  workflow: WorkflowService;
+  liveVisitors: LiveVisitors;
+}
+
+const ListQuery = v.object({
+  view: v.optional(v.picklist(['open', 'closed', 'archived']), 'open'),
+  queue: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  agent: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  label: v.optional(v.pipe(v.string(), v.maxLength(40))),
+  priority: v.optional(v.pipe(v.string(), v.regex(/^[0-3]$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '200'),
+});
+
+export function createWorkflowApi({ store, directory, workflow, liveVisitors }: WorkflowApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
+  const answer = (c: Context<ApiEnv>, conversation: ConversationSummary) => c.json({ conversation } satisfies ConversationAnswer);
+
+  const me = (c: Context<ApiEnv>) => {
+    const agent = c.get('agent');
+    return c.json({ agent, presence: directory.presence(agent.id), prefs: directory.prefs(agent.id) } satisfies MeAnswer);
+  };
+  api.get('/me', me);
+  api.put('/me/availability', async (c) => {
+    const { state } = await body(c, AvailabilityBody);
+    await directory.setState(c.get('agent').id, state);
+    return me(c);
+  });
+  api.put('/me/prefs', async (c) => {
+    const prefs = await body(c, PrefsBody);
+    await directory.setPrefs(c.get('agent').id, { ...(prefs.sound === undefined ? {} : { sound: prefs.sound }), ...(prefs.preview === undefined ? {} : { preview: prefs.preview }) });
+    return me(c);
+  });
+
+  api.get('/conversations', async (c) => {
+    const q = query(c, ListQuery);
+    const actor = actorOf(c);
+    const supervisor = may(actor.role, 'supervise');
+    if (q.agent !== undefined && !supervisor && q.agent !== actor.id) throw new AppError('forbidden');
+    const status = q.view === 'open' ? (['open', 'ended'] as const) : ('closed' as const);
+    const list = await store.conversations.list({
+      status,
+      ...(q.view === 'open' ? {} : { archived: q.view === 'archived' }),
+      ...(q.queue ? { queueId: q.queue } : {}),
+      ...(q.agent ? { agentId: q.agent } : {}),
+      limit: q.limit,
+    });
+    const conversations = list.filter(
+      (x) => canView(actor, x) && (q.label === undefined || x.labels.includes(q.label.toLowerCase())) && (q.priority === undefined || x.priority === q.priority),
+    );
+    return c.json({ conversations } satisfies ConversationListAnswer);
+  });
+
+  api.get('/conversations/:id', async (c) => {
+    const actor = actorOf(c);
+    const conversation = await store.conversations.byId(c.req.param('id'));
+    if (!conversation || !canView(actor, conversation)) throw new AppError('conversation_not_found');
+    const [visitor, previous] = await Promise.all([
+      store.visitors.byId(conversation.visitorId),
+      store.conversations.list({ visitorId: conversation.visitorId, limit: 20 }),
+    ]);
+    const live = liveVisitors.online().find((x) => x.visitorId === conversation.visitorId);
+    const page = live?.page ?? (visitor?.lastPageUrl ? { url: visitor.lastPageUrl, title: visitor.lastPageTitle, referrer: visitor.referrer } : null);
+    return c.json({
+      conversation,
+      visitor: {
+        id: conversation.visitorId,
+        name: conversation.visitorName ?? visitor?.name ?? null,
+        email: conversation.requesterEmail ?? visitor?.email ?? null,
+        currentPage: page ? { url: page.url, title: page.title } : null,
+        referrer: page?.referrer ?? null,
+        browser: visitor?.userAgent ?? null,
+        online: liveVisitors.isOnline(conversation.visitorId),
+        firstSeenAt: visitor?.createdAt ?? conversation.createdAt,
+        lastSeenAt: visitor?.lastSeenAt ?? null,
+        previous: previous.filter((p) => p.id !== conversation.id && canView(actor, p)),
+      },
+    } satisfies ConversationDetailAnswer);
+  });
+
+  api.get('/conversations/:id/targets', async (c) => c.json((await workflow.targets(actorOf(c), c.req.param('id'))) satisfies TargetsAnswer));
+
+  api.post('/conversations/:id/accept', async (c) => answer(c, await workflow.accept(actorOf(c), c.req.param('id'))));
+  api.post('/conversations/:id/take', async (c) => answer(c, await workflow.take(actorOf(c), c.req.param('id'))));
+  api.post('/conversations/:id/transfer', async (c) => answer(c, await workflow.transfer(actorOf(c), c.req.param('id'), await body(c, RequestBody))));
+  api.post('/conversations/:id/conference', async (c) => answer(c, await workflow.conference(actorOf(c), c.req.param('id'), await body(c, RequestBody))));
+  api.post('/conversations/:id/request/accept', async (c) => answer(c, await workflow.acceptRequest(actorOf(c), c.req.param('id'))));
+  api.post('/conversations/:id/leave', async (c) => answer(c, await workflow.leave(actorOf(c), c.req.param('id'))));
+  api.post('/conversations/:id/close', async (c) => answer(c, await workflow.close(actorOf(c), c.req.param('id'), (await body(c, CloseBody)).reasonId)));
+  api.put('/conversations/:id/priority', async (c) => answer(c, await workflow.priority(actorOf(c), c.req.param('id'), (await body(c, PriorityBody)).priority)));
+  api.put('/conversations/:id/requester', async (c) => {
+    const { name, email } = await body(c, RequesterBody);
+    return answer(c, await workflow.requester(actorOf(c), c.req.param('id'), name, email));
+  });
+  api.put('/conversations/:id/labels', async (c) => answer(c, await workflow.labels(actorOf(c), c.req.param('id'), (await body(c, LabelsBody)).labels)));
+  api.post('/conversations/:id/archive', async (c) => answer(c, await workflow.archive(actorOf(c), c.req.param('id'), true)));
+  api.post('/conversations/:id/unarchive', async (c) => answer(c, await workflow.archive(actorOf(c), c.req.param('id'), false)));
+  api.post('/conversations/:id/return-to-bot', async (c) => answer(c, await workflow.returnToBot(actorOf(c), c.req.param('id'))));
+  api.delete('/conversations/:id', async (c) => {
+    await workflow.remove(actorOf(c), c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  api.get('/visitors/live', async (c) => {
+    const online = liveVisitors.online();
+    const visitors = await Promise.all(
+      online.map(async (x) => {
+        const [record, open] = await Promise.all([store.visitors.byId(x.visitorId), store.conversations.list({ visitorId: x.visitorId, status: ['open', 'ended'], limit: 1 })]);
+        return {
+          id: x.visitorId,
+          siteId: x.siteId,
+          name: record?.name ?? null,
+          page: x.page ? { url: x.page.url, title: x.page.title } : null,
+          since: x.since,
+          returning: x.returning,
+          conversationId: open[0]?.id ?? null,
+        };
+      }),
+    );
+    return c.json({ visitors } satisfies LiveVisitorsAnswer);
+  });
+
+  api.post('/visitors/:id/conversations', async (c) => {
+    const { clientId, text } = await body(c, ProactiveBody);
+    const live = liveVisitors.online().find((x) => x.visitorId === c.req.param('id'));
+    if (!live) throw new AppError('not_found', 'This visitor is not on the site now.');
+    const { conversation } = await workflow.proactive(actorOf(c), { siteId: live.siteId, visitorId: live.visitorId }, clientId, text);
+    return answer(c, conversation);
+  });
+
+  return api;
+}
