@@ -9,6 +9,8 @@ export interface WidgetConfig {
   server: string;
   /** `pt-BR`, `en` or `es`; picked from data-lang, the page's lang, then the browser. */
   locale: Locale;
+  /** The queue this page's chats go to (`data-queue`, a queue name or id); the site's default when absent. */
+  queue?: string;
 }
 
 export type Locale = 'pt-BR' | 'en' | 'es';
@@ -17,7 +19,7 @@ export type Locale = 'pt-BR' | 'en' | 'es';
 export interface PublicMessage {
   conversationId: string;
   text: string;
-  from: 'visitor' | 'agent';
+  from: 'visitor' | 'agent' | 'bot';
   agentName: string | null;
   at: number;
 }

@@ -74,6 +74,7 @@ function boot(): void {
     siteKey,
     server: (script.dataset.server || new URL(script.src).origin).replace(/\/+$/, ''),
     locale: pickLocale(script.dataset.lang, document.documentElement.lang, ...(navigator.languages ?? [navigator.language])),
+    queue: script.dataset.queue,
   };
   const text = LABELS[config.locale];
   const keys = storageKeys(siteKey);

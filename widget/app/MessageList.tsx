@@ -25,9 +25,9 @@ export function MessageList({ items, t, time, onRetry, onDiscard }: MessageListP
           <p class="bubble">{t.greeting}</p>
         </li>
         {items.map((item) =>
-          item.type === 'joined' ? (
+          item.type !== 'message' ? (
             <li key={item.key} class="notice">
-              {t.joined(item.name)}
+              {item.type === 'joined' ? t.joined(item.name) : t.left(item.name)}
             </li>
           ) : (
             <li key={item.key} class={`msg ${item.mine ? 'mine' : 'theirs'} ${item.state}`}>

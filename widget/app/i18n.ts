@@ -22,6 +22,7 @@ const ptBR = {
   you: 'Você',
   agent: 'Atendente',
   joined: (name: string) => `${name} entrou na conversa`,
+  left: (name: string) => `${name} saiu da conversa`,
   log: 'Mensagens da conversa',
 };
 
@@ -46,6 +47,7 @@ const en: Strings = {
   you: 'You',
   agent: 'Agent',
   joined: (name) => `${name} joined the conversation`,
+  left: (name) => `${name} left the conversation`,
   log: 'Conversation messages',
 };
 
@@ -68,6 +70,7 @@ const es: Strings = {
   you: 'Tú',
   agent: 'Agente',
   joined: (name) => `${name} se unió a la conversación`,
+  left: (name) => `${name} salió de la conversación`,
   log: 'Mensajes de la conversación',
 };
 

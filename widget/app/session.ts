@@ -67,6 +67,9 @@ export class VisitorSession extends Observable<VisitorView> {
         v: PROTOCOL_VERSION,
         token: this.#stored?.token ?? null,
         resume: this.view.conversationId ? { conversationId: this.view.conversationId, afterSeq: this.#lastSeq } : null,
+        // The agents' live-visitor list and visitor panel show where the visitor is (issue 3).
+        ...(typeof location === 'undefined' ? {} : { page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) } }),
+        ...(this.config.queue ? { queue: this.config.queue.slice(0, 100) } : {}),
       }),
       onFrame: (frame) => this.#onFrame(frame),
       onStatus: (connection) => this.update({ connection }),

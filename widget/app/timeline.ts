@@ -17,7 +17,7 @@ export type TimelineItem =
       state: 'sent' | 'sending' | 'failed';
       clientId: string | null;
     }
-  | { type: 'joined'; key: string; name: string; at: number };
+  | { type: 'joined' | 'left'; key: string; name: string; at: number };
 
 export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null): TimelineItem[] {
   const items: TimelineItem[] = [];
@@ -35,8 +35,10 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
         state: 'sent',
         clientId: e.clientId,
       });
-    } else if (e.kind === 'assigned' && e.author.name) {
+    } else if ((e.kind === 'assigned' || e.kind === 'conference_joined') && e.author.name) {
       items.push({ type: 'joined', key: `s${e.seq}`, name: e.author.name, at: e.at });
+    } else if (e.kind === 'conference_left' && e.author.name) {
+      items.push({ type: 'left', key: `s${e.seq}`, name: e.author.name, at: e.at });
     }
   }
   for (const o of outbox) {
