@@ -85,8 +85,8 @@ describe('conversation reads', () => {
     };
     expect(list.conversations.find((c) => c.id === conversationId)?.lastMessage?.text).toBe('4');
 
-    const page = await fetch(`${server.url}/api/v1/conversations/${conversationId}/events?before=5&limit=2`, { headers: { cookie } });
-    expect(await page.json()).toEqual({ events: [expect.objectContaining({ seq: 3, text: '2' }), expect.objectContaining({ seq: 4, text: '3' })], hasMore: true });
+    const page = await fetch(`${server.url}/api/v1/conversations/${conversationId}/events?before=6&limit=2`, { headers: { cookie } });
+    expect(await page.json()).toEqual({ events: [expect.objectContaining({ seq: 4, text: '2' }), expect.objectContaining({ seq: 5, text: '3' })], hasMore: true });
 
     const bad = await fetch(`${server.url}/api/v1/conversations/${conversationId}/events?limit=abc`, { headers: { cookie } });
     expect(bad.status).toBe(400);
@@ -96,7 +96,7 @@ describe('conversation reads', () => {
   });
 
   it('an unknown route answers a JSON 404', async () => {
-    const res = await fetch(`${server.url}/api/v1/nothing-here`);
+    const res = await fetch(`${server.url}/api/v1/nothing-here`, { headers: { cookie: await login(server) } });
     expect(res.status).toBe(404);
     expect((await errorOf(res)).code).toBe('not_found');
   });

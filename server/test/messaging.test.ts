@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../services/passwords';
 import { uuidv7 } from '../ids';
+import { visibleToVisitor } from '../domain/conversation';
 import { login, openAgent, openVisitor } from './clients';
 import { startTestServer, type TestServer } from './harness';
 
@@ -42,7 +43,7 @@ describe('messages both ways', () => {
 
     agent.socket.send({ type: 'watch', conversationId, afterSeq: 0 });
     const history = await agent.socket.next('history', (h) => h.conversationId === conversationId);
-    expect(history.events.map((e) => e.kind)).toEqual(['created', 'message']);
+    expect(history.events.map((e) => e.kind)).toEqual(['created', 'queued', 'message']);
 
     await agent.socket.say('Oi! Sou a Ana, como posso ajudar?', conversationId);
     const assigned = await visitor.socket.next('event', (f) => f.event.kind === 'assigned');
@@ -100,7 +101,8 @@ describe('messages both ways', () => {
     const agentSeqs = seen(agent.socket.frames);
     expect(agentSeqs).toEqual([...agentSeqs].sort((a, b) => a - b));
     expect(new Set(agentSeqs).size).toBe(agentSeqs.length);
-    expect(visitorSeqs).toEqual(stored.map((e) => e.seq)); // the visitor was there from seq 1
+    // The visitor was there from seq 1 and got every event it may see (SPEC D11: not `queued`).
+    expect(visitorSeqs).toEqual(stored.filter((e) => visibleToVisitor(e.kind)).map((e) => e.seq));
   });
 
   it('C3: two tabs sending their first message at the same instant open one conversation', async () => {
@@ -115,14 +117,18 @@ describe('messages both ways', () => {
   });
 
   it('C2: an agent cannot write into a conversation another agent holds', async () => {
+    const brunoId = uuidv7();
     await server.papo.store.agents.create({
-      id: uuidv7(),
+      id: brunoId,
       email: 'bruno@example.com',
       name: 'Bruno',
       role: 'agent',
       passwordHash: await hashPassword('bruno-password-123'),
       createdAt: Date.now(),
     });
+    // Both plain agents work the site's queue (SPEC R10: an agent sees its queues' waiting conversations).
+    const [queue] = await server.papo.store.queues.list();
+    await server.papo.store.queues.setQueuesOf(brunoId, [queue!.id]);
     const admin = await openAgent(server);
     const bruno = await openAgent(server, await login(server, 'bruno@example.com', 'bruno-password-123'));
     const visitor = await openVisitor(server);
@@ -141,6 +147,7 @@ describe('messages both ways', () => {
       createdAt: Date.now(),
     };
     await server.papo.store.agents.create(carla);
+    await server.papo.store.queues.setQueuesOf(carla.id, [queue!.id]);
     const carlaSocket = await openAgent(server, await login(server, carla.email, 'carla-password-123'));
     const clientId = randomUUID();
     carlaSocket.socket.send({ type: 'message.send', clientId, conversationId, text: 'posso ajudar?' });

@@ -108,7 +108,7 @@ describe('pipelining', () => {
     // One commit per message would take 30 turns; queued in arrival order, they take a handful.
     expect(turns).toBeLessThanOrEqual(5);
     const stored = await server.papo.store.events.after(conversationId, 0, { limit: 100 });
-    expect(stored.slice(2).map((e) => e.text)).toEqual(Array.from({ length: 30 }, (_, i) => `rajada ${i}`));
+    expect(stored.slice(3).map((e) => e.text)).toEqual(Array.from({ length: 30 }, (_, i) => `rajada ${i}`));
     await server.stop();
   });
 });

@@ -24,12 +24,12 @@ describe('restart', () => {
     expect((await agent.socket.closed).code).toBe(CLOSE.going_away);
 
     const stored = await restarted.papo.store.events.after(conversationId, 0, { limit: 1000 });
-    expect(stored.map((e) => e.text ?? e.kind)).toEqual(['created', 'antes do reinício', 'assigned', 'recebido']);
+    expect(stored.map((e) => e.text ?? e.kind)).toEqual(['created', 'queued', 'antes do reinício', 'assigned', 'recebido']);
 
     // The visitor comes back with its token and resumes where it was.
     const back = await openVisitor(restarted, { token: visitor.session.token, resume: { conversationId, afterSeq: 4 } });
     expect(back.session.visitorId).toBe(visitor.session.visitorId);
-    expect(back.session.conversation).toEqual({ id: conversationId, status: 'open', lastSeq: 4 });
+    expect(back.session.conversation).toEqual({ id: conversationId, status: 'open', lastSeq: 5 });
     const inbox = (await openAgent(restarted)).session.conversations;
     expect(inbox.find((c) => c.id === conversationId)?.assignedAgentName).toBe(ADMIN.name);
     await restarted.stop();
