@@ -100,6 +100,7 @@ const ptBR = {
   tokenKept: 'Webhook salvo. O token atual do bot continua valendo.',
   copy: 'Copiar',
   copied: 'Copiado',
+  tokenDone: 'Pronto, guardei o token',
   noSites: 'Nenhum site.',
 
   // Supervisor board
@@ -235,6 +236,7 @@ const en: AdminStrings = {
   tokenKept: 'Webhook saved. The bot’s current token still works.',
   copy: 'Copy',
   copied: 'Copied',
+  tokenDone: 'Done, I stored the token',
   noSites: 'No site.',
 
   board: 'Queue board',
