@@ -1,0 +1,132 @@
+/**
+ * @module Wrap-up reasons (supervisors and admins): the searchable list an agent picks from to close a
+ * conversation (SPEC R8); add, rename, delete.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { adminApi, type WrapUpReason } from './admin-api';
+import { labelProblem, type Problem } from './forms';
+import { useAction, useResource } from './hooks';
+import { t } from './i18n';
+import { Field, InlineError } from './ui';
+import './admin.css';
+
+export function WrapUpReasons() {
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(typed), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const list = useResource(() => adminApi.wrapUpReasons(q), [q]);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const remove = useAction();
+
+  const onDelete = async (reason: WrapUpReason) => {
+    if (!confirm(t.confirmDelete(reason.label))) return;
+    if (await remove.run(() => adminApi.deleteWrapUpReason(reason.id))) list.reload();
+  };
+
+  return (
+    <section class="adm-section" aria-labelledby="adm-reasons-title">
+      <div class="adm-head">
+        <h2 id="adm-reasons-title">{t.tabs.reasons}</h2>
+      </div>
+      <LabelForm
+        label={t.newReason}
+        submit={t.add}
+        initial=""
+        onSave={(label) => adminApi.createWrapUpReason(label)}
+        onDone={(saved) => saved && list.reload()}
+        clearOnSave
+      />
+      <div class="adm-toolbar" role="search">
+        <input type="search" aria-label={t.searchReasons} placeholder={t.searchReasons} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+      </div>
+      <InlineError message={list.error ?? remove.error} />
+      {list.data === null ? (
+        list.loading && <p class="adm-muted">{t.loading}</p>
+      ) : list.data.length === 0 ? (
+        <p class="adm-muted">{t.noReasons}</p>
+      ) : (
+        <ul class="adm-list" aria-busy={list.loading}>
+          {list.data.map((r) => (
+            <li key={r.id} class="adm-row">
+              {renaming === r.id ? (
+                <LabelForm
+                  label={t.rename}
+                  submit={t.save}
+                  initial={r.label}
+                  onSave={(label) => adminApi.renameWrapUpReason(r.id, label)}
+                  onDone={(saved) => {
+                    setRenaming(null);
+                    if (saved) list.reload();
+                  }}
+                />
+              ) : (
+                <>
+                  <div class="adm-main">
+                    <strong>{r.label}</strong>
+                  </div>
+                  <div class="adm-actions">
+                    <button type="button" class="adm-ghost" onClick={() => setRenaming(r.id)}>
+                      {t.rename}
+                    </button>
+                    <button type="button" class="adm-ghost danger" onClick={() => void onDelete(r)} disabled={remove.busy}>
+                      {t.delete}
+                    </button>
+                  </div>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface LabelFormProps {
+  label: string;
+  submit: string;
+  initial: string;
+  onSave: (label: string) => Promise<unknown>;
+  onDone: (saved: boolean) => void;
+  /** Adding: the form stays, emptied, for the next reason. Renaming: a cancel button closes it. */
+  clearOnSave?: boolean;
+}
+
+function LabelForm({ label, submit, initial, onSave, onDone, clearOnSave }: LabelFormProps) {
+  const [value, setValue] = useState(initial);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const save = useAction();
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    const found = labelProblem(value);
+    setProblem(found);
+    if (found) return;
+    if (await save.run(() => onSave(value.trim()))) {
+      if (clearOnSave) setValue('');
+      onDone(true);
+    }
+  };
+
+  return (
+    <form class="adm-inline-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+      <Field label={label} problem={problem ?? undefined} wide>
+        <input value={value} onInput={(e) => setValue(e.currentTarget.value)} maxLength={80} aria-invalid={problem ? 'true' : undefined} />
+      </Field>
+      <div class="adm-form-actions">
+        <button type="submit" class="adm-primary" disabled={save.busy}>
+          {save.busy ? t.saving : submit}
+        </button>
+        {!clearOnSave && (
+          <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
+            {t.cancel}
+          </button>
+        )}
+      </div>
+      <InlineError message={save.error} />
+    </form>
+  );
+}
