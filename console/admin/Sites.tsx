@@ -1,0 +1,138 @@
+/**
+ * @module Sites and their bot (admins): each site's key, and the bot webhook that takes new conversations
+ * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { BotSettingsAnswer } from '../../shared/api';
+import { adminApi, type SiteInfo } from './admin-api';
+import { webhookValue, type Problem } from './forms';
+import { useAction, useResource } from './hooks';
+import { t } from './i18n';
+import { Field, InlineError } from './ui';
+import './admin.css';
+
+export function Sites() {
+  const sites = useResource(() => adminApi.sites(), []);
+  return (
+    <section class="adm-section" aria-labelledby="adm-sites-title">
+      <div class="adm-head">
+        <h2 id="adm-sites-title">{t.tabs.sites}</h2>
+      </div>
+      <InlineError message={sites.error} />
+      {sites.data === null ? (
+        sites.loading && <p class="adm-muted">{t.loading}</p>
+      ) : sites.data.length === 0 ? (
+        <p class="adm-muted">{t.noSites}</p>
+      ) : (
+        <ul class="adm-list">
+          {sites.data.map((s) => (
+            <li key={s.id} class="adm-row column">
+              <SiteBot site={s} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function SiteBot({ site }: { site: SiteInfo }) {
+  const [current, setCurrent] = useState(site.botWebhookUrl);
+  const [url, setUrl] = useState(site.botWebhookUrl ?? '');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [answer, setAnswer] = useState<BotSettingsAnswer | null>(null);
+  const save = useAction();
+
+  const send = async (value: string | null) => {
+    setAnswer(null);
+    await save.run(async () => {
+      const a = await adminApi.setSiteBot(site.id, value);
+      setAnswer(a);
+      setCurrent(a.botWebhookUrl);
+      setUrl(a.botWebhookUrl ?? '');
+    });
+  };
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const checked = webhookValue(url);
+    setProblem(checked.ok ? null : checked.problem);
+    if (checked.ok) void send(checked.value);
+  };
+
+  return (
+    <>
+      <div class="adm-main">
+        <strong>{site.name}</strong>
+        <span class="adm-tags">
+          <span class={`adm-tag${current ? ' on' : ''}`}>{current ? t.botOn : t.botOff}</span>
+        </span>
+        <p class="adm-sub">
+          {t.siteKey}: <code>{site.key}</code>
+        </p>
+      </div>
+      <form class="adm-inline-form" onSubmit={onSubmit} noValidate>
+        <Field label={t.webhook} problem={problem ?? undefined} hint={t.webhookHint} wide>
+          <input type="url" inputMode="url" placeholder="https://" value={url} onInput={(e) => setUrl(e.currentTarget.value)} aria-invalid={problem ? 'true' : undefined} />
+        </Field>
+        <div class="adm-form-actions">
+          <button type="submit" class="adm-primary" disabled={save.busy}>
+            {save.busy ? t.saving : t.save}
+          </button>
+          {current !== null && (
+            <button type="button" class="adm-ghost danger" disabled={save.busy} onClick={() => void send(null)}>
+              {t.turnOff}
+            </button>
+          )}
+        </div>
+        <InlineError message={save.error} />
+      </form>
+      {answer?.botToken ? (
+        <TokenOnce token={answer.botToken} onHide={() => setAnswer(null)} />
+      ) : (
+        answer?.botWebhookUrl && (
+          <p class="adm-ok" role="status">
+            {t.tokenKept}
+          </p>
+        )
+      )}
+    </>
+  );
+}
+
+/** The new token with a copy button; hidden for good once the admin closes it. */
+function TokenOnce({ token, onHide }: { token: string; onHide: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied(true);
+    } catch {
+      // No clipboard (plain http or refused): select the text so Ctrl+C works.
+      field.current?.select();
+    }
+  };
+  return (
+    <div class="adm-token" role="alert">
+      <p class="adm-warning">{t.tokenOnce}</p>
+      <label class="adm-field wide">
+        <span class="adm-label">{t.botToken}</span>
+        <span class="adm-token-row">
+          <input
+            ref={field}
+            readOnly
+            value={token}
+            onFocus={(e) => e.currentTarget.select()}
+            spellcheck={false}
+          />
+          <button type="button" class="adm-primary" onClick={() => void copy()}>
+            {copied ? t.copied : t.copy}
+          </button>
+        </span>
+      </label>
+      <button type="button" class="adm-ghost" onClick={onHide}>
+        {t.tokenDone}
+      </button>
+    </div>
+  );
+}
