@@ -1,88 +1,50 @@
 /**
- * @module Console strings in Portuguese (Brazil) and English, picked from the browser's language.
+ * @module Console strings: one table per language (locale-pt-BR.ts, locale-en.ts), picked from the
+ * browser's language (Portuguese for any `pt`, else English), and the formats that go with them.
  */
+import { en } from './locale-en';
+import { ptBR } from './locale-pt-BR';
 
-const ptBR = {
-  brand: 'Papo',
-  signInTitle: 'Entrar no console',
-  email: 'E-mail',
-  password: 'Senha',
-  signIn: 'Entrar',
-  signingIn: 'Entrando…',
-  signOut: 'Sair',
-  invalidCredentials: 'E-mail ou senha incorretos.',
-  somethingWrong: 'Não foi possível entrar. Tente de novo.',
-  waiting: 'Aguardando',
-  open: 'Em atendimento',
-  noneWaiting: 'Nenhuma conversa aguardando.',
-  noneOpen: 'Nenhuma conversa em atendimento.',
-  pick: 'Escolha uma conversa à esquerda.',
-  visitor: (tag: string) => `Visitante ${tag}`,
-  you: 'Você',
-  with: (name: string) => `Com ${name}`,
-  unassigned: 'Aguardando atendimento',
-  started: 'Conversa iniciada',
-  joined: (name: string) => `${name} assumiu a conversa`,
-  replyLabel: 'Sua resposta',
-  replyPlaceholder: 'Responda ao visitante… (Enter envia, Shift+Enter quebra linha)',
-  send: 'Enviar',
-  characters: 'caracteres',
-  sending: 'Enviando…',
-  notSent: (code: string) => `Não enviada (${code}).`,
-  online: 'Conectado',
-  connecting: 'Conectando…',
-  offline: 'Sem conexão — reconectando',
-  failed: 'Console desatualizado: recarregue a página.',
-  conversations: 'Conversas',
-  loadOlder: 'Carregar mensagens anteriores',
-  newMessage: 'nova mensagem',
-};
+export type Strings = typeof ptBR;
+export type Locale = 'pt-BR' | 'en';
 
-type Strings = typeof ptBR;
+export const TABLES: Record<Locale, Strings> = { 'pt-BR': ptBR, en };
 
-const en: Strings = {
-  brand: 'Papo',
-  signInTitle: 'Sign in to the console',
-  email: 'E-mail',
-  password: 'Password',
-  signIn: 'Sign in',
-  signingIn: 'Signing in…',
-  signOut: 'Sign out',
-  invalidCredentials: 'Wrong e-mail or password.',
-  somethingWrong: 'Could not sign in. Try again.',
-  waiting: 'Waiting',
-  open: 'In progress',
-  noneWaiting: 'No conversation is waiting.',
-  noneOpen: 'No conversation in progress.',
-  pick: 'Pick a conversation on the left.',
-  visitor: (tag) => `Visitor ${tag}`,
-  you: 'You',
-  with: (name) => `With ${name}`,
-  unassigned: 'Waiting for an agent',
-  started: 'Conversation started',
-  joined: (name) => `${name} took the conversation`,
-  replyLabel: 'Your reply',
-  replyPlaceholder: 'Reply to the visitor… (Enter sends, Shift+Enter new line)',
-  send: 'Send',
-  characters: 'characters',
-  sending: 'Sending…',
-  notSent: (code) => `Not sent (${code}).`,
-  online: 'Connected',
-  connecting: 'Connecting…',
-  offline: 'No connection — reconnecting',
-  failed: 'Console out of date: reload the page.',
-  conversations: 'Conversations',
-  loadOlder: 'Load earlier messages',
-  newMessage: 'new message',
-};
+/** The table for a browser language tag: pt, pt-BR, pt-PT -> pt-BR; anything else -> en. */
+export function pickLocale(language: string | undefined): Locale {
+  return (language ?? '').toLowerCase().startsWith('pt') ? 'pt-BR' : 'en';
+}
 
-export const t: Strings = (navigator.language ?? '').toLowerCase().startsWith('pt') ? ptBR : en;
-export const locale = t === ptBR ? 'pt-BR' : 'en';
+export const locale: Locale = pickLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
+export const t: Strings = TABLES[locale];
 
 /** Times of day in the console's language, e.g. 14:05. */
 export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+/** Day and time, e.g. 03/05 14:05. */
+export const dayTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 /** A short, stable label for an anonymous visitor: the last four hex digits of its id. */
-export function visitorLabel(visitorId: string, name: string | null): string {
-  return name ?? t.visitor(visitorId.replace(/-/g, '').slice(-4).toUpperCase());
+export function visitorLabel(visitorId: string, name: string | null, s: Strings = t): string {
+  return name ?? s.visitor(visitorId.replace(/-/g, '').slice(-4).toUpperCase());
+}
+
+/** 0 low .. 3 urgent (SPEC R2). */
+export const PRIORITY_VALUES = [0, 1, 2, 3] as const;
+
+export function priorityName(priority: number, s: Strings = t): string {
+  return s.priorities[priority] ?? String(priority);
+}
+
+/** A duration as m:ss, or h:mm:ss from an hour on: countdowns and waiting times. */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** An error code in the console's language; the server's own message for a code this table does not know. */
+export function errorText(code: string, fallback: string, s: Strings = t): string {
+  return Object.prototype.hasOwnProperty.call(s.errors, code) ? s.errors[code as keyof Strings['errors']] : fallback;
 }

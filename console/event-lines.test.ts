@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_KINDS, type ConversationEvent, type EventData } from '../shared/protocol';
+import { eventLine, type LineContext } from './event-lines';
+import { TABLES } from './i18n';
+
+const ctx: LineContext = { agentId: 'me', visitor: 'Bia', queueName: (id) => ({ sales: 'Vendas' })[id] ?? null };
+const agent = (id: string, name: string) => ({ kind: 'agent' as const, id, name });
+const SYSTEM = { kind: 'system' as const, id: null, name: null };
+const e = (kind: string, author: ConversationEvent['author'], data?: EventData, text: string | null = null): ConversationEvent => ({
+  conversationId: 'c1',
+  seq: 1,
+  kind,
+  author,
+  clientId: null,
+  text,
+  at: 0,
+  ...(data ? { data } : {}),
+});
+
+/** One event of each kind as the server writes it (server/domain/workflow.ts). */
+const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
+  created: e('created', { kind: 'visitor', id: 'v', name: null }),
+  queued: e('queued', SYSTEM, { queueId: 'sales', queueName: 'Vendas' }),
+  message: e('message', { kind: 'visitor', id: 'v', name: null }, undefined, 'Oi'),
+  note: e('note', agent('x', 'Beto'), undefined, 'VIP'),
+  offered: e('offered', SYSTEM, { agentId: 'x', agentName: 'Beto', expiresAt: 5 }),
+  accepted: e('accepted', agent('x', 'Beto')),
+  no_answer: e('no_answer', SYSTEM, { agentId: 'x', agentName: 'Beto' }),
+  assigned: e('assigned', agent('x', 'Beto'), { via: 'take' }),
+  transfer_requested: e('transfer_requested', agent('me', 'Ana'), { toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
+  transfer_accepted: e('transfer_accepted', agent('x', 'Beto'), { fromAgentId: 'me', toQueueId: null }),
+  transfer_abandoned: e('transfer_abandoned', SYSTEM, { fromAgentId: 'me', toAgentId: null, toQueueId: 'sales', toName: 'Vendas' }),
+  conference_requested: e('conference_requested', agent('me', 'Ana'), { toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
+  conference_joined: e('conference_joined', agent('x', 'Beto')),
+  conference_abandoned: e('conference_abandoned', SYSTEM, { toName: 'Beto' }),
+  conference_left: e('conference_left', agent('x', 'Beto')),
+  priority_changed: e('priority_changed', agent('me', 'Ana'), { from: 1, to: 3 }),
+  requester_edited: e('requester_edited', agent('me', 'Ana'), { name: 'Bia', email: 'bia@example.com' }),
+  labels_changed: e('labels_changed', agent('me', 'Ana'), { labels: ['vip', 'entrega'] }),
+  ended_by_visitor: e('ended_by_visitor', { kind: 'visitor', id: 'v', name: null }),
+  closed: e('closed', agent('me', 'Ana'), { reason: 'Resolvido' }),
+  archived: e('archived', agent('me', 'Ana')),
+  unarchived: e('unarchived', agent('me', 'Ana')),
+  bot_handoff: e('bot_handoff', { kind: 'bot', id: null, name: null }, { queueId: 'sales' }),
+  returned_to_bot: e('returned_to_bot', agent('x', 'Beto')),
+};
+
+describe('eventLine', () => {
+  for (const [locale, strings] of Object.entries(TABLES)) {
+    it.each(EVENT_KINDS.map((k) => [k]))(`${locale}: %s reads as a line with no hole`, (kind) => {
+      const line = eventLine(SAMPLES[kind], ctx, strings);
+      expect(line.length).toBeGreaterThan(3);
+      expect(line).not.toMatch(/undefined|null|NaN|\[object/);
+    });
+  }
+
+  it.each<[string, ConversationEvent, string]>([
+    ['queue by name', SAMPLES.queued, 'Entered the Vendas queue'],
+    ['queue unknown', e('queued', SYSTEM, { queueId: null, queueName: null }), 'Waiting for an agent'],
+    ['me as "You"', SAMPLES.closed, 'You closed the conversation: Resolvido'],
+    ['closed by the system after the visitor left', e('closed', SYSTEM, { reason: null }), 'Conversation closed'],
+    ['offer to me', e('offered', SYSTEM, { agentId: 'me', agentName: 'Ana' }), 'Offered to You'],
+    ['no answer (RONA)', SAMPLES.no_answer, 'Beto did not answer the offer (RONA)'],
+    ['transfer abandoned names the target', SAMPLES.transfer_abandoned, 'Transfer to Vendas abandoned: nobody accepted in time. The conversation stays where it was.'],
+    ['assigned by reply', e('assigned', agent('x', 'Beto'), { via: 'reply' }), 'Beto replied and took the conversation'],
+    ['assigned by takeover', e('assigned', agent('x', 'Beto'), { via: 'takeover' }), 'Beto took the conversation over from another agent'],
+    ['assigned, unknown way', e('assigned', agent('x', 'Beto'), { via: 'teleport' }), 'Beto took the conversation'],
+    ['priority names', SAMPLES.priority_changed, 'You changed the priority from Normal to Urgent'],
+    ['labels cleared', e('labels_changed', agent('x', 'Beto'), { labels: [] }), 'Beto removed the labels'],
+    ['bot hand-off to a queue', SAMPLES.bot_handoff, 'The bot handed the conversation to the Vendas queue'],
+    ['a kind from a newer server', e('teleported', SYSTEM), 'teleported (Papo)'],
+  ])('en: %s', (_name, event, line) => expect(eventLine(event, ctx, TABLES.en)).toBe(line));
+
+  it('pt-BR: the visitor ending the chat reads as the agents know it', () => {
+    expect(eventLine(SAMPLES.ended_by_visitor, ctx, TABLES['pt-BR'])).toBe('O visitante encerrou a conversa');
+    expect(eventLine(SAMPLES.returned_to_bot, ctx, TABLES['pt-BR'])).toBe('Beto devolveu o controle ao bot');
+  });
+});

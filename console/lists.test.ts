@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationSummary } from '../shared/protocol';
+import { byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
+import { testSummary as s } from './test-summary';
+
+const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };
+const sup: ListContext = { agentId: 'me', role: 'supervisor', queueIds: ['sales'] };
+const supNoQueues: ListContext = { ...sup, queueIds: [] };
+
+describe('listOf', () => {
+  it.each<[string, ConversationSummary, ListContext, LiveList | null]>([
+    ['unassigned in my queue', s({ queueId: 'sales' }), agent, 'new'],
+    ['unassigned without a queue', s(), agent, 'new'],
+    ['agent: unassigned in another queue (the server sent it, so it is mine to see)', s({ queueId: 'support' }), agent, 'new'],
+    ['supervisor: unassigned in another queue', s({ queueId: 'support' }), sup, 'others'],
+    ['supervisor in no queue: every waiting one', s({ queueId: 'support' }), supNoQueues, 'new'],
+    ['held by me', s({ assignedAgentId: 'me' }), agent, 'mine'],
+    ['a conference I joined', s({ assignedAgentId: 'x', participants: [{ id: 'me', name: 'Me' }] }), agent, 'mine'],
+    ['ended by the visitor, mine to wrap up', s({ assignedAgentId: 'me', status: 'ended' }), agent, 'mine'],
+    ['closed', s({ assignedAgentId: 'me', status: 'closed' }), agent, null],
+    ['held by another agent: agent', s({ assignedAgentId: 'x' }), agent, null],
+    ['held by another agent: supervisor', s({ assignedAgentId: 'x' }), sup, 'others'],
+    ['with the bot: agent', s({ bot: true }), agent, null],
+    ['with the bot: supervisor', s({ bot: true }), sup, 'others'],
+  ])('%s', (_name, c, ctx, list) => expect(listOf(c, ctx)).toBe(list));
+});
+
+describe('byServingOrder (SPEC R2)', () => {
+  it('priority first, then the longest waiting (queue time, else creation), then id', () => {
+    const list = [
+      s({ id: 'normal-late', queuedAt: 300 }),
+      s({ id: 'low-early', priority: 0, queuedAt: 1 }),
+      s({ id: 'urgent', priority: 3, queuedAt: 999 }),
+      s({ id: 'normal-early', queuedAt: 100 }),
+      s({ id: 'normal-created', queuedAt: null, createdAt: 200 }),
+      s({ id: 'b-tie', queuedAt: 300 }),
+    ];
+    expect([...list].sort(byServingOrder).map((c) => c.id)).toEqual(['urgent', 'normal-early', 'normal-created', 'b-tie', 'normal-late', 'low-early']);
+  });
+});
+
+describe('filters', () => {
+  const c = s({ queueId: 'sales', priority: 2, labels: ['vip', 'entrega'], assignedAgentId: 'x' });
+  it.each([
+    [NO_FILTERS, true],
+    [{ ...NO_FILTERS, queueId: 'sales' }, true],
+    [{ ...NO_FILTERS, queueId: 'support' }, false],
+    [{ ...NO_FILTERS, priority: 2 }, true],
+    [{ ...NO_FILTERS, priority: 3 }, false],
+    [{ ...NO_FILTERS, label: 'vip' }, true],
+    [{ ...NO_FILTERS, label: 'outro' }, false],
+    [{ ...NO_FILTERS, agentId: 'x' }, true],
+    [{ ...NO_FILTERS, agentId: '' }, false],
+    [{ queueId: 'sales', priority: 2, label: 'entrega', agentId: 'x' }, true],
+  ])('%j -> %s', (f, ok) => expect(matches(c, f)).toBe(ok));
+
+  it('agent "" matches conversations nobody holds', () => {
+    expect(matches(s(), { ...NO_FILTERS, agentId: '' })).toBe(true);
+  });
+
+  it('countByAgent: per holder, most first, nobody as ""', () => {
+    const list = [s({ assignedAgentId: 'b', assignedAgentName: 'Beto' }), s({ assignedAgentId: 'c', assignedAgentName: 'Caio' }), s({ assignedAgentId: 'c', assignedAgentName: 'Caio' }), s({ bot: true })];
+    expect(countByAgent(list)).toEqual([
+      { agentId: 'c', name: 'Caio', count: 2 },
+      { agentId: '', name: null, count: 1 },
+      { agentId: 'b', name: 'Beto', count: 1 },
+    ]);
+  });
+
+  it('labelsIn: every label once, sorted', () => {
+    expect(labelsIn([s({ labels: ['vip', 'b'] }), s({ labels: ['a', 'vip'] })])).toEqual(['a', 'b', 'vip']);
+  });
+});
