@@ -1,16 +1,19 @@
 /**
- * @module The agent's live state, without UI: the inbox (conversation summaries), the conversation on
- * screen with its events in sequence order, and replies not confirmed yet. One socket; resumes the open
+ * @module The agent's live state, without UI: the conversations the agent may see (sorted into New, Mine and
+ * Others), offers and requests waiting for its answer, agents' presence, the conversation on screen with its
+ * events in sequence order, and replies and notes not confirmed yet. One socket; resumes the open
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
-import type { AgentProfile, ConversationEvent, ConversationSummary, ServerFrame } from '../shared/protocol';
+import type { AgentPresence, AgentProfile, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
 import type { EventPageAnswer } from '../shared/api';
 import { mergeHistory } from '../shared/history';
 import { Observable } from '../shared/observable';
-import { api } from './api';
 import { newClientId } from '../shared/uuid';
+import { api } from './api';
+import { LIVE_LISTS, offeredToMe, requestForMe, sortIntoLists, type ListContext, type Lists, type LiveList } from './lists';
+import { alertsFor, type Alert } from './notifications';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down']);
@@ -20,6 +23,8 @@ export interface PendingReply {
   clientId: string;
   conversationId: string;
   text: string;
+  /** A private note (SPEC R9): visitors never see it. */
+  note: boolean;
   at: number;
   failed: string | null;
 }
@@ -27,32 +32,69 @@ export interface PendingReply {
 export interface AgentView {
   connection: SocketStatus;
   agent: AgentProfile | null;
-  /** Newest activity first. */
+  /** Supervisors and admins: every agent; agents: themselves. */
+  presence: AgentPresence[];
+  /** This agent's own state (available, unavailable, rona...). */
+  me: AgentPresence | null;
+  queues: QueueInfo[];
+  /** Open and ended conversations the agent sees, newest activity first. */
   conversations: ConversationSummary[];
+  lists: Lists;
+  /** Offers made to this agent, soonest expiry first. */
+  offers: ConversationSummary[];
+  /** Transfers and conference invitations this agent may accept. */
+  requests: ConversationSummary[];
   currentId: string | null;
+  /** The summary of the conversation on screen (also a closed one opened from the Closed list). */
+  current: ConversationSummary | null;
   events: ConversationEvent[];
   hasMore: boolean;
   pending: PendingReply[];
   /** Conversations with visitor messages the agent has not had on screen. */
   unread: ReadonlySet<string>;
+  unreadCounts: Record<LiveList, number>;
+  /** The conversation that was on screen and left the agent's sight (deleted, or now someone else's). */
+  gone: string | null;
 }
+
+const EMPTY_LISTS: Lists = { new: [], mine: [], others: [] };
 
 export class AgentSession extends Observable<AgentView> {
   readonly #summaries = new Map<string, ConversationSummary>();
   /** Highest sequence the agent has had on screen, per conversation. */
   readonly #seen = new Map<string, number>();
+  readonly #alertListeners = new Set<(alert: Alert) => void>();
   #socket: SocketClient | null = null;
   #lastSeq = 0;
 
   /**
    * `onRefused`: the socket closed before a welcome, so the session may have ended. `fetchOlder` reads an
-   * older page of events (the HTTP API).
+   * older page of events (the HTTP API). `now` is the clock offers and requests are checked against.
    */
   constructor(
     private readonly onRefused: () => void,
     private readonly fetchOlder: (conversationId: string, beforeSeq: number) => Promise<EventPageAnswer> = api.eventsBefore,
+    private readonly now: () => number = Date.now,
   ) {
-    super({ connection: 'connecting', agent: null, conversations: [], currentId: null, events: [], hasMore: false, pending: [], unread: new Set() });
+    super({
+      connection: 'connecting',
+      agent: null,
+      presence: [],
+      me: null,
+      queues: [],
+      conversations: [],
+      lists: EMPTY_LISTS,
+      offers: [],
+      requests: [],
+      currentId: null,
+      current: null,
+      events: [],
+      hasMore: false,
+      pending: [],
+      unread: new Set(),
+      unreadCounts: { new: 0, mine: 0, others: 0 },
+      gone: null,
+    });
   }
 
   start(): void {
@@ -78,13 +120,43 @@ export class AgentSession extends Observable<AgentView> {
     this.#socket = null;
   }
 
-  open(conversationId: string): void {
+  /** Offers, requests and new visitor messages worth a sound or a desktop notification (not on welcome). */
+  onAlert(listener: (alert: Alert) => void): () => void {
+    this.#alertListeners.add(listener);
+    return () => this.#alertListeners.delete(listener);
+  }
+
+  /** Shows a conversation. `summary` seeds one the live lists do not hold (from the Closed list). */
+  open(conversationId: string, summary?: ConversationSummary): void {
+    if (summary) this.#upsert(summary);
     if (this.view.currentId === conversationId) return;
     const previous = this.view.currentId;
     if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
     this.#lastSeq = 0;
-    this.update({ currentId: conversationId, events: [], hasMore: false });
+    this.update({ currentId: conversationId, events: [], hasMore: false, gone: null, ...this.#derived(conversationId) });
     this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
+  }
+
+  /** Puts the conversation away (the pane shows nothing). */
+  closeCurrent(): void {
+    const previous = this.view.currentId;
+    if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
+    this.#lastSeq = 0;
+    this.update({ currentId: null, events: [], hasMore: false, ...this.#derived(null) });
+  }
+
+  /**
+   * Takes in a summary an HTTP answer returned (accept, take, priority...). The same change also comes over
+   * the socket; whichever is newer wins.
+   */
+  apply(summary: ConversationSummary): void {
+    this.#upsert(summary);
+    this.update(this.#derived());
+  }
+
+  /** Forgets a conversation (deleted by this agent); the server's `gone` frame does the same. */
+  forget(conversationId: string): void {
+    this.#gone(conversationId);
   }
 
   /** Prepends the page of events before the oldest one on screen (history beyond the snapshot, SPEC D6). */
@@ -97,52 +169,78 @@ export class AgentSession extends Observable<AgentView> {
     this.update({ events: [...page.events.filter((e) => e.seq < oldest.seq), ...this.view.events], hasMore: page.hasMore });
   }
 
-  send(text: string): void {
+  /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
+  send(text: string, options: { note?: boolean } = {}): void {
     const conversationId = this.view.currentId;
     if (!conversationId) return;
-    const reply: PendingReply = { clientId: newClientId(), conversationId, text, at: Date.now(), failed: null };
+    const reply: PendingReply = { clientId: newClientId(), conversationId, text, note: options.note === true, at: this.now(), failed: null };
     this.update({ pending: [...this.view.pending, reply] });
     this.#transmit(reply);
   }
 
+  /** Drops a reply that was not sent (the agent gave up on it). */
+  discard(clientId: string): void {
+    this.update({ pending: this.view.pending.filter((p) => p.clientId !== clientId) });
+  }
+
   #transmit(reply: PendingReply): void {
-    this.#socket?.send({ type: 'message.send', clientId: reply.clientId, conversationId: reply.conversationId, text: reply.text });
+    this.#socket?.send({
+      type: 'message.send',
+      clientId: reply.clientId,
+      conversationId: reply.conversationId,
+      text: reply.text,
+      ...(reply.note ? { note: true } : {}),
+    });
   }
 
   #onFrame(frame: ServerFrame): void {
     switch (frame.type) {
-      case 'welcome':
+      case 'welcome': {
         if (frame.session.role !== 'agent') return;
+        const { agent, conversations, presence, queues } = frame.session;
+        const current = this.view.currentId ? this.#summaries.get(this.view.currentId) : undefined;
         this.#summaries.clear();
-        for (const c of frame.session.conversations) this.#summaries.set(c.id, c);
-        this.update({ agent: frame.session.agent, ...this.#inbox() });
+        for (const c of conversations) this.#summaries.set(c.id, c);
+        // A closed conversation on screen (from the Closed list) is not in the inbox: keep showing it.
+        if (current && !this.#summaries.has(current.id)) this.#summaries.set(current.id, current);
+        this.update({ agent, presence, queues });
+        this.update(this.#derived());
         for (const reply of this.view.pending) if (!reply.failed) this.#transmit(reply);
         return;
+      }
       case 'history': {
         if (frame.conversationId !== this.view.currentId) return;
         const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
         this.#lastSeq = lastSeq;
         this.#markSeen(frame.conversationId, this.#lastSeq);
-        this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#inbox() });
+        this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#derived() });
         return;
       }
       case 'event': {
-        if (frame.conversation) this.#upsert(frame.conversation);
         const event = frame.event;
-        if (event.conversationId !== this.view.currentId) {
-          this.update(this.#inbox());
+        if (frame.conversation) this.#receive(frame.conversation);
+        else if (event.kind === 'message' && event.author.kind === 'visitor') this.#alertFromEvent(event);
+        if (event.conversationId !== this.view.currentId || event.seq <= this.#lastSeq) {
+          this.update(this.#derived());
           return;
         }
-        if (event.seq <= this.#lastSeq) return;
         this.#lastSeq = event.seq;
         this.#markSeen(event.conversationId, event.seq);
-        const events = [...this.view.events, event];
-        this.update({ events, pending: this.#withoutConfirmed([event]), ...this.#inbox() });
+        this.update({ events: [...this.view.events, event], pending: this.#withoutConfirmed([event]), ...this.#derived() });
         return;
       }
       case 'conversation':
-        this.#upsert(frame.conversation);
-        this.update(this.#inbox());
+        this.#receive(frame.conversation);
+        this.update(this.#derived());
+        return;
+      case 'presence': {
+        const others = this.view.presence.filter((p) => p.id !== frame.agent.id);
+        this.update({ presence: [...others, frame.agent].sort((a, b) => a.name.localeCompare(b.name)) });
+        this.update(this.#derived());
+        return;
+      }
+      case 'gone':
+        this.#gone(frame.conversationId);
         return;
       case 'ack':
         this.update({ pending: this.view.pending.filter((p) => p.clientId !== frame.clientId) });
@@ -165,10 +263,44 @@ export class AgentSession extends Observable<AgentView> {
     }
   }
 
-  /** Keeps the newer of two summaries of a conversation (frames can race a list read). */
-  #upsert(summary: ConversationSummary): void {
+  /** A live summary: stored, and what changed in it told to the alert listeners. */
+  #receive(summary: ConversationSummary): void {
+    const before = this.#summaries.get(summary.id);
+    if (!this.#upsert(summary)) return;
+    const ctx = this.#context();
+    if (!ctx) return;
+    for (const alert of alertsFor(before, summary, { ...ctx, currentId: this.view.currentId })) this.#emit(alert);
+  }
+
+  /** An event frame without a summary: a visitor message is still news if it is newer than what is held. */
+  #alertFromEvent(event: ConversationEvent): void {
+    const c = this.#summaries.get(event.conversationId);
+    const held = c?.id === this.view.currentId ? this.#lastSeq : (c?.lastSeq ?? 0);
+    if (!c || event.seq <= held) return;
+    this.#emit({ kind: 'message', conversationId: c.id, visitorId: c.visitorId, visitorName: c.visitorName, text: event.text, current: c.id === this.view.currentId });
+  }
+
+  #emit(alert: Alert): void {
+    for (const listener of this.#alertListeners) listener(alert);
+  }
+
+  #gone(conversationId: string): void {
+    this.#summaries.delete(conversationId);
+    this.#seen.delete(conversationId);
+    if (this.view.currentId === conversationId) {
+      this.#lastSeq = 0;
+      this.update({ currentId: null, events: [], hasMore: false, gone: conversationId, ...this.#derived(null) });
+    } else {
+      this.update(this.#derived());
+    }
+  }
+
+  /** Keeps the newer of two summaries of a conversation (frames can race an HTTP answer); true if stored. */
+  #upsert(summary: ConversationSummary): boolean {
     const known = this.#summaries.get(summary.id);
-    if (!known || summary.lastSeq >= known.lastSeq) this.#summaries.set(summary.id, summary);
+    if (known && (summary.lastSeq < known.lastSeq || (summary.lastSeq === known.lastSeq && summary.updatedAt < known.updatedAt))) return false;
+    this.#summaries.set(summary.id, summary);
+    return true;
   }
 
   #markSeen(conversationId: string, seq: number): void {
@@ -180,17 +312,34 @@ export class AgentSession extends Observable<AgentView> {
     return this.view.pending.filter((p) => !confirmed.has(p.clientId));
   }
 
-  #inbox(): Pick<AgentView, 'conversations' | 'unread'> {
-    const conversations = [...this.#summaries.values()]
-      .filter((c) => c.status === 'open')
-      .sort((a, b) => b.updatedAt - a.updatedAt);
-    const unread = new Set<string>();
-    for (const c of conversations) {
-      if (c.id !== this.view.currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) {
-        unread.add(c.id);
-      }
-    }
-    return { conversations, unread };
+  #context(): ListContext | null {
+    const agent = this.view.agent;
+    if (!agent) return null;
+    const me = this.view.presence.find((p) => p.id === agent.id);
+    return { agentId: agent.id, role: agent.role, queueIds: me?.queueIds ?? [] };
   }
 
+  /** Everything computed from the summaries; `currentId` when the conversation on screen is changing. */
+  #derived(currentId: string | null = this.view.currentId): Partial<AgentView> {
+    const ctx = this.#context();
+    const now = this.now();
+    const conversations = [...this.#summaries.values()].filter((c) => c.status !== 'closed').sort((a, b) => b.updatedAt - a.updatedAt);
+    const lists = ctx ? sortIntoLists(conversations, ctx) : EMPTY_LISTS;
+    const unread = new Set<string>();
+    for (const c of conversations) {
+      if (c.id !== currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) unread.add(c.id);
+    }
+    const unreadCounts = { new: 0, mine: 0, others: 0 };
+    for (const list of LIVE_LISTS) unreadCounts[list] = lists[list].filter((c) => unread.has(c.id)).length;
+    return {
+      conversations,
+      lists,
+      unread,
+      unreadCounts,
+      me: ctx ? (this.view.presence.find((p) => p.id === ctx.agentId) ?? null) : null,
+      offers: ctx ? conversations.filter((c) => offeredToMe(c, ctx.agentId, now)).sort((a, b) => a.offer!.expiresAt - b.offer!.expiresAt) : [],
+      requests: ctx ? conversations.filter((c) => requestForMe(c, ctx, now)) : [],
+      current: currentId ? (this.#summaries.get(currentId) ?? null) : null,
+    };
+  }
 }

@@ -1,7 +1,23 @@
 /**
- * @module The console's HTTP calls (same origin; the session cookie travels by itself).
+ * @module The console's HTTP calls (same origin; the session cookie travels by itself). Bodies and answers
+ * are the types of shared/api.ts; every refusal becomes an ApiError with the server's code and message.
  */
-import type { ErrorAnswer, EventPageAnswer, LoginAnswer } from '../shared/api';
+import type { InferOutput } from 'valibot';
+import type {
+  AvailabilityBody,
+  CannedRepliesAnswer,
+  ConversationAnswer,
+  ConversationDetailAnswer,
+  ConversationListAnswer,
+  ErrorAnswer,
+  EventPageAnswer,
+  LoginAnswer,
+  MeAnswer,
+  PrefsBody,
+  RequesterBody,
+  TargetsAnswer,
+  WrapUpReasonsAnswer,
+} from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
 
 export class ApiError extends Error {
@@ -15,11 +31,17 @@ export class ApiError extends Error {
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
-    ...init,
-    credentials: 'same-origin',
-    headers: init?.body ? { 'content-type': 'application/json' } : undefined,
-  });
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      ...init,
+      credentials: 'same-origin',
+      headers: init?.body ? { 'content-type': 'application/json' } : undefined,
+    });
+  } catch {
+    // No answer at all (offline, server restarting): a code the console can name, not a TypeError.
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as T | ErrorAnswer | null;
   if (!res.ok) {
@@ -29,12 +51,72 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+const json = (method: string, body?: unknown): RequestInit => ({ method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const conv = (id: string, rest = '') => `/conversations/${encodeURIComponent(id)}${rest}`;
+
+/** The query string of the defined values, `?a=1&b=x`, or ''. */
+export function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') q.set(k, String(value));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export type ListView = 'open' | 'closed' | 'archived';
+export interface ListQuery {
+  view: ListView;
+  queue?: string | null;
+  agent?: string | null;
+  label?: string | null;
+  priority?: number | null;
+  limit?: number;
+}
+
+/** Transfer or conference target: exactly one of the two. */
+export type RequestTarget = { agentId: string } | { queueId: string };
+export type Prefs = MeAnswer['prefs'];
+export type CannedReply = CannedRepliesAnswer['cannedReplies'][number];
+export type WrapUpReason = WrapUpReasonsAnswer['reasons'][number];
+
+const summaryOf = (a: ConversationAnswer) => a.conversation;
+
 export const api = {
   me: () => call<LoginAnswer>('/auth/me').then((a) => a.agent),
   login: (email: string, password: string): Promise<AgentProfile> =>
-    call<LoginAnswer>('/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) }).then((a) => a.agent),
+    call<LoginAnswer>('/auth/login', json('POST', { email, password })).then((a) => a.agent),
   logout: () => call<void>('/auth/logout', { method: 'POST' }),
+
+  profile: () => call<MeAnswer>('/me'),
+  setAvailability: (state: InferOutput<typeof AvailabilityBody>['state']) => call<MeAnswer>('/me/availability', json('PUT', { state })),
+  /** Supervisors and admins steer another agent's state (the supervisor board). */
+  setAgentAvailability: (agentId: string, state: InferOutput<typeof AvailabilityBody>['state']) =>
+    call<unknown>(`/agents/${encodeURIComponent(agentId)}/availability`, json('PUT', { state })),
+  setPrefs: (prefs: InferOutput<typeof PrefsBody>) => call<MeAnswer>('/me/prefs', json('PUT', prefs)),
+
+  conversations: (q: ListQuery) =>
+    call<ConversationListAnswer>(`/conversations${query({ view: q.view, queue: q.queue, agent: q.agent, label: q.label, priority: q.priority, limit: q.limit })}`).then(
+      (a) => a.conversations,
+    ),
+  detail: (id: string) => call<ConversationDetailAnswer>(conv(id)),
   /** One page of a conversation's events older than `beforeSeq`, oldest first. */
-  eventsBefore: (conversationId: string, beforeSeq: number) =>
-    call<EventPageAnswer>(`/conversations/${encodeURIComponent(conversationId)}/events?before=${beforeSeq}`),
+  eventsBefore: (conversationId: string, beforeSeq: number) => call<EventPageAnswer>(conv(conversationId, `/events?before=${beforeSeq}`)),
+  targets: (id: string) => call<TargetsAnswer>(conv(id, '/targets')),
+  accept: (id: string) => call<ConversationAnswer>(conv(id, '/accept'), json('POST')).then(summaryOf),
+  take: (id: string) => call<ConversationAnswer>(conv(id, '/take'), json('POST')).then(summaryOf),
+  transfer: (id: string, target: RequestTarget) => call<ConversationAnswer>(conv(id, '/transfer'), json('POST', target)).then(summaryOf),
+  invite: (id: string, target: RequestTarget) => call<ConversationAnswer>(conv(id, '/conference'), json('POST', target)).then(summaryOf),
+  acceptRequest: (id: string) => call<ConversationAnswer>(conv(id, '/request/accept'), json('POST')).then(summaryOf),
+  leave: (id: string) => call<ConversationAnswer>(conv(id, '/leave'), json('POST')).then(summaryOf),
+  close: (id: string, reasonId: string) => call<ConversationAnswer>(conv(id, '/close'), json('POST', { reasonId })).then(summaryOf),
+  setPriority: (id: string, priority: number) => call<ConversationAnswer>(conv(id, '/priority'), json('PUT', { priority })).then(summaryOf),
+  setRequester: (id: string, body: InferOutput<typeof RequesterBody>) => call<ConversationAnswer>(conv(id, '/requester'), json('PUT', body)).then(summaryOf),
+  setLabels: (id: string, labels: string[]) => call<ConversationAnswer>(conv(id, '/labels'), json('PUT', { labels })).then(summaryOf),
+  archive: (id: string) => call<ConversationAnswer>(conv(id, '/archive'), json('POST')).then(summaryOf),
+  unarchive: (id: string) => call<ConversationAnswer>(conv(id, '/unarchive'), json('POST')).then(summaryOf),
+  returnToBot: (id: string) => call<ConversationAnswer>(conv(id, '/return-to-bot'), json('POST')).then(summaryOf),
+  remove: (id: string) => call<void>(conv(id), { method: 'DELETE' }),
+
+  cannedReplies: (q: { q?: string; category?: string; language?: string }) =>
+    call<CannedRepliesAnswer>(`/canned-replies${query(q)}`).then((a) => a.cannedReplies),
+  wrapUpReasons: (q = '') => call<WrapUpReasonsAnswer>(`/wrap-up-reasons${query({ q })}`).then((a) => a.reasons),
 };
