@@ -323,8 +323,9 @@ export class Connection {
     const id = message.event.conversationId;
     let watch = this.#watches.get(id);
     const actor = this.#actor;
-    if (actor?.kind === 'agent') {
+    if (actor?.kind === 'agent' && actor.role === 'agent') {
       // SPEC R10: an agent follows only what it may see; what leaves its sight is withdrawn once.
+      // (Supervisors and admins see everything: nothing to track.)
       if (!canView(actor, message.conversation)) {
         if (this.#known.delete(id) || watch) {
           this.#watches.delete(id);
