@@ -6,12 +6,34 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationEvent } from '../../shared/protocol';
-import { canView, createdEvent, decideMessage, type Actor, type ConversationState, type Decision } from '../domain/conversation';
+import type { ConversationEvent, ConversationSummary, EventData, PendingRequest } from '../../shared/protocol';
+import {
+  canView,
+  createdEvent,
+  decideMessage,
+  messageEvent,
+  SYSTEM,
+  type Actor,
+  type ConversationState,
+  type Decision,
+  type NewEvent,
+  type StatePatch,
+} from '../domain/conversation';
+import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import { createSqliteStore } from './sqlite/store';
-import type { ConversationSummary } from '../../shared/protocol';
-import type { AgentRecord, Site, Store, WriteOutcome, WriteRequest } from './store';
+import type {
+  AgentRecord,
+  CannedReply,
+  ConversationFilter,
+  QueueRecord,
+  Site,
+  Store,
+  VisitorRecord,
+  WrapUpReason,
+  WriteOutcome,
+  WriteRequest,
+} from './store';
 
 /**
  * A fresh, empty database. `open` answers a store on it; after that store's `close()`, `open` may be called
@@ -23,6 +45,9 @@ export interface StoreFixture {
 }
 
 const T0 = 1_750_000_000_000;
+
+/** What `agents.create` stores for the fields it is not given. */
+const AGENT_DEFAULTS = { capacity: 3, availability: 'available', availabilitySince: 0, prefs: { sound: true, preview: true } } as const;
 
 export function storeContract(name: string, makeStore: () => StoreFixture): void {
   describe(`Store contract: ${name}`, () => {
@@ -60,16 +85,26 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         name: 'Loja',
         allowedOrigins: ['https://shop.example.com', 'https://*.example.org', 'self'],
         createdAt: T0,
+        defaultQueueId: null,
+        botWebhookUrl: null,
+        botTokenHash: null,
       };
       await s.sites.create(site);
       return site;
     }
 
-    async function makeAgent(role: AgentRecord['role'] = 'agent', s: Store = store): Promise<AgentRecord> {
+    /** An agent as stored: the fields `create` leaves out take their defaults. */
+    async function makeAgent(role: AgentRecord['role'] = 'agent', s: Store = store, createdAt = T0): Promise<AgentRecord> {
       const id = uuidv7();
-      const agent: AgentRecord = { id, name: `Agent ${id.slice(-4)}`, email: `${id}@example.com`, role, passwordHash: 'hash', createdAt: T0 };
+      const agent = { id, name: `Agent ${id.slice(-4)}`, email: `${id}@example.com`, role, passwordHash: 'hash', createdAt };
       await s.agents.create(agent);
-      return agent;
+      return { ...agent, ...AGENT_DEFAULTS };
+    }
+
+    async function makeQueue(siteId: string, name = `Queue ${uuidv7().slice(-6)}`, createdAt = T0): Promise<QueueRecord> {
+      const queue: QueueRecord = { id: uuidv7(), siteId, name, strategy: 'broadcast', offerTimeoutMs: 30_000, createdAt };
+      await store.queues.create(queue);
+      return queue;
     }
 
     const visitorActor = (siteId: string, visitorId = uuidv7()): Extract<Actor, { kind: 'visitor' }> => ({
@@ -78,7 +113,13 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       siteId,
     });
 
-    const agentActor = (agent: AgentRecord): Actor => ({ kind: 'agent', id: agent.id, name: agent.name, role: agent.role });
+    const agentActor = (agent: AgentRecord): Actor => ({
+      kind: 'agent',
+      id: agent.id,
+      name: agent.name,
+      role: agent.role,
+      queueIds: new Set<string>(),
+    });
 
     /** The write a real message makes: the domain's own rules authorise and decide it. */
     function message(
@@ -104,6 +145,11 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
     const close = (conversationId: string, at = T0) =>
       ruled(conversationId, () => ({ ok: true, events: [], patch: { status: 'closed' } }), at);
+
+    /** Sets state columns directly, as a workflow decision would, with no event. */
+    async function patchState(conversationId: string, patch: StatePatch, at = T0): Promise<ConversationSummary> {
+      return appended(await store.write(ruled(conversationId, () => ({ ok: true, events: [], patch }), at))).conversation;
+    }
 
     function appended(outcome: WriteOutcome): { events: ConversationEvent[]; conversation: ConversationSummary } {
       expect(outcome.kind).toBe('appended');
@@ -150,6 +196,18 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           lastMessage: { text: 'Alguém aí?', authorKind: 'visitor', at: T0 + 5 },
           createdAt: T0 + 5,
           updatedAt: T0 + 5,
+          queueId: null,
+          queuedAt: null,
+          priority: 1,
+          bot: false,
+          offer: null,
+          request: null,
+          participants: [],
+          labels: [],
+          requesterEmail: null,
+          wrapUpReason: null,
+          archived: false,
+          firstMessage: 'Alguém aí?',
         });
         expect(await store.conversations.byId(id)).toEqual(outcome.conversation);
         expect(await store.conversations.openForVisitor(visitor.visitorId)).toEqual(outcome.conversation);
@@ -303,7 +361,9 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           store.write(message(agentActor(bia), 'Minha!', { conversationId: conversation.id })),
         ]);
         expect(outcomes[0]!.kind).toBe('appended');
-        expect(outcomes[1]).toEqual({ kind: 'refused', code: 'conversation_taken' });
+        // Decided on the committed state: Ana holds it now, so Bia (an agent, R10) no longer sees it at all.
+        // Decided on the state both read before, it would have been a second claim.
+        expect(outcomes[1]).toEqual({ kind: 'not_found' });
         const stored = await store.conversations.byId(conversation.id);
         expect(stored?.assignedAgentId).toBe(ana.id);
         expect((await allEvents(store, conversation.id)).map((e) => e.kind)).toEqual(['created', 'message', 'assigned', 'message']);
@@ -473,12 +533,440 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
     // -----------------------------------------------------------------------------------------------------
 
+    describe('write: workflow state', () => {
+      const offer = { agentId: 'offered-agent', agentName: 'Bia', expiresAt: T0 + 30_000 };
+      const request: PendingRequest = {
+        kind: 'transfer',
+        fromAgentId: 'from-agent',
+        toAgentId: null,
+        toQueueId: 'queue-1',
+        toName: 'Vendas',
+        expiresAt: T0 + 60_000,
+      };
+      const data: EventData = { via: 'test', count: 2, flag: true, none: null, list: ['a', 'b'] };
+
+      /** Every field a decision may change, none left at its default (Required: a new field must join it). */
+      function everyField(agent: AgentRecord): Required<StatePatch> {
+        return {
+          status: 'ended',
+          assignedAgentId: agent.id,
+          assignedAgentName: agent.name,
+          queueId: 'queue-1',
+          queuedAt: T0 + 1,
+          priority: 3,
+          bot: true,
+          offer,
+          request,
+          participants: [
+            { id: 'guest-1', name: 'Guest One' },
+            { id: 'guest-2', name: 'Guest Two' },
+          ],
+          labels: ['vip', 'billing'],
+          archived: true,
+          visitorName: 'Carla',
+          requesterEmail: 'carla@example.com',
+          wrapUpReason: 'Resolved',
+        };
+      }
+
+      it('a patch with every state field and an event with data round-trip through byId, list, events and a restart', async () => {
+        const { conversation } = await startConversation();
+        const agent = await makeAgent();
+        const patch = everyField(agent);
+        const author = { kind: 'agent' as const, id: agent.id, name: agent.name };
+        const out = appended(
+          await store.write(
+            ruled(conversation.id, () => ({ ok: true, events: [{ kind: 'priority_changed', author, clientId: null, text: null, data }], patch }), T0 + 9),
+          ),
+        );
+
+        const expected: ConversationSummary = {
+          ...conversation,
+          status: 'ended',
+          visitorName: 'Carla',
+          assignedAgentId: agent.id,
+          assignedAgentName: agent.name,
+          lastSeq: 3,
+          updatedAt: T0 + 9,
+          queueId: 'queue-1',
+          queuedAt: T0 + 1,
+          priority: 3,
+          bot: true,
+          offer,
+          request,
+          participants: patch.participants,
+          labels: ['vip', 'billing'],
+          requesterEmail: 'carla@example.com',
+          wrapUpReason: 'Resolved',
+          archived: true,
+          firstMessage: 'Olá',
+        };
+        const event: ConversationEvent = { conversationId: conversation.id, seq: 3, kind: 'priority_changed', author, clientId: null, text: null, data, at: T0 + 9 };
+        expect(out.conversation).toEqual(expected);
+        expect(out.events).toEqual([event]);
+        expect(await store.conversations.byId(conversation.id)).toEqual(expected);
+        expect(await store.conversations.list({ limit: 10 })).toEqual([expected]);
+        expect(await store.events.after(conversation.id, 2, { limit: 10 })).toEqual([event]);
+        expect(await store.events.before(conversation.id, null, { limit: 1 })).toEqual([event]);
+
+        await closeStore(store);
+        const reopened = reopen();
+        expect(await reopened.conversations.byId(conversation.id)).toEqual(expected);
+        expect(await reopened.events.after(conversation.id, 2, { limit: 10 })).toEqual([event]);
+      });
+
+      it('C4: the rule is handed every state field as committed', async () => {
+        const { site, visitor, conversation } = await startConversation();
+        const agent = await makeAgent();
+        await patchState(conversation.id, everyField(agent), T0 + 1);
+        let seen: ConversationState | null = null;
+        appended(await store.write(ruled(conversation.id, (state) => ((seen = state), { ok: true, events: [], patch: null }), T0 + 2)));
+        expect(seen).toEqual<ConversationState>({
+          id: conversation.id,
+          siteId: site.id,
+          visitorId: visitor.visitorId,
+          status: 'ended',
+          assignedAgentId: agent.id,
+          lastSeq: 2,
+          queueId: 'queue-1',
+          queuedAt: T0 + 1,
+          priority: 3,
+          bot: true,
+          offer,
+          request,
+          participants: everyField(agent).participants,
+          labels: ['vip', 'billing'],
+          archived: true,
+        });
+      });
+
+      it('C3: a new conversation is handed the defaults: open, normal priority, no queue, bot, offer, request, guests or labels', async () => {
+        const site = await makeSite();
+        let seen: ConversationState | null = null;
+        const visitor = visitorActor(site.id);
+        const request = message(visitor, 'Olá');
+        const out = appended(await store.write({ ...request, decide: (state) => ((seen = state), request.decide(state)) }));
+        expect(seen).toEqual<ConversationState>({
+          id: out.conversation.id,
+          siteId: site.id,
+          visitorId: visitor.visitorId,
+          status: 'open',
+          assignedAgentId: null,
+          lastSeq: 0,
+          queueId: null,
+          queuedAt: null,
+          priority: 1,
+          bot: false,
+          offer: null,
+          request: null,
+          participants: [],
+          labels: [],
+          archived: false,
+        });
+      });
+
+      it('fields a patch leaves out keep their values; null, false and empty lists clear the others', async () => {
+        const { conversation } = await startConversation();
+        const agent = await makeAgent();
+        const full = await patchState(conversation.id, everyField(agent), T0 + 1);
+        const cleared = await patchState(
+          conversation.id,
+          { offer: null, request: null, participants: [], labels: [], bot: false, archived: false, queueId: null, requesterEmail: null },
+          T0 + 2,
+        );
+        expect(cleared).toEqual<ConversationSummary>({
+          ...full,
+          offer: null,
+          request: null,
+          participants: [],
+          labels: [],
+          bot: false,
+          archived: false,
+          queueId: null,
+          requesterEmail: null,
+          updatedAt: T0 + 2,
+        });
+        expect(await store.conversations.byId(conversation.id)).toEqual(cleared);
+      });
+
+      it('a rule that changes no state leaves every state field as it was', async () => {
+        const { visitor, conversation } = await startConversation();
+        const agent = await makeAgent();
+        const full = await patchState(conversation.id, { ...everyField(agent), status: 'open' }, T0 + 1);
+        // A visitor's message in an open conversation changes no state: only what appending moves.
+        const out = appended(await store.write(message(visitor, 'mais uma', { conversationId: conversation.id, at: T0 + 2 })));
+        expect(out.conversation).toEqual<ConversationSummary>({
+          ...full,
+          lastSeq: 3,
+          lastMessage: { text: 'mais uma', authorKind: 'visitor', at: T0 + 2 },
+          updatedAt: T0 + 2,
+        });
+        expect(await store.conversations.byId(conversation.id)).toEqual(out.conversation);
+      });
+
+      it('message events have no data key, written or read; workflow events keep theirs', async () => {
+        const { conversation, events } = await startConversation();
+        const withData: NewEvent = { kind: 'offered', author: SYSTEM, clientId: null, text: null, data: { agentId: 'a', expiresAt: T0 } };
+        const out = appended(await store.write(ruled(conversation.id, () => ({ ok: true, events: [withData], patch: null }), T0 + 1)));
+        const stored = await allEvents(store, conversation.id);
+        for (const e of [...events, ...stored.slice(0, 2)]) expect(Object.keys(e)).not.toContain('data');
+        expect(out.events[0]!.data).toEqual({ agentId: 'a', expiresAt: T0 });
+        expect(stored[2]!.data).toEqual({ agentId: 'a', expiresAt: T0 });
+      });
+
+      it("firstMessage is the visitor's first message: agent replies, notes and later messages leave it", async () => {
+        const { visitor, conversation } = await startConversation();
+        const agent = await makeAgent();
+        const actor = agentActor(agent);
+        appended(await store.write(message(actor, 'Oi, sou a agente', { conversationId: conversation.id, at: T0 + 1 })));
+        const clientId = uuidv7();
+        const note = appended(
+          await store.write({
+            ...message(actor, 'nota', { conversationId: conversation.id, clientId, at: T0 + 2 }),
+            decide: (state) => decideMessage(state, actor, 'nota interna', clientId, { note: true }),
+          }),
+        );
+        expect(note.events.map((e) => e.kind)).toEqual(['note']);
+        // A note is not the last message either (SPEC R9: the visitor never sees it).
+        expect(note.conversation.lastMessage).toEqual({ text: 'Oi, sou a agente', authorKind: 'agent', at: T0 + 1 });
+        const last = appended(await store.write(message(visitor, 'Segunda', { conversationId: conversation.id, at: T0 + 3 })));
+        expect(last.conversation.firstMessage).toBe('Olá');
+        expect(last.conversation.lastMessage).toEqual({ text: 'Segunda', authorKind: 'visitor', at: T0 + 3 });
+        expect((await store.conversations.byId(conversation.id))?.firstMessage).toBe('Olá');
+      });
+
+      it('R12: a bot message is stored with author kind bot and becomes the last message', async () => {
+        const { site, conversation } = await startConversation();
+        const bot = messageEvent({ kind: 'bot', siteId: site.id }, 'Sou o robô', null);
+        const out = appended(await store.write(ruled(conversation.id, () => ({ ok: true, events: [bot], patch: null }), T0 + 1)));
+        expect(out.conversation.lastMessage).toEqual({ text: 'Sou o robô', authorKind: 'bot', at: T0 + 1 });
+        expect(out.conversation.firstMessage).toBe('Olá');
+        expect((await allEvents(store, conversation.id))[2]).toMatchObject({ author: { kind: 'bot', id: null, name: null }, text: 'Sou o robô' });
+      });
+
+      it("C3, R8: an ended conversation is not the visitor's open one; the next message starts another", async () => {
+        const { visitor, conversation } = await startConversation();
+        const agent = await makeAgent();
+        await patchState(conversation.id, { status: 'ended', assignedAgentId: agent.id, assignedAgentName: agent.name }, T0 + 1);
+        expect(await store.conversations.openForVisitor(visitor.visitorId)).toBeNull();
+        const next = appended(await store.write(message(visitor, 'Voltei', { at: T0 + 2 })));
+        expect(next.conversation.id).not.toBe(conversation.id);
+        expect((await store.conversations.byId(conversation.id))?.status).toBe('ended');
+        expect((await store.conversations.openForVisitor(visitor.visitorId))?.id).toBe(next.conversation.id);
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('conversations: filters and routing reads', () => {
+      /**
+       * Seven conversations, newest activity last: c1 open in q1 unassigned; c2 open in q2 Ana's; c3 ended in
+       * q1 Ana's; c4 closed in q1 Bia's; c5 closed, archived, Ana's; c6 on the other site, Bia's; c7 open,
+       * unassigned, from c3's visitor.
+       */
+      async function sevenConversations() {
+        const [siteA, siteB] = [await makeSite(), await makeSite()];
+        const [ana, bia] = [await makeAgent(), await makeAgent()];
+        const [q1, q2] = [await makeQueue(siteA.id, 'Vendas'), await makeQueue(siteA.id, 'Suporte')];
+        const c3Visitor = visitorActor(siteA.id);
+        const start = async (siteId: string, patch: StatePatch, at: number, visitor = visitorActor(siteId)) => {
+          const { conversation } = appended(await store.write(message(visitor, 'Olá', { at: T0 })));
+          await patchState(conversation.id, patch, at);
+          return { id: conversation.id, visitorId: visitor.visitorId };
+        };
+        const toAna = { assignedAgentId: ana.id, assignedAgentName: ana.name };
+        const toBia = { assignedAgentId: bia.id, assignedAgentName: bia.name };
+        const c = {
+          c1: await start(siteA.id, { queueId: q1.id }, T0 + 1),
+          c2: await start(siteA.id, { queueId: q2.id, ...toAna }, T0 + 2),
+          c3: await start(siteA.id, { queueId: q1.id, ...toAna, status: 'ended' }, T0 + 3, c3Visitor),
+          c4: await start(siteA.id, { queueId: q1.id, ...toBia, status: 'closed' }, T0 + 4),
+          c5: await start(siteA.id, { ...toAna, status: 'closed', archived: true }, T0 + 5),
+          c6: await start(siteB.id, toBia, T0 + 6),
+          c7: await start(siteA.id, {}, T0 + 7, c3Visitor),
+        };
+        return { siteA, siteB, ana, bia, q1, q2, c3Visitor, c };
+      }
+
+      type Fixture = Awaited<ReturnType<typeof sevenConversations>>;
+      type Name = keyof Fixture['c'];
+
+      it.each<[string, (f: Fixture) => Omit<ConversationFilter, 'limit'>, number, Name[]]>([
+        ['no filter: newest activity first', () => ({}), 100, ['c7', 'c6', 'c5', 'c4', 'c3', 'c2', 'c1']],
+        ['the limit keeps the newest', () => ({}), 3, ['c7', 'c6', 'c5']],
+        ['one status', () => ({ status: 'open' }), 100, ['c7', 'c6', 'c2', 'c1']],
+        ['ended', () => ({ status: 'ended' }), 100, ['c3']],
+        ['several statuses', () => ({ status: ['open', 'ended'] }), 100, ['c7', 'c6', 'c3', 'c2', 'c1']],
+        ['one status as a list', () => ({ status: ['closed'] }), 100, ['c5', 'c4']],
+        ['no statuses at all matches nothing', () => ({ status: [] }), 100, []],
+        ['archived', () => ({ archived: true }), 100, ['c5']],
+        ['closed and not archived', () => ({ status: 'closed', archived: false }), 100, ['c4']],
+        ['a site', (f) => ({ siteId: f.siteB.id }), 100, ['c6']],
+        ["a visitor's conversations", (f) => ({ visitorId: f.c3Visitor.visitorId }), 100, ['c7', 'c3']],
+        ['assigned to an agent', (f) => ({ agentId: f.ana.id }), 100, ['c5', 'c3', 'c2']],
+        ["an agent's open and ended ones", (f) => ({ agentId: f.ana.id, status: ['open', 'ended'] }), 100, ['c3', 'c2']],
+        ['a queue', (f) => ({ queueId: f.q1.id }), 100, ['c4', 'c3', 'c1']],
+        ['a queue, open only', (f) => ({ queueId: f.q1.id, status: 'open' }), 100, ['c1']],
+        ['a site and an agent', (f) => ({ siteId: f.siteA.id, agentId: f.bia.id }), 100, ['c4']],
+        ['every filter at once', (f) => ({ siteId: f.siteA.id, visitorId: f.c3Visitor.visitorId, agentId: f.ana.id, queueId: f.q1.id, status: 'ended', archived: false }), 100, ['c3']],
+        ['an unknown queue matches nothing', () => ({ queueId: uuidv7() }), 100, []],
+      ])('list: %s', async (_name, filter, limit, expected) => {
+        const f = await sevenConversations();
+        const got = await store.conversations.list({ ...filter(f), limit });
+        expect(got.map((c) => c.id)).toEqual(expected.map((n) => f.c[n].id));
+        for (const c of got) expect(c).toEqual(await store.conversations.byId(c.id));
+      });
+
+      it('R2: waiting answers open, unassigned conversations not with the bot and without an offer; priority first, then the longest wait', async () => {
+        const agent = await makeAgent();
+        const make = async (patch: StatePatch, createdAt = T0) => {
+          const { conversation } = await startConversation(createdAt);
+          await patchState(conversation.id, patch, T0 + 100);
+          return conversation.id;
+        };
+        const normalWaitedLong = await make({ priority: 1, queuedAt: T0 + 2 });
+        const urgent = await make({ priority: 3, queuedAt: T0 + 9 });
+        const normalRecent = await make({ priority: 1, queuedAt: T0 + 5 });
+        const low = await make({ priority: 0, queuedAt: T0 + 1 });
+        // Never queued (no queuedAt): it has waited since it was created.
+        const neverQueued = await make({ priority: 1 }, T0 + 3);
+        await make({ bot: true });
+        await make({ offer: { agentId: agent.id, agentName: agent.name, expiresAt: T0 + 1000 } });
+        await make({ assignedAgentId: agent.id, assignedAgentName: agent.name });
+        await make({ status: 'ended' });
+        await make({ status: 'closed' });
+        expect((await store.conversations.waiting()).map((c) => c.id)).toEqual([urgent, normalWaitedLong, neverQueued, normalRecent, low]);
+      });
+
+      it('R4, R6, R7: withTimers answers the conversations with an offer or a request waiting, and no others', async () => {
+        const agent = await makeAgent();
+        const make = async (patch: StatePatch) => {
+          const { conversation } = await startConversation();
+          await patchState(conversation.id, patch, T0 + 1);
+          return conversation.id;
+        };
+        const offered = await make({ offer: { agentId: agent.id, agentName: agent.name, expiresAt: T0 + 30_000 } });
+        const requested = await make({
+          assignedAgentId: agent.id,
+          request: { kind: 'conference', fromAgentId: agent.id, toAgentId: 'x', toQueueId: null, toName: 'X', expiresAt: T0 + 60_000 },
+        });
+        await make({ assignedAgentId: agent.id });
+        const expired = await make({ offer: { agentId: agent.id, agentName: agent.name, expiresAt: T0 } });
+        await patchState(expired, { offer: null }, T0 + 2);
+        await make({});
+        const got = await store.conversations.withTimers();
+        expect(got.map((c) => c.id).sort()).toEqual([offered, requested].sort());
+        expect(got.find((c) => c.id === requested)?.request?.kind).toBe('conference');
+      });
+
+      it('R1: loads counts open and ended conversations per assigned agent; closed ones, guests and unassigned do not count', async () => {
+        const [ana, bia, caio] = [await makeAgent(), await makeAgent(), await makeAgent()];
+        const make = async (patch: StatePatch) => patchState((await startConversation()).conversation.id, patch, T0 + 1);
+        await make({ assignedAgentId: ana.id });
+        await make({ assignedAgentId: ana.id, status: 'ended' });
+        await make({ assignedAgentId: ana.id, status: 'closed' });
+        await make({ assignedAgentId: bia.id, participants: [{ id: ana.id, name: ana.name }, { id: caio.id, name: caio.name }] });
+        await make({ assignedAgentId: caio.id, status: 'closed' });
+        await make({});
+        expect(await store.conversations.loads()).toEqual(
+          new Map([
+            [ana.id, 2],
+            [bia.id, 1],
+          ]),
+        );
+      });
+
+      it('R8: stickyAgentFor answers the agent of the visitor\'s newest ended conversation other than the one given', async () => {
+        const [ana, bia, caio] = [await makeAgent(), await makeAgent(), await makeAgent()];
+        const site = await makeSite();
+        const visitor = visitorActor(site.id);
+        /** The visitor's next conversation, left in the given state. */
+        const next = async (at: number, patch: StatePatch) => {
+          const { conversation } = appended(await store.write(message(visitor, 'Olá', { at })));
+          await patchState(conversation.id, patch, at);
+          return conversation.id;
+        };
+        const older = await next(T0 + 1, { status: 'ended', assignedAgentId: ana.id });
+        const newer = await next(T0 + 2, { status: 'ended', assignedAgentId: bia.id });
+        await next(T0 + 3, { status: 'closed', assignedAgentId: caio.id });
+        const current = await next(T0 + 4, {});
+        // Activity on the older one does not make it the newest.
+        appended(await store.write(ruled(older, () => ({ ok: true, events: [], patch: null }), T0 + 10)));
+
+        const other = visitorActor(site.id);
+        const othersEnded = appended(await store.write(message(other, 'Olá'))).conversation.id;
+        await patchState(othersEnded, { status: 'ended', assignedAgentId: caio.id });
+
+        expect(await store.conversations.stickyAgentFor(visitor.visitorId, current)).toBe(bia.id);
+        expect(await store.conversations.stickyAgentFor(visitor.visitorId, newer)).toBe(ana.id);
+        expect(await store.conversations.stickyAgentFor(other.visitorId, uuidv7())).toBe(caio.id);
+        expect(await store.conversations.stickyAgentFor(other.visitorId, othersEnded)).toBeNull();
+        expect(await store.conversations.stickyAgentFor(uuidv7(), current)).toBeNull();
+        // Wrapped up: nothing left unresolved.
+        await patchState(newer, { status: 'closed' });
+        await patchState(older, { status: 'closed' });
+        expect(await store.conversations.stickyAgentFor(visitor.visitorId, current)).toBeNull();
+      });
+
+      it('R8: an ended conversation nobody holds gives no sticky agent', async () => {
+        const { visitor, conversation } = await startConversation();
+        await patchState(conversation.id, { status: 'ended' });
+        expect(await store.conversations.stickyAgentFor(visitor.visitorId, uuidv7())).toBeNull();
+      });
+
+      it('delete removes the conversation and its events and answers whether it existed', async () => {
+        const { visitor, conversation } = await startConversation();
+        const other = await startConversation();
+        appended(await store.write(message(visitor, 'mais', { conversationId: conversation.id, at: T0 + 1 })));
+
+        expect(await store.conversations.delete(conversation.id)).toBe(true);
+        expect(await store.conversations.byId(conversation.id)).toBeNull();
+        expect(await store.conversations.openForVisitor(visitor.visitorId)).toBeNull();
+        expect(await allEvents(store, conversation.id)).toEqual([]);
+        expect(await store.events.before(conversation.id, null, { limit: 10 })).toEqual([]);
+        expect((await store.conversations.list({ limit: 10 })).map((c) => c.id)).toEqual([other.conversation.id]);
+        expect(seqs(await allEvents(store, other.conversation.id))).toEqual([1, 2]);
+        expect(await store.conversations.delete(conversation.id)).toBe(false);
+        expect(await store.conversations.delete(uuidv7())).toBe(false);
+
+        // The visitor starts afresh; a write to the deleted one is not_found.
+        expect(await store.write(message(visitor, 'ainda aí?', { conversationId: conversation.id }))).toEqual({ kind: 'not_found' });
+        const fresh = appended(await store.write(message(visitor, 'nova', { at: T0 + 2 })));
+        expect(fresh.conversation.id).not.toBe(conversation.id);
+        expect(seqs(fresh.events)).toEqual([1, 2]);
+      });
+
+      it('D2: delete is ordered with writes: one submitted before it is stored first, one after it finds nothing', async () => {
+        const { visitor, conversation } = await startConversation();
+        const [before, deleted, after] = await Promise.all([
+          store.write(message(visitor, 'antes', { conversationId: conversation.id, at: T0 + 1 })),
+          store.conversations.delete(conversation.id),
+          store.write(message(visitor, 'depois', { conversationId: conversation.id, at: T0 + 2 })),
+        ]);
+        expect(before.kind).toBe('appended');
+        expect(deleted).toBe(true);
+        expect(after).toEqual({ kind: 'not_found' });
+        expect(await allEvents(store, conversation.id)).toEqual([]);
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
     describe('sites, agents, sessions, settings', () => {
       it('sites: create, byKey, byId, list and count', async () => {
         expect(await store.sites.count()).toBe(0);
         expect(await store.sites.list()).toEqual([]);
         const a = await makeSite();
-        const b: Site = { id: uuidv7(), key: 'second', name: 'Outra', allowedOrigins: ['*'], createdAt: T0 + 1 };
+        const b: Site = {
+          id: uuidv7(),
+          key: 'second',
+          name: 'Outra',
+          allowedOrigins: ['*'],
+          createdAt: T0 + 1,
+          defaultQueueId: 'q-1',
+          botWebhookUrl: 'https://bot.example.com/hook',
+          botTokenHash: 'sha256-of-token',
+        };
         await store.sites.create(b);
 
         expect(await store.sites.byKey(a.key)).toEqual(a);
@@ -497,16 +985,16 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
       it('agents: create, byEmail (any case), byId and count', async () => {
         expect(await store.agents.count()).toBe(0);
-        const agent: AgentRecord = {
+        const agent = {
           id: uuidv7(),
           name: 'Ana Souza',
           email: 'Ana.Souza@Example.com',
-          role: 'supervisor',
+          role: 'supervisor' as const,
           passwordHash: 'scrypt$abc',
           createdAt: T0,
         };
         await store.agents.create(agent);
-        const stored = { ...agent, email: 'ana.souza@example.com' };
+        const stored: AgentRecord = { ...agent, ...AGENT_DEFAULTS, email: 'ana.souza@example.com' };
         expect(await store.agents.byEmail('ana.souza@example.com')).toEqual(stored);
         expect(await store.agents.byEmail('ANA.SOUZA@EXAMPLE.COM')).toEqual(stored);
         expect(await store.agents.byId(agent.id)).toEqual(stored);
@@ -553,6 +1041,380 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await store.settings.get('secret')).toBe('first');
         expect(await store.settings.getOrSet('other', 'x')).toBe('x');
         expect(await store.settings.get('secret')).toBe('first');
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('sites and agents: workflow fields', () => {
+      it('sites: create leaves the default queue and the bot unset when not given', async () => {
+        const site = { id: uuidv7(), key: 'k1', name: 'Loja', allowedOrigins: ['self'], createdAt: T0 };
+        await store.sites.create(site);
+        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null });
+      });
+
+      it.each<[string, Parameters<Store['sites']['update']>[1]]>([
+        ['name', { name: 'Loja Nova' }],
+        ['allowed origins', { allowedOrigins: ['https://new.example.com'] }],
+        ['default queue', { defaultQueueId: 'queue-1' }],
+        ['bot', { botWebhookUrl: 'https://bot.example.com/hook', botTokenHash: 'hash-of-token' }],
+        ['everything', { name: 'X', allowedOrigins: [], defaultQueueId: 'q', botWebhookUrl: 'https://b.example.com', botTokenHash: 'h' }],
+        ['nothing', {}],
+      ])('sites: update %s changes only what it names', async (_name, patch) => {
+        const site = await makeSite();
+        const other = await makeSite();
+        const expected: Site = { ...site, ...patch };
+        expect(await store.sites.update(site.id, patch)).toEqual(expected);
+        expect(await store.sites.byId(site.id)).toEqual(expected);
+        expect(await store.sites.byKey(site.key)).toEqual(expected);
+        expect(await store.sites.byId(other.id)).toEqual(other);
+      });
+
+      it('sites: update clears a field set to null, and answers null for an unknown site', async () => {
+        const site = await makeSite();
+        await store.sites.update(site.id, { defaultQueueId: 'q', botWebhookUrl: 'https://b.example.com', botTokenHash: 'h' });
+        expect(await store.sites.update(site.id, { defaultQueueId: null, botWebhookUrl: null, botTokenHash: null })).toEqual(site);
+        expect(await store.sites.update(uuidv7(), { name: 'x' })).toBeNull();
+        expect(await store.sites.list()).toEqual([site]);
+      });
+
+      it('agents: create stores capacity, availability and prefs when given', async () => {
+        const agent: AgentRecord = {
+          id: uuidv7(),
+          name: 'Bia',
+          email: 'bia@example.com',
+          role: 'agent',
+          passwordHash: 'h',
+          createdAt: T0,
+          capacity: 7,
+          availability: 'unavailable',
+          availabilitySince: T0 + 5,
+          prefs: { sound: false, preview: true },
+        };
+        await store.agents.create(agent);
+        expect(await store.agents.byId(agent.id)).toEqual(agent);
+      });
+
+      it.each<[string, Parameters<Store['agents']['update']>[1]]>([
+        ['name', { name: 'Ana Maria' }],
+        ['role', { role: 'supervisor' }],
+        ['capacity', { capacity: 5 }],
+        ['R1: availability and since', { availability: 'rona', availabilitySince: T0 + 60_000 }],
+        ['prefs', { prefs: { sound: false, preview: false } }],
+        ['password', { passwordHash: 'scrypt$new' }],
+        ['nothing', {}],
+      ])('agents: update %s changes only what it names, and every read answers the full record', async (_name, patch) => {
+        const agent = await makeAgent('agent', store, T0);
+        const other = await makeAgent('agent', store, T0 + 1);
+        await store.sessions.create({ tokenHash: 'tok', agentId: agent.id, createdAt: T0, expiresAt: T0 + 1000 });
+        const expected: AgentRecord = { ...agent, ...patch };
+        expect(await store.agents.update(agent.id, patch)).toEqual(expected);
+        expect(await store.agents.byId(agent.id)).toEqual(expected);
+        expect(await store.agents.byEmail(agent.email)).toEqual(expected);
+        expect(await store.sessions.find('tok', T0)).toEqual(expected);
+        expect(await store.agents.list()).toEqual([expected, other]);
+      });
+
+      it('agents: update answers null for an unknown agent and creates nothing', async () => {
+        expect(await store.agents.update(uuidv7(), { capacity: 9 })).toBeNull();
+        expect(await store.agents.count()).toBe(0);
+      });
+
+      it('agents: list answers every agent, oldest first, as full records', async () => {
+        expect(await store.agents.list()).toEqual([]);
+        const second = await makeAgent('supervisor', store, T0 + 2);
+        const first = await makeAgent('agent', store, T0 + 1);
+        const third = await makeAgent('admin', store, T0 + 3);
+        expect(await store.agents.list()).toEqual([first, second, third]);
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('queues', () => {
+      it('create, byId, and list (all, or one site\'s), oldest first', async () => {
+        const [a, b] = [await makeSite(), await makeSite()];
+        const support = await makeQueue(a.id, 'Suporte', T0 + 2);
+        const sales: QueueRecord = { id: uuidv7(), siteId: a.id, name: 'Vendas', strategy: 'least_busy', offerTimeoutMs: 15_000, createdAt: T0 + 1 };
+        await store.queues.create(sales);
+        const other = await makeQueue(b.id, 'Suporte', T0 + 3);
+
+        expect(await store.queues.byId(sales.id)).toEqual(sales);
+        expect(await store.queues.byId(uuidv7())).toBeNull();
+        expect(await store.queues.list()).toEqual([sales, support, other]);
+        expect(await store.queues.list(a.id)).toEqual([sales, support]);
+        expect(await store.queues.list(b.id)).toEqual([other]);
+        expect(await store.queues.list(uuidv7())).toEqual([]);
+      });
+
+      it.each<[string, Parameters<Store['queues']['update']>[1]]>([
+        ['name', { name: 'Pós-venda' }],
+        ['strategy', { strategy: 'round_robin' }],
+        ['offer timeout', { offerTimeoutMs: 45_000 }],
+        ['everything', { name: 'X', strategy: 'least_busy', offerTimeoutMs: 1 }],
+        ['nothing', {}],
+      ])('update %s changes only what it names', async (_name, patch) => {
+        const site = await makeSite();
+        const queue = await makeQueue(site.id, 'Vendas');
+        const other = await makeQueue(site.id, 'Suporte');
+        const expected: QueueRecord = { ...queue, ...patch };
+        expect(await store.queues.update(queue.id, patch)).toEqual(expected);
+        expect(await store.queues.byId(queue.id)).toEqual(expected);
+        expect(await store.queues.byId(other.id)).toEqual(other);
+      });
+
+      it('update answers null for an unknown queue', async () => {
+        expect(await store.queues.update(uuidv7(), { name: 'x' })).toBeNull();
+      });
+
+      it.each([
+        ['the same name', 'Vendas'],
+        ['the same name in another case', 'VENDAS'],
+      ])('R3: a second queue with %s on the same site is a conflict; on another site it is fine', async (_name, name) => {
+        const [site, other] = [await makeSite(), await makeSite()];
+        await makeQueue(site.id, 'Vendas', T0 + 1);
+        const second = makeQueue(site.id, name, T0 + 2);
+        await expect(second).rejects.toBeInstanceOf(AppError);
+        await expect(second).rejects.toMatchObject({ code: 'conflict' });
+        const renamed = await makeQueue(site.id, 'Suporte', T0 + 3);
+        await expect(store.queues.update(renamed.id, { name })).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.queues.list(site.id)).map((q) => q.name)).toEqual(['Vendas', 'Suporte']);
+        await makeQueue(other.id, name);
+        expect(await store.queues.list(other.id)).toHaveLength(1);
+      });
+
+      it('setMembers and setQueuesOf replace memberships; memberships answers agent -> queues', async () => {
+        const site = await makeSite();
+        const [q1, q2, q3] = [await makeQueue(site.id, 'A', T0 + 1), await makeQueue(site.id, 'B', T0 + 2), await makeQueue(site.id, 'C', T0 + 3)];
+        const [ana, bia, caio] = [await makeAgent(), await makeAgent(), await makeAgent()];
+        expect(await store.queues.memberships()).toEqual(new Map());
+
+        await store.queues.setMembers(q2.id, [ana.id, bia.id, ana.id]);
+        await store.queues.setMembers(q1.id, [ana.id]);
+        expect(await store.queues.memberships()).toEqual(
+          new Map([
+            [ana.id, [q1.id, q2.id]],
+            [bia.id, [q2.id]],
+          ]),
+        );
+
+        // Replaces the queue's members: Ana leaves q2, Caio joins.
+        await store.queues.setMembers(q2.id, [bia.id, caio.id]);
+        // Replaces the agent's queues: Bia now in q3 and q1 only.
+        await store.queues.setQueuesOf(bia.id, [q3.id, q1.id]);
+        expect(await store.queues.memberships()).toEqual(
+          new Map([
+            [ana.id, [q1.id]],
+            [bia.id, [q1.id, q3.id]],
+            [caio.id, [q2.id]],
+          ]),
+        );
+
+        await store.queues.setMembers(q1.id, []);
+        await store.queues.setQueuesOf(caio.id, []);
+        expect(await store.queues.memberships()).toEqual(new Map([[bia.id, [q3.id]]]));
+      });
+
+      it('delete removes the queue and its memberships, unsets it as a site default, and leaves conversations their queue id', async () => {
+        const site = await makeSite();
+        const [gone, kept] = [await makeQueue(site.id, 'Vendas'), await makeQueue(site.id, 'Suporte')];
+        const agent = await makeAgent();
+        await store.queues.setQueuesOf(agent.id, [gone.id, kept.id]);
+        await store.sites.update(site.id, { defaultQueueId: gone.id });
+        const { conversation } = await startConversation();
+        await patchState(conversation.id, { queueId: gone.id });
+
+        expect(await store.queues.delete(gone.id)).toBe(true);
+        expect(await store.queues.byId(gone.id)).toBeNull();
+        expect(await store.queues.list(site.id)).toEqual([kept]);
+        expect(await store.queues.memberships()).toEqual(new Map([[agent.id, [kept.id]]]));
+        expect((await store.sites.byId(site.id))?.defaultQueueId).toBeNull();
+        expect((await store.conversations.byId(conversation.id))?.queueId).toBe(gone.id);
+        expect(await store.queues.delete(gone.id)).toBe(false);
+        // The name is free again.
+        await makeQueue(site.id, 'Vendas');
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('visitors', () => {
+      const page = { lastPageUrl: 'https://shop.example.com/p/1', lastPageTitle: 'Produto 1', referrer: 'https://search.example', userAgent: 'Firefox' };
+
+      it('R11: touch creates the visitor with what it is given; the rest is null; byId answers it', async () => {
+        const site = await makeSite();
+        const id = uuidv7();
+        expect(await store.visitors.byId(id)).toBeNull();
+        await store.visitors.touch({ id, siteId: site.id, ...page, lastSeenAt: T0 + 1 }, T0);
+        expect(await store.visitors.byId(id)).toEqual<VisitorRecord>({
+          id,
+          siteId: site.id,
+          name: null,
+          email: null,
+          ...page,
+          lastSeenAt: T0 + 1,
+          createdAt: T0,
+        });
+      });
+
+      it.each<[string, Parameters<Store['visitors']['touch']>[0] extends infer V ? Omit<V, 'id' | 'siteId'> : never]>([
+        ['a new page', { lastPageUrl: 'https://shop.example.com/cart', lastPageTitle: 'Carrinho', lastSeenAt: T0 + 50 }],
+        ['name and e-mail', { name: 'Carla', email: 'carla@example.com' }],
+        ['a field cleared with null', { referrer: null, lastPageTitle: null }],
+        ['only when it was seen', { lastSeenAt: T0 + 99 }],
+        ['nothing', {}],
+      ])('R11: touch of a known visitor with %s changes only those fields', async (_name, fields) => {
+        const site = await makeSite();
+        const id = uuidv7();
+        await store.visitors.touch({ id, siteId: site.id, ...page, lastSeenAt: T0 + 1 }, T0);
+        const before = await store.visitors.byId(id);
+        // Another site id and a later time do not move the visitor or its creation time.
+        await store.visitors.touch({ id, siteId: (await makeSite()).id, ...fields }, T0 + 1000);
+        expect(await store.visitors.byId(id)).toEqual({ ...before, ...fields });
+      });
+
+      it("R11: a visitor created by its first message has no details until touched", async () => {
+        const { site, visitor } = await startConversation(T0 + 7);
+        expect(await store.visitors.byId(visitor.visitorId)).toEqual<VisitorRecord>({
+          id: visitor.visitorId,
+          siteId: site.id,
+          name: null,
+          email: null,
+          lastPageUrl: null,
+          lastPageTitle: null,
+          referrer: null,
+          userAgent: null,
+          lastSeenAt: null,
+          createdAt: T0 + 7,
+        });
+        await store.visitors.touch({ id: visitor.visitorId, siteId: site.id, ...page, lastSeenAt: T0 + 8 }, T0 + 8);
+        expect(await store.visitors.byId(visitor.visitorId)).toMatchObject({ ...page, lastSeenAt: T0 + 8, createdAt: T0 + 7 });
+      });
+
+      it('a visitor touched first keeps its record when its first message arrives', async () => {
+        const site = await makeSite();
+        const visitor = visitorActor(site.id);
+        await store.visitors.touch({ id: visitor.visitorId, siteId: site.id, ...page, lastSeenAt: T0 }, T0);
+        appended(await store.write(message(visitor, 'Olá', { at: T0 + 5 })));
+        expect(await store.visitors.byId(visitor.visitorId)).toMatchObject({ ...page, createdAt: T0 });
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('canned replies', () => {
+      const reply = (title: string, text: string, category: string, language: string, at = T0): CannedReply => ({
+        id: uuidv7(),
+        title,
+        text,
+        category,
+        language,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const replies = {
+        greetingPt: reply('Saudação', 'Olá! Como posso ajudar?', 'geral', 'pt-BR'),
+        greetingEn: reply('Greeting', 'Hello! How can I help?', 'geral', 'en'),
+        deliveryPt: reply('Prazo de entrega', 'A ENTREGA leva 3 dias úteis.', 'vendas', 'pt-BR'),
+        returnPt: reply('Ação de devolução', 'Para devolver, acesse o site.', 'vendas', 'pt-BR'),
+        deliveryEn: reply('Entrega', 'Delivery takes 3 business days.', 'vendas', 'en'),
+      };
+      type Reply = keyof typeof replies;
+
+      async function createAll(): Promise<void> {
+        for (const r of Object.values(replies)) await store.cannedReplies.create(r);
+      }
+
+      it.each<[string, Parameters<Store['cannedReplies']['list']>[0], Reply[]]>([
+        ['everything, in title order', {}, ['returnPt', 'deliveryEn', 'greetingEn', 'deliveryPt', 'greetingPt']],
+        ['text in a title or a text', { text: 'entrega' }, ['deliveryEn', 'deliveryPt']],
+        ['text in any case', { text: 'ENTREGA' }, ['deliveryEn', 'deliveryPt']],
+        ['text with accents in another case', { text: 'OLÁ' }, ['greetingPt']],
+        ['text in a title with accents', { text: 'DEVOLUÇÃO' }, ['returnPt']],
+        ['text inside a word', { text: 'ação' }, ['returnPt', 'greetingPt']],
+        ['text only in the body', { text: 'help' }, ['greetingEn']],
+        ['text matching nothing', { text: 'nada disso' }, []],
+        ['a category', { category: 'vendas' }, ['returnPt', 'deliveryEn', 'deliveryPt']],
+        ['a language', { language: 'en' }, ['deliveryEn', 'greetingEn']],
+        ['a language tag in another case', { language: 'pt-br' }, ['returnPt', 'deliveryPt', 'greetingPt']],
+        ['a category and a language', { category: 'vendas', language: 'en' }, ['deliveryEn']],
+        ['text, category and language', { text: 'entrega', category: 'vendas', language: 'pt-BR' }, ['deliveryPt']],
+        ['an unknown category', { category: 'nada' }, []],
+      ])('list: %s', async (_name, query, expected) => {
+        await createAll();
+        expect(await store.cannedReplies.list(query)).toEqual(expected.map((k) => replies[k]));
+      });
+
+      it('byId, update (only what it names, and updatedAt) and delete', async () => {
+        await createAll();
+        const r = replies.greetingPt;
+        expect(await store.cannedReplies.byId(r.id)).toEqual(r);
+        expect(await store.cannedReplies.byId(uuidv7())).toBeNull();
+
+        const updated = await store.cannedReplies.update(r.id, { text: 'Oi! Em que posso ajudar?' }, T0 + 10);
+        expect(updated).toEqual<CannedReply>({ ...r, text: 'Oi! Em que posso ajudar?', updatedAt: T0 + 10 });
+        const all = await store.cannedReplies.update(r.id, { title: 'Oi', text: 't', category: 'c', language: 'es' }, T0 + 20);
+        expect(all).toEqual<CannedReply>({ ...r, title: 'Oi', text: 't', category: 'c', language: 'es', updatedAt: T0 + 20 });
+        expect(await store.cannedReplies.byId(r.id)).toEqual(all);
+        expect(await store.cannedReplies.update(uuidv7(), { title: 'x' }, T0)).toBeNull();
+        expect(await store.cannedReplies.byId(replies.greetingEn.id)).toEqual(replies.greetingEn);
+
+        expect(await store.cannedReplies.delete(r.id)).toBe(true);
+        expect(await store.cannedReplies.delete(r.id)).toBe(false);
+        expect(await store.cannedReplies.byId(r.id)).toBeNull();
+        expect(await store.cannedReplies.list({})).toHaveLength(4);
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
+    describe('wrap-up reasons', () => {
+      const reason = (label: string, at = T0): WrapUpReason => ({ id: uuidv7(), label, createdAt: at });
+
+      it('create, byId, and list in label order', async () => {
+        const spam = reason('Spam');
+        const answered = reason('Question answered');
+        const resolved = reason('resolved');
+        const action = reason('Ação tomada');
+        for (const r of [spam, answered, resolved, action]) await store.wrapUpReasons.create(r);
+        expect(await store.wrapUpReasons.list()).toEqual([action, answered, resolved, spam]);
+        expect(await store.wrapUpReasons.byId(spam.id)).toEqual(spam);
+        expect(await store.wrapUpReasons.byId(uuidv7())).toBeNull();
+      });
+
+      it.each([
+        ['the same label', 'Resolvido', 'Resolvido'],
+        ['the same label in another case', 'Resolvido', 'RESOLVIDO'],
+        ['the same accented label in another case', 'Ação tomada', 'AÇÃO TOMADA'],
+      ])('create: %s is a conflict', async (_name, first, second) => {
+        await store.wrapUpReasons.create(reason(first));
+        const duplicate = store.wrapUpReasons.create(reason(second));
+        await expect(duplicate).rejects.toBeInstanceOf(AppError);
+        await expect(duplicate).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.wrapUpReasons.list()).map((r) => r.label)).toEqual([first]);
+      });
+
+      it('update renames; to another reason\'s label it is a conflict; to its own in another case it is not', async () => {
+        const [resolved, spam] = [reason('Resolvido'), reason('Spam')];
+        await store.wrapUpReasons.create(resolved);
+        await store.wrapUpReasons.create(spam);
+
+        await expect(store.wrapUpReasons.update(spam.id, 'resolvido')).rejects.toMatchObject({ code: 'conflict' });
+        expect(await store.wrapUpReasons.byId(spam.id)).toEqual(spam);
+        expect(await store.wrapUpReasons.update(resolved.id, 'RESOLVIDO')).toEqual({ ...resolved, label: 'RESOLVIDO' });
+        expect(await store.wrapUpReasons.update(spam.id, 'Lixo')).toEqual({ ...spam, label: 'Lixo' });
+        expect(await store.wrapUpReasons.update(uuidv7(), 'x')).toBeNull();
+        expect(await store.wrapUpReasons.list()).toEqual([{ ...spam, label: 'Lixo' }, { ...resolved, label: 'RESOLVIDO' }]);
+      });
+
+      it('delete answers whether it existed, and frees the label', async () => {
+        const r = reason('Spam');
+        await store.wrapUpReasons.create(r);
+        expect(await store.wrapUpReasons.delete(r.id)).toBe(true);
+        expect(await store.wrapUpReasons.delete(r.id)).toBe(false);
+        expect(await store.wrapUpReasons.list()).toEqual([]);
+        await store.wrapUpReasons.create(reason('spam'));
+        expect(await store.wrapUpReasons.list()).toHaveLength(1);
       });
     });
 

@@ -154,11 +154,16 @@ export interface Store {
     /** Every queue, or one site's, oldest first. */
     list(siteId?: string): Promise<QueueRecord[]>;
     byId(id: string): Promise<QueueRecord | null>;
+    /** Refuses a name another queue of the site has (case-insensitive) with AppError `conflict`. */
     create(queue: QueueRecord): Promise<void>;
+    /** Refuses a name another queue of the site has (case-insensitive) with AppError `conflict`. */
     update(id: string, patch: Partial<Pick<QueueRecord, 'name' | 'strategy' | 'offerTimeoutMs'>>): Promise<QueueRecord | null>;
-    /** Also removes its memberships; conversations in it keep the id (they show as "no queue"). */
+    /**
+     * Also removes its memberships and unsets it as a site's default queue; conversations in it keep the id
+     * (they show as "no queue").
+     */
     delete(id: string): Promise<boolean>;
-    /** Every membership: agent id -> queue ids. */
+    /** Every membership: agent id -> queue ids (oldest queue first); agents in no queue are absent. */
     memberships(): Promise<Map<string, string[]>>;
     /** Replaces the queue's members. */
     setMembers(queueId: string, agentIds: readonly string[]): Promise<void>;
@@ -167,11 +172,17 @@ export interface Store {
   };
   visitors: {
     byId(id: string): Promise<VisitorRecord | null>;
-    /** Creates the visitor or updates the fields given (page, referrer, user agent, last seen). */
+    /**
+     * Creates the visitor (created at `at`) or updates the fields given (page, referrer, user agent, last
+     * seen): a field left undefined keeps its value, null clears it. A known visitor keeps its site.
+     */
     touch(visitor: Pick<VisitorRecord, 'id' | 'siteId'> & Partial<Omit<VisitorRecord, 'id' | 'siteId' | 'createdAt'>>, at: number): Promise<void>;
   };
   cannedReplies: {
-    /** Matching all given filters; `text` matches title or text, case-insensitively. Title order. */
+    /**
+     * Matching all given filters; `text` matches title or text, case-insensitively; category and language
+     * compare case-insensitively too. Title order (case and accents aside).
+     */
     list(query: { text?: string; category?: string; language?: string }): Promise<CannedReply[]>;
     byId(id: string): Promise<CannedReply | null>;
     create(reply: CannedReply): Promise<void>;
@@ -179,11 +190,12 @@ export interface Store {
     delete(id: string): Promise<boolean>;
   };
   wrapUpReasons: {
-    /** Label order. */
+    /** Label order (case and accents aside). */
     list(): Promise<WrapUpReason[]>;
     byId(id: string): Promise<WrapUpReason | null>;
     /** Refuses a duplicate label (case-insensitive) with AppError `conflict`. */
     create(reason: WrapUpReason): Promise<void>;
+    /** Refuses another reason's label (case-insensitive) with AppError `conflict`. */
     update(id: string, label: string): Promise<WrapUpReason | null>;
     delete(id: string): Promise<boolean>;
   };
@@ -199,18 +211,21 @@ export interface Store {
     openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
     /** Newest activity first. */
     list(filter: ConversationFilter): Promise<ConversationSummary[]>;
-    /** Open, unassigned, not with the bot, no offer waiting: what routing may offer (SPEC R2). */
+    /**
+     * Open, unassigned, not with the bot, no offer waiting: what routing may offer (SPEC R2). Higher priority
+     * first, then the longest waiting (since queuedAt, or createdAt when never queued).
+     */
     waiting(): Promise<ConversationSummary[]>;
     /** With an offer or a transfer/conference request waiting: their timers are re-armed at start. */
     withTimers(): Promise<ConversationSummary[]>;
     /** Open and ended conversations each agent holds as the assigned agent: agent id -> count (SPEC R1). */
     loads(): Promise<Map<string, number>>;
     /**
-     * SPEC R8: the agent of the visitor's newest conversation that was taken and not resolved (ended by
-     * the visitor and not wrapped up yet), other than `exceptId`.
+     * SPEC R8: the agent of the visitor's newest (by creation) conversation that was taken and not resolved
+     * (ended by the visitor and not wrapped up yet), other than `exceptId`.
      */
     stickyAgentFor(visitorId: string, exceptId: string): Promise<string | null>;
-    /** Removes the conversation and its events. */
+    /** Removes the conversation and its events; ordered with writes (SPEC D2) like a write. */
     delete(id: string): Promise<boolean>;
   };
   events: {

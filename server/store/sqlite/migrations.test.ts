@@ -1,0 +1,122 @@
+/**
+ * The committed migrations on a database made by an earlier version: 0001 must keep every row, give the new
+ * columns their defaults, and leave `events` WITHOUT ROWID (hand-made in 0000; a recreated table would lose it).
+ */
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, openSqlite } from './driver';
+import { createSqliteStore } from './store';
+
+const T0 = 1_750_000_000_000;
+
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+
+describe('SQLite migrations', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'papo-migrate-'));
+    path = join(dir, 'papo.db');
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A database as the first release left it: only 0000 applied, with a site, an agent and a conversation. */
+  function firstRelease(): void {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal;
+    const only = join(dir, 'migrations-0000');
+    mkdirSync(join(only, 'meta'), { recursive: true });
+    copyFileSync(join(MIGRATIONS_DIR, '0000_init.sql'), join(only, '0000_init.sql'));
+    writeFileSync(join(only, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx === 0) }));
+
+    const sqlite = new Database(path);
+    migrate(drizzle({ client: sqlite }), { migrationsFolder: only });
+    sqlite.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
+      INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ('a1', 'ana@example.com', 'Ana', 'admin', 'h', ${T0});
+      INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0});
+      INSERT INTO conversations (id, site_id, visitor_id, status, assigned_agent_id, assigned_agent_name, last_seq,
+        last_message_text, last_message_author_kind, last_message_at, created_at, updated_at)
+        VALUES ('c1', 's1', 'v1', 'open', 'a1', 'Ana', 2, 'Olá', 'visitor', ${T0}, ${T0}, ${T0});
+      INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at)
+        VALUES ('c1', 1, 'created', 'visitor', 'v1', NULL, NULL, NULL, ${T0}),
+               ('c1', 2, 'message', 'visitor', 'v1', NULL, 'k1', 'Olá', ${T0});
+    `);
+    sqlite.close();
+  }
+
+  it('0001 keeps the rows of a first-release database and gives the new columns their defaults', async () => {
+    firstRelease();
+    const store = createSqliteStore(path);
+    try {
+      expect(await store.sites.byId('s1')).toEqual({
+        id: 's1',
+        key: 'pk_1',
+        name: 'Loja',
+        allowedOrigins: ['self'],
+        createdAt: T0,
+        defaultQueueId: null,
+        botWebhookUrl: null,
+        botTokenHash: null,
+      });
+      expect(await store.agents.byId('a1')).toMatchObject({
+        capacity: 3,
+        availability: 'available',
+        availabilitySince: 0,
+        prefs: { sound: true, preview: true },
+      });
+      expect(await store.visitors.byId('v1')).toMatchObject({ email: null, lastPageUrl: null, lastSeenAt: null, createdAt: T0 });
+      expect(await store.conversations.byId('c1')).toMatchObject({
+        status: 'open',
+        assignedAgentId: 'a1',
+        lastSeq: 2,
+        queueId: null,
+        queuedAt: null,
+        priority: 1,
+        bot: false,
+        offer: null,
+        request: null,
+        participants: [],
+        labels: [],
+        requesterEmail: null,
+        wrapUpReason: null,
+        archived: false,
+        // Conversations from before 0001 never recorded it.
+        firstMessage: null,
+      });
+      const events = await store.events.after('c1', 0, { limit: 10 });
+      expect(events.map((e) => e.text ?? e.kind)).toEqual(['created', 'Olá']);
+      for (const e of events) expect(Object.keys(e)).not.toContain('data');
+      expect(await store.conversations.loads()).toEqual(new Map([['a1', 1]]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('events stays WITHOUT ROWID and one conversation per visitor stays open after every migration', () => {
+    firstRelease();
+    const { sqlite } = openSqlite(path);
+    try {
+      const sql = (name: string) => sqlite.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(name);
+      expect(sql('events')).toMatch(/WITHOUT ROWID\s*$/);
+      expect(sql('conversations_one_open_per_visitor')).toMatch(/WHERE status = 'open'$/);
+      expect(sql('conversations_assigned_active')).toMatch(/WHERE status IN \('open', 'ended'\)$/);
+      // A second open conversation for v1 is refused; an ended one is not.
+      const insert = sqlite.prepare(
+        "INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at) VALUES (?, 's1', 'v1', ?, 0, 0)",
+      );
+      expect(() => insert.run('c2', 'open')).toThrow(/UNIQUE/);
+      expect(() => insert.run('c3', 'ended')).not.toThrow();
+    } finally {
+      sqlite.close();
+    }
+  });
+});
