@@ -1,26 +1,46 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { Composer } from '../shared/ui/Composer';
+/**
+ * @module The conversation on screen: who it is with, its actions, banners for what is going on (visitor
+ * ended it, a transfer or invitation pending, the bot holds it, closed), the message log, and the composer
+ * (replies and private notes) or, once the visitor has ended the chat, the wrap-up prompt.
+ */
+import { useState } from 'preact/hooks';
+import type { AgentProfile, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
 import type { PendingReply } from './agent-session';
-import { clock, t, visitorLabel } from './i18n';
+import { ConversationActions } from './ConversationActions';
+import { Countdown } from './Countdown';
+import { t, visitorLabel } from './i18n';
+import { MessageLog } from './MessageLog';
+import { allowedActions } from './permissions';
+import { PriorityBadge } from './PriorityBadge';
+import { ReplyComposer } from './ReplyComposer';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
-  agentId: string;
+  agent: AgentProfile;
+  queues: QueueInfo[];
   events: ConversationEvent[];
   pending: PendingReply[];
   hasMore: boolean;
-  onSend: (text: string) => void;
+  draft: string;
+  onDraft: (text: string) => void;
+  onSend: (text: string, note: boolean) => void;
+  onRetry: (reply: PendingReply) => void;
+  onDiscard: (clientId: string) => void;
   onLoadOlder: () => void;
+  onApplied: (summary: ConversationSummary) => void;
+  onRemoved: (conversationId: string) => void;
 }
 
-export function ConversationView({ conversation, agentId, events, pending, hasMore, onSend, onLoadOlder }: ConversationViewProps) {
-  const log = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [events.length, pending.length, conversation.id]);
-  const visitor = visitorLabel(conversation.visitorId, conversation.visitorName);
-  const initials = visitor.replace(/[^A-Za-z0-9]/g, '').slice(-2).toUpperCase();
+export function ConversationView(props: ConversationViewProps) {
+  const { conversation: c, agent, queues, events, pending, hasMore } = props;
+  const [wrapUp, setWrapUp] = useState(false);
+  const visitor = visitorLabel(c.visitorId, c.visitorName);
+  const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
+  const can = allowedActions(c, agent);
+  const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
+  const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.you : (c.assignedAgentName ?? t.agent));
+  const guests = c.participants.map((p) => (p.id === agent.id ? t.you : p.name));
+  const request = c.request;
 
   return (
     <article class="conversation" aria-labelledby="conversation-title">
@@ -28,57 +48,74 @@ export function ConversationView({ conversation, agentId, events, pending, hasMo
         <span class="avatar" aria-hidden="true">
           {initials}
         </span>
-        <div>
-          <h1 id="conversation-title">{visitor}</h1>
+        <div class="title">
+          <h1 id="conversation-title">
+            {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
+          </h1>
           <p class="sub">
-            {conversation.assignedAgentId === null
-              ? t.unassigned
-              : t.with(conversation.assignedAgentId === agentId ? t.you : (conversation.assignedAgentName ?? ''))}
+            {holder}
+            {guests.length > 0 && ` · ${t.inConference(guests.join(', '))}`}
+            {c.queueId && queueName(c.queueId) && ` · ${queueName(c.queueId)}`}
+            {c.requesterEmail && ` · ${c.requesterEmail}`}
           </p>
+          {c.labels.length > 0 && (
+            <p class="tags">
+              {c.labels.map((l) => (
+                <span key={l} class="label-chip">
+                  {l}
+                </span>
+              ))}
+            </p>
+          )}
         </div>
       </header>
-      <div class="messages" ref={log}>
-        {hasMore && (
-          <button type="button" class="older" onClick={onLoadOlder}>
-            {t.loadOlder}
-          </button>
-        )}
-        <ol aria-live="polite" aria-relevant="additions">
-          {events.map((e) =>
-            e.kind === 'message' ? (
-              <li key={e.seq} class={`msg ${e.author.kind === 'visitor' ? 'theirs' : 'mine'}`}>
-                <span class="who">{e.author.kind === 'visitor' ? visitor : e.author.id === agentId ? t.you : (e.author.name ?? '')}</span>
-                <p class="bubble">{e.text}</p>
-                <time class="meta" dateTime={new Date(e.at).toISOString()}>
-                  {clock.format(e.at)}
-                </time>
-              </li>
-            ) : e.kind === 'created' ? (
-              <li key={e.seq} class="notice">
-                {t.started} · {clock.format(e.at)}
-              </li>
-            ) : e.kind === 'assigned' ? (
-              <li key={e.seq} class="notice">
-                {t.joined(e.author.id === agentId ? t.you : (e.author.name ?? ''))}
-              </li>
-            ) : null,
-          )}
-          {pending.map((p) => (
-            <li key={p.clientId} class={`msg mine ${p.failed ? 'failed' : 'sending'}`}>
-              <p class="bubble">{p.text}</p>
-              <span class="meta">{p.failed ? t.notSent(p.failed) : t.sending}</span>
-            </li>
-          ))}
-        </ol>
-      </div>
-      <Composer
-        id="reply"
-        onSend={onSend}
-        label={t.replyLabel}
-        placeholder={t.replyPlaceholder}
-        sendLabel={t.send}
-        counterLabel={t.characters}
+      <ConversationActions conversation={c} agent={agent} events={events} onApplied={props.onApplied} onRemoved={props.onRemoved} wrapUp={wrapUp} onWrapUp={setWrapUp} />
+      {c.status === 'ended' && (
+        <p class="banner ended" role="status">
+          {t.visitorEnded}
+        </p>
+      )}
+      {c.status === 'closed' && (
+        <p class="banner closed" role="status">
+          {c.wrapUpReason ? t.closedWith(c.wrapUpReason) : t.closedBanner}
+          {c.archived && ` · ${t.archivedShort}`}
+        </p>
+      )}
+      {c.bot && c.status === 'open' && <p class="banner bot">{t.botHolds}</p>}
+      {request && c.status === 'open' && (
+        <p class="banner pending" role="status">
+          {request.kind === 'transfer' ? t.transferPending(request.toName) : t.invitePending(request.toName)} <Countdown until={request.expiresAt} />
+        </p>
+      )}
+      <MessageLog
+        conversationId={c.id}
+        events={events}
+        pending={pending}
+        hasMore={hasMore}
+        line={{ agentId: agent.id, visitor, queueName }}
+        onLoadOlder={props.onLoadOlder}
+        onRetry={props.onRetry}
+        onDiscard={props.onDiscard}
       />
+      {c.status === 'ended' ? (
+        <div class="wrap-prompt">
+          <p>{t.wrapUpPrompt}</p>
+          {can.end && (
+            <button type="button" class="primary" onClick={() => setWrapUp(true)}>
+              {t.wrapUpButton}
+            </button>
+          )}
+        </div>
+      ) : c.status === 'open' && (can.reply || can.note) ? (
+        <ReplyComposer
+          key={c.id}
+          draft={props.draft}
+          onDraft={props.onDraft}
+          onSend={props.onSend}
+          canReply={can.reply}
+          placeholders={{ visitor: { name: c.visitorName, email: c.requesterEmail }, agent: { name: agent.name } }}
+        />
+      ) : null}
     </article>
   );
 }

@@ -1,53 +1,108 @@
-import type { ConversationSummary } from '../shared/protocol';
-import { clock, t, visitorLabel } from './i18n';
+/**
+ * @module The conversation lists as tabs with live counts: New, Mine, Others (supervisors and admins) and
+ * the Closed and Archived lists read from the server; filters by queue, priority, label and (Others) agent.
+ */
+import type { AgentRole, ConversationSummary, QueueInfo } from '../shared/protocol';
+import { ConversationItem } from './ConversationItem';
+import { InboxFilters } from './InboxFilters';
+import { t } from './i18n';
+import { countByAgent, isSupervisor, labelsIn, matches, type Filters, type ListId, type Lists, type LiveList } from './lists';
+import { useClosedList } from './use-closed-list';
 
 export interface InboxProps {
-  conversations: ConversationSummary[];
-  currentId: string | null;
-  unread: ReadonlySet<string>;
   agentId: string;
-  onOpen: (conversationId: string) => void;
+  role: AgentRole;
+  lists: Lists;
+  unread: ReadonlySet<string>;
+  unreadCounts: Record<LiveList, number>;
+  queues: QueueInfo[];
+  currentId: string | null;
+  tab: ListId;
+  onTab: (tab: ListId) => void;
+  filters: Filters;
+  onFilters: (filters: Filters) => void;
+  onOpen: (conversationId: string, summary?: ConversationSummary) => void;
 }
 
-export function Inbox({ conversations, currentId, unread, agentId, onOpen }: InboxProps) {
-  const waiting = conversations.filter((c) => c.assignedAgentId === null);
-  const open = conversations.filter((c) => c.assignedAgentId !== null);
-  const section = (title: string, list: ConversationSummary[], none: string, id: string) => (
-    <section aria-labelledby={id}>
-      <h2 id={id}>
-        {title} <span class="count">{list.length}</span>
-      </h2>
-      {list.length === 0 ? (
-        <p class="none">{none}</p>
-      ) : (
-        <ul>
-          {list.map((c) => (
-            <li key={c.id}>
-              <button
-                type="button"
-                class={`item${c.id === currentId ? ' current' : ''}${unread.has(c.id) ? ' unread' : ''}`}
-                aria-current={c.id === currentId ? 'true' : undefined}
-                onClick={() => onOpen(c.id)}
-              >
-                <span class="row">
-                  <span class="name">{visitorLabel(c.visitorId, c.visitorName)}</span>
-                  <time dateTime={new Date(c.updatedAt).toISOString()}>{clock.format(c.updatedAt)}</time>
-                </span>
-                <span class="preview">
-                  {c.lastMessage ? `${c.lastMessage.authorKind === 'agent' ? `${c.assignedAgentId === agentId ? t.you : (c.assignedAgentName ?? '')}: ` : ''}${c.lastMessage.text}` : '…'}
-                </span>
-                {unread.has(c.id) && <span class="sr-only">, {t.newMessage}</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
+/** Ids kept from the first console (tests and bookmarks find the New and Mine lists by them). */
+const HEADING_ID: Record<ListId, string> = { new: 'inbox-waiting', mine: 'inbox-open', others: 'inbox-others', closed: 'inbox-closed', archived: 'inbox-archived' };
+
+export function Inbox(props: InboxProps) {
+  const { role, lists, unread, unreadCounts, queues, currentId, tab, onTab, filters, onFilters, onOpen, agentId } = props;
+  const tabs: ListId[] = isSupervisor(role) ? ['new', 'mine', 'others', 'closed', 'archived'] : ['new', 'mine', 'closed', 'archived'];
+  const tabName: Record<ListId, string> = { new: t.listNew, mine: t.listMine, others: t.listOthers, closed: t.listClosed, archived: t.listArchived };
+  const live = tab === 'new' || tab === 'mine' || tab === 'others';
+  const stored = useClosedList(live ? null : tab, filters);
+  const all = live ? lists[tab] : stored.conversations;
+  const shown = live ? all.filter((c) => matches(c, tab === 'others' ? filters : { ...filters, agentId: null })) : all;
+  const labels = labelsIn([...lists.new, ...lists.mine, ...lists.others, ...stored.conversations]);
+  const queueName = (id: string | null) => queues.find((q) => q.id === id)?.name ?? null;
+
   return (
     <nav class="inbox" aria-label={t.conversations}>
-      {section(t.waiting, waiting, t.noneWaiting, 'inbox-waiting')}
-      {section(t.open, open, t.noneOpen, 'inbox-open')}
+      <div class="tabs" role="tablist" aria-label={t.lists}>
+        {tabs.map((id) => {
+          const count = id === 'new' || id === 'mine' || id === 'others' ? lists[id].length : null;
+          const unreadCount = id === 'new' || id === 'mine' || id === 'others' ? unreadCounts[id] : 0;
+          return (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls="inbox-panel"
+              class={`tab${tab === id ? ' current' : ''}`}
+              onClick={() => onTab(id)}
+            >
+              {tabName[id]}
+              {count !== null && <span class="count">{count}</span>}
+              {unreadCount > 0 && (
+                <span class="unread-count" aria-label={t.unreadCount(unreadCount)}>
+                  {unreadCount}
+                </span>
+              )}
+            </button>
+          );
+        })}
+      </div>
+      <InboxFilters queues={queues} labels={labels} filters={filters} onFilters={onFilters} byAgent={tab === 'others' ? countByAgent(all) : null} />
+      <section id="inbox-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        <h2 id={HEADING_ID[tab]} class="sr-only">
+          {tabName[tab]}
+        </h2>
+        {!live && (
+          <div class="list-tools">
+            <button type="button" class="link" onClick={stored.reload} disabled={stored.loading}>
+              {stored.loading ? t.loading : t.reload}
+            </button>
+            {stored.error && (
+              <p class="error" role="alert">
+                {stored.error}
+              </p>
+            )}
+          </div>
+        )}
+        {shown.length === 0 ? (
+          <p class="none">{live && all.length > 0 ? t.noneMatch : { new: t.noneNew, mine: t.noneMine, others: t.noneOthers, closed: t.noneClosed, archived: t.noneArchived }[tab]}</p>
+        ) : (
+          <ul>
+            {shown.map((c) => (
+              <li key={c.id}>
+                <ConversationItem
+                  conversation={c}
+                  list={tab}
+                  agentId={agentId}
+                  current={c.id === currentId}
+                  unread={unread.has(c.id)}
+                  queueName={queueName(c.queueId)}
+                  onOpen={() => onOpen(c.id, live ? undefined : c)}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </nav>
   );
 }

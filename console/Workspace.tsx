@@ -1,10 +1,28 @@
-import { useEffect, useMemo } from 'preact/hooks';
+/**
+ * @module The signed-in console: top bar, offers and requests, and one section at a time: the conversations
+ * (lists, the conversation on screen, its side panel), the supervisor board, live visitors, administration.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
-import type { AgentProfile } from '../shared/protocol';
+import type { AgentPresence, AgentProfile, ConversationSummary } from '../shared/protocol';
 import { AgentSession } from './agent-session';
+import { api, type Prefs } from './api';
 import { ConversationView } from './ConversationView';
+import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
 import { Inbox } from './Inbox';
+import { lazyComponent } from './lazy';
+import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
+import { OfferPopover } from './OfferPopover';
+import { SidePanel } from './SidePanel';
+import { TopBar, type Section } from './TopBar';
+import { useAction } from './use-action';
+import { useNotifier } from './use-notifier';
+
+// Sections other than the conversations load on first use, each in its own chunk (console/admin/**).
+const Admin = lazyComponent(() => import('./admin/Admin').then((m) => m.Admin));
+const SupervisorBoard = lazyComponent(() => import('./admin/SupervisorBoard').then((m) => m.SupervisorBoard));
+const LiveVisitors = lazyComponent(() => import('./admin/LiveVisitors').then((m) => m.LiveVisitors));
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -16,48 +34,149 @@ export interface WorkspaceProps {
 export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) {
   const session = useMemo(() => new AgentSession(onSessionDoubt), []);
   const view = useView(session);
+  const [section, setSection] = useState<Section>('conversations');
+  const [tab, setTab] = useState<ListId>('new');
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [prefs, setPrefs] = useState<Prefs | null>(null);
+  const [myPresence, setMyPresence] = useState<AgentPresence | null>(null);
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const profile = useAction();
+  const steer = useAction();
+
   useEffect(() => {
     session.start();
+    void profile.run(() => api.profile()).then((me) => {
+      if (!me) return;
+      setPrefs(me.prefs);
+      setMyPresence(me.presence);
+    });
     return () => session.stop();
   }, [session]);
 
-  const waiting = view.conversations.filter((c) => c.assignedAgentId === null).length;
-  useEffect(() => {
-    document.title = waiting > 0 ? `(${waiting}) Papo · Console` : 'Papo · Console';
-  }, [waiting]);
+  const me = view.me ?? myPresence;
+  const supervisor = isSupervisor(agent.role);
+  const sections: Section[] = supervisor ? ['conversations', 'supervisor', 'visitors', 'admin'] : ['conversations', 'visitors'];
 
-  const current = view.conversations.find((c) => c.id === view.currentId) ?? null;
-  const status = { online: t.online, connecting: t.connecting, offline: t.offline, failed: t.failed }[view.connection];
+  const open = (conversationId: string, summary?: ConversationSummary) => {
+    setSection('conversations');
+    session.open(conversationId, summary);
+  };
+  const accepted = (summary: ConversationSummary) => {
+    session.apply(summary);
+    setTab('mine');
+    open(summary.id);
+  };
+  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
+  useNotifier(session, prefs, badge, (id) => open(id));
 
+  const current = view.current;
   return (
-    <div class="workspace">
-      <header class="topbar">
-        <span class="logo">{t.brand}</span>
-        <span class={`status ${view.connection}`} role="status">
-          <span class="dot" aria-hidden="true" />
-          {status}
-        </span>
-        <span class="me">{agent.name}</span>
-        <button type="button" class="ghost" onClick={onSignOut}>
-          {t.signOut}
-        </button>
-      </header>
-      <Inbox conversations={view.conversations} currentId={view.currentId} unread={view.unread} agentId={agent.id} onOpen={(id) => session.open(id)} />
-      <main class="pane">
-        {current ? (
-          <ConversationView
-            conversation={current}
+    <div class={`workspace section-${section}${current && section === 'conversations' ? ' with-side' : ''}`}>
+      <TopBar
+        agent={agent}
+        me={me}
+        connection={view.connection}
+        section={section}
+        sections={sections}
+        onSection={setSection}
+        prefs={prefs}
+        onPrefs={setPrefs}
+        onPresence={setMyPresence}
+        onSignOut={onSignOut}
+        badge={badge}
+      />
+      <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
+      {profile.error && (
+        <div class="page-error">
+          <ErrorLine error={profile.error} />
+        </div>
+      )}
+      {section === 'conversations' && (
+        <>
+          <Inbox
             agentId={agent.id}
-            events={view.events}
-            pending={view.pending.filter((p) => p.conversationId === current.id)}
-            hasMore={view.hasMore}
-            onSend={(text) => session.send(text)}
-            onLoadOlder={() => void session.loadOlder()}
+            role={agent.role}
+            lists={view.lists}
+            unread={view.unread}
+            unreadCounts={view.unreadCounts}
+            queues={view.queues}
+            currentId={view.currentId}
+            tab={tab}
+            onTab={setTab}
+            filters={filters}
+            onFilters={setFilters}
+            onOpen={open}
           />
-        ) : (
-          <p class="empty">{t.pick}</p>
-        )}
-      </main>
+          <main class="pane">
+            {current ? (
+              <ConversationView
+                key={current.id}
+                conversation={current}
+                agent={agent}
+                queues={view.queues}
+                events={view.events}
+                pending={view.pending.filter((p) => p.conversationId === current.id)}
+                hasMore={view.hasMore}
+                draft={drafts[current.id] ?? ''}
+                onDraft={(text) => setDrafts((d) => ({ ...d, [current.id]: text }))}
+                onSend={(text, note) => session.send(text, { note })}
+                onRetry={(reply) => {
+                  session.discard(reply.clientId);
+                  session.send(reply.text, { note: reply.note });
+                }}
+                onDiscard={(clientId) => session.discard(clientId)}
+                onLoadOlder={() => void session.loadOlder()}
+                onApplied={(summary) => session.apply(summary)}
+                onRemoved={(id) => session.forget(id)}
+              />
+            ) : (
+              <p class="empty">{view.currentId ? t.opening : view.gone ? t.goneNotice : t.pick}</p>
+            )}
+          </main>
+          {current && (
+            <SidePanel
+              conversation={current}
+              agentId={agent.id}
+              queues={view.queues}
+              events={view.events}
+              hasMore={view.hasMore}
+              onLoadOlder={() => void session.loadOlder()}
+              onOpen={open}
+            />
+          )}
+        </>
+      )}
+      {section === 'supervisor' && (
+        <main class="page">
+          <ErrorLine error={steer.error} />
+          <SupervisorBoard
+            presence={view.presence}
+            conversations={view.conversations}
+            queues={view.queues}
+            onPickAgent={(agentId) => {
+              setSection('conversations');
+              setTab(agentId === agent.id ? 'mine' : 'others');
+              setFilters({ ...NO_FILTERS, agentId });
+            }}
+            onSetState={(agentId, state) => void steer.run(() => api.setAgentAvailability(agentId, state))}
+          />
+        </main>
+      )}
+      {section === 'visitors' && (
+        <main class="page">
+          <LiveVisitors
+            onOpened={(id) => {
+              setTab('mine');
+              open(id);
+            }}
+          />
+        </main>
+      )}
+      {section === 'admin' && (
+        <main class="page">
+          <Admin agent={agent} />
+        </main>
+      )}
     </div>
   );
 }

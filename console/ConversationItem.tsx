@@ -1,0 +1,48 @@
+import type { ConversationSummary } from '../shared/protocol';
+import { Elapsed } from './Countdown';
+import { clock, dayTime, t, visitorLabel } from './i18n';
+import { waitingSince, type ListId } from './lists';
+import { PriorityBadge } from './PriorityBadge';
+
+export interface ConversationItemProps {
+  conversation: ConversationSummary;
+  list: ListId;
+  agentId: string;
+  current: boolean;
+  unread: boolean;
+  queueName: string | null;
+  onOpen: () => void;
+}
+
+/** One row of a list: visitor, priority, waiting time (New) or last activity, labels, the last message. */
+export function ConversationItem({ conversation: c, list, agentId, current, unread, queueName, onOpen }: ConversationItemProps) {
+  const who = c.lastMessage?.authorKind === 'agent' ? `${c.assignedAgentId === agentId ? t.you : (c.assignedAgentName ?? t.agent)}: ` : c.lastMessage?.authorKind === 'bot' ? `${t.bot}: ` : '';
+  return (
+    <button type="button" class={`item${current ? ' current' : ''}${unread ? ' unread' : ''}`} aria-current={current ? 'true' : undefined} onClick={onOpen}>
+      <span class="row">
+        <span class="name">{visitorLabel(c.visitorId, c.visitorName)}</span>
+        {list === 'new' ? (
+          <Elapsed since={waitingSince(c)} />
+        ) : (
+          <time dateTime={new Date(c.updatedAt).toISOString()}>{list === 'closed' || list === 'archived' ? dayTime.format(c.updatedAt) : clock.format(c.updatedAt)}</time>
+        )}
+      </span>
+      <span class="row tags">
+        {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
+        {queueName && <span class="queue">{queueName}</span>}
+        {c.status === 'ended' && <span class="tag ended">{t.endedShort}</span>}
+        {c.bot && <span class="tag bot">{t.bot}</span>}
+        {c.offer && <span class="tag offer">{t.offeredTo(c.offer.agentId === agentId ? t.you : c.offer.agentName)}</span>}
+        {c.request && <span class="tag request">{c.request.kind === 'transfer' ? t.transferTo(c.request.toName) : t.inviteTo(c.request.toName)}</span>}
+        {list === 'others' && <span class="holder">{c.assignedAgentName ?? (c.bot ? t.bot : t.nobody)}</span>}
+        {c.labels.map((l) => (
+          <span key={l} class="label-chip">
+            {l}
+          </span>
+        ))}
+      </span>
+      <span class="preview">{c.lastMessage ? `${who}${c.lastMessage.text}` : '…'}</span>
+      {unread && <span class="sr-only">, {t.newMessage}</span>}
+    </button>
+  );
+}

@@ -1,0 +1,12 @@
+import type { ApiError } from './api';
+import { errorText } from './i18n';
+
+/** An action's refusal, inline where the agent acted: the message in the console's language and the code. */
+export function ErrorLine({ error }: { error: ApiError | null }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {errorText(error.code, error.message)} <code>{error.code}</code>
+    </p>
+  );
+}

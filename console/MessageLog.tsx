@@ -1,0 +1,93 @@
+/**
+ * @module The conversation as the agent reads it: visitor and agent messages, private notes set apart
+ * ("only agents see this"), workflow notices (joined, transferred, ended...) and replies not confirmed yet.
+ */
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ConversationEvent } from '../shared/protocol';
+import type { PendingReply } from './agent-session';
+import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
+import { clock, errorText, t } from './i18n';
+
+export interface MessageLogProps {
+  conversationId: string;
+  events: ConversationEvent[];
+  pending: PendingReply[];
+  hasMore: boolean;
+  line: LineContext;
+  onLoadOlder: () => void;
+  onRetry: (reply: PendingReply) => void;
+  onDiscard: (clientId: string) => void;
+}
+
+export function MessageLog({ conversationId, events, pending, hasMore, line, onLoadOlder, onRetry, onDiscard }: MessageLogProps) {
+  const log = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [events.length, pending.length, conversationId]);
+  const who = (e: ConversationEvent) =>
+    e.author.kind === 'visitor' ? line.visitor : e.author.kind === 'bot' ? t.bot : e.author.id === line.agentId ? t.you : (e.author.name ?? t.agent);
+
+  return (
+    <div class="messages" ref={log}>
+      {hasMore && (
+        <button type="button" class="older" onClick={onLoadOlder}>
+          {t.loadOlder}
+        </button>
+      )}
+      <ol aria-live="polite" aria-relevant="additions">
+        {events.map((e) => {
+          if (e.kind === 'message') {
+            const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
+            return (
+              <li key={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}`}>
+                <span class="who">{who(e)}</span>
+                <p class="bubble">{e.text}</p>
+                <time class="meta" dateTime={new Date(e.at).toISOString()}>
+                  {clock.format(e.at)}
+                </time>
+              </li>
+            );
+          }
+          if (e.kind === 'note') {
+            return (
+              <li key={e.seq} class="msg note">
+                <span class="who">
+                  {t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
+                </span>
+                <p class="bubble">{e.text}</p>
+                <time class="meta" dateTime={new Date(e.at).toISOString()}>
+                  {clock.format(e.at)}
+                </time>
+              </li>
+            );
+          }
+          if (!LOG_NOTICE_KINDS.has(e.kind)) return null;
+          return (
+            <li key={e.seq} class={`notice k-${e.kind}`}>
+              {eventLine(e, line)} · {clock.format(e.at)}
+            </li>
+          );
+        })}
+        {pending.map((p) => (
+          <li key={p.clientId} class={`msg ${p.note ? 'note' : 'mine'} ${p.failed ? 'failed' : 'sending'}`}>
+            {p.note && <span class="who">{t.noteBy(t.you)}</span>}
+            <p class="bubble">{p.text}</p>
+            {p.failed ? (
+              <span class="meta">
+                {t.notSent(errorText(p.failed, p.failed))}{' '}
+                <button type="button" class="link" onClick={() => onRetry(p)}>
+                  {t.retry}
+                </button>{' '}
+                <button type="button" class="link" onClick={() => onDiscard(p.clientId)}>
+                  {t.discard}
+                </button>
+              </span>
+            ) : (
+              <span class="meta">{t.sending}</span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * @module The agent's own settings (3CX "Configurações > Chat"): notification sound and message preview,
+ * kept on the server (PUT /me/prefs), and the browser's permission for desktop notifications, which can
+ * only be asked from a click.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Prefs } from './api';
+import { ErrorLine } from './ErrorLine';
+import { t } from './i18n';
+import { askNotificationPermission, notificationPermission } from './notifications';
+import { useAction } from './use-action';
+
+export function SettingsMenu({ prefs, onPrefs }: { prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
+  const [open, setOpen] = useState(false);
+  const [permission, setPermission] = useState(notificationPermission);
+  const save = useAction();
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    root.current?.querySelector<HTMLInputElement>('input')?.focus();
+    const outside = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setOpen(false);
+        button.current?.focus();
+      }
+    };
+    document.addEventListener('pointerdown', outside);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('pointerdown', outside);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open]);
+
+  const toggle = async (key: keyof Prefs, value: boolean) => {
+    const answer = await save.run(() => api.setPrefs({ [key]: value }));
+    if (answer) onPrefs(answer.prefs);
+  };
+
+  return (
+    <div class="menu" ref={root}>
+      <button ref={button} type="button" class="ghost" aria-haspopup="true" aria-expanded={open} aria-controls="settings-panel" onClick={() => setOpen(!open)}>
+        {t.settings}
+      </button>
+      {open && (
+        <div id="settings-panel" class="menu-panel" role="group" aria-label={t.settings}>
+          <label class="check">
+            <input type="checkbox" checked={prefs?.sound ?? false} disabled={!prefs || save.busy} onChange={(e) => void toggle('sound', e.currentTarget.checked)} />
+            {t.prefSound}
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={prefs?.preview ?? false} disabled={!prefs || save.busy} onChange={(e) => void toggle('preview', e.currentTarget.checked)} />
+            {t.prefPreview}
+          </label>
+          <p class="hint">
+            {permission === 'granted' ? t.desktopOn : permission === 'denied' ? t.desktopDenied : permission === 'unsupported' ? t.desktopUnsupported : null}
+          </p>
+          {permission === 'default' && (
+            <button type="button" class="ghost" onClick={() => void askNotificationPermission().then(setPermission)}>
+              {t.desktopAsk}
+            </button>
+          )}
+          <ErrorLine error={save.error} />
+        </div>
+      )}
+    </div>
+  );
+}
