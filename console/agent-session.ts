@@ -12,7 +12,7 @@ import { mergeHistory } from '../shared/history';
 import { Observable } from '../shared/observable';
 import { newClientId } from '../shared/uuid';
 import { api } from './api';
-import { LIVE_LISTS, offeredToMe, requestForMe, sortIntoLists, type ListContext, type Lists, type LiveList } from './lists';
+import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from './inbox-view';
 import { alertsFor, type Alert } from './notifications';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
@@ -29,35 +29,20 @@ export interface PendingReply {
   failed: string | null;
 }
 
-export interface AgentView {
+export interface AgentView extends InboxView {
   connection: SocketStatus;
   agent: AgentProfile | null;
   /** Supervisors and admins: every agent; agents: themselves. */
   presence: AgentPresence[];
-  /** This agent's own state (available, unavailable, rona...). */
-  me: AgentPresence | null;
   queues: QueueInfo[];
-  /** Open and ended conversations the agent sees, newest activity first. */
-  conversations: ConversationSummary[];
-  lists: Lists;
-  /** Offers made to this agent, soonest expiry first. */
-  offers: ConversationSummary[];
-  /** Transfers and conference invitations this agent may accept. */
-  requests: ConversationSummary[];
   currentId: string | null;
-  /** The summary of the conversation on screen (also a closed one opened from the Closed list). */
-  current: ConversationSummary | null;
   events: ConversationEvent[];
   hasMore: boolean;
   pending: PendingReply[];
-  /** Conversations with visitor messages the agent has not had on screen. */
-  unread: ReadonlySet<string>;
-  unreadCounts: Record<LiveList, number>;
   /** The conversation that was on screen and left the agent's sight (deleted, or now someone else's). */
   gone: string | null;
 }
 
-const EMPTY_LISTS: Lists = { new: [], mine: [], others: [] };
 
 export class AgentSession extends Observable<AgentView> {
   readonly #summaries = new Map<string, ConversationSummary>();
@@ -267,7 +252,7 @@ export class AgentSession extends Observable<AgentView> {
   #receive(summary: ConversationSummary): void {
     const before = this.#summaries.get(summary.id);
     if (!this.#upsert(summary)) return;
-    const ctx = this.#context();
+    const ctx = listContext(this.view.agent, this.view.presence);
     if (!ctx) return;
     for (const alert of alertsFor(before, summary, { ...ctx, currentId: this.view.currentId })) this.#emit(alert);
   }
@@ -312,34 +297,9 @@ export class AgentSession extends Observable<AgentView> {
     return this.view.pending.filter((p) => !confirmed.has(p.clientId));
   }
 
-  #context(): ListContext | null {
-    const agent = this.view.agent;
-    if (!agent) return null;
-    const me = this.view.presence.find((p) => p.id === agent.id);
-    return { agentId: agent.id, role: agent.role, queueIds: me?.queueIds ?? [] };
-  }
-
   /** Everything computed from the summaries; `currentId` when the conversation on screen is changing. */
-  #derived(currentId: string | null = this.view.currentId): Partial<AgentView> {
-    const ctx = this.#context();
-    const now = this.now();
-    const conversations = [...this.#summaries.values()].filter((c) => c.status !== 'closed').sort((a, b) => b.updatedAt - a.updatedAt);
-    const lists = ctx ? sortIntoLists(conversations, ctx) : EMPTY_LISTS;
-    const unread = new Set<string>();
-    for (const c of conversations) {
-      if (c.id !== currentId && c.lastMessage?.authorKind === 'visitor' && c.lastSeq > (this.#seen.get(c.id) ?? 0)) unread.add(c.id);
-    }
-    const unreadCounts = { new: 0, mine: 0, others: 0 };
-    for (const list of LIVE_LISTS) unreadCounts[list] = lists[list].filter((c) => unread.has(c.id)).length;
-    return {
-      conversations,
-      lists,
-      unread,
-      unreadCounts,
-      me: ctx ? (this.view.presence.find((p) => p.id === ctx.agentId) ?? null) : null,
-      offers: ctx ? conversations.filter((c) => offeredToMe(c, ctx.agentId, now)).sort((a, b) => a.offer!.expiresAt - b.offer!.expiresAt) : [],
-      requests: ctx ? conversations.filter((c) => requestForMe(c, ctx, now)) : [],
-      current: currentId ? (this.#summaries.get(currentId) ?? null) : null,
-    };
+  #derived(currentId: string | null = this.view.currentId): InboxView {
+    const { agent, presence } = this.view;
+    return deriveInbox({ summaries: this.#summaries, agent, presence, seen: this.#seen, currentId, now: this.now() });
   }
 }
