@@ -85,7 +85,7 @@ export function Agents({ me }: { me: AgentProfile }) {
                       {t.inState(t.states[a.state], formatDuration(now - a.since))}
                     </span>
                   </td>
-                  <td class="adm-actions">
+                  <td>
                     <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
                       {t.edit}
                     </button>

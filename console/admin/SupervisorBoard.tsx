@@ -67,10 +67,10 @@ export function SupervisorBoard({ presence, conversations, onPickAgent, onSetSta
                 {t.waitingCount}
               </th>
               <th scope="col" class="adm-num">
-                {t.longestWait}
+                <abbr title={t.longestWaitLong}>{t.longestWait}</abbr>
               </th>
               <th scope="col" class="adm-num">
-                {t.availableAgents}
+                <abbr title={t.availableAgentsLong}>{t.availableAgents}</abbr>
               </th>
             </tr>
           </thead>
