@@ -63,11 +63,18 @@ describe('seed', () => {
     expect(await store.wrapUpReasons.list()).toEqual(before.reasons.slice(1));
   });
 
-  it('a start with no wrap-up reasons left creates the defaults again', async () => {
+  it('a list of wrap-up reasons an admin emptied stays empty after a restart', async () => {
     await seed(store, config, now);
     for (const r of await store.wrapUpReasons.list()) await store.wrapUpReasons.delete(r.id);
     await seed(store, config, now);
-    expect((await store.wrapUpReasons.list()).map((r) => r.label)).toEqual(['Question answered', 'Resolved', 'Spam']);
+    expect(await store.wrapUpReasons.list()).toEqual([]);
     expect(await store.queues.list()).toHaveLength(1);
+  });
+
+  it('a database from before wrap-up reasons (sites and agents, no reasons) gets the defaults once', async () => {
+    await store.agents.create({ id: 'a1', email: 'old@example.com', name: 'Old', role: 'admin', passwordHash: 'x', createdAt: 1 });
+    await store.sites.create({ id: 's1', key: 'pk_old', name: 'Old site', allowedOrigins: ['self'], createdAt: 1 });
+    await seed(store, config, now);
+    expect((await store.wrapUpReasons.list()).map((r) => r.label)).toEqual(['Question answered', 'Resolved', 'Spam']);
   });
 });

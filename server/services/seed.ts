@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import { hashPassword } from './passwords';
 
 export const DEMO_SITE_SETTING = 'demo_site_key';
+const REASONS_SEEDED_SETTING = 'wrap_up_reasons_seeded';
 export const DEFAULT_ADMIN_EMAIL = 'admin@papo.local';
 export const DEFAULT_QUEUE = { name: 'Support', strategy: 'broadcast', offerTimeoutMs: 30_000 } as const;
 export const DEFAULT_WRAP_UP_REASONS = ['Resolved', 'Question answered', 'Spam'] as const;
@@ -51,8 +52,13 @@ export async function seed(store: Store, config: Pick<Config, 'admin'>, now: () 
     if (admin) await store.queues.setMembers(queueId, [admin.id]);
     await store.settings.getOrSet(DEMO_SITE_SETTING, key);
   }
-  if ((await store.wrapUpReasons.list()).length === 0) {
-    for (const label of DEFAULT_WRAP_UP_REASONS) await store.wrapUpReasons.create({ id: uuidv7(now()), label, createdAt: now() });
+  // Once per database (also one upgraded from before wrap-up reasons existed): closing needs a reason, so
+  // there are some to start with; a list an admin has emptied on purpose stays empty.
+  if ((await store.settings.get(REASONS_SEEDED_SETTING)) === null) {
+    if ((await store.wrapUpReasons.list()).length === 0) {
+      for (const label of DEFAULT_WRAP_UP_REASONS) await store.wrapUpReasons.create({ id: uuidv7(now()), label, createdAt: now() });
+    }
+    await store.settings.getOrSet(REASONS_SEEDED_SETTING, '1');
   }
   return { generatedLogin, adminFromEnv, demoSiteKey: await store.settings.get(DEMO_SITE_SETTING) };
 }
