@@ -83,7 +83,7 @@ export const WrapUpReasonBody = v.object({ label: Text(80) });
 export const QueueBody = v.object({
   name: Text(60),
   strategy: v.picklist(ROUTING_STRATEGIES),
-  /** Between 5 s and 10 min; tests use the minimum of 50 ms through the same field. */
+  /** At most 10 min. The console offers 5 s and up; the floor of 50 ms lets tests run an offer timer quickly. */
   offerTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(50), v.maxValue(600_000)), 30_000),
   siteId: v.optional(IdField),
   agentIds: v.optional(v.array(IdField)),
@@ -183,6 +183,10 @@ export interface LiveVisitorsAnswer {
     returning: boolean;
     conversationId: string | null;
   }>;
+}
+
+export interface SitesAnswer {
+  sites: Array<{ id: string; name: string; key: string; defaultQueueId: string | null; botWebhookUrl: string | null }>;
 }
 
 export interface BotSettingsAnswer {

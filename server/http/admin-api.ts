@@ -17,6 +17,7 @@ import {
   type BotSettingsAnswer,
   type CannedRepliesAnswer,
   type QueuesAnswer,
+  type SitesAnswer,
   type WrapUpReasonsAnswer,
 } from '../../shared/api';
 import { may, type Privilege } from '../domain/roles';
@@ -171,7 +172,7 @@ export function createAdminApi({ store, directory, bot, now }: AdminApiDeps): Ho
   // Sites: the bot webhook (SPEC R12).
   api.get('/sites', requires('manageSites'), async (c) => {
     const sites = (await store.sites.list()).map((s) => ({ id: s.id, name: s.name, key: s.key, defaultQueueId: s.defaultQueueId, botWebhookUrl: s.botWebhookUrl }));
-    return c.json({ sites });
+    return c.json({ sites } satisfies SitesAnswer);
   });
   api.put('/sites/:id/bot', requires('manageSites'), async (c) => {
     const { botWebhookUrl } = await body(c, SiteBotBody);
