@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       visitorTokenTtlMs: 30 * DAY,
       sessionTtlMs: 168 * 3_600_000,
       shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
       distDir: './dist',
       demo: true,
     });
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
       VISITOR_TOKEN_TTL_DAYS: '2',
       SESSION_TTL_HOURS: '3',
       SHUTDOWN_TIMEOUT_MS: '500',
+      REQUEST_TIMEOUT_MS: '15000',
       DIST_DIR: '/srv/dist',
       DEMO: 'off',
     });
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
       visitorTokenTtlMs: 2 * DAY,
       sessionTtlMs: 3 * 3_600_000,
       shutdownTimeoutMs: 500,
+      requestTimeoutMs: 15_000,
       distDir: '/srv/dist',
       demo: false,
     });
@@ -95,6 +98,9 @@ describe('loadConfig', () => {
     ['VISITOR_TOKEN_TTL_DAYS', '0', /^VISITOR_TOKEN_TTL_DAYS must be at least 1$/],
     ['SESSION_TTL_HOURS', '8761', /^SESSION_TTL_HOURS must be at most 8760$/],
     ['HOST', '', /^HOST /],
+    ['REQUEST_TIMEOUT_MS', '49', /^REQUEST_TIMEOUT_MS must be at least 50$/],
+    ['REQUEST_TIMEOUT_MS', '3600001', /^REQUEST_TIMEOUT_MS must be at most 3600000$/],
+    ['REQUEST_TIMEOUT_MS', '1m', /^REQUEST_TIMEOUT_MS must be a whole number$/],
   ])('names %s=%j in the problems', (name, value, problem) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -141,6 +147,14 @@ describe('loadConfig', () => {
     ['080', 80],
   ])('accepts PORT=%s as %i', (value, port) => {
     expect(loadConfig({ PORT: value }).port).toBe(port);
+  });
+
+  it.each([
+    ['50', 50],
+    ['60000', 60_000],
+    ['3600000', 3_600_000],
+  ])('R6: accepts REQUEST_TIMEOUT_MS=%s as %i', (value, ms) => {
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: value }).requestTimeoutMs).toBe(ms);
   });
 
   it.each([

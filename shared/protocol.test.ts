@@ -31,6 +31,15 @@ describe('parseClientFrame: valid frames', () => {
     ['unwatch', { type: 'unwatch', conversationId: 'c1' }],
     ['ping without id', { type: 'ping' }],
     ['ping with id', { type: 'ping', id: 7 }],
+    [
+      'R11: hello with the page the widget runs on',
+      { type: 'hello', v: PROTOCOL_VERSION, page: { url: 'https://shop.example.com/cart', title: 'Cart', referrer: 'https://google.com/' } },
+    ],
+    ['R11: hello with only the page URL', { type: 'hello', v: PROTOCOL_VERSION, page: { url: 'https://shop.example.com/' } }],
+    ['R3: hello naming a queue', { type: 'hello', v: PROTOCOL_VERSION, queue: 'Sales' }],
+    ['R9: message.send as a private note', { type: 'message.send', clientId: CLIENT_ID, conversationId: 'c1', text: 'VIP', note: true }],
+    ['message.send with note false', { type: 'message.send', clientId: CLIENT_ID, conversationId: 'c1', text: 'Olá', note: false }],
+    ['R8: conversation.end', { type: 'conversation.end', conversationId: 'c1' }],
   ])('%s parses to the same object', (_name, frame) => {
     const parsed = parseClientFrame(JSON.stringify(frame));
     expect(parsed).toEqual({ ok: true, value: frame });
@@ -61,6 +70,11 @@ describe('D9: parseClientFrame refuses bad input with a named code', () => {
     ['watch with 65-char conversationId', 'invalid_frame', JSON.stringify({ type: 'watch', conversationId: 'c'.repeat(65), afterSeq: 0 })],
     ['unwatch without conversationId', 'invalid_frame', '{"type":"unwatch"}'],
     ['ping with a string id', 'invalid_frame', '{"type":"ping","id":"7"}'],
+    ['R8: conversation.end without conversationId', 'invalid_frame', '{"type":"conversation.end"}'],
+    ['R9: message.send with a string note flag', 'invalid_frame', JSON.stringify({ type: 'message.send', clientId: CLIENT_ID, text: 'hi', note: 'yes' })],
+    ['R11: hello with a page without url', 'invalid_frame', JSON.stringify({ type: 'hello', v: 1, page: { title: 'x' } })],
+    ['R11: hello with a 2049-character page url', 'invalid_frame', JSON.stringify({ type: 'hello', v: 1, page: { url: 'u'.repeat(2049) } })],
+    ['R3: hello with a 101-character queue', 'invalid_frame', JSON.stringify({ type: 'hello', v: 1, queue: 'q'.repeat(101) })],
     ['message.send without clientId', 'invalid_frame', JSON.stringify({ type: 'message.send', text: 'hi' })],
     ['message.send with non-UUID clientId', 'invalid_frame', JSON.stringify({ type: 'message.send', clientId: 'abc', text: 'hi' })],
     ['message.send without text', 'invalid_frame', JSON.stringify({ type: 'message.send', clientId: CLIENT_ID })],
@@ -216,7 +230,33 @@ const summary: ConversationSummary = {
   lastMessage: { text: 'Olá', authorKind: 'agent', at: 1_700_000_000_000 },
   createdAt: 1_699_999_999_000,
   updatedAt: 1_700_000_000_000,
+  queueId: 'q1',
+  queuedAt: 1_699_999_999_500,
+  priority: 1,
+  bot: false,
+  offer: null,
+  request: null,
+  participants: [],
+  labels: [],
+  requesterEmail: null,
+  wrapUpReason: null,
+  archived: false,
+  firstMessage: 'Oi, preciso de ajuda',
 };
+/** A summary with every workflow field set: an offer, a pending transfer, a conference guest, labels. */
+const busySummary: ConversationSummary = {
+  ...summary,
+  visitorName: 'Bia',
+  assignedAgentId: 'a1',
+  priority: 3,
+  offer: { agentId: 'a2', agentName: 'Bruno', expiresAt: 1_700_000_030_000 },
+  request: { kind: 'transfer', fromAgentId: 'a1', toAgentId: null, toQueueId: 'q2', toName: 'Billing', expiresAt: 1_700_000_060_000 },
+  participants: [{ id: 'a3', name: 'Carla' }],
+  labels: ['vip', 'refund'],
+  requesterEmail: 'bia@example.com',
+};
+const presence = { id: 'a1', name: 'Ana', role: 'supervisor' as const, state: 'available' as const, capacity: 3, queueIds: ['q1'], since: 1_700_000_000_000 };
+const queue = { id: 'q1', siteId: 's1', name: 'Sales', strategy: 'round_robin' as const, offerTimeoutMs: 30_000 };
 
 const serverFrames: Array<[string, ServerFrame]> = [
   [
@@ -246,13 +286,40 @@ const serverFrames: Array<[string, ServerFrame]> = [
     {
       type: 'welcome',
       v: PROTOCOL_VERSION,
-      session: { role: 'agent', agent: { id: 'a1', name: 'Ana', email: 'ana@example.com', role: 'supervisor' }, conversations: [summary] },
+      session: {
+        role: 'agent',
+        agent: { id: 'a1', name: 'Ana', email: 'ana@example.com', role: 'supervisor' },
+        conversations: [summary, busySummary],
+        presence: [presence],
+        queues: [queue],
+      },
+    },
+  ],
+  [
+    'welcome (agent, nothing yet)',
+    {
+      type: 'welcome',
+      v: PROTOCOL_VERSION,
+      session: { role: 'agent', agent: { id: 'a1', name: 'Ana', email: 'ana@example.com', role: 'agent' }, conversations: [], presence: [], queues: [] },
     },
   ],
   ['history (replay)', { type: 'history', conversationId: 'c1', events: [event], reset: false, lastSeq: 3, hasMore: false }],
   ['history (reset, empty)', { type: 'history', conversationId: 'c1', events: [], reset: true, lastSeq: 0, hasMore: false }],
   ['event', { type: 'event', event }],
   ['event with summary', { type: 'event', event, conversation: summary }],
+  ['event with a busy summary', { type: 'event', event, conversation: busySummary }],
+  [
+    'workflow event with data',
+    {
+      type: 'event',
+      event: { ...event, kind: 'offered', author: { kind: 'system', id: null, name: null }, clientId: null, text: null, data: { agentId: 'a2', expiresAt: 1 } },
+    },
+  ],
+  [
+    'R12: a bot message',
+    { type: 'event', event: { ...event, author: { kind: 'bot', id: null, name: null }, clientId: null } },
+  ],
+  ['labels_changed event with a list in data', { type: 'event', event: { ...event, kind: 'labels_changed', clientId: null, text: null, data: { labels: ['vip'] } } }],
   [
     'event of a kind this version does not know',
     { type: 'event', event: { ...event, kind: 'note', author: { kind: 'system', id: null, name: null }, clientId: null, text: null } },
@@ -263,6 +330,9 @@ const serverFrames: Array<[string, ServerFrame]> = [
   ['error with clientId', { type: 'error', code: 'message_too_long', message: 'too long', clientId: CLIENT_ID }],
   ['pong', { type: 'pong' }],
   ['pong with id', { type: 'pong', id: 9 }],
+  ['R1: presence', { type: 'presence', agent: presence }],
+  ['R1: presence of an offline agent', { type: 'presence', agent: { ...presence, state: 'offline', queueIds: [] } }],
+  ['R10: gone', { type: 'gone', conversationId: 'c1' }],
 ];
 
 describe('parseServerFrame', () => {
@@ -278,7 +348,16 @@ describe('parseServerFrame', () => {
     ['an ack without seq', 'invalid_frame', JSON.stringify({ type: 'ack', clientId: CLIENT_ID, conversationId: 'c1' })],
     ['an ack with negative seq', 'invalid_frame', JSON.stringify({ type: 'ack', clientId: CLIENT_ID, conversationId: 'c1', seq: -1 })],
     ['history without reset', 'invalid_frame', JSON.stringify({ type: 'history', conversationId: 'c1', events: [], lastSeq: 0, hasMore: false })],
-    ['an event with an unknown author kind', 'invalid_frame', JSON.stringify({ type: 'event', event: { ...event, author: { ...author, kind: 'bot' } } })],
+    ['an event with an unknown author kind', 'invalid_frame', JSON.stringify({ type: 'event', event: { ...event, author: { ...author, kind: 'robot' } } })],
+    ['an event with an object in data', 'invalid_frame', JSON.stringify({ type: 'event', event: { ...event, data: { nested: { a: 1 } } } })],
+    ['R2: a summary with priority 4', 'invalid_frame', JSON.stringify({ type: 'conversation', conversation: { ...summary, priority: 4 } })],
+    ['R2: a summary with priority -1', 'invalid_frame', JSON.stringify({ type: 'conversation', conversation: { ...summary, priority: -1 } })],
+    ['a summary without the workflow fields (an older server)', 'invalid_frame', JSON.stringify({ type: 'conversation', conversation: { ...summary, bot: undefined, participants: undefined } })],
+    ['R6: a summary with a request of an unknown kind', 'invalid_frame', JSON.stringify({ type: 'conversation', conversation: { ...busySummary, request: { ...busySummary.request, kind: 'handoff' } } })],
+    ['R1: presence in an unknown state', 'invalid_frame', JSON.stringify({ type: 'presence', agent: { ...presence, state: 'busy' } })],
+    ['R3: a welcome with a queue of an unknown strategy', 'invalid_frame', JSON.stringify({ type: 'welcome', v: 1, session: { role: 'agent', agent: { id: 'a1', name: 'Ana', email: 'a@b.c', role: 'agent' }, conversations: [], presence: [], queues: [{ ...queue, strategy: 'random' }] } })],
+    ['an agent welcome without presence and queues (an older server)', 'invalid_frame', JSON.stringify({ type: 'welcome', v: 1, session: { role: 'agent', agent: { id: 'a1', name: 'Ana', email: 'a@b.c', role: 'agent' }, conversations: [] } })],
+    ['gone without conversationId', 'invalid_frame', '{"type":"gone"}'],
     ['a welcome with an unknown role', 'invalid_frame', JSON.stringify({ type: 'welcome', v: 1, session: { role: 'robot' } })],
   ])('refuses %s with %s', (_name, code, raw) => {
     const parsed = parseServerFrame(raw);
