@@ -135,6 +135,10 @@ export function decideMessage(
   }
 
   if (options.note) {
+    // R9/R10: a note goes only where the agent may see; refused with the code a message would get.
+    if (!canView(actor, conversation)) {
+      return refuse(conversation.status !== 'open' ? 'conversation_closed' : conversation.assignedAgentId !== null ? 'conversation_taken' : 'forbidden');
+    }
     if (conversation.status === 'closed' && !isSupervisor(actor) && conversation.assignedAgentId !== actor.id) return refuse('conversation_closed');
     return { ok: true, events: [{ kind: 'note', author: authorOf(actor), clientId, text }], patch: null };
   }

@@ -413,7 +413,7 @@ describe('R8: decideClose', () => {
     ['R8/R10: a supervisor closes another agent\'s conversation', heldBy(OTHER), sup, 'Spam', closed(SUP, 'Spam')],
     ['R8/R10: an admin closes another agent\'s ended conversation', heldBy(OTHER, { status: 'ended' }), admin, 'Resolved', closed(ADMIN)],
     ['R8/R10: a supervisor closes a waiting conversation (withdrawing its offer)', conv({ offer: offerTo(OTHER) }), sup, 'Spam', closed(SUP, 'Spam')],
-    ['R8/R7: a conference guest holds the conversation and may close it', heldBy(OTHER, { participants: [person(ME)] }), me, 'Resolved', closed(ME)],
+    ['R8/R7: a conference guest does not close the holder\'s conversation (it leaves instead)', heldBy(OTHER, { participants: [person(ME)] }), me, 'Resolved', 'not_holder'],
     ['R8: another agent cannot close it', heldBy(OTHER), me, 'Resolved', 'not_holder'],
     ['R8: an agent cannot close a waiting conversation it does not hold', conv(), me, 'Resolved', 'not_holder'],
     ['R8: an empty reason is refused', heldBy(ME), me, '', 'wrap_up_required'],
@@ -572,6 +572,7 @@ describe('R12: decideReturnToBot', () => {
     ['R12: an agent cannot return a waiting conversation', conv(), me, 'not_holder'],
     ['R12/R8: not once the visitor ended it', heldBy(ME, { status: 'ended' }), me, 'conversation_closed'],
     ['R12: not once closed', heldBy(ME, { status: 'closed' }), me, 'conversation_closed'],
+    ['R12: a conversation the bot already holds is not returned again', conv({ bot: true }), sup, 'conflict'],
   ])('%s', (_name, state, who, expected) => {
     check(decideReturnToBot(state, who), expected);
   });

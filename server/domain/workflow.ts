@@ -8,6 +8,7 @@ import type { EventData, PendingRequest } from '../../shared/protocol';
 import {
   assignedEvent,
   authorOf,
+  canView,
   holds,
   isSupervisor,
   refuse,
@@ -71,6 +72,8 @@ export function decideTake(c: ConversationState, actor: AgentActor): Decision {
       assignedAgentId: actor.id,
       assignedAgentName: actor.name,
       offer: null,
+      // A takeover also ends the previous holder's transfer or invitation: its target may not take it away.
+      request: null,
       bot: false,
       participants: c.participants.filter((p) => p.id !== actor.id),
     },
@@ -118,6 +121,8 @@ export function decideRequest(
 export function decideRequestAccept(c: ConversationState, actor: AgentActor, eligible: boolean, at: number): Decision {
   const r = c.request;
   if (!r || at >= r.expiresAt || !eligible || c.status !== 'open') return refuse('request_not_found');
+  // The holder does not accept its own request, nor does a guest join twice (a guest may take a transfer).
+  if (c.assignedAgentId === actor.id || (r.kind === 'conference' && c.participants.some((p) => p.id === actor.id))) return refuse('request_not_found');
   if (r.kind === 'transfer') {
     return {
       ok: true,
@@ -163,10 +168,13 @@ export function decideLeave(c: ConversationState, actor: AgentActor): Decision {
   return refuse('not_holder');
 }
 
-/** R8: closing needs a wrap-up reason; the holder or a supervisor closes, also after the visitor ended it. */
+/**
+ * R8: closing needs a wrap-up reason; the holder or a supervisor closes, also after the visitor ended it.
+ * A conference guest leaves instead.
+ */
 export function decideClose(c: ConversationState, actor: AgentActor, reason: string): Decision {
   if (c.status === 'closed') return refuse('conversation_closed');
-  if (!holds(actor, c) && !isSupervisor(actor)) return refuse('not_holder');
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
   if (reason.trim() === '') return refuse('wrap_up_required');
   return {
     ok: true,
@@ -189,7 +197,8 @@ export function decideVisitorEnd(c: ConversationState, actor: VisitorActor): Dec
   return { ok: true, events: [ended], patch: { status: 'ended', offer: null, request: null } };
 }
 
-const mayEdit = (c: ConversationState, actor: AgentActor) => holds(actor, c) || isSupervisor(actor) || c.assignedAgentId === null;
+const mayEdit = (c: ConversationState, actor: AgentActor) =>
+  holds(actor, c) || isSupervisor(actor) || (c.assignedAgentId === null && canView(actor, c));
 
 export function decidePriority(c: ConversationState, actor: AgentActor, priority: number): Decision {
   if (!mayEdit(c, actor)) return refuse('not_holder');
@@ -229,6 +238,7 @@ export function decideHandoff(c: ConversationState, actor: BotActor, queue: { id
 /** R12: the agent gives control back to the bot, which ends the agents' part. */
 export function decideReturnToBot(c: ConversationState, actor: AgentActor): Decision {
   if (c.status !== 'open') return refuse('conversation_closed');
+  if (c.bot) return refuse('conflict');
   if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
   return {
     ok: true,
