@@ -56,11 +56,11 @@ function CannedDialog({ onClose, onPick }: { onClose: () => void; onPick: (reply
   return (
     <Dialog title={t.canned} onClose={onClose} class="canned">
       <div class="dialog-body">
-        <div class="search-row">
-          <label>
-            <span class="sr-only">{t.search}</span>
-            <input type="search" placeholder={t.searchCanned} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-          </label>
+        <label>
+          <span class="sr-only">{t.search}</span>
+          <input type="search" placeholder={t.searchCanned} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+        </label>
+        <div class="select-row">
           <label>
             <span class="sr-only">{t.category}</span>
             <select value={category} onChange={(e) => setCategory(e.currentTarget.value)}>

@@ -32,9 +32,9 @@ export function ConversationItem({ conversation: c, list, agentId, current, unre
         {queueName && <span class="queue">{queueName}</span>}
         {c.status === 'ended' && <span class="tag ended">{t.endedShort}</span>}
         {c.bot && <span class="tag bot">{t.bot}</span>}
-        {c.offer && <span class="tag offer">{t.offeredTo(c.offer.agentId === agentId ? t.you : c.offer.agentName)}</span>}
-        {c.request && <span class="tag request">{c.request.kind === 'transfer' ? t.transferTo(c.request.toName) : t.inviteTo(c.request.toName)}</span>}
-        {list === 'others' && <span class="holder">{c.assignedAgentName ?? (c.bot ? t.bot : t.nobody)}</span>}
+        {c.offer && <span class="tag offer">{t.offeredTo(c.offer.agentId === agentId ? t.youLower : c.offer.agentName)}</span>}
+        {c.request && <span class="tag request">{(c.request.kind === 'transfer' ? t.transferTo : t.inviteTo)(c.request.toAgentId === agentId ? t.youLower : c.request.toName)}</span>}
+        {list === 'others' && !c.bot && <span class={`holder${c.assignedAgentId === null ? ' nobody' : ''}`}>{c.assignedAgentName ?? t.nobody}</span>}
         {c.labels.map((l) => (
           <span key={l} class="label-chip">
             {l}

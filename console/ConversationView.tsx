@@ -38,8 +38,8 @@ export function ConversationView(props: ConversationViewProps) {
   const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
   const can = allowedActions(c, agent);
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
-  const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.you : (c.assignedAgentName ?? t.agent));
-  const guests = c.participants.map((p) => (p.id === agent.id ? t.you : p.name));
+  const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.youLower : (c.assignedAgentName ?? t.agent));
+  const guests = c.participants.map((p) => (p.id === agent.id ? t.youLower : p.name));
   const request = c.request;
 
   return (

@@ -52,7 +52,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
             return (
               <li key={e.seq} class="msg note">
                 <span class="who">
-                  {t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
+                  {e.author.id === line.agentId ? t.noteMine : t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
                 </span>
                 <p class="bubble">{e.text}</p>
                 <time class="meta" dateTime={new Date(e.at).toISOString()}>
@@ -70,7 +70,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
         })}
         {pending.map((p) => (
           <li key={p.clientId} class={`msg ${p.note ? 'note' : 'mine'} ${p.failed ? 'failed' : 'sending'}`}>
-            {p.note && <span class="who">{t.noteBy(t.you)}</span>}
+            {p.note && <span class="who">{t.noteMine}</span>}
             <p class="bubble">{p.text}</p>
             {p.failed ? (
               <span class="meta">

@@ -3,8 +3,9 @@
  * popover: visitor, queue, first message, a countdown to the offer's end and the time waited, Accept) and
  * transfer or conference requests naming the agent or one of its queues.
  *
- * Cards do not take the focus: an agent typing a reply would otherwise send keystrokes into them. A polite
- * live region announces each new one instead; the cards come first in the tab order of the page.
+ * The cards sit in a strip under the top bar, in the page's flow: they push the work down instead of covering
+ * it. They do not take the focus (an agent typing a reply would otherwise type into them); a polite live
+ * region announces each new one instead, and they come right after the top bar in the tab order.
  */
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { api } from './api';
@@ -30,8 +31,9 @@ export function OfferPopover({ offers, requests, queues, presence, onAccepted }:
   const liveRequests = requests.filter((c) => c.request && c.request.expiresAt > now);
   const queueName = (id: string | null) => queues.find((q) => q.id === id)?.name ?? t.noQueue;
   const announcement = [...liveOffers.map((c) => t.offerFrom(visitorLabel(c.visitorId, c.visitorName))), ...liveRequests.map((c) => t.requestFor(visitorLabel(c.visitorId, c.visitorName)))].join('. ');
+  const empty = liveOffers.length === 0 && liveRequests.length === 0;
   return (
-    <div class="popovers">
+    <div class={`popovers${empty ? ' empty' : ''}`}>
       <p class="sr-only" aria-live="polite">
         {announcement}
       </p>

@@ -59,7 +59,7 @@ describe('eventLine', () => {
     ['queue unknown', e('queued', SYSTEM, { queueId: null, queueName: null }), 'Waiting for an agent'],
     ['me as "You"', SAMPLES.closed, 'You closed the conversation: Resolvido'],
     ['closed by the system after the visitor left', e('closed', SYSTEM, { reason: null }), 'Conversation closed'],
-    ['offer to me', e('offered', SYSTEM, { agentId: 'me', agentName: 'Ana' }), 'Offered to You'],
+    ['offer to me', e('offered', SYSTEM, { agentId: 'me', agentName: 'Ana' }), 'Offered to you'],
     ['no answer (RONA)', SAMPLES.no_answer, 'Beto did not answer the offer (RONA)'],
     ['transfer abandoned names the target', SAMPLES.transfer_abandoned, 'Transfer to Vendas abandoned: nobody accepted in time. The conversation stays where it was.'],
     ['assigned by reply', e('assigned', agent('x', 'Beto'), { via: 'reply' }), 'Beto replied and took the conversation'],

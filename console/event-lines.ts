@@ -50,7 +50,7 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
     case 'note':
       return ev.note(author, e.text ?? '');
     case 'offered':
-      return ev.offered(str(d.agentId) === ctx.agentId ? s.you : (str(d.agentName) ?? s.agent));
+      return ev.offered(str(d.agentId) === ctx.agentId ? s.youLower : (str(d.agentName) ?? s.agent));
     case 'accepted':
       return ev.accepted(author);
     case 'no_answer':
