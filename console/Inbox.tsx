@@ -38,32 +38,38 @@ export function Inbox(props: InboxProps) {
   const labels = labelsIn([...lists.new, ...lists.mine, ...lists.others, ...stored.conversations]);
   const queueName = (id: string | null) => queues.find((q) => q.id === id)?.name ?? null;
 
+  const tabButton = (id: ListId) => {
+    const count = id === 'new' || id === 'mine' || id === 'others' ? lists[id].length : null;
+    const unreadCount = id === 'new' || id === 'mine' || id === 'others' ? unreadCounts[id] : 0;
+    return (
+      <button
+        key={id}
+        type="button"
+        role="tab"
+        id={`tab-${id}`}
+        aria-selected={tab === id}
+        aria-controls="inbox-panel"
+        class={`tab${tab === id ? ' current' : ''}`}
+        onClick={() => onTab(id)}
+      >
+        {tabName[id]}
+        {count !== null && <span class="count">{count}</span>}
+        {unreadCount > 0 && (
+          <span class="unread-count" aria-label={t.unreadCount(unreadCount)}>
+            {unreadCount}
+          </span>
+        )}
+      </button>
+    );
+  };
+
   return (
     <nav class="inbox" aria-label={t.conversations}>
       <div class="tabs" role="tablist" aria-label={t.lists}>
         {tabs.map((id) => {
-          const count = id === 'new' || id === 'mine' || id === 'others' ? lists[id].length : null;
-          const unreadCount = id === 'new' || id === 'mine' || id === 'others' ? unreadCounts[id] : 0;
-          return (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              id={`tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls="inbox-panel"
-              class={`tab${tab === id ? ' current' : ''}`}
-              onClick={() => onTab(id)}
-            >
-              {tabName[id]}
-              {count !== null && <span class="count">{count}</span>}
-              {unreadCount > 0 && (
-                <span class="unread-count" aria-label={t.unreadCount(unreadCount)}>
-                  {unreadCount}
-                </span>
-              )}
-            </button>
-          );
+          // Closed and Archived start a second row: the stored lists, read from the server.
+          if (id === 'closed') return [<span key="break" class="tab-break" aria-hidden="true" />, tabButton(id)];
+          return tabButton(id);
         })}
       </div>
       <InboxFilters queues={queues} labels={labels} filters={filters} onFilters={onFilters} byAgent={tab === 'others' ? countByAgent(all) : null} />

@@ -97,7 +97,7 @@ function RequestCard(props: { conversation: ConversationSummary; queue: string; 
         {t.requestLine(from, visitorLabel(c.visitorId, c.visitorName))}
         {r.toQueueId !== null && ` · ${queue}`}
       </p>
-      {c.lastMessage && <blockquote class="first">{c.lastMessage.text}</blockquote>}
+      {c.firstMessage && <blockquote class="first">{c.firstMessage}</blockquote>}
       <ErrorLine error={accept.error} />
       <button
         type="button"

@@ -9,6 +9,7 @@ import { api } from './api';
 import { ErrorLine } from './ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n';
 import { useAction } from './use-action';
+import { browserName } from './user-agent';
 
 export interface VisitorPanelProps {
   conversation: ConversationSummary;
@@ -59,7 +60,9 @@ export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
         <dt>{t.referrer}</dt>
         <dd class="wrap">{visitor.referrer || '—'}</dd>
         <dt>{t.browser}</dt>
-        <dd class="wrap">{visitor.browser ?? '—'}</dd>
+        <dd class="wrap" title={visitor.browser ?? undefined}>
+          {visitor.browser ? browserName(visitor.browser) : '—'}
+        </dd>
         <dt>{t.firstSeen}</dt>
         <dd>{dayTime.format(visitor.firstSeenAt)}</dd>
         {visitor.lastSeenAt !== null && (
