@@ -16,7 +16,9 @@ export interface ConversationItemProps {
 
 /** One row of a list: visitor, priority, waiting time (New) or last activity, labels, the last message. */
 export function ConversationItem({ conversation: c, list, agentId, current, unread, queueName, onOpen }: ConversationItemProps) {
-  const who = c.lastMessage?.authorKind === 'agent' ? `${c.assignedAgentId === agentId ? t.you : (c.assignedAgentName ?? t.agent)}: ` : c.lastMessage?.authorKind === 'bot' ? `${t.bot}: ` : '';
+  // The summary says an agent wrote it, not which one: with transfers and conferences it need not be the
+  // holder, so the prefix stays generic.
+  const who = c.lastMessage?.authorKind === 'agent' ? `${t.agent}: ` : c.lastMessage?.authorKind === 'bot' ? `${t.bot}: ` : '';
   return (
     <button type="button" class={`item${current ? ' current' : ''}${unread ? ' unread' : ''}`} aria-current={current ? 'true' : undefined} onClick={onOpen}>
       <span class="row">

@@ -22,6 +22,8 @@ export interface InboxProps {
   filters: Filters;
   onFilters: (filters: Filters) => void;
   onOpen: (conversationId: string, summary?: ConversationSummary) => void;
+  /** Changes after which the stored lists are read again. */
+  changes: number;
 }
 
 /** Ids kept from the first console (tests and bookmarks find the New and Mine lists by them). */
@@ -32,7 +34,7 @@ export function Inbox(props: InboxProps) {
   const tabs: ListId[] = isSupervisor(role) ? ['new', 'mine', 'others', 'closed', 'archived'] : ['new', 'mine', 'closed', 'archived'];
   const tabName: Record<ListId, string> = { new: t.listNew, mine: t.listMine, others: t.listOthers, closed: t.listClosed, archived: t.listArchived };
   const live = tab === 'new' || tab === 'mine' || tab === 'others';
-  const stored = useClosedList(live ? null : tab, filters);
+  const stored = useClosedList(live ? null : tab, filters, props.changes);
   const all = live ? lists[tab] : stored.conversations;
   const shown = live ? all.filter((c) => matches(c, tab === 'others' ? filters : { ...filters, agentId: null })) : all;
   const labels = labelsIn([...lists.new, ...lists.mine, ...lists.others, ...stored.conversations]);

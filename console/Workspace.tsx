@@ -40,6 +40,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const [prefs, setPrefs] = useState<Prefs | null>(null);
   const [myPresence, setMyPresence] = useState<AgentPresence | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [deleted, setDeleted] = useState<string | null>(null);
+  /** Bumped after every action, so the Closed and Archived lists read again what may have changed. */
+  const [changes, setChanges] = useState(0);
+  const applied = (summary: ConversationSummary) => {
+    session.apply(summary);
+    setChanges((n) => n + 1);
+  };
   const profile = useAction();
   const steer = useAction();
 
@@ -53,7 +60,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     return () => session.stop();
   }, [session]);
 
-  const me = view.me ?? myPresence;
+  // The newer of the two: the socket's presence frames, or the answer to this console's own change.
+  const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
   const sections: Section[] = supervisor ? ['conversations', 'supervisor', 'visitors', 'admin'] : ['conversations', 'visitors'];
 
@@ -106,6 +114,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             filters={filters}
             onFilters={setFilters}
             onOpen={open}
+            changes={changes}
           />
           <main class="pane">
             {current ? (
@@ -126,11 +135,15 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
                 }}
                 onDiscard={(clientId) => session.discard(clientId)}
                 onLoadOlder={() => void session.loadOlder()}
-                onApplied={(summary) => session.apply(summary)}
-                onRemoved={(id) => session.forget(id)}
+                onApplied={applied}
+                onRemoved={(id) => {
+                  setChanges((n) => n + 1);
+                  setDeleted(id);
+                  session.forget(id);
+                }}
               />
             ) : (
-              <p class="empty">{view.currentId ? t.opening : view.gone ? t.goneNotice : t.pick}</p>
+              <p class="empty">{view.currentId ? t.opening : view.gone ? (view.gone === deleted ? t.deletedNotice : t.goneNotice) : t.pick}</p>
             )}
           </main>
           {current && (

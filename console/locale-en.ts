@@ -66,6 +66,7 @@ export const en: typeof ptBR = {
   loadFailed: 'This section could not be loaded. Reload the page.',
   pick: 'Pick a conversation on the left.',
   opening: 'Opening the conversation…',
+  deletedNotice: 'Conversation deleted.',
   goneNotice: 'This conversation left your view (it was transferred or deleted).',
 
   offerTitle: 'New conversation for you',

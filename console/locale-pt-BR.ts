@@ -151,6 +151,7 @@ export const ptBR = {
   loadFailed: 'Não foi possível carregar esta seção. Recarregue a página.',
   pick: 'Escolha uma conversa à esquerda.',
   opening: 'Abrindo a conversa…',
+  deletedNotice: 'Conversa excluída.',
   goneNotice: 'Esta conversa saiu da sua visão (foi transferida ou excluída).',
 
   offerTitle: 'Nova conversa para você',

@@ -1,6 +1,6 @@
 /**
  * @module The Closed and Archived lists: read from GET /conversations?view=closed|archived with the
- * filters, again when they change and on Reload.
+ * filters, again when they change, after the agent's own actions, and on Reload.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
@@ -9,7 +9,7 @@ import { errorText } from './i18n';
 import type { Filters } from './lists';
 import { toApiError } from './use-action';
 
-export function useClosedList(view: 'closed' | 'archived' | null, filters: Filters) {
+export function useClosedList(view: 'closed' | 'archived' | null, filters: Filters, changes: number) {
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +33,7 @@ export function useClosedList(view: 'closed' | 'archived' | null, filters: Filte
     return () => {
       current = false;
     };
-  }, [view, filters.queueId, filters.priority, filters.label, filters.agentId, round]);
+  }, [view, filters.queueId, filters.priority, filters.label, filters.agentId, round, changes]);
 
   return { conversations: view ? conversations : [], loading, error, reload: () => setRound((r) => r + 1) };
 }
