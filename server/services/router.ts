@@ -64,8 +64,14 @@ export function createRouter({ store, directory, conversations, log, now, timers
     const offer = c.offer;
     if (!offer || offerTimers.get(c.id)?.agentId === offer.agentId) return;
     clearOffer(c.id);
-    const handle = timers.setTimeout(() => void expireOffer(c.id, offer.agentId), Math.max(0, offer.expiresAt - now()));
-    offerTimers.set(c.id, { agentId: offer.agentId, handle });
+    // A timer may fire a moment before `expiresAt` by the clock the decision reads (Node's can, by a
+    // millisecond): the decision would refuse and the offer would stay for ever, so wait out the rest.
+    const fire = (): void => {
+      const left = offer.expiresAt - now();
+      if (left > 0) offerTimers.set(c.id, { agentId: offer.agentId, handle: timers.setTimeout(fire, left) });
+      else void expireOffer(c.id, offer.agentId);
+    };
+    offerTimers.set(c.id, { agentId: offer.agentId, handle: timers.setTimeout(fire, Math.max(0, offer.expiresAt - now())) });
   }
 
   function clearOffer(id: string): void {
@@ -78,8 +84,12 @@ export function createRouter({ store, directory, conversations, log, now, timers
     const request = c.request;
     if (!request || requestTimers.get(c.id)?.expiresAt === request.expiresAt) return;
     clearRequest(c.id);
-    const handle = timers.setTimeout(() => void expireRequest(c.id), Math.max(0, request.expiresAt - now()));
-    requestTimers.set(c.id, { expiresAt: request.expiresAt, handle });
+    const fire = (): void => {
+      const left = request.expiresAt - now();
+      if (left > 0) requestTimers.set(c.id, { expiresAt: request.expiresAt, handle: timers.setTimeout(fire, left) });
+      else void expireRequest(c.id);
+    };
+    requestTimers.set(c.id, { expiresAt: request.expiresAt, handle: timers.setTimeout(fire, Math.max(0, request.expiresAt - now())) });
   }
 
   function clearRequest(id: string): void {
@@ -206,7 +216,11 @@ export function createRouter({ store, directory, conversations, log, now, timers
 
   const offCommit = conversations.onCommit(onCommit);
   const offPresence = directory.onPresence((p) => {
-    if (p.state === 'available') kick();
+    if (p.state !== 'available') return;
+    // Back from RONA (or away): the offers it let expire no longer bar it, or a conversation nobody else
+    // can take would wait for ever while this agent is Available with room (R1, R4).
+    for (const agents of declined.values()) agents.delete(p.id);
+    kick();
   });
   const sweep = setInterval(kick, sweepMs);
   sweep.unref();
