@@ -85,7 +85,11 @@ export function createWorkflowService({ store, directory, conversations, request
   return {
     targets,
 
-    accept: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state, at) => decideAccept(state, actor, at)),
+    /** R1/R4: accepting is taking new work: the agent may have filled its capacity since the offer was made. */
+    async accept(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      await requireCapacity(actor);
+      return conversations.apply(actor, id, (state, at) => decideAccept(state, actor, at));
+    },
 
     async take(actor: AgentActor, id: string): Promise<ConversationSummary> {
       await requireCapacity(actor);
