@@ -4,13 +4,14 @@
  * only be asked from a click.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AgentProfile } from '../shared/protocol';
 import { api, type Prefs } from './api';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
 import { askNotificationPermission, notificationPermission } from './notifications';
 import { useAction } from './use-action';
 
-export function SettingsMenu({ prefs, onPrefs }: { prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
+export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
   const [open, setOpen] = useState(false);
   const [permission, setPermission] = useState(notificationPermission);
   const save = useAction();
@@ -49,6 +50,9 @@ export function SettingsMenu({ prefs, onPrefs }: { prefs: Prefs | null; onPrefs:
       </button>
       {open && (
         <div id="settings-panel" class="menu-panel" role="group" aria-label={t.settings}>
+          <p class="who-am-i">
+            <strong>{agent.name}</strong> <span class="hint">{agent.email}</span>
+          </p>
           <label class="check">
             <input type="checkbox" checked={prefs?.sound ?? false} disabled={!prefs || save.busy} onChange={(e) => void toggle('sound', e.currentTarget.checked)} />
             {t.prefSound}

@@ -81,7 +81,7 @@ export function TopBar({ agent, me, connection, section, sections, onSection, pr
       <span class="me" title={agent.email}>
         {agent.name}
       </span>
-      <SettingsMenu prefs={prefs} onPrefs={onPrefs} />
+      <SettingsMenu agent={agent} prefs={prefs} onPrefs={onPrefs} />
       <button type="button" class="ghost" onClick={onSignOut}>
         {t.signOut}
       </button>
