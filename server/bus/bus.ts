@@ -12,11 +12,21 @@ export interface EventMessage {
   conversation: ConversationSummary;
 }
 
+/** A conversation was deleted (an admin's delete): consoles drop it from their lists. */
+export interface RemovedMessage {
+  removed: true;
+  siteId: string;
+  visitorId: string;
+  conversationId: string;
+}
+
+export type BusMessage = EventMessage | RemovedMessage;
+
 export interface Bus {
   /** Delivers to every current subscriber of `topic`, in publish order. */
-  publish(topic: string, message: EventMessage): void;
+  publish(topic: string, message: BusMessage): void;
   /** Returns the unsubscribe function. */
-  subscribe(topic: string, handler: (message: EventMessage) => void): () => void;
+  subscribe(topic: string, handler: (message: BusMessage) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -2,9 +2,9 @@
  * @module In-process Bus for a single node: synchronous delivery, publish order kept per topic.
  */
 import type { Logger } from '../log';
-import type { Bus, EventMessage } from './bus';
+import type { Bus, BusMessage } from './bus';
 
-type Handler = (message: EventMessage) => void;
+type Handler = (message: BusMessage) => void;
 
 export function createMemoryBus(log: Logger): Bus {
   const subscribers = new Map<string, Set<Handler>>();

@@ -16,7 +16,7 @@ import {
   type HelloFrame,
   type ServerFrame,
 } from '../../shared/protocol';
-import { topics, type Bus, type EventMessage } from '../bus/bus';
+import { topics, type Bus, type BusMessage, type EventMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type Entry } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
@@ -89,7 +89,7 @@ export class Connection {
   #actor: Actor | null = null;
   readonly #watches = new Map<string, Watch>();
   /** Bus events that arrive while hello is being answered; drained after the welcome. */
-  #pending: EventMessage[] | null = null;
+  #pending: BusMessage[] | null = null;
   readonly #unsubscribe: Array<() => void> = [];
   #queue: Promise<void> = Promise.resolve();
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
@@ -314,12 +314,13 @@ export class Connection {
     for (const message of buffered) this.#deliver(message, watch);
   }
 
-  readonly #onBus = (message: EventMessage): void => {
+  readonly #onBus = (message: BusMessage): void => {
     if (this.#pending) this.#pending.push(message);
     else this.#route(message);
   };
 
-  #route(message: EventMessage): void {
+  #route(message: BusMessage): void {
+    if ('removed' in message) return this.#removed(message.conversationId);
     const id = message.event.conversationId;
     let watch = this.#watches.get(id);
     const actor = this.#actor;
@@ -342,6 +343,14 @@ export class Connection {
     }
     if (watch.buffer) watch.buffer.push(message);
     else this.#deliver(message, watch);
+  }
+
+  /** A deleted conversation leaves every console that could list it. */
+  #removed(conversationId: string): void {
+    const actor = this.#actor;
+    if (actor?.kind !== 'agent') return;
+    this.#watches.delete(conversationId);
+    if (actor.role !== 'agent' || this.#known.delete(conversationId)) this.#send({ type: 'gone', conversationId });
   }
 
   #deliver(message: EventMessage, watch: Watch): void {

@@ -90,6 +90,12 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
   return {
     load,
 
+    /** Deletes a conversation (admins, SPEC R10) and tells the consoles. */
+    async remove(conversation: ConversationSummary): Promise<void> {
+      await store.conversations.delete(conversation.id);
+      bus.publish(topics.site(conversation.siteId), { removed: true, siteId: conversation.siteId, visitorId: conversation.visitorId, conversationId: conversation.id });
+    },
+
     onCommit(listener: CommitListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -18,6 +18,7 @@ import {
   decidePriority,
   decideRequest,
   decideRequestAccept,
+  decideRequeue,
   decideRequester,
   decideReturnToBot,
   decideTake,
@@ -144,7 +145,7 @@ export function createWorkflowService({ store, directory, conversations, request
     async remove(actor: AgentActor, id: string): Promise<ConversationSummary> {
       if (!may(actor.role, 'deleteConversations')) throw new AppError('forbidden');
       const c = await conversations.load(actor, id);
-      await store.conversations.delete(id);
+      await conversations.remove(c);
       return c;
     },
 
@@ -168,6 +169,24 @@ export function createWorkflowService({ store, directory, conversations, request
           patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
         };
       });
+    },
+
+    /** R3: after a queue is deleted, its waiting conversations wait in the site's default queue (or none). */
+    async requeueFrom(queueId: string, siteId: string): Promise<number> {
+      const site = await store.sites.byId(siteId);
+      const target = directory.queue(site?.defaultQueueId ?? null);
+      const stranded = await store.conversations.list({ queueId, status: 'open', limit: 10_000 });
+      let moved = 0;
+      for (const c of stranded) {
+        if (c.assignedAgentId !== null || c.bot) continue;
+        try {
+          await conversations.apply({ kind: 'system' }, c.id, (state) => decideRequeue(state, { id: target?.id ?? null, name: target?.name ?? null }));
+          moved++;
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err; // taken meanwhile: nothing to move
+        }
+      }
+      return moved;
     },
 
     /** R8: the visitor's "End chat" on its own conversation. */
