@@ -224,6 +224,19 @@ export function decideArchive(c: ConversationState, actor: AgentActor, archived:
   return { ok: true, events: [event(archived ? 'archived' : 'unarchived', authorOf(actor))], patch: { archived } };
 }
 
+/**
+ * R3: the queue a waiting conversation is in was deleted: it waits in the site's default queue (or in no
+ * queue: every agent's) instead, keeping its waiting time. A conversation someone holds stays as it is.
+ */
+export function decideRequeue(c: ConversationState, queue: { id: string | null; name: string | null }): Decision {
+  if (c.status !== 'open' || c.assignedAgentId !== null || c.bot) return refuse('conflict');
+  return {
+    ok: true,
+    events: [event('queued', SYSTEM, { queueId: queue.id, queueName: queue.name })],
+    patch: { queueId: queue.id, offer: null },
+  };
+}
+
 /** R12: the bot hands a conversation to a queue. */
 export function decideHandoff(c: ConversationState, actor: BotActor, queue: { id: string | null; name: string | null }, at: number): Decision {
   if (c.status !== 'open') return refuse('conversation_closed');

@@ -25,6 +25,7 @@ import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { BotService } from '../services/bot';
 import type { Directory } from '../services/directory';
+import type { WorkflowService } from '../services/workflow';
 import { hashPassword } from '../services/passwords';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './api';
@@ -33,6 +34,7 @@ import { body, query } from './json';
 export interface AdminApiDeps {
   store: Store;
   directory: Directory;
+  workflow: WorkflowService;
   bot: BotService;
   now: () => number;
 }
@@ -45,7 +47,7 @@ const SearchQuery = v.object({
 
 const QueuePatchBody = v.partial(v.omit(QueueBody, ['siteId']));
 
-export function createAdminApi({ store, directory, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ store, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const requires =
     (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
@@ -129,8 +131,10 @@ export function createAdminApi({ store, directory, bot, now }: AdminApiDeps): Ho
     return c.json({ queue: { ...found(directory.queue(id)), agentIds: directory.members(id) } });
   });
   api.delete('/queues/:id', requires('manageQueues'), async (c) => {
-    found(await store.queues.delete(c.req.param('id')));
+    const queue = found(directory.queue(c.req.param('id')));
+    found(await store.queues.delete(queue.id));
     await directory.reload();
+    await workflow.requeueFrom(queue.id, queue.siteId);
     return c.body(null, 204);
   });
 

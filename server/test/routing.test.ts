@@ -141,13 +141,18 @@ describe('R3 queues', () => {
     expect(take.body.error.code).toBe('conversation_not_found');
   });
 
-  it('R3: the waiting conversations of a deleted queue are in no queue, so every agent sees and may take them', async () => {
+  it('R3: the waiting conversations of a deleted queue move to the site\'s default queue, keeping their waiting time', async () => {
     const doomed = await makeQueue(server, { strategy: 'broadcast' });
-    const other = await makeQueue(server, { strategy: 'broadcast' });
-    const agent = await onlineAgent(server, { queues: [other.id] });
+    const [support] = await server.papo.store.queues.list();
+    const agent = await onlineAgent(server, { queues: [support!.id] });
     const { conversationId } = await startConversation(server, doomed.name);
+    const before = await stored(server, conversationId);
+    expect(before.queueId).toBe(doomed.id);
     expect((await (await adminApi(server)).delete(`/queues/${doomed.id}`)).status).toBe(204);
 
+    const requeued = await stored(server, conversationId);
+    expect(requeued).toMatchObject({ queueId: support!.id, queuedAt: before.queuedAt });
+    expect((await storedEvents(server, conversationId)).at(-1)).toMatchObject({ kind: 'queued', data: { queueId: support!.id, queueName: support!.name } });
     expect((await agent.api.get('/conversations')).body.conversations.map((c: { id: string }) => c.id)).toContain(conversationId);
     expect((await agent.api.post(`/conversations/${conversationId}/take`)).status).toBe(200);
   });
