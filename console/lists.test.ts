@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../shared/protocol';
+import { summaryFixture as s } from '../shared/test/summary';
 import { byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
-import { testSummary as s } from './test-summary';
 
 const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };
 const sup: ListContext = { agentId: 'me', role: 'supervisor', queueIds: ['sales'] };

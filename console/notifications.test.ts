@@ -1,33 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../shared/protocol';
+import { summaryFixture } from '../shared/test/summary';
 import { alertsFor, planNotification, tabTitle, type Alert, type AlertContext, type NotifyContext } from './notifications';
 
 const ME = 'agent-1';
-const base: ConversationSummary = {
-  id: 'c1',
+const base = summaryFixture({
   siteId: 's',
   visitorId: 'v1',
   visitorName: 'Bia',
-  status: 'open',
-  assignedAgentId: null,
-  assignedAgentName: null,
   lastSeq: 2,
   lastMessage: { text: 'Oi', authorKind: 'visitor', at: 100 },
   createdAt: 0,
   updatedAt: 100,
   queueId: 'sales',
   queuedAt: 0,
-  priority: 1,
-  bot: false,
-  offer: null,
-  request: null,
-  participants: [],
-  labels: [],
-  requesterEmail: null,
-  wrapUpReason: null,
-  archived: false,
   firstMessage: 'Oi',
-};
+});
 const s = (patch: Partial<ConversationSummary>): ConversationSummary => ({ ...base, ...patch });
 const ctx: AlertContext = { agentId: ME, role: 'agent', queueIds: ['sales'], currentId: null };
 const offerToMe = { agentId: ME, agentName: 'Ana', expiresAt: 5_000 };

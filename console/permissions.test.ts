@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentRole, ConversationSummary } from '../shared/protocol';
+import { summaryFixture as s } from '../shared/test/summary';
 import { allowedActions, type Allowed } from './permissions';
-import { testSummary as s } from './test-summary';
 
 const as = (role: AgentRole) => ({ id: 'me', role });
 const req = { kind: 'transfer' as const, fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'X', expiresAt: 1 };

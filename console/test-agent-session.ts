@@ -17,9 +17,9 @@ import {
   type ServerFrame,
 } from '../shared/protocol';
 import { fakeWebSocketClass, type FakeSocket } from '../shared/test/fake-websocket';
+import { summaryFixture } from '../shared/test/summary';
 import { AgentSession } from './agent-session';
 import type { Alert } from './notifications';
-import { testSummary } from './test-summary';
 
 // ---------------------------------------------------------------------------------------------------------
 // Browser fakes
@@ -78,7 +78,7 @@ export const AGENT: AgentProfile = { id: 'agent-1', name: 'Ana', email: 'ana@exa
 export const SUPERVISOR: AgentProfile = { id: 'sup-1', name: 'Sara', email: 'sara@example.com', role: 'supervisor' };
 
 export function summary(id: string, patch: Partial<ConversationSummary> = {}): ConversationSummary {
-  return testSummary({ id, visitorId: `visitor-${id}`, ...patch });
+  return summaryFixture({ id, visitorId: `visitor-${id}`, ...patch });
 }
 
 export function presenceOf(agent: AgentProfile, patch: Partial<AgentPresence> = {}): AgentPresence {

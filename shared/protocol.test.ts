@@ -12,6 +12,7 @@ import {
   type ConversationSummary,
   type ServerFrame,
 } from './protocol';
+import { summaryFixture } from './test/summary';
 
 const CLIENT_ID = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
 
@@ -218,12 +219,9 @@ const event: ConversationEvent = {
   text: 'Olá',
   at: 1_700_000_000_000,
 };
-const summary: ConversationSummary = {
-  id: 'c1',
+const summary = summaryFixture({
   siteId: 's1',
   visitorId: 'v1',
-  visitorName: null,
-  status: 'open',
   assignedAgentId: 'a1',
   assignedAgentName: 'Ana',
   lastSeq: 3,
@@ -232,17 +230,8 @@ const summary: ConversationSummary = {
   updatedAt: 1_700_000_000_000,
   queueId: 'q1',
   queuedAt: 1_699_999_999_500,
-  priority: 1,
-  bot: false,
-  offer: null,
-  request: null,
-  participants: [],
-  labels: [],
-  requesterEmail: null,
-  wrapUpReason: null,
-  archived: false,
   firstMessage: 'Oi, preciso de ajuda',
-};
+});
 /** A summary with every workflow field set: an offer, a pending transfer, a conference guest, labels. */
 const busySummary: ConversationSummary = {
   ...summary,

@@ -1,36 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../../shared/protocol';
+import { summaryFixture } from '../../shared/test/summary';
 import { agentRows, formatDuration, isWaiting, loadByAgent, queueRows } from './board';
 
 const NOW = 1_000_000_000;
 
+/** A conversation waiting a minute in Vendas. */
 function conv(over: Partial<ConversationSummary>): ConversationSummary {
-  return {
+  return summaryFixture({
     id: 'c',
     siteId: 's1',
     visitorId: 'v1',
-    visitorName: null,
-    status: 'open',
-    assignedAgentId: null,
-    assignedAgentName: null,
     lastSeq: 1,
     lastMessage: null,
     createdAt: NOW - 60_000,
     updatedAt: NOW - 60_000,
     queueId: 'sales',
     queuedAt: NOW - 60_000,
-    priority: 1,
-    bot: false,
-    offer: null,
-    request: null,
-    participants: [],
-    labels: [],
-    requesterEmail: null,
-    wrapUpReason: null,
-    archived: false,
     firstMessage: null,
     ...over,
-  };
+  });
 }
 
 function agent(over: Partial<AgentPresence>): AgentPresence {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors';
 import { EVENT_KINDS, type AgentRole, type ConversationStatus, type EventKind } from '../../shared/protocol';
+import { stateFixture } from '../../shared/test/summary';
 import {
   assignedEvent,
   authorOf,
@@ -37,23 +38,7 @@ const CLIENT_ID = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
 const TEXT = 'Olá, posso ajudar?';
 const AT = 1_700_000_000_000;
 
-const BASE: ConversationState = {
-  id: 'conv-1',
-  siteId: SITE,
-  visitorId: VISITOR,
-  status: 'open',
-  assignedAgentId: null,
-  lastSeq: 7,
-  queueId: null,
-  queuedAt: AT - 60_000,
-  priority: 1,
-  bot: false,
-  offer: null,
-  request: null,
-  participants: [],
-  labels: [],
-  archived: false,
-};
+const BASE: ConversationState = stateFixture({ id: 'conv-1', siteId: SITE, visitorId: VISITOR, lastSeq: 7, queuedAt: AT - 60_000 });
 
 function conversation(status: ConversationStatus, assignedAgentId: string | null, more: Partial<ConversationState> = {}): ConversationState {
   return { ...BASE, status, assignedAgentId, ...more };

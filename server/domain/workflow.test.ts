@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors';
 import type { AgentRole, EventData, EventKind, Offer, Participant, PendingRequest } from '../../shared/protocol';
+import { stateFixture } from '../../shared/test/summary';
 import type { AgentActor, BotActor, ConversationState, Decision, NewEvent, StatePatch, VisitorActor } from './conversation';
 import {
   decideAccept,
@@ -70,23 +71,7 @@ const ev = (kind: EventKind, author: NewEvent['author'], data?: EventData): NewE
 const assigned = (id: string, via: string) => ev('assigned', by(id), { via });
 
 /** A waiting conversation: open, in Q1, nobody holds it, nothing offered or requested. */
-const BASE: ConversationState = {
-  id: 'conv-1',
-  siteId: SITE,
-  visitorId: VISITOR,
-  status: 'open',
-  assignedAgentId: null,
-  lastSeq: 5,
-  queueId: Q1,
-  queuedAt: T - 60_000,
-  priority: 1,
-  bot: false,
-  offer: null,
-  request: null,
-  participants: [],
-  labels: [],
-  archived: false,
-};
+const BASE: ConversationState = stateFixture({ id: 'conv-1', siteId: SITE, visitorId: VISITOR, lastSeq: 5, queueId: Q1, queuedAt: T - 60_000 });
 const conv = (more: Partial<ConversationState> = {}): ConversationState => ({ ...BASE, ...more });
 const heldBy = (id: string, more: Partial<ConversationState> = {}) => conv({ assignedAgentId: id, ...more });
 const offerTo = (id: string, expiresAt = T + 30_000): Offer => ({ agentId: id, agentName: nameOf(id), expiresAt });
