@@ -4,20 +4,14 @@
  * queue and a page, and waits on live summaries and on stored state with a deadline.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { AgentRole, ConversationEvent, ConversationSummary, RoutingStrategy, ServerFrame } from '../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { startPapo } from '../app';
-import { loadConfig } from '../config';
-import { createLogger } from '../log';
 import type { Timers } from '../services/router';
 import { VISITOR_VISIBLE_KINDS } from '../domain/conversation';
 import { login, openAgent, TestSocket } from './clients';
-import { ADMIN, TEST_SECRET, type TestServer } from './harness';
+import type { TestServer } from './harness';
 
 /** Deadline for anything a test waits for: generous, so a loaded machine does not fail a correct server. */
 export const WAIT_MS = 10_000;
@@ -269,39 +263,7 @@ export async function send(socket: TestSocket, conversationId: string, text: str
   );
 }
 
-/**
- * Like harness.startTestServer, with the router's timers replaced (SPEC R4, R6 timers): a test can make
- * them fire a little early, as Node's may by a millisecond against the wall clock the decisions read.
- */
-export async function startServerWithTimers(timers: Timers, env: Record<string, string> = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'papo-test-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATABASE_PATH: join(dir, 'papo.db'),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    ADMIN_NAME: ADMIN.name,
-    PAPO_SECRET: TEST_SECRET,
-    DIST_DIR: join(import.meta.dirname, '../../dist'),
-    ...env,
-  });
-  const problems: string[] = [];
-  const papo = await startPapo(config, { log: createLogger('warn', (line) => problems.push(line)), timers });
-  const server: TestServer = {
-    papo,
-    url: papo.url,
-    wsUrl: `${papo.url.replace(/^http/, 'ws')}/ws`,
-    origin: papo.url,
-    siteKey: papo.demoSiteKey!,
-    dir,
-    problems,
-    stop: () => papo.stop(),
-    restart: () => Promise.reject(new Error('not supported here')),
-  };
-  return server;
-}
-
-/** Timers that fire `earlyMs` before they are due. */
+/** Timers that fire `earlyMs` before they are due (for harness.startTestServer's `timers`). */
 export function earlyTimers(earlyMs: number): Timers {
   return {
     setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms - earlyMs)),

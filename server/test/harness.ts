@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startPapo, type Papo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
+import type { Timers } from '../services/router';
 import { createSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
 
@@ -34,6 +35,11 @@ export interface TestServerOptions {
   port?: number;
   /** Decorates the real SQLite store, e.g. to make reads slow and expose races. */
   wrapStore?: (store: Store) => Store;
+  /**
+   * Replaces the router's timers (SPEC R4, R6 timers): a test can make them fire a little early, as Node's
+   * may by a millisecond against the wall clock the decisions read.
+   */
+  timers?: Timers;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -51,7 +57,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const problems: string[] = [];
   const log: Logger = createLogger('warn', (line) => problems.push(line));
   const store = options.wrapStore?.(createSqliteStore(config.databasePath));
-  const papo = await startPapo(config, { log, ...(store ? { store } : {}) });
+  const papo = await startPapo(config, {
+    log,
+    ...(store ? { store } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const server: TestServer = {
     papo,
     url: papo.url,

@@ -14,7 +14,6 @@ import {
   routed,
   send,
   startConversation,
-  startServerWithTimers,
   earlyTimers,
   expectVisitorSafe,
   visitor,
@@ -356,7 +355,7 @@ describe('R2 serving order', () => {
 
 describe('R4 timers that fire early', () => {
   it('R4: an offer timer that fires a moment before the offer expires still ends it with no_answer (the offer is never stuck)', async () => {
-    const early = await startServerWithTimers(earlyTimers(40));
+    const early = await startTestServer({ timers: earlyTimers(40) });
     try {
       const queue = await makeQueue(early, { strategy: 'round_robin', offerTimeoutMs: 300 });
       const a = await onlineAgent(early, { queues: [queue.id] });

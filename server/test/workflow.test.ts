@@ -16,7 +16,6 @@ import {
   routed,
   send,
   startConversation,
-  startServerWithTimers,
   stored,
   storedEvent,
   storedEvents,
@@ -178,7 +177,7 @@ describe('R6 transfer', () => {
   });
 
   it('R6: a request timer that fires a moment early still abandons the transfer (the request is never stuck)', async () => {
-    const early = await startServerWithTimers(earlyTimers(40), { REQUEST_TIMEOUT_MS: '300' });
+    const early = await startTestServer({ timers: earlyTimers(40), env: { REQUEST_TIMEOUT_MS: '300' } });
     try {
       const { holder, conversationId } = await heldConversation(early);
       const target = await onlineAgent(early);
