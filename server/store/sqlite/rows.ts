@@ -13,6 +13,7 @@ import type {
   Participant,
   PendingRequest,
 } from '../../../shared/protocol';
+import type { ConversationState } from '../../domain/conversation';
 
 export interface ConversationRow {
   id: string;
@@ -78,33 +79,29 @@ export function parseList<T>(json: string): T[] {
   return json === '[]' ? [] : (JSON.parse(json) as T[]);
 }
 
-export function parseRequest(json: string | null): PendingRequest | null {
+function parseRequest(json: string | null): PendingRequest | null {
   return json === null ? null : (JSON.parse(json) as PendingRequest);
 }
 
 /** The offer columns are all set or all null. */
-export function offerOf(row: ConversationRow): Offer | null {
+function offerOf(row: ConversationRow): Offer | null {
   return row.offer_agent_id === null
     ? null
     : { agentId: row.offer_agent_id, agentName: row.offer_agent_name ?? '', expiresAt: row.offer_expires_at ?? 0 };
 }
 
-export function toConversation(row: ConversationRow): ConversationSummary {
+/**
+ * The fields the domain's rules decide on (the write path hands them to `decide`). Its lists stay mutable
+ * arrays, as a summary's are, so `toConversation` can spread it.
+ */
+export function toState(row: ConversationRow) {
   return {
     id: row.id,
     siteId: row.site_id,
     visitorId: row.visitor_id,
-    visitorName: row.visitor_name,
     status: row.status,
     assignedAgentId: row.assigned_agent_id,
-    assignedAgentName: row.assigned_agent_name,
     lastSeq: row.last_seq,
-    lastMessage:
-      row.last_message_text !== null && row.last_message_author_kind !== null && row.last_message_at !== null
-        ? { text: row.last_message_text, authorKind: row.last_message_author_kind, at: row.last_message_at }
-        : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
     queueId: row.queue_id,
     queuedAt: row.queued_at,
     priority: row.priority,
@@ -113,9 +110,24 @@ export function toConversation(row: ConversationRow): ConversationSummary {
     request: parseRequest(row.request_json),
     participants: parseList<Participant>(row.participants_json),
     labels: parseList<string>(row.labels_json),
+    archived: row.archived !== 0,
+  } satisfies ConversationState;
+}
+
+/** The state and what only consoles and widgets show. */
+export function toConversation(row: ConversationRow): ConversationSummary {
+  return {
+    ...toState(row),
+    visitorName: row.visitor_name,
+    assignedAgentName: row.assigned_agent_name,
+    lastMessage:
+      row.last_message_text !== null && row.last_message_author_kind !== null && row.last_message_at !== null
+        ? { text: row.last_message_text, authorKind: row.last_message_author_kind, at: row.last_message_at }
+        : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
     requesterEmail: row.requester_email,
     wrapUpReason: row.wrap_up_reason,
-    archived: row.archived !== 0,
     firstMessage: row.first_message_text,
   };
 }

@@ -5,11 +5,11 @@
  * cost of a one-row insert).
  */
 import type Database from 'better-sqlite3';
-import type { ConversationEvent, Participant } from '../../../shared/protocol';
-import { createdEvent, type ConversationState, type NewEvent, type StatePatch } from '../../domain/conversation';
+import type { ConversationEvent } from '../../../shared/protocol';
+import { createdEvent, type NewEvent, type StatePatch } from '../../domain/conversation';
 import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteRequest } from '../store';
-import { offerOf, parseList, parseRequest, toConversation, type ConversationLookups, type ConversationRow } from './rows';
+import { toConversation, toState, type ConversationLookups, type ConversationRow } from './rows';
 
 export function prepareWrites(
   sqlite: Database.Database,
@@ -78,7 +78,7 @@ export function prepareWrites(
       const { visitor, clientId, at } = request;
       let row = request.conversationId !== null ? byId.get(request.conversationId) : visitor ? openForVisitor.get(visitor.visitorId) : undefined;
       if (request.conversationId !== null && row === undefined) return { kind: 'not_found' };
-      let state = row && stateOf(row);
+      let state = row && toState(row);
       if (row !== undefined && state !== undefined) {
         if (!request.authorize(state)) return { kind: 'not_found' };
         if (clientId !== null && request.conversationId !== null) {
@@ -99,7 +99,7 @@ export function prepareWrites(
       if (row === undefined || state === undefined) {
         if (!visitor) return { kind: 'not_found' };
         row = fresh(visitor.siteId, visitor.visitorId, at);
-        state = stateOf(row);
+        state = toState(row);
       }
       const decision = request.decide(state);
       if (!decision.ok) return { kind: 'refused', code: decision.code };
@@ -119,26 +119,6 @@ export function prepareWrites(
       }
       return { kind: 'appended', events: written, conversation: toConversation(row) };
     },
-  };
-}
-
-function stateOf(row: ConversationRow): ConversationState {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    visitorId: row.visitor_id,
-    status: row.status,
-    assignedAgentId: row.assigned_agent_id,
-    lastSeq: row.last_seq,
-    queueId: row.queue_id,
-    queuedAt: row.queued_at,
-    priority: row.priority,
-    bot: row.bot !== 0,
-    offer: offerOf(row),
-    request: parseRequest(row.request_json),
-    participants: parseList<Participant>(row.participants_json),
-    labels: parseList<string>(row.labels_json),
-    archived: row.archived !== 0,
   };
 }
 
