@@ -7,6 +7,7 @@ import { MAX_EMAIL_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS 
 import {
   AGENT_ROLES,
   MessageText,
+  OfflineField,
   PriorityValue,
   ROUTING_STRATEGIES,
   type AgentPresence,
@@ -195,3 +196,125 @@ export interface BotSettingsAnswer {
   /** Set only in the answer that created it: shown once. */
   botToken: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Tickets (issue 4; SPEC T1-T8).
+
+export const TICKET_STATUSES = ['open', 'pending', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_TYPES = ['question', 'problem', 'incident', 'task'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+/** Where a ticket came from: the widget's form, a waiting chat turned into one, an agent. */
+export const TICKET_SOURCES = ['offline_form', 'auto', 'agent'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+
+export interface Ticket {
+  id: string;
+  /** Shown to people: 1, 2, 3... across the server. */
+  number: number;
+  siteId: string;
+  status: TicketStatus;
+  type: TicketType;
+  priority: number;
+  subject: string;
+  description: string;
+  requester: { name: string | null; email: string | null; visitorId: string | null };
+  assigneeId: string | null;
+  assigneeName: string | null;
+  /** The conversation it came from or is about; its transcript is the ticket's. */
+  conversationId: string | null;
+  source: TicketSource;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One line of a ticket's history: an internal note, a reply e-mailed to the requester, or a change. */
+export interface TicketEntry {
+  id: string;
+  ticketId: string;
+  kind: 'note' | 'reply' | 'change';
+  authorId: string | null;
+  authorName: string | null;
+  text: string | null;
+  /** For changes: the fields and their new values. */
+  data: Record<string, string | number | null> | null;
+  /** For replies: whether the e-mail went out. */
+  emailed: boolean | null;
+  at: number;
+}
+
+export const TicketCreateBody = v.object({
+  subject: Text(200),
+  description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(10_000)), ''),
+  type: v.optional(v.picklist(TICKET_TYPES), 'question'),
+  priority: v.optional(PriorityValue, 1),
+  status: v.optional(v.picklist(TICKET_STATUSES), 'open'),
+  /** A ticket about a conversation (the Cosmo Desk "chamado"): linked, with its transcript. */
+  conversationId: v.optional(IdField),
+  requesterName: v.optional(v.nullable(Text(MAX_NAME_CHARS))),
+  requesterEmail: v.optional(v.nullable(Email)),
+});
+
+export const TicketPatchBody = v.object({
+  status: v.optional(v.picklist(TICKET_STATUSES)),
+  type: v.optional(v.picklist(TICKET_TYPES)),
+  priority: v.optional(PriorityValue),
+  subject: v.optional(Text(200)),
+  assigneeId: v.optional(v.nullable(IdField)),
+  requesterName: v.optional(v.nullable(Text(MAX_NAME_CHARS))),
+  requesterEmail: v.optional(v.nullable(Email)),
+});
+
+export const TicketTextBody = v.object({ text: Text(10_000) });
+
+/** "End conversation and create ticket" (SPEC T3). */
+export const EndWithTicketBody = v.object({
+  subject: v.optional(Text(200)),
+  type: v.optional(v.picklist(TICKET_TYPES), 'question'),
+  priority: v.optional(PriorityValue),
+});
+
+export interface TicketsAnswer {
+  tickets: Ticket[];
+}
+
+export interface TicketDetailAnswer {
+  ticket: Ticket;
+  entries: TicketEntry[];
+  /** The linked conversation's events (agents' view), oldest first; empty without one. */
+  transcript: ConversationEvent[];
+}
+
+export interface TicketAnswer {
+  ticket: Ticket;
+}
+
+/** Business hours in the site's time zone: per weekday (0 Sunday .. 6 Saturday) a list of [from, to) "HH:MM". */
+export const BusinessHours = v.object({
+  timeZone: v.pipe(v.string(), v.check((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'timeZone: an IANA zone such as America/Sao_Paulo')),
+  days: v.record(
+    v.picklist(['0', '1', '2', '3', '4', '5', '6']),
+    v.array(v.tuple([v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/)), v.pipe(v.string(), v.regex(/^([01]\d|2[0-4]):[0-5]\d$/))])),
+  ),
+});
+export type BusinessHours = v.InferOutput<typeof BusinessHours>;
+
+/** A site's offline behaviour (SPEC T1, T2). */
+export const SiteTicketingBody = v.object({
+  /** null: always open. */
+  businessHours: v.nullable(BusinessHours),
+  /** Turn a waiting conversation into a ticket when its queue has nobody left to take it. */
+  ticketWhenNoAgents: v.boolean(),
+  /** Turn a conversation waiting longer than this into a ticket; null: never. */
+  maxWaitMs: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(86_400_000))),
+  /** The leave-a-message form's fields besides e-mail and message, which are always there. */
+  offlineFields: v.pipe(v.array(OfflineField), v.maxLength(10)),
+});
+export type SiteTicketing = v.InferOutput<typeof SiteTicketingBody>;

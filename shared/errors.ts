@@ -38,6 +38,11 @@ export const ERRORS = {
   no_bot: { status: 409, message: 'This site has no bot.' },
   bot_token_invalid: { status: 401, message: 'The bot token is not valid for this site.' },
   conflict: { status: 409, message: 'This already exists.' },
+  invalid_email: { status: 400, message: 'The e-mail address is not valid.' },
+  field_required: { status: 400, message: 'A required field is empty.' },
+  ticket_not_found: { status: 404, message: 'No such ticket.' },
+  not_ended: { status: 409, message: 'Rate a conversation after it has ended.' },
+  email_off: { status: 503, message: 'This server does not send e-mail.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -60,16 +60,64 @@ export const SendMessageFrame = v.object({
 /** Visitor only: ends its open conversation ("End chat"); the agent still wraps it up (SPEC R8). */
 export const EndConversationFrame = v.object({ type: v.literal('conversation.end'), conversationId: Id });
 
+/** A request id the client makes; the answer (`ticket`, `done`) or an `error` names it. Resending is harmless. */
+const RequestId = v.pipe(v.string(), v.uuid());
+const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email' satisfies ErrorCode));
+
+/** Visitor only: the leave-a-message form (SPEC T1). `fields` are the site's form fields by key. */
+export const CreateTicketFrame = v.object({
+  type: v.literal('ticket.create'),
+  clientId: RequestId,
+  fields: v.pipe(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(4000))), v.check((f) => Object.keys(f).length <= 20, 'invalid_request' satisfies ErrorCode)),
+});
+
+/** Visitor only: rates a conversation it ended or that was closed (SPEC T5). */
+export const RateFrame = v.object({
+  type: v.literal('conversation.rate'),
+  clientId: RequestId,
+  conversationId: Id,
+  score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+  comment: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1000))),
+});
+
+/** Visitor only: e-mails the conversation's transcript (SPEC T6). */
+export const EmailTranscriptFrame = v.object({
+  type: v.literal('transcript.email'),
+  clientId: RequestId,
+  conversationId: Id,
+  email: Email,
+});
+
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
 export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.number()) });
 
-export const ClientFrame = v.variant('type', [HelloFrame, SendMessageFrame, EndConversationFrame, WatchFrame, UnwatchFrame, PingFrame]);
+export const ClientFrame = v.variant('type', [
+  HelloFrame,
+  SendMessageFrame,
+  EndConversationFrame,
+  CreateTicketFrame,
+  RateFrame,
+  EmailTranscriptFrame,
+  WatchFrame,
+  UnwatchFrame,
+  PingFrame,
+]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
 export type SendMessageFrame = v.InferOutput<typeof SendMessageFrame>;
 
-const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(['hello', 'message.send', 'conversation.end', 'watch', 'unwatch', 'ping']);
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
+  'hello',
+  'message.send',
+  'conversation.end',
+  'ticket.create',
+  'conversation.rate',
+  'transcript.email',
+  'watch',
+  'unwatch',
+  'ping',
+]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Shapes inside server frames
@@ -106,6 +154,8 @@ export const EVENT_KINDS = [
   'unarchived',
   'bot_handoff',
   'returned_to_bot',
+  'ticket_created',
+  'rated',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -241,6 +291,23 @@ export type QueueInfo = v.InferOutput<typeof QueueInfo>;
 // ---------------------------------------------------------------------------------------------------------
 // Server -> client
 
+/** One field of the site's leave-a-message form (SPEC T1). `email` and `message` are always there. */
+export const OfflineField = v.object({
+  key: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,39}$/)),
+  label: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+  type: v.picklist(['text', 'email', 'tel', 'textarea']),
+  required: v.boolean(),
+});
+export type OfflineField = v.InferOutput<typeof OfflineField>;
+
+/** What the widget needs to know about its site before the visitor writes (SPEC T1). */
+export const SiteStatus = v.object({
+  /** Someone can answer now: an agent of the visitor's queue is Available with room, within business hours. */
+  online: v.boolean(),
+  offlineFields: v.array(OfflineField),
+});
+export type SiteStatus = v.InferOutput<typeof SiteStatus>;
+
 const VisitorSession = v.object({
   role: v.literal('visitor'),
   visitorId: v.string(),
@@ -249,6 +316,7 @@ const VisitorSession = v.object({
   tokenExpiresAt: Millis,
   /** The visitor's open conversation, or the one it resumed; null before its first message. */
   conversation: v.nullable(v.object({ id: v.string(), status: v.picklist(CONVERSATION_STATUSES), lastSeq: Seq })),
+  site: SiteStatus,
 });
 
 const AgentSession = v.object({
@@ -310,6 +378,15 @@ export const PongFrame = v.object({ type: v.literal('pong'), id: v.optional(v.nu
 /** An agent's state changed (SPEC R1): to supervisors and admins, and to the agent itself. */
 export const PresenceFrame = v.object({ type: v.literal('presence'), agent: AgentPresence });
 
+/** Visitors: whether someone can answer changed (SPEC T1). */
+export const AvailabilityFrame = v.object({ type: v.literal('availability'), online: v.boolean() });
+
+/** Visitors: the ticket a `ticket.create` made (or had made, when resent): its number (SPEC T1). */
+export const TicketFrame = v.object({ type: v.literal('ticket'), clientId: v.string(), number: v.number() });
+
+/** Visitors: a rating or a transcript e-mail request is done. */
+export const DoneFrame = v.object({ type: v.literal('done'), clientId: v.string() });
+
 /** Agents: a conversation left this agent's sight (deleted, or now someone else's); drop it from the lists. */
 export const GoneFrame = v.object({ type: v.literal('gone'), conversationId: v.string() });
 
@@ -323,6 +400,9 @@ export const ServerFrame = v.variant('type', [
   PongFrame,
   PresenceFrame,
   GoneFrame,
+  AvailabilityFrame,
+  TicketFrame,
+  DoneFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;

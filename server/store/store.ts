@@ -12,6 +12,7 @@ import type {
   QueueInfo,
 } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
+import type { SiteTicketing, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
 
 export interface Site {
@@ -26,6 +27,8 @@ export interface Site {
   botWebhookUrl: string | null;
   /** SHA-256 of the bot's bearer token; the token is shown once when set. */
   botTokenHash: string | null;
+  /** Business hours, offline tickets and the leave-a-message form (SPEC T1, T2); null: the defaults. */
+  ticketing: SiteTicketing | null;
 }
 
 /** The agent's chosen state; `offline` is never stored, it is the absence of a connected console. */
@@ -85,6 +88,41 @@ export interface WrapUpReason {
   createdAt: number;
 }
 
+export interface NewTicket {
+  id: string;
+  siteId: string;
+  status: TicketStatus;
+  type: TicketType;
+  priority: number;
+  subject: string;
+  description: string;
+  requester: Ticket['requester'];
+  assigneeId: string | null;
+  assigneeName: string | null;
+  conversationId: string | null;
+  source: Ticket['source'];
+  /** The widget form's request id (SPEC T7); null for agents' tickets. */
+  clientId: string | null;
+  createdAt: number;
+}
+
+export type TicketPatch = Partial<Pick<Ticket, 'status' | 'type' | 'priority' | 'subject' | 'assigneeId' | 'assigneeName'>> & {
+  requesterName?: string | null;
+  requesterEmail?: string | null;
+};
+
+export interface TicketFilter {
+  siteIds?: readonly string[];
+  status?: TicketStatus | readonly TicketStatus[];
+  type?: TicketType;
+  priority?: number;
+  assigneeId?: string;
+  conversationId?: string;
+  visitorId?: string;
+  text?: string;
+  limit: number;
+}
+
 export interface ConversationFilter {
   status?: ConversationStatus | readonly ConversationStatus[];
   archived?: boolean;
@@ -136,8 +174,8 @@ export interface Store {
     byKey(key: string): Promise<Site | null>;
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
-    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash'> & Partial<Site>): Promise<void>;
-    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash'>>): Promise<Site | null>;
+    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing'> & Partial<Site>): Promise<void>;
+    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing'>>): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {
@@ -188,6 +226,22 @@ export interface Store {
     create(reply: CannedReply): Promise<void>;
     update(id: string, patch: Partial<Pick<CannedReply, 'title' | 'text' | 'category' | 'language'>>, at: number): Promise<CannedReply | null>;
     delete(id: string): Promise<boolean>;
+  };
+  tickets: {
+    /**
+     * Creates a ticket with the next number (1, 2, 3... across the server, taken inside the transaction).
+     * With a `clientId` the write is idempotent per site (SPEC T7): the same id answers the ticket it made
+     * first, with `created: false`.
+     */
+    create(ticket: NewTicket): Promise<{ ticket: Ticket; created: boolean }>;
+    byId(id: string): Promise<Ticket | null>;
+    byNumber(number: number): Promise<Ticket | null>;
+    /** Newest update first. `text` matches subject, description, requester name or e-mail, or the number. */
+    list(filter: TicketFilter): Promise<Ticket[]>;
+    update(id: string, patch: TicketPatch, at: number): Promise<Ticket | null>;
+    addEntry(entry: TicketEntry): Promise<void>;
+    /** Oldest first. */
+    entries(ticketId: string): Promise<TicketEntry[]>;
   };
   wrapUpReasons: {
     /** Label order (case and accents aside). */
