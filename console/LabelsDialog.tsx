@@ -2,10 +2,8 @@
 import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
-import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { FormDialog } from './FormDialog';
 import { t } from './i18n';
-import { useAction } from './use-action';
 
 const MAX_LABELS = 20;
 const MAX_LABEL_CHARS = 40;
@@ -23,60 +21,43 @@ export function addLabels(labels: readonly string[], typed: string): string[] {
 export function LabelsDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {
   const [labels, setLabels] = useState(conversation.labels);
   const [typed, setTyped] = useState('');
-  const save = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const all = addLabels(labels, typed);
-    const summary = await save.run(() => api.setLabels(conversation.id, all));
-    if (summary) {
-      onApplied(summary);
-      onClose();
-    }
-  };
   return (
-    <Dialog title={t.labelsTitle} onClose={onClose}>
-      <form onSubmit={submit}>
-        <div class="dialog-body">
-          <ul class="chips" aria-label={t.labels}>
-            {labels.length === 0 && <li class="none">{t.noLabels}</li>}
-            {labels.map((l) => (
-              <li key={l}>
-                <span class="label-chip">
-                  {l}
-                  <button type="button" class="icon" aria-label={t.removeLabel(l)} onClick={() => setLabels(labels.filter((x) => x !== l))}>
-                    ×
-                  </button>
-                </span>
-              </li>
-            ))}
-          </ul>
-          <label>
-            {t.addLabel}
-            <input
-              type="text"
-              value={typed}
-              placeholder={t.labelPlaceholder}
-              onInput={(e) => setTyped(e.currentTarget.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && typed.trim() !== '') {
-                  e.preventDefault();
-                  setLabels(addLabels(labels, typed));
-                  setTyped('');
-                }
-              }}
-            />
-          </label>
-          <ErrorLine error={save.error} />
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="ghost" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={save.busy}>
-            {t.save}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t.labelsTitle}
+      submitLabel={t.save}
+      save={() => api.setLabels(conversation.id, addLabels(labels, typed))}
+      onApplied={onApplied}
+      onClose={onClose}
+    >
+      <ul class="chips" aria-label={t.labels}>
+        {labels.length === 0 && <li class="none">{t.noLabels}</li>}
+        {labels.map((l) => (
+          <li key={l}>
+            <span class="label-chip">
+              {l}
+              <button type="button" class="icon" aria-label={t.removeLabel(l)} onClick={() => setLabels(labels.filter((x) => x !== l))}>
+                ×
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <label>
+        {t.addLabel}
+        <input
+          type="text"
+          value={typed}
+          placeholder={t.labelPlaceholder}
+          onInput={(e) => setTyped(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && typed.trim() !== '') {
+              e.preventDefault();
+              setLabels(addLabels(labels, typed));
+              setTyped('');
+            }
+          }}
+        />
+      </label>
+    </FormDialog>
   );
 }

@@ -5,8 +5,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
 import { api, type WrapUpReason } from './api';
-import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
+import { FormDialog } from './FormDialog';
 import { t } from './i18n';
 import { useAction } from './use-action';
 
@@ -15,58 +15,41 @@ export function WrapUpDialog({ conversation, onApplied, onClose }: { conversatio
   const [q, setQ] = useState('');
   const [chosen, setChosen] = useState<string | null>(null);
   const load = useAction();
-  const close = useAction();
 
   useEffect(() => {
     void load.run(() => api.wrapUpReasons()).then((list) => list && setReasons(list));
   }, []);
 
   const shown = (reasons ?? []).filter((r) => r.label.toLocaleLowerCase().includes(q.trim().toLocaleLowerCase()));
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!chosen) return;
-    const summary = await close.run(() => api.close(conversation.id, chosen));
-    if (summary) {
-      onApplied(summary);
-      onClose();
-    }
-  };
-
   return (
-    <Dialog title={t.wrapUpTitle} onClose={onClose} class="wrap-up">
-      <form onSubmit={submit}>
-        <div class="dialog-body">
-          <label>
-            <span class="sr-only">{t.search}</span>
-            <input type="search" placeholder={t.searchReasons} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-          </label>
-          <ErrorLine error={load.error} />
-          <fieldset class="reasons">
-            <legend class="sr-only">{t.wrapUpReason}</legend>
-            {reasons === null ? (
-              <p class="none">{t.loading}</p>
-            ) : shown.length === 0 ? (
-              <p class="none">{reasons.length === 0 ? t.noReasons : t.noneMatch}</p>
-            ) : (
-              shown.map((r) => (
-                <label key={r.id} class="radio">
-                  <input type="radio" name="reason" value={r.id} checked={chosen === r.id} onChange={() => setChosen(r.id)} />
-                  {r.label}
-                </label>
-              ))
-            )}
-          </fieldset>
-          <ErrorLine error={close.error} />
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="ghost" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={!chosen || close.busy}>
-            {t.submitWrapUp}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t.wrapUpTitle}
+      class="wrap-up"
+      submitLabel={t.submitWrapUp}
+      save={chosen ? () => api.close(conversation.id, chosen) : null}
+      onApplied={onApplied}
+      onClose={onClose}
+    >
+      <label>
+        <span class="sr-only">{t.search}</span>
+        <input type="search" placeholder={t.searchReasons} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+      </label>
+      <ErrorLine error={load.error} />
+      <fieldset class="reasons">
+        <legend class="sr-only">{t.wrapUpReason}</legend>
+        {reasons === null ? (
+          <p class="none">{t.loading}</p>
+        ) : shown.length === 0 ? (
+          <p class="none">{reasons.length === 0 ? t.noReasons : t.noneMatch}</p>
+        ) : (
+          shown.map((r) => (
+            <label key={r.id} class="radio">
+              <input type="radio" name="reason" value={r.id} checked={chosen === r.id} onChange={() => setChosen(r.id)} />
+              {r.label}
+            </label>
+          ))
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }
