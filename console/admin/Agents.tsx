@@ -6,10 +6,10 @@ import { useState } from 'preact/hooks';
 import { AGENT_ROLES, type AgentProfile, type AgentRole } from '../../shared/protocol';
 import { adminApi, type AgentPatch, type AgentWithLoad, type QueueWithMembers } from './admin-api';
 import { formatDuration } from './board';
-import { agentProblems, hasProblems, toggled, type AgentForm, type Problems } from './forms';
+import { agentProblems, hasProblems, type AgentForm, type Problems } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { t } from './i18n';
-import { Field, InlineError } from './ui';
+import { CheckList, EditorForm, Field, InlineError } from './ui';
 import './admin.css';
 
 const loadAll = async () => {
@@ -135,8 +135,7 @@ function AgentEditor({ agent, self, queues, onDone }: AgentEditorProps) {
   };
 
   return (
-    <form class="adm-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={title}>
-      <h3>{title}</h3>
+    <EditorForm title={title} save={save} onSubmit={(e) => void onSubmit(e)} onCancel={() => onDone(false)}>
       {agent === null && (
         <>
           <Field label={t.email} problem={problems.email}>
@@ -165,27 +164,13 @@ function AgentEditor({ agent, self, queues, onDone }: AgentEditorProps) {
       <Field label={t.capacity} problem={problems.capacity} hint={t.capacityHint}>
         <input type="number" min={1} max={50} step={1} value={form.capacity} onInput={set('capacity')} aria-invalid={problems.capacity ? 'true' : undefined} />
       </Field>
-      <fieldset class="adm-fieldset wide">
-        <legend class="adm-label">{t.queues}</legend>
-        {queues.length === 0 && <p class="adm-muted">{t.noQueues}</p>}
-        <div class="adm-checks">
-          {queues.map((q) => (
-            <label key={q.id} class="adm-check">
-              <input type="checkbox" checked={queueIds.includes(q.id)} onChange={(e) => setQueueIds(toggled(queueIds, q.id, e.currentTarget.checked))} />
-              {q.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <InlineError message={save.error} />
-      <div class="adm-form-actions">
-        <button type="submit" class="adm-primary" disabled={save.busy}>
-          {save.busy ? t.saving : t.save}
-        </button>
-        <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
-          {t.cancel}
-        </button>
-      </div>
-    </form>
+      <CheckList
+        legend={t.queues}
+        empty={t.noQueues}
+        options={queues.map((q) => ({ id: q.id, label: q.name }))}
+        checked={queueIds}
+        onChange={setQueueIds}
+      />
+    </EditorForm>
   );
 }

@@ -7,7 +7,7 @@ import { adminApi, type CannedReply } from './admin-api';
 import { cannedReplyProblems, hasProblems, type CannedReplyForm, type Problems } from './forms';
 import { useAction, useResource } from './hooks';
 import { locale, t } from './i18n';
-import { Field, InlineError } from './ui';
+import { EditorForm, Field, InlineError } from './ui';
 import './admin.css';
 
 const COMMON_LANGUAGES = ['pt-BR', 'en', 'es'];
@@ -138,8 +138,7 @@ function ReplyEditor({ reply, categories, languages, onDone }: ReplyEditorProps)
   };
 
   return (
-    <form class="adm-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={reply ? t.editReply : t.newReply}>
-      <h3>{reply ? t.editReply : t.newReply}</h3>
+    <EditorForm title={reply ? t.editReply : t.newReply} save={save} onSubmit={(e) => void onSubmit(e)} onCancel={() => onDone(false)}>
       <Field label={t.title} problem={problems.title} wide>
         <input value={form.title} onInput={set('title')} maxLength={120} aria-invalid={problems.title ? 'true' : undefined} />
       </Field>
@@ -162,15 +161,6 @@ function ReplyEditor({ reply, categories, languages, onDone }: ReplyEditorProps)
           ))}
         </datalist>
       </Field>
-      <InlineError message={save.error} />
-      <div class="adm-form-actions">
-        <button type="submit" class="adm-primary" disabled={save.busy}>
-          {save.busy ? t.saving : t.save}
-        </button>
-        <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
-          {t.cancel}
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }

@@ -5,10 +5,10 @@
 import { useState } from 'preact/hooks';
 import { ROUTING_STRATEGIES, type RoutingStrategy } from '../../shared/protocol';
 import { adminApi, type AgentWithLoad, type QueueInput, type QueueWithMembers, type SiteInfo } from './admin-api';
-import { hasProblems, msToSeconds, queueProblems, secondsToMs, toggled, type Problems, type QueueForm } from './forms';
+import { hasProblems, msToSeconds, queueProblems, secondsToMs, type Problems, type QueueForm } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
-import { Field, InlineError } from './ui';
+import { CheckList, EditorForm, Field, InlineError } from './ui';
 import './admin.css';
 
 interface Loaded {
@@ -132,8 +132,7 @@ function QueueEditor({ queue, agents, sites, onDone }: QueueEditorProps) {
   };
 
   return (
-    <form class="adm-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={queue ? t.editQueue : t.newQueue}>
-      <h3>{queue ? t.editQueue : t.newQueue}</h3>
+    <EditorForm title={queue ? t.editQueue : t.newQueue} save={save} onSubmit={(e) => void onSubmit(e)} onCancel={() => onDone(false)}>
       <Field label={t.name} problem={problems.name}>
         <input value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} maxLength={60} aria-invalid={problems.name ? 'true' : undefined} />
       </Field>
@@ -167,27 +166,20 @@ function QueueEditor({ queue, agents, sites, onDone }: QueueEditorProps) {
           />
         </Field>
       )}
-      <fieldset class="adm-fieldset wide">
-        <legend class="adm-label">{t.members}</legend>
-        {agents.length === 0 && <p class="adm-muted">{t.noAgentsYet}</p>}
-        <div class="adm-checks">
-          {agents.map((a) => (
-            <label key={a.id} class="adm-check">
-              <input type="checkbox" checked={members.includes(a.id)} onChange={(e) => setMembers(toggled(members, a.id, e.currentTarget.checked))} />
+      <CheckList
+        legend={t.members}
+        empty={t.noAgentsYet}
+        options={agents.map((a) => ({
+          id: a.id,
+          label: (
+            <>
               {a.name} <span class="adm-muted">({t.roles[a.role]})</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <InlineError message={save.error} />
-      <div class="adm-form-actions">
-        <button type="submit" class="adm-primary" disabled={save.busy}>
-          {save.busy ? t.saving : t.save}
-        </button>
-        <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
-          {t.cancel}
-        </button>
-      </div>
-    </form>
+            </>
+          ),
+        }))}
+        checked={members}
+        onChange={setMembers}
+      />
+    </EditorForm>
   );
 }

@@ -1,9 +1,10 @@
 /**
- * @module Small pieces the admin screens share: an inline error line and a labelled form field that names
- * its own problem.
+ * @module Small pieces the admin screens share: an inline error line, a labelled form field that names
+ * its own problem, an editor's form with Save and Cancel, and a list of checkboxes.
  */
 import type { ComponentChildren } from 'preact';
-import type { Problem } from './forms';
+import { toggled, type Problem } from './forms';
+import type { Action } from './hooks';
 import { t } from './i18n';
 
 export function InlineError({ message }: { message: string | null }) {
@@ -31,5 +32,65 @@ export function Field({ label, problem, hint, children, wide }: FieldProps) {
       {hint && <span class="adm-hint">{hint}</span>}
       {problem && <span class="adm-problem">{t.problem(problem, label)}</span>}
     </label>
+  );
+}
+
+export interface EditorFormProps {
+  title: string;
+  /** The save in progress: Save is disabled while busy, and its error shows above the buttons. */
+  save: Pick<Action, 'busy' | 'error'>;
+  onSubmit: (e: Event) => void;
+  onCancel: () => void;
+  children: ComponentChildren;
+}
+
+/**
+ * The form that creates or edits one item (a reply, a queue, an agent): its title, fields, the save's
+ * error, Save and Cancel. Validation is the caller's: the browser's is off.
+ *
+ * @example <EditorForm title={t.newQueue} save={save} onSubmit={(e) => void onSubmit(e)} onCancel={() => onDone(false)}>…</EditorForm>
+ */
+export function EditorForm({ title, save, onSubmit, onCancel, children }: EditorFormProps) {
+  return (
+    <form class="adm-form" onSubmit={onSubmit} noValidate aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+      <InlineError message={save.error} />
+      <div class="adm-form-actions">
+        <button type="submit" class="adm-primary" disabled={save.busy}>
+          {save.busy ? t.saving : t.save}
+        </button>
+        <button type="button" class="adm-ghost" onClick={onCancel}>
+          {t.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export interface CheckListProps {
+  legend: string;
+  /** Said when there is nothing to choose from. */
+  empty: string;
+  options: ReadonlyArray<{ id: string; label: ComponentChildren }>;
+  checked: readonly string[];
+  onChange: (ids: string[]) => void;
+}
+
+/** Checkboxes for a set of ids: a queue's members, an agent's queues. */
+export function CheckList({ legend, empty, options, checked, onChange }: CheckListProps) {
+  return (
+    <fieldset class="adm-fieldset wide">
+      <legend class="adm-label">{legend}</legend>
+      {options.length === 0 && <p class="adm-muted">{empty}</p>}
+      <div class="adm-checks">
+        {options.map((o) => (
+          <label key={o.id} class="adm-check">
+            <input type="checkbox" checked={checked.includes(o.id)} onChange={(e) => onChange(toggled(checked, o.id, e.currentTarget.checked))} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
