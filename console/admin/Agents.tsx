@@ -9,7 +9,7 @@ import { formatDuration } from './board';
 import { agentProblems, hasProblems, type AgentForm, type Problems } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { t } from './i18n';
-import { CheckList, EditorForm, Field, InlineError } from './ui';
+import { CheckList, EditorForm, Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
 const loadAll = async () => {
@@ -48,54 +48,52 @@ export function Agents({ me }: { me: AgentProfile }) {
         />
       )}
       <InlineError message={data.error} />
-      {loaded === null ? (
-        data.loading && <p class="adm-muted">{t.loading}</p>
-      ) : loaded.agents.length === 0 ? (
-        <p class="adm-muted">{t.noAgents}</p>
-      ) : (
-        <div class="adm-table-wrap">
-          <table class="adm-table" aria-busy={data.loading}>
-            <thead>
-              <tr>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.role}</th>
-                <th scope="col">{t.capacity}</th>
-                <th scope="col">{t.queues}</th>
-                <th scope="col">{t.state}</th>
-                <th scope="col">
-                  <span class="adm-sr-only">{t.actions}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaded.agents.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <strong>{a.name}</strong>
-                    <span class="adm-sub">{a.email}</span>
-                  </td>
-                  <td>{t.roles[a.role]}</td>
-                  <td class="adm-num">
-                    {a.load} / {a.capacity}
-                  </td>
-                  <td>{a.queueIds.length === 0 ? <span class="adm-muted">{t.noQueue}</span> : a.queueIds.map(queueName).join(', ')}</td>
-                  <td>
-                    <span class={`adm-state ${a.state}`}>
-                      <span class="adm-dot" aria-hidden="true" />
-                      {t.inState(t.states[a.state], formatDuration(now - a.since))}
-                    </span>
-                  </td>
-                  <td>
-                    <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
-                      {t.edit}
-                    </button>
-                  </td>
+      <LoadedList items={loaded?.agents ?? null} loading={data.loading} empty={t.noAgents}>
+        {(agents) => (
+          <div class="adm-table-wrap">
+            <table class="adm-table" aria-busy={data.loading}>
+              <thead>
+                <tr>
+                  <th scope="col">{t.name}</th>
+                  <th scope="col">{t.role}</th>
+                  <th scope="col">{t.capacity}</th>
+                  <th scope="col">{t.queues}</th>
+                  <th scope="col">{t.state}</th>
+                  <th scope="col">
+                    <span class="adm-sr-only">{t.actions}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {agents.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <strong>{a.name}</strong>
+                      <span class="adm-sub">{a.email}</span>
+                    </td>
+                    <td>{t.roles[a.role]}</td>
+                    <td class="adm-num">
+                      {a.load} / {a.capacity}
+                    </td>
+                    <td>{a.queueIds.length === 0 ? <span class="adm-muted">{t.noQueue}</span> : a.queueIds.map(queueName).join(', ')}</td>
+                    <td>
+                      <span class={`adm-state ${a.state}`}>
+                        <span class="adm-dot" aria-hidden="true" />
+                        {t.inState(t.states[a.state], formatDuration(now - a.since))}
+                      </span>
+                    </td>
+                    <td>
+                      <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
+                        {t.edit}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </LoadedList>
     </section>
   );
 }

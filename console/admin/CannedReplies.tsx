@@ -7,7 +7,7 @@ import { adminApi, type CannedReply } from './admin-api';
 import { cannedReplyProblems, hasProblems, type CannedReplyForm, type Problems } from './forms';
 import { useAction, useResource } from './hooks';
 import { locale, t } from './i18n';
-import { EditorForm, Field, InlineError } from './ui';
+import { EditorForm, Field, InlineError, LoadedList, RowActions } from './ui';
 import './admin.css';
 
 const COMMON_LANGUAGES = ['pt-BR', 'en', 'es'];
@@ -80,34 +80,25 @@ export function CannedReplies() {
         </select>
       </div>
       <InlineError message={list.error ?? remove.error} />
-      {list.data === null ? (
-        list.loading && <p class="adm-muted">{t.loading}</p>
-      ) : list.data.length === 0 ? (
-        <p class="adm-muted">{t.noReplies}</p>
-      ) : (
-        <ul class="adm-list" aria-busy={list.loading}>
-          {list.data.map((r) => (
-            <li key={r.id} class="adm-row">
-              <div class="adm-main">
-                <strong>{r.title}</strong>
-                <span class="adm-tags">
-                  {r.category && <span class="adm-tag">{r.category}</span>}
-                  <span class="adm-tag">{r.language}</span>
-                </span>
-                <p class="adm-text">{r.text}</p>
-              </div>
-              <div class="adm-actions">
-                <button type="button" class="adm-ghost" onClick={() => setEditing(r)} disabled={editing !== null}>
-                  {t.edit}
-                </button>
-                <button type="button" class="adm-ghost danger" onClick={() => void onDelete(r)} disabled={remove.busy}>
-                  {t.delete}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList items={list.data} loading={list.loading} empty={t.noReplies}>
+        {(replies) => (
+          <ul class="adm-list" aria-busy={list.loading}>
+            {replies.map((r) => (
+              <li key={r.id} class="adm-row">
+                <div class="adm-main">
+                  <strong>{r.title}</strong>
+                  <span class="adm-tags">
+                    {r.category && <span class="adm-tag">{r.category}</span>}
+                    <span class="adm-tag">{r.language}</span>
+                  </span>
+                  <p class="adm-text">{r.text}</p>
+                </div>
+                <RowActions onEdit={() => setEditing(r)} editDisabled={editing !== null} onDelete={() => void onDelete(r)} deleteDisabled={remove.busy} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { formatDuration } from './board';
 import { messageTextProblem, type Problem } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { t, timeOfDay, visitorName } from './i18n';
-import { InlineError } from './ui';
+import { InlineError, LoadedList } from './ui';
 import './admin.css';
 
 export const LIVE_VISITORS_POLL_MS = 10_000;
@@ -51,39 +51,37 @@ export function LiveVisitors({ onOpened }: { onOpened(conversationId: string): v
         </button>
       </div>
       <InlineError message={list.error} />
-      {visitors === null ? (
-        list.loading && <p class="adm-muted">{t.loading}</p>
-      ) : visitors.length === 0 ? (
-        <p class="adm-muted">{t.noVisitors}</p>
-      ) : (
-        <ul class="adm-list">
-          {visitors.map((v) => (
-            <li key={v.id} class="adm-row column">
-              <VisitorLine visitor={v} now={now} />
-              <div class="adm-actions">
-                {v.conversationId !== null ? (
-                  openButton(v.conversationId)
-                ) : composing === v.id ? null : (
-                  <button type="button" class="adm-ghost" onClick={() => setComposing(v.id)}>
-                    {t.startChat}
-                  </button>
+      <LoadedList items={visitors} loading={list.loading} empty={t.noVisitors}>
+        {(shown) => (
+          <ul class="adm-list">
+            {shown.map((v) => (
+              <li key={v.id} class="adm-row column">
+                <VisitorLine visitor={v} now={now} />
+                <div class="adm-actions">
+                  {v.conversationId !== null ? (
+                    openButton(v.conversationId)
+                  ) : composing === v.id ? null : (
+                    <button type="button" class="adm-ghost" onClick={() => setComposing(v.id)}>
+                      {t.startChat}
+                    </button>
+                  )}
+                </div>
+                {composing === v.id && v.conversationId === null && (
+                  <StartChat
+                    visitor={v}
+                    onCancel={() => setComposing(null)}
+                    onStarted={(conversationId) => {
+                      setComposing(null);
+                      list.reload();
+                      onOpened(conversationId);
+                    }}
+                  />
                 )}
-              </div>
-              {composing === v.id && v.conversationId === null && (
-                <StartChat
-                  visitor={v}
-                  onCancel={() => setComposing(null)}
-                  onStarted={(conversationId) => {
-                    setComposing(null);
-                    list.reload();
-                    onOpened(conversationId);
-                  }}
-                />
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { adminApi, type AgentWithLoad, type QueueInput, type QueueWithMembers, t
 import { hasProblems, msToSeconds, queueProblems, secondsToMs, type Problems, type QueueForm } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
-import { CheckList, EditorForm, Field, InlineError } from './ui';
+import { CheckList, EditorForm, Field, InlineError, LoadedList, RowActions } from './ui';
 import './admin.css';
 
 interface Loaded {
@@ -34,6 +34,7 @@ export function Queues() {
   };
   const agentName = (id: string) => loaded?.agents.find((a) => a.id === id)?.name ?? id;
   const siteName = (id: string) => loaded?.sites.find((s) => s.id === id)?.name ?? id;
+  const manySites = (loaded?.sites.length ?? 0) > 1;
 
   return (
     <section class="adm-section" aria-labelledby="adm-queues-title">
@@ -56,37 +57,28 @@ export function Queues() {
         />
       )}
       <InlineError message={data.error ?? remove.error} />
-      {loaded === null ? (
-        data.loading && <p class="adm-muted">{t.loading}</p>
-      ) : loaded.queues.length === 0 ? (
-        <p class="adm-muted">{t.noQueues}</p>
-      ) : (
-        <ul class="adm-list" aria-busy={data.loading}>
-          {loaded.queues.map((q) => (
-            <li key={q.id} class="adm-row">
-              <div class="adm-main">
-                <strong>{q.name}</strong>
-                <span class="adm-tags">
-                  <span class="adm-tag">{t.strategyShort[q.strategy]}</span>
-                  {q.strategy !== 'broadcast' && <span class="adm-tag">{t.seconds(msToSeconds(q.offerTimeoutMs))}</span>}
-                  {loaded.sites.length > 1 && <span class="adm-tag">{siteName(q.siteId)}</span>}
-                </span>
-                <p class="adm-sub">
-                  {t.members}: {q.agentIds.length === 0 ? '—' : q.agentIds.map(agentName).join(', ')}
-                </p>
-              </div>
-              <div class="adm-actions">
-                <button type="button" class="adm-ghost" onClick={() => setEditing(q)} disabled={editing !== null}>
-                  {t.edit}
-                </button>
-                <button type="button" class="adm-ghost danger" onClick={() => void onDelete(q)} disabled={remove.busy}>
-                  {t.delete}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList items={loaded?.queues ?? null} loading={data.loading} empty={t.noQueues}>
+        {(queues) => (
+          <ul class="adm-list" aria-busy={data.loading}>
+            {queues.map((q) => (
+              <li key={q.id} class="adm-row">
+                <div class="adm-main">
+                  <strong>{q.name}</strong>
+                  <span class="adm-tags">
+                    <span class="adm-tag">{t.strategyShort[q.strategy]}</span>
+                    {q.strategy !== 'broadcast' && <span class="adm-tag">{t.seconds(msToSeconds(q.offerTimeoutMs))}</span>}
+                    {manySites && <span class="adm-tag">{siteName(q.siteId)}</span>}
+                  </span>
+                  <p class="adm-sub">
+                    {t.members}: {q.agentIds.length === 0 ? '—' : q.agentIds.map(agentName).join(', ')}
+                  </p>
+                </div>
+                <RowActions onEdit={() => setEditing(q)} editDisabled={editing !== null} onDelete={() => void onDelete(q)} deleteDisabled={remove.busy} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { adminApi, type SiteInfo } from './admin-api';
 import { webhookValue, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
-import { Field, InlineError } from './ui';
+import { Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
 export function Sites() {
@@ -19,19 +19,17 @@ export function Sites() {
         <h2 id="adm-sites-title">{t.tabs.sites}</h2>
       </div>
       <InlineError message={sites.error} />
-      {sites.data === null ? (
-        sites.loading && <p class="adm-muted">{t.loading}</p>
-      ) : sites.data.length === 0 ? (
-        <p class="adm-muted">{t.noSites}</p>
-      ) : (
-        <ul class="adm-list">
-          {sites.data.map((s) => (
-            <li key={s.id} class="adm-row column">
-              <SiteBot site={s} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList items={sites.data} loading={sites.loading} empty={t.noSites}>
+        {(rows) => (
+          <ul class="adm-list">
+            {rows.map((s) => (
+              <li key={s.id} class="adm-row column">
+                <SiteBot site={s} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { adminApi, type WrapUpReason } from './admin-api';
 import { labelProblem, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
-import { Field, InlineError } from './ui';
+import { Field, InlineError, LoadedList, RowActions } from './ui';
 import './admin.css';
 
 export function WrapUpReasons() {
@@ -43,44 +43,35 @@ export function WrapUpReasons() {
         <input type="search" aria-label={t.searchReasons} placeholder={t.searchReasons} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
       </div>
       <InlineError message={list.error ?? remove.error} />
-      {list.data === null ? (
-        list.loading && <p class="adm-muted">{t.loading}</p>
-      ) : list.data.length === 0 ? (
-        <p class="adm-muted">{t.noReasons}</p>
-      ) : (
-        <ul class="adm-list" aria-busy={list.loading}>
-          {list.data.map((r) => (
-            <li key={r.id} class="adm-row">
-              {renaming === r.id ? (
-                <LabelForm
-                  label={t.rename}
-                  submit={t.save}
-                  initial={r.label}
-                  onSave={(label) => adminApi.renameWrapUpReason(r.id, label)}
-                  onDone={(saved) => {
-                    setRenaming(null);
-                    if (saved) list.reload();
-                  }}
-                />
-              ) : (
-                <>
-                  <div class="adm-main">
-                    <strong>{r.label}</strong>
-                  </div>
-                  <div class="adm-actions">
-                    <button type="button" class="adm-ghost" onClick={() => setRenaming(r.id)}>
-                      {t.rename}
-                    </button>
-                    <button type="button" class="adm-ghost danger" onClick={() => void onDelete(r)} disabled={remove.busy}>
-                      {t.delete}
-                    </button>
-                  </div>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList items={list.data} loading={list.loading} empty={t.noReasons}>
+        {(reasons) => (
+          <ul class="adm-list" aria-busy={list.loading}>
+            {reasons.map((r) => (
+              <li key={r.id} class="adm-row">
+                {renaming === r.id ? (
+                  <LabelForm
+                    label={t.rename}
+                    submit={t.save}
+                    initial={r.label}
+                    onSave={(label) => adminApi.renameWrapUpReason(r.id, label)}
+                    onDone={(saved) => {
+                      setRenaming(null);
+                      if (saved) list.reload();
+                    }}
+                  />
+                ) : (
+                  <>
+                    <div class="adm-main">
+                      <strong>{r.label}</strong>
+                    </div>
+                    <RowActions editLabel={t.rename} onEdit={() => setRenaming(r.id)} onDelete={() => void onDelete(r)} deleteDisabled={remove.busy} />
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </section>
   );
 }

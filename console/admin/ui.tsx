@@ -1,6 +1,7 @@
 /**
- * @module Small pieces the admin screens share: an inline error line, a labelled form field that names
- * its own problem, an editor's form with Save and Cancel, and a list of checkboxes.
+ * @module Small pieces the admin screens share: an inline error line, a list that says when it is loading
+ * or empty, a row's Edit and Delete, a labelled form field that names its own problem, an editor's form
+ * with Save and Cancel, and a list of checkboxes.
  */
 import type { ComponentChildren } from 'preact';
 import { toggled, type Problem } from './forms';
@@ -13,6 +14,49 @@ export function InlineError({ message }: { message: string | null }) {
       {message}
     </p>
   ) : null;
+}
+
+export interface LoadedListProps<T> {
+  /** Null until the first answer. */
+  items: readonly T[] | null;
+  loading: boolean;
+  /** Said when the answer is an empty list. */
+  empty: string;
+  children: (items: readonly T[]) => ComponentChildren;
+}
+
+/**
+ * "Loading" before the first answer, `empty` for an empty one, else the list `children` renders.
+ *
+ * @example <LoadedList items={list.data} loading={list.loading} empty={t.noReplies}>{(replies) => <ul>…</ul>}</LoadedList>
+ */
+export function LoadedList<T>({ items, loading, empty, children }: LoadedListProps<T>) {
+  if (items === null) return loading ? <p class="adm-muted">{t.loading}</p> : null;
+  if (items.length === 0) return <p class="adm-muted">{empty}</p>;
+  return <>{children(items)}</>;
+}
+
+export interface RowActionsProps {
+  /** Edit by default; Rename where only the name changes. */
+  editLabel?: string;
+  onEdit: () => void;
+  editDisabled?: boolean;
+  onDelete: () => void;
+  deleteDisabled: boolean;
+}
+
+/** A list row's Edit and Delete buttons. */
+export function RowActions({ editLabel = t.edit, onEdit, editDisabled, onDelete, deleteDisabled }: RowActionsProps) {
+  return (
+    <div class="adm-actions">
+      <button type="button" class="adm-ghost" onClick={onEdit} disabled={editDisabled}>
+        {editLabel}
+      </button>
+      <button type="button" class="adm-ghost danger" onClick={onDelete} disabled={deleteDisabled}>
+        {t.delete}
+      </button>
+    </div>
+  );
 }
 
 export interface FieldProps {
