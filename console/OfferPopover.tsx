@@ -7,6 +7,7 @@
  * it. They do not take the focus (an agent typing a reply would otherwise type into them); a polite live
  * region announces each new one instead, and they come right after the top bar in the tab order.
  */
+import type { ComponentChildren } from 'preact';
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { api } from './api';
 import { Countdown, Elapsed } from './Countdown';
@@ -48,67 +49,78 @@ export function OfferPopover({ offers, requests, queues, presence, onAccepted }:
 }
 
 function OfferCard({ conversation: c, queue, onAccepted }: { conversation: ConversationSummary; queue: string; onAccepted: (s: ConversationSummary) => void }) {
-  const accept = useAction();
-  const titleId = `offer-${c.id}`;
-  const visitor = visitorLabel(c.visitorId, c.visitorName);
   return (
-    <section class="popover offer" role="dialog" aria-modal="false" aria-labelledby={titleId}>
-      <header>
-        <h2 id={titleId}>{t.offerTitle}</h2>
-        {c.offer && <Countdown until={c.offer.expiresAt} />}
-      </header>
+    <Card kind="offer" id={c.id} title={t.offerTitle} until={c.offer?.expiresAt ?? null} acceptLabel={t.accept} accept={() => api.accept(c.id)} onAccepted={onAccepted}>
       <p class="who">
-        <strong>{visitor}</strong> · {queue}
+        <strong>{visitorLabel(c.visitorId, c.visitorName)}</strong> · {queue}
       </p>
       {c.firstMessage && <blockquote class="first">{c.firstMessage}</blockquote>}
       <p class="meta">
         {t.waiting} <Elapsed since={waitingSince(c)} />
       </p>
-      <ErrorLine error={accept.error} />
-      <button
-        type="button"
-        class="primary"
-        disabled={accept.busy}
-        onClick={async () => {
-          const summary = await accept.run(() => api.accept(c.id));
-          if (summary) onAccepted(summary);
-        }}
-      >
-        {t.accept}
-      </button>
-    </section>
+    </Card>
   );
 }
 
 function RequestCard(props: { conversation: ConversationSummary; queue: string; presence: AgentPresence[]; onAccepted: (s: ConversationSummary) => void }) {
   const { conversation: c, queue, presence, onAccepted } = props;
-  const accept = useAction();
   const r = c.request;
   if (!r) return null;
-  const titleId = `request-${c.id}`;
   const from = presence.find((p) => p.id === r.fromAgentId)?.name ?? (c.assignedAgentId === r.fromAgentId ? c.assignedAgentName : null) ?? t.agent;
   return (
-    <section class="popover request" role="dialog" aria-modal="false" aria-labelledby={titleId}>
-      <header>
-        <h2 id={titleId}>{r.kind === 'transfer' ? t.transferRequest : t.conferenceRequest}</h2>
-        <Countdown until={r.expiresAt} />
-      </header>
+    <Card
+      kind="request"
+      id={c.id}
+      title={r.kind === 'transfer' ? t.transferRequest : t.conferenceRequest}
+      until={r.expiresAt}
+      acceptLabel={r.kind === 'transfer' ? t.acceptTransfer : t.joinConference}
+      accept={() => api.acceptRequest(c.id)}
+      onAccepted={onAccepted}
+    >
       <p class="who">
         {t.requestLine(from, visitorLabel(c.visitorId, c.visitorName))}
         {r.toQueueId !== null && ` · ${queue}`}
       </p>
       {c.firstMessage && <blockquote class="first">{c.firstMessage}</blockquote>}
-      <ErrorLine error={accept.error} />
+    </Card>
+  );
+}
+
+interface CardProps {
+  kind: 'offer' | 'request';
+  /** The conversation's id. */
+  id: string;
+  title: string;
+  /** When the offer or request runs out, counted down in the header. */
+  until: number | null;
+  acceptLabel: string;
+  accept: () => Promise<ConversationSummary>;
+  onAccepted: (s: ConversationSummary) => void;
+  children: ComponentChildren;
+}
+
+/** A card's frame: title and countdown, what it is about, and the one button that accepts it. */
+function Card({ kind, id, title, until, acceptLabel, accept, onAccepted, children }: CardProps) {
+  const action = useAction();
+  const titleId = `${kind}-${id}`;
+  return (
+    <section class={`popover ${kind}`} role="dialog" aria-modal="false" aria-labelledby={titleId}>
+      <header>
+        <h2 id={titleId}>{title}</h2>
+        {until !== null && <Countdown until={until} />}
+      </header>
+      {children}
+      <ErrorLine error={action.error} />
       <button
         type="button"
         class="primary"
-        disabled={accept.busy}
+        disabled={action.busy}
         onClick={async () => {
-          const summary = await accept.run(() => api.acceptRequest(c.id));
+          const summary = await action.run(accept);
           if (summary) onAccepted(summary);
         }}
       >
-        {r.kind === 'transfer' ? t.acceptTransfer : t.joinConference}
+        {acceptLabel}
       </button>
     </section>
   );
