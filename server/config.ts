@@ -22,6 +22,9 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long a transfer or conference invitation waits for its target (SPEC R6). */
   requestTimeoutMs: number;
+  /** smtp(s)://user:pass@host:port; null turns e-mail off (SPEC T8). */
+  smtpUrl: string | null;
+  mailFrom: string;
   /** Where the built widget and console are (vite build output). */
   distDir: string;
   /** Serve the demo host pages at / (on by default; a production install may turn it off). */
@@ -70,6 +73,8 @@ const EnvSchema = v.object({
   SESSION_TTL_HOURS: int(168, 1, 8760),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   REQUEST_TIMEOUT_MS: int(60_000, 50, 3_600_000),
+  SMTP_URL: optionalText(v.pipe(v.string(), v.regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587'))),
+  MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3), v.maxLength(200)), 'Papo <no-reply@localhost>'),
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
 });
@@ -109,6 +114,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
     distDir: e.DIST_DIR,
     demo: e.DEMO,
   };
