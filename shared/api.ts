@@ -318,3 +318,15 @@ export const SiteTicketingBody = v.object({
   offlineFields: v.pipe(v.array(OfflineField), v.maxLength(10)),
 });
 export type SiteTicketing = v.InferOutput<typeof SiteTicketingBody>;
+
+/** GET /tickets query. Without `status`: open and pending. */
+export const TicketListQuery = v.object({
+  status: v.optional(v.picklist(TICKET_STATUSES)),
+  type: v.optional(v.picklist(TICKET_TYPES)),
+  priority: v.optional(v.pipe(v.string(), v.regex(/^[0-3]$/), v.transform(Number))),
+  assignee: v.optional(IdField),
+  conversation: v.optional(IdField),
+  q: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500))),
+});
+export type TicketFilterQuery = v.InferOutput<typeof TicketListQuery>;

@@ -207,6 +207,8 @@ export const VISITOR_VISIBLE_KINDS: readonly EventKind[] = [
   'ended_by_visitor',
   'closed',
   'returned_to_bot',
+  'ticket_created',
+  'rated',
 ];
 
 const VISITOR_VISIBLE: ReadonlySet<string> = new Set(VISITOR_VISIBLE_KINDS);

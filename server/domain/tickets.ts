@@ -5,6 +5,7 @@
 import type { SiteTicketing } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
 import type { OfflineField } from '../../shared/protocol';
+import { authorOf, isSupervisor, refuse, SYSTEM, type AgentActor, type ConversationState, type Decision, type VisitorActor } from './conversation';
 
 /** E-mail and message are always asked; a site adds or drops the rest (name by default). */
 export const ALWAYS_FIELDS: readonly OfflineField[] = [
@@ -59,3 +60,37 @@ export function readForm(fields: readonly OfflineField[], values: Readonly<Recor
     description: extra.length > 0 ? `${message}\n\n${extra.join('\n')}` : message,
   };
 }
+
+/**
+ * SPEC T2/T3: a conversation becomes a ticket and closes, in one append: `ticket_created` (its number is
+ * the one piece of event data visitors see) then `closed`. `actor` null: the server did it (T2), on a
+ * conversation still waiting; an agent (T3) must hold it or supervise.
+ */
+export function decideTicketClose(c: ConversationState, actor: AgentActor | null, ticket: { id: string; number: number }): Decision {
+  if (c.status === 'closed') return refuse('conversation_closed');
+  if (actor === null) {
+    if (c.status !== 'open' || c.assignedAgentId !== null || c.bot) return refuse('conflict');
+  } else if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) {
+    return refuse('not_holder');
+  }
+  const author = actor ? authorOf(actor) : SYSTEM;
+  return {
+    ok: true,
+    events: [
+      { kind: 'ticket_created', author, clientId: null, text: null, data: { number: ticket.number, ticketId: ticket.id } },
+      { kind: 'closed', author, clientId: null, text: null, data: { reason: `Ticket #${ticket.number}` } },
+    ],
+    patch: { status: 'closed', offer: null, request: null, wrapUpReason: `Ticket #${ticket.number}` },
+  };
+}
+
+/** SPEC T5: the visitor rates its own conversation once it has ended; `alreadyRated` comes from the log. */
+export function decideRate(c: ConversationState, actor: VisitorActor, score: number, comment: string | null, alreadyRated: boolean): Decision {
+  if (c.visitorId !== actor.visitorId || c.siteId !== actor.siteId) return refuse('conversation_not_found');
+  if (c.status === 'open') return refuse('not_ended');
+  if (alreadyRated) return refuse('conflict');
+  return { ok: true, events: [{ kind: 'rated', author: authorOf(actor), clientId: null, text: null, data: { score, comment } }], patch: null };
+}
+
+/** Event kinds whose data a visitor receives (SPEC D11 strips the rest): its ticket's number, its rating. */
+export const VISITOR_DATA_KINDS: ReadonlySet<string> = new Set(['ticket_created', 'rated']);

@@ -18,6 +18,7 @@ import {
   type Entry,
 } from '../domain/conversation';
 import { planResume } from '../domain/resume';
+import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
 
@@ -49,7 +50,7 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 
 /** Visitors never see workflow detail (wrap-up reason, who was offered): their events carry no `data`. */
 export function forVisitor(event: ConversationEvent): ConversationEvent {
-  if (event.data === undefined) return event;
+  if (event.data === undefined || VISITOR_DATA_KINDS.has(event.kind)) return event;
   const { data: _hidden, ...rest } = event;
   return rest;
 }
