@@ -8,7 +8,9 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { isOpen } from '../domain/business-hours';
+import { canTakeWork, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
 import type { Logger } from '../log';
@@ -31,6 +33,8 @@ export interface RouterDeps {
   timers?: Timers;
   /** A dispatch pass also runs this often, as a safety net. */
   sweepMs?: number;
+  /** SPEC T2: turns a waiting conversation nobody can take (or that waited too long) into a ticket. */
+  toTicket?: (conversation: ConversationSummary) => Promise<unknown>;
 }
 
 const SYSTEM = { kind: 'system' } as const;
@@ -50,13 +54,15 @@ const ROUTING_KINDS: ReadonlySet<string> = new Set([
 
 export type Router = ReturnType<typeof createRouter>;
 
-export function createRouter({ store, directory, conversations, log, now, timers = globalThis as Timers, sweepMs = 5_000 }: RouterDeps) {
+export function createRouter({ store, directory, conversations, log, now, timers = globalThis as Timers, sweepMs = 5_000, toTicket }: RouterDeps) {
   const offerTimers = new Map<string, { agentId: string; handle: unknown }>();
   const requestTimers = new Map<string, { expiresAt: number; handle: unknown }>();
   /** R4: agents whose offer of a conversation expired; the next offer goes to someone else. */
   const declined = new Map<string, Set<string>>();
   const cursors = new Map<string, string | null>();
   let running: Promise<void> | null = null;
+  /** The next moment a waiting conversation passes its site's maximum wait (SPEC T2). */
+  let waitTimer: { at: number; handle: unknown } | null = null;
   let again = false;
   let stopped = false;
 
@@ -145,11 +151,24 @@ export function createRouter({ store, directory, conversations, log, now, timers
     const [waiting, loads, pending] = await Promise.all([store.conversations.waiting(), store.conversations.loads(), store.conversations.withTimers()]);
     const offered = new Set(pending.flatMap((c) => (c.offer ? [c.offer.agentId] : [])));
     const all = directory.all().map((p) => p.id);
+    const sites = new Map((await store.sites.list()).map((s) => [s.id, s]));
     const rest: ConversationSummary[] = [];
+    let nextDeadline = Infinity;
     for (const c of waiting) {
       const previous = await store.conversations.stickyAgentFor(c.visitorId, c.id);
       const agent = stickyAgent(previous, candidates(all, loads, new Set()));
       if (!agent) {
+        // SPEC T2: nobody left who could take it, or it has waited past the site's limit: a ticket.
+        const site = sites.get(c.siteId);
+        const ticketing = site?.ticketing ?? DEFAULT_TICKETING;
+        const members = c.queueId === null ? all : directory.members(c.queueId);
+        const someone = isOpen(ticketing.businessHours, now()) && candidates(members, loads, new Set()).some((a) => canTakeWork(a));
+        const deadline = ticketing.maxWaitMs === null ? Infinity : (c.queuedAt ?? c.createdAt) + ticketing.maxWaitMs;
+        if (toTicket && ((ticketing.ticketWhenNoAgents && !someone) || now() >= deadline)) {
+          await toTicket(c);
+          continue;
+        }
+        nextDeadline = Math.min(nextDeadline, deadline);
         rest.push(c);
         continue;
       }
@@ -160,6 +179,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
         if (!isAppError(err)) throw err;
       }
     }
+    armWaitTimer(nextDeadline);
     const byQueue = new Map<string, ConversationSummary[]>();
     for (const c of rest) if (c.queueId !== null) byQueue.set(c.queueId, [...(byQueue.get(c.queueId) ?? []), c]);
     for (const [queueId, list] of byQueue) {
@@ -180,6 +200,12 @@ export function createRouter({ store, directory, conversations, log, now, timers
         }
       }
     }
+  }
+
+  function armWaitTimer(at: number): void {
+    if (waitTimer && waitTimer.at === at) return;
+    if (waitTimer) timers.clearTimeout(waitTimer.handle);
+    waitTimer = at === Infinity ? null : { at, handle: timers.setTimeout(kick, Math.max(0, at - now()) + 1) };
   }
 
   /** Runs a pass now, or once more right after the one running. */
@@ -216,7 +242,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
 
   const offCommit = conversations.onCommit(onCommit);
   const offPresence = directory.onPresence((p) => {
-    if (p.state !== 'available') return;
+    // Someone left: a waiting conversation may have nobody left to take it (SPEC T2).
+    if (p.state !== 'available') return kick();
     // Back from RONA (or away): the offers it let expire no longer bar it, or a conversation nobody else
     // can take would wait for ever while this agent is Available with room (R1, R4).
     for (const agents of declined.values()) agents.delete(p.id);
@@ -242,6 +269,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(sweep);
+      if (waitTimer) timers.clearTimeout(waitTimer.handle);
       offCommit();
       offPresence();
       for (const id of [...offerTimers.keys()]) clearOffer(id);

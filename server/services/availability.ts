@@ -1,0 +1,104 @@
+/**
+ * @module Whether someone can answer a site's queue now (SPEC T1): an agent of the queue (any agent when
+ * the conversation is in no queue) is Available with room, within the site's business hours. Widgets are
+ * told at hello and on every change; the router turns waiting chats into tickets when it is false (T2).
+ * Recomputed after presence changes, after commits that change loads, and every minute (business hours).
+ */
+import type { ConversationEvent } from '../../shared/protocol';
+import { isOpen } from '../domain/business-hours';
+import { canTakeWork } from '../domain/routing';
+import type { Logger } from '../log';
+import type { Site, Store } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Directory } from './directory';
+
+/** Events after which an agent's load may have changed. */
+const LOAD_KINDS: ReadonlySet<string> = new Set(['assigned', 'closed', 'ended_by_visitor', 'returned_to_bot', 'transfer_accepted', 'conference_left']);
+
+type Listener = (online: boolean) => void;
+
+export type Availability = ReturnType<typeof createAvailability>;
+
+const keyOf = (siteId: string, queueId: string | null) => `${siteId}|${queueId ?? ''}`;
+
+export function createAvailability(deps: { store: Store; directory: Directory; conversations: ConversationService; log: Logger; now: () => number }) {
+  const { store, directory, log, now } = deps;
+  const known = new Map<string, boolean>();
+  const listeners = new Map<string, Set<Listener>>();
+  let loads = new Map<string, number>();
+  let sites = new Map<string, Site>();
+  let pending: Promise<void> | null = null;
+
+  function compute(site: Site, queueId: string | null): boolean {
+    if (!isOpen(site.ticketing?.businessHours ?? null, now())) return false;
+    const members = queueId === null ? directory.all().map((p) => p.id) : directory.members(queueId);
+    return members.some((id) => {
+      const record = directory.record(id);
+      return record !== null && canTakeWork({ state: directory.state(id), load: loads.get(id) ?? 0, capacity: record.capacity });
+    });
+  }
+
+  /** Re-reads loads and sites, then tells the listeners of every key whose answer changed. */
+  async function refresh(): Promise<void> {
+    [loads, sites] = await Promise.all([store.conversations.loads(), store.sites.list().then((l) => new Map(l.map((s) => [s.id, s])))]);
+    for (const [key, set] of listeners) {
+      const [siteId, queueId] = key.split('|') as [string, string];
+      const site = sites.get(siteId);
+      if (!site) continue;
+      const online = compute(site, queueId === '' ? null : queueId);
+      if (known.get(key) === online) continue;
+      known.set(key, online);
+      for (const listener of set) listener(online);
+    }
+  }
+
+  /** Coalesces bursts of triggers into one refresh at a time. */
+  function schedule(): void {
+    if (pending) return;
+    pending = Promise.resolve()
+      .then(refresh)
+      .catch((err: unknown) => log.warn('availability refresh failed', { err }))
+      .finally(() => {
+        pending = null;
+      });
+  }
+
+  const offPresence = directory.onPresence(() => schedule());
+  const offCommit = deps.conversations.onCommit((events: readonly ConversationEvent[]) => {
+    if (events.some((e) => LOAD_KINDS.has(e.kind))) schedule();
+  });
+  const tick = setInterval(schedule, 60_000);
+  tick.unref();
+
+  return {
+    /** Someone can answer this site's queue now (reads the store: call it at hello, not per event). */
+    async online(site: Site, queueId: string | null): Promise<boolean> {
+      loads = await store.conversations.loads();
+      sites.set(site.id, site);
+      const online = compute(site, queueId);
+      known.set(keyOf(site.id, queueId), online);
+      return online;
+    },
+
+    /** Calls `listener` whenever the answer for this site and queue changes. */
+    watch(siteId: string, queueId: string | null, listener: Listener): () => void {
+      const key = keyOf(siteId, queueId);
+      let set = listeners.get(key);
+      if (!set) listeners.set(key, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(key);
+      };
+    },
+
+    /** Recomputes now (after a site's settings change). */
+    refresh: schedule,
+
+    stop(): void {
+      offPresence();
+      offCommit();
+      clearInterval(tick);
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * @module Tickets (issue 4, SPEC T1-T8): the visitor's leave-a-message form, waiting chats turned into
+ * tickets, "end conversation and create ticket", agents' work on tickets, the visitor's rating and the
+ * transcript by e-mail. Ticket numbers and idempotency live in the store; rules in domain/tickets.ts.
+ */
+import type { Ticket, TicketEntry, TicketFilterQuery } from '../../shared/api';
+import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
+import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
+import { decideRate, decideTicketClose, formFields, readForm } from '../domain/tickets';
+import { AppError } from '../errors';
+import { uuidv7 } from '../ids';
+import type { Logger } from '../log';
+import type { NewTicket, Site, Store, TicketPatch } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Directory } from './directory';
+import type { Mailer } from './mailer';
+
+export interface TicketDeps {
+  store: Store;
+  directory: Directory;
+  conversations: ConversationService;
+  mailer: Mailer;
+  log: Logger;
+  now: () => number;
+}
+
+const TRANSCRIPT_LIMIT = 5_000;
+
+export type TicketService = ReturnType<typeof createTicketService>;
+
+export function createTicketService({ store, directory, conversations, mailer, log, now }: TicketDeps) {
+  const labels = TRANSCRIPT_LABELS['pt-BR'];
+
+  async function transcriptOf(conversationId: string, kinds?: readonly string[]): Promise<ConversationEvent[]> {
+    return store.events.after(conversationId, 0, { limit: TRANSCRIPT_LIMIT, ...(kinds ? { kinds } : {}) });
+  }
+
+  /** SPEC T8: the requester hears that its message became ticket #N (when it left an e-mail). */
+  function confirm(ticket: Ticket): void {
+    if (!ticket.requester.email) return;
+    void mailer.send({
+      to: ticket.requester.email,
+      subject: `[#${ticket.number}] ${ticket.subject}`,
+      text: `Recebemos sua mensagem e abrimos o chamado #${ticket.number}. Responderemos por este e-mail.\n\nWe received your message as ticket #${ticket.number} and will answer by e-mail.\n\n---\n${ticket.description}\n`,
+    });
+  }
+
+  async function create(ticket: Omit<NewTicket, 'id' | 'createdAt'>): Promise<{ ticket: Ticket; created: boolean }> {
+    const at = now();
+    return store.tickets.create({ ...ticket, id: uuidv7(at), createdAt: at });
+  }
+
+  function subjectFrom(c: ConversationSummary): string {
+    const first = (c.firstMessage ?? '').split('\n')[0]!.trim();
+    return first === '' ? `Chat ${c.id.slice(-6)}` : first.length > 80 ? `${first.slice(0, 79)}…` : first;
+  }
+
+  async function requesterOf(c: ConversationSummary): Promise<Ticket['requester']> {
+    const visitor = await store.visitors.byId(c.visitorId);
+    return { name: c.visitorName ?? visitor?.name ?? null, email: c.requesterEmail ?? visitor?.email ?? null, visitorId: c.visitorId };
+  }
+
+  async function load(actor: AgentActor, id: string): Promise<Ticket> {
+    const ticket = await store.tickets.byId(id);
+    if (!ticket) throw new AppError('ticket_not_found');
+    void actor; // Every agent works every ticket of the server's sites (one team); roles narrow nothing here yet.
+    return ticket;
+  }
+
+  return {
+    /** SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. */
+    async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>): Promise<Ticket> {
+      const form = readForm(formFields(site.ticketing), values);
+      if (!form.ok) throw new AppError(form.code, form.code === 'invalid_request' ? `Unknown field "${form.field.slice(0, 40)}".` : `${form.field}: ${new AppError(form.code).message}`);
+      const { ticket, created } = await create({
+        siteId: site.id,
+        status: 'open',
+        type: 'question',
+        priority: 1,
+        subject: form.subject,
+        description: form.description,
+        requester: { name: form.requesterName, email: form.email, visitorId: actor.visitorId },
+        assigneeId: null,
+        assigneeName: null,
+        conversationId: null,
+        source: 'offline_form',
+        clientId,
+      });
+      if (created) {
+        confirm(ticket);
+        await store.visitors.touch({ id: actor.visitorId, siteId: site.id, email: form.email, ...(form.requesterName ? { name: form.requesterName } : {}) }, now());
+      }
+      return ticket;
+    },
+
+    /** SPEC T2: a waiting conversation nobody can take becomes a ticket with its transcript, and closes. */
+    async fromWaiting(c: ConversationSummary): Promise<Ticket | null> {
+      const { ticket, created } = await create({
+        siteId: c.siteId,
+        status: 'open',
+        type: 'question',
+        priority: c.priority,
+        subject: subjectFrom(c),
+        description: c.firstMessage ?? '',
+        requester: await requesterOf(c),
+        assigneeId: null,
+        assigneeName: null,
+        conversationId: c.id,
+        source: 'auto',
+        clientId: `auto:${c.id}`,
+      });
+      try {
+        await conversations.apply({ kind: 'system' }, c.id, (state) => decideTicketClose(state, null, ticket));
+      } catch (err) {
+        // Someone took it meanwhile: the ticket stays (nothing is lost), the chat goes on.
+        if (!(err instanceof AppError)) throw err;
+        log.debug('waiting conversation was taken before it became a ticket', { conversationId: c.id });
+      }
+      if (created) confirm(ticket);
+      return ticket;
+    },
+
+    /** SPEC T3: the agent ends the chat and opens a ticket with its transcript. */
+    async endWithTicket(actor: AgentActor, conversationId: string, input: { subject?: string; type: Ticket['type']; priority?: number }) {
+      const c = await conversations.load(actor, conversationId);
+      if (c.status === 'closed') throw new AppError('conversation_closed');
+      if (c.assignedAgentId !== actor.id && actor.role === 'agent') throw new AppError('not_holder');
+      const { ticket } = await create({
+        siteId: c.siteId,
+        status: 'open',
+        type: input.type,
+        priority: input.priority ?? c.priority,
+        subject: input.subject ?? subjectFrom(c),
+        description: c.firstMessage ?? '',
+        requester: await requesterOf(c),
+        assigneeId: actor.id,
+        assigneeName: actor.name,
+        conversationId: c.id,
+        source: 'agent',
+        clientId: `end:${c.id}`,
+      });
+      const conversation = await conversations.apply(actor, c.id, (state) => decideTicketClose(state, actor, ticket));
+      return { conversation, ticket };
+    },
+
+    /** An agent's ticket, linked to a conversation it can see when one is named (the "chamado"). */
+    async create(actor: AgentActor, input: { subject: string; description: string; type: Ticket['type']; priority: number; status: Ticket['status']; conversationId?: string; requesterName?: string | null; requesterEmail?: string | null }) {
+      const c = input.conversationId ? await conversations.load(actor, input.conversationId) : null;
+      const siteId = c?.siteId ?? (await store.sites.list())[0]?.id;
+      if (!siteId) throw new AppError('not_found', 'No site.');
+      const requester = c ? await requesterOf(c) : { name: null, email: null, visitorId: null };
+      const { ticket } = await create({
+        siteId,
+        status: input.status,
+        type: input.type,
+        priority: input.priority,
+        subject: input.subject,
+        description: input.description,
+        requester: { ...requester, ...(input.requesterName !== undefined ? { name: input.requesterName } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
+        assigneeId: actor.id,
+        assigneeName: actor.name,
+        conversationId: c?.id ?? null,
+        source: 'agent',
+        clientId: null,
+      });
+      return ticket;
+    },
+
+    async list(actor: AgentActor, filter: TicketFilterQuery): Promise<Ticket[]> {
+      void actor;
+      return store.tickets.list({
+        ...(filter.status ? { status: filter.status } : { status: ['open', 'pending'] }),
+        ...(filter.type ? { type: filter.type } : {}),
+        ...(filter.priority !== undefined ? { priority: filter.priority } : {}),
+        ...(filter.assignee ? { assigneeId: filter.assignee } : {}),
+        ...(filter.conversation ? { conversationId: filter.conversation, status: ['open', 'pending', 'solved', 'closed'] } : {}),
+        ...(filter.q ? { text: filter.q } : {}),
+        limit: filter.limit ?? 200,
+      });
+    },
+
+    async detail(actor: AgentActor, id: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
+      const ticket = await load(actor, id);
+      const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
+      const transcript = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
+      return { ticket, entries: await store.tickets.entries(id), transcript };
+    },
+
+    async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {
+      const before = await load(actor, id);
+      if (patch.assigneeId !== undefined) {
+        if (patch.assigneeId !== null && patch.assigneeId !== actor.id && actor.role === 'agent') throw new AppError('forbidden', 'Agents assign tickets to themselves.');
+        const record = patch.assigneeId === null ? null : directory.record(patch.assigneeId);
+        if (patch.assigneeId !== null && !record) throw new AppError('not_found', 'No such agent.');
+        patch = { ...patch, assigneeName: record?.name ?? null };
+      }
+      const at = now();
+      const ticket = await store.tickets.update(id, patch, at);
+      if (!ticket) throw new AppError('ticket_not_found');
+      const changed = Object.fromEntries(
+        Object.entries(patch).filter(([k, v]) => k !== 'assigneeName' && v !== (k === 'requesterName' ? before.requester.name : k === 'requesterEmail' ? before.requester.email : (before as unknown as Record<string, unknown>)[k])),
+      ) as Record<string, string | number | null>;
+      if (Object.keys(changed).length > 0) {
+        await store.tickets.addEntry({ id: uuidv7(at), ticketId: id, kind: 'change', authorId: actor.id, authorName: actor.name, text: null, data: changed, emailed: null, at });
+      }
+      return ticket;
+    },
+
+    async note(actor: AgentActor, id: string, text: string): Promise<Ticket> {
+      const ticket = await load(actor, id);
+      const at = now();
+      await store.tickets.addEntry({ id: uuidv7(at), ticketId: id, kind: 'note', authorId: actor.id, authorName: actor.name, text, data: null, emailed: null, at });
+      return (await store.tickets.update(id, {}, at)) ?? ticket;
+    },
+
+    /** SPEC T4/T8: a reply to the requester, e-mailed when there is an address and e-mail is on. */
+    async reply(actor: AgentActor, id: string, text: string): Promise<Ticket> {
+      const ticket = await load(actor, id);
+      const emailed = ticket.requester.email
+        ? await mailer.send({ to: ticket.requester.email, subject: `Re: [#${ticket.number}] ${ticket.subject}`, text: `${text}\n\n— ${actor.name}\n` })
+        : false;
+      const at = now();
+      await store.tickets.addEntry({ id: uuidv7(at), ticketId: id, kind: 'reply', authorId: actor.id, authorName: actor.name, text, data: null, emailed, at });
+      return (await store.tickets.update(id, ticket.status === 'open' ? { status: 'pending' } : {}, at)) ?? ticket;
+    },
+
+    /** SPEC T5: once per conversation, after it ended. */
+    async rate(actor: VisitorActor, conversationId: string, score: number, comment: string | null): Promise<void> {
+      const rated = await store.events.after(conversationId, 0, { kinds: ['rated'], limit: 1 });
+      await conversations.apply(actor, conversationId, (state) => decideRate(state, actor, score, comment, rated.length > 0));
+    },
+
+    /** SPEC T6/T8: the whole transcript, as the visitor may see it, to the address given. */
+    async emailTranscript(actor: VisitorActor, conversationId: string, email: string): Promise<void> {
+      if (!mailer.enabled) throw new AppError('email_off');
+      await conversations.load(actor, conversationId);
+      const text = renderTranscript(await transcriptOf(conversationId, VISITOR_VISIBLE_KINDS), labels, 'America/Sao_Paulo');
+      if (!(await mailer.send({ to: email, subject: labels.title, text }))) throw new AppError('internal', 'The e-mail could not be sent; try again later.');
+    },
+  };
+}
