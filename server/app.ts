@@ -20,6 +20,9 @@ import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
 import { createRouter, type Timers } from './services/router';
 import { createWorkflowService } from './services/workflow';
+import { createAvailability } from './services/availability';
+import { createMailer } from './services/mailer';
+import { createTicketService } from './services/tickets';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
 import type { Store } from './store/store';
@@ -69,7 +72,18 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log });
-  const router = createRouter({ store, directory, conversations, log, now, ...(options.timers ? { timers: options.timers } : {}) });
+  const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
+  const tickets = createTicketService({ store, directory, conversations, mailer, log, now });
+  const availability = createAvailability({ store, directory, conversations, log, now });
+  const router = createRouter({
+    store,
+    directory,
+    conversations,
+    log,
+    now,
+    toTicket: (c) => tickets.fromWaiting(c),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const app = createHttpApp({
     auth,
     conversations,
@@ -78,6 +92,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     workflow,
     liveVisitors,
     bot,
+    tickets,
+    availability,
     now,
     log,
     publicOrigin,
@@ -97,6 +113,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     conversations,
     workflow,
     directory,
+    tickets,
+    availability,
     liveVisitors,
     visitors: store.visitors,
     now,
@@ -147,6 +165,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     clearInterval(sweeper);
     await router.stop();
     bot.stop();
+    availability.stop();
     gateway.stopAccepting();
     server.close();
     server.closeIdleConnections();
@@ -160,6 +179,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     server.closeAllConnections();
     await bus.close();
     await store.close();
+    mailer.close();
     log.info('Papo stopped');
   }
 

@@ -18,11 +18,12 @@ import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
 import { readJson } from './json';
 import { createBotApi } from './bot-api';
+import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
 import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
 export type ApiEnv = { Variables: { agent: AgentProfile } };
 
-export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps {
+export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps {
   auth: AuthService;
   conversations: ConversationService;
   bot: BotService;
@@ -89,6 +90,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
   api.route('/', createWorkflowApi(deps));
   api.route('/', createAdminApi(deps));
+  api.route('/', createTicketsApi(deps));
 
   api.get('/conversations/:id/events', async (c) => {
     const query = parseBody(PageQuery, c.req.query());

@@ -25,7 +25,10 @@ import type { AuthService } from '../services/auth';
 import { forVisitor, type ConversationService } from '../services/conversations';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
+import type { Availability } from '../services/availability';
+import type { TicketService } from '../services/tickets';
 import type { WorkflowService } from '../services/workflow';
+import { formFields } from '../domain/tickets';
 import type { Site, Store } from '../store/store';
 import type { Duplex } from 'node:stream';
 
@@ -37,6 +40,8 @@ export interface ConnectionDeps {
   auth: AuthService;
   conversations: ConversationService;
   workflow: WorkflowService;
+  tickets: TicketService;
+  availability: Availability;
   directory: Directory;
   liveVisitors: LiveVisitors;
   /** Records the visitor's page and browser (once per socket, after its first stored message). */
@@ -190,6 +195,19 @@ export class Connection {
         if (actor.kind !== 'visitor') throw new AppError('forbidden', 'Agents close a conversation with a wrap-up reason.');
         await this.deps.workflow.visitorEnd(actor, frame.conversationId);
         return;
+      case 'ticket.create': {
+        if (actor.kind !== 'visitor' || this.peer.role !== 'visitor') throw new AppError('forbidden', 'Agents create tickets in the console.');
+        const ticket = await this.deps.tickets.fromForm(actor, this.peer.site, frame.clientId, frame.fields);
+        return this.#send({ type: 'ticket', clientId: frame.clientId, number: ticket.number });
+      }
+      case 'conversation.rate':
+        if (actor.kind !== 'visitor') throw new AppError('forbidden');
+        await this.deps.tickets.rate(actor, frame.conversationId, frame.score, frame.comment ?? null);
+        return this.#send({ type: 'done', clientId: frame.clientId });
+      case 'transcript.email':
+        if (actor.kind !== 'visitor') throw new AppError('forbidden');
+        await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email);
+        return this.#send({ type: 'done', clientId: frame.clientId });
     }
   }
 
@@ -255,6 +273,11 @@ export class Connection {
       this.#page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
       this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
       const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
+      const site = this.peer.site;
+      const queueId = this.#entry.bot ? null : this.#entry.queueId;
+      // SPEC T1: the widget knows at once whether someone can answer, and hears every change.
+      this.#unsubscribe.push(this.deps.availability.watch(site.id, queueId, (online) => this.#send({ type: 'availability', online })));
+      const online = this.#entry.bot || (await this.deps.availability.online(site, queueId));
       this.#actor = actor;
       this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token));
       this.#send({
@@ -266,6 +289,7 @@ export class Connection {
           token: identity.token,
           tokenExpiresAt: identity.tokenExpiresAt,
           conversation: conversation && { id: conversation.id, status: conversation.status, lastSeq: conversation.lastSeq },
+          site: { online, offlineFields: formFields(site.ticketing) },
         },
       });
       if (conversation) {

@@ -1,0 +1,72 @@
+/**
+ * @module Ticket routes (issue 4, SPEC T3-T4): list, read, create, update, notes and replies; "end
+ * conversation and create ticket"; a site's offline settings (admins). Thin: validation against
+ * shared/api.ts, then the ticket service.
+ */
+import { Hono, type Context } from 'hono';
+import {
+  EndWithTicketBody,
+  SiteTicketingBody,
+  TicketCreateBody,
+  TicketListQuery,
+  TicketPatchBody,
+  TicketTextBody,
+  type SiteTicketing,
+  type TicketAnswer,
+  type TicketDetailAnswer,
+  type TicketsAnswer,
+} from '../../shared/api';
+import type { AgentActor } from '../domain/conversation';
+import { may } from '../domain/roles';
+import { DEFAULT_TICKETING } from '../domain/tickets';
+import { AppError } from '../errors';
+import type { Availability } from '../services/availability';
+import type { Directory } from '../services/directory';
+import type { TicketService } from '../services/tickets';
+import type { Store } from '../store/store';
+import type { ApiEnv } from './api';
+import { body, query } from './json';
+
+export interface TicketsApiDeps {
+  store: Store;
+  directory: Directory;
+  tickets: TicketService;
+  availability: Availability;
+}
+
+export function createTicketsApi({ store, directory, tickets, availability }: TicketsApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
+  const answer = (c: Context<ApiEnv>, ticket: TicketAnswer['ticket']) => c.json({ ticket } satisfies TicketAnswer);
+
+  api.get('/tickets', async (c) => c.json({ tickets: await tickets.list(actorOf(c), query(c, TicketListQuery)) } satisfies TicketsAnswer));
+  api.post('/tickets', async (c) => {
+    const input = await body(c, TicketCreateBody);
+    return c.json({ ticket: await tickets.create(actorOf(c), input) } satisfies TicketAnswer, 201);
+  });
+  api.get('/tickets/:id', async (c) => c.json((await tickets.detail(actorOf(c), c.req.param('id'))) satisfies TicketDetailAnswer));
+  api.patch('/tickets/:id', async (c) => answer(c, await tickets.update(actorOf(c), c.req.param('id'), await body(c, TicketPatchBody))));
+  api.post('/tickets/:id/notes', async (c) => answer(c, await tickets.note(actorOf(c), c.req.param('id'), (await body(c, TicketTextBody)).text)));
+  api.post('/tickets/:id/replies', async (c) => answer(c, await tickets.reply(actorOf(c), c.req.param('id'), (await body(c, TicketTextBody)).text)));
+
+  api.post('/conversations/:id/end-with-ticket', async (c) => {
+    const input = await body(c, EndWithTicketBody);
+    return c.json(await tickets.endWithTicket(actorOf(c), c.req.param('id'), input));
+  });
+
+  api.get('/sites/:id/ticketing', async (c) => {
+    const site = await store.sites.byId(c.req.param('id'));
+    if (!site) throw new AppError('not_found', 'No such site.');
+    return c.json((site.ticketing ?? DEFAULT_TICKETING) satisfies SiteTicketing);
+  });
+  api.put('/sites/:id/ticketing', async (c) => {
+    if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
+    const ticketing = await body(c, SiteTicketingBody);
+    const site = await store.sites.update(c.req.param('id'), { ticketing });
+    if (!site) throw new AppError('not_found', 'No such site.');
+    availability.refresh();
+    return c.json(ticketing satisfies SiteTicketing);
+  });
+
+  return api;
+}
