@@ -2,6 +2,8 @@
  * @module Starts the real Papo server for a test: port 0, a SQLite file in a fresh temp folder, the real
  * gateway and store. `restart()` stops it and starts it again on the same database file.
  */
+import type { SiteTicketing } from '../../shared/api';
+import { DEFAULT_TICKETING } from '../domain/tickets';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +42,11 @@ export interface TestServerOptions {
    * may by a millisecond against the wall clock the decisions read.
    */
   timers?: Timers;
+  /**
+   * The demo site's offline settings (SPEC T1, T2). Tests that are not about tickets keep waiting chats as
+   * chats: by default `ticketWhenNoAgents` is off. 'product' keeps the product's defaults.
+   */
+  ticketing?: SiteTicketing | 'product';
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -62,6 +69,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(store ? { store } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });
+  if (options.ticketing !== 'product') {
+    const site = await papo.store.sites.byKey(papo.demoSiteKey!);
+    if (site) await papo.store.sites.update(site.id, { ticketing: options.ticketing ?? { ...DEFAULT_TICKETING, ticketWhenNoAgents: false } });
+  }
   const server: TestServer = {
     papo,
     url: papo.url,
