@@ -8,9 +8,10 @@ import type { AgentProfile, ConversationEvent, ConversationSummary } from '../sh
 import { api } from './api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorLine } from './ErrorLine';
-import { PRIORITY_VALUES, priorityName, t } from './i18n';
+import { t } from './i18n';
 import { LabelsDialog } from './LabelsDialog';
 import { allowedActions } from './permissions';
+import { PriorityOptions } from './PriorityOptions';
 import { RequesterDialog } from './RequesterDialog';
 import { TargetDialog } from './TargetDialog';
 import { useAction } from './use-action';
@@ -71,11 +72,7 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
         <label class="inline">
           <span>{t.priority}</span>
           <select value={c.priority} disabled={action.busy} onChange={(e) => void run(() => api.setPriority(c.id, Number(e.currentTarget.value)))}>
-            {PRIORITY_VALUES.map((p) => (
-              <option key={p} value={p}>
-                {priorityName(p)}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
       )}

@@ -1,6 +1,7 @@
 import type { QueueInfo } from '../shared/protocol';
-import { PRIORITY_VALUES, priorityName, t } from './i18n';
+import { t } from './i18n';
 import type { Filters } from './lists';
+import { PriorityOptions } from './PriorityOptions';
 
 export interface InboxFiltersProps {
   queues: QueueInfo[];
@@ -31,11 +32,7 @@ export function InboxFilters({ queues, labels, filters, onFilters, byAgent }: In
         <span class="sr-only">{t.filterPriority}</span>
         <select value={filters.priority ?? ''} onChange={(e) => set({ priority: e.currentTarget.value === '' ? null : Number(e.currentTarget.value) })}>
           <option value="">{t.allPriorities}</option>
-          {PRIORITY_VALUES.map((p) => (
-            <option key={p} value={p}>
-              {priorityName(p)}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
       </label>
       <label>
