@@ -2,23 +2,32 @@
  * @module The console's HTTP calls (same origin; the session cookie travels by itself). Bodies and answers
  * are the types of shared/api.ts; every refusal becomes an ApiError with the server's code and message.
  */
-import type { InferOutput } from 'valibot';
+import type { InferInput, InferOutput } from 'valibot';
 import type {
+  AgentsAnswer,
   AvailabilityBody,
   CannedRepliesAnswer,
   ConversationAnswer,
   ConversationDetailAnswer,
   ConversationListAnswer,
+  EndWithTicketBody,
   ErrorAnswer,
   EventPageAnswer,
   LoginAnswer,
   MeAnswer,
   PrefsBody,
   RequesterBody,
+  SiteTicketing,
   TargetsAnswer,
+  Ticket,
+  TicketAnswer,
+  TicketCreateBody,
+  TicketDetailAnswer,
+  TicketPatchBody,
+  TicketsAnswer,
   WrapUpReasonsAnswer,
 } from '../shared/api';
-import type { AgentProfile } from '../shared/protocol';
+import type { AgentProfile, ConversationSummary } from '../shared/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -79,6 +88,14 @@ export type CannedReply = CannedRepliesAnswer['cannedReplies'][number];
 export type WrapUpReason = WrapUpReasonsAnswer['reasons'][number];
 
 const summaryOf = (a: ConversationAnswer) => a.conversation;
+const ticketPath = (id: string, rest = '') => `/tickets/${encodeURIComponent(id)}${rest}`;
+const ticketOf = (a: TicketAnswer) => a.ticket;
+export type AgentListItem = AgentsAnswer['agents'][number];
+/** POST /conversations/:id/end-with-ticket answers both (SPEC T3). */
+export interface EndWithTicketAnswer {
+  conversation: ConversationSummary;
+  ticket: Ticket;
+}
 
 export const api = {
   me: () => call<LoginAnswer>('/auth/me').then((a) => a.agent),
@@ -119,4 +136,18 @@ export const api = {
   cannedReplies: (q: { q?: string; category?: string; language?: string }) =>
     call<CannedRepliesAnswer>(`/canned-replies${query(q)}`).then((a) => a.cannedReplies),
   wrapUpReasons: (q = '') => call<WrapUpReasonsAnswer>(`/wrap-up-reasons${query({ q })}`).then((a) => a.reasons),
+  /** Supervisors and admins: every agent (the ticket assignee picker). */
+  agents: () => call<AgentsAnswer>('/agents').then((a) => a.agents),
+
+  // Tickets (SPEC T3, T4). `search` is a query string, e.g. from tickets-model.ts ticketQuery().
+  tickets: (search: string) => call<TicketsAnswer>(`/tickets${search}`).then((a) => a.tickets),
+  ticket: (id: string) => call<TicketDetailAnswer>(ticketPath(id)),
+  createTicket: (body: InferInput<typeof TicketCreateBody>) => call<TicketAnswer>('/tickets', json('POST', body)).then(ticketOf),
+  updateTicket: (id: string, patch: InferInput<typeof TicketPatchBody>) => call<TicketAnswer>(ticketPath(id), json('PATCH', patch)).then(ticketOf),
+  addTicketNote: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/notes'), json('POST', { text })).then(ticketOf),
+  replyToTicket: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/replies'), json('POST', { text })).then(ticketOf),
+  endWithTicket: (conversationId: string, body: InferInput<typeof EndWithTicketBody>) => call<EndWithTicketAnswer>(conv(conversationId, '/end-with-ticket'), json('POST', body)),
+  /** A site's offline hours, tickets and form (SPEC T1, T2); saving is for admins. */
+  siteTicketing: (siteId: string) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`),
+  setSiteTicketing: (siteId: string, body: SiteTicketing) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`, json('PUT', body)),
 };

@@ -43,6 +43,8 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   unarchived: e('unarchived', agent('me', 'Ana')),
   bot_handoff: e('bot_handoff', { kind: 'bot', id: null, name: null }, { queueId: 'sales' }),
   returned_to_bot: e('returned_to_bot', agent('x', 'Beto')),
+  ticket_created: e('ticket_created', SYSTEM, { number: 12, ticketId: 't12' }),
+  rated: e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 4, comment: 'Rápido' }),
 };
 
 describe('eventLine', () => {
@@ -69,10 +71,17 @@ describe('eventLine', () => {
     ['labels cleared', e('labels_changed', agent('x', 'Beto'), { labels: [] }), 'Beto removed the labels'],
     ['bot hand-off to a queue', SAMPLES.bot_handoff, 'The bot handed the conversation to the Vendas queue'],
     ['a kind from a newer server', e('teleported', SYSTEM), 'teleported (Papo)'],
+    ['waiting chat turned into a ticket', SAMPLES.ticket_created, 'Ticket #12 opened with this conversation'],
+    ['end and create ticket by me', e('ticket_created', agent('me', 'Ana'), { number: 3, ticketId: 't3' }), 'You opened ticket #3'],
+    ['rating with a comment', SAMPLES.rated, 'Bia rated 4/5: Rápido'],
+    ['rating without a comment', e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 5, comment: null }), 'Bia rated 5/5'],
+    ['rating with an empty comment', e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 2, comment: '' }), 'Bia rated 2/5'],
   ])('en: %s', (_name, event, line) => expect(eventLine(event, ctx, TABLES.en)).toBe(line));
 
   it('pt-BR: the visitor ending the chat reads as the agents know it', () => {
     expect(eventLine(SAMPLES.ended_by_visitor, ctx, TABLES['pt-BR'])).toBe('O visitante encerrou a conversa');
     expect(eventLine(SAMPLES.returned_to_bot, ctx, TABLES['pt-BR'])).toBe('Beto devolveu o controle ao bot');
+    expect(eventLine(SAMPLES.rated, ctx, TABLES['pt-BR'])).toBe('Bia avaliou o atendimento com 4/5: Rápido');
+    expect(eventLine(SAMPLES.ticket_created, ctx, TABLES['pt-BR'])).toBe('Chamado #12 aberto com esta conversa');
   });
 });

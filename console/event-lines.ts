@@ -31,6 +31,8 @@ export const LOG_NOTICE_KINDS: ReadonlySet<string> = new Set([
   'bot_handoff',
   'returned_to_bot',
   'no_answer',
+  'ticket_created',
+  'rated',
 ]);
 
 export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = defaultStrings): string {
@@ -99,6 +101,15 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
     }
     case 'returned_to_bot':
       return ev.returnedToBot(author);
+    case 'ticket_created': {
+      const n = Number(d.number);
+      return e.author.kind === 'agent' ? ev.ticketCreatedBy(author, n) : ev.ticketCreated(n);
+    }
+    case 'rated': {
+      const comment = str(d.comment);
+      const score = Number(d.score);
+      return comment ? ev.ratedComment(ctx.visitor, score, comment) : ev.rated(ctx.visitor, score);
+    }
     default:
       return ev.unknown(e.kind, author);
   }
