@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { SiteTicketing, TicketEntry } from '../../shared/api';
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
@@ -22,6 +23,8 @@ export const sites = sqliteTable('sites', {
   botWebhookUrl: text('bot_webhook_url'),
   /** SHA-256 of the bot's bearer token; the token itself is never stored. */
   botTokenHash: text('bot_token_hash'),
+  /** Business hours, offline tickets and the offline form (SPEC T1, T2); null: the defaults. */
+  ticketing: text('ticketing', { mode: 'json' }).$type<SiteTicketing>(),
 });
 
 export const agents = sqliteTable('agents', {
@@ -206,4 +209,64 @@ export const events = sqliteTable(
     primaryKey({ columns: [t.conversationId, t.seq] }),
     uniqueIndex('events_conversation_client').on(t.conversationId, t.clientId).where(sql`client_id IS NOT NULL`),
   ],
+);
+
+/** SPEC T4. Written through the group committer (tickets.ts), so the next number is taken in its transaction. */
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    /** Shown to people: 1, 2, 3... across the server; max(number) + 1 inside the write transaction. */
+    number: integer('number').notNull().unique(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    status: text('status', { enum: ['open', 'pending', 'solved', 'closed'] }).notNull(),
+    type: text('type', { enum: ['question', 'problem', 'incident', 'task'] }).notNull(),
+    /** 0 low .. 3 urgent. */
+    priority: integer('priority').notNull(),
+    subject: text('subject').notNull(),
+    description: text('description').notNull(),
+    requesterName: text('requester_name'),
+    requesterEmail: text('requester_email'),
+    requesterVisitorId: text('requester_visitor_id'),
+    assigneeId: text('assignee_id').references(() => agents.id, { onDelete: 'set null' }),
+    assigneeName: text('assignee_name'),
+    /** No foreign key: a deleted conversation leaves its tickets with the id. */
+    conversationId: text('conversation_id'),
+    source: text('source', { enum: ['offline_form', 'auto', 'agent'] }).notNull(),
+    /** The widget form's request id: one ticket per (site, client id) (SPEC T7). */
+    clientId: text('client_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tickets_site_client').on(t.siteId, t.clientId).where(sql`client_id IS NOT NULL`),
+    // The console's list: newest update first, usually of some statuses; and of every status.
+    index('tickets_status_updated').on(t.status, t.updatedAt),
+    index('tickets_updated').on(t.updatedAt),
+    // A conversation's panel lists its tickets; a visitor's history lists theirs.
+    index('tickets_conversation').on(t.conversationId),
+    index('tickets_requester_visitor').on(t.requesterVisitorId),
+  ],
+);
+
+/** A ticket's history (SPEC T4): notes, replies and changes, oldest first. */
+export const ticketEntries = sqliteTable(
+  'ticket_entries',
+  {
+    id: text('id').primaryKey(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['note', 'reply', 'change'] }).notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    text: text('text'),
+    data: text('data', { mode: 'json' }).$type<NonNullable<TicketEntry['data']>>(),
+    /** Replies: whether the e-mail went out (0/1); null for notes and changes. */
+    emailed: integer('emailed', { mode: 'boolean' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ticket_entries_ticket').on(t.ticketId, t.createdAt)],
 );

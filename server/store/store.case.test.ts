@@ -89,6 +89,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         defaultQueueId: null,
         botWebhookUrl: null,
         botTokenHash: null,
+        ticketing: null,
       };
       await s.sites.create(site);
       return site;
@@ -954,6 +955,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           defaultQueueId: 'q-1',
           botWebhookUrl: 'https://bot.example.com/hook',
           botTokenHash: 'sha256-of-token',
+          ticketing: null,
         };
         await store.sites.create(b);
 
@@ -1038,7 +1040,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       it('sites: create leaves the default queue and the bot unset when not given', async () => {
         const site = { id: uuidv7(), key: 'k1', name: 'Loja', allowedOrigins: ['self'], createdAt: T0 };
         await store.sites.create(site);
-        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null });
+        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null, ticketing: null });
       });
 
       it.each<[string, Parameters<Store['sites']['update']>[1]]>([

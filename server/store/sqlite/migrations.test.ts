@@ -1,6 +1,7 @@
 /**
- * The committed migrations on a database made by an earlier version: 0001 must keep every row, give the new
- * columns their defaults, and leave `events` WITHOUT ROWID (hand-made in 0000; a recreated table would lose it).
+ * The committed migrations on a database made by an earlier version: 0001 and 0002 must keep every row, give
+ * the new columns their defaults, and leave `events` WITHOUT ROWID (hand-made in 0000; a recreated table would
+ * lose it).
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -29,16 +30,21 @@ describe('SQLite migrations', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** Applies the committed migrations up to `lastIdx` (included) to the database at `path`. */
+  function migrateUpTo(sqlite: Database.Database, lastIdx: number): void {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal;
+    const entries = journal.entries.filter((e) => e.idx <= lastIdx);
+    const only = join(dir, `migrations-${lastIdx}`);
+    mkdirSync(join(only, 'meta'), { recursive: true });
+    for (const e of entries) copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(only, `${e.tag}.sql`));
+    writeFileSync(join(only, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+    migrate(drizzle({ client: sqlite }), { migrationsFolder: only });
+  }
+
   /** A database as the first release left it: only 0000 applied, with a site, an agent and a conversation. */
   function firstRelease(): void {
-    const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal;
-    const only = join(dir, 'migrations-0000');
-    mkdirSync(join(only, 'meta'), { recursive: true });
-    copyFileSync(join(MIGRATIONS_DIR, '0000_init.sql'), join(only, '0000_init.sql'));
-    writeFileSync(join(only, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx === 0) }));
-
     const sqlite = new Database(path);
-    migrate(drizzle({ client: sqlite }), { migrationsFolder: only });
+    migrateUpTo(sqlite, 0);
     sqlite.exec(`
       INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
       INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES ('a1', 'ana@example.com', 'Ana', 'admin', 'h', ${T0});
@@ -66,6 +72,7 @@ describe('SQLite migrations', () => {
         defaultQueueId: null,
         botWebhookUrl: null,
         botTokenHash: null,
+        ticketing: null,
       });
       expect(await store.agents.byId('a1')).toMatchObject({
         capacity: 3,

@@ -216,6 +216,7 @@ export function createSqliteStore(path: string): Store {
             defaultQueueId: site.defaultQueueId ?? null,
             botWebhookUrl: site.botWebhookUrl ?? null,
             botTokenHash: site.botTokenHash ?? null,
+            ticketing: site.ticketing ?? null,
           })
           .run();
       },
@@ -226,6 +227,7 @@ export function createSqliteStore(path: string): Store {
           defaultQueueId: patch.defaultQueueId,
           botWebhookUrl: patch.botWebhookUrl,
           botTokenHash: patch.botTokenHash,
+          ticketing: patch.ticketing,
         });
         if (Object.keys(set).length > 0) db.update(sites).set(set).where(eq(sites.id, id)).run();
         return getSite(id);
