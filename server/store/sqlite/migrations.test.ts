@@ -126,4 +126,57 @@ describe('SQLite migrations', () => {
       sqlite.close();
     }
   });
+
+  it('0002 upgrades a database at 0001: its rows stay, sites get no ticketing, and tickets start at number 1', async () => {
+    const before = new Database(path);
+    migrateUpTo(before, 1);
+    before.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at, default_queue_id) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0}, 'q1');
+      INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES ('a1', 'ana@example.com', 'Ana', 'admin', 'h', ${T0}, 5);
+      INSERT INTO queues (id, site_id, name, strategy, offer_timeout_ms, created_at) VALUES ('q1', 's1', 'Suporte', 'broadcast', 30000, ${T0});
+      INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0});
+      INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, queue_id, labels_json)
+        VALUES ('c1', 's1', 'v1', 'ended', ${T0}, ${T0}, 'q1', '["vip"]');
+    `);
+    const tablesBefore = before.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    before.close();
+
+    const store = createSqliteStore(path);
+    try {
+      expect(await store.sites.byId('s1')).toMatchObject({ defaultQueueId: 'q1', ticketing: null });
+      expect(await store.agents.byId('a1')).toMatchObject({ capacity: 5 });
+      expect(await store.queues.byId('q1')).toMatchObject({ name: 'Suporte' });
+      expect(await store.conversations.byId('c1')).toMatchObject({ status: 'ended', queueId: 'q1', labels: ['vip'] });
+      expect(await store.tickets.list({ limit: 10 })).toEqual([]);
+      const { ticket } = await store.tickets.create({
+        id: 't1',
+        siteId: 's1',
+        status: 'open',
+        type: 'question',
+        priority: 1,
+        subject: 'Pedido',
+        description: '',
+        requester: { name: null, email: 'ana@example.com', visitorId: 'v1' },
+        assigneeId: 'a1',
+        assigneeName: 'Ana',
+        conversationId: 'c1',
+        source: 'agent',
+        clientId: null,
+        createdAt: T0,
+      });
+      expect(ticket.number).toBe(1);
+    } finally {
+      await store.close();
+    }
+    const after = new Database(path);
+    try {
+      const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual(['ticket_entries', 'tickets']);
+      expect(after.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('tickets_site_client')).toMatch(
+        /WHERE client_id IS NOT NULL$/,
+      );
+    } finally {
+      after.close();
+    }
+  });
 });

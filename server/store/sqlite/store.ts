@@ -21,6 +21,7 @@ import type { AgentPatch, ConversationFilter, EventQuery, Store } from '../store
 import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
+import { sqliteTickets } from './tickets';
 import { prepareWrites } from './writes';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -406,6 +407,8 @@ export function createSqliteStore(path: string): Store {
         return db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run().changes > 0;
       },
     },
+
+    tickets: sqliteTickets(sqlite, committer),
 
     wrapUpReasons: {
       async list() {
