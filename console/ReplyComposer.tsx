@@ -1,10 +1,11 @@
 /**
- * @module The console's composer: the shared Composer's rules (Enter sends, Shift+Enter new line, counter,
- * send off while blank or too long) with a controlled text, so a canned reply can be put in to edit before
- * sending, and a Note toggle for private notes only agents see (SPEC R9).
+ * @module The console's composer: the shared ComposerField (Enter sends, Shift+Enter new line, counter,
+ * send off while blank or too long) with a text the caller holds, so a canned reply can be put in to edit
+ * before sending, and a Note toggle for private notes only agents see (SPEC R9).
  */
 import { useRef, useState } from 'preact/hooks';
-import { countChars, MAX_MESSAGE_CHARS, messageProblem } from '../shared/limits';
+import { messageProblem } from '../shared/limits';
+import { ComposerField } from '../shared/ui/Composer';
 import { CannedPicker } from './CannedPicker';
 import { t } from './i18n';
 import type { PlaceholderValues } from './placeholders';
@@ -24,7 +25,6 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }
   const [noteMode, setNoteMode] = useState(!canReply);
   const input = useRef<HTMLTextAreaElement>(null);
   const note = noteMode || !canReply;
-  const count = countChars(draft);
   const problem = messageProblem(draft);
 
   const submit = () => {
@@ -69,35 +69,18 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }
         <CannedPicker placeholders={placeholders} onInsert={insert} />
         {note && <span class="note-hint">{t.onlyAgents}</span>}
       </div>
-      <label class="sr-only" for="reply">
-        {note ? t.noteLabel : t.replyLabel}
-      </label>
-      <textarea
+      <ComposerField
         id="reply"
-        ref={input}
+        inputRef={input}
         rows={2}
         value={draft}
+        onInput={onDraft}
+        onEnter={submit}
+        label={note ? t.noteLabel : t.replyLabel}
         placeholder={note ? t.notePlaceholder : t.replyPlaceholder}
-        aria-describedby="reply-count"
-        aria-invalid={problem === 'message_too_long'}
-        onInput={(e) => onDraft(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          // Enter sends; Shift+Enter (and Enter while an IME is composing) inserts a new line.
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
+        sendLabel={note ? t.addNote : t.send}
+        counterLabel={t.characters}
       />
-      <div class="composer-foot">
-        <span id="reply-count" class={count > MAX_MESSAGE_CHARS ? 'counter over' : 'counter'}>
-          {count}/{MAX_MESSAGE_CHARS}
-          <span class="sr-only"> {t.characters}</span>
-        </span>
-        <button type="submit" class="send" disabled={problem !== null}>
-          {note ? t.addNote : t.send}
-        </button>
-      </div>
     </form>
   );
 }

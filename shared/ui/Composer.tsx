@@ -1,6 +1,8 @@
 /**
  * @module The message composer of the widget and the console: Enter sends, Shift+Enter is a new line, a
  * visible counter against MAX_MESSAGE_CHARS, and send stays off while the text is blank or too long.
+ * `Composer` keeps its own text (the widget); `ComposerField` is its inside, for a composer whose text the
+ * caller holds (the console's ReplyComposer).
  * Styling comes from the caller's stylesheet through the class names below.
  */
 import { useRef, useState } from 'preact/hooks';
@@ -22,7 +24,6 @@ export function Composer({ onSend, label, placeholder, sendLabel, counterLabel, 
   const [text, setText] = useState('');
   const localRef = useRef<HTMLTextAreaElement | null>(null);
   const ref = inputRef ?? localRef;
-  const count = countChars(text);
   const problem = messageProblem(text);
 
   const submit = () => {
@@ -40,23 +41,69 @@ export function Composer({ onSend, label, placeholder, sendLabel, counterLabel, 
         submit();
       }}
     >
+      <ComposerField
+        id={id}
+        inputRef={ref}
+        rows={1}
+        value={text}
+        onInput={setText}
+        onEnter={submit}
+        label={label}
+        placeholder={placeholder}
+        sendLabel={sendLabel}
+        counterLabel={counterLabel}
+        disabled={disabled}
+      />
+    </form>
+  );
+}
+
+export interface ComposerFieldProps {
+  /** The textarea's id; the counter's is `${id}-count`. */
+  id: string;
+  inputRef: { current: HTMLTextAreaElement | null };
+  rows: number;
+  value: string;
+  onInput: (text: string) => void;
+  /** Enter without Shift (and not while an IME is composing). */
+  onEnter: () => void;
+  label: string;
+  placeholder: string;
+  sendLabel: string;
+  counterLabel: string;
+  /** Send is off besides while the text is blank or too long. */
+  disabled?: boolean | undefined;
+}
+
+/**
+ * The inside of a composer form, for the widget's Composer and the console's ReplyComposer: the labelled
+ * textarea, the counter and the submit button. The form around it, and what it sends, are the caller's.
+ *
+ * @example <form onSubmit={send}><ComposerField id="reply" inputRef={ref} rows={2} value={draft} onInput={setDraft} onEnter={send} … /></form>
+ */
+export function ComposerField(props: ComposerFieldProps) {
+  const { id, inputRef, rows, value, onInput, onEnter, label, placeholder, sendLabel, counterLabel, disabled } = props;
+  const count = countChars(value);
+  const problem = messageProblem(value);
+  return (
+    <>
       <label class="sr-only" for={id}>
         {label}
       </label>
       <textarea
         id={id}
-        ref={ref}
-        rows={1}
-        value={text}
+        ref={inputRef}
+        rows={rows}
+        value={value}
         placeholder={placeholder}
         aria-describedby={`${id}-count`}
         aria-invalid={problem === 'message_too_long'}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => onInput(e.currentTarget.value)}
         onKeyDown={(e) => {
           // Enter sends; Shift+Enter (and Enter while an IME is composing) inserts a new line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
-            submit();
+            onEnter();
           }
         }}
       />
@@ -69,6 +116,6 @@ export function Composer({ onSend, label, placeholder, sendLabel, counterLabel, 
           {sendLabel}
         </button>
       </div>
-    </form>
+    </>
   );
 }
