@@ -2,10 +2,10 @@
  * @module Canned replies (supervisors and admins): search by text, category and language; create, edit,
  * delete. Agents pick them in the composer; this screen only manages them.
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { adminApi, type CannedReply } from './admin-api';
 import { cannedReplyProblems, hasProblems, type CannedReplyForm, type Problems } from './forms';
-import { useAction, useResource } from './hooks';
+import { useAction, useResource, useSettled } from './hooks';
 import { locale, t } from './i18n';
 import { EditorForm, Field, InlineError, LoadedList, RowActions } from './ui';
 import './admin.css';
@@ -15,12 +15,7 @@ const EMPTY: CannedReplyForm = { title: '', text: '', category: '', language: lo
 
 export function CannedReplies() {
   const [typed, setTyped] = useState({ q: '', category: '', language: '' });
-  const [filter, setFilter] = useState(typed);
-  useEffect(() => {
-    // A short pause after typing, so each keystroke is not a request.
-    const timer = setTimeout(() => setFilter(typed), 250);
-    return () => clearTimeout(timer);
-  }, [typed]);
+  const filter = useSettled(typed, 250);
   const list = useResource(() => adminApi.cannedReplies(filter), [filter.q, filter.category, filter.language]);
 
   // Every category and language seen so far, for the filters and the form's suggestions.

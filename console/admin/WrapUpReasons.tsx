@@ -2,21 +2,17 @@
  * @module Wrap-up reasons (supervisors and admins): the searchable list an agent picks from to close a
  * conversation (SPEC R8); add, rename, delete.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { adminApi, type WrapUpReason } from './admin-api';
 import { labelProblem, type Problem } from './forms';
-import { useAction, useResource } from './hooks';
+import { useAction, useResource, useSettled } from './hooks';
 import { t } from './i18n';
 import { Field, InlineError, LoadedList, RowActions } from './ui';
 import './admin.css';
 
 export function WrapUpReasons() {
   const [typed, setTyped] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(typed), 250);
-    return () => clearTimeout(timer);
-  }, [typed]);
+  const q = useSettled(typed, 250);
   const list = useResource(() => adminApi.wrapUpReasons(q), [q]);
   const [renaming, setRenaming] = useState<string | null>(null);
   const remove = useAction();

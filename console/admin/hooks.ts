@@ -1,6 +1,7 @@
 /**
- * @module Two small hooks the admin screens share: a loaded resource with its error and a reload, and a
- * clock that ticks so durations on screen stay current.
+ * @module Small hooks the admin screens share: a loaded resource with its error and a reload, a typed value
+ * that settles after a pause, a clock that ticks so durations on screen stay current, and an action with
+ * its busy flag and error.
  */
 import { useCallback, useEffect, useRef, useState, type Inputs } from 'preact/hooks';
 import { errorText } from './i18n';
@@ -45,6 +46,21 @@ export function useResource<T>(load: () => Promise<T>, inputs: Inputs): Resource
     [],
   );
   return { ...state, reload };
+}
+
+/**
+ * `value` once it has stayed the same for `ms`: a search typed into a box asks the server after a short
+ * pause, not at each keystroke.
+ *
+ * @example const q = useSettled(typed, 250)
+ */
+export function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value]);
+  return settled;
 }
 
 /** The current time, refreshed every `everyMs`. */
