@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { describe } from 'vitest';
-import { ADMIN } from '../../server/test/harness';
+import { login, openAgent } from '../../server/test/clients';
+import { ADMIN, type TestServer } from '../../server/test/harness';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -68,4 +69,19 @@ export async function signInToConsole(page: Page, url: string, email = ADMIN.ema
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.locator('.workspace .status.online').waitFor();
+}
+
+/**
+ * SPEC T1: the widget shows its chat only while someone can answer. Browser tests that are not about the
+ * offline form keep the admin on duty: Available, with room for every conversation the file makes, and a
+ * console socket open (reconnected after a server restart by calling it again). Answers the close function.
+ */
+export async function agentOnDuty(server: TestServer): Promise<() => void> {
+  const cookie = await login(server);
+  const headers = { cookie, origin: server.origin, 'content-type': 'application/json' };
+  const me = (await (await fetch(`${server.url}/api/v1/me`, { headers })).json()) as { agent: { id: string } };
+  await fetch(`${server.url}/api/v1/agents/${me.agent.id}`, { method: 'PATCH', headers, body: JSON.stringify({ capacity: 50 }) });
+  await fetch(`${server.url}/api/v1/me/availability`, { method: 'PUT', headers, body: JSON.stringify({ state: 'available' }) });
+  const { socket } = await openAgent(server, cookie);
+  return () => socket.ws.close();
 }

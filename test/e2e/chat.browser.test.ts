@@ -2,16 +2,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { browserDescribe, launchChromium, newPage, signInToConsole, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, signInToConsole, widget } from './browser';
 
 let server: TestServer;
+let offDuty: (() => void) | undefined;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
+  offDuty = await agentOnDuty(server); // SPEC T1: someone can answer, so the widget shows its chat
   browser = await launchChromium();
 });
 afterAll(async () => {
+  offDuty?.();
   await browser?.close();
   await server?.stop();
 });

@@ -5,9 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { uuidv7 } from '../../server/ids';
 import { openAgent } from '../../server/test/clients';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
 
 let server: TestServer;
+let offDuty: (() => void) | undefined;
 let browser: Browser;
 /** A site owner's page on another origin than the Papo server. */
 let host: Server;
@@ -30,6 +31,7 @@ function hostPage(papoUrl: string, head = ''): string {
 
 beforeAll(async () => {
   server = await startTestServer();
+  offDuty = await agentOnDuty(server); // SPEC T1: someone can answer, so the widget shows its chat
   browser = await launchChromium();
   host = createServer((req, res) => {
     if (req.url === '/host.css') {
@@ -49,6 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  offDuty?.();
   await browser?.close();
   await new Promise((resolve) => host?.close(resolve));
   await server?.stop();
