@@ -1,6 +1,6 @@
 /**
  * @module What the agent can do to the conversation on screen: Take, Transfer, Invite (conference), Leave,
- * End (wrap-up), Priority, Labels, Requester, Archive / Unarchive, Delete (admins), Return to bot. The
+ * End (wrap-up), End and create ticket, Priority, Labels, Requester, Archive / Unarchive, Delete (admins), Return to bot. The
  * server decides; refusals show here, inline, with their code.
  */
 import { useState } from 'preact/hooks';
@@ -14,10 +14,11 @@ import { allowedActions } from './permissions';
 import { PriorityOptions } from './PriorityOptions';
 import { RequesterDialog } from './RequesterDialog';
 import { TargetDialog } from './TargetDialog';
+import { EndWithTicketDialog } from './TicketsDialogs';
 import { useAction } from './use-action';
 import { WrapUpDialog } from './WrapUpDialog';
 
-type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | null;
+type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | null;
 
 export interface ConversationActionsProps {
   conversation: ConversationSummary;
@@ -68,6 +69,11 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
           {t.end}
         </button>
       )}
+      {can.end && (
+        <button type="button" class="ghost" onClick={() => setDialog('endWithTicket')}>
+          {t.tk.endWithTicket}
+        </button>
+      )}
       {can.edit && (
         <label class="inline">
           <span>{t.priority}</span>
@@ -112,6 +118,7 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
       {wrapUp && <WrapUpDialog conversation={c} onApplied={onApplied} onClose={() => onWrapUp(false)} />}
       {dialog === 'requester' && <RequesterDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'labels' && <LabelsDialog conversation={c} onApplied={onApplied} onClose={close} />}
+      {dialog === 'endWithTicket' && <EndWithTicketDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'delete' && (
         <ConfirmDialog
           title={t.deleteTitle}

@@ -10,7 +10,7 @@ import { t } from './i18n';
 import { SettingsMenu } from './SettingsMenu';
 import { useAction } from './use-action';
 
-export type Section = 'conversations' | 'supervisor' | 'visitors' | 'admin';
+export type Section = 'conversations' | 'tickets' | 'supervisor' | 'visitors' | 'admin';
 
 export interface TopBarProps {
   agent: AgentProfile;
@@ -26,13 +26,15 @@ export interface TopBarProps {
   onPresence: (presence: AgentPresence) => void;
   onSignOut: () => void;
   badge: number;
+  /** Open tickets, shown on the Tickets section; null before the first read. */
+  ticketCount?: string | null;
 }
 
-export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge }: TopBarProps) {
+export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount }: TopBarProps) {
   const availability = useAction();
   const state = me?.state ?? 'offline';
   const status = { online: t.online, connecting: t.connecting, offline: t.offline, failed: t.failed }[connection];
-  const sectionName: Record<Section, string> = { conversations: t.sectionConversations, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin };
+  const sectionName: Record<Section, string> = { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin };
 
   const choose = async (next: string) => {
     if (next !== 'available' && next !== 'unavailable') return;
@@ -48,6 +50,11 @@ export function TopBar({ agent, me, connection, section, sections, onSection, pr
           <button key={s} type="button" class={`section${s === section ? ' current' : ''}`} aria-current={s === section ? 'page' : undefined} onClick={() => onSection(s)}>
             {sectionName[s]}
             {s === 'conversations' && badge > 0 && <span class="badge">{badge}</span>}
+            {s === 'tickets' && ticketCount && ticketCount !== '0' && (
+              <span class="count" title={t.tk.openCount(Number.parseInt(ticketCount, 10))}>
+                {ticketCount}
+              </span>
+            )}
           </button>
         ))}
       </nav>

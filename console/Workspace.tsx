@@ -1,6 +1,6 @@
 /**
  * @module The signed-in console: top bar, offers and requests, and one section at a time: the conversations
- * (lists, the conversation on screen, its side panel), the supervisor board, live visitors, administration.
+ * (lists, the conversation on screen, its side panel), tickets, the supervisor board, live visitors, administration.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
@@ -15,6 +15,7 @@ import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
 import { SidePanel } from './SidePanel';
+import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
 import { useAction } from './use-action';
 import { useNotifier } from './use-notifier';
@@ -23,6 +24,7 @@ import { useNotifier } from './use-notifier';
 const Admin = lazyComponent(() => import('./admin/Admin').then((m) => m.Admin));
 const SupervisorBoard = lazyComponent(() => import('./admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('./admin/LiveVisitors').then((m) => m.LiveVisitors));
+const Tickets = lazyComponent(() => import('./Tickets').then((m) => m.Tickets));
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -41,6 +43,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const [myPresence, setMyPresence] = useState<AgentPresence | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [deleted, setDeleted] = useState<string | null>(null);
+  /** The ticket open in the Tickets section (the conversation panel opens one there too). */
+  const [ticketId, setTicketId] = useState<string | null>(null);
   /** Bumped after every action, so the Closed and Archived lists read again what may have changed. */
   const [changes, setChanges] = useState(0);
   const applied = (summary: ConversationSummary) => {
@@ -63,7 +67,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   // The newer of the two: the socket's presence frames, or the answer to this console's own change.
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
-  const sections: Section[] = supervisor ? ['conversations', 'supervisor', 'visitors', 'admin'] : ['conversations', 'visitors'];
+  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  // Read again on every section change and after every conversation action (end and create ticket).
+  const openTickets = useOpenTicketCount(`${section}:${changes}`);
+  const openTicket = (id: string) => {
+    setTicketId(id);
+    setSection('tickets');
+  };
 
   const open = (conversationId: string, summary?: ConversationSummary) => {
     setSection('conversations');
@@ -92,6 +102,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onPresence={setMyPresence}
         onSignOut={onSignOut}
         badge={badge}
+        ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {profile.error && (
@@ -155,9 +166,15 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
               hasMore={view.hasMore}
               onLoadOlder={() => void session.loadOlder()}
               onOpen={open}
+              onOpenTicket={openTicket}
             />
           )}
         </>
+      )}
+      {section === 'tickets' && (
+        <main class="page">
+          <Tickets agent={agent} queues={view.queues} ticketId={ticketId} onTicket={setTicketId} onOpenConversation={(id) => open(id)} onChanged={openTickets.refresh} />
+        </main>
       )}
       {section === 'supervisor' && (
         <main class="page">
