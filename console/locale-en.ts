@@ -417,6 +417,8 @@ export const en: typeof ptBR = {
     fieldRequired: 'Required',
     fieldTypes: { text: 'Text', email: 'E-mail', tel: 'Phone', textarea: 'Long text' },
     alwaysThere: 'always in the form',
+    messageField: 'Message',
+    saving: 'Saving…',
     addField: 'Add field',
     removeField: (label) => `Remove the field ${label}`,
     saved: 'Settings saved.',

@@ -220,6 +220,8 @@ const tk = {
   fieldRequired: 'Obrigatório',
   fieldTypes: { text: 'Texto', email: 'E-mail', tel: 'Telefone', textarea: 'Texto longo' },
   alwaysThere: 'sempre no formulário',
+  messageField: 'Mensagem',
+  saving: 'Salvando…',
   addField: 'Adicionar campo',
   removeField: (label: string) => `Remover o campo ${label}`,
   saved: 'Configurações salvas.',

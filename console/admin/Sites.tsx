@@ -1,6 +1,7 @@
 /**
  * @module Sites and their bot (admins): each site's key, and the bot webhook that takes new conversations
- * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again.
+ * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again. Under each
+ * site, its offline hours, tickets and leave-a-message form (SiteTicketing, SPEC T1, T2).
  */
 import { useRef, useState } from 'preact/hooks';
 import type { BotSettingsAnswer } from '../../shared/api';
@@ -8,6 +9,7 @@ import { adminApi, type SiteInfo } from './admin-api';
 import { webhookValue, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
+import { SiteTicketing } from './SiteTicketing';
 import { Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
@@ -25,6 +27,7 @@ export function Sites() {
             {rows.map((s) => (
               <li key={s.id} class="adm-row column">
                 <SiteBot site={s} />
+                <SiteTicketing siteId={s.id} siteName={s.name} />
               </li>
             ))}
           </ul>
