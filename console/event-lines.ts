@@ -2,7 +2,7 @@
  * @module Every event kind as one readable line (the events timeline, and the notices in the message log),
  * in the console's language. Pure: the strings table is a parameter so tests can pick the language.
  */
-import type { ConversationEvent } from '../shared/protocol';
+import { EVENT_KINDS, type ConversationEvent, type EventKind } from '../shared/protocol';
 import { priorityName, t as defaultStrings, type Strings } from './i18n';
 
 export interface LineContext {
@@ -15,25 +15,25 @@ export interface LineContext {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-/** Kinds the message log shows as a notice between messages; the timeline shows every kind. */
-export const LOG_NOTICE_KINDS: ReadonlySet<string> = new Set([
-  'created',
-  'assigned',
-  'transfer_requested',
-  'transfer_accepted',
-  'transfer_abandoned',
-  'conference_requested',
-  'conference_joined',
-  'conference_abandoned',
-  'conference_left',
-  'ended_by_visitor',
-  'closed',
-  'bot_handoff',
-  'returned_to_bot',
-  'no_answer',
-  'ticket_created',
-  'rated',
+/**
+ * Kinds only the timeline shows: messages and notes are the log itself; routing steps and edits would crowd
+ * it. Every other kind, a new one too, is a notice.
+ */
+const TIMELINE_ONLY: ReadonlySet<EventKind> = new Set<EventKind>([
+  'queued',
+  'message',
+  'note',
+  'offered',
+  'accepted',
+  'priority_changed',
+  'requester_edited',
+  'labels_changed',
+  'archived',
+  'unarchived',
 ]);
+
+/** Kinds the message log shows as a notice between messages; the timeline shows every kind. */
+export const LOG_NOTICE_KINDS: ReadonlySet<string> = new Set(EVENT_KINDS.filter((k) => !TIMELINE_ONLY.has(k)));
 
 export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = defaultStrings): string {
   const ev = s.ev;
