@@ -66,18 +66,29 @@ export function createRouter({ store, directory, conversations, log, now, timers
   let again = false;
   let stopped = false;
 
+  /**
+   * Runs `due` once `now()` reaches `expiresAt`; `keep` is handed each timer's handle, to clear it. A timer
+   * may fire a moment before `expiresAt` by the clock the decision reads (Node's can, by a millisecond): the
+   * decision would refuse and the offer or request would stay for ever, so it waits out the rest.
+   */
+  function timerUntil(expiresAt: number, due: () => void, keep: (handle: unknown) => void): void {
+    const fire = (): void => {
+      const left = expiresAt - now();
+      if (left > 0) keep(timers.setTimeout(fire, left));
+      else due();
+    };
+    keep(timers.setTimeout(fire, Math.max(0, expiresAt - now())));
+  }
+
   function armOffer(c: ConversationSummary): void {
     const offer = c.offer;
     if (!offer || offerTimers.get(c.id)?.agentId === offer.agentId) return;
     clearOffer(c.id);
-    // A timer may fire a moment before `expiresAt` by the clock the decision reads (Node's can, by a
-    // millisecond): the decision would refuse and the offer would stay for ever, so wait out the rest.
-    const fire = (): void => {
-      const left = offer.expiresAt - now();
-      if (left > 0) offerTimers.set(c.id, { agentId: offer.agentId, handle: timers.setTimeout(fire, left) });
-      else void expireOffer(c.id, offer.agentId);
-    };
-    offerTimers.set(c.id, { agentId: offer.agentId, handle: timers.setTimeout(fire, Math.max(0, offer.expiresAt - now())) });
+    timerUntil(
+      offer.expiresAt,
+      () => void expireOffer(c.id, offer.agentId),
+      (handle) => offerTimers.set(c.id, { agentId: offer.agentId, handle }),
+    );
   }
 
   function clearOffer(id: string): void {
@@ -90,12 +101,11 @@ export function createRouter({ store, directory, conversations, log, now, timers
     const request = c.request;
     if (!request || requestTimers.get(c.id)?.expiresAt === request.expiresAt) return;
     clearRequest(c.id);
-    const fire = (): void => {
-      const left = request.expiresAt - now();
-      if (left > 0) requestTimers.set(c.id, { expiresAt: request.expiresAt, handle: timers.setTimeout(fire, left) });
-      else void expireRequest(c.id);
-    };
-    requestTimers.set(c.id, { expiresAt: request.expiresAt, handle: timers.setTimeout(fire, Math.max(0, request.expiresAt - now())) });
+    timerUntil(
+      request.expiresAt,
+      () => void expireRequest(c.id),
+      (handle) => requestTimers.set(c.id, { expiresAt: request.expiresAt, handle }),
+    );
   }
 
   function clearRequest(id: string): void {
