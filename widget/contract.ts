@@ -66,4 +66,6 @@ export const storageKeys = (siteKey: string) => ({
   open: `papo:${siteKey}:open`,
   session: `papo:${siteKey}:session`,
   outbox: `papo:${siteKey}:outbox`,
+  /** A leave-a-message form sent but not answered yet (SPEC T1): resent with the same clientId. */
+  ticket: `papo:${siteKey}:ticket`,
 });

@@ -1,8 +1,9 @@
 /**
  * @module The visitor's side of the conversation, without any UI: identity (token), the committed events
- * in sequence order, the outbox, and the socket. Components subscribe to `view` and call `send`.
+ * in sequence order, the outbox, the site's availability, the leave-a-message form, the end of a chat and
+ * its rating, and the socket. Components subscribe to `view` and call its methods.
  */
-import type { ConversationEvent, ServerFrame } from '../../shared/protocol';
+import type { ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus } from '../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
@@ -19,6 +20,27 @@ export interface VisitorView {
   events: ConversationEvent[];
   /** Messages not confirmed yet (this tab's and other tabs'), oldest first. */
   outbox: OutboxItem[];
+  /** Whether someone can answer, and the leave-a-message form's fields (SPEC T1); null before the welcome. */
+  site: SiteStatus | null;
+  /** The current conversation's status: from the welcome, then from its events; null when unknown. */
+  status: ConversationStatus | null;
+  /** `conversation.end` was asked for and its event has not come yet. */
+  ending: boolean;
+  /** The leave-a-message form's last submission; `number` comes with the `ticket` frame (SPEC T1). */
+  ticket: (Request & { number: number | null }) | null;
+  /** The rating of the current conversation (SPEC T5). */
+  rating: (Request & { score: number }) | null;
+  /** The transcript e-mail asked for the current conversation (SPEC T6). */
+  mail: (Request & { email: string }) | null;
+}
+
+/** A request answered by `ticket`, `done` or an `error` naming its clientId. */
+export interface Request {
+  clientId: string;
+  state: 'sending' | 'done' | 'failed';
+  /** The error's code and message when failed. */
+  code: string | null;
+  message: string | null;
 }
 
 interface StoredSession {
@@ -31,6 +53,12 @@ interface StoredSession {
 const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden']);
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
+/** Errors after which the same request is resent later: the server stored nothing and may next time. */
+const PASSING_ERRORS = new Set(['internal', 'shutting_down']);
+/** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
+const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
+
+const sending = (clientId: string): Request => ({ clientId, state: 'sending', code: null, message: null });
 
 export class VisitorSession extends Observable<VisitorView> {
   readonly #outbox: Outbox;
@@ -39,6 +67,8 @@ export class VisitorSession extends Observable<VisitorView> {
   #stored: StoredSession | null;
   #lastSeq = 0;
   #offStorage: (() => void) | null = null;
+  /** Requests not answered yet, by clientId (`end` for conversation.end): resent after every welcome. */
+  readonly #pending = new Map<string, ClientFrame>();
 
   constructor(
     private readonly config: WidgetConfig,
@@ -49,10 +79,24 @@ export class VisitorSession extends Observable<VisitorView> {
     const keys = storageKeys(config.siteKey);
     const outbox = new Outbox(storage, keys.outbox);
     const stored = readSession(storage.get(keys.session));
-    super({ connection: 'connecting', conversationId: stored?.conversationId ?? null, events: [], outbox: outbox.list() });
+    // A form sent on an earlier page and not answered: it goes again, with its clientId (SPEC T1, T7).
+    const ticket = readTicket(storage.get(keys.ticket));
+    super({
+      connection: 'connecting',
+      conversationId: stored?.conversationId ?? null,
+      events: [],
+      outbox: outbox.list(),
+      site: null,
+      status: null,
+      ending: false,
+      ticket: ticket && { ...sending(ticket.clientId), number: null },
+      rating: null,
+      mail: null,
+    });
     this.#keys = keys;
     this.#outbox = outbox;
     this.#stored = stored;
+    if (ticket) this.#pending.set(ticket.clientId, ticket);
   }
 
   start(): void {
@@ -84,7 +128,9 @@ export class VisitorSession extends Observable<VisitorView> {
 
   /** SPEC D7: into the outbox first, then onto the socket if it is up. */
   send(text: string): void {
-    const item: OutboxItem = { clientId: newClientId(), text, conversationId: this.view.conversationId, at: Date.now(), failed: null };
+    // After an end the next message starts a new conversation (SPEC R8): it names none.
+    const conversationId = this.#isOver() ? null : this.view.conversationId;
+    const item: OutboxItem = { clientId: newClientId(), text, conversationId, at: Date.now(), failed: null };
     this.#outbox.add(item);
     this.update({ outbox: this.#outbox.list() });
     this.#transmit(item);
@@ -101,6 +147,105 @@ export class VisitorSession extends Observable<VisitorView> {
     this.update({ outbox: this.#outbox.list() });
   }
 
+  /**
+   * SPEC T1: sends the leave-a-message form. Every submission is a new clientId, kept (also in storage)
+   * for its resends until the `ticket` frame or an error answers it.
+   */
+  createTicket(fields: Record<string, string>): void {
+    const frame: ClientFrame = { type: 'ticket.create', clientId: newClientId(), fields };
+    this.storage.set(this.#keys.ticket, JSON.stringify(frame));
+    this.update({ ticket: { ...sending(frame.clientId), number: null } });
+    this.#request(frame.clientId, frame);
+  }
+
+  /** "End chat" (SPEC R8): the `ended_by_visitor` event, or a welcome saying so, settles it. */
+  end(): void {
+    const conversationId = this.view.conversationId;
+    if (!conversationId || this.#isOver() || this.view.ending) return;
+    this.update({ ending: true });
+    this.#request('end', { type: 'conversation.end', conversationId });
+  }
+
+  /** SPEC T5: rates the current conversation once it is over; a `conflict` means it was rated already. */
+  rate(score: number, comment: string): void {
+    const conversationId = this.view.conversationId;
+    if (!conversationId || this.view.rating?.state === 'done') return;
+    const clientId = newClientId();
+    const text = comment.trim();
+    this.update({ rating: { ...sending(clientId), score } });
+    this.#request(clientId, { type: 'conversation.rate', clientId, conversationId, score, ...(text ? { comment: text.slice(0, 1000) } : {}) });
+  }
+
+  /** SPEC T6: e-mails the current conversation's transcript to `email`. */
+  emailTranscript(email: string): void {
+    const conversationId = this.view.conversationId;
+    if (!conversationId) return;
+    const clientId = newClientId();
+    this.update({ mail: { ...sending(clientId), email } });
+    this.#request(clientId, { type: 'transcript.email', clientId, conversationId, email });
+  }
+
+  /** Leaves an ended conversation: back to the composer, whose next message starts a new conversation. */
+  newConversation(): void {
+    this.#switchTo(null, null);
+  }
+
+  #isOver(): boolean {
+    return this.view.status === 'ended' || this.view.status === 'closed';
+  }
+
+  #request(key: string, frame: ClientFrame): void {
+    this.#pending.set(key, frame);
+    this.#socket?.send(frame);
+  }
+
+  /** An answer (or a final error) for the request `clientId`; false when it is not one of ours. */
+  #settle(clientId: string, answer: { number?: number; code?: string; message?: string }): boolean {
+    const { ticket, rating, mail } = this.view;
+    let code = answer.code ?? null;
+    if (code && PASSING_ERRORS.has(code) && this.#pending.has(clientId)) {
+      setTimeout(() => {
+        const frame = this.#pending.get(clientId);
+        if (frame) this.#socket?.send(frame);
+      }, RETRY_AFTER_MS);
+      return true;
+    }
+    // A rating refused as a conflict: rated already (another tab, an earlier page), as good as done.
+    if (code === 'conflict' && rating?.clientId === clientId) code = null;
+    const state: Request = { clientId, state: code ? 'failed' : 'done', code, message: code ? (answer.message ?? null) : null };
+    if (ticket?.clientId === clientId) {
+      this.storage.remove(this.#keys.ticket);
+      this.update({ ticket: { ...state, number: answer.number ?? null } });
+    } else if (rating?.clientId === clientId) {
+      this.update({ rating: { ...state, score: rating.score } });
+    } else if (mail?.clientId === clientId) {
+      this.update({ mail: { ...state, email: mail.email } });
+    } else {
+      return false;
+    }
+    this.#pending.delete(clientId);
+    return true;
+  }
+
+  /** Status and rating as the conversation's events tell them. */
+  #learn(events: readonly ConversationEvent[]): void {
+    let { status, ending, rating } = this.view;
+    for (const e of events) {
+      if (e.kind === 'ended_by_visitor' && status !== 'closed') status = 'ended';
+      else if (e.kind === 'closed') status = 'closed';
+      else if (e.kind === 'rated') {
+        const score = typeof e.data?.score === 'number' ? e.data.score : (rating?.score ?? 0);
+        rating = { clientId: rating?.clientId ?? '', state: 'done', code: null, message: null, score };
+        if (rating.clientId) this.#pending.delete(rating.clientId);
+      }
+    }
+    if (status === 'ended' || status === 'closed') {
+      ending = false;
+      this.#pending.delete('end');
+    }
+    if (status !== this.view.status || ending !== this.view.ending || rating !== this.view.rating) this.update({ status, ending, rating });
+  }
+
   #transmit(item: OutboxItem): void {
     this.#socket?.send({
       type: 'message.send',
@@ -114,11 +259,18 @@ export class VisitorSession extends Observable<VisitorView> {
     switch (frame.type) {
       case 'welcome': {
         if (frame.session.role !== 'visitor') return;
-        const { token, visitorId, conversation } = frame.session;
-        if (conversation?.id !== this.view.conversationId) this.#switchTo(conversation?.id ?? null);
+        const { token, visitorId, site } = frame.session;
+        let conversation = frame.session.conversation;
+        // A conversation that is over is shown only if this tab asked for it: never one the visitor left.
+        if (conversation && conversation.status !== 'open' && conversation.id !== this.view.conversationId) conversation = null;
+        this.update({ site });
+        if ((conversation?.id ?? null) !== this.view.conversationId) this.#switchTo(conversation?.id ?? null, conversation?.status ?? null);
+        else if (conversation) this.update({ status: conversation.status });
+        this.#learn([]);
         this.#remember({ token, visitorId, conversationId: this.view.conversationId });
-        // SPEC D7: after every welcome, resend what is not confirmed, in order.
+        // SPEC D7: after every welcome, resend what is not confirmed, in order; then the open requests.
         for (const item of this.#outbox.list()) if (!item.failed) this.#transmit(item);
+        for (const request of this.#pending.values()) this.#socket?.send(request);
         return;
       }
       case 'history': {
@@ -127,13 +279,16 @@ export class VisitorSession extends Observable<VisitorView> {
         this.#lastSeq = lastSeq;
         this.#confirm(events);
         this.update({ events });
+        this.#learn(frame.events);
         return;
       }
       case 'event': {
         const event = frame.event;
         if (event.conversationId !== this.view.conversationId) {
-          // A conversation this tab did not hold: this visitor's new one (started here or in another tab).
-          this.#switchTo(event.conversationId);
+          // A conversation this tab did not hold: this visitor's new one (started here or in another tab),
+          // unless the news is its end (say the agent wrapping up one the visitor has left).
+          if (ENDING_KINDS.has(event.kind)) return;
+          this.#switchTo(event.conversationId, 'open');
           if (event.seq !== 1) {
             this.#socket?.send({ type: 'watch', conversationId: event.conversationId, afterSeq: 0 });
             return;
@@ -143,6 +298,7 @@ export class VisitorSession extends Observable<VisitorView> {
         this.#lastSeq = event.seq;
         this.#confirm([event]);
         this.update({ events: [...this.view.events, event] });
+        this.#learn([event]);
         if (event.kind === 'message' && event.text !== null && event.author.kind !== 'system') {
           this.host.emit('message', {
             conversationId: event.conversationId,
@@ -155,7 +311,8 @@ export class VisitorSession extends Observable<VisitorView> {
         return;
       }
       case 'ack': {
-        if (!this.view.conversationId) this.#switchTo(frame.conversationId);
+        // A first message, or the first after an end: its conversation becomes the current one.
+        if (!this.view.conversationId || (this.#isOver() && frame.conversationId !== this.view.conversationId)) this.#switchTo(frame.conversationId, 'open');
         if (this.#outbox.remove([frame.clientId])) this.update({ outbox: this.#outbox.list() });
         return;
       }
@@ -166,13 +323,29 @@ export class VisitorSession extends Observable<VisitorView> {
           this.#stored = null;
           this.storage.remove(this.#keys.session);
           for (const item of this.#outbox.list()) this.#outbox.update(item.clientId, { conversationId: null });
-          this.#switchTo(null);
+          this.#switchTo(null, null);
           this.update({ outbox: this.#outbox.list() });
           return;
         }
-        if (frame.clientId) this.#refused(frame.clientId, frame.code);
+        if (frame.clientId) {
+          if (!this.#settle(frame.clientId, frame)) this.#refused(frame.clientId, frame.code);
+        } else if (this.view.ending) {
+          // conversation.end names no clientId: an error while it waits is taken as its refusal, and
+          // the visitor may ask again (a closed conversation's own event ends the wait anyway).
+          this.#pending.delete('end');
+          this.update({ ending: false });
+        }
         return;
       }
+      case 'availability':
+        this.update({ site: { offlineFields: [], ...this.view.site, online: frame.online } });
+        return;
+      case 'ticket':
+        this.#settle(frame.clientId, { number: frame.number });
+        return;
+      case 'done':
+        this.#settle(frame.clientId, {});
+        return;
       default:
         return;
     }
@@ -205,9 +378,11 @@ export class VisitorSession extends Observable<VisitorView> {
     if (this.#outbox.remove(ids)) this.update({ outbox: this.#outbox.list() });
   }
 
-  #switchTo(conversationId: string | null): void {
+  /** Another conversation (or none): what belonged to the old one goes, its open requests too. */
+  #switchTo(conversationId: string | null, status: ConversationStatus | null): void {
     this.#lastSeq = 0;
-    this.update({ conversationId, events: [] });
+    for (const [key, frame] of this.#pending) if (frame.type !== 'ticket.create') this.#pending.delete(key);
+    this.update({ conversationId, events: [], status, ending: false, rating: null, mail: null });
     if (this.#stored) this.#remember({ ...this.#stored, conversationId });
   }
 
@@ -216,6 +391,17 @@ export class VisitorSession extends Observable<VisitorView> {
     this.storage.set(this.#keys.session, JSON.stringify(session));
   }
 
+}
+
+function readTicket(raw: string | null): Extract<ClientFrame, { type: 'ticket.create' }> | null {
+  try {
+    const f = JSON.parse(raw ?? 'null') as { clientId?: unknown; fields?: unknown } | null;
+    return f && typeof f.clientId === 'string' && typeof f.fields === 'object' && f.fields !== null
+      ? { type: 'ticket.create', clientId: f.clientId, fields: f.fields as Record<string, string> }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function readSession(raw: string | null): StoredSession | null {
@@ -227,4 +413,18 @@ function readSession(raw: string | null): StoredSession | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What the window shows below the messages: the end panel once the conversation is over (not when it
+ * became a ticket, SPEC T2: then the next message simply starts a new one), the leave-a-message form when
+ * nobody can answer and the visitor has no open conversation (SPEC T1), else the composer. A message still
+ * on its way keeps the composer, so nothing the visitor wrote is hidden.
+ */
+export function panelOf(view: Pick<VisitorView, 'conversationId' | 'status' | 'events' | 'outbox' | 'site'>): 'composer' | 'form' | 'end' {
+  const over = view.status === 'ended' || view.status === 'closed';
+  if (view.conversationId && over && !view.events.some((e) => e.kind === 'ticket_created')) return 'end';
+  const open = view.conversationId !== null && !over;
+  if (!open && view.site?.online === false && !view.outbox.some((o) => !o.failed)) return 'form';
+  return 'composer';
 }
