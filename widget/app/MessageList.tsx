@@ -1,6 +1,22 @@
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Strings } from './i18n';
 import type { TimelineItem } from './timeline';
+
+function noticeText(item: Exclude<TimelineItem, { type: 'message' }>, t: Strings): string {
+  switch (item.type) {
+    case 'joined':
+      return t.joined(item.name);
+    case 'left':
+      return t.left(item.name);
+    case 'ended':
+      return t.endedByYou;
+    case 'closed':
+      return t.closed;
+    case 'ticket':
+      return t.becameTicket(item.number);
+  }
+}
 
 export interface MessageListProps {
   items: TimelineItem[];
@@ -8,15 +24,23 @@ export interface MessageListProps {
   time: (at: number) => string;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Shown after the messages, scrolling with them: the leave-a-message form, the end panel. */
+  children?: ComponentChildren;
+  /** Changes when what `children` shows changes, to bring it into view. */
+  tailKey?: string;
 }
 
-export function MessageList({ items, t, time, onRetry, onDiscard }: MessageListProps) {
+export function MessageList({ items, t, time, onRetry, onDiscard, children, tailKey }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  // Keep the newest message in view as messages arrive.
+  const tail = useRef<HTMLDivElement>(null);
+  // Keep the newest message in view as messages arrive; a form or panel below them from its top, with
+  // the notice before it (say "You ended the conversation") still in sight.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [items.length]);
+    if (!el) return;
+    const below = tail.current?.firstElementChild ? tail.current.offsetTop - 64 : Infinity;
+    el.scrollTop = Math.min(el.scrollHeight, below);
+  }, [items.length, tailKey]);
 
   return (
     <div class="log" ref={scroller}>
@@ -27,7 +51,7 @@ export function MessageList({ items, t, time, onRetry, onDiscard }: MessageListP
         {items.map((item) =>
           item.type !== 'message' ? (
             <li key={item.key} class="notice">
-              {item.type === 'joined' ? t.joined(item.name) : t.left(item.name)}
+              {noticeText(item, t)}
             </li>
           ) : (
             <li key={item.key} class={`msg ${item.mine ? 'mine' : 'theirs'} ${item.state}`}>
@@ -54,6 +78,7 @@ export function MessageList({ items, t, time, onRetry, onDiscard }: MessageListP
           ),
         )}
       </ol>
+      <div ref={tail}>{children}</div>
     </div>
   );
 }

@@ -68,10 +68,34 @@ describe('timeline: committed events', () => {
     ['created', ev(1, 'created', VISITOR)],
     ['an unknown kind', ev(2, 'rating', VISITOR, '5 stars')],
     ['a private kind added later', ev(3, 'note', ANA, 'internal note')],
-    ['status', ev(4, 'closed', ANA)],
+    ['a workflow kind', ev(4, 'priority_changed', ANA)],
+    ['a rating', ev(6, 'rated', VISITOR)],
     ['a message without text', ev(5, 'message', VISITOR, null)],
   ])('%s produces nothing', (_name, event) => {
     expect(timeline([event], [], CONV)).toEqual([]);
+  });
+});
+
+describe('timeline: the end of a conversation (R8, T2)', () => {
+  it('R8: ended by the visitor, then closed by the agent: one notice each', () => {
+    const events = [ev(2, 'message', VISITOR, 'Olá', 'client-a'), ev(3, 'ended_by_visitor', VISITOR), ev(4, 'closed', ANA)];
+    expect(timeline(events, [], CONV)).toEqual([
+      sent(2, 'Olá', true, null, 'client-a'),
+      { type: 'ended', key: 's3', at: 10_003 },
+      { type: 'closed', key: 's4', at: 10_004 },
+    ]);
+  });
+
+  it('T2: ticket_created carries the ticket number the visitor is told', () => {
+    const ticket = { ...ev(3, 'ticket_created', SYSTEM), data: { number: 42 } };
+    expect(timeline([ticket, ev(4, 'closed', SYSTEM)], [], CONV)).toEqual([
+      { type: 'ticket', key: 's3', number: 42, at: 10_003 },
+      { type: 'closed', key: 's4', at: 10_004 },
+    ]);
+  });
+
+  it('T2: a ticket_created without its data still gives the notice, without a number', () => {
+    expect(timeline([ev(3, 'ticket_created', SYSTEM)], [], CONV)).toEqual([{ type: 'ticket', key: 's3', number: null, at: 10_003 }]);
   });
 });
 

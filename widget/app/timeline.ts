@@ -17,7 +17,10 @@ export type TimelineItem =
       state: 'sent' | 'sending' | 'failed';
       clientId: string | null;
     }
-  | { type: 'joined' | 'left'; key: string; name: string; at: number };
+  | { type: 'joined' | 'left'; key: string; name: string; at: number }
+  /** The visitor ended it, it was closed, or it became a ticket (SPEC R8, T2): a notice in the list. */
+  | { type: 'ended' | 'closed'; key: string; at: number }
+  | { type: 'ticket'; key: string; number: number | null; at: number };
 
 export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null): TimelineItem[] {
   const items: TimelineItem[] = [];
@@ -39,6 +42,11 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
       items.push({ type: 'joined', key: `s${e.seq}`, name: e.author.name, at: e.at });
     } else if (e.kind === 'conference_left' && e.author.name) {
       items.push({ type: 'left', key: `s${e.seq}`, name: e.author.name, at: e.at });
+    } else if (e.kind === 'ended_by_visitor' || e.kind === 'closed') {
+      items.push({ type: e.kind === 'closed' ? 'closed' : 'ended', key: `s${e.seq}`, at: e.at });
+    } else if (e.kind === 'ticket_created') {
+      const n = e.data?.number;
+      items.push({ type: 'ticket', key: `s${e.seq}`, number: typeof n === 'number' ? n : null, at: e.at });
     }
   }
   for (const o of outbox) {
