@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       sessionTtlMs: 168 * 3_600_000,
       shutdownTimeoutMs: 10_000,
       requestTimeoutMs: 60_000,
+      smtpUrl: null,
+      mailFrom: 'Papo <no-reply@localhost>',
       distDir: './dist',
       demo: true,
     });
@@ -60,6 +62,8 @@ describe('loadConfig', () => {
       SESSION_TTL_HOURS: '3',
       SHUTDOWN_TIMEOUT_MS: '500',
       REQUEST_TIMEOUT_MS: '15000',
+      SMTP_URL: 'smtp://papo:secret@mail.example.com:587',
+      MAIL_FROM: 'Loja <atendimento@loja.example>',
       DIST_DIR: '/srv/dist',
       DEMO: 'off',
     });
@@ -78,6 +82,8 @@ describe('loadConfig', () => {
       sessionTtlMs: 3 * 3_600_000,
       shutdownTimeoutMs: 500,
       requestTimeoutMs: 15_000,
+      smtpUrl: 'smtp://papo:secret@mail.example.com:587',
+      mailFrom: 'Loja <atendimento@loja.example>',
       distDir: '/srv/dist',
       demo: false,
     });
@@ -101,6 +107,8 @@ describe('loadConfig', () => {
     ['REQUEST_TIMEOUT_MS', '49', /^REQUEST_TIMEOUT_MS must be at least 50$/],
     ['REQUEST_TIMEOUT_MS', '3600001', /^REQUEST_TIMEOUT_MS must be at most 3600000$/],
     ['REQUEST_TIMEOUT_MS', '1m', /^REQUEST_TIMEOUT_MS must be a whole number$/],
+    ['SMTP_URL', 'mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['SMTP_URL', 'http://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
   ])('names %s=%j in the problems', (name, value, problem) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -253,7 +253,14 @@ const serverFrames: Array<[string, ServerFrame]> = [
     {
       type: 'welcome',
       v: PROTOCOL_VERSION,
-      session: { role: 'visitor', visitorId: 'v1', token: 'v1.a.b', tokenExpiresAt: 1_800_000_000_000, conversation: null },
+      session: {
+        role: 'visitor',
+        visitorId: 'v1',
+        token: 'v1.a.b',
+        tokenExpiresAt: 1_800_000_000_000,
+        conversation: null,
+        site: { online: false, offlineFields: [{ key: 'name', label: 'Nome', type: 'text', required: false }] },
+      },
     },
   ],
   [
@@ -267,6 +274,7 @@ const serverFrames: Array<[string, ServerFrame]> = [
         token: 'v1.a.b',
         tokenExpiresAt: 1_800_000_000_000,
         conversation: { id: 'c1', status: 'open', lastSeq: 4 },
+        site: { online: true, offlineFields: [] },
       },
     },
   ],

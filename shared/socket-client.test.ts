@@ -90,6 +90,7 @@ const WELCOME = {
     token: 'v1.token.sig',
     tokenExpiresAt: 1_800_000_000_000,
     conversation: { id: 'conv-1', status: 'open', lastSeq: 3 },
+    site: { online: true, offlineFields: [] },
   },
 } satisfies ServerFrame;
 

@@ -456,6 +456,9 @@ describe('D11: visibleToVisitor', () => {
     'ended_by_visitor',
     'closed',
     'returned_to_bot',
+    // T2, T5: the visitor learns its ticket's number and sees its own rating.
+    'ticket_created',
+    'rated',
   ]);
 
   it.each(EVENT_KINDS.map((kind) => [kind, visible.has(kind)] as const))('D11/R9: event kind %s is visible to a visitor: %s', (kind, expected) => {

@@ -88,7 +88,7 @@ browserDescribe('the agent workflow in Chromium', () => {
     await beto.page.locator('.pane .empty').waitFor();
 
     // Wrap-up: a reason is required to close.
-    await ana.page.locator('.actions button', { hasText: 'Encerrar' }).click();
+    await ana.page.locator('.actions button', { hasText: /^Encerrar$/ }).click();
     const wrap = ana.page.locator('dialog[open]');
     expect(await wrap.locator('button[type=submit]').isDisabled()).toBe(true);
     await wrap.locator('.radio').first().click();
