@@ -369,7 +369,7 @@ export const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.string(),
   message: v.string(),
-  /** Set when the error answers a `message.send`: that message was not stored. */
+  /** Set when the error answers a frame with a clientId (a message, a form, a rating, a transcript request): nothing was stored for it. */
   clientId: v.optional(v.string()),
 });
 

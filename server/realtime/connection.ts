@@ -166,7 +166,9 @@ export class Connection {
   }
 
   #fail(err: unknown, frame: ClientFrame): void {
-    const clientId = frame.type === 'message.send' ? frame.clientId : undefined;
+    // A refused request (a message, a form, a rating, a transcript e-mail) names its clientId: the client
+    // settles that request by it (SPEC D4, T7).
+    const clientId = 'clientId' in frame ? frame.clientId : undefined;
     if (isAppError(err)) return this.#sendError(err.code, err.message, clientId);
     this.deps.log.error('frame handling failed', { type: frame.type, err });
     this.#sendError('internal', ERRORS.internal.message, clientId);
