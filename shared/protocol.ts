@@ -62,7 +62,7 @@ export const EndConversationFrame = v.object({ type: v.literal('conversation.end
 
 /** A request id the client makes; the answer (`ticket`, `done`) or an `error` names it. Resending is harmless. */
 const RequestId = v.pipe(v.string(), v.uuid());
-const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email' satisfies ErrorCode));
+const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254, 'invalid_email' satisfies ErrorCode), v.email('invalid_email' satisfies ErrorCode));
 
 /** Visitor only: the leave-a-message form (SPEC T1). `fields` are the site's form fields by key. */
 export const CreateTicketFrame = v.object({

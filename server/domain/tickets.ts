@@ -4,6 +4,7 @@
  */
 import type { SiteTicketing } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
+import { MAX_EMAIL_CHARS, MAX_NAME_CHARS } from '../../shared/limits';
 import type { OfflineField } from '../../shared/protocol';
 import { authorOf, isSupervisor, refuse, SYSTEM, type AgentActor, type ConversationState, type Decision, type VisitorActor } from './conversation';
 
@@ -30,7 +31,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type FormResult =
   | { ok: true; requesterName: string | null; email: string; subject: string; description: string }
-  | { ok: false; code: ErrorCode; field: string };
+  | { ok: false; code: ErrorCode; field: string; message?: string };
 
 /**
  * SPEC T1/T7: checks a submitted form against the site's fields: required ones filled, the e-mail valid,
@@ -45,7 +46,10 @@ export function readForm(fields: readonly OfflineField[], values: Readonly<Recor
   for (const field of fields) {
     const value = (values[field.key] ?? '').trim();
     if (value === '' && field.required) return { ok: false, code: 'field_required', field: field.key };
-    if (value !== '' && (field.type === 'email' || field.key === 'email') && !EMAIL.test(value)) return { ok: false, code: 'invalid_email', field: field.key };
+    const isEmail = field.type === 'email' || field.key === 'email';
+    if (value !== '' && isEmail && (value.length > MAX_EMAIL_CHARS || !EMAIL.test(value))) return { ok: false, code: 'invalid_email', field: field.key };
+    // The requester's name is held to the same limit as everywhere else (SPEC T7: an oversized field).
+    if (field.key === 'name' && value.length > MAX_NAME_CHARS) return { ok: false, code: 'invalid_request', field: field.key, message: `${field.key}: at most ${MAX_NAME_CHARS} characters.` };
     clean[field.key] = value;
   }
   const message = clean.message!;

@@ -72,7 +72,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
     /** SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. */
     async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>): Promise<Ticket> {
       const form = readForm(formFields(site.ticketing), values);
-      if (!form.ok) throw new AppError(form.code, form.code === 'invalid_request' ? `Unknown field "${form.field.slice(0, 40)}".` : `${form.field}: ${new AppError(form.code).message}`);
+      if (!form.ok) throw new AppError(form.code, form.message ?? (form.code === 'invalid_request' ? `Unknown field "${form.field.slice(0, 40)}".` : `${form.field}: ${new AppError(form.code).message}`));
       const { ticket, created } = await create({
         siteId: site.id,
         status: 'open',
