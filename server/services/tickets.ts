@@ -31,6 +31,8 @@ export type TicketService = ReturnType<typeof createTicketService>;
 
 export function createTicketService({ store, directory, conversations, mailer, log, now }: TicketDeps) {
   const labels = TRANSCRIPT_LABELS['pt-BR'];
+  /** The rating running for each conversation (SPEC T5): the next one waits for it. */
+  const ratings = new Map<string, Promise<void>>();
 
   async function transcriptOf(conversationId: string, kinds?: readonly string[]): Promise<ConversationEvent[]> {
     return store.events.after(conversationId, 0, { limit: TRANSCRIPT_LIMIT, ...(kinds ? { kinds } : {}) });
@@ -225,10 +227,23 @@ export function createTicketService({ store, directory, conversations, mailer, l
       return (await store.tickets.update(id, ticket.status === 'open' ? { status: 'pending' } : {}, at)) ?? ticket;
     },
 
-    /** SPEC T5: once per conversation, after it ended. */
+    /**
+     * SPEC T5: once per conversation, after it ended. Whether it was rated is read from the log, outside the
+     * write: ratings of one conversation run one after the other (C4), so two tabs rating at once store one.
+     */
     async rate(actor: VisitorActor, conversationId: string, score: number, comment: string | null): Promise<void> {
-      const rated = await store.events.after(conversationId, 0, { kinds: ['rated'], limit: 1 });
-      await conversations.apply(actor, conversationId, (state) => decideRate(state, actor, score, comment, rated.length > 0));
+      const previous = ratings.get(conversationId) ?? Promise.resolve();
+      const run = previous.then(async () => {
+        const rated = await store.events.after(conversationId, 0, { kinds: ['rated'], limit: 1 });
+        await conversations.apply(actor, conversationId, (state) => decideRate(state, actor, score, comment, rated.length > 0));
+      });
+      const settled = run.catch(() => undefined);
+      ratings.set(conversationId, settled);
+      try {
+        await run;
+      } finally {
+        if (ratings.get(conversationId) === settled) ratings.delete(conversationId);
+      }
     },
 
     /** SPEC T6/T8: the whole transcript, as the visitor may see it, to the address given. */
