@@ -47,7 +47,7 @@ export interface ErrorAnswer {
 // same change also reaches every console live over the socket.
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
-const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(MAX_EMAIL_CHARS), v.email());
+const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(MAX_EMAIL_CHARS, 'invalid_email'), v.email('invalid_email'));
 const IdField = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 export const AvailabilityBody = v.object({ state: v.picklist(['available', 'unavailable']) });

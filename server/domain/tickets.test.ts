@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OfflineField } from '../../shared/protocol';
-import { stateFixture } from '../../shared/test/summary';
+import { stateFixture, type StateFixture } from '../../shared/test/summary';
 import type { AgentActor, ConversationState, VisitorActor } from './conversation';
 import { DEFAULT_TICKETING, decideRate, decideTicketClose, formFields, readForm } from './tickets';
 
@@ -38,7 +38,7 @@ describe('T1: the leave-a-message form', () => {
 const ME: AgentActor = { kind: 'agent', id: 'me', name: 'Me', role: 'agent', queueIds: new Set(['q1']) };
 const SUP: AgentActor = { ...ME, id: 'sup', name: 'Sup', role: 'supervisor' };
 const VISITOR: VisitorActor = { kind: 'visitor', visitorId: 'visitor-1', siteId: 'site-1' };
-const state = (o: Partial<ConversationState> = {}): ConversationState => stateFixture({ siteId: 'site-1', visitorId: 'visitor-1', queueId: 'q1', ...o });
+const state = (o: Partial<StateFixture> = {}): ConversationState => stateFixture({ siteId: 'site-1', visitorId: 'visitor-1', queueId: 'q1', ...o });
 const TICKET = { id: 't1', number: 7 };
 
 describe('T2/T3: decideTicketClose', () => {
