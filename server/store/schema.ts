@@ -39,6 +39,8 @@ export const agents = sqliteTable('agents', {
   /** The chosen state; `offline` is not stored, it is the absence of a connected console. */
   availability: text('availability', { enum: ['available', 'unavailable', 'rona'] }).notNull().default('available'),
   availabilitySince: integer('availability_since').notNull().default(0),
+  /** A disabled agent cannot sign in; its sessions were ended when it was disabled (issue 6). */
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   prefs: text('prefs', { mode: 'json' })
     .$type<{ sound: boolean; preview: boolean }>()
     .notNull()
@@ -269,4 +271,22 @@ export const ticketEntries = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('ticket_entries_ticket').on(t.ticketId, t.createdAt)],
+);
+
+/**
+ * Blocked visitors (issue 6): an IP address, a CIDR range or a visitor id, refused at the WebSocket upgrade
+ * and on every HTTP route until `expires_at` (null: until lifted).
+ */
+export const blocks = sqliteTable(
+  'blocks',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['ip', 'cidr', 'visitor'] }).notNull(),
+    value: text('value').notNull(),
+    reason: text('reason'),
+    expiresAt: integer('expires_at'),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('blocks_kind_value').on(t.kind, t.value)],
 );

@@ -48,7 +48,7 @@ export interface StoreFixture {
 const T0 = 1_750_000_000_000;
 
 /** What `agents.create` stores for the fields it is not given. */
-const AGENT_DEFAULTS = { capacity: 3, availability: 'available', availabilitySince: 0, prefs: { sound: true, preview: true } } as const;
+const AGENT_DEFAULTS = { capacity: 3, availability: 'available', availabilitySince: 0, prefs: { sound: true, preview: true }, disabled: false } as const;
 
 export function storeContract(name: string, makeStore: () => StoreFixture): void {
   describe(`Store contract: ${name}`, () => {
@@ -1024,6 +1024,30 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await store.sessions.find('d', T0)).toEqual(agent);
       });
 
+      it('sessions: deleteForAgent ends every session of one agent and no other; a disabled agent has none', async () => {
+        const [ana, bia] = [await makeAgent(), await makeAgent()];
+        for (const [tokenHash, agentId] of [['a1', ana.id], ['a2', ana.id], ['b1', bia.id]] as const) {
+          await store.sessions.create({ tokenHash, agentId, createdAt: T0, expiresAt: T0 + 1000 });
+        }
+        expect(await store.sessions.deleteForAgent(ana.id)).toBe(2);
+        expect(await store.sessions.find('a1', T0)).toBeNull();
+        expect(await store.sessions.find('b1', T0)).toEqual(bia);
+        await store.sessions.create({ tokenHash: 'b2', agentId: bia.id, createdAt: T0, expiresAt: T0 + 1000 });
+        expect(await store.agents.update(bia.id, { disabled: true })).toMatchObject({ disabled: true });
+        expect(await store.sessions.find('b2', T0)).toBeNull();
+      });
+
+      it('blocks: create, list newest first, delete', async () => {
+        const a = { id: uuidv7(), kind: 'ip' as const, value: '203.0.113.7', reason: 'spam', expiresAt: null, createdBy: null, createdAt: T0 };
+        const b = { id: uuidv7(), kind: 'cidr' as const, value: '2001:db8::/32', reason: null, expiresAt: T0 + 60_000, createdBy: 'admin', createdAt: T0 + 1 };
+        await store.blocks.create(a);
+        await store.blocks.create(b);
+        expect(await store.blocks.list()).toEqual([b, a]);
+        expect(await store.blocks.delete(a.id)).toBe(true);
+        expect(await store.blocks.delete(a.id)).toBe(false);
+        expect(await store.blocks.list()).toEqual([b]);
+      });
+
       it('settings: get answers null for an unknown key; getOrSet keeps the first value', async () => {
         expect(await store.settings.get('secret')).toBeNull();
         expect(await store.settings.getOrSet('secret', 'first')).toBe('first');
@@ -1080,6 +1104,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           availability: 'unavailable',
           availabilitySince: T0 + 5,
           prefs: { sound: false, preview: true },
+          disabled: false,
         };
         await store.agents.create(agent);
         expect(await store.agents.byId(agent.id)).toEqual(agent);

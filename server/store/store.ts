@@ -49,9 +49,23 @@ export interface AgentRecord extends AgentProfile {
   availability: ChosenState;
   availabilitySince: number;
   prefs: AgentPrefs;
+  /** Cannot sign in; its sessions are gone (issue 6). */
+  disabled: boolean;
 }
 
-export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'passwordHash'>>;
+/** A block (issue 6): an IP address, a CIDR range or a visitor id. */
+export interface BlockRecord {
+  id: string;
+  kind: 'ip' | 'cidr' | 'visitor';
+  value: string;
+  reason: string | null;
+  /** null: until an admin lifts it. */
+  expiresAt: number | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'passwordHash' | 'disabled'>>;
 
 export interface QueueRecord extends QueueInfo {
   createdAt: number;
@@ -184,7 +198,7 @@ export interface Store {
     /** Oldest first. */
     list(): Promise<AgentRecord[]>;
     /** `capacity`, `availability`, `availabilitySince` and `prefs` take defaults when left out. */
-    create(agent: Omit<AgentRecord, 'capacity' | 'availability' | 'availabilitySince' | 'prefs'> & Partial<AgentRecord>): Promise<void>;
+    create(agent: Omit<AgentRecord, 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'disabled'> & Partial<AgentRecord>): Promise<void>;
     update(id: string, patch: AgentPatch): Promise<AgentRecord | null>;
     count(): Promise<number>;
   };
@@ -227,6 +241,12 @@ export interface Store {
     update(id: string, patch: Partial<Pick<CannedReply, 'title' | 'text' | 'category' | 'language'>>, at: number): Promise<CannedReply | null>;
     delete(id: string): Promise<boolean>;
   };
+  blocks: {
+    /** Every block, expired ones included (the caller decides what counts), newest first. */
+    list(): Promise<BlockRecord[]>;
+    create(block: BlockRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
   tickets: {
     /**
      * Creates a ticket with the next number (1, 2, 3... across the server, taken inside the transaction).
@@ -259,6 +279,8 @@ export interface Store {
     find(tokenHash: string, now: number): Promise<AgentRecord | null>;
     delete(tokenHash: string): Promise<void>;
     deleteExpired(now: number): Promise<number>;
+    /** Ends every session of an agent (password change, disabled); answers how many. */
+    deleteForAgent(agentId: string): Promise<number>;
   };
   conversations: {
     byId(id: string): Promise<ConversationSummary | null>;

@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import {
   agents,
   agentSessions,
+  blocks,
   cannedReplies,
   events,
   queueMembers,
@@ -130,6 +131,7 @@ export function createSqliteStore(path: string): Store {
     availability: agents.availability,
     availabilitySince: agents.availabilitySince,
     prefs: agents.prefs,
+    disabled: agents.disabled,
   };
 
   const getSite = (id: string) => db.select().from(sites).where(eq(sites.id, id)).get() ?? null;
@@ -275,6 +277,7 @@ export function createSqliteStore(path: string): Store {
           availabilitySince: patch.availabilitySince,
           prefs: patch.prefs,
           passwordHash: patch.passwordHash,
+          disabled: patch.disabled,
         });
         if (Object.keys(set).length > 0) db.update(agents).set(set).where(eq(agents.id, id)).run();
         return getAgent(id);
@@ -445,15 +448,30 @@ export function createSqliteStore(path: string): Store {
           .select({ agent: agentColumns })
           .from(agentSessions)
           .innerJoin(agents, eq(agents.id, agentSessions.agentId))
-          .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now)))
+          .where(and(eq(agentSessions.tokenHash, tokenHash), gt(agentSessions.expiresAt, now), eq(agents.disabled, false)))
           .get();
         return row?.agent ?? null;
+      },
+      async deleteForAgent(agentId) {
+        return db.delete(agentSessions).where(eq(agentSessions.agentId, agentId)).run().changes;
       },
       async delete(tokenHash) {
         db.delete(agentSessions).where(eq(agentSessions.tokenHash, tokenHash)).run();
       },
       async deleteExpired(now) {
         return db.delete(agentSessions).where(lt(agentSessions.expiresAt, now + 1)).run().changes;
+      },
+    },
+
+    blocks: {
+      async list() {
+        return db.select().from(blocks).orderBy(desc(blocks.createdAt), desc(blocks.id)).all();
+      },
+      async create(block) {
+        db.insert(blocks).values(block).run();
+      },
+      async delete(id) {
+        return db.delete(blocks).where(eq(blocks.id, id)).run().changes > 0;
       },
     },
 
