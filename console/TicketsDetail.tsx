@@ -13,7 +13,7 @@ import { ErrorLine } from './ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n';
 import { MessageLog } from './MessageLog';
 import { PriorityOptions } from './PriorityOptions';
-import { entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
+import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
 
 export interface TicketsDetailProps {
@@ -83,7 +83,7 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
           <Transcript detail={detail} agentId={agent.id} queues={queues} onOpenConversation={onOpenConversation} />
           <section class="ticket-block" aria-labelledby="ticket-history">
             <h2 id="ticket-history">{t.tk.history}</h2>
-            <History ticket={k} entries={detail.entries} agentId={agent.id} />
+            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} />
             <TicketComposer key={k.id} ticket={k} onWritten={wrote} />
           </section>
         </div>
@@ -157,12 +157,8 @@ function TicketHead({ ticket: k, busy, onSave }: { ticket: Ticket; busy: boolean
       )}
       <p class="sub">
         <span class={`ticket-status s-${k.status}`}>{statusName(k.status)}</span>
-        <span>
-          {t.tk.created} {dayTime.format(k.createdAt)} ({sourceName(k.source)})
-        </span>
-        <span>
-          · {t.tk.updated} {dayTime.format(k.updatedAt)}
-        </span>
+        <span>{t.tk.openedAt(dayTime.format(k.createdAt), sourceName(k.source))}</span>
+        <span>· {t.tk.updatedAt(dayTime.format(k.updatedAt))}</span>
       </p>
     </header>
   );
@@ -341,7 +337,8 @@ function Transcript({
   );
 }
 
-function History({ ticket: k, entries, agentId }: { ticket: Ticket; entries: TicketEntry[]; agentId: string }) {
+function History({ ticket: k, entries, agentId, agentName }: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null }) {
+  const addresses = addressAtReplies(entries, k.requester.email);
   return (
     <ol class="ticket-history">
       <li class="entry change opened">
@@ -349,11 +346,11 @@ function History({ ticket: k, entries, agentId }: { ticket: Ticket; entries: Tic
         <time dateTime={new Date(k.createdAt).toISOString()}>{dayTime.format(k.createdAt)}</time>
       </li>
       {entries.map((e) => {
-        const delivery = replyDelivery(e, k.requester.email);
+        const delivery = replyDelivery(e, addresses.get(e.id));
         if (e.kind === 'change') {
           return (
             <li key={e.id} class="entry change">
-              <span class="entry-line">{entryHeading(e, agentId)}</span>
+              <span class="entry-line">{entryHeading(e, agentId, t, agentName)}</span>
               <time dateTime={new Date(e.at).toISOString()}>{dayTime.format(e.at)}</time>
             </li>
           );

@@ -17,8 +17,9 @@ import {
   shortWhen,
   STATUS_FILTERS,
   statusName,
+  mergeTickets,
   TICKET_PAGE,
-  ticketQuery,
+  ticketQueries,
   typeName,
   type StatusFilter,
   type TicketFilters,
@@ -47,14 +48,15 @@ export function TicketsList({ agent, agents, filters, onFilters, onOpen }: Ticke
   const latest = useRef(filters);
   latest.current = filters;
   const set = (patch: Partial<TicketFilters>) => onFilters({ ...latest.current, ...patch });
-  const q = ticketQuery(filters, agent.id);
+  const queries = ticketQueries(filters, agent.id);
+  const key = queries.join(' ');
 
   useEffect(() => {
     const mine = ++generation.current;
-    void load.run(() => api.tickets(q)).then((list) => {
+    void load.run(async () => mergeTickets(await Promise.all(queries.map((q) => api.tickets(q))))).then((list) => {
       if (list && mine === generation.current) setTickets(list);
     });
-  }, [q, reads]);
+  }, [key, reads]);
 
   useEffect(() => {
     const timer = setInterval(() => {

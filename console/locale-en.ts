@@ -297,7 +297,7 @@ export const en: typeof ptBR = {
     section: 'Tickets',
     statuses: { open: 'Open', pending: 'Pending', solved: 'Solved', closed: 'Closed' },
     types: { question: 'Question', problem: 'Problem', incident: 'Incident', task: 'Task' },
-    sources: { offline_form: 'offline form', auto: 'unanswered chat', agent: 'opened by an agent' },
+    sources: { offline_form: 'offline form', auto: 'unanswered chat', agent: 'created by an agent' },
     openCount: (n) => (n === 1 ? '1 open ticket' : `${n} open tickets`),
 
     colNumber: 'No.',
@@ -349,8 +349,8 @@ export const en: typeof ptBR = {
     openConversation: 'Open the conversation',
     history: 'History',
     opened: (source) => `Ticket opened (${source})`,
-    created: 'Opened',
-    updated: 'Updated',
+    openedAt: (when, source) => `Opened ${when} (${source})`,
+    updatedAt: (when) => `Updated ${when}`,
     source: 'Source',
     noHistory: 'No note, reply or change yet.',
     composer: 'Write on the ticket',
@@ -368,6 +368,7 @@ export const en: typeof ptBR = {
     emailed: 'e-mailed',
     notEmailed: 'not e-mailed (e-mail off)',
     notEmailedNoAddress: 'not e-mailed (no address)',
+    notEmailedUnknown: 'not e-mailed',
     changed: (who, what) => `${who} changed ${what}`,
     changedNothing: (who) => `${who} saved the ticket without changes`,
     change: {
@@ -396,6 +397,7 @@ export const en: typeof ptBR = {
 
     settings: 'Offline hours and tickets',
     settingsHint: 'Business hours, chats that turn into tickets and the leave-a-message form.',
+    hoursTitle: 'Business hours',
     hoursAlways: 'Always open (no business hours)',
     hoursSet: 'Open only in the hours below',
     timeZone: 'Time zone',

@@ -100,7 +100,7 @@ const tk = {
   section: 'Chamados',
   statuses: { open: 'Aberto', pending: 'Pendente', solved: 'Resolvido', closed: 'Fechado' },
   types: { question: 'Dúvida', problem: 'Problema', incident: 'Incidente', task: 'Tarefa' },
-  sources: { offline_form: 'formulário offline', auto: 'conversa sem atendimento', agent: 'aberto por agente' },
+  sources: { offline_form: 'formulário offline', auto: 'chat sem atendimento', agent: 'criado por agente' },
   openCount: (n: number) => (n === 1 ? '1 chamado aberto' : `${n} chamados abertos`),
 
   colNumber: 'Nº',
@@ -152,8 +152,8 @@ const tk = {
   openConversation: 'Abrir a conversa',
   history: 'Histórico',
   opened: (source: string) => `Chamado aberto (${source})`,
-  created: 'Aberto',
-  updated: 'Atualizado',
+  openedAt: (when: string, source: string) => `Aberto em ${when} (${source})`,
+  updatedAt: (when: string) => `Atualizado em ${when}`,
   source: 'Origem',
   noHistory: 'Nenhuma nota, resposta ou alteração ainda.',
   composer: 'Escrever no chamado',
@@ -171,6 +171,7 @@ const tk = {
   emailed: 'enviada por e-mail',
   notEmailed: 'não enviada por e-mail (e-mail desligado)',
   notEmailedNoAddress: 'não enviada por e-mail (sem endereço)',
+  notEmailedUnknown: 'não enviada por e-mail',
   changed: (who: string, what: string) => `${who} alterou ${what}`,
   changedNothing: (who: string) => `${who} salvou o chamado sem alterações`,
   change: {
@@ -199,6 +200,7 @@ const tk = {
 
   settings: 'Atendimento offline e chamados',
   settingsHint: 'Horário de atendimento, conversas que viram chamados e o formulário de recado.',
+  hoursTitle: 'Horário de atendimento',
   hoursAlways: 'Sempre aberto (sem horário de atendimento)',
   hoursSet: 'Atender só no horário abaixo',
   timeZone: 'Fuso horário',

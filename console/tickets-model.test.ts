@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { TICKET_SOURCES, TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry } from '../shared/api';
 import { TABLES } from './i18n';
 import {
+  addressAtReplies,
+  agentNamer,
   changeLine,
+  mergeTickets,
   DEFAULT_TICKET_FILTERS,
   entryAuthor,
   entryHeading,
@@ -15,7 +18,7 @@ import {
   STATUS_FILTERS,
   statusesOf,
   statusName,
-  ticketQuery,
+  ticketQueries,
   typeName,
   type TicketFilters,
 } from './tickets-model';
@@ -55,25 +58,34 @@ const entry = (patch: Partial<TicketEntry>): TicketEntry => ({
   ...patch,
 });
 
-describe('ticketQuery: filters -> GET /tickets query string', () => {
-  it.each<[string, TicketFilters, string]>([
-    ['defaults: open and pending', DEFAULT_TICKET_FILTERS, '?status=open%2Cpending&limit=100'],
-    ['any status leaves status out', f({ status: 'all' }), '?limit=100'],
-    ['one status', f({ status: 'solved' }), '?status=solved&limit=100'],
-    ['type', f({ status: 'all', type: 'incident' }), '?type=incident&limit=100'],
-    ['priority 0 (low) is kept', f({ status: 'all', priority: 0 }), '?priority=0&limit=100'],
-    ['mine is the agent id', f({ status: 'all', assignee: 'me' }), '?assignee=a1&limit=100'],
-    ['another agent by id', f({ status: 'all', assignee: 'a9' }), '?assignee=a9&limit=100'],
-    ['search trimmed and encoded', f({ status: 'all', q: '  São Paulo & cia ' }), '?q=S%C3%A3o+Paulo+%26+cia&limit=100'],
-    ['blank search left out', f({ status: 'all', q: '   ' }), '?limit=100'],
+describe('ticketQueries: filters -> GET /tickets query strings (one status per read)', () => {
+  const ALL = ['open', 'pending', 'solved', 'closed'];
+  it.each<[string, TicketFilters, string[]]>([
+    ['defaults: open and pending, two reads', DEFAULT_TICKET_FILTERS, ['?status=open&limit=100', '?status=pending&limit=100']],
+    ['any status: one read per status', f({ status: 'all' }), ALL.map((s) => `?status=${s}&limit=100`)],
+    ['one status', f({ status: 'solved' }), ['?status=solved&limit=100']],
+    ['type', f({ status: 'open', type: 'incident' }), ['?status=open&type=incident&limit=100']],
+    ['priority 0 (low) is kept', f({ status: 'open', priority: 0 }), ['?status=open&priority=0&limit=100']],
+    ['mine is the agent id', f({ status: 'open', assignee: 'me' }), ['?status=open&assignee=a1&limit=100']],
+    ['another agent by id', f({ status: 'open', assignee: 'a9' }), ['?status=open&assignee=a9&limit=100']],
+    ['search trimmed and encoded', f({ status: 'open', q: '  São Paulo & cia ' }), ['?status=open&q=S%C3%A3o+Paulo+%26+cia&limit=100']],
+    ['blank search left out', f({ status: 'open', q: '   ' }), ['?status=open&limit=100']],
     [
       'everything',
       f({ status: 'pending', type: 'task', priority: 3, assignee: 'me', q: '#12' }),
-      '?status=pending&type=task&priority=3&assignee=a1&q=%2312&limit=100',
+      ['?status=pending&type=task&priority=3&assignee=a1&q=%2312&limit=100'],
     ],
-  ])('%s', (_name, filters, q) => expect(ticketQuery(filters, 'a1')).toBe(q));
+  ])('%s', (_name, filters, qs) => expect(ticketQueries(filters, 'a1')).toEqual(qs));
 
-  it('a smaller page', () => expect(ticketQuery(f({ status: 'open' }), 'a1', 20)).toBe('?status=open&limit=20'));
+  it('a smaller page', () => expect(ticketQueries(f({ status: 'open' }), 'a1', 20)).toEqual(['?status=open&limit=20']));
+
+  it('mergeTickets: newest update first, each once, at most the page', () => {
+    const k = (id: string, number: number, updatedAt: number): Ticket => ({ ...ticket, id, number, updatedAt });
+    const merged = mergeTickets([[k('a', 1, 10), k('b', 2, 30)], [k('c', 3, 20), k('a', 1, 10)], []], 3);
+    expect(merged.map((x) => x.id)).toEqual(['b', 'c', 'a']);
+    expect(mergeTickets([[k('a', 1, 10), k('b', 2, 30), k('c', 3, 20)]], 2).map((x) => x.id)).toEqual(['b', 'c']);
+    expect(mergeTickets([[k('x', 4, 5)], [k('y', 9, 5)]]).map((x) => x.id)).toEqual(['y', 'x']);
+  });
 
   it.each<[TicketFilters['status'], string[] | null]>([
     ['active', ['open', 'pending']],
@@ -116,7 +128,8 @@ describe('names', () => {
   it.each<[Ticket['requester'], string]>([
     [{ name: 'Bia', email: 'bia@example.com', visitorId: null }, 'Bia'],
     [{ name: null, email: 'bia@example.com', visitorId: null }, 'bia@example.com'],
-    [{ name: null, email: null, visitorId: 'v' }, 'No requester'],
+    [{ name: null, email: null, visitorId: '0a1b-4e5f' }, 'Visitor 4E5F'],
+    [{ name: null, email: null, visitorId: null }, 'No requester'],
   ])('requester %j', (r, label) => expect(requesterLabel(r, en)).toBe(label));
 });
 
@@ -135,11 +148,18 @@ describe('history entries', () => {
     ['assignee by name', { assigneeId: 'a3', assigneeName: 'Caio' }, 'Beto changed assignee to Caio'],
     ['assignee: me', { assigneeId: 'a1', assigneeName: 'Ana' }, 'Beto changed assignee to you'],
     ['assignee removed', { assigneeId: null, assigneeName: null }, 'Beto changed assignee to nobody'],
-    ['assignee id only', { assigneeId: 'a3' }, 'Beto changed assignee to Agent'],
+    ['assignee id only, unknown agent', { assigneeId: 'a9' }, 'Beto changed assignee to Agent'],
+    ['assignee id only, a known agent', { assigneeId: 'a3' }, 'Beto changed assignee to Caio'],
     ['subject', { subject: 'Troca' }, 'Beto changed subject to “Troca”'],
     ['requester', { requesterName: 'Bia', requesterEmail: null }, 'Beto changed requester name to Bia, requester e-mail to —'],
     ['a field from a newer server', { sla: '4h' }, 'Beto changed sla to 4h'],
-  ])('change: %s', (_name, data, line) => expect(changeLine(entry({ data }), 'a1', en)).toBe(line));
+  ])('change: %s', (_name, data, line) => expect(changeLine(entry({ data }), 'a1', en, (id) => (id === 'a3' ? 'Caio' : null))).toBe(line));
+
+  it('agentNamer: the agents list, the assignee and the entries\' authors', () => {
+    const name = agentNamer({ assigneeId: 'a4', assigneeName: 'Dani' }, [entry({ authorId: 'a2', authorName: 'Beto' }), entry({ authorId: null, authorName: null })], [{ id: 'a3', name: 'Caio' }]);
+    expect(['a2', 'a3', 'a4', 'a9'].map(name)).toEqual(['Beto', 'Caio', 'Dani', null]);
+    expect(agentNamer({ assigneeId: null, assigneeName: null }, [], null)('a2')).toBe(null);
+  });
 
   it('a change without data reads its text, or says nothing changed', () => {
     expect(changeLine(entry({ data: null, text: 'Merged' }), 'a1', en)).toBe('Beto: Merged');
@@ -150,13 +170,31 @@ describe('history entries', () => {
     expect(changeLine(entry({ data: { status: 'solved', priority: 2 } }), 'a1', pt)).toBe('Beto alterou o status para Resolvido, a prioridade para Alta');
   });
 
-  it.each<[string, Partial<TicketEntry>, string | null, ReturnType<typeof replyDelivery>]>([
+  it.each<[string, Partial<TicketEntry>, string | null | undefined, ReturnType<typeof replyDelivery>]>([
     ['e-mailed', { kind: 'reply', emailed: true }, 'bia@example.com', { sent: true, text: 'e-mailed' }],
     ['e-mail off', { kind: 'reply', emailed: false }, 'bia@example.com', { sent: false, text: 'not e-mailed (e-mail off)' }],
     ['no address', { kind: 'reply', emailed: false }, null, { sent: false, text: 'not e-mailed (no address)' }],
     ['unknown is not sent', { kind: 'reply', emailed: null }, 'bia@example.com', { sent: false, text: 'not e-mailed (e-mail off)' }],
+    ['address then not known', { kind: 'reply', emailed: false }, undefined, { sent: false, text: 'not e-mailed' }],
     ['a note has no delivery', { kind: 'note', emailed: null }, 'bia@example.com', null],
   ])('reply delivery: %s', (_name, patch, email, delivery) => expect(replyDelivery(entry(patch), email, en)).toEqual(delivery));
+
+  it('addressAtReplies: the address each reply went to, as the history tells', () => {
+    const r = (id: string) => entry({ id, kind: 'reply', emailed: false });
+    const email = (id: string, v: string | null) => entry({ id, kind: 'change', data: { requesterEmail: v } });
+    const other = entry({ id: 'x', kind: 'change', data: { status: 'open' } });
+    // No e-mail change at all: every reply had the current address.
+    expect([...addressAtReplies([r('r1'), other, r('r2')], 'bia@example.com')]).toEqual([
+      ['r1', 'bia@example.com'],
+      ['r2', 'bia@example.com'],
+    ]);
+    // Before the first change the address is not known; after it, the changed value.
+    expect([...addressAtReplies([r('r1'), email('c1', 'bia@example.com'), r('r2'), email('c2', null), r('r3')], null)]).toEqual([
+      ['r1', undefined],
+      ['r2', 'bia@example.com'],
+      ['r3', null],
+    ]);
+  });
 
   it.each<[string, Partial<TicketEntry>, string, string]>([
     ['note', { kind: 'note', text: 'VIP' }, 'Beto · internal note', 'Beto · nota interna'],

@@ -5,7 +5,7 @@
  */
 import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry, type TicketSource, type TicketStatus, type TicketType } from '../shared/api';
 import { query } from './api';
-import { priorityName, t as defaultStrings, type Strings } from './i18n';
+import { priorityName, t as defaultStrings, visitorLabel, type Strings } from './i18n';
 
 export { TICKET_STATUSES, TICKET_TYPES };
 
@@ -41,21 +41,30 @@ export function filtersActive(f: TicketFilters): boolean {
 }
 
 /**
- * GET /tickets's query string for the filters: several statuses comma-separated, `me` as the agent's id,
- * the search trimmed; empty values left out.
+ * GET /tickets's query strings for the filters, one per status: the route takes a single `status` (and
+ * without one answers open and pending), so "open and pending" is two reads and "any status" four, merged
+ * by mergeTickets. `me` is the agent's id; the search is trimmed; empty values are left out.
  *
- * @example ticketQuery(DEFAULT_TICKET_FILTERS, 'a1') // '?status=open%2Cpending&limit=100'
+ * @example ticketQueries(DEFAULT_TICKET_FILTERS, 'a1') // ['?status=open&limit=100', '?status=pending&limit=100']
  */
-export function ticketQuery(f: TicketFilters, agentId: string, limit: number = TICKET_PAGE): string {
-  const statuses = statusesOf(f.status);
-  return query({
-    status: statuses ? statuses.join(',') : null,
-    type: f.type,
-    priority: f.priority,
-    assignee: f.assignee === 'me' ? agentId : f.assignee,
-    q: f.q.trim(),
-    limit,
-  });
+export function ticketQueries(f: TicketFilters, agentId: string, limit: number = TICKET_PAGE): string[] {
+  return (statusesOf(f.status) ?? [...TICKET_STATUSES]).map((status) =>
+    query({
+      status,
+      type: f.type,
+      priority: f.priority,
+      assignee: f.assignee === 'me' ? agentId : f.assignee,
+      q: f.q.trim(),
+      limit,
+    }),
+  );
+}
+
+/** The answers of several reads as one list: newest update first, each ticket once, at most `limit`. */
+export function mergeTickets(lists: readonly Ticket[][], limit: number = TICKET_PAGE): Ticket[] {
+  const byId = new Map<string, Ticket>();
+  for (const list of lists) for (const k of list) byId.set(k.id, k);
+  return [...byId.values()].sort((a, b) => b.updatedAt - a.updatedAt || b.number - a.number).slice(0, limit);
 }
 
 export function statusName(status: string, s: Strings = defaultStrings): string {
@@ -68,9 +77,9 @@ export function sourceName(source: string, s: Strings = defaultStrings): string 
   return s.tk.sources[source as TicketSource] ?? source;
 }
 
-/** The ticket's requester in one line: the name, else the e-mail, else "no requester". */
+/** The ticket's requester in one line: the name, else the e-mail, else the visitor's label, else "no requester". */
 export function requesterLabel(r: Ticket['requester'], s: Strings = defaultStrings): string {
-  return r.name ?? r.email ?? s.tk.noRequester;
+  return r.name ?? r.email ?? (r.visitorId ? visitorLabel(r.visitorId, null, s) : s.tk.noRequester);
 }
 
 /** Who wrote an entry: "You" for the agent reading, the author's name, or the system. */
@@ -84,10 +93,15 @@ const text = (v: ChangeValue | undefined): string | null => (v === null || v ===
 
 /**
  * A change entry's fields as phrases, in a fixed order: "status to Solved", "priority to High"... An
- * assignee is named by `assigneeName` (its id alone says "another agent", or "you"); unknown fields read
- * as "field to value", so a newer server's change still shows.
+ * assignee is named by `assigneeName`, else by `agentName(id)` (the agents the console knows), else
+ * "Agent"; the reader is "you". Unknown fields read as "field to value", so a newer server's change shows.
  */
-export function changeParts(data: Readonly<Record<string, ChangeValue>>, agentId: string, s: Strings = defaultStrings): string[] {
+export function changeParts(
+  data: Readonly<Record<string, ChangeValue>>,
+  agentId: string,
+  s: Strings = defaultStrings,
+  agentName: (id: string) => string | null = () => null,
+): string[] {
   const c = s.tk.change;
   const parts: string[] = [];
   const seen = new Set<string>();
@@ -103,7 +117,7 @@ export function changeParts(data: Readonly<Record<string, ChangeValue>>, agentId
   if (has('assigneeId') || has('assigneeName')) {
     const id = text(take('assigneeId'));
     const name = text(take('assigneeName'));
-    parts.push(c.assignee(id !== null && id === agentId ? s.youLower : (name ?? (id === null ? s.tk.nobody : s.agent))));
+    parts.push(c.assignee(id !== null && id === agentId ? s.youLower : (name ?? (id === null ? s.tk.nobody : (agentName(id) ?? s.agent)))));
   }
   if (has('requesterName')) parts.push(c.requesterName(text(take('requesterName')) ?? s.none));
   if (has('requesterEmail')) parts.push(c.requesterEmail(text(take('requesterEmail')) ?? s.none));
@@ -116,29 +130,67 @@ export function changeParts(data: Readonly<Record<string, ChangeValue>>, agentId
 }
 
 /** A change entry as one line: "Ana changed status to Solved, priority to High". */
-export function changeLine(e: Pick<TicketEntry, 'authorId' | 'authorName' | 'data' | 'text'>, agentId: string, s: Strings = defaultStrings): string {
-  const parts = changeParts(e.data ?? {}, agentId, s);
+export function changeLine(
+  e: Pick<TicketEntry, 'authorId' | 'authorName' | 'data' | 'text'>,
+  agentId: string,
+  s: Strings = defaultStrings,
+  agentName?: (id: string) => string | null,
+): string {
+  const parts = changeParts(e.data ?? {}, agentId, s, agentName);
   const who = entryAuthor(e, agentId, s);
   if (parts.length === 0) return e.text ? `${who}: ${e.text}` : s.tk.changedNothing(who);
   return s.tk.changed(who, parts.join(', '));
 }
 
 /**
- * What happened to a reply's e-mail: sent, or not (SPEC T8: e-mail off; or the requester has no address).
+ * What happened to a reply's e-mail: sent, or not, and why as far as the console can tell (SPEC T8: e-mail
+ * off while the requester had an address; no address; `undefined`: the address then is not known).
  * null for entries that are not replies.
  */
-export function replyDelivery(e: Pick<TicketEntry, 'kind' | 'emailed'>, requesterEmail: string | null, s: Strings = defaultStrings): { sent: boolean; text: string } | null {
+export function replyDelivery(e: Pick<TicketEntry, 'kind' | 'emailed'>, requesterEmail: string | null | undefined, s: Strings = defaultStrings): { sent: boolean; text: string } | null {
   if (e.kind !== 'reply') return null;
   if (e.emailed) return { sent: true, text: s.tk.emailed };
-  return { sent: false, text: requesterEmail === null ? s.tk.notEmailedNoAddress : s.tk.notEmailed };
+  const text = requesterEmail === undefined ? s.tk.notEmailedUnknown : requesterEmail === null ? s.tk.notEmailedNoAddress : s.tk.notEmailed;
+  return { sent: false, text };
+}
+
+/**
+ * The requester's e-mail when each reply was written, as far as the history tells (a change entry holds
+ * only the new value): the newest `requesterEmail` change before the reply; with none before it, the
+ * current address when none came after either; else unknown (undefined).
+ */
+export function addressAtReplies(entries: readonly Pick<TicketEntry, 'id' | 'kind' | 'data'>[], currentEmail: string | null): Map<string, string | null | undefined> {
+  const at = new Map<string, string | null | undefined>();
+  const changedLater = entries.some((e) => e.kind === 'change' && e.data !== null && Object.prototype.hasOwnProperty.call(e.data, 'requesterEmail'));
+  let known: string | null | undefined = changedLater ? undefined : currentEmail;
+  for (const e of entries) {
+    if (e.kind === 'change' && e.data && Object.prototype.hasOwnProperty.call(e.data, 'requesterEmail')) {
+      const v = e.data.requesterEmail;
+      known = typeof v === 'string' && v !== '' ? v : null;
+    }
+    if (e.kind === 'reply') at.set(e.id, known);
+  }
+  return at;
 }
 
 /** The line over a note or a reply, and the line of a change. */
-export function entryHeading(e: TicketEntry, agentId: string, s: Strings = defaultStrings): string {
+export function entryHeading(e: TicketEntry, agentId: string, s: Strings = defaultStrings, agentName?: (id: string) => string | null): string {
   const who = entryAuthor(e, agentId, s);
   if (e.kind === 'note') return s.tk.noteBy(who);
   if (e.kind === 'reply') return s.tk.replyBy(who);
-  return changeLine(e, agentId, s);
+  return changeLine(e, agentId, s, agentName);
+}
+
+/**
+ * Agents' names as the ticket detail knows them: the agents list (supervisors), the ticket's assignee and
+ * every entry's author. A change entry names a new assignee by id only.
+ */
+export function agentNamer(ticket: Pick<Ticket, 'assigneeId' | 'assigneeName'>, entries: readonly Pick<TicketEntry, 'authorId' | 'authorName'>[], agents: readonly { id: string; name: string }[] | null): (id: string) => string | null {
+  const names = new Map<string, string>();
+  for (const e of entries) if (e.authorId && e.authorName) names.set(e.authorId, e.authorName);
+  if (ticket.assigneeId && ticket.assigneeName) names.set(ticket.assigneeId, ticket.assigneeName);
+  for (const a of agents ?? []) names.set(a.id, a.name);
+  return (id) => names.get(id) ?? null;
 }
 
 /**

@@ -68,7 +68,7 @@ export function SiteTicketing({ siteId, siteName }: { siteId: string; siteName: 
       ) : (
         <form class="st-form" onSubmit={submit} noValidate aria-label={`${t.tk.settings}: ${siteName}`}>
           <fieldset class="st-group">
-            <legend>{t.tk.hoursSet}</legend>
+            <legend>{t.tk.hoursTitle}</legend>
             <label class="adm-check">
               <input type="radio" name={`${ids}-hours`} checked={!form.hoursOn} onChange={() => edit({ hoursOn: false })} />
               {t.tk.hoursAlways}
