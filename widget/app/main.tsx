@@ -28,7 +28,8 @@ export function mount({ root, container, config, host }: MountOptions): WidgetAp
   );
   session.start();
   return {
-    opened: () => input.current?.focus(),
+    // The composer, or without one the first field of the form or panel shown instead.
+    opened: () => (input.current ?? container.querySelector<HTMLElement>('.card input, .card textarea, .card button'))?.focus(),
     closed: () => undefined,
   };
 }

@@ -202,6 +202,7 @@ export class VisitorSession extends Observable<VisitorView> {
   /** An answer (or a final error) for the request `clientId`; false when it is not one of ours. */
   #settle(clientId: string, answer: { number?: number; code?: string; message?: string }): boolean {
     const { ticket, rating, mail } = this.view;
+    const is = (r: Request | null) => r !== null && r.clientId === clientId;
     let code = answer.code ?? null;
     if (code && PASSING_ERRORS.has(code) && this.#pending.has(clientId)) {
       setTimeout(() => {
@@ -211,15 +212,15 @@ export class VisitorSession extends Observable<VisitorView> {
       return true;
     }
     // A rating refused as a conflict: rated already (another tab, an earlier page), as good as done.
-    if (code === 'conflict' && rating?.clientId === clientId) code = null;
+    if (code === 'conflict' && is(rating)) code = null;
     const state: Request = { clientId, state: code ? 'failed' : 'done', code, message: code ? (answer.message ?? null) : null };
-    if (ticket?.clientId === clientId) {
+    if (is(ticket)) {
       this.storage.remove(this.#keys.ticket);
       this.update({ ticket: { ...state, number: answer.number ?? null } });
-    } else if (rating?.clientId === clientId) {
-      this.update({ rating: { ...state, score: rating.score } });
-    } else if (mail?.clientId === clientId) {
-      this.update({ mail: { ...state, email: mail.email } });
+    } else if (is(rating)) {
+      this.update({ rating: { ...state, score: rating!.score } });
+    } else if (is(mail)) {
+      this.update({ mail: { ...state, email: mail!.email } });
     } else {
       return false;
     }

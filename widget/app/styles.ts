@@ -11,9 +11,15 @@ export const APP_CSS = `
 .icon{all:unset;box-sizing:border-box;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
-.icon:focus-visible{outline:2px solid #fff;outline-offset:1px}
+.icon:focus-visible,.quit:focus-visible{outline:2px solid #fff;outline-offset:1px}
+.quit{all:unset;box-sizing:border-box;margin-left:auto;padding:6px 10px;border:1px solid rgba(255,255,255,.7);border-radius:8px;
+  font-size:13px;font-weight:600;cursor:pointer;white-space:nowrap}
+.quit:hover{background:rgba(255,255,255,.16)}
+.quit:disabled{opacity:.6;cursor:default}
 .banner{margin:0;padding:8px 16px;background:#fff4ce;color:#5c4400;font-size:13px;border-bottom:1px solid #f0dc9a}
-.log{flex:1;min-height:0;overflow-y:auto;padding:16px 14px 8px;background:#f6f7f9;overscroll-behavior:contain}
+.confirm{display:flex;align-items:center;gap:12px;font-size:14px;color:#1f2328}
+.confirm span{flex:1}
+.log{position:relative;flex:1;min-height:0;overflow-y:auto;padding:16px 14px 8px;background:#f6f7f9;overscroll-behavior:contain}
 .log ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:10px}
 .msg{display:flex;flex-direction:column;max-width:82%}
 .msg.mine{align-self:flex-end;align-items:flex-end}
@@ -30,16 +36,37 @@ export const APP_CSS = `
 .link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600}
 .link:focus-visible{outline:2px solid currentColor}
 .composer{border-top:1px solid #e3e6ea;padding:10px 12px 10px;background:#fff}
-.composer textarea{box-sizing:border-box;width:100%;min-height:44px;max-height:140px;field-sizing:content;resize:none;
+.composer textarea,.card input,.card textarea{box-sizing:border-box;width:100%;min-height:44px;max-height:140px;field-sizing:content;resize:none;
   padding:10px 12px;border:1px solid #c9ced6;border-radius:12px;font-family:inherit;font-size:16px;line-height:1.4;color:#1f2328;background:#fff}
-.composer textarea:focus{outline:2px solid var(--papo-accent,#047857);outline-offset:-1px;border-color:transparent}
-.composer textarea[aria-invalid=true]{border-color:#b42318}
+.card textarea{min-height:88px;max-height:200px}
+.composer textarea:focus,.card input:focus,.card textarea:focus{outline:2px solid var(--papo-accent,#047857);outline-offset:-1px;border-color:transparent}
+.composer textarea[aria-invalid=true],.card [aria-invalid=true]{border-color:#b42318}
+.card{margin:12px 0 4px;padding:14px;border:1px solid #e3e6ea;border-radius:14px;background:#fff;font-size:14px}
+.card p{margin:0 0 10px}
+.lead{font-weight:600;font-size:15px;line-height:1.4}
+[tabindex="-1"]:focus{outline:none}
+.ok{border-left:4px solid var(--papo-accent,#047857)}
+.hint{color:#57606a;font-size:12.5px}
+.field{display:block;margin:0 0 12px}
+.field label{display:block;margin:0 0 4px;font-size:13.5px;font-weight:600}
+.err{color:#b42318;font-size:13px;margin:4px 0 0!important}
+.row{display:flex;gap:8px;align-items:center}
+.row input{flex:1}
+.card hr{border:0;border-top:1px solid #e3e6ea;margin:14px 0}
+.stars{display:flex;gap:4px;margin:0 0 10px}
+.stars button{all:unset;box-sizing:border-box;width:40px;height:40px;display:grid;place-items:center;border-radius:8px;
+  font-size:26px;line-height:1;color:#8c959f;cursor:pointer}
+.stars button.on{color:#d97706}
+.stars button[aria-pressed=true]{background:#fff4ce}
+.stars button:focus-visible{outline:2px solid var(--papo-accent,#047857)}
 .composer-foot{display:flex;align-items:center;justify-content:space-between;margin-top:6px}
 .counter{font-size:12px;color:#57606a;font-variant-numeric:tabular-nums}
 .counter.over{color:#b42318;font-weight:650}
 .send{all:unset;box-sizing:border-box;padding:8px 16px;border-radius:10px;background:var(--papo-accent,#047857);color:#fff;
   font-weight:600;font-size:14px;cursor:pointer}
 .send:disabled{background:#c9ced6;color:#57606a;cursor:default}
+.send.alt{display:block;width:100%;background:#fff;color:var(--papo-accent,#047857);border:1px solid currentColor;text-align:center}
+a.send.alt{margin-bottom:14px}
 .send:focus-visible{outline:3px solid #1f2328;outline-offset:2px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
