@@ -1,0 +1,57 @@
+/**
+ * @module Token-bucket rate limits with bounded memory (issue 6). Each key (an IP, a visitor, an agent)
+ * gets `burst` tokens refilled at `perSecond`; a request takes one or is told when to come back. At most
+ * `maxKeys` buckets are kept: the least recently used is forgotten first (a forgotten key starts full,
+ * which errs towards serving honest clients). The clock is an argument, so tests run in no time.
+ */
+export interface RateLimit {
+  /** Tokens refilled per second. */
+  perSecond: number;
+  /** Bucket size: how many requests may come at once. */
+  burst: number;
+}
+
+export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+export class RateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly limit: RateLimit,
+    private readonly now: () => number,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  #bucket(key: string) {
+    const at = this.now();
+    const known = this.#buckets.get(key);
+    const bucket = known ?? { tokens: this.limit.burst, at };
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((at - bucket.at) / 1000) * this.limit.perSecond);
+    bucket.at = at;
+    // Re-inserting keeps the Map in least-recently-used order.
+    this.#buckets.delete(key);
+    this.#buckets.set(key, bucket);
+    if (!known && this.#buckets.size > this.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value!);
+    return bucket;
+  }
+
+  /** Would a request pass now? Takes nothing. */
+  peek(key: string): Verdict {
+    const bucket = this.#bucket(key);
+    return bucket.tokens >= 1 ? { ok: true } : { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.limit.perSecond) * 1000) };
+  }
+
+  /** Takes one token when there is one. */
+  take(key: string): Verdict {
+    const verdict = this.peek(key);
+    if (verdict.ok) this.#bucket(key).tokens -= 1;
+    return verdict;
+  }
+}
+
+/** A per-minute limit as a bucket: `n` at once, refilled over a minute. */
+export const perMinute = (n: number): RateLimit => ({ perSecond: n / 60, burst: n });
