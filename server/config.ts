@@ -5,6 +5,22 @@
 import * as v from 'valibot';
 import type { LogLevel } from './log';
 
+/** Abuse limits (issue 6); every one is configurable. */
+export interface SafetyLimits {
+  /** WebSocket upgrades per IP per minute. */
+  connectionsPerMinute: number;
+  /** New conversations per IP per minute. */
+  conversationsPerMinute: number;
+  /** Open sockets per IP at once. */
+  socketsPerIp: number;
+  /** Messages per visitor or agent per second (bursts of twice as many). */
+  messagesPerSecond: number;
+  /** Sign-in attempts per IP and per e-mail address per 15 minutes. */
+  loginsPer15Minutes: number;
+  /** A socket whose unsent data passes this is closed as a slow reader. */
+  maxBufferedBytes: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -25,6 +41,9 @@ export interface Config {
   /** smtp(s)://user:pass@host:port; null turns e-mail off (SPEC T8). */
   smtpUrl: string | null;
   mailFrom: string;
+  /** How many reverse proxies in front of Papo append to X-Forwarded-For (0: do not believe it). */
+  trustProxy: number;
+  limits: SafetyLimits;
   /** Where the built widget and console are (vite build output). */
   distDir: string;
   /** Serve the demo host pages at / (on by default; a production install may turn it off). */
@@ -74,6 +93,18 @@ const EnvSchema = v.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   REQUEST_TIMEOUT_MS: int(60_000, 50, 3_600_000),
   SMTP_URL: optionalText(v.pipe(v.string(), v.regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587'))),
+  TRUST_PROXY: v.pipe(
+    v.optional(v.string(), '0'),
+    v.transform((s) => (s.trim().toLowerCase() === 'true' ? '1' : s.trim().toLowerCase() === 'false' ? '0' : s.trim())),
+    v.regex(/^\d{1,2}$/, 'must be false, true or a number of proxies'),
+    v.transform(Number),
+  ),
+  RATE_CONNECTIONS_PER_MIN: int(120, 1, 1_000_000),
+  RATE_CONVERSATIONS_PER_MIN: int(10, 1, 1_000_000),
+  MAX_SOCKETS_PER_IP: int(50, 1, 1_000_000),
+  RATE_MESSAGES_PER_SEC: int(5, 1, 100_000),
+  RATE_LOGINS_PER_15_MIN: int(10, 1, 1_000_000),
+  MAX_BUFFERED_BYTES: int(1_048_576, 65_536, 1_073_741_824),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3), v.maxLength(200)), 'Papo <no-reply@localhost>'),
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
@@ -116,6 +147,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
+    trustProxy: e.TRUST_PROXY,
+    limits: {
+      connectionsPerMinute: e.RATE_CONNECTIONS_PER_MIN,
+      conversationsPerMinute: e.RATE_CONVERSATIONS_PER_MIN,
+      socketsPerIp: e.MAX_SOCKETS_PER_IP,
+      messagesPerSecond: e.RATE_MESSAGES_PER_SEC,
+      loginsPer15Minutes: e.RATE_LOGINS_PER_15_MIN,
+      maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    },
     distDir: e.DIST_DIR,
     demo: e.DEMO,
   };

@@ -7,12 +7,15 @@ import { ERRORS, type ErrorCode } from '../shared/errors';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** With `rate_limited`: when the caller may try again (HTTP Retry-After; the error frame's retryAfterMs). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string = ERRORS[code].message) {
+  constructor(code: ErrorCode, message: string = ERRORS[code].message, extra: { retryAfterMs?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterMs = extra.retryAfterMs;
   }
 }
 

@@ -23,6 +23,12 @@ export const LoginBody = v.object({
 });
 export type LoginBody = v.InferOutput<typeof LoginBody>;
 
+/** Issue 6: a password change ends every session of the agent. */
+export const PasswordBody = v.object({
+  currentPassword: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_PASSWORD_CHARS)),
+  newPassword: v.pipe(v.string(), v.minLength(10, 'newPassword: at least 10 characters'), v.maxLength(MAX_PASSWORD_CHARS)),
+});
+
 export interface LoginAnswer {
   agent: AgentProfile;
 }
@@ -330,3 +336,38 @@ export const TicketListQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500))),
 });
 export type TicketFilterQuery = v.InferOutput<typeof TicketListQuery>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Safety (issue 6).
+
+/** "Block and end": the agent holding a conversation ends it and blocks its visitor. */
+export const BlockVisitorBody = v.object({
+  reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(300))),
+  /** Minutes until the block lifts by itself; absent: until an admin lifts it. */
+  expiresInMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(525_600))),
+  /** Also block this range (admins and supervisors), e.g. 203.0.113.0/24. */
+  cidr: v.optional(v.pipe(v.string(), v.maxLength(50))),
+});
+
+export const BlockBody = v.object({
+  kind: v.picklist(['ip', 'cidr', 'visitor']),
+  value: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
+  reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(300))),
+  expiresAt: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+});
+
+export interface BlockInfo {
+  id: string;
+  kind: 'ip' | 'cidr' | 'visitor';
+  value: string;
+  reason: string | null;
+  expiresAt: number | null;
+  createdBy: string | null;
+  createdAt: number;
+  /** False once its expiry has passed (kept in the list until lifted). */
+  active: boolean;
+}
+
+export interface BlocksAnswer {
+  blocks: BlockInfo[];
+}

@@ -43,6 +43,9 @@ export const ERRORS = {
   ticket_not_found: { status: 404, message: 'No such ticket.' },
   not_ended: { status: 409, message: 'Rate a conversation after it has ended.' },
   email_off: { status: 503, message: 'This server does not send e-mail.' },
+  blocked: { status: 403, message: 'You can no longer use this chat.' },
+  rate_limited: { status: 429, message: 'Too many requests; wait a moment and try again.' },
+  agent_disabled: { status: 403, message: 'This agent account is disabled.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -66,9 +69,15 @@ export const CLOSE = {
   auth_failed: 4001,
   unsupported_version: 4002,
   hello_timeout: 4003,
+  /** The visitor or its address was blocked: the chat ended and reconnecting is refused. */
+  blocked: 4004,
+  /** The client did not read what was sent to it (bufferedAmount over the bound). */
+  slow_reader: 4005,
+  /** The agent's session ended (logout, password change, disabled, expired). */
+  session_ended: 4006,
 } as const;
 
 export type CloseReason = keyof typeof CLOSE;
 
 /** Close codes after which reconnecting with the same credentials cannot succeed. */
-export const CLOSE_IS_FINAL: ReadonlySet<number> = new Set([CLOSE.unsupported_version]);
+export const CLOSE_IS_FINAL: ReadonlySet<number> = new Set([CLOSE.unsupported_version, CLOSE.blocked]);
