@@ -11,6 +11,7 @@ const MATRIX: Record<Privilege, Record<AgentRole, boolean>> = {
   manageQueues: { agent: false, supervisor: false, admin: true },
   manageSites: { agent: false, supervisor: false, admin: true },
   deleteConversations: { agent: false, supervisor: false, admin: true },
+  manageBlocks: { agent: false, supervisor: false, admin: true },
 };
 
 const cases = (Object.keys(MATRIX) as Privilege[]).flatMap((privilege) =>

@@ -13,6 +13,8 @@ export const PRIVILEGES = {
   manageQueues: ['admin'],
   manageSites: ['admin'],
   deleteConversations: ['admin'],
+  /** List and lift blocks, block whole ranges (issue 6). */
+  manageBlocks: ['admin'],
 } as const satisfies Record<string, readonly AgentRole[]>;
 
 export type Privilege = keyof typeof PRIVILEGES;

@@ -26,6 +26,7 @@ import { forVisitor, type ConversationService } from '../services/conversations'
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { Availability } from '../services/availability';
+import type { Safety } from '../services/safety';
 import type { TicketService } from '../services/tickets';
 import type { WorkflowService } from '../services/workflow';
 import { formFields } from '../domain/tickets';
@@ -33,8 +34,8 @@ import type { Site, Store } from '../store/store';
 import type { Duplex } from 'node:stream';
 
 export type Peer =
-  | { role: 'visitor'; site: Site; userAgent: string | null }
-  | { role: 'agent'; agent: AgentProfile; siteIds: string[] };
+  | { role: 'visitor'; site: Site; userAgent: string | null; ip: string }
+  | { role: 'agent'; agent: AgentProfile; siteIds: string[]; ip: string; tokenHash: string };
 
 export interface ConnectionDeps {
   auth: AuthService;
@@ -47,6 +48,7 @@ export interface ConnectionDeps {
   /** Records the visitor's page and browser (once per socket, after its first stored message). */
   visitors: Pick<Store['visitors'], 'touch'>;
   now: () => number;
+  safety: Safety;
   bus: Bus;
   log: Logger;
   helloTimeoutMs: number;
@@ -133,6 +135,17 @@ export class Connection {
     this.#helloTimer = setTimeout(() => this.close(CLOSE.hello_timeout, 'hello_timeout'), deps.helloTimeoutMs);
   }
 
+  /** The visitor behind this socket, once its hello is answered. */
+  get visitorId(): string | null {
+    return this.#actor?.kind === 'visitor' ? this.#actor.visitorId : null;
+  }
+
+  /** Says why in an error frame, then closes with `code` (blocked, session ended). */
+  end(reason: ErrorCode, code: number): void {
+    this.#sendError(reason, ERRORS[reason].message);
+    this.close(code, reason);
+  }
+
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
@@ -142,7 +155,13 @@ export class Connection {
     const parsed = parseClientFrame(data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
     const frame = parsed.value;
-    if (frame.type === 'message.send' && this.#actor && this.#queued === 0) return this.#startMessage(this.#actor, frame);
+    if (frame.type === 'message.send' && this.#actor) {
+      // Issue 6: messages per visitor or agent per second; a refused one is not stored and says when to retry.
+      const actor = this.#actor;
+      const verdict = this.deps.safety.message(actor.kind === 'visitor' ? `visitor:${actor.visitorId}` : `agent:${actor.id}`);
+      if (!verdict.ok) return this.#sendError('rate_limited', ERRORS.rate_limited.message, frame.clientId, verdict.retryAfterMs);
+      if (this.#queued === 0) return this.#startMessage(actor, frame);
+    }
     this.#queued++;
     this.#queue = this.#queue
       .then(() => this.#handle(frame))
@@ -156,8 +175,12 @@ export class Connection {
    */
   #startMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): void {
     if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
-    this.deps.conversations.sendMessage(actor, frame, this.#entry).then(
+    // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
+    const ip = this.peer.ip;
+    const mayStart = actor.kind !== 'visitor' || this.deps.safety.mayStartConversation(ip);
+    this.deps.conversations.sendMessage(actor, frame, this.#entry, mayStart).then(
       (ack) => {
+        if (ack.created) this.deps.safety.conversationStarted(ip);
         this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (actor.kind === 'visitor' && !this.#visitRecorded) this.#recordVisit(actor.visitorId, actor.siteId);
       },
@@ -166,10 +189,13 @@ export class Connection {
   }
 
   #fail(err: unknown, frame: ClientFrame): void {
+    if (isAppError(err) && err.code === 'rate_limited' && err.retryAfterMs === undefined && this.peer.role === 'visitor') {
+      err = new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: this.deps.safety.conversationRetryAfter(this.peer.ip) });
+    }
     // A refused request (a message, a form, a rating, a transcript e-mail) names its clientId: the client
     // settles that request by it (SPEC D4, T7).
     const clientId = 'clientId' in frame ? frame.clientId : undefined;
-    if (isAppError(err)) return this.#sendError(err.code, err.message, clientId);
+    if (isAppError(err)) return this.#sendError(err.code, err.message, clientId, err.retryAfterMs);
     this.deps.log.error('frame handling failed', { type: frame.type, err });
     this.#sendError('internal', ERRORS.internal.message, clientId);
   }
@@ -270,6 +296,8 @@ export class Connection {
         this.#sendError(err.code, err.message);
         return this.close(CLOSE.auth_failed, err.code);
       }
+      // Issue 6: a blocked visitor is refused whatever address it comes from.
+      if (this.deps.safety.blocked({ visitorId: identity.visitorId })) return this.end('blocked', CLOSE.blocked);
       const actor = { kind: 'visitor' as const, visitorId: identity.visitorId, siteId: identity.siteId };
       this.#entry = this.deps.directory.entryFor(this.peer.site, frame.queue);
       this.#page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
@@ -281,7 +309,7 @@ export class Connection {
       this.#unsubscribe.push(this.deps.availability.watch(site.id, queueId, (online) => this.#send({ type: 'availability', online })));
       const online = this.#entry.bot || (await this.deps.availability.online(site, queueId));
       this.#actor = actor;
-      this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token));
+      this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token), this.peer.ip);
       this.#send({
         type: 'welcome',
         v: PROTOCOL_VERSION,
@@ -390,8 +418,14 @@ export class Connection {
     }
   }
 
-  #sendError(code: ErrorCode, message: string, clientId?: string): void {
-    this.#send({ type: 'error', code, message, ...(clientId === undefined ? {} : { clientId }) });
+  #sendError(code: ErrorCode, message: string, clientId?: string, retryAfterMs?: number): void {
+    this.#send({
+      type: 'error',
+      code,
+      message,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(clientId === undefined ? {} : { clientId }),
+    });
   }
 
   #send(frame: ServerFrame): void {
@@ -400,6 +434,12 @@ export class Connection {
 
   #sendRaw(data: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // Issue 6: a client that does not read what it is sent is closed, not buffered for without bound.
+    if (this.ws.bufferedAmount > this.deps.safety.limits.maxBufferedBytes) {
+      this.ws.close(CLOSE.slow_reader, 'slow_reader');
+      setTimeout(() => this.ws.terminate(), 1_000).unref();
+      return;
+    }
     // Everything sent in this turn of the event loop (an ack and its event; an agent's share of a group
     // commit) leaves in one write instead of one per frame.
     if (this.socket.writableCorked === 0) {

@@ -11,6 +11,10 @@ import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
 import { MAX_FRAME_BYTES } from '../../shared/limits';
 import { readCookie, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, originAllowed, selfOrigin } from '../domain/origins';
+import { clientIp } from '../domain/client-ip';
+import { hashToken } from '../ids';
+import { isAppError } from '../errors';
+import type { SocketRegistry } from './registry';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
@@ -21,6 +25,11 @@ export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
   heartbeatMs: number;
   /** The origin of this server as browsers see it (PUBLIC_URL), or null to use the request's Host. */
   publicOrigin: string | null;
+  /** Proxies believed in X-Forwarded-For (issue 6). */
+  trustProxy: number;
+  registry: SocketRegistry;
+  /** How often agent sockets' sessions are checked (logout, password change, disabled, expiry). */
+  sessionCheckMs?: number;
 }
 
 export interface Gateway {
@@ -34,18 +43,23 @@ export interface Gateway {
 export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   // maxPayload: 64 KiB instead of the library's 100 MiB; a bigger frame closes the socket with 1009 (SPEC D9).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
-  const connections = new Set<Connection>();
+  const connections = deps.registry.connections;
   let accepting = true;
   const connectionDeps = { ...deps, draining: () => !accepting };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    authenticate(req)
+    const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy);
+    authenticate(req, ip)
       .then((result) => {
-        if ('refuse' in result) return refuse(socket, result.refuse, result.message);
+        if ('refuse' in result) return refuse(socket, result.refuse, result.message, result.retryAfterMs);
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => connections.delete(c));
+          deps.safety.socketOpened(ip);
+          const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => {
+            connections.delete(c);
+            deps.safety.socketClosed(ip);
+          });
           connections.add(connection);
           if (!accepting) connection.close(CLOSE.going_away, 'shutting_down');
         });
@@ -56,8 +70,15 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       });
   });
 
-  async function authenticate(req: IncomingMessage): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string }> {
+  async function authenticate(req: IncomingMessage, ip: string): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string; retryAfterMs?: number }> {
     if (!accepting) return { refuse: 'shutting_down' };
+    try {
+      // Issue 6: blocked addresses, too many upgrades, too many sockets: refused before anything else.
+      deps.safety.admitSocket(ip);
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      return { refuse: err.code, message: err.message, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) };
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://papo.invalid');
@@ -75,14 +96,15 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       if (!site) return { refuse: 'site_not_found' };
       if (!originAllowed(site.allowedOrigins, origin, self)) return { refuse: 'origin_not_allowed' };
       const userAgent = req.headers['user-agent'];
-      return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null } };
+      return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null, ip } };
     }
     if (role === 'agent') {
       // Cross-site WebSocket hijacking: a browser always sends Origin, and it must be this server's own.
       if (isForeignOrigin(origin, self)) return { refuse: 'origin_not_allowed' };
-      const agent = await deps.auth.agentForSession(readCookie(req.headers.cookie, SESSION_COOKIE));
-      if (!agent) return { refuse: 'not_authenticated' };
-      return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent) } };
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      const agent = await deps.auth.agentForSession(token);
+      if (!agent || !token) return { refuse: 'not_authenticated' };
+      return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent), ip, tokenHash: hashToken(token) } };
     }
     return { refuse: 'invalid_request', message: 'The role parameter must be visitor or agent.' };
   }
@@ -99,6 +121,22 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   }, deps.heartbeatMs);
   heartbeat.unref();
 
+  // Issue 6: a session that ended (logout, password change, disabled agent, expiry) loses its sockets
+  // within seconds, however it ended and on whichever node.
+  const sessionCheck = setInterval(() => {
+    const hashes = new Set<string>();
+    for (const c of connections) if (c.peer.role === 'agent') hashes.add(c.peer.tokenHash);
+    for (const tokenHash of hashes) {
+      deps.auth
+        .sessionAlive(tokenHash)
+        .then((alive) => {
+          if (!alive) deps.registry.closeAgent({ tokenHash });
+        })
+        .catch((err: unknown) => deps.log.warn('session check failed', { err }));
+    }
+  }, deps.sessionCheckMs ?? 2_000);
+  sessionCheck.unref();
+
   return {
     get size() {
       return connections.size;
@@ -108,19 +146,21 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     },
     closeAll(code, reason) {
       clearInterval(heartbeat);
+      clearInterval(sessionCheck);
       for (const connection of connections) connection.close(code, reason);
     },
   };
 }
 
 /** Answers an upgrade that will not happen with a plain HTTP error and the usual JSON body. */
-function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].message): void {
+function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].message, retryAfterMs?: number): void {
   if (socket.destroyed) return;
   const status = ERRORS[code].status;
-  const body = JSON.stringify({ error: { code, message } });
+  const body = JSON.stringify({ error: { code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
+      (retryAfterMs === undefined ? '' : `Retry-After: ${Math.ceil(retryAfterMs / 1000)}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
@@ -132,6 +172,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -7,7 +7,7 @@ import { signVisitorToken, verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { hashToken, randomToken, uuidv7 } from '../ids';
 import type { Site, Store } from '../store/store';
-import { DUMMY_HASH, verifyPassword } from './passwords';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
 
 export interface AuthDeps {
   store: Store;
@@ -29,10 +29,13 @@ export type AuthService = ReturnType<typeof createAuthService>;
 export function createAuthService({ store, secret, now, sessionTtlMs, visitorTokenTtlMs }: AuthDeps) {
   return {
     /** Checks e-mail and password; answers a new session token (for the cookie) and the agent. */
-    async login(email: string, password: string): Promise<{ token: string; expiresAt: number; agent: AgentProfile }> {
+    async login(email: string, password: string, previousToken?: string): Promise<{ token: string; expiresAt: number; agent: AgentProfile }> {
       const agent = await store.agents.byEmail(email);
       const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
       if (!agent || !ok) throw new AppError('invalid_credentials');
+      if (agent.disabled) throw new AppError('agent_disabled');
+      // Issue 6: a sign-in rotates the session: the cookie the browser had stops working.
+      if (previousToken && previousToken.length <= 200) await store.sessions.delete(hashToken(previousToken));
       const token = randomToken();
       const at = now();
       const expiresAt = at + sessionTtlMs;
@@ -42,6 +45,29 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
 
     async logout(token: string): Promise<void> {
       await store.sessions.delete(hashToken(token));
+    },
+
+    /** Whether a session (by its token's hash) still admits its agent: not ended, expired or disabled. */
+    async sessionAlive(tokenHash: string): Promise<boolean> {
+      return (await store.sessions.find(tokenHash, now())) !== null;
+    },
+
+    /** Issue 6: a new password ends every session of the agent; a fresh one is answered for this browser. */
+    async changePassword(agentId: string, current: string, next: string): Promise<{ token: string; expiresAt: number }> {
+      const agent = await store.agents.byId(agentId);
+      if (!agent || !(await verifyPassword(current, agent.passwordHash))) throw new AppError('invalid_credentials', 'The current password is wrong.');
+      await store.agents.update(agentId, { passwordHash: await hashPassword(next) });
+      await store.sessions.deleteForAgent(agentId);
+      const token = randomToken();
+      const at = now();
+      await store.sessions.create({ tokenHash: hashToken(token), agentId, createdAt: at, expiresAt: at + sessionTtlMs });
+      return { token, expiresAt: at + sessionTtlMs };
+    },
+
+    /** Issue 6: a disabled agent cannot sign in and its sessions end; enabling does not restore them. */
+    async setDisabled(agentId: string, disabled: boolean): Promise<void> {
+      await store.agents.update(agentId, { disabled });
+      if (disabled) await store.sessions.deleteForAgent(agentId);
     },
 
     /** The agent behind a session cookie, or null when it is unknown or expired. */

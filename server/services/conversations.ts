@@ -166,7 +166,9 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
       actor: Actor,
       frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note'>,
       entry?: Entry,
-    ): Promise<Ack> {
+      /** Issue 6: false when the sender's address may not start another conversation now. */
+      mayStart = true,
+    ): Promise<Ack & { created: boolean }> {
       const { clientId, text } = frame;
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
@@ -178,14 +180,21 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
         clientId,
         at,
         authorize: (state) => mayKnow(actor, state),
-        decide: (state) => decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
+        decide: (state) =>
+          state.lastSeq === 0 && !mayStart
+            ? { ok: false, code: 'rate_limited' }
+            : decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
       });
       switch (outcome.kind) {
         case 'appended':
           publish(outcome.events, outcome.conversation);
-          return { conversationId: outcome.conversation.id, seq: outcome.events.find((e) => e.clientId === clientId)?.seq ?? outcome.events.at(-1)!.seq };
+          return {
+            conversationId: outcome.conversation.id,
+            seq: outcome.events.find((e) => e.clientId === clientId)?.seq ?? outcome.events.at(-1)!.seq,
+            created: outcome.events[0]?.kind === 'created',
+          };
         case 'duplicate':
-          return { conversationId: outcome.conversation.id, seq: outcome.seq };
+          return { conversationId: outcome.conversation.id, seq: outcome.seq, created: false };
         case 'refused':
           throw new AppError(outcome.code);
         case 'not_found':

@@ -18,6 +18,8 @@ interface Visit {
   lastSeen: number;
   page: LivePage | null;
   returning: boolean;
+  /** The address of its latest socket: "block and end" blocks it too (issue 6). */
+  ip: string | null;
 }
 
 export type LiveVisitors = ReturnType<typeof createLiveVisitors>;
@@ -27,16 +29,22 @@ export function createLiveVisitors(now: () => number) {
 
   return {
     /** A widget socket said hello. `returning`: the visitor came with a token from an earlier visit. */
-    connected(visitorId: string, siteId: string, page: LivePage | null, returning: boolean): void {
+    connected(visitorId: string, siteId: string, page: LivePage | null, returning: boolean, ip: string | null = null): void {
       const at = now();
       const visit = visits.get(visitorId);
       if (visit && (visit.sockets > 0 || at - visit.lastSeen < VISIT_GAP_MS)) {
         visit.sockets++;
         visit.lastSeen = at;
         if (page) visit.page = page;
+        if (ip) visit.ip = ip;
         return;
       }
-      visits.set(visitorId, { siteId, sockets: 1, since: at, lastSeen: at, page, returning: returning || visit !== undefined });
+      visits.set(visitorId, { siteId, sockets: 1, since: at, lastSeen: at, page, returning: returning || visit !== undefined, ip });
+    },
+
+    /** The address the visitor last connected from, while it is remembered. */
+    ipOf(visitorId: string): string | null {
+      return visits.get(visitorId)?.ip ?? null;
     },
 
     disconnected(visitorId: string): void {

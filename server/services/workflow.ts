@@ -189,6 +189,9 @@ export function createWorkflowService({ store, directory, conversations, request
       return moved;
     },
 
+    /** Issue 6: "block and end" closes the chat without a wrap-up list entry: the reason is the block. */
+    closeBlocked: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideClose(state, actor, 'Blocked')),
+
     /** R8: the visitor's "End chat" on its own conversation. */
     visitorEnd: (actor: VisitorActor, id: string) => conversations.apply(actor, id, (state) => decideVisitorEnd(state, actor)),
   };

@@ -1,0 +1,35 @@
+/**
+ * @module The open sockets, for the few actions that reach into them from outside a connection (issue 6):
+ * a blocked visitor's chat ends, an agent whose session ended is disconnected within seconds.
+ */
+import { CLOSE } from '../../shared/errors';
+import type { Connection } from './connection';
+
+export class SocketRegistry {
+  readonly connections = new Set<Connection>();
+
+  /** Closes every socket of one visitor with 4004 `blocked` (the widget says the chat ended). */
+  closeVisitor(visitorId: string): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.visitorId === visitorId) {
+        c.end('blocked', CLOSE.blocked);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Closes the sockets of one session, or of every session of an agent, with 4006 `session_ended`. */
+  closeAgent(match: { tokenHash?: string; agentId?: string }): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.peer.role !== 'agent') continue;
+      if ((match.tokenHash && c.peer.tokenHash === match.tokenHash) || (match.agentId && c.peer.agent.id === match.agentId)) {
+        c.end('not_authenticated', CLOSE.session_ended);
+        n++;
+      }
+    }
+    return n;
+  }
+}
