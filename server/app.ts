@@ -23,6 +23,8 @@ import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
+import { createSafety } from './services/safety';
+import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
 import type { Store } from './store/store';
@@ -75,6 +77,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, log, now });
   const availability = createAvailability({ store, directory, conversations, log, now });
+  const safety = await createSafety(store, config.limits, now);
+  const registry = new SocketRegistry();
   const router = createRouter({
     store,
     directory,
@@ -94,6 +98,9 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     bot,
     tickets,
     availability,
+    safety,
+    registry,
+    trustProxy: config.trustProxy,
     now,
     log,
     publicOrigin,
@@ -115,6 +122,9 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     directory,
     tickets,
     availability,
+    safety,
+    registry,
+    trustProxy: config.trustProxy,
     liveVisitors,
     visitors: store.visitors,
     now,

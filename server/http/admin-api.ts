@@ -9,11 +9,14 @@ import {
   AgentBody,
   AgentPatchBody,
   AvailabilityBody,
+  BlockBody,
   CannedReplyBody,
   QueueBody,
   SiteBotBody,
   WrapUpReasonBody,
   type AgentsAnswer,
+  type BlockInfo,
+  type BlocksAnswer,
   type BotSettingsAnswer,
   type CannedRepliesAnswer,
   type QueuesAnswer,
@@ -25,6 +28,9 @@ import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { BotService } from '../services/bot';
 import type { Directory } from '../services/directory';
+import type { AuthService } from '../services/auth';
+import type { Safety } from '../services/safety';
+import type { SocketRegistry } from '../realtime/registry';
 import type { WorkflowService } from '../services/workflow';
 import { hashPassword } from '../services/passwords';
 import type { Store } from '../store/store';
@@ -33,6 +39,9 @@ import { body, query } from './json';
 
 export interface AdminApiDeps {
   store: Store;
+  auth: AuthService;
+  safety: Safety;
+  registry: SocketRegistry;
   directory: Directory;
   workflow: WorkflowService;
   bot: BotService;
@@ -46,8 +55,9 @@ const SearchQuery = v.object({
 });
 
 const QueuePatchBody = v.partial(v.omit(QueueBody, ['siteId']));
+const DisabledBody = v.object({ disabled: v.boolean() });
 
-export function createAdminApi({ store, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ store, auth, safety, registry, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const requires =
     (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
@@ -171,6 +181,40 @@ export function createAdminApi({ store, directory, workflow, bot, now }: AdminAp
     const { state } = await body(c, AvailabilityBody);
     found(directory.record(c.req.param('id')));
     return c.json({ agent: await directory.setState(c.req.param('id'), state) });
+  });
+
+  // Blocks (issue 6): admins list, add and lift them.
+  const blockInfo = (b: BlockInfo | (Omit<BlockInfo, 'active'> & { active?: boolean })): BlockInfo => ({
+    id: b.id,
+    kind: b.kind,
+    value: b.value,
+    reason: b.reason,
+    expiresAt: b.expiresAt,
+    createdBy: b.createdBy,
+    createdAt: b.createdAt,
+    active: b.expiresAt === null || b.expiresAt > now(),
+  });
+  api.get('/blocks', requires('manageBlocks'), (c) => c.json({ blocks: safety.list().map(blockInfo) } satisfies BlocksAnswer));
+  api.post('/blocks', requires('manageBlocks'), async (c) => {
+    const input = await body(c, BlockBody);
+    const block = await safety.block({ kind: input.kind, value: input.value, reason: input.reason ?? null, expiresAt: input.expiresAt ?? null, createdBy: c.get('agent').id });
+    if (block.kind === 'visitor') registry.closeVisitor(block.value);
+    return c.json({ block: blockInfo(block) }, 201);
+  });
+  api.delete('/blocks/:id', requires('manageBlocks'), async (c) => {
+    found(await safety.lift(c.req.param('id')));
+    return c.body(null, 204);
+  });
+
+  // Agents can be disabled (issue 6): no sign-in, sessions and sockets end.
+  api.put('/agents/:id/disabled', requires('manageAgents'), async (c) => {
+    const { disabled } = await body(c, DisabledBody);
+    const id = c.req.param('id');
+    found(directory.record(id));
+    if (id === c.get('agent').id && disabled) throw new AppError('forbidden', 'You cannot disable yourself.');
+    await auth.setDisabled(id, disabled);
+    if (disabled) registry.closeAgent({ agentId: id });
+    return c.body(null, 204);
   });
 
   // Sites: the bot webhook (SPEC R12).

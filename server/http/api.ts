@@ -6,7 +6,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { LoginBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
+import { LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
 import { parseBody, type AgentProfile } from '../../shared/protocol';
 import { SESSION_COOKIE } from '../cookies';
@@ -14,6 +14,9 @@ import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
 import type { AuthService } from '../services/auth';
 import type { BotService } from '../services/bot';
+import type { Safety } from '../services/safety';
+import type { SocketRegistry } from '../realtime/registry';
+import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
 import { readJson } from './json';
@@ -24,6 +27,9 @@ import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 export type ApiEnv = { Variables: { agent: AgentProfile } };
 
 export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps {
+  safety: Safety;
+  registry: SocketRegistry;
+  trustProxy: number;
   auth: AuthService;
   conversations: ConversationService;
   bot: BotService;
@@ -60,7 +66,14 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   api.post('/auth/login', async (c) => {
     const body = parseBody(LoginBody, await readJson(c));
     if (!body.ok) throw new AppError(body.code, body.message);
-    const session = await auth.login(body.value.email, body.value.password);
+    // Issue 6: sign-in attempts are limited per address and per e-mail.
+    deps.safety.login(c.get('ip' as never) as string, body.value.email);
+    const session = await auth.login(body.value.email, body.value.password, getCookie(c, SESSION_COOKIE));
+    setSessionCookie(c, session);
+    return c.json({ agent: session.agent } satisfies LoginAnswer);
+  });
+
+  const setSessionCookie = (c: Context, session: { token: string; expiresAt: number }) =>
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -68,13 +81,27 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       secure: selfOf(c).startsWith('https:'),
       expires: new Date(session.expiresAt),
     });
-    return c.json({ agent: session.agent } satisfies LoginAnswer);
-  });
 
   api.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await auth.logout(token);
+    if (token && token.length <= 200) {
+      await auth.logout(token);
+      // Issue 6: the consoles of this session go now, not at their next check.
+      deps.registry.closeAgent({ tokenHash: hashToken(token) });
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  api.put('/auth/password', requireAgent, async (c) => {
+    const body = parseBody(PasswordBody, await readJson(c));
+    if (!body.ok) throw new AppError(body.code, body.message);
+    const agent = c.get('agent');
+    deps.safety.login(c.get('ip' as never) as string, agent.email);
+    const session = await auth.changePassword(agent.id, body.value.currentPassword, body.value.newPassword);
+    // Every other console of this agent loses its session; this browser gets the new one.
+    deps.registry.closeAgent({ agentId: agent.id });
+    setSessionCookie(c, session);
     return c.body(null, 204);
   });
 

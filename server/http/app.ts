@@ -5,7 +5,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ERRORS } from '../../shared/errors';
-import { isAppError } from '../errors';
+import { AppError, isAppError } from '../errors';
+import { clientIp } from '../domain/client-ip';
 import type { Logger } from '../log';
 import { createApi, type ApiDeps } from './api';
 import { createPages, type PagesDeps } from './pages';
@@ -14,8 +15,19 @@ export interface HttpDeps extends ApiDeps, PagesDeps {
   log: Logger;
 }
 
+type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
+
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+
+  // Issue 6: the client's address (X-Forwarded-For only as far as TRUST_PROXY says); a blocked one is
+  // refused on every route.
+  app.use('*', async (c, next) => {
+    const ip = clientIp((c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), deps.trustProxy);
+    c.set('ip' as never, ip as never);
+    if (deps.safety.blocked({ ip })) throw new AppError('blocked');
+    await next();
+  });
 
   app.use('*', async (c, next) => {
     await next();
@@ -31,7 +43,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.onError((err, c) => {
     if (isAppError(err)) {
-      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+      if (err.retryAfterMs !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+      return c.json({ error: { code: err.code, message: err.message, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) } }, err.status as 400);
     }
     if (err instanceof HTTPException && err.status < 500) {
       return c.json({ error: { code: 'invalid_request', message: err.message || ERRORS.invalid_request.message } }, err.status);

@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import {
   AvailabilityBody,
+  BlockVisitorBody,
   CloseBody,
   LabelsBody,
   PrefsBody,
@@ -25,6 +26,8 @@ import { canView, type AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
 import type { Directory } from '../services/directory';
+import type { Safety } from '../services/safety';
+import type { SocketRegistry } from '../realtime/registry';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { WorkflowService } from '../services/workflow';
 import type { ConversationSummary } from '../../shared/protocol';
@@ -34,6 +37,8 @@ import { body, query } from './json';
 
 export interface WorkflowApiDeps {
   store: Store;
+  safety: Safety;
+  registry: SocketRegistry;
   directory: Directory;
   workflow: WorkflowService;
   liveVisitors: LiveVisitors;
@@ -48,7 +53,7 @@ const ListQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '200'),
 });
 
-export function createWorkflowApi({ store, directory, workflow, liveVisitors }: WorkflowApiDeps): Hono<ApiEnv> {
+export function createWorkflowApi({ store, directory, workflow, liveVisitors, safety, registry }: WorkflowApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
   const answer = (c: Context<ApiEnv>, conversation: ConversationSummary) => c.json({ conversation } satisfies ConversationAnswer);
@@ -136,6 +141,26 @@ export function createWorkflowApi({ store, directory, workflow, liveVisitors }: 
   api.delete('/conversations/:id', async (c) => {
     await workflow.remove(actorOf(c), c.req.param('id'));
     return c.body(null, 204);
+  });
+
+  // Issue 6 "block and end": the holder (or a supervisor) ends the chat and blocks the visitor and its
+  // address; a range needs an admin. The visitor's sockets close with 4004 and its widget says so.
+  api.post('/conversations/:id/block', async (c) => {
+    const input = await body(c, BlockVisitorBody);
+    const actor = actorOf(c);
+    const conversation = await store.conversations.byId(c.req.param('id'));
+    if (!conversation || !canView(actor, conversation)) throw new AppError('conversation_not_found');
+    if (conversation.assignedAgentId !== actor.id && !may(actor.role, 'supervise')) throw new AppError('not_holder');
+    if (input.cidr !== undefined && !may(actor.role, 'manageBlocks')) throw new AppError('forbidden', 'Only admins block address ranges.');
+    const expiresAt = input.expiresInMinutes === undefined ? null : Date.now() + input.expiresInMinutes * 60_000;
+    const common = { reason: input.reason ?? null, expiresAt, createdBy: actor.id };
+    await safety.block({ kind: 'visitor', value: conversation.visitorId, ...common });
+    const ip = liveVisitors.ipOf(conversation.visitorId);
+    if (ip) await safety.block({ kind: 'ip', value: ip, ...common });
+    if (input.cidr) await safety.block({ kind: 'cidr', value: input.cidr, ...common });
+    const closed = conversation.status === 'closed' ? conversation : await workflow.closeBlocked(actor, conversation.id);
+    registry.closeVisitor(conversation.visitorId);
+    return answer(c, closed);
   });
 
   api.get('/visitors/live', async (c) => {
