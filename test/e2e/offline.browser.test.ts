@@ -38,7 +38,7 @@ browserDescribe('the widget when nobody can answer, and at the end of a chat', (
     const { context, errors, w, form, composer } = await openWidget();
     await form.waitFor();
     expect(await w.root.locator('.head .sub').textContent()).toBe('Ninguém disponível agora');
-    expect(await composer.count()).toBe(0);
+    expect(await composer.isVisible()).toBe(false);
 
     // Proper labels, required marks, and 16px inputs (iOS does not zoom).
     const email = w.root.getByRole('textbox', { name: 'E-mail', exact: true });
@@ -98,6 +98,7 @@ browserDescribe('the widget when nobody can answer, and at the end of a chat', (
     await w.bubble('Entregamos sim, em 2 dias úteis.').waitFor();
 
     // A confirmation inside the widget; Escape takes it back without closing the chat.
+    await composer.fill('Um rascunho');
     const end = w.root.locator('.head button.quit');
     await end.click();
     const confirm = w.root.locator('.confirm button.send');
@@ -112,7 +113,7 @@ browserDescribe('the widget when nobody can answer, and at the end of a chat', (
     const panel = w.root.locator('.card.ended');
     await panel.waitFor();
     await w.root.locator('.notice', { hasText: 'Você encerrou a conversa' }).waitFor();
-    expect(await composer.count()).toBe(0);
+    expect(await composer.isVisible()).toBe(false);
     expect(await end.count()).toBe(0);
     await agent.page.locator('.messages', { hasText: /encerrou|ended/i }).waitFor();
 
@@ -142,11 +143,12 @@ browserDescribe('the widget when nobody can answer, and at the end of a chat', (
     const mail = await smtp.waitFor((m) => m.to.includes('ana.transcript@example.com'));
     expect(mail.text).toContain('Entregamos sim, em 2 dias úteis.');
 
-    // New conversation: the composer is back, with the focus, and the old messages are gone.
+    // New conversation: the composer is back, with the focus and the draft, and the old messages are gone.
     await panel.getByRole('button', { name: 'Nova conversa' }).click();
     await composer.waitFor();
     expect(await composer.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     expect(await w.messages.count()).toBe(1); // the greeting
+    expect(await composer.inputValue()).toBe('Um rascunho'); // a draft outlives the end
     await composer.fill('Outra pergunta: e para Porto Alegre?');
     await composer.press('Enter');
     await w.root.locator('.log li.msg.sent', { hasText: 'Porto Alegre' }).waitFor();

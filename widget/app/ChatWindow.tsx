@@ -44,7 +44,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
     // The end panel took the focus as it mounted (its `focus` prop). After "New conversation" the
     // composer takes it, or the form's first field when nobody is available.
     if (focusNext.current === 'composer') {
-      (inputRef.current ?? section.current?.querySelector<HTMLElement>('.card input, .card textarea'))?.focus();
+      (panel === 'composer' ? inputRef.current : section.current?.querySelector<HTMLElement>('.card input, .card textarea'))?.focus();
     }
     if (focusNext.current !== 'ticket') focusNext.current = null;
     if (panel !== 'composer') setConfirming(false);
@@ -150,17 +150,18 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
           />
         )}
       </MessageList>
-      {panel === 'composer' && (
+      {/* Hidden, not unmounted, while the form or the end panel stands in: a draft survives the end. */}
+      <div hidden={panel !== 'composer'}>
         <Composer
           onSend={(text) => session.send(text)}
           label={t.composeLabel}
           placeholder={t.placeholder}
           sendLabel={t.send}
           counterLabel={t.characters}
-          disabled={view.connection === 'failed'}
+          disabled={view.connection === 'failed' || panel !== 'composer'}
           inputRef={inputRef}
         />
-      )}
+      </div>
     </section>
   );
 }

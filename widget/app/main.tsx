@@ -29,7 +29,7 @@ export function mount({ root, container, config, host }: MountOptions): WidgetAp
   session.start();
   return {
     // The composer, or without one the first field of the form or panel shown instead.
-    opened: () => (input.current ?? container.querySelector<HTMLElement>('.card input, .card textarea, .card button'))?.focus(),
+    opened: () => (input.current?.offsetParent ? input.current : container.querySelector<HTMLElement>('.card input, .card textarea, .card button'))?.focus(),
     closed: () => undefined,
   };
 }
