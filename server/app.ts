@@ -24,6 +24,7 @@ import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSafety } from './services/safety';
+import { createDataRights } from './services/data-rights';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
@@ -79,6 +80,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const availability = createAvailability({ store, directory, conversations, log, now });
   const safety = await createSafety(store, config.limits, now);
   const registry = new SocketRegistry();
+  const dataRights = createDataRights({ store, conversations, now });
   const router = createRouter({
     store,
     directory,
@@ -100,6 +102,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     availability,
     safety,
     registry,
+    dataRights,
     trustProxy: config.trustProxy,
     now,
     log,

@@ -12,6 +12,7 @@ const MATRIX: Record<Privilege, Record<AgentRole, boolean>> = {
   manageSites: { agent: false, supervisor: false, admin: true },
   deleteConversations: { agent: false, supervisor: false, admin: true },
   manageBlocks: { agent: false, supervisor: false, admin: true },
+  manageDataRights: { agent: false, supervisor: false, admin: true },
 };
 
 const cases = (Object.keys(MATRIX) as Privilege[]).flatMap((privilege) =>

@@ -15,6 +15,8 @@ export const PRIVILEGES = {
   deleteConversations: ['admin'],
   /** List and lift blocks, block whole ranges (issue 6). */
   manageBlocks: ['admin'],
+  /** Export and erase what is held about a visitor or an e-mail address (issue 6). */
+  manageDataRights: ['admin'],
 } as const satisfies Record<string, readonly AgentRole[]>;
 
 export type Privilege = keyof typeof PRIVILEGES;

@@ -29,6 +29,7 @@ import { uuidv7 } from '../ids';
 import type { BotService } from '../services/bot';
 import type { Directory } from '../services/directory';
 import type { AuthService } from '../services/auth';
+import type { DataRights, Subject } from '../services/data-rights';
 import type { Safety } from '../services/safety';
 import type { SocketRegistry } from '../realtime/registry';
 import type { WorkflowService } from '../services/workflow';
@@ -39,6 +40,7 @@ import { body, query } from './json';
 
 export interface AdminApiDeps {
   store: Store;
+  dataRights: DataRights;
   auth: AuthService;
   safety: Safety;
   registry: SocketRegistry;
@@ -56,8 +58,12 @@ const SearchQuery = v.object({
 
 const QueuePatchBody = v.partial(v.omit(QueueBody, ['siteId']));
 const DisabledBody = v.object({ disabled: v.boolean() });
+const SubjectQuery = v.object({
+  visitorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email'))),
+});
 
-export function createAdminApi({ store, auth, safety, registry, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ store, dataRights, auth, safety, registry, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const requires =
     (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
@@ -205,6 +211,19 @@ export function createAdminApi({ store, auth, safety, registry, directory, workf
     found(await safety.lift(c.req.param('id')));
     return c.body(null, 204);
   });
+
+  // Data rights (issue 6): export or erase everything about a visitor or an e-mail address.
+  const subjectOf = (c: Context<ApiEnv>): Subject => {
+    const q = query(c, SubjectQuery);
+    if ((q.visitorId === undefined) === (q.email === undefined)) throw new AppError('invalid_request', 'Name exactly one of visitorId and email.');
+    return q.visitorId !== undefined ? { visitorId: q.visitorId } : { email: q.email! };
+  };
+  api.get('/data/export', requires('manageDataRights'), async (c) => {
+    const data = await dataRights.export(subjectOf(c));
+    c.header('Content-Disposition', `attachment; filename="papo-export-${data.exportedAt}.json"`);
+    return c.json(data);
+  });
+  api.delete('/data', requires('manageDataRights'), async (c) => c.json({ deleted: await dataRights.erase(subjectOf(c)) }));
 
   // Agents can be disabled (issue 6): no sign-in, sessions and sockets end.
   api.put('/agents/:id/disabled', requires('manageAgents'), async (c) => {

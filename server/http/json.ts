@@ -24,6 +24,6 @@ export async function body<S extends v.GenericSchema>(c: Context, schema: S): Pr
 
 export function query<S extends v.GenericSchema>(c: Context, schema: S): v.InferOutput<S> {
   const parsed = parseBody(schema, c.req.query());
-  if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
+  if (!parsed.ok) throw new AppError(parsed.code, parsed.message);
   return parsed.value;
 }

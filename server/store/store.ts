@@ -133,6 +133,8 @@ export interface TicketFilter {
   assigneeId?: string;
   conversationId?: string;
   visitorId?: string;
+  /** Exact requester e-mail, case-insensitive. */
+  requesterEmail?: string;
   text?: string;
   limit: number;
 }
@@ -224,6 +226,10 @@ export interface Store {
   };
   visitors: {
     byId(id: string): Promise<VisitorRecord | null>;
+    /** Visitors who gave this e-mail address (case-insensitive). */
+    byEmail(email: string): Promise<VisitorRecord[]>;
+    /** Data rights (issue 6): removes the visitor's record. Its conversations and tickets are removed apart. */
+    delete(id: string): Promise<boolean>;
     /**
      * Creates the visitor (created at `at`) or updates the fields given (page, referrer, user agent, last
      * seen): a field left undefined keeps its value, null clears it. A known visitor keeps its site.
@@ -260,6 +266,8 @@ export interface Store {
     list(filter: TicketFilter): Promise<Ticket[]>;
     update(id: string, patch: TicketPatch, at: number): Promise<Ticket | null>;
     addEntry(entry: TicketEntry): Promise<void>;
+    /** Data rights (issue 6): removes the ticket and its entries. */
+    delete(id: string): Promise<boolean>;
     /** Oldest first. */
     entries(ticketId: string): Promise<TicketEntry[]>;
   };

@@ -349,6 +349,10 @@ export function createSqliteStore(path: string): Store {
       async byId(id) {
         return db.select().from(visitors).where(eq(visitors.id, id)).get() ?? null;
       },
+      async byEmail(email) {
+        return db.select().from(visitors).where(sql`lower(${visitors.email}) = lower(${email})`).orderBy(visitors.createdAt).all();
+      },
+      delete: (id) => committer.submit(() => db.delete(visitors).where(eq(visitors.id, id)).run().changes > 0),
       async touch(visitor, at) {
         const set = defined({
           name: visitor.name,

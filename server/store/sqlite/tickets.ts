@@ -152,6 +152,10 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
       where.push(`${column} = ?`);
       params.push(value);
     }
+    if (filter.requesterEmail !== undefined) {
+      where.push('lower(requester_email) = lower(?)');
+      params.push(filter.requesterEmail);
+    }
     const needle = fold((filter.text ?? '').trim());
     const text = `SELECT * FROM tickets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, number DESC`;
     if (needle === '') return prepared(`${text} LIMIT ?`).all(...params, filter.limit).map(toTicket);
@@ -223,6 +227,8 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
     },
 
     update: (id, patch, at) => committer.submit(() => update(id, patch, at)),
+
+    delete: (id) => committer.submit(() => sqlite.prepare('DELETE FROM tickets WHERE id = ?').run(id).changes > 0),
 
     addEntry: (entry) =>
       committer.submit(() => {
