@@ -25,6 +25,8 @@ export const sites = sqliteTable('sites', {
   botTokenHash: text('bot_token_hash'),
   /** Business hours, offline tickets and the offline form (SPEC T1, T2); null: the defaults. */
   ticketing: text('ticketing', { mode: 'json' }).$type<SiteTicketing>(),
+  /** Issue 6: off, mask in agent views, or redact before storing. */
+  masking: text('masking', { enum: ['off', 'mask', 'redact'] }).notNull().default('off'),
 });
 
 export const agents = sqliteTable('agents', {

@@ -56,6 +56,7 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
         botWebhookUrl: null,
         botTokenHash: null,
         ticketing: null,
+            masking: 'off' as const,
       };
       await store.sites.create(site);
       return site;

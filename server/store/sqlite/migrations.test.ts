@@ -73,6 +73,7 @@ describe('SQLite migrations', () => {
         botWebhookUrl: null,
         botTokenHash: null,
         ticketing: null,
+        masking: 'off',
       });
       expect(await store.agents.byId('a1')).toMatchObject({
         capacity: 3,

@@ -100,7 +100,7 @@ export function createSqliteStore(path: string): Store {
   // SPEC R2: higher priority first, then the longest wait.
   const waitingConversations = sqlite.prepare<[], ConversationRow>(
     `SELECT * FROM conversations
-     WHERE status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
+     WHERE status IN ('open', 'ended') AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
      ORDER BY priority DESC, COALESCE(queued_at, created_at), id`,
   );
   const conversationsWithTimers = sqlite.prepare<[], ConversationRow>(
@@ -109,7 +109,7 @@ export function createSqliteStore(path: string): Store {
   // The WHERE repeats conversations_assigned_active's own, so the planner may read that partial index alone.
   const agentLoads = sqlite.prepare<[], { agent_id: string; n: number }>(
     `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations
-     WHERE status IN ('open', 'ended') AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
+     WHERE status = 'open' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
   );
   const stickyAgent = sqlite
     .prepare<[string, string], string>(
@@ -220,6 +220,7 @@ export function createSqliteStore(path: string): Store {
             botWebhookUrl: site.botWebhookUrl ?? null,
             botTokenHash: site.botTokenHash ?? null,
             ticketing: site.ticketing ?? null,
+            masking: site.masking ?? 'off',
           })
           .run();
       },
@@ -231,6 +232,7 @@ export function createSqliteStore(path: string): Store {
           botWebhookUrl: patch.botWebhookUrl,
           botTokenHash: patch.botTokenHash,
           ticketing: patch.ticketing,
+          masking: patch.masking,
         });
         if (Object.keys(set).length > 0) db.update(sites).set(set).where(eq(sites.id, id)).run();
         return getSite(id);

@@ -1,0 +1,1 @@
+ALTER TABLE `sites` ADD `masking` text DEFAULT 'off' NOT NULL;
