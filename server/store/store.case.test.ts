@@ -90,6 +90,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         botWebhookUrl: null,
         botTokenHash: null,
         ticketing: null,
+            masking: 'off' as const,
       };
       await s.sites.create(site);
       return site;
@@ -848,7 +849,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(got.find((c) => c.id === requested)?.request?.kind).toBe('conference');
       });
 
-      it('R1: loads counts open and ended conversations per assigned agent; closed ones, guests and unassigned do not count', async () => {
+      it('R1: loads counts open conversations per assigned agent; ended (awaiting wrap-up), closed ones, guests and unassigned do not count', async () => {
         const [ana, bia, caio] = [await makeAgent(), await makeAgent(), await makeAgent()];
         const make = async (patch: StatePatch) => patchState((await startConversation()).conversation.id, patch, T0 + 1);
         await make({ assignedAgentId: ana.id });
@@ -859,7 +860,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         await make({});
         expect(await store.conversations.loads()).toEqual(
           new Map([
-            [ana.id, 2],
+            [ana.id, 1],
             [bia.id, 1],
           ]),
         );
@@ -956,6 +957,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           botWebhookUrl: 'https://bot.example.com/hook',
           botTokenHash: 'sha256-of-token',
           ticketing: null,
+            masking: 'off' as const,
         };
         await store.sites.create(b);
 
@@ -1064,7 +1066,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       it('sites: create leaves the default queue and the bot unset when not given', async () => {
         const site = { id: uuidv7(), key: 'k1', name: 'Loja', allowedOrigins: ['self'], createdAt: T0 };
         await store.sites.create(site);
-        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null, ticketing: null });
+        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null, ticketing: null, masking: 'off' });
       });
 
       it.each<[string, Parameters<Store['sites']['update']>[1]]>([

@@ -29,6 +29,8 @@ export interface Site {
   botTokenHash: string | null;
   /** Business hours, offline tickets and the leave-a-message form (SPEC T1, T2); null: the defaults. */
   ticketing: SiteTicketing | null;
+  /** Issue 6: sensitive numbers and addresses off, masked in agent views, or redacted before storing. */
+  masking: 'off' | 'mask' | 'redact';
 }
 
 /** The agent's chosen state; `offline` is never stored, it is the absence of a connected console. */
@@ -190,8 +192,8 @@ export interface Store {
     byKey(key: string): Promise<Site | null>;
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
-    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing'> & Partial<Site>): Promise<void>;
-    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing'>>): Promise<Site | null>;
+    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking'> & Partial<Site>): Promise<void>;
+    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking'>>): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {
@@ -302,7 +304,11 @@ export interface Store {
     waiting(): Promise<ConversationSummary[]>;
     /** With an offer or a transfer/conference request waiting: their timers are re-armed at start. */
     withTimers(): Promise<ConversationSummary[]>;
-    /** Open and ended conversations each agent holds as the assigned agent: agent id -> count (SPEC R1). */
+    /**
+     * Open conversations each agent holds as the assigned agent: agent id -> count (SPEC R1). One the visitor
+     * ended waits only for the wrap-up and takes no room: otherwise ended chats would make a site look
+     * offline to new visitors (T1).
+     */
     loads(): Promise<Map<string, number>>;
     /**
      * SPEC R8: the agent of the visitor's newest (by creation) conversation that was taken and not resolved

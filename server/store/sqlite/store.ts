@@ -100,7 +100,7 @@ export function createSqliteStore(path: string): Store {
   // SPEC R2: higher priority first, then the longest wait.
   const waitingConversations = sqlite.prepare<[], ConversationRow>(
     `SELECT * FROM conversations
-     WHERE status IN ('open', 'ended') AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
+     WHERE status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
      ORDER BY priority DESC, COALESCE(queued_at, created_at), id`,
   );
   const conversationsWithTimers = sqlite.prepare<[], ConversationRow>(
