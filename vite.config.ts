@@ -12,8 +12,12 @@ import { defineConfig, type UserConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
-/** Browsers the widget supports on host pages (constructable stylesheets, ES2020). */
-const WIDGET_TARGET = ['es2020', 'chrome80', 'firefox101', 'safari16.4'];
+/**
+ * Browsers the widget supports on host pages. Constructable stylesheets already need Safari 16.4 and
+ * Firefox 101, which run ES2022; Chrome 91 (2021) does too. Down-levelling `#private` and `?.` for older
+ * Chromes cost about 1 KB gzip of the 25 KB budget.
+ */
+const WIDGET_TARGET = ['es2022', 'chrome91', 'firefox101', 'safari16.4'];
 
 function appChunkName(): string {
   const manifest = JSON.parse(readFileSync(`${root}dist/widget/.vite/manifest.json`, 'utf8')) as Record<
