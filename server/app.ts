@@ -25,6 +25,7 @@ import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSafety } from './services/safety';
 import { createDataRights } from './services/data-rights';
+import { createMaskingPolicy } from './services/masking-policy';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
@@ -70,13 +71,14 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     sessionTtlMs: config.sessionTtlMs,
     visitorTokenTtlMs: config.visitorTokenTtlMs,
   });
-  const conversations = createConversationService({ store, bus, now });
+  const masking = await createMaskingPolicy(store);
+  const conversations = createConversationService({ store, bus, now, masking });
   const directory = await createDirectory(store, now);
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
-  const tickets = createTicketService({ store, directory, conversations, mailer, log, now });
+  const tickets = createTicketService({ store, directory, conversations, mailer, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
   const safety = await createSafety(store, config.limits, now);
   const registry = new SocketRegistry();
@@ -103,6 +105,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     safety,
     registry,
     dataRights,
+    masking,
     trustProxy: config.trustProxy,
     now,
     log,
@@ -127,6 +130,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     availability,
     safety,
     registry,
+    masking,
     trustProxy: config.trustProxy,
     liveVisitors,
     visitors: store.visitors,

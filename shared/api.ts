@@ -371,3 +371,6 @@ export interface BlockInfo {
 export interface BlocksAnswer {
   blocks: BlockInfo[];
 }
+
+/** Issue 6: off, mask in agent views, or redact before storing. */
+export const MaskingBody = v.object({ mode: v.picklist(['off', 'mask', 'redact']) });

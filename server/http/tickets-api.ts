@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import {
   EndWithTicketBody,
+  MaskingBody,
   SiteTicketingBody,
   TicketCreateBody,
   TicketListQuery,
@@ -23,26 +24,28 @@ import { AppError } from '../errors';
 import type { Availability } from '../services/availability';
 import type { Directory } from '../services/directory';
 import type { TicketService } from '../services/tickets';
+import type { MaskingPolicy } from '../services/masking-policy';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './api';
 import { body, query } from './json';
 
 export interface TicketsApiDeps {
   store: Store;
+  masking: MaskingPolicy;
   directory: Directory;
   tickets: TicketService;
   availability: Availability;
 }
 
-export function createTicketsApi({ store, directory, tickets, availability }: TicketsApiDeps): Hono<ApiEnv> {
+export function createTicketsApi({ store, masking, directory, tickets, availability }: TicketsApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
-  const answer = (c: Context<ApiEnv>, ticket: TicketAnswer['ticket']) => c.json({ ticket } satisfies TicketAnswer);
+  const answer = (c: Context<ApiEnv>, ticket: TicketAnswer['ticket']) => c.json({ ticket: tickets.view(ticket) } satisfies TicketAnswer);
 
   api.get('/tickets', async (c) => c.json({ tickets: await tickets.list(actorOf(c), query(c, TicketListQuery)) } satisfies TicketsAnswer));
   api.post('/tickets', async (c) => {
     const input = await body(c, TicketCreateBody);
-    return c.json({ ticket: await tickets.create(actorOf(c), input) } satisfies TicketAnswer, 201);
+    return c.json({ ticket: tickets.view(await tickets.create(actorOf(c), input)) } satisfies TicketAnswer, 201);
   });
   api.get('/tickets/:id', async (c) => c.json((await tickets.detail(actorOf(c), c.req.param('id'))) satisfies TicketDetailAnswer));
   api.patch('/tickets/:id', async (c) => answer(c, await tickets.update(actorOf(c), c.req.param('id'), await body(c, TicketPatchBody))));
@@ -51,7 +54,21 @@ export function createTicketsApi({ store, directory, tickets, availability }: Ti
 
   api.post('/conversations/:id/end-with-ticket', async (c) => {
     const input = await body(c, EndWithTicketBody);
-    return c.json(await tickets.endWithTicket(actorOf(c), c.req.param('id'), input));
+    const { conversation, ticket } = await tickets.endWithTicket(actorOf(c), c.req.param('id'), input);
+    return c.json({ conversation: masking.summary(conversation), ticket: tickets.view(ticket) });
+  });
+
+  // Issue 6: the site's masking of sensitive data in agent views, or before storing.
+  api.get('/sites/:id/masking', async (c) => {
+    const site = await store.sites.byId(c.req.param('id'));
+    if (!site) throw new AppError('not_found', 'No such site.');
+    return c.json({ mode: site.masking });
+  });
+  api.put('/sites/:id/masking', async (c) => {
+    if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
+    const { mode } = await body(c, MaskingBody);
+    if (!(await masking.set(c.req.param('id'), mode))) throw new AppError('not_found', 'No such site.');
+    return c.json({ mode });
   });
 
   api.get('/sites/:id/ticketing', async (c) => {

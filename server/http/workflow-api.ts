@@ -22,11 +22,13 @@ import {
   type MeAnswer,
   type TargetsAnswer,
 } from '../../shared/api';
+import { parseCidr } from '../domain/blocklist';
 import { canView, type AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
 import type { Directory } from '../services/directory';
 import type { Safety } from '../services/safety';
+import type { MaskingPolicy } from '../services/masking-policy';
 import type { SocketRegistry } from '../realtime/registry';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { WorkflowService } from '../services/workflow';
@@ -37,6 +39,7 @@ import { body, query } from './json';
 
 export interface WorkflowApiDeps {
   store: Store;
+  masking: MaskingPolicy;
   safety: Safety;
   registry: SocketRegistry;
   directory: Directory;
@@ -53,10 +56,11 @@ const ListQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '200'),
 });
 
-export function createWorkflowApi({ store, directory, workflow, liveVisitors, safety, registry }: WorkflowApiDeps): Hono<ApiEnv> {
+export function createWorkflowApi({ store, masking, directory, workflow, liveVisitors, safety, registry }: WorkflowApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
-  const answer = (c: Context<ApiEnv>, conversation: ConversationSummary) => c.json({ conversation } satisfies ConversationAnswer);
+  // Issue 6: every conversation an agent reads goes through the site's masking.
+  const answer = (c: Context<ApiEnv>, conversation: ConversationSummary) => c.json({ conversation: masking.summary(conversation) } satisfies ConversationAnswer);
 
   const me = (c: Context<ApiEnv>) => {
     const agent = c.get('agent');
@@ -90,7 +94,7 @@ export function createWorkflowApi({ store, directory, workflow, liveVisitors, sa
     const conversations = list.filter(
       (x) => canView(actor, x) && (q.label === undefined || x.labels.includes(q.label.toLowerCase())) && (q.priority === undefined || x.priority === q.priority),
     );
-    return c.json({ conversations } satisfies ConversationListAnswer);
+    return c.json({ conversations: conversations.map((x) => masking.summary(x)) } satisfies ConversationListAnswer);
   });
 
   api.get('/conversations/:id', async (c) => {
@@ -104,18 +108,18 @@ export function createWorkflowApi({ store, directory, workflow, liveVisitors, sa
     const live = liveVisitors.online().find((x) => x.visitorId === conversation.visitorId);
     const page = live?.page ?? (visitor?.lastPageUrl ? { url: visitor.lastPageUrl, title: visitor.lastPageTitle, referrer: visitor.referrer } : null);
     return c.json({
-      conversation,
+      conversation: masking.summary(conversation),
       visitor: {
         id: conversation.visitorId,
-        name: conversation.visitorName ?? visitor?.name ?? null,
-        email: conversation.requesterEmail ?? visitor?.email ?? null,
+        name: masking.field(conversation.siteId, conversation.visitorName ?? visitor?.name ?? null),
+        email: masking.field(conversation.siteId, conversation.requesterEmail ?? visitor?.email ?? null),
         currentPage: page ? { url: page.url, title: page.title } : null,
         referrer: page?.referrer ?? null,
         browser: visitor?.userAgent ?? null,
         online: liveVisitors.isOnline(conversation.visitorId),
         firstSeenAt: visitor?.createdAt ?? conversation.createdAt,
         lastSeenAt: visitor?.lastSeenAt ?? null,
-        previous: previous.filter((p) => p.id !== conversation.id && canView(actor, p)),
+        previous: previous.filter((p) => p.id !== conversation.id && canView(actor, p)).map((p) => masking.summary(p)),
       },
     } satisfies ConversationDetailAnswer);
   });
@@ -152,6 +156,8 @@ export function createWorkflowApi({ store, directory, workflow, liveVisitors, sa
     if (!conversation || !canView(actor, conversation)) throw new AppError('conversation_not_found');
     if (conversation.assignedAgentId !== actor.id && !may(actor.role, 'supervise')) throw new AppError('not_holder');
     if (input.cidr !== undefined && !may(actor.role, 'manageBlocks')) throw new AppError('forbidden', 'Only admins block address ranges.');
+    // Checked before anything is blocked: a bad range must not leave the visitor half blocked, chat open.
+    if (input.cidr !== undefined && !parseCidr(input.cidr)) throw new AppError('invalid_request', 'cidr: a CIDR range such as 203.0.113.0/24.');
     const expiresAt = input.expiresInMinutes === undefined ? null : Date.now() + input.expiresInMinutes * 60_000;
     const common = { reason: input.reason ?? null, expiresAt, createdBy: actor.id };
     await safety.block({ kind: 'visitor', value: conversation.visitorId, ...common });

@@ -27,6 +27,7 @@ import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { Availability } from '../services/availability';
 import type { Safety } from '../services/safety';
+import type { MaskingPolicy } from '../services/masking-policy';
 import type { TicketService } from '../services/tickets';
 import type { WorkflowService } from '../services/workflow';
 import { formFields } from '../domain/tickets';
@@ -49,6 +50,7 @@ export interface ConnectionDeps {
   visitors: Pick<Store['visitors'], 'touch'>;
   now: () => number;
   safety: Safety;
+  masking: MaskingPolicy;
   bus: Bus;
   log: Logger;
   helloTimeoutMs: number;
@@ -88,6 +90,22 @@ function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversat
       : form === 'agent'
         ? `{"type":"event","event":${event},"conversation":${summary}}`
         : `{"type":"conversation","conversation":${summary}}`);
+}
+
+/**
+ * Issue 6 `mask`: the agents' copy of a bus message, made once per message and shared by every agent
+ * socket (single slot, like the frame cache: the bus hands one message to all subscribers before the next).
+ */
+let maskedFor: EventMessage | null = null;
+let masked: EventMessage | null = null;
+
+function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessage {
+  if (policy.modeOf(message.siteId) !== 'mask') return message;
+  if (maskedFor !== message) {
+    maskedFor = message;
+    masked = { ...message, event: policy.event(message.event, message.siteId), conversation: policy.summary(message.conversation) };
+  }
+  return masked!;
 }
 
 export class Connection {
@@ -373,8 +391,9 @@ export class Connection {
     else this.#route(message);
   };
 
-  #route(message: BusMessage): void {
-    if ('removed' in message) return this.#removed(message.conversationId);
+  #route(received: BusMessage): void {
+    if ('removed' in received) return this.#removed(received.conversationId);
+    const message = this.peer.role === 'agent' ? agentMessage(received, this.deps.masking) : received;
     const id = message.event.conversationId;
     let watch = this.#watches.get(id);
     const actor = this.#actor;
@@ -434,15 +453,17 @@ export class Connection {
 
   #sendRaw(data: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    // Issue 6: a client that does not read what it is sent is closed, not buffered for without bound.
-    if (this.ws.bufferedAmount > this.deps.safety.limits.maxBufferedBytes) {
-      this.ws.close(CLOSE.slow_reader, 'slow_reader');
-      setTimeout(() => this.ws.terminate(), 1_000).unref();
-      return;
-    }
     // Everything sent in this turn of the event loop (an ack and its event; an agent's share of a group
     // commit) leaves in one write instead of one per frame.
     if (this.socket.writableCorked === 0) {
+      // Issue 6: a client that does not read what it is sent is closed, not buffered for without bound.
+      // Measured at the turn's first frame, before corking: what is still unsent from earlier turns. The
+      // frames corked in this turn (a group commit's burst, a history page) say nothing about the reader.
+      if (this.ws.bufferedAmount > this.deps.safety.limits.maxBufferedBytes) {
+        this.ws.close(CLOSE.slow_reader, 'slow_reader');
+        setTimeout(() => this.ws.terminate(), 1_000).unref();
+        return;
+      }
       this.socket.cork();
       process.nextTick(uncork, this.socket);
     }

@@ -19,6 +19,7 @@ import {
 } from '../domain/conversation';
 import { planResume } from '../domain/resume';
 import { VISITOR_DATA_KINDS } from '../domain/tickets';
+import type { MaskingPolicy } from './masking-policy';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
 
@@ -26,6 +27,8 @@ export interface ConversationDeps {
   store: Store;
   bus: Bus;
   now: () => number;
+  /** Issue 6: redaction before storing and masking in agent views; none applies nothing. */
+  masking?: Pick<MaskingPolicy, 'incoming' | 'events' | 'summary'>;
 }
 
 export interface Ack {
@@ -58,7 +61,10 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
-export function createConversationService({ store, bus, now }: ConversationDeps) {
+export function createConversationService({ store, bus, now, masking }: ConversationDeps) {
+  /** What an agent reads of these events (issue 6 masking); visitors read their own text as stored. */
+  const agentView = (actor: Actor, events: ConversationEvent[], siteId: string) =>
+    actor.kind === 'agent' && masking ? masking.events(events, siteId) : events;
   const listeners = new Set<CommitListener>();
 
   function publish(events: readonly ConversationEvent[], conversation: ConversationSummary): void {
@@ -74,11 +80,11 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
   const kindsFor = (actor: Actor) => (actor.kind === 'visitor' ? VISITOR_VISIBLE_KINDS : undefined);
 
   /** Up to `limit` events before `beforeSeq` (the newest when null), oldest first, and whether older ones exist. */
-  async function olderPage(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
-    const events = await store.events.before(conversationId, beforeSeq, { kinds: kindsFor(actor), limit: limit + 1 });
+  async function olderPage(actor: Actor, conversation: Pick<ConversationSummary, 'id' | 'siteId'>, beforeSeq: number | null, limit: number) {
+    const events = await store.events.before(conversation.id, beforeSeq, { kinds: kindsFor(actor), limit: limit + 1 });
     const hasMore = events.length > limit;
     if (hasMore) events.shift();
-    return { events: actor.kind === 'visitor' ? events.map(forVisitor) : events, hasMore };
+    return { events: actor.kind === 'visitor' ? events.map(forVisitor) : agentView(actor, events, conversation.siteId), hasMore };
   }
 
   const mayWrite = (writer: Writer, state: ConversationState) =>
@@ -169,7 +175,9 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
       /** Issue 6: false when the sender's address may not start another conversation now. */
       mayStart = true,
     ): Promise<Ack & { created: boolean }> {
-      const { clientId, text } = frame;
+      const { clientId } = frame;
+      // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
+      const text = actor.kind === 'visitor' && masking ? masking.incoming(actor.siteId, frame.text) : frame.text;
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }
@@ -216,26 +224,27 @@ export function createConversationService({ store, bus, now }: ConversationDeps)
       const plan = planResume(afterSeq, conversation.lastSeq);
       if (plan.kind === 'replay') {
         let events = await store.events.after(conversation.id, plan.afterSeq, { kinds: kindsFor(actor), limit: MAX_REPLAY_EVENTS + 1 });
-        if (actor.kind === 'visitor') events = events.map(forVisitor);
+        events = actor.kind === 'visitor' ? events.map(forVisitor) : agentView(actor, events, conversation.siteId);
         // More than the bound arrived since the plan was made: a snapshot is the safe answer.
         if (events.length <= MAX_REPLAY_EVENTS) {
           return { events, reset: false, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore: false };
         }
       }
-      const { events, hasMore } = await olderPage(actor, conversation.id, null, HISTORY_PAGE_EVENTS);
+      const { events, hasMore } = await olderPage(actor, conversation, null, HISTORY_PAGE_EVENTS);
       return { events, reset: true, lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0), hasMore };
     },
 
     /** One page of older events for an agent's history view, oldest first. */
     async page(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
       const conversation = await load(actor, conversationId);
-      return olderPage(actor, conversation.id, beforeSeq, limit);
+      return olderPage(actor, conversation, beforeSeq, limit);
     },
 
     /** An agent's inbox: the open and ended conversations it may see, newest activity first (SPEC R10). */
     async inbox(actor: Actor): Promise<ConversationSummary[]> {
       const all = await store.conversations.list({ status: ['open', 'ended'], limit: 1000 });
-      return all.filter((c) => canView(actor, c));
+      const mine = all.filter((c) => canView(actor, c));
+      return masking ? mine.map((c) => masking.summary(c)) : mine;
     },
   };
 }

@@ -15,9 +15,11 @@ import type { NewTicket, Site, Store, TicketPatch } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
+import type { MaskingPolicy } from './masking-policy';
 
 export interface TicketDeps {
   store: Store;
+  masking?: MaskingPolicy;
   directory: Directory;
   conversations: ConversationService;
   mailer: Mailer;
@@ -29,7 +31,17 @@ const TRANSCRIPT_LIMIT = 5_000;
 
 export type TicketService = ReturnType<typeof createTicketService>;
 
-export function createTicketService({ store, directory, conversations, mailer, log, now }: TicketDeps) {
+export function createTicketService({ store, directory, conversations, mailer, log, now, masking }: TicketDeps) {
+  /** Issue 6 `mask`: a ticket as agents read it (subject, description, requester); the stored one is raw. */
+  const view = (t: Ticket): Ticket =>
+    masking && masking.modeOf(t.siteId) === 'mask'
+      ? {
+          ...t,
+          subject: masking.field(t.siteId, t.subject)!,
+          description: masking.field(t.siteId, t.description)!,
+          requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
+        }
+      : t;
   const labels = TRANSCRIPT_LABELS['pt-BR'];
   /** The rating running for each conversation (SPEC T5): the next one waits for it. */
   const ratings = new Map<string, Promise<void>>();
@@ -71,6 +83,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
   }
 
   return {
+    /** A ticket as agents read it (issue 6 masking). */
+    view,
+
     /** SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. */
     async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>): Promise<Ticket> {
       const form = readForm(formFields(site.ticketing), values);
@@ -80,8 +95,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
         status: 'open',
         type: 'question',
         priority: 1,
-        subject: form.subject,
-        description: form.description,
+        // Issue 6 `redact`: the visitor's free text is masked before it is stored.
+        subject: masking ? masking.incoming(site.id, form.subject) : form.subject,
+        description: masking ? masking.incoming(site.id, form.description) : form.description,
         requester: { name: form.requesterName, email: form.email, visitorId: actor.visitorId },
         assigneeId: null,
         assigneeName: null,
@@ -171,7 +187,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
 
     async list(actor: AgentActor, filter: TicketFilterQuery): Promise<Ticket[]> {
       void actor;
-      return store.tickets.list({
+      const list = await store.tickets.list({
         ...(filter.status ? { status: filter.status } : { status: ['open', 'pending'] }),
         ...(filter.type ? { type: filter.type } : {}),
         ...(filter.priority !== undefined ? { priority: filter.priority } : {}),
@@ -180,13 +196,15 @@ export function createTicketService({ store, directory, conversations, mailer, l
         ...(filter.q ? { text: filter.q } : {}),
         limit: filter.limit ?? 200,
       });
+      return list.map(view);
     },
 
     async detail(actor: AgentActor, id: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
       const ticket = await load(actor, id);
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
-      const transcript = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
-      return { ticket, entries: await store.tickets.entries(id), transcript };
+      const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
+      const transcript = masking && conversation ? masking.events(raw, conversation.siteId) : raw;
+      return { ticket: view(ticket), entries: await store.tickets.entries(id), transcript };
     },
 
     async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {
