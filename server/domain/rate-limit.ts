@@ -11,6 +11,8 @@ export interface RateLimit {
   burst: number;
 }
 
+const EPSILON = 1e-9;
+
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 
 export class RateLimiter {
@@ -42,7 +44,9 @@ export class RateLimiter {
   /** Would a request pass now? Takes nothing. */
   peek(key: string): Verdict {
     const bucket = this.#bucket(key);
-    return bucket.tokens >= 1 ? { ok: true } : { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.limit.perSecond) * 1000) };
+    // A refill of n/60 per second lands a hair under 1 after exactly the retry-after it announced
+    // (6000 ms of 10/60 is 0.9999999999999999): within EPSILON of a whole token counts as one.
+    return bucket.tokens >= 1 - EPSILON ? { ok: true } : { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.limit.perSecond) * 1000) };
   }
 
   /** Takes one token when there is one. */
