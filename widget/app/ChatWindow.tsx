@@ -34,8 +34,10 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
 
   const panel = panelOf(view);
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
-  const canEnd = view.conversationId !== null && view.status === 'open';
-  const banner = view.connection === 'failed' ? t.failed : view.connection === 'offline' ? t.offline : null;
+  const blocked = panel === 'blocked';
+  const canEnd = view.conversationId !== null && view.status === 'open' && !blocked;
+  // Blocked, the socket is given up on too: the panel says why, not "out of date".
+  const banner = blocked ? null : view.connection === 'failed' ? t.failed : view.connection === 'offline' ? t.offline : null;
 
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
@@ -123,6 +125,11 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
               }
             }}>
             {t.becameTicket(view.ticket!.number)}
+          </p>
+        )}
+        {blocked && (
+          <p class="card lead" role="status">
+            {t.blocked}
           </p>
         )}
         {panel === 'form' && !ticketDone && (

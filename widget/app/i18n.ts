@@ -49,6 +49,7 @@ const ptBR = {
   emailSent: (to: string) => `Transcrição enviada para ${to}.`,
   emailOff: 'O envio por e-mail não está disponível.',
   newChat: 'Nova conversa',
+  blocked: 'Esta conversa foi encerrada.',
 };
 
 type Strings = typeof ptBR;
@@ -99,6 +100,7 @@ const en: Strings = {
   emailSent: (to) => `Transcript sent to ${to}.`,
   emailOff: 'Sending by e-mail is not available.',
   newChat: 'New conversation',
+  blocked: 'This chat has been ended.',
 };
 
 const es: Strings = {
@@ -147,6 +149,7 @@ const es: Strings = {
   emailSent: (to) => `Transcripción enviada a ${to}.`,
   emailOff: 'El envío por correo no está disponible.',
   newChat: 'Nueva conversación',
+  blocked: 'Esta conversación ha terminado.',
 };
 
 export const STRINGS: Record<Locale, Strings> = { 'pt-BR': ptBR, en, es };

@@ -5,6 +5,7 @@
  */
 import type { ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus } from '../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { CLOSE } from '../../shared/errors';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
 import { storageKeys, type WidgetConfig, type WidgetHost } from '../contract';
@@ -32,6 +33,8 @@ export interface VisitorView {
   rating: (Request & { score: number }) | null;
   /** The transcript e-mail asked for the current conversation (SPEC T6). */
   mail: (Request & { email: string }) | null;
+  /** The socket closed with 4004: the visitor was blocked, the chat is over and nothing reconnects. */
+  blocked: boolean;
 }
 
 /** A request answered by `ticket`, `done` or an `error` naming its clientId. */
@@ -54,7 +57,14 @@ const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_fram
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 /** Errors after which the same request is resent later: the server stored nothing and may next time. */
-const PASSING_ERRORS = new Set(['internal', 'shutting_down']);
+const PASSING_ERRORS = new Set(['internal', 'shutting_down', 'rate_limited']);
+
+/**
+ * How long to wait before resending what a passing error refused (SPEC D7): the server's `retryAfterMs`
+ * for `rate_limited` (at most a minute), else RETRY_AFTER_MS.
+ */
+export const resendDelay = (code: string, retryAfterMs?: number): number =>
+  code === 'rate_limited' && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), 60_000) : RETRY_AFTER_MS;
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
 
@@ -92,6 +102,7 @@ export class VisitorSession extends Observable<VisitorView> {
       ticket: ticket && { ...sending(ticket.clientId), number: null },
       rating: null,
       mail: null,
+      blocked: false,
     });
     this.#keys = keys;
     this.#outbox = outbox;
@@ -117,6 +128,8 @@ export class VisitorSession extends Observable<VisitorView> {
       }),
       onFrame: (frame) => this.#onFrame(frame),
       onStatus: (connection) => this.update({ connection }),
+      // Blocked (issue 6): the socket client stops reconnecting (a final close); the window says the chat ended.
+      onClose: (code) => code === CLOSE.blocked && this.update({ blocked: true }),
     });
   }
 
@@ -200,7 +213,7 @@ export class VisitorSession extends Observable<VisitorView> {
   }
 
   /** An answer (or a final error) for the request `clientId`; false when it is not one of ours. */
-  #settle(clientId: string, answer: { number?: number; code?: string; message?: string }): boolean {
+  #settle(clientId: string, answer: { number?: number; code?: string; message?: string; retryAfterMs?: number }): boolean {
     const { ticket, rating, mail } = this.view;
     const is = (r: Request | null) => r !== null && r.clientId === clientId;
     let code = answer.code ?? null;
@@ -208,7 +221,7 @@ export class VisitorSession extends Observable<VisitorView> {
       setTimeout(() => {
         const frame = this.#pending.get(clientId);
         if (frame) this.#socket?.send(frame);
-      }, RETRY_AFTER_MS);
+      }, resendDelay(code, answer.retryAfterMs));
       return true;
     }
     // A rating refused as a conflict: rated already (another tab, an earlier page), as good as done.
@@ -329,7 +342,7 @@ export class VisitorSession extends Observable<VisitorView> {
           return;
         }
         if (frame.clientId) {
-          if (!this.#settle(frame.clientId, frame)) this.#refused(frame.clientId, frame.code);
+          if (!this.#settle(frame.clientId, frame)) this.#refused(frame.clientId, frame.code, frame.retryAfterMs);
         } else if (this.view.ending) {
           // conversation.end names no clientId: an error while it waits is taken as its refusal, and
           // the visitor may ask again (a closed conversation's own event ends the wait anyway).
@@ -352,7 +365,7 @@ export class VisitorSession extends Observable<VisitorView> {
     }
   }
 
-  #refused(clientId: string, code: string): void {
+  #refused(clientId: string, code: string, retryAfterMs?: number): void {
     if (code === 'conversation_closed' || code === 'conversation_not_found') {
       // That conversation ended, or this server does not have it (another or a restored database): the
       // message goes to the visitor's open conversation, or starts one. It can never be hidden under a
@@ -370,7 +383,7 @@ export class VisitorSession extends Observable<VisitorView> {
     setTimeout(() => {
       const item = this.#outbox.list().find((i) => i.clientId === clientId);
       if (item && !item.failed) this.#transmit(item);
-    }, RETRY_AFTER_MS);
+    }, resendDelay(code, retryAfterMs));
   }
 
   /** Messages whose events arrived are confirmed even if their ack went missing. */
@@ -417,12 +430,14 @@ function readSession(raw: string | null): StoredSession | null {
 }
 
 /**
- * What the window shows below the messages: the end panel once the conversation is over (not when it
- * became a ticket, SPEC T2: then the next message simply starts a new one), the leave-a-message form when
- * nobody can answer and the visitor has no open conversation (SPEC T1), else the composer. A message still
- * on its way keeps the composer, so nothing the visitor wrote is hidden.
+ * What the window shows below the messages: once the visitor is blocked (close 4004), only that the chat
+ * has ended; the end panel once the conversation is over (not when it became a ticket, SPEC T2: then the
+ * next message simply starts a new one), the leave-a-message form when nobody can answer and the visitor
+ * has no open conversation (SPEC T1), else the composer. A message still on its way keeps the composer, so
+ * nothing the visitor wrote is hidden.
  */
-export function panelOf(view: Pick<VisitorView, 'conversationId' | 'status' | 'events' | 'outbox' | 'site'>): 'composer' | 'form' | 'end' {
+export function panelOf(view: Pick<VisitorView, 'conversationId' | 'status' | 'events' | 'outbox' | 'site' | 'blocked'>): 'composer' | 'form' | 'end' | 'blocked' {
+  if (view.blocked) return 'blocked';
   const over = view.status === 'ended' || view.status === 'closed';
   if (view.conversationId && over && !view.events.some((e) => e.kind === 'ticket_created')) return 'end';
   const open = view.conversationId !== null && !over;
