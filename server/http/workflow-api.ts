@@ -161,8 +161,10 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     const expiresAt = input.expiresInMinutes === undefined ? null : Date.now() + input.expiresInMinutes * 60_000;
     const common = { reason: input.reason ?? null, expiresAt, createdBy: actor.id };
     await safety.block({ kind: 'visitor', value: conversation.visitorId, ...common });
+    // The visitor's address too, unless an agent console uses it (the same office or NAT, or a proxy not
+    // declared in TRUST_PROXY): an address block would lock the team out, so the visitor id has to do.
     const ip = liveVisitors.ipOf(conversation.visitorId);
-    if (ip) await safety.block({ kind: 'ip', value: ip, ...common });
+    if (ip && !registry.agentAddresses().has(ip)) await safety.block({ kind: 'ip', value: ip, ...common });
     if (input.cidr) await safety.block({ kind: 'cidr', value: input.cidr, ...common });
     const closed = conversation.status === 'closed' ? conversation : await workflow.closeBlocked(actor, conversation.id);
     registry.closeVisitor(conversation.visitorId);

@@ -20,6 +20,13 @@ export class SocketRegistry {
     return n;
   }
 
+  /** Addresses agent consoles are connected from. */
+  agentAddresses(): Set<string> {
+    const ips = new Set<string>();
+    for (const c of this.connections) if (c.peer.role === 'agent') ips.add(c.peer.ip);
+    return ips;
+  }
+
   /** Closes the sockets of one session, or of every session of an agent, with 4006 `session_ended`. */
   closeAgent(match: { tokenHash?: string; agentId?: string }): number {
     let n = 0;

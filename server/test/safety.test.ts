@@ -701,3 +701,27 @@ describe('issue 6: slow readers (MAX_BUFFERED_BYTES=65536, the minimum)', () => 
     for (const s of [healthy.socket, fresh.socket, v.socket]) await s.close();
   }, 90_000);
 });
+
+describe('issue 6: block and end never locks the team out', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { TRUST_PROXY: '0' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('when an agent console uses the visitor\'s address (same office or NAT), only the visitor id is blocked', async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await welcomedVisitor(server, null);
+    const { conversationId } = await v.socket.say('spam');
+    expect((await supervisor.api.post(`/conversations/${conversationId}/block`, { reason: 'spam' })).status).toBe(200);
+    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    const blocks = await server.papo.store.blocks.list();
+    expect(blocks.map((b) => b.kind)).toEqual(['visitor']);
+    // The team and other visitors on that address carry on.
+    expect((await http(server, 'GET', '/healthz', null)).status).toBe(200);
+    const other = await welcomedVisitor(server, null);
+    expect((await other.socket.say('oi')).seq).toBeGreaterThan(0);
+  });
+});
