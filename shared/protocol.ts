@@ -90,7 +90,8 @@ export const EmailTranscriptFrame = v.object({
 
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
-export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.number()) });
+/** `id` is echoed in the pong, so it must survive JSON: 1e999 parses to Infinity, which would go back as null. */
+export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.pipe(v.number(), v.finite())) });
 
 export const ClientFrame = v.variant('type', [
   HelloFrame,
@@ -437,7 +438,13 @@ export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?
   }
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.has(type)) {
-    return { ok: false, code: 'unknown_frame_type', message: `Unknown frame type ${JSON.stringify(type ?? null).slice(0, 40)}.` };
+    // Only a string or a scalar is quoted back: JSON.stringify of a deeply nested array throws RangeError,
+    // and a throw here leaves the socket's message handler and stops the process (issue 6, fuzz.test.ts).
+    const shown =
+      typeof type === 'object' && type !== null
+        ? Array.isArray(type) ? 'array' : 'object'
+        : JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : (type ?? null)).slice(0, 40);
+    return { ok: false, code: 'unknown_frame_type', message: `Unknown frame type ${shown}.` };
   }
   const result = fromResult(v.safeParse(ClientFrame, data));
   if (result.ok) return result;
