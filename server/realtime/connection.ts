@@ -168,7 +168,20 @@ export class Connection {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
 
+  /**
+   * SPEC D9: nothing a client sends may stop the server. This runs in the socket's event handler, where a
+   * synchronous throw would end the process for everyone; one is logged and answered `internal` instead.
+   */
   #receive(data: Buffer, isBinary: boolean): void {
+    try {
+      this.#receiveFrame(data, isBinary);
+    } catch (err) {
+      this.deps.log.error('frame handling threw', { err });
+      this.#sendError('internal', ERRORS.internal.message);
+    }
+  }
+
+  #receiveFrame(data: Buffer, isBinary: boolean): void {
     if (isBinary) return this.#sendError('invalid_frame', 'Frames are JSON text, not binary.');
     const parsed = parseClientFrame(data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
