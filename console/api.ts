@@ -6,6 +6,7 @@ import type { InferInput, InferOutput } from 'valibot';
 import type {
   AgentsAnswer,
   AvailabilityBody,
+  BlockVisitorBody,
   CannedRepliesAnswer,
   ConversationAnswer,
   ConversationDetailAnswer,
@@ -15,6 +16,7 @@ import type {
   EventPageAnswer,
   LoginAnswer,
   MeAnswer,
+  PasswordBody,
   PrefsBody,
   RequesterBody,
   SiteTicketing,
@@ -34,9 +36,18 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** With `rate_limited` (issue 6): how long to wait before trying again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** The answer's pause for a `rate_limited` refusal: `error.retryAfterMs`, else the Retry-After header (seconds). */
+export function retryAfterOf(error: { retryAfterMs?: unknown } | undefined, header: string | null): number | undefined {
+  if (typeof error?.retryAfterMs === 'number' && Number.isFinite(error.retryAfterMs)) return error.retryAfterMs;
+  const seconds = header === null || header.trim() === '' ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -54,8 +65,8 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as T | ErrorAnswer | null;
   if (!res.ok) {
-    const error = (body as ErrorAnswer | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'internal', error?.message ?? res.statusText);
+    const error = (body as ErrorAnswer | null)?.error as (ErrorAnswer['error'] & { retryAfterMs?: unknown }) | undefined;
+    throw new ApiError(res.status, error?.code ?? 'internal', error?.message ?? res.statusText, retryAfterOf(error, res.headers.get('retry-after')));
   }
   return body as T;
 }
@@ -97,11 +108,24 @@ export interface EndWithTicketAnswer {
   ticket: Ticket;
 }
 
+/**
+ * A password change in flight. Its answer carries this browser's new session cookie, while the server
+ * ends the old session's sockets (4006) at once: a session check waits for the answer, or it would ask
+ * with the old cookie and sign the agent out.
+ */
+let authChange: Promise<unknown> = Promise.resolve();
+
 export const api = {
-  me: () => call<LoginAnswer>('/auth/me').then((a) => a.agent),
+  me: () => authChange.then(() => call<LoginAnswer>('/auth/me')).then((a) => a.agent),
   login: (email: string, password: string): Promise<AgentProfile> =>
     call<LoginAnswer>('/auth/login', json('POST', { email, password })).then((a) => a.agent),
   logout: () => call<void>('/auth/logout', { method: 'POST' }),
+  /** Issue 6: ends the agent's other sessions; this browser keeps signed in with a new cookie. */
+  changePassword: (currentPassword: string, newPassword: string): Promise<void> => {
+    const done = call<void>('/auth/password', json('PUT', { currentPassword, newPassword } satisfies InferInput<typeof PasswordBody>));
+    authChange = done.catch(() => undefined);
+    return done;
+  },
 
   profile: () => call<MeAnswer>('/me'),
   setAvailability: (state: InferOutput<typeof AvailabilityBody>['state']) => call<MeAnswer>('/me/availability', json('PUT', { state })),
@@ -130,6 +154,8 @@ export const api = {
   setLabels: (id: string, labels: string[]) => call<ConversationAnswer>(conv(id, '/labels'), json('PUT', { labels })).then(summaryOf),
   archive: (id: string) => call<ConversationAnswer>(conv(id, '/archive'), json('POST')).then(summaryOf),
   unarchive: (id: string) => call<ConversationAnswer>(conv(id, '/unarchive'), json('POST')).then(summaryOf),
+  /** Issue 6 "block and end": closes the chat and blocks the visitor, its address and (admins) a range. */
+  block: (id: string, body: InferInput<typeof BlockVisitorBody>) => call<ConversationAnswer>(conv(id, '/block'), json('POST', body)).then(summaryOf),
   returnToBot: (id: string) => call<ConversationAnswer>(conv(id, '/return-to-bot'), json('POST')).then(summaryOf),
   remove: (id: string) => call<void>(conv(id), { method: 'DELETE' }),
 

@@ -439,4 +439,38 @@ export const en: typeof ptBR = {
       tooMany: 'At most 10 fields.',
     },
   },
+  sf: {
+    blockAndEnd: 'Block and end',
+    blockTitle: 'Block the visitor and end the conversation',
+    blockText:
+      'The conversation closes and the visitor is blocked, with the IP address it writes from (unless a team console uses it too): its chat says the conversation was ended and cannot connect again.',
+    reason: 'Reason',
+    reasonPlaceholder: 'e.g. spam, abuse (only the team sees it)',
+    expiry: 'Block for',
+    expiries: { none: 'No end (until lifted)', '1h': '1 hour', '1d': '1 day', '7d': '7 days', '30d': '30 days' },
+    cidr: 'IP range (CIDR, optional)',
+    cidrHint: 'e.g. 203.0.113.0/24. Blocks every address in the range: use with care.',
+    cidrProblem: 'Enter a range such as 203.0.113.0/24 or 2001:db8::/32.',
+    blocking: 'Blocking…',
+
+    changePassword: 'Change password',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    repeatPassword: 'Repeat the new password',
+    passwordRule: 'At least 10 characters. Your other open sessions will be signed out.',
+    passwordProblems: {
+      required: 'Fill this in.',
+      too_short: 'Use at least 10 characters.',
+      mismatch: 'The two passwords differ.',
+      same: 'The new password must differ from the current one.',
+    },
+    wrongCurrent: 'The current password is wrong.',
+    passwordChanged: 'Password changed. Your other sessions were signed out.',
+    changing: 'Changing…',
+
+    loginWait: (seconds) => `Too many sign-in attempts. Try again in ${seconds} s.`,
+    loginWaitDone: 'You can try again now.',
+    loginDisabled: 'This account is disabled. Ask an administrator.',
+    loginBlocked: 'Access from this address is blocked.',
+  },
 };

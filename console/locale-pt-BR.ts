@@ -243,6 +243,42 @@ const tk = {
   },
 };
 
+/** Issue 6: block and end, changing one's password, and the login screen's refusals. */
+const sf = {
+  blockAndEnd: 'Bloquear e encerrar',
+  blockTitle: 'Bloquear o visitante e encerrar a conversa',
+  blockText:
+    'A conversa é encerrada e o visitante fica bloqueado, assim como o endereço IP de onde ele fala (se não for também o de um console da equipe): o chat dele diz que a conversa foi encerrada e não conecta mais.',
+  reason: 'Motivo',
+  reasonPlaceholder: 'Ex.: spam, ofensas (só a equipe vê)',
+  expiry: 'Duração do bloqueio',
+  expiries: { none: 'Sem prazo (até ser desbloqueado)', '1h': '1 hora', '1d': '1 dia', '7d': '7 dias', '30d': '30 dias' },
+  cidr: 'Faixa de IPs (CIDR, opcional)',
+  cidrHint: 'Ex.: 203.0.113.0/24. Bloqueia todos os endereços da faixa: use com cuidado.',
+  cidrProblem: 'Informe uma faixa como 203.0.113.0/24 ou 2001:db8::/32.',
+  blocking: 'Bloqueando…',
+
+  changePassword: 'Alterar senha',
+  currentPassword: 'Senha atual',
+  newPassword: 'Nova senha',
+  repeatPassword: 'Repita a nova senha',
+  passwordRule: 'Pelo menos 10 caracteres. Suas outras sessões abertas serão encerradas.',
+  passwordProblems: {
+    required: 'Preencha este campo.',
+    too_short: 'Use pelo menos 10 caracteres.',
+    mismatch: 'As duas senhas não são iguais.',
+    same: 'A nova senha deve ser diferente da atual.',
+  },
+  wrongCurrent: 'A senha atual está incorreta.',
+  passwordChanged: 'Senha alterada. As suas outras sessões foram encerradas.',
+  changing: 'Alterando…',
+
+  loginWait: (seconds: number) => `Muitas tentativas de entrar. Tente de novo em ${seconds} s.`,
+  loginWaitDone: 'Você já pode tentar de novo.',
+  loginDisabled: 'Esta conta está desativada. Fale com um administrador.',
+  loginBlocked: 'O acesso a partir deste endereço está bloqueado.',
+};
+
 export const ptBR = {
   brand: 'Papo',
   signInTitle: 'Entrar no console',
@@ -451,4 +487,5 @@ export const ptBR = {
   ev,
   errors,
   tk,
+  sf,
 };
