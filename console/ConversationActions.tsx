@@ -1,11 +1,12 @@
 /**
  * @module What the agent can do to the conversation on screen: Take, Transfer, Invite (conference), Leave,
- * End (wrap-up), End and create ticket, Priority, Labels, Requester, Archive / Unarchive, Delete (admins), Return to bot. The
+ * End (wrap-up), End and create ticket, Block and end (issue 6), Priority, Labels, Requester, Archive / Unarchive, Delete (admins), Return to bot. The
  * server decides; refusals show here, inline, with their code.
  */
 import { useState } from 'preact/hooks';
 import type { AgentProfile, ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { api } from './api';
+import { BlockDialog } from './BlockDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
@@ -18,7 +19,7 @@ import { EndWithTicketDialog } from './TicketsDialogs';
 import { useAction } from './use-action';
 import { WrapUpDialog } from './WrapUpDialog';
 
-type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | null;
+type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;
 
 export interface ConversationActionsProps {
   conversation: ConversationSummary;
@@ -74,6 +75,11 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
           {t.tk.endWithTicket}
         </button>
       )}
+      {can.block && (
+        <button type="button" class="ghost danger-text" onClick={() => setDialog('block')}>
+          {t.sf.blockAndEnd}
+        </button>
+      )}
       {can.edit && (
         <label class="inline">
           <span>{t.priority}</span>
@@ -119,6 +125,7 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
       {dialog === 'requester' && <RequesterDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'labels' && <LabelsDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'endWithTicket' && <EndWithTicketDialog conversation={c} onApplied={onApplied} onClose={close} />}
+      {dialog === 'block' && <BlockDialog conversation={c} agent={agent} onApplied={onApplied} onClose={close} />}
       {dialog === 'delete' && (
         <ConfirmDialog
           title={t.deleteTitle}

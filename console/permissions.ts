@@ -20,6 +20,8 @@ export interface Allowed {
   unarchive: boolean;
   remove: boolean;
   returnToBot: boolean;
+  /** Issue 6 "block and end": the holder or a supervisor, while the chat is not closed. */
+  block: boolean;
 }
 
 export function allowedActions(c: ConversationSummary, agent: Pick<AgentProfile, 'id' | 'role'>): Allowed {
@@ -42,5 +44,6 @@ export function allowedActions(c: ConversationSummary, agent: Pick<AgentProfile,
     unarchive: closed && c.archived && (sup || holder),
     remove: agent.role === 'admin',
     returnToBot: open && !unassigned && (holder || sup),
+    block: !closed && (holder || sup),
   };
 }
