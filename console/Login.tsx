@@ -1,25 +1,56 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
 import { api, ApiError } from './api';
 import { t } from './i18n';
+import { loginRefusal, secondsLeft, type LoginRefusal } from './safety';
 
 export function Login({ onSignedIn }: { onSignedIn: (agent: AgentProfile) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<LoginRefusal | null>(null);
+  const [now, setNow] = useState(Date.now);
+  /** When the refusal came: the pause as first said, read once to screen readers while the count runs. */
+  const [refusedAt, setRefusedAt] = useState(0);
+  const until = refusal?.kind === 'rate_limited' ? refusal.until : 0;
+  const wait = secondsLeft(until, now);
+
+  // Issue 6: too many attempts. The countdown runs while the server's pause lasts; the button waits with it.
+  useEffect(() => {
+    if (until <= Date.now()) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= until) clearInterval(timer);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [until]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (wait > 0) return;
     setBusy(true);
-    setError(null);
+    setRefusal(null);
     try {
       onSignedIn(await api.login(email, password));
     } catch (err) {
-      setError(err instanceof ApiError && err.code === 'invalid_credentials' ? t.invalidCredentials : t.somethingWrong);
+      const at = Date.now();
+      setNow(at);
+      setRefusedAt(at);
+      setRefusal(loginRefusal(err instanceof ApiError ? err : { code: 'internal' }, at));
       setBusy(false);
     }
   };
+
+  const message =
+    refusal === null
+      ? null
+      : {
+          credentials: t.invalidCredentials,
+          rate_limited: until > refusedAt ? t.sf.loginWaitDone : t.errors.rate_limited,
+          disabled: t.sf.loginDisabled,
+          blocked: t.sf.loginBlocked,
+          other: t.somethingWrong,
+        }[refusal.kind];
 
   return (
     <main class="login">
@@ -43,12 +74,22 @@ export function Login({ onSignedIn }: { onSignedIn: (agent: AgentProfile) => voi
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
+        {wait > 0 ? (
+          <p class="error">
+            {/* The count is seen; a screen reader hears the pause once, not every second. */}
+            <span aria-hidden="true">{t.sf.loginWait(wait)}</span>
+            <span class="sr-only" role="alert">
+              {t.sf.loginWait(secondsLeft(until, refusedAt))}
+            </span>
           </p>
+        ) : (
+          message && (
+            <p class={refusal?.kind === 'rate_limited' && until > refusedAt ? 'hint' : 'error'} role="alert">
+              {message}
+            </p>
+          )
         )}
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy || wait > 0}>
           {busy ? t.signingIn : t.signIn}
         </button>
       </form>

@@ -1,7 +1,7 @@
 /**
  * @module The agent's own settings (3CX "Configurações > Chat"): notification sound and message preview,
  * kept on the server (PUT /me/prefs), and the browser's permission for desktop notifications, which can
- * only be asked from a click.
+ * only be asked from a click. Also the way to change one's password (issue 6).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
@@ -9,10 +9,12 @@ import { api, type Prefs } from './api';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
 import { askNotificationPermission, notificationPermission } from './notifications';
+import { PasswordDialog } from './PasswordDialog';
 import { useAction } from './use-action';
 
 export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
   const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState(false);
   const [permission, setPermission] = useState(notificationPermission);
   const save = useAction();
   const root = useRef<HTMLDivElement>(null);
@@ -70,7 +72,25 @@ export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; p
             </button>
           )}
           <ErrorLine error={save.error} />
+          <button
+            type="button"
+            class="ghost"
+            onClick={() => {
+              setOpen(false);
+              setPassword(true);
+            }}
+          >
+            {t.sf.changePassword}
+          </button>
         </div>
+      )}
+      {password && (
+        <PasswordDialog
+          onClose={() => {
+            setPassword(false);
+            button.current?.focus();
+          }}
+        />
       )}
     </div>
   );

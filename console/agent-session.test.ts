@@ -1,5 +1,6 @@
 /** AgentSession: connecting, the conversation on screen, replies and older history (SPEC D2-D8). */
 import { describe, expect, it, vi } from 'vitest';
+import { CLOSE } from '../shared/errors';
 import { parseClientFrame, PROTOCOL_VERSION, type ConversationEvent } from '../shared/protocol';
 import { AGENT, browser, ev, history, range, sockets, started, summary, useBrowserFakes } from './test-agent-session';
 
@@ -55,6 +56,13 @@ describe('AgentSession: connecting', () => {
     vi.advanceTimersByTime(30_000);
     t.online();
     t.socket().fireClose(1001);
+    expect(t.refused).toHaveBeenCalledTimes(1);
+  });
+
+  it('issue 6: a 4006 close (session ended) calls onRefused even after the welcome, so the app shows the login', () => {
+    const t = started();
+    t.online();
+    t.socket().fireClose(CLOSE.session_ended);
     expect(t.refused).toHaveBeenCalledTimes(1);
   });
 

@@ -6,6 +6,7 @@
  */
 import type { AgentPresence, AgentProfile, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
 import { PROTOCOL_VERSION } from '../shared/protocol';
+import { CLOSE } from '../shared/errors';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
 import type { EventPageAnswer } from '../shared/api';
 import { mergeHistory } from '../shared/history';
@@ -93,9 +94,10 @@ export class AgentSession extends Observable<AgentView> {
       }),
       onFrame: (frame) => this.#onFrame(frame),
       onStatus: (connection) => this.update({ connection }),
-      // A close before the welcome may mean the session cookie is no longer valid: let the app check.
-      onClose: () => {
-        if (this.view.connection !== 'online') this.onRefused();
+      // A close before the welcome may mean the session cookie is no longer valid, and 4006 says the session
+      // ended (sign-out elsewhere, password change, disabled): let the app check, and show the login if so.
+      onClose: (code) => {
+        if (code === CLOSE.session_ended || this.view.connection !== 'online') this.onRefused();
       },
     });
   }
