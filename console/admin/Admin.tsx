@@ -1,10 +1,12 @@
 /**
  * @module The administration area: tabs by role (SPEC R10). Supervisors manage canned replies and wrap-up
- * reasons; admins also queues, agents and sites with their bot. The server checks every call again.
+ * reasons; admins also queues, agents, sites with their bot and masking, and blocks (issue 6). The server
+ * checks every call again.
  */
 import { useState } from 'preact/hooks';
 import type { AgentProfile } from '../../shared/protocol';
 import { Agents } from './Agents';
+import { Blocks } from './Blocks';
 import { CannedReplies } from './CannedReplies';
 import { t } from './i18n';
 import { Queues } from './Queues';
@@ -64,6 +66,7 @@ export function Admin({ agent }: { agent: AgentProfile }) {
         {current === 'queues' && <Queues />}
         {current === 'agents' && <Agents me={agent} />}
         {current === 'sites' && <Sites />}
+        {current === 'blocks' && <Blocks />}
       </div>
     </section>
   );

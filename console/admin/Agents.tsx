@@ -1,6 +1,6 @@
 /**
  * @module Agents (admins): who they are, their role, capacity, queues and live state; create one, change
- * an agent's role, capacity and queues (SPEC R1, R10).
+ * an agent's role, capacity and queues (SPEC R1, R10); disable or enable another agent (issue 6).
  */
 import { useState } from 'preact/hooks';
 import { AGENT_ROLES, type AgentProfile, type AgentRole } from '../../shared/protocol';
@@ -20,9 +20,22 @@ const loadAll = async () => {
 export function Agents({ me }: { me: AgentProfile }) {
   const data = useResource(loadAll, []);
   const [editing, setEditing] = useState<AgentWithLoad | 'new' | null>(null);
+  /** What this admin switched: the list's own `disabled` wins once the server sends it (see AgentWithLoad). */
+  const [switched, setSwitched] = useState<Record<string, boolean>>({});
+  const toggle = useAction();
   const now = useNow(5_000);
   const loaded = data.data;
   const queueName = (id: string) => loaded?.queues.find((q) => q.id === id)?.name ?? id;
+  const isDisabled = (a: AgentWithLoad) => a.disabled ?? switched[a.id] ?? false;
+
+  const onToggle = async (a: AgentWithLoad) => {
+    const disabled = !isDisabled(a);
+    if (disabled && !confirm(t.confirmDisable(a.name))) return;
+    if (await toggle.run(() => adminApi.setAgentDisabled(a.id, disabled))) {
+      setSwitched((s) => ({ ...s, [a.id]: disabled }));
+      data.reload();
+    }
+  };
 
   return (
     <section class="adm-section" aria-labelledby="adm-agents-title">
@@ -47,7 +60,7 @@ export function Agents({ me }: { me: AgentProfile }) {
           }}
         />
       )}
-      <InlineError message={data.error} />
+      <InlineError message={data.error ?? toggle.error} />
       <LoadedList items={loaded?.agents ?? null} loading={data.loading} empty={t.noAgents}>
         {(agents) => (
           <div class="adm-table-wrap">
@@ -66,9 +79,15 @@ export function Agents({ me }: { me: AgentProfile }) {
               </thead>
               <tbody>
                 {agents.map((a) => (
-                  <tr key={a.id}>
+                  <tr key={a.id} class={isDisabled(a) ? 'adm-disabled' : undefined}>
                     <td>
-                      <strong>{a.name}</strong>
+                      <strong>{a.name}</strong>{' '}
+                      {a.id === me.id && <span class="adm-tag">{t.youTag}</span>}
+                      {isDisabled(a) && (
+                        <span class="adm-tag blocked" title={t.disabledHint}>
+                          {t.disabledTag}
+                        </span>
+                      )}
                       <span class="adm-sub">{a.email}</span>
                     </td>
                     <td>{t.roles[a.role]}</td>
@@ -83,9 +102,21 @@ export function Agents({ me }: { me: AgentProfile }) {
                       </span>
                     </td>
                     <td>
-                      <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
-                        {t.edit}
-                      </button>
+                      <div class="adm-actions">
+                        <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
+                          {t.edit}
+                        </button>
+                        {a.id !== me.id && (
+                          <button
+                            type="button"
+                            class={isDisabled(a) ? 'adm-ghost' : 'adm-ghost danger'}
+                            disabled={toggle.busy}
+                            onClick={() => void onToggle(a)}
+                          >
+                            {isDisabled(a) ? t.enable : t.disable}
+                          </button>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 ))}

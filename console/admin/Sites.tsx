@@ -1,11 +1,12 @@
 /**
  * @module Sites and their bot (admins): each site's key, and the bot webhook that takes new conversations
  * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again. Under each
- * site, its offline hours, tickets and leave-a-message form (SiteTicketing, SPEC T1, T2).
+ * site, its masking of sensitive data (issue 6) and its offline hours, tickets and leave-a-message form
+ * (SiteTicketing, SPEC T1, T2).
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BotSettingsAnswer } from '../../shared/api';
-import { adminApi, type SiteInfo } from './admin-api';
+import { adminApi, type MaskingMode, type SiteInfo } from './admin-api';
 import { webhookValue, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
@@ -27,6 +28,7 @@ export function Sites() {
             {rows.map((s) => (
               <li key={s.id} class="adm-row column">
                 <SiteBot site={s} />
+                <SiteMasking site={s} />
                 <SiteTicketing siteId={s.id} siteName={s.name} />
               </li>
             ))}
@@ -97,6 +99,63 @@ function SiteBot({ site }: { site: SiteInfo }) {
         )
       )}
     </>
+  );
+}
+
+const MASKING_MODES: readonly MaskingMode[] = ['off', 'mask', 'redact'];
+
+/** Issue 6: off, mask in agent views, or redact before storing; saved as soon as it is picked. */
+function SiteMasking({ site }: { site: SiteInfo }) {
+  const [mode, setMode] = useState<MaskingMode | null>(null);
+  const [saved, setSaved] = useState(false);
+  const load = useAction();
+  const save = useAction();
+  const id = `adm-masking-${site.id}`;
+
+  useEffect(() => {
+    void load.run(() => adminApi.siteMasking(site.id)).then((a) => a && setMode(a.value));
+  }, [site.id]);
+
+  const pick = async (next: string) => {
+    const picked = MASKING_MODES.find((m) => m === next);
+    if (!picked || picked === mode) return;
+    const before = mode;
+    setMode(picked);
+    setSaved(false);
+    const a = await save.run(() => adminApi.setSiteMasking(site.id, picked));
+    if (a) {
+      setMode(a.value);
+      setSaved(true);
+    } else {
+      setMode(before);
+    }
+  };
+
+  return (
+    <div class="adm-masking">
+      <label class="adm-label" for={id}>
+        {t.masking}
+      </label>
+      <div class="adm-masking-row">
+        <select id={id} value={mode ?? ''} disabled={mode === null || save.busy} aria-describedby={`${id}-help`} onChange={(e) => void pick(e.currentTarget.value)}>
+          {mode === null && <option value="">{t.loading}</option>}
+          {MASKING_MODES.map((m) => (
+            <option key={m} value={m} title={t.maskingHelp[m]}>
+              {t.maskingModes[m]}
+            </option>
+          ))}
+        </select>
+        {saved && (
+          <span class="adm-ok" role="status">
+            {t.maskingSaved}
+          </span>
+        )}
+      </div>
+      <span id={`${id}-help`} class="adm-hint">
+        {mode ? t.maskingHelp[mode] : null}
+      </span>
+      <InlineError message={load.error ?? save.error} />
+    </div>
   );
 }
 

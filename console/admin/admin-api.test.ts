@@ -58,6 +58,22 @@ describe('adminApi', () => {
     await expect(adminApi.deleteQueue('q1')).resolves.toBeUndefined();
   });
 
+  it.each<[string, () => Promise<unknown>, string, string, unknown]>([
+    ['disable an agent', () => adminApi.setAgentDisabled('a/1', true), 'PUT', '/api/v1/agents/a%2F1/disabled', { disabled: true }],
+    ['enable an agent', () => adminApi.setAgentDisabled('a1', false), 'PUT', '/api/v1/agents/a1/disabled', { disabled: false }],
+    ['list blocks', () => adminApi.blocks(), 'GET', '/api/v1/blocks', undefined],
+    ['add a block', () => adminApi.addBlock({ kind: 'cidr', value: '203.0.113.0/24', expiresAt: null }), 'POST', '/api/v1/blocks', { kind: 'cidr', value: '203.0.113.0/24', expiresAt: null }],
+    ['lift a block', () => adminApi.liftBlock('b1'), 'DELETE', '/api/v1/blocks/b1', undefined],
+    ['read a site\'s masking', () => adminApi.siteMasking('s1'), 'GET', '/api/v1/sites/s1/masking', undefined],
+    ['set a site\'s masking', () => adminApi.setSiteMasking('s1', 'redact'), 'PUT', '/api/v1/sites/s1/masking', { mode: 'redact' }],
+  ])('issue 6: %s', async (_name, call, method, url, body) => {
+    const seen = stubFetch(() => json(200, { blocks: [], block: { id: 'b1' }, mode: 'redact' }));
+    await call();
+    expect(seen[0]!.init.method).toBe(method);
+    expect(seen[0]!.url).toBe(url);
+    expect(seen[0]!.init.body === undefined ? undefined : JSON.parse(String(seen[0]!.init.body))).toEqual(body);
+  });
+
   it.each([
     ['the error body', () => json(409, { error: { code: 'conflict', message: 'This already exists.' } }), 409, 'conflict', 'This already exists.'],
     ['a body that is not JSON', () => new Response('<html>', { status: 502, statusText: 'Bad Gateway' }), 502, 'internal', 'Bad Gateway'],

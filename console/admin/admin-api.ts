@@ -7,12 +7,16 @@ import type {
   AgentBody,
   AgentPatchBody,
   AgentsAnswer,
+  BlockBody,
+  BlockInfo,
+  BlocksAnswer,
   BotSettingsAnswer,
   CannedRepliesAnswer,
   CannedReplyBody,
   ConversationAnswer,
   ErrorAnswer,
   LiveVisitorsAnswer,
+  MaskingBody,
   QueueBody,
   QueuesAnswer,
   WrapUpReasonsAnswer,
@@ -45,7 +49,14 @@ export interface SitesAnswer {
 export type CannedReply = CannedRepliesAnswer['cannedReplies'][number];
 export type WrapUpReason = WrapUpReasonsAnswer['reasons'][number];
 export type QueueWithMembers = QueuesAnswer['queues'][number];
-export type AgentWithLoad = AgentsAnswer['agents'][number];
+/**
+ * `disabled` (issue 6): AgentsAnswer does not carry it yet (reported); the console reads it when the server
+ * sends it and otherwise knows only what it changed itself.
+ */
+export type AgentWithLoad = AgentsAnswer['agents'][number] & { disabled?: boolean };
+export type MaskingMode = InferInput<typeof MaskingBody>['mode'];
+export type BlockInput = InferInput<typeof BlockBody>;
+export type { BlockInfo };
 export type LiveVisitor = LiveVisitorsAnswer['visitors'][number];
 export type CannedReplyInput = InferInput<typeof CannedReplyBody>;
 export type QueueInput = InferInput<typeof QueueBody>;
@@ -118,10 +129,19 @@ export const adminApi = {
   updateAgent: (agentId: string, patch: AgentPatch) => call<unknown>('PATCH', `/agents/${id(agentId)}`, patch),
   setAgentState: (agentId: string, state: 'available' | 'unavailable') =>
     call<unknown>('PUT', `/agents/${id(agentId)}/availability`, { state }),
+  /** Issue 6: a disabled agent cannot sign in and its sessions end (not for oneself). */
+  setAgentDisabled: (agentId: string, disabled: boolean) => call<void>('PUT', `/agents/${id(agentId)}/disabled`, { disabled }),
+
+  blocks: () => call<BlocksAnswer>('GET', '/blocks').then((a) => a.blocks),
+  addBlock: (body: BlockInput) => call<{ block: BlockInfo }>('POST', '/blocks', body).then((a) => a.block),
+  liftBlock: (blockId: string) => call<void>('DELETE', `/blocks/${id(blockId)}`),
 
   sites: () => call<SitesAnswer>('GET', '/sites').then((a) => a.sites),
   setSiteBot: (siteId: string, botWebhookUrl: string | null) =>
     call<BotSettingsAnswer>('PUT', `/sites/${id(siteId)}/bot`, { botWebhookUrl }),
+  /** Issue 6: off, mask in agent views, or redact before storing. */
+  siteMasking: (siteId: string) => call<{ mode: MaskingMode }>('GET', `/sites/${id(siteId)}/masking`).then((a) => a.mode),
+  setSiteMasking: (siteId: string, mode: MaskingMode) => call<{ mode: MaskingMode }>('PUT', `/sites/${id(siteId)}/masking`, { mode }).then((a) => a.mode),
 
   liveVisitors: () => call<LiveVisitorsAnswer>('GET', '/visitors/live').then((a) => a.visitors),
   startChat: (visitorId: string, clientId: string, text: string) =>

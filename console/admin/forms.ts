@@ -5,7 +5,7 @@
  */
 import { countChars, MAX_MESSAGE_CHARS } from '../../shared/limits';
 
-export type Problem = 'required' | 'email' | 'too_short' | 'too_long' | 'range' | 'url' | 'language';
+export type Problem = 'required' | 'email' | 'too_short' | 'too_long' | 'range' | 'url' | 'language' | 'ip' | 'cidr';
 export type Problems<F extends string> = Partial<Record<F, Problem>>;
 
 /** The tag CannedReplyBody accepts, e.g. `pt-BR`, `en`. */

@@ -3,12 +3,14 @@
  * (Brazil) and English, picked from the browser's language like the rest of the console.
  */
 import type { AgentRole, AgentState, RoutingStrategy } from '../../shared/protocol';
+import type { BlockKind, ExpiryChoice } from '../safety';
+import type { MaskingMode } from './admin-api';
 import type { Problem } from './forms';
 
 const ptBR = {
   admin: 'Administração',
   noAccess: 'Seu perfil não tem acesso à administração.',
-  tabs: { canned: 'Respostas prontas', reasons: 'Motivos de encerramento', queues: 'Filas', agents: 'Agentes', sites: 'Sites e bot' },
+  tabs: { canned: 'Respostas prontas', reasons: 'Motivos de encerramento', queues: 'Filas', agents: 'Agentes', sites: 'Sites e bot', blocks: 'Bloqueios' },
   save: 'Salvar',
   saving: 'Salvando…',
   cancel: 'Cancelar',
@@ -30,6 +32,8 @@ const ptBR = {
       range: `${field}: fora do intervalo permitido.`,
       url: `${field}: informe um endereço http:// ou https://.`,
       language: `${field}: use uma etiqueta como pt-BR ou en.`,
+      ip: `${field}: informe um endereço IPv4 ou IPv6, como 203.0.113.7.`,
+      cidr: `${field}: informe uma faixa como 203.0.113.0/24.`,
     })[problem],
 
   // Canned replies
@@ -87,6 +91,12 @@ const ptBR = {
   noAgents: 'Nenhum agente.',
   ownRole: 'Você não pode mudar o seu próprio perfil.',
   noQueue: 'Nenhuma fila',
+  disable: 'Desativar',
+  enable: 'Reativar',
+  disabledTag: 'Desativado',
+  disabledHint: 'Não entra no console até ser reativado.',
+  confirmDisable: (name: string) => `Desativar ${name}? As sessões abertas terminam agora e a pessoa não consegue mais entrar até ser reativada.`,
+  youTag: 'Você',
 
   // Sites and bot
   siteKey: 'Chave do site',
@@ -102,6 +112,47 @@ const ptBR = {
   copied: 'Copiado',
   tokenDone: 'Pronto, guardei o token',
   noSites: 'Nenhum site.',
+  masking: 'Dados sensíveis',
+  maskingModes: {
+    off: 'Desligado',
+    mask: 'Mascarar nas telas dos agentes',
+    redact: 'Apagar antes de gravar',
+  } satisfies Record<MaskingMode, string>,
+  maskingHelp: {
+    off: 'Cartões, CPF, CNPJ, IBAN, e-mails e telefones aparecem e são gravados como o visitante escreveu.',
+    mask: 'Gravados como escritos; agentes veem mascarados em prévias, títulos, notificações, transcrições e exportações.',
+    redact: 'Mascarados antes de gravar: o valor original nunca chega ao banco de dados nem aos logs.',
+  } satisfies Record<MaskingMode, string>,
+  maskingSaved: 'Salvo.',
+
+  // Blocks
+  blocksHint: 'Endereços, faixas e visitantes recusados em todas as conexões e rotas. Um bloqueio vencido não vale mais e fica na lista até ser removido.',
+  newBlock: 'Novo bloqueio',
+  kind: 'Tipo',
+  kinds: { ip: 'Endereço IP', cidr: 'Faixa de IPs (CIDR)', visitor: 'Visitante' } satisfies Record<BlockKind, string>,
+  value: 'Valor',
+  valueHints: {
+    ip: 'Ex.: 203.0.113.7 ou 2001:db8::7',
+    cidr: 'Ex.: 203.0.113.0/24',
+    visitor: 'O id do visitante (painel do visitante na conversa).',
+  } satisfies Record<BlockKind, string>,
+  blockReason: 'Motivo (opcional)',
+  expiry: 'Duração',
+  expires: 'Expira',
+  expiries: { none: 'Sem prazo', '1h': '1 hora', '1d': '1 dia', '7d': '7 dias', '30d': '30 dias' } satisfies Record<ExpiryChoice, string>,
+  addBlock: 'Bloquear',
+  lift: 'Desbloquear',
+  confirmLift: (what: string) => `Desbloquear ${what}? As conexões de lá voltam a ser aceitas na hora.`,
+  noBlocks: 'Nenhum bloqueio.',
+  blockState: 'Situação',
+  active: 'Ativo',
+  expired: 'Vencido',
+  permanent: 'Permanente',
+  until: (when: string) => `Até ${when}`,
+  expiredAt: (when: string) => `Venceu em ${when}`,
+  created: 'Criado',
+  by: (name: string) => `por ${name}`,
+  noReason: 'Sem motivo',
 
   // Supervisor board
   board: 'Painel de filas',
@@ -151,7 +202,7 @@ export type AdminStrings = typeof ptBR;
 const en: AdminStrings = {
   admin: 'Administration',
   noAccess: 'Your role has no access to administration.',
-  tabs: { canned: 'Canned replies', reasons: 'Wrap-up reasons', queues: 'Queues', agents: 'Agents', sites: 'Sites and bot' },
+  tabs: { canned: 'Canned replies', reasons: 'Wrap-up reasons', queues: 'Queues', agents: 'Agents', sites: 'Sites and bot', blocks: 'Blocks' },
   save: 'Save',
   saving: 'Saving…',
   cancel: 'Cancel',
@@ -173,6 +224,8 @@ const en: AdminStrings = {
       range: `${field}: outside the allowed range.`,
       url: `${field}: enter an http:// or https:// address.`,
       language: `${field}: use a tag such as pt-BR or en.`,
+      ip: `${field}: enter an IPv4 or IPv6 address, such as 203.0.113.7.`,
+      cidr: `${field}: enter a range such as 203.0.113.0/24.`,
     })[problem],
 
   title: 'Title',
@@ -226,6 +279,12 @@ const en: AdminStrings = {
   noAgents: 'No agent.',
   ownRole: 'You cannot change your own role.',
   noQueue: 'No queue',
+  disable: 'Disable',
+  enable: 'Enable',
+  disabledTag: 'Disabled',
+  disabledHint: 'Cannot sign in until enabled again.',
+  confirmDisable: (name) => `Disable ${name}? Their open sessions end now and they cannot sign in until enabled again.`,
+  youTag: 'You',
 
   siteKey: 'Site key',
   webhook: 'Bot webhook',
@@ -240,6 +299,42 @@ const en: AdminStrings = {
   copied: 'Copied',
   tokenDone: 'Done, I stored the token',
   noSites: 'No site.',
+  masking: 'Sensitive data',
+  maskingModes: { off: 'Off', mask: 'Mask in agent views', redact: 'Redact before storing' },
+  maskingHelp: {
+    off: 'Cards, CPF, CNPJ, IBAN, e-mails and phones are shown and stored as the visitor wrote them.',
+    mask: 'Stored as written; agents see them masked in previews, titles, notifications, transcripts and exports.',
+    redact: 'Masked before storing: the raw value never reaches the database or a log.',
+  },
+  maskingSaved: 'Saved.',
+
+  blocksHint: 'Addresses, ranges and visitors refused on every connection and route. An expired block no longer applies and stays listed until lifted.',
+  newBlock: 'New block',
+  kind: 'Kind',
+  kinds: { ip: 'IP address', cidr: 'IP range (CIDR)', visitor: 'Visitor' },
+  value: 'Value',
+  valueHints: {
+    ip: 'e.g. 203.0.113.7 or 2001:db8::7',
+    cidr: 'e.g. 203.0.113.0/24',
+    visitor: 'The visitor id (the visitor panel of a conversation).',
+  },
+  blockReason: 'Reason (optional)',
+  expiry: 'Duration',
+  expires: 'Expires',
+  expiries: { none: 'No end', '1h': '1 hour', '1d': '1 day', '7d': '7 days', '30d': '30 days' },
+  addBlock: 'Block',
+  lift: 'Lift',
+  confirmLift: (what) => `Lift the block on ${what}? Connections from there are accepted again at once.`,
+  noBlocks: 'No block.',
+  blockState: 'State',
+  active: 'Active',
+  expired: 'Expired',
+  permanent: 'Permanent',
+  until: (when) => `Until ${when}`,
+  expiredAt: (when) => `Expired ${when}`,
+  created: 'Created',
+  by: (name) => `by ${name}`,
+  noReason: 'No reason',
 
   board: 'Queue board',
   queue: 'Queue',
@@ -289,6 +384,8 @@ export const locale = t === ptBR ? 'pt-BR' : 'en';
 
 /** Times of day, e.g. 14:05:09, for "updated at". */
 export const timeOfDay = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** Day and time, e.g. 03/05/2026 14:05, for blocks' creation and expiry. */
+export const dateTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** The same short label the inbox gives an anonymous visitor: the last four hex digits of its id. */
 export function visitorName(visitorId: string, name: string | null): string {

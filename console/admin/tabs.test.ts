@@ -10,6 +10,7 @@ const PRIVILEGE_OF: Record<AdminTab, Privilege> = {
   queues: 'manageQueues',
   agents: 'manageAgents',
   sites: 'manageSites',
+  blocks: 'manageBlocks',
 };
 
 describe('TABS_BY_ROLE (SPEC R10)', () => {

@@ -4,11 +4,11 @@
  */
 import type { AgentRole } from '../../shared/protocol';
 
-export const ADMIN_TABS = ['canned', 'reasons', 'queues', 'agents', 'sites'] as const;
+export const ADMIN_TABS = ['canned', 'reasons', 'queues', 'agents', 'sites', 'blocks'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export const TABS_BY_ROLE: Record<AgentRole, readonly AdminTab[]> = {
   agent: [],
   supervisor: ['canned', 'reasons'],
-  admin: ['canned', 'reasons', 'queues', 'agents', 'sites'],
+  admin: ['canned', 'reasons', 'queues', 'agents', 'sites', 'blocks'],
 };
