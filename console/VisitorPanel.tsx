@@ -2,6 +2,7 @@
  * @module The visitor panel (SPEC R11; 3CX "Informações"): name, e-mail, whether the visitor is on the site,
  * the page it is on, where it came from, its browser and its previous conversations.
  */
+import { webUrl } from '../shared/safe-url';
 import { useEffect, useState } from 'preact/hooks';
 import type { VisitorPanel as Visitor } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
@@ -49,10 +50,12 @@ export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
         <dd>{visitor.email ?? '—'}</dd>
         <dt>{t.currentPage}</dt>
         <dd>
-          {visitor.currentPage ? (
-            <a href={visitor.currentPage.url} target="_blank" rel="noopener noreferrer">
+          {visitor.currentPage && webUrl(visitor.currentPage.url) ? (
+            <a href={webUrl(visitor.currentPage.url)!} target="_blank" rel="noopener noreferrer">
               {visitor.currentPage.title || visitor.currentPage.url}
             </a>
+          ) : visitor.currentPage ? (
+            visitor.currentPage.title || visitor.currentPage.url
           ) : (
             '—'
           )}

@@ -331,6 +331,7 @@ export class Connection {
       if (this.deps.safety.blocked({ visitorId: identity.visitorId })) return this.end('blocked', CLOSE.blocked);
       const actor = { kind: 'visitor' as const, visitorId: identity.visitorId, siteId: identity.siteId };
       this.#entry = this.deps.directory.entryFor(this.peer.site, frame.queue);
+      // What the visitor claims is kept as text; consoles link only web URLs (issue 6, shared/safe-url.ts).
       this.#page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
       this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
       const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
