@@ -44,7 +44,8 @@ export interface EventPageAnswer {
 }
 
 export interface ErrorAnswer {
-  error: { code: string; message: string };
+  /** `retryAfterMs` comes with `rate_limited` (and a Retry-After header). */
+  error: { code: string; message: string; retryAfterMs?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ export interface QueuesAnswer {
 }
 
 export interface AgentsAnswer {
-  agents: Array<AgentPresence & { email: string; load: number }>;
+  agents: Array<AgentPresence & { email: string; load: number; disabled: boolean }>;
 }
 
 export interface MeAnswer {
@@ -345,7 +346,7 @@ export const BlockVisitorBody = v.object({
   reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(300))),
   /** Minutes until the block lifts by itself; absent: until an admin lifts it. */
   expiresInMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(525_600))),
-  /** Also block this range (admins and supervisors), e.g. 203.0.113.0/24. */
+  /** Also block this range (admins only), e.g. 203.0.113.0/24. */
   cidr: v.optional(v.pipe(v.string(), v.maxLength(50))),
 });
 

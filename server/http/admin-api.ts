@@ -162,7 +162,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
   // Agents (SPEC R1, R10): supervisors read and steer availability, admins manage.
   api.get('/agents', requires('supervise'), async (c) => {
     const loads = await store.conversations.loads();
-    const agents = directory.all().map((p) => ({ ...p, email: directory.record(p.id)!.email, load: loads.get(p.id) ?? 0 }));
+    const agents = directory.all().map((p) => ({ ...p, email: directory.record(p.id)!.email, load: loads.get(p.id) ?? 0, disabled: directory.record(p.id)!.disabled }));
     return c.json({ agents } satisfies AgentsAnswer);
   });
   api.post('/agents', requires('manageAgents'), async (c) => {
@@ -173,7 +173,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     await store.agents.create({ id, email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password), createdAt: now(), capacity: input.capacity });
     await store.queues.setQueuesOf(id, queueIds);
     await directory.reload();
-    return c.json({ agent: { ...directory.presence(id), email: input.email, load: 0 } }, 201);
+    return c.json({ agent: { ...directory.presence(id), email: input.email, load: 0, disabled: false } }, 201);
   });
   api.patch('/agents/:id', requires('manageAgents'), async (c) => {
     const { queueIds, ...patch } = await body(c, AgentPatchBody);
@@ -181,7 +181,8 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     found(await store.agents.update(id, patch));
     if (queueIds) await store.queues.setQueuesOf(id, queueIds.filter((q) => directory.queue(q)));
     await directory.reload();
-    return c.json({ agent: { ...directory.presence(id), email: directory.record(id)!.email, load: (await store.conversations.loads()).get(id) ?? 0 } });
+    const record = directory.record(id)!;
+    return c.json({ agent: { ...directory.presence(id), email: record.email, load: (await store.conversations.loads()).get(id) ?? 0, disabled: record.disabled } });
   });
   api.put('/agents/:id/availability', requires('supervise'), async (c) => {
     const { state } = await body(c, AvailabilityBody);
@@ -232,6 +233,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     found(directory.record(id));
     if (id === c.get('agent').id && disabled) throw new AppError('forbidden', 'You cannot disable yourself.');
     await auth.setDisabled(id, disabled);
+    await directory.reload();
     if (disabled) registry.closeAgent({ agentId: id });
     return c.body(null, 204);
   });
