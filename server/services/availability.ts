@@ -52,14 +52,22 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
     }
   }
 
-  /** Coalesces bursts of triggers into one refresh at a time. */
+  /** Coalesces bursts of triggers into one refresh at a time, and one more when any came during it. */
+  let dirty = false;
   function schedule(): void {
-    if (pending) return;
+    if (pending) {
+      dirty = true;
+      return;
+    }
     pending = Promise.resolve()
       .then(refresh)
       .catch((err: unknown) => log.warn('availability refresh failed', { err }))
       .finally(() => {
         pending = null;
+        if (dirty) {
+          dirty = false;
+          schedule();
+        }
       });
   }
 
