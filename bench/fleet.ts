@@ -28,6 +28,10 @@ export async function openFleet(papo: PapoProcess, n: number, log: (line: string
   const visitors: WebSocket[] = [];
   let agent: WebSocket | null = null;
   try {
+    // The agent is on duty before visitors write, as in a real shift: with nobody available, waiting chats
+    // would become tickets (SPEC T2) and the visitors' next messages would find them closed.
+    log('agent: signing in');
+    agent = await openAgent(papo);
     log(`opening ${n} visitor sockets`);
     visitors.push(...(await inBatches(n, 100, () => openVisitor(papo))));
 
@@ -41,8 +45,7 @@ export async function openFleet(papo: PapoProcess, n: number, log: (line: string
     });
     if (new Set(conversationIds).size !== n) throw new Error('visitors did not get one conversation each');
 
-    log('agent: signing in and watching every conversation');
-    agent = await openAgent(papo);
+    log('agent: watching every conversation');
     const agentWs = agent;
     const pending = new Set(conversationIds);
     await new Promise<void>((resolve, reject) => {
