@@ -14,7 +14,7 @@ import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
 import type { Logger } from '../log';
-import type { Store } from '../store/store';
+import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
 
@@ -167,14 +167,17 @@ export function createRouter({ store, directory, conversations, log, now, timers
    * 180 times the raw echo's).
    */
   async function dispatch(full: boolean, fresh: ReadonlySet<string>): Promise<void> {
-    const [waiting, loads, pending] = await Promise.all([
-      full ? store.conversations.waiting() : Promise.all([...fresh].map((id) => store.conversations.byId(id))).then((list) => list.filter(isWaiting)),
-      store.conversations.loads(),
-      store.conversations.withTimers(),
-    ]);
+    const [loads, pending, siteList] = await Promise.all([store.conversations.loads(), store.conversations.withTimers(), store.sites.list()]);
     const offered = new Set(pending.flatMap((c) => (c.offer ? [c.offer.agentId] : [])));
     const all = directory.all().map((p) => p.id);
-    const sites = new Map((await store.sites.list()).map((s) => [s.id, s]));
+    const sites = new Map(siteList.map((s) => [s.id, s]));
+    // A full pass reads every waiting conversation only when one of them may need something: an offer, a
+    // deadline, or a ticket because nobody is left. In a broadcast queue with someone on duty, waiting is
+    // all there is to do, and reading a thousand rows every sweep showed in the latency tail.
+    const readAll = full && needsWork(siteList, all, loads);
+    const waiting = readAll
+      ? await store.conversations.waiting()
+      : (await Promise.all([...fresh].map((id) => store.conversations.byId(id)))).filter(isWaiting);
     const rest: ConversationSummary[] = [];
     let nextDeadline = Infinity;
     for (const c of waiting) {
@@ -224,6 +227,22 @@ export function createRouter({ store, directory, conversations, log, now, timers
         }
       }
     }
+  }
+
+  /** Whether any queue of any site may have work for a waiting conversation (see dispatch). */
+  function needsWork(siteList: readonly Site[], all: readonly string[], loads: Map<string, number>): boolean {
+    for (const site of siteList) {
+      const ticketing = site.ticketing ?? DEFAULT_TICKETING;
+      if (ticketing.maxWaitMs !== null) return true;
+      const open = isOpen(ticketing.businessHours, now());
+      for (const queue of [...directory.queues(site.id), null]) {
+        if (queue && queue.strategy !== 'broadcast') return true;
+        if (!toTicket || !ticketing.ticketWhenNoAgents) continue;
+        const members = queue === null ? all : directory.members(queue.id);
+        if (!open || !candidates(members, loads, new Set()).some((a) => canTakeWork(a))) return true;
+      }
+    }
+    return false;
   }
 
   function armWaitTimer(at: number): void {
