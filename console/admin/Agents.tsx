@@ -9,7 +9,7 @@ import { formatDuration } from './board';
 import { agentProblems, hasProblems, type AgentForm, type Problems } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { t } from './i18n';
-import { CheckList, EditorForm, Field, InlineError, LoadedList } from './ui';
+import { ActionTable, CheckList, EditorForm, Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
 const loadAll = async () => {
@@ -63,66 +63,50 @@ export function Agents({ me }: { me: AgentProfile }) {
       <InlineError message={data.error ?? toggle.error} />
       <LoadedList items={loaded?.agents ?? null} loading={data.loading} empty={t.noAgents}>
         {(agents) => (
-          <div class="adm-table-wrap">
-            <table class="adm-table" aria-busy={data.loading}>
-              <thead>
-                <tr>
-                  <th scope="col">{t.name}</th>
-                  <th scope="col">{t.role}</th>
-                  <th scope="col">{t.capacity}</th>
-                  <th scope="col">{t.queues}</th>
-                  <th scope="col">{t.state}</th>
-                  <th scope="col">
-                    <span class="adm-sr-only">{t.actions}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {agents.map((a) => (
-                  <tr key={a.id} class={isDisabled(a) ? 'adm-disabled' : undefined}>
-                    <td>
-                      <strong>{a.name}</strong>{' '}
-                      {a.id === me.id && <span class="adm-tag">{t.youTag}</span>}
-                      {isDisabled(a) && (
-                        <span class="adm-tag blocked" title={t.disabledHint}>
-                          {t.disabledTag}
-                        </span>
-                      )}
-                      <span class="adm-sub">{a.email}</span>
-                    </td>
-                    <td>{t.roles[a.role]}</td>
-                    <td class="adm-num">
-                      {a.load} / {a.capacity}
-                    </td>
-                    <td>{a.queueIds.length === 0 ? <span class="adm-muted">{t.noQueue}</span> : a.queueIds.map(queueName).join(', ')}</td>
-                    <td>
-                      <span class={`adm-state ${a.state}`}>
-                        <span class="adm-dot" aria-hidden="true" />
-                        {t.inState(t.states[a.state], formatDuration(now - a.since))}
-                      </span>
-                    </td>
-                    <td>
-                      <div class="adm-actions">
-                        <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
-                          {t.edit}
-                        </button>
-                        {a.id !== me.id && (
-                          <button
-                            type="button"
-                            class={isDisabled(a) ? 'adm-ghost' : 'adm-ghost danger'}
-                            disabled={toggle.busy}
-                            onClick={() => void onToggle(a)}
-                          >
-                            {isDisabled(a) ? t.enable : t.disable}
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionTable busy={data.loading} columns={[t.name, t.role, t.capacity, t.queues, t.state]}>
+            {agents.map((a) => (
+              <tr key={a.id} class={isDisabled(a) ? 'adm-disabled' : undefined}>
+                <td>
+                  <strong>{a.name}</strong>{' '}
+                  {a.id === me.id && <span class="adm-tag">{t.youTag}</span>}
+                  {isDisabled(a) && (
+                    <span class="adm-tag blocked" title={t.disabledHint}>
+                      {t.disabledTag}
+                    </span>
+                  )}
+                  <span class="adm-sub">{a.email}</span>
+                </td>
+                <td>{t.roles[a.role]}</td>
+                <td class="adm-num">
+                  {a.load} / {a.capacity}
+                </td>
+                <td>{a.queueIds.length === 0 ? <span class="adm-muted">{t.noQueue}</span> : a.queueIds.map(queueName).join(', ')}</td>
+                <td>
+                  <span class={`adm-state ${a.state}`}>
+                    <span class="adm-dot" aria-hidden="true" />
+                    {t.inState(t.states[a.state], formatDuration(now - a.since))}
+                  </span>
+                </td>
+                <td>
+                  <div class="adm-actions">
+                    <button type="button" class="adm-ghost" onClick={() => setEditing(a)} disabled={editing !== null}>
+                      {t.edit}
+                    </button>
+                    {a.id !== me.id && (
+                      <button
+                        type="button"
+                        class={isDisabled(a) ? 'adm-ghost' : 'adm-ghost danger'}
+                        disabled={toggle.busy}
+                        onClick={() => void onToggle(a)}
+                      >
+                        {isDisabled(a) ? t.enable : t.disable}
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionTable>
         )}
       </LoadedList>
     </section>

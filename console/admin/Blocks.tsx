@@ -8,7 +8,7 @@ import { adminApi, type BlockInfo } from './admin-api';
 import type { Problem } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { dateTime, t } from './i18n';
-import { EditorForm, Field, InlineError, LoadedList } from './ui';
+import { ActionTable, EditorForm, Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
 const loadAll = async () => {
@@ -51,57 +51,40 @@ export function Blocks() {
       <InlineError message={data.error ?? lift.error} />
       <LoadedList items={blocks} loading={data.loading} empty={t.noBlocks}>
         {(rows) => (
-          <div class="adm-table-wrap">
-            <table class="adm-table adm-blocks" aria-busy={data.loading}>
-              <thead>
-                <tr>
-                  <th scope="col">{t.kind}</th>
-                  <th scope="col">{t.value}</th>
-                  <th scope="col">{t.reason}</th>
-                  <th scope="col">{t.expires}</th>
-                  <th scope="col">{t.blockState}</th>
-                  <th scope="col">{t.created}</th>
-                  <th scope="col">
-                    <span class="adm-sr-only">{t.actions}</span>
-                  </th>
+          <ActionTable class="adm-blocks" busy={data.loading} columns={[t.kind, t.value, t.reason, t.expires, t.blockState, t.created]}>
+            {rows.map((b) => {
+              const active = isActive(b, now);
+              const by = b.createdBy ? (data.data?.names.get(b.createdBy) ?? null) : null;
+              return (
+                <tr key={b.id} class={active ? undefined : 'adm-expired'}>
+                  <td>{t.kinds[b.kind]}</td>
+                  <td>
+                    <code>{b.value}</code>
+                  </td>
+                  <td>{b.reason ? <span class="adm-text-cell">{b.reason}</span> : <span class="adm-muted">{t.noReason}</span>}</td>
+                  <td>
+                    {b.expiresAt === null
+                      ? t.permanent
+                      : active
+                        ? t.until(dateTime.format(b.expiresAt))
+                        : t.expiredAt(dateTime.format(b.expiresAt))}
+                  </td>
+                  <td>
+                    <span class={`adm-tag${active ? ' blocked' : ''}`}>{active ? t.active : t.expired}</span>
+                  </td>
+                  <td>
+                    {dateTime.format(b.createdAt)}
+                    {by && <span class="adm-sub">{t.by(by)}</span>}
+                  </td>
+                  <td>
+                    <button type="button" class="adm-ghost danger" disabled={lift.busy} onClick={() => void onLift(b)}>
+                      {t.lift}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((b) => {
-                  const active = isActive(b, now);
-                  const by = b.createdBy ? (data.data?.names.get(b.createdBy) ?? null) : null;
-                  return (
-                    <tr key={b.id} class={active ? undefined : 'adm-expired'}>
-                      <td>{t.kinds[b.kind]}</td>
-                      <td>
-                        <code>{b.value}</code>
-                      </td>
-                      <td>{b.reason ? <span class="adm-text-cell">{b.reason}</span> : <span class="adm-muted">{t.noReason}</span>}</td>
-                      <td>
-                        {b.expiresAt === null
-                          ? t.permanent
-                          : active
-                            ? t.until(dateTime.format(b.expiresAt))
-                            : t.expiredAt(dateTime.format(b.expiresAt))}
-                      </td>
-                      <td>
-                        <span class={`adm-tag${active ? ' blocked' : ''}`}>{active ? t.active : t.expired}</span>
-                      </td>
-                      <td>
-                        {dateTime.format(b.createdAt)}
-                        {by && <span class="adm-sub">{t.by(by)}</span>}
-                      </td>
-                      <td>
-                        <button type="button" class="adm-ghost danger" disabled={lift.busy} onClick={() => void onLift(b)}>
-                          {t.lift}
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </ActionTable>
         )}
       </LoadedList>
     </section>

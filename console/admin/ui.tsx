@@ -1,7 +1,7 @@
 /**
  * @module Small pieces the admin screens share: an inline error line, a list that says when it is loading
  * or empty, a row's Edit and Delete, a labelled form field that names its own problem, an editor's form
- * with Save and Cancel, and a list of checkboxes.
+ * with Save and Cancel, a list of checkboxes, and a table whose last column holds each row's actions.
  */
 import type { ComponentChildren } from 'preact';
 import { toggled, type Problem } from './forms';
@@ -136,5 +136,42 @@ export function CheckList({ legend, empty, options, checked, onChange }: CheckLi
         ))}
       </div>
     </fieldset>
+  );
+}
+
+export interface ActionTableProps {
+  /** Added to `adm-table`, for a table's own column widths. */
+  class?: string;
+  busy: boolean;
+  /** The visible column headings; a last, unnamed (to the eye) column holds each row's actions. */
+  columns: readonly string[];
+  /** The body's rows, each with one more cell than `columns`, for its actions. */
+  children: ComponentChildren;
+}
+
+/**
+ * A scrollable admin table: its headings, an actions column named only for screen readers, and the rows.
+ *
+ * @example <ActionTable busy={data.loading} columns={[t.name, t.role]}>{agents.map((a) => <tr key={a.id}>…</tr>)}</ActionTable>
+ */
+export function ActionTable({ class: extra, busy, columns, children }: ActionTableProps) {
+  return (
+    <div class="adm-table-wrap">
+      <table class={extra ? `adm-table ${extra}` : 'adm-table'} aria-busy={busy}>
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th key={i} scope="col">
+                {c}
+              </th>
+            ))}
+            <th scope="col">
+              <span class="adm-sr-only">{t.actions}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
