@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { AgentProfile, ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { DialogForm } from './FormDialog';
 import { t } from './i18n';
 import { blockVisitorBody, cidrProblem, EXPIRY_CHOICES, isExpiryChoice, type ExpiryChoice } from './safety';
 import { useAction } from './use-action';
@@ -41,57 +41,55 @@ export function BlockDialog({ conversation: c, agent, onApplied, onClose }: Bloc
 
   return (
     <Dialog title={t.sf.blockTitle} onClose={onClose} class="block-dialog" initialFocus="textarea">
-      <form onSubmit={submit} noValidate>
-        <div class="dialog-body fields">
-          <p class="hint">{t.sf.blockText}</p>
+      <DialogForm
+        onSubmit={submit}
+        onClose={onClose}
+        bodyClass="fields"
+        noValidate
+        error={action.error}
+        submitLabel={action.busy ? t.sf.blocking : t.sf.blockAndEnd}
+        submitClass="danger"
+        submitDisabled={action.busy}
+      >
+        <p class="hint">{t.sf.blockText}</p>
+        <label>
+          {t.sf.reason}
+          <textarea rows={2} maxLength={300} value={reason} placeholder={t.sf.reasonPlaceholder} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t.sf.expiry}
+          <select value={expiry} onChange={(e) => isExpiryChoice(e.currentTarget.value) && setExpiry(e.currentTarget.value)}>
+            {EXPIRY_CHOICES.map((x) => (
+              <option key={x} value={x}>
+                {t.sf.expiries[x]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {admin && (
           <label>
-            {t.sf.reason}
-            <textarea rows={2} maxLength={300} value={reason} placeholder={t.sf.reasonPlaceholder} onInput={(e) => setReason(e.currentTarget.value)} />
+            {t.sf.cidr}
+            <input
+              type="text"
+              inputMode="url"
+              maxLength={50}
+              spellcheck={false}
+              autoComplete="off"
+              placeholder="203.0.113.0/24"
+              value={cidr}
+              aria-invalid={cidrWrong ? 'true' : undefined}
+              aria-describedby="block-cidr-hint"
+              onInput={(e) => {
+                setCidr(e.currentTarget.value);
+                setCidrWrong(false);
+              }}
+            />
+            <span id="block-cidr-hint" class={cidrWrong ? 'error' : 'hint'}>
+              {cidrWrong ? t.sf.cidrProblem : t.sf.cidrHint}
+            </span>
           </label>
-          <label>
-            {t.sf.expiry}
-            <select value={expiry} onChange={(e) => isExpiryChoice(e.currentTarget.value) && setExpiry(e.currentTarget.value)}>
-              {EXPIRY_CHOICES.map((x) => (
-                <option key={x} value={x}>
-                  {t.sf.expiries[x]}
-                </option>
-              ))}
-            </select>
-          </label>
-          {admin && (
-            <label>
-              {t.sf.cidr}
-              <input
-                type="text"
-                inputMode="url"
-                maxLength={50}
-                spellcheck={false}
-                autoComplete="off"
-                placeholder="203.0.113.0/24"
-                value={cidr}
-                aria-invalid={cidrWrong ? 'true' : undefined}
-                aria-describedby="block-cidr-hint"
-                onInput={(e) => {
-                  setCidr(e.currentTarget.value);
-                  setCidrWrong(false);
-                }}
-              />
-              <span id="block-cidr-hint" class={cidrWrong ? 'error' : 'hint'}>
-                {cidrWrong ? t.sf.cidrProblem : t.sf.cidrHint}
-              </span>
-            </label>
-          )}
-          <ErrorLine error={action.error} />
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="ghost" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="danger" disabled={action.busy}>
-            {action.busy ? t.sf.blocking : t.sf.blockAndEnd}
-          </button>
-        </footer>
-      </form>
+        )}
+      </DialogForm>
     </Dialog>
   );
 }

@@ -1,9 +1,11 @@
 /**
  * @module A dialog whose form changes one conversation (labels, requester, wrap-up): Cancel and a submit
  * button; the saved summary is handed on and the dialog closes, or the error shows above the buttons.
+ * `DialogForm` is the form itself, for dialogs that check their fields first or save something else.
  */
 import type { ComponentChildren } from 'preact';
 import type { ConversationSummary } from '../shared/protocol';
+import type { ApiError } from './api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
@@ -41,20 +43,59 @@ export function FormDialog({ title, class: className, bodyClass, submitLabel, sa
   };
   return (
     <Dialog title={title} onClose={onClose} class={className}>
-      <form onSubmit={submit}>
-        <div class={bodyClass ? `dialog-body ${bodyClass}` : 'dialog-body'}>
-          {children}
-          <ErrorLine error={action.error} />
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="ghost" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={!save || action.busy}>
-            {submitLabel}
-          </button>
-        </footer>
-      </form>
+      <DialogForm
+        onSubmit={submit}
+        onClose={onClose}
+        bodyClass={bodyClass}
+        error={action.error}
+        submitLabel={submitLabel}
+        submitDisabled={!save || action.busy}
+      >
+        {children}
+      </DialogForm>
     </Dialog>
+  );
+}
+
+export interface DialogFormProps {
+  onSubmit: (e: Event) => void;
+  onClose: () => void;
+  /** Classes besides `dialog-body` on the form's body. */
+  bodyClass?: string | undefined;
+  /** Turns the browser's validation off where the dialog names problems itself. */
+  noValidate?: boolean;
+  /** The refusal shown below the fields. */
+  error: ApiError | null;
+  submitLabel: string;
+  /** `primary` unless the submit destroys something. */
+  submitClass?: 'primary' | 'danger';
+  submitDisabled: boolean;
+  children: ComponentChildren;
+}
+
+/**
+ * A dialog's form: the fields, the refusal below them, Cancel and the submit button.
+ *
+ * @example
+ * <Dialog title={t.sf.changePassword} onClose={onClose}>
+ *   <DialogForm onSubmit={submit} onClose={onClose} error={action.error} submitLabel={t.save} submitDisabled={action.busy}>…</DialogForm>
+ * </Dialog>
+ */
+export function DialogForm({ onSubmit, onClose, bodyClass, noValidate, error, submitLabel, submitClass = 'primary', submitDisabled, children }: DialogFormProps) {
+  return (
+    <form onSubmit={onSubmit} noValidate={noValidate}>
+      <div class={bodyClass ? `dialog-body ${bodyClass}` : 'dialog-body'}>
+        {children}
+        <ErrorLine error={error} />
+      </div>
+      <footer class="dialog-foot">
+        <button type="button" class="ghost" onClick={onClose}>
+          {t.cancel}
+        </button>
+        <button type="submit" class={submitClass} disabled={submitDisabled}>
+          {submitLabel}
+        </button>
+      </footer>
+    </form>
   );
 }

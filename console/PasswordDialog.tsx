@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { DialogForm } from './FormDialog';
 import { t } from './i18n';
 import { MIN_PASSWORD_CHARS, passwordProblems, type PasswordForm } from './safety';
 import { useAction } from './use-action';
@@ -58,41 +58,38 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Dialog title={t.sf.changePassword} onClose={onClose} class="password-dialog">
-      <form onSubmit={submit} noValidate>
-        <div class="dialog-body fields">
-          {FIELDS.map(([field, label, autoComplete]) => {
-            const problem = problemOf(field);
-            return (
-              <label key={field}>
-                {t.sf[label]}
-                <input
-                  type="password"
-                  autoComplete={autoComplete}
-                  minLength={field === 'current' ? undefined : MIN_PASSWORD_CHARS}
-                  maxLength={200}
-                  value={form[field]}
-                  aria-invalid={problem ? 'true' : undefined}
-                  onInput={(e) => {
-                    setForm({ ...form, [field]: e.currentTarget.value });
-                    if (problems[field]) setProblems({ ...problems, [field]: undefined });
-                    if (field === 'current' && wrongCurrent) action.clear();
-                  }}
-                />
-                {problem ? <span class="error">{problem}</span> : field === 'next' && <span class="hint">{t.sf.passwordRule}</span>}
-              </label>
-            );
-          })}
-          {!wrongCurrent && <ErrorLine error={action.error} />}
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="ghost" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={action.busy}>
-            {action.busy ? t.sf.changing : t.sf.changePassword}
-          </button>
-        </footer>
-      </form>
+      <DialogForm
+        onSubmit={submit}
+        onClose={onClose}
+        bodyClass="fields"
+        noValidate
+        error={wrongCurrent ? null : action.error}
+        submitLabel={action.busy ? t.sf.changing : t.sf.changePassword}
+        submitDisabled={action.busy}
+      >
+        {FIELDS.map(([field, label, autoComplete]) => {
+          const problem = problemOf(field);
+          return (
+            <label key={field}>
+              {t.sf[label]}
+              <input
+                type="password"
+                autoComplete={autoComplete}
+                minLength={field === 'current' ? undefined : MIN_PASSWORD_CHARS}
+                maxLength={200}
+                value={form[field]}
+                aria-invalid={problem ? 'true' : undefined}
+                onInput={(e) => {
+                  setForm({ ...form, [field]: e.currentTarget.value });
+                  if (problems[field]) setProblems({ ...problems, [field]: undefined });
+                  if (field === 'current' && wrongCurrent) action.clear();
+                }}
+              />
+              {problem ? <span class="error">{problem}</span> : field === 'next' && <span class="hint">{t.sf.passwordRule}</span>}
+            </label>
+          );
+        })}
+      </DialogForm>
     </Dialog>
   );
 }
