@@ -1,15 +1,8 @@
 /** @module The priority levels as the options of a <select>, in PRIORITY_VALUES's order, by name. */
 import { PRIORITY_VALUES, priorityName } from './i18n';
+import { Options } from './Options';
 
 /** @example <select value={c.priority} onChange={…}><PriorityOptions /></select> */
 export function PriorityOptions() {
-  return (
-    <>
-      {PRIORITY_VALUES.map((p) => (
-        <option key={p} value={p}>
-          {priorityName(p)}
-        </option>
-      ))}
-    </>
-  );
+  return <Options values={PRIORITY_VALUES} name={priorityName} />;
 }

@@ -12,6 +12,7 @@ import { api, type AgentListItem } from './api';
 import { ErrorLine } from './ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n';
 import { MessageLog } from './MessageLog';
+import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
@@ -185,21 +186,13 @@ function Properties({
       <label>
         <span>{t.tk.status}</span>
         <select value={k.status} disabled={busy} onChange={(e) => void onSave({ status: e.currentTarget.value as TicketStatus })}>
-          {TICKET_STATUSES.map((x) => (
-            <option key={x} value={x}>
-              {statusName(x)}
-            </option>
-          ))}
+          <Options values={TICKET_STATUSES} name={statusName} />
         </select>
       </label>
       <label>
         <span>{t.tk.type}</span>
         <select value={k.type} disabled={busy} onChange={(e) => void onSave({ type: e.currentTarget.value as TicketType })}>
-          {TICKET_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {typeName(x)}
-            </option>
-          ))}
+          <Options values={TICKET_TYPES} name={typeName} />
         </select>
       </label>
       <label>

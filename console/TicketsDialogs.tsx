@@ -10,6 +10,7 @@ import { api } from './api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
+import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
 import { statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
@@ -20,11 +21,7 @@ function TypeSelect({ value, onChange }: { value: TicketType; onChange: (type: T
     <label>
       {t.tk.type}
       <select value={value} onChange={(e) => onChange(e.currentTarget.value as TicketType)}>
-        {TICKET_TYPES.map((x) => (
-          <option key={x} value={x}>
-            {typeName(x)}
-          </option>
-        ))}
+        <Options values={TICKET_TYPES} name={typeName} />
       </select>
     </label>
   );
@@ -133,11 +130,7 @@ export function NewTicketDialog({ conversation: c, onCreated, onClose }: NewTick
             <label>
               {t.tk.status}
               <select value={status} onChange={(e) => setStatus(e.currentTarget.value as TicketStatus)}>
-                {TICKET_STATUSES.map((x) => (
-                  <option key={x} value={x}>
-                    {statusName(x)}
-                  </option>
-                ))}
+                <Options values={TICKET_STATUSES} name={statusName} />
               </select>
             </label>
             <TypeSelect value={type} onChange={setType} />

@@ -8,8 +8,10 @@ import { TICKET_TYPES, type Ticket, type TicketType } from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
 import { ErrorLine } from './ErrorLine';
-import { clock, dayTime, PRIORITY_VALUES, priorityName, t } from './i18n';
+import { clock, dayTime, t } from './i18n';
+import { Options } from './Options';
 import { PriorityBadge } from './PriorityBadge';
+import { PriorityOptions } from './PriorityOptions';
 import {
   DEFAULT_TICKET_FILTERS,
   filtersActive,
@@ -98,33 +100,21 @@ export function TicketsList({ agent, agents, filters, onFilters, onOpen }: Ticke
         <label>
           <span class="sr-only">{t.tk.filterStatus}</span>
           <select value={filters.status} onChange={(e) => set({ status: e.currentTarget.value as StatusFilter })}>
-            {STATUS_FILTERS.map((s) => (
-              <option key={s} value={s}>
-                {t.tk.statusFilters[s]}
-              </option>
-            ))}
+            <Options values={STATUS_FILTERS} name={(s) => t.tk.statusFilters[s]} />
           </select>
         </label>
         <label>
           <span class="sr-only">{t.tk.filterType}</span>
           <select value={filters.type ?? ''} onChange={(e) => set({ type: (e.currentTarget.value || null) as TicketType | null })}>
             <option value="">{t.tk.allTypes}</option>
-            {TICKET_TYPES.map((x) => (
-              <option key={x} value={x}>
-                {typeName(x)}
-              </option>
-            ))}
+            <Options values={TICKET_TYPES} name={typeName} />
           </select>
         </label>
         <label>
           <span class="sr-only">{t.tk.filterPriority}</span>
           <select value={filters.priority ?? ''} onChange={(e) => set({ priority: e.currentTarget.value === '' ? null : Number(e.currentTarget.value) })}>
             <option value="">{t.tk.allPriorities}</option>
-            {PRIORITY_VALUES.map((p) => (
-              <option key={p} value={p}>
-                {priorityName(p)}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
         <label>
