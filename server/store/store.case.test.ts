@@ -2,10 +2,7 @@
  * The Store port's contract (store.ts): every implementation must pass `storeContract`. The SQLite store runs
  * it below on a real database file; a PostgreSQL store will call `storeContract` with its own factory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent, ConversationSummary, EventData, PendingRequest } from '../../shared/protocol';
 import { summaryFixture } from '../../shared/test/summary';
 import {
@@ -22,7 +19,6 @@ import {
 } from '../domain/conversation';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
-import { createSqliteStore } from './sqlite/store';
 import type {
   AgentRecord,
   CannedReply,
@@ -35,15 +31,7 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './store';
-
-/**
- * A fresh, empty database. `open` answers a store on it; after that store's `close()`, `open` may be called
- * again and must see the same data. `destroy` removes the database once every store on it is closed.
- */
-export interface StoreFixture {
-  open(): Store;
-  destroy(): void;
-}
+import { databasePerTest, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -52,32 +40,12 @@ const AGENT_DEFAULTS = { capacity: 3, availability: 'available', availabilitySin
 
 export function storeContract(name: string, makeStore: () => StoreFixture): void {
   describe(`Store contract: ${name}`, () => {
-    let fixture: StoreFixture;
+    const { reopen, close: closeStore } = databasePerTest(makeStore);
     let store: Store;
-    let open: Store[];
 
     beforeEach(() => {
-      fixture = makeStore();
-      open = [];
       store = reopen();
     });
-
-    afterEach(async () => {
-      for (const s of open) await s.close();
-      fixture.destroy();
-    });
-
-    /** Opens a store on this test's database and closes it after the test. */
-    function reopen(): Store {
-      const s = fixture.open();
-      open.push(s);
-      return s;
-    }
-
-    async function closeStore(s: Store): Promise<void> {
-      await s.close();
-      open = open.filter((o) => o !== s);
-    }
 
     async function makeSite(s: Store = store): Promise<Site> {
       const site: Site = {
@@ -1484,11 +1452,4 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
 // ---------------------------------------------------------------------------------------------------------
 
-storeContract('SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'papo-store-'));
-  const path = join(dir, 'papo.db');
-  return {
-    open: () => createSqliteStore(path),
-    destroy: () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+storeContract('SQLite', () => sqliteStoreFixture('papo-store-'));

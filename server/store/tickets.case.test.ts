@@ -3,15 +3,11 @@
  * implementation must pass `ticketsContract`, beside `storeContract` (store.case.test.ts). The SQLite store
  * runs it below on a real database file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SiteTicketing, Ticket, TicketEntry } from '../../shared/api';
 import { uuidv7 } from '../ids';
-import { createSqliteStore } from './sqlite/store';
-import type { StoreFixture } from './store.case.test';
 import type { AgentRecord, NewTicket, Site, Store, TicketFilter } from './store';
+import { databasePerTest, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -24,26 +20,12 @@ const TICKETING: SiteTicketing = {
 
 export function ticketsContract(name: string, makeStore: () => StoreFixture): void {
   describe(`Store contract, tickets: ${name}`, () => {
-    let fixture: StoreFixture;
+    const { reopen, close: closeStore } = databasePerTest(makeStore);
     let store: Store;
-    let open: Store[];
 
     beforeEach(() => {
-      fixture = makeStore();
-      open = [];
       store = reopen();
     });
-
-    afterEach(async () => {
-      for (const s of open) await s.close();
-      fixture.destroy();
-    });
-
-    function reopen(): Store {
-      const s = fixture.open();
-      open.push(s);
-      return s;
-    }
 
     async function makeSite(): Promise<Site> {
       const site: Site = {
@@ -180,8 +162,7 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
         const first = await created(newTicket(site.id, { clientId }));
         const entry: TicketEntry = { id: uuidv7(), ticketId: first.id, kind: 'note', authorId: null, authorName: 'Ana', text: 'x', data: null, emailed: null, at: T0 };
         await store.tickets.addEntry(entry);
-        await store.close();
-        open = open.filter((s) => s !== store);
+        await closeStore(store);
 
         store = reopen();
         expect(await store.tickets.byNumber(1)).toEqual(first);
@@ -396,11 +377,4 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
 
 // ---------------------------------------------------------------------------------------------------------
 
-ticketsContract('SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'papo-tickets-'));
-  const path = join(dir, 'papo.db');
-  return {
-    open: () => createSqliteStore(path),
-    destroy: () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+ticketsContract('SQLite', () => sqliteStoreFixture('papo-tickets-'));
