@@ -1,13 +1,16 @@
 /**
  * @module Test code only: the database each Store contract test runs on (store.case.test.ts,
- * tickets.case.test.ts), and the SQLite one.
+ * tickets.case.test.ts), the SQLite one, and a site to store in it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { uuidv7 } from '../ids';
 import { createSqliteStore } from './sqlite/store';
-import type { Store } from './store';
+import type { Site, Store } from './store';
+
+const T0 = 1_750_000_000_000;
 
 /**
  * A fresh, empty database. `open` answers a store on it; after that store's `close()`, `open` may be called
@@ -59,5 +62,27 @@ export function sqliteStoreFixture(prefix: string): StoreFixture {
   return {
     open: () => createSqliteStore(path),
     destroy: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A new site named Loja with a fresh id and key, created at the contracts' T0, with no queue, bot, ticketing
+ * or masking. A test names only the fields it is about.
+ *
+ * @example await store.sites.create(siteRecord({ allowedOrigins: ['self'] }))
+ */
+export function siteRecord(overrides: Partial<Site> = {}): Site {
+  return {
+    id: uuidv7(),
+    key: `key-${uuidv7()}`,
+    name: 'Loja',
+    allowedOrigins: ['self'],
+    createdAt: T0,
+    defaultQueueId: null,
+    botWebhookUrl: null,
+    botTokenHash: null,
+    ticketing: null,
+    masking: 'off',
+    ...overrides,
   };
 }

@@ -31,7 +31,7 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './store';
-import { databasePerTest, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -48,18 +48,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
     });
 
     async function makeSite(s: Store = store): Promise<Site> {
-      const site: Site = {
-        id: uuidv7(),
-        key: `key-${uuidv7()}`,
-        name: 'Loja',
-        allowedOrigins: ['https://shop.example.com', 'https://*.example.org', 'self'],
-        createdAt: T0,
-        defaultQueueId: null,
-        botWebhookUrl: null,
-        botTokenHash: null,
-        ticketing: null,
-            masking: 'off' as const,
-      };
+      const site = siteRecord({ allowedOrigins: ['https://shop.example.com', 'https://*.example.org', 'self'] });
       await s.sites.create(site);
       return site;
     }

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SiteTicketing, Ticket, TicketEntry } from '../../shared/api';
 import { uuidv7 } from '../ids';
 import type { AgentRecord, NewTicket, Site, Store, TicketFilter } from './store';
-import { databasePerTest, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -28,18 +28,7 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
     });
 
     async function makeSite(): Promise<Site> {
-      const site: Site = {
-        id: uuidv7(),
-        key: `key-${uuidv7()}`,
-        name: 'Loja',
-        allowedOrigins: ['self'],
-        createdAt: T0,
-        defaultQueueId: null,
-        botWebhookUrl: null,
-        botTokenHash: null,
-        ticketing: null,
-            masking: 'off' as const,
-      };
+      const site = siteRecord();
       await store.sites.create(site);
       return site;
     }
