@@ -3,6 +3,7 @@
  * control: each visitor message is POSTed to the webhook; the bot answers through the bot API with its
  * site's bearer token, and hands off to a queue when it decides. An agent may return control to the bot.
  */
+import { createHmac } from 'node:crypto';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { messageEvent } from '../domain/conversation';
 import { decideHandoff } from '../domain/workflow';
@@ -35,14 +36,26 @@ export interface BotWebhookPayload {
 
 export type BotService = ReturnType<typeof createBotService>;
 
+/**
+ * The `X-Papo-Signature` header of a webhook call: `t=<ms>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The key is
+ * base64url(SHA-256(bot token)), which the bot computes from the token it was given; the time lets it
+ * refuse replays. The bot checks it before trusting a call (README: "A bot in front of the agents").
+ *
+ * @example webhookSignature(key, '{"type":"message",...}', 1795300000000) // 't=1795300000000,v1=3f0c...'
+ */
+export function webhookSignature(key: string, body: string, at: number): string {
+  return `t=${at},v1=${createHmac('sha256', key).update(`${at}.${body}`).digest('hex')}`;
+}
+
 export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = 1_000 }: BotDeps) {
-  async function post(url: string, payload: BotWebhookPayload): Promise<void> {
+  async function post(url: string, signingKey: string, payload: BotWebhookPayload): Promise<void> {
+    const body = JSON.stringify(payload);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1' },
-          body: JSON.stringify(payload),
+          headers: { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1', 'x-papo-signature': webhookSignature(signingKey, body, Date.now()) },
+          body,
           signal: AbortSignal.timeout(webhookTimeoutMs),
         });
         if (res.ok) return;
@@ -63,8 +76,8 @@ export function createBotService({ store, directory, conversations, log, webhook
       if (e.kind !== 'message' || e.author.kind !== 'visitor' || e.text === null) continue;
       const text = e.text;
       void store.sites.byId(c.siteId).then((site) => {
-        if (!site?.botWebhookUrl) return;
-        return post(site.botWebhookUrl, {
+        if (!site?.botWebhookUrl || !site.botTokenHash) return;
+        return post(site.botWebhookUrl, site.botTokenHash, {
           type: 'message',
           siteId: c.siteId,
           conversationId: c.id,

@@ -3,6 +3,7 @@
  * service. The server POSTs visitor messages to https://bot.example.test/hook; the test answers as the bot
  * through /api/v1/bot/* with the site's bearer token.
  */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,14 +13,26 @@ import { startTestServer, type TestServer } from './harness';
 
 const HOOK = 'https://bot.example.test/hook';
 
-/** What the webhook received, in arrival order. */
+/** What the webhook received, in arrival order, with each call's raw body and signature header. */
 const received: BotWebhookPayload[] = [];
+const calls: Array<{ body: string; signature: string | null }> = [];
 const webhook = setupServer(
   http.post(HOOK, async ({ request }) => {
-    received.push((await request.json()) as BotWebhookPayload);
+    const body = await request.text();
+    calls.push({ body, signature: request.headers.get('x-papo-signature') });
+    received.push(JSON.parse(body) as BotWebhookPayload);
     return HttpResponse.json({ ok: true });
   }),
 );
+
+/** The bot's own check, written from the README's description: HMAC-SHA256 of "<t>.<body>", key base64url(SHA-256(token)). */
+function botAccepts(token: string, body: string, header: string | null): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!match) return false;
+  const key = createHash('sha256').update(token).digest('base64url');
+  const expected = createHmac('sha256', key).update(`${match[1]}.${body}`).digest();
+  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
+}
 
 let server: TestServer;
 let admin: Api;
@@ -29,6 +42,7 @@ beforeAll(() => webhook.listen({ onUnhandledRequest: 'bypass' }));
 afterAll(() => webhook.close());
 beforeEach(async () => {
   received.length = 0;
+  calls.length = 0;
   server = await startTestServer();
   admin = await adminApi(server);
   siteId = (await admin.get('/sites')).body.sites[0].id;
@@ -89,6 +103,14 @@ describe('R12 bot', () => {
       visitor: { id: v.session.visitorId, name: null },
       message: { seq, text: 'Qual o horário de vocês?', at: expect.any(Number) },
     });
+
+    // R12: the call is signed with the site's bot token; a changed body or another token fails the check.
+    const call = calls.find((c) => c.body.includes('Qual o horário de vocês?'))!;
+    expect(token).toEqual(expect.any(String));
+    expect(botAccepts(token!, call.body, call.signature)).toBe(true);
+    expect(botAccepts(token!, call.body.replace('horário', 'horario'), call.signature)).toBe(false);
+    expect(botAccepts(`${token}x`, call.body, call.signature)).toBe(false);
+    expect(Math.abs(Number(/^t=(\d+)/.exec(call.signature!)![1]) - Date.now())).toBeLessThan(60_000);
 
     const clientId = crypto.randomUUID();
     const reply = await asBot(token, `/conversations/${conversationId}/messages`, { clientId, text: 'Das 9h às 18h.' });
