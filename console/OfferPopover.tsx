@@ -66,7 +66,7 @@ function RequestCard(props: { conversation: ConversationSummary; queue: string; 
   const { conversation: c, queue, presence, onAccepted } = props;
   const r = c.request;
   if (!r) return null;
-  const from = presence.find((p) => p.id === r.fromAgentId)?.name ?? (c.assignedAgentId === r.fromAgentId ? c.assignedAgentName : null) ?? t.agent;
+  const from = r.fromName ?? presence.find((p) => p.id === r.fromAgentId)?.name ?? (c.assignedAgentId === r.fromAgentId ? c.assignedAgentName : null) ?? t.agent;
   return (
     <Card
       kind="request"

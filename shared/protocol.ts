@@ -205,6 +205,8 @@ export type Offer = v.InferOutput<typeof Offer>;
 export const PendingRequest = v.object({
   kind: v.picklist(['transfer', 'conference']),
   fromAgentId: v.string(),
+  /** Who asked, for the target's request card (plain agents do not receive others' presence). */
+  fromName: v.optional(v.string()),
   toAgentId: v.nullable(v.string()),
   toQueueId: v.nullable(v.string()),
   /** Agent or queue name, for the lists. */

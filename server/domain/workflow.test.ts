@@ -228,7 +228,7 @@ describe.each<PendingRequest['kind']>(['transfer', 'conference'])('R6/R7: decide
   const toAgent = (id: string): RequestTarget => ({ agentId: id, queueId: null, name: nameOf(id) });
   const toQueue = (id: string): RequestTarget => ({ agentId: null, queueId: id, name: `Queue ${id}` });
   const requested = (from: string, target: RequestTarget): Expected => {
-    const r: PendingRequest = { kind, fromAgentId: from, toAgentId: target.agentId, toQueueId: target.queueId, toName: target.name, expiresAt };
+    const r: PendingRequest = { kind, fromAgentId: from, fromName: nameOf(from), toAgentId: target.agentId, toQueueId: target.queueId, toName: target.name, expiresAt };
     return { events: [ev(`${kind}_requested`, by(from), { ...r })], patch: { request: r } };
   };
   it.each<[string, ConversationState, AgentActor, RequestTarget, Expected]>([

@@ -105,6 +105,7 @@ export function decideRequest(
   const request: PendingRequest = {
     kind,
     fromAgentId: actor.id,
+    fromName: actor.name,
     toAgentId: target.agentId,
     toQueueId: target.queueId,
     toName: target.name,
