@@ -90,6 +90,32 @@ export function createConversationService({ store, bus, now, masking }: Conversa
   const mayWrite = (writer: Writer, state: ConversationState) =>
     writer.kind === 'system' || (writer.kind === 'bot' ? writer.siteId === state.siteId : mayKnow(writer, state));
 
+  /**
+   * Runs one decision and publishes what it appended. `target.visitor` names whose open conversation when
+   * there is no id (a proactive chat, a bot reply): the rule then sees a fresh one (lastSeq 0) if it has none.
+   * A writer who may not see the conversation gets `conversation_not_found` (SPEC D11); a refusal throws its
+   * code; a decision that appends nothing answers the conversation unchanged.
+   */
+  async function write(
+    writer: Writer,
+    target: { conversationId: string | null; visitor: { siteId: string; visitorId: string } | null; clientId: string | null },
+    decide: (state: ConversationState, at: number) => Decision,
+  ): Promise<{ conversation: ConversationSummary; seq: number }> {
+    const at = now();
+    const outcome = await store.write({ ...target, at, authorize: (state) => mayWrite(writer, state), decide: (state) => decide(state, at) });
+    switch (outcome.kind) {
+      case 'appended':
+        if (outcome.events.length > 0) publish(outcome.events, outcome.conversation);
+        return { conversation: outcome.conversation, seq: outcome.events.at(-1)?.seq ?? outcome.conversation.lastSeq };
+      case 'duplicate':
+        return { conversation: outcome.conversation, seq: outcome.seq };
+      case 'refused':
+        throw new AppError(outcome.code);
+      case 'not_found':
+        throw new AppError('conversation_not_found');
+    }
+  }
+
   async function load(actor: Actor, conversationId: string): Promise<ConversationSummary> {
     const conversation = await store.conversations.byId(conversationId);
     // Someone else's conversation answers exactly like a missing one: its existence is not revealed.
@@ -111,57 +137,12 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       return () => listeners.delete(listener);
     },
 
-    /**
-     * Runs one workflow decision on the conversation as committed (SPEC C4) and publishes what it appended.
-     * A writer who may not see the conversation gets `conversation_not_found` (SPEC D11); a refusal throws
-     * its code. A decision that appends nothing answers the summary unchanged.
-     */
+    /** Runs one workflow decision on a conversation, as committed (SPEC C4): `write` by id. */
     async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number) => Decision): Promise<ConversationSummary> {
-      const at = now();
-      const outcome = await store.write({
-        conversationId,
-        visitor: null,
-        clientId: null,
-        at,
-        authorize: (state) => mayWrite(writer, state),
-        decide: (state) => decide(state, at),
-      });
-      switch (outcome.kind) {
-        case 'appended':
-          if (outcome.events.length > 0) publish(outcome.events, outcome.conversation);
-          return outcome.conversation;
-        case 'duplicate':
-          return outcome.conversation;
-        case 'refused':
-          throw new AppError(outcome.code);
-        case 'not_found':
-          throw new AppError('conversation_not_found');
-      }
+      return (await write(writer, { conversationId, visitor: null, clientId: null }, decide)).conversation;
     },
 
-    /**
-     * A write that may start the visitor's conversation (a proactive chat, a bot reply with a client id):
-     * `visitor` names whose open conversation; the rule sees a fresh one (lastSeq 0) when it has none.
-     */
-    async write(
-      writer: Writer,
-      target: { conversationId: string | null; visitor: { siteId: string; visitorId: string } | null; clientId: string | null },
-      decide: (state: ConversationState, at: number) => Decision,
-    ): Promise<{ conversation: ConversationSummary; seq: number }> {
-      const at = now();
-      const outcome = await store.write({ ...target, at, authorize: (state) => mayWrite(writer, state), decide: (state) => decide(state, at) });
-      switch (outcome.kind) {
-        case 'appended':
-          publish(outcome.events, outcome.conversation);
-          return { conversation: outcome.conversation, seq: outcome.events.at(-1)?.seq ?? outcome.conversation.lastSeq };
-        case 'duplicate':
-          return { conversation: outcome.conversation, seq: outcome.seq };
-        case 'refused':
-          throw new AppError(outcome.code);
-        case 'not_found':
-          throw new AppError('conversation_not_found');
-      }
-    },
+    write,
 
     /**
      * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). The write is queued
