@@ -5,8 +5,6 @@
  * Recomputed after presence changes, after commits that change loads, and every minute (business hours).
  */
 import type { ConversationEvent } from '../../shared/protocol';
-import { isOpen } from '../domain/business-hours';
-import { canTakeWork } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
@@ -29,14 +27,7 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
   let sites = new Map<string, Site>();
   let pending: Promise<void> | null = null;
 
-  function compute(site: Site, queueId: string | null): boolean {
-    if (!isOpen(site.ticketing?.businessHours ?? null, now())) return false;
-    const members = queueId === null ? directory.all().map((p) => p.id) : directory.members(queueId);
-    return members.some((id) => {
-      const record = directory.record(id);
-      return record !== null && canTakeWork({ state: directory.state(id), load: loads.get(id) ?? 0, capacity: record.capacity });
-    });
-  }
+  const compute = (site: Site, queueId: string | null): boolean => directory.canAnswer(site, queueId, loads, now());
 
   /** Re-reads loads and sites, then tells the listeners of every key whose answer changed. */
   async function refresh(): Promise<void> {

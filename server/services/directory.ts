@@ -8,7 +8,8 @@
  */
 import type { AgentPresence, AgentProfile, AgentState } from '../../shared/protocol';
 import type { AgentActor, Entry as ConversationEntry } from '../domain/conversation';
-import { visibleState } from '../domain/routing';
+import { isOpen } from '../domain/business-hours';
+import { canTakeWork, visibleState } from '../domain/routing';
 import { AppError } from '../errors';
 import type { AgentPrefs, AgentRecord, ChosenState, QueueRecord, Site, Store } from '../store/store';
 
@@ -144,6 +145,20 @@ export async function createDirectory(store: Store, now: () => number) {
         (wanted ? own.find((q) => q.id === hint || q.name.toLowerCase() === wanted) : undefined) ??
         (site.defaultQueueId ? queues.get(site.defaultQueueId) : undefined);
       return { bot: false, queueId: queue?.id ?? null, queueName: queue?.name ?? null };
+    },
+
+    /**
+     * T1/T2: whether someone can answer a site's queue (any agent for no queue) at `at`: within the site's
+     * business hours, an agent of the queue who can take work (R1) with these loads.
+     */
+    canAnswer(site: Pick<Site, 'ticketing'>, queueId: string | null, loads: ReadonlyMap<string, number>, at: number): boolean {
+      if (!isOpen(site.ticketing?.businessHours ?? null, at)) return false;
+      for (const e of agents.values()) {
+        if (queueId !== null && !e.queueIds.has(queueId)) continue;
+        const state = visibleState(e.record.availability, e.sockets > 0);
+        if (canTakeWork({ state, load: loads.get(e.record.id) ?? 0, capacity: e.record.capacity })) return true;
+      }
+      return false;
     },
 
     /** R1: the agent chose a state, or routing put it in No-answer. Stored, then announced. */

@@ -8,8 +8,7 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { isOpen } from '../domain/business-hours';
-import { canTakeWork, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
@@ -169,12 +168,11 @@ export function createRouter({ store, directory, conversations, log, now, timers
   async function dispatch(full: boolean, fresh: ReadonlySet<string>): Promise<void> {
     const [loads, pending, siteList] = await Promise.all([store.conversations.loads(), store.conversations.withTimers(), store.sites.list()]);
     const offered = new Set(pending.flatMap((c) => (c.offer ? [c.offer.agentId] : [])));
-    const all = directory.all().map((p) => p.id);
     const sites = new Map(siteList.map((s) => [s.id, s]));
     // A full pass reads every waiting conversation only when one of them may need something: an offer, a
     // deadline, or a ticket because nobody is left. In a broadcast queue with someone on duty, waiting is
     // all there is to do, and reading a thousand rows every sweep showed in the latency tail.
-    const readAll = full && needsWork(siteList, all, loads);
+    const readAll = full && needsWork(siteList, loads);
     const waiting = readAll
       ? await store.conversations.waiting()
       : (await Promise.all([...fresh].map((id) => store.conversations.byId(id)))).filter(isWaiting);
@@ -183,13 +181,11 @@ export function createRouter({ store, directory, conversations, log, now, timers
     for (const c of waiting) {
       // R8: a returning visitor goes back to its agent when its conversation enters the queue.
       const previous = fresh.has(c.id) ? await store.conversations.stickyAgentFor(c.visitorId, c.id) : null;
-      const agent = stickyAgent(previous, candidates(all, loads, new Set()));
+      const agent = previous === null ? null : stickyAgent(previous, candidates([previous], loads, new Set()));
       if (!agent) {
         // SPEC T2: nobody left who could take it, or it has waited past the site's limit: a ticket.
-        const site = sites.get(c.siteId);
-        const ticketing = site?.ticketing ?? DEFAULT_TICKETING;
-        const members = c.queueId === null ? all : directory.members(c.queueId);
-        const someone = isOpen(ticketing.businessHours, now()) && candidates(members, loads, new Set()).some((a) => canTakeWork(a));
+        const ticketing = sites.get(c.siteId)?.ticketing ?? DEFAULT_TICKETING;
+        const someone = directory.canAnswer({ ticketing }, c.queueId, loads, now());
         const deadline = ticketing.maxWaitMs === null ? Infinity : (c.queuedAt ?? c.createdAt) + ticketing.maxWaitMs;
         if (toTicket && ((ticketing.ticketWhenNoAgents && !someone) || now() >= deadline)) {
           await toTicket(c);
@@ -230,16 +226,13 @@ export function createRouter({ store, directory, conversations, log, now, timers
   }
 
   /** Whether any queue of any site may have work for a waiting conversation (see dispatch). */
-  function needsWork(siteList: readonly Site[], all: readonly string[], loads: Map<string, number>): boolean {
+  function needsWork(siteList: readonly Site[], loads: Map<string, number>): boolean {
     for (const site of siteList) {
       const ticketing = site.ticketing ?? DEFAULT_TICKETING;
       if (ticketing.maxWaitMs !== null) return true;
-      const open = isOpen(ticketing.businessHours, now());
       for (const queue of [...directory.queues(site.id), null]) {
         if (queue && queue.strategy !== 'broadcast') return true;
-        if (!toTicket || !ticketing.ticketWhenNoAgents) continue;
-        const members = queue === null ? all : directory.members(queue.id);
-        if (!open || !candidates(members, loads, new Set()).some((a) => canTakeWork(a))) return true;
+        if (toTicket && ticketing.ticketWhenNoAgents && !directory.canAnswer({ ticketing }, queue?.id ?? null, loads, now())) return true;
       }
     }
     return false;
