@@ -103,6 +103,11 @@ export function isSupervisor(actor: Actor): boolean {
   return actor.kind === 'agent' && actor.role !== 'agent';
 }
 
+/** R6/R7: a transfer or invitation names this agent, or a queue it belongs to. */
+export function isRequestTarget(request: Pick<PendingRequest, 'toAgentId' | 'toQueueId'>, actor: AgentActor): boolean {
+  return request.toAgentId !== null ? request.toAgentId === actor.id : request.toQueueId !== null && actor.queueIds.has(request.toQueueId);
+}
+
 /** The agent holds the conversation: assigned to it, or a conference guest. */
 export function holds(actor: AgentActor, conversation: Pick<ConversationState, 'assignedAgentId' | 'participants'>): boolean {
   return conversation.assignedAgentId === actor.id || conversation.participants.some((p) => p.id === actor.id);
@@ -183,7 +188,7 @@ export function canView(
   if (c.assignedAgentId === actor.id) return true;
   if (c.participants?.some((p) => p.id === actor.id)) return true;
   if (c.offer?.agentId === actor.id) return true;
-  if (c.request && (c.request.toAgentId === actor.id || (c.request.toQueueId !== null && actor.queueIds.has(c.request.toQueueId)))) return true;
+  if (c.request && isRequestTarget(c.request, actor)) return true;
   if (c.assignedAgentId == null && c.status === 'open' && !c.bot) return c.queueId == null || actor.queueIds.has(c.queueId);
   return false;
 }

@@ -6,7 +6,7 @@
  */
 import type { ConversationSummary, PendingRequest } from '../../shared/protocol';
 import type { TargetsAnswer } from '../../shared/api';
-import { assignedEvent, canView, messageEvent, type AgentActor, type VisitorActor } from '../domain/conversation';
+import { assignedEvent, canView, isRequestTarget, messageEvent, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { canTakeWork } from '../domain/routing';
 import {
@@ -105,10 +105,9 @@ export function createWorkflowService({ store, directory, conversations, request
       const c = await conversations.load(actor, id);
       const r = c.request;
       if (!r) throw new AppError('request_not_found');
-      const eligible = r.toAgentId !== null ? r.toAgentId === actor.id : actor.queueIds.has(r.toQueueId!);
-      if (eligible) await requireCapacity(actor);
+      if (isRequestTarget(r, actor)) await requireCapacity(actor);
       return conversations.apply(actor, id, (state, at) =>
-        decideRequestAccept(state, actor, state.request !== null && (state.request.toAgentId === actor.id || (state.request.toQueueId !== null && actor.queueIds.has(state.request.toQueueId))), at),
+        decideRequestAccept(state, actor, state.request !== null && isRequestTarget(state.request, actor), at),
       );
     },
 
