@@ -208,8 +208,8 @@ export class Connection {
     if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
     // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
     const ip = this.peer.ip;
-    const mayStart = actor.kind !== 'visitor' || this.deps.safety.mayStartConversation(ip);
-    this.deps.conversations.sendMessage(actor, frame, this.#entry, mayStart).then(
+    const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(ip) : undefined;
+    this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit).then(
       (ack) => {
         if (ack.created) this.deps.safety.conversationStarted(ip);
         this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
@@ -220,9 +220,6 @@ export class Connection {
   }
 
   #fail(err: unknown, frame: ClientFrame): void {
-    if (isAppError(err) && err.code === 'rate_limited' && err.retryAfterMs === undefined && this.peer.role === 'visitor') {
-      err = new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: this.deps.safety.conversationRetryAfter(this.peer.ip) });
-    }
     // A refused request (a message, a form, a rating, a transcript e-mail) names its clientId: the client
     // settles that request by it (SPEC D4, T7).
     const clientId = 'clientId' in frame ? frame.clientId : undefined;

@@ -20,6 +20,7 @@ import {
 import { planResume } from '../domain/resume';
 import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import type { MaskingPolicy } from './masking-policy';
+import type { Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
 
@@ -153,8 +154,8 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       actor: Actor,
       frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note'>,
       entry?: Entry,
-      /** Issue 6: false when the sender's address may not start another conversation now. */
-      mayStart = true,
+      /** Issue 6: whether the sender's address may start another conversation now, and if not, when. */
+      startLimit: Verdict = { ok: true },
     ): Promise<Ack & { created: boolean }> {
       const { clientId } = frame;
       // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
@@ -170,7 +171,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         at,
         authorize: (state) => mayKnow(actor, state),
         decide: (state) =>
-          state.lastSeq === 0 && !mayStart
+          state.lastSeq === 0 && !startLimit.ok
             ? { ok: false, code: 'rate_limited' }
             : decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
       });
@@ -185,6 +186,9 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         case 'duplicate':
           return { conversationId: outcome.conversation.id, seq: outcome.seq, created: false };
         case 'refused':
+          if (outcome.code === 'rate_limited' && !startLimit.ok) {
+            throw new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: startLimit.retryAfterMs });
+          }
           throw new AppError(outcome.code);
         case 'not_found':
           throw new AppError('conversation_not_found');

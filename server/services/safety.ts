@@ -61,13 +61,9 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
 
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
-    /** Whether `ip` may start a conversation now (taken only when one is created). */
-    mayStartConversation: (ip: string) => limiters.conversations.peek(ip).ok,
+    /** Whether `ip` may start a conversation now, or when (a token is taken only when one is created). */
+    conversationVerdict: (ip: string) => limiters.conversations.peek(ip),
     conversationStarted: (ip: string) => void limiters.conversations.take(ip),
-    conversationRetryAfter: (ip: string) => {
-      const verdict = limiters.conversations.peek(ip);
-      return verdict.ok ? 0 : verdict.retryAfterMs;
-    },
     /** A sign-in attempt, counted per address and per e-mail. */
     login(ip: string, email: string): void {
       refuse(limiters.logins.take(`ip:${ip}`));
