@@ -34,7 +34,7 @@ import type { Safety } from '../services/safety';
 import type { SocketRegistry } from '../realtime/registry';
 import type { WorkflowService } from '../services/workflow';
 import { hashPassword } from '../services/passwords';
-import type { Store } from '../store/store';
+import type { BlockRecord, Store } from '../store/store';
 import type { ApiEnv } from './api';
 import { body, query } from './json';
 
@@ -191,16 +191,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
   });
 
   // Blocks (issue 6): admins list, add and lift them.
-  const blockInfo = (b: BlockInfo | (Omit<BlockInfo, 'active'> & { active?: boolean })): BlockInfo => ({
-    id: b.id,
-    kind: b.kind,
-    value: b.value,
-    reason: b.reason,
-    expiresAt: b.expiresAt,
-    createdBy: b.createdBy,
-    createdAt: b.createdAt,
-    active: b.expiresAt === null || b.expiresAt > now(),
-  });
+  const blockInfo = (b: BlockRecord): BlockInfo => ({ ...b, active: b.expiresAt === null || b.expiresAt > now() });
   api.get('/blocks', requires('manageBlocks'), (c) => c.json({ blocks: safety.list().map(blockInfo) } satisfies BlocksAnswer));
   api.post('/blocks', requires('manageBlocks'), async (c) => {
     const input = await body(c, BlockBody);

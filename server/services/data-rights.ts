@@ -28,13 +28,13 @@ export function createDataRights({ store, conversations, now }: { store: Store; 
   async function find(subject: Subject): Promise<{ visitors: VisitorRecord[]; tickets: Ticket[] }> {
     if ('visitorId' in subject) {
       const visitor = await store.visitors.byId(subject.visitorId);
-      const tickets = await store.tickets.list({ visitorId: subject.visitorId, status: ['open', 'pending', 'solved', 'closed'], limit: MAX });
+      const tickets = await store.tickets.list({ visitorId: subject.visitorId, limit: MAX });
       if (!visitor && tickets.length === 0) throw new AppError('not_found', 'Nothing is held about this visitor.');
       return { visitors: visitor ? [visitor] : [], tickets };
     }
     const visitors = await store.visitors.byEmail(subject.email);
-    const byEmail = await store.tickets.list({ requesterEmail: subject.email, status: ['open', 'pending', 'solved', 'closed'], limit: MAX });
-    const byVisitor = await Promise.all(visitors.map((v) => store.tickets.list({ visitorId: v.id, status: ['open', 'pending', 'solved', 'closed'], limit: MAX })));
+    const byEmail = await store.tickets.list({ requesterEmail: subject.email, limit: MAX });
+    const byVisitor = await Promise.all(visitors.map((v) => store.tickets.list({ visitorId: v.id, limit: MAX })));
     const tickets = [...new Map([...byEmail, ...byVisitor.flat()].map((t) => [t.id, t])).values()];
     if (visitors.length === 0 && tickets.length === 0) throw new AppError('not_found', 'Nothing is held about this e-mail address.');
     return { visitors, tickets };

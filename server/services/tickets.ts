@@ -3,7 +3,7 @@
  * tickets, "end conversation and create ticket", agents' work on tickets, the visitor's rating and the
  * transcript by e-mail. Ticket numbers and idempotency live in the store; rules in domain/tickets.ts.
  */
-import type { Ticket, TicketEntry, TicketFilterQuery } from '../../shared/api';
+import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
@@ -192,7 +192,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
         ...(filter.type ? { type: filter.type } : {}),
         ...(filter.priority !== undefined ? { priority: filter.priority } : {}),
         ...(filter.assignee ? { assigneeId: filter.assignee } : {}),
-        ...(filter.conversation ? { conversationId: filter.conversation, status: ['open', 'pending', 'solved', 'closed'] } : {}),
+        ...(filter.conversation ? { conversationId: filter.conversation, status: TICKET_STATUSES } : {}),
         ...(filter.q ? { text: filter.q } : {}),
         limit: filter.limit ?? 200,
       });
