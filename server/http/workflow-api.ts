@@ -105,7 +105,7 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
       store.visitors.byId(conversation.visitorId),
       store.conversations.list({ visitorId: conversation.visitorId, limit: 20 }),
     ]);
-    const live = liveVisitors.online().find((x) => x.visitorId === conversation.visitorId);
+    const live = liveVisitors.visitor(conversation.visitorId);
     const page = live?.page ?? (visitor?.lastPageUrl ? { url: visitor.lastPageUrl, title: visitor.lastPageTitle, referrer: visitor.referrer } : null);
     return c.json({
       conversation: masking.summary(conversation),
@@ -116,7 +116,7 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
         currentPage: page ? { url: page.url, title: page.title } : null,
         referrer: page?.referrer ?? null,
         browser: visitor?.userAgent ?? null,
-        online: liveVisitors.isOnline(conversation.visitorId),
+        online: live !== null,
         firstSeenAt: visitor?.createdAt ?? conversation.createdAt,
         lastSeenAt: visitor?.lastSeenAt ?? null,
         previous: previous.filter((p) => p.id !== conversation.id && canView(actor, p)).map((p) => masking.summary(p)),
@@ -192,7 +192,7 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
 
   api.post('/visitors/:id/conversations', async (c) => {
     const { clientId, text } = await body(c, ProactiveBody);
-    const live = liveVisitors.online().find((x) => x.visitorId === c.req.param('id'));
+    const live = liveVisitors.visitor(c.req.param('id'));
     if (!live) throw new AppError('not_found', 'This visitor is not on the site now.');
     const { conversation } = await workflow.proactive(actorOf(c), { siteId: live.siteId, visitorId: live.visitorId }, clientId, text);
     return answer(c, conversation);

@@ -24,6 +24,16 @@ interface Visit {
 
 export type LiveVisitors = ReturnType<typeof createLiveVisitors>;
 
+export interface OnlineVisitor {
+  visitorId: string;
+  siteId: string;
+  since: number;
+  page: LivePage | null;
+  returning: boolean;
+}
+
+const online = (visitorId: string, v: Visit): OnlineVisitor => ({ visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning });
+
 export function createLiveVisitors(now: () => number) {
   const visits = new Map<string, Visit>();
 
@@ -56,16 +66,18 @@ export function createLiveVisitors(now: () => number) {
       for (const [id, v] of visits) if (v.sockets === 0 && now() - v.lastSeen > VISIT_GAP_MS) visits.delete(id);
     },
 
-    isOnline(visitorId: string): boolean {
-      return (visits.get(visitorId)?.sockets ?? 0) > 0;
-    },
-
     /** Visitors with at least one socket open, longest on the site first. */
-    online(siteIds?: ReadonlySet<string>): Array<{ visitorId: string; siteId: string; since: number; page: LivePage | null; returning: boolean }> {
+    online(siteIds?: ReadonlySet<string>): OnlineVisitor[] {
       return [...visits]
         .filter(([, v]) => v.sockets > 0 && (!siteIds || siteIds.has(v.siteId)))
-        .map(([visitorId, v]) => ({ visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning }))
+        .map(([visitorId, v]) => online(visitorId, v))
         .sort((a, b) => a.since - b.since);
+    },
+
+    /** One visitor, when it has a socket open (a lookup, not a scan of everyone online). */
+    visitor(visitorId: string): OnlineVisitor | null {
+      const visit = visits.get(visitorId);
+      return visit && visit.sockets > 0 ? online(visitorId, visit) : null;
     },
   };
 }
