@@ -27,6 +27,11 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
   let sites = new Map<string, Site>();
   let pending: Promise<void> | null = null;
 
+  /** The loads before the first hello is answered. */
+  const ready = store.conversations.loads().then((l) => {
+    loads = l;
+  });
+
   const compute = (site: Site, queueId: string | null): boolean => directory.canAnswer(site, queueId, loads, now());
 
   /** Re-reads loads and sites, then tells the listeners of every key whose answer changed. */
@@ -66,13 +71,18 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
   const offCommit = deps.conversations.onCommit((events: readonly ConversationEvent[]) => {
     if (events.some((e) => LOAD_KINDS.has(e.kind))) schedule();
   });
+  const offRemove = deps.conversations.onRemove(schedule);
   const tick = setInterval(schedule, 60_000);
   tick.unref();
 
   return {
-    /** Someone can answer this site's queue now (reads the store: call it at hello, not per event). */
+    /**
+     * Someone can answer this site's queue now. Reads the loads the refreshes keep current (after every
+     * commit that changes one) rather than the store on each hello; a hello that lands between a commit and
+     * its refresh is corrected by the `availability` frame the refresh sends.
+     */
     async online(site: Site, queueId: string | null): Promise<boolean> {
-      loads = await store.conversations.loads();
+      await ready;
       sites.set(site.id, site);
       const online = compute(site, queueId);
       known.set(keyOf(site.id, queueId), online);
@@ -97,6 +107,7 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
     stop(): void {
       offPresence();
       offCommit();
+      offRemove();
       clearInterval(tick);
     },
   };

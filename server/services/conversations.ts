@@ -67,6 +67,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
   const agentView = (actor: Actor, events: ConversationEvent[], siteId: string) =>
     actor.kind === 'agent' && masking ? masking.events(events, siteId) : events;
   const listeners = new Set<CommitListener>();
+  const removeListeners = new Set<(conversation: ConversationSummary) => void>();
 
   function publish(events: readonly ConversationEvent[], conversation: ConversationSummary): void {
     for (const event of events) {
@@ -131,6 +132,13 @@ export function createConversationService({ store, bus, now, masking }: Conversa
     async remove(conversation: ConversationSummary): Promise<void> {
       await store.conversations.delete(conversation.id);
       bus.publish(topics.site(conversation.siteId), { removed: true, siteId: conversation.siteId, visitorId: conversation.visitorId, conversationId: conversation.id });
+      for (const listener of removeListeners) listener(conversation);
+    },
+
+    /** Told after a conversation is deleted (an agent's load may have dropped). */
+    onRemove(listener: (conversation: ConversationSummary) => void): () => void {
+      removeListeners.add(listener);
+      return () => removeListeners.delete(listener);
     },
 
     onCommit(listener: CommitListener): () => void {
