@@ -5,7 +5,7 @@ import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { signVisitorToken } from '../domain/visitor-token';
 import { uuidv7 } from '../ids';
-import { openAgent, openVisitor, TestSocket, UpgradeRefused } from './clients';
+import { expectStillServing, openAgent, openVisitor, TestSocket, UpgradeRefused } from './clients';
 import { startTestServer, TEST_SECRET, type TestServer } from './harness';
 
 let server: TestServer;
@@ -20,16 +20,7 @@ beforeAll(async () => {
   bystander = { visitor, agent, conversationId };
 });
 
-afterEach(async () => {
-  // "The server keeps serving everyone else": after every bad input, the honest pair still talks both ways.
-  const text = `ainda funciona ${randomUUID()}`;
-  await bystander.visitor.socket.say(text, bystander.conversationId);
-  await bystander.agent.socket.next('conversation', (f) => f.conversation.lastMessage?.text === text);
-  const reply = `resposta ${randomUUID()}`;
-  await bystander.agent.socket.say(reply, bystander.conversationId);
-  await bystander.visitor.socket.next('event', (f) => f.event.text === reply);
-  expect(server.problems).toEqual([]);
-});
+afterEach(() => expectStillServing(server, bystander));
 
 afterAll(async () => {
   await server.stop();

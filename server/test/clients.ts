@@ -3,6 +3,7 @@
  * and let a test wait for the next one that matches.
  */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { parseServerFrame, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
 import { ADMIN, type TestServer } from './harness';
@@ -154,4 +155,25 @@ export async function openAgent(server: TestServer, cookie?: string, resume?: { 
   const welcome = await socket.next('welcome');
   if (welcome.session.role !== 'agent') throw new Error('expected an agent session');
   return { socket, session: welcome.session };
+}
+
+/** An honest visitor and agent in one conversation, kept while a test throws bad input at the server. */
+export interface Bystanders {
+  visitor: { socket: TestSocket };
+  agent: { socket: TestSocket };
+  conversationId: string;
+}
+
+/**
+ * "The server keeps serving everyone else" (SPEC D9, T7): the honest pair still talks both ways, and the
+ * server logged nothing at warn or above.
+ */
+export async function expectStillServing(server: TestServer, bystander: Bystanders): Promise<void> {
+  const text = `ainda funciona ${randomUUID()}`;
+  await bystander.visitor.socket.say(text, bystander.conversationId);
+  await bystander.agent.socket.next('conversation', (f) => f.conversation.lastMessage?.text === text);
+  const reply = `resposta ${randomUUID()}`;
+  await bystander.agent.socket.say(reply, bystander.conversationId);
+  await bystander.visitor.socket.next('event', (f) => f.event.text === reply);
+  expect(server.problems).toEqual([]);
 }

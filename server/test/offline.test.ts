@@ -23,7 +23,7 @@ import {
   wrapUpReason,
   type OnlineAgent,
 } from './agents';
-import { openAgent, type TestSocket } from './clients';
+import { expectStillServing, openAgent, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { startSmtp, type TestSmtp } from './smtp';
 import { allTickets, createTicket, expectAnswer, setTicketing, supportQueueId, uniqueEmail } from './tickets-helpers';
@@ -220,16 +220,7 @@ describe('T7 bad input on the form', () => {
     const { conversationId } = await v.socket.say('estou aqui desde o início');
     bystander = { visitor: v, agent, conversationId };
   });
-  afterEach(async () => {
-    // The server keeps serving everyone else (SPEC D9, T7).
-    const text = `ainda funciona ${randomUUID()}`;
-    await bystander.visitor.socket.say(text, bystander.conversationId);
-    await bystander.agent.socket.next('conversation', (f) => f.conversation.lastMessage?.text === text);
-    const reply = `resposta ${randomUUID()}`;
-    await bystander.agent.socket.say(reply, bystander.conversationId);
-    await bystander.visitor.socket.next('event', (f) => f.event.text === reply);
-    expect(server.problems).toEqual([]);
-  });
+  afterEach(() => expectStillServing(server, bystander));
   afterAll(async () => {
     await server.stop();
   });
