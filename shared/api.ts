@@ -8,6 +8,7 @@ import {
   AGENT_ROLES,
   MessageText,
   OfflineField,
+  WidgetSettings,
   PriorityValue,
   ROUTING_STRATEGIES,
   type AgentPresence,
@@ -325,6 +326,34 @@ export const SiteTicketingBody = v.object({
   offlineFields: v.pipe(v.array(OfflineField), v.maxLength(10)),
 });
 export type SiteTicketing = v.InferOutput<typeof SiteTicketingBody>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The widget (issue 5).
+
+/**
+ * A site's widget settings as stored and as PUT /admin/sites/{id}/widget takes them (SPEC W3-W8): the
+ * protocol's WidgetSettings with the pre-chat queues as ids (names are looked up when the widget reads them).
+ */
+export const SiteWidgetBody = v.object({
+  ...v.omit(WidgetSettings, ['prechat']).entries,
+  prechat: v.object({
+    ...v.omit(WidgetSettings.entries.prechat, ['queues']).entries,
+    queues: v.pipe(v.array(IdField), v.maxLength(20)),
+  }),
+});
+export type SiteWidget = v.InferOutput<typeof SiteWidgetBody>;
+
+export const DEFAULT_WIDGET: SiteWidget = {
+  color: '#047857',
+  position: 'right',
+  launcherText: null,
+  greeting: null,
+  agentDisplay: 'name_avatar',
+  locale: null,
+  prechat: { enabled: false, name: 'optional', email: 'optional', queues: [], consent: null },
+  uploads: { enabled: true, maxBytes: 10 * 1024 * 1024 },
+  strictIdentity: false,
+};
 
 /** GET /tickets query. Without `status`: open and pending. */
 export const TicketListQuery = v.object({

@@ -46,6 +46,13 @@ export const ERRORS = {
   blocked: { status: 403, message: 'You can no longer use this chat.' },
   rate_limited: { status: 429, message: 'Too many requests; wait a moment and try again.' },
   agent_disabled: { status: 403, message: 'This agent account is disabled.' },
+  identity_invalid: { status: 401, message: 'The identity proof is not valid for this site.' },
+  identity_expired: { status: 401, message: 'The identity proof has expired; ask the site for a new one.' },
+  identity_required: { status: 401, message: 'This site chats only with signed-in users.' },
+  uploads_off: { status: 403, message: 'This site does not take files.' },
+  file_too_large: { status: 413, message: 'The file is larger than this site allows.' },
+  file_type_refused: { status: 415, message: 'This kind of file is not accepted: send an image (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) or a document (PDF, Word, Excel, PowerPoint, TXT, RTF).' },
+  attachment_not_found: { status: 404, message: 'No such file, or it was already sent.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

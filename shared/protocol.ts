@@ -28,6 +28,36 @@ export const ResumePoint = v.object({ conversationId: Id, afterSeq: Seq });
 // ---------------------------------------------------------------------------------------------------------
 // Client -> server
 
+/**
+ * The host page's identity proof (SPEC W6): a short-lived HS256 JWT signed with the site's identity secret,
+ * whose claims are `sub` (the user id), `email`, `name`, `exp` (preferred); or the user's fields with
+ * `userHash`, the hex HMAC-SHA256 of `userId` keyed by that secret.
+ */
+export const IdentityProof = v.union([
+  v.object({ jwt: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
+  v.object({
+    userId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+    userHash: v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/)),
+    email: v.optional(v.pipe(v.string(), v.maxLength(254))),
+    name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+]);
+export type IdentityProof = v.InferOutput<typeof IdentityProof>;
+
+/** Most attachments on one message (SPEC W3). */
+export const MAX_ATTACHMENTS = 10;
+
+/** The pre-chat form's answers (SPEC W5), sent with the message that starts a conversation. */
+export const PrechatAnswers = v.object({
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254, 'invalid_email' satisfies ErrorCode), v.email('invalid_email' satisfies ErrorCode))),
+  /** A queue id among those the site's pre-chat form offers. */
+  queue: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  /** The visitor ticked the site's consent text. */
+  consent: v.optional(v.boolean()),
+});
+export type PrechatAnswers = v.InferOutput<typeof PrechatAnswers>;
+
 export const HelloFrame = v.object({
   type: v.literal('hello'),
   v: v.number(),
@@ -44,6 +74,11 @@ export const HelloFrame = v.object({
   ),
   /** Visitors: the queue the site's tag names (`data-queue`), by name or id (SPEC R3). */
   queue: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  /**
+   * Visitors: who the host page says this visitor is, with its proof (SPEC W6). Sent while the widget holds
+   * no token for this identity; the server checks the proof with the site's identity secret.
+   */
+  identity: v.optional(IdentityProof),
 });
 
 export const SendMessageFrame = v.object({
@@ -52,16 +87,38 @@ export const SendMessageFrame = v.object({
   clientId: v.pipe(v.string(), v.uuid()),
   /** The visitor may leave it out: the message goes to its open conversation, or starts one. */
   conversationId: v.optional(v.nullable(Id)),
-  text: MessageText,
+  /** May be empty ('') when the message carries attachments; else not blank (message_empty). */
+  text: v.pipe(v.string(), v.check((t) => countChars(t) <= MAX_MESSAGE_CHARS, 'message_too_long' satisfies ErrorCode)),
   /** Agents only: a private note, stored as a `note` event that visitors never receive (SPEC R9). */
   note: v.optional(v.boolean()),
+  /** Ids of files this sender uploaded to this conversation (POST /api/v1/files) and not sent yet (SPEC W3). */
+  attachments: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_ATTACHMENTS))),
+  /** Visitors: the pre-chat form's answers, read when this message starts a conversation (SPEC W5). */
+  prechat: v.optional(PrechatAnswers),
 });
+/** message.send as the protocol takes it: text or attachments, never neither. */
+const SendMessage = v.pipe(
+  SendMessageFrame,
+  v.check((f) => f.text.trim() !== '' || (f.attachments?.length ?? 0) > 0, 'message_empty' satisfies ErrorCode),
+);
 
 /** Visitor only: ends its open conversation ("End chat"); the agent still wraps it up (SPEC R8). */
 export const EndConversationFrame = v.object({ type: v.literal('conversation.end'), conversationId: Id });
 
 /** A request id the client makes; the answer (`ticket`, `done`) or an `error` names it. Resending is harmless. */
 const RequestId = v.pipe(v.string(), v.uuid());
+
+/**
+ * Someone is writing in a conversation (SPEC W1): sent when typing starts and every few seconds while it
+ * goes on (`on: true`), and `on: false` when it stops or the draft is sent. Relayed, never stored.
+ */
+export const TypingFrame = v.object({ type: v.literal('typing'), conversationId: Id, on: v.boolean() });
+
+/** The sender has seen the conversation up to `seq` (SPEC W2). Kept per side; only ever moves forward. */
+export const SeenFrame = v.object({ type: v.literal('seen'), conversationId: Id, seq: Seq });
+
+/** Visitor only: its conversations, newest first (SPEC W7); answered by a `conversations` frame. */
+export const ListConversationsFrame = v.object({ type: v.literal('conversations.list'), clientId: RequestId });
 const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254, 'invalid_email' satisfies ErrorCode), v.email('invalid_email' satisfies ErrorCode));
 
 /** Visitor only: the leave-a-message form (SPEC T1). `fields` are the site's form fields by key. */
@@ -95,7 +152,7 @@ export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.pi
 
 export const ClientFrame = v.variant('type', [
   HelloFrame,
-  SendMessageFrame,
+  SendMessage,
   EndConversationFrame,
   CreateTicketFrame,
   RateFrame,
@@ -103,6 +160,9 @@ export const ClientFrame = v.variant('type', [
   WatchFrame,
   UnwatchFrame,
   PingFrame,
+  TypingFrame,
+  SeenFrame,
+  ListConversationsFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
@@ -118,6 +178,9 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'watch',
   'unwatch',
   'ping',
+  'typing',
+  'seen',
+  'conversations.list',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -174,6 +237,19 @@ export const Author = v.object({
 });
 export type Author = v.InferOutput<typeof Author>;
 
+/** A file sent with a message (SPEC W3). Fetched at `/api/v1/files/{id}` by the conversation's participants. */
+export const Attachment = v.object({
+  id: v.string(),
+  /** The sender's file name, cleaned (no path, no control characters). */
+  name: v.string(),
+  /** The type detected from the file's bytes, never the name's or the browser's claim. */
+  mime: v.string(),
+  size: v.number(),
+  /** Images are shown inline; documents are offered as downloads. */
+  kind: v.picklist(['image', 'document']),
+});
+export type Attachment = v.InferOutput<typeof Attachment>;
+
 /** One entry of a conversation's event log. `seq` is gap-free per conversation (SPEC D1). */
 export const ConversationEvent = v.object({
   conversationId: v.string(),
@@ -184,6 +260,8 @@ export const ConversationEvent = v.object({
   text: v.nullable(v.string()),
   /** Absent on messages (the hot path); set on workflow events. */
   data: v.optional(EventData),
+  /** Files sent with this message; absent when there are none (SPEC W3). */
+  attachments: v.optional(v.array(Attachment)),
   at: Millis,
 });
 export type ConversationEvent = v.InferOutput<typeof ConversationEvent>;
@@ -303,11 +381,43 @@ export const OfflineField = v.object({
 });
 export type OfflineField = v.InferOutput<typeof OfflineField>;
 
+/** The site's widget settings as the widget reads them (SPEC W4, W5, W6, W8); the admin API edits them. */
+export const WidgetSettings = v.object({
+  /** The accent colour, `#rrggbb`; the widget picks black or white text on it, whichever contrasts more. */
+  color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/)),
+  position: v.picklist(['right', 'left']),
+  /** Text beside the launcher icon; null: the icon alone. */
+  launcherText: v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(40))),
+  /** The first bubble of every conversation; null: the widget's own greeting in the visitor's language. */
+  greeting: v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(300))),
+  /** How agents appear to visitors: name and initials avatar, name only, or a generic "Agent". */
+  agentDisplay: v.picklist(['name_avatar', 'name', 'anonymous']),
+  /** The site's language for its widget; null: from the page (`data-lang`, `<html lang>`) or the browser. */
+  locale: v.nullable(v.picklist(['pt-BR', 'en', 'es'])),
+  /** Shown before a visitor's first message of a conversation, unless the host page identified them (SPEC W5). */
+  prechat: v.object({
+    enabled: v.boolean(),
+    name: v.picklist(['off', 'optional', 'required']),
+    email: v.picklist(['off', 'optional', 'required']),
+    /** Queues the visitor may choose among (ids with names); empty: no choice. */
+    queues: v.pipe(v.array(v.object({ id: v.string(), name: v.string() })), v.maxLength(20)),
+    /** A text the visitor must accept (a checkbox) to start; null: none. */
+    consent: v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(500))),
+  }),
+  /** Files (SPEC W3): whether visitors may send them, and the largest size in bytes. */
+  uploads: v.object({ enabled: v.boolean(), maxBytes: v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(50 * 1024 * 1024)) }),
+  /** Strict identity (SPEC W6): anonymous visitors may not chat; the launcher waits for `Papo.identify`. */
+  strictIdentity: v.boolean(),
+});
+export type WidgetSettings = v.InferOutput<typeof WidgetSettings>;
+
 /** What the widget needs to know about its site before the visitor writes (SPEC T1). */
 export const SiteStatus = v.object({
   /** Someone can answer now: an agent of the visitor's queue is Available with room, within business hours. */
   online: v.boolean(),
   offlineFields: v.array(OfflineField),
+  /** Absent from older servers' welcomes: the defaults. */
+  widget: v.optional(WidgetSettings),
 });
 export type SiteStatus = v.InferOutput<typeof SiteStatus>;
 
@@ -317,9 +427,22 @@ const VisitorSession = v.object({
   /** A fresh token (rolling expiry); the widget stores it in place of the old one. */
   token: v.string(),
   tokenExpiresAt: Millis,
-  /** The visitor's open conversation, or the one it resumed; null before its first message. */
-  conversation: v.nullable(v.object({ id: v.string(), status: v.picklist(CONVERSATION_STATUSES), lastSeq: Seq })),
+  /**
+   * The visitor's open conversation, or the one it resumed; null before its first message. `agentSeenSeq`:
+   * what the agents have seen of it; `visitorSeenSeq`: what the visitor has (any tab, any device) (SPEC W2).
+   */
+  conversation: v.nullable(
+    v.object({
+      id: v.string(),
+      status: v.picklist(CONVERSATION_STATUSES),
+      lastSeq: Seq,
+      agentSeenSeq: v.optional(Seq),
+      visitorSeenSeq: v.optional(Seq),
+    }),
+  ),
   site: SiteStatus,
+  /** The identified user behind this visitor (SPEC W6); null for an anonymous visitor. */
+  identity: v.optional(v.nullable(v.object({ userId: v.string(), name: v.nullable(v.string()), email: v.nullable(v.string()) }))),
 });
 
 const AgentSession = v.object({
@@ -395,6 +518,33 @@ export const DoneFrame = v.object({ type: v.literal('done'), clientId: v.string(
 /** Agents: a conversation left this agent's sight (deleted, or now someone else's); drop it from the lists. */
 export const GoneFrame = v.object({ type: v.literal('gone'), conversationId: v.string() });
 
+/**
+ * Someone else is writing in a conversation the client is part of (SPEC W1). `on: false`, or no news for
+ * TYPING_TTL_MS, ends it. Visitors see agents and bots by name; agents see the visitor.
+ */
+export const TypingServerFrame = v.object({ type: v.literal('typing'), conversationId: v.string(), author: Author, on: v.boolean() });
+/** How long a `typing` with `on: true` lasts without another. */
+export const TYPING_TTL_MS = 6000;
+
+/** One side has seen the conversation up to `seq` (SPEC W2): agents' reads go to the visitor, and both to their own other tabs. */
+export const SeenServerFrame = v.object({ type: v.literal('seen'), conversationId: v.string(), by: v.picklist(['agent', 'visitor']), seq: Seq });
+
+/** One of a visitor's conversations, as its list shows it (SPEC W7). */
+export const VisitorConversation = v.object({
+  id: v.string(),
+  status: v.picklist(CONVERSATION_STATUSES),
+  createdAt: Millis,
+  updatedAt: Millis,
+  lastSeq: Seq,
+  lastMessage: v.nullable(v.object({ text: v.string(), authorKind: v.picklist(AUTHOR_KINDS), at: Millis })),
+  /** Agent messages after what the visitor has seen. */
+  unread: v.number(),
+});
+export type VisitorConversation = v.InferOutput<typeof VisitorConversation>;
+
+/** Visitors: the answer to `conversations.list`, newest activity first (at most 50). */
+export const ConversationsFrame = v.object({ type: v.literal('conversations'), clientId: v.string(), conversations: v.array(VisitorConversation) });
+
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   HistoryFrame,
@@ -408,6 +558,9 @@ export const ServerFrame = v.variant('type', [
   AvailabilityFrame,
   TicketFrame,
   DoneFrame,
+  TypingServerFrame,
+  SeenServerFrame,
+  ConversationsFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;

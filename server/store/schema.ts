@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { SiteTicketing, TicketEntry } from '../../shared/api';
+import type { SiteTicketing, SiteWidget, TicketEntry } from '../../shared/api';
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
@@ -27,6 +27,10 @@ export const sites = sqliteTable('sites', {
   ticketing: text('ticketing', { mode: 'json' }).$type<SiteTicketing>(),
   /** Issue 6: off, mask in agent views, or redact before storing. */
   masking: text('masking', { enum: ['off', 'mask', 'redact'] }).notNull().default('off'),
+  /** Issue 5: appearance, pre-chat form, uploads and strict identity (SPEC W3-W8); null: the defaults. */
+  widget: text('widget', { mode: 'json' }).$type<SiteWidget>(),
+  /** The key host pages sign identities with (SPEC W6): HMAC-SHA256 userHash or HS256 JWT. Null: identity off. */
+  identitySecret: text('identity_secret'),
 });
 
 export const agents = sqliteTable('agents', {
@@ -76,7 +80,9 @@ export const visitors = sqliteTable('visitors', {
   userAgent: text('user_agent'),
   lastSeenAt: integer('last_seen_at'),
   createdAt: integer('created_at').notNull(),
-});
+  /** The host page's user id, once a verified identity named it (SPEC W6): one visitor per (site, user). */
+  externalId: text('external_id'),
+}, (t) => [uniqueIndex('visitors_site_external').on(t.siteId, t.externalId).where(sql`external_id IS NOT NULL`)]);
 
 export const queues = sqliteTable(
   'queues',
@@ -171,6 +177,9 @@ export const conversations = sqliteTable(
     archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
     /** The visitor's first message, set by the write that stores it. */
     firstMessageText: text('first_message_text'),
+    /** Highest seq the agents / the visitor have seen (SPEC W2); only ever raised. */
+    agentSeenSeq: integer('agent_seen_seq').notNull().default(0),
+    visitorSeenSeq: integer('visitor_seen_seq').notNull().default(0),
   },
   (t) => [
     // Not (status, updated_at): updated_at changes with every message, and keeping that index in step cost
@@ -208,6 +217,8 @@ export const events = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** JSON of the event's EventData; null on messages (the hot path stays small). Parsed in rows.ts. */
     data: text('data'),
+    /** JSON array of the message's Attachments (SPEC W3); null when it has none. */
+    attachments: text('attachments'),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.seq] }),
@@ -291,4 +302,29 @@ export const blocks = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('blocks_kind_value').on(t.kind, t.value)],
+);
+
+/**
+ * Uploaded files (SPEC W3). The bytes live under the data directory as `storage_name`, a random name the
+ * sender never chose; `event_seq` is set when a message carries the file (null: uploaded, not sent yet).
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    uploaderKind: text('uploader_kind', { enum: ['visitor', 'agent'] }).notNull(),
+    uploaderId: text('uploader_id').notNull(),
+    name: text('name').notNull(),
+    mime: text('mime').notNull(),
+    kind: text('kind', { enum: ['image', 'document'] }).notNull(),
+    size: integer('size').notNull(),
+    storageName: text('storage_name').notNull().unique(),
+    eventSeq: integer('event_seq'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attachments_conversation').on(t.conversationId)],
 );
