@@ -74,6 +74,9 @@ describe('SQLite migrations', () => {
         botTokenHash: null,
         ticketing: null,
         masking: 'off',
+        // 0005: the widget's defaults and no identity secret.
+        widget: null,
+        identitySecret: null,
       });
       expect(await store.agents.byId('a1')).toMatchObject({
         capacity: 3,
@@ -172,8 +175,8 @@ describe('SQLite migrations', () => {
     const after = new Database(path);
     try {
       const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      // 0002's tables, and 0003's `blocks` (the store migrates to the newest).
-      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual(['blocks', 'ticket_entries', 'tickets']);
+      // 0002's tables, 0003's `blocks` and 0005's `attachments` (the store migrates to the newest).
+      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual(['attachments', 'blocks', 'ticket_entries', 'tickets']);
       expect(after.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('tickets_site_client')).toMatch(
         /WHERE client_id IS NOT NULL$/,
       );
