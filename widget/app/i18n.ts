@@ -1,156 +1,34 @@
 /**
- * @module Every string a visitor sees, in Portuguese (Brazil), English and Spanish.
+ * @module Every string a visitor sees, in Portuguese (Brazil), English and Spanish: one chunk per language
+ * under `locales/`, of which only the visitor's is downloaded. Dates and times come from Intl.
  */
 import type { Locale } from '../contract';
+import type ptBR from './locales/pt-BR';
 
-const ptBR = {
-  title: 'Fale com a gente',
-  subtitle: 'Respondemos por aqui mesmo.',
-  greeting: 'Olá! 👋 Como podemos ajudar?',
-  close: 'Fechar chat',
-  composeLabel: 'Sua mensagem',
-  placeholder: 'Escreva sua mensagem…',
-  send: 'Enviar',
-  characters: 'caracteres',
-  connecting: 'Conectando…',
-  offline: 'Sem conexão. Suas mensagens serão enviadas assim que voltar.',
-  failed: 'Esta versão do chat está desatualizada. Recarregue a página.',
-  sending: 'Enviando…',
-  notSent: 'Não enviada.',
-  retry: 'Tentar de novo',
-  discard: 'Descartar',
-  you: 'Você',
-  agent: 'Atendente',
-  joined: (name: string) => `${name} entrou na conversa`,
-  left: (name: string) => `${name} saiu da conversa`,
-  log: 'Mensagens da conversa',
-  endChat: 'Encerrar chat',
-  endAsk: 'Encerrar esta conversa?',
-  cancel: 'Cancelar',
-  endedByYou: 'Você encerrou a conversa',
-  closed: 'A conversa foi encerrada',
-  becameTicket: (n: number | null) => `Sua mensagem virou ${n ? `o chamado #${n}` : 'um chamado'}; responderemos por e-mail.`,
-  nobody: 'Ninguém disponível agora',
-  leave: 'Deixe uma mensagem e responderemos por e-mail.',
-  requiredNote: '* obrigatório',
-  fieldEmail: 'E-mail',
-  fieldMessage: 'Mensagem',
-  fieldName: 'Nome',
-  sendMessage: 'Enviar mensagem',
-  required: 'Preencha este campo.',
-  badEmail: 'Informe um e-mail válido.',
-  failedTry: 'Não foi possível enviar. Tente de novo.',
-  rateAsk: 'Como foi o atendimento?',
-  stars: (n: number) => `${n} de 5`,
-  comment: 'Comentário (opcional)',
-  rated: 'Obrigado pela avaliação!',
-  download: 'Baixar transcrição',
-  emailLabel: 'Receber a transcrição por e-mail',
-  emailSent: (to: string) => `Transcrição enviada para ${to}.`,
-  emailOff: 'O envio por e-mail não está disponível.',
-  newChat: 'Nova conversa',
-  blocked: 'Esta conversa foi encerrada.',
+export type Strings = typeof ptBR;
+
+/** The strings of `locale`, fetched on demand (a separate chunk per language). */
+export const loadStrings = (locale: Locale): Promise<Strings> =>
+  (locale === 'en' ? import('./locales/en') : locale === 'es' ? import('./locales/es') : import('./locales/pt-BR')).then((m) => m.default);
+
+/** The local calendar day of `at`, as a day number: equal for two instants of the same local date. */
+export const dayOf = (at: number): number => {
+  const d = new Date(at);
+  return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 864e5;
 };
 
-type Strings = typeof ptBR;
-
-const en: Strings = {
-  title: 'Chat with us',
-  subtitle: 'We reply right here.',
-  greeting: 'Hi! 👋 How can we help?',
-  close: 'Close chat',
-  composeLabel: 'Your message',
-  placeholder: 'Write your message…',
-  send: 'Send',
-  characters: 'characters',
-  connecting: 'Connecting…',
-  offline: 'No connection. Your messages will be sent when it is back.',
-  failed: 'This version of the chat is out of date. Reload the page.',
-  sending: 'Sending…',
-  notSent: 'Not sent.',
-  retry: 'Try again',
-  discard: 'Discard',
-  you: 'You',
-  agent: 'Agent',
-  joined: (name) => `${name} joined the conversation`,
-  left: (name) => `${name} left the conversation`,
-  log: 'Conversation messages',
-  endChat: 'End chat',
-  endAsk: 'End this conversation?',
-  cancel: 'Cancel',
-  endedByYou: 'You ended the conversation',
-  closed: 'The conversation was closed',
-  becameTicket: (n) => `Your message became ${n ? `ticket #${n}` : 'a ticket'}; we will answer by e-mail.`,
-  nobody: 'Nobody is available right now',
-  leave: 'Leave a message and we will answer by e-mail.',
-  requiredNote: '* required',
-  fieldEmail: 'E-mail',
-  fieldMessage: 'Message',
-  fieldName: 'Name',
-  sendMessage: 'Send message',
-  required: 'Fill in this field.',
-  badEmail: 'Enter a valid e-mail address.',
-  failedTry: 'It could not be sent. Try again.',
-  rateAsk: 'How was this chat?',
-  stars: (n) => `${n} of 5`,
-  comment: 'Comment (optional)',
-  rated: 'Thank you for your rating!',
-  download: 'Download transcript',
-  emailLabel: 'E-mail me the transcript',
-  emailSent: (to) => `Transcript sent to ${to}.`,
-  emailOff: 'Sending by e-mail is not available.',
-  newChat: 'New conversation',
-  blocked: 'This chat has been ended.',
-};
-
-const es: Strings = {
-  title: 'Habla con nosotros',
-  subtitle: 'Respondemos por aquí mismo.',
-  greeting: '¡Hola! 👋 ¿Cómo podemos ayudarte?',
-  close: 'Cerrar chat',
-  composeLabel: 'Tu mensaje',
-  placeholder: 'Escribe tu mensaje…',
-  send: 'Enviar',
-  characters: 'caracteres',
-  connecting: 'Conectando…',
-  offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva.',
-  failed: 'Esta versión del chat está desactualizada. Recarga la página.',
-  sending: 'Enviando…',
-  notSent: 'No enviado.',
-  retry: 'Reintentar',
-  discard: 'Descartar',
-  you: 'Tú',
-  agent: 'Agente',
-  joined: (name) => `${name} se unió a la conversación`,
-  left: (name) => `${name} salió de la conversación`,
-  log: 'Mensajes de la conversación',
-  endChat: 'Terminar chat',
-  endAsk: '¿Terminar esta conversación?',
-  cancel: 'Cancelar',
-  endedByYou: 'Terminaste la conversación',
-  closed: 'La conversación se cerró',
-  becameTicket: (n) => `Tu mensaje se convirtió en ${n ? `el ticket #${n}` : 'un ticket'}; te responderemos por correo electrónico.`,
-  nobody: 'Nadie disponible ahora',
-  leave: 'Deja un mensaje y te responderemos por correo electrónico.',
-  requiredNote: '* obligatorio',
-  fieldEmail: 'Correo electrónico',
-  fieldMessage: 'Mensaje',
-  fieldName: 'Nombre',
-  sendMessage: 'Enviar mensaje',
-  required: 'Completa este campo.',
-  badEmail: 'Escribe un correo electrónico válido.',
-  failedTry: 'No se pudo enviar. Inténtalo de nuevo.',
-  rateAsk: '¿Cómo fue la atención?',
-  stars: (n) => `${n} de 5`,
-  comment: 'Comentario (opcional)',
-  rated: '¡Gracias por tu valoración!',
-  download: 'Descargar transcripción',
-  emailLabel: 'Recibir la transcripción por correo',
-  emailSent: (to) => `Transcripción enviada a ${to}.`,
-  emailOff: 'El envío por correo no está disponible.',
-  newChat: 'Nueva conversación',
-  blocked: 'Esta conversación ha terminado.',
-};
-
-export const STRINGS: Record<Locale, Strings> = { 'pt-BR': ptBR, en, es };
-export type { Strings };
+/**
+ * A day separator: "Hoje"/"Today"/"Hoy", "Ontem"/"Yesterday"/"Ayer", else the localised date (the year
+ * only when it is not this one).
+ *
+ * @example dayLabel(now, now, 'pt-BR') // "Hoje"
+ */
+export function dayLabel(at: number, now: number, locale: Locale): string {
+  const ago = dayOf(now) - dayOf(at);
+  if (ago === 0 || ago === 1) {
+    const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-ago, 'day');
+    return word.charAt(0).toUpperCase() + word.slice(1);
+  }
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) }).format(at);
+}

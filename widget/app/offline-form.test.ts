@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OfflineField } from '../../shared/protocol';
-import { STRINGS } from './i18n';
+import en from './locales/en';
+import es from './locales/es';
+import ptBR from './locales/pt-BR';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS } from '../../shared/limits';
 import { checkForm, errorField, fieldLabel, formFields, MAX_FIELD_CHARS, maxChars, problemText } from './offline-form';
 
+const STRINGS = { 'pt-BR': ptBR, en, es };
 const NAME: OfflineField = { key: 'name', label: 'Name', type: 'text', required: false };
 const EMAIL: OfflineField = { key: 'email', label: 'E-mail', type: 'email', required: true };
 const MESSAGE: OfflineField = { key: 'message', label: 'Message', type: 'textarea', required: true };
