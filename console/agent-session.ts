@@ -5,7 +5,7 @@
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
 import type { AgentPresence, AgentProfile, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
-import { PROTOCOL_VERSION } from '../shared/protocol';
+import { parseServerFrame, PROTOCOL_VERSION } from '../shared/protocol';
 import { CLOSE } from '../shared/errors';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
 import type { EventPageAnswer } from '../shared/api';
@@ -92,6 +92,7 @@ export class AgentSession extends Observable<AgentView> {
         v: PROTOCOL_VERSION,
         ...(this.view.currentId ? { resume: { conversationId: this.view.currentId, afterSeq: this.#lastSeq } } : {}),
       }),
+      parse: parseServerFrame,
       onFrame: (frame) => this.#onFrame(frame),
       onStatus: (connection) => this.update({ connection }),
       // A close before the welcome may mean the session cookie is no longer valid, and 4006 says the session

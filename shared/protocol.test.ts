@@ -7,6 +7,7 @@ import {
   parseBody,
   parseClientFrame,
   parseServerFrame,
+  parseVisitorServerFrame,
   PROTOCOL_VERSION,
   type ConversationEvent,
   type ConversationSummary,
@@ -399,5 +400,27 @@ describe('parseBody', () => {
   ] as const)('a check named by an error code answers that code (%#)', (text, code) => {
     const parsed = parseBody(v.object({ text: MessageText }), { text });
     expect(parsed).toEqual({ ok: false, code, message: ERRORS[code].message });
+  });
+});
+
+describe('parseVisitorServerFrame (the widget\'s parser: visitor frames only)', () => {
+  const AGENT_ONLY = new Set(['conversation', 'presence', 'gone']);
+  const isAgentWelcome = (f: unknown) => (f as { type: string; session?: { role: string } }).session?.role === 'agent';
+  const forVisitors = serverFrames.filter(([, f]) => !AGENT_ONLY.has((f as { type: string }).type) && !isAgentWelcome(f));
+
+  it.each(forVisitors)('reads %s as parseServerFrame does, without the agents\' summary', (_name, frame) => {
+    const { conversation: _agentsOnly, ...visitorFrame } = frame as { conversation?: unknown };
+    expect(parseVisitorServerFrame(JSON.stringify(frame))).toEqual({ ok: true, value: visitorFrame });
+  });
+
+  it.each(serverFrames.filter(([, f]) => AGENT_ONLY.has((f as { type: string }).type) || isAgentWelcome(f)))(
+    'refuses the agent-only %s with invalid_frame',
+    (_name, frame) => {
+      expect(parseVisitorServerFrame(JSON.stringify(frame))).toMatchObject({ ok: false, code: 'invalid_frame' });
+    },
+  );
+
+  it('refuses bad JSON with invalid_json', () => {
+    expect(parseVisitorServerFrame('{')).toMatchObject({ ok: false, code: 'invalid_json' });
   });
 });

@@ -610,13 +610,16 @@ export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?
 
 /** Parses one frame from the server (the widget and console trust nothing they have not checked). */
 export function parseServerFrame(raw: string): Parsed<ServerFrame> {
-  let data: unknown;
+  const json = readJson(raw);
+  return json.ok ? fromResult(v.safeParse(ServerFrame, json.value)) : json;
+}
+
+function readJson(raw: string): Parsed<unknown> {
   try {
-    data = JSON.parse(raw);
+    return { ok: true, value: JSON.parse(raw) };
   } catch {
     return { ok: false, code: 'invalid_json', message: 'The frame is not valid JSON.' };
   }
-  return fromResult(v.safeParse(ServerFrame, data));
 }
 
 /** Validates a request body against a schema; the first failing check names the error code when it can. */
@@ -637,3 +640,38 @@ function fromResult<T>(
   return { ok: false, code: fallback, message: path ? `${path}: ${issue.message}` : issue.message };
 }
 
+
+// ---------------------------------------------------------------------------------------------------------
+// The visitor's side
+
+/**
+ * The frames a visitor's socket receives: `ServerFrame` without the agent-only ones (inbox summaries,
+ * presence, gone, the agent welcome). The widget parses with this, so its bundle leaves the agent schemas
+ * out (DESIGN.md size budget). Every value is also a `ServerFrame`.
+ */
+export const VisitorServerFrame = v.variant('type', [
+  v.object({ type: v.literal('welcome'), v: v.number(), session: VisitorSession }),
+  HistoryFrame,
+  /** Visitors never get the agents' conversation summary with an event. */
+  v.object({ type: v.literal('event'), event: ConversationEvent }),
+  AckFrame,
+  ErrorFrame,
+  PongFrame,
+  AvailabilityFrame,
+  TicketFrame,
+  DoneFrame,
+  TypingServerFrame,
+  SeenServerFrame,
+  ConversationsFrame,
+]);
+export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrame>;
+
+/** Parses one frame from the server on a visitor's socket; an agent-only frame is `invalid_frame`. */
+export function parseVisitorServerFrame(raw: string): Parsed<VisitorServerFrame> {
+  const json = readJson(raw);
+  if (!json.ok) return json;
+  // Not through fromResult: its table of every error message would ride along into the widget, which
+  // only skips a frame it cannot read.
+  const result = v.safeParse(VisitorServerFrame, json.value);
+  return result.success ? { ok: true, value: result.output } : { ok: false, code: 'invalid_frame', message: result.issues[0].message };
+}

@@ -108,6 +108,7 @@ function setup(init: { random?: () => number; visible?: boolean; hello?: () => C
   const options: SocketClientOptions = {
     url: 'wss://chat.example/ws?role=visitor&site=s1',
     hello,
+    parse: parseServerFrame,
     onFrame: (frame) => frames.push(frame),
     onStatus: (status) => statuses.push(status),
     onClose: (code, reason) => closes.push([code, reason]),

@@ -2,11 +2,11 @@
  * @module The browser side of a Papo socket, used by the widget and the console: connects, says hello,
  * reconnects with backoff and jitter, at once on `online` and when the page becomes visible, and notices a
  * dead connection with an application ping (SPEC D8). It knows nothing of conversations: the owner builds
- * the hello (with its resume point) and handles frames.
+ * the hello (with its resume point), chooses the frame parser and handles frames.
  */
 import { CLOSE_IS_FINAL } from './errors';
 import { reconnectDelay } from './backoff';
-import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol';
+import type { ClientFrame, Parsed, ServerFrame } from './protocol';
 
 export type SocketStatus = 'connecting' | 'online' | 'offline' | 'failed';
 
@@ -25,11 +25,17 @@ export interface SocketEnvironment {
   isVisible: () => boolean;
 }
 
-export interface SocketClientOptions {
+export interface SocketClientOptions<F extends { type: string } = ServerFrame> {
   url: string;
   /** Called on every (re)connect: the hello carries the current resume point. */
   hello: () => ClientFrame;
-  onFrame: (frame: ServerFrame) => void;
+  /**
+   * Checks one frame from the server: `parseServerFrame` (the console), or `parseVisitorServerFrame` (the
+   * widget), which leaves the agent-only schemas out of the widget's bundle. No default, so that choice is
+   * never made by accident: a default would pull every schema into every bundle.
+   */
+  parse: (raw: string) => Parsed<F>;
+  onFrame: (frame: F) => void;
   onStatus?: (status: SocketStatus) => void;
   /** Every close, with its code; called before the reconnect is scheduled. */
   onClose?: (code: number, reason: string) => void;
@@ -62,7 +68,7 @@ function browserEnvironment(): SocketEnvironment {
   };
 }
 
-export function createSocketClient(options: SocketClientOptions): SocketClient {
+export function createSocketClient<F extends { type: string } = ServerFrame>(options: SocketClientOptions<F>): SocketClient {
   const env: SocketEnvironment = { ...browserEnvironment(), ...options.env };
   let ws: WebSocket | null = null;
   let status: SocketStatus = 'offline';
@@ -95,7 +101,7 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
       if (typeof message.data !== 'string') return;
       env.clearTimeout(pongDeadline); // anything arriving proves the connection is alive
       pongDeadline = null;
-      const parsed = parseServerFrame(message.data);
+      const parsed = options.parse(message.data);
       if (!parsed.ok) return; // a frame this version does not understand is skipped, never thrown
       if (parsed.value.type === 'welcome') {
         attempt = 0;

@@ -4,7 +4,7 @@
  * its rating, and the socket. Components subscribe to `view` and call its methods.
  */
 import type { ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus } from '../../shared/protocol';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { parseVisitorServerFrame, PROTOCOL_VERSION } from '../../shared/protocol';
 import { CLOSE } from '../../shared/errors';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
@@ -126,6 +126,7 @@ export class VisitorSession extends Observable<VisitorView> {
         ...(typeof location === 'undefined' ? {} : { page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) } }),
         ...(this.config.queue ? { queue: this.config.queue.slice(0, 100) } : {}),
       }),
+      parse: parseVisitorServerFrame, // the visitor's frames only: no agent schemas in the widget's bundle
       onFrame: (frame) => this.#onFrame(frame),
       onStatus: (connection) => this.update({ connection }),
       // Blocked (issue 6): the socket client stops reconnecting (a final close); the window says the chat ended.
