@@ -83,6 +83,8 @@ export function siteRecord(overrides: Partial<Site> = {}): Site {
     botTokenHash: null,
     ticketing: null,
     masking: 'off',
+    widget: null,
+    identitySecret: null,
     ...overrides,
   };
 }

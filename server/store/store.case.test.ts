@@ -17,6 +17,7 @@ import {
   type NewEvent,
   type StatePatch,
 } from '../domain/conversation';
+import { DEFAULT_WIDGET } from '../../shared/api';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type {
@@ -915,6 +916,8 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           botTokenHash: 'sha256-of-token',
           ticketing: null,
             masking: 'off' as const,
+          widget: null,
+          identitySecret: null,
         };
         await store.sites.create(b);
 
@@ -1023,7 +1026,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
       it('sites: create leaves the default queue and the bot unset when not given', async () => {
         const site = { id: uuidv7(), key: 'k1', name: 'Loja', allowedOrigins: ['self'], createdAt: T0 };
         await store.sites.create(site);
-        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null, ticketing: null, masking: 'off' });
+        expect(await store.sites.byId(site.id)).toEqual<Site>({ ...site, defaultQueueId: null, botWebhookUrl: null, botTokenHash: null, ticketing: null, masking: 'off', widget: null, identitySecret: null });
       });
 
       it.each<[string, Parameters<Store['sites']['update']>[1]]>([
@@ -1033,6 +1036,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         ['bot', { botWebhookUrl: 'https://bot.example.com/hook', botTokenHash: 'hash-of-token' }],
         ['everything', { name: 'X', allowedOrigins: [], defaultQueueId: 'q', botWebhookUrl: 'https://b.example.com', botTokenHash: 'h' }],
         ['nothing', {}],
+        ['W4, W6: widget settings and identity secret', { widget: { ...DEFAULT_WIDGET, color: '#112233', prechat: { ...DEFAULT_WIDGET.prechat, queues: ['q-1'] } }, identitySecret: 'secret' }],
       ])('sites: update %s changes only what it names', async (_name, patch) => {
         const site = await makeSite();
         const other = await makeSite();
@@ -1228,6 +1232,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           ...page,
           lastSeenAt: T0 + 1,
           createdAt: T0,
+          externalId: null,
         });
       });
 
@@ -1260,9 +1265,35 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           userAgent: null,
           lastSeenAt: null,
           createdAt: T0 + 7,
+          externalId: null,
         });
         await store.visitors.touch({ id: visitor.visitorId, siteId: site.id, ...page, lastSeenAt: T0 + 8 }, T0 + 8);
         expect(await store.visitors.byId(visitor.visitorId)).toMatchObject({ ...page, lastSeenAt: T0 + 8, createdAt: T0 + 7 });
+      });
+
+      it('W6: identify creates the visitor of (site, user id) once, then updates its name and e-mail', async () => {
+        const site = await makeSite();
+        const other = await makeSite();
+        expect(await store.visitors.byExternalId(site.id, 'user-1')).toBeNull();
+        const first = await store.visitors.identify(site.id, 'user-1', 'v-first', { name: 'Ana', email: 'ana@example.com' }, T0);
+        expect(first).toMatchObject({ id: 'v-first', siteId: site.id, externalId: 'user-1', name: 'Ana', email: 'ana@example.com', createdAt: T0 });
+        // A later sight keeps the visitor; a name given replaces the old one, an absent e-mail keeps it.
+        const again = await store.visitors.identify(site.id, 'user-1', 'v-second', { name: 'Ana Souza', email: null }, T0 + 5);
+        expect(again).toMatchObject({ id: 'v-first', name: 'Ana Souza', email: 'ana@example.com', createdAt: T0 });
+        expect(await store.visitors.byId('v-second')).toBeNull();
+        // The same user id on another site is another visitor.
+        expect(await store.visitors.identify(other.id, 'user-1', 'v-other', { name: null, email: null }, T0)).toMatchObject({ id: 'v-other', siteId: other.id });
+        expect(await store.visitors.byExternalId(site.id, 'user-1')).toMatchObject({ id: 'v-first' });
+      });
+
+      it('W6: two first sights of one user at once make one visitor', async () => {
+        const site = await makeSite();
+        const [a, b] = await Promise.all([
+          store.visitors.identify(site.id, 'user-2', 'v-a', { name: null, email: null }, T0),
+          store.visitors.identify(site.id, 'user-2', 'v-b', { name: 'Bia', email: null }, T0),
+        ]);
+        expect(a.id).toBe(b.id);
+        expect(await store.visitors.byExternalId(site.id, 'user-2')).toMatchObject({ id: a.id, name: 'Bia' });
       });
 
       it('a visitor touched first keeps its record when its first message arrives', async () => {

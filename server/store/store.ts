@@ -12,7 +12,7 @@ import type {
   QueueInfo,
 } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
-import type { SiteTicketing, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
+import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
 
 export interface Site {
@@ -33,6 +33,10 @@ export interface Site {
   masking: 'off' | 'mask' | 'redact';
 }
 
+  /** Issue 5: appearance, pre-chat, uploads, strict identity (SPEC W3-W6); null: DEFAULT_WIDGET. */
+  widget: SiteWidget | null;
+  /** The key host pages sign identities with (SPEC W6); null: the site never set identity up. */
+  identitySecret: string | null;
 /** The agent's chosen state; `offline` is never stored, it is the absence of a connected console. */
 export type ChosenState = Exclude<AgentState, 'offline'>;
 
@@ -87,6 +91,8 @@ export interface VisitorRecord {
   createdAt: number;
 }
 
+  /** The host page's user id once a verified identity named this visitor (SPEC W6); null: anonymous. */
+  externalId: string | null;
 export interface CannedReply {
   id: string;
   title: string;
@@ -192,8 +198,8 @@ export interface Store {
     byKey(key: string): Promise<Site | null>;
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
-    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking'> & Partial<Site>): Promise<void>;
-    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking'>>): Promise<Site | null>;
+    create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'> & Partial<Site>): Promise<void>;
+    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'>>): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {
@@ -236,7 +242,14 @@ export interface Store {
      * Creates the visitor (created at `at`) or updates the fields given (page, referrer, user agent, last
      * seen): a field left undefined keeps its value, null clears it. A known visitor keeps its site.
      */
-    touch(visitor: Pick<VisitorRecord, 'id' | 'siteId'> & Partial<Omit<VisitorRecord, 'id' | 'siteId' | 'createdAt'>>, at: number): Promise<void>;
+    touch(visitor: Pick<VisitorRecord, 'id' | 'siteId'> & Partial<Omit<VisitorRecord, 'id' | 'siteId' | 'createdAt' | 'externalId'>>, at: number): Promise<void>;
+    /** SPEC W6: the one visitor a verified user id names on a site, or null before its first sight. */
+    byExternalId(siteId: string, externalId: string): Promise<VisitorRecord | null>;
+    /**
+     * SPEC W6: the visitor of (site, user id), created as `candidateId` (at `at`) on first sight; name and
+     * e-mail given (not null) replace the stored ones. Two first sights at once still make one visitor.
+     */
+    identify(siteId: string, externalId: string, candidateId: string, fields: { name: string | null; email: string | null }, at: number): Promise<VisitorRecord>;
   };
   cannedReplies: {
     /**

@@ -242,6 +242,8 @@ export function createSqliteStore(path: string): Store {
       },
     },
 
+            widget: site.widget ?? null,
+            identitySecret: site.identitySecret ?? null,
     agents: {
       async byEmail(email) {
         return db.select(agentColumns).from(agents).where(eq(agents.email, email.toLowerCase())).get() ?? null;
@@ -254,6 +256,8 @@ export function createSqliteStore(path: string): Store {
       },
       async create(agent) {
         db.insert(agents)
+          widget: patch.widget,
+          identitySecret: patch.identitySecret,
           .values({
             id: agent.id,
             email: agent.email.toLowerCase(),
@@ -390,6 +394,23 @@ export function createSqliteStore(path: string): Store {
       },
       async byId(id) {
         return getReply(id);
+      async byExternalId(siteId, externalId) {
+        return db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get() ?? null;
+      },
+      async identify(siteId, externalId, candidateId, fields, at) {
+        // Read and write with no await between them on the one synchronous connection: two first sights
+        // cannot both insert (and the partial unique index (site, external id) would refuse it anyway).
+        const byExternal = () => db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get();
+        const known = byExternal();
+        if (!known) {
+          db.insert(visitors).values({ id: candidateId, siteId, externalId, createdAt: at, name: fields.name, email: fields.email }).run();
+          return byExternal()!;
+        }
+        const set = defined({ name: fields.name ?? undefined, email: fields.email ?? undefined });
+        if (Object.keys(set).length === 0) return known;
+        db.update(visitors).set(set).where(eq(visitors.id, known.id)).run();
+        return { ...known, ...set };
+      },
       },
       async create(reply) {
         db.insert(cannedReplies)
