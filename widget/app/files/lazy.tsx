@@ -1,0 +1,74 @@
+/**
+ * @module The only files code in the app chunk (SPEC W3): it listens for files dragged onto the window and
+ * loads the files chunk (FilesUi.tsx) the moment one is attached, dropped or pasted, or a message with
+ * attachments is shown. Kept small: the widget's 25 KB budget counts this file, not the chunk.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Attachment } from '../../../shared/protocol';
+import type { Locale } from '../../contract';
+import type { FilesHost } from './uploads';
+
+type Chunk = typeof import('./FilesUi');
+const load = (): Promise<Chunk> => import('./FilesUi');
+
+/** The files chunk once `want` turned true (and from then on). */
+function useChunk(want: unknown): Chunk | null {
+  const [chunk, set] = useState<Chunk | null>(null);
+  useEffect(() => {
+    if (want && !chunk) void load().then((c) => set(() => c));
+  }, [want]);
+  return chunk;
+}
+
+function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Locale }) {
+  const chunk = useChunk(1);
+  return chunk ? <chunk.Attachments {...props} /> : <span class="wait" />;
+}
+
+/**
+ * Files in the chat window. `on`: the site takes files and the visitor has an open conversation (the first
+ * message starts it; only then is there somewhere to upload to). `section` is the window, where files may
+ * be dropped. Answers `attach` for the composer's button and paste, the `pending` uploads and the drop
+ * `overlay` to draw, and `show` for a message's attachments.
+ */
+export function useFiles(host: FilesHost, locale: Locale, on: boolean, section: { current: HTMLElement | null }) {
+  const [drag, setDrag] = useState(false);
+  const [used, setUsed] = useState(false);
+  const chunk = useChunk(drag || used);
+  const attach = (files: File[]) => {
+    if (!files.length) return;
+    setUsed(true);
+    void load().then((c) => c.uploadsOf(host).add(files));
+  };
+  useEffect(() => {
+    const el = section.current;
+    if (!el || !on) return;
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault(); // else the browser opens the file in place of the page
+      setDrag(true);
+    };
+    // Leaving for a child is no leaving; only out of the window's box (or into nothing) ends the drag.
+    const leave = (e: DragEvent) => !el.contains(e.relatedTarget as Node | null) && setDrag(false);
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDrag(false);
+      attach(Array.from(e.dataTransfer?.files ?? []));
+    };
+    el.addEventListener('dragover', over);
+    el.addEventListener('dragleave', leave);
+    el.addEventListener('drop', drop);
+    return () => {
+      el.removeEventListener('dragover', over);
+      el.removeEventListener('dragleave', leave);
+      el.removeEventListener('drop', drop);
+    };
+  }, [on, host]);
+  return {
+    attach: on ? attach : undefined,
+    pending: chunk && <chunk.Pending host={host} locale={locale} />,
+    overlay: drag && chunk && <chunk.Drop locale={locale} />,
+    show: (list: readonly Attachment[]): ComponentChildren => <Shown list={list} host={host} locale={locale} />,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * @module The visitor's uploads in flight (SPEC W3): each file is checked against the site's limit, sent
+ * with XMLHttpRequest (for its progress), and once the server answers 201 sent as a message of its own
+ * (`attachments: [id]`, text '') through the session's outbox, which resends it after a reconnect. A
+ * refused or failed upload stays as a bubble with its reason until the visitor retries or discards it.
+ */
+import type { Attachment, SiteStatus } from '../../../shared/protocol';
+import { Observable } from '../../../shared/observable';
+import { checkFile, readUploadAnswer } from './files';
+
+/** What uploads need of the visitor's session. */
+export interface FilesHost {
+  readonly view: { conversationId: string | null; status: string | null; site: SiteStatus | null };
+  send(text: string, extra: { attachments: Attachment[] }): void;
+  /** The server's origin and the visitor's token, for `Authorization: Bearer` (never in a URL). */
+  fileAccess(): { server: string; token: string | null };
+}
+
+export interface Upload {
+  key: string;
+  file: File;
+  /** 0-100 while uploading. */
+  progress: number;
+  state: 'uploading' | 'failed';
+  /** Why it failed: an error code of the server's, or `network`. */
+  code: string | null;
+}
+
+/** Refusals another try cannot fix: the visitor may only discard these. */
+export const FINAL_UPLOAD_ERRORS: ReadonlySet<string> = new Set(['file_too_large', 'file_type_refused', 'uploads_off', 'invalid_request']);
+
+export type MakeRequest = () => Pick<XMLHttpRequest, 'open' | 'setRequestHeader' | 'send' | 'abort' | 'upload' | 'status' | 'responseText' | 'onload' | 'onerror'>;
+
+let counter = 0;
+
+export class Uploads extends Observable<{ list: Upload[] }> {
+  readonly #requests = new Map<string, ReturnType<MakeRequest>>();
+
+  constructor(
+    private readonly host: FilesHost,
+    private readonly request: MakeRequest = () => new XMLHttpRequest(),
+  ) {
+    super({ list: [] });
+  }
+
+  /** Files the visitor attached, dropped or pasted: each is checked, then uploaded. */
+  add(files: readonly File[]): void {
+    for (const file of files) {
+      const upload: Upload = { key: `u${++counter}`, file, progress: 0, state: 'uploading', code: null };
+      this.update({ list: [...this.view.list, upload] });
+      this.#start(upload);
+    }
+  }
+
+  retry(key: string): void {
+    const upload = this.view.list.find((u) => u.key === key);
+    if (!upload || upload.state !== 'failed') return;
+    this.#patch(key, { state: 'uploading', progress: 0, code: null });
+    this.#start(upload);
+  }
+
+  /** Cancels an upload on its way, or drops a failed one. Nothing is sent. */
+  discard(key: string): void {
+    const request = this.#requests.get(key);
+    this.#requests.delete(key);
+    request?.abort();
+    this.update({ list: this.view.list.filter((u) => u.key !== key) });
+  }
+
+  #start({ key, file }: Upload): void {
+    const { conversationId, status, site } = this.host.view;
+    // There must be an open conversation to upload into: the first message starts it (SPEC W3).
+    if (!conversationId || status !== 'open') return this.#patch(key, { state: 'failed', code: 'conversation_not_found' });
+    const refusal = checkFile(file.size, site?.widget?.uploads);
+    if (refusal) return this.#patch(key, { state: 'failed', code: refusal });
+    const { server, token } = this.host.fileAccess();
+    const xhr = this.request();
+    this.#requests.set(key, xhr);
+    xhr.open('POST', `${server}/api/v1/files?conversation=${encodeURIComponent(conversationId)}`);
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) this.#patch(key, { progress: Math.min(100, Math.round((e.loaded / e.total) * 100)) });
+    };
+    const done = (answer: ReturnType<typeof readUploadAnswer>) => {
+      if (this.#requests.get(key) !== xhr) return; // cancelled meanwhile
+      this.#requests.delete(key);
+      if (!answer.ok) return this.#patch(key, { state: 'failed', code: answer.code });
+      this.update({ list: this.view.list.filter((u) => u.key !== key) });
+      this.host.send('', { attachments: [answer.attachment] });
+    };
+    xhr.onload = () => done(readUploadAnswer(xhr.status, xhr.responseText));
+    xhr.onerror = () => done({ ok: false, code: 'network' });
+    xhr.send(file);
+  }
+
+  #patch(key: string, patch: Partial<Upload>): void {
+    this.update({ list: this.view.list.map((u) => (u.key === key ? { ...u, ...patch } : u)) });
+  }
+}
+
+const bySession = new WeakMap<FilesHost, Uploads>();
+
+/** One upload list per session, kept while the window re-renders. */
+export function uploadsOf(host: FilesHost): Uploads {
+  let uploads = bySession.get(host);
+  if (!uploads) bySession.set(host, (uploads = new Uploads(host)));
+  return uploads;
+}
