@@ -3,6 +3,7 @@
  * Kept in storage, which the site's tabs share, and always read before it is changed, so one tab never
  * overwrites what another added. Removed on ack, on the message's own event, or on a final error.
  */
+import type { Attachment, PrechatAnswers } from '../../shared/protocol';
 import type { KeyValue } from './storage';
 
 export interface OutboxItem {
@@ -13,6 +14,10 @@ export interface OutboxItem {
   at: number;
   /** An error code that resending will not fix; the visitor may retry or discard. */
   failed: string | null;
+  /** Files uploaded for this message (SPEC W3): their ids go in message.send, the rest shows while it waits. */
+  attachments?: Attachment[];
+  /** The pre-chat form's answers when this message starts a conversation (SPEC W5): every resend carries them. */
+  prechat?: PrechatAnswers;
 }
 
 /** More than this many unconfirmed messages and the oldest are dropped from storage (bounded memory). */
