@@ -326,6 +326,9 @@ export const ConversationSummary = v.object({
   archived: v.boolean(),
   /** The visitor's first message: the offer popover shows it. */
   firstMessage: v.nullable(v.string()),
+  /** What the agents / the visitor have seen of it (SPEC W2); absent: 0 (nothing seen yet, or an older server). */
+  agentSeenSeq: v.optional(Seq),
+  visitorSeenSeq: v.optional(Seq),
 });
 export type ConversationSummary = v.InferOutput<typeof ConversationSummary>;
 
