@@ -16,6 +16,7 @@ import { attachGateway } from './realtime/gateway';
 import { createAuthService } from './services/auth';
 import { createBotService } from './services/bot';
 import { createConversationService } from './services/conversations';
+import { createSignals } from './services/presence-signals';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
 import { createRouter, type Timers } from './services/router';
@@ -83,6 +84,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const safety = await createSafety(store, config.limits, now);
   const registry = new SocketRegistry();
   const dataRights = createDataRights({ store, conversations, now });
+  const signals = createSignals({ store, bus });
   const router = createRouter({
     store,
     directory,
@@ -134,6 +136,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     trustProxy: config.trustProxy,
     liveVisitors,
     visitors: store.visitors,
+    signals,
     now,
     bus,
     log,

@@ -16,7 +16,7 @@ import {
   type HelloFrame,
   type ServerFrame,
 } from '../../shared/protocol';
-import { topics, type Bus, type BusMessage, type EventMessage } from '../bus/bus';
+import { topics, type Bus, type BusMessage, type EventMessage, type SignalMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type Entry } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
@@ -30,7 +30,11 @@ import type { Safety } from '../services/safety';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { TicketService } from '../services/tickets';
 import type { WorkflowService } from '../services/workflow';
+import type { Signals } from '../services/presence-signals';
+import { TypingThrottle } from '../domain/typing';
+import { uuidv7 } from '../ids';
 import { formFields } from '../domain/tickets';
+import { widgetSettings } from '../domain/widget-settings';
 import type { Site, Store } from '../store/store';
 import type { Duplex } from 'node:stream';
 
@@ -48,6 +52,8 @@ export interface ConnectionDeps {
   liveVisitors: LiveVisitors;
   /** Records the visitor's page and browser (once per socket, after its first stored message). */
   visitors: Pick<Store['visitors'], 'touch'>;
+  /** Typing, seen and the visitor's conversation list (SPEC W1, W2, W7). */
+  signals: Signals;
   now: () => number;
   safety: Safety;
   masking: MaskingPolicy;
@@ -126,6 +132,9 @@ export class Connection {
   #visitRecorded = false;
   /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
   readonly #known = new Set<string>();
+  /** This socket, as the sender of a typing or seen that must not come back to it (SPEC W1, W2). */
+  readonly #id = uuidv7();
+  readonly #typing = new TypingThrottle();
 
   constructor(
     readonly ws: WebSocket,
@@ -264,6 +273,17 @@ export class Connection {
         if (actor.kind !== 'visitor') throw new AppError('forbidden');
         await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email);
         return this.#send({ type: 'done', clientId: frame.clientId });
+      case 'typing':
+        // SPEC W1: a chatty client is thinned out silently, never refused.
+        if (!this.#typing.admit(frame.conversationId, frame.on, this.deps.now())) return;
+        return this.deps.signals.typing(actor, this.#id, frame.conversationId, frame.on);
+      case 'seen':
+        return this.deps.signals.seen(actor, this.#id, frame.conversationId, frame.seq);
+      case 'conversations.list': {
+        if (actor.kind !== 'visitor') throw new AppError('forbidden', 'Agents list conversations in the console.');
+        const conversations = await this.deps.signals.conversationsOf(actor);
+        return this.#send({ type: 'conversations', clientId: frame.clientId, conversations });
+      }
     }
   }
 
@@ -318,7 +338,9 @@ export class Connection {
     if (this.peer.role === 'visitor') {
       let identity;
       try {
-        identity = this.deps.auth.identifyVisitor(this.peer.site, frame.token);
+        // SPEC W6: a proof names the identified visitor (its token, if any, is then ignored); a wrong proof or
+        // a strict site's anonymous hello ends here like a bad token, with nothing written.
+        identity = await this.deps.auth.visitorHello(this.peer.site, frame.token, frame.identity);
       } catch (err) {
         if (!isAppError(err)) throw err;
         this.#sendError(err.code, err.message);
@@ -347,8 +369,15 @@ export class Connection {
           visitorId: identity.visitorId,
           token: identity.token,
           tokenExpiresAt: identity.tokenExpiresAt,
-          conversation: conversation && { id: conversation.id, status: conversation.status, lastSeq: conversation.lastSeq },
-          site: { online, offlineFields: formFields(site.ticketing) },
+          conversation: conversation && {
+            id: conversation.id,
+            status: conversation.status,
+            lastSeq: conversation.lastSeq,
+            agentSeenSeq: conversation.agentSeenSeq ?? 0,
+            visitorSeenSeq: conversation.visitorSeenSeq ?? 0,
+          },
+          site: { online, offlineFields: formFields(site.ticketing), widget: widgetSettings(site.widget, this.deps.directory.queues(site.id)) },
+          identity: identity.user,
         },
       });
       if (conversation) {
@@ -404,6 +433,7 @@ export class Connection {
 
   #route(received: BusMessage): void {
     if ('removed' in received) return this.#removed(received.conversationId);
+    if ('signal' in received) return this.#signal(received);
     const message = this.peer.role === 'agent' ? agentMessage(received, this.deps.masking) : received;
     const id = message.event.conversationId;
     let watch = this.#watches.get(id);
@@ -427,6 +457,24 @@ export class Connection {
     }
     if (watch.buffer) watch.buffer.push(message);
     else this.#deliver(message, watch);
+  }
+
+  /**
+   * SPEC W1, W2: a typing or seen, never to the socket that sent it. The visitor's sockets get what is for
+   * them (their topic is theirs alone); an agent gets it for a conversation it may see, and typing only for
+   * one it watches (nothing in the lists shows typing).
+   */
+  #signal(message: SignalMessage): void {
+    if (message.from === this.#id) return;
+    const actor = this.#actor;
+    if (!actor) return;
+    if (actor.kind === 'visitor') {
+      if (message.toVisitor) this.#send(message.frame);
+      return;
+    }
+    if (!canView(actor, message.conversation)) return;
+    if (message.frame.type === 'typing' && !this.#watches.has(message.conversation.id)) return;
+    this.#send(message.frame);
   }
 
   /** A deleted conversation leaves every console that could list it. */
