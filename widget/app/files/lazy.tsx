@@ -28,11 +28,11 @@ function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Lo
 
 /**
  * Files in the chat window. `on`: the site takes files and the visitor has an open conversation (the first
- * message starts it; only then is there somewhere to upload to). `section` is the window, where files may
- * be dropped. Answers `attach` for the composer's button and paste, the `pending` uploads and the drop
- * `overlay` to draw, and `show` for a message's attachments.
+ * message starts it; only then is there somewhere to upload to). Answers `attach` for the composer's button
+ * and paste, `zone` (the window's drag-and-drop handlers), the `pending` uploads and the drop `overlay` to
+ * draw, and `show` for a message's attachments.
  */
-export function useFiles(host: FilesHost, locale: Locale, on: boolean, section: { current: HTMLElement | null }) {
+export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
   const [drag, setDrag] = useState(false);
   const [used, setUsed] = useState(false);
   const chunk = useChunk(drag || used);
@@ -41,32 +41,25 @@ export function useFiles(host: FilesHost, locale: Locale, on: boolean, section: 
     setUsed(true);
     void load().then((c) => c.uploadsOf(host).add(files));
   };
-  useEffect(() => {
-    const el = section.current;
-    if (!el || !on) return;
-    const over = (e: DragEvent) => {
-      if (!e.dataTransfer?.types.includes('Files')) return;
-      e.preventDefault(); // else the browser opens the file in place of the page
-      setDrag(true);
-    };
-    // Leaving for a child is no leaving; only out of the window's box (or into nothing) ends the drag.
-    const leave = (e: DragEvent) => !el.contains(e.relatedTarget as Node | null) && setDrag(false);
-    const drop = (e: DragEvent) => {
-      e.preventDefault();
-      setDrag(false);
-      attach(Array.from(e.dataTransfer?.files ?? []));
-    };
-    el.addEventListener('dragover', over);
-    el.addEventListener('dragleave', leave);
-    el.addEventListener('drop', drop);
-    return () => {
-      el.removeEventListener('dragover', over);
-      el.removeEventListener('dragleave', leave);
-      el.removeEventListener('drop', drop);
-    };
-  }, [on, host]);
+  const over = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault(); // else the browser opens the file in place of the page
+    setDrag(true);
+  };
   return {
     attach: on ? attach : undefined,
+    zone: on
+      ? {
+          onDragOver: over,
+          // Leaving for a child is no leaving; only out of the window (or into nothing) ends the drag.
+          onDragLeave: (e: DragEvent) => !(e.currentTarget as Node).contains(e.relatedTarget as Node | null) && setDrag(false),
+          onDrop: (e: DragEvent) => {
+            e.preventDefault();
+            setDrag(false);
+            attach(Array.from(e.dataTransfer?.files ?? []));
+          },
+        }
+      : {},
     pending: chunk && <chunk.Pending host={host} locale={locale} />,
     overlay: drag && chunk && <chunk.Drop locale={locale} />,
     show: (list: readonly Attachment[]): ComponentChildren => <Shown list={list} host={host} locale={locale} />,
