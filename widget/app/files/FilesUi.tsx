@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../../../shared/protocol';
 import { useView } from '../../../shared/ui/use-view';
 import type { Locale } from '../../contract';
-import { formatSize, limitMb } from './files';
+import { formatSize } from './files';
 import { adoptCss } from './sheet';
 import { FILE_STRINGS, fileProblem } from './strings';
 import { FINAL_UPLOAD_ERRORS, uploadsOf, type FilesHost } from './uploads';
@@ -150,7 +150,7 @@ export function Pending({ host, locale }: { host: FilesHost; locale: Locale }) {
   const { list } = useView(uploads);
   const ref = useCss();
   const t = FILE_STRINGS[locale];
-  const mb = limitMb(host.view.site?.widget?.uploads.maxBytes ?? 0, locale);
+  const limit = formatSize(host.view.site?.widget?.uploads.maxBytes ?? 0, locale);
   const count = list.length;
   useEffect(() => {
     if (count) ref.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
@@ -183,7 +183,7 @@ export function Pending({ host, locale }: { host: FilesHost; locale: Locale }) {
             ) : (
               <>
                 <p class="err" role="alert">
-                  {fileProblem(u.code ?? '', t, mb)}
+                  {fileProblem(u.code ?? '', t, limit)}
                 </p>
                 <div class="acts">
                   {!FINAL_UPLOAD_ERRORS.has(u.code ?? '') && (

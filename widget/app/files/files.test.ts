@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPT, checkFile, dragHasFiles, filesOf, formatSize, limitMb, readUploadAnswer } from './files';
+import { FILE_STRINGS, fileProblem } from './strings';
+import { ACCEPT, checkFile, dragHasFiles, filesOf, formatSize, readUploadAnswer } from './files';
 
 describe('formatSize: sizes as people read them, in their language', () => {
   it.each([
@@ -15,17 +16,6 @@ describe('formatSize: sizes as people read them, in their language', () => {
     [-5, 'en', '0 B'],
   ] as const)('%d bytes in %s is %s', (bytes, locale, shown) => {
     expect(formatSize(bytes, locale)).toBe(shown);
-  });
-});
-
-describe('limitMb: the site limit in "larger than N MB"', () => {
-  it.each([
-    [10 * 1024 * 1024, 'pt-BR', '10'],
-    [512 * 1024, 'pt-BR', '0,5'],
-    [512 * 1024, 'en', '0.5'],
-    [1024 * 1024 + 1, 'es', '1'],
-  ] as const)('%d bytes in %s is %s', (bytes, locale, shown) => {
-    expect(limitMb(bytes, locale)).toBe(shown);
   });
 });
 
@@ -87,5 +77,19 @@ describe('drops and pastes', () => {
     expect(filesOf({ files: [file] })).toEqual([file]);
     expect(filesOf({ files: null })).toEqual([]);
     expect(filesOf(undefined)).toEqual([]);
+  });
+});
+
+describe('fileProblem: every refusal in the visitor language', () => {
+  it.each([
+    ['file_too_large', 'pt-BR', 'O arquivo passa do limite de 10 MB.'],
+    ['file_too_large', 'en', 'The file is over the 10 MB limit.'],
+    ['file_type_refused', 'es', FILE_STRINGS.es.refused],
+    ['uploads_off', 'pt-BR', 'Este site não recebe arquivos.'],
+    ['rate_limited', 'en', FILE_STRINGS.en.slow],
+    ['conversation_not_found', 'pt-BR', FILE_STRINGS['pt-BR'].noChat],
+    ['network', 'es', 'No se pudo enviar el archivo.'],
+  ] as const)('%s in %s', (code, locale, text) => {
+    expect(fileProblem(code, FILE_STRINGS[locale], formatSize(10 * 1024 * 1024, locale))).toBe(text);
   });
 });

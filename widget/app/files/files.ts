@@ -63,14 +63,6 @@ export function formatSize(bytes: number, locale: Locale): string {
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${UNITS[unit]}`;
 }
 
-/**
- * The site's limit in MB, for "larger than N MB": whole megabytes stay whole ("10"), others keep one
- * decimal in the locale's notation ("0,5").
- */
-export function limitMb(maxBytes: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(maxBytes / (1024 * 1024));
-}
-
 /** What refuses a file before any byte is sent: the site takes no files, or it is over the site's limit. */
 export function checkFile(size: number, uploads: { enabled: boolean; maxBytes: number } | undefined): 'uploads_off' | 'file_too_large' | null {
   if (!uploads?.enabled) return 'uploads_off';

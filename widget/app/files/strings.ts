@@ -10,7 +10,7 @@ const ptBR = {
   cancel: 'Cancelar envio',
   retry: 'Tentar de novo',
   discard: 'Descartar',
-  tooLarge: (mb: string) => `O arquivo passa do limite de ${mb} MB.`,
+  tooLarge: (limit: string) => `O arquivo passa do limite de ${limit}.`,
   refused: 'Este tipo de arquivo não é aceito. Envie uma imagem (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) ou um documento (PDF, Word, Excel, PowerPoint, TXT, RTF).',
   off: 'Este site não recebe arquivos.',
   slow: 'Muitos envios seguidos. Aguarde um pouco e tente de novo.',
@@ -30,7 +30,7 @@ const en: FileStrings = {
   cancel: 'Cancel upload',
   retry: 'Try again',
   discard: 'Discard',
-  tooLarge: (mb) => `The file is over the ${mb} MB limit.`,
+  tooLarge: (limit) => `The file is over the ${limit} limit.`,
   refused: 'This kind of file is not accepted. Send an image (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) or a document (PDF, Word, Excel, PowerPoint, TXT, RTF).',
   off: 'This site does not take files.',
   slow: 'Too many uploads in a row. Wait a moment and try again.',
@@ -48,7 +48,7 @@ const es: FileStrings = {
   cancel: 'Cancelar envío',
   retry: 'Reintentar',
   discard: 'Descartar',
-  tooLarge: (mb) => `El archivo supera el límite de ${mb} MB.`,
+  tooLarge: (limit) => `El archivo supera el límite de ${limit}.`,
   refused: 'Este tipo de archivo no se acepta. Envía una imagen (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) o un documento (PDF, Word, Excel, PowerPoint, TXT, RTF).',
   off: 'Este sitio no recibe archivos.',
   slow: 'Demasiados envíos seguidos. Espera un momento e inténtalo de nuevo.',
@@ -62,11 +62,11 @@ const es: FileStrings = {
 
 export const FILE_STRINGS: Record<Locale, FileStrings> = { 'pt-BR': ptBR, en, es };
 
-/** The refusal of a file, by its error code, in the visitor's language. */
-export function fileProblem(code: string, t: FileStrings, mb: string): string {
+/** The refusal of a file, by its error code, in the visitor's language; `limit` is the site's, formatted. */
+export function fileProblem(code: string, t: FileStrings, limit: string): string {
   switch (code) {
     case 'file_too_large':
-      return t.tooLarge(mb);
+      return t.tooLarge(limit);
     case 'file_type_refused':
       return t.refused;
     case 'uploads_off':
