@@ -13,6 +13,7 @@ import { MessageLog } from './MessageLog';
 import { allowedActions } from './permissions';
 import { PriorityBadge } from './PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
+import { TypingIndicator } from './TypingIndicator';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -29,6 +30,12 @@ export interface ConversationViewProps {
   onLoadOlder: () => void;
   onApplied: (summary: ConversationSummary) => void;
   onRemoved: (conversationId: string) => void;
+  /** SPEC W1: the visitor is typing here. */
+  visitorTyping?: boolean;
+  /** SPEC W2: what the visitor has seen of it. */
+  visitorSeenSeq?: number;
+  /** SPEC W1: the agent's reply draft holds text, or not any more. */
+  onTyping?: (on: boolean) => void;
 }
 
 export function ConversationView(props: ConversationViewProps) {
@@ -96,7 +103,9 @@ export function ConversationView(props: ConversationViewProps) {
         onLoadOlder={props.onLoadOlder}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
+        visitorSeenSeq={props.visitorSeenSeq ?? 0}
       />
+      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} />}
       {c.status === 'ended' ? (
         <div class="wrap-prompt">
           <p>{t.wrapUpPrompt}</p>
@@ -113,6 +122,7 @@ export function ConversationView(props: ConversationViewProps) {
           onDraft={props.onDraft}
           onSend={props.onSend}
           canReply={can.reply}
+          onTyping={props.onTyping}
           placeholders={{ visitor: { name: c.visitorName, email: c.requesterEmail }, agent: { name: agent.name } }}
         />
       ) : null}

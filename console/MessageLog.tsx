@@ -7,6 +7,7 @@ import type { ConversationEvent } from '../shared/protocol';
 import type { PendingReply } from './agent-session';
 import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
+import { lastSeenReply } from './conversation-signals';
 
 export interface MessageLogProps {
   conversationId: string;
@@ -17,15 +18,18 @@ export interface MessageLogProps {
   onLoadOlder: () => void;
   onRetry: (reply: PendingReply) => void;
   onDiscard: (clientId: string) => void;
+  /** SPEC W2: the highest sequence the visitor has seen; "Seen" goes under the last agent message up to it. */
+  visitorSeenSeq?: number;
 }
 
-export function MessageLog({ conversationId, events, pending, hasMore, line, onLoadOlder, onRetry, onDiscard }: MessageLogProps) {
+export function MessageLog({ conversationId, events, pending, hasMore, line, onLoadOlder, onRetry, onDiscard, visitorSeenSeq = 0 }: MessageLogProps) {
   const log = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [events.length, pending.length, conversationId]);
   const who = (e: ConversationEvent) =>
     e.author.kind === 'visitor' ? line.visitor : e.author.kind === 'bot' ? t.bot : e.author.id === line.agentId ? t.you : (e.author.name ?? t.agent);
+  const seenSeq = lastSeenReply(events, visitorSeenSeq);
 
   return (
     <div class="messages" ref={log}>
@@ -45,6 +49,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
                 <time class="meta" dateTime={new Date(e.at).toISOString()}>
                   {clock.format(e.at)}
                 </time>
+                {e.seq === seenSeq && <span class="seen-mark">{t.seenByVisitor}</span>}
               </li>
             );
           }

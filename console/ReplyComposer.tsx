@@ -19,9 +19,11 @@ export interface ReplyComposerProps {
   canReply: boolean;
   /** Filling canned-reply placeholders. */
   placeholders: PlaceholderValues;
+  /** SPEC W1: the reply draft holds text (true) or was sent, emptied or turned into a note (false). */
+  onTyping?: (on: boolean) => void;
 }
 
-export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }: ReplyComposerProps) {
+export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, onTyping }: ReplyComposerProps) {
   const [noteMode, setNoteMode] = useState(!canReply);
   const input = useRef<HTMLTextAreaElement>(null);
   const note = noteMode || !canReply;
@@ -30,17 +32,24 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }
   const submit = () => {
     if (problem) return;
     onSend(draft, note);
+    onTyping?.(false);
     onDraft('');
     input.current?.focus();
   };
 
   /** Puts a canned reply at the cursor (replacing a selection), then hands the focus back to edit it. */
+  /** Private notes are never typing the visitor could see (SPEC W1). */
+  const edit = (text: string) => {
+    onDraft(text);
+    onTyping?.(!note && text.trim() !== '');
+  };
+
   const insert = (text: string) => {
     const el = input.current;
     const start = el?.selectionStart ?? draft.length;
     const end = el?.selectionEnd ?? draft.length;
     const next = draft.slice(0, start) + text + draft.slice(end);
-    onDraft(next);
+    edit(next);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(start + text.length, start + text.length);
@@ -61,7 +70,10 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }
           class={`toggle${note ? ' on' : ''}`}
           aria-pressed={note}
           disabled={!canReply}
-          onClick={() => setNoteMode(!noteMode)}
+          onClick={() => {
+            if (!noteMode) onTyping?.(false);
+            setNoteMode(!noteMode);
+          }}
           title={t.noteHint}
         >
           {t.noteToggle}
@@ -74,7 +86,7 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders }
         inputRef={input}
         rows={2}
         value={draft}
-        onInput={onDraft}
+        onInput={edit}
         onEnter={submit}
         label={note ? t.noteLabel : t.replyLabel}
         placeholder={note ? t.notePlaceholder : t.replyPlaceholder}

@@ -140,6 +140,9 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
                 draft={drafts[current.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [current.id]: text }))}
                 onSend={(text, note) => session.send(text, { note })}
+                visitorTyping={view.visitorTyping}
+                visitorSeenSeq={view.visitorSeenSeq}
+                onTyping={(on) => session.typing(on)}
                 onRetry={(reply) => {
                   session.discard(reply.clientId);
                   session.send(reply.text, { note: reply.note });

@@ -15,6 +15,7 @@ import { newClientId } from '../shared/uuid';
 import { api } from './api';
 import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from './inbox-view';
 import { alertsFor, type Alert } from './notifications';
+import { ConversationSignals } from './conversation-signals';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down']);
@@ -42,6 +43,10 @@ export interface AgentView extends InboxView {
   pending: PendingReply[];
   /** The conversation that was on screen and left the agent's sight (deleted, or now someone else's). */
   gone: string | null;
+  /** SPEC W1: the visitor of the conversation on screen is typing. */
+  visitorTyping: boolean;
+  /** SPEC W2: the highest sequence of the conversation on screen the visitor has seen. */
+  visitorSeenSeq: number;
 }
 
 
@@ -52,6 +57,17 @@ export class AgentSession extends Observable<AgentView> {
   readonly #alertListeners = new Set<(alert: Alert) => void>();
   #socket: SocketClient | null = null;
   #lastSeq = 0;
+  /** Typing and seen (SPEC W1, W2). */
+  readonly #signals: ConversationSignals;
+  /**
+   * The console window has the focus and is visible: only then does the agent "see" (SPEC W2). Focus and
+   * blur are enough: hiding the tab or the window takes the focus away first.
+   */
+  #focused = false;
+  readonly #onFocusChange = () => {
+    this.#focused = document.visibilityState !== 'hidden' && document.hasFocus?.() === true;
+    this.#markRead();
+  };
 
   /**
    * `onRefused`: the socket closed before a welcome, so the session may have ended. `fetchOlder` reads an
@@ -80,7 +96,14 @@ export class AgentSession extends Observable<AgentView> {
       unread: new Set(),
       unreadCounts: { new: 0, mine: 0, others: 0 },
       gone: null,
+      visitorTyping: false,
+      visitorSeenSeq: 0,
     });
+    this.#signals = new ConversationSignals(
+      (frame) => this.#socket?.send(frame),
+      () => this.update(this.#marks()),
+      () => this.now(),
+    );
   }
 
   start(): void {
@@ -101,11 +124,25 @@ export class AgentSession extends Observable<AgentView> {
         if (code === CLOSE.session_ended || this.view.connection !== 'online') this.onRefused();
       },
     });
+    window.addEventListener('focus', this.#onFocusChange);
+    window.addEventListener('blur', this.#onFocusChange);
+    this.#onFocusChange();
   }
 
   stop(): void {
+    window.removeEventListener('focus', this.#onFocusChange);
+    window.removeEventListener('blur', this.#onFocusChange);
+    this.#signals.dispose();
     this.#socket?.stop();
     this.#socket = null;
+  }
+
+  /**
+   * SPEC W1: the reply draft of the conversation on screen holds text (`on`), or was sent or emptied. The
+   * composer calls it for replies only, never for private notes.
+   */
+  typing(on: boolean): void {
+    if (this.view.currentId) this.#signals.typing(this.view.currentId, on);
   }
 
   /** Offers, requests and new visitor messages worth a sound or a desktop notification (not on welcome). */
@@ -119,18 +156,18 @@ export class AgentSession extends Observable<AgentView> {
     if (summary) this.#upsert(summary);
     if (this.view.currentId === conversationId) return;
     const previous = this.view.currentId;
-    if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
+    if (previous) this.#leave(previous);
     this.#lastSeq = 0;
-    this.update({ currentId: conversationId, events: [], hasMore: false, gone: null, ...this.#derived(conversationId) });
+    this.update({ currentId: conversationId, events: [], hasMore: false, gone: null, ...this.#derived(conversationId), ...this.#marks(conversationId) });
     this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
   }
 
   /** Puts the conversation away (the pane shows nothing). */
   closeCurrent(): void {
     const previous = this.view.currentId;
-    if (previous) this.#socket?.send({ type: 'unwatch', conversationId: previous });
+    if (previous) this.#leave(previous);
     this.#lastSeq = 0;
-    this.update({ currentId: null, events: [], hasMore: false, ...this.#derived(null) });
+    this.update({ currentId: null, events: [], hasMore: false, ...this.#derived(null), ...this.#marks(null) });
   }
 
   /**
@@ -201,7 +238,8 @@ export class AgentSession extends Observable<AgentView> {
         const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
         this.#lastSeq = lastSeq;
         this.#markSeen(frame.conversationId, this.#lastSeq);
-        this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#derived() });
+        this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#derived(), ...this.#marks() });
+        this.#markRead();
         return;
       }
       case 'event': {
@@ -214,7 +252,9 @@ export class AgentSession extends Observable<AgentView> {
         }
         this.#lastSeq = event.seq;
         this.#markSeen(event.conversationId, event.seq);
-        this.update({ events: [...this.view.events, event], pending: this.#withoutConfirmed([event]), ...this.#derived() });
+        if (event.kind === 'message' && event.author.kind === 'visitor') this.#signals.visitorMessage(event.conversationId);
+        this.update({ events: [...this.view.events, event], pending: this.#withoutConfirmed([event]), ...this.#derived(), ...this.#marks() });
+        this.#markRead();
         return;
       }
       case 'conversation':
@@ -229,6 +269,12 @@ export class AgentSession extends Observable<AgentView> {
       }
       case 'gone':
         this.#gone(frame.conversationId);
+        return;
+      case 'typing':
+        this.#signals.typingFrame(frame);
+        return;
+      case 'seen':
+        this.#signals.seenFrame(frame);
         return;
       case 'ack':
         this.update({ pending: this.view.pending.filter((p) => p.clientId !== frame.clientId) });
@@ -275,9 +321,10 @@ export class AgentSession extends Observable<AgentView> {
   #gone(conversationId: string): void {
     this.#summaries.delete(conversationId);
     this.#seen.delete(conversationId);
+    this.#signals.left(conversationId);
     if (this.view.currentId === conversationId) {
       this.#lastSeq = 0;
-      this.update({ currentId: null, events: [], hasMore: false, gone: conversationId, ...this.#derived(null) });
+      this.update({ currentId: null, events: [], hasMore: false, gone: conversationId, ...this.#derived(null), ...this.#marks(null) });
     } else {
       this.update(this.#derived());
     }
@@ -293,6 +340,25 @@ export class AgentSession extends Observable<AgentView> {
 
   #markSeen(conversationId: string, seq: number): void {
     if ((this.#seen.get(conversationId) ?? 0) < seq) this.#seen.set(conversationId, seq);
+  }
+
+  /** Stops following the conversation on screen: unwatch, and its typing (this agent's and the visitor's) ends. */
+  #leave(conversationId: string): void {
+    this.#signals.left(conversationId);
+    this.#socket?.send({ type: 'unwatch', conversationId });
+  }
+
+  /** SPEC W2: what is on screen in a focused window is seen; the signals send it, thinned out. */
+  #markRead(): void {
+    const id = this.view.currentId;
+    if (!this.#focused || !id || this.#lastSeq === 0) return;
+    this.#signals.seen(id, this.#lastSeq, this.#summaries.get(id)?.agentSeenSeq ?? 0);
+  }
+
+  /** The typing indicator and the visitor's seen mark of the conversation on screen. */
+  #marks(currentId: string | null = this.view.currentId): Pick<AgentView, 'visitorTyping' | 'visitorSeenSeq'> {
+    const summarySeq = currentId ? (this.#summaries.get(currentId)?.visitorSeenSeq ?? 0) : 0;
+    return { visitorTyping: this.#signals.visitorTyping(currentId), visitorSeenSeq: this.#signals.visitorSeen(currentId, summarySeq) };
   }
 
   #withoutConfirmed(events: readonly ConversationEvent[]): PendingReply[] {

@@ -1,7 +1,7 @@
 /** The console's typing and seen (SPEC W1, W2): what it shows and what it sends, on fake time. */
 import { describe, expect, it } from 'vitest';
-import { TYPING_TTL_MS, type ClientFrame } from '../shared/protocol';
-import { ConversationSignals, SEEN_SEND_EVERY_MS, TYPING_SEND_EVERY_MS } from './conversation-signals';
+import { TYPING_TTL_MS, type ClientFrame, type ConversationEvent } from '../shared/protocol';
+import { ConversationSignals, lastSeenReply, SEEN_SEND_EVERY_MS, TYPING_SEND_EVERY_MS } from './conversation-signals';
 
 /** A manual clock and timers: `advance` runs what falls due, in order. */
 function fakeTime() {
@@ -151,5 +151,29 @@ describe('W2: seen', () => {
     signals.seen('c1', 2);
     signals.dispose();
     expect(time.pending()).toBe(0);
+  });
+});
+
+describe('W2: lastSeenReply ("Seen" under the newest agent message the visitor has seen)', () => {
+  const e = (seq: number, kind: string, author: 'visitor' | 'agent' | 'bot'): ConversationEvent => ({
+    conversationId: 'c1',
+    seq,
+    kind,
+    author: { kind: author, id: author === 'agent' ? 'a1' : null, name: null },
+    clientId: null,
+    text: 'x',
+    at: seq,
+  });
+  const log = [e(1, 'created', 'visitor'), e(2, 'message', 'visitor'), e(3, 'message', 'agent'), e(4, 'note', 'agent'), e(5, 'message', 'agent'), e(6, 'message', 'bot')];
+  it.each([
+    [0, null],
+    [2, null],
+    [3, 3],
+    [4, 3], // a note is not a reply the visitor sees
+    [5, 5],
+    [6, 5], // nor is a bot message the agent's
+    [99, 5],
+  ])('visitor seen up to %i: under %s', (seen, expected) => {
+    expect(lastSeenReply(log, seen)).toBe(expected);
   });
 });

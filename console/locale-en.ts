@@ -179,6 +179,8 @@ export const en: typeof ptBR = {
   send: 'Send',
   characters: 'characters',
   sending: 'Sending…',
+  visitorTyping: 'visitor is typing…',
+  seenByVisitor: 'Seen',
   notSent: (reason) => `Not sent: ${reason}`,
   retry: 'Try again',
   discard: 'Discard',

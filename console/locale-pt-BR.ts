@@ -464,6 +464,9 @@ export const ptBR = {
   send: 'Enviar',
   characters: 'caracteres',
   sending: 'Enviando…',
+  /** SPEC W1, W2. */
+  visitorTyping: 'o visitante está digitando…',
+  seenByVisitor: 'Visto',
   notSent: (reason: string) => `Não enviada: ${reason}`,
   retry: 'Tentar de novo',
   discard: 'Descartar',

@@ -1,0 +1,22 @@
+/**
+ * @module "The visitor is typing…" under the conversation (SPEC W1), in a polite live region that is always
+ * in the page, so screen readers announce the text when it appears.
+ */
+import { t } from './i18n';
+
+export function TypingIndicator({ typing }: { typing: boolean }) {
+  return (
+    <p class="typing-indicator" aria-live="polite" aria-atomic="true">
+      {typing && (
+        <>
+          <span class="typing-dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>{' '}
+          {t.visitorTyping}
+        </>
+      )}
+    </p>
+  );
+}
