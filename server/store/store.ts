@@ -10,6 +10,7 @@ import type {
   ConversationStatus,
   ConversationSummary,
   QueueInfo,
+  VisitorConversation,
 } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
 import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
@@ -31,12 +32,12 @@ export interface Site {
   ticketing: SiteTicketing | null;
   /** Issue 6: sensitive numbers and addresses off, masked in agent views, or redacted before storing. */
   masking: 'off' | 'mask' | 'redact';
-}
-
   /** Issue 5: appearance, pre-chat, uploads, strict identity (SPEC W3-W6); null: DEFAULT_WIDGET. */
   widget: SiteWidget | null;
   /** The key host pages sign identities with (SPEC W6); null: the site never set identity up. */
   identitySecret: string | null;
+}
+
 /** The agent's chosen state; `offline` is never stored, it is the absence of a connected console. */
 export type ChosenState = Exclude<AgentState, 'offline'>;
 
@@ -89,10 +90,10 @@ export interface VisitorRecord {
   /** Null until the visitor's first hello with page details. */
   lastSeenAt: number | null;
   createdAt: number;
-}
-
   /** The host page's user id once a verified identity named this visitor (SPEC W6); null: anonymous. */
   externalId: string | null;
+}
+
 export interface CannedReply {
   id: string;
   title: string;
@@ -330,6 +331,17 @@ export interface Store {
     stickyAgentFor(visitorId: string, exceptId: string): Promise<string | null>;
     /** Removes the conversation and its events; ordered with writes (SPEC D2) like a write. */
     delete(id: string): Promise<boolean>;
+    /**
+     * SPEC W2: raises what one side has seen to `seq`, clamped to the conversation's last sequence; never
+     * lowers it. Answers the new value when it rose, null when nothing changed (lower or equal, or no such
+     * conversation). Ordered with writes (SPEC D2), so it commits with the group and survives a restart.
+     */
+    markSeen(id: string, by: 'agent' | 'visitor', seq: number): Promise<{ seq: number; conversation: ConversationSummary } | null>;
+    /**
+     * SPEC W7: one visitor's conversations on one site, newest activity first, at most `limit`, each with its
+     * last message (never a note) and unread count: agent and bot messages after `visitorSeenSeq`.
+     */
+    forVisitor(siteId: string, visitorId: string, limit: number): Promise<VisitorConversation[]>;
   };
   events: {
     /** Events with seq > afterSeq, oldest first. */

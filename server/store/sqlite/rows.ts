@@ -48,6 +48,9 @@ export interface ConversationRow {
   /** 0 or 1. */
   archived: number;
   first_message_text: string | null;
+  /** SPEC W2: only ever raised. Absent from the row a write builds for a new conversation (0 then). */
+  agent_seen_seq?: number;
+  visitor_seen_seq?: number;
 }
 
 export interface EventRow {
@@ -129,6 +132,10 @@ export function toConversation(row: ConversationRow): ConversationSummary {
     requesterEmail: row.requester_email,
     wrapUpReason: row.wrap_up_reason,
     firstMessage: row.first_message_text,
+    // SPEC W2: left out while 0 (nothing seen yet), as the protocol allows: new conversations' summaries
+    // stay as they were.
+    ...(row.agent_seen_seq ? { agentSeenSeq: row.agent_seen_seq } : {}),
+    ...(row.visitor_seen_seq ? { visitorSeenSeq: row.visitor_seen_seq } : {}),
   };
 }
 

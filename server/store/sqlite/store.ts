@@ -119,6 +119,27 @@ export function createSqliteStore(path: string): Store {
     )
     .pluck();
   const deleteConversation = sqlite.prepare<[string]>('DELETE FROM conversations WHERE id = ?');
+  // SPEC W2: MAX and MIN in the statement, so the value only rises and never passes last_seq.
+  const markSeenBy = {
+    agent: sqlite.prepare<[{ seq: number; id: string }], ConversationRow>(
+      `UPDATE conversations SET agent_seen_seq = MIN(@seq, last_seq)
+       WHERE id = @id AND agent_seen_seq < MIN(@seq, last_seq) RETURNING *`,
+    ),
+    visitor: sqlite.prepare<[{ seq: number; id: string }], ConversationRow>(
+      `UPDATE conversations SET visitor_seen_seq = MIN(@seq, last_seq)
+       WHERE id = @id AND visitor_seen_seq < MIN(@seq, last_seq) RETURNING *`,
+    ),
+  };
+  // SPEC W7: at most 50 rows, so a COUNT per row on the events' primary key is cheap. Within one
+  // millisecond the later-made conversation comes first (rowid: insertion order; UUIDv7 ids are not ordered
+  // inside a millisecond).
+  const visitorConversations = sqlite.prepare<[string, string, number], ConversationRow & { unread: number }>(
+    `SELECT c.*, (SELECT count(*) FROM events e
+                  WHERE e.conversation_id = c.id AND e.seq > c.visitor_seen_seq
+                    AND e.kind = 'message' AND e.author_kind IN ('agent', 'bot')) AS unread
+     FROM conversations c WHERE c.site_id = ? AND c.visitor_id = ?
+     ORDER BY c.updated_at DESC, c.created_at DESC, c.rowid DESC LIMIT ?`,
+  );
 
   const agentColumns = {
     id: agents.id,
@@ -221,6 +242,8 @@ export function createSqliteStore(path: string): Store {
             botTokenHash: site.botTokenHash ?? null,
             ticketing: site.ticketing ?? null,
             masking: site.masking ?? 'off',
+            widget: site.widget ?? null,
+            identitySecret: site.identitySecret ?? null,
           })
           .run();
       },
@@ -233,6 +256,8 @@ export function createSqliteStore(path: string): Store {
           botTokenHash: patch.botTokenHash,
           ticketing: patch.ticketing,
           masking: patch.masking,
+          widget: patch.widget,
+          identitySecret: patch.identitySecret,
         });
         if (Object.keys(set).length > 0) db.update(sites).set(set).where(eq(sites.id, id)).run();
         return getSite(id);
@@ -242,8 +267,6 @@ export function createSqliteStore(path: string): Store {
       },
     },
 
-            widget: site.widget ?? null,
-            identitySecret: site.identitySecret ?? null,
     agents: {
       async byEmail(email) {
         return db.select(agentColumns).from(agents).where(eq(agents.email, email.toLowerCase())).get() ?? null;
@@ -256,8 +279,6 @@ export function createSqliteStore(path: string): Store {
       },
       async create(agent) {
         db.insert(agents)
-          widget: patch.widget,
-          identitySecret: patch.identitySecret,
           .values({
             id: agent.id,
             email: agent.email.toLowerCase(),
@@ -373,6 +394,23 @@ export function createSqliteStore(path: string): Store {
         if (Object.keys(set).length > 0) insert.onConflictDoUpdate({ target: visitors.id, set }).run();
         else insert.onConflictDoNothing().run();
       },
+      async byExternalId(siteId, externalId) {
+        return db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get() ?? null;
+      },
+      async identify(siteId, externalId, candidateId, fields, at) {
+        // Read and write with no await between them on the one synchronous connection: two first sights
+        // cannot both insert (and the partial unique index (site, external id) would refuse it anyway).
+        const byExternal = () => db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get();
+        const known = byExternal();
+        if (!known) {
+          db.insert(visitors).values({ id: candidateId, siteId, externalId, createdAt: at, name: fields.name, email: fields.email }).run();
+          return byExternal()!;
+        }
+        const set = defined({ name: fields.name ?? undefined, email: fields.email ?? undefined });
+        if (Object.keys(set).length === 0) return known;
+        db.update(visitors).set(set).where(eq(visitors.id, known.id)).run();
+        return { ...known, ...set };
+      },
     },
 
     cannedReplies: {
@@ -394,23 +432,6 @@ export function createSqliteStore(path: string): Store {
       },
       async byId(id) {
         return getReply(id);
-      async byExternalId(siteId, externalId) {
-        return db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get() ?? null;
-      },
-      async identify(siteId, externalId, candidateId, fields, at) {
-        // Read and write with no await between them on the one synchronous connection: two first sights
-        // cannot both insert (and the partial unique index (site, external id) would refuse it anyway).
-        const byExternal = () => db.select().from(visitors).where(and(eq(visitors.siteId, siteId), eq(visitors.externalId, externalId))).get();
-        const known = byExternal();
-        if (!known) {
-          db.insert(visitors).values({ id: candidateId, siteId, externalId, createdAt: at, name: fields.name, email: fields.email }).run();
-          return byExternal()!;
-        }
-        const set = defined({ name: fields.name ?? undefined, email: fields.email ?? undefined });
-        if (Object.keys(set).length === 0) return known;
-        db.update(visitors).set(set).where(eq(visitors.id, known.id)).run();
-        return { ...known, ...set };
-      },
       },
       async create(reply) {
         db.insert(cannedReplies)
@@ -528,6 +549,18 @@ export function createSqliteStore(path: string): Store {
       },
       // Through the committer: a write submitted before the delete is decided before it, not after.
       delete: (id) => committer.submit(() => deleteConversation.run(id).changes > 0),
+      markSeen: (id, by, seq) =>
+        committer.submit(() => {
+          const row = markSeenBy[by].get({ seq, id });
+          if (!row) return null;
+          return { seq: by === 'agent' ? row.agent_seen_seq! : row.visitor_seen_seq!, conversation: toConversation(row) };
+        }),
+      async forVisitor(siteId, visitorId, limit) {
+        return visitorConversations.all(siteId, visitorId, limit).map((row) => {
+          const c = toConversation(row);
+          return { id: c.id, status: c.status, createdAt: c.createdAt, updatedAt: c.updatedAt, lastSeq: c.lastSeq, lastMessage: c.lastMessage, unread: row.unread };
+        });
+      },
     },
 
     events: {
