@@ -355,6 +355,19 @@ export const DEFAULT_WIDGET: SiteWidget = {
   strictIdentity: false,
 };
 
+/** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
+export interface WidgetSettingsAnswer {
+  settings: WidgetSettings;
+}
+
+/**
+ * GET/POST /api/v1/sites/{id}/identity-secret (admins, SPEC W6): the key the site's backend signs identities
+ * with; null when identity is off. POST makes a new one (the old stops verifying at once).
+ */
+export interface IdentitySecretAnswer {
+  identitySecret: string | null;
+}
+
 /** GET /tickets query. Without `status`: open and pending. */
 export const TicketListQuery = v.object({
   status: v.optional(v.picklist(TICKET_STATUSES)),

@@ -4,8 +4,9 @@
  * Pure: the conversation service runs it only when the message starts a conversation.
  */
 import type { ErrorCode } from '../../shared/errors';
-import type { PrechatAnswers } from '../../shared/protocol';
+import type { PrechatAnswers, WidgetSettings } from '../../shared/protocol';
 import type { SiteWidget } from '../../shared/api';
+import { refuse, type ConversationState, type Decision, type Entry, type StatePatch } from './conversation';
 
 /** The site's pre-chat settings with the queues it offers that still exist (ids). */
 export type PrechatSettings = Pick<SiteWidget['prechat'], 'enabled' | 'name' | 'email' | 'consent'> & { queues: readonly string[] };
@@ -58,4 +59,42 @@ function missing(field: 'name' | 'email' | 'consent'): PrechatCheck {
 function blankToNull(value: string | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
+}
+
+/** The site's form as the widget reads it (queues with names) to what checkPrechat takes. */
+export function prechatSettings(form: WidgetSettings['prechat']): PrechatSettings {
+  return { enabled: form.enabled, name: form.name, email: form.email, consent: form.consent, queues: form.queues.map((q) => q.id) };
+}
+
+/** Where the new conversation goes: the chosen queue, unless the site's bot takes every new conversation. */
+export function prechatEntry(entry: Entry | undefined, answers: PrechatOutcome, offered: WidgetSettings['prechat']['queues']): Entry | undefined {
+  if (answers.queueId === null || entry?.bot) return entry;
+  const queue = offered.find((q) => q.id === answers.queueId);
+  return queue ? { bot: false, queueId: queue.id, queueName: queue.name } : entry;
+}
+
+/**
+ * SPEC W5: wraps a message rule so that, when the message starts a conversation (lastSeq 0), a refused form
+ * refuses it (nothing is stored) and valid answers name the conversation's visitor and requester e-mail; the
+ * accepted consent text goes on the visitor's first message as `data.consent` (the record of what was agreed
+ * to, and when, sits in the conversation's own log). Later messages are decided by `decide` alone.
+ */
+export function decideWithPrechat<A extends unknown[]>(
+  form: PrechatCheck | null,
+  decide: (state: ConversationState, ...rest: A) => Decision,
+): (state: ConversationState, ...rest: A) => Decision {
+  if (form === null) return decide;
+  return (state, ...rest) => {
+    if (state.lastSeq !== 0) return decide(state, ...rest);
+    if (!form.ok) return refuse(form.code);
+    const decision = decide(state, ...rest);
+    if (!decision.ok) return decision;
+    const { name, email, consent } = form.answers;
+    const patch: StatePatch = { ...decision.patch, ...(name !== null ? { visitorName: name } : {}), ...(email !== null ? { requesterEmail: email } : {}) };
+    const events =
+      consent === null
+        ? decision.events
+        : decision.events.map((e) => (e.kind === 'message' && e.author.kind === 'visitor' ? { ...e, data: { ...e.data, consent } } : e));
+    return { ok: true, events, patch };
+  };
 }

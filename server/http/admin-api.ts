@@ -37,6 +37,7 @@ import { hashPassword } from '../services/passwords';
 import type { BlockRecord, Store } from '../store/store';
 import type { ApiEnv } from './api';
 import { body, query } from './json';
+import { createSiteWidgetApi } from './widget-api';
 
 export interface AdminApiDeps {
   store: Store;
@@ -239,6 +240,8 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     const { site, token } = await bot.configure(c.req.param('id'), botWebhookUrl);
     return c.json({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token } satisfies BotSettingsAnswer);
   });
+  // Issue 5: the site's widget settings and identity secret (SPEC W4-W6).
+  api.route('/', createSiteWidgetApi({ store, directory }));
 
   return api;
 }

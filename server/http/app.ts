@@ -10,6 +10,7 @@ import { clientIp } from '../domain/client-ip';
 import type { Logger } from '../log';
 import { createApi, type ApiDeps } from './api';
 import { createPages, type PagesDeps } from './pages';
+import { createWidgetApi } from './widget-api';
 
 export interface HttpDeps extends ApiDeps, PagesDeps {
   log: Logger;
@@ -36,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/api/v1/widget', createWidgetApi(deps));
   app.route('/api/v1', createApi(deps));
   app.route('/', createPages(deps));
 

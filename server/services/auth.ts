@@ -2,7 +2,8 @@
  * @module Who is on the other end: agent sessions (cookie) and visitor identities (signed token bound to a
  * site). Adapters call this; it never sees a request or a socket.
  */
-import type { AgentProfile } from '../../shared/protocol';
+import type { AgentProfile, IdentityProof } from '../../shared/protocol';
+import { verifyIdentity, type IdentifiedUser } from '../domain/identity';
 import { signVisitorToken, verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { hashToken, randomToken, uuidv7 } from '../ids';
@@ -27,7 +28,13 @@ export interface VisitorIdentity {
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService({ store, secret, now, sessionTtlMs, visitorTokenTtlMs }: AuthDeps) {
-  return {
+  /** A renewed token for this visitor: an active visitor never expires. */
+  function issue(site: Site, visitorId: string): VisitorIdentity {
+    const tokenExpiresAt = now() + visitorTokenTtlMs;
+    return { siteId: site.id, visitorId, token: signVisitorToken({ siteId: site.id, visitorId, exp: tokenExpiresAt }, secret), tokenExpiresAt };
+  }
+
+  const service = {
     /** Checks e-mail and password; answers a new session token (for the cookie) and the agent. */
     async login(email: string, password: string, previousToken?: string): Promise<{ token: string; expiresAt: number; agent: AgentProfile }> {
       const agent = await store.agents.byEmail(email);
@@ -102,15 +109,35 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
       } else {
         visitorId = uuidv7(now());
       }
-      const tokenExpiresAt = now() + visitorTokenTtlMs;
-      return {
-        siteId: site.id,
-        visitorId,
-        token: signVisitorToken({ siteId: site.id, visitorId, exp: tokenExpiresAt }, secret),
-        tokenExpiresAt,
-      };
+      return issue(site, visitorId);
+    },
+
+    /**
+     * SPEC W6: a visitor hello with the host page's identity proof, if any. A valid proof names the one
+     * visitor of (site, user id), made on first sight and renamed from the proof later; the token the widget
+     * held is then ignored (switching identity starts a fresh session). A wrong proof, or any proof to a site
+     * without an identity secret, is `identity_invalid` (an expired JWT `identity_expired`) and nothing is
+     * written. Without a proof the token decides as before, and `user` says whether it is an identified
+     * visitor's; a strict site refuses anyone else with `identity_required`.
+     */
+    async visitorHello(site: Site, token: string | null | undefined, proof: IdentityProof | undefined): Promise<VisitorIdentity & { user: IdentifiedUser | null }> {
+      if (proof) {
+        if (!site.identitySecret) throw new AppError('identity_invalid', 'This site has no identity secret: it cannot identify visitors.');
+        const check = verifyIdentity(proof, site.identitySecret, now());
+        if (!check.ok) throw new AppError(check.code);
+        const at = now();
+        const visitor = await store.visitors.identify(site.id, check.user.userId, uuidv7(at), { name: check.user.name, email: check.user.email }, at);
+        return { ...issue(site, visitor.id), user: { userId: check.user.userId, name: visitor.name, email: visitor.email } };
+      }
+      const identity = service.identifyVisitor(site, token);
+      // Only a token can name an identified visitor; a fresh visitor has no record to read.
+      const record = token ? await store.visitors.byId(identity.visitorId) : null;
+      const user = record?.externalId && record.siteId === site.id ? { userId: record.externalId, name: record.name, email: record.email } : null;
+      if (!user && site.widget?.strictIdentity) throw new AppError('identity_required');
+      return { ...identity, user };
     },
   };
+  return service;
 }
 
 function profile(agent: AgentProfile): AgentProfile {

@@ -1,0 +1,93 @@
+/**
+ * @module The widget's public reads (SPEC W4): `GET /api/v1/widget/settings?site=KEY`, the site's appearance,
+ * pre-chat form, uploads and strict identity as the loader reads them at load. Nothing here is secret (the
+ * identity secret never leaves the admin API), so any origin may read it and caches may keep it a minute.
+ */
+import { Hono, type Context, type Next } from 'hono';
+import * as v from 'valibot';
+import { SiteWidgetBody, DEFAULT_WIDGET, type IdentitySecretAnswer, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
+import { widgetSettings } from '../domain/widget-settings';
+import { may } from '../domain/roles';
+import { AppError } from '../errors';
+import { randomToken } from '../ids';
+import type { Directory } from '../services/directory';
+import type { Store } from '../store/store';
+import type { ApiEnv } from './api';
+import { body, query } from './json';
+
+export interface WidgetApiDeps {
+  store: Store;
+  directory: Directory;
+}
+
+const SettingsQuery = v.object({ site: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+
+/** How long browsers and proxies may keep the settings: an admin's change shows within a minute. */
+export const WIDGET_SETTINGS_MAX_AGE_S = 60;
+
+export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
+  const api = new Hono();
+  // Any page may embed the widget, and the answer is the same for everyone: `*`, no credentials.
+  api.use('*', async (c, next) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    await next();
+  });
+  api.get('/settings', async (c) => {
+    const { site: key } = query(c, SettingsQuery);
+    const site = await store.sites.byKey(key);
+    if (!site) throw new AppError('site_not_found');
+    c.header('Cache-Control', `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`);
+    return c.json({ settings: widgetSettings(site.widget, directory.queues(site.id)) } satisfies WidgetSettingsAnswer);
+  });
+  return api;
+}
+
+/**
+ * Admin routes, under the signed-in API (`/api/v1/sites/{id}/...`, like ticketing and masking): a site's widget
+ * settings (SPEC W4-W6) and its identity secret. Admins only (`manageSites`); bad input changes nothing.
+ */
+export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  api.use('/sites/:id/widget', admins);
+  api.use('/sites/:id/identity-secret', admins);
+  const site = async (id: string) => {
+    const found = await store.sites.byId(id);
+    if (!found) throw new AppError('not_found', 'No such site.');
+    return found;
+  };
+
+  api.get('/sites/:id/widget', async (c) => c.json(((await site(c.req.param('id'))).widget ?? DEFAULT_WIDGET) satisfies SiteWidget));
+  api.put('/sites/:id/widget', async (c) => {
+    const id = (await site(c.req.param('id'))).id;
+    const widget = await body(c, SiteWidgetBody);
+    // SPEC W5: the form offers only this site's queues.
+    const own = new Set(directory.queues(id).map((q) => q.id));
+    const foreign = widget.prechat.queues.find((q) => !own.has(q));
+    if (foreign !== undefined) throw new AppError('invalid_request', `prechat.queues: ${foreign.slice(0, 64)} is not a queue of this site.`);
+    const saved = { ...widget, prechat: { ...widget.prechat, queues: [...new Set(widget.prechat.queues)] } };
+    await store.sites.update(id, { widget: saved });
+    return c.json(saved satisfies SiteWidget);
+  });
+
+  // The secret is shown to admins whenever they ask, as Intercom and Crisp do: the server must keep it in
+  // clear to verify HMACs (hashing it, like the bot token, protects nothing), and the admins who can read it
+  // can rotate it anyway; they need it again for each backend that signs.
+  api.get('/sites/:id/identity-secret', async (c) => c.json({ identitySecret: (await site(c.req.param('id'))).identitySecret } satisfies IdentitySecretAnswer));
+  api.post('/sites/:id/identity-secret', async (c) => {
+    const id = (await site(c.req.param('id'))).id;
+    const identitySecret = randomToken(32);
+    await store.sites.update(id, { identitySecret });
+    return c.json({ identitySecret } satisfies IdentitySecretAnswer);
+  });
+  api.delete('/sites/:id/identity-secret', async (c) => {
+    const id = (await site(c.req.param('id'))).id;
+    await store.sites.update(id, { identitySecret: null });
+    return c.json({ identitySecret: null } satisfies IdentitySecretAnswer);
+  });
+  return api;
+}
+
+const admins = async (c: Context<ApiEnv>, next: Next) => {
+  if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
+  await next();
+};
