@@ -9,6 +9,7 @@ const strings: Strings = {
   composeLabel: 'Your message',
   placeholder: 'Write your message…',
   send: 'Send',
+  attach: 'Attach a file',
   characters: 'characters',
   connecting: 'Connecting…',
   offline: 'No connection. Your messages will be sent when it is back.',

@@ -9,6 +9,7 @@ const strings: Strings = {
   composeLabel: 'Tu mensaje',
   placeholder: 'Escribe tu mensaje…',
   send: 'Enviar',
+  attach: 'Adjuntar archivo',
   characters: 'caracteres',
   connecting: 'Conectando…',
   offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva.',

@@ -7,6 +7,7 @@ export default {
   composeLabel: 'Sua mensagem',
   placeholder: 'Escreva sua mensagem…',
   send: 'Enviar',
+  attach: 'Anexar arquivo',
   characters: 'caracteres',
   connecting: 'Conectando…',
   offline: 'Sem conexão. Suas mensagens serão enviadas assim que voltar.',
