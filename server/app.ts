@@ -26,6 +26,7 @@ import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSafety } from './services/safety';
 import { createDataRights } from './services/data-rights';
+import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
@@ -82,6 +83,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const tickets = createTicketService({ store, directory, conversations, mailer, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
   const safety = await createSafety(store, config.limits, now);
+  const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log });
   const registry = new SocketRegistry();
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus });
@@ -108,6 +110,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     registry,
     dataRights,
     masking,
+    attachments,
     trustProxy: config.trustProxy,
     now,
     log,
@@ -174,7 +177,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
 
   // Expired agent sessions are only refused, never deleted, unless something sweeps them.
   const sweepSessions = () =>
-    store.sessions.deleteExpired(now()).catch((err: unknown) => log.warn('could not delete expired sessions', { err }));
+    Promise.all([
+      store.sessions.deleteExpired(now()).catch((err: unknown) => log.warn('could not delete expired sessions', { err })),
+      // SPEC W3: uploads never sent within a day.
+      attachments.sweep().catch((err: unknown) => log.warn('could not sweep unsent files', { err })),
+    ]);
   await sweepSessions();
   await router.start();
   const sweeper = setInterval(sweepSessions, SESSION_SWEEP_MS);

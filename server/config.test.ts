@@ -44,9 +44,11 @@ describe('loadConfig', () => {
         messagesPerSecond: 5,
         loginsPer15Minutes: 10,
         maxBufferedBytes: 1_048_576,
+        uploadBytesPer10Minutes: 50 * 1024 * 1024,
       },
       distDir: './dist',
       demo: true,
+      filesDir: 'data/files',
     });
   });
 
@@ -82,6 +84,8 @@ describe('loadConfig', () => {
       MAX_BUFFERED_BYTES: '131072',
       DIST_DIR: '/srv/dist',
       DEMO: 'off',
+      FILES_DIR: '/srv/papo-files',
+      RATE_UPLOAD_MB_PER_10_MIN: '5',
     });
     expect(config).toEqual<Config>({
       port: 0,
@@ -108,9 +112,11 @@ describe('loadConfig', () => {
         messagesPerSecond: 2,
         loginsPer15Minutes: 4,
         maxBufferedBytes: 131_072,
+        uploadBytesPer10Minutes: 5 * 1024 * 1024,
       },
       distDir: '/srv/dist',
       demo: false,
+      filesDir: '/srv/papo-files',
     });
   });
 

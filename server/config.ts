@@ -2,6 +2,7 @@
  * @module Server configuration from environment variables, with defaults, validated once at start. A bad
  * value stops the start with a message naming the variable; nothing reads `process.env` elsewhere.
  */
+import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import type { LogLevel } from './log';
 
@@ -19,6 +20,8 @@ export interface SafetyLimits {
   loginsPer15Minutes: number;
   /** A socket whose unsent data passes this is closed as a slow reader. */
   maxBufferedBytes: number;
+  /** Bytes of files one IP may upload per 10 minutes (SPEC W3). */
+  uploadBytesPer10Minutes: number;
 }
 
 export interface Config {
@@ -48,6 +51,8 @@ export interface Config {
   distDir: string;
   /** Serve the demo host pages at / (on by default; a production install may turn it off). */
   demo: boolean;
+  /** Where uploaded files live (SPEC W3): `files/` beside the database unless FILES_DIR says otherwise. */
+  filesDir: string;
 }
 
 const DAY = 86_400_000;
@@ -105,9 +110,11 @@ const EnvSchema = v.object({
   RATE_MESSAGES_PER_SEC: int(5, 1, 100_000),
   RATE_LOGINS_PER_15_MIN: int(10, 1, 1_000_000),
   MAX_BUFFERED_BYTES: int(1_048_576, 65_536, 1_073_741_824),
+  RATE_UPLOAD_MB_PER_10_MIN: int(50, 1, 1_000_000),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3), v.maxLength(200)), 'Papo <no-reply@localhost>'),
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
+  FILES_DIR: optionalText(v.string()),
 });
 
 export class ConfigError extends Error {
@@ -155,8 +162,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       messagesPerSecond: e.RATE_MESSAGES_PER_SEC,
       loginsPer15Minutes: e.RATE_LOGINS_PER_15_MIN,
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      uploadBytesPer10Minutes: e.RATE_UPLOAD_MB_PER_10_MIN * 1024 * 1024,
     },
     distDir: e.DIST_DIR,
     demo: e.DEMO,
+    filesDir: e.FILES_DIR ?? join(dirname(e.DATABASE_PATH), 'files'),
   };
 }

@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../../shared/errors';
 import type {
   AgentRole,
+  Attachment,
   Author,
   ConversationStatus,
   EventData,
@@ -54,6 +55,8 @@ export interface NewEvent {
   clientId: string | null;
   text: string | null;
   data?: EventData;
+  /** SPEC W3: files a message carries; the store marks them sent in the same transaction. */
+  attachments?: Attachment[];
 }
 
 /** State columns a decision changes, besides appending its events. */

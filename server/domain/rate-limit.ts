@@ -43,22 +43,22 @@ export class RateLimiter {
     return bucket;
   }
 
-  #verdict(bucket: { tokens: number }): Verdict {
+  #verdict(bucket: { tokens: number }, cost: number): Verdict {
     // A refill of n/60 per second lands a hair under 1 after exactly the retry-after it announced
     // (6000 ms of 10/60 is 0.9999999999999999): within EPSILON of a whole token counts as one.
-    return bucket.tokens >= 1 - EPSILON ? PASS : { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.limit.perSecond) * 1000) };
+    return bucket.tokens >= cost - EPSILON ? PASS : { ok: false, retryAfterMs: Math.ceil(((cost - bucket.tokens) / this.limit.perSecond) * 1000) };
   }
 
-  /** Would a request pass now? Takes nothing. */
-  peek(key: string): Verdict {
-    return this.#verdict(this.#bucket(key));
+  /** Would a request (of `cost` tokens: bytes of an upload, SPEC W3) pass now? Takes nothing. */
+  peek(key: string, cost = 1): Verdict {
+    return this.#verdict(this.#bucket(key), cost);
   }
 
-  /** Takes one token when there is one. On every message: one bucket lookup, no allocation when it passes. */
-  take(key: string): Verdict {
+  /** Takes one token (or `cost`) when there is one. On every message: one bucket lookup, no allocation when it passes. */
+  take(key: string, cost = 1): Verdict {
     const bucket = this.#bucket(key);
-    const verdict = this.#verdict(bucket);
-    if (verdict.ok) bucket.tokens -= 1;
+    const verdict = this.#verdict(bucket, cost);
+    if (verdict.ok) bucket.tokens -= cost;
     return verdict;
   }
 }

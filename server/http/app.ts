@@ -9,10 +9,11 @@ import { AppError, isAppError } from '../errors';
 import { clientIp } from '../domain/client-ip';
 import type { Logger } from '../log';
 import { createApi, type ApiDeps } from './api';
+import { createFilesApi, type FilesApiDeps } from './files-api';
 import { createPages, type PagesDeps } from './pages';
 import { createWidgetApi } from './widget-api';
 
-export interface HttpDeps extends ApiDeps, PagesDeps {
+export interface HttpDeps extends ApiDeps, PagesDeps, FilesApiDeps {
   log: Logger;
 }
 
@@ -37,6 +38,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/api/v1/files', createFilesApi(deps));
   app.route('/api/v1/widget', createWidgetApi(deps));
   app.route('/api/v1', createApi(deps));
   app.route('/', createPages(deps));

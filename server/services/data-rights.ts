@@ -4,7 +4,8 @@
  * history — exported as one document, or erased. Admins only (checked by the route).
  */
 import type { Ticket, TicketEntry } from '../../shared/api';
-import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type { Attachment, ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { toAttachment } from '../domain/attachments';
 import { AppError } from '../errors';
 import type { Store, VisitorRecord } from '../store/store';
 import type { ConversationService } from './conversations';
@@ -17,6 +18,17 @@ export interface DataExport {
   visitors: VisitorRecord[];
   conversations: Array<{ conversation: ConversationSummary; events: ConversationEvent[] }>;
   tickets: Array<{ ticket: Ticket; entries: TicketEntry[] }>;
+  /** SPEC W3: the files of those conversations (sent or not), each fetched at its `url` by a signed-in admin. */
+  files: ExportedFile[];
+}
+
+export interface ExportedFile extends Attachment {
+  conversationId: string;
+  uploadedBy: 'visitor' | 'agent';
+  uploadedAt: number;
+  /** The message that carries it; null: uploaded, never sent. */
+  eventSeq: number | null;
+  url: string;
 }
 
 const MAX = 10_000;
@@ -54,10 +66,21 @@ export function createDataRights({ store, conversations, now }: { store: Store; 
         visitors,
         conversations: await Promise.all(list.map(async (conversation) => ({ conversation, events: await store.events.after(conversation.id, 0, { limit: 100_000 }) }))),
         tickets: await Promise.all(tickets.map(async (ticket) => ({ ticket, entries: await store.tickets.entries(ticket.id) }))),
+        files: (await Promise.all(list.map((c) => store.attachments.list(c.id)))).flat().map((r) => ({
+          ...toAttachment(r),
+          conversationId: r.conversationId,
+          uploadedBy: r.uploaderKind,
+          uploadedAt: r.createdAt,
+          eventSeq: r.eventSeq,
+          url: `/api/v1/files/${r.id}`,
+        })),
       };
     },
 
-    /** Erases it all; consoles drop the deleted conversations at once. Answers what was removed. */
+    /**
+     * Erases it all; consoles drop the deleted conversations at once, and their files go from disk with them
+     * (the attachments service listens to removals). Answers what was removed.
+     */
     async erase(subject: Subject): Promise<{ visitors: number; conversations: number; tickets: number }> {
       const { visitors, tickets } = await find(subject);
       const list = await conversationsOf(visitors);

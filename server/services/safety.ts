@@ -23,6 +23,8 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now),
     messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now),
     logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now),
+    // SPEC W3: bytes of files per address; a token is a byte.
+    uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now),
   };
 
   /** The matcher, rebuilt at most once a second so expiries take effect without a rebuild per request. */
@@ -68,6 +70,14 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     login(ip: string, email: string): void {
       refuse(limiters.logins.take(`ip:${ip}`));
       refuse(limiters.logins.take(`email:${email.toLowerCase()}`));
+    },
+
+    /**
+     * SPEC W3: `bytes` of files from `ip`. `peek` before reading a body by its Content-Length; `take` counts
+     * what was read. Either refuses `rate_limited` with when to retry.
+     */
+    uploadBytes(ip: string, bytes: number, mode: 'peek' | 'take'): void {
+      refuse(mode === 'peek' ? limiters.uploads.peek(ip, bytes) : limiters.uploads.take(ip, bytes));
     },
 
     list: () => blocks,

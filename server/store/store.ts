@@ -15,6 +15,7 @@ import type {
 import type { ErrorCode } from '../../shared/errors';
 import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
+import type { AttachmentRecord } from '../domain/attachments';
 
 export interface Site {
   id: string;
@@ -173,8 +174,13 @@ export interface WriteRequest {
   at: number;
   /** May the writer see this conversation at all? When not, the answer is `not_found` (SPEC D11). */
   authorize: (state: ConversationState) => boolean;
+  /**
+   * SPEC W3: files the message names; their records (those that exist) are read inside the transaction and
+   * handed to `decide`, and the events' attachments are marked sent in it.
+   */
+  attachmentIds?: readonly string[];
   /** The domain rule: pure and synchronous. */
-  decide: (state: ConversationState) => Decision;
+  decide: (state: ConversationState, attachments?: readonly AttachmentRecord[]) => Decision;
 }
 
 export type WriteOutcome =
@@ -348,6 +354,17 @@ export interface Store {
     after(conversationId: string, afterSeq: number, query: EventQuery): Promise<ConversationEvent[]>;
     /** The newest events with seq < beforeSeq (all when null), oldest first. */
     before(conversationId: string, beforeSeq: number | null, query: EventQuery): Promise<ConversationEvent[]>;
+  };
+  /** Uploaded files (SPEC W3); a conversation's go with it (foreign key). */
+  attachments: {
+    create(record: AttachmentRecord): Promise<void>;
+    byId(id: string): Promise<AttachmentRecord | null>;
+    /** A conversation's files, oldest first. */
+    list(conversationId: string): Promise<AttachmentRecord[]>;
+    /** Uploaded before `before` and never sent, oldest first. */
+    unsent(before: number, limit: number): Promise<AttachmentRecord[]>;
+    /** Only while unsent: a sent file goes with its conversation. */
+    deleteUnsent(id: string): Promise<boolean>;
   };
   /**
    * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after

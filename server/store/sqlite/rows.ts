@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type {
+  Attachment,
   AuthorKind,
   ConversationEvent,
   ConversationStatus,
@@ -65,6 +66,8 @@ export interface EventRow {
   created_at: number;
   /** JSON of EventData, or null (messages). */
   data: string | null;
+  /** JSON array of Attachment (SPEC W3), or null (most messages). */
+  attachments?: string | null;
 }
 
 /** How a conversation row is found, prepared once per connection for the reads and the write path alike. */
@@ -151,5 +154,6 @@ export function toEvent(row: EventRow): ConversationEvent {
     at: row.created_at,
   };
   if (row.data !== null) event.data = JSON.parse(row.data) as EventData;
+  if (row.attachments != null) event.attachments = JSON.parse(row.attachments) as Attachment[];
   return event;
 }

@@ -23,6 +23,7 @@ import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
+import { sqliteAttachments } from './attachments';
 import { prepareWrites } from './writes';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -206,6 +207,7 @@ export function createSqliteStore(path: string): Store {
     text: events.text,
     created_at: events.createdAt,
     data: events.data,
+    attachments: events.attachments,
   };
 
   return {
@@ -460,6 +462,7 @@ export function createSqliteStore(path: string): Store {
     },
 
     tickets: sqliteTickets(sqlite, committer),
+    attachments: sqliteAttachments(sqlite, committer),
 
     wrapUpReasons: {
       async list() {

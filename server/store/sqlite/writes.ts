@@ -10,6 +10,8 @@ import { createdEvent, type NewEvent, type StatePatch } from '../../domain/conve
 import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteRequest } from '../store';
 import { toConversation, toState, type ConversationLookups, type ConversationRow } from './rows';
+import { attachmentStatements, toAttachmentRecord } from './attachments';
+import type { AttachmentRecord } from '../../domain/attachments';
 
 export function prepareWrites(
   sqlite: Database.Database,
@@ -26,6 +28,12 @@ export function prepareWrites(
     `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // SPEC W3: a message with files is rare; its insert is its own statement so the hot path binds no more.
+  const insertEventWithAttachments = sqlite.prepare(
+    `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at, data, attachments)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const files = attachmentStatements(sqlite);
   const insertVisitor = sqlite.prepare('INSERT OR IGNORE INTO visitors (id, site_id, created_at) VALUES (?, ?, ?)');
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at)
@@ -57,20 +65,41 @@ export function prepareWrites(
     for (const e of events) {
       const seq = row.last_seq + 1;
       const data = e.data === undefined ? null : JSON.stringify(e.data);
-      insertEvent.run(row.id, seq, e.kind, e.author.kind, e.author.id, e.author.name, e.clientId, e.text, at, data);
+      if (e.attachments === undefined) {
+        insertEvent.run(row.id, seq, e.kind, e.author.kind, e.author.id, e.author.name, e.clientId, e.text, at, data);
+      } else {
+        insertEventWithAttachments.run(row.id, seq, e.kind, e.author.kind, e.author.id, e.author.name, e.clientId, e.text, at, data, JSON.stringify(e.attachments));
+        for (const file of e.attachments) {
+          // claimAttachments checked these inside this transaction; a miss here is a bug, and rolls back.
+          if (files.markSent.run(seq, file.id, row.id).changes !== 1) throw new Error(`attachment ${file.id} is not unsent in ${row.id}`);
+        }
+      }
       row.last_seq = seq;
       if (e.kind === 'message' && e.text !== null) {
-        row.last_message_text = e.text;
+        // SPEC W3: a message of files alone shows as their names in the lists.
+        const shown = e.text === '' && e.attachments?.length ? `📎 ${e.attachments.map((f) => f.name).join(', ')}` : e.text;
+        row.last_message_text = shown;
         row.last_message_author_kind = e.author.kind;
         row.last_message_at = at;
-        if (e.author.kind === 'visitor' && row.first_message_text === null) row.first_message_text = e.text;
+        if (e.author.kind === 'visitor' && row.first_message_text === null) row.first_message_text = shown;
       }
       const event: ConversationEvent = { conversationId: row.id, seq, kind: e.kind, author: e.author, clientId: e.clientId, text: e.text, at };
       if (e.data !== undefined) event.data = e.data;
+      if (e.attachments !== undefined) event.attachments = e.attachments;
       written.push(event);
     }
     row.updated_at = at;
     return written;
+  }
+
+  /** SPEC W3: the records of the files a message names, read inside its transaction; missing ones left out. */
+  function found(ids: readonly string[]): AttachmentRecord[] {
+    const records: AttachmentRecord[] = [];
+    for (const id of ids) {
+      const row = files.byId.get(id);
+      if (row) records.push(toAttachmentRecord(row));
+    }
+    return records;
   }
 
   return {
@@ -101,7 +130,7 @@ export function prepareWrites(
         row = fresh(visitor.siteId, visitor.visitorId, at);
         state = toState(row);
       }
-      const decision = request.decide(state);
+      const decision = request.decide(state, request.attachmentIds?.length ? found(request.attachmentIds) : NONE);
       if (!decision.ok) return { kind: 'refused', code: decision.code };
 
       let events = decision.events;
@@ -121,6 +150,8 @@ export function prepareWrites(
     },
   };
 }
+
+const NONE: readonly AttachmentRecord[] = [];
 
 /** Every field of the patch that is set, onto the row (which the UPDATE then writes whole). */
 function applyPatch(row: ConversationRow, patch: StatePatch | null): void {

@@ -1,0 +1,195 @@
+/**
+ * @module Files (SPEC W3): upload into a conversation, read back by its participants, swept when never sent,
+ * and removed with their conversation. The bytes live in `<filesDir>/<conversation id>/<random name>`: a
+ * conversation's folder goes when the conversation does (delete, data-rights erase), whatever its rows say.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DEFAULT_WIDGET } from '../../shared/api';
+import type { Attachment } from '../../shared/protocol';
+import { cleanFileName, toAttachment, type AttachmentRecord } from '../domain/attachments';
+import { canView, decideMessage, visibleToVisitor, type AgentActor, type VisitorActor } from '../domain/conversation';
+import { detectFileType } from '../domain/file-type';
+import { verifyVisitorToken } from '../domain/visitor-token';
+import { AppError } from '../errors';
+import { uuidv7 } from '../ids';
+import type { Logger } from '../log';
+import type { Store } from '../store/store';
+import type { ConversationService } from './conversations';
+import type { Safety } from './safety';
+
+export interface AttachmentDeps {
+  store: Store;
+  conversations: ConversationService;
+  safety: Pick<Safety, 'uploadBytes' | 'blocked'>;
+  filesDir: string;
+  /** Signs visitor tokens: a visitor's upload and download carry its token as a Bearer credential. */
+  secret: string;
+  now: () => number;
+  log: Logger;
+}
+
+export type FileActor = VisitorActor | AgentActor;
+
+export interface Upload {
+  conversationId: string;
+  /** The request's Content-Length, when it sent one: a file past the limit is refused before it is read. */
+  declaredBytes: number | null;
+  body: ReadableStream<Uint8Array> | null;
+  /** X-File-Name, percent-encoded UTF-8 as the browser's encodeURIComponent makes it. */
+  name: string | null;
+  ip: string;
+}
+
+/** Uploaded and never sent for this long: swept. */
+export const UNSENT_TTL_MS = 24 * 3_600_000;
+/** Conversation ids are uuidv7; nothing else ever names a folder. */
+const SAFE_SEGMENT = /^[0-9A-Za-z-]{1,64}$/;
+
+export type AttachmentService = ReturnType<typeof createAttachmentService>;
+
+export function createAttachmentService({ store, conversations, safety, filesDir, secret, now, log }: AttachmentDeps) {
+  const folderOf = (conversationId: string) => {
+    if (!SAFE_SEGMENT.test(conversationId)) throw new Error(`unsafe conversation id for a folder: ${conversationId}`);
+    return join(filesDir, conversationId);
+  };
+  const pathOf = (r: Pick<AttachmentRecord, 'conversationId' | 'storageName'>) => join(folderOf(r.conversationId), r.storageName);
+
+  // A deleted conversation (admin delete, data-rights erase) takes its files along.
+  conversations.onRemove((conversation) => {
+    rm(folderOf(conversation.id), { recursive: true, force: true }).catch((err: unknown) =>
+      log.warn('could not remove the files of a deleted conversation', { conversationId: conversation.id, err }),
+    );
+  });
+
+  /** Reads the body, counting; past `max` bytes it stops reading and refuses. */
+  async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
+    if (!body) return new Uint8Array();
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel().catch(() => undefined);
+        throw new AppError('file_too_large');
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  /** Who may put a file in this conversation: its visitor while open; an agent where it may write (SPEC C1, C2, R7, R9). */
+  async function writableConversation(actor: FileActor, conversationId: string) {
+    const conversation = await conversations.load(actor, conversationId);
+    if (actor.kind === 'visitor') {
+      if (conversation.status !== 'open') throw new AppError('conversation_closed');
+      return conversation;
+    }
+    const asMessage = decideMessage(conversation, actor, '', 'upload');
+    if (asMessage.ok || decideMessage(conversation, actor, '', 'upload', { note: true }).ok) return conversation;
+    throw new AppError(asMessage.code);
+  }
+
+  return {
+    /**
+     * The visitor a Bearer token names (SPEC D10): ours, unexpired, and not blocked. Its site is the token's;
+     * the route checks the request's Origin against that site's allowed origins.
+     */
+    visitorFromToken(token: string): VisitorActor {
+      const check = verifyVisitorToken(token, secret, now());
+      if (!check.ok) throw new AppError(check.code);
+      if (safety.blocked({ visitorId: check.claims.visitorId })) throw new AppError('blocked');
+      return { kind: 'visitor', visitorId: check.claims.visitorId, siteId: check.claims.siteId };
+    },
+
+    /**
+     * Stores one file (SPEC W3). Refusals, in order: the conversation (not found, closed, taken), the site's
+     * uploads off (visitors), too large by Content-Length, the address's upload bytes, too large by what was
+     * read, a type that is not accepted. Nothing is written for any of them.
+     */
+    async upload(actor: FileActor, input: Upload): Promise<Attachment> {
+      const conversation = await writableConversation(actor, input.conversationId);
+      const site = await store.sites.byId(conversation.siteId);
+      const uploads = site?.widget?.uploads ?? DEFAULT_WIDGET.uploads;
+      if (actor.kind === 'visitor' && !uploads.enabled) throw new AppError('uploads_off');
+      if (input.declaredBytes !== null && input.declaredBytes > uploads.maxBytes) throw new AppError('file_too_large');
+      if (input.declaredBytes !== null) safety.uploadBytes(input.ip, input.declaredBytes, 'peek');
+      const bytes = await readAtMost(input.body, uploads.maxBytes);
+      safety.uploadBytes(input.ip, bytes.byteLength, 'take');
+      const type = detectFileType(bytes);
+      if (!type) throw new AppError('file_type_refused');
+
+      const at = now();
+      const record: AttachmentRecord = {
+        id: uuidv7(at),
+        siteId: conversation.siteId,
+        conversationId: conversation.id,
+        uploaderKind: actor.kind,
+        uploaderId: actor.kind === 'visitor' ? actor.visitorId : actor.id,
+        name: cleanFileName(input.name),
+        mime: type.mime,
+        kind: type.kind,
+        size: bytes.byteLength,
+        storageName: randomBytes(24).toString('hex'),
+        eventSeq: null,
+        createdAt: at,
+      };
+      const path = pathOf(record);
+      await mkdir(folderOf(record.conversationId), { recursive: true });
+      await writeFile(path, bytes, { flag: 'wx', mode: 0o600 });
+      try {
+        await store.attachments.create(record);
+      } catch (err) {
+        await unlink(path).catch(() => undefined);
+        // The conversation was deleted meanwhile (its foreign key): as if it never was.
+        if (!(await store.conversations.byId(record.conversationId))) throw new AppError('conversation_not_found');
+        throw err;
+      }
+      return toAttachment(record);
+    },
+
+    /**
+     * A file for someone who may see it, else null (answered 404 either way: existence is not revealed).
+     * Sent files go to the conversation's visitor and the agents who may see it (a note's only to agents);
+     * an unsent upload only to its uploader.
+     */
+    async open(actor: FileActor, id: string): Promise<{ record: AttachmentRecord; body: ReadableStream<Uint8Array> } | null> {
+      if (id.length > 64) return null;
+      const record = await store.attachments.byId(id);
+      if (!record) return null;
+      const mine = record.uploaderKind === actor.kind && record.uploaderId === (actor.kind === 'visitor' ? actor.visitorId : actor.id);
+      if (record.eventSeq === null && !mine) return null;
+      const conversation = await store.conversations.byId(record.conversationId);
+      if (!conversation || !canView(actor, conversation)) return null;
+      if (actor.kind === 'visitor' && !mine && record.eventSeq !== null) {
+        const [event] = await store.events.after(record.conversationId, record.eventSeq - 1, { limit: 1 });
+        if (!event || event.seq !== record.eventSeq || !visibleToVisitor(event.kind)) return null;
+      }
+      const path = pathOf(record);
+      try {
+        await stat(path);
+      } catch {
+        log.warn('a stored file is missing from disk', { id: record.id, conversationId: record.conversationId });
+        return null;
+      }
+      return { record, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+    },
+
+    /** Removes uploads never sent within UNSENT_TTL_MS (rows, then bytes). Answers how many. */
+    async sweep(): Promise<number> {
+      let removed = 0;
+      for (const record of await store.attachments.unsent(now() - UNSENT_TTL_MS, 1000)) {
+        if (!(await store.attachments.deleteUnsent(record.id))) continue;
+        await unlink(pathOf(record)).catch(() => undefined);
+        removed++;
+      }
+      return removed;
+    },
+  };
+}
