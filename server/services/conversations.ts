@@ -7,7 +7,9 @@ import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '.
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import type { Bus } from '../bus/bus';
 import { topics } from '../bus/bus';
+import { withAttachments } from '../domain/attachments';
 import {
+  authorOf,
   canView,
   decideMessage,
   mayKnow,
@@ -160,7 +162,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
      */
     async sendMessage(
       actor: Actor,
-      frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note'>,
+      frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note' | 'attachments'>,
       entry?: Entry,
       /** Issue 6: whether the sender's address may start another conversation now, and if not, when. */
       startLimit: Verdict = { ok: true },
@@ -177,11 +179,19 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         visitor: actor.kind === 'visitor' ? { siteId: actor.siteId, visitorId: actor.visitorId } : null,
         clientId,
         at,
+        ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
         authorize: (state) => mayKnow(actor, state),
-        decide: (state) =>
+        decide: (state, found) =>
           state.lastSeq === 0 && !startLimit.ok
             ? { ok: false, code: 'rate_limited' }
-            : decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
+            : withAttachments(
+                decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
+                state,
+                authorOf(actor),
+                clientId,
+                frame.attachments,
+                found,
+              ),
       });
       switch (outcome.kind) {
         case 'appended':
