@@ -1,0 +1,139 @@
+/**
+ * SPEC W4/W5 against the real server: the public widget settings endpoint (defaults, after an admin's PUT,
+ * unknown site, CORS and caching), the same settings in the visitor's welcome, and the admin route's checks.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
+import { uuidv7 } from '../ids';
+import { adminApi, createAgent, makeQueue, type Api } from './agents';
+import { openVisitor } from './clients';
+import { startTestServer, type TestServer } from './harness';
+
+let server: TestServer;
+let siteId: string;
+let admin: Api;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
+  admin = await adminApi(server);
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const publicSettings = (key: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}/api/v1/widget/settings?site=${encodeURIComponent(key)}`, { headers });
+
+const custom = (queues: string[]): SiteWidget => ({
+  color: '#1D4ED8',
+  position: 'left',
+  launcherText: 'Fale com a gente',
+  greeting: 'Olá! Como podemos ajudar?',
+  agentDisplay: 'name',
+  locale: 'pt-BR',
+  prechat: { enabled: true, name: 'required', email: 'optional', queues, consent: 'Aceito a política de privacidade.' },
+  uploads: { enabled: false, maxBytes: 2 * 1024 * 1024 },
+  strictIdentity: false,
+});
+
+describe('W4: GET /api/v1/widget/settings', () => {
+  it('a site that never saved settings answers the defaults, to any origin, cacheable for a minute', async () => {
+    const res = await publicSettings(server.siteKey, { origin: 'https://loja.example.com.br' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await res.json()).toEqual({ settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } });
+  });
+
+  it('an unknown site is 404 site_not_found; no site is 400 invalid_request', async () => {
+    const unknown = await publicSettings(`nope-${randomUUID()}`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('site_not_found');
+    const none = await fetch(`${server.url}/api/v1/widget/settings`);
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+
+  it("after an admin's PUT: the saved settings, queues named in the chosen order, in the endpoint and the welcome", async () => {
+    const sales = await makeQueue(server, { name: `Vendas ${randomUUID().slice(0, 4)}` });
+    const support = await makeQueue(server, { name: `Suporte ${randomUUID().slice(0, 4)}` });
+    const put = await admin.put(`/sites/${siteId}/widget`, custom([support.id, sales.id]));
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual(custom([support.id, sales.id]));
+    expect((await admin.get(`/sites/${siteId}/widget`)).body).toEqual(custom([support.id, sales.id]));
+
+    const expected = { ...custom([]), prechat: { ...custom([]).prechat, queues: [support, sales] } };
+    const res = await publicSettings(server.siteKey);
+    expect(await res.json()).toEqual({ settings: expected });
+    const { socket, session } = await openVisitor(server);
+    expect(session.site.widget).toEqual(expected);
+    await socket.close();
+
+    // A queue deleted later drops out of what the widget reads.
+    expect((await admin.delete(`/queues/${sales.id}`)).status).toBe(204);
+    const after = (await (await publicSettings(server.siteKey)).json()) as { settings: { prechat: { queues: unknown[] } } };
+    expect(after.settings.prechat.queues).toEqual([support]);
+    // Back to the defaults for the other tests.
+    expect((await admin.put(`/sites/${siteId}/widget`, DEFAULT_WIDGET)).status).toBe(200);
+  });
+});
+
+describe('W4: PUT /api/v1/sites/:id/widget refuses bad input and changes nothing', () => {
+  let otherSitesQueue: string;
+  beforeAll(async () => {
+    const otherSite = uuidv7();
+    await server.papo.store.sites.create({ id: otherSite, key: `other-${randomUUID()}`, name: 'Outro', allowedOrigins: ['self'], createdAt: Date.now() });
+    const made = await admin.post('/queues', { siteId: otherSite, name: 'Fila de outro site', strategy: 'broadcast', offerTimeoutMs: 30_000, agentIds: [] });
+    expect(made.status).toBe(201);
+    otherSitesQueue = made.body.queue.id;
+  });
+
+  const bad: Array<[string, (w: SiteWidget) => unknown]> = [
+    ['a colour that is not #rrggbb', (w) => ({ ...w, color: 'red' })],
+    ['a short colour', (w) => ({ ...w, color: '#fff' })],
+    ['an unknown position', (w) => ({ ...w, position: 'top' })],
+    ['a launcher text over 40 characters', (w) => ({ ...w, launcherText: 'x'.repeat(41) })],
+    ['an unknown language', (w) => ({ ...w, locale: 'fr' })],
+    ['an upload limit over 50 MB', (w) => ({ ...w, uploads: { enabled: true, maxBytes: 51 * 1024 * 1024 } })],
+    ['a pre-chat field mode that does not exist', (w) => ({ ...w, prechat: { ...w.prechat, name: 'mandatory' } })],
+    ['a missing field', ({ strictIdentity: _s, ...w }) => w],
+  ];
+  it.each(bad)('%s is 400 invalid_request', async (_name, make) => {
+    const before = (await server.papo.store.sites.byId(siteId))!.widget;
+    const res = await admin.put(`/sites/${siteId}/widget`, make(DEFAULT_WIDGET));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect((await server.papo.store.sites.byId(siteId))!.widget).toEqual(before);
+  });
+
+  it("another site's queue, or an unknown one, is 400 invalid_request", async () => {
+    const before = (await server.papo.store.sites.byId(siteId))!.widget;
+    for (const queue of [otherSitesQueue, uuidv7()]) {
+      const res = await admin.put(`/sites/${siteId}/widget`, custom([queue]));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('prechat.queues') });
+    }
+    expect((await server.papo.store.sites.byId(siteId))!.widget).toEqual(before);
+  });
+
+  it('agents and supervisors are 403; an unknown site is 404', async () => {
+    for (const role of ['agent', 'supervisor'] as const) {
+      const someone = await createAgent(server, { role });
+      expect((await someone.api.put(`/sites/${siteId}/widget`, custom([]))).status).toBe(403);
+      expect((await someone.api.get(`/sites/${siteId}/widget`)).status).toBe(403);
+    }
+    expect((await admin.put(`/sites/${uuidv7()}/widget`, custom([]))).status).toBe(404);
+    expect((await server.papo.store.sites.byId(siteId))!.widget?.color ?? DEFAULT_WIDGET.color).toBe(DEFAULT_WIDGET.color);
+  });
+
+  it('a PUT from another origin is refused like every console write', async () => {
+    const res = await fetch(`${server.url}/api/v1/sites/${siteId}/widget`, {
+      method: 'PUT',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json', cookie: '' },
+      body: JSON.stringify(custom([])),
+    });
+    expect(res.status).toBe(403);
+  });
+});
