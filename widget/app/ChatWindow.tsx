@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Composer } from '../../shared/ui/Composer';
 import { useView } from '../../shared/ui/use-view';
-import type { Locale } from '../contract';
+import type { Locale, WidgetSettings } from '../contract';
 import { EndPanel } from './EndPanel';
-import type { Strings } from './i18n';
+import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
 import { formFields } from './offline-form';
 import { OfflineForm } from './OfflineForm';
 import { panelOf, type VisitorSession } from './session';
-import { timeline } from './timeline';
+import { onAccent } from './text';
+import { seenMark, timeline, withDays } from './timeline';
+import { useFiles } from './files/lazy';
+import { needsPrechat, Prechat } from './prechat/lazy';
 
 export interface ChatWindowProps {
   session: VisitorSession;
@@ -16,15 +19,32 @@ export interface ChatWindowProps {
   locale: Locale;
   onClose: () => void;
   inputRef: { current: HTMLTextAreaElement | null };
+  /** The site's settings the loader read; the welcome's win once they come. */
+  settings: WidgetSettings | null;
 }
 
-export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindowProps) {
+type ListView = typeof import('./conversations/ConversationList').ConversationList;
+
+export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: ChatWindowProps) {
   const view = useView(session);
-  const items = useMemo(() => timeline(view.events, view.outbox, view.conversationId), [view.events, view.outbox, view.conversationId]);
+  const items = useMemo(() => withDays(timeline(view.events, view.outbox, view.conversationId)), [view.events, view.outbox, view.conversationId]);
+  const past = useMemo(() => view.past && withDays(timeline(view.past.events, [], view.past.id)), [view.past]);
   const time = useMemo(() => {
     const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
     return (at: number) => format.format(at);
   }, [locale]);
+  const day = (at: number) => dayLabel(at, Date.now(), locale);
+  const site = view.site?.widget ?? settings;
+  const agentName = (name: string | null) => (site?.agentDisplay === 'anonymous' || !name ? t.agent : name);
+  /** SPEC W7: the conversation list, a chunk of its own fetched when first asked for. */
+  const [List, setList] = useState<ListView | null>(null);
+  const [listing, setListing] = useState(false);
+  /** The live region's text: the newest agent message, never the visitor's own. */
+  const [said, setSaid] = useState('');
+  useEffect(() => {
+    const e = view.latest;
+    if (e?.text) setSaid(`${agentName(e.author.name)}: ${e.text}`);
+  }, [view.latest]);
   const [confirming, setConfirming] = useState(false);
   /** Where the focus goes once the panel below the messages changes: the visitor's own step leads there. */
   const focusNext = useRef<'end' | 'composer' | 'ticket' | null>(null);
@@ -33,6 +53,9 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
   const section = useRef<HTMLElement>(null);
 
   const panel = panelOf(view);
+  // SPEC W5: the pre-chat form stands in for the composer; SPEC W3: files once a conversation is open.
+  const prechat = panel === 'composer' && needsPrechat(view);
+  const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && view.status === 'open' && panel === 'composer');
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
   const blocked = panel === 'blocked';
   const canEnd = view.conversationId !== null && view.status === 'open' && !blocked;
@@ -57,10 +80,32 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
     endButton.current?.focus();
   };
 
+  const showList = () => {
+    session.listConversations();
+    setListing(true);
+    if (!List) void import('./conversations/ConversationList').then((m) => setList(() => m.ConversationList));
+  };
+  const back = () => {
+    session.show(null);
+    setListing(false);
+  };
+  const log = {
+    t,
+    time,
+    day,
+    agentName,
+    avatars: site?.agentDisplay !== 'anonymous' && site?.agentDisplay !== 'name',
+    greeting: site?.greeting ?? t.greeting,
+    onRetry: (id: string) => session.retry(id),
+    onDiscard: (id: string) => session.discard(id),
+  };
+
   return (
     <section
       class="chat"
       ref={section}
+      {...files.zone}
+      style={site ? { '--papo-accent': site.color, '--papo-on-accent': onAccent(site.color) } : undefined}
       aria-labelledby="papo-title"
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();
@@ -71,6 +116,16 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
           <h2 id="papo-title">{t.title}</h2>
           <p class="sub">{view.connection === 'connecting' ? t.connecting : panel === 'form' ? t.nobody : t.subtitle}</p>
         </div>
+        <button type="button" class="icon" aria-label={t.conversations} aria-pressed={listing} onClick={() => (listing ? back() : showList())}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M4 6h16M4 12h16M4 18h10" />
+          </svg>
+        </button>
+        <button type="button" class="icon" aria-label={t.sound} aria-pressed={view.sound} onClick={() => session.setSound(!view.sound)}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d={`M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4${view.sound ? '' : 'M3 3l18 18'}`} />
+          </svg>
+        </button>
         {canEnd && (
           <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => setConfirming(true)}>
             {t.endChat}
@@ -111,12 +166,48 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
           </button>
         </div>
       )}
+      {files.overlay}
       {banner && (
         <p class="banner" role="status">
           {banner}
         </p>
       )}
-      <MessageList items={items} t={t} time={time} onRetry={(id) => session.retry(id)} onDiscard={(id) => session.discard(id)} tailKey={panel}>
+      {listing ? (
+        List ? (
+          <List
+            list={view.list}
+            t={t}
+            when={(at) => `${day(at)} ${time(at)}`}
+            current={view.conversationId}
+            // C3: one open conversation at a time; "New conversation" only when none is.
+            canStart={view.status !== 'open' && !view.list?.some((c) => c.status === 'open')}
+            onOpen={(id) => {
+              session.show(id);
+              setListing(false);
+            }}
+            onNew={() => {
+              back();
+              focusNext.current = 'composer';
+              if (view.conversationId) session.newConversation();
+              else inputRef.current?.focus();
+            }}
+            onBack={back}
+          />
+        ) : (
+          <p class="log" role="status">
+            {t.loading}
+          </p>
+        )
+      ) : past ? (
+        <MessageList items={past} {...log} seen={0} typing={null} attachments={files.show}>
+          <button type="button" class="send alt" onClick={back}>
+            {t.back}
+          </button>
+        </MessageList>
+      ) : (
+      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} typing={view.typing && agentName(view.typing.name)} tailKey={panel} attachments={files.show}>
+        {files.pending}
+        {prechat && <Prechat session={session} locale={locale} />}
         {ticketDone && (
           <p class="card lead ok" role="status" tabIndex={-1} ref={(el) => {
               if (el && focusNext.current === 'ticket') {
@@ -125,6 +216,11 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
               }
             }}>
             {t.becameTicket(view.ticket!.number)}
+          </p>
+        )}
+        {panel === 'login' && (
+          <p class="card lead" role="status">
+            {t.login}
           </p>
         )}
         {blocked && (
@@ -157,8 +253,14 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
           />
         )}
       </MessageList>
+      )}
       {/* Hidden, not unmounted, while the form or the end panel stands in: a draft survives the end. */}
-      <div hidden={panel !== 'composer'}>
+      <div
+        hidden={panel !== 'composer' || prechat || listing || !!past}
+        // SPEC W1: typing while the draft has text, stopped once it is empty, sent, or left.
+        onInput={(e) => e.target instanceof HTMLTextAreaElement && session.setTyping(e.target.value.trim() !== '')}
+        onFocusOut={() => session.setTyping(false)}
+      >
         <Composer
           onSend={(text) => session.send(text)}
           label={t.composeLabel}
@@ -169,6 +271,9 @@ export function ChatWindow({ session, t, locale, onClose, inputRef }: ChatWindow
           inputRef={inputRef}
         />
       </div>
+      <p class="sr-only" aria-live="polite">
+        {said}
+      </p>
     </section>
   );
 }

@@ -1,9 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Attachment } from '../../shared/protocol';
 import type { Strings } from './i18n';
+import { initials, linkify } from './text';
 import type { TimelineItem } from './timeline';
 
-function noticeText(item: Exclude<TimelineItem, { type: 'message' }>, t: Strings): string {
+function noticeText(item: Exclude<TimelineItem, { type: 'message' | 'day' }>, t: Strings): string {
   switch (item.type) {
     case 'joined':
       return t.joined(item.name);
@@ -28,9 +30,23 @@ export interface MessageListProps {
   children?: ComponentChildren;
   /** Changes when what `children` shows changes, to bring it into view. */
   tailKey?: string;
+  /** Draws a message's files (SPEC W3); the files chunk loads when the first one is shown. */
+  attachments?: (list: Attachment[]) => ComponentChildren;
+  /** The first bubble: the site's greeting or the translated default. */
+  greeting: string;
+  /** How an agent appears (SPEC W4 agentDisplay): the name shown for an author's name, and initials or not. */
+  agentName: (name: string | null) => string;
+  avatars: boolean;
+  /** "Hoje", "Ontem", a date. */
+  day: (at: number) => string;
+  /** The seq of the visitor's message that gets "Seen" (SPEC W2); 0: none. */
+  seen: number;
+  /** Who is writing (SPEC W1), by display name; null: nobody. */
+  typing: string | null;
 }
 
-export function MessageList({ items, t, time, onRetry, onDiscard, children, tailKey }: MessageListProps) {
+export function MessageList(props: MessageListProps) {
+  const { items, t, time, onRetry, onDiscard, children, tailKey, attachments, greeting, agentName, avatars, day, seen, typing } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const tail = useRef<HTMLDivElement>(null);
   // Keep the newest message in view as messages arrive; a form or panel below them from its top, with
@@ -40,23 +56,48 @@ export function MessageList({ items, t, time, onRetry, onDiscard, children, tail
     if (!el) return;
     const below = tail.current?.firstElementChild ? tail.current.offsetTop - 64 : Infinity;
     el.scrollTop = Math.min(el.scrollHeight, below);
-  }, [items.length, tailKey]);
+  }, [items.length, tailKey, typing]);
 
   return (
     <div class="log" ref={scroller}>
-      <ol aria-label={t.log} aria-live="polite" aria-relevant="additions">
+      <ol aria-label={t.log}>
         <li class="msg theirs greeting">
-          <p class="bubble">{t.greeting}</p>
+          <p class="bubble">{greeting}</p>
         </li>
-        {items.map((item) =>
-          item.type !== 'message' ? (
+        {items.map((item, i) => {
+          const before = items[i - 1];
+          return item.type === 'day' ? (
+            <li key={item.key} class="day">
+              {day(item.at)}
+            </li>
+          ) : item.type !== 'message' ? (
             <li key={item.key} class="notice">
               {noticeText(item, t)}
             </li>
           ) : (
             <li key={item.key} class={`msg ${item.mine ? 'mine' : 'theirs'} ${item.state}`}>
-              {!item.mine && <span class="who">{item.author ?? t.agent}</span>}
-              <p class="bubble">{item.text}</p>
+              {!item.mine && !(before?.type === 'message' && !before.mine && before.author === item.author) && (
+                <span class="by">
+                  {avatars && item.author && (
+                    <span class="av" aria-hidden="true">
+                      {initials(item.author)}
+                    </span>
+                  )}
+                  <span class="who">{agentName(item.author)}</span>
+                </span>
+              )}
+              {item.attachments && attachments?.(item.attachments)}
+              {item.text && (
+                <p class="bubble">
+                  {linkify(item.text).map((piece) =>
+                    typeof piece === 'string' ? piece : (
+                      <a href={piece.href} target="_blank" rel="noopener noreferrer">
+                        {piece.text}
+                      </a>
+                    ),
+                  )}
+                </p>
+              )}
               <span class="meta">
                 {item.state === 'sending' ? (
                   t.sending
@@ -71,13 +112,26 @@ export function MessageList({ items, t, time, onRetry, onDiscard, children, tail
                     </button>
                   </>
                 ) : (
-                  <time dateTime={new Date(item.at).toISOString()}>{time(item.at)}</time>
+                  <>
+                    <time dateTime={new Date(item.at).toISOString()}>{time(item.at)}</time>
+                    {item.seq === seen && ` · ${t.seen}`}
+                  </>
                 )}
               </span>
             </li>
-          ),
-        )}
+          );
+        })}
       </ol>
+      {typing && (
+        <p class="typing">
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {t.typing(typing)}
+        </p>
+      )}
       <div ref={tail}>{children}</div>
     </div>
   );

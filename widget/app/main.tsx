@@ -1,17 +1,21 @@
 /**
- * @module The chat app chunk: loaded by papo.js when the visitor opens the chat, mounted into the panel
- * inside the widget's shadow root. It implements the loader's `WidgetApp` (contract.ts).
+ * @module The chat app chunk: loaded by papo.js when the visitor opens the chat (or in the background for a
+ * returning visitor), mounted into the panel inside the widget's shadow root. It implements the loader's
+ * `WidgetApp` (contract.ts): the window, and around it the unread count, the tab title, the opt-in sound,
+ * "seen", identity, logout, and the on-screen keyboard on phones.
  */
 import { render } from 'preact';
-import type { Locale, MountOptions, WidgetApp } from '../contract';
+import { storageKeys, type Locale, type MountOptions, type WidgetApp } from '../contract';
+import { pickLocale } from '../locale';
+import { beep, claimChime, titled } from './attention';
 import { ChatWindow } from './ChatWindow';
 import { loadStrings } from './i18n';
-import { pickLocale } from '../locale';
 import { VisitorSession } from './session';
-import { browserStorage } from './storage';
+import { consentStorage } from './storage';
 import { APP_CSS } from './styles';
+import { unreadCount } from './timeline';
 
-export function mount({ root, container, config, host, settings }: MountOptions): WidgetApp {
+export function mount({ root, container, config, host, settings = null, identity = null, persist = false }: MountOptions): WidgetApp {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(APP_CSS);
@@ -21,8 +25,48 @@ export function mount({ root, container, config, host, settings }: MountOptions)
     style.textContent = APP_CSS;
     root.appendChild(style);
   }
-  const session = new VisitorSession(config, browserStorage(), host);
+  // SPEC W8: nothing in the browser's storage before the visitor opens the chat or the site identifies them.
+  const storage = consentStorage(persist || !!identity);
+  const keys = storageKeys(config.siteKey);
+  const session = new VisitorSession(config, storage, host);
+  if (identity) session.identify(identity);
   const input: { current: HTMLTextAreaElement | null } = { current: null };
+
+  let open = false;
+  const looking = () => open && document.visibilityState === 'visible';
+  let unread = -1;
+  let prefixed = false;
+  let latest = session.view.latest;
+  /** SPEC W2: seen while looking; the launcher's badge and the hidden tab's title; the sound in one tab. */
+  const attend = () => {
+    const view = session.view;
+    if (looking()) session.markSeen();
+    const n = unreadCount(view.events, view.visitorSeen);
+    if (n !== unread) host.setUnread?.((unread = n));
+    const hidden = document.visibilityState === 'hidden' && n > 0;
+    if (hidden || prefixed) document.title = titled(document.title, n, hidden);
+    prefixed = hidden;
+    if (view.latest === latest) return;
+    latest = view.latest;
+    if (latest && claimChime(storage.get(keys.chime), latest.conversationId, latest.seq)) {
+      storage.set(keys.chime, `${latest.conversationId}:${latest.seq}`);
+      if (view.sound && !looking()) beep();
+    }
+  };
+  session.subscribe(attend);
+  document.addEventListener('visibilitychange', attend);
+
+  // Phones (the loader makes the panel full screen under 480px): the window follows the visual viewport,
+  // so the composer stays above the on-screen keyboard.
+  const viewport = window.visualViewport;
+  const fit = () => {
+    container.style.setProperty('--papo-vh', `${viewport!.height}px`);
+    container.style.setProperty('--papo-vt', `${viewport!.offsetTop}px`);
+  };
+  viewport?.addEventListener('resize', fit);
+  viewport?.addEventListener('scroll', fit);
+  if (viewport) fit();
+
   /** The language shown: `Papo.setLocale`, else the site's setting, else the page's (config.locale). */
   let chosen: Locale | null = null;
   let shown: Locale | null = null;
@@ -36,7 +80,7 @@ export function mount({ root, container, config, host, settings }: MountOptions)
     shown = locale;
     void loadStrings(locale).then((t) => {
       if (locale !== shown) return; // another language was asked for meanwhile
-      render(<ChatWindow session={session} t={t} locale={locale} onClose={host.requestClose} inputRef={input} />, container);
+      render(<ChatWindow session={session} t={t} locale={locale} onClose={host.requestClose} inputRef={input} settings={settings} />, container);
       if (focusWhenDrawn) focus();
       focusWhenDrawn = false;
     });
@@ -46,16 +90,34 @@ export function mount({ root, container, config, host, settings }: MountOptions)
   session.start();
   return {
     opened: () => {
+      open = true;
+      storage.persist();
+      session.start();
       if (container.firstChild) focus();
       else focusWhenDrawn = true;
+      attend();
     },
-    closed: () => undefined,
-    identify: () => undefined,
+    closed: () => {
+      open = false;
+    },
+    identify: (proof) => {
+      if (typeof proof !== 'object' || proof === null) return;
+      storage.persist();
+      session.identify(proof);
+    },
     setLocale: (locale) => {
       chosen = pickLocale(locale);
       draw();
     },
-    sendMessage: (text) => session.send(text),
-    reset: () => undefined,
+    sendMessage: (text) => {
+      if (typeof text !== 'string' || !text.trim()) return;
+      session.start();
+      session.send(text);
+    },
+    reset: () => {
+      session.reset();
+      // A new anonymous visitor connects only when needed: now if the window is open, else on open or send.
+      if (open) session.start();
+    },
   };
 }

@@ -127,14 +127,14 @@ describe('D10: welcome', () => {
   it('stores the renewed token, the visitorId and the conversationId under storageKeys(siteKey).session', () => {
     const t = setup({ stored: STORED });
     t.deliver(welcome({ id: 'conv-1' }, 'token-2'));
-    expect(t.storedSession()).toEqual({ token: 'token-2', visitorId: 'visitor-1', conversationId: 'conv-1' });
+    expect(t.storedSession()).toEqual({ token: 'token-2', visitorId: 'visitor-1', conversationId: 'conv-1', userId: null });
   });
 
   it('a new visitor without a conversation is stored with conversationId null', () => {
     const t = setup();
     expect(t.storage.get(KEYS.session)).toBeNull();
     t.deliver(welcome(null, 'token-9'));
-    expect(t.storedSession()).toEqual({ token: 'token-9', visitorId: 'visitor-1', conversationId: null });
+    expect(t.storedSession()).toEqual({ token: 'token-9', visitorId: 'visitor-1', conversationId: null, userId: null });
     expect(t.hello()).toMatchObject({ token: 'token-9', resume: null });
   });
 

@@ -3,12 +3,12 @@
  * in sequence order, the outbox, the site's availability, the leave-a-message form, the end of a chat and
  * its rating, and the socket. Components subscribe to `view` and call its methods.
  */
-import type { ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus } from '../../shared/protocol';
-import { parseVisitorServerFrame, PROTOCOL_VERSION } from '../../shared/protocol';
+import type { Author, ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus, VisitorConversation } from '../../shared/protocol';
+import { parseVisitorServerFrame, PROTOCOL_VERSION, TYPING_TTL_MS } from '../../shared/protocol';
 import { CLOSE } from '../../shared/errors';
 import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
 import { newClientId } from '../../shared/uuid';
-import { storageKeys, type WidgetConfig, type WidgetHost } from '../contract';
+import { storageKeys, type IdentityInput, type WidgetConfig, type WidgetHost } from '../contract';
 import { mergeHistory } from '../../shared/history';
 import { Observable } from '../../shared/observable';
 import { Outbox, type OutboxItem } from './outbox';
@@ -35,6 +35,23 @@ export interface VisitorView {
   mail: (Request & { email: string }) | null;
   /** The socket closed with 4004: the visitor was blocked, the chat is over and nothing reconnects. */
   blocked: boolean;
+  /** An agent or bot writing in the current conversation (SPEC W1): until `on: false`, their message or TYPING_TTL_MS. */
+  typing: Author | null;
+  /** How far the agents, and the visitor in any tab, have seen the current conversation (SPEC W2). */
+  agentSeen: number;
+  visitorSeen: number;
+  /** The newest agent or bot message that arrived live (not replayed): announced, maybe chimed. */
+  latest: ConversationEvent | null;
+  /** The visitor's conversations (SPEC W7) once `listConversations` is answered. */
+  list: VisitorConversation[] | null;
+  /** Another conversation of the visitor's, shown read-only with its events (SPEC W7); null: the current one. */
+  past: { id: string; events: ConversationEvent[] } | null;
+  /** Who the site says the visitor is (the welcome's identity, SPEC W6). */
+  identity: { userId: string; name: string | null; email: string | null } | null;
+  /** The server refused the visitor's identity (identity_required, _invalid, _expired): nothing connects until `identify`. */
+  refused: string | null;
+  /** The opt-in sound for new agent messages (SPEC W2). */
+  sound: boolean;
 }
 
 /** A request answered by `ticket`, `done` or an `error` naming its clientId. */
@@ -50,10 +67,22 @@ interface StoredSession {
   token: string;
   visitorId: string;
   conversationId: string | null;
+  /** The identified user this visitor is (SPEC W6); null: anonymous. */
+  userId: string | null;
+}
+
+/** The user id an identity proof names: the JWT's `sub` (read, not checked: the server checks), or `userId`. */
+export function userOf(identity: IdentityInput): string | null {
+  try {
+    if ('jwt' in identity) return (JSON.parse(atob(identity.jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string }).sub ?? null;
+    return identity.userId;
+  } catch {
+    return null;
+  }
 }
 
 /** Errors after which resending the same message cannot succeed (SPEC D7). */
-const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden']);
+const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden', 'attachment_not_found', 'field_required', 'invalid_email', 'invalid_request']);
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 /** Errors after which the same request is resent later: the server stored nothing and may next time. */
@@ -67,6 +96,10 @@ export const resendDelay = (code: string, retryAfterMs?: number): number =>
   code === 'rate_limited' && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), 60_000) : RETRY_AFTER_MS;
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
+/** The current conversation ended (the host page's `conversation-ended`). */
+const ENDED_KINDS = new Set(['ended_by_visitor', 'closed', 'ticket_created']);
+/** A `typing: on` goes at most this often while the visitor writes (SPEC W1). */
+const TYPING_EVERY_MS = 3000;
 
 const sending = (clientId: string): Request => ({ clientId, state: 'sending', code: null, message: null });
 
@@ -79,6 +112,14 @@ export class VisitorSession extends Observable<VisitorView> {
   #offStorage: (() => void) | null = null;
   /** Requests not answered yet, by clientId (`end` for conversation.end): resent after every welcome. */
   readonly #pending = new Map<string, ClientFrame>();
+  #identity: IdentityInput | null = null;
+  /** When this tab last said the visitor is typing; 0: it said it stopped. */
+  #typingAt = 0;
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last conversation `conversation-ended` was emitted for. */
+  #ended: string | null = null;
+  /** start() was called and no reset() since: identify() reconnects. */
+  #started = false;
 
   constructor(
     private readonly config: WidgetConfig,
@@ -103,6 +144,15 @@ export class VisitorSession extends Observable<VisitorView> {
       rating: null,
       mail: null,
       blocked: false,
+      typing: null,
+      agentSeen: 0,
+      visitorSeen: 0,
+      latest: null,
+      list: null,
+      past: null,
+      identity: null,
+      refused: null,
+      sound: storage.get(keys.sound) === '1',
     });
     this.#keys = keys;
     this.#outbox = outbox;
@@ -112,6 +162,7 @@ export class VisitorSession extends Observable<VisitorView> {
 
   start(): void {
     if (this.#socket) return;
+    this.#started = true;
     // Another tab added or confirmed a message: show the same outbox here.
     this.#offStorage = this.storage.onChange(this.#keys.outbox, () => this.update({ outbox: this.#outbox.list() }));
     const wsOrigin = this.config.server.replace(/^http/, 'ws');
@@ -125,6 +176,8 @@ export class VisitorSession extends Observable<VisitorView> {
         // The agents' live-visitor list and visitor panel show where the visitor is (issue 3).
         ...(typeof location === 'undefined' ? {} : { page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) } }),
         ...(this.config.queue ? { queue: this.config.queue.slice(0, 100) } : {}),
+        // SPEC W6: the proof goes until a welcome named this user; then the token suffices (JWTs expire).
+        ...(this.#identity && this.#stored?.userId !== userOf(this.#identity) ? { identity: this.#identity } : {}),
       }),
       parse: parseVisitorServerFrame, // the visitor's frames only: no agent schemas in the widget's bundle
       onFrame: (frame) => this.#onFrame(frame),
@@ -134,17 +187,98 @@ export class VisitorSession extends Observable<VisitorView> {
     });
   }
 
+  /** Where and as whom to fetch and upload files (SPEC W3): the token goes in a header, never a URL. */
+  fileAccess(): { server: string; token: string | null } {
+    return { server: this.config.server, token: this.#stored?.token ?? null };
+  }
+
   stop(): void {
     this.#socket?.stop();
     this.#socket = null;
     this.#offStorage?.();
   }
 
+  /**
+   * SPEC W6 (`Papo.identify`): who the host page says the visitor is. A session stored for anyone else (or
+   * for an anonymous visitor) is dropped with its outbox and conversation, and the next hello carries the proof.
+   */
+  identify(identity: IdentityInput): void {
+    this.#identity = identity;
+    if (this.#stored?.userId === userOf(identity) && !this.view.refused) return;
+    this.#forget(false);
+    if (this.#started) {
+      this.stop();
+      this.start();
+    }
+  }
+
+  /** `Papo.reset` (logout): forgets the visitor, its identity and this site's storage; `start()` connects anew. */
+  reset(): void {
+    this.stop();
+    this.#started = false;
+    this.#identity = null;
+    this.#forget(true);
+  }
+
+  #forget(everything: boolean): void {
+    const { session, outbox, ticket, chime, sound } = this.#keys;
+    for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.storage.remove(key);
+    this.#stored = null;
+    this.#outbox.remove(this.#outbox.list().map((i) => i.clientId));
+    this.#pending.clear();
+    this.#switchTo(null, null);
+    this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.storage.get(sound) === '1' });
+  }
+
+  /** SPEC W1: the visitor is writing (`on`: said at most every 3 s) or stopped (said once). */
+  setTyping(on: boolean): void {
+    const conversationId = this.view.conversationId;
+    if (!conversationId || this.#isOver() || (on ? Date.now() - this.#typingAt < TYPING_EVERY_MS : !this.#typingAt)) return;
+    this.#typingAt = on ? Date.now() : 0;
+    this.#socket?.send({ type: 'typing', conversationId, on });
+  }
+
+  /** SPEC W2: the visitor has seen the current conversation so far (the window is open, the tab visible). */
+  markSeen(): void {
+    const conversationId = this.view.conversationId;
+    const seq = this.#lastSeq;
+    if (!conversationId || seq <= this.view.visitorSeen) return;
+    this.update({ visitorSeen: seq });
+    this.#socket?.send({ type: 'seen', conversationId, seq });
+  }
+
+  /** The opt-in new-message sound (SPEC W2), remembered for the site. */
+  setSound(on: boolean): void {
+    if (on) this.storage.set(this.#keys.sound, '1');
+    else this.storage.remove(this.#keys.sound);
+    this.update({ sound: on });
+  }
+
+  /** SPEC W7: asks for the visitor's conversations; the answer becomes `view.list`. */
+  listConversations(): void {
+    const clientId = newClientId();
+    this.#request('list', { type: 'conversations.list', clientId });
+  }
+
+  /** SPEC W7: shows another of the visitor's conversations read-only (its whole history), or none: back. */
+  show(id: string | null): void {
+    const past = this.view.past;
+    if (past) this.#socket?.send({ type: 'unwatch', conversationId: past.id });
+    this.update({ past: id && id !== this.view.conversationId ? { id, events: [] } : null });
+    this.#watchPast();
+  }
+
+  #watchPast(): void {
+    const past = this.view.past;
+    if (past) this.#socket?.send({ type: 'watch', conversationId: past.id, afterSeq: 0 });
+  }
+
   /** SPEC D7: into the outbox first, then onto the socket if it is up. */
-  send(text: string): void {
+  send(text: string, extra?: Pick<OutboxItem, 'attachments' | 'prechat'>): void {
+    this.setTyping(false);
     // After an end the next message starts a new conversation (SPEC R8): it names none.
     const conversationId = this.#isOver() ? null : this.view.conversationId;
-    const item: OutboxItem = { clientId: newClientId(), text, conversationId, at: Date.now(), failed: null };
+    const item: OutboxItem = { clientId: newClientId(), text, conversationId, at: Date.now(), failed: null, ...extra };
     this.#outbox.add(item);
     this.update({ outbox: this.#outbox.list() });
     this.#transmit(item);
@@ -267,6 +401,8 @@ export class VisitorSession extends Observable<VisitorView> {
       clientId: item.clientId,
       text: item.text,
       ...(item.conversationId ? { conversationId: item.conversationId } : {}),
+      attachments: item.attachments?.map((a) => a.id),
+      prechat: item.prechat,
     });
   }
 
@@ -282,13 +418,21 @@ export class VisitorSession extends Observable<VisitorView> {
         if ((conversation?.id ?? null) !== this.view.conversationId) this.#switchTo(conversation?.id ?? null, conversation?.status ?? null);
         else if (conversation) this.update({ status: conversation.status });
         this.#learn([]);
-        this.#remember({ token, visitorId, conversationId: this.view.conversationId });
+        const identity = frame.session.identity ?? null;
+        this.update({ identity, refused: null, agentSeen: conversation?.agentSeenSeq ?? 0, visitorSeen: conversation?.visitorSeenSeq ?? 0 });
+        this.#remember({ token, visitorId, conversationId: this.view.conversationId, userId: identity?.userId ?? null });
+        this.#watchPast();
         // SPEC D7: after every welcome, resend what is not confirmed, in order; then the open requests.
         for (const item of this.#outbox.list()) if (!item.failed) this.#transmit(item);
         for (const request of this.#pending.values()) this.#socket?.send(request);
         return;
       }
       case 'history': {
+        const past = this.view.past;
+        if (frame.conversationId === past?.id) {
+          this.update({ past: { id: past.id, events: mergeHistory({ events: past.events, lastSeq: past.events.at(-1)?.seq ?? 0 }, frame).events } });
+          return;
+        }
         if (frame.conversationId !== this.view.conversationId) return;
         const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
         this.#lastSeq = lastSeq;
@@ -299,6 +443,11 @@ export class VisitorSession extends Observable<VisitorView> {
       }
       case 'event': {
         const event = frame.event;
+        const past = this.view.past;
+        if (event.conversationId === past?.id) {
+          if (event.seq > (past.events.at(-1)?.seq ?? 0)) this.update({ past: { id: past.id, events: [...past.events, event] } });
+          return;
+        }
         if (event.conversationId !== this.view.conversationId) {
           // A conversation this tab did not hold: this visitor's new one (started here or in another tab),
           // unless the news is its end (say the agent wrapping up one the visitor has left).
@@ -314,6 +463,13 @@ export class VisitorSession extends Observable<VisitorView> {
         this.#confirm([event]);
         this.update({ events: [...this.view.events, event] });
         this.#learn([event]);
+        if (ENDED_KINDS.has(event.kind) && this.#ended !== event.conversationId) {
+          this.#ended = event.conversationId;
+          this.host.emit('conversation-ended', { conversationId: event.conversationId });
+        }
+        if (event.kind === 'message' && event.author.kind !== 'visitor' && event.author.kind !== 'system') {
+          this.update({ latest: event, typing: this.view.typing?.id === event.author.id ? null : this.view.typing });
+        }
         if (event.kind === 'message' && event.text !== null && event.author.kind !== 'system') {
           this.host.emit('message', {
             conversationId: event.conversationId,
@@ -332,6 +488,13 @@ export class VisitorSession extends Observable<VisitorView> {
         return;
       }
       case 'error': {
+        if (frame.code.startsWith('identity_')) {
+          // SPEC W6: no proof, or a wrong or expired one. Reconnecting cannot help until the site calls identify().
+          this.#socket?.stop();
+          this.#socket = null;
+          this.update({ refused: frame.code });
+          return;
+        }
         if (frame.code === 'token_invalid' || frame.code === 'token_expired') {
           // The server closes with 4001 next; the reconnect says hello as a new visitor, whose first
           // conversation receives what is still unsent (it was addressed to the old visitor's).
@@ -357,6 +520,22 @@ export class VisitorSession extends Observable<VisitorView> {
         return;
       case 'ticket':
         this.#settle(frame.clientId, { number: frame.number });
+        return;
+      case 'typing': {
+        if (frame.conversationId !== this.view.conversationId || frame.author.kind === 'visitor') return;
+        clearTimeout(this.#typingTimer);
+        if (frame.on) this.#typingTimer = setTimeout(() => this.update({ typing: null }), TYPING_TTL_MS);
+        this.update({ typing: frame.on ? frame.author : null });
+        return;
+      }
+      case 'seen':
+        if (frame.conversationId !== this.view.conversationId) return;
+        if (frame.by === 'agent') this.update({ agentSeen: Math.max(this.view.agentSeen, frame.seq) });
+        else this.update({ visitorSeen: Math.max(this.view.visitorSeen, frame.seq) });
+        return;
+      case 'conversations':
+        this.#pending.delete('list');
+        this.update({ list: frame.conversations });
         return;
       case 'done':
         this.#settle(frame.clientId, {});
@@ -397,7 +576,9 @@ export class VisitorSession extends Observable<VisitorView> {
   #switchTo(conversationId: string | null, status: ConversationStatus | null): void {
     this.#lastSeq = 0;
     for (const [key, frame] of this.#pending) if (frame.type !== 'ticket.create') this.#pending.delete(key);
-    this.update({ conversationId, events: [], status, ending: false, rating: null, mail: null });
+    clearTimeout(this.#typingTimer);
+    this.#typingAt = 0;
+    this.update({ conversationId, events: [], status, ending: false, rating: null, mail: null, typing: null, agentSeen: 0, visitorSeen: 0, latest: null });
     if (this.#stored) this.#remember({ ...this.#stored, conversationId });
   }
 
@@ -424,7 +605,12 @@ function readSession(raw: string | null): StoredSession | null {
   try {
     const s = JSON.parse(raw) as Partial<StoredSession>;
     if (typeof s.token !== 'string' || typeof s.visitorId !== 'string') return null;
-    return { token: s.token, visitorId: s.visitorId, conversationId: typeof s.conversationId === 'string' ? s.conversationId : null };
+    return {
+      token: s.token,
+      visitorId: s.visitorId,
+      conversationId: typeof s.conversationId === 'string' ? s.conversationId : null,
+      userId: typeof s.userId === 'string' ? s.userId : null,
+    };
   } catch {
     return null;
   }
@@ -437,8 +623,12 @@ function readSession(raw: string | null): StoredSession | null {
  * has no open conversation (SPEC T1), else the composer. A message still on its way keeps the composer, so
  * nothing the visitor wrote is hidden.
  */
-export function panelOf(view: Pick<VisitorView, 'conversationId' | 'status' | 'events' | 'outbox' | 'site' | 'blocked'>): 'composer' | 'form' | 'end' | 'blocked' {
+export function panelOf(
+  view: Pick<VisitorView, 'conversationId' | 'status' | 'events' | 'outbox' | 'site' | 'blocked'> & Partial<Pick<VisitorView, 'refused'>>,
+): 'composer' | 'form' | 'end' | 'blocked' | 'login' {
   if (view.blocked) return 'blocked';
+  // SPEC W6: a strict site, or a proof refused: only the site's sign-in can start a chat.
+  if (view.refused) return 'login';
   const over = view.status === 'ended' || view.status === 'closed';
   if (view.conversationId && over && !view.events.some((e) => e.kind === 'ticket_created')) return 'end';
   const open = view.conversationId !== null && !over;

@@ -11,8 +11,7 @@ export interface KeyValue {
   onChange(key: string, listener: () => void): () => void;
 }
 
-export function memoryStorage(): KeyValue {
-  const data = new Map<string, string>();
+export function memoryStorage(data = new Map<string, string>()): KeyValue {
   return {
     get: (key) => data.get(key) ?? null,
     set: (key, value) => void data.set(key, value),
@@ -60,6 +59,36 @@ export function browserStorage(): KeyValue {
       };
       window.addEventListener('storage', handler);
       return () => window.removeEventListener('storage', handler);
+    },
+  };
+}
+
+/**
+ * SPEC W8: memory until `persist()` (the visitor opened the chat, or the site identified them), then the
+ * browser's storage, into which what memory held is copied first. `persisted`: the browser's from the start.
+ */
+export function consentStorage(persisted: boolean, browser: () => KeyValue = browserStorage): KeyValue & { persist(): void } {
+  const held = new Map<string, string>();
+  let store = persisted ? browser() : memoryStorage(held);
+  const watchers = new Set<{ key: string; listener: () => void; off: () => void }>();
+  return {
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    remove: (key) => store.remove(key),
+    onChange(key, listener) {
+      const w = { key, listener, off: store.onChange(key, listener) };
+      watchers.add(w);
+      return () => {
+        w.off();
+        watchers.delete(w);
+      };
+    },
+    persist() {
+      if (persisted) return;
+      persisted = true;
+      store = browser();
+      for (const [key, value] of held) store.set(key, value);
+      for (const w of watchers) w.off = store.onChange(w.key, w.listener);
     },
   };
 }

@@ -2,16 +2,19 @@
  * @module The chat window's stylesheet, adopted into the widget's shadow root (a constructable stylesheet:
  * allowed under a strict CSP, unlike a <style> element). Text inputs are 16px so iOS does not zoom.
  */
-export const APP_CSS = `
+import { LATE_CSS } from '../late-style';
+
+export const APP_CSS = LATE_CSS + `
 .chat{display:flex;flex-direction:column;height:100%;min-height:0;background:#fff;color:#1f2328}
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:12px;padding:16px 16px 14px;
-  background:var(--papo-accent,#047857);color:#fff}
+  background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff)}
 .head h2{margin:0;font-size:17px;font-weight:650;line-height:1.3}
 .head .sub{margin:2px 0 0;font-size:13px;opacity:.92}
 .icon{all:unset;box-sizing:border-box;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
-.icon:focus-visible,.quit:focus-visible{outline:2px solid #fff;outline-offset:1px}
+.icon:focus-visible,.quit:focus-visible{outline:2px solid currentColor;outline-offset:1px}
+.icon[aria-pressed=true]{box-shadow:inset 0 0 0 2px currentColor}
 .quit{all:unset;box-sizing:border-box;margin-left:auto;padding:6px 10px;border:1px solid rgba(255,255,255,.7);border-radius:8px;
   font-size:13px;font-weight:600;cursor:pointer;white-space:nowrap}
 .quit:hover{background:rgba(255,255,255,.16)}
@@ -24,9 +27,26 @@ export const APP_CSS = `
 .msg{display:flex;flex-direction:column;max-width:82%}
 .msg.mine{align-self:flex-end;align-items:flex-end}
 .msg.theirs{align-self:flex-start;align-items:flex-start}
-.who{font-size:12px;color:#57606a;margin:0 0 3px 4px}
+.by{display:flex;align-items:center;gap:6px;font-size:12px;color:#57606a;margin:0 0 3px 4px}
+.av,.badge{display:grid;place-items:center;width:24px;height:24px;border-radius:50%;background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff);
+  font-size:11px;font-weight:700}
+.day{align-self:center;margin:4px 0;font-size:12px;font-weight:600;color:#57606a}
+.bubble a{color:inherit}
+.bubble a:focus-visible{outline:2px solid currentColor}
+.typing{display:flex;align-items:center;gap:6px;margin:10px 4px 0;font-size:13px;color:#57606a}
+.dots i{display:inline-block;width:6px;height:6px;margin:0 1px;border-radius:50%;background:currentColor;animation:papo-dot 1.2s infinite}
+.dots i:nth-child(2){animation-delay:.2s}
+.dots i:nth-child(3){animation-delay:.4s}
+@keyframes papo-dot{0%,80%,100%{opacity:.3}40%{opacity:1}}
+.convs{list-style:none;margin:0;padding:0}
+.convs .card{all:unset;box-sizing:border-box;display:block;width:100%;margin:0 0 8px;padding:12px 14px;border:1px solid #e3e6ea;border-radius:14px;
+  background:#fff;cursor:pointer}
+.convs .card:focus-visible{outline:2px solid var(--papo-accent,#047857)}
+.convs .row{justify-content:space-between}
+.last{display:block;margin-top:4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.convs .badge{display:inline-block;width:auto;height:auto;margin-top:6px;padding:2px 8px;border-radius:999px}
 .bubble{margin:0;padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:15px;line-height:1.4}
-.mine .bubble{background:var(--papo-accent,#047857);color:#fff;border-bottom-right-radius:5px}
+.mine .bubble{background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff);border-bottom-right-radius:5px}
 .theirs .bubble{background:#fff;color:#1f2328;border:1px solid #e3e6ea;border-bottom-left-radius:5px}
 .sending .bubble{opacity:.7}
 .failed .bubble{background:#fbe9e9;color:#8a2b2b;border:1px solid #e9b7b7}
@@ -62,12 +82,13 @@ export const APP_CSS = `
 .composer-foot{display:flex;align-items:center;justify-content:space-between;margin-top:6px}
 .counter{font-size:12px;color:#57606a;font-variant-numeric:tabular-nums}
 .counter.over{color:#b42318;font-weight:650}
-.send{all:unset;box-sizing:border-box;padding:8px 16px;border-radius:10px;background:var(--papo-accent,#047857);color:#fff;
+.send{all:unset;box-sizing:border-box;padding:8px 16px;border-radius:10px;background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff);
   font-weight:600;font-size:14px;cursor:pointer}
 .send:disabled{background:#c9ced6;color:#57606a;cursor:default}
 .send.alt{display:block;width:100%;background:#fff;color:var(--papo-accent,#047857);border:1px solid currentColor;text-align:center}
 a.send.alt{margin-bottom:14px}
 .send:focus-visible{outline:3px solid #1f2328;outline-offset:2px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:480px){.chat{height:var(--papo-vh,100%);transform:translateY(var(--papo-vt,0))}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;

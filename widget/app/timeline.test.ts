@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Author, ConversationEvent } from '../../shared/protocol';
 import type { OutboxItem } from './outbox';
-import { timeline, type TimelineItem } from './timeline';
+import { seenMark, timeline, unreadCount, withDays, type TimelineItem } from './timeline';
 
 const CONV = 'conv-1';
 const VISITOR: Author = { kind: 'visitor', id: 'visitor-1', name: null };
@@ -25,6 +25,7 @@ const sent = (seq: number, text: string, mine: boolean, author: string | null, c
   at: 10_000 + seq,
   state: 'sent',
   clientId,
+  seq,
 });
 
 const pending = (o: OutboxItem, state: 'sending' | 'failed'): TimelineItem => ({
@@ -36,6 +37,7 @@ const pending = (o: OutboxItem, state: 'sending' | 'failed'): TimelineItem => ({
   at: o.at,
   state,
   clientId: o.clientId,
+  seq: null,
 });
 
 describe('timeline: committed events', () => {
@@ -136,5 +138,56 @@ describe('timeline: the outbox (D3/D7)', () => {
   ])('%s', (_name, itemConversation, current, shown) => {
     const o = out('client-q', { conversationId: itemConversation });
     expect(timeline([], [o], current)).toEqual(shown ? [pending(o, 'sending')] : []);
+  });
+});
+
+describe('day separators (withDays)', () => {
+  const at = (d: number, h: number) => new Date(2026, 10, d, h).getTime();
+  const msg = (key: string, when: number): TimelineItem => ({ type: 'message', key, mine: false, text: key, author: 'Ana', at: when, state: 'sent', clientId: null, seq: 1 });
+
+  it('one before the first item of each local day, none between items of the same day', () => {
+    const items = [msg('a', at(20, 9)), msg('b', at(20, 23)), msg('c', at(21, 0)), msg('d', at(21, 8))];
+    expect(withDays(items).map((i) => (i.type === 'day' ? `day ${new Date(i.at).getDate()}` : i.key))).toEqual(['day 20', 'a', 'b', 'day 21', 'c', 'd']);
+  });
+
+  it('nothing for nothing; keys stay unique', () => {
+    expect(withDays([])).toEqual([]);
+    const keys = withDays([msg('a', at(1, 1)), msg('b', at(2, 1)), msg('c', at(3, 1))]).map((i) => i.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('SPEC W2: "Seen" and unread', () => {
+  const events = [
+    ev(1, 'message', VISITOR, 'oi', 'client-1'),
+    ev(2, 'assigned', ANA),
+    ev(3, 'message', ANA, 'Olá!'),
+    ev(4, 'message', VISITOR, 'tudo bem?', 'client-4'),
+    ev(5, 'message', { kind: 'bot', id: 'bot', name: 'Robô' }, 'Sou um robô'),
+    ev(6, 'message', VISITOR, 'ok', 'client-6'),
+    ev(7, 'message', ANA, 'Certo'),
+  ];
+  const items = timeline(events, [out('client-x')], CONV);
+
+  it.each([
+    [0, 0],
+    [1, 1],
+    [3, 1],
+    [4, 4],
+    [5, 4],
+    [6, 6],
+    [99, 6],
+  ])('agents have seen up to %i: "Seen" under the visitor message %i', (agentSeen, mark) => {
+    expect(seenMark(items, agentSeen)).toBe(mark);
+  });
+
+  it.each([
+    [0, 3],
+    [3, 2],
+    [4, 2],
+    [5, 1],
+    [7, 0],
+  ])('the visitor has seen up to %i: %i agent and bot messages unread', (visitorSeen, n) => {
+    expect(unreadCount(events, visitorSeen)).toBe(n);
   });
 });

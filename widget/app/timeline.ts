@@ -2,7 +2,8 @@
  * @module What the message list shows, derived from committed events and the outbox: confirmed messages
  * in sequence order, then unconfirmed ones (sending or failed) in the order they were written. Pure.
  */
-import type { ConversationEvent } from '../../shared/protocol';
+import type { Attachment, ConversationEvent } from '../../shared/protocol';
+import { dayOf } from './i18n';
 import type { OutboxItem } from './outbox';
 
 export type TimelineItem =
@@ -11,12 +12,18 @@ export type TimelineItem =
       key: string;
       mine: boolean;
       text: string;
-      /** Agent display name for agent messages. */
+      /** The agent's (or bot's) name on their messages. */
       author: string | null;
       at: number;
       state: 'sent' | 'sending' | 'failed';
       clientId: string | null;
+      /** Null while it is not committed. */
+      seq: number | null;
+      /** Files sent with it (SPEC W3). */
+      attachments?: Attachment[] | undefined;
     }
+  /** A day separator before the first item of each local day. */
+  | { type: 'day'; key: string; at: number }
   | { type: 'joined' | 'left'; key: string; name: string; at: number }
   /** The visitor ended it, it was closed, or it became a ticket (SPEC R8, T2): a notice in the list. */
   | { type: 'ended' | 'closed'; key: string; at: number }
@@ -33,10 +40,12 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
         key: `s${e.seq}`,
         mine: e.author.kind === 'visitor',
         text: e.text,
-        author: e.author.kind === 'agent' ? e.author.name : null,
+        author: e.author.kind === 'visitor' ? null : e.author.name,
         at: e.at,
         state: 'sent',
         clientId: e.clientId,
+        seq: e.seq,
+        ...(e.attachments ? { attachments: e.attachments } : {}),
       });
     } else if ((e.kind === 'assigned' || e.kind === 'conference_joined') && e.author.name) {
       items.push({ type: 'joined', key: `s${e.seq}`, name: e.author.name, at: e.at });
@@ -61,7 +70,28 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
       at: o.at,
       state: o.failed ? 'failed' : 'sending',
       clientId: o.clientId,
+      seq: null,
+      ...(o.attachments ? { attachments: o.attachments } : {}),
     });
   }
   return items;
 }
+
+/** The items with a day separator before the first of each local day. */
+export function withDays(items: readonly TimelineItem[]): TimelineItem[] {
+  let day = NaN;
+  return items.flatMap((item) => {
+    const d = dayOf(item.at);
+    if (d === day) return [item];
+    day = d;
+    return [{ type: 'day', key: `d${item.key}`, at: item.at }, item];
+  });
+}
+
+/** The seq of the visitor's last message the agents have seen (`agentSeen`), where "Seen" goes; 0: none. */
+export const seenMark = (items: readonly TimelineItem[], agentSeen: number): number =>
+  items.reduce((mark, i) => (i.type === 'message' && i.mine && i.seq !== null && i.seq <= agentSeen ? i.seq : mark), 0);
+
+/** Unread: agent and bot messages after what the visitor has seen (SPEC W2). */
+export const unreadCount = (events: readonly ConversationEvent[], visitorSeen: number): number =>
+  events.filter((e) => e.seq > visitorSeen && e.kind === 'message' && (e.author.kind === 'agent' || e.author.kind === 'bot')).length;

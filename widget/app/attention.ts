@@ -1,0 +1,39 @@
+/**
+ * @module Getting the visitor's attention for agent messages (SPEC W2): the tab title while hidden, and
+ * the opt-in sound, played by one tab only.
+ */
+
+/**
+ * Whether this tab plays the sound for message `seq` of `conversationId`, given the stored chime
+ * (`conversationId:seq` of the last one any tab played): only for a newer message than that. The tab that
+ * plays stores its own next, so the others, reading it, stay quiet.
+ *
+ * @example claimChime('c1:4', 'c1', 5) // true
+ */
+export function claimChime(stored: string | null, conversationId: string, seq: number): boolean {
+  const at = stored?.lastIndexOf(':') ?? -1;
+  return !stored || stored.slice(0, at) !== conversationId || !(Number(stored.slice(at + 1)) >= seq);
+}
+
+/** The page's title with "(n) " before it while the tab is hidden and messages are unread; without it else. */
+export function titled(title: string, unread: number, hidden: boolean): string {
+  const base = title.replace(/^\(\d+\) /, '');
+  return hidden && unread > 0 ? `(${unread}) ${base}` : base;
+}
+
+/** A short soft beep (WebAudio); silent where audio is not allowed. */
+export function beep(): void {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.value = 0.08;
+    tone.connect(gain).connect(audio.destination);
+    tone.onended = () => void audio.close();
+    tone.start();
+    tone.stop(audio.currentTime + 0.15);
+  } catch {
+    /* no audio here */
+  }
+}
