@@ -15,6 +15,7 @@ import {
   type ConversationSummary,
   type HelloFrame,
   type ServerFrame,
+  type WidgetSettings,
 } from '../../shared/protocol';
 import { topics, type Bus, type BusMessage, type EventMessage, type SignalMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type Entry } from '../domain/conversation';
@@ -129,6 +130,8 @@ export class Connection {
   /** Visitors: where a new conversation goes (SPEC R3, R12), fixed at hello. */
   #entry: Entry | undefined;
   #page: { url: string; title: string | null; referrer: string | null } | null = null;
+  /** Visitors: the site's pre-chat form when this visitor must answer it (SPEC W5: not when identified). */
+  #prechat: WidgetSettings['prechat'] | null = null;
   #visitRecorded = false;
   /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
   readonly #known = new Set<string>();
@@ -218,7 +221,8 @@ export class Connection {
     // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
     const ip = this.peer.ip;
     const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(ip) : undefined;
-    this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit).then(
+    const prechat = this.#prechat ? { form: this.#prechat, answers: frame.prechat } : undefined;
+    this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit, prechat).then(
       (ack) => {
         if (ack.created) this.deps.safety.conversationStarted(ip);
         this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
@@ -360,6 +364,8 @@ export class Connection {
       this.#unsubscribe.push(this.deps.availability.watch(site.id, queueId, (online) => this.#send({ type: 'availability', online })));
       const online = this.#entry.bot || (await this.deps.availability.online(site, queueId));
       this.#actor = actor;
+      const widget = widgetSettings(site.widget, this.deps.directory.queues(site.id));
+      this.#prechat = widget.prechat.enabled && !identity.user ? widget.prechat : null;
       this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token), this.peer.ip);
       this.#send({
         type: 'welcome',
@@ -376,7 +382,7 @@ export class Connection {
             agentSeenSeq: conversation.agentSeenSeq ?? 0,
             visitorSeenSeq: conversation.visitorSeenSeq ?? 0,
           },
-          site: { online, offlineFields: formFields(site.ticketing), widget: widgetSettings(site.widget, this.deps.directory.queues(site.id)) },
+          site: { online, offlineFields: formFields(site.ticketing), widget },
           identity: identity.user,
         },
       });

@@ -3,7 +3,7 @@
  * domain rules to the store, which runs them on committed state (SPEC C4); what was committed is then
  * published on the bus.
  */
-import type { ConversationEvent, ConversationSummary, SendMessageFrame } from '../../shared/protocol';
+import type { ConversationEvent, ConversationSummary, PrechatAnswers, SendMessageFrame, WidgetSettings } from '../../shared/protocol';
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import type { Bus } from '../bus/bus';
 import { topics } from '../bus/bus';
@@ -20,6 +20,7 @@ import {
   type Entry,
 } from '../domain/conversation';
 import { planResume } from '../domain/resume';
+import { checkPrechat, decideWithPrechat, prechatEntry, prechatSettings } from '../domain/prechat';
 import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import type { MaskingPolicy } from './masking-policy';
 import type { Verdict } from '../domain/rate-limit';
@@ -166,6 +167,8 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       entry?: Entry,
       /** Issue 6: whether the sender's address may start another conversation now, and if not, when. */
       startLimit: Verdict = { ok: true },
+      /** SPEC W5: the site's pre-chat form and the answers, for a visitor who must answer it; absent: none. */
+      prechat?: { form: WidgetSettings['prechat']; answers: PrechatAnswers | undefined },
     ): Promise<Ack & { created: boolean }> {
       const { clientId } = frame;
       // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
@@ -173,6 +176,9 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }
+      // SPEC W5: checked up front (it reads no state); it counts only if this message starts a conversation.
+      const form = prechat && actor.kind === 'visitor' && prechat.form.enabled ? checkPrechat(prechatSettings(prechat.form), prechat.answers) : null;
+      if (form?.ok && prechat) entry = prechatEntry(entry, form.answers, prechat.form.queues);
       const at = now();
       const outcome = await store.write({
         conversationId: frame.conversationId ?? null,
@@ -181,7 +187,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         at,
         ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
         authorize: (state) => mayKnow(actor, state),
-        decide: (state, found) =>
+        decide: decideWithPrechat(form, (state, found) =>
           state.lastSeq === 0 && !startLimit.ok
             ? { ok: false, code: 'rate_limited' }
             : withAttachments(
@@ -192,10 +198,16 @@ export function createConversationService({ store, bus, now, masking }: Conversa
                 frame.attachments,
                 found,
               ),
+        ),
       });
       switch (outcome.kind) {
         case 'appended':
           publish(outcome.events, outcome.conversation);
+          if (form?.ok && outcome.events[0]?.kind === 'created' && actor.kind === 'visitor') {
+            // SPEC W5: the answers name the visitor too (its panel, later conversations, data rights).
+            const { name, email } = form.answers;
+            if (name !== null || email !== null) await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, ...(name !== null ? { name } : {}), ...(email !== null ? { email } : {}) }, at);
+          }
           return {
             conversationId: outcome.conversation.id,
             seq: outcome.events.find((e) => e.clientId === clientId)?.seq ?? outcome.events.at(-1)!.seq,
@@ -207,6 +219,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
           if (outcome.code === 'rate_limited' && !startLimit.ok) {
             throw new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: startLimit.retryAfterMs });
           }
+          if (form && !form.ok && outcome.code === form.code) throw new AppError(form.code, form.message);
           throw new AppError(outcome.code);
         case 'not_found':
           throw new AppError('conversation_not_found');
