@@ -4,7 +4,7 @@
  * (replies and private notes) or, once the visitor has ended the chat, the wrap-up prompt.
  */
 import { useState } from 'preact/hooks';
-import type { AgentProfile, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
+import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
 import type { PendingReply } from './agent-session';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from './Countdown';
@@ -24,7 +24,7 @@ export interface ConversationViewProps {
   hasMore: boolean;
   draft: string;
   onDraft: (text: string) => void;
-  onSend: (text: string, note: boolean) => void;
+  onSend: (text: string, note: boolean, attachments: Attachment[]) => void;
   onRetry: (reply: PendingReply) => void;
   onDiscard: (clientId: string) => void;
   onLoadOlder: () => void;
@@ -118,6 +118,7 @@ export function ConversationView(props: ConversationViewProps) {
       ) : c.status === 'open' && (can.reply || can.note) ? (
         <ReplyComposer
           key={c.id}
+          conversationId={c.id}
           draft={props.draft}
           onDraft={props.onDraft}
           onSend={props.onSend}

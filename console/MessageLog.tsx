@@ -8,6 +8,7 @@ import type { PendingReply } from './agent-session';
 import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
 import { lastSeenReply } from './conversation-signals';
+import { AttachmentList } from './Attachments';
 
 export interface MessageLogProps {
   conversationId: string;
@@ -45,7 +46,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
             return (
               <li key={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}`}>
                 <span class="who">{who(e)}</span>
-                <p class="bubble">{e.text}</p>
+                {e.text !== '' && <p class="bubble">{e.text}</p>}
+                {e.attachments && <AttachmentList files={e.attachments} />}
                 <time class="meta" dateTime={new Date(e.at).toISOString()}>
                   {clock.format(e.at)}
                 </time>
@@ -59,7 +61,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
                 <span class="who">
                   {e.author.id === line.agentId ? t.noteMine : t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
                 </span>
-                <p class="bubble">{e.text}</p>
+                {e.text !== '' && <p class="bubble">{e.text}</p>}
+                {e.attachments && <AttachmentList files={e.attachments} />}
                 <time class="meta" dateTime={new Date(e.at).toISOString()}>
                   {clock.format(e.at)}
                 </time>
@@ -76,7 +79,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
         {pending.map((p) => (
           <li key={p.clientId} class={`msg ${p.note ? 'note' : 'mine'} ${p.failed ? 'failed' : 'sending'}`}>
             {p.note && <span class="who">{t.noteMine}</span>}
-            <p class="bubble">{p.text}</p>
+            {p.text !== '' && <p class="bubble">{p.text}</p>}
+            {p.attachments && <AttachmentList files={p.attachments} />}
             {p.failed ? (
               <span class="meta">
                 {t.notSent(errorText(p.failed, p.failed))}{' '}

@@ -3,9 +3,11 @@
  * send off while blank or too long) with a text the caller holds, so a canned reply can be put in to edit
  * before sending, and a Note toggle for private notes only agents see (SPEC R9).
  */
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { messageProblem } from '../shared/limits';
-import { ComposerField } from '../shared/ui/Composer';
+import type { Attachment } from '../shared/protocol';
+import { ComposerField, fileDropHandlers } from '../shared/ui/Composer';
+import { UploadList, useUploads } from './AttachmentsUpload';
 import { CannedPicker } from './CannedPicker';
 import { t } from './i18n';
 import type { PlaceholderValues } from './placeholders';
@@ -14,7 +16,10 @@ export interface ReplyComposerProps {
   /** The draft survives switching conversations: the caller keeps it. */
   draft: string;
   onDraft: (text: string) => void;
-  onSend: (text: string, note: boolean) => void;
+  /** SPEC W3: `attachments` are the files uploaded for this reply (empty when none). */
+  onSend: (text: string, note: boolean, attachments: Attachment[]) => void;
+  /** Where attached files are uploaded (SPEC W3). */
+  conversationId: string;
   /** May send replies (else only notes, e.g. a supervisor watching). */
   canReply: boolean;
   /** Filling canned-reply placeholders. */
@@ -23,15 +28,22 @@ export interface ReplyComposerProps {
   onTyping?: (on: boolean) => void;
 }
 
-export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, onTyping }: ReplyComposerProps) {
+export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, onTyping, conversationId }: ReplyComposerProps) {
   const [noteMode, setNoteMode] = useState(!canReply);
   const input = useRef<HTMLTextAreaElement>(null);
   const note = noteMode || !canReply;
-  const problem = messageProblem(draft);
+  const uploads = useUploads(conversationId);
+  const [dropping, setDropping] = useState(false);
+  const addFiles = useRef(uploads.add);
+  addFiles.current = uploads.add;
+  const drop = useMemo(() => fileDropHandlers((files) => addFiles.current(files), setDropping), []);
+  // SPEC W3: files may go without text; never while one is still uploading.
+  const problem = uploads.busy ? 'uploading' : uploads.ready.length > 0 && draft.trim() === '' ? null : messageProblem(draft);
 
   const submit = () => {
     if (problem) return;
-    onSend(draft, note);
+    onSend(draft, note, uploads.ready);
+    uploads.clear();
     onTyping?.(false);
     onDraft('');
     input.current?.focus();
@@ -58,7 +70,8 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
 
   return (
     <form
-      class={`composer${note ? ' note-mode' : ''}`}
+      class={`composer${note ? ' note-mode' : ''}${dropping ? ' dropping' : ''}`}
+      {...drop}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -81,6 +94,9 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
         <CannedPicker placeholders={placeholders} onInsert={insert} />
         {note && <span class="note-hint">{t.onlyAgents}</span>}
       </div>
+      {dropping && <p class="drop-hint">{t.dropFiles}</p>}
+      <UploadList items={uploads.items} onRemove={uploads.remove} />
+      {uploads.busy && <span class="sr-only">{t.waitUploads}</span>}
       <ComposerField
         id="reply"
         inputRef={input}
@@ -92,6 +108,10 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
         placeholder={note ? t.notePlaceholder : t.replyPlaceholder}
         sendLabel={note ? t.addNote : t.send}
         counterLabel={t.characters}
+        onFiles={uploads.add}
+        attachLabel={t.attachFile}
+        allowEmpty={uploads.ready.length > 0}
+        disabled={uploads.busy}
       />
     </form>
   );

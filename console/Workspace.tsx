@@ -139,13 +139,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
                 hasMore={view.hasMore}
                 draft={drafts[current.id] ?? ''}
                 onDraft={(text) => setDrafts((d) => ({ ...d, [current.id]: text }))}
-                onSend={(text, note) => session.send(text, { note })}
+                onSend={(text, note, attachments) => session.send(text, { note, attachments })}
                 visitorTyping={view.visitorTyping}
                 visitorSeenSeq={view.visitorSeenSeq}
                 onTyping={(on) => session.typing(on)}
                 onRetry={(reply) => {
                   session.discard(reply.clientId);
-                  session.send(reply.text, { note: reply.note });
+                  session.send(reply.text, { note: reply.note, ...(reply.attachments ? { attachments: reply.attachments } : {}) });
                 }}
                 onDiscard={(clientId) => session.discard(clientId)}
                 onLoadOlder={() => void session.loadOlder()}

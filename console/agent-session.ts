@@ -4,7 +4,7 @@
  * events in sequence order, and replies and notes not confirmed yet. One socket; resumes the open
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
-import type { AgentPresence, AgentProfile, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
+import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
 import { parseServerFrame, PROTOCOL_VERSION } from '../shared/protocol';
 import { CLOSE } from '../shared/errors';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
@@ -29,6 +29,8 @@ export interface PendingReply {
   note: boolean;
   at: number;
   failed: string | null;
+  /** SPEC W3: the uploaded files it carries. */
+  attachments?: Attachment[];
 }
 
 export interface AgentView extends InboxView {
@@ -195,10 +197,11 @@ export class AgentSession extends Observable<AgentView> {
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
-  send(text: string, options: { note?: boolean } = {}): void {
+  send(text: string, options: { note?: boolean; attachments?: Attachment[] } = {}): void {
     const conversationId = this.view.currentId;
     if (!conversationId) return;
     const reply: PendingReply = { clientId: newClientId(), conversationId, text, note: options.note === true, at: this.now(), failed: null };
+    if (options.attachments?.length) reply.attachments = options.attachments;
     this.update({ pending: [...this.view.pending, reply] });
     this.#transmit(reply);
   }
@@ -215,6 +218,7 @@ export class AgentSession extends Observable<AgentView> {
       conversationId: reply.conversationId,
       text: reply.text,
       ...(reply.note ? { note: true } : {}),
+      ...(reply.attachments ? { attachments: reply.attachments.map((a) => a.id) } : {}),
     });
   }
 

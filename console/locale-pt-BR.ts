@@ -467,6 +467,16 @@ export const ptBR = {
   /** SPEC W1, W2. */
   visitorTyping: 'o visitante está digitando…',
   seenByVisitor: 'Visto',
+  /** SPEC W3: files. */
+  attachFile: 'Anexar arquivo',
+  attachments: 'Anexos',
+  uploading: (percent: number) => `Enviando… ${percent}%`,
+  uploadReady: 'Pronto para enviar',
+  removeFile: (name: string) => `Remover ${name}`,
+  downloadFile: (name: string, size: string) => `Baixar ${name} (${size})`,
+  openImage: (name: string) => `Abrir a imagem ${name}`,
+  dropFiles: 'Solte os arquivos aqui para anexar',
+  waitUploads: 'Aguarde o envio dos arquivos',
   notSent: (reason: string) => `Não enviada: ${reason}`,
   retry: 'Tentar de novo',
   discard: 'Descartar',
