@@ -29,7 +29,7 @@ describe('restart', () => {
     // The visitor comes back with its token and resumes where it was.
     const back = await openVisitor(restarted, { token: visitor.session.token, resume: { conversationId, afterSeq: 4 } });
     expect(back.session.visitorId).toBe(visitor.session.visitorId);
-    expect(back.session.conversation).toEqual({ id: conversationId, status: 'open', lastSeq: 5 });
+    expect(back.session.conversation).toEqual({ id: conversationId, status: 'open', lastSeq: 5, agentSeenSeq: 0, visitorSeenSeq: 0 });
     const inbox = (await openAgent(restarted)).session.conversations;
     expect(inbox.find((c) => c.id === conversationId)?.assignedAgentName).toBe(ADMIN.name);
     await restarted.stop();
