@@ -2,7 +2,7 @@
  * @module Sites and their bot (admins): each site's key, and the bot webhook that takes new conversations
  * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again. Under each
  * site, its masking of sensitive data (issue 6) and its offline hours, tickets and leave-a-message form
- * (SiteTicketing, SPEC T1, T2).
+ * (SiteTicketing, SPEC T1, T2), and its widget: appearance, pre-chat, files, identity (SiteWidget, SPEC W4-W6).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BotSettingsAnswer } from '../../shared/api';
@@ -11,6 +11,7 @@ import { webhookValue, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
 import { t } from './i18n';
 import { SiteTicketing } from './SiteTicketing';
+import { SiteWidget } from './SiteWidget';
 import { Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
@@ -30,6 +31,7 @@ export function Sites() {
                 <SiteBot site={s} />
                 <SiteMasking site={s} />
                 <SiteTicketing siteId={s.id} siteName={s.name} />
+                <SiteWidget siteId={s.id} siteName={s.name} />
               </li>
             ))}
           </ul>

@@ -15,10 +15,12 @@ import type {
   CannedReplyBody,
   ConversationAnswer,
   ErrorAnswer,
+  IdentitySecretAnswer,
   LiveVisitorsAnswer,
   MaskingBody,
   QueueBody,
   QueuesAnswer,
+  SiteWidget,
   WrapUpReasonsAnswer,
 } from '../../shared/api';
 
@@ -142,6 +144,12 @@ export const adminApi = {
   /** Issue 6: off, mask in agent views, or redact before storing. */
   siteMasking: (siteId: string) => call<{ mode: MaskingMode }>('GET', `/sites/${id(siteId)}/masking`).then((a) => a.mode),
   setSiteMasking: (siteId: string, mode: MaskingMode) => call<{ mode: MaskingMode }>('PUT', `/sites/${id(siteId)}/masking`, { mode }).then((a) => a.mode),
+  /** Issue 5: the site's widget settings (SPEC W4-W6) and the identity secret its backend signs with. */
+  siteWidget: (siteId: string) => call<SiteWidget>('GET', `/sites/${id(siteId)}/widget`),
+  setSiteWidget: (siteId: string, widget: SiteWidget) => call<SiteWidget>('PUT', `/sites/${id(siteId)}/widget`, widget),
+  identitySecret: (siteId: string) => call<IdentitySecretAnswer>('GET', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
+  newIdentitySecret: (siteId: string) => call<IdentitySecretAnswer>('POST', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
+  removeIdentitySecret: (siteId: string) => call<IdentitySecretAnswer>('DELETE', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
 
   liveVisitors: () => call<LiveVisitorsAnswer>('GET', '/visitors/live').then((a) => a.visitors),
   startChat: (visitorId: string, clientId: string, text: string) =>
