@@ -7,7 +7,6 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../../../shared/protocol';
-import { useView } from '../../../shared/ui/use-view';
 import type { Locale } from '../../contract';
 import { formatSize } from './files';
 import { adoptCss } from './sheet';
@@ -147,7 +146,9 @@ function Doc({ a, host, locale }: { a: Attachment; host: FilesHost; locale: Loca
 /** The uploads in flight or refused, as the visitor's own bubbles below the messages. */
 export function Pending({ host, locale }: { host: FilesHost; locale: Locale }) {
   const uploads = uploadsOf(host);
-  const { list } = useView(uploads);
+  const [, redraw] = useState(0);
+  useEffect(() => uploads.subscribe(() => redraw((n) => n + 1)), [uploads]);
+  const list = uploads.list;
   const ref = useCss();
   const t = FILE_STRINGS[locale];
   const limit = formatSize(host.view.site?.widget?.uploads.maxBytes ?? 0, locale);

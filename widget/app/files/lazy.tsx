@@ -12,17 +12,17 @@ import type { FilesHost } from './uploads';
 type Chunk = typeof import('./FilesUi');
 const load = (): Promise<Chunk> => import('./FilesUi');
 
-/** The files chunk once `want` turned true (and from then on). */
-function useChunk(want: unknown): Chunk | null {
-  const [chunk, set] = useState<Chunk | null>(null);
+/** An on-demand chunk once `want` turned true (and from then on); the pre-chat form's gate uses it too. */
+export function useChunk<T>(want: unknown, from: () => Promise<T>): T | null {
+  const [chunk, set] = useState<T | null>(null);
   useEffect(() => {
-    if (want && !chunk) void load().then((c) => set(() => c));
+    if (want && !chunk) void from().then((c) => set(() => c));
   }, [want]);
   return chunk;
 }
 
 function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Locale }) {
-  const chunk = useChunk(1);
+  const chunk = useChunk(1, load);
   return chunk ? <chunk.Attachments {...props} /> : <span class="wait" />;
 }
 
@@ -35,7 +35,7 @@ function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Lo
 export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
   const [drag, setDrag] = useState(false);
   const [used, setUsed] = useState(false);
-  const chunk = useChunk(drag || used);
+  const chunk = useChunk(drag || used, load);
   const attach = (files: File[]) => {
     if (!files.length) return;
     setUsed(true);

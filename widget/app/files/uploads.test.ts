@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attachment } from '../../../shared/protocol';
-import { Uploads, type FilesHost, type MakeRequest } from './uploads';
+import { createUploads, type FilesHost, type MakeRequest } from './uploads';
 
 /** A request that records what was asked and answers when the test says so. */
 class FakeRequest {
@@ -49,7 +49,7 @@ function setup(view: Partial<FilesHost['view']> = {}) {
     send: (text, extra) => sent.push({ text, ...extra }),
     fileAccess: () => ({ server: 'https://chat.example', token: 'tok' }),
   };
-  const uploads = new Uploads(host, (() => {
+  const uploads = createUploads(host, (() => {
     const r = new FakeRequest();
     requests.push(r);
     return r;
@@ -69,9 +69,9 @@ describe('Uploads (SPEC W3)', () => {
     expect(r!.headers).toEqual({ 'X-File-Name': 'foto%201.png', Authorization: 'Bearer tok' });
     expect(r!.url).not.toContain('tok');
     r!.upload.onprogress!({ lengthComputable: true, loaded: 1, total: 3 });
-    expect(uploads.view.list[0]).toMatchObject({ state: 'uploading', progress: 33 });
+    expect(uploads.list[0]).toMatchObject({ state: 'uploading', progress: 33 });
     r!.answer(201, { attachment });
-    expect(uploads.view.list).toEqual([]);
+    expect(uploads.list).toEqual([]);
     expect(sent).toEqual([{ text: '', attachments: [attachment] }]);
   });
 
@@ -79,7 +79,7 @@ describe('Uploads (SPEC W3)', () => {
     const { uploads, requests, sent } = setup();
     uploads.add([file(11)]);
     expect(requests).toEqual([]);
-    expect(uploads.view.list[0]).toMatchObject({ state: 'failed', code: 'file_too_large' });
+    expect(uploads.list[0]).toMatchObject({ state: 'failed', code: 'file_too_large' });
     expect(sent).toEqual([]);
   });
 
@@ -87,27 +87,27 @@ describe('Uploads (SPEC W3)', () => {
     const { uploads, requests } = setup({ conversationId: null, status: null });
     uploads.add([file(3)]);
     expect(requests).toEqual([]);
-    expect(uploads.view.list[0]).toMatchObject({ state: 'failed', code: 'conversation_not_found' });
+    expect(uploads.list[0]).toMatchObject({ state: 'failed', code: 'conversation_not_found' });
   });
 
   it("the server's refusal stays with its code and nothing is sent; discard drops it", () => {
     const { uploads, requests, sent } = setup();
     uploads.add([file(3, 'virus.png')]);
     requests[0]!.answer(415, { error: { code: 'file_type_refused', message: '…' } });
-    expect(uploads.view.list[0]).toMatchObject({ state: 'failed', code: 'file_type_refused' });
+    expect(uploads.list[0]).toMatchObject({ state: 'failed', code: 'file_type_refused' });
     expect(sent).toEqual([]);
-    uploads.discard(uploads.view.list[0]!.key);
-    expect(uploads.view.list).toEqual([]);
+    uploads.discard(uploads.list[0]!.key);
+    expect(uploads.list).toEqual([]);
   });
 
   it('a network failure can be retried, with a new request', () => {
     const { uploads, requests, sent } = setup();
     uploads.add([file(3)]);
     requests[0]!.onerror!();
-    expect(uploads.view.list[0]).toMatchObject({ state: 'failed', code: 'network' });
-    uploads.retry(uploads.view.list[0]!.key);
+    expect(uploads.list[0]).toMatchObject({ state: 'failed', code: 'network' });
+    uploads.retry(uploads.list[0]!.key);
     expect(requests).toHaveLength(2);
-    expect(uploads.view.list[0]).toMatchObject({ state: 'uploading', progress: 0, code: null });
+    expect(uploads.list[0]).toMatchObject({ state: 'uploading', progress: 0, code: null });
     requests[1]!.answer(201, { attachment });
     expect(sent).toHaveLength(1);
   });
@@ -115,11 +115,11 @@ describe('Uploads (SPEC W3)', () => {
   it('cancel aborts the request, and a late answer sends nothing', () => {
     const { uploads, requests, sent } = setup();
     uploads.add([file(3)]);
-    uploads.discard(uploads.view.list[0]!.key);
+    uploads.discard(uploads.list[0]!.key);
     expect(requests[0]!.aborted).toBe(true);
     requests[0]!.answer(201, { attachment });
     expect(sent).toEqual([]);
-    expect(uploads.view.list).toEqual([]);
+    expect(uploads.list).toEqual([]);
   });
 
   it('several files are several uploads, each its own message', () => {

@@ -5,7 +5,6 @@
  * refused or failed upload stays as a bubble with its reason until the visitor retries or discards it.
  */
 import type { Attachment, SiteStatus } from '../../../shared/protocol';
-import { Observable } from '../../../shared/observable';
 import { checkFile, readUploadAnswer } from './files';
 
 /** What uploads need of the visitor's session. */
@@ -33,70 +32,84 @@ export type MakeRequest = () => Pick<XMLHttpRequest, 'open' | 'setRequestHeader'
 
 let counter = 0;
 
-export class Uploads extends Observable<{ list: Upload[] }> {
-  readonly #requests = new Map<string, ReturnType<MakeRequest>>();
-
-  constructor(
-    private readonly host: FilesHost,
-    private readonly request: MakeRequest = () => new XMLHttpRequest(),
-  ) {
-    super({ list: [] });
-  }
-
+/** The uploads of one session; `list` is a new array after every change, newest last. */
+export interface Uploads {
+  readonly list: Upload[];
+  subscribe(listener: () => void): () => void;
   /** Files the visitor attached, dropped or pasted: each is checked, then uploaded. */
-  add(files: readonly File[]): void {
-    for (const file of files) {
-      const upload: Upload = { key: `u${++counter}`, file, progress: 0, state: 'uploading', code: null };
-      this.update({ list: [...this.view.list, upload] });
-      this.#start(upload);
-    }
-  }
-
-  retry(key: string): void {
-    const upload = this.view.list.find((u) => u.key === key);
-    if (!upload || upload.state !== 'failed') return;
-    this.#patch(key, { state: 'uploading', progress: 0, code: null });
-    this.#start(upload);
-  }
-
+  add(files: readonly File[]): void;
+  retry(key: string): void;
   /** Cancels an upload on its way, or drops a failed one. Nothing is sent. */
-  discard(key: string): void {
-    const request = this.#requests.get(key);
-    this.#requests.delete(key);
-    request?.abort();
-    this.update({ list: this.view.list.filter((u) => u.key !== key) });
-  }
+  discard(key: string): void;
+}
 
-  #start({ key, file }: Upload): void {
-    const { conversationId, status, site } = this.host.view;
+/**
+ * A closure, not a class: class fields and `#private` members here made the bundler pull helpers into a
+ * chunk shared with the app chunk, which cost the widget's budget more than this file.
+ */
+export function createUploads(host: FilesHost, request: MakeRequest = () => new XMLHttpRequest()): Uploads {
+  const requests = new Map<string, ReturnType<MakeRequest>>();
+  const listeners = new Set<() => void>();
+  const set = (list: Upload[]) => {
+    uploads.list = list;
+    for (const listener of listeners) listener();
+  };
+  const patch = (key: string, change: Partial<Upload>) => set(uploads.list.map((u) => (u.key === key ? { ...u, ...change } : u)));
+
+  const start = ({ key, file }: Upload): void => {
+    const { conversationId, status, site } = host.view;
     // There must be an open conversation to upload into: the first message starts it (SPEC W3).
-    if (!conversationId || status !== 'open') return this.#patch(key, { state: 'failed', code: 'conversation_not_found' });
+    if (!conversationId || status !== 'open') return patch(key, { state: 'failed', code: 'conversation_not_found' });
     const refusal = checkFile(file.size, site?.widget?.uploads);
-    if (refusal) return this.#patch(key, { state: 'failed', code: refusal });
-    const { server, token } = this.host.fileAccess();
-    const xhr = this.request();
-    this.#requests.set(key, xhr);
+    if (refusal) return patch(key, { state: 'failed', code: refusal });
+    const { server, token } = host.fileAccess();
+    const xhr = request();
+    requests.set(key, xhr);
     xhr.open('POST', `${server}/api/v1/files?conversation=${encodeURIComponent(conversationId)}`);
     xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable && e.total > 0) this.#patch(key, { progress: Math.min(100, Math.round((e.loaded / e.total) * 100)) });
+      if (e.lengthComputable && e.total > 0) patch(key, { progress: Math.min(100, Math.round((e.loaded / e.total) * 100)) });
     };
     const done = (answer: ReturnType<typeof readUploadAnswer>) => {
-      if (this.#requests.get(key) !== xhr) return; // cancelled meanwhile
-      this.#requests.delete(key);
-      if (!answer.ok) return this.#patch(key, { state: 'failed', code: answer.code });
-      this.update({ list: this.view.list.filter((u) => u.key !== key) });
-      this.host.send('', { attachments: [answer.attachment] });
+      if (requests.get(key) !== xhr) return; // cancelled meanwhile
+      requests.delete(key);
+      if (!answer.ok) return patch(key, { state: 'failed', code: answer.code });
+      set(uploads.list.filter((u) => u.key !== key));
+      host.send('', { attachments: [answer.attachment] });
     };
     xhr.onload = () => done(readUploadAnswer(xhr.status, xhr.responseText));
     xhr.onerror = () => done({ ok: false, code: 'network' });
     xhr.send(file);
-  }
+  };
 
-  #patch(key: string, patch: Partial<Upload>): void {
-    this.update({ list: this.view.list.map((u) => (u.key === key ? { ...u, ...patch } : u)) });
-  }
+  const uploads = {
+    list: [] as Upload[],
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    add(files: readonly File[]) {
+      for (const file of files) {
+        const upload: Upload = { key: `u${++counter}`, file, progress: 0, state: 'uploading', code: null };
+        set([...uploads.list, upload]);
+        start(upload);
+      }
+    },
+    retry(key: string) {
+      const upload = uploads.list.find((u) => u.key === key);
+      if (!upload || upload.state !== 'failed') return;
+      patch(key, { state: 'uploading', progress: 0, code: null });
+      start(upload);
+    },
+    discard(key: string) {
+      const pending = requests.get(key);
+      requests.delete(key);
+      pending?.abort();
+      set(uploads.list.filter((u) => u.key !== key));
+    },
+  };
+  return uploads;
 }
 
 const bySession = new WeakMap<FilesHost, Uploads>();
@@ -104,6 +117,6 @@ const bySession = new WeakMap<FilesHost, Uploads>();
 /** One upload list per session, kept while the window re-renders. */
 export function uploadsOf(host: FilesHost): Uploads {
   let uploads = bySession.get(host);
-  if (!uploads) bySession.set(host, (uploads = new Uploads(host)));
+  if (!uploads) bySession.set(host, (uploads = createUploads(host)));
   return uploads;
 }

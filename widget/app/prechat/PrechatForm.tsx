@@ -4,11 +4,11 @@
  * last field is the first message, and sending the form starts the conversation with the answers.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MAX_MESSAGE_CHARS } from '../../../shared/limits';
 import type { PrechatAnswers } from '../../../shared/protocol';
+import type { PrechatHost } from './lazy';
 import type { Locale } from '../../contract';
 import { adoptCss } from '../files/sheet';
-import { checkPrechat, consentText, inputFrom, PRECHAT_FIELDS, prechatAnswers, type PrechatField, type PrechatInput, type PrechatProblem, type PrechatSettings } from './prechat';
+import { checkPrechat, consentText, inputFrom, PRECHAT_FIELDS, prechatAnswers, type MessageRule, type PrechatField, type PrechatInput, type PrechatProblem, type PrechatSettings } from './prechat';
 import { PRECHAT_STRINGS, type PrechatStrings } from './strings';
 
 const CSS = `
@@ -26,16 +26,38 @@ export interface PrechatFormProps {
   /** A submission the server refused (field_required, invalid_email, invalid_request): its answers return. */
   refused: { clientId: string; code: string; text: string; prechat?: PrechatAnswers } | null;
   onSubmit: (text: string, answers: PrechatAnswers) => void;
+  /** The composer's rule for the message's text (shared/limits). */
+  messageRule: MessageRule;
 }
 
 function problemText(problem: string, field: PrechatField, t: PrechatStrings): string {
   if (problem === 'invalid_email') return t.badEmail;
-  if (problem === 'message_too_long') return t.tooLong(MAX_MESSAGE_CHARS);
+  if (problem === 'message_too_long') return t.tooLong;
   if (problem === 'field_required') return field === 'consent' ? t.consentRequired : t.required;
   return t.refused;
 }
 
-export function PrechatForm({ settings, locale, refused, onSubmit }: PrechatFormProps) {
+/** The form for this session: the site's settings, and the last submission if the server refused it. */
+export function Prechat({ session, locale, messageRule }: { session: PrechatHost; locale: Locale; messageRule: MessageRule }) {
+  const view = session.view;
+  const settings = view.site?.widget?.prechat;
+  if (!settings) return null;
+  const refused = view.outbox.find((o) => o.prechat && o.failed);
+  return (
+    <PrechatForm
+      settings={settings}
+      locale={locale}
+      messageRule={messageRule}
+      refused={refused ? { clientId: refused.clientId, code: refused.failed!, text: refused.text, prechat: refused.prechat } : null}
+      onSubmit={(text, answers) => {
+        if (refused) session.discard(refused.clientId); // the new submission takes its place
+        session.send(text, { prechat: answers });
+      }}
+    />
+  );
+}
+
+export function PrechatForm({ settings, locale, refused, onSubmit, messageRule }: PrechatFormProps) {
   const t = PRECHAT_STRINGS[locale];
   const [input, setInput] = useState<PrechatInput>(() => inputFrom(settings, refused?.prechat, refused?.text ?? ''));
   const [problems, setProblems] = useState<Partial<Record<PrechatField, PrechatProblem | string>>>({});
@@ -54,7 +76,7 @@ export function PrechatForm({ settings, locale, refused, onSubmit }: PrechatForm
   useEffect(() => {
     if (!refused) return;
     // The server refused the last submission: say where, as the widget's own check sees it, else on top.
-    const found = checkPrechat(settings, input);
+    const found = checkPrechat(settings, input, messageRule);
     const field = PRECHAT_FIELDS.find((f) => found[f]) ?? (refused.code === 'invalid_email' ? 'email' : null);
     setProblems(field ? { [field]: found[field] ?? refused.code } : {});
     if (field) focusField(field);
@@ -67,7 +89,7 @@ export function PrechatForm({ settings, locale, refused, onSubmit }: PrechatForm
 
   const submit = (e: Event) => {
     e.preventDefault();
-    const found = checkPrechat(settings, input);
+    const found = checkPrechat(settings, input, messageRule);
     setProblems(found);
     const first = PRECHAT_FIELDS.find((f) => found[f]);
     if (first) return focusField(first);

@@ -1,15 +1,15 @@
 /**
  * @module The only pre-chat code in the app chunk (SPEC W5): when the form must show, and the part that
- * loads the form's chunk (PrechatForm.tsx) and sends what it answers. Kept small for the widget's budget.
+ * loads the form's chunk (PrechatForm.tsx), which reads and sends through the session itself. Kept small:
+ * the widget's 25 KB budget counts this file, not the chunk.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { messageProblem } from '../../../shared/limits';
 import type { PrechatAnswers, SiteStatus } from '../../../shared/protocol';
 import type { Locale } from '../../contract';
+import { useChunk } from '../files/lazy';
 import type { OutboxItem } from '../outbox';
 
-type Chunk = typeof import('./PrechatForm');
-
-interface PrechatView {
+export interface PrechatView {
   site: SiteStatus | null;
   conversationId: string | null;
   status: string | null;
@@ -34,23 +34,10 @@ export interface PrechatHost {
   discard(clientId: string): void;
 }
 
+const load = () => import('./PrechatForm');
+
 /** The form, once its chunk is here (a moment after it is needed; nothing shows meanwhile). */
-export function Prechat({ session, locale }: { session: PrechatHost; locale: Locale }) {
-  const [chunk, set] = useState<Chunk | null>(null);
-  useEffect(() => void import('./PrechatForm').then((c) => set(() => c)), []);
-  const view = session.view;
-  const settings = view.site?.widget?.prechat;
-  if (!chunk || !settings) return null;
-  const refused = view.outbox.find((o) => o.prechat && o.failed);
-  return (
-    <chunk.PrechatForm
-      settings={settings}
-      locale={locale}
-      refused={refused ? { clientId: refused.clientId, code: refused.failed!, text: refused.text, prechat: refused.prechat } : null}
-      onSubmit={(text, answers) => {
-        if (refused) session.discard(refused.clientId); // the new submission takes its place
-        session.send(text, { prechat: answers });
-      }}
-    />
-  );
+export function Prechat(props: { session: PrechatHost; locale: Locale }) {
+  const chunk = useChunk(1, load);
+  return chunk && <chunk.Prechat {...props} messageRule={messageProblem} />;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_CHARS } from '../../../shared/limits';
+import { MAX_MESSAGE_CHARS, messageProblem } from '../../../shared/limits';
 import { checkPrechat, inputFrom, prechatAnswers, type PrechatInput, type PrechatSettings } from './prechat';
 import { needsPrechat } from './lazy';
 
@@ -33,7 +33,7 @@ describe('checkPrechat: the widget mirrors the server (SPEC W5)', () => {
     ['message too long', {}, { message: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }, { message: 'message_too_long' }],
     ['several at once', { email: 'required' }, { name: '', email: '', consent: false }, { name: 'field_required', email: 'field_required', consent: 'field_required' }],
   ])('%s', (_, s, i, problems) => {
-    expect(checkPrechat({ ...settings, ...s }, { ...input, ...i })).toEqual(problems);
+    expect(checkPrechat({ ...settings, ...s }, { ...input, ...i }, messageProblem)).toEqual(problems);
   });
 });
 

@@ -3,7 +3,6 @@
  * the visitor sees what is missing before anything is sent (the server checks again): which fields are
  * asked, which are missing or malformed, and the `prechat` answers a message.send carries. Pure.
  */
-import { countChars, MAX_MESSAGE_CHARS } from '../../../shared/limits';
 import type { PrechatAnswers, WidgetSettings } from '../../../shared/protocol';
 
 export type PrechatSettings = WidgetSettings['prechat'];
@@ -20,6 +19,12 @@ export interface PrechatInput {
 export type PrechatField = keyof PrechatInput;
 export type PrechatProblem = 'field_required' | 'invalid_email' | 'message_too_long';
 
+/**
+ * The composer's rule for a message's text (shared/limits' messageProblem), handed in by the app chunk
+ * that already holds it: importing it here would split shared/limits into a chunk of its own.
+ */
+export type MessageRule = (text: string) => 'message_empty' | 'message_too_long' | null;
+
 /** The form's fields in the order they are shown (and focused on a problem). */
 export const PRECHAT_FIELDS: readonly PrechatField[] = ['name', 'email', 'queue', 'message', 'consent'];
 
@@ -30,9 +35,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Problems by field; empty when the form may be sent. A field the site turned off is never a problem; a
  * queue is chosen from the offered ones (the select always holds one), so it is never one either.
  *
- * @example checkPrechat({ ...settings, name: 'required' }, { ...input, name: ' ' }) // { name: 'field_required' }
+ * @example checkPrechat({ ...settings, name: 'required' }, { ...input, name: ' ' }, messageProblem) // { name: 'field_required' }
  */
-export function checkPrechat(settings: PrechatSettings, input: PrechatInput): Partial<Record<PrechatField, PrechatProblem>> {
+export function checkPrechat(settings: PrechatSettings, input: PrechatInput, messageRule: MessageRule): Partial<Record<PrechatField, PrechatProblem>> {
   const problems: Partial<Record<PrechatField, PrechatProblem>> = {};
   const name = input.name.trim();
   const email = input.email.trim();
@@ -44,8 +49,8 @@ export function checkPrechat(settings: PrechatSettings, input: PrechatInput): Pa
       problems.email = 'invalid_email';
     }
   }
-  if (!input.message.trim()) problems.message = 'field_required';
-  else if (countChars(input.message) > MAX_MESSAGE_CHARS) problems.message = 'message_too_long';
+  const message = messageRule(input.message);
+  if (message) problems.message = message === 'message_empty' ? 'field_required' : message;
   if (consentText(settings) && !input.consent) problems.consent = 'field_required';
   return problems;
 }

@@ -15,7 +15,7 @@ const ptBR = {
   required: 'Preencha este campo.',
   badEmail: 'Informe um e-mail válido.',
   consentRequired: 'Marque para continuar.',
-  tooLong: (max: number) => `A mensagem passa de ${max} caracteres.`,
+  tooLong: 'A mensagem é longa demais.',
   refused: 'Não foi possível iniciar a conversa. Confira os dados e tente de novo.',
 };
 
@@ -33,7 +33,7 @@ const en: PrechatStrings = {
   required: 'Fill in this field.',
   badEmail: 'Enter a valid e-mail address.',
   consentRequired: 'Tick this to go on.',
-  tooLong: (max) => `The message is over ${max} characters.`,
+  tooLong: 'The message is too long.',
   refused: 'The chat could not start. Check your answers and try again.',
 };
 
@@ -49,7 +49,7 @@ const es: PrechatStrings = {
   required: 'Completa este campo.',
   badEmail: 'Escribe un correo electrónico válido.',
   consentRequired: 'Márcalo para continuar.',
-  tooLong: (max) => `El mensaje supera los ${max} caracteres.`,
+  tooLong: 'El mensaje es demasiado largo.',
   refused: 'No se pudo iniciar la conversación. Revisa los datos e inténtalo de nuevo.',
 };
 
