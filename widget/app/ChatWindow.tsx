@@ -269,6 +269,8 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           counterLabel={t.characters}
           disabled={view.connection === 'failed' || panel !== 'composer'}
           inputRef={inputRef}
+          attachLabel={t.attach}
+          {...files.composer}
         />
       </div>
       <p class="sr-only" aria-live="polite">

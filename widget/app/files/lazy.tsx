@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Attachment } from '../../../shared/protocol';
 import type { Locale } from '../../contract';
+import { ACCEPT } from './files';
 import type { FilesHost } from './uploads';
 
 type Chunk = typeof import('./FilesUi');
@@ -28,9 +29,9 @@ function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Lo
 
 /**
  * Files in the chat window. `on`: the site takes files and the visitor has an open conversation (the first
- * message starts it; only then is there somewhere to upload to). Answers `attach` for the composer's button
- * and paste, `zone` (the window's drag-and-drop handlers), the `pending` uploads and the drop `overlay` to
- * draw, and `show` for a message's attachments.
+ * message starts it; only then is there somewhere to upload to). Answers `composer` (the Composer's file
+ * props: its attach button and paste), `zone` (the window's drag-and-drop handlers), the `pending` uploads
+ * and the drop `overlay` to draw, and `show` for a message's attachments.
  */
 export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
   const [drag, setDrag] = useState(false);
@@ -47,7 +48,7 @@ export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
     setDrag(true);
   };
   return {
-    attach: on ? attach : undefined,
+    composer: on ? { onFiles: attach, accept: ACCEPT } : {},
     zone: on
       ? {
           onDragOver: over,
