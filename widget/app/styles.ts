@@ -80,7 +80,10 @@ export const APP_CSS = LATE_CSS + `
 .stars button[aria-pressed=true]{background:#fff4ce}
 .stars button:focus-visible{outline:2px solid var(--papo-accent,#047857)}
 .composer-foot{display:flex;align-items:center;justify-content:space-between;margin-top:6px}
-.counter{font-size:12px;color:#57606a;font-variant-numeric:tabular-nums}
+.counter{margin-right:auto;font-size:12px;color:#57606a;font-variant-numeric:tabular-nums}
+.attach{all:unset;box-sizing:border-box;display:grid;place-items:center;width:36px;height:36px;margin-right:6px;border-radius:8px;cursor:pointer;color:#57606a}
+.attach:hover{background:#eceef1}
+.attach:focus-visible{outline:2px solid var(--papo-accent,#047857)}
 .counter.over{color:#b42318;font-weight:650}
 .send{all:unset;box-sizing:border-box;padding:8px 16px;border-radius:10px;background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff);
   font-weight:600;font-size:14px;cursor:pointer}
