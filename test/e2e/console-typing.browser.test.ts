@@ -1,0 +1,75 @@
+/**
+ * SPEC W1, W2 in the agent console, in Chromium: the visitor's typing shows (and goes), the agent's typing
+ * and reading reach the visitor, and "Visto" appears under the reply the visitor has seen. The visitor is a
+ * real `ws` client speaking the protocol, so this exercises the console alone.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { openVisitor } from '../../server/test/clients';
+import { startTestServer, type TestServer } from '../../server/test/harness';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, signInToConsole } from './browser';
+
+let server: TestServer;
+let offDuty: (() => void) | undefined;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  offDuty = await agentOnDuty(server);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  offDuty?.();
+  await browser?.close();
+  await server?.stop();
+});
+
+browserDescribe('typing and seen in the console', () => {
+  it('W1, W2: typing both ways, the agent reads what is on screen, "Visto" under the reply the visitor saw', async () => {
+    const visitor = await openVisitor(server);
+    const { conversationId } = await visitor.socket.say('Olá, a loja abre no domingo?');
+
+    const agent = await newPage(browser);
+    await signInToConsole(agent.page, server.url);
+    await agent.page.locator('#inbox-waiting ~ ul .item', { hasText: 'domingo' }).click();
+    await agent.page.locator('.messages .bubble', { hasText: 'a loja abre no domingo?' }).waitFor();
+
+    // The visitor types: the console says so in its live region; the visitor's message ends it.
+    const indicator = agent.page.locator('.typing-indicator[aria-live=polite]');
+    visitor.socket.send({ type: 'typing', conversationId, on: true });
+    await indicator.filter({ hasText: 'o visitante está digitando…' }).waitFor();
+    const second = await visitor.socket.say('E no feriado?', conversationId);
+    await agent.page.locator('.messages .bubble', { hasText: 'E no feriado?' }).waitFor();
+    await expect.poll(() => indicator.textContent()).toBe('');
+
+    // The conversation is on screen in a focused window: the agents' seen reaches the visitor.
+    await agent.page.bringToFront();
+    const seen = await visitor.socket.next('seen', (s) => s.by === 'agent' && s.seq >= second.seq);
+    expect(seen.conversationId).toBe(conversationId);
+
+    // The agent types a reply: the visitor hears it by the agent's name; sending it ends the typing.
+    await agent.page.locator('#reply').fill('Abrimos sim, das 10h às 16h.');
+    const typing = await visitor.socket.next('typing', (f) => f.on);
+    expect(typing.author).toMatchObject({ kind: 'agent', name: 'Ana Admin' });
+    await agent.page.locator('#reply').press('Enter');
+    await visitor.socket.next('typing', (f) => !f.on);
+    const reply = await visitor.socket.next('event', (f) => f.event.text === 'Abrimos sim, das 10h às 16h.');
+
+    // A private note is never typing the visitor could see.
+    await agent.page.locator('button.toggle', { hasText: /nota/i }).click();
+    await agent.page.locator('#reply').fill('cliente recorrente');
+    await agent.page.locator('#reply').press('Enter');
+    await agent.page.locator('.messages .msg.note .bubble', { hasText: 'cliente recorrente' }).waitFor();
+    expect(visitor.socket.all('typing').filter((f) => f.on)).toHaveLength(1);
+
+    // The visitor reads the reply: "Visto" under it, and only under it.
+    const mark = agent.page.locator('.messages li.msg .seen-mark');
+    expect(await mark.count()).toBe(0);
+    visitor.socket.send({ type: 'seen', conversationId, seq: reply.event.seq });
+    await agent.page.locator('.messages li.msg.mine', { hasText: 'Abrimos sim' }).locator('.seen-mark', { hasText: 'Visto' }).waitFor();
+    expect(await mark.count()).toBe(1);
+
+    expect(agent.errors).toEqual([]);
+    await agent.context.close();
+  });
+});
