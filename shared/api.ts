@@ -368,6 +368,34 @@ export interface IdentitySecretAnswer {
   identitySecret: string | null;
 }
 
+/**
+ * GET/PUT /api/v1/sites/{id}/origins (admins, SPEC D10): the pages that may use the site key. Each entry is
+ * `self` (the Papo server's own origin), `*` (any page), an origin (`https://shop.example.com`) or a
+ * wildcard subdomain (`https://*.example.com`); nothing else (no paths).
+ */
+export const SiteOriginsBody = v.object({
+  allowedOrigins: v.pipe(
+    v.array(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.maxLength(200),
+        v.check(
+          (o) =>
+            o === 'self' ||
+            o === '*' ||
+            /^https?:\/\/\*\.[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(o) ||
+            /^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(o) ||
+            /^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(o),
+          'An allowed origin is self, *, or scheme://host[:port] (a host may start with *.), without a path.',
+        ),
+      ),
+    ),
+    v.maxLength(50),
+  ),
+});
+export type SiteOrigins = v.InferOutput<typeof SiteOriginsBody>;
+
 /** GET /tickets query. Without `status`: open and pending. */
 export const TicketListQuery = v.object({
   status: v.optional(v.picklist(TICKET_STATUSES)),

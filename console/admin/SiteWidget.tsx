@@ -58,6 +58,8 @@ const ptBR = {
   saving: 'Salvando…',
   saved: 'Salvo.',
   loading: 'Carregando…',
+  origins: 'Páginas que podem usar o widget',
+  originsHint: 'Uma por linha: self (este servidor), uma origem como https://loja.com.br, https://*.loja.com.br, ou * (qualquer página).',
   problems: {
     color: 'Cor: use o formato #rrggbb.',
     launcherText: `Texto do botão: no máximo ${LIMITS.launcherText} caracteres.`,
@@ -114,6 +116,8 @@ const en: Strings = {
   saving: 'Saving…',
   saved: 'Saved.',
   loading: 'Loading…',
+  origins: 'Pages that may use the widget',
+  originsHint: 'One per line: self (this server), an origin such as https://shop.com, https://*.shop.com, or * (any page).',
   problems: {
     color: 'Colour: use the #rrggbb form.',
     launcherText: `Launcher text: at most ${LIMITS.launcherText} characters.`,
@@ -130,6 +134,7 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<WidgetForm | null>(null);
   const [queues, setQueues] = useState<QueueWithMembers[]>([]);
+  const [origins, setOrigins] = useState('');
   const [problems, setProblems] = useState<WidgetProblem[]>([]);
   const [saved, setSaved] = useState(false);
   const load = useAction();
@@ -139,10 +144,11 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
   useEffect(() => {
     if (!open || form) return;
     void load
-      .run(() => Promise.all([adminApi.siteWidget(siteId), adminApi.queues()]))
+      .run(() => Promise.all([adminApi.siteWidget(siteId), adminApi.queues(), adminApi.siteOrigins(siteId)]))
       .then((a) => {
         if (!a) return;
         setQueues(a.value[1].filter((q) => q.siteId === siteId));
+        setOrigins(a.value[2].join('\n'));
         setForm(toForm(a.value[0]));
       });
   }, [open]);
@@ -158,9 +164,15 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
     const checked = fromForm(form, queues.map((q) => q.id));
     setProblems(checked.ok ? [] : checked.problems);
     if (!checked.ok) return;
-    const answer = await save.run(() => adminApi.setSiteWidget(siteId, checked.value));
+    const lines = origins.split('\n').map((o) => o.trim()).filter((o) => o !== '');
+    // Origins first: the server checks each entry, and a refused list leaves the widget unsaved too.
+    const answer = await save.run(async () => {
+      const allowed = await adminApi.setSiteOrigins(siteId, lines);
+      return [await adminApi.setSiteWidget(siteId, checked.value), allowed] as const;
+    });
     if (answer) {
-      setForm(toForm(answer.value));
+      setForm(toForm(answer.value[0]));
+      setOrigins(answer.value[1].join('\n'));
       setSaved(true);
     }
   };
@@ -209,6 +221,19 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
             </label>
             <Choice label={s.agentDisplay} value={form.agentDisplay} options={s.agentDisplays} onChange={(agentDisplay) => edit({ agentDisplay })} />
             <Choice label={s.language} value={form.locale} options={s.languages} onChange={(locale) => edit({ locale })} />
+            <label class="adm-field">
+              <span class="adm-label">{s.origins}</span>
+              <textarea
+                rows={3}
+                spellcheck={false}
+                value={origins}
+                onInput={(e) => {
+                  setSaved(false);
+                  setOrigins(e.currentTarget.value);
+                }}
+              />
+              <span class="adm-hint">{s.originsHint}</span>
+            </label>
           </fieldset>
 
           <fieldset class="st-group">

@@ -20,6 +20,7 @@ import type {
   MaskingBody,
   QueueBody,
   QueuesAnswer,
+  SiteOrigins,
   SiteWidget,
   WrapUpReasonsAnswer,
 } from '../../shared/api';
@@ -150,6 +151,8 @@ export const adminApi = {
   identitySecret: (siteId: string) => call<IdentitySecretAnswer>('GET', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
   newIdentitySecret: (siteId: string) => call<IdentitySecretAnswer>('POST', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
   removeIdentitySecret: (siteId: string) => call<IdentitySecretAnswer>('DELETE', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
+  siteOrigins: (siteId: string) => call<SiteOrigins>('GET', `/sites/${id(siteId)}/origins`).then((a) => a.allowedOrigins),
+  setSiteOrigins: (siteId: string, allowedOrigins: string[]) => call<SiteOrigins>('PUT', `/sites/${id(siteId)}/origins`, { allowedOrigins }).then((a) => a.allowedOrigins),
 
   liveVisitors: () => call<LiveVisitorsAnswer>('GET', '/visitors/live').then((a) => a.visitors),
   startChat: (visitorId: string, clientId: string, text: string) =>

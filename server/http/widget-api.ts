@@ -5,7 +5,8 @@
  */
 import { Hono, type Context, type Next } from 'hono';
 import * as v from 'valibot';
-import { SiteWidgetBody, DEFAULT_WIDGET, type IdentitySecretAnswer, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
+import { SiteOriginsBody, SiteWidgetBody, DEFAULT_WIDGET, type IdentitySecretAnswer, type SiteOrigins, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
+import { normalizeOrigin } from '../domain/origins';
 import { widgetSettings } from '../domain/widget-settings';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
@@ -50,6 +51,7 @@ export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<A
   const api = new Hono<ApiEnv>();
   api.use('/sites/:id/widget', admins);
   api.use('/sites/:id/identity-secret', admins);
+  api.use('/sites/:id/origins', admins);
   const site = async (id: string) => {
     const found = await store.sites.byId(id);
     if (!found) throw new AppError('not_found', 'No such site.');
@@ -83,6 +85,17 @@ export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<A
     const id = (await site(c.req.param('id'))).id;
     await store.sites.update(id, { identitySecret: null });
     return c.json({ identitySecret: null } satisfies IdentitySecretAnswer);
+  });
+
+  // The pages that may embed the widget (SPEC D10): a host backend on its own domain needs its origin here.
+  api.get('/sites/:id/origins', async (c) => c.json({ allowedOrigins: (await site(c.req.param('id'))).allowedOrigins } satisfies SiteOrigins));
+  api.put('/sites/:id/origins', async (c) => {
+    const id = (await site(c.req.param('id'))).id;
+    const { allowedOrigins } = await body(c, SiteOriginsBody);
+    // Stored as browsers send them (lower-case, no default port), once each.
+    const clean = [...new Set(allowedOrigins.map((o) => (o === 'self' || o === '*' || o.includes('://*.') ? o.toLowerCase() : (normalizeOrigin(o) ?? o))))];
+    await store.sites.update(id, { allowedOrigins: clean });
+    return c.json({ allowedOrigins: clean } satisfies SiteOrigins);
   });
   return api;
 }

@@ -137,3 +137,37 @@ describe('W4: PUT /api/v1/sites/:id/widget refuses bad input and changes nothing
     expect(res.status).toBe(403);
   });
 });
+
+describe('D10: PUT /api/v1/sites/:id/origins (a host backend on its own domain)', () => {
+  it("an origin added by an admin may open the widget's socket; removed, it may not", async () => {
+    const before = (await admin.get(`/sites/${siteId}/origins`)).body.allowedOrigins as string[];
+    expect(before).toEqual(['self']);
+    const put = await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self', 'HTTP://Localhost:3000', 'https://*.loja.example.com.br', 'self'] });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ allowedOrigins: ['self', 'http://localhost:3000', 'https://*.loja.example.com.br'] });
+    const { socket } = await openVisitor(server, { origin: 'http://localhost:3000' });
+    await socket.close();
+    await openVisitor(server, { origin: 'https://app.loja.example.com.br' }).then(({ socket: s }) => s.close());
+
+    expect((await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: before })).status).toBe(200);
+    await expect(openVisitor(server, { origin: 'http://localhost:3000' })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it.each([
+    ['a path', 'https://shop.example.com/loja'],
+    ['not a URL', 'shop.example.com'],
+    ['another scheme', 'ftp://shop.example.com'],
+    ['a wildcard in the middle', 'https://shop.*.example.com'],
+  ])('%s is 400 invalid_request and changes nothing', async (_name, entry) => {
+    const res = await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self', entry] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect((await server.papo.store.sites.byId(siteId))!.allowedOrigins).toEqual(['self']);
+  });
+
+  it('agents may not read or change them', async () => {
+    const someone = await createAgent(server, { role: 'supervisor' });
+    expect((await someone.api.put(`/sites/${siteId}/origins`, { allowedOrigins: ['*'] })).status).toBe(403);
+    expect((await server.papo.store.sites.byId(siteId))!.allowedOrigins).toEqual(['self']);
+  });
+});
