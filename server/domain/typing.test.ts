@@ -38,6 +38,12 @@ describe('W1: TypingThrottle', () => {
     expect(relayed).toBe(5);
   });
 
+  it('stays bounded when a client names a new conversation in every frame', () => {
+    const t = new TypingThrottle();
+    for (let i = 0; i < 10_000; i++) t.admit(`c${i}`, true, 0);
+    expect(t.size).toBeLessThanOrEqual(64);
+  });
+
   it('forgets stale conversations past its bound, and still answers right for them', () => {
     const t = new TypingThrottle();
     for (let i = 0; i < 100; i++) expect(t.admit(`c${i}`, true, i * 2000)).toBe(true);

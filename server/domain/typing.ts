@@ -41,7 +41,7 @@ export class TypingThrottle {
     const last = this.#last.get(conversationId);
     if (!relayTyping(last, on, now)) return false;
     if (on) {
-      if (!last && this.#last.size >= MAX_TRACKED) this.#forgetStale(now);
+      if (!last && this.#last.size >= MAX_TRACKED) this.#makeRoom(now);
       this.#last.set(conversationId, { on: true, onAt: now });
     } else {
       this.#last.set(conversationId, { on: false, onAt: last?.onAt ?? now });
@@ -49,7 +49,17 @@ export class TypingThrottle {
     return true;
   }
 
-  #forgetStale(now: number): void {
+  /**
+   * Forgets the conversations whose last `on` is over a second old; if all are recent (a client naming
+   * conversation after conversation), the oldest one. The map never passes MAX_TRACKED, so this stays cheap.
+   */
+  #makeRoom(now: number): void {
     for (const [id, state] of this.#last) if (now - state.onAt >= TYPING_MIN_INTERVAL_MS) this.#last.delete(id);
+    if (this.#last.size >= MAX_TRACKED) this.#last.delete(this.#last.keys().next().value!);
+  }
+
+  /** How many conversations are remembered (tests). */
+  get size(): number {
+    return this.#last.size;
   }
 }
