@@ -3,7 +3,8 @@
  * SQLite file and files directory), messages that carry them, downloads by who may see them, and erase.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET } from '../../shared/api';
@@ -12,6 +13,11 @@ import * as f from '../domain/file-type.fixtures';
 import { adminApi, onlineAgent, storedEvents, visitor, type OnlineAgent } from './agents';
 import { login } from './clients';
 import { startTestServer, type TestServer } from './harness';
+import { createMemoryBus } from '../bus/memory';
+import { createLogger } from '../log';
+import { createAttachmentService, UNSENT_TTL_MS } from '../services/attachments';
+import { createConversationService } from '../services/conversations';
+import { createSqliteStore } from '../store/sqlite/store';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -377,5 +383,75 @@ describe('W3: data rights', () => {
     await expect.poll(() => existsSync(join(filesDir(), v.conversationId))).toBe(false);
     expect(await server.papo.store.attachments.list(v.conversationId)).toEqual([]);
     expect(await server.papo.store.attachments.byId(attachment.id)).toBeNull();
+  });
+});
+
+describe('W3: limits and cleanup', () => {
+  it('W3: files count in the upload bytes per address; past it: 429 rate_limited with Retry-After, nothing kept', async () => {
+    await server.stop();
+    server = await startTestServer({ env: { RATE_UPLOAD_MB_PER_10_MIN: '1' } });
+    const v = await chatting();
+    const text = new Uint8Array(600 * 1024).fill(0x41);
+    expect((await upload({ token: v.token }, v.conversationId, text, 'a.txt')).status).toBe(201);
+    const refused = await upload({ token: v.token }, v.conversationId, text, 'b.txt');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(onDisk(v.conversationId)).toHaveLength(1);
+  });
+
+  it('W3: a visitor cannot upload into its conversation once it ended', async () => {
+    const v = await chatting();
+    v.socket.send({ type: 'conversation.end', conversationId: v.conversationId });
+    await expect.poll(async () => (await server.papo.store.conversations.byId(v.conversationId))?.status).not.toBe('open');
+    const res = await upload({ token: v.token }, v.conversationId, f.PNG, 'x.png');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('conversation_closed');
+    expect(onDisk(v.conversationId)).toEqual([]);
+  });
+
+  it('W3: an admin deleting a conversation deletes its files from disk', async () => {
+    const v = await chatting();
+    const attachment = (await upload({ token: v.token }, v.conversationId, f.PNG, 'x.png')).body.attachment as Attachment;
+    expect((await sendWithFiles(v.socket, v.conversationId, [attachment.id])).type).toBe('ack');
+    const admin = await adminApi(server);
+    expect((await admin.delete(`/conversations/${v.conversationId}`)).status).toBe(204);
+    await expect.poll(() => existsSync(join(filesDir(), v.conversationId))).toBe(false);
+    expect(await server.papo.store.attachments.byId(attachment.id)).toBeNull();
+  });
+
+  it('W3: uploads never sent within a day are swept (row and bytes); sent ones stay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papo-sweep-'));
+    const store = createSqliteStore(join(dir, 'papo.db'));
+    let now = 1_800_000_000_000;
+    const log = createLogger('silent');
+    const conversations = createConversationService({ store, bus: createMemoryBus(log), now: () => now });
+    const service = createAttachmentService({
+      store,
+      conversations,
+      safety: { uploadBytes: () => undefined, blocked: () => null },
+      filesDir: join(dir, 'files'),
+      secret: 'x'.repeat(32),
+      now: () => now,
+      log,
+    });
+    try {
+      await store.sites.create({ id: 'site-1', key: 'key-1', name: 'Loja', allowedOrigins: ['*'], createdAt: now });
+      const actor = { kind: 'visitor' as const, visitorId: 'visitor-1', siteId: 'site-1' };
+      const { conversationId } = await conversations.sendMessage(actor, { clientId: randomUUID(), text: 'Olá' });
+      const put = (name: string) => service.upload(actor, { conversationId, declaredBytes: null, body: new Blob([Buffer.from(f.PNG)]).stream(), name, ip: '203.0.113.9' });
+      const kept = await put('enviada.png');
+      await conversations.sendMessage(actor, { clientId: randomUUID(), conversationId, text: '', attachments: [kept.id] });
+      const dropped = await put('esquecida.png');
+      now += UNSENT_TTL_MS - 1;
+      expect(await service.sweep()).toBe(0);
+      now += 2;
+      expect(await service.sweep()).toBe(1);
+      expect(await store.attachments.byId(dropped.id)).toBeNull();
+      expect(await store.attachments.byId(kept.id)).not.toBeNull();
+      expect(readdirSync(join(dir, 'files', conversationId))).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });
