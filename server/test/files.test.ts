@@ -125,6 +125,8 @@ describe('W3: uploads', () => {
     const res = await upload({ token: v.token }, v.conversationId, bytes, name);
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('file_type_refused');
+    // The widget's page may read the refusal, to say why.
+    expect(res.headers.get('access-control-allow-origin')).toBe(server.origin);
     expect(onDisk(v.conversationId)).toEqual([]);
     expect(await server.papo.store.attachments.list(v.conversationId)).toEqual([]);
   });
