@@ -255,7 +255,16 @@ export class Connection {
       case 'watch': {
         const conversation = await this.deps.conversations.load(actor, frame.conversationId);
         if (actor.kind === 'agent') this.#known.add(conversation.id);
-        return this.#catchUp(actor, conversation, frame.afterSeq);
+        await this.#catchUp(actor, conversation, frame.afterSeq);
+        // SPEC W2, W7: a visitor opening one of its conversations learns both seen marks with its history
+        // (agents have them on the summary).
+        if (actor.kind === 'visitor') {
+          for (const by of ['agent', 'visitor'] as const) {
+            const seq = (by === 'agent' ? conversation.agentSeenSeq : conversation.visitorSeenSeq) ?? 0;
+            if (seq > 0) this.#send({ type: 'seen', conversationId: conversation.id, by, seq });
+          }
+        }
+        return;
       }
       case 'unwatch':
         this.#watches.delete(frame.conversationId);

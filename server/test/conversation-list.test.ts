@@ -124,7 +124,10 @@ describe('W7 watch', () => {
     const agent = await openAgent(server);
     const v = await openVisitor(server);
     const old = (await v.socket.say('Conversa antiga')).conversationId;
-    await send(agent.socket, old, 'Resposta antiga');
+    const answer = await send(agent.socket, old, 'Resposta antiga');
+    if (answer.type !== 'ack') throw new Error(answer.code);
+    agent.socket.send({ type: 'seen', conversationId: old, seq: answer.seq });
+    await v.socket.next('seen', (s) => s.by === 'agent' && s.seq === answer.seq);
     await send(agent.socket, old, 'nota que o visitante não vê', { note: true });
     await end(v.socket, old);
     const reason = await wrapUpReason(server);
@@ -139,6 +142,11 @@ describe('W7 watch', () => {
     expect(texts).toEqual(['Conversa antiga', 'Resposta antiga']);
     expect(history.events.map((e) => e.kind)).toContain('closed');
     expect(history.events.map((e) => e.kind)).not.toContain('note');
+    // With the history, what the agents have seen of it (the visitor's own mark is 0: none is sent).
+    expect(await device.socket.next('seen', (s) => s.conversationId === old)).toEqual({ type: 'seen', conversationId: old, by: 'agent', seq: answer.seq });
+    device.socket.send({ type: 'ping', id: 7 });
+    await device.socket.next('pong');
+    expect(device.socket.all('seen').filter((s) => s.by === 'visitor')).toEqual([]);
   });
 
   it("W7: a visitor's watch of another visitor's conversation is refused as if it did not exist, and shows nothing", async () => {
