@@ -1,9 +1,12 @@
 /**
- * Three builds, one per mode (`npm run build` runs them in this order):
+ * Four builds, one per mode (`npm run build` runs them in this order):
  * - `widget-app`: the Preact chat app, an ES module chunk with a content hash (immutable cache), plus a
  *   manifest so the loader knows its name. Loaded only when the visitor opens the chat.
  * - `widget-loader`: `papo.js`, the classic script a site owner's `<script>` tag loads. An IIFE without
  *   Preact; it draws the launcher and imports the app chunk on demand.
+ * - `widget-npm`: the npm entry (`import { Papo } from 'papo/widget'`, package.json `exports`), an ES module
+ *   `dist/widget/index.js` that adds papo.js to the page, with its types `index.d.ts` (widget/papo.d.ts,
+ *   also served as /widget/papo.d.ts).
  * - `console`: the agent console, served by the server under /console/.
  */
 import { readFileSync } from 'node:fs';
@@ -63,6 +66,26 @@ export default defineConfig(({ mode }): UserConfig => {
       },
     };
   }
+  if (mode === 'widget-npm') {
+    const types = readFileSync(`${root}widget/papo.d.ts`, 'utf8');
+    return {
+      publicDir: false,
+      build: {
+        outDir: 'dist/widget',
+        emptyOutDir: false,
+        target: WIDGET_TARGET,
+        lib: { entry: 'widget/index.ts', formats: ['es'], fileName: () => 'index.js' },
+      },
+      plugins: [
+        {
+          name: 'papo-widget-types',
+          generateBundle() {
+            for (const fileName of ['index.d.ts', 'papo.d.ts']) this.emitFile({ type: 'asset', fileName, source: types });
+          },
+        },
+      ],
+    };
+  }
   if (mode === 'console') {
     return {
       oxc: { jsx },
@@ -72,5 +95,5 @@ export default defineConfig(({ mode }): UserConfig => {
       build: { outDir: '../dist/console', emptyOutDir: true, target: 'es2022' },
     };
   }
-  throw new Error(`vite.config.ts: unknown mode "${mode}" (widget-app, widget-loader or console)`);
+  throw new Error(`vite.config.ts: unknown mode "${mode}" (widget-app, widget-loader, widget-npm or console)`);
 });

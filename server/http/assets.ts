@@ -25,6 +25,8 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+  /** The widget's public types, /widget/papo.d.ts (issue 5). */
+  '.ts': 'text/plain; charset=utf-8',
   '.map': 'application/json',
 };
 

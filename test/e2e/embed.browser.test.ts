@@ -57,15 +57,21 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Points of a grid over the viewport at which the page, not the widget, receives the click. */
-async function pointsCoveredByWidget(page: Page): Promise<number> {
+/**
+ * Points of a grid over the viewport at which the widget, not the page, receives the click, outside the
+ * launcher's box (its badge inside) and the bubble beside it while one shows.
+ */
+export async function pointsCoveredByWidget(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const launcher = document.querySelector('papo-widget')!.shadowRoot!.querySelector('.launcher')!.getBoundingClientRect();
+    const root = document.querySelector('papo-widget')!.shadowRoot!;
+    const boxes = ['.launcher', '.note']
+      .map((s) => root.querySelector(s)!.getBoundingClientRect())
+      .filter((r) => r.width > 0);
     let covered = 0;
     for (let x = 5; x < innerWidth; x += 40) {
       for (let y = 5; y < innerHeight; y += 40) {
-        const insideLauncher = x >= launcher.left && x <= launcher.right && y >= launcher.top && y <= launcher.bottom;
-        if (!insideLauncher && document.elementFromPoint(x, y)?.tagName === 'PAPO-WIDGET') covered++;
+        const allowed = boxes.some((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
+        if (!allowed && document.elementFromPoint(x, y)?.tagName === 'PAPO-WIDGET') covered++;
       }
     }
     return covered;
@@ -73,7 +79,7 @@ async function pointsCoveredByWidget(page: Page): Promise<number> {
 }
 
 browserDescribe('the widget on a host page', () => {
-  it('loads nothing but papo.js, and stores nothing, until the visitor opens the chat', async () => {
+  it('loads nothing but papo.js and the site\'s settings, and stores nothing, until the visitor opens the chat (SPEC W8)', async () => {
     const { page, context } = await newPage(browser);
     const requests: string[] = [];
     page.on('request', (r) => {
@@ -83,8 +89,8 @@ browserDescribe('the widget on a host page', () => {
     await page.goto(`${server.url}/`);
     await widget(page).launcher.waitFor();
     await page.waitForTimeout(2000); // long enough for an idle-time preload, which a new visitor must not get
-    expect(requests.filter((p) => p.startsWith('/widget/') || p.startsWith('ws'))).toEqual(['/widget/papo.js']);
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('papo:')))).toEqual([]);
+    expect(requests.filter((p) => /^(\/widget\/|\/api\/|ws )/.test(p))).toEqual(['/widget/papo.js', '/api/v1/widget/settings']);
+    expect(await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage), document.cookie])).toEqual([[], [], '']);
 
     await widget(page).launcher.click();
     await widget(page).input.waitFor();
@@ -160,7 +166,7 @@ browserDescribe('the widget on a host page', () => {
     const w = widget(page);
     await w.launcher.click();
     await w.root.locator('.launcher.failed').waitFor();
-    expect(await w.root.locator('.tip').isVisible()).toBe(true);
+    expect(await w.root.locator('.note button:not(.dismiss)').textContent()).toBe('The chat did not load.');
     expect(await w.panel.isHidden()).toBe(true);
     expect(await pointsCoveredByWidget(page)).toBe(0);
 
