@@ -32,15 +32,15 @@ export function mount({ root, container, config, host, settings = null, identity
   if (identity) session.identify(identity);
   const input: { current: HTMLTextAreaElement | null } = { current: null };
 
-  let open = false;
-  const looking = () => open && document.visibilityState === 'visible';
+  /** The panel is shown (the loader may show it without `opened()`, restoring an open chat after a reload). */
+  const looking = () => !container.hidden && document.visibilityState === 'visible';
   let unread = -1;
   let prefixed = false;
   let latest = session.view.latest;
   /** SPEC W2: seen while looking; the launcher's badge and the hidden tab's title; the sound in one tab. */
   const attend = () => {
+    if (looking()) session.markSeen(); // (its update runs attend again, inside)
     const view = session.view;
-    if (looking()) session.markSeen();
     const n = unreadCount(view.events, view.visitorSeen);
     if (n !== unread) host.setUnread?.((unread = n));
     const hidden = document.visibilityState === 'hidden' && n > 0;
@@ -55,6 +55,7 @@ export function mount({ root, container, config, host, settings = null, identity
   };
   session.subscribe(attend);
   document.addEventListener('visibilitychange', attend);
+  new MutationObserver(attend).observe(container, { attributeFilter: ['hidden'] });
 
   // Phones (the loader makes the panel full screen under 480px): the window follows the visual viewport,
   // so the composer stays above the on-screen keyboard.
@@ -90,16 +91,13 @@ export function mount({ root, container, config, host, settings = null, identity
   session.start();
   return {
     opened: () => {
-      open = true;
       storage.persist();
       session.start();
       if (container.firstChild) focus();
       else focusWhenDrawn = true;
       attend();
     },
-    closed: () => {
-      open = false;
-    },
+    closed: () => undefined,
     identify: (proof) => {
       if (typeof proof !== 'object' || proof === null) return;
       storage.persist();
@@ -117,7 +115,7 @@ export function mount({ root, container, config, host, settings = null, identity
     reset: () => {
       session.reset();
       // A new anonymous visitor connects only when needed: now if the window is open, else on open or send.
-      if (open) session.start();
+      if (!container.hidden) session.start();
     },
   };
 }
