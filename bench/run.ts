@@ -215,8 +215,12 @@ function report(r: {
     row('file', 'raw', 'gzip');
     row(`loader ${sizes.loader.file}`, fmtBytes(sizes.loader.raw), fmtBytes(sizes.loader.gzip));
     for (const f of sizes.app) row(`app ${f.file}`, fmtBytes(f.raw), fmtBytes(f.gzip));
+    if (sizes.locale) row(`  (the largest language chunk counted: ${sizes.locale})`);
     row('loader + app (open chat)', fmtBytes(sizes.totalRaw), fmtBytes(sizes.totalGzip));
-    if (sizes.dynamic.length) row('not counted (dynamic imports)', sizes.dynamic.join(', '), '');
+    for (const p of sizes.onDemand) {
+      row(`on demand ${p.src}: ${p.files.map((f) => f.file).join(' + ') || 'nothing more'}`, fmtBytes(p.files.reduce((s, f) => s + f.raw, 0)), fmtBytes(p.gzip));
+    }
+    if (sizes.onDemand.length) row('open chat + every on-demand chunk', '', fmtBytes(sizes.worstGzip));
   } else row(status(r.sizes)!);
 
   section(`Latency at ${config.rate} msg/s over ${config.sockets} sockets, ${config.latencySeconds} s after ${config.warmupSeconds} s warm-up`);

@@ -1,8 +1,12 @@
 /**
  * @module Widget sizes from the build output: the loader (`dist/widget/papo.js`, all a host page loads
- * before the chat is opened) and everything the open chat loads: the app entry chunk named in
- * `dist/widget/.vite/manifest.json`, the chunks it imports (recursively) and their CSS. Raw and gzip
- * (zlib level 9) bytes.
+ * before the chat is opened) and everything an open chat loads, read from `dist/widget/.vite/manifest.json`:
+ * the app entry, the chunks it imports (recursively) and their CSS, and the visitor's language chunk (the
+ * app lazy-loads one of `widget/app/locales/*`; the largest is counted, since every open chat loads one).
+ * Dynamic chunks only some chats load (files `widget/app/files/`, pre-chat `widget/app/prechat/`, the
+ * conversation list `widget/app/conversations/`, and any other) are listed as "on demand" with what each
+ * adds, and the worst case "open chat + every on-demand chunk" is reported too. Chunks are recognised by
+ * their manifest `src` path, not their (hashed) file names. Raw and gzip (zlib level 9) bytes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +15,8 @@ import { ROOT } from './procs';
 
 export const WIDGET_DIR = join(ROOT, 'dist', 'widget');
 export const LOADER_FILE = 'papo.js';
+/** Dynamic imports under this folder are the app's languages: every open chat loads one of them. */
+export const LOCALES_SRC = 'widget/app/locales/';
 
 export interface FileSize {
   file: string;
@@ -18,15 +24,29 @@ export interface FileSize {
   gzip: number;
 }
 
+/** A dynamic chunk only some chats load, with the files it adds to the open chat's. */
+export interface OnDemandPart {
+  /** The manifest `src` of the dynamic import, e.g. `widget/app/files/FilesUi.tsx`. */
+  src: string;
+  files: FileSize[];
+  gzip: number;
+}
+
 export interface SizesResult {
   loader: FileSize;
-  /** The app entry chunk, its static imports and their CSS (the loader not included). */
+  /** Everything the open chat loads besides the loader: entry, static imports, CSS, the largest language chunk. */
   app: FileSize[];
   appGzip: number;
-  /** Loader + app, gzip: what a visitor who opens the chat has downloaded. */
+  /** Loader + app, gzip: what a visitor who opens the chat has downloaded. The budgeted figure. */
   totalGzip: number;
   totalRaw: number;
-  /** Chunks loaded only on demand (dynamic imports): listed, not counted. */
+  /** The language chunk counted (the largest under LOCALES_SRC), or null when the app has none. */
+  locale: string | null;
+  /** Dynamic chunks loaded only for some chats: not in the total. */
+  onDemand: OnDemandPart[];
+  /** Open chat + every on-demand chunk, gzip: a visitor who used every feature. */
+  worstGzip: number;
+  /** The on-demand chunks' files, for a one-line listing. */
   dynamic: string[];
 }
 
@@ -47,6 +67,8 @@ function measure(file: string): FileSize {
   return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
+const sum = (files: FileSize[], key: 'raw' | 'gzip') => files.reduce((s, f) => s + f[key], 0);
+
 export function measureSizes(): SizesResult {
   if (!existsSync(WIDGET_DIR)) throw new Error(`${WIDGET_DIR} is missing: run \`npm run build\` first (npm run bench does)`);
   if (!existsSync(join(WIDGET_DIR, LOADER_FILE))) throw new Error(`the widget loader ${join(WIDGET_DIR, LOADER_FILE)} is missing`);
@@ -61,30 +83,57 @@ export function measureSizes(): SizesResult {
     throw new Error(`${manifestPath} names ${entries.length} entry chunks (${entries.map(([k]) => k).join(', ')}); expected one app entry`);
   }
 
-  const files = new Set<string>();
-  const dynamic = new Set<string>();
-  const visit = (key: string) => {
+  /** A chunk's file, its CSS and its static imports, recursively; dynamic imports met on the way go to `dynamic`. */
+  const closure = (key: string, files = new Set<string>(), dynamic = new Set<string>()) => {
     const chunk = manifest[key];
     if (!chunk) throw new Error(`${manifestPath}: import ${key} is not in the manifest`);
-    if (files.has(chunk.file)) return;
+    if (files.has(chunk.file)) return { files, dynamic };
     files.add(chunk.file);
     for (const css of chunk.css ?? []) files.add(css);
-    for (const imported of chunk.imports ?? []) visit(imported);
-    for (const d of chunk.dynamicImports ?? []) dynamic.add(manifest[d]?.file ?? d);
+    for (const imported of chunk.imports ?? []) closure(imported, files, dynamic);
+    for (const d of chunk.dynamicImports ?? []) dynamic.add(d);
+    return { files, dynamic };
   };
-  visit(entries[0]![0]);
-  files.delete(LOADER_FILE);
-  for (const f of files) dynamic.delete(f);
+  const open = closure(entries[0]![0]);
+  open.files.delete(LOADER_FILE);
+
+  /** What a dynamic chunk adds to what is already loaded. */
+  const adds = (key: string, loaded: Set<string>): FileSize[] => [...closure(key).files].filter((f) => !loaded.has(f)).map(measure);
+  const srcOf = (key: string) => manifest[key]?.src ?? key;
+
+  // Every open chat loads one language: count the largest, so the figure holds for every visitor.
+  const locales = [...open.dynamic].filter((k) => srcOf(k).startsWith(LOCALES_SRC));
+  const localeCosts = locales.map((k) => ({ key: k, files: adds(k, open.files) })).sort((a, b) => sum(b.files, 'gzip') - sum(a.files, 'gzip'));
+  const locale = localeCosts[0] ?? null;
+  const app = [...[...open.files].map(measure), ...(locale?.files ?? [])];
+  const loaded = new Set(app.map((f) => f.file));
+
+  // Dynamic imports of the on-demand chunks themselves (a chunk of a chunk) are on demand too.
+  const pending = [...open.dynamic].filter((k) => !locales.includes(k));
+  const onDemand: OnDemandPart[] = [];
+  const seen = new Set<string>();
+  while (pending.length) {
+    const key = pending.shift()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const files = adds(key, loaded);
+    onDemand.push({ src: srcOf(key), files, gzip: sum(files, 'gzip') });
+    pending.push(...closure(key).dynamic);
+  }
+  onDemand.sort((a, b) => a.src.localeCompare(b.src));
 
   const loader = measure(LOADER_FILE);
-  const app = [...files].map(measure);
-  const appGzip = app.reduce((s, f) => s + f.gzip, 0);
+  const appGzip = sum(app, 'gzip');
+  const allOnDemand = new Map(onDemand.flatMap((p) => p.files).map((f) => [f.file, f]));
   return {
     loader,
     app,
     appGzip,
     totalGzip: loader.gzip + appGzip,
-    totalRaw: loader.raw + app.reduce((s, f) => s + f.raw, 0),
-    dynamic: [...dynamic],
+    totalRaw: loader.raw + sum(app, 'raw'),
+    locale: locale ? srcOf(locale.key) : null,
+    onDemand,
+    worstGzip: loader.gzip + appGzip + sum([...allOnDemand.values()], 'gzip'),
+    dynamic: [...allOnDemand.keys()],
   };
 }
