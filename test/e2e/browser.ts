@@ -85,3 +85,24 @@ export async function agentOnDuty(server: TestServer): Promise<() => void> {
   const { socket } = await openAgent(server, cookie);
   return () => socket.ws.close();
 }
+
+/**
+ * Points of a grid over the viewport at which the widget, not the page, receives the click, outside the
+ * launcher's box (its badge inside) and the bubble beside it while one shows.
+ */
+export async function pointsCoveredByWidget(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = document.querySelector('papo-widget')!.shadowRoot!;
+    const boxes = ['.launcher', '.note']
+      .map((s) => root.querySelector(s)!.getBoundingClientRect())
+      .filter((r) => r.width > 0);
+    let covered = 0;
+    for (let x = 5; x < innerWidth; x += 40) {
+      for (let y = 5; y < innerHeight; y += 40) {
+        const allowed = boxes.some((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
+        if (!allowed && document.elementFromPoint(x, y)?.tagName === 'PAPO-WIDGET') covered++;
+      }
+    }
+    return covered;
+  });
+}

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { uuidv7 } from '../../server/ids';
 import { openAgent } from '../../server/test/clients';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, pointsCoveredByWidget, widget } from './browser';
 
 let server: TestServer;
 let offDuty: (() => void) | undefined;
@@ -56,27 +56,6 @@ afterAll(async () => {
   await new Promise((resolve) => host?.close(resolve));
   await server?.stop();
 });
-
-/**
- * Points of a grid over the viewport at which the widget, not the page, receives the click, outside the
- * launcher's box (its badge inside) and the bubble beside it while one shows.
- */
-export async function pointsCoveredByWidget(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const root = document.querySelector('papo-widget')!.shadowRoot!;
-    const boxes = ['.launcher', '.note']
-      .map((s) => root.querySelector(s)!.getBoundingClientRect())
-      .filter((r) => r.width > 0);
-    let covered = 0;
-    for (let x = 5; x < innerWidth; x += 40) {
-      for (let y = 5; y < innerHeight; y += 40) {
-        const allowed = boxes.some((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
-        if (!allowed && document.elementFromPoint(x, y)?.tagName === 'PAPO-WIDGET') covered++;
-      }
-    }
-    return covered;
-  });
-}
 
 browserDescribe('the widget on a host page', () => {
   it('loads nothing but papo.js and the site\'s settings, and stores nothing, until the visitor opens the chat (SPEC W8)', async () => {
