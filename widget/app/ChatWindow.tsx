@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Composer } from '../../shared/ui/Composer';
 import { useView } from '../../shared/ui/use-view';
 import type { Locale, WidgetSettings } from '../contract';
-import { EndPanel } from './EndPanel';
 import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
 import { formFields } from './offline-form';
@@ -24,6 +23,10 @@ export interface ChatWindowProps {
 }
 
 type ListView = typeof import('./conversations/ConversationList').ConversationList;
+type EndView = typeof import('./conversations/EndPanel').EndPanel;
+/** The end panel's chunk, fetched once: when the visitor asks to end, or an ended conversation shows. */
+let endChunk: Promise<EndView> | undefined;
+const loadEnd = () => (endChunk ??= import('./conversations/EndPanel').then((m) => m.EndPanel));
 
 export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: ChatWindowProps) {
   const view = useView(session);
@@ -39,6 +42,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   /** SPEC W7: the conversation list, a chunk of its own fetched when first asked for. */
   const [List, setList] = useState<ListView | null>(null);
   const [listing, setListing] = useState(false);
+  const [End, setEnd] = useState<EndView | null>(null);
   /** The live region's text: the newest agent message, never the visitor's own. */
   const [said, setSaid] = useState('');
   useEffect(() => {
@@ -71,9 +75,12 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
     if (focusNext.current === 'composer') {
       (panel === 'composer' ? inputRef.current : section.current?.querySelector<HTMLElement>('.card input, .card textarea'))?.focus();
     }
-    if (focusNext.current !== 'ticket') focusNext.current = null;
+    // A ticket's confirmation takes the focus when it comes; so does the end panel once its chunk is here.
+    const ready = panel === 'end' && End;
+    if (panel === 'end' && !End) void loadEnd().then((c) => setEnd(() => c));
+    if (focusNext.current !== 'ticket' && (focusNext.current !== 'end' || ready)) focusNext.current = null;
     if (panel !== 'composer') setConfirming(false);
-  }, [panel]);
+  }, [panel, End]);
 
   const cancel = () => {
     setConfirming(false);
@@ -127,7 +134,10 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           </svg>
         </button>
         {canEnd && (
-          <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => setConfirming(true)}>
+          <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => {
+              setConfirming(true);
+              void loadEnd().then((c) => setEnd(() => c));
+            }}>
             {t.endChat}
           </button>
         )}
@@ -239,8 +249,8 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
             }}
           />
         )}
-        {panel === 'end' && (
-          <EndPanel
+        {panel === 'end' && End && (
+          <End
             session={session}
             view={view}
             t={t}

@@ -1,11 +1,15 @@
+/**
+ * @module After a conversation ends (SPEC R8, T5, T6): rate it, keep its transcript, or start a new one. A chunk
+ * of its own, fetched when the visitor asks to end or a conversation shows as ended.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MAX_EMAIL_CHARS } from '../../shared/limits';
-import type { ConversationEvent } from '../../shared/protocol';
-import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
-import type { Locale } from '../contract';
-import type { Strings } from './i18n';
-import { isEmail, problemText } from './offline-form';
-import type { VisitorSession, VisitorView } from './session';
+import { MAX_EMAIL_CHARS } from '../../../shared/limits';
+import type { ConversationEvent } from '../../../shared/protocol';
+import { renderTranscript, TRANSCRIPT_LABELS } from '../../../shared/transcript';
+import type { Locale } from '../../contract';
+import type { Strings } from '../i18n';
+import { isEmail, problemText } from '../offline-form';
+import type { VisitorSession, VisitorView } from '../session';
 
 export interface EndPanelProps {
   session: VisitorSession;
