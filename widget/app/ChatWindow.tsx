@@ -7,7 +7,7 @@ import { MessageList } from './MessageList';
 import { formFields } from './offline-form';
 import { OfflineForm } from './OfflineForm';
 import { panelOf, type VisitorSession } from './session';
-import { onAccent } from './text';
+import { textOn } from '../contrast';
 import { seenMark, timeline, withDays } from './timeline';
 import { useFiles } from './files/lazy';
 import { needsPrechat, Prechat } from './prechat/lazy';
@@ -112,7 +112,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
       class="chat"
       ref={section}
       {...files.zone}
-      style={site ? { '--papo-accent': site.color, '--papo-on-accent': onAccent(site.color) } : undefined}
+      style={site ? { '--papo-accent': site.color, '--papo-on-accent': textOn(site.color) } : undefined}
       aria-labelledby="papo-title"
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initials, linkify, onAccent } from './text';
+import { initials, linkify } from './text';
 
 describe('linkify: only http(s) and mailto become links, every character kept', () => {
   it.each([
@@ -31,16 +31,4 @@ describe('initials', () => {
     ['🙂 Bot', '🙂B'],
     ['', ''],
   ])('%j → %j', (name, expected) => expect(initials(name)).toBe(expected));
-});
-
-describe('onAccent: black or white text, whichever contrasts more', () => {
-  it.each([
-    ['#047857', '#fff'],
-    ['#000000', '#fff'],
-    ['#ffffff', '#000'],
-    ['#ffd700', '#000'],
-    ['#1d4ed8', '#fff'],
-    ['#767676', '#000'],
-    ['#757575', '#fff'],
-  ] as const)('%s → %s', (color, text) => expect(onAccent(color)).toBe(text));
 });

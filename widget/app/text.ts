@@ -1,6 +1,5 @@
 /**
- * @module Pure helpers for what a message shows: safe links, an agent's initials, the text colour on the
- * site's accent.
+ * @module Pure helpers for what a message shows: safe links and an agent's initials.
  */
 import { webUrl } from '../../shared/safe-url';
 
@@ -39,20 +38,4 @@ export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const first = (w: string | undefined) => (w ? [...w][0]!.toLocaleUpperCase() : '');
   return first(words[0]) + (words.length > 1 ? first(words.at(-1)) : '');
-}
-
-/**
- * Black or white, whichever contrasts more with `hex` (#rrggbb), by WCAG relative luminance: the text
- * colour on the site's accent.
- *
- * @example onAccent('#047857') // "#fff"
- */
-export function onAccent(hex: string): '#000' | '#fff' {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const l = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  // Contrast with black (l + .05) / .05 against with white 1.05 / (l + .05).
-  return (l + 0.05) ** 2 > 0.0525 ? '#000' : '#fff';
 }
