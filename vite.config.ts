@@ -12,6 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
+import { shapeOf } from './shared/frame-shape';
+import { VisitorServerFrame } from './shared/protocol';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
@@ -36,6 +38,8 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'widget-app') {
     return {
       oxc: { jsx },
+      // The visitor's frames as plain data, so the widget checks them without valibot (shared/frame-shape.ts).
+      define: { __PAPO_VISITOR_FRAME_SHAPE__: JSON.stringify(shapeOf(VisitorServerFrame)) },
       publicDir: false,
       build: {
         outDir: 'dist/widget',

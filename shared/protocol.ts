@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { ERRORS, isErrorCode, type ErrorCode } from './errors';
 import { countChars, MAX_MESSAGE_CHARS } from './limits';
+import { fits, shapeOf, type Shape } from './frame-shape';
 
 /** Bumped on any change an older peer would misread. A peer with another version gets `unsupported_version`. */
 export const PROTOCOL_VERSION = 1;
@@ -669,12 +670,20 @@ export const VisitorServerFrame = v.variant('type', [
 ]);
 export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrame>;
 
-/** Parses one frame from the server on a visitor's socket; an agent-only frame is `invalid_frame`. */
+/** Set by the widget's build to `shapeOf(VisitorServerFrame)` (vite.config.ts); absent elsewhere. */
+declare const __PAPO_VISITOR_FRAME_SHAPE__: Shape | undefined;
+let visitorShape: Shape | undefined;
+
+/**
+ * Parses one frame from the server on a visitor's socket; an agent-only frame is `invalid_frame`. It checks
+ * the frame against the plain-data shape of `VisitorServerFrame` (shared/frame-shape.ts), which the widget's
+ * build derives ahead of time: the widget carries neither valibot nor the table of every error message.
+ */
 export function parseVisitorServerFrame(raw: string): Parsed<VisitorServerFrame> {
   const json = readJson(raw);
   if (!json.ok) return json;
-  // Not through fromResult: its table of every error message would ride along into the widget, which
-  // only skips a frame it cannot read.
-  const result = v.safeParse(VisitorServerFrame, json.value);
-  return result.success ? { ok: true, value: result.output } : { ok: false, code: 'invalid_frame', message: result.issues[0].message };
+  visitorShape ??= typeof __PAPO_VISITOR_FRAME_SHAPE__ === 'undefined' ? shapeOf(VisitorServerFrame) : __PAPO_VISITOR_FRAME_SHAPE__;
+  return fits(visitorShape, json.value)
+    ? { ok: true, value: json.value as VisitorServerFrame }
+    : { ok: false, code: 'invalid_frame', message: 'The frame does not have the shape of a frame for visitors.' };
 }

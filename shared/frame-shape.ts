@@ -1,0 +1,101 @@
+/**
+ * @module A frame's shape as plain data, and a tiny check of a value against it: what the widget uses to
+ * read the server's frames without carrying valibot (DESIGN.md size budget). The shape is derived from the
+ * protocol's valibot schema (`shapeOf`), at build time for the widget (vite.config.ts) and at run time in
+ * tests, so it never drifts from `shared/protocol.ts`.
+ *
+ * It checks types: strings, numbers (integers and non-negative integers where the schema says so), booleans,
+ * literals and picklists, objects, arrays, records, unions, optional and nullable. Lengths, patterns and
+ * custom checks are the server's word (it validated what it stored); unknown keys are left, not stripped.
+ */
+
+/**
+ * `s` string, `n` number, `I` safe integer, `i` non-negative safe integer, `b` boolean; `['=', ...values]` one
+ * of these values; `['?', s]` optional; `['0', s]` nullable; `['a', s]` array; `['r', s]` record of s;
+ * `['|', ...s]` union; `['o', { key: s }]` object.
+ */
+export type Shape =
+  | 's'
+  | 'n'
+  | 'I'
+  | 'i'
+  | 'b'
+  | readonly ['=', ...unknown[]]
+  | readonly ['?' | '0' | 'a' | 'r', Shape]
+  | readonly ['|', ...Shape[]]
+  | readonly ['o', { readonly [key: string]: Shape }];
+
+/** Whether `value` has `shape`. */
+export function fits(shape: Shape, value: unknown): boolean {
+  if (typeof shape === 'string') {
+    if (shape === 's' || shape === 'b') return typeof value === (shape === 's' ? 'string' : 'boolean');
+    return typeof value === 'number' && (shape === 'n' ? Number.isFinite(value) : Number.isSafeInteger(value) && (shape === 'I' || value >= 0));
+  }
+  const [kind, ...rest] = shape;
+  const inner = rest[0] as Shape;
+  switch (kind) {
+    case '=':
+      return rest.includes(value);
+    case '?':
+      return value === undefined || fits(inner, value);
+    case '0':
+      return value === null || fits(inner, value);
+    case '|':
+      return (rest as Shape[]).some((s) => fits(s, value));
+    case 'a':
+      return Array.isArray(value) && value.every((v) => fits(inner, v));
+  }
+  if (typeof value !== 'object' || value === null) return false; // an array passes as valibot lets it
+  const record = value as Record<string, unknown>;
+  if (kind === 'r') return Object.values(record).every((v) => fits(inner, v));
+  const entries = rest[0] as { [key: string]: Shape };
+  return Object.keys(entries).every((key) => fits(entries[key]!, Object.hasOwn(record, key) ? record[key] : undefined));
+}
+
+/** The parts of a valibot schema `shapeOf` reads (valibot's schema objects are plain data too). */
+interface SchemaLike {
+  type: string;
+  pipe?: ReadonlyArray<{ type: string; requirement?: unknown }>;
+  wrapped?: SchemaLike;
+  item?: SchemaLike;
+  value?: SchemaLike;
+  options?: ReadonlyArray<SchemaLike | unknown>;
+  entries?: Record<string, SchemaLike>;
+  literal?: unknown;
+}
+
+/** The shape of a valibot schema; throws on a schema kind it cannot express (so a new kind is noticed). */
+export function shapeOf(schema: SchemaLike): Shape {
+  const actions = schema.pipe?.map((a) => a.type) ?? [];
+  switch (schema.type) {
+    case 'string':
+      return 's';
+    case 'boolean':
+      return 'b';
+    case 'null':
+      return ['=', null];
+    case 'number': {
+      if (!actions.includes('safe_integer') && !actions.includes('integer')) return 'n';
+      const min = schema.pipe?.find((a) => a.type === 'min_value')?.requirement;
+      return typeof min === 'number' && min >= 0 ? 'i' : 'I';
+    }
+    case 'literal':
+      return ['=', schema.literal];
+    case 'picklist':
+      return ['=', ...(schema.options ?? [])];
+    case 'optional':
+      return ['?', shapeOf(schema.wrapped!)];
+    case 'nullable':
+      return ['0', shapeOf(schema.wrapped!)];
+    case 'array':
+      return ['a', shapeOf(schema.item!)];
+    case 'record':
+      return ['r', shapeOf(schema.value!)];
+    case 'union':
+    case 'variant':
+      return ['|', ...(schema.options as SchemaLike[]).map(shapeOf)];
+    case 'object':
+      return ['o', Object.fromEntries(Object.entries(schema.entries!).map(([k, s]) => [k, shapeOf(s)]))];
+  }
+  throw new Error(`shapeOf: valibot schema type "${schema.type}" has no shape`);
+}
