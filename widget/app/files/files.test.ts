@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_STRINGS, fileProblem } from './strings';
-import { ACCEPT, checkFile, dragHasFiles, filesOf, formatSize, readUploadAnswer } from './files';
+import { checkFile, formatSize, readUploadAnswer } from './files';
+import { ACCEPT } from './lazy';
 
 describe('formatSize: sizes as people read them, in their language', () => {
   it.each([
@@ -63,20 +64,6 @@ describe('readUploadAnswer: what POST /api/v1/files answered', () => {
   it('a page that is not JSON (a proxy) is internal; no answer at all is network', () => {
     expect(readUploadAnswer(502, '<html>Bad gateway</html>')).toEqual({ ok: false, code: 'internal' });
     expect(readUploadAnswer(0, '')).toEqual({ ok: false, code: 'network' });
-  });
-});
-
-describe('drops and pastes', () => {
-  it('a drag with files is told from one with text or a link', () => {
-    expect(dragHasFiles(['Files'])).toBe(true);
-    expect(dragHasFiles(['text/plain', 'text/uri-list'])).toBe(false);
-    expect(dragHasFiles(null)).toBe(false);
-  });
-  it('the files of a DataTransfer, or none', () => {
-    const file = new File(['x'], 'a.txt');
-    expect(filesOf({ files: [file] })).toEqual([file]);
-    expect(filesOf({ files: null })).toEqual([]);
-    expect(filesOf(undefined)).toEqual([]);
   });
 });
 

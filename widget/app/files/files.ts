@@ -6,12 +6,6 @@
 import type { Attachment } from '../../../shared/protocol';
 import type { Locale } from '../../contract';
 
-/**
- * The file input's `accept`: the types SPEC W3 takes, images by MIME type (phones offer their photo
- * library for these), documents by extension. Only a hint for the picker; in the app chunk, so short.
- */
-export const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp,image/bmp,image/tiff,image/heic,image/heif,.heic,.heif,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.rtf';
-
 const UNITS = ['B', 'KB', 'MB', 'GB'] as const;
 
 /**
@@ -60,14 +54,4 @@ export function readUploadAnswer(status: number, body: string): UploadAnswer {
   const code = d?.error?.code;
   const retry = d?.error?.retryAfterMs;
   return { ok: false, code: typeof code === 'string' ? code : 'internal', ...(typeof retry === 'number' ? { retryAfterMs: retry } : {}) };
-}
-
-/** Files out of a drop or a paste: a DataTransfer's files, or nothing when it carries text or links only. */
-export function filesOf(data: { files?: ArrayLike<File> | null } | null | undefined): File[] {
-  return data?.files ? Array.from(data.files) : [];
-}
-
-/** Whether a drag carries files (its data can be read only on drop; the types can be read before). */
-export function dragHasFiles(types: readonly string[] | null | undefined): boolean {
-  return !!types && Array.from(types).includes('Files');
 }
