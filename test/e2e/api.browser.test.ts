@@ -325,6 +325,21 @@ browserDescribe('window.Papo and the site settings (issue 5, SPEC W4, W6, W8)', 
     await context.close();
   });
 
+  it('the demo page /demo/api.html drives the widget through window.Papo and logs its events', async () => {
+    const { page, context, errors } = await newPage(browser);
+    await page.goto(`${server.url}/demo/api.html`);
+    await page.locator('#log li', { hasText: 'ready' }).waitFor();
+    await page.getByText('Saudação').click();
+    expect(await widget(page).root.locator('.note button:not(.dismiss)').textContent()).toContain('Frete grátis');
+    await page.getByText('English').click();
+    expect(await label(page)).toBe('Open chat');
+    await page.getByText('Abrir', { exact: true }).click();
+    await widget(page).input.waitFor();
+    await page.locator('#log li', { hasText: 'open' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('the npm entry: a module page imports dist/widget/index.js, Papo.load(...) resolves on ready, Papo.open() opens', async () => {
     const { key } = await site();
     const head = `<script type="module">
