@@ -315,17 +315,21 @@ function modeOptions(): Record<FieldMode, string> {
 /** A labelled select over a fixed set of values. */
 function Choice<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: Record<V, string>; onChange: (value: V) => void }) {
   const keys = Object.keys(options) as V[];
+  const id = useId();
+  // `for`, not a wrapping label: the select's name is the label alone, not the label and the chosen option.
   return (
-    <label class="adm-field st-tz">
-      <span class="adm-label">{label}</span>
-      <select value={value} onChange={(e) => onChange(keys.find((k) => k === e.currentTarget.value) ?? value)}>
+    <div class="adm-field st-tz">
+      <label class="adm-label" for={id}>
+        {label}
+      </label>
+      <select id={id} value={value} onChange={(e) => onChange(keys.find((k) => k === e.currentTarget.value) ?? value)}>
         {keys.map((k) => (
           <option key={k} value={k}>
             {options[k]}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
