@@ -298,9 +298,12 @@ browserDescribe('window.Papo and the site settings (issue 5, SPEC W4, W6, W8)', 
     await w.input.fill('sou cliente identificada');
     await w.input.press('Enter');
     await w.root.locator('.log li.msg.sent', { hasText: 'identificada' }).waitFor();
+    // Identification is consent (SPEC W8): the chat may keep its session now.
+    await expect.poll(async () => (await storage(page))[0]).toContain(`papo:${key}:session`);
 
-    await papo(page).call('reset'); // logout: a strict site hides the launcher again
+    await papo(page).call('reset'); // logout: a strict site hides the launcher again, the session is forgotten
     await expect.poll(() => w.launcher.isVisible()).toBe(false);
+    await expect.poll(async () => (await storage(page))[0]).not.toContain(`papo:${key}:session`);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -322,6 +325,43 @@ browserDescribe('window.Papo and the site settings (issue 5, SPEC W4, W6, W8)', 
     await page.waitForTimeout(1500); // an idle-time preload, which a new visitor must not get, would come by now
     expect(await storage(page)).toEqual([[], [], '']);
     expect(loaded.filter((p) => p.startsWith('/widget/app-') || p.startsWith('ws'))).toEqual([]);
+    await context.close();
+  });
+
+  it('calls made while the chat loads apply in order: open, then sendMessage, then close', async () => {
+    const { key } = await site();
+    const { page, context, errors } = await newPage(browser);
+    await page.goto(hostPage('loading', key, { head: RECORD_EVENTS }));
+    await widget(page).launcher.waitFor();
+    // One tick: the app is not loaded when the second and third calls are made.
+    await page.evaluate(() => {
+      const papoApi = (window as unknown as PapoWindow).Papo;
+      papoApi.open();
+      papoApi.sendMessage('enviada pela API');
+      papoApi.sendMessage(42 as unknown as string); // not text: ignored
+    });
+    await widget(page).root.locator('.log li.msg.sent', { hasText: 'enviada pela API' }).waitFor();
+    expect(await widget(page).panel.isVisible()).toBe(true);
+    await expect.poll(() => papo(page).events()).toContain('message:"enviada pela API"');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone: the closed widget covers only its launcher, the open one fills the screen', async () => {
+    const { key } = await site();
+    const { page, context } = await newPage(browser);
+    await page.setViewportSize({ width: 375, height: 700 });
+    await page.goto(hostPage('phone', key));
+    const w = widget(page);
+    await w.launcher.waitFor();
+    expect(await pointsCoveredByWidget(page)).toBe(0);
+    await w.launcher.click();
+    await w.input.waitFor();
+    expect(await w.panel.evaluate((el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })).toEqual([0, 0, 375, 700]);
+    expect(await w.launcher.isVisible()).toBe(false); // the window has its own close button
+    await papo(page).call('close');
+    await expect.poll(() => w.launcher.isVisible()).toBe(true);
+    expect(await pointsCoveredByWidget(page)).toBe(0);
     await context.close();
   });
 
