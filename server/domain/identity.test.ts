@@ -71,6 +71,8 @@ describe('verifyIdentity: userHash (SPEC W6)', () => {
     ['a matching hash names the user', { userId: 'user-42', userHash: hmacHex('user-42'), name: 'Ana', email: 'ana@example.com' }, { ok: true, user: { userId: 'user-42', name: 'Ana', email: 'ana@example.com' } }],
     ['upper-case hex is the same hash', { userId: 'user-42', userHash: hmacHex('user-42').toUpperCase() }, { ok: true, user: { userId: 'user-42', name: null, email: null } }],
     ['blank name and e-mail are none', { userId: 'u', userHash: hmacHex('u'), name: '  ', email: '' }, { ok: true, user: { userId: 'u', name: null, email: null } }],
+    ['an e-mail that is not an address is dropped, the identity stands', { userId: 'u', userHash: hmacHex('u'), email: 'not-an-email' }, { ok: true, user: { userId: 'u', name: null, email: null } }],
+    ['the e-mail is kept lower-case', { userId: 'u', userHash: hmacHex('u'), email: ' Ana@Example.COM ' }, { ok: true, user: { userId: 'u', name: null, email: 'ana@example.com' } }],
     ["another user's hash", { userId: 'user-43', userHash: hmacHex('user-42') }, { ok: false, code: 'identity_invalid' }],
     ['a hash with another secret', { userId: 'user-42', userHash: hmacHex('user-42', 'other') }, { ok: false, code: 'identity_invalid' }],
     ['not hex', { userId: 'user-42', userHash: 'z'.repeat(64) }, { ok: false, code: 'identity_invalid' }],

@@ -50,7 +50,7 @@ export function verifyIdentity(proof: IdentityProof, secret: string, now: number
   if (!/^[0-9a-fA-F]{64}$/.test(proof.userHash)) return INVALID;
   const given = Buffer.from(proof.userHash, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return INVALID;
-  return { ok: true, user: { userId: proof.userId, email: clean(proof.email, MAX_EMAIL), name: clean(proof.name, MAX_NAME) } };
+  return { ok: true, user: { userId: proof.userId, email: cleanEmail(proof.email), name: clean(proof.name, MAX_NAME) } };
 }
 
 function verifyJwt(jwt: string, secret: string, now: number): IdentityCheck {
@@ -78,7 +78,7 @@ function verifyJwt(jwt: string, secret: string, now: number): IdentityCheck {
   // A token that lives longer than a day is refused outright: the site must sign short-lived ones.
   if (exp > nowS + IDENTITY_MAX_LIFETIME_S + IDENTITY_LEEWAY_S) return INVALID;
   if (typeof nbf === 'number' && nbf > nowS + IDENTITY_LEEWAY_S) return INVALID;
-  return { ok: true, user: { userId: sub, email: clean(email, MAX_EMAIL), name: clean(name, MAX_NAME) } };
+  return { ok: true, user: { userId: sub, email: cleanEmail(email), name: clean(name, MAX_NAME) } };
 }
 
 function isBase64Url(part: string): boolean {
@@ -95,6 +95,17 @@ function parseJson(part: string): Record<string, unknown> | null {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   return Object.assign(Object.create(null) as Record<string, unknown>, value);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The site vouches for the e-mail, but it becomes a requester address tickets and transcripts are sent to:
+ * one that is not an address is dropped (the identity stands), and it is kept lower-case like the forms'.
+ */
+function cleanEmail(value: unknown): string | null {
+  const email = clean(value, MAX_EMAIL)?.toLowerCase() ?? null;
+  return email !== null && EMAIL.test(email) ? email : null;
 }
 
 /** Trimmed, bounded, and null when empty or absent. */

@@ -132,6 +132,8 @@ export class Connection {
   #page: { url: string; title: string | null; referrer: string | null } | null = null;
   /** Visitors: the site's pre-chat form when this visitor must answer it (SPEC W5: not when identified). */
   #prechat: WidgetSettings['prechat'] | null = null;
+  /** Visitors: the verified user's name and e-mail, which name its new conversations (SPEC W6). */
+  #identified: { name: string | null; email: string | null } | null = null;
   #visitRecorded = false;
   /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
   readonly #known = new Set<string>();
@@ -221,8 +223,8 @@ export class Connection {
     // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
     const ip = this.peer.ip;
     const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(ip) : undefined;
-    const prechat = this.#prechat ? { form: this.#prechat, answers: frame.prechat } : undefined;
-    this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit, prechat).then(
+    const opening = this.#identified ? { identified: this.#identified } : this.#prechat ? { form: this.#prechat, answers: frame.prechat } : undefined;
+    this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit, opening).then(
       (ack) => {
         if (ack.created) this.deps.safety.conversationStarted(ip);
         this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
@@ -375,6 +377,7 @@ export class Connection {
       this.#actor = actor;
       const widget = widgetSettings(site.widget, this.deps.directory.queues(site.id));
       this.#prechat = widget.prechat.enabled && !identity.user ? widget.prechat : null;
+      this.#identified = identity.user && { name: identity.user.name, email: identity.user.email };
       this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token), this.peer.ip);
       this.#send({
         type: 'welcome',

@@ -20,7 +20,7 @@ import {
   type Entry,
 } from '../domain/conversation';
 import { planResume } from '../domain/resume';
-import { checkPrechat, decideWithPrechat, prechatEntry, prechatSettings } from '../domain/prechat';
+import { checkPrechat, decideWithPrechat, prechatEntry, prechatSettings, type PrechatCheck } from '../domain/prechat';
 import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import type { MaskingPolicy } from './masking-policy';
 import type { Verdict } from '../domain/rate-limit';
@@ -167,8 +167,11 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       entry?: Entry,
       /** Issue 6: whether the sender's address may start another conversation now, and if not, when. */
       startLimit: Verdict = { ok: true },
-      /** SPEC W5: the site's pre-chat form and the answers, for a visitor who must answer it; absent: none. */
-      prechat?: { form: WidgetSettings['prechat']; answers: PrechatAnswers | undefined },
+      /**
+       * Who names a conversation this message starts: the site's pre-chat form and its answers, for a visitor
+       * who must answer it (SPEC W5); or the verified identity's name and e-mail (SPEC W6). Absent: nobody.
+       */
+      opening?: { form: WidgetSettings['prechat']; answers: PrechatAnswers | undefined } | { identified: { name: string | null; email: string | null } },
     ): Promise<Ack & { created: boolean }> {
       const { clientId } = frame;
       // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
@@ -177,7 +180,13 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }
       // SPEC W5: checked up front (it reads no state); it counts only if this message starts a conversation.
-      const form = prechat && actor.kind === 'visitor' && prechat.form.enabled ? checkPrechat(prechatSettings(prechat.form), prechat.answers) : null;
+      const prechat = opening && 'form' in opening && opening.form.enabled ? opening : null;
+      const form: PrechatCheck | null =
+        actor.kind !== 'visitor' || !opening
+          ? null
+          : 'identified' in opening
+            ? { ok: true, answers: { ...opening.identified, queueId: null, consent: null } }
+            : prechat && checkPrechat(prechatSettings(prechat.form), prechat.answers);
       if (form?.ok && prechat) entry = prechatEntry(entry, form.answers, prechat.form.queues);
       const at = now();
       const outcome = await store.write({
@@ -203,7 +212,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
       switch (outcome.kind) {
         case 'appended':
           publish(outcome.events, outcome.conversation);
-          if (form?.ok && outcome.events[0]?.kind === 'created' && actor.kind === 'visitor') {
+          if (form?.ok && prechat && outcome.events[0]?.kind === 'created' && actor.kind === 'visitor') {
             // SPEC W5: the answers name the visitor too (its panel, later conversations, data rights).
             const { name, email } = form.answers;
             if (name !== null || email !== null) await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, ...(name !== null ? { name } : {}), ...(email !== null ? { email } : {}) }, at);

@@ -134,12 +134,13 @@ describe('W6: identified visitors', () => {
     await Promise.all([renamed.socket.close(), anonymous.socket.close()]);
   });
 
-  it('the agent sees the identified name on the conversation', async () => {
+  it("the identity names the visitor's new conversation (visitor name, requester e-mail) as the agents see it", async () => {
     const sub = newUser();
     const { socket } = await welcomed({ identity: { jwt: jwt(claimsFor(sub)) } });
     const { conversationId } = await socket.say('Olá');
-    const visitor = await server.papo.store.visitors.byId((await server.papo.store.conversations.byId(conversationId))!.visitorId);
-    expect(visitor).toMatchObject({ externalId: sub, name: `Cliente ${sub}` });
+    const conversation = (await server.papo.store.conversations.byId(conversationId))!;
+    expect(conversation).toMatchObject({ visitorName: `Cliente ${sub}`, requesterEmail: `${sub}@example.com.br` });
+    expect(await server.papo.store.visitors.byId(conversation.visitorId)).toMatchObject({ externalId: sub, name: `Cliente ${sub}` });
     await socket.close();
   });
 });
