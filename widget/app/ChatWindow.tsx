@@ -4,8 +4,6 @@ import { useView } from '../../shared/ui/use-view';
 import type { Locale, WidgetSettings } from '../contract';
 import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
-import { formFields } from './offline-form';
-import { OfflineForm } from './OfflineForm';
 import { panelOf, type VisitorSession } from './session';
 import { textOn } from '../contrast';
 import { seenMark, timeline, withDays } from './timeline';
@@ -24,6 +22,7 @@ export interface ChatWindowProps {
 
 type ListView = typeof import('./conversations/ConversationList').ConversationList;
 type EndView = typeof import('./conversations/EndPanel').EndPanel;
+type OfflineView = typeof import('./conversations/OfflineForm').OfflineForm;
 /** The end panel's chunk, fetched once: when the visitor asks to end, or an ended conversation shows. */
 let endChunk: Promise<EndView> | undefined;
 const loadEnd = () => (endChunk ??= import('./conversations/EndPanel').then((m) => m.EndPanel));
@@ -43,6 +42,8 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const [List, setList] = useState<ListView | null>(null);
   const [listing, setListing] = useState(false);
   const [End, setEnd] = useState<EndView | null>(null);
+  /** SPEC T1: the leave-a-message form's chunk, fetched only when nobody can answer. */
+  const [Offline, setOffline] = useState<OfflineView | null>(null);
   /** The live region's text: the newest agent message, never the visitor's own. */
   const [said, setSaid] = useState('');
   useEffect(() => {
@@ -78,9 +79,11 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
     // A ticket's confirmation takes the focus when it comes; so does the end panel once its chunk is here.
     const ready = panel === 'end' && End;
     if (panel === 'end' && !End) void loadEnd().then((c) => setEnd(() => c));
-    if (focusNext.current !== 'ticket' && (focusNext.current !== 'end' || ready)) focusNext.current = null;
+    if (panel === 'form' && !Offline) void import('./conversations/OfflineForm').then((m) => setOffline(() => m.OfflineForm));
+    const waiting = (focusNext.current === 'end' && !ready) || (focusNext.current === 'composer' && panel === 'form' && !Offline);
+    if (focusNext.current !== 'ticket' && !waiting) focusNext.current = null;
     if (panel !== 'composer') setConfirming(false);
-  }, [panel, End]);
+  }, [panel, End, Offline]);
 
   const cancel = () => {
     setConfirming(false);
@@ -238,9 +241,9 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
             {t.blocked}
           </p>
         )}
-        {panel === 'form' && !ticketDone && (
-          <OfflineForm
-            fields={formFields(view.site?.offlineFields ?? [])}
+        {panel === 'form' && !ticketDone && Offline && (
+          <Offline
+            siteFields={view.site?.offlineFields ?? []}
             ticket={view.ticket}
             t={t}
             onSubmit={(fields) => {

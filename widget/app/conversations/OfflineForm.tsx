@@ -1,11 +1,15 @@
-import { useRef, useState } from 'preact/hooks';
-import type { OfflineField } from '../../shared/protocol';
-import type { Strings } from './i18n';
-import { checkForm, errorField, fieldLabel, maxChars, problemText } from './offline-form';
-import type { VisitorView } from './session';
+/**
+ * @module SPEC T1: the leave-a-message form. A chunk of its own, fetched only when nobody can answer.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { OfflineField } from '../../../shared/protocol';
+import type { Strings } from '../i18n';
+import { checkForm, errorField, fieldLabel, formFields, maxChars, problemText } from '../offline-form';
+import type { VisitorView } from '../session';
 
 export interface OfflineFormProps {
-  fields: OfflineField[];
+  /** The site's own fields; e-mail and message are added when missing. */
+  siteFields: OfflineField[];
   ticket: VisitorView['ticket'];
   t: Strings;
   onSubmit: (fields: Record<string, string>) => void;
@@ -14,13 +18,19 @@ export interface OfflineFormProps {
 const AUTOCOMPLETE: Record<string, string> = { name: 'name', email: 'email', phone: 'tel' };
 
 /** SPEC T1: nobody can answer now, so the visitor leaves a message that becomes a ticket. */
-export function OfflineForm({ fields, ticket, t, onSubmit }: OfflineFormProps) {
+export function OfflineForm({ siteFields, ticket, t, onSubmit }: OfflineFormProps) {
+  const fields = formFields(siteFields);
   const [values, setValues] = useState<Record<string, string>>({});
   const [problems, setProblems] = useState<Record<string, string>>({});
   /** The submission whose refusal the visitor has started to fix. */
   const [fixing, setFixing] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const busy = ticket?.state === 'sending';
+  // Arriving after the window opened (its chunk came later), it takes the focus left on the launcher.
+  useEffect(() => {
+    const focused = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
+    if (focused && !form.current?.closest('.chat')?.contains(focused)) form.current?.querySelector<HTMLElement>('input, textarea')?.focus();
+  }, []);
   // The server's refusal of the last submission, by the field it names when it names one.
   const refused = ticket?.state === 'failed' && ticket.clientId !== fixing ? ticket : null;
   const refusedField = refused ? errorField(fields, refused.code ?? '', refused.message) : null;
