@@ -331,7 +331,7 @@ export type SiteTicketing = v.InferOutput<typeof SiteTicketingBody>;
 // The widget (issue 5).
 
 /**
- * A site's widget settings as stored and as PUT /admin/sites/{id}/widget takes them (SPEC W3-W8): the
+ * A site's widget settings as stored and as PUT /api/v1/sites/{id}/widget takes them (SPEC W3-W8): the
  * protocol's WidgetSettings with the pre-chat queues as ids (names are looked up when the widget reads them).
  */
 export const SiteWidgetBody = v.object({
