@@ -49,7 +49,8 @@ export function fits(shape: Shape, value: unknown): boolean {
   const record = value as Record<string, unknown>;
   if (kind === 'r') return Object.values(record).every((v) => fits(inner, v));
   const entries = rest[0] as { [key: string]: Shape };
-  return Object.keys(entries).every((key) => fits(entries[key]!, Object.hasOwn(record, key) ? record[key] : undefined));
+  // Not Object.hasOwn: Chrome 91 and 92, which the widget supports, lack it.
+  return Object.keys(entries).every((key) => fits(entries[key]!, Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined));
 }
 
 /** The parts of a valibot schema `shapeOf` reads (valibot's schema objects are plain data too). */
