@@ -259,6 +259,32 @@ browserDescribe('issue 5: the visitor\'s conversation in Chromium', () => {
     await other.w.launcher.click();
     await other.w.bubble('Sou o usuário 2').waitFor();
     await other.context.close();
+
+    // A wrong proof: the server refuses it, and the window asks to sign in instead of offering the composer.
+    await page.evaluate(() =>
+      (window as unknown as { Papo: { identify: (i: unknown) => void } }).Papo.identify({ userId: 'user-3', userHash: '0'.repeat(64) }),
+    );
+    await w.root.locator('.card', { hasText: 'Faça login no site para conversar.' }).waitFor();
+    expect(await w.input.isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it('phones: under 480 px the window fills the screen and follows the visual viewport (the on-screen keyboard); inputs at 16 px', async () => {
+    const { page, context, w } = await visitorPage();
+    await page.setViewportSize({ width: 375, height: 667 });
+    await w.launcher.click();
+    await w.input.waitFor();
+    const box = () => w.root.locator('.chat').boundingBox();
+    expect(await box()).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
+    expect(await w.input.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(16);
+    // The keyboard takes the lower part: the visual viewport shrinks, and the composer stays above it.
+    await page.setViewportSize({ width: 375, height: 380 });
+    await expect.poll(async () => (await box())?.height).toBe(380);
+    // (Headless Chromium has no on-screen keyboard: the layout viewport shrinks with it here, so this also
+    // checks that the visualViewport listener set the panel's height.)
+    expect(await w.panel.evaluate((el) => (el as HTMLElement).style.getPropertyValue('--papo-vh'))).toBe('380px');
+    const composer = await w.root.locator('.composer').boundingBox();
+    expect(composer!.y + composer!.height).toBeLessThanOrEqual(380);
     await context.close();
   });
 });
