@@ -12,7 +12,7 @@
 /**
  * `s` string, `n` number, `I` safe integer, `i` non-negative safe integer, `b` boolean; `['=', ...values]` one
  * of these values; `['?', s]` optional; `['0', s]` nullable; `['a', s]` array; `['r', s]` record of s;
- * `['|', ...s]` union; `['o', { key: s }]` object.
+ * `['|', ...s]` union; `{ key: s }` an object with these keys (others are left).
  */
 export type Shape =
   | 's'
@@ -23,7 +23,7 @@ export type Shape =
   | readonly ['=', ...unknown[]]
   | readonly ['?' | '0' | 'a' | 'r', Shape]
   | readonly ['|', ...Shape[]]
-  | readonly ['o', { readonly [key: string]: Shape }];
+  | { readonly [key: string]: Shape };
 
 /** Whether `value` has `shape`. */
 export function fits(shape: Shape, value: unknown): boolean {
@@ -31,24 +31,19 @@ export function fits(shape: Shape, value: unknown): boolean {
     if (shape === 's' || shape === 'b') return typeof value === (shape === 's' ? 'string' : 'boolean');
     return typeof value === 'number' && (shape === 'n' ? Number.isFinite(value) : Number.isSafeInteger(value) && (shape === 'I' || value >= 0));
   }
-  const [kind, ...rest] = shape;
-  const inner = rest[0] as Shape;
-  switch (kind) {
-    case '=':
-      return rest.includes(value);
-    case '?':
-      return value === undefined || fits(inner, value);
-    case '0':
-      return value === null || fits(inner, value);
-    case '|':
-      return (rest as Shape[]).some((s) => fits(s, value));
-    case 'a':
-      return Array.isArray(value) && value.every((v) => fits(inner, v));
+  if (Array.isArray(shape)) {
+    const [kind, ...rest] = shape as readonly [string, ...unknown[]];
+    const inner = rest[0] as Shape;
+    if (kind === '=') return rest.includes(value);
+    if (kind === '|') return (rest as Shape[]).some((s) => fits(s, value));
+    if (kind === '?' || kind === '0') return value === (kind === '?' ? undefined : null) || fits(inner, value);
+    if (kind === 'a') return Array.isArray(value) && value.every((v) => fits(inner, v));
+    // 'r': a record; an array passes as an object, as valibot lets it
+    return typeof value === 'object' && value !== null && Object.values(value).every((v) => fits(inner, v));
   }
-  if (typeof value !== 'object' || value === null) return false; // an array passes as valibot lets it
+  if (typeof value !== 'object' || value === null) return false;
+  const entries = shape as { [key: string]: Shape };
   const record = value as Record<string, unknown>;
-  if (kind === 'r') return Object.values(record).every((v) => fits(inner, v));
-  const entries = rest[0] as { [key: string]: Shape };
   // Not Object.hasOwn: Chrome 91 and 92, which the widget supports, lack it.
   return Object.keys(entries).every((key) => fits(entries[key]!, Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined));
 }
@@ -96,7 +91,7 @@ export function shapeOf(schema: SchemaLike): Shape {
     case 'variant':
       return ['|', ...(schema.options as SchemaLike[]).map(shapeOf)];
     case 'object':
-      return ['o', Object.fromEntries(Object.entries(schema.entries!).map(([k, s]) => [k, shapeOf(s)]))];
+      return Object.fromEntries(Object.entries(schema.entries!).map(([k, s]) => [k, shapeOf(s)]));
   }
   throw new Error(`shapeOf: valibot schema type "${schema.type}" has no shape`);
 }

@@ -685,5 +685,5 @@ export function parseVisitorServerFrame(raw: string): Parsed<VisitorServerFrame>
   visitorShape ??= typeof __PAPO_VISITOR_FRAME_SHAPE__ === 'undefined' ? shapeOf(VisitorServerFrame) : __PAPO_VISITOR_FRAME_SHAPE__;
   return fits(visitorShape, json.value)
     ? { ok: true, value: json.value as VisitorServerFrame }
-    : { ok: false, code: 'invalid_frame', message: 'The frame does not have the shape of a frame for visitors.' };
+    : { ok: false, code: 'invalid_frame', message: 'Not a frame for visitors.' };
 }
