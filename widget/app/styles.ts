@@ -10,7 +10,7 @@ export const APP_CSS = LATE_CSS + `
   background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff)}
 .head h2{margin:0;font-size:17px;font-weight:650;line-height:1.3}
 .head .sub{margin:2px 0 0;font-size:13px;opacity:.92}
-.icon{all:unset;box-sizing:border-box;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
+.icon{all:unset;box-sizing:border-box;flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
 .icon:focus-visible,.quit:focus-visible{outline:2px solid currentColor;outline-offset:1px}
