@@ -10,7 +10,7 @@ import type { Problem } from './forms';
 const ptBR = {
   admin: 'Administração',
   noAccess: 'Seu perfil não tem acesso à administração.',
-  tabs: { canned: 'Respostas prontas', reasons: 'Motivos de encerramento', queues: 'Filas', agents: 'Agentes', sites: 'Sites e bot', blocks: 'Bloqueios' },
+  tabs: { canned: 'Respostas prontas', reasons: 'Motivos de encerramento', queues: 'Filas', agents: 'Agentes', sites: 'Sites e widget', blocks: 'Bloqueios' },
   save: 'Salvar',
   saving: 'Salvando…',
   cancel: 'Cancelar',
@@ -202,7 +202,7 @@ export type AdminStrings = typeof ptBR;
 const en: AdminStrings = {
   admin: 'Administration',
   noAccess: 'Your role has no access to administration.',
-  tabs: { canned: 'Canned replies', reasons: 'Wrap-up reasons', queues: 'Queues', agents: 'Agents', sites: 'Sites and bot', blocks: 'Blocks' },
+  tabs: { canned: 'Canned replies', reasons: 'Wrap-up reasons', queues: 'Queues', agents: 'Agents', sites: 'Sites and widget', blocks: 'Blocks' },
   save: 'Save',
   saving: 'Saving…',
   cancel: 'Cancel',
