@@ -20,8 +20,3 @@ export function widgetSettings(stored: SiteWidget | null, siteQueues: ReadonlyAr
   });
   return { ...widget, prechat: { ...widget.prechat, queues } };
 }
-
-/** The stored settings, or the defaults when the site never saved any. */
-export function storedWidget(stored: SiteWidget | null): SiteWidget {
-  return stored ?? DEFAULT_WIDGET;
-}

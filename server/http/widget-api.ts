@@ -1,7 +1,8 @@
 /**
- * @module The widget's public reads (SPEC W4): `GET /api/v1/widget/settings?site=KEY`, the site's appearance,
- * pre-chat form, uploads and strict identity as the loader reads them at load. Nothing here is secret (the
- * identity secret never leaves the admin API), so any origin may read it and caches may keep it a minute.
+ * @module The widget's settings over HTTP. Public (SPEC W4): `GET /api/v1/widget/settings?site=KEY`, the
+ * site's appearance, pre-chat form, uploads and strict identity as the loader reads them at load; nothing in
+ * it is secret, so any origin may read it and caches may keep it a minute. Admins (mounted by admin-api.ts):
+ * a site's widget settings, its identity secret (SPEC W6) and the origins that may use its key (SPEC D10).
  */
 import { Hono, type Context, type Next } from 'hono';
 import * as v from 'valibot';

@@ -50,6 +50,8 @@ describe('W4: GET /api/v1/widget/settings', () => {
   it('an unknown site is 404 site_not_found; no site is 400 invalid_request', async () => {
     const unknown = await publicSettings(`nope-${randomUUID()}`);
     expect(unknown.status).toBe(404);
+    // The loader on another origin can read the refusal too.
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('*');
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('site_not_found');
     const none = await fetch(`${server.url}/api/v1/widget/settings`);
     expect(none.status).toBe(400);
