@@ -105,10 +105,17 @@ browserDescribe('issue 5: the visitor\'s conversation in Chromium', () => {
     expect(await w.root.locator('.log li.msg.theirs .who').last().textContent()).toBe('Ana Admin');
     expect(await w.root.locator('.log li.msg.theirs .av').last().textContent()).toBe('AA');
     expect(await w.root.locator('.log li.day').allTextContents()).toEqual(['Hoje']);
+    // The polite live region announces the agent's message with the name; the visitor's own never went there.
+    const live = w.root.locator('[aria-live="polite"]');
+    expect(await live.textContent()).toBe('Ana Admin: Olá! Veja https://exemplo.com.br/pedidos. Não clique em javascript:alert(document.domain) 👋🏽');
 
     // W1: the agent types; the widget says so, and stops saying so on `off`.
     agent.send({ type: 'typing', conversationId: id, on: true });
     await w.root.locator('.typing', { hasText: 'Ana Admin está digitando…' }).waitFor();
+    const dot = w.root.locator('.typing .dots i').first();
+    expect(await dot.evaluate((el) => getComputedStyle(el).animationName)).toBe('papo-dot');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await dot.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
     agent.send({ type: 'typing', conversationId: id, on: false });
     await w.root.locator('.typing').waitFor({ state: 'detached' });
 
@@ -119,6 +126,7 @@ browserDescribe('issue 5: the visitor\'s conversation in Chromium', () => {
     await page.keyboard.type(' aí?');
     await page.keyboard.press('Enter');
     await waitFrames(agent, (f) => f.find((x) => x.type === 'typing' && x.conversationId === id && !x.on), 'visitor typing off');
+    expect(await live.textContent()).toContain('Ana Admin: Olá!'); // not "Ainda está aí?"
 
     // W2: the window is open and the tab visible: the visitor's seen reaches the agent.
     await waitFrames(agent, (f) => f.find((x) => x.type === 'seen' && x.conversationId === id && x.by === 'visitor' && x.seq >= 3), 'the visitor\'s seen');
