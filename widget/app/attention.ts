@@ -1,6 +1,6 @@
 /**
  * @module Getting the visitor's attention for agent messages (SPEC W2): the tab title while hidden, and
- * the opt-in sound, played by one tab only.
+ * the opt-in sound, played by one tab only (the beep itself is `beep.ts`, a chunk fetched when it plays).
  */
 
 /**
@@ -19,21 +19,4 @@ export function claimChime(stored: string | null, conversationId: string, seq: n
 export function titled(title: string, unread: number, hidden: boolean): string {
   const base = title.replace(/^\(\d+\) /, '');
   return hidden && unread > 0 ? `(${unread}) ${base}` : base;
-}
-
-/** A short soft beep (WebAudio); silent where audio is not allowed. */
-export function beep(): void {
-  try {
-    const audio = new AudioContext();
-    const tone = audio.createOscillator();
-    const gain = audio.createGain();
-    tone.frequency.value = 880;
-    gain.gain.value = 0.08;
-    tone.connect(gain).connect(audio.destination);
-    tone.onended = () => void audio.close();
-    tone.start();
-    tone.stop(audio.currentTime + 0.15);
-  } catch {
-    /* no audio here */
-  }
 }

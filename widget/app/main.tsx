@@ -7,7 +7,7 @@
 import { render } from 'preact';
 import { storageKeys, type Locale, type MountOptions, type WidgetApp } from '../contract';
 import { pickLocale } from '../locale';
-import { beep, claimChime, titled } from './attention';
+import { claimChime, titled } from './attention';
 import { ChatWindow } from './ChatWindow';
 import { loadStrings } from './i18n';
 import { VisitorSession } from './session';
@@ -50,7 +50,7 @@ export function mount({ root, container, config, host, settings = null, identity
     latest = view.latest;
     if (latest && claimChime(storage.get(keys.chime), latest.conversationId, latest.seq)) {
       storage.set(keys.chime, `${latest.conversationId}:${latest.seq}`);
-      if (view.sound && !looking()) beep();
+      if (view.sound && !looking()) void import('./beep').then((m) => m.beep());
     }
   };
   session.subscribe(attend);
