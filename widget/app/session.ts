@@ -100,6 +100,8 @@ const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_cre
 const ENDED_KINDS = new Set(['ended_by_visitor', 'closed', 'ticket_created']);
 /** A `typing: on` goes at most this often while the visitor writes (SPEC W1). */
 const TYPING_EVERY_MS = 3000;
+/** `seen` waits this long for the next message, so a burst of them is one frame (SPEC W2). */
+export const SEEN_AFTER_MS = 500;
 
 const sending = (clientId: string): Request => ({ clientId, state: 'sending', code: null, message: null });
 
@@ -116,6 +118,7 @@ export class VisitorSession extends Observable<VisitorView> {
   /** When this tab last said the visitor is typing; 0: it said it stopped. */
   #typingAt = 0;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #seenTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last conversation `conversation-ended` was emitted for. */
   #ended: string | null = null;
   /** start() was called and no reset() since: identify() reconnects. */
@@ -238,13 +241,17 @@ export class VisitorSession extends Observable<VisitorView> {
     this.#socket?.send({ type: 'typing', conversationId, on });
   }
 
-  /** SPEC W2: the visitor has seen the current conversation so far (the window is open, the tab visible). */
+  /**
+   * SPEC W2: the visitor has seen the current conversation so far (the window is open, the tab visible).
+   * Unread drops at once; the `seen` frame goes once a burst of messages has settled (SEEN_AFTER_MS).
+   */
   markSeen(): void {
     const conversationId = this.view.conversationId;
     const seq = this.#lastSeq;
     if (!conversationId || seq <= this.view.visitorSeen) return;
     this.update({ visitorSeen: seq });
-    this.#socket?.send({ type: 'seen', conversationId, seq });
+    clearTimeout(this.#seenTimer);
+    this.#seenTimer = setTimeout(() => this.#socket?.send({ type: 'seen', conversationId, seq }), SEEN_AFTER_MS);
   }
 
   /** The opt-in new-message sound (SPEC W2), remembered for the site. */

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, TYPING_TTL_MS, type ClientFrame, type ServerFrame } from '../../shared/protocol';
 import type { SocketClient, SocketClientOptions } from '../../shared/socket-client';
-import { panelOf, userOf, VisitorSession } from './session';
+import { panelOf, SEEN_AFTER_MS, userOf, VisitorSession } from './session';
 import { ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, setup, STORED, VISITOR, welcome } from './session.fixtures';
 import { consentStorage, memoryStorage, type KeyValue } from './storage';
 
@@ -88,15 +88,23 @@ describe('SPEC W2: seen', () => {
     expect([t.session.view.agentSeen, t.session.view.visitorSeen]).toEqual([4, 5]);
   });
 
-  it('markSeen says the newest seq once, and only when it is newer than what the visitor has seen', () => {
+  it('markSeen: unread drops at once; the newest seq is said once a burst has settled, and only when newer', () => {
     const t = holding(3);
     t.session.markSeen();
     t.session.markSeen();
-    expect(sentOf(t, 'seen')).toEqual([{ type: 'seen', conversationId: 'conv-1', seq: 3 }]);
     expect(t.session.view.visitorSeen).toBe(3);
-    t.deliver(eventFrame(ev(4)));
-    t.session.markSeen();
-    expect(sentOf(t, 'seen').map((f) => f.seq)).toEqual([3, 4]);
+    expect(sentOf(t, 'seen')).toEqual([]);
+    vi.advanceTimersByTime(SEEN_AFTER_MS);
+    expect(sentOf(t, 'seen')).toEqual([{ type: 'seen', conversationId: 'conv-1', seq: 3 }]);
+    // A burst: 4, 5 and 6 within the wait are one frame, for 6.
+    for (const seq of [4, 5, 6]) {
+      t.deliver(eventFrame(ev(seq)));
+      t.session.markSeen();
+      vi.advanceTimersByTime(SEEN_AFTER_MS - 1);
+    }
+    expect(t.session.view.visitorSeen).toBe(6);
+    vi.advanceTimersByTime(1);
+    expect(sentOf(t, 'seen').map((f) => f.seq)).toEqual([3, 6]);
   });
 
   it('a live agent message is the latest (announced, maybe chimed); history and the visitor\'s own are not', () => {
