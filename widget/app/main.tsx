@@ -68,7 +68,10 @@ export function mount({ root, container, config, host, settings = null, identity
   viewport?.addEventListener('scroll', fit);
   if (viewport) fit();
 
-  /** The language shown: `Papo.setLocale`, else the site's setting, else the page's (config.locale). */
+  /**
+   * The language shown: `Papo.setLocale`, else the loader's pick (data-lang, the site's setting, the page,
+   * the browser: config.locale), or the welcome's site setting when the loader could not read the settings.
+   */
   let chosen: Locale | null = null;
   let shown: Locale | null = null;
   let focusWhenDrawn = false;
@@ -76,7 +79,7 @@ export function mount({ root, container, config, host, settings = null, identity
     // The composer, or without one the first field of the form or panel shown instead.
     (input.current?.offsetParent ? input.current : container.querySelector<HTMLElement>('.card input, .card textarea, .card button'))?.focus();
   const draw = () => {
-    const locale = chosen ?? session.view.site?.widget?.locale ?? settings?.locale ?? config.locale;
+    const locale = chosen ?? ((!settings && session.view.site?.widget?.locale) || config.locale);
     if (locale === shown) return;
     shown = locale;
     void loadStrings(locale).then((t) => {
