@@ -49,7 +49,11 @@ export default defineConfig(({ mode }): UserConfig => {
         modulePreload: false,
         rolldownOptions: {
           input: { app: 'widget/app/main.tsx' },
-          preserveEntrySignatures: 'exports-only',
+          // The entry may export more than `mount`: then the modules every chat needs and the lazy chunks share
+          // (Preact, the limits) stay in the entry instead of a common chunk of their own, one request and
+          // about 0.4 KB gzip less for an open chat. The lazy chunks import them from the entry, the same
+          // module the loader imported.
+          preserveEntrySignatures: 'allow-extension',
           // npm run dev rebuilds the chunk on every change under one name, so the loader need not follow.
           output: process.env.PAPO_DEV
             ? { entryFileNames: 'app-dev.js', chunkFileNames: 'chunk-dev-[name].js' }
