@@ -39,7 +39,8 @@ export function mount({ root, container, config, host, settings = null, identity
   let latest = session.view.latest;
   /** SPEC W2: seen while looking; the launcher's badge and the hidden tab's title; the sound in one tab. */
   const attend = () => {
-    if (looking()) session.markSeen(); // (its update runs attend again, inside)
+    // Seen while the current conversation is on screen (not a past one); its update runs attend again, inside.
+    if (looking() && !session.view.past) session.markSeen();
     const view = session.view;
     const n = unreadCount(view.events, view.visitorSeen);
     if (n !== unread) host.setUnread?.((unread = n));
