@@ -57,6 +57,7 @@ const attachmentsSeen = (frames: ServerFrame[], conversationId: string): Attachm
 
 /** Opens the widget, starts a conversation with `text`, and has the agent watch it. Answers its id. */
 async function startChat(page: Page, text: string): Promise<string> {
+  page.setDefaultTimeout(10_000); // a step that hangs fails by its own name, before the test's timeout
   await page.goto(`${server.url}/`);
   const w = widget(page);
   await w.launcher.click();

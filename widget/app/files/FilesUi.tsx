@@ -147,7 +147,11 @@ function Doc({ a, host, locale }: { a: Attachment; host: FilesHost; locale: Loca
 export function Pending({ host, locale }: { host: FilesHost; locale: Locale }) {
   const uploads = uploadsOf(host);
   const [, redraw] = useState(0);
-  useEffect(() => uploads.subscribe(() => redraw((n) => n + 1)), [uploads]);
+  useEffect(() => {
+    // Effects run a frame late: an upload added or refused before this subscribed is drawn now.
+    redraw((n) => n + 1);
+    return uploads.subscribe(() => redraw((n) => n + 1));
+  }, [uploads]);
   const list = uploads.list;
   const ref = useCss();
   const t = FILE_STRINGS[locale];
