@@ -41,6 +41,7 @@ const conversationOf = (text: string) =>
   );
 
 async function open(page: Page) {
+  page.setDefaultTimeout(10_000); // a step that hangs fails by its own name, before the test's timeout
   await page.goto(`${server.url}/`);
   const w = widget(page);
   await w.launcher.click();

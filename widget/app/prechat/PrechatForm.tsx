@@ -68,9 +68,11 @@ export function PrechatForm({ settings, locale, refused, onSubmit, messageRule }
 
   useEffect(() => {
     adoptCss(form.current, CSS);
-    // Nothing in the window has the focus yet (the chunk came after the window opened): the first field takes it.
-    const root = form.current?.getRootNode() as ShadowRoot | undefined;
-    if (root && !root.activeElement) form.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    // The window is open and nothing in it has the focus (the chunk came after it opened and the launcher
+    // kept the focus): the first field takes it. A closed window never takes the focus from the page.
+    const el = form.current;
+    const active = (el?.getRootNode() as ShadowRoot | undefined)?.activeElement ?? null;
+    if (el?.offsetParent && !el.closest('.chat')?.contains(active)) el.querySelector<HTMLElement>('input, select, textarea')?.focus();
   }, []);
 
   useEffect(() => {
