@@ -205,6 +205,44 @@ browserDescribe('W3 files in the widget (Chromium)', () => {
     await context.close();
   });
 
+  it('a file dropped before the first message waits (the page is not left): write first, then "Tentar de novo"', async () => {
+    const { page, context } = await newPage(browser);
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.url}/`);
+    const w = widget(page);
+    await w.launcher.click();
+    await w.input.waitFor();
+    // No conversation yet: no attach button, but a drop is still the widget's.
+    expect(await fileInput(page).count()).toBe(0);
+    const prevented = await w.root.locator('section.chat').evaluate((el, b64) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'cedo.png', { type: 'image/png' }));
+      el.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
+      const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, composed: true });
+      el.dispatchEvent(drop);
+      return drop.defaultPrevented;
+    }, png(4, 4).toString('base64'));
+    expect(prevented).toBe(true);
+    const waiting = w.root.locator('.up.failed');
+    await waiting.locator('.err', { hasText: 'Envie uma mensagem primeiro' }).waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+
+    await w.input.fill('primeiro a mensagem');
+    await w.input.press('Enter');
+    await w.root.locator('.log li.msg.sent', { hasText: 'primeiro a mensagem' }).waitFor();
+    const conversationId = await waitFrames(
+      agent,
+      (frames) => frames.flatMap((f) => ((f.type === 'conversation' || f.type === 'event') && f.conversation?.firstMessage === 'primeiro a mensagem' ? [f.conversation.id] : []))[0],
+      'the conversation',
+    );
+    agent.send({ type: 'watch', conversationId, afterSeq: 0 });
+    await waiting.getByRole('button', { name: 'Tentar de novo' }).click();
+    await w.root.locator('.log li.msg.mine .thumb img[alt="cedo.png"]').waitFor();
+    const [sent] = await waitFrames(agent, (f) => (attachmentsSeen(f, conversationId).length ? attachmentsSeen(f, conversationId) : undefined), 'the early file at the agent');
+    expect(sent?.name).toBe('cedo.png');
+    await context.close();
+  });
+
   it('a file pasted into the composer uploads', async () => {
     const { page, context } = await newPage(browser);
     const conversationId = await startChat(page, 'vou colar um arquivo');

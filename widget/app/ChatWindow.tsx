@@ -58,9 +58,9 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const section = useRef<HTMLElement>(null);
 
   const panel = panelOf(view);
-  // SPEC W5: the pre-chat form stands in for the composer; SPEC W3: files once a conversation is open.
+  // SPEC W5: the pre-chat form stands in for the composer; SPEC W3: files (uploaded once a conversation is open).
   const prechat = panel === 'composer' && needsPrechat(view);
-  const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && view.status === 'open' && panel === 'composer');
+  const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer');
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
   const blocked = panel === 'blocked';
   const canEnd = view.conversationId !== null && view.status === 'open' && !blocked;

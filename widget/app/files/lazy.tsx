@@ -34,10 +34,12 @@ function Shown(props: { list: readonly Attachment[]; host: FilesHost; locale: Lo
 }
 
 /**
- * Files in the chat window. `on`: the site takes files and the visitor has an open conversation (the first
- * message starts it; only then is there somewhere to upload to). Answers `composer` (the Composer's file
- * props: its attach button and paste), `zone` (the window's drag-and-drop handlers), the `pending` uploads
- * and the drop `overlay` to draw, and `show` for a message's attachments.
+ * Files in the chat window. `on`: the site takes files and the composer's place is shown. The composer's
+ * attach button and paste come once the visitor has an open conversation (the first message starts it;
+ * only then is there somewhere to upload to); a file dropped before that is taken (never opened by the
+ * browser in place of the page) and waits as a bubble that says to write first, with "Try again".
+ * Answers `composer` (the Composer's file props), `zone` (the window's drag-and-drop handlers), the
+ * `pending` uploads and the drop `overlay` to draw, and `show` for a message's attachments.
  */
 export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
   const [drag, setDrag] = useState(false);
@@ -54,7 +56,7 @@ export function useFiles(host: FilesHost, locale: Locale, on: boolean) {
     setDrag(true);
   };
   return {
-    composer: on ? { onFiles: attach, accept: ACCEPT } : {},
+    composer: on && host.view.status === 'open' ? { onFiles: attach, accept: ACCEPT } : {},
     zone: on
       ? {
           onDragOver: over,
