@@ -30,6 +30,7 @@ const CSS = `
 .doc button,.up button{all:unset;box-sizing:border-box;display:grid;place-items:center;min-width:36px;height:36px;border-radius:8px;cursor:pointer;color:#1f2328}
 .doc button:hover,.up button:hover{background:#eceef1}
 .ups{list-style:none;margin:10px 0 0;padding:0;display:flex;flex-direction:column;gap:10px}
+.ups[hidden]{display:none}
 .up .bubble{display:flex;flex-direction:column;gap:6px;min-width:200px;background:#fff;color:#1f2328;border:1px solid #e3e6ea}
 .up .top{display:flex;align-items:center;gap:8px}
 .up .nm{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-size:14px}
