@@ -44,8 +44,7 @@ export function fits(shape: Shape, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const entries = shape as { [key: string]: Shape };
   const record = value as Record<string, unknown>;
-  // Not Object.hasOwn: Chrome 91 and 92, which the widget supports, lack it.
-  return Object.keys(entries).every((key) => fits(entries[key]!, Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined));
+  return Object.keys(entries).every((key) => fits(entries[key]!, Object.hasOwn(record, key) ? record[key] : undefined));
 }
 
 /** The parts of a valibot schema `shapeOf` reads (valibot's schema objects are plain data too). */

@@ -323,9 +323,8 @@ function boot(): void {
       for (const call of calls) {
         if (!Array.isArray(call)) continue;
         const [method, ...args] = call as PapoCall;
-        // Own methods only: a queued 'hasOwnProperty' must not reach Object.prototype's. (Not Object.hasOwn:
-        // Chrome 91 and 92, which the widget supports, lack it.)
-        if (api.hasOwnProperty(method)) (api[method as keyof PapoApi] as (...a: unknown[]) => unknown)(...args);
+        // Own methods only: a queued 'hasOwnProperty' must not reach Object.prototype's.
+        if (Object.hasOwn(api, method)) (api[method as keyof PapoApi] as (...a: unknown[]) => unknown)(...args);
       }
     },
   };
