@@ -65,21 +65,28 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     );
   });
 
-  /** Reads the body, counting; past `max` bytes it stops reading and refuses. */
-  async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
+  /**
+   * Reads the body, counting; past `max` bytes it stops reading and refuses. Each chunk is charged to the
+   * address (`charge` throws `rate_limited`) as it arrives, not once the body is whole: bodies read at once
+   * from one address never hold more memory than its upload budget, Content-Length or not.
+   */
+  async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number, charge: (bytes: number) => void): Promise<Uint8Array> {
     if (!body) return new Uint8Array();
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        throw new AppError('file_too_large');
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > max) throw new AppError('file_too_large');
+        charge(value.byteLength);
+        chunks.push(value);
       }
-      chunks.push(value);
+    } catch (err) {
+      await reader.cancel().catch(() => undefined);
+      throw err;
     }
     return Buffer.concat(chunks, total);
   }
@@ -120,8 +127,7 @@ export function createAttachmentService({ store, conversations, safety, filesDir
       if (actor.kind === 'visitor' && !uploads.enabled) throw new AppError('uploads_off');
       if (input.declaredBytes !== null && input.declaredBytes > uploads.maxBytes) throw new AppError('file_too_large');
       if (input.declaredBytes !== null) safety.uploadBytes(input.ip, input.declaredBytes, 'peek');
-      const bytes = await readAtMost(input.body, uploads.maxBytes);
-      safety.uploadBytes(input.ip, bytes.byteLength, 'take');
+      const bytes = await readAtMost(input.body, uploads.maxBytes, (n) => safety.uploadBytes(input.ip, n, 'take'));
       const type = detectFileType(bytes);
       if (!type) throw new AppError('file_type_refused');
 

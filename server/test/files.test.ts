@@ -402,6 +402,25 @@ describe('W3: limits and cleanup', () => {
     expect(onDisk(v.conversationId)).toHaveLength(1);
   });
 
+  it('W3: a body without Content-Length is charged to the address as it arrives: refused past the budget before it ends', async () => {
+    await server.stop();
+    server = await startTestServer({ env: { RATE_UPLOAD_MB_PER_10_MIN: '1' } });
+    const v = await chatting();
+    // 1.25 MB of text in 64 KB chunks, and then the body never ends: only a refusal mid-body answers.
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 1280 * 1024) return new Promise<void>(() => undefined);
+        sent += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x41));
+      },
+    });
+    const refused = await upload({ token: v.token }, v.conversationId, body, 'big.txt');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(onDisk(v.conversationId)).toEqual([]);
+  });
+
   it('W3: a visitor cannot upload into its conversation once it ended', async () => {
     const v = await chatting();
     v.socket.send({ type: 'conversation.end', conversationId: v.conversationId });
