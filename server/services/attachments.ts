@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { Attachment } from '../../shared/protocol';
@@ -42,6 +42,30 @@ export interface Upload {
   /** X-File-Name, percent-encoded UTF-8 as the browser's encodeURIComponent makes it. */
   name: string | null;
   ip: string;
+}
+
+/**
+ * Writes a new file and flushes it and its folder's entry to disk before answering: the 201 promises the
+ * file as the committed row does (synchronous=FULL), so a crash never leaves a sent file's row without its
+ * bytes. A failed write (a full disk) leaves nothing behind.
+ */
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, 'wx', 0o600);
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw err;
+  }
+  await file.close();
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 /** Uploaded and never sent for this long: swept. */
@@ -148,7 +172,7 @@ export function createAttachmentService({ store, conversations, safety, filesDir
       };
       const path = pathOf(record);
       await mkdir(folderOf(record.conversationId), { recursive: true });
-      await writeFile(path, bytes, { flag: 'wx', mode: 0o600 });
+      await writeDurably(path, bytes);
       try {
         await store.attachments.create(record);
       } catch (err) {
