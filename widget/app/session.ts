@@ -227,6 +227,8 @@ export class VisitorSession extends Observable<VisitorView> {
     const { session, outbox, ticket, chime, sound } = this.#keys;
     for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.storage.remove(key);
     this.#stored = null;
+    // A seen waiting for its burst names the previous visitor's conversation: never said on the next socket.
+    clearTimeout(this.#seenTimer);
     this.#outbox.remove(this.#outbox.list().map((i) => i.clientId));
     this.#pending.clear();
     this.#switchTo(null, null);

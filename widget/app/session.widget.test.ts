@@ -214,6 +214,16 @@ describe('SPEC W6: identity', () => {
     expect(t.connects[1]!.hello()).toMatchObject({ token: null, resume: null, identity: { userId: 'u-2' } });
   });
 
+  it("a seen still waiting for its burst to settle is dropped with the previous user's conversation (identify, reset)", () => {
+    for (const leave of [(t: ReturnType<typeof holding>) => t.session.identify(HASHED), (t: ReturnType<typeof holding>) => t.session.reset()]) {
+      const t = holding(3);
+      t.session.markSeen();
+      leave(t);
+      vi.advanceTimersByTime(SEEN_AFTER_MS);
+      expect(sentOf(t, 'seen')).toEqual([]);
+    }
+  });
+
   it('an anonymous visitor who becomes identified starts afresh too; the same user again changes nothing', () => {
     const t = holding(2);
     t.session.identify(HASHED);
