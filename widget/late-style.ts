@@ -9,6 +9,6 @@ export const LATE_CSS = `
 flex-direction:column;overflow:hidden;border-radius:16px;background:#fff;box-shadow:0 12px 48px #0004}
 :host([data-left]) .panel{right:auto;left:20px}
 .badge{position:absolute;top:0;right:0;padding:0 6px;border-radius:9px;background:#b42318;color:#fff;font:700 12px/18px system-ui}
-@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0;
+@media (max-width:480px){.panel,:host([data-left]) .panel{inset:0;width:auto;height:auto;border-radius:0;
 padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}}
 `;

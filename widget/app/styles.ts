@@ -6,16 +6,18 @@ import { LATE_CSS } from '../late-style';
 
 export const APP_CSS = LATE_CSS + `
 .chat{display:flex;flex-direction:column;height:100%;min-height:0;background:#fff;color:#1f2328}
-.head{display:flex;align-items:flex-start;justify-content:space-between;gap:12px;padding:16px 16px 14px;
-  background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff)}
-.head h2{margin:0;font-size:17px;font-weight:650;line-height:1.3}
-.head .sub{margin:2px 0 0;font-size:13px;opacity:.92}
+.head{display:grid;grid-template-columns:minmax(0,1fr) auto auto auto;grid-template-areas:"t . . c" "u q q q";align-items:center;
+  column-gap:2px;padding:12px 10px 12px 16px;background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff)}
+.head>div{display:contents}
+.head h2{grid-area:t;margin:0;font-size:17px;font-weight:650;line-height:1.3;overflow-wrap:anywhere}
+.head .sub{grid-area:u;margin:2px 0 0;font-size:13px;opacity:.92;overflow-wrap:anywhere}
+.head>.icon:last-child{grid-area:c}
 .icon{all:unset;box-sizing:border-box;flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
 .icon:focus-visible,.quit:focus-visible{outline:2px solid currentColor;outline-offset:1px}
 .icon[aria-pressed=true]{box-shadow:inset 0 0 0 2px currentColor}
-.quit{all:unset;box-sizing:border-box;margin-left:auto;padding:6px 10px;border:1px solid rgba(255,255,255,.7);border-radius:8px;
+.quit{all:unset;box-sizing:border-box;grid-area:q;justify-self:end;margin:4px 6px 0 8px;padding:5px 10px;border:1px solid rgba(255,255,255,.7);border-radius:8px;
   font-size:13px;font-weight:600;cursor:pointer;white-space:nowrap}
 .quit:hover{background:rgba(255,255,255,.16)}
 .quit:disabled{opacity:.6;cursor:default}

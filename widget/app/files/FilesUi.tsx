@@ -31,7 +31,8 @@ const CSS = `
 .doc button:hover,.up button:hover{background:#eceef1}
 .ups{list-style:none;margin:10px 0 0;padding:0;display:flex;flex-direction:column;gap:10px}
 .ups[hidden]{display:none}
-.up .bubble{display:flex;flex-direction:column;gap:6px;min-width:200px;background:#fff;color:#1f2328;border:1px solid #e3e6ea}
+.up{width:82%}
+.up .bubble{display:flex;flex-direction:column;gap:6px;align-self:stretch;min-width:0;background:#fff;color:#1f2328;border:1px solid #e3e6ea}
 .up .top{display:flex;align-items:center;gap:8px}
 .up .nm{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-size:14px}
 .bar{height:6px;border-radius:3px;background:#e3e6ea;overflow:hidden}
