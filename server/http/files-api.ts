@@ -45,7 +45,7 @@ export function createFilesApi({ attachments, auth, directory, store, publicOrig
     if (authorization !== undefined) {
       const token = /^Bearer ([\w.-]{1,2000})$/.exec(authorization)?.[1];
       if (!token) throw new AppError('token_invalid');
-      const visitor = attachments.visitorFromToken(token);
+      const visitor = await attachments.visitorFromToken(token);
       if (origin !== undefined) {
         const site = await store.sites.byId(visitor.siteId);
         if (!site || !originAllowed(site.allowedOrigins, origin, selfOf(c))) throw new AppError('origin_not_allowed');

@@ -129,14 +129,22 @@ export function createAttachmentService({ store, conversations, safety, filesDir
 
   return {
     /**
-     * The visitor a Bearer token names (SPEC D10): ours, unexpired, and not blocked. Its site is the token's;
-     * the route checks the request's Origin against that site's allowed origins.
+     * The visitor a Bearer token names (SPEC D10): ours, unexpired, and not blocked; on a strict site (SPEC W6)
+     * an identified one, as its hello must be (an anonymous token from before strict was turned on is
+     * `identity_required`). Its site is the token's; the route checks the request's Origin against that
+     * site's allowed origins.
      */
-    visitorFromToken(token: string): VisitorActor {
+    async visitorFromToken(token: string): Promise<VisitorActor> {
       const check = verifyVisitorToken(token, secret, now());
       if (!check.ok) throw new AppError(check.code);
-      if (safety.blocked({ visitorId: check.claims.visitorId })) throw new AppError('blocked');
-      return { kind: 'visitor', visitorId: check.claims.visitorId, siteId: check.claims.siteId };
+      const { visitorId, siteId } = check.claims;
+      if (safety.blocked({ visitorId })) throw new AppError('blocked');
+      const site = await store.sites.byId(siteId);
+      if (site?.widget?.strictIdentity) {
+        const visitor = await store.visitors.byId(visitorId);
+        if (!visitor?.externalId || visitor.siteId !== siteId) throw new AppError('identity_required');
+      }
+      return { kind: 'visitor', visitorId, siteId };
     },
 
     /**

@@ -228,6 +228,34 @@ describe('W6: strict identity', () => {
   });
 });
 
+describe('W6: strict identity on the files API', () => {
+  it("an anonymous visitor's token from before strict was turned on is identity_required there too, before anything else is looked at", async () => {
+    const key = `later-strict-${randomUUID()}`;
+    const id = uuidv7();
+    await server.papo.store.sites.create({ id, key, name: 'Logo só clientes', allowedOrigins: ['self'], createdAt: Date.now() });
+    const { socket, session } = await welcomed({ siteKey: key });
+    const { conversationId } = await socket.say('Olá');
+    await socket.close();
+    const put = async () => {
+      const res = await fetch(`${server.url}/api/v1/files?conversation=${conversationId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, origin: server.origin, 'x-file-name': 'nota.txt' },
+        body: 'uma nota',
+      });
+      return [res.status, ((await res.json()) as { error?: { code: string } }).error?.code];
+    };
+    // Before: the token is taken; the refusal is about the conversation, not the visitor.
+    expect(await put()).toEqual([409, 'conversation_closed']);
+
+    const admin = await adminApi(server);
+    await admin.post(`/sites/${id}/identity-secret`);
+    const current = (await admin.get(`/sites/${id}/widget`)).body;
+    expect((await admin.put(`/sites/${id}/widget`, { ...current, strictIdentity: true })).status).toBe(200);
+    expect(await put()).toEqual([401, 'identity_required']);
+    expect(await server.papo.store.attachments.list(conversationId)).toEqual([]);
+  });
+});
+
 describe('W6: the identity secret (admins)', () => {
   it('GET shows the current secret to admins; POST rotates it and the old one stops verifying', async () => {
     const admin = await adminApi(server);
