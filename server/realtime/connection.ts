@@ -33,6 +33,7 @@ import type { TicketService } from '../services/tickets';
 import type { WorkflowService } from '../services/workflow';
 import type { Signals } from '../services/presence-signals';
 import { TypingThrottle } from '../domain/typing';
+import { RateLimiter, type RateLimit } from '../domain/rate-limit';
 import { uuidv7 } from '../ids';
 import { formFields } from '../domain/tickets';
 import { widgetSettings } from '../domain/widget-settings';
@@ -64,6 +65,13 @@ export interface ConnectionDeps {
   /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
   draining: () => boolean;
 }
+
+/**
+ * Frames that make the server read the store for this socket alone (`watch`, `conversations.list`, `seen`):
+ * enough for people clicking through conversations, not for a script asking in a loop (which would keep
+ * the store busy for everyone until the slow-reader check closed it).
+ */
+export const READ_FRAMES: RateLimit = { perSecond: 10, burst: 40 };
 
 /** Delivery state of one conversation on this socket. */
 interface Watch {
@@ -140,6 +148,7 @@ export class Connection {
   /** This socket, as the sender of a typing or seen that must not come back to it (SPEC W1, W2). */
   readonly #id = uuidv7();
   readonly #typing = new TypingThrottle();
+  readonly #reads = new RateLimiter(READ_FRAMES, () => this.deps.now(), 1);
 
   constructor(
     readonly ws: WebSocket,
@@ -251,6 +260,12 @@ export class Connection {
     }
     const actor = this.#actor;
     if (!actor) throw new AppError('hello_required');
+    if (frame.type === 'watch' || frame.type === 'conversations.list' || frame.type === 'seen') {
+      const verdict = this.#reads.take('');
+      // A `seen` is advisory and the next one carries the same news: dropped, not refused.
+      if (!verdict.ok && frame.type === 'seen') return;
+      if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
+    }
     switch (frame.type) {
       case 'message.send':
         return this.#startMessage(actor, frame);

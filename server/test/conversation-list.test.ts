@@ -9,6 +9,7 @@ import { openAgent, openVisitor, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { adminApi, send, wrapUpReason } from './agents';
 import { MAX_VISITOR_CONVERSATIONS } from '../services/presence-signals';
+import { READ_FRAMES } from '../realtime/connection';
 
 let server: TestServer;
 afterEach(async () => {
@@ -162,5 +163,24 @@ describe('W7 watch', () => {
     await stranger.socket.next('pong');
     expect(stranger.socket.all('history')).toEqual([]);
     expect(stranger.socket.all('event')).toEqual([]);
+  });
+
+  it('a visitor asking for its list in a loop is told to wait (rate_limited, with the clientId and when), and its chat goes on', async () => {
+    server = await startTestServer();
+    const v = await openVisitor(server);
+    const conversationId = (await v.socket.say('Olá')).conversationId;
+    const ids = Array.from({ length: READ_FRAMES.burst + 20 }, () => randomUUID());
+    for (const clientId of ids) v.socket.send({ type: 'conversations.list', clientId });
+    v.socket.send({ type: 'ping', id: 1 });
+    await v.socket.next('pong');
+    const answered = v.socket.all('conversations').map((f) => f.clientId);
+    const refused = v.socket.all('error').filter((e) => e.code === 'rate_limited');
+    // The burst is answered in full, and what passed it is refused by name, never dropped unanswered.
+    expect(answered.length).toBeGreaterThanOrEqual(READ_FRAMES.burst);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(answered.length + refused.length).toBe(ids.length);
+    expect(refused.every((e) => ids.includes(e.clientId!) && !answered.includes(e.clientId!) && (e.retryAfterMs ?? 0) > 0)).toBe(true);
+    // Messages have their own limit: the conversation goes on.
+    expect((await v.socket.say('Ainda aqui?', conversationId)).type).toBe('ack');
   });
 });
