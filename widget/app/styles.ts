@@ -16,7 +16,7 @@ export const APP_CSS = LATE_CSS + `
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
 .icon:focus-visible,.quit:focus-visible{outline:2px solid currentColor;outline-offset:1px}
-.icon[aria-pressed=true]{box-shadow:inset 0 0 0 2px currentColor}
+.icon[aria-pressed=true]{background:rgba(255,255,255,.24)}
 .quit{all:unset;box-sizing:border-box;grid-area:q;justify-self:end;margin:4px 6px 0 8px;padding:5px 10px;border:1px solid rgba(255,255,255,.7);border-radius:8px;
   font-size:13px;font-weight:600;cursor:pointer;white-space:nowrap}
 .quit:hover{background:rgba(255,255,255,.16)}
