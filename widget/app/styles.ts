@@ -63,6 +63,7 @@ export const APP_CSS = LATE_CSS + `
 .card textarea{min-height:88px;max-height:200px}
 .composer textarea:focus,.card input:focus,.card textarea:focus{outline:2px solid var(--papo-accent,#047857);outline-offset:-1px;border-color:transparent}
 .composer textarea[aria-invalid=true],.card [aria-invalid=true]{border-color:#b42318}
+.composer textarea[aria-invalid=true]:focus,.card [aria-invalid=true]:focus{outline-color:#b42318}
 .card{margin:12px 0 4px;padding:14px;border:1px solid #e3e6ea;border-radius:14px;background:#fff;font-size:14px}
 .card p{margin:0 0 10px}
 .lead{font-weight:600;font-size:15px;line-height:1.4}
