@@ -136,6 +136,11 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
             <path d={`M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4${view.sound ? '' : 'M3 3l18 18'}`} />
           </svg>
         </button>
+        <button type="button" class="icon" aria-label={t.close} onClick={onClose}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M6 6l12 12M18 6L6 18" />
+          </svg>
+        </button>
         {canEnd && (
           <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => {
               setConfirming(true);
@@ -144,11 +149,6 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
             {t.endChat}
           </button>
         )}
-        <button type="button" class="icon" aria-label={t.close} onClick={onClose}>
-          <svg viewBox="0 0 24 24" aria-hidden="true">
-            <path d="M6 6l12 12M18 6L6 18" />
-          </svg>
-        </button>
       </header>
       {confirming && canEnd && (
         <div

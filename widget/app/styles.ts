@@ -11,7 +11,7 @@ export const APP_CSS = LATE_CSS + `
 .head>div{display:contents}
 .head h2{grid-area:t;margin:0;font-size:17px;font-weight:650;line-height:1.3;overflow-wrap:anywhere}
 .head .sub{grid-area:u;margin:2px 0 0;font-size:13px;opacity:.92;overflow-wrap:anywhere}
-.head>.icon:last-child{grid-area:c}
+.head>button:nth-of-type(3){grid-area:c}
 .icon{all:unset;box-sizing:border-box;flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:8px;cursor:pointer;color:inherit}
 .icon svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .icon:hover{background:rgba(255,255,255,.16)}
