@@ -169,7 +169,7 @@ describe('W7 watch', () => {
     server = await startTestServer();
     const v = await openVisitor(server);
     const conversationId = (await v.socket.say('Olá')).conversationId;
-    const ids = Array.from({ length: READ_FRAMES.burst + 20 }, () => randomUUID());
+    const ids: string[] = Array.from({ length: READ_FRAMES.burst + 20 }, () => randomUUID());
     for (const clientId of ids) v.socket.send({ type: 'conversations.list', clientId });
     v.socket.send({ type: 'ping', id: 1 });
     await v.socket.next('pong');
