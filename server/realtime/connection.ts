@@ -67,7 +67,7 @@ export interface ConnectionDeps {
 }
 
 /**
- * Frames that make the server read the store for this socket alone (`watch`, `conversations.list`, `seen`):
+ * Visitor frames that make the server read the store for this socket alone (`watch`, `conversations.list`, `seen`):
  * enough for people clicking through conversations, not for a script asking in a loop (which would keep
  * the store busy for everyone until the slow-reader check closed it).
  */
@@ -260,7 +260,9 @@ export class Connection {
     }
     const actor = this.#actor;
     if (!actor) throw new AppError('hello_required');
-    if (frame.type === 'watch' || frame.type === 'conversations.list' || frame.type === 'seen') {
+    // Visitors only: anyone on the web may open one; agents are signed-in staff, and a program on an agent
+    // account (the bench, an integration) may watch a thousand conversations at once.
+    if (actor.kind === 'visitor' && (frame.type === 'watch' || frame.type === 'conversations.list' || frame.type === 'seen')) {
       const verdict = this.#reads.take('');
       // A `seen` is advisory and the next one carries the same news: dropped, not refused.
       if (!verdict.ok && frame.type === 'seen') return;

@@ -183,4 +183,16 @@ describe('W7 watch', () => {
     // Messages have their own limit: the conversation goes on.
     expect((await v.socket.say('Ainda aqui?', conversationId)).type).toBe('ack');
   });
+
+  it('an agent (signed-in staff, or a program on an agent account) is not held to the visitors\' read limit', async () => {
+    server = await startTestServer();
+    const agent = await openAgent(server);
+    const v = await openVisitor(server);
+    const conversationId = (await v.socket.say('Olá')).conversationId;
+    for (let i = 0; i < READ_FRAMES.burst + 20; i++) agent.socket.send({ type: 'watch', conversationId, afterSeq: 0 });
+    agent.socket.send({ type: 'ping', id: 1 });
+    await agent.socket.next('pong');
+    expect(agent.socket.all('error')).toEqual([]);
+    expect(agent.socket.all('history').filter((h) => h.conversationId === conversationId)).toHaveLength(READ_FRAMES.burst + 20);
+  });
 });
