@@ -154,6 +154,8 @@ export function Pending({ host, locale }: { host: FilesHost; locale: Locale }) {
     redraw((n) => n + 1);
     return uploads.subscribe(() => redraw((n) => n + 1));
   }, [uploads]);
+  // Uploads belong to their conversation: none is left under an ended one or carried into the next.
+  useEffect(() => uploads.follow(), [uploads, host.view.conversationId, host.view.status]);
   const list = uploads.list;
   const ref = useCss();
   const t = FILE_STRINGS[locale];

@@ -54,7 +54,7 @@ function setup(view: Partial<FilesHost['view']> = {}) {
     requests.push(r);
     return r;
   }) as unknown as MakeRequest);
-  return { uploads, requests, sent };
+  return { uploads, requests, sent, host };
 }
 
 const file = (size: number, name = 'foto 1.png') => new File(['x'.repeat(size)], name, { type: 'image/png' });
@@ -129,5 +129,39 @@ describe('Uploads (SPEC W3)', () => {
     requests[1]!.answer(201, { attachment: { ...attachment, id: 'b' } });
     requests[0]!.answer(201, { attachment: { ...attachment, id: 'a' } });
     expect(sent.map((s) => s.attachments[0]!.id)).toEqual(['b', 'a']);
+  });
+
+  it('uploads belong to their conversation: when it ends or is left they are cancelled and dropped', () => {
+    const { uploads, requests, sent, host } = setup();
+    uploads.add([file(3, 'a.png'), file(11, 'big.png')]);
+    uploads.follow(); // same conversation, still open: nothing changes
+    expect(uploads.list.map((u) => u.state)).toEqual(['uploading', 'failed']);
+    host.view.status = 'ended';
+    uploads.follow();
+    expect(uploads.list).toEqual([]);
+    expect(requests[0]!.aborted).toBe(true);
+    requests[0]!.answer(201, { attachment });
+    expect(sent).toEqual([]);
+
+    host.view.status = 'open';
+    uploads.add([file(11)]);
+    host.view.conversationId = null; // "New conversation"
+    host.view.status = null;
+    uploads.follow();
+    expect(uploads.list).toEqual([]);
+  });
+
+  it('a file waiting for the first message is adopted by the conversation it starts, and goes when that one ends', () => {
+    const { uploads, host } = setup({ conversationId: null, status: null });
+    uploads.add([file(3)]);
+    uploads.follow();
+    expect(uploads.list).toHaveLength(1);
+    host.view.conversationId = 'k 2';
+    host.view.status = 'open';
+    uploads.follow();
+    expect(uploads.list[0]).toMatchObject({ state: 'failed', code: 'conversation_not_found', for: 'k 2' });
+    host.view.status = 'closed';
+    uploads.follow();
+    expect(uploads.list).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
  * @module The visitor's uploads in flight (SPEC W3): each file is checked against the site's limit, sent
  * with XMLHttpRequest (for its progress), and once the server answers 201 sent as a message of its own
  * (`attachments: [id]`, text '') through the session's outbox, which resends it after a reconnect. A
- * refused or failed upload stays as a bubble with its reason until the visitor retries or discards it.
+ * refused or failed upload stays as a bubble with its reason until the visitor retries or discards it, or
+ * until the conversation it was for ends or is left (see `follow`).
  */
 import type { Attachment, SiteStatus } from '../../../shared/protocol';
 import { checkFile, readUploadAnswer } from './files';
@@ -23,6 +24,8 @@ export interface Upload {
   state: 'uploading' | 'failed';
   /** Why it failed: an error code of the server's, or `network`. */
   code: string | null;
+  /** The conversation it is for; null while there is none yet (the first message starts one and adopts it). */
+  for: string | null;
 }
 
 /** Refusals another try cannot fix: the visitor may only discard these. */
@@ -41,6 +44,12 @@ export interface Uploads {
   retry(key: string): void;
   /** Cancels an upload on its way, or drops a failed one. Nothing is sent. */
   discard(key: string): void;
+  /**
+   * Call when the session's conversation or its status changes: uploads belong to their conversation, so
+   * those of a conversation that ended or was left (another one, or "New conversation") are cancelled and
+   * dropped; those waiting for a first message are adopted by the conversation it starts.
+   */
+  follow(): void;
 }
 
 /**
@@ -59,7 +68,8 @@ export function createUploads(host: FilesHost, request: MakeRequest = () => new 
   const start = ({ key, file }: Upload): void => {
     const { conversationId, status, site } = host.view;
     // There must be an open conversation to upload into: the first message starts it (SPEC W3).
-    if (!conversationId || status !== 'open') return patch(key, { state: 'failed', code: 'conversation_not_found' });
+    if (!conversationId || status !== 'open') return patch(key, { state: 'failed', code: 'conversation_not_found', for: null });
+    patch(key, { for: conversationId });
     const refusal = checkFile(file.size, site?.widget?.uploads);
     if (refusal) return patch(key, { state: 'failed', code: refusal });
     const { server, token } = host.fileAccess();
@@ -91,7 +101,7 @@ export function createUploads(host: FilesHost, request: MakeRequest = () => new 
     },
     add(files: readonly File[]) {
       for (const file of files) {
-        const upload: Upload = { key: `u${++counter}`, file, progress: 0, state: 'uploading', code: null };
+        const upload: Upload = { key: `u${++counter}`, file, progress: 0, state: 'uploading', code: null, for: null };
         set([...uploads.list, upload]);
         start(upload);
       }
@@ -107,6 +117,13 @@ export function createUploads(host: FilesHost, request: MakeRequest = () => new 
       requests.delete(key);
       pending?.abort();
       set(uploads.list.filter((u) => u.key !== key));
+    },
+    follow() {
+      const { conversationId, status } = host.view;
+      const open = !!conversationId && status === 'open';
+      const over = uploads.list.filter((u) => u.for !== null && (u.for !== conversationId || !open));
+      for (const u of over) uploads.discard(u.key);
+      if (open && uploads.list.some((u) => u.for === null)) set(uploads.list.map((u) => (u.for === null ? { ...u, for: conversationId } : u)));
     },
   };
   return uploads;
