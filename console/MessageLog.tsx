@@ -2,7 +2,7 @@
  * @module The conversation as the agent reads it: visitor and agent messages, private notes set apart
  * ("only agents see this"), workflow notices (joined, transferred, ended...) and replies not confirmed yet.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConversationEvent } from '../shared/protocol';
 import type { PendingReply } from './agent-session';
 import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
@@ -28,6 +28,25 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
   useLayoutEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [events.length, pending.length, conversationId]);
+  // The log shrinks when the composer grows (upload rows, a longer draft) or the typing line shows, and its
+  // content grows when an image loads: if the agent was reading the newest message, keep it in view.
+  useEffect(() => {
+    const el = log.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let atBottom = true;
+    const onScroll = () => (atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 8);
+    const observer = new ResizeObserver(() => {
+      if (atBottom) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    const list = el.querySelector('ol');
+    if (list) observer.observe(list);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', onScroll);
+    };
+  }, []);
   const who = (e: ConversationEvent) =>
     e.author.kind === 'visitor' ? line.visitor : e.author.kind === 'bot' ? t.bot : e.author.id === line.agentId ? t.you : (e.author.name ?? t.agent);
   const seenSeq = lastSeenReply(events, visitorSeenSeq);

@@ -64,9 +64,19 @@ browserDescribe('W3: files in the console', () => {
     expect(await link.getAttribute('href')).toBe(`/api/v1/files/${sent.event.attachments![0]!.id}?download=1`);
     expect(await agent.page.locator('.uploads li').count()).toBe(0);
 
+    // Enough messages that the log scrolls; the agent reads the newest one, at the bottom.
+    for (let i = 1; i <= 20; i++) await v.socket.say(`mensagem ${i}`, conversationId);
+    await agent.page.locator('.messages .bubble', { hasText: 'mensagem 20' }).waitFor();
+    const log = agent.page.locator('.messages');
+    const gap = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight + 100)).toBe(true);
+    await expect.poll(gap).toBeLessThan(2);
+
     // A program is refused, and the console says why in its language; nothing can be sent for it.
     await agent.page.locator('.composer input[type=file]').setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(f.EXE) });
     await agent.page.locator('.uploads .upload.failed .upload-error', { hasText: 'Este tipo de arquivo não é aceito.' }).waitFor();
+    // The composer grew by the upload's row: the log stays at its newest message.
+    await expect.poll(gap).toBeLessThan(2);
     expect(await agent.page.locator('.composer button.send').isDisabled()).toBe(true);
     await agent.page.locator('.uploads button', { hasText: '×' }).click();
     expect(await agent.page.locator('.uploads li').count()).toBe(0);
