@@ -67,10 +67,15 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
                 <span class="who">{who(e)}</span>
                 {e.text !== '' && <p class="bubble">{e.text}</p>}
                 {e.attachments && <AttachmentList files={e.attachments} />}
-                <time class="meta" dateTime={new Date(e.at).toISOString()}>
-                  {clock.format(e.at)}
-                </time>
-                {e.seq === seenSeq && <span class="seen-mark">{t.seenByVisitor}</span>}
+                <span class="meta">
+                  <time dateTime={new Date(e.at).toISOString()}>{clock.format(e.at)}</time>
+                  {e.seq === seenSeq && (
+                    <>
+                      {' · '}
+                      <span class="seen-mark">{t.seenByVisitor}</span>
+                    </>
+                  )}
+                </span>
               </li>
             );
           }

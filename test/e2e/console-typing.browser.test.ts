@@ -68,6 +68,8 @@ browserDescribe('typing and seen in the console', () => {
     visitor.socket.send({ type: 'seen', conversationId, seq: reply.event.seq });
     await agent.page.locator('.messages li.msg.mine', { hasText: 'Abrimos sim' }).locator('.seen-mark', { hasText: 'Visto' }).waitFor();
     expect(await mark.count()).toBe(1);
+    // On the time's line, as in the widget: "10:42 · Visto".
+    expect(await mark.locator('xpath=..').textContent()).toMatch(/^\d{1,2}:\d{2} · Visto$/);
 
     expect(agent.errors).toEqual([]);
     await agent.context.close();
