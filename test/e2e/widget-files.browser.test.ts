@@ -172,8 +172,14 @@ browserDescribe('W3 files in the widget (Chromium)', () => {
       const posts: string[] = [];
       page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/v1/files') && posts.push(r.url()));
       await fileInput(page).setInputFiles({ name: 'grande.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(2 * 1024 * 1024, 0x25) });
-      await widget(page).root.locator('.up.failed .err', { hasText: 'O arquivo passa do limite de 1,5 MB.' }).waitFor();
+      const w = widget(page);
+      await w.root.locator('.up.failed .err', { hasText: 'O arquivo passa do limite de 1,5 MB.' }).waitFor();
       expect(posts).toEqual([]);
+      // The refusal belongs to its conversation: once the visitor ends it, the bubble goes with it.
+      await w.root.locator('.head button.quit').click();
+      await w.root.locator('.confirm button.send').click();
+      await w.root.locator('.notice', { hasText: 'Você encerrou a conversa' }).waitFor();
+      await w.root.locator('.up').waitFor({ state: 'detached' });
       await context.close();
     } finally {
       await setWidget({});
