@@ -2,8 +2,6 @@
  * Issue 5 accessibility: axe-core in Chromium finds no WCAG 2.0/2.1 A and AA violations in the widget (its
  * open shadow root) closed, open with messages, showing the pre-chat form, and showing the offline form.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import axe from 'axe-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -11,11 +9,11 @@ import { DEFAULT_WIDGET } from '../../shared/api';
 import { login, openAgent, type TestSocket } from '../../server/test/clients';
 import { send, summaryOf, waitFrames } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, ownerPage, widget } from './browser';
 
 let server: TestServer;
 let browser: Browser;
-let host: Server;
+let closeHost: (() => Promise<void>) | undefined;
 let hostUrl: string;
 let siteId: string;
 let cookie: string;
@@ -26,21 +24,17 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   cookie = await login(server);
-  host = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head>
-      <body><main><h1>Loja</h1></main><script async src="${server.url}/widget/papo.js" data-site="${server.siteKey}"></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  const site = (await server.papo.store.sites.byKey(server.siteKey))!;
-  siteId = site.id;
-  await server.papo.store.sites.update(site.id, { allowedOrigins: [...site.allowedOrigins, hostUrl] });
+  ({ url: hostUrl, siteId, close: closeHost } = await ownerPage(
+    server,
+    () => `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head>
+      <body><main><h1>Loja</h1></main><script async src="${server.url}/widget/papo.js" data-site="${server.siteKey}"></script></body></html>`,
+  ));
 });
 afterAll(async () => {
   agent?.ws.close();
   offDuty?.();
   await browser?.close();
-  await new Promise((resolve) => host?.close(resolve));
+  await closeHost?.();
   await server?.stop();
 });
 

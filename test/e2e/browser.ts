@@ -4,6 +4,8 @@
  * CI (CI=true) a missing browser fails the run.
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 import { login, openAgent } from '../../server/test/clients';
@@ -105,4 +107,20 @@ export async function pointsCoveredByWidget(page: Page): Promise<number> {
     }
     return covered;
   });
+}
+
+/**
+ * The site owner's page on its own origin, which the test server's demo site then allows. (Chromium refuses
+ * a page the test fulfils itself with `page.route` the socket to 127.0.0.1.) `render` writes the HTML for
+ * each request's URL.
+ */
+export async function ownerPage(server: TestServer, render: (url: URL) => string): Promise<{ url: string; siteId: string; close: () => Promise<void> }> {
+  const host = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(render(new URL(req.url ?? '/', 'http://owner.test')));
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  const site = (await server.papo.store.sites.byKey(server.siteKey))!;
+  await server.papo.store.sites.update(site.id, { allowedOrigins: [...site.allowedOrigins, url] });
+  return { url, siteId: site.id, close: () => new Promise<void>((resolve) => host.close(() => resolve())) };
 }

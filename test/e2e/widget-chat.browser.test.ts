@@ -3,15 +3,13 @@
  * hidden tab's title (W2), agent names, day separators and safe links (W4), languages, keyboard-only use,
  * the conversation list (W7) and identity switches (W6). Real server, real widget, a real agent socket.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { userHash } from '../../server/domain/identity';
 import { login, openAgent, type TestSocket } from '../../server/test/clients';
 import { send, summaryOf, waitFrames } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, ownerPage, widget } from './browser';
 
 let server: TestServer;
 let offDuty: (() => void) | undefined;
@@ -19,7 +17,7 @@ let browser: Browser;
 let agent: TestSocket;
 let cookie: string;
 /** The site owner's pages, on their own origin (a page the test fulfils itself may not reach 127.0.0.1). */
-let host: Server;
+let closeHost: (() => Promise<void>) | undefined;
 let hostUrl: string;
 let siteId: string;
 
@@ -29,22 +27,17 @@ beforeAll(async () => {
   browser = await launchChromium();
   cookie = await login(server);
   agent = (await openAgent(server, cookie)).socket;
-  host = createServer((req, res) => {
-    const lang = new URL(req.url ?? '/', 'http://x').searchParams.get('lang');
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head>
-      <body><a href="#top" id="first">Topo</a>
-      <script async src="${server.url}/widget/papo.js" data-site="${server.siteKey}"${lang ? ` data-lang="${lang}"` : ''}></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
   // The demo site (its queue has the agent on duty) also allows the owner's page.
-  const site = (await server.papo.store.sites.byKey(server.siteKey))!;
-  siteId = site.id;
-  await server.papo.store.sites.update(site.id, { allowedOrigins: [...site.allowedOrigins, hostUrl] });
+  ({ url: hostUrl, siteId, close: closeHost } = await ownerPage(server, (url) => {
+    const lang = url.searchParams.get('lang');
+    return `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head>
+      <body><a href="#top" id="first">Topo</a>
+      <script async src="${server.url}/widget/papo.js" data-site="${server.siteKey}"${lang ? ` data-lang="${lang}"` : ''}></script></body></html>`;
+  }));
 });
 afterAll(async () => {
   agent?.ws.close();
-  await new Promise((resolve) => host?.close(resolve));
+  await closeHost?.();
   offDuty?.();
   await browser?.close();
   await server?.stop();
