@@ -5,17 +5,15 @@
 import axe from 'axe-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_WIDGET } from '../../shared/api';
 import { login, openAgent, type TestSocket } from '../../server/test/clients';
 import { send, summaryOf, waitFrames } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, ownerPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, ownerPage, setWidget, widget } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let closeHost: (() => Promise<void>) | undefined;
 let hostUrl: string;
-let siteId: string;
 let cookie: string;
 let offDuty: (() => void) | undefined;
 let agent: TestSocket | undefined;
@@ -24,7 +22,7 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   cookie = await login(server);
-  ({ url: hostUrl, siteId, close: closeHost } = await ownerPage(
+  ({ url: hostUrl, close: closeHost } = await ownerPage(
     server,
     () => `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head>
       <body><main><h1>Loja</h1></main><script async src="${server.url}/widget/papo.js" data-site="${server.siteKey}"></script></body></html>`,
@@ -59,15 +57,6 @@ async function open(): Promise<{ page: Page; close: () => Promise<void> }> {
   await widget(page).launcher.click();
   await widget(page).root.locator('.chat').waitFor();
   return { page, close: () => context.close() };
-}
-
-async function setWidget(patch: Partial<typeof DEFAULT_WIDGET>): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/sites/${siteId}/widget`, {
-    method: 'PUT',
-    headers: { cookie, origin: server.origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...DEFAULT_WIDGET, ...patch }),
-  });
-  expect(res.status).toBe(200);
 }
 
 browserDescribe('issue 5: axe-core finds no WCAG A/AA violations in the widget', () => {
@@ -113,11 +102,11 @@ browserDescribe('issue 5: axe-core finds no WCAG A/AA violations in the widget',
   });
 
   it('the pre-chat form', async () => {
-    await setWidget({ prechat: { enabled: true, name: 'required', email: 'optional', queues: [], consent: 'Aceito a política de privacidade.' } });
+    await setWidget(server, { prechat: { enabled: true, name: 'required', email: 'optional', queues: [], consent: 'Aceito a política de privacidade.' } });
     const { page, close } = await open();
     await widget(page).root.locator('form[aria-labelledby="papo-prechat"] input[type=checkbox]').waitFor();
     expect(await violations(page)).toEqual([]);
     await close();
-    await setWidget({});
+    await setWidget(server, {});
   });
 });

@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
+import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
+import { adminApi } from '../../server/test/agents';
 import { login, openAgent } from '../../server/test/clients';
 import { ADMIN, type TestServer } from '../../server/test/harness';
 
@@ -86,6 +88,14 @@ export async function agentOnDuty(server: TestServer): Promise<() => void> {
   await fetch(`${server.url}/api/v1/me/availability`, { method: 'PUT', headers, body: JSON.stringify({ state: 'available' }) });
   const { socket } = await openAgent(server, cookie);
   return () => socket.ws.close();
+}
+
+/** Saves the demo site's widget settings: the defaults with `patch` over them (as an admin would). */
+export async function setWidget(server: TestServer, patch: Partial<SiteWidget>): Promise<void> {
+  const site = await server.papo.store.sites.byKey(server.siteKey);
+  const admin = await adminApi(server);
+  const answer = await admin.put(`/sites/${site!.id}/widget`, { ...DEFAULT_WIDGET, ...patch });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 }
 
 /**

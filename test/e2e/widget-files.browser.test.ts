@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import type { Attachment, ServerFrame } from '../../shared/protocol';
 import { login, openAgent, type TestSocket } from '../../server/test/clients';
-import { adminApi, waitFrames } from '../../server/test/agents';
+import { waitFrames } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, setWidget, widget } from './browser';
 
 let server: TestServer;
 let offDuty: (() => void) | undefined;
@@ -39,13 +38,6 @@ function png(width: number, height: number): Buffer {
   const rows = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) randomBytes(width * 3).copy(rows, y * (width * 3 + 1) + 1);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-async function setWidget(patch: Partial<SiteWidget>): Promise<void> {
-  const site = await server.papo.store.sites.byKey(server.siteKey);
-  const admin = await adminApi(server);
-  const answer = await admin.put(`/sites/${site!.id}/widget`, { ...DEFAULT_WIDGET, ...patch });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 }
 
 /** Every message event with attachments the agent socket has seen for this conversation. */
@@ -91,7 +83,7 @@ afterAll(async () => {
 
 browserDescribe('W3 files in the widget (Chromium)', () => {
   it('an image attached by the button shows its progress, reaches the agent and shows as a thumbnail', async () => {
-    await setWidget({});
+    await setWidget(server, {});
     const { page, context, errors } = await newPage(browser);
     const conversationId = await startChat(page, 'vou mandar a foto do produto');
     const w = widget(page);
@@ -165,7 +157,7 @@ browserDescribe('W3 files in the widget (Chromium)', () => {
   });
 
   it("a file over the site's limit is refused before any byte is sent, with the limit in the visitor's notation", async () => {
-    await setWidget({ uploads: { enabled: true, maxBytes: 1536 * 1024 } });
+    await setWidget(server, { uploads: { enabled: true, maxBytes: 1536 * 1024 } });
     try {
       const { page, context } = await newPage(browser);
       await startChat(page, 'arquivo grande');
@@ -182,7 +174,7 @@ browserDescribe('W3 files in the widget (Chromium)', () => {
       await w.root.locator('.up').waitFor({ state: 'detached' });
       await context.close();
     } finally {
-      await setWidget({});
+      await setWidget(server, {});
     }
   });
 

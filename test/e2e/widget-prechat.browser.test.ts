@@ -7,12 +7,12 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
+import type { SiteWidget } from '../../shared/api';
 import type { ConversationSummary } from '../../shared/protocol';
 import { login, openAgent, type TestSocket } from '../../server/test/clients';
 import { adminApi, makeQueue, waitFrames } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { agentOnDuty, browserDescribe, launchChromium, newPage, setWidget, widget } from './browser';
 
 let server: TestServer;
 let offDuty: (() => void) | undefined;
@@ -20,13 +20,6 @@ let browser: Browser;
 let agent: TestSocket;
 let queue: { id: string; name: string };
 const CONSENT = 'Li e aceito a política de privacidade.';
-
-async function setWidget(patch: Partial<SiteWidget>): Promise<void> {
-  const site = await server.papo.store.sites.byKey(server.siteKey);
-  const admin = await adminApi(server);
-  const answer = await admin.put(`/sites/${site!.id}/widget`, { ...DEFAULT_WIDGET, ...patch });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
 
 const prechat = (patch: Partial<SiteWidget['prechat']> = {}): Partial<SiteWidget> => ({
   prechat: { enabled: true, name: 'required', email: 'required', queues: [queue.id], consent: CONSENT, ...patch },
@@ -67,7 +60,7 @@ afterAll(async () => {
 
 browserDescribe('W5 the pre-chat form in the widget (Chromium)', () => {
   it('shows first, blocks on required fields with inline errors, then starts the conversation with the answers', async () => {
-    await setWidget(prechat());
+    await setWidget(server, prechat());
     const { page, context, errors } = await newPage(browser);
     const { w, form, field } = await open(page);
     await form.waitFor();
@@ -116,7 +109,7 @@ browserDescribe('W5 the pre-chat form in the widget (Chromium)', () => {
   });
 
   it('optional fields may stay empty; the form comes back for a new conversation after the end', async () => {
-    await setWidget(prechat({ name: 'optional', email: 'off', queues: [], consent: null }));
+    await setWidget(server, prechat({ name: 'optional', email: 'off', queues: [], consent: null }));
     const { page, context } = await newPage(browser);
     const { w, form, field } = await open(page);
     await form.waitFor();
@@ -142,7 +135,7 @@ browserDescribe('W5 the pre-chat form in the widget (Chromium)', () => {
 
   it('a refusal by the server shows on the form, with the answers kept', async () => {
     // "ana@loja.x" passes the widget's quick check but not the server's (a one-letter top-level domain).
-    await setWidget(prechat({ name: 'optional', email: 'optional', queues: [], consent: null }));
+    await setWidget(server, prechat({ name: 'optional', email: 'optional', queues: [], consent: null }));
     const { page, context } = await newPage(browser);
     const { w, form, field } = await open(page);
     await field('email').fill('ana@loja.x');
@@ -167,7 +160,7 @@ browserDescribe('W5 the pre-chat form in the widget (Chromium)', () => {
       ['en', 'Start chat', 'Fill in this field.'],
       ['es', 'Iniciar conversación', 'Completa este campo.'],
     ] as const) {
-      await setWidget({ ...prechat(), locale });
+      await setWidget(server, { ...prechat(), locale });
       const { page, context } = await newPage(browser);
       const { form, field } = await open(page);
       await form.getByRole('button', { name: start }).click();
@@ -178,7 +171,7 @@ browserDescribe('W5 the pre-chat form in the widget (Chromium)', () => {
 
   it('an identified visitor skips the form', async () => {
     const secret = 'segredo-do-site-para-assinar-usuarios';
-    await setWidget(prechat());
+    await setWidget(server, prechat());
     const site = await server.papo.store.sites.byKey(server.siteKey);
     await server.papo.store.sites.update(site!.id, { identitySecret: secret });
     const { page, context } = await newPage(browser);
