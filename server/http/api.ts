@@ -19,7 +19,7 @@ import type { SocketRegistry } from '../realtime/registry';
 import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
-import { readJson } from './json';
+import { body } from './json';
 import { createBotApi } from './bot-api';
 import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
 import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
@@ -64,11 +64,10 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   };
 
   api.post('/auth/login', async (c) => {
-    const body = parseBody(LoginBody, await readJson(c));
-    if (!body.ok) throw new AppError(body.code, body.message);
+    const { email, password } = await body(c, LoginBody);
     // Issue 6: sign-in attempts are limited per address and per e-mail.
-    deps.safety.login(c.get('ip' as never) as string, body.value.email);
-    const session = await auth.login(body.value.email, body.value.password, getCookie(c, SESSION_COOKIE));
+    deps.safety.login(c.get('ip' as never) as string, email);
+    const session = await auth.login(email, password, getCookie(c, SESSION_COOKIE));
     setSessionCookie(c, session);
     return c.json({ agent: session.agent } satisfies LoginAnswer);
   });
@@ -94,11 +93,10 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   api.put('/auth/password', requireAgent, async (c) => {
-    const body = parseBody(PasswordBody, await readJson(c));
-    if (!body.ok) throw new AppError(body.code, body.message);
+    const { currentPassword, newPassword } = await body(c, PasswordBody);
     const agent = c.get('agent');
     deps.safety.login(c.get('ip' as never) as string, agent.email);
-    const session = await auth.changePassword(agent.id, body.value.currentPassword, body.value.newPassword);
+    const session = await auth.changePassword(agent.id, currentPassword, newPassword);
     // Every other console of this agent loses its session; this browser gets the new one.
     deps.registry.closeAgent({ agentId: agent.id });
     setSessionCookie(c, session);
