@@ -3,7 +3,7 @@
  * and admins write, everyone reads), queues, agents and sites (admins). Every write checks the caller's
  * role here, on the server, for each request (SPEC R10).
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import {
   AgentBody,
@@ -23,7 +23,6 @@ import {
   type SitesAnswer,
   type WrapUpReasonsAnswer,
 } from '../../shared/api';
-import { may, type Privilege } from '../domain/roles';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { BotService } from '../services/bot';
@@ -36,7 +35,7 @@ import type { WorkflowService } from '../services/workflow';
 import { hashPassword } from '../services/passwords';
 import type { BlockRecord, Store } from '../store/store';
 import type { ApiEnv } from './api';
-import { body, query } from './json';
+import { body, query, requires } from './json';
 import { createSiteWidgetApi } from './widget-api';
 
 export interface AdminApiDeps {
@@ -66,12 +65,6 @@ const SubjectQuery = v.object({
 
 export function createAdminApi({ store, dataRights, auth, safety, registry, directory, workflow, bot, now }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
-  const requires =
-    (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
-    async (c, next) => {
-      if (!may(c.get('agent').role, privilege)) throw new AppError('forbidden');
-      await next();
-    };
   const found = <T>(value: T | null | undefined | false): T => {
     if (!value) throw new AppError('not_found');
     return value;

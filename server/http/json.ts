@@ -1,11 +1,13 @@
 /**
  * @module Request helpers every API router shares: read and validate a JSON body or a query against a
- * schema from shared/, refusing with a typed error.
+ * schema from shared/, refusing with a typed error; let through only the roles a privilege names.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type * as v from 'valibot';
 import { parseBody } from '../../shared/protocol';
+import { may, type Privilege } from '../domain/roles';
 import { AppError } from '../errors';
+import type { ApiEnv } from './api';
 
 export async function readJson(c: Context): Promise<unknown> {
   try {
@@ -27,3 +29,11 @@ export function query<S extends v.GenericSchema>(c: Context, schema: S): v.Infer
   if (!parsed.ok) throw new AppError(parsed.code, parsed.message);
   return parsed.value;
 }
+
+/** A route for the signed-in agents whose role has `privilege`; `forbidden` for the others. */
+export const requires =
+  (privilege: Privilege): MiddlewareHandler<ApiEnv> =>
+  async (c, next) => {
+    if (!may(c.get('agent').role, privilege)) throw new AppError('forbidden');
+    await next();
+  };

@@ -18,7 +18,6 @@ import {
   type TicketsAnswer,
 } from '../../shared/api';
 import type { AgentActor } from '../domain/conversation';
-import { may } from '../domain/roles';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { AppError } from '../errors';
 import type { Availability } from '../services/availability';
@@ -27,7 +26,7 @@ import type { TicketService } from '../services/tickets';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './api';
-import { body, query } from './json';
+import { body, query, requires } from './json';
 
 export interface TicketsApiDeps {
   store: Store;
@@ -64,8 +63,7 @@ export function createTicketsApi({ store, masking, directory, tickets, availabil
     if (!site) throw new AppError('not_found', 'No such site.');
     return c.json({ mode: site.masking });
   });
-  api.put('/sites/:id/masking', async (c) => {
-    if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
+  api.put('/sites/:id/masking', requires('manageSites'), async (c) => {
     const { mode } = await body(c, MaskingBody);
     if (!(await masking.set(c.req.param('id'), mode))) throw new AppError('not_found', 'No such site.');
     return c.json({ mode });
@@ -76,8 +74,7 @@ export function createTicketsApi({ store, masking, directory, tickets, availabil
     if (!site) throw new AppError('not_found', 'No such site.');
     return c.json((site.ticketing ?? DEFAULT_TICKETING) satisfies SiteTicketing);
   });
-  api.put('/sites/:id/ticketing', async (c) => {
-    if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
+  api.put('/sites/:id/ticketing', requires('manageSites'), async (c) => {
     const ticketing = await body(c, SiteTicketingBody);
     const site = await store.sites.update(c.req.param('id'), { ticketing });
     if (!site) throw new AppError('not_found', 'No such site.');

@@ -4,18 +4,17 @@
  * it is secret, so any origin may read it and caches may keep it a minute. Admins (mounted by admin-api.ts):
  * a site's widget settings, its identity secret (SPEC W6) and the origins that may use its key (SPEC D10).
  */
-import { Hono, type Context, type Next } from 'hono';
+import { Hono } from 'hono';
 import * as v from 'valibot';
 import { SiteOriginsBody, SiteWidgetBody, DEFAULT_WIDGET, type IdentitySecretAnswer, type SiteOrigins, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
 import { normalizeOrigin } from '../domain/origins';
 import { widgetSettings } from '../domain/widget-settings';
-import { may } from '../domain/roles';
 import { AppError } from '../errors';
 import { randomToken } from '../ids';
 import type { Directory } from '../services/directory';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './api';
-import { body, query } from './json';
+import { body, query, requires } from './json';
 
 export interface WidgetApiDeps {
   store: Store;
@@ -50,6 +49,7 @@ export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
  */
 export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
+  const admins = requires('manageSites');
   api.use('/sites/:id/widget', admins);
   api.use('/sites/:id/identity-secret', admins);
   api.use('/sites/:id/origins', admins);
@@ -100,8 +100,3 @@ export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<A
   });
   return api;
 }
-
-const admins = async (c: Context<ApiEnv>, next: Next) => {
-  if (!may(c.get('agent').role, 'manageSites')) throw new AppError('forbidden');
-  await next();
-};
