@@ -7,7 +7,7 @@ import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
 import { panelOf, type VisitorSession } from './session';
 import { seenMark, timeline, withDays } from './timeline';
-import { useFiles } from './files/lazy';
+import { useChunk, useFiles } from './files/lazy';
 import { needsPrechat, Prechat } from './prechat/lazy';
 
 export interface ChatWindowProps {
@@ -20,12 +20,9 @@ export interface ChatWindowProps {
   settings: WidgetSettings | null;
 }
 
-type ListView = typeof import('./conversations/ConversationList').ConversationList;
-type EndView = typeof import('./conversations/EndPanel').EndPanel;
-type OfflineView = typeof import('./conversations/OfflineForm').OfflineForm;
-/** The end panel's chunk, fetched once: when the visitor asks to end, or an ended conversation shows. */
-let endChunk: Promise<EndView> | undefined;
-const loadEnd = () => (endChunk ??= import('./conversations/EndPanel').then((m) => m.EndPanel));
+const loadList = () => import('./conversations/ConversationList');
+const loadEnd = () => import('./conversations/EndPanel');
+const loadOffline = () => import('./conversations/OfflineForm');
 
 export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: ChatWindowProps) {
   const view = useView(session);
@@ -38,12 +35,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const day = (at: number) => dayLabel(at, Date.now(), locale);
   const site = view.site?.widget ?? settings;
   const agentName = (name: string | null) => (site?.agentDisplay === 'anonymous' || !name ? t.agent : name);
-  /** SPEC W7: the conversation list, a chunk of its own fetched when first asked for. */
-  const [List, setList] = useState<ListView | null>(null);
   const [listing, setListing] = useState(false);
-  const [End, setEnd] = useState<EndView | null>(null);
-  /** SPEC T1: the leave-a-message form's chunk, fetched only when nobody can answer. */
-  const [Offline, setOffline] = useState<OfflineView | null>(null);
   /** The live region's text: the newest agent message, never the visitor's own. */
   const [said, setSaid] = useState('');
   useEffect(() => {
@@ -58,6 +50,12 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const section = useRef<HTMLElement>(null);
 
   const panel = panelOf(view);
+  /** SPEC W7: the conversation list, a chunk of its own fetched when first asked for. */
+  const List = useChunk(listing, loadList)?.ConversationList;
+  /** The end panel's chunk: fetched when the visitor asks to end, or an ended conversation shows. */
+  const End = useChunk(confirming || panel === 'end', loadEnd)?.EndPanel;
+  /** SPEC T1: the leave-a-message form's chunk, fetched only when nobody can answer. */
+  const Offline = useChunk(panel === 'form', loadOffline)?.OfflineForm;
   // SPEC W5: the pre-chat form stands in for the composer; SPEC W3: files (uploaded once a conversation is open).
   const prechat = panel === 'composer' && needsPrechat(view);
   const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer');
@@ -78,8 +76,6 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
     }
     // A ticket's confirmation takes the focus when it comes; so does the end panel once its chunk is here.
     const ready = panel === 'end' && End;
-    if (panel === 'end' && !End) void loadEnd().then((c) => setEnd(() => c));
-    if (panel === 'form' && !Offline) void import('./conversations/OfflineForm').then((m) => setOffline(() => m.OfflineForm));
     const waiting = (focusNext.current === 'end' && !ready) || (focusNext.current === 'composer' && panel === 'form' && !Offline);
     if (focusNext.current !== 'ticket' && !waiting) focusNext.current = null;
     if (panel !== 'composer') setConfirming(false);
@@ -93,7 +89,6 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const showList = () => {
     session.listConversations();
     setListing(true);
-    if (!List) void import('./conversations/ConversationList').then((m) => setList(() => m.ConversationList));
   };
   const back = () => {
     session.show(null);
@@ -142,10 +137,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           </svg>
         </button>
         {canEnd && (
-          <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => {
-              setConfirming(true);
-              void loadEnd().then((c) => setEnd(() => c));
-            }}>
+          <button type="button" class="quit" ref={endButton} aria-expanded={confirming} disabled={view.ending} onClick={() => setConfirming(true)}>
             {t.endChat}
           </button>
         )}
