@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IdentityProof } from '../../shared/protocol';
+import { EMAIL } from './tickets';
 
 /** The user a verified proof names. */
 export interface IdentifiedUser {
@@ -96,8 +97,6 @@ function parseJson(part: string): Record<string, unknown> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The site vouches for the e-mail, but it becomes a requester address tickets and transcripts are sent to:

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../../shared/errors';
 import type { PrechatAnswers, WidgetSettings } from '../../shared/protocol';
 import type { SiteWidget } from '../../shared/api';
 import { refuse, type ConversationState, type Decision, type Entry, type StatePatch } from './conversation';
+import { EMAIL } from './tickets';
 
 /** The site's pre-chat settings with the queues it offers that still exist (ids). */
 export type PrechatSettings = Pick<SiteWidget['prechat'], 'enabled' | 'name' | 'email' | 'consent'> & { queues: readonly string[] };
@@ -22,8 +23,6 @@ export interface PrechatOutcome {
 }
 
 export type PrechatCheck = { ok: true; answers: PrechatOutcome } | { ok: false; code: ErrorCode; field: string; message: string };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * SPEC W5: required name or e-mail missing (or blank) and consent not accepted are `field_required`; a queue

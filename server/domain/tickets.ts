@@ -27,7 +27,8 @@ export function formFields(ticketing: SiteTicketing | null): OfflineField[] {
   return [...own, ...ALWAYS_FIELDS];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** What every form and proof on the server takes for an e-mail address (offline form, pre-chat, identity). */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type FormResult =
   | { ok: true; requesterName: string | null; email: string; subject: string; description: string }
