@@ -8,7 +8,7 @@ import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketStatus, type Tic
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { DialogForm, FormDialog } from './FormDialog';
 import { t } from './i18n';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
@@ -27,19 +27,6 @@ function TypeSelect({ value, onChange }: { value: TicketType; onChange: (type: T
   );
 }
 
-function Foot({ busy, submit, onClose }: { busy: boolean; submit: string; onClose: () => void }) {
-  return (
-    <footer class="dialog-foot">
-      <button type="button" class="ghost" onClick={onClose}>
-        {t.cancel}
-      </button>
-      <button type="submit" class="primary" disabled={busy}>
-        {submit}
-      </button>
-    </footer>
-  );
-}
-
 export interface EndWithTicketDialogProps {
   conversation: ConversationSummary;
   onApplied: (summary: ConversationSummary) => void;
@@ -51,38 +38,31 @@ export function EndWithTicketDialog({ conversation: c, onApplied, onClose }: End
   const [subject, setSubject] = useState('');
   const [type, setType] = useState<TicketType>('question');
   const [priority, setPriority] = useState(c.priority);
-  const action = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const answer = await action.run(() => api.endWithTicket(c.id, { subject: subject.trim() || undefined, type, priority }));
-    if (answer) {
-      onApplied(answer.conversation);
-      onClose();
-    }
-  };
   return (
-    <Dialog title={t.tk.endWithTicketTitle} onClose={onClose} class="ticket-dialog">
-      <form onSubmit={submit}>
-        <div class="dialog-body fields">
-          <p class="hint">{t.tk.endWithTicketText}</p>
-          <label>
-            {t.tk.subjectOptional}
-            <input type="text" maxLength={200} value={subject} placeholder={t.tk.subjectPlaceholder} onInput={(e) => setSubject(e.currentTarget.value)} />
-          </label>
-          <div class="select-row">
-            <TypeSelect value={type} onChange={setType} />
-            <label>
-              {t.tk.priority}
-              <select value={priority} onChange={(e) => setPriority(Number(e.currentTarget.value))}>
-                <PriorityOptions />
-              </select>
-            </label>
-          </div>
-          <ErrorLine error={action.error} />
-        </div>
-        <Foot busy={action.busy} submit={t.tk.endWithTicket} onClose={onClose} />
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t.tk.endWithTicketTitle}
+      class="ticket-dialog"
+      bodyClass="fields"
+      submitLabel={t.tk.endWithTicket}
+      save={async () => (await api.endWithTicket(c.id, { subject: subject.trim() || undefined, type, priority })).conversation}
+      onApplied={onApplied}
+      onClose={onClose}
+    >
+      <p class="hint">{t.tk.endWithTicketText}</p>
+      <label>
+        {t.tk.subjectOptional}
+        <input type="text" maxLength={200} value={subject} placeholder={t.tk.subjectPlaceholder} onInput={(e) => setSubject(e.currentTarget.value)} />
+      </label>
+      <div class="select-row">
+        <TypeSelect value={type} onChange={setType} />
+        <label>
+          {t.tk.priority}
+          <select value={priority} onChange={(e) => setPriority(Number(e.currentTarget.value))}>
+            <PriorityOptions />
+          </select>
+        </label>
+      </div>
+    </FormDialog>
   );
 }
 
@@ -120,29 +100,32 @@ export function NewTicketDialog({ conversation: c, onCreated, onClose }: NewTick
   };
   return (
     <Dialog title={t.tk.newTicketTitle} onClose={onClose} class="ticket-dialog">
-      <form onSubmit={submit}>
-        <div class="dialog-body fields">
+      <DialogForm
+        onSubmit={submit}
+        onClose={onClose}
+        bodyClass="fields"
+        error={action.error}
+        submitLabel={t.tk.createTicket}
+        submitDisabled={action.busy || subject.trim() === ''}
+      >
+        <label>
+          {t.tk.subject}
+          <input type="text" required maxLength={200} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+        </label>
+        <div class="select-row">
           <label>
-            {t.tk.subject}
-            <input type="text" required maxLength={200} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+            {t.tk.status}
+            <select value={status} onChange={(e) => setStatus(e.currentTarget.value as TicketStatus)}>
+              <Options values={TICKET_STATUSES} name={statusName} />
+            </select>
           </label>
-          <div class="select-row">
-            <label>
-              {t.tk.status}
-              <select value={status} onChange={(e) => setStatus(e.currentTarget.value as TicketStatus)}>
-                <Options values={TICKET_STATUSES} name={statusName} />
-              </select>
-            </label>
-            <TypeSelect value={type} onChange={setType} />
-          </div>
-          <label>
-            {t.tk.description}
-            <textarea rows={5} maxLength={10_000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-          </label>
-          <ErrorLine error={action.error} />
+          <TypeSelect value={type} onChange={setType} />
         </div>
-        <Foot busy={action.busy || subject.trim() === ''} submit={t.tk.createTicket} onClose={onClose} />
-      </form>
+        <label>
+          {t.tk.description}
+          <textarea rows={5} maxLength={10_000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </label>
+      </DialogForm>
     </Dialog>
   );
 }
