@@ -179,7 +179,7 @@ function Properties({
   onSave: (next: Patch) => Promise<boolean>;
 }) {
   // The current assignee stays in the list even when GET /agents no longer names it.
-  const options = agents ? [...agents.map((a) => ({ id: a.id, name: a.name }))] : [];
+  const options = agents ? agents.map((a) => ({ id: a.id, name: a.name })) : [];
   if (agents && k.assigneeId && !options.some((a) => a.id === k.assigneeId)) options.push({ id: k.assigneeId, name: k.assigneeName ?? t.agent });
   return (
     <section class="ticket-props">
