@@ -3,6 +3,7 @@
  * and expiry; add one, lift one. "Block and end" in a conversation adds them too.
  */
 import { useState } from 'preact/hooks';
+import { Options } from '../Options';
 import { BLOCK_KINDS, blockBody, blockValueProblem, EXPIRY_CHOICES, isActive, isExpiryChoice, sortBlocks, type BlockForm } from '../safety';
 import { adminApi, type BlockInfo } from './admin-api';
 import type { Problem } from './forms';
@@ -115,11 +116,7 @@ function BlockEditor({ onDone }: { onDone: (saved: boolean) => void }) {
             setProblem(null);
           }}
         >
-          {BLOCK_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t.kinds[k]}
-            </option>
-          ))}
+          <Options values={BLOCK_KINDS} name={(k) => t.kinds[k]} />
         </select>
       </Field>
       <Field label={t.value} problem={problem ?? undefined} hint={t.valueHints[form.kind]}>
@@ -134,11 +131,7 @@ function BlockEditor({ onDone }: { onDone: (saved: boolean) => void }) {
       </Field>
       <Field label={t.expiry}>
         <select value={form.expiry} onChange={(e) => isExpiryChoice(e.currentTarget.value) && setForm({ ...form, expiry: e.currentTarget.value })}>
-          {EXPIRY_CHOICES.map((x) => (
-            <option key={x} value={x}>
-              {t.expiries[x]}
-            </option>
-          ))}
+          <Options values={EXPIRY_CHOICES} name={(x) => t.expiries[x]} />
         </select>
       </Field>
       <Field label={t.blockReason} wide>

@@ -8,6 +8,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import type { OfflineField } from '../../shared/protocol';
 import { api } from '../api';
 import { ErrorLine } from '../ErrorLine';
+import { Options } from '../Options';
 import { t } from '../i18n';
 import { fromForm, keyFromLabel, MAX_FIELDS, toForm, WEEK_ORDER, type Range, type TicketingForm, type Weekday } from '../tickets-settings';
 import { useAction } from '../use-action';
@@ -180,11 +181,7 @@ export function SiteTicketing({ siteId, siteName }: { siteId: string; siteName: 
                     </td>
                     <td>
                       <select aria-label={t.tk.fieldType} value={f.type} onChange={(e) => setField(i, { type: e.currentTarget.value as OfflineField['type'] })}>
-                        {FIELD_TYPES.map((x) => (
-                          <option key={x} value={x}>
-                            {t.tk.fieldTypes[x]}
-                          </option>
-                        ))}
+                        <Options values={FIELD_TYPES} name={(x) => t.tk.fieldTypes[x]} />
                       </select>
                     </td>
                     <td class="st-center">
