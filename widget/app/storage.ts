@@ -7,7 +7,9 @@ export interface KeyValue {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
-  /** Another tab changed `key`. */
+  /** The keys that begin with `prefix`, in no particular order. */
+  keys(prefix: string): string[];
+  /** Another tab changed `key` or a key that begins with it (the outbox's messages, SPEC D7). */
   onChange(key: string, listener: () => void): () => void;
 }
 
@@ -16,6 +18,7 @@ export function memoryStorage(data = new Map<string, string>()): KeyValue {
     get: (key) => data.get(key) ?? null,
     set: (key, value) => void data.set(key, value),
     remove: (key) => void data.delete(key),
+    keys: (prefix) => [...data.keys()].filter((key) => key.startsWith(prefix)),
     onChange: () => () => undefined,
   };
 }
@@ -30,32 +33,45 @@ export function browserStorage(): KeyValue {
   } catch {
     return memoryStorage();
   }
+  // What the browser refused to store (quota full): kept for this page at least, and read before localStorage,
+  // which may hold an older value of the same key.
   const fallback = memoryStorage();
   return {
     get(key) {
       try {
-        return local.getItem(key);
+        return fallback.get(key) ?? local.getItem(key);
       } catch {
-        return fallback.get(key);
+        return null;
       }
     },
     set(key, value) {
       try {
         local.setItem(key, value);
+        fallback.remove(key);
       } catch {
-        fallback.set(key, value); // quota full: keep it for this page at least
+        fallback.set(key, value);
       }
     },
     remove(key) {
+      fallback.remove(key);
       try {
         local.removeItem(key);
       } catch {
-        fallback.remove(key);
+        /* storage went away: nothing to remove */
       }
+    },
+    keys(prefix) {
+      let stored: string[] = [];
+      try {
+        stored = Object.keys(local).filter((key) => key.startsWith(prefix));
+      } catch {
+        /* storage went away: what this page holds */
+      }
+      return [...new Set([...stored, ...fallback.keys(prefix)])];
     },
     onChange(key, listener) {
       const handler = (event: StorageEvent) => {
-        if (event.key === key || event.key === null) listener();
+        if (event.key === null || event.key.startsWith(key)) listener();
       };
       window.addEventListener('storage', handler);
       return () => window.removeEventListener('storage', handler);
@@ -75,6 +91,7 @@ export function consentStorage(persisted: boolean, browser: () => KeyValue = bro
     get: (key) => store.get(key),
     set: (key, value) => store.set(key, value),
     remove: (key) => store.remove(key),
+    keys: (prefix) => store.keys(prefix),
     onChange(key, listener) {
       const w = { key, listener, off: store.onChange(key, listener) };
       watchers.add(w);
