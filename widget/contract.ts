@@ -161,6 +161,7 @@ export interface WidgetApp {
 export const storageKeys = (siteKey: string) => ({
   open: `papo:${siteKey}:open`,
   session: `papo:${siteKey}:session`,
+  /** SPEC D7: one key per unconfirmed message, `<this>:<clientId>` (an older widget's whole outbox sat here). */
   outbox: `papo:${siteKey}:outbox`,
   /** A leave-a-message form sent but not answered yet (SPEC T1): resent with the same clientId. */
   ticket: `papo:${siteKey}:ticket`,

@@ -16,9 +16,9 @@ import {
 } from '../../shared/protocol';
 import type { SocketClient, SocketClientOptions, SocketStatus } from '../../shared/socket-client';
 import { storageKeys, type PapoEvents, type WidgetConfig, type WidgetHost } from '../contract';
-import { parseOutbox, type OutboxItem } from './outbox';
+import { Outbox, type OutboxItem } from './outbox';
 import { VisitorSession } from './session';
-import { memoryStorage } from './storage';
+import { memoryStorage, type KeyValue } from './storage';
 
 export const CONFIG: WidgetConfig = { siteKey: 'site-1', server: 'https://chat.example', locale: 'en' };
 export const KEYS = storageKeys(CONFIG.siteKey);
@@ -108,10 +108,12 @@ export interface FakeClient extends SocketClient {
   onSend: ((frame: ClientFrame) => void) | null;
 }
 
-export function setup(init: { stored?: unknown; outbox?: OutboxItem[]; status?: SocketStatus; start?: boolean } = {}) {
-  const storage = memoryStorage();
+/** `storage`: another tab's view of the site's storage (storage.fixtures.ts); a fresh memory by default. */
+export function setup(init: { stored?: unknown; outbox?: OutboxItem[]; status?: SocketStatus; start?: boolean; storage?: KeyValue } = {}) {
+  const storage = init.storage ?? memoryStorage();
   if (init.stored !== undefined) storage.set(KEYS.session, typeof init.stored === 'string' ? init.stored : JSON.stringify(init.stored));
-  if (init.outbox) storage.set(KEYS.outbox, JSON.stringify(init.outbox));
+  // What an earlier page of this visitor left: each message under its own key (SPEC D7).
+  for (const queued of init.outbox ?? []) storage.set(`${KEYS.outbox}:${queued.clientId}`, JSON.stringify(queued));
 
   const emitted: Array<[keyof PapoEvents, unknown]> = [];
   const host: Pick<WidgetHost, 'emit'> = {
@@ -158,7 +160,10 @@ export function setup(init: { stored?: unknown; outbox?: OutboxItem[]; status?: 
     deliver: (frame: ServerFrame) => options().onFrame(real(frame)),
     hello: () => options().hello(),
     messages: () => client.sent.filter((f): f is SendMessageFrame => f.type === 'message.send'),
-    storedOutbox: () => parseOutbox(storage.get(KEYS.outbox)),
+    /** The outbox as another tab (or the next page) reads it from storage. */
+    storedOutbox: () => new Outbox(storage, KEYS.outbox).list(),
+    /** Every key the outbox's messages are stored under. */
+    outboxKeys: () => storage.keys(KEYS.outbox),
     storedSession: () => JSON.parse(storage.get(KEYS.session) ?? 'null') as unknown,
     seqs: () => session.view.events.map((e) => e.seq),
   };

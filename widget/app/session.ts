@@ -229,7 +229,7 @@ export class VisitorSession extends Observable<VisitorView> {
     this.#stored = null;
     // A seen waiting for its burst names the previous visitor's conversation: never said on the next socket.
     clearTimeout(this.#seenTimer);
-    this.#outbox.remove(this.#outbox.list().map((i) => i.clientId));
+    this.#outbox.clear();
     this.#pending.clear();
     this.#switchTo(null, null);
     this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.storage.get(sound) === '1' });
