@@ -104,3 +104,13 @@ export function stickyAgent(previousAgentId: string | null, candidates: readonly
 export function visibleState(chosen: Exclude<AgentState, 'offline'>, online: boolean): AgentState {
   return online ? chosen : 'offline';
 }
+
+/**
+ * R1, R13: an agent's state as it is shown (presence frames, and T1/T2's "someone can answer") and as new
+ * work is given by (offers, sticky returns, transfers, invitations, claims). With no console connected it is
+ * Offline, except in the grace after its last console dropped (or after the server started): then it is
+ * still shown in its chosen state and counts as someone who can answer, but takes no new work.
+ */
+export function presenceStates(chosen: Exclude<AgentState, 'offline'>, consoles: number, inGrace: boolean): { shown: AgentState; work: AgentState } {
+  return { shown: visibleState(chosen, consoles > 0 || inGrace), work: visibleState(chosen, consoles > 0) };
+}

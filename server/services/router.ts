@@ -148,7 +148,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
         {
           id,
           name: record.name,
-          state: directory.state(id),
+          // SPEC R13: an agent in its presence grace counts for T2 (canAnswer) but is offered nothing.
+          state: directory.workState(id),
           load: loads.get(id) ?? 0,
           capacity: record.capacity,
           offered: offered.has(id),
@@ -299,6 +300,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
     for (const agents of declined.values()) agents.delete(p.id);
     kick();
   });
+  // SPEC R13: a console back within its grace changes nothing visible, but its agent takes work again.
+  const offReturn = directory.onReturn(() => kick());
   const sweep = setInterval(kick, sweepMs);
   sweep.unref();
 
@@ -322,6 +325,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
       if (waitTimer) timers.clearTimeout(waitTimer.handle);
       offCommit();
       offPresence();
+      offReturn();
       for (const id of [...offerTimers.keys()]) clearOffer(id);
       for (const id of [...requestTimers.keys()]) clearRequest(id);
       while (running) await running;

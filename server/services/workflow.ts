@@ -46,7 +46,7 @@ export function createWorkflowService({ store, directory, conversations, request
     if (actor.role !== 'agent') return;
     const record = directory.record(actor.id);
     const load = (await store.conversations.loads()).get(actor.id) ?? 0;
-    const state = directory.state(actor.id);
+    const state = directory.workState(actor.id);
     if (state !== 'available') throw new AppError('not_available');
     if (!record || load >= record.capacity) throw new AppError('at_capacity');
   }
@@ -58,7 +58,9 @@ export function createWorkflowService({ store, directory, conversations, request
     const inIt = new Set([c.assignedAgentId, ...c.participants.map((p) => p.id)]);
     const agents = directory.all().flatMap((p) => {
       const load = loads.get(p.id) ?? 0;
-      return !inIt.has(p.id) && canTakeWork({ state: p.state, load, capacity: p.capacity }) ? [{ id: p.id, name: p.name, load, capacity: p.capacity }] : [];
+      // SPEC R13: an agent in its presence grace (no console) is no target.
+      const state = directory.workState(p.id);
+      return !inIt.has(p.id) && canTakeWork({ state, load, capacity: p.capacity }) ? [{ id: p.id, name: p.name, load, capacity: p.capacity }] : [];
     });
     const queues = directory.queues(c.siteId).flatMap((q) => {
       const available = agents.filter((a) => directory.presence(a.id).queueIds.includes(q.id)).length;
