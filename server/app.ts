@@ -74,8 +74,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
   });
   const masking = await createMaskingPolicy(store);
-  const conversations = createConversationService({ store, bus, now, masking });
   const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
+  const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, RoutingStrategy } from '../../shared/protocol';
-import { canTakeWork, pickAgent, planOffers, presenceStates, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
+import { canTakeWork, claimRefusal, pickAgent, planOffers, presenceStates, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
 
 /** An agent who can take work unless the case says otherwise. */
 const agent = (id: string, more: Partial<Candidate> = {}): Candidate => ({
@@ -33,6 +33,27 @@ describe('R1: canTakeWork', () => {
     ['offline', 0, 3, false],
   ])('R1: an agent %s with load %i of capacity %i takes work: %s', (state, load, capacity, expected) => {
     expect(canTakeWork({ state, load, capacity })).toBe(expected);
+  });
+});
+
+describe('R1/C2: claimRefusal', () => {
+  it.each<[AgentState, number, number, boolean, 'not_available' | 'at_capacity' | null]>([
+    ['available', 0, 1, false, null],
+    ['available', 49, 50, false, null],
+    ['available', 1, 1, false, 'at_capacity'],
+    ['available', 50, 50, false, 'at_capacity'],
+    ['available', 54, 50, false, 'at_capacity'],
+    ['available', 0, 0, false, 'at_capacity'],
+    ['unavailable', 0, 3, false, 'not_available'],
+    ['rona', 0, 3, false, 'not_available'],
+    ['offline', 0, 3, false, 'not_available'],
+    // Unavailable and full: availability is named first.
+    ['unavailable', 3, 3, false, 'not_available'],
+    // Supervisors and admins steering are exempt, as on take.
+    ['unavailable', 5, 1, true, null],
+    ['available', 1, 1, true, null],
+  ])('R1: %s with load %i of capacity %i (steering: %s) is refused with %s', (state, load, capacity, steering, expected) => {
+    expect(claimRefusal({ state, load, capacity }, steering)).toBe(expected);
   });
 });
 

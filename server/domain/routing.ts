@@ -38,6 +38,21 @@ export function canTakeWork(agent: Pick<Candidate, 'state' | 'load' | 'capacity'
   return agent.state === 'available' && agent.load < agent.capacity;
 }
 
+/**
+ * R1, C2: why an agent may not be given one more conversation now (claim by first reply, take, accept, a
+ * transfer or invitation, a proactive chat, a sticky return), or null when it may. `steering`: a supervisor
+ * or admin acting itself (not routing giving it work) is exempt, as on take. Decided inside the write on the
+ * committed load (SPEC C4), so concurrent claims cannot pass the capacity.
+ *
+ * @example claimRefusal({ state: 'available', load: 1, capacity: 1 }, false) // 'at_capacity'
+ */
+export function claimRefusal(agent: Pick<Candidate, 'state' | 'load' | 'capacity'>, steering: boolean): 'not_available' | 'at_capacity' | null {
+  if (steering) return null;
+  if (agent.state !== 'available') return 'not_available';
+  if (agent.load >= agent.capacity) return 'at_capacity';
+  return null;
+}
+
 /** R2: higher priority first, then the longest waiting; ties by id so every node agrees. */
 export function servingOrder<T extends Pick<Waiting, 'id' | 'priority' | 'queuedAt'>>(waiting: readonly T[]): T[] {
   return [...waiting].sort(
