@@ -288,7 +288,7 @@ export const en: typeof ptBR = {
     request_not_found: 'No transfer or invitation waits for you here.',
     request_pending: 'A transfer or invitation is already waiting on this conversation.',
     at_capacity: 'You are at your limit of concurrent conversations.',
-    not_available: 'Set yourself Available first.',
+    not_available: 'Set yourself Available to take conversations.',
     target_unavailable: 'That agent or queue cannot take the conversation now.',
     wrap_up_required: 'Choose a wrap-up reason to close.',
     not_closed: 'Only a closed conversation can be archived.',

@@ -78,7 +78,7 @@ const errors: Record<ErrorCode | 'network', string> = {
   request_not_found: 'Não há transferência nem convite esperando por você aqui.',
   request_pending: 'Já há uma transferência ou um convite pendente nesta conversa.',
   at_capacity: 'Você atingiu o seu limite de conversas simultâneas.',
-  not_available: 'Fique Disponível primeiro.',
+  not_available: 'Fique Disponível para assumir conversas.',
   target_unavailable: 'Esse agente ou fila não pode receber a conversa agora.',
   wrap_up_required: 'Escolha um motivo de conclusão para encerrar.',
   not_closed: 'Só uma conversa encerrada pode ser arquivada.',

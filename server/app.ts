@@ -50,7 +50,7 @@ export interface StartOptions {
   now?: () => number;
   /** A store to use instead of opening SQLite at config.databasePath (another implementation, or a decorated one). */
   store?: Store;
-  /** Timers for offers and transfer requests (tests drive them). */
+  /** Timers for offers, transfer requests and the presence grace (tests drive them). */
   timers?: Timers;
 }
 
@@ -74,8 +74,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
   });
   const masking = await createMaskingPolicy(store);
-  const conversations = createConversationService({ store, bus, now, masking });
-  const directory = await createDirectory(store, now);
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
+  const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log });
@@ -191,6 +191,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   async function stop(): Promise<void> {
     clearInterval(sweeper);
     await router.stop();
+    directory.stop();
     bot.stop();
     availability.stop();
     gateway.stopAccepting();

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       distDir: './dist',
       demo: true,
       filesDir: 'data/files',
+      presenceGraceMs: 30_000,
     });
   });
 
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
       DEMO: 'off',
       FILES_DIR: '/srv/papo-files',
       RATE_UPLOAD_MB_PER_10_MIN: '5',
+      PRESENCE_GRACE_MS: '0',
     });
     expect(config).toEqual<Config>({
       port: 0,
@@ -117,6 +119,7 @@ describe('loadConfig', () => {
       distDir: '/srv/dist',
       demo: false,
       filesDir: '/srv/papo-files',
+      presenceGraceMs: 0,
     });
   });
 
@@ -132,6 +135,7 @@ describe('loadConfig', () => {
     ['DEMO', 'maybe', /^DEMO /],
     ['LOG_LEVEL', 'verbose', /^LOG_LEVEL /],
     ['HEARTBEAT_MS', '10', /^HEARTBEAT_MS must be at least 50$/],
+    ['PRESENCE_GRACE_MS', '700000', /^PRESENCE_GRACE_MS must be at most 600000$/],
     ['VISITOR_TOKEN_TTL_DAYS', '0', /^VISITOR_TOKEN_TTL_DAYS must be at least 1$/],
     ['SESSION_TTL_HOURS', '8761', /^SESSION_TTL_HOURS must be at most 8760$/],
     ['HOST', '', /^HOST /],

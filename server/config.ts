@@ -53,6 +53,11 @@ export interface Config {
   demo: boolean;
   /** Where uploaded files live (SPEC W3): `files/` beside the database unless FILES_DIR says otherwise. */
   filesDir: string;
+  /**
+   * SPEC R13: how long an agent whose consoles all dropped (and, after a start, one whose chosen state is
+   * Available) still counts as someone who can answer; 0 makes it Offline at once.
+   */
+  presenceGraceMs: number;
 }
 
 const DAY = 86_400_000;
@@ -115,6 +120,7 @@ const EnvSchema = v.object({
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
   FILES_DIR: optionalText(v.string()),
+  PRESENCE_GRACE_MS: int(30_000, 0, 600_000),
 });
 
 export class ConfigError extends Error {
@@ -167,5 +173,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     distDir: e.DIST_DIR,
     demo: e.DEMO,
     filesDir: e.FILES_DIR ?? join(dirname(e.DATABASE_PATH), 'files'),
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
   };
 }

@@ -31,7 +31,7 @@ export const ERRORS = {
   request_not_found: { status: 409, message: 'No transfer or invitation is waiting for you here.' },
   request_pending: { status: 409, message: 'A transfer or invitation is already waiting on this conversation.' },
   at_capacity: { status: 409, message: 'You are at your capacity of concurrent conversations.' },
-  not_available: { status: 409, message: 'Set yourself Available first.' },
+  not_available: { status: 409, message: 'Set yourself Available to take new conversations.' },
   target_unavailable: { status: 409, message: 'That agent or queue cannot take a conversation now.' },
   wrap_up_required: { status: 400, message: 'Choose a wrap-up reason to close the conversation.' },
   not_closed: { status: 409, message: 'Only a closed conversation can be archived.' },

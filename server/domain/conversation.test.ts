@@ -8,6 +8,7 @@ import {
   canView,
   createdEvent,
   decideMessage,
+  givesWork,
   holds,
   mayKnow,
   isSupervisor,
@@ -518,5 +519,25 @@ describe('event builders', () => {
       text: null,
       data: { via: 'sticky' },
     });
+  });
+});
+
+describe('R1/C2: givesWork', () => {
+  const ok = (patch: StatePatch | null) => ({ ok: true as const, events: [], patch });
+  const guest = { id: GUEST, name: `Name of ${GUEST}` };
+  const me = { id: ME, name: `Name of ${ME}` };
+  it.each<[string, ConversationState, Parameters<typeof givesWork>[0], boolean]>([
+    ['a first reply (assigned to it)', conversation('open', null), decideMessage(conversation('open', null), agent('agent'), TEXT, CLIENT_ID), true],
+    ['a reply into its own conversation', conversation('open', ME), decideMessage(conversation('open', ME), agent('agent'), TEXT, CLIENT_ID), false],
+    ['a note', conversation('open', null), decideMessage(conversation('open', null), agent('agent'), TEXT, CLIENT_ID, { note: true }), false],
+    ['a refusal', conversation('open', OTHER_AGENT), decideMessage(conversation('open', OTHER_AGENT), agent('agent'), TEXT, CLIENT_ID), false],
+    ['a takeover from another agent', conversation('open', OTHER_AGENT), ok({ assignedAgentId: ME }), true],
+    ['joining as a conference guest', conversation('open', OTHER_AGENT), ok({ participants: [me] }), true],
+    ['a guest becoming the holder (transfer)', conversation('open', OTHER_AGENT, { participants: [me] }), ok({ assignedAgentId: ME, participants: [] }), true],
+    ['another guest joining', conversation('open', ME), ok({ participants: [guest] }), false],
+    ['the conversation going to another agent', conversation('open', null), ok({ assignedAgentId: OTHER_AGENT }), false],
+    ['a change of priority', conversation('open', null), ok({ priority: 3 }), false],
+  ])('R1: %s gives the agent new work: %s', (_name, before, decision, expected) => {
+    expect(givesWork(decision, before, ME)).toBe(expected);
   });
 });

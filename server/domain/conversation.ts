@@ -163,6 +163,17 @@ export function decideMessage(
   return { ok: true, events: [messageEvent(actor, text, clientId)], patch: null };
 }
 
+/**
+ * R1: whether this decision gives the agent a conversation it did not hold (assigns it, or makes it a
+ * conference guest): new work, which only an agent who may take it gets (claimRefusal, SPEC C2, C4).
+ */
+export function givesWork(decision: Decision, before: Pick<ConversationState, 'assignedAgentId' | 'participants'>, agentId: string): boolean {
+  if (!decision.ok || decision.patch === null) return false;
+  const { assignedAgentId, participants } = decision.patch;
+  if (assignedAgentId === agentId && before.assignedAgentId !== agentId) return true;
+  return participants !== undefined && participants.some((p) => p.id === agentId) && !before.participants.some((p) => p.id === agentId);
+}
+
 export function assignedEvent(agent: { id: string; name: string }, via: string): NewEvent {
   return { kind: 'assigned', author: { kind: 'agent', id: agent.id, name: agent.name }, clientId: null, text: null, data: { via } };
 }

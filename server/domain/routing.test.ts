@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, RoutingStrategy } from '../../shared/protocol';
-import { canTakeWork, pickAgent, planOffers, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
+import { canTakeWork, claimRefusal, pickAgent, planOffers, presenceStates, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
 
 /** An agent who can take work unless the case says otherwise. */
 const agent = (id: string, more: Partial<Candidate> = {}): Candidate => ({
@@ -36,6 +36,27 @@ describe('R1: canTakeWork', () => {
   });
 });
 
+describe('R1/C2: claimRefusal', () => {
+  it.each<[AgentState, number, number, boolean, 'not_available' | 'at_capacity' | null]>([
+    ['available', 0, 1, false, null],
+    ['available', 49, 50, false, null],
+    ['available', 1, 1, false, 'at_capacity'],
+    ['available', 50, 50, false, 'at_capacity'],
+    ['available', 54, 50, false, 'at_capacity'],
+    ['available', 0, 0, false, 'at_capacity'],
+    ['unavailable', 0, 3, false, 'not_available'],
+    ['rona', 0, 3, false, 'not_available'],
+    ['offline', 0, 3, false, 'not_available'],
+    // Unavailable and full: availability is named first.
+    ['unavailable', 3, 3, false, 'not_available'],
+    // Supervisors and admins steering are exempt, as on take.
+    ['unavailable', 5, 1, true, null],
+    ['available', 1, 1, true, null],
+  ])('R1: %s with load %i of capacity %i (steering: %s) is refused with %s', (state, load, capacity, steering, expected) => {
+    expect(claimRefusal({ state, load, capacity }, steering)).toBe(expected);
+  });
+});
+
 describe('R1: visibleState', () => {
   it.each<[Exclude<AgentState, 'offline'>, boolean, AgentState]>([
     ['available', true, 'available'],
@@ -46,6 +67,23 @@ describe('R1: visibleState', () => {
     ['rona', false, 'offline'],
   ])('R1: chosen %s, a console connected %s: shown %s', (chosen, online, expected) => {
     expect(visibleState(chosen, online)).toBe(expected);
+  });
+});
+
+describe('R13: presenceStates', () => {
+  it.each<[Exclude<AgentState, 'offline'>, number, boolean, AgentState, AgentState]>([
+    ['available', 1, false, 'available', 'available'],
+    ['available', 2, false, 'available', 'available'],
+    // Its consoles dropped: shown (and counted by T1/T2) as it chose, but no new work.
+    ['available', 0, true, 'available', 'offline'],
+    ['available', 0, false, 'offline', 'offline'],
+    ['unavailable', 0, true, 'unavailable', 'offline'],
+    ['rona', 0, true, 'rona', 'offline'],
+    ['unavailable', 1, false, 'unavailable', 'unavailable'],
+    // A console is back within the grace: the grace no longer matters.
+    ['available', 1, true, 'available', 'available'],
+  ])('R13: chosen %s, %i consoles, in grace %s: shown %s, takes work as %s', (chosen, consoles, inGrace, shown, work) => {
+    expect(presenceStates(chosen, consoles, inGrace)).toEqual({ shown, work });
   });
 });
 

@@ -38,6 +38,21 @@ export function canTakeWork(agent: Pick<Candidate, 'state' | 'load' | 'capacity'
   return agent.state === 'available' && agent.load < agent.capacity;
 }
 
+/**
+ * R1, C2: why an agent may not be given one more conversation now (claim by first reply, take, accept, a
+ * transfer or invitation, a proactive chat, a sticky return), or null when it may. `steering`: a supervisor
+ * or admin acting itself (not routing giving it work) is exempt, as on take. Decided inside the write on the
+ * committed load (SPEC C4), so concurrent claims cannot pass the capacity.
+ *
+ * @example claimRefusal({ state: 'available', load: 1, capacity: 1 }, false) // 'at_capacity'
+ */
+export function claimRefusal(agent: Pick<Candidate, 'state' | 'load' | 'capacity'>, steering: boolean): 'not_available' | 'at_capacity' | null {
+  if (steering) return null;
+  if (agent.state !== 'available') return 'not_available';
+  if (agent.load >= agent.capacity) return 'at_capacity';
+  return null;
+}
+
 /** R2: higher priority first, then the longest waiting; ties by id so every node agrees. */
 export function servingOrder<T extends Pick<Waiting, 'id' | 'priority' | 'queuedAt'>>(waiting: readonly T[]): T[] {
   return [...waiting].sort(
@@ -103,4 +118,14 @@ export function stickyAgent(previousAgentId: string | null, candidates: readonly
 /** R1: what an agent's state becomes when its last console disconnects or one connects again. */
 export function visibleState(chosen: Exclude<AgentState, 'offline'>, online: boolean): AgentState {
   return online ? chosen : 'offline';
+}
+
+/**
+ * R1, R13: an agent's state as it is shown (presence frames, and T1/T2's "someone can answer") and as new
+ * work is given by (offers, sticky returns, transfers, invitations, claims). With no console connected it is
+ * Offline, except in the grace after its last console dropped (or after the server started): then it is
+ * still shown in its chosen state and counts as someone who can answer, but takes no new work.
+ */
+export function presenceStates(chosen: Exclude<AgentState, 'offline'>, consoles: number, inGrace: boolean): { shown: AgentState; work: AgentState } {
+  return { shown: visibleState(chosen, consoles > 0 || inGrace), work: visibleState(chosen, consoles > 0) };
 }

@@ -12,7 +12,9 @@ import {
   authorOf,
   canView,
   decideMessage,
+  givesWork,
   mayKnow,
+  refuse,
   VISITOR_VISIBLE_KINDS,
   type Actor,
   type ConversationState,
@@ -20,12 +22,14 @@ import {
   type Entry,
 } from '../domain/conversation';
 import { planResume } from '../domain/resume';
+import { claimRefusal } from '../domain/routing';
 import { checkPrechat, decideWithPrechat, prechatEntry, prechatSettings, type PrechatCheck } from '../domain/prechat';
 import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import type { MaskingPolicy } from './masking-policy';
 import type { Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
-import type { Store } from '../store/store';
+import type { Store, WriteReads } from '../store/store';
+import type { Directory } from './directory';
 
 export interface ConversationDeps {
   store: Store;
@@ -33,6 +37,8 @@ export interface ConversationDeps {
   now: () => number;
   /** Issue 6: redaction before storing and masking in agent views; none applies nothing. */
   masking?: Pick<MaskingPolicy, 'incoming' | 'events' | 'summary'>;
+  /** SPEC R1/C2: the agents' state and capacity, for claims; absent (tests of other parts): not checked. */
+  agents?: Pick<Directory, 'workState' | 'record'>;
 }
 
 export interface Ack {
@@ -65,7 +71,7 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
-export function createConversationService({ store, bus, now, masking }: ConversationDeps) {
+export function createConversationService({ store, bus, now, masking, agents }: ConversationDeps) {
   /** What an agent reads of these events (issue 6 masking); visitors read their own text as stored. */
   const agentView = (actor: Actor, events: ConversationEvent[], siteId: string) =>
     actor.kind === 'agent' && masking ? masking.events(events, siteId) : events;
@@ -96,6 +102,24 @@ export function createConversationService({ store, bus, now, masking }: Conversa
     writer.kind === 'system' || (writer.kind === 'bot' ? writer.siteId === state.siteId : mayKnow(writer, state));
 
   /**
+   * SPEC R1, C2, C4: a decision that gives the writing agent a conversation it did not hold (first reply,
+   * take, accept, transfer, invitation, proactive chat) is refused when the agent may not take new work now:
+   * decided inside the write, on its load as committed there, so concurrent claims never pass its capacity.
+   * Supervisors and admins acting themselves are exempt, as on take.
+   */
+  function claimChecked(writer: Writer, state: ConversationState, decision: Decision, reads: WriteReads | undefined): Decision {
+    if (writer.kind !== 'agent' || !agents || !givesWork(decision, state, writer.id)) return decision;
+    const room = {
+      state: agents.workState(writer.id),
+      // A store that cannot read the load inside the write gives no room rather than a guess.
+      load: reads ? reads.loadOf(writer.id) : Infinity,
+      capacity: agents.record(writer.id)?.capacity ?? 0,
+    };
+    const code = claimRefusal(room, writer.role !== 'agent');
+    return code ? refuse(code) : decision;
+  }
+
+  /**
    * Runs one decision and publishes what it appended. `target.visitor` names whose open conversation when
    * there is no id (a proactive chat, a bot reply): the rule then sees a fresh one (lastSeq 0) if it has none.
    * A writer who may not see the conversation gets `conversation_not_found` (SPEC D11); a refusal throws its
@@ -104,10 +128,15 @@ export function createConversationService({ store, bus, now, masking }: Conversa
   async function write(
     writer: Writer,
     target: { conversationId: string | null; visitor: { siteId: string; visitorId: string } | null; clientId: string | null },
-    decide: (state: ConversationState, at: number) => Decision,
+    decide: (state: ConversationState, at: number, reads?: WriteReads) => Decision,
   ): Promise<{ conversation: ConversationSummary; seq: number }> {
     const at = now();
-    const outcome = await store.write({ ...target, at, authorize: (state) => mayWrite(writer, state), decide: (state) => decide(state, at) });
+    const outcome = await store.write({
+      ...target,
+      at,
+      authorize: (state) => mayWrite(writer, state),
+      decide: (state, _files, reads) => claimChecked(writer, state, decide(state, at, reads), reads),
+    });
     switch (outcome.kind) {
       case 'appended':
         if (outcome.events.length > 0) publish(outcome.events, outcome.conversation);
@@ -150,7 +179,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
     },
 
     /** Runs one workflow decision on a conversation, as committed (SPEC C4): `write` by id. */
-    async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number) => Decision): Promise<ConversationSummary> {
+    async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number, reads?: WriteReads) => Decision): Promise<ConversationSummary> {
       return (await write(writer, { conversationId, visitor: null, clientId: null }, decide)).conversation;
     },
 
@@ -196,11 +225,12 @@ export function createConversationService({ store, bus, now, masking }: Conversa
         at,
         ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
         authorize: (state) => mayKnow(actor, state),
-        decide: decideWithPrechat(form, (state, found) =>
+        decide: decideWithPrechat(form, (state, found, reads) =>
           state.lastSeq === 0 && !startLimit.ok
             ? { ok: false, code: 'rate_limited' }
             : withAttachments(
-                decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }),
+                // SPEC C2: a first reply claims only for an agent who may take new work (R1).
+                claimChecked(actor, state, decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }), reads),
                 state,
                 authorOf(actor),
                 clientId,

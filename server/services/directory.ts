@@ -4,20 +4,28 @@
  * and every agent socket's audience check read it on each event. Every change is written through to the
  * store and announced to listeners (the supervisors' consoles, the router).
  *
+ * SPEC R13: an agent whose consoles all dropped stays present for a grace period (a reload, a network switch,
+ * a server restart take seconds), and so do the agents whose chosen state is Available when the server
+ * starts: they still count as someone who can answer (T1, T2) but are given no new work until a console is
+ * back. Nothing is announced when one comes back within the grace; Offline is announced when it ends.
+ *
  * One node: presence lives in this process. Several nodes would share it through the bus (DESIGN.md).
  */
 import type { AgentPresence, AgentProfile, AgentState } from '../../shared/protocol';
 import type { AgentActor, Entry as ConversationEntry } from '../domain/conversation';
 import { isOpen } from '../domain/business-hours';
-import { canTakeWork, visibleState } from '../domain/routing';
+import { canTakeWork, presenceStates } from '../domain/routing';
 import { AppError } from '../errors';
 import type { AgentPrefs, AgentRecord, ChosenState, QueueRecord, Site, Store } from '../store/store';
+import type { Timers } from './router';
 
 interface Entry {
   record: AgentRecord;
   /** Shared with this agent's actor objects: membership changes reach open sockets at once. */
   queueIds: Set<string>;
   sockets: number;
+  /** SPEC R13: the timer that ends this agent's grace; null when it is not in one. */
+  grace: unknown;
   /** When the visible state last changed. */
   since: number;
   lastAssignedAt: number;
@@ -27,10 +35,21 @@ export type PresenceListener = (presence: AgentPresence) => void;
 
 export type Directory = Awaited<ReturnType<typeof createDirectory>>;
 
-export async function createDirectory(store: Store, now: () => number) {
+export interface PresenceOptions {
+  /** SPEC R13: how long an agent with no console stays present; 0 makes it Offline at once. */
+  graceMs: number;
+  /** The grace's timers (tests fire them). */
+  timers: Timers;
+}
+
+export async function createDirectory(store: Store, now: () => number, options: PresenceOptions = { graceMs: 0, timers: globalThis as Timers }) {
+  const { graceMs, timers } = options;
   const agents = new Map<string, Entry>();
   let queues = new Map<string, QueueRecord>();
   const listeners = new Set<PresenceListener>();
+  /** Told when an agent may take work again without any visible change (a console back within its grace). */
+  const returnListeners = new Set<(agentId: string) => void>();
+  let stopped = false;
 
   async function load(): Promise<void> {
     const [records, memberships, queueList] = await Promise.all([store.agents.list(), store.queues.memberships(), store.queues.list()]);
@@ -40,10 +59,14 @@ export async function createDirectory(store: Store, now: () => number) {
       const queueIds = known?.queueIds ?? new Set<string>();
       queueIds.clear();
       for (const id of memberships.get(record.id) ?? []) queueIds.add(id);
-      agents.set(record.id, known ? { ...known, record } : { record, queueIds, sockets: 0, since: record.availabilitySince || now(), lastAssignedAt: 0 });
+      if (known) known.record = record;
+      else agents.set(record.id, { record, queueIds, sockets: 0, grace: null, since: record.availabilitySince || now(), lastAssignedAt: 0 });
     }
   }
   await load();
+  // SPEC R13: a starting server does not conclude nobody is there before the consoles had the time to come
+  // back: every agent whose chosen state is Available is present for one grace from now.
+  for (const e of agents.values()) if (e.record.availability === 'available' && !e.record.disabled) startGrace(e);
 
   function entry(agentId: string): Entry {
     const e = agents.get(agentId);
@@ -51,12 +74,26 @@ export async function createDirectory(store: Store, now: () => number) {
     return e;
   }
 
+  const statesOf = (e: Entry) => presenceStates(e.record.availability, e.sockets, e.grace !== null);
+
+  /** SPEC R13: the agent's consoles are all gone; it stays present until the grace ends (or one is back). */
+  function startGrace(e: Entry): void {
+    if (graceMs <= 0 || stopped) return;
+    if (e.grace !== null) timers.clearTimeout(e.grace);
+    e.grace = timers.setTimeout(() => {
+      e.grace = null;
+      if (e.sockets > 0 || stopped) return;
+      e.since = now();
+      announce(e);
+    }, graceMs);
+  }
+
   function presenceOf(e: Entry): AgentPresence {
     return {
       id: e.record.id,
       name: e.record.name,
       role: e.record.role,
-      state: visibleState(e.record.availability, e.sockets > 0),
+      state: statesOf(e).shown,
       capacity: e.record.capacity,
       queueIds: [...e.queueIds],
       since: e.since,
@@ -85,6 +122,12 @@ export async function createDirectory(store: Store, now: () => number) {
       return () => listeners.delete(listener);
     },
 
+    /** SPEC R13: a console came back within the grace: no visible change, but the agent takes work again. */
+    onReturn(listener: (agentId: string) => void): () => void {
+      returnListeners.add(listener);
+      return () => returnListeners.delete(listener);
+    },
+
     /** The actor an agent's requests and frames act as; its queue set stays current. */
     actor(profile: AgentProfile): AgentActor {
       const e = agents.get(profile.id);
@@ -99,9 +142,16 @@ export async function createDirectory(store: Store, now: () => number) {
       return [...agents.values()].map(presenceOf);
     },
 
+    /** The state shown (R1), in which an agent in its grace is still present (R13). */
     state(agentId: string): AgentState {
       const e = agents.get(agentId);
-      return e ? visibleState(e.record.availability, e.sockets > 0) : 'offline';
+      return e ? statesOf(e).shown : 'offline';
+    },
+
+    /** The state new work is given by (R1): an agent with no console connected takes none, grace or not (R13). */
+    workState(agentId: string): AgentState {
+      const e = agents.get(agentId);
+      return e ? statesOf(e).work : 'offline';
     },
 
     record(agentId: string): AgentRecord | null {
@@ -155,8 +205,8 @@ export async function createDirectory(store: Store, now: () => number) {
       if (!isOpen(site.ticketing?.businessHours ?? null, at)) return false;
       for (const e of agents.values()) {
         if (queueId !== null && !e.queueIds.has(queueId)) continue;
-        const state = visibleState(e.record.availability, e.sockets > 0);
-        if (canTakeWork({ state, load: loads.get(e.record.id) ?? 0, capacity: e.record.capacity })) return true;
+        // SPEC R13: an agent in its grace still counts here, though it is given no new work meanwhile.
+        if (canTakeWork({ state: statesOf(e).shown, load: loads.get(e.record.id) ?? 0, capacity: e.record.capacity })) return true;
       }
       return false;
     },
@@ -181,25 +231,39 @@ export async function createDirectory(store: Store, now: () => number) {
       return e.record.prefs;
     },
 
-    /** A console connected: Offline ends. */
+    /** A console connected: Offline ends. Within a grace nothing visible changes (SPEC R13). */
     connected(agentId: string): void {
       const e = agents.get(agentId);
       if (!e) return;
       e.sockets++;
-      if (e.sockets === 1) {
-        e.since = now();
-        announce(e);
+      if (e.sockets !== 1) return;
+      if (e.grace !== null) {
+        timers.clearTimeout(e.grace);
+        e.grace = null;
+        for (const listener of returnListeners) listener(agentId);
+        return;
       }
+      e.since = now();
+      announce(e);
     },
 
-    /** A console disconnected: with none left the agent is Offline. */
+    /** A console disconnected: with none left the agent is Offline, after the grace (SPEC R13). */
     disconnected(agentId: string): void {
       const e = agents.get(agentId);
       if (!e || e.sockets === 0) return;
       e.sockets--;
-      if (e.sockets === 0) {
-        e.since = now();
-        announce(e);
+      if (e.sockets > 0 || stopped) return;
+      if (graceMs > 0) return startGrace(e);
+      e.since = now();
+      announce(e);
+    },
+
+    /** Ends every grace timer; the consoles closing at shutdown start none. */
+    stop(): void {
+      stopped = true;
+      for (const e of agents.values()) {
+        if (e.grace !== null) timers.clearTimeout(e.grace);
+        e.grace = null;
       }
     },
   };

@@ -8,7 +8,8 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { claimRefusal, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { refuse } from '../domain/conversation';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
@@ -148,7 +149,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
         {
           id,
           name: record.name,
-          state: directory.state(id),
+          // SPEC R13: an agent in its presence grace counts for T2 (canAnswer) but is offered nothing.
+          state: directory.workState(id),
           load: loads.get(id) ?? 0,
           capacity: record.capacity,
           offered: offered.has(id),
@@ -196,7 +198,13 @@ export function createRouter({ store, directory, conversations, log, now, timers
         continue;
       }
       try {
-        await conversations.apply(SYSTEM, c.id, (state) => decideSticky(state, agent));
+        // R1/C4: the agent's room is decided again inside the write, on its committed load: a claim by reply
+        // or a take since this pass read the loads must not take it past its capacity.
+        await conversations.apply(SYSTEM, c.id, (state, _at, reads) => {
+          const room = { state: directory.workState(agent.id), load: reads ? reads.loadOf(agent.id) : Infinity, capacity: agent.capacity };
+          const refused = claimRefusal(room, false);
+          return refused ? refuse(refused) : decideSticky(state, agent);
+        });
         loads.set(agent.id, (loads.get(agent.id) ?? 0) + 1);
       } catch (err) {
         if (!isAppError(err)) throw err;
@@ -299,6 +307,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
     for (const agents of declined.values()) agents.delete(p.id);
     kick();
   });
+  // SPEC R13: a console back within its grace changes nothing visible, but its agent takes work again.
+  const offReturn = directory.onReturn(() => kick());
   const sweep = setInterval(kick, sweepMs);
   sweep.unref();
 
@@ -322,6 +332,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
       if (waitTimer) timers.clearTimeout(waitTimer.handle);
       offCommit();
       offPresence();
+      offReturn();
       for (const id of [...offerTimers.keys()]) clearOffer(id);
       for (const id of [...requestTimers.keys()]) clearRequest(id);
       while (running) await running;

@@ -40,17 +40,13 @@ export interface WorkflowDeps {
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
 
+/**
+ * R1 for accept, take, transfer and invitation accepts and proactive chats: an agent (not a supervisor
+ * steering) takes new work only when Available and under capacity. The conversation service decides it
+ * inside each write, on the load as committed there (SPEC C4): a check here, before the write, let a burst
+ * of concurrent requests each see the same room.
+ */
 export function createWorkflowService({ store, directory, conversations, requestTimeoutMs }: WorkflowDeps) {
-  /** R1: an agent (not a supervisor steering) takes new work only when Available and under capacity. */
-  async function requireCapacity(actor: AgentActor): Promise<void> {
-    if (actor.role !== 'agent') return;
-    const record = directory.record(actor.id);
-    const load = (await store.conversations.loads()).get(actor.id) ?? 0;
-    const state = directory.state(actor.id);
-    if (state !== 'available') throw new AppError('not_available');
-    if (!record || load >= record.capacity) throw new AppError('at_capacity');
-  }
-
   /** The agents and queues that can take a conversation now, besides those already in it. */
   async function targets(actor: AgentActor, conversationId: string): Promise<TargetsAnswer> {
     const c = await conversations.load(actor, conversationId);
@@ -58,7 +54,9 @@ export function createWorkflowService({ store, directory, conversations, request
     const inIt = new Set([c.assignedAgentId, ...c.participants.map((p) => p.id)]);
     const agents = directory.all().flatMap((p) => {
       const load = loads.get(p.id) ?? 0;
-      return !inIt.has(p.id) && canTakeWork({ state: p.state, load, capacity: p.capacity }) ? [{ id: p.id, name: p.name, load, capacity: p.capacity }] : [];
+      // SPEC R13: an agent in its presence grace (no console) is no target.
+      const state = directory.workState(p.id);
+      return !inIt.has(p.id) && canTakeWork({ state, load, capacity: p.capacity }) ? [{ id: p.id, name: p.name, load, capacity: p.capacity }] : [];
     });
     const queues = directory.queues(c.siteId).flatMap((q) => {
       const available = agents.filter((a) => directory.presence(a.id).queueIds.includes(q.id)).length;
@@ -87,15 +85,9 @@ export function createWorkflowService({ store, directory, conversations, request
     targets,
 
     /** R1/R4: accepting is taking new work: the agent may have filled its capacity since the offer was made. */
-    async accept(actor: AgentActor, id: string): Promise<ConversationSummary> {
-      await requireCapacity(actor);
-      return conversations.apply(actor, id, (state, at) => decideAccept(state, actor, at));
-    },
+    accept: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state, at) => decideAccept(state, actor, at)),
 
-    async take(actor: AgentActor, id: string): Promise<ConversationSummary> {
-      await requireCapacity(actor);
-      return conversations.apply(actor, id, (state) => decideTake(state, actor));
-    },
+    take: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideTake(state, actor)),
 
     transfer: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'transfer', to),
     conference: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'conference', to),
@@ -103,9 +95,7 @@ export function createWorkflowService({ store, directory, conversations, request
     /** R6/R7: the named agent, or an Available member of the named queue with room, accepts. */
     async acceptRequest(actor: AgentActor, id: string): Promise<ConversationSummary> {
       const c = await conversations.load(actor, id);
-      const r = c.request;
-      if (!r) throw new AppError('request_not_found');
-      if (isRequestTarget(r, actor)) await requireCapacity(actor);
+      if (!c.request) throw new AppError('request_not_found');
       return conversations.apply(actor, id, (state, at) =>
         decideRequestAccept(state, actor, state.request !== null && isRequestTarget(state.request, actor), at),
       );
@@ -154,7 +144,6 @@ export function createWorkflowService({ store, directory, conversations, request
      * to the agent.
      */
     async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
-      await requireCapacity(actor);
       return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
         if (state.lastSeq > 0) {
           if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };

@@ -317,6 +317,27 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect((await allEvents(store, conversation.id)).map((e) => e.kind)).toEqual(['created', 'message', 'assigned', 'message']);
       });
 
+      it("C4/R1: a rule reads an agent's load inside the write, counting the writes decided before it in the same commit", async () => {
+        const ana = await makeAgent();
+        const waiting = [(await startConversation()).conversation, (await startConversation()).conversation, (await startConversation()).conversation];
+        await patchState((await startConversation()).conversation.id, { assignedAgentId: ana.id, status: 'ended' }); // takes no room
+        const seen: number[] = [];
+        // Each claims only while Ana has fewer than 2: submitted at once, they are decided one after the other.
+        const claim = (id: string) =>
+          store.write({
+            ...ruled(id, () => ({ ok: false, code: 'internal' })),
+            decide: (_state, _files, reads) => {
+              const load = reads!.loadOf(ana.id);
+              seen.push(load);
+              return load < 2 ? { ok: true, events: [], patch: { assignedAgentId: ana.id } } : { ok: false, code: 'at_capacity' };
+            },
+          });
+        const outcomes = await Promise.all(waiting.map((c) => claim(c.id)));
+        expect(seen).toEqual([0, 1, 2]);
+        expect(outcomes.map((o) => o.kind)).toEqual(['appended', 'appended', 'refused']);
+        expect((await store.conversations.loads()).get(ana.id)).toBe(2);
+      });
+
       it('C4: a message queued right behind a close is decided on the closed conversation', async () => {
         const { visitor, conversation } = await startConversation();
         const [closed, late] = await Promise.all([

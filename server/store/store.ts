@@ -180,7 +180,16 @@ export interface WriteRequest {
    */
   attachmentIds?: readonly string[];
   /** The domain rule: pure and synchronous. */
-  decide: (state: ConversationState, attachments?: readonly AttachmentRecord[]) => Decision;
+  decide: (state: ConversationState, attachments?: readonly AttachmentRecord[], reads?: WriteReads) => Decision;
+}
+
+/** What a write's rule may read besides its conversation, inside the same transaction (SPEC C4). */
+export interface WriteReads {
+  /**
+   * SPEC R1: the open conversations assigned to this agent, as committed, counting the writes decided before
+   * this one in the same transaction: so concurrent claims cannot each see the same room.
+   */
+  loadOf(agentId: string): number;
 }
 
 export type WriteOutcome =

@@ -38,8 +38,9 @@ export interface TestServerOptions {
   /** Decorates the real SQLite store, e.g. to make reads slow and expose races. */
   wrapStore?: (store: Store) => Store;
   /**
-   * Replaces the router's timers (SPEC R4, R6 timers): a test can make them fire a little early, as Node's
-   * may by a millisecond against the wall clock the decisions read.
+   * Replaces the router's timers (SPEC R4, R6 timers) and the presence grace's (SPEC R13): a test can make
+   * them fire a little early, as Node's may by a millisecond against the wall clock the decisions read, or
+   * fire them itself.
    */
   timers?: Timers;
   /**
@@ -66,6 +67,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MAX_SOCKETS_PER_IP: '1000000',
     RATE_MESSAGES_PER_SEC: '100000',
     RATE_LOGINS_PER_15_MIN: '1000000',
+    // SPEC R13: a console that closes leaves at once unless a test is about the presence grace (it sets
+    // its own, with `timers` to end it).
+    PRESENCE_GRACE_MS: '0',
     ...options.env,
   });
   const problems: string[] = [];

@@ -72,6 +72,19 @@ describe('connecting', () => {
     expect(t.session.view.connection).toBe('offline');
   });
 
+  it('R13: once dropped, the connection reads offline through every reconnect attempt until the next welcome, so the no-connection state does not flicker', () => {
+    const t = setup();
+    const seen: SocketStatus[] = [];
+    t.session.subscribe(() => seen.push(t.session.view.connection));
+    for (const status of ['online', 'offline', 'connecting', 'offline', 'connecting', 'online'] as const) t.options().onStatus?.(status);
+    expect(seen).toEqual(['online', 'offline', 'offline', 'offline', 'offline', 'online']);
+    // A start of its own (identify, reset) connects anew: that is connecting, not a lost connection.
+    t.options().onStatus?.('offline');
+    t.session.stop();
+    t.session.start();
+    expect(t.session.view.connection).toBe('connecting');
+  });
+
   it('stop() stops the socket', () => {
     const t = setup();
     t.session.stop();

@@ -15,6 +15,7 @@ import { Outbox, type OutboxItem } from './outbox';
 import type { KeyValue } from './storage';
 
 export interface VisitorView {
+  /** The socket's status, except that after a drop it stays `offline` through the reconnect attempts (SPEC R13). */
   connection: SocketStatus;
   conversationId: string | null;
   /** Committed events of the current conversation, ascending `seq`. */
@@ -169,6 +170,8 @@ export class VisitorSession extends Observable<VisitorView> {
     // Another tab added or confirmed a message: show the same outbox here.
     this.#offStorage = this.storage.onChange(this.#keys.outbox, () => this.update({ outbox: this.#outbox.list() }));
     const wsOrigin = this.config.server.replace(/^http/, 'ws');
+    // A start of its own (the first, or after identify) is connecting, not a connection lost.
+    if (this.view.connection !== 'connecting') this.update({ connection: 'connecting' });
     this.#socket = this.connect({
       url: `${wsOrigin}/ws?role=visitor&site=${encodeURIComponent(this.config.siteKey)}`,
       hello: () => ({
@@ -184,7 +187,9 @@ export class VisitorSession extends Observable<VisitorView> {
       }),
       parse: parseVisitorServerFrame, // the visitor's frames only: no agent schemas in the widget's bundle
       onFrame: (frame) => this.#onFrame(frame),
-      onStatus: (connection) => this.update({ connection }),
+      // SPEC R13: after a drop, each reconnect attempt is still "no connection" until a welcome: the banner
+      // stays up (and is announced once) instead of flickering with every attempt.
+      onStatus: (connection) => this.update({ connection: connection === 'connecting' && this.view.connection === 'offline' ? 'offline' : connection }),
       // Blocked (issue 6): the socket client stops reconnecting (a final close); the window says the chat ended.
       onClose: (code) => code === CLOSE.blocked && this.update({ blocked: true }),
     });

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { ConversationEvent } from '../../../shared/protocol';
 import { createdEvent, type NewEvent, type StatePatch } from '../../domain/conversation';
 import { uuidv7 } from '../../ids';
-import type { WriteOutcome, WriteRequest } from '../store';
+import type { WriteOutcome, WriteReads, WriteRequest } from '../store';
 import { toConversation, toState, type ConversationLookups, type ConversationRow } from './rows';
 import { attachmentStatements, toAttachmentRecord } from './attachments';
 import type { AttachmentRecord } from '../../domain/attachments';
@@ -34,6 +34,14 @@ export function prepareWrites(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const files = attachmentStatements(sqlite);
+  // SPEC R1/C4: one agent's load inside the write. The IN term repeats conversations_assigned_active's own
+  // WHERE, so the planner reads that partial index (this agent's rows) rather than every open conversation.
+  const agentLoad = sqlite
+    .prepare<[string], number>(
+      `SELECT count(*) FROM conversations WHERE assigned_agent_id = ? AND status IN ('open', 'ended') AND status = 'open'`,
+    )
+    .pluck();
+  const reads: WriteReads = { loadOf: (agentId) => agentLoad.get(agentId) ?? 0 };
   const insertVisitor = sqlite.prepare('INSERT OR IGNORE INTO visitors (id, site_id, created_at) VALUES (?, ?, ?)');
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at)
@@ -130,7 +138,7 @@ export function prepareWrites(
         row = fresh(visitor.siteId, visitor.visitorId, at);
         state = toState(row);
       }
-      const decision = request.decide(state, request.attachmentIds?.length ? found(request.attachmentIds) : NONE);
+      const decision = request.decide(state, request.attachmentIds?.length ? found(request.attachmentIds) : NONE, reads);
       if (!decision.ok) return { kind: 'refused', code: decision.code };
 
       let events = decision.events;
