@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         loginsPer15Minutes: 10,
         maxBufferedBytes: 1_048_576,
         uploadBytesPer10Minutes: 50 * 1024 * 1024,
+        maxKeys: 10_000,
       },
       distDir: './dist',
       demo: true,
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
       DEMO: 'off',
       FILES_DIR: '/srv/papo-files',
       RATE_UPLOAD_MB_PER_10_MIN: '5',
+      RATE_LIMIT_KEYS: '50000',
     });
     expect(config).toEqual<Config>({
       port: 0,
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
         loginsPer15Minutes: 4,
         maxBufferedBytes: 131_072,
         uploadBytesPer10Minutes: 5 * 1024 * 1024,
+        maxKeys: 50_000,
       },
       distDir: '/srv/dist',
       demo: false,
@@ -142,6 +145,7 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '-1', /^TRUST_PROXY must be false, true or a number of proxies$/],
     ['RATE_MESSAGES_PER_SEC', '0', /^RATE_MESSAGES_PER_SEC must be at least 1$/],
     ['MAX_BUFFERED_BYTES', '1024', /^MAX_BUFFERED_BYTES must be at least 65536$/],
+    ['RATE_LIMIT_KEYS', '5', /^RATE_LIMIT_KEYS must be at least 10$/],
     ['SMTP_URL', 'mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['SMTP_URL', 'http://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
   ])('names %s=%j in the problems', (name, value, problem) => {

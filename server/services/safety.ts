@@ -2,9 +2,10 @@
  * @module Abuse limits and blocks (issue 6): who is refused (blocked addresses, ranges and visitors, until
  * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-ins, sockets per
  * address). In memory on one node, with bounded memory; the blocks themselves live in the store.
+ * Per-address limits count an IPv6 address by its /64 (SPEC L1, `limitKey`); blocks match the address itself.
  */
 import { compileBlocks, parseCidr, type Block, type Blocklist } from '../domain/blocklist';
-import { normalizeIp } from '../domain/client-ip';
+import { limitKey, normalizeIp } from '../domain/client-ip';
 import { perMinute, RateLimiter, type Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
@@ -18,13 +19,14 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
   let blocks: BlockRecord[] = await store.blocks.list();
   let compiled: { at: number; list: Blocklist } | null = null;
   const sockets = new Map<string, number>();
+  const keys = limits.maxKeys;
   const limiters = {
-    connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now),
-    conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now),
-    messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now),
-    logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now),
+    connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now, keys),
+    conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now, keys),
+    messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now, keys),
+    logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
     // SPEC W3: bytes of files per address; a token is a byte.
-    uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now),
+    uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now, keys),
   };
 
   /** The matcher, rebuilt at most once a second so expiries take effect without a rebuild per request. */
@@ -49,26 +51,29 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     /** An upgrade from `ip`: refused when blocked, too frequent, or with too many sockets open. */
     admitSocket(ip: string): void {
       if (this.blocked({ ip })) throw new AppError('blocked');
-      refuse(limiters.connections.take(ip));
-      if ((sockets.get(ip) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
+      const key = limitKey(ip);
+      refuse(limiters.connections.take(key));
+      if ((sockets.get(key) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
     },
     socketOpened(ip: string): void {
-      sockets.set(ip, (sockets.get(ip) ?? 0) + 1);
+      const key = limitKey(ip);
+      sockets.set(key, (sockets.get(key) ?? 0) + 1);
     },
     socketClosed(ip: string): void {
-      const n = (sockets.get(ip) ?? 1) - 1;
-      if (n <= 0) sockets.delete(ip);
-      else sockets.set(ip, n);
+      const key = limitKey(ip);
+      const n = (sockets.get(key) ?? 1) - 1;
+      if (n <= 0) sockets.delete(key);
+      else sockets.set(key, n);
     },
 
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
     /** Whether `ip` may start a conversation now, or when (a token is taken only when one is created). */
-    conversationVerdict: (ip: string) => limiters.conversations.peek(ip),
-    conversationStarted: (ip: string) => void limiters.conversations.take(ip),
+    conversationVerdict: (ip: string) => limiters.conversations.peek(limitKey(ip)),
+    conversationStarted: (ip: string) => void limiters.conversations.take(limitKey(ip)),
     /** A sign-in attempt, counted per address and per e-mail. */
     login(ip: string, email: string): void {
-      refuse(limiters.logins.take(`ip:${ip}`));
+      refuse(limiters.logins.take(`ip:${limitKey(ip)}`));
       refuse(limiters.logins.take(`email:${email.toLowerCase()}`));
     },
 
@@ -77,7 +82,8 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * what was read. Either refuses `rate_limited` with when to retry.
      */
     uploadBytes(ip: string, bytes: number, mode: 'peek' | 'take'): void {
-      refuse(mode === 'peek' ? limiters.uploads.peek(ip, bytes) : limiters.uploads.take(ip, bytes));
+      const key = limitKey(ip);
+      refuse(mode === 'peek' ? limiters.uploads.peek(key, bytes) : limiters.uploads.take(key, bytes));
     },
 
     list: () => blocks,
