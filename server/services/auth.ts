@@ -120,14 +120,16 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
      * written. Without a proof the token decides as before, and `user` says whether it is an identified
      * visitor's; a strict site refuses anyone else with `identity_required`.
      */
-    async visitorHello(site: Site, token: string | null | undefined, proof: IdentityProof | undefined): Promise<VisitorIdentity & { user: IdentifiedUser | null }> {
+    async visitorHello(site: Site, token: string | null | undefined, proof: IdentityProof | undefined): Promise<VisitorIdentity & { user: IdentifiedUser | null; verifiedEmail?: string | null }> {
       if (proof) {
         if (!site.identitySecret) throw new AppError('identity_invalid', 'This site has no identity secret: it cannot identify visitors.');
         const check = verifyIdentity(proof, site.identitySecret, now());
         if (!check.ok) throw new AppError(check.code);
         const at = now();
         const visitor = await store.visitors.identify(site.id, check.user.userId, uuidv7(at), { name: check.user.name, email: check.user.email }, at);
-        return { ...issue(site, visitor.id), user: { userId: check.user.userId, name: visitor.name, email: visitor.email } };
+        // SPEC L4: the e-mail the site vouches for is a JWT's own claim (a userHash signs only the user id).
+        const verifiedEmail = 'jwt' in proof ? check.user.email : null;
+        return { ...issue(site, visitor.id), user: { userId: check.user.userId, name: visitor.name, email: visitor.email }, verifiedEmail };
       }
       const identity = service.identifyVisitor(site, token);
       // Only a token can name an identified visitor; a fresh visitor has no record to read.

@@ -1,11 +1,13 @@
 /**
  * @module Abuse limits and blocks (issue 6): who is refused (blocked addresses, ranges and visitors, until
  * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-ins, sockets per
- * address). In memory on one node, with bounded memory; the blocks themselves live in the store.
- * Per-address limits count an IPv6 address by its /64 (SPEC L1, `limitKey`); blocks match the address itself.
+ * address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
+ * memory; the blocks themselves live in the store. Per-address limits count an IPv6 address by its /64
+ * (SPEC L1, `limitKey`); blocks match the address itself.
  */
 import { compileBlocks, parseCidr, type Block, type Blocklist } from '../domain/blocklist';
 import { limitKey, normalizeIp } from '../domain/client-ip';
+import { mailboxKey } from '../domain/mail';
 import { perMinute, RateLimiter, type Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
@@ -15,11 +17,17 @@ import { isIP } from 'node:net';
 
 export type Safety = Awaited<ReturnType<typeof createSafety>>;
 
+/** Tokens a request took; `refund` gives them back when it turned out not to count. */
+export interface Taken {
+  refund(): void;
+}
+
 export async function createSafety(store: Store, limits: SafetyLimits, now: () => number) {
   let blocks: BlockRecord[] = await store.blocks.list();
   let compiled: { at: number; list: Blocklist } | null = null;
   const sockets = new Map<string, number>();
   const keys = limits.maxKeys;
+  const perHour = (n: number) => ({ perSecond: n / 3600, burst: n });
   const limiters = {
     connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now, keys),
     conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now, keys),
@@ -27,6 +35,11 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
     // SPEC W3: bytes of files per address; a token is a byte.
     uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now, keys),
+    // SPEC L3: `ticket.create` and `transcript.email` per address and per visitor.
+    tickets: new RateLimiter(perHour(limits.ticketsPerHour), now, keys),
+    transcripts: new RateLimiter(perHour(limits.transcriptsPerHour), now, keys),
+    // SPEC L4: one visitor-caused mail per window to a mailbox nobody vouched for.
+    mailboxes: new RateLimiter({ perSecond: 1000 / limits.unconfirmedMailWindowMs, burst: 1 }, now, keys),
   };
 
   /** The matcher, rebuilt at most once a second so expiries take effect without a rebuild per request. */
@@ -39,6 +52,29 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
   const refuse = (verdict: Verdict): void => {
     if (!verdict.ok) throw new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`, { retryAfterMs: verdict.retryAfterMs });
   };
+
+  /**
+   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
+   * requests running side by side cannot all pass a check none of them has paid for yet.
+   */
+  const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
+    let wait = 0;
+    for (const [limiter, key] of buckets) {
+      const verdict = limiter.peek(key);
+      if (!verdict.ok) wait = Math.max(wait, verdict.retryAfterMs);
+    }
+    if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
+    for (const [limiter, key] of buckets) limiter.take(key);
+    let refunded = false;
+    return {
+      refund() {
+        if (refunded) return;
+        refunded = true;
+        for (const [limiter, key] of buckets) limiter.refund(key);
+      },
+    };
+  };
+  const ipKey = (ip: string) => `ip:${limitKey(ip)}`;
 
   return {
     limits,
@@ -71,10 +107,42 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     /** Whether `ip` may start a conversation now, or when (a token is taken only when one is created). */
     conversationVerdict: (ip: string) => limiters.conversations.peek(limitKey(ip)),
     conversationStarted: (ip: string) => void limiters.conversations.take(limitKey(ip)),
+
     /** A sign-in attempt, counted per address and per e-mail. */
     login(ip: string, email: string): void {
-      refuse(limiters.logins.take(`ip:${limitKey(ip)}`));
+      refuse(limiters.logins.take(ipKey(ip)));
       refuse(limiters.logins.take(`email:${email.toLowerCase()}`));
+    },
+
+    /**
+     * SPEC L3 (issue 11 F1): a `ticket.create` from this address and visitor, refused `rate_limited` past
+     * the hourly budget of either. `refund` when it turned out to be a resend of a ticket already made (T7).
+     */
+    ticketRequest: (ip: string, visitorId: string): Taken =>
+      takeAll([
+        [limiters.tickets, ipKey(ip)],
+        [limiters.tickets, `visitor:${visitorId}`],
+      ]),
+
+    /**
+     * SPEC L3/L4: a `transcript.email` from this address and visitor to `email`, refused past the hourly
+     * budget of either, or (when the address is not `confirmed`) when its mailbox had a mail this window.
+     * `refund` when the mail could not be sent: only mail that went out counts.
+     */
+    transcriptRequest: (ip: string, visitorId: string, email: string, confirmed: boolean): Taken =>
+      takeAll([
+        [limiters.transcripts, ipKey(ip)],
+        [limiters.transcripts, `visitor:${visitorId}`],
+        ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const]),
+      ]),
+
+    /**
+     * SPEC L4: a visitor-caused mail (a ticket confirmation) to this unconfirmed address: null when its
+     * mailbox had one this window; else `refund` it if the mail could not be sent.
+     */
+    unconfirmedMail(email: string): Taken | null {
+      const key = mailboxKey(email);
+      return limiters.mailboxes.take(key).ok ? { refund: () => limiters.mailboxes.refund(key) } : null;
     },
 
     /**

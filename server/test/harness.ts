@@ -66,6 +66,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MAX_SOCKETS_PER_IP: '1000000',
     RATE_MESSAGES_PER_SEC: '100000',
     RATE_LOGINS_PER_15_MIN: '1000000',
+    RATE_TICKETS_PER_HOUR: '1000000',
+    RATE_TRANSCRIPTS_PER_HOUR: '1000000',
     ...options.env,
   });
   const problems: string[] = [];
