@@ -73,6 +73,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     now,
     sessionTtlMs: config.sessionTtlMs,
     visitorTokenTtlMs: config.visitorTokenTtlMs,
+    limits: safety,
   });
   const masking = await createMaskingPolicy(store);
   const conversations = createConversationService({ store, bus, now, masking });

@@ -1,7 +1,7 @@
 /**
  * @module Abuse limits and blocks (issue 6): who is refused (blocked addresses, ranges and visitors, until
- * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-ins, sockets per
- * address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
+ * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-in failures, sockets
+ * per address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
  * memory; the blocks themselves live in the store. Per-address limits count an IPv6 address by its /64
  * (SPEC L1, `limitKey`); blocks match the address itself.
  */
@@ -32,7 +32,10 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now, keys),
     conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now, keys),
     messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now, keys),
+    // SPEC L6: failed sign-ins, by address and e-mail for unknown browsers, by device for known ones. Devices
+    // have their own table: only a signed cookie adds a key there, so junk sign-ins cannot crowd them out.
     logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
+    devices: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
     // SPEC W3: bytes of files per address; a token is a byte.
     uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now, keys),
     // SPEC L3: `ticket.create` and `transcript.email` per address and per visitor.
@@ -108,10 +111,23 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     conversationVerdict: (ip: string) => limiters.conversations.peek(limitKey(ip)),
     conversationStarted: (ip: string) => void limiters.conversations.take(limitKey(ip)),
 
-    /** A sign-in attempt, counted per address and per e-mail. */
-    login(ip: string, email: string): void {
-      refuse(limiters.logins.take(ipKey(ip)));
-      refuse(limiters.logins.take(`email:${email.toLowerCase()}`));
+    /**
+     * SPEC L6 (issue 11 F7): a sign-in (or a password change's current password) is about to be checked.
+     * `device` is the id of a valid device cookie of that agent, or null. A known device pays from its own
+     * budget while it has one; anyone else from its address's and the e-mail's. Refused `rate_limited` when
+     * that budget is spent, before the password is read. The token is taken now and given back by
+     * `settled(true)`: only failures count, yet many attempts at once cannot all pass.
+     */
+    signIn(ip: string, email: string, device: string | null): { settled(passwordOk: boolean): void } {
+      const taken = takeAll(
+        device !== null && limiters.devices.peek(device).ok
+          ? [[limiters.devices, device]]
+          : [
+              [limiters.logins, ipKey(ip)],
+              [limiters.logins, `email:${email.trim().toLowerCase()}`],
+            ],
+      );
+      return { settled: (passwordOk) => void (passwordOk && taken.refund()) };
     },
 
     /**
