@@ -486,7 +486,7 @@ export const en: typeof ptBR = {
     passwordChanged: 'Password changed. Your other sessions were signed out.',
     changing: 'Changing…',
 
-    loginWait: (seconds) => `Too many sign-in attempts. Try again in ${seconds} s.`,
+    loginWait: (seconds) => `Too many failed sign-ins. Try again in ${seconds} s, or from a browser you have signed in from before.`,
     loginWaitDone: 'You can try again now.',
     loginDisabled: 'This account is disabled. Ask an administrator.',
     loginBlocked: 'Access from this address is blocked.',

@@ -280,7 +280,7 @@ const sf = {
   passwordChanged: 'Senha alterada. As suas outras sessões foram encerradas.',
   changing: 'Alterando…',
 
-  loginWait: (seconds: number) => `Muitas tentativas de entrar. Tente de novo em ${seconds} s.`,
+  loginWait: (seconds: number) => `Muitas tentativas erradas. Tente de novo em ${seconds} s, ou entre por um navegador em que você já entrou antes.`,
   loginWaitDone: 'Você já pode tentar de novo.',
   loginDisabled: 'Esta conta está desativada. Fale com um administrador.',
   loginBlocked: 'O acesso a partir deste endereço está bloqueado.',

@@ -66,12 +66,14 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
   const bus = createMemoryBus(log);
+  const safety = await createSafety(store, config.limits, now);
   const auth = createAuthService({
     store,
     secret,
     now,
     sessionTtlMs: config.sessionTtlMs,
     visitorTokenTtlMs: config.visitorTokenTtlMs,
+    limits: safety,
   });
   const masking = await createMaskingPolicy(store);
   const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
@@ -80,9 +82,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
-  const tickets = createTicketService({ store, directory, conversations, mailer, log, now, masking });
+  const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
-  const safety = await createSafety(store, config.limits, now);
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log });
   const registry = new SocketRegistry();
   const dataRights = createDataRights({ store, conversations, now });

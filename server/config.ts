@@ -22,6 +22,14 @@ export interface SafetyLimits {
   maxBufferedBytes: number;
   /** Bytes of files one IP may upload per 10 minutes (SPEC W3). */
   uploadBytesPer10Minutes: number;
+  /** Issue 11 F1 (SPEC L3): `ticket.create` per IP and per visitor per hour. */
+  ticketsPerHour: number;
+  /** Issue 11 F1 (SPEC L3): `transcript.email` per IP and per visitor per hour. */
+  transcriptsPerHour: number;
+  /** Issue 11 F1 (SPEC L4): an unconfirmed address gets at most one visitor-caused e-mail per this many ms. */
+  unconfirmedMailWindowMs: number;
+  /** Issue 11 F10 (SPEC L2): buckets each limiter keeps. */
+  maxKeys: number;
 }
 
 export interface Config {
@@ -116,6 +124,10 @@ const EnvSchema = v.object({
   RATE_LOGINS_PER_15_MIN: int(10, 1, 1_000_000),
   MAX_BUFFERED_BYTES: int(1_048_576, 65_536, 1_073_741_824),
   RATE_UPLOAD_MB_PER_10_MIN: int(50, 1, 1_000_000),
+  RATE_TICKETS_PER_HOUR: int(10, 1, 1_000_000),
+  RATE_TRANSCRIPTS_PER_HOUR: int(10, 1, 1_000_000),
+  MAIL_UNCONFIRMED_WINDOW_MIN: int(60, 1, 10_080),
+  RATE_LIMIT_KEYS: int(10_000, 10, 10_000_000),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3), v.maxLength(200)), 'Papo <no-reply@localhost>'),
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
@@ -169,6 +181,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       loginsPer15Minutes: e.RATE_LOGINS_PER_15_MIN,
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
       uploadBytesPer10Minutes: e.RATE_UPLOAD_MB_PER_10_MIN * 1024 * 1024,
+      ticketsPerHour: e.RATE_TICKETS_PER_HOUR,
+      transcriptsPerHour: e.RATE_TRANSCRIPTS_PER_HOUR,
+      unconfirmedMailWindowMs: e.MAIL_UNCONFIRMED_WINDOW_MIN * 60_000,
+      maxKeys: e.RATE_LIMIT_KEYS,
     },
     distDir: e.DIST_DIR,
     demo: e.DEMO,

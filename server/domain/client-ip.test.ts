@@ -3,7 +3,7 @@
  * as TRUST_PROXY says, counted from the right, so a client cannot pick its own address (nor someone else's).
  */
 import { describe, expect, it } from 'vitest';
-import { clientIp, normalizeIp } from './client-ip';
+import { clientIp, limitKey, normalizeIp } from './client-ip';
 
 describe('issue 6: normalizeIp', () => {
   it.each<[string, string]>([
@@ -54,5 +54,43 @@ describe('issue 6: clientIp', () => {
 
   it('no remote address (a destroyed socket) answers an empty string, not a header value', () => {
     expect(clientIp(undefined, '203.0.113.7', 0)).toBe('');
+  });
+});
+
+describe('L1 (issue 11 F10): limitKey, what per-address limits count by', () => {
+  it.each<[string, string]>([
+    // IPv4: each address is its own client.
+    ['203.0.113.7', '203.0.113.7'],
+    ['203.0.113.8', '203.0.113.8'],
+    ['127.0.0.1', '127.0.0.1'],
+    // IPv4-mapped IPv6 is IPv4, dotted or in hex.
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['::FFFF:203.0.113.7', '203.0.113.7'],
+    ['::ffff:cb00:7107', '203.0.113.7'],
+    ['0:0:0:0:0:ffff:cb00:7107', '203.0.113.7'],
+    // IPv6: the /64 (one subscriber's LAN), written one way whatever the spelling.
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::abcd', '2001:db8:1:2::/64'],
+    ['2001:db8:1:3::1', '2001:db8:1:3::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['2001:db8::', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['::', '0:0:0:0::/64'],
+    // An embedded IPv4 tail that is not IPv4-mapped stays IPv6.
+    ['64:ff9b:1:2::192.0.2.1', '64:ff9b:1:2::/64'],
+    // Not an address (a destroyed socket's ''): kept as it is.
+    ['', ''],
+    ['unknown', 'unknown'],
+  ])('limitKey(%j) is %j', (ip, key) => {
+    expect(limitKey(ip)).toBe(key);
+  });
+
+  it('2^64 addresses of one /64 are one client; the next /64 is another', () => {
+    const keys = new Set(['2001:db8:a:b::1', '2001:db8:a:b:ffff:ffff:ffff:fffe', '2001:db8:a:b:1234:5678:9abc:def0'].map(limitKey));
+    expect(keys).toEqual(new Set(['2001:db8:a:b::/64']));
+    expect(limitKey('2001:db8:a:c::1')).not.toBe('2001:db8:a:b::/64');
   });
 });

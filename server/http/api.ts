@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
 import { parseBody, type AgentProfile } from '../../shared/protocol';
-import { SESSION_COOKIE } from '../cookies';
+import { DEVICE_COOKIE, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
 import type { AuthService } from '../services/auth';
@@ -65,10 +65,16 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
 
   api.post('/auth/login', async (c) => {
     const { email, password } = await body(c, LoginBody);
-    // Issue 6: sign-in attempts are limited per address and per e-mail.
-    deps.safety.login(c.get('ip' as never) as string, email);
-    const session = await auth.login(email, password, getCookie(c, SESSION_COOKIE));
+    // SPEC L6: failed sign-ins are limited per address and per e-mail, except from this agent's known browsers.
+    const session = await auth.login(email, password, { ip: c.get('ip' as never) as string, device: getCookie(c, DEVICE_COOKIE), previousToken: getCookie(c, SESSION_COOKIE) });
     setSessionCookie(c, session);
+    setCookie(c, DEVICE_COOKIE, session.device.token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/v1/auth',
+      secure: selfOf(c).startsWith('https:'),
+      maxAge: Math.floor(session.device.maxAgeMs / 1000),
+    });
     return c.json({ agent: session.agent } satisfies LoginAnswer);
   });
 
@@ -95,8 +101,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   api.put('/auth/password', requireAgent, async (c) => {
     const { currentPassword, newPassword } = await body(c, PasswordBody);
     const agent = c.get('agent');
-    deps.safety.login(c.get('ip' as never) as string, agent.email);
-    const session = await auth.changePassword(agent.id, currentPassword, newPassword);
+    const session = await auth.changePassword(agent.id, currentPassword, newPassword, { ip: c.get('ip' as never) as string, device: getCookie(c, DEVICE_COOKIE) });
     // Every other console of this agent loses its session; this browser gets the new one.
     deps.registry.closeAgent({ agentId: agent.id });
     setSessionCookie(c, session);

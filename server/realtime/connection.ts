@@ -142,6 +142,8 @@ export class Connection {
   #prechat: WidgetSettings['prechat'] | null = null;
   /** Visitors: the verified user's name and e-mail, which name its new conversations (SPEC W6). */
   #identified: { name: string | null; email: string | null } | null = null;
+  /** Visitors: the e-mail this hello's JWT vouches for (SPEC L4); a userHash signs only the user id. */
+  #verifiedEmail: string | null = null;
   #visitRecorded = false;
   /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
   readonly #known = new Set<string>();
@@ -294,7 +296,7 @@ export class Connection {
         return;
       case 'ticket.create': {
         if (actor.kind !== 'visitor' || this.peer.role !== 'visitor') throw new AppError('forbidden', 'Agents create tickets in the console.');
-        const ticket = await this.deps.tickets.fromForm(actor, this.peer.site, frame.clientId, frame.fields);
+        const ticket = await this.deps.tickets.fromForm(actor, this.peer.site, frame.clientId, frame.fields, { ip: this.peer.ip, verifiedEmail: this.#verifiedEmail });
         return this.#send({ type: 'ticket', clientId: frame.clientId, number: ticket.number });
       }
       case 'conversation.rate':
@@ -303,7 +305,7 @@ export class Connection {
         return this.#send({ type: 'done', clientId: frame.clientId });
       case 'transcript.email':
         if (actor.kind !== 'visitor') throw new AppError('forbidden');
-        await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email);
+        await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { ip: this.peer.ip, verifiedEmail: this.#verifiedEmail });
         return this.#send({ type: 'done', clientId: frame.clientId });
       case 'typing':
         // SPEC W1: a chatty client is thinned out silently, never refused.
@@ -395,6 +397,7 @@ export class Connection {
       const widget = widgetSettings(site.widget, this.deps.directory.queues(site.id));
       this.#prechat = widget.prechat.enabled && !identity.user ? widget.prechat : null;
       this.#identified = identity.user && { name: identity.user.name, email: identity.user.email };
+      this.#verifiedEmail = identity.verifiedEmail ?? null;
       this.deps.liveVisitors.connected(actor.visitorId, actor.siteId, this.#page, Boolean(frame.token), this.peer.ip);
       this.#send({
         type: 'welcome',

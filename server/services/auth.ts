@@ -3,12 +3,14 @@
  * site). Adapters call this; it never sees a request or a socket.
  */
 import type { AgentProfile, IdentityProof } from '../../shared/protocol';
+import { DEVICE_TTL_MS, signDeviceToken, verifyDeviceToken } from '../domain/device-token';
 import { verifyIdentity, type IdentifiedUser } from '../domain/identity';
 import { signVisitorToken, verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { hashToken, randomToken, uuidv7 } from '../ids';
 import type { Site, Store } from '../store/store';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+import type { Safety } from './safety';
 
 export interface AuthDeps {
   store: Store;
@@ -16,6 +18,14 @@ export interface AuthDeps {
   now: () => number;
   sessionTtlMs: number;
   visitorTokenTtlMs: number;
+  /** SPEC L6: the sign-in failure budgets. */
+  limits: Pick<Safety, 'signIn'>;
+}
+
+/** Where a password check comes from (SPEC L6): the caller's address and its device cookie, if any. */
+export interface SignInOrigin {
+  ip: string;
+  device?: string | undefined;
 }
 
 export interface VisitorIdentity {
@@ -27,18 +37,45 @@ export interface VisitorIdentity {
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ store, secret, now, sessionTtlMs, visitorTokenTtlMs }: AuthDeps) {
+export function createAuthService({ store, secret, now, sessionTtlMs, visitorTokenTtlMs, limits }: AuthDeps) {
   /** A renewed token for this visitor: an active visitor never expires. */
   function issue(site: Site, visitorId: string): VisitorIdentity {
     const tokenExpiresAt = now() + visitorTokenTtlMs;
     return { siteId: site.id, visitorId, token: signVisitorToken({ siteId: site.id, visitorId, exp: tokenExpiresAt }, secret), tokenExpiresAt };
   }
 
+  /**
+   * SPEC L6: a password check within the failure budgets: a browser showing a device cookie of this agent
+   * pays from its own, anyone else from its address's and the e-mail's. Refused `rate_limited` (before the
+   * password is read) when the budget is spent; a right password gives back what it took.
+   */
+  async function checkPassword(agent: { id: string; email: string; passwordHash: string } | null, email: string, password: string, origin: SignInOrigin): Promise<boolean> {
+    const device = verifyDeviceToken(origin.device, secret, now());
+    const attempt = limits.signIn(origin.ip, email, device && agent && device.agentId === agent.id ? device.deviceId : null);
+    let ok = false;
+    try {
+      ok = (await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH)) && agent !== null;
+    } finally {
+      attempt.settled(ok);
+    }
+    return ok;
+  }
+
   const service = {
-    /** Checks e-mail and password; answers a new session token (for the cookie) and the agent. */
-    async login(email: string, password: string, previousToken?: string): Promise<{ token: string; expiresAt: number; agent: AgentProfile }> {
+    /**
+     * Checks e-mail and password; answers a new session token (for the cookie), the agent, and a device
+     * token that makes this browser a known one for this agent (SPEC L6).
+     */
+    async login(
+      email: string,
+      password: string,
+      origin: SignInOrigin & { previousToken?: string | undefined },
+    ): Promise<{ token: string; expiresAt: number; agent: AgentProfile; device: { token: string; maxAgeMs: number } }> {
+      const previousToken = origin.previousToken;
       const agent = await store.agents.byEmail(email);
-      const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
+      // An unknown e-mail is checked against a dummy hash and counts as a failure: timing and budgets alike
+      // do not tell whether the account exists.
+      const ok = await checkPassword(agent, email, password, origin);
       if (!agent || !ok) throw new AppError('invalid_credentials');
       if (agent.disabled) throw new AppError('agent_disabled');
       // Issue 6: a sign-in rotates the session: the cookie the browser had stops working.
@@ -47,7 +84,8 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
       const at = now();
       const expiresAt = at + sessionTtlMs;
       await store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, createdAt: at, expiresAt });
-      return { token, expiresAt, agent: profile(agent) };
+      const device = signDeviceToken({ agentId: agent.id, deviceId: randomToken(16), exp: at + DEVICE_TTL_MS }, secret);
+      return { token, expiresAt, agent: profile(agent), device: { token: device, maxAgeMs: DEVICE_TTL_MS } };
     },
 
     async logout(token: string): Promise<void> {
@@ -60,9 +98,9 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
     },
 
     /** Issue 6: a new password ends every session of the agent; a fresh one is answered for this browser. */
-    async changePassword(agentId: string, current: string, next: string): Promise<{ token: string; expiresAt: number }> {
+    async changePassword(agentId: string, current: string, next: string, origin: SignInOrigin): Promise<{ token: string; expiresAt: number }> {
       const agent = await store.agents.byId(agentId);
-      if (!agent || !(await verifyPassword(current, agent.passwordHash))) throw new AppError('invalid_credentials', 'The current password is wrong.');
+      if (!agent || !(await checkPassword(agent, agent.email, current, origin))) throw new AppError('invalid_credentials', 'The current password is wrong.');
       await store.agents.update(agentId, { passwordHash: await hashPassword(next) });
       await store.sessions.deleteForAgent(agentId);
       const token = randomToken();
@@ -120,14 +158,16 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
      * written. Without a proof the token decides as before, and `user` says whether it is an identified
      * visitor's; a strict site refuses anyone else with `identity_required`.
      */
-    async visitorHello(site: Site, token: string | null | undefined, proof: IdentityProof | undefined): Promise<VisitorIdentity & { user: IdentifiedUser | null }> {
+    async visitorHello(site: Site, token: string | null | undefined, proof: IdentityProof | undefined): Promise<VisitorIdentity & { user: IdentifiedUser | null; verifiedEmail?: string | null }> {
       if (proof) {
         if (!site.identitySecret) throw new AppError('identity_invalid', 'This site has no identity secret: it cannot identify visitors.');
         const check = verifyIdentity(proof, site.identitySecret, now());
         if (!check.ok) throw new AppError(check.code);
         const at = now();
         const visitor = await store.visitors.identify(site.id, check.user.userId, uuidv7(at), { name: check.user.name, email: check.user.email }, at);
-        return { ...issue(site, visitor.id), user: { userId: check.user.userId, name: visitor.name, email: visitor.email } };
+        // SPEC L4: the e-mail the site vouches for is a JWT's own claim (a userHash signs only the user id).
+        const verifiedEmail = 'jwt' in proof ? check.user.email : null;
+        return { ...issue(site, visitor.id), user: { userId: check.user.userId, name: visitor.name, email: visitor.email }, verifiedEmail };
       }
       const identity = service.identifyVisitor(site, token);
       // Only a token can name an identified visitor; a fresh visitor has no record to read.

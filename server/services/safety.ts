@@ -1,10 +1,13 @@
 /**
  * @module Abuse limits and blocks (issue 6): who is refused (blocked addresses, ranges and visitors, until
- * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-ins, sockets per
- * address). In memory on one node, with bounded memory; the blocks themselves live in the store.
+ * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-in failures, sockets
+ * per address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
+ * memory; the blocks themselves live in the store. Per-address limits count an IPv6 address by its /64
+ * (SPEC L1, `limitKey`); blocks match the address itself.
  */
 import { compileBlocks, parseCidr, type Block, type Blocklist } from '../domain/blocklist';
-import { normalizeIp } from '../domain/client-ip';
+import { limitKey, normalizeIp } from '../domain/client-ip';
+import { mailboxKey } from '../domain/mail';
 import { perMinute, RateLimiter, type Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
@@ -14,17 +17,32 @@ import { isIP } from 'node:net';
 
 export type Safety = Awaited<ReturnType<typeof createSafety>>;
 
+/** Tokens a request took; `refund` gives them back when it turned out not to count. */
+export interface Taken {
+  refund(): void;
+}
+
 export async function createSafety(store: Store, limits: SafetyLimits, now: () => number) {
   let blocks: BlockRecord[] = await store.blocks.list();
   let compiled: { at: number; list: Blocklist } | null = null;
   const sockets = new Map<string, number>();
+  const keys = limits.maxKeys;
+  const perHour = (n: number) => ({ perSecond: n / 3600, burst: n });
   const limiters = {
-    connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now),
-    conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now),
-    messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now),
-    logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now),
+    connections: new RateLimiter(perMinute(limits.connectionsPerMinute), now, keys),
+    conversations: new RateLimiter(perMinute(limits.conversationsPerMinute), now, keys),
+    messages: new RateLimiter({ perSecond: limits.messagesPerSecond, burst: limits.messagesPerSecond * 2 }, now, keys),
+    // SPEC L6: failed sign-ins, by address and e-mail for unknown browsers, by device for known ones. Devices
+    // have their own table: only a signed cookie adds a key there, so junk sign-ins cannot crowd them out.
+    logins: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
+    devices: new RateLimiter({ perSecond: limits.loginsPer15Minutes / 900, burst: limits.loginsPer15Minutes }, now, keys),
     // SPEC W3: bytes of files per address; a token is a byte.
-    uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now),
+    uploads: new RateLimiter({ perSecond: limits.uploadBytesPer10Minutes / 600, burst: limits.uploadBytesPer10Minutes }, now, keys),
+    // SPEC L3: `ticket.create` and `transcript.email` per address and per visitor.
+    tickets: new RateLimiter(perHour(limits.ticketsPerHour), now, keys),
+    transcripts: new RateLimiter(perHour(limits.transcriptsPerHour), now, keys),
+    // SPEC L4: one visitor-caused mail per window to a mailbox nobody vouched for.
+    mailboxes: new RateLimiter({ perSecond: 1000 / limits.unconfirmedMailWindowMs, burst: 1 }, now, keys),
   };
 
   /** The matcher, rebuilt at most once a second so expiries take effect without a rebuild per request. */
@@ -38,6 +56,29 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     if (!verdict.ok) throw new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`, { retryAfterMs: verdict.retryAfterMs });
   };
 
+  /**
+   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
+   * requests running side by side cannot all pass a check none of them has paid for yet.
+   */
+  const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
+    let wait = 0;
+    for (const [limiter, key] of buckets) {
+      const verdict = limiter.peek(key);
+      if (!verdict.ok) wait = Math.max(wait, verdict.retryAfterMs);
+    }
+    if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
+    for (const [limiter, key] of buckets) limiter.take(key);
+    let refunded = false;
+    return {
+      refund() {
+        if (refunded) return;
+        refunded = true;
+        for (const [limiter, key] of buckets) limiter.refund(key);
+      },
+    };
+  };
+  const ipKey = (ip: string) => `ip:${limitKey(ip)}`;
+
   return {
     limits,
 
@@ -49,27 +90,75 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     /** An upgrade from `ip`: refused when blocked, too frequent, or with too many sockets open. */
     admitSocket(ip: string): void {
       if (this.blocked({ ip })) throw new AppError('blocked');
-      refuse(limiters.connections.take(ip));
-      if ((sockets.get(ip) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
+      const key = limitKey(ip);
+      refuse(limiters.connections.take(key));
+      if ((sockets.get(key) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
     },
     socketOpened(ip: string): void {
-      sockets.set(ip, (sockets.get(ip) ?? 0) + 1);
+      const key = limitKey(ip);
+      sockets.set(key, (sockets.get(key) ?? 0) + 1);
     },
     socketClosed(ip: string): void {
-      const n = (sockets.get(ip) ?? 1) - 1;
-      if (n <= 0) sockets.delete(ip);
-      else sockets.set(ip, n);
+      const key = limitKey(ip);
+      const n = (sockets.get(key) ?? 1) - 1;
+      if (n <= 0) sockets.delete(key);
+      else sockets.set(key, n);
     },
 
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
     /** Whether `ip` may start a conversation now, or when (a token is taken only when one is created). */
-    conversationVerdict: (ip: string) => limiters.conversations.peek(ip),
-    conversationStarted: (ip: string) => void limiters.conversations.take(ip),
-    /** A sign-in attempt, counted per address and per e-mail. */
-    login(ip: string, email: string): void {
-      refuse(limiters.logins.take(`ip:${ip}`));
-      refuse(limiters.logins.take(`email:${email.toLowerCase()}`));
+    conversationVerdict: (ip: string) => limiters.conversations.peek(limitKey(ip)),
+    conversationStarted: (ip: string) => void limiters.conversations.take(limitKey(ip)),
+
+    /**
+     * SPEC L6 (issue 11 F7): a sign-in (or a password change's current password) is about to be checked.
+     * `device` is the id of a valid device cookie of that agent, or null. A known device pays from its own
+     * budget while it has one; anyone else from its address's and the e-mail's. Refused `rate_limited` when
+     * that budget is spent, before the password is read. The token is taken now and given back by
+     * `settled(true)`: only failures count, yet many attempts at once cannot all pass.
+     */
+    signIn(ip: string, email: string, device: string | null): { settled(passwordOk: boolean): void } {
+      const taken = takeAll(
+        device !== null && limiters.devices.peek(device).ok
+          ? [[limiters.devices, device]]
+          : [
+              [limiters.logins, ipKey(ip)],
+              [limiters.logins, `email:${email.trim().toLowerCase()}`],
+            ],
+      );
+      return { settled: (passwordOk) => void (passwordOk && taken.refund()) };
+    },
+
+    /**
+     * SPEC L3 (issue 11 F1): a `ticket.create` from this address and visitor, refused `rate_limited` past
+     * the hourly budget of either. `refund` when it turned out to be a resend of a ticket already made (T7).
+     */
+    ticketRequest: (ip: string, visitorId: string): Taken =>
+      takeAll([
+        [limiters.tickets, ipKey(ip)],
+        [limiters.tickets, `visitor:${visitorId}`],
+      ]),
+
+    /**
+     * SPEC L3/L4: a `transcript.email` from this address and visitor to `email`, refused past the hourly
+     * budget of either, or (when the address is not `confirmed`) when its mailbox had a mail this window.
+     * `refund` when the mail could not be sent: only mail that went out counts.
+     */
+    transcriptRequest: (ip: string, visitorId: string, email: string, confirmed: boolean): Taken =>
+      takeAll([
+        [limiters.transcripts, ipKey(ip)],
+        [limiters.transcripts, `visitor:${visitorId}`],
+        ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const]),
+      ]),
+
+    /**
+     * SPEC L4: a visitor-caused mail (a ticket confirmation) to this unconfirmed address: null when its
+     * mailbox had one this window; else `refund` it if the mail could not be sent.
+     */
+    unconfirmedMail(email: string): Taken | null {
+      const key = mailboxKey(email);
+      return limiters.mailboxes.take(key).ok ? { refund: () => limiters.mailboxes.refund(key) } : null;
     },
 
     /**
@@ -77,7 +166,8 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * what was read. Either refuses `rate_limited` with when to retry.
      */
     uploadBytes(ip: string, bytes: number, mode: 'peek' | 'take'): void {
-      refuse(mode === 'peek' ? limiters.uploads.peek(ip, bytes) : limiters.uploads.take(ip, bytes));
+      const key = limitKey(ip);
+      refuse(mode === 'peek' ? limiters.uploads.peek(key, bytes) : limiters.uploads.take(key, bytes));
     },
 
     list: () => blocks,

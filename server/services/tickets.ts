@@ -7,6 +7,7 @@ import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery 
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
+import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
 import { decideRate, decideTicketClose, formFields, readForm } from '../domain/tickets';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
@@ -16,6 +17,7 @@ import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import type { MaskingPolicy } from './masking-policy';
+import type { Safety } from './safety';
 
 export interface TicketDeps {
   store: Store;
@@ -23,15 +25,26 @@ export interface TicketDeps {
   directory: Directory;
   conversations: ConversationService;
   mailer: Mailer;
+  /** Issue 11 F1 (SPEC L3, L4): requests and mail a visitor can cause. */
+  limits: Pick<Safety, 'ticketRequest' | 'transcriptRequest' | 'unconfirmedMail'>;
   log: Logger;
   now: () => number;
+}
+
+/**
+ * Where a visitor's request comes from (SPEC L3, L4): its address, and the e-mail the site vouched for in
+ * this socket's identity proof (a JWT's `email`; null without one).
+ */
+export interface RequestOrigin {
+  ip: string;
+  verifiedEmail: string | null;
 }
 
 const TRANSCRIPT_LIMIT = 5_000;
 
 export type TicketService = ReturnType<typeof createTicketService>;
 
-export function createTicketService({ store, directory, conversations, mailer, log, now, masking }: TicketDeps) {
+export function createTicketService({ store, directory, conversations, mailer, limits, log, now, masking }: TicketDeps) {
   /** Issue 6 `mask`: a ticket as agents read it (subject, description, requester); the stored one is raw. */
   const view = (t: Ticket): Ticket =>
     masking && masking.modeOf(t.siteId) === 'mask'
@@ -42,7 +55,6 @@ export function createTicketService({ store, directory, conversations, mailer, l
           requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
         }
       : t;
-  const labels = TRANSCRIPT_LABELS['pt-BR'];
   /** The rating running for each conversation (SPEC T5): the next one waits for it. */
   const ratings = new Map<string, Promise<void>>();
 
@@ -50,14 +62,23 @@ export function createTicketService({ store, directory, conversations, mailer, l
     return store.events.after(conversationId, 0, { limit: TRANSCRIPT_LIMIT, ...(kinds ? { kinds } : {}) });
   }
 
-  /** SPEC T8: the requester hears that its message became ticket #N (when it left an e-mail). */
-  function confirm(ticket: Ticket): void {
-    if (!ticket.requester.email) return;
-    void mailer.send({
-      to: ticket.requester.email,
-      subject: `[#${ticket.number}] ${ticket.subject}`,
-      text: `Recebemos sua mensagem e abrimos o chamado #${ticket.number}. Responderemos por este e-mail.\n\nWe received your message as ticket #${ticket.number} and will answer by e-mail.\n\n---\n${ticket.description}\n`,
-    });
+  /** SPEC L4: an address is confirmed when it reaches the mailbox the site vouched for. */
+  const isConfirmed = (email: string, from: RequestOrigin) => from.verifiedEmail !== null && mailboxKey(from.verifiedEmail) === mailboxKey(email);
+
+  /**
+   * SPEC T8, L4, L5: the requester hears that its message became ticket #N (when it left an e-mail), under a
+   * fixed subject in the site's language. To an unconfirmed address: once per window, and without quoting.
+   */
+  async function confirm(ticket: Ticket, site: Site | null, confirmed: boolean): Promise<void> {
+    const to = ticket.requester.email;
+    if (!to || !mailer.enabled) return;
+    const held = confirmed ? null : limits.unconfirmedMail(to);
+    if (!confirmed && !held) {
+      log.debug('ticket confirmation not sent: its mailbox had a mail this window (SPEC L4)', { ticket: ticket.number });
+      return;
+    }
+    const mail = ticketConfirmation({ locale: mailLocale(site?.widget?.locale), site: site?.name ?? '', number: ticket.number, message: ticket.description, confirmed });
+    void mailer.send({ to, ...mail }).then((sent) => sent || held?.refund());
   }
 
   async function create(ticket: Omit<NewTicket, 'id' | 'createdAt'>): Promise<{ ticket: Ticket; created: boolean }> {
@@ -86,10 +107,14 @@ export function createTicketService({ store, directory, conversations, mailer, l
     /** A ticket as agents read it (issue 6 masking). */
     view,
 
-    /** SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. */
-    async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>): Promise<Ticket> {
+    /**
+     * SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. SPEC L3: a form
+     * that passes its checks counts in its address's and visitor's budget (a resend gives it back).
+     */
+    async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>, from: RequestOrigin): Promise<Ticket> {
       const form = readForm(formFields(site.ticketing), values);
       if (!form.ok) throw new AppError(form.code, form.message ?? (form.code === 'invalid_request' ? `Unknown field "${form.field.slice(0, 40)}".` : `${form.field}: ${new AppError(form.code).message}`));
+      const counted = limits.ticketRequest(from.ip, actor.visitorId);
       const { ticket, created } = await create({
         siteId: site.id,
         status: 'open',
@@ -104,9 +129,13 @@ export function createTicketService({ store, directory, conversations, mailer, l
         conversationId: null,
         source: 'offline_form',
         clientId,
+      }).catch((err: unknown) => {
+        counted.refund();
+        throw err;
       });
+      if (!created) counted.refund();
       if (created) {
-        confirm(ticket);
+        await confirm(ticket, site, isConfirmed(form.email, from));
         await store.visitors.touch({ id: actor.visitorId, siteId: site.id, email: form.email, ...(form.requesterName ? { name: form.requesterName } : {}) }, now());
       }
       return ticket;
@@ -135,7 +164,8 @@ export function createTicketService({ store, directory, conversations, mailer, l
         if (!(err instanceof AppError)) throw err;
         log.debug('waiting conversation was taken before it became a ticket', { conversationId: c.id });
       }
-      if (created) confirm(ticket);
+      // SPEC L4: no socket vouches for the requester here; it is an unconfirmed address.
+      if (created) await confirm(ticket, await store.sites.byId(c.siteId), false);
       return ticket;
     },
 
@@ -237,8 +267,10 @@ export function createTicketService({ store, directory, conversations, mailer, l
     /** SPEC T4/T8: a reply to the requester, e-mailed when there is an address and e-mail is on. */
     async reply(actor: AgentActor, id: string, text: string): Promise<Ticket> {
       const ticket = await load(actor, id);
+      const site = ticket.requester.email ? await store.sites.byId(ticket.siteId) : null;
+      // SPEC L5: the subject is the ticket's number and the site, never its (visitor-written) subject.
       const emailed = ticket.requester.email
-        ? await mailer.send({ to: ticket.requester.email, subject: `Re: [#${ticket.number}] ${ticket.subject}`, text: `${text}\n\n— ${actor.name}\n` })
+        ? await mailer.send({ to: ticket.requester.email, ...ticketReply({ locale: mailLocale(site?.widget?.locale), site: site?.name ?? '', number: ticket.number, text, agentName: actor.name }) })
         : false;
       const at = now();
       await store.tickets.addEntry({ id: uuidv7(at), ticketId: id, kind: 'reply', authorId: actor.id, authorName: actor.name, text, data: null, emailed, at });
@@ -264,12 +296,26 @@ export function createTicketService({ store, directory, conversations, mailer, l
       }
     },
 
-    /** SPEC T6/T8: the whole transcript, as the visitor may see it, to the address given. */
-    async emailTranscript(actor: VisitorActor, conversationId: string, email: string): Promise<void> {
+    /**
+     * SPEC T6/T8: the whole transcript, as the visitor may see it, to the address given. SPEC L3-L5: within
+     * the address's and visitor's budgets, once per window to an unconfirmed address, under a fixed subject.
+     */
+    async emailTranscript(actor: VisitorActor, conversationId: string, email: string, from: RequestOrigin): Promise<void> {
       if (!mailer.enabled) throw new AppError('email_off');
-      await conversations.load(actor, conversationId);
-      const text = renderTranscript(await transcriptOf(conversationId, VISITOR_VISIBLE_KINDS), labels, 'America/Sao_Paulo');
-      if (!(await mailer.send({ to: email, subject: labels.title, text }))) throw new AppError('internal', 'The e-mail could not be sent; try again later.');
+      const conversation = await conversations.load(actor, conversationId);
+      const confirmed = isConfirmed(email, from);
+      const counted = limits.transcriptRequest(from.ip, actor.visitorId, email, confirmed);
+      let sent = false;
+      try {
+        const site = await store.sites.byId(conversation.siteId);
+        const locale = mailLocale(site?.widget?.locale);
+        const transcript = renderTranscript(await transcriptOf(conversationId, VISITOR_VISIBLE_KINDS), TRANSCRIPT_LABELS[locale], 'America/Sao_Paulo');
+        sent = await mailer.send({ to: email, ...transcriptMail({ locale, site: site?.name ?? '', transcript, confirmed }) });
+      } finally {
+        // Only a mail that went out counts (SPEC L3, L4).
+        if (!sent) counted.refund();
+      }
+      if (!sent) throw new AppError('internal', 'The e-mail could not be sent; try again later.');
     },
   };
 }

@@ -296,7 +296,8 @@ describe('T4 working a ticket', () => {
 
     const mail = await smtp.waitFor((m) => m.to.includes(email));
     expect(mail.to).toEqual([email]);
-    expect(mail.subject).toBe(`Re: [#${ticket.number}] Segunda via do boleto`);
+    // SPEC L5: the ticket's number and the site, never its subject (a visitor may have written it).
+    expect(mail.subject).toBe(`Re: Seu chamado #${ticket.number} — Demo site`);
     expect(mail.text).toContain('Olá! Segue a segunda via em anexo.');
     expect(mail.text).toContain('Bruno');
     expect(mail.text).not.toContain('financeiro'); // notes stay internal
