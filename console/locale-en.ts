@@ -306,6 +306,7 @@ export const en: typeof ptBR = {
     rate_limited: 'Too many attempts; wait a moment and try again.',
     agent_disabled: 'This agent account is disabled.',
     role_changed: 'Your role changed; the console reconnects with the new permissions.',
+    webhook_not_allowed: 'Papo does not call this address: it is not public. The server operator can allow it with BOT_WEBHOOK_ALLOW.',
     identity_invalid: 'The identity proof is not valid for this site.',
     identity_expired: 'The identity proof has expired.',
     identity_required: 'This site chats only with signed-in users.',

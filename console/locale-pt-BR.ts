@@ -94,6 +94,7 @@ const errors: Record<ErrorCode | 'network', string> = {
   rate_limited: 'Tentativas demais; aguarde um momento e tente de novo.',
   agent_disabled: 'Esta conta de agente está desativada.',
   role_changed: 'Seu perfil mudou; o console reconecta com as novas permissões.',
+  webhook_not_allowed: 'O Papo não chama este endereço: ele não é público. O operador do servidor pode liberá-lo com BOT_WEBHOOK_ALLOW.',
   identity_invalid: 'A prova de identidade não é válida para este site.',
   identity_expired: 'A prova de identidade expirou.',
   identity_required: 'Este site só conversa com usuários identificados.',

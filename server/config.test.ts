@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       distDir: './dist',
       demo: true,
       filesDir: 'data/files',
+      botWebhookAllow: [],
     });
   });
 
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
       DEMO: 'off',
       FILES_DIR: '/srv/papo-files',
       RATE_UPLOAD_MB_PER_10_MIN: '5',
+      BOT_WEBHOOK_ALLOW: '127.0.0.1:3000, Bot.Internal',
     });
     expect(config).toEqual<Config>({
       port: 0,
@@ -117,6 +119,10 @@ describe('loadConfig', () => {
       distDir: '/srv/dist',
       demo: false,
       filesDir: '/srv/papo-files',
+      botWebhookAllow: [
+        { kind: 'range', range: { bytes: [127, 0, 0, 1], bits: 32 }, port: 3000 },
+        { kind: 'host', host: 'bot.internal', port: null },
+      ],
     });
   });
 
@@ -144,6 +150,8 @@ describe('loadConfig', () => {
     ['MAX_BUFFERED_BYTES', '1024', /^MAX_BUFFERED_BYTES must be at least 65536$/],
     ['SMTP_URL', 'mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['SMTP_URL', 'http://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['BOT_WEBHOOK_ALLOW', '10.0.0.0/99', /^BOT_WEBHOOK_ALLOW cannot read "10.0.0.0\/99"/],
+    ['BOT_WEBHOOK_ALLOW', 'bot.internal, http://x', /^BOT_WEBHOOK_ALLOW cannot read "http:\/\/x"/],
   ])('names %s=%j in the problems', (name, value, problem) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -4,6 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
+import { parseAllowList, type AllowRule } from './domain/private-address';
 import type { LogLevel } from './log';
 
 /** Abuse limits (issue 6); every one is configurable. */
@@ -53,6 +54,8 @@ export interface Config {
   demo: boolean;
   /** Where uploaded files live (SPEC W3): `files/` beside the database unless FILES_DIR says otherwise. */
   filesDir: string;
+  /** BOT_WEBHOOK_ALLOW (SPEC A1): private addresses and names a bot webhook may reach. */
+  botWebhookAllow: AllowRule[];
 }
 
 const DAY = 86_400_000;
@@ -115,6 +118,7 @@ const EnvSchema = v.object({
   DIST_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   DEMO: bool(true),
   FILES_DIR: optionalText(v.string()),
+  BOT_WEBHOOK_ALLOW: v.optional(v.string()),
 });
 
 export class ConfigError extends Error {
@@ -137,6 +141,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = result.output;
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither']);
+  }
+  const botAllow = parseAllowList(e.BOT_WEBHOOK_ALLOW);
+  if (!botAllow.ok) {
+    throw new ConfigError([`BOT_WEBHOOK_ALLOW cannot read "${botAllow.entry}": use host, host:port, an address, address:port, [IPv6]:port or a CIDR range, separated by commas`]);
   }
   return {
     port: e.PORT,
@@ -167,5 +175,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     distDir: e.DIST_DIR,
     demo: e.DEMO,
     filesDir: e.FILES_DIR ?? join(dirname(e.DATABASE_PATH), 'files'),
+    botWebhookAllow: botAllow.rules,
   };
 }
