@@ -239,7 +239,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     return c.json({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token } satisfies BotSettingsAnswer);
   });
   // Issue 5: the site's widget settings and identity secret (SPEC W4-W6).
-  api.route('/', createSiteWidgetApi({ store, directory }));
+  api.route('/', createSiteWidgetApi({ store, directory, registry }));
 
   return api;
 }

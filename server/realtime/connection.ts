@@ -181,6 +181,11 @@ export class Connection {
     return this.#actor?.kind === 'visitor' ? this.#actor.visitorId : null;
   }
 
+  /** Visitors: the hello named an identified user (a proof, or an identified visitor's token; SPEC W6). */
+  get identified(): boolean {
+    return this.#identified !== null;
+  }
+
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
     this.#sendError(reason, ERRORS[reason].message);

@@ -20,6 +20,22 @@ export class SocketRegistry {
     return n;
   }
 
+  /**
+   * SPEC W6 (issue 11 F11): strict identity was turned on for a site; its visitors' sockets that are not an
+   * identified user's (before their hello too) get `identity_required` and close with 4001, as a refused
+   * hello does, so the widget shows the site's sign-in instead of chatting on.
+   */
+  closeAnonymousVisitors(siteId: string): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) {
+        c.end('identity_required', CLOSE.auth_failed);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Addresses agent consoles are connected from. */
   agentAddresses(): Set<string> {
     const ips = new Set<string>();

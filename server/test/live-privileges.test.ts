@@ -1,13 +1,16 @@
 /**
- * Issue 11 F3: privileges held by a live agent socket follow the admin's changes. A role change closes the
+ * Issue 11 F3 and F11: what a live socket may do follows the admin's changes. A role change closes the
  * agent's consoles (the reconnect has only the new role's powers); a queue membership taken away takes
- * the queue's conversations out of the agent's sight on the open socket (SPEC R10).
+ * the queue's conversations out of the agent's sight on the open socket (SPEC R10); strict identity
+ * turned on closes the anonymous visitors' sockets and leaves the identified ones (SPEC W6).
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, gone, makeQueue, onlineAgent, send, startConversation, stored, summary, type Api } from './agents';
-import { openAgent, type TestSocket } from './clients';
+import { openAgent, openVisitor, TestSocket } from './clients';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { startTestServer, type TestServer } from './harness';
 
 let server: TestServer;
@@ -120,5 +123,52 @@ describe('F3: queue membership on a live socket', () => {
     expect(reply.type).toBe('error');
     expect(await stored(server, started.conversationId)).toMatchObject({ lastSeq, assignedAgentId: null });
     await y.socket.close();
+  });
+});
+
+describe('F11: strict identity turned on', () => {
+  it('W6: turning strict identity on closes the open anonymous sockets with identity_required (4001); identified visitors chat on', async () => {
+    const siteId: string = (await admin.get('/sites')).body.sites[0].id;
+    const secret: string = (await admin.post(`/sites/${siteId}/identity-secret`)).body.identitySecret;
+    const before = (await admin.get(`/sites/${siteId}/widget`)).body;
+    try {
+      const anonymous = await openVisitor(server);
+      await anonymous.socket.say('ainda anônimo');
+      const idle = await openVisitor(server); // no conversation yet
+      // An identified visitor by its proof, and the same visitor back with only its token (another tab).
+      const userId = `cliente-${crypto.randomUUID().slice(0, 8)}`;
+      const proven = await TestSocket.open(`${server.wsUrl}?role=visitor&site=${encodeURIComponent(server.siteKey)}`, { origin: server.origin });
+      proven.send({ type: 'hello', v: PROTOCOL_VERSION, token: null, resume: null, identity: { userId, userHash: createHmac('sha256', secret).update(userId).digest('hex') } });
+      const welcome = await proven.next('welcome');
+      const token = welcome.session.role === 'visitor' ? welcome.session.token : '';
+      const byToken = await openVisitor(server, { token });
+      const { conversationId } = await proven.say('sou cliente');
+
+      expect((await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: true })).status).toBe(200);
+
+      for (const visitor of [anonymous, idle]) expect(await closedWithin(visitor.socket)).toEqual({ code: CLOSE.auth_failed, error: 'identity_required' });
+      await proven.say('ainda aqui', conversationId);
+      await byToken.socket.say('e aqui também', conversationId);
+      expect(proven.ws.readyState).toBe(WebSocket.OPEN);
+      // Its reconnect is refused as any anonymous hello on a strict site is.
+      const again = await TestSocket.open(`${server.wsUrl}?role=visitor&site=${encodeURIComponent(server.siteKey)}`, { origin: server.origin });
+      again.send({ type: 'hello', v: PROTOCOL_VERSION, token: anonymous.session.token, resume: null });
+      expect(await closedWithin(again)).toEqual({ code: CLOSE.auth_failed, error: 'identity_required' });
+      await proven.close();
+      await byToken.socket.close();
+    } finally {
+      await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: false });
+    }
+  });
+
+  it('W6: saving the widget without turning strict identity on closes no one', async () => {
+    const siteId: string = (await admin.get('/sites')).body.sites[0].id;
+    const before = (await admin.get(`/sites/${siteId}/widget`)).body;
+    const anonymous = await openVisitor(server);
+    expect((await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: false, greeting: 'Olá!' })).status).toBe(200);
+    await anonymous.socket.say('continuo aqui');
+    expect(anonymous.socket.ws.readyState).toBe(WebSocket.OPEN);
+    await anonymous.socket.close();
+    await admin.put(`/sites/${siteId}/widget`, before);
   });
 });
