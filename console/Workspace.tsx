@@ -2,9 +2,9 @@
  * @module The signed-in console: top bar, offers and requests, and one section at a time: the conversations
  * (lists, the conversation on screen, its side panel), tickets, the supervisor board, live visitors, administration.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
-import type { AgentPresence, AgentProfile, ConversationSummary } from '../shared/protocol';
+import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../shared/protocol';
 import { AgentSession } from './agent-session';
 import { api, type Prefs } from './api';
 import { ConversationView } from './ConversationView';
@@ -36,8 +36,8 @@ export interface WorkspaceProps {
 export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) {
   const session = useMemo(() => new AgentSession(onSessionDoubt), []);
   const view = useView(session);
-  const [section, setSection] = useState<Section>('conversations');
-  const [tab, setTab] = useState<ListId>('new');
+  const [chosenSection, setSection] = useState<Section>('conversations');
+  const [chosenTab, setTab] = useState<ListId>('new');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [prefs, setPrefs] = useState<Prefs | null>(null);
   const [myPresence, setMyPresence] = useState<AgentPresence | null>(null);
@@ -68,6 +68,23 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
   const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  // Issue 11 F3: an admin changed this agent's role (the server closed the socket with 4007 and the app read
+  // the agent again): say so, and leave a section the new role does not have.
+  const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
+  const tab: ListId = chosenTab === 'others' && !supervisor ? 'mine' : chosenTab;
+  const shownRole = useRef(agent.role);
+  const [roleNotice, setRoleNotice] = useState<AgentRole | null>(null);
+  // A role changed while the socket was reconnecting closes nothing: the welcome's role is then not the one
+  // the app read, and the app reads the agent again.
+  // (Keyed on the welcome's agent object, which each welcome replaces, not on its role alone.)
+  useEffect(() => {
+    if (view.agent && view.agent.role !== agent.role) onSessionDoubt();
+  }, [view.agent, agent.role]);
+  useEffect(() => {
+    if (shownRole.current === agent.role) return;
+    shownRole.current = agent.role;
+    setRoleNotice(agent.role);
+  }, [agent.role]);
   // Read again on every section change and after every conversation action (end and create ticket).
   const openTickets = useOpenTicketCount(`${section}:${changes}`);
   const openTicket = (id: string) => {
@@ -105,6 +122,14 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
+      {roleNotice && (
+        <div class="page-error role-notice" role="status">
+          {t.roleChanged(roleNotice)}{' '}
+          <button type="button" class="link" onClick={() => setRoleNotice(null)}>
+            {t.dismiss}
+          </button>
+        </div>
+      )}
       {profile.error && (
         <div class="page-error">
           <ErrorLine error={profile.error} />

@@ -66,6 +66,13 @@ describe('AgentSession: connecting', () => {
     expect(t.refused).toHaveBeenCalledTimes(1);
   });
 
+  it('issue 11 F3: a 4007 close (role changed) calls onRefused, so the app reads the agent again with its new role', () => {
+    const t = started();
+    t.online();
+    t.socket().fireClose(CLOSE.role_changed);
+    expect(t.refused).toHaveBeenCalledTimes(1);
+  });
+
   it('stop() closes the socket and removes the online and visibilitychange listeners', () => {
     const t = started();
     t.online();

@@ -122,8 +122,10 @@ export class AgentSession extends Observable<AgentView> {
       onStatus: (connection) => this.update({ connection }),
       // A close before the welcome may mean the session cookie is no longer valid, and 4006 says the session
       // ended (sign-out elsewhere, password change, disabled): let the app check, and show the login if so.
+      // 4007 says an admin changed this agent's role (issue 11 F3): the same check reads the agent again, so
+      // the console shows the new role's sections while the socket reconnects with its powers.
       onClose: (code) => {
-        if (code === CLOSE.session_ended || this.view.connection !== 'online') this.onRefused();
+        if (code === CLOSE.session_ended || code === CLOSE.role_changed || this.view.connection !== 'online') this.onRefused();
       },
     });
     window.addEventListener('focus', this.#onFocusChange);

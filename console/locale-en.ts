@@ -68,6 +68,8 @@ export const en: typeof ptBR = {
   opening: 'Opening the conversation…',
   deletedNotice: 'Conversation deleted.',
   goneNotice: 'This conversation left your view (it was transferred or deleted).',
+  roleChanged: (role) => `An admin changed your role to ${{ agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin' }[role]}: the console shows what this role may do.`,
+  dismiss: 'Dismiss',
 
   offerTitle: 'New conversation for you',
   offerFrom: (visitor) => `New conversation offered: ${visitor}`,
@@ -303,6 +305,8 @@ export const en: typeof ptBR = {
     blocked: 'This address or visitor is blocked.',
     rate_limited: 'Too many attempts; wait a moment and try again.',
     agent_disabled: 'This agent account is disabled.',
+    role_changed: 'Your role changed; the console reconnects with the new permissions.',
+    webhook_not_allowed: 'Papo does not call this address: it is not public. The server operator can allow it with BOT_WEBHOOK_ALLOW.',
     identity_invalid: 'The identity proof is not valid for this site.',
     identity_expired: 'The identity proof has expired.',
     identity_required: 'This site chats only with signed-in users.',

@@ -93,6 +93,8 @@ const errors: Record<ErrorCode | 'network', string> = {
   blocked: 'Este endereço ou visitante está bloqueado.',
   rate_limited: 'Tentativas demais; aguarde um momento e tente de novo.',
   agent_disabled: 'Esta conta de agente está desativada.',
+  role_changed: 'Seu perfil mudou; o console reconecta com as novas permissões.',
+  webhook_not_allowed: 'O Papo não chama este endereço: ele não é público. O operador do servidor pode liberá-lo com BOT_WEBHOOK_ALLOW.',
   identity_invalid: 'A prova de identidade não é válida para este site.',
   identity_expired: 'A prova de identidade expirou.',
   identity_required: 'Este site só conversa com usuários identificados.',
@@ -353,6 +355,9 @@ export const ptBR = {
   opening: 'Abrindo a conversa…',
   deletedNotice: 'Conversa excluída.',
   goneNotice: 'Esta conversa saiu da sua visão (foi transferida ou excluída).',
+  roleChanged: (role: 'agent' | 'supervisor' | 'admin') =>
+    `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}: o console mostra o que este perfil pode fazer.`,
+  dismiss: 'Fechar aviso',
 
   offerTitle: 'Nova conversa para você',
   offerFrom: (visitor: string) => `Nova conversa oferecida: ${visitor}`,

@@ -41,6 +41,8 @@ export interface Papo {
   store: Store;
   /** The routing service: tests wait for its passes to settle. */
   router: { kick(): void; idle(): Promise<void> };
+  /** The bot webhook's deliveries: tests wait for those under way to end. */
+  bot: { idle(): Promise<void> };
   /** Stops accepting, closes sockets with 1001, commits queued writes, closes the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -80,7 +82,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
   const liveVisitors = createLiveVisitors(now);
-  const bot = createBotService({ store, directory, conversations, log });
+  const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
@@ -218,6 +220,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     demoSiteKey: seeded.demoSiteKey,
     store,
     router,
+    bot: { idle: () => bot.idle() },
     stop: () => (stopping ??= stop()),
   };
 }

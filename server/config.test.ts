@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       demo: true,
       filesDir: 'data/files',
       presenceGraceMs: 30_000,
+      botWebhookAllow: [],
     });
   });
 
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
       RATE_TRANSCRIPTS_PER_HOUR: '2',
       MAIL_UNCONFIRMED_WINDOW_MIN: '1440',
       RATE_LIMIT_KEYS: '50000',
+      BOT_WEBHOOK_ALLOW: '127.0.0.1:3000, Bot.Internal',
     });
     expect(config).toEqual<Config>({
       port: 0,
@@ -132,6 +134,10 @@ describe('loadConfig', () => {
       demo: false,
       filesDir: '/srv/papo-files',
       presenceGraceMs: 0,
+      botWebhookAllow: [
+        { kind: 'range', range: { bytes: [127, 0, 0, 1], bits: 32 }, port: 3000 },
+        { kind: 'host', host: 'bot.internal', port: null },
+      ],
     });
   });
 
@@ -163,6 +169,8 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_KEYS', '5', /^RATE_LIMIT_KEYS must be at least 10$/],
     ['SMTP_URL', 'mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['SMTP_URL', 'http://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['BOT_WEBHOOK_ALLOW', '10.0.0.0/99', /^BOT_WEBHOOK_ALLOW cannot read "10.0.0.0\/99"/],
+    ['BOT_WEBHOOK_ALLOW', 'bot.internal, http://x', /^BOT_WEBHOOK_ALLOW cannot read "http:\/\/x"/],
   ])('names %s=%j in the problems', (name, value, problem) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

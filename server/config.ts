@@ -4,6 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
+import { parseAllowList, type AllowRule } from './domain/private-address';
 import type { LogLevel } from './log';
 
 /** Abuse limits (issue 6); every one is configurable. */
@@ -66,6 +67,8 @@ export interface Config {
    * Available) still counts as someone who can answer; 0 makes it Offline at once.
    */
   presenceGraceMs: number;
+  /** BOT_WEBHOOK_ALLOW (SPEC A1): private addresses and names a bot webhook may reach. */
+  botWebhookAllow: AllowRule[];
 }
 
 const DAY = 86_400_000;
@@ -133,6 +136,7 @@ const EnvSchema = v.object({
   DEMO: bool(true),
   FILES_DIR: optionalText(v.string()),
   PRESENCE_GRACE_MS: int(30_000, 0, 600_000),
+  BOT_WEBHOOK_ALLOW: v.optional(v.string()),
 });
 
 export class ConfigError extends Error {
@@ -155,6 +159,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = result.output;
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither']);
+  }
+  const botAllow = parseAllowList(e.BOT_WEBHOOK_ALLOW);
+  if (!botAllow.ok) {
+    throw new ConfigError([`BOT_WEBHOOK_ALLOW cannot read "${botAllow.entry}": use host, host:port, an address, address:port, [IPv6]:port or a CIDR range, separated by commas`]);
   }
   return {
     port: e.PORT,
@@ -190,5 +198,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demo: e.DEMO,
     filesDir: e.FILES_DIR ?? join(dirname(e.DATABASE_PATH), 'files'),
     presenceGraceMs: e.PRESENCE_GRACE_MS,
+    botWebhookAllow: botAllow.rules,
   };
 }

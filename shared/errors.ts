@@ -46,6 +46,8 @@ export const ERRORS = {
   blocked: { status: 403, message: 'You can no longer use this chat.' },
   rate_limited: { status: 429, message: 'Too many requests; wait a moment and try again.' },
   agent_disabled: { status: 403, message: 'This agent account is disabled.' },
+  webhook_not_allowed: { status: 400, message: 'Papo does not call this address: it is not public. An operator can allow it with BOT_WEBHOOK_ALLOW.' },
+  role_changed: { status: 409, message: 'Your role changed; the console reconnects with the new permissions.' },
   identity_invalid: { status: 401, message: 'The identity proof is not valid for this site.' },
   identity_expired: { status: 401, message: 'The identity proof has expired; ask the site for a new one.' },
   identity_required: { status: 401, message: 'This site chats only with signed-in users.' },
@@ -82,6 +84,8 @@ export const CLOSE = {
   slow_reader: 4005,
   /** The agent's session ended (logout, password change, disabled, expired). */
   session_ended: 4006,
+  /** An admin changed the agent's role: the console reconnects and gets the new role's powers (issue 11 F3). */
+  role_changed: 4007,
 } as const;
 
 export type CloseReason = keyof typeof CLOSE;

@@ -17,7 +17,8 @@ export type Locale = 'pt-BR' | 'en' | 'es';
 
 /**
  * Who the host page says the visitor is (`Papo.identify`), with its proof (SPEC W6): a short-lived JWT
- * signed by the site's backend (preferred), or the user's fields with `userHash`.
+ * signed by the site's backend (preferred), or the user's fields with `userHash`, which signs the id only:
+ * its `email` is ignored and its `name` is a display name (issue 11 F8).
  */
 export type IdentityInput =
   | { jwt: string }

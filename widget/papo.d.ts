@@ -10,7 +10,8 @@ export type Locale = 'pt-BR' | 'en' | 'es';
 /**
  * Who the host page says the visitor is, with its proof: a short-lived HS256 JWT signed by the site's
  * backend with the site's identity secret (claims `sub`, `email`, `name`, `exp`; preferred), or the user's
- * fields with `userHash`, the hex HMAC-SHA256 of `userId` keyed by that secret.
+ * fields with `userHash`, the hex HMAC-SHA256 of `userId` keyed by that secret. A userHash signs the id
+ * only: its `name` is shown as the visitor's name, its `email` is ignored (only a JWT vouches for one).
  */
 export type IdentityInput =
   | { jwt: string }

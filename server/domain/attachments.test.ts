@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimAttachments, cleanFileName, fileHeaders, withAttachments, type AttachmentRecord } from './attachments';
+import { claimAttachments, cleanFileName, fileHeaders, servedFileName, withAttachments, type AttachmentRecord } from './attachments';
+import { TYPES } from './file-type';
 import type { Decision } from './conversation';
 
 const record = (over: Partial<AttachmentRecord> = {}): AttachmentRecord => ({
@@ -104,5 +105,41 @@ describe('W3: fileHeaders', () => {
     expect(fileHeaders({ name: 'ação "1"(a).pdf', mime: 'application/pdf', size: 1 }, false)['Content-Disposition']).toBe(
       `attachment; filename="a__o _1_(a).pdf"; filename*=UTF-8''a%C3%A7%C3%A3o%20%221%22%28a%29.pdf`,
     );
+  });
+});
+
+describe('W3: servedFileName (issue 11 F9)', () => {
+  it.each<[string, keyof typeof TYPES, string]>([
+    ['invoice.hta', 'txt', 'invoice.txt'],
+    ['script.js', 'txt', 'script.txt'],
+    ['page.HTML', 'txt', 'page.txt'],
+    ['logo.svg', 'txt', 'logo.txt'],
+    ['dados.csv', 'txt', 'dados.txt'],
+    ['notas.md', 'txt', 'notas.md'],
+    ['LEIA.TXT', 'txt', 'LEIA.TXT'],
+    ['photo.html', 'png', 'photo.png'],
+    ['foto.JPEG', 'jpg', 'foto.JPEG'],
+    ['foto.png', 'jpg', 'foto.jpg'],
+    ['scan.tiff', 'tiff', 'scan.tiff'],
+    ['carta.doc', 'docx', 'carta.docx'],
+    ['contrato', 'pdf', 'contrato.pdf'],
+    ['relatório final', 'pdf', 'relatório final.pdf'],
+    ['report.2024', 'pdf', 'report.2024.pdf'],
+    ['v1.2 notas', 'txt', 'v1.2 notas.txt'],
+    ['.htaccess', 'txt', '.htaccess.txt'],
+    ['photo.', 'png', 'photo.png'],
+    ['archive.tar.gz', 'pdf', 'archive.tar.pdf'],
+    ['file', 'png', 'file.png'],
+    [`${'a'.repeat(200)}`, 'pdf', `${'a'.repeat(196)}.pdf`],
+    [`${'é'.repeat(198)}.js`, 'txt', `${'é'.repeat(196)}.txt`],
+  ])('%s as %s is %s', (name, type, served) => {
+    expect(servedFileName(name, TYPES[type])).toBe(served);
+  });
+
+  it('a file stored under the name it was sent with (before this rule) is served under the corrected one', () => {
+    expect(fileHeaders({ name: 'nota.html', mime: 'text/plain; charset=utf-8', size: 1 }, false)['Content-Disposition']).toBe(
+      `attachment; filename="nota.txt"; filename*=UTF-8''nota.txt`,
+    );
+    expect(fileHeaders({ name: 'x.html', mime: 'image/png', size: 1 }, false)['Content-Disposition']).toBe(`inline; filename="x.png"; filename*=UTF-8''x.png`);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Attachment, Author } from '../../shared/protocol';
 import type { ConversationState, Decision } from './conversation';
-import { INLINE_MIMES } from './file-type';
+import { INLINE_MIMES, typeOfMime, type FileType } from './file-type';
 
 /** An uploaded file as stored: its metadata, who sent it, and where its bytes are. */
 export interface AttachmentRecord extends Attachment {
@@ -78,6 +78,28 @@ export function cleanFileName(raw: string | null | undefined): string {
   return name === '' ? 'file' : name;
 }
 
+/**
+ * SPEC W3 (issue 11 F9): the name a file of `type` is shown and served with. The sender's base name stays;
+ * the extension is one of the detected type's: kept when it already is one (any case), replaced when the
+ * name ends in some other short extension (`invoice.hta` as text is `invoice.txt`, a PNG `photo.html` is
+ * `photo.png`), appended otherwise (`contrato` is `contrato.pdf`, `.htaccess` is `.htaccess.txt`); the
+ * base is shortened so the whole fits `MAX_NAME_CHARS`.
+ *
+ * @example servedFileName('invoice.hta', TYPES.txt) // 'invoice.txt'
+ */
+export function servedFileName(name: string, type: Pick<FileType, 'extensions'>): string {
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1) : '';
+  if (type.extensions.includes(extension.toLowerCase())) return name;
+  // An extension has a letter in it: `report.2024` keeps its number (`report.2024.txt`).
+  const base = /^(?=.*\p{L})[\p{L}\p{N}_-]{1,10}$/u.test(extension) ? name.slice(0, dot) : name;
+  const wanted = `.${type.extensions[0]}`;
+  const room = MAX_NAME_CHARS - wanted.length;
+  const chars = [...base];
+  const kept = (chars.length > room ? chars.slice(0, room).join('') : base).replace(/[.\s]+$/, '');
+  return `${kept === '' ? 'file' : kept}${wanted}`;
+}
+
 /** How long a browser may keep a downloaded file (private: never a shared cache). */
 export const FILE_MAX_AGE_S = 3600;
 
@@ -89,11 +111,14 @@ export const FILE_MAX_AGE_S = 3600;
  */
 export function fileHeaders(record: Pick<AttachmentRecord, 'name' | 'mime' | 'size'>, forceDownload: boolean): Record<string, string> {
   const inline = !forceDownload && INLINE_MIMES.has(record.mime);
+  // Names are corrected at upload; a file stored before that rule gets its served name here (issue 11 F9).
+  const type = typeOfMime(record.mime);
+  const name = type ? servedFileName(record.name, type) : record.name;
   return {
     'Content-Type': record.mime,
     'Content-Length': String(record.size),
     'X-Content-Type-Options': 'nosniff',
-    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(record.name)}"; filename*=UTF-8''${encodeRfc5987(record.name)}`,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRfc5987(name)}`,
     'Cache-Control': `private, max-age=${FILE_MAX_AGE_S}`,
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cross-Origin-Resource-Policy': 'cross-origin',

@@ -12,32 +12,44 @@ export interface FileType {
   mime: string;
   /** Images may be shown inline; documents are downloads. */
   kind: 'image' | 'document';
+  /**
+   * File name extensions of this type, lower-case, the usual one first: a file is served under one of them
+   * whatever the sender named it (issue 11 F9), since the saving system opens it by its extension.
+   */
+  extensions: readonly string[];
 }
 
-const image = (mime: string): FileType => ({ mime, kind: 'image' });
-const document = (mime: string): FileType => ({ mime, kind: 'document' });
+const image = (mime: string, ...extensions: string[]): FileType => ({ mime, kind: 'image', extensions });
+const document = (mime: string, ...extensions: string[]): FileType => ({ mime, kind: 'document', extensions });
 
 export const TYPES = {
-  jpg: image('image/jpeg'),
-  png: image('image/png'),
-  gif: image('image/gif'),
-  webp: image('image/webp'),
-  bmp: image('image/bmp'),
-  tiff: image('image/tiff'),
-  heic: image('image/heic'),
-  heicSequence: image('image/heic-sequence'),
-  heif: image('image/heif'),
-  heifSequence: image('image/heif-sequence'),
-  pdf: document('application/pdf'),
-  doc: document('application/msword'),
-  xls: document('application/vnd.ms-excel'),
-  ppt: document('application/vnd.ms-powerpoint'),
-  docx: document('application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
-  xlsx: document('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
-  pptx: document('application/vnd.openxmlformats-officedocument.presentationml.presentation'),
-  rtf: document('application/rtf'),
-  txt: document('text/plain; charset=utf-8'),
+  jpg: image('image/jpeg', 'jpg', 'jpeg', 'jpe'),
+  png: image('image/png', 'png'),
+  gif: image('image/gif', 'gif'),
+  webp: image('image/webp', 'webp'),
+  bmp: image('image/bmp', 'bmp', 'dib'),
+  tiff: image('image/tiff', 'tif', 'tiff'),
+  heic: image('image/heic', 'heic'),
+  heicSequence: image('image/heic-sequence', 'heics', 'heic'),
+  heif: image('image/heif', 'heif', 'heic'),
+  heifSequence: image('image/heif-sequence', 'heifs', 'heif'),
+  pdf: document('application/pdf', 'pdf'),
+  doc: document('application/msword', 'doc'),
+  xls: document('application/vnd.ms-excel', 'xls'),
+  ppt: document('application/vnd.ms-powerpoint', 'ppt', 'pps'),
+  docx: document('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'),
+  xlsx: document('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'),
+  pptx: document('application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx', 'ppsx'),
+  rtf: document('application/rtf', 'rtf'),
+  // Text that other programs would run or render (.js, .hta, .html, .svg, .bat) or calculate (.csv
+  // formulas in a spreadsheet) is renamed .txt; these open as plain text everywhere.
+  txt: document('text/plain; charset=utf-8', 'txt', 'text', 'log', 'md'),
 } as const satisfies Record<string, FileType>;
+
+/** The type a stored file was served as, by its Content-Type (null for one this server no longer makes). */
+export function typeOfMime(mime: string): FileType | null {
+  return Object.values(TYPES).find((t) => t.mime === mime) ?? null;
+}
 
 /** Raster images a browser shows by itself: served `inline` (TIFF and HEIF are offered as downloads). */
 export const INLINE_MIMES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp']);

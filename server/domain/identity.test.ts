@@ -23,6 +23,7 @@ describe('verifyIdentity: JWT (SPEC W6)', () => {
     ['exp just past, within the 30 s leeway', jwt({ ...good, exp: NOW_S - 20 }), { ok: true, user: { userId: 'user-42', name: 'Ana Souza', email: 'ana@example.com.br' } }],
     ['exp 24 h ahead is the longest allowed', jwt({ ...good, exp: NOW_S + 86_400 }), { ok: true, user: { userId: 'user-42', name: 'Ana Souza', email: 'ana@example.com.br' } }],
     ['nbf now is fine', jwt({ ...good, nbf: NOW_S }), { ok: true, user: { userId: 'user-42', name: 'Ana Souza', email: 'ana@example.com.br' } }],
+    ['the signed e-mail is kept lower-case', jwt({ ...good, email: ' Ana@Example.COM ' }), { ok: true, user: { userId: 'user-42', name: 'Ana Souza', email: 'ana@example.com' } }],
     ['exp in the past is expired', jwt({ ...good, exp: NOW_S - 31 }), { ok: false, code: 'identity_expired' }],
     ['exp more than 24 h ahead', jwt({ ...good, exp: NOW_S + 86_400 + 3600 }), { ok: false, code: 'identity_invalid' }],
     ['nbf in the future', jwt({ ...good, nbf: NOW_S + 600 }), { ok: false, code: 'identity_invalid' }],
@@ -68,11 +69,11 @@ describe('verifyIdentity: JWT (SPEC W6)', () => {
 
 describe('verifyIdentity: userHash (SPEC W6)', () => {
   const cases: Array<[string, Parameters<typeof verifyIdentity>[0], ReturnType<typeof verifyIdentity>]> = [
-    ['a matching hash names the user', { userId: 'user-42', userHash: hmacHex('user-42'), name: 'Ana', email: 'ana@example.com' }, { ok: true, user: { userId: 'user-42', name: 'Ana', email: 'ana@example.com' } }],
+    // Issue 11 F8: the hash signs the user id alone; the e-mail beside it is nobody's word and is dropped.
+    ['a matching hash names the user; its unsigned e-mail is dropped', { userId: 'user-42', userHash: hmacHex('user-42'), name: 'Ana', email: 'ana@example.com' }, { ok: true, user: { userId: 'user-42', name: 'Ana', email: null } }],
     ['upper-case hex is the same hash', { userId: 'user-42', userHash: hmacHex('user-42').toUpperCase() }, { ok: true, user: { userId: 'user-42', name: null, email: null } }],
     ['blank name and e-mail are none', { userId: 'u', userHash: hmacHex('u'), name: '  ', email: '' }, { ok: true, user: { userId: 'u', name: null, email: null } }],
     ['an e-mail that is not an address is dropped, the identity stands', { userId: 'u', userHash: hmacHex('u'), email: 'not-an-email' }, { ok: true, user: { userId: 'u', name: null, email: null } }],
-    ['the e-mail is kept lower-case', { userId: 'u', userHash: hmacHex('u'), email: ' Ana@Example.COM ' }, { ok: true, user: { userId: 'u', name: null, email: 'ana@example.com' } }],
     ["another user's hash", { userId: 'user-43', userHash: hmacHex('user-42') }, { ok: false, code: 'identity_invalid' }],
     ['a hash with another secret', { userId: 'user-42', userHash: hmacHex('user-42', 'other') }, { ok: false, code: 'identity_invalid' }],
     ['not hex', { userId: 'user-42', userHash: 'z'.repeat(64) }, { ok: false, code: 'identity_invalid' }],

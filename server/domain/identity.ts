@@ -6,7 +6,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IdentityProof } from '../../shared/protocol';
 import { EMAIL } from './tickets';
 
-/** The user a verified proof names. */
+/**
+ * The user a verified proof names. `email` is one the site signed (a JWT claim), or null: a userHash signs
+ * the user id alone, so the e-mail beside it is anyone's claim and is not kept (issue 11 F8, SPEC W6).
+ */
 export interface IdentifiedUser {
   userId: string;
   email: string | null;
@@ -37,7 +40,8 @@ export function userHash(secret: string, userId: string): string {
 
 /**
  * Checks a host page's proof against the site's identity secret at `now` (Unix ms). The signature is checked
- * before any claim is believed; comparisons are constant-time. A JWT must be HS256 (anything else, `none`
+ * before any claim is believed; comparisons are constant-time. Only what was signed is vouched for: a
+ * userHash's e-mail is not (answered as null). A JWT must be HS256 (anything else, `none`
  * included, is refused), carry a string `sub` and a numeric `exp` at most 24 h ahead, and not be before its
  * `nbf`; `name` and `email` are optional strings.
  *
@@ -51,7 +55,10 @@ export function verifyIdentity(proof: IdentityProof, secret: string, now: number
   if (!/^[0-9a-fA-F]{64}$/.test(proof.userHash)) return INVALID;
   const given = Buffer.from(proof.userHash, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return INVALID;
-  return { ok: true, user: { userId: proof.userId, email: cleanEmail(proof.email), name: clean(proof.name, MAX_NAME) } };
+  // Issue 11 F8: the hash covers the user id only. Its e-mail would become the requester tickets and
+  // transcripts are mailed to and the key data-rights exports and erasures match, so an unsigned one is
+  // dropped; its name is kept as a display name, no more trusted than one typed in the pre-chat form.
+  return { ok: true, user: { userId: proof.userId, email: null, name: clean(proof.name, MAX_NAME) } };
 }
 
 function verifyJwt(jwt: string, secret: string, now: number): IdentityCheck {

@@ -172,9 +172,14 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
   api.patch('/agents/:id', requires('manageAgents'), async (c) => {
     const { queueIds, ...patch } = await body(c, AgentPatchBody);
     const id = c.req.param('id');
+    const roleBefore = (await store.agents.byId(id))?.role;
     found(await store.agents.update(id, patch));
     if (queueIds) await store.queues.setQueuesOf(id, queueIds.filter((q) => directory.queue(q)));
     await directory.reload();
+    // Issue 11 F3: an open console acts with the role it said hello with; a new role closes it, and the
+    // console reconnects with the new powers. (Queue membership needs no close: the sockets' actors share
+    // the directory's queue set, so R10 sight follows at once.)
+    if (patch.role !== undefined && patch.role !== roleBefore) registry.closeAgent({ agentId: id }, 'role_changed');
     const record = directory.record(id)!;
     return c.json({ agent: { ...directory.presence(id), email: record.email, load: (await store.conversations.loads()).get(id) ?? 0, disabled: record.disabled } });
   });
@@ -234,7 +239,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
     return c.json({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token } satisfies BotSettingsAnswer);
   });
   // Issue 5: the site's widget settings and identity secret (SPEC W4-W6).
-  api.route('/', createSiteWidgetApi({ store, directory }));
+  api.route('/', createSiteWidgetApi({ store, directory, registry }));
 
   return api;
 }

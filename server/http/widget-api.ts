@@ -12,6 +12,7 @@ import { widgetSettings } from '../domain/widget-settings';
 import { AppError } from '../errors';
 import { randomToken } from '../ids';
 import type { Directory } from '../services/directory';
+import type { SocketRegistry } from '../realtime/registry';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './api';
 import { body, query, requires } from './json';
@@ -47,7 +48,7 @@ export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
  * Admin routes, under the signed-in API (`/api/v1/sites/{id}/...`, like ticketing and masking): a site's widget
  * settings (SPEC W4-W6) and its identity secret. Admins only (`manageSites`); bad input changes nothing.
  */
-export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<ApiEnv> {
+export function createSiteWidgetApi({ store, directory, registry }: WidgetApiDeps & { registry: Pick<SocketRegistry, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const admins = requires('manageSites');
   api.use('/sites/:id/widget', admins);
@@ -61,7 +62,8 @@ export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<A
 
   api.get('/sites/:id/widget', async (c) => c.json(((await site(c.req.param('id'))).widget ?? DEFAULT_WIDGET) satisfies SiteWidget));
   api.put('/sites/:id/widget', async (c) => {
-    const id = (await site(c.req.param('id'))).id;
+    const before = await site(c.req.param('id'));
+    const id = before.id;
     const widget = await body(c, SiteWidgetBody);
     // SPEC W5: the form offers only this site's queues.
     const own = new Set(directory.queues(id).map((q) => q.id));
@@ -69,6 +71,8 @@ export function createSiteWidgetApi({ store, directory }: WidgetApiDeps): Hono<A
     if (foreign !== undefined) throw new AppError('invalid_request', `prechat.queues: ${foreign.slice(0, 64)} is not a queue of this site.`);
     const saved = { ...widget, prechat: { ...widget.prechat, queues: [...new Set(widget.prechat.queues)] } };
     await store.sites.update(id, { widget: saved });
+    // SPEC W6 (issue 11 F11): strict from now on, for the sockets already open too.
+    if (saved.strictIdentity && !before.widget?.strictIdentity) registry.closeAnonymousVisitors(id);
     return c.json(saved satisfies SiteWidget);
   });
 

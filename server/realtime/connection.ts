@@ -183,6 +183,11 @@ export class Connection {
     return this.#actor?.kind === 'visitor' ? this.#actor.visitorId : null;
   }
 
+  /** Visitors: the hello named an identified user (a proof, or an identified visitor's token; SPEC W6). */
+  get identified(): boolean {
+    return this.#identified !== null;
+  }
+
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
     this.#sendError(reason, ERRORS[reason].message);
@@ -439,7 +444,18 @@ export class Connection {
       const queues = directory.queues().map(({ createdAt: _c, ...q }) => q);
       this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox, presence, queues } });
       const point = frame.resume;
-      if (point) resume = async () => this.#catchUp(actor, await conversations.load(actor, point.conversationId), point.afterSeq);
+      if (point) {
+        resume = async () => {
+          // SPEC R10: a conversation that left the agent's sight while it was away (issue 11 F3: its role was
+          // lowered) is withdrawn, as a live one is, instead of an error the console cannot place.
+          const conversation = await conversations.load(actor, point.conversationId).catch((err: unknown) => {
+            if (isAppError(err) && err.code === 'conversation_not_found') return null;
+            throw err;
+          });
+          if (!conversation) return this.#send({ type: 'gone', conversationId: point.conversationId });
+          await this.#catchUp(actor, conversation, point.afterSeq);
+        };
+      }
     }
     await resume?.().catch((err: unknown) => this.#fail(err, frame));
   }

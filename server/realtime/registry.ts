@@ -20,6 +20,22 @@ export class SocketRegistry {
     return n;
   }
 
+  /**
+   * SPEC W6 (issue 11 F11): strict identity was turned on for a site; its visitors' sockets that are not an
+   * identified user's (before their hello too) get `identity_required` and close with 4001, as a refused
+   * hello does, so the widget shows the site's sign-in instead of chatting on.
+   */
+  closeAnonymousVisitors(siteId: string): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) {
+        c.end('identity_required', CLOSE.auth_failed);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Addresses agent consoles are connected from. */
   agentAddresses(): Set<string> {
     const ips = new Set<string>();
@@ -27,13 +43,18 @@ export class SocketRegistry {
     return ips;
   }
 
-  /** Closes the sockets of one session, or of every session of an agent, with 4006 `session_ended`. */
-  closeAgent(match: { tokenHash?: string; agentId?: string }): number {
+  /**
+   * Closes the sockets of one session, or of every session of an agent, with 4006 `session_ended`; or, for
+   * `role_changed`, with 4007: the session stands and the console reconnects with the new role's powers
+   * (issue 11 F3: a socket keeps the role it said hello with, so a changed role must not outlive it).
+   */
+  closeAgent(match: { tokenHash?: string; agentId?: string }, why: 'session_ended' | 'role_changed' = 'session_ended'): number {
     let n = 0;
     for (const c of this.connections) {
       if (c.peer.role !== 'agent') continue;
       if ((match.tokenHash && c.peer.tokenHash === match.tokenHash) || (match.agentId && c.peer.agent.id === match.agentId)) {
-        c.end('not_authenticated', CLOSE.session_ended);
+        if (why === 'role_changed') c.end('role_changed', CLOSE.role_changed);
+        else c.end('not_authenticated', CLOSE.session_ended);
         n++;
       }
     }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { Attachment } from '../../shared/protocol';
-import { cleanFileName, toAttachment, type AttachmentRecord } from '../domain/attachments';
+import { cleanFileName, servedFileName, toAttachment, type AttachmentRecord } from '../domain/attachments';
 import { canView, decideMessage, visibleToVisitor, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { detectFileType } from '../domain/file-type';
 import { verifyVisitorToken } from '../domain/visitor-token';
@@ -170,7 +170,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         conversationId: conversation.id,
         uploaderKind: actor.kind,
         uploaderId: actor.kind === 'visitor' ? actor.visitorId : actor.id,
-        name: cleanFileName(input.name),
+        // SPEC W3: shown and served under an extension of what it is, not of what the sender called it.
+        name: servedFileName(cleanFileName(input.name), type),
         mime: type.mime,
         kind: type.kind,
         size: bytes.byteLength,

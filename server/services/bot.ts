@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { messageEvent } from '../domain/conversation';
+import { addressVerdict, hostOf, urlVerdict, type AllowRule } from '../domain/private-address';
 import { decideHandoff } from '../domain/workflow';
 import { AppError } from '../errors';
 import { hashToken, randomToken } from '../ids';
@@ -13,6 +14,7 @@ import type { Logger } from '../log';
 import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
+import { AddressRefused, createOutboundHttp, type Resolve } from './outbound-http';
 
 export interface BotDeps {
   store: Store;
@@ -23,6 +25,10 @@ export interface BotDeps {
   webhookTimeoutMs?: number;
   /** Pause before the one retry of a failed call. */
   retryAfterMs?: number;
+  /** BOT_WEBHOOK_ALLOW: private addresses and names the operator lets the webhook reach (SPEC A1). */
+  allow?: readonly AllowRule[];
+  /** Host name resolution for webhook calls (the system's by default). */
+  resolve?: Resolve;
 }
 
 /** What the webhook receives for each visitor message while the bot holds the conversation. */
@@ -47,23 +53,43 @@ export function webhookSignature(key: string, body: string, at: number): string 
   return `t=${at},v1=${createHmac('sha256', key).update(`${at}.${body}`).digest('hex')}`;
 }
 
-export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = 1_000 }: BotDeps) {
+export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = 1_000, allow = [], resolve }: BotDeps) {
+  // SPEC A1: every call is checked on the address it connects to, and no redirect is followed.
+  const outbound = createOutboundHttp((target, address) => addressVerdict(allow, target, address), resolve);
+  /** Webhook URLs whose refusal (a private address, a redirect) was logged: once each, not per message. */
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string, fields: Record<string, unknown>) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    log.warn(message, fields);
+  };
+  /** Deliveries under way, for `idle`. */
+  const inFlight = new Set<Promise<void>>();
+
   async function post(url: string, signingKey: string, payload: BotWebhookPayload): Promise<void> {
     const body = JSON.stringify(payload);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return warnOnce(url, 'bot webhook not called: the stored URL does not parse', { siteId: payload.siteId });
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1', 'x-papo-signature': webhookSignature(signingKey, body, Date.now()) },
-          body,
-          signal: AbortSignal.timeout(webhookTimeoutMs),
-        });
-        if (res.ok) return;
-        if (res.status < 500) {
-          log.warn('bot webhook refused a message', { status: res.status, conversationId: payload.conversationId });
+        const headers = { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1', 'x-papo-signature': webhookSignature(signingKey, body, Date.now()) };
+        const status = await outbound.post(target, body, headers, webhookTimeoutMs);
+        if (status >= 200 && status < 300) return;
+        // A redirect is a failed delivery, never followed (it could point anywhere), and not retried.
+        if (status >= 300 && status < 400) {
+          return warnOnce(`${url} redirect`, 'bot webhook answered a redirect, which Papo does not follow: the message was not delivered', { siteId: payload.siteId, status, host: target.host });
+        }
+        if (status < 500) {
+          log.warn('bot webhook refused a message', { status, conversationId: payload.conversationId });
           return;
         }
       } catch (err) {
+        // SPEC A1: a private address will not become public by retrying; said once per URL.
+        if (err instanceof AddressRefused) return warnOnce(`${url} address`, `bot webhook not called: ${err.message}`, { siteId: payload.siteId, allowWith: 'BOT_WEBHOOK_ALLOW' });
         if (attempt === 1) log.warn('bot webhook unreachable', { conversationId: payload.conversationId, err: String(err) });
       }
       if (attempt === 0) await new Promise((r) => setTimeout(r, retryAfterMs));
@@ -75,16 +101,21 @@ export function createBotService({ store, directory, conversations, log, webhook
     for (const e of events) {
       if (e.kind !== 'message' || e.author.kind !== 'visitor' || e.text === null) continue;
       const text = e.text;
-      void store.sites.byId(c.siteId).then((site) => {
-        if (!site?.botWebhookUrl || !site.botTokenHash) return;
-        return post(site.botWebhookUrl, site.botTokenHash, {
-          type: 'message',
-          siteId: c.siteId,
-          conversationId: c.id,
-          visitor: { id: c.visitorId, name: c.visitorName },
-          message: { seq: e.seq, text, at: e.at },
-        });
-      });
+      const delivery = store.sites
+        .byId(c.siteId)
+        .then((site) => {
+          if (!site?.botWebhookUrl || !site.botTokenHash) return;
+          return post(site.botWebhookUrl, site.botTokenHash, {
+            type: 'message',
+            siteId: c.siteId,
+            conversationId: c.id,
+            visitor: { id: c.visitorId, name: c.visitorName },
+            message: { seq: e.seq, text, at: e.at },
+          });
+        })
+        .catch((err: unknown) => log.warn('bot webhook delivery failed', { conversationId: c.id, err: String(err) }))
+        .finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
     }
   }
   const off = conversations.onCommit(onCommit);
@@ -102,6 +133,19 @@ export function createBotService({ store, directory, conversations, log, webhook
   return {
     /** Sets or clears a site's webhook; a new token is made (and answered once) whenever one is set. */
     async configure(siteId: string, url: string | null): Promise<{ site: Site; token: string | null }> {
+      if (url) {
+        // SPEC A1: an address Papo will not call is refused now, with why; a name is checked on each call.
+        const parsed = new URL(url);
+        const why = urlVerdict(allow, parsed);
+        if (why) {
+          throw new AppError(
+            'webhook_not_allowed',
+            `botWebhookUrl: ${hostOf(parsed)} is not a public address (${why}); Papo does not call its own network. An operator can allow it with BOT_WEBHOOK_ALLOW.`,
+          );
+        }
+        warned.delete(`${url} redirect`);
+        warned.delete(`${url} address`);
+      }
       const token = url ? `bot_${randomToken(24)}` : null;
       const site = await store.sites.update(siteId, { botWebhookUrl: url, botTokenHash: token ? hashToken(token) : null });
       if (!site) throw new AppError('not_found', 'No such site.');
@@ -134,8 +178,14 @@ export function createBotService({ store, directory, conversations, log, webhook
       );
     },
 
+    /** Resolves when every webhook call started so far has ended (tests wait on it, as on the router's). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+
     stop(): void {
       off();
+      outbound.close();
     },
   };
 }

@@ -87,12 +87,12 @@ async function sendWithFiles(socket: Awaited<ReturnType<typeof visitor>>['socket
 }
 
 describe('W3: uploads', () => {
-  it('W3: a visitor uploads a PNG named .pdf: it is a PNG, kept under a random name, no row sent yet', async () => {
+  it('W3: a visitor uploads a PNG named .pdf: it is a PNG (named .png), kept under a random name, no row sent yet', async () => {
     const v = await chatting();
     const res = await upload({ token: v.token }, v.conversationId, f.PNG, 'relatório final.pdf');
     expect(res.status).toBe(201);
     const attachment = res.body.attachment as Attachment;
-    expect(attachment).toEqual({ id: expect.any(String), name: 'relatório final.pdf', mime: 'image/png', size: f.PNG.length, kind: 'image' });
+    expect(attachment).toEqual({ id: expect.any(String), name: 'relatório final.png', mime: 'image/png', size: f.PNG.length, kind: 'image' });
     const names = onDisk(v.conversationId);
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^[0-9a-f]{48}$/);
@@ -203,15 +203,15 @@ describe('W3: uploads', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
   });
 
-  it('W3: the display name is cleaned: no path, no control or bidi characters, at most 200 characters', async () => {
+  it('W3: the display name is cleaned: no path, no control or bidi characters, at most 200 characters, the detected type\'s extension', async () => {
     const v = await chatting();
     const cases: Array<[string | undefined, string]> = [
-      ['C:\\fakepath\\..\\recibo\u202Egpj.exe', 'recibogpj.exe'],
-      ['../../etc/passwd', 'passwd'],
+      ['C:\\fakepath\\..\\recibo\u202Egpj.exe', 'recibogpj.png'],
+      ['../../etc/passwd', 'passwd.png'],
       ['a\u0000b\u001bc.png', 'abc.png'],
-      [`${'é'.repeat(250)}.png`, 'é'.repeat(200)],
-      [undefined, 'file'],
-      ['   ', 'file'],
+      [`${'é'.repeat(250)}.png`, `${'é'.repeat(196)}.png`],
+      [undefined, 'file.png'],
+      ['   ', 'file.png'],
     ];
     for (const [sent, shown] of cases) {
       const res = await upload({ token: v.token }, v.conversationId, f.PNG, sent);
@@ -322,7 +322,8 @@ describe('W3: downloads', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-disposition')).toBe(`inline; filename="foto.pdf"; filename*=UTF-8''foto.pdf`);
+    // Sent as foto.pdf, served as what it is (issue 11 F9).
+    expect(res.headers.get('content-disposition')).toBe(`inline; filename="foto.png"; filename*=UTF-8''foto.png`);
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
     expect(res.headers.get('access-control-allow-origin')).toBe(server.origin);
@@ -337,14 +338,14 @@ describe('W3: downloads', () => {
   });
 
   it.each([
-    ['a PDF', f.PDF, 'application/pdf'],
-    ['a TIFF', f.TIFF_LE, 'image/tiff'],
-    ['a text file', new TextEncoder().encode('Olá, mundo'), 'text/plain; charset=utf-8'],
-  ])('W3: %s is served as an attachment, with a UTF-8 file name', async (_name, bytes, mime) => {
+    ['a PDF', f.PDF, 'application/pdf', 'pdf'],
+    ['a TIFF', f.TIFF_LE, 'image/tiff', 'tif'],
+    ['a text file', new TextEncoder().encode('Olá, mundo'), 'text/plain; charset=utf-8', 'txt'],
+  ])('W3: %s is served as an attachment, with a UTF-8 file name', async (_name, bytes, mime, ext) => {
     const { v, attachment } = await sentFile(bytes, 'ação 1.bin');
     const res = await download({ token: v.token }, attachment.id);
     expect(res.headers.get('content-type')).toBe(mime);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="a__o 1.bin"; filename*=UTF-8''a%C3%A7%C3%A3o%201.bin`);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="a__o 1.${ext}"; filename*=UTF-8''a%C3%A7%C3%A3o%201.${ext}`);
   });
 
   it('W3: another visitor, an anonymous request, a bad token and an agent who may not see it all get 404 (not 403)', async () => {

@@ -79,10 +79,10 @@ describe('W6: identified visitors', () => {
     await socket.close();
   });
 
-  it('a userHash names the visitor too, hex in either case', async () => {
+  it('a userHash names the visitor too, hex in either case (its unsigned e-mail is not kept: issue 11 F8)', async () => {
     const userId = newUser();
     const { socket, session } = await welcomed({ identity: { userId, userHash: userHash(userId).toUpperCase(), name: 'Bia', email: 'bia@example.com' } });
-    expect(session.identity).toEqual({ userId, name: 'Bia', email: 'bia@example.com' });
+    expect(session.identity).toEqual({ userId, name: 'Bia', email: null });
     await socket.close();
   });
 

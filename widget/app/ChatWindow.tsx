@@ -61,9 +61,11 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer');
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
   const blocked = panel === 'blocked';
-  const canEnd = view.conversationId !== null && view.status === 'open' && !blocked;
-  // Blocked, the socket is given up on too: the panel says why, not "out of date".
-  const banner = blocked ? null : view.connection === 'failed' ? t.failed : view.connection === 'offline' ? t.offline : null;
+  // SPEC W6: refused (strict identity, turned on mid-chat too: issue 11 F11), the socket is given up on.
+  const refused = panel === 'login';
+  const canEnd = view.conversationId !== null && view.status === 'open' && !blocked && !refused;
+  // Blocked or refused, the socket is given up on too: the panel says why, not "no connection".
+  const banner = blocked || refused ? null : view.connection === 'failed' ? t.failed : view.connection === 'offline' ? t.offline : null;
 
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
