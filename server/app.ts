@@ -31,6 +31,7 @@ import { createMaskingPolicy } from './services/masking-policy';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
+import { withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
 
 export interface Papo {
@@ -58,9 +59,10 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
 const SESSION_SWEEP_MS = 3_600_000;
 
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
-  const log = options.log ?? createLogger(config.logLevel);
+  // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
+  const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
   const now = options.now ?? Date.now;
-  const store = options.store ?? createSqliteStore(config.databasePath);
+  const store = options.store ?? createSqliteStore(config.databasePath, { log, now });
   const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
   const seeded = await seed(store, config, now);
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
@@ -198,7 +200,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     server.closeIdleConnections();
     // Writes already queued commit, and their acks go out before the sockets do (SPEC D12). The acks are
     // sent a few promise hops after the commit; the next macrotask comes after all of them.
-    await store.flush();
+    // On a full disk they are refused instead, each to its own sender (SPEC D15): stopping goes on.
+    await store.flush().catch(() => undefined);
     await new Promise((resolve) => setImmediate(resolve));
     gateway.closeAll(CLOSE.going_away, 'server restarting');
     const deadline = Date.now() + config.shutdownTimeoutMs;

@@ -54,6 +54,7 @@ export const ERRORS = {
   file_type_refused: { status: 415, message: 'This kind of file is not accepted: send an image (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) or a document (PDF, Word, Excel, PowerPoint, TXT, RTF).' },
   attachment_not_found: { status: 404, message: 'No such file, or it was already sent.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
+  storage_unavailable: { status: 503, message: 'The server cannot store anything right now (its disk is full or failing); nothing was stored, try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -500,7 +500,7 @@ export const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.string(),
   message: v.string(),
-  /** With `rate_limited`: when to try again. */
+  /** With `rate_limited` and `storage_unavailable` (SPEC D15): when to try again. */
   retryAfterMs: v.optional(v.number()),
   /** Set when the error answers a frame with a clientId (a message, a form, a rating, a transcript request): nothing was stored for it. */
   clientId: v.optional(v.string()),
