@@ -25,6 +25,7 @@ import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSafety } from './services/safety';
+import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
 import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
@@ -98,6 +99,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     toTicket: (c) => tickets.fromWaiting(c),
     ...(options.timers ? { timers: options.timers } : {}),
   });
+  // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
+  const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
   const app = createHttpApp({
     auth,
     conversations,
@@ -114,6 +117,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     masking,
     attachments,
     trustProxy: config.trustProxy,
+    proxyHeaders,
     now,
     log,
     publicOrigin,
@@ -139,6 +143,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     registry,
     masking,
     trustProxy: config.trustProxy,
+    proxyHeaders,
     liveVisitors,
     visitors: store.visitors,
     signals,
