@@ -79,7 +79,10 @@ export const CLOSE = {
   hello_timeout: 4003,
   /** The visitor or its address was blocked: the chat ended and reconnecting is refused. */
   blocked: 4004,
-  /** The client did not read what was sent to it (bufferedAmount over the bound). */
+  /**
+   * The client did not read what was sent to it (bufferedAmount over the bound). Queued behind the unread
+   * bytes, so a client still not reading sees 1006 instead when the server drops it (SPEC D13).
+   */
   slow_reader: 4005,
   /** The agent's session ended (logout, password change, disabled, expired). */
   session_ended: 4006,
