@@ -32,7 +32,7 @@ import { createMaskingPolicy } from './services/masking-policy';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
-import { withoutStorageRefusals } from './store/storage-health';
+import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
 
 export interface Papo {
@@ -206,7 +206,9 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     // Writes already queued commit, and their acks go out before the sockets do (SPEC D12). The acks are
     // sent a few promise hops after the commit; the next macrotask comes after all of them.
     // On a full disk they are refused instead, each to its own sender (SPEC D15): stopping goes on.
-    await store.flush().catch(() => undefined);
+    await store.flush().catch((err: unknown) => {
+      if (!isStorageUnavailable(err)) throw err;
+    });
     await new Promise((resolve) => setImmediate(resolve));
     gateway.closeAll(CLOSE.going_away, 'server restarting');
     const deadline = Date.now() + config.shutdownTimeoutMs;
