@@ -259,6 +259,19 @@ describe('AgentSession: replies', () => {
     expect(sent[1]!.clientId).toBe(one!.clientId);
   });
 
+  it('D15: a reply refused as storage_unavailable (the server\'s disk is full) stays pending and is resent after retryAfterMs', () => {
+    const t = replying();
+    t.session.send('one');
+    const [one] = t.sentOf('message.send') as Array<{ clientId: string }>;
+    t.socket().receive({ type: 'error', code: 'storage_unavailable', message: 'full', clientId: one!.clientId, retryAfterMs: 5000 });
+    expect(t.session.view.pending).toMatchObject([{ text: 'one', failed: null }]);
+    vi.advanceTimersByTime(4999);
+    expect(t.sentOf('message.send')).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    const sent = t.sentOf('message.send') as Array<{ clientId: string }>;
+    expect(sent.map((f) => f.clientId)).toEqual([one!.clientId, one!.clientId]);
+  });
+
   it('D3/D4: after a reconnect, pending replies that did not fail are resent in order', () => {
     const t = replying();
     t.session.send('one');

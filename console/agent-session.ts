@@ -18,7 +18,7 @@ import { alertsFor, type Alert } from './notifications';
 import { ConversationSignals } from './conversation-signals';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down']);
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down', 'storage_unavailable']);
 const RETRY_AFTER_MS = 2000;
 
 export interface PendingReply {
@@ -289,10 +289,11 @@ export class AgentSession extends Observable<AgentView> {
         const reply = frame.clientId ? this.view.pending.find((p) => p.clientId === frame.clientId) : undefined;
         if (!reply) return;
         if (TRANSIENT_ERRORS.has(frame.code)) {
-          // A passing problem: send the same reply again shortly (SPEC D3 keeps it to one message).
+          // A passing problem: send the same reply again shortly (SPEC D3 keeps it to one message), after the
+          // server's own pause when it names one (a full disk, SPEC D15).
           setTimeout(() => {
             if (this.view.pending.some((p) => p.clientId === reply.clientId && !p.failed)) this.#transmit(reply);
-          }, RETRY_AFTER_MS);
+          }, Math.min(frame.retryAfterMs ?? RETRY_AFTER_MS, 60_000));
           return;
         }
         this.update({ pending: this.view.pending.map((p) => (p.clientId === reply.clientId ? { ...p, failed: frame.code } : p)) });

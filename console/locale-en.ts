@@ -315,6 +315,7 @@ export const en: typeof ptBR = {
     file_type_refused: 'This kind of file is not accepted.',
     attachment_not_found: 'No such file, or it was already sent.',
     shutting_down: 'The server is restarting; try again shortly.',
+    storage_unavailable: 'The server cannot save right now (its disk is full or failing). Nothing was saved; try again in a few seconds.',
     internal: 'Something went wrong on the server.',
     network: 'The server could not be reached.',
   },

@@ -103,6 +103,7 @@ const errors: Record<ErrorCode | 'network', string> = {
   file_type_refused: 'Este tipo de arquivo não é aceito.',
   attachment_not_found: 'Arquivo não encontrado, ou já enviado.',
   shutting_down: 'O servidor está reiniciando; tente de novo em instantes.',
+  storage_unavailable: 'O servidor não consegue salvar agora (disco cheio ou com falha). Nada foi salvo; tente de novo em alguns segundos.',
   internal: 'Algo deu errado no servidor.',
   network: 'Sem conexão com o servidor.',
 };

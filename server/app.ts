@@ -25,12 +25,14 @@ import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSafety } from './services/safety';
+import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
 import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
 import { SocketRegistry } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
+import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
 
 export interface Papo {
@@ -60,9 +62,10 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
 const SESSION_SWEEP_MS = 3_600_000;
 
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
-  const log = options.log ?? createLogger(config.logLevel);
+  // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
+  const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
   const now = options.now ?? Date.now;
-  const store = options.store ?? createSqliteStore(config.databasePath);
+  const store = options.store ?? createSqliteStore(config.databasePath, { log, now });
   const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
   const seeded = await seed(store, config, now);
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
@@ -99,6 +102,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     toTicket: (c) => tickets.fromWaiting(c),
     ...(options.timers ? { timers: options.timers } : {}),
   });
+  // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
+  const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
   const app = createHttpApp({
     auth,
     conversations,
@@ -115,6 +120,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     masking,
     attachments,
     trustProxy: config.trustProxy,
+    proxyHeaders,
     now,
     log,
     publicOrigin,
@@ -140,6 +146,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     registry,
     masking,
     trustProxy: config.trustProxy,
+    proxyHeaders,
     liveVisitors,
     visitors: store.visitors,
     signals,
@@ -202,7 +209,10 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     server.closeIdleConnections();
     // Writes already queued commit, and their acks go out before the sockets do (SPEC D12). The acks are
     // sent a few promise hops after the commit; the next macrotask comes after all of them.
-    await store.flush();
+    // On a full disk they are refused instead, each to its own sender (SPEC D15): stopping goes on.
+    await store.flush().catch((err: unknown) => {
+      if (!isStorageUnavailable(err)) throw err;
+    });
     await new Promise((resolve) => setImmediate(resolve));
     gateway.closeAll(CLOSE.going_away, 'server restarting');
     const deadline = Date.now() + config.shutdownTimeoutMs;

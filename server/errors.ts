@@ -7,7 +7,7 @@ import { ERRORS, type ErrorCode } from '../shared/errors';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  /** With `rate_limited`: when the caller may try again (HTTP Retry-After; the error frame's retryAfterMs). */
+  /** With `rate_limited` and `storage_unavailable`: when the caller may try again (HTTP Retry-After; the error frame's retryAfterMs). */
   readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string = ERRORS[code].message, extra: { retryAfterMs?: number } = {}) {

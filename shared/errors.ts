@@ -56,6 +56,7 @@ export const ERRORS = {
   file_type_refused: { status: 415, message: 'This kind of file is not accepted: send an image (JPG, PNG, GIF, WEBP, BMP, TIFF, HEIF) or a document (PDF, Word, Excel, PowerPoint, TXT, RTF).' },
   attachment_not_found: { status: 404, message: 'No such file, or it was already sent.' },
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
+  storage_unavailable: { status: 503, message: 'The server cannot store anything right now (its disk is full or failing); nothing was stored, try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -80,7 +81,10 @@ export const CLOSE = {
   hello_timeout: 4003,
   /** The visitor or its address was blocked: the chat ended and reconnecting is refused. */
   blocked: 4004,
-  /** The client did not read what was sent to it (bufferedAmount over the bound). */
+  /**
+   * The client did not read what was sent to it (bufferedAmount over the bound). Queued behind the unread
+   * bytes, so a client still not reading sees 1006 instead when the server drops it (SPEC D13).
+   */
   slow_reader: 4005,
   /** The agent's session ended (logout, password change, disabled, expired). */
   session_ended: 4006,

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { ERRORS, isErrorCode, type ErrorCode } from './errors';
 import { countChars, MAX_MESSAGE_CHARS } from './limits';
 import { fits, shapeOf, type Shape } from './frame-shape';
+import { mayHoldLoneSurrogate, wellFormed } from './well-formed';
 
 /** Bumped on any change an older peer would misread. A peer with another version gets `unsupported_version`. */
 export const PROTOCOL_VERSION = 1;
@@ -499,7 +500,7 @@ export const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.string(),
   message: v.string(),
-  /** With `rate_limited`: when to try again. */
+  /** With `rate_limited` and `storage_unavailable` (SPEC D15): when to try again. */
   retryAfterMs: v.optional(v.number()),
   /** Set when the error answers a frame with a clientId (a message, a form, a rating, a transcript request): nothing was stored for it. */
   clientId: v.optional(v.string()),
@@ -581,7 +582,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; m
 
 /**
  * Parses one frame from a client. Never throws: bad JSON, an unknown type and a shape that does not match
- * each get their own error code (SPEC D9).
+ * each get their own error code (SPEC D9). `raw` is the frame's text decoded from UTF-8; its strings come out
+ * well-formed (SPEC D14).
  *
  * @example parseClientFrame('{"type":"ping"}') // { ok: true, value: { type: 'ping' } }
  */
@@ -595,6 +597,9 @@ export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, code: 'invalid_frame', message: 'A frame is a JSON object with a "type".' };
   }
+  // SPEC D14: lone surrogates become U+FFFD before any check (lengths count the text that is stored). The
+  // test on the raw text skips the walk for almost every frame.
+  if (mayHoldLoneSurrogate(raw)) wellFormed(data);
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !CLIENT_FRAME_TYPES.has(type)) {
     // Only a string or a scalar is quoted back: JSON.stringify of a deeply nested array throws RangeError,
@@ -626,9 +631,12 @@ function readJson(raw: string): Parsed<unknown> {
   }
 }
 
-/** Validates a request body against a schema; the first failing check names the error code when it can. */
+/**
+ * Validates a request body (or a query) against a schema; the first failing check names the error code when
+ * it can. Its strings are first made well-formed, in place (SPEC D14).
+ */
 export function parseBody<S extends v.GenericSchema>(schema: S, data: unknown): Parsed<v.InferOutput<S>> {
-  return fromResult(v.safeParse(schema, data), 'invalid_request');
+  return fromResult(v.safeParse(schema, wellFormed(data)), 'invalid_request');
 }
 
 function fromResult<T>(

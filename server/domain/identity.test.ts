@@ -86,3 +86,15 @@ describe('verifyIdentity: userHash (SPEC W6)', () => {
     expect(userHash(SECRET, 'user-42')).toBe(hmacHex('user-42'));
   });
 });
+
+describe('verifyIdentity: lone surrogates in a JWT (SPEC D14)', () => {
+  const cases: Array<[string, unknown, ReturnType<typeof verifyIdentity>]> = [
+    // JSON.stringify writes the lone surrogate as the escape \ud800, as a host backend's JSON would.
+    ['a name with a lone surrogate is kept with U+FFFD in its place', { ...good, name: 'Ana \ud800' }, { ok: true, user: { userId: 'user-42', name: 'Ana \ufffd', email: 'ana@example.com.br' } }],
+    ['a user id with a lone surrogate is refused, never merged with another id', { ...good, sub: 'user-\udc00' }, { ok: false, code: 'identity_invalid' }],
+    ['a name cut at its 200th unit does not keep half an emoji', { ...good, name: `${'a'.repeat(199)}😀` }, { ok: true, user: { userId: 'user-42', name: 'a'.repeat(199), email: 'ana@example.com.br' } }],
+  ];
+  it.each(cases)('D14: %s', (_name, claims, expected) => {
+    expect(verifyIdentity({ jwt: jwt(claims) }, SECRET, NOW)).toEqual(expected);
+  });
+});

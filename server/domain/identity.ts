@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IdentityProof } from '../../shared/protocol';
+import { sliceWhole, wellFormed, wellFormedString } from '../../shared/well-formed';
 import { EMAIL } from './tickets';
 
 /**
@@ -76,7 +77,9 @@ function verifyJwt(jwt: string, secret: string, now: number): IdentityCheck {
   const claims = parseJson(body);
   if (!claims) return INVALID;
   const { sub, exp, nbf, name, email } = claims;
-  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_USER_ID) return INVALID;
+  // SPEC D14: a user id is an identifier, so one with a lone surrogate is refused rather than replaced (two
+  // different ids must not become the same visitor); the name and e-mail are text, made well-formed below.
+  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_USER_ID || wellFormedString(sub) !== sub) return INVALID;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return INVALID;
   if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return INVALID;
   if (name !== undefined && name !== null && typeof name !== 'string') return INVALID;
@@ -86,7 +89,7 @@ function verifyJwt(jwt: string, secret: string, now: number): IdentityCheck {
   // A token that lives longer than a day is refused outright: the site must sign short-lived ones.
   if (exp > nowS + IDENTITY_MAX_LIFETIME_S + IDENTITY_LEEWAY_S) return INVALID;
   if (typeof nbf === 'number' && nbf > nowS + IDENTITY_LEEWAY_S) return INVALID;
-  return { ok: true, user: { userId: sub, email: cleanEmail(email), name: clean(name, MAX_NAME) } };
+  return { ok: true, user: { userId: sub, email: cleanEmail(wellFormed(email)), name: clean(wellFormed(name), MAX_NAME) } };
 }
 
 function isBase64Url(part: string): boolean {
@@ -117,6 +120,6 @@ function cleanEmail(value: unknown): string | null {
 /** Trimmed, bounded, and null when empty or absent. */
 function clean(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return null;
-  const trimmed = value.trim().slice(0, max);
+  const trimmed = sliceWhole(value.trim(), max);
   return trimmed === '' ? null : trimmed;
 }

@@ -33,6 +33,11 @@ describe('T1: the leave-a-message form', () => {
     const result = readForm(FIELDS, { email: 'a@b.co', message: 'x'.repeat(200) });
     expect(result.ok && result.subject).toBe(`${'x'.repeat(79)}…`);
   });
+
+  it('D14: a subject cut through an emoji does not keep half of it', () => {
+    const result = readForm(FIELDS, { email: 'a@b.co', message: `${'x'.repeat(78)}😀${'y'.repeat(10)}` });
+    expect(result.ok && result.subject).toBe(`${'x'.repeat(78)}…`);
+  });
 });
 
 const ME: AgentActor = { kind: 'agent', id: 'me', name: 'Me', role: 'agent', queueIds: new Set(['q1']) };

@@ -6,6 +6,7 @@ import type { SiteTicketing } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS } from '../../shared/limits';
 import type { OfflineField } from '../../shared/protocol';
+import { sliceWhole } from '../../shared/well-formed';
 import { authorOf, isSupervisor, refuse, SYSTEM, type AgentActor, type ConversationState, type Decision, type VisitorActor } from './conversation';
 
 /** E-mail and message are always asked; a site adds or drops the rest (name by default). */
@@ -55,7 +56,7 @@ export function readForm(fields: readonly OfflineField[], values: Readonly<Recor
   }
   const message = clean.message!;
   const firstLine = message.split('\n')[0]!.trim();
-  const subject = firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;
+  const subject = firstLine.length > 80 ? `${sliceWhole(firstLine, 79)}…` : firstLine;
   const extra = fields.filter((f) => !['name', 'email', 'message'].includes(f.key) && clean[f.key] !== '').map((f) => `${f.label}: ${clean[f.key]}`);
   return {
     ok: true,

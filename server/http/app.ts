@@ -8,6 +8,7 @@ import { ERRORS } from '../../shared/errors';
 import { AppError, isAppError } from '../errors';
 import { clientIp } from '../domain/client-ip';
 import type { Logger } from '../log';
+import type { ProxyHeaderCheck } from '../services/proxy-warning';
 import { createApi, type ApiDeps } from './api';
 import { createFilesApi, type FilesApiDeps } from './files-api';
 import { createPages, type PagesDeps } from './pages';
@@ -15,6 +16,8 @@ import { createWidgetApi } from './widget-api';
 
 export interface HttpDeps extends ApiDeps, PagesDeps, FilesApiDeps {
   log: Logger;
+  /** Warns when proxy headers arrive while TRUST_PROXY is off (issue 11). */
+  proxyHeaders?: ProxyHeaderCheck;
 }
 
 type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
@@ -25,7 +28,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   // Issue 6: the client's address (X-Forwarded-For only as far as TRUST_PROXY says); a blocked one is
   // refused on every route.
   app.use('*', async (c, next) => {
-    const ip = clientIp((c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), deps.trustProxy);
+    const remote = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+    deps.proxyHeaders?.((name) => c.req.header(name), remote ?? '');
+    const ip = clientIp(remote, c.req.header('x-forwarded-for'), deps.trustProxy);
     c.set('ip' as never, ip as never);
     if (deps.safety.blocked({ ip })) throw new AppError('blocked');
     await next();

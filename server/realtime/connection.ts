@@ -573,6 +573,8 @@ export class Connection {
       // Measured at the turn's first frame, before corking: what is still unsent from earlier turns. The
       // frames corked in this turn (a group commit's burst, a history page) say nothing about the reader.
       if (this.ws.bufferedAmount > this.deps.safety.limits.maxBufferedBytes) {
+        // The close frame waits behind the unread bytes: a client still not reading sees 1006 when the
+        // connection is dropped a second later, not 4005 (SPEC D13, slow-reader.test.ts).
         this.ws.close(CLOSE.slow_reader, 'slow_reader');
         setTimeout(() => this.ws.terminate(), 1_000).unref();
         return;

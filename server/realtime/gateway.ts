@@ -17,6 +17,7 @@ import { isAppError } from '../errors';
 import type { SocketRegistry } from './registry';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
+import type { ProxyHeaderCheck } from '../services/proxy-warning';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
 
 export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
@@ -27,6 +28,8 @@ export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
   publicOrigin: string | null;
   /** Proxies believed in X-Forwarded-For (issue 6). */
   trustProxy: number;
+  /** Warns when proxy headers arrive while TRUST_PROXY is off (issue 11). */
+  proxyHeaders?: ProxyHeaderCheck;
   registry: SocketRegistry;
   /** How often agent sockets' sessions are checked (logout, password change, disabled, expiry). */
   sessionCheckMs?: number;
@@ -49,6 +52,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    deps.proxyHeaders?.((name) => req.headers[name], req.socket.remoteAddress ?? '');
     const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy);
     authenticate(req, ip)
       .then((result) => {

@@ -2,6 +2,7 @@
  * @module Starts the real Papo server for a test: port 0, a SQLite file in a fresh temp folder, the real
  * gateway and store. `restart()` stops it and starts it again on the same database file.
  */
+import type Database from 'better-sqlite3';
 import type { SiteTicketing } from '../../shared/api';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { mkdtempSync } from 'node:fs';
@@ -48,6 +49,10 @@ export interface TestServerOptions {
    * chats: by default `ticketWhenNoAgents` is off. 'product' keeps the product's defaults.
    */
   ticketing?: SiteTicketing | 'product';
+  /** The server's own SQLite connection once open (SPEC D15: a test fills it with `max_page_count`). */
+  onSqliteOpen?: (sqlite: Database.Database) => void;
+  /** The server's clock (default Date.now). */
+  now?: () => number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -76,9 +81,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const problems: string[] = [];
   const log: Logger = createLogger('warn', (line) => problems.push(line));
-  const store = options.wrapStore?.(createSqliteStore(config.databasePath));
+  const own = options.wrapStore ?? (options.onSqliteOpen ? (s: Store) => s : undefined);
+  const store = own?.(createSqliteStore(config.databasePath, { log, ...(options.now ? { now: options.now } : {}), ...(options.onSqliteOpen ? { onOpen: options.onSqliteOpen } : {}) }));
   const papo = await startPapo(config, {
     log,
+    ...(options.now ? { now: options.now } : {}),
     ...(store ? { store } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });

@@ -87,14 +87,14 @@ const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_fram
 /** Errors worth a later resend of the same message (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 /** Errors after which the same request is resent later: the server stored nothing and may next time. */
-const PASSING_ERRORS = new Set(['internal', 'shutting_down', 'rate_limited']);
+const PASSING_ERRORS = new Set(['internal', 'shutting_down', 'rate_limited', 'storage_unavailable']);
 
 /**
  * How long to wait before resending what a passing error refused (SPEC D7): the server's `retryAfterMs`
- * for `rate_limited` (at most a minute), else RETRY_AFTER_MS.
+ * for `rate_limited` and `storage_unavailable` (at most a minute), else RETRY_AFTER_MS.
  */
 export const resendDelay = (code: string, retryAfterMs?: number): number =>
-  code === 'rate_limited' && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), 60_000) : RETRY_AFTER_MS;
+  (code === 'rate_limited' || code === 'storage_unavailable') && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), 60_000) : RETRY_AFTER_MS;
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
 /** The current conversation ended (the host page's `conversation-ended`). */

@@ -236,3 +236,38 @@ describe('D4: GroupCommitter', () => {
     expect(seenPerJob.filter((c) => c === 0)).toHaveLength(MAX_BATCH);
   });
 });
+
+describe('D15: GroupCommitter on a full disk', () => {
+  /** Caps the database at the pages it has now: the next write that needs a new page gets SQLITE_FULL. */
+  const fill = () => db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  const big = (value: string) => () => db.prepare('INSERT INTO items (value) VALUES (?)').run(`${value} ${'x'.repeat(3000)}`);
+
+  it('D15: a write that fails with SQLITE_FULL fails its whole batch with that error, and nothing of the batch is committed', async () => {
+    await committer.submit(insert('before'));
+    fill();
+    const outcomes = await Promise.allSettled([committer.submit(insert('small')), committer.submit(big('a')), committer.submit(big('b'))]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(['SQLITE_FULL', 'SQLITE_FULL', 'SQLITE_FULL']);
+    expect(committed()).toEqual(['before']);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('D15: with space back, the next batch commits and onCommit is called for it', async () => {
+    let commits = 0;
+    const counted = new GroupCommitter(db, () => commits++);
+    fill();
+    await expect(counted.submit(big('a'))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    expect(commits).toBe(0);
+    db.pragma('max_page_count = 1073741823');
+    await counted.submit(big('b'));
+    expect(commits).toBe(1);
+    expect(committed()).toHaveLength(1);
+  });
+
+  it('D12/D15: close() settles a queued write refused for storage and still resolves', async () => {
+    fill();
+    const refused = committer.submit(big('a'));
+    await expect(committer.close()).resolves.toBeUndefined();
+    await expect(refused).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+  });
+});
+

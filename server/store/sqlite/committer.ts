@@ -32,7 +32,11 @@ export class GroupCommitter {
   #scheduled = false;
   #closed = false;
 
-  constructor(private readonly sqlite: Database.Database) {
+  constructor(
+    private readonly sqlite: Database.Database,
+    /** Called after each successful COMMIT (SPEC D15: the end of a storage episode is a commit). */
+    private readonly onCommit: () => void = () => {},
+  ) {
     this.#begin = sqlite.prepare('BEGIN IMMEDIATE');
     this.#commit = sqlite.prepare('COMMIT');
     this.#rollback = sqlite.prepare('ROLLBACK');
@@ -56,11 +60,14 @@ export class GroupCommitter {
     return this.submit(() => undefined);
   }
 
-  /** Refuses new work from now on, and resolves once what was queued before is committed. */
+  /**
+   * Refuses new work from now on, and resolves once what was queued before is settled: committed, or
+   * refused to its own caller (a full disk, SPEC D15), which is no reason to keep the database open.
+   */
   async close(): Promise<void> {
     const queued = this.flush();
     this.#closed = true;
-    await queued;
+    await queued.catch(() => undefined);
   }
 
   #schedule(): void {
@@ -92,6 +99,9 @@ export class GroupCommitter {
           results.push({ ok: true, value: job.work() });
           this.#release.run();
         } catch (err) {
+          // SQLite itself rolled the whole transaction back (SQLITE_FULL, an I/O error): the writes before
+          // this one are gone with it, so the batch fails (below) instead of reaching for a savepoint.
+          if (!this.sqlite.inTransaction) throw err;
           this.#rollbackTo.run();
           this.#release.run();
           results.push({ ok: false, err });
@@ -100,10 +110,14 @@ export class GroupCommitter {
       this.#commit.run();
       return results;
     } catch (err) {
-      if (this.sqlite.inTransaction) this.#rollback.run();
+      // SQLite may already have rolled back on its own after a full disk or an I/O error (SPEC D15); a
+      // refused write (an AppError from a rule) leaves the transaction open.
+      const aborted = !this.sqlite.inTransaction;
+      if (!aborted) this.#rollback.run();
       // A write threw: run again, isolated. BEGIN or COMMIT failed (a busy lock after busy_timeout, a full
-      // disk): running again would only wait as long once more, so the whole batch fails now.
-      if (writeThrew) return null;
+      // disk), or the storage aborted the transaction: running again would only fail as it did, so the whole
+      // batch fails now.
+      if (writeThrew && !aborted) return null;
       throw err;
     }
   }
@@ -122,6 +136,7 @@ export class GroupCommitter {
       for (const job of batch) job.reject(err);
       return;
     }
+    this.onCommit();
     for (let i = 0; i < batch.length; i++) {
       const r = results![i]!;
       if (r.ok) batch[i]!.resolve(r.value);

@@ -3,8 +3,11 @@
  * path through prepared statements in writes.ts). One connection: better-sqlite3 is synchronous, so reads
  * run between group commits and always see committed data.
  */
+import type Database from 'better-sqlite3';
 import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../errors';
+import { silentLogger, type Logger } from '../../log';
+import { StorageHealth, storageUnavailable } from '../storage-health';
 import {
   agents,
   agentSessions,
@@ -46,6 +49,45 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/**
+ * SPEC D15: the storage cannot take a write now: SQLITE_FULL (the disk, or the size limit a test sets with
+ * `max_page_count`) or any SQLITE_IOERR_* (a failing disk, a file-size limit). Not the caller's fault and
+ * not a bug: the store refuses with `storage_unavailable`, and the client tries again later.
+ */
+export function isStorageFailure(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) return true;
+  }
+  return false;
+}
+
+/**
+ * Every method of every part of the store, with a storage failure turned into AppError
+ * `storage_unavailable` and counted in the episode (SPEC D15). Every method of the Store port is async, so
+ * one rejection handler covers them all, reads included (a failing disk fails reads too).
+ */
+function guarded(store: Store, health: StorageHealth): Store {
+  const wrap = (part: object, prefix: string): object =>
+    Object.fromEntries(
+      Object.entries(part).map(([name, member]) => {
+        const op = prefix + name;
+        if (typeof member !== 'function') return [name, wrap(member as object, `${op}.`)];
+        const method = member as (...args: unknown[]) => Promise<unknown>;
+        return [
+          name,
+          (...args: unknown[]) =>
+            method.apply(part, args).catch((err: unknown) => {
+              if (!isStorageFailure(err)) throw err;
+              health.refused(err, op);
+              throw storageUnavailable();
+            }),
+        ];
+      }),
+    );
+  return wrap(store, '') as Store;
+}
+
 /** Runs `work`; a UNIQUE violation becomes AppError `conflict`. */
 function unique<T>(work: () => T): T {
   try {
@@ -56,14 +98,25 @@ function unique<T>(work: () => T): T {
   }
 }
 
+export interface SqliteStoreOptions {
+  /** Where a storage episode (SPEC D15) and a failed checkpoint at close are told; default silent. */
+  log?: Logger;
+  now?: () => number;
+  /** Sees the connection once it is open and migrated (a test caps its size with `max_page_count`). */
+  onOpen?: (sqlite: Database.Database) => void;
+}
+
 /**
  * Opens (creating when needed) the database at `path` and applies migrations.
  *
  * @example const store = createSqliteStore('./data/papo.db')
  */
-export function createSqliteStore(path: string): Store {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const { sqlite, db } = openSqlite(path);
-  const committer = new GroupCommitter(sqlite);
+  options.onOpen?.(sqlite);
+  const log = options.log ?? silentLogger;
+  const health = new StorageHealth(log, options.now ?? Date.now, { database: path });
+  const committer = new GroupCommitter(sqlite, () => health.committed());
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
@@ -210,7 +263,7 @@ export function createSqliteStore(path: string): Store {
     attachments: events.attachments,
   };
 
-  return {
+  return guarded({
     settings: {
       async get(key) {
         return db.select().from(settings).where(eq(settings.key, key)).get()?.value ?? null;
@@ -594,9 +647,21 @@ export function createSqliteStore(path: string): Store {
 
     async close() {
       await committer.close();
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      sqlite.close();
+      try {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (err) {
+        // SPEC D12, D15: a full disk cannot take the checkpoint. Every commit is already in the WAL, which
+        // stays beside the database and is replayed when it is next opened: the database is closed anyway.
+        if (!isStorageFailure(err)) throw err;
+        log.warn('could not checkpoint the WAL at close (storage unavailable); it is kept and replayed at the next start', {
+          database: path,
+          code: (err as { code?: unknown }).code,
+          cause: (err as Error).message,
+        });
+      } finally {
+        sqlite.close();
+      }
     },
-  };
+  }, health);
 }
 
