@@ -72,9 +72,9 @@ describe('races between live events and catch-up reads', () => {
     expect(frames.flatMap(([, seqs]) => seqs)).toEqual(Array.from({ length: last - seq }, (_, i) => seq + i + 1));
   });
 
-  it('a hello resuming a conversation that does not exist answers an error and the socket still gets live events', async () => {
+  it('a hello resuming a conversation that does not exist answers gone (the console drops it) and the socket still gets live events', async () => {
     const agent = await openAgent(server, undefined, { conversationId: 'does-not-exist', afterSeq: 3 });
-    expect((await agent.socket.next('error')).code).toBe('conversation_not_found');
+    expect((await agent.socket.next('gone')).conversationId).toBe('does-not-exist');
     const visitor = await openVisitor(server);
     await visitor.socket.say('ainda chega?');
     await agent.socket.next('conversation', (f) => f.conversation.lastMessage?.text === 'ainda chega?');
