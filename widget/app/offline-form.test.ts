@@ -63,5 +63,7 @@ describe('T7: which field a server error is about', () => {
     expect(problemText('field_required', t)).toBe(t.required);
     expect(problemText('invalid_email', t)).toBe(t.badEmail);
     expect(problemText('invalid_frame', t)).toBe(t.failedTry);
+    // SPEC L3/L4: a limit counted in hours: asking again at once would not help.
+    expect(problemText('rate_limited', t)).toBe(t.tryLater);
   });
 });

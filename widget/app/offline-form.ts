@@ -62,5 +62,5 @@ export function errorField(fields: readonly OfflineField[], code: string, messag
 
 /** What the visitor reads for an error code. */
 export function problemText(code: string, t: Strings): string {
-  return code === 'field_required' ? t.required : code === 'invalid_email' ? t.badEmail : t.failedTry;
+  return code === 'field_required' ? t.required : code === 'invalid_email' ? t.badEmail : code === 'rate_limited' ? t.tryLater : t.failedTry;
 }

@@ -400,6 +400,26 @@ describe('T6: transcript by e-mail', () => {
     expect(t.session.view.mail).toMatchObject({ state: 'failed', code: 'email_off' });
   });
 
+  it('L3/L4: a transcript refused rate_limited for longer than a minute fails (the visitor may ask again), and is not resent', () => {
+    const t = ended();
+    t.session.emailTranscript('ana@example.com');
+    const [frame] = sentOf(t, 'transcript.email');
+    t.deliver({ ...error('rate_limited', frame!.clientId), retryAfterMs: 3_600_000 } as ServerFrame);
+    expect(t.session.view.mail).toMatchObject({ state: 'failed', code: 'rate_limited' });
+    vi.advanceTimersByTime(3_600_000);
+    expect(sentOf(t, 'transcript.email')).toHaveLength(1);
+  });
+
+  it('L3: a transcript refused rate_limited for a few seconds is resent after them, still sending meanwhile', () => {
+    const t = ended();
+    t.session.emailTranscript('ana@example.com');
+    const [frame] = sentOf(t, 'transcript.email');
+    t.deliver({ ...error('rate_limited', frame!.clientId), retryAfterMs: 5_000 } as ServerFrame);
+    expect(t.session.view.mail?.state).toBe('sending');
+    vi.advanceTimersByTime(5_000);
+    expect(sentOf(t, 'transcript.email')).toEqual([frame, frame]);
+  });
+
   it('rating and e-mail belong to their conversation: a switch forgets them and stops their resends', () => {
     const t = ended();
     t.session.rate(4, '');

@@ -94,7 +94,13 @@ const PASSING_ERRORS = new Set(['internal', 'shutting_down', 'rate_limited', 'st
  * for `rate_limited` and `storage_unavailable` (at most a minute), else RETRY_AFTER_MS.
  */
 export const resendDelay = (code: string, retryAfterMs?: number): number =>
-  (code === 'rate_limited' || code === 'storage_unavailable') && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), 60_000) : RETRY_AFTER_MS;
+  (code === 'rate_limited' || code === 'storage_unavailable') && retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), MAX_RESEND_WAIT_MS) : RETRY_AFTER_MS;
+/**
+ * The longest wait after which a form, a rating or a transcript request is resent by itself. A limit that
+ * says "in an hour" (SPEC L3, L4) fails the request instead: the visitor sees it was not sent and may ask
+ * again, rather than a "Sending..." that resends every minute for an hour.
+ */
+const MAX_RESEND_WAIT_MS = 60_000;
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
 /** The current conversation ended (the host page's `conversation-ended`). */
@@ -366,7 +372,7 @@ export class VisitorSession extends Observable<VisitorView> {
     const { ticket, rating, mail } = this.view;
     const is = (r: Request | null) => r !== null && r.clientId === clientId;
     let code = answer.code ?? null;
-    if (code && PASSING_ERRORS.has(code) && this.#pending.has(clientId)) {
+    if (code && PASSING_ERRORS.has(code) && this.#pending.has(clientId) && !((answer.retryAfterMs ?? 0) > MAX_RESEND_WAIT_MS)) {
       setTimeout(() => {
         const frame = this.#pending.get(clientId);
         if (frame) this.#socket?.send(frame);

@@ -39,6 +39,7 @@ const strings: Strings = {
   required: 'Fill in this field.',
   badEmail: 'Enter a valid e-mail address.',
   failedTry: 'It could not be sent. Try again.',
+  tryLater: 'Too many requests for now. Try again later.',
   rateAsk: 'How was this chat?',
   stars: (n) => `${n} of 5`,
   comment: 'Comment (optional)',

@@ -39,6 +39,7 @@ const strings: Strings = {
   required: 'Completa este campo.',
   badEmail: 'Escribe un correo electrónico válido.',
   failedTry: 'No se pudo enviar. Inténtalo de nuevo.',
+  tryLater: 'Demasiadas solicitudes por ahora. Inténtalo más tarde.',
   rateAsk: '¿Cómo fue la atención?',
   stars: (n) => `${n} de 5`,
   comment: 'Comentario (opcional)',

@@ -37,6 +37,7 @@ export default {
   required: 'Preencha este campo.',
   badEmail: 'Informe um e-mail válido.',
   failedTry: 'Não foi possível enviar. Tente de novo.',
+  tryLater: 'Muitos pedidos por agora. Tente de novo mais tarde.',
   rateAsk: 'Como foi o atendimento?',
   stars: (n: number) => `${n} de 5`,
   comment: 'Comentário (opcional)',
