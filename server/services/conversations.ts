@@ -31,8 +31,11 @@ export interface ConversationDeps {
   store: Store;
   bus: Bus;
   now: () => number;
-  /** Issue 6: redaction before storing and masking in agent views; none applies nothing. */
-  masking?: Pick<MaskingPolicy, 'incoming' | 'events' | 'summary'>;
+  /**
+   * Issue 6: masking in agent views; none applies nothing. (Redaction before storing happens where visitor
+   * input arrives: a visitor's frames reach this service already redacted, SPEC M1.)
+   */
+  masking?: Pick<MaskingPolicy, 'events' | 'summary'>;
 }
 
 export interface Ack {
@@ -173,9 +176,7 @@ export function createConversationService({ store, bus, now, masking }: Conversa
        */
       opening?: { form: WidgetSettings['prechat']; answers: PrechatAnswers | undefined } | { identified: { name: string | null; email: string | null } },
     ): Promise<Ack & { created: boolean }> {
-      const { clientId } = frame;
-      // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
-      const text = actor.kind === 'visitor' && masking ? masking.incoming(actor.siteId, frame.text) : frame.text;
+      const { clientId, text } = frame;
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }

@@ -1,11 +1,15 @@
 /**
- * @module Each site's masking setting applied (issue 6): `redact` masks visitors' free text before it is
- * stored (the raw value never reaches the database or a log); `mask` keeps it and masks what agents see —
+ * @module Each site's masking setting applied (issue 6): `redact` masks every piece of visitor free text
+ * before anything acts on it or stores it (the raw value never reaches the database or a log; issue 11 F4,
+ * SPEC M1): a visitor's frames through `visitorFrame`, what arrives outside frames (the browser's
+ * User-Agent, an upload's file name) and what an agent types about the visitor (the requester's name)
+ * through `incoming`. `mask` keeps it and masks what agents see —
  * message text, list previews and first messages, the visitor's name and e-mail in titles and panels,
  * transcripts, notifications (built from the same frames) and exports. Visitors always see their own text.
  */
-import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type { ClientFrame, ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { applyMasking, type MaskingMode } from '../domain/masking';
+import { redactFrame } from '../domain/visitor-text';
 import type { Site, Store } from '../store/store';
 
 export type MaskingPolicy = Awaited<ReturnType<typeof createMaskingPolicy>>;
@@ -26,8 +30,14 @@ export async function createMaskingPolicy(store: Store) {
       return site;
     },
 
-    /** Free text a visitor sends, as it is to be stored. */
+    /**
+     * SPEC M1: free text a visitor sends outside a frame (its browser's User-Agent, a file's name), or an agent
+     * types about the visitor (the requester's name), as it is to be stored.
+     */
     incoming: (siteId: string, text: string): string => (policy.modeOf(siteId) === 'redact' ? mask(text) : text),
+
+    /** SPEC M1: a visitor's frame as the server acts on it: in `redact`, every free-text string masked. */
+    visitorFrame: <F extends ClientFrame>(siteId: string, frame: F): F => (policy.modeOf(siteId) === 'redact' ? redactFrame(frame, mask) : frame),
 
     /** An event as agents see it. */
     event(event: ConversationEvent, siteId: string): ConversationEvent {

@@ -42,6 +42,8 @@ export function createTicketService({ store, directory, conversations, mailer, l
           requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
         }
       : t;
+  /** SPEC M1: a requester's name an agent types is the visitor's, stored masked in `redact` (its e-mail stays exact). */
+  const storedName = (siteId: string, name: string | null): string | null => (masking && name !== null ? masking.incoming(siteId, name) : name);
   const labels = TRANSCRIPT_LABELS['pt-BR'];
   /** The rating running for each conversation (SPEC T5): the next one waits for it. */
   const ratings = new Map<string, Promise<void>>();
@@ -95,9 +97,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
         status: 'open',
         type: 'question',
         priority: 1,
-        // Issue 6 `redact`: the visitor's free text is masked before it is stored.
-        subject: masking ? masking.incoming(site.id, form.subject) : form.subject,
-        description: masking ? masking.incoming(site.id, form.description) : form.description,
+        // Issue 6 `redact`: the form's fields arrive redacted, like every visitor frame (SPEC M1).
+        subject: form.subject,
+        description: form.description,
         requester: { name: form.requesterName, email: form.email, visitorId: actor.visitorId },
         assigneeId: null,
         assigneeName: null,
@@ -175,7 +177,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
         priority: input.priority,
         subject: input.subject,
         description: input.description,
-        requester: { ...requester, ...(input.requesterName !== undefined ? { name: input.requesterName } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
+        requester: { ...requester, ...(input.requesterName !== undefined ? { name: storedName(siteId, input.requesterName) } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
         assigneeId: actor.id,
         assigneeName: actor.name,
         conversationId: c?.id ?? null,
@@ -209,6 +211,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
 
     async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {
       const before = await load(actor, id);
+      if (patch.requesterName) patch = { ...patch, requesterName: storedName(before.siteId, patch.requesterName) };
       if (patch.assigneeId !== undefined) {
         if (patch.assigneeId !== null && patch.assigneeId !== actor.id && actor.role === 'agent') throw new AppError('forbidden', 'Agents assign tickets to themselves.');
         const record = patch.assigneeId === null ? null : directory.record(patch.assigneeId);

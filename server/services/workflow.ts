@@ -29,9 +29,12 @@ import { AppError } from '../errors';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
+import type { MaskingPolicy } from './masking-policy';
 
 export interface WorkflowDeps {
   store: Store;
+  /** SPEC M1: the requester's name an agent types is stored masked in a `redact` site. */
+  masking?: Pick<MaskingPolicy, 'incoming'>;
   directory: Directory;
   conversations: ConversationService;
   /** How long a transfer or an invitation waits for its target (SPEC R6). */
@@ -40,7 +43,7 @@ export interface WorkflowDeps {
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
 
-export function createWorkflowService({ store, directory, conversations, requestTimeoutMs }: WorkflowDeps) {
+export function createWorkflowService({ store, directory, conversations, requestTimeoutMs, masking }: WorkflowDeps) {
   /** R1: an agent (not a supervisor steering) takes new work only when Available and under capacity. */
   async function requireCapacity(actor: AgentActor): Promise<void> {
     if (actor.role !== 'agent') return;
@@ -123,8 +126,10 @@ export function createWorkflowService({ store, directory, conversations, request
     priority: (actor: AgentActor, id: string, priority: number) => conversations.apply(actor, id, (state) => decidePriority(state, actor, priority)),
 
     async requester(actor: AgentActor, id: string, name: string | null, email: string | null): Promise<ConversationSummary> {
-      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, name, email));
-      await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name, email }, Date.now());
+      // SPEC M1: the name is the visitor's free text (masked in `redact`); the e-mail is an address, kept exact.
+      const stored = (siteId: string) => (masking && name !== null ? masking.incoming(siteId, name) : name);
+      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, stored(state.siteId), email));
+      await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name: summary.visitorName, email }, Date.now());
       return summary;
     },
 
