@@ -86,7 +86,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
   const registry = new SocketRegistry();
   const dataRights = createDataRights({ store, conversations, now });
-  const signals = createSignals({ store, bus });
+  const signals = createSignals({ store, bus, masking });
   const router = createRouter({
     store,
     directory,

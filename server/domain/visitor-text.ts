@@ -9,6 +9,9 @@
  * and the requester's e-mail address: mail is sent to it (SPEC T8) and data-rights requests match it, so a
  * masked address would be a broken one. A name is free text: it is shown, never matched. The claims inside a
  * JWT proof stay as the site's own server signed them (masking them would break the signature).
+ *
+ * Events: the data fields holding what a visitor typed, or what an agent typed about the visitor, are listed
+ * in VISITOR_TEXT_DATA; the rest of an event's data is the product's own (ids, queue and agent names, reasons).
  */
 import type { ClientFrame } from '../../shared/protocol';
 
@@ -64,3 +67,12 @@ function redact(value: unknown, path: string, exact: ReadonlySet<string>, mask: 
   return changed ? Object.fromEntries(entries) : value;
 }
 
+/**
+ * Event data fields that hold a visitor's own text, or what an agent typed about the visitor, by event kind:
+ * masked in agent views in `mask` mode (SPEC M2). Message and note text, and attachment names, are the other
+ * free text of an event.
+ */
+export const VISITOR_TEXT_DATA: Readonly<Record<string, readonly string[]>> = {
+  requester_edited: ['name', 'email'],
+  rated: ['comment'],
+};

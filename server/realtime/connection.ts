@@ -110,6 +110,7 @@ function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversat
 /**
  * Issue 6 `mask`: the agents' copy of a bus message, made once per message and shared by every agent
  * socket (single slot, like the frame cache: the bus hands one message to all subscribers before the next).
+ * A text the event and its summary share is masked once (issue 11 F2).
  */
 let maskedFor: EventMessage | null = null;
 let masked: EventMessage | null = null;
@@ -118,7 +119,7 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
   if (policy.modeOf(message.siteId) !== 'mask') return message;
   if (maskedFor !== message) {
     maskedFor = message;
-    masked = { ...message, event: policy.event(message.event, message.siteId), conversation: policy.summary(message.conversation) };
+    masked = policy.message(message);
   }
   return masked!;
 }

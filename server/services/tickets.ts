@@ -42,6 +42,18 @@ export function createTicketService({ store, directory, conversations, mailer, l
           requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
         }
       : t;
+  /** SPEC M2: a history entry as agents read it: a change's requester name and e-mail masked. */
+  const viewEntry = (siteId: string, e: TicketEntry): TicketEntry =>
+    masking && masking.modeOf(siteId) === 'mask' && e.data && ('requesterName' in e.data || 'requesterEmail' in e.data)
+      ? {
+          ...e,
+          data: {
+            ...e.data,
+            ...(typeof e.data.requesterName === 'string' ? { requesterName: masking.field(siteId, e.data.requesterName) } : {}),
+            ...(typeof e.data.requesterEmail === 'string' ? { requesterEmail: masking.field(siteId, e.data.requesterEmail) } : {}),
+          },
+        }
+      : e;
   /** SPEC M1: a requester's name an agent types is the visitor's, stored masked in `redact` (its e-mail stays exact). */
   const storedName = (siteId: string, name: string | null): string | null => (masking && name !== null ? masking.incoming(siteId, name) : name);
   const labels = TRANSCRIPT_LABELS['pt-BR'];
@@ -206,7 +218,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
       const transcript = masking && conversation ? masking.events(raw, conversation.siteId) : raw;
-      return { ticket: view(ticket), entries: await store.tickets.entries(id), transcript };
+      return { ticket: view(ticket), entries: (await store.tickets.entries(id)).map((e) => viewEntry(ticket.siteId, e)), transcript };
     },
 
     async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {

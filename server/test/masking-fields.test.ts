@@ -1,12 +1,14 @@
 /**
- * Issue 11 F4, against the real server: every piece of visitor free text, not only messages, is masked
- * before it is stored in a site in `redact` mode (SPEC M1).
+ * Issue 11 F4 and F5, against the real server: every piece of visitor free text, not only messages, is
+ * masked before it is stored in a site in `redact` mode (SPEC M1), and masked in everything agents receive,
+ * over the socket and over HTTP, in a site in `mask` mode while the store keeps it (SPEC M2).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET } from '../../shared/api';
+import type { ConversationEvent, ServerFrame } from '../../shared/protocol';
 import { PNG } from '../domain/file-type.fixtures';
-import { adminApi, eventually, onlineAgent, stored, storedEvent, visitor } from './agents';
+import { adminApi, eventually, onlineAgent, stored, storedEvent, visitor, waitFrames, type OnlineAgent } from './agents';
 import { startTestServer, type TestServer } from './harness';
 import { createTicket, demoSiteId, expectAnswer, rate, setTicketing } from './tickets-helpers';
 
@@ -53,6 +55,15 @@ async function chattingVisitor(text = 'Olá') {
 }
 
 const record = (visitorId: string) => server.papo.store.visitors.byId(visitorId);
+
+/** The agent's next `event` frame of this kind in this conversation. */
+function agentEvent(agent: OnlineAgent, conversationId: string, kind: string): Promise<ConversationEvent> {
+  return waitFrames(
+    agent.socket,
+    (frames) => frames.find((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event' && f.event.conversationId === conversationId && f.event.kind === kind)?.event,
+    `the agent's ${kind} event`,
+  );
+}
 
 describe('M1: redact stores every piece of visitor free text masked', () => {
   beforeEach(async () => setMode('redact'));
@@ -124,5 +135,84 @@ describe('M1: redact stores every piece of visitor free text masked', () => {
     expect(res.status).toBe(201);
     const [file] = await server.papo.store.attachments.list(v.conversationId);
     expect(file?.name).toBe(`comprovante ${CARD_MASKED}.png`);
+  });
+});
+
+describe('M2: mask shows agents every visitor field masked; the store keeps it', () => {
+  beforeEach(async () => setMode('mask'));
+
+  it('M2: the live visitors list shows the name, page URL and title masked', async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await visitor(server, { page: PAGE });
+    expectAnswer(await createTicket(v.socket, { name: NAME, email: EMAIL, message: 'Olá' }), 'ticket');
+    const live = await eventually(async () => {
+      const list = await supervisor.api.get('/visitors/live');
+      return (list.body.visitors as Array<{ id: string; name: string | null }>).find((x) => x.id === v.session.visitorId && x.name !== null);
+    }, 'the named visitor in the live list');
+    expect(live).toMatchObject({ name: NAME_MASKED, page: { url: PAGE_MASKED.url, title: PAGE_MASKED.title } });
+    expect((await record(v.session.visitorId))?.name).toBe(NAME);
+  });
+
+  it("M2: the visitor panel's page, referrer and browser are masked", async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await chattingVisitor();
+    const panel = (await supervisor.api.get(`/conversations/${v.conversationId}`)).body.visitor;
+    expect(panel).toMatchObject({ currentPage: { url: PAGE_MASKED.url, title: PAGE_MASKED.title }, referrer: PAGE_MASKED.referrer });
+    // The browser is read from the visit the first message recorded.
+    await eventually(async () => ((await record(v.visitorId))?.userAgent ? true : undefined), 'the visit recorded');
+    expect((await supervisor.api.get(`/conversations/${v.conversationId}`)).body.visitor.browser).toBe(BROWSER_MASKED);
+    expect(await record(v.visitorId)).toMatchObject({ lastPageUrl: PAGE.url, lastPageTitle: PAGE.title, referrer: PAGE.referrer, userAgent: BROWSER });
+  });
+
+  it('M2: requester_edited data reaches agents masked live, in history and in the events page; stored raw', async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await chattingVisitor();
+    // Live events go to the consoles that watch the conversation (the others get its summary).
+    supervisor.socket.send({ type: 'watch', conversationId: v.conversationId, afterSeq: 0 });
+    await supervisor.socket.next('history', (h) => h.conversationId === v.conversationId);
+    expect((await supervisor.api.put(`/conversations/${v.conversationId}/requester`, { name: NAME, email: EMAIL })).status).toBe(200);
+    const masked = { name: NAME_MASKED, email: 'm****************@example.com' };
+    expect((await agentEvent(supervisor, v.conversationId, 'requester_edited')).data).toEqual(masked);
+    const page = await supervisor.api.get(`/conversations/${v.conversationId}/events`);
+    expect(page.body.events.find((e: ConversationEvent) => e.kind === 'requester_edited').data).toEqual(masked);
+    supervisor.socket.send({ type: 'watch', conversationId: v.conversationId, afterSeq: 0 });
+    const history = await supervisor.socket.next('history', (h) => h.conversationId === v.conversationId && h.events.some((e) => e.kind === 'requester_edited'));
+    expect(history.events.find((e) => e.kind === 'requester_edited')?.data).toEqual(masked);
+    expect((await storedEvent(server, v.conversationId, 'requester_edited')).data).toEqual({ name: NAME, email: EMAIL });
+  });
+
+  it("M2: a rating comment, an attachment's name and the visitor's name on its typing reach agents masked", async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await chattingVisitor();
+    expect((await supervisor.api.put(`/conversations/${v.conversationId}/requester`, { name: NAME, email: null })).status).toBe(200);
+    supervisor.socket.send({ type: 'watch', conversationId: v.conversationId, afterSeq: 0 });
+    await supervisor.socket.next('history', (h) => h.conversationId === v.conversationId);
+    v.socket.send({ type: 'typing', conversationId: v.conversationId, on: true });
+    const typing = await supervisor.socket.next('typing', (t) => t.conversationId === v.conversationId);
+    expect(typing.author.name).toBe(NAME_MASKED);
+
+    const upload = await fetch(`${server.url}/api/v1/files?conversation=${v.conversationId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.session.token}`, origin: server.origin, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(`comprovante ${CARD}.png`) },
+      body: PNG,
+    });
+    const { attachment } = (await upload.json()) as { attachment: { id: string } };
+    const clientId = randomUUID();
+    v.socket.send({ type: 'message.send', clientId, conversationId: v.conversationId, text: '', attachments: [attachment.id] });
+    await v.socket.next('ack', (a) => a.clientId === clientId);
+    const withFile = await waitFrames(
+      supervisor.socket,
+      (frames) => frames.find((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event' && f.event.clientId === clientId)?.event,
+      'the message with the file',
+    );
+    expect(withFile.attachments?.[0]?.name).toBe(`comprovante ${CARD_MASKED}.png`);
+
+    v.socket.send({ type: 'conversation.end', conversationId: v.conversationId });
+    await agentEvent(supervisor, v.conversationId, 'ended_by_visitor');
+    expectAnswer(await rate(v.socket, v.conversationId, 2, `cartão ${CARD}`), 'done');
+    expect((await agentEvent(supervisor, v.conversationId, 'rated')).data).toEqual({ score: 2, comment: `cartão ${CARD_MASKED}` });
+    expect((await storedEvent(server, v.conversationId, 'rated')).data).toEqual({ score: 2, comment: `cartão ${CARD}` });
+    const [file] = await server.papo.store.attachments.list(v.conversationId);
+    expect(file?.name).toBe(`comprovante ${CARD}.png`);
   });
 });
