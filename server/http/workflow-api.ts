@@ -23,6 +23,7 @@ import {
   type TargetsAnswer,
 } from '../../shared/api';
 import { parseCidr } from '../domain/blocklist';
+import { visitorSites } from '../domain/visitor-sight';
 import { canView, type AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
@@ -173,8 +174,11 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     return answer(c, closed);
   });
 
+  /** SPEC R10, R11: the sites whose online visitors this agent sees; null: all of them. */
+  const sitesOf = async (actor: AgentActor) => visitorSites(actor, directory.queues(), await store.sites.list());
+
   api.get('/visitors/live', async (c) => {
-    const online = liveVisitors.online();
+    const online = liveVisitors.online((await sitesOf(actorOf(c))) ?? undefined);
     const visitors = await Promise.all(
       online.map(async (x) => {
         const [record, open] = await Promise.all([store.visitors.byId(x.visitorId), store.conversations.list({ visitorId: x.visitorId, status: ['open', 'ended'], limit: 1 })]);
@@ -197,7 +201,9 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
   api.post('/visitors/:id/conversations', async (c) => {
     const { clientId, text } = await body(c, ProactiveBody);
     const live = liveVisitors.visitor(c.req.param('id'));
-    if (!live) throw new AppError('not_found', 'This visitor is not on the site now.');
+    const sites = await sitesOf(actorOf(c));
+    // A visitor of a site the agent does not serve answers as one who is not there (R10: not revealed).
+    if (!live || (sites && !sites.has(live.siteId))) throw new AppError('not_found', 'This visitor is not on the site now.');
     const { conversation } = await workflow.proactive(actorOf(c), { siteId: live.siteId, visitorId: live.visitorId }, clientId, text);
     return answer(c, conversation);
   });

@@ -1,16 +1,18 @@
 /**
  * Issue 11 F4 and F5, against the real server: every piece of visitor free text, not only messages, is
  * masked before it is stored in a site in `redact` mode (SPEC M1), and masked in everything agents receive,
- * over the socket and over HTTP, in a site in `mask` mode while the store keeps it (SPEC M2).
+ * over the socket and over HTTP, in a site in `mask` mode while the store keeps it (SPEC M2). The live
+ * visitors list shows an agent only its sites' visitors (SPEC R10, R11).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { ConversationEvent, ServerFrame } from '../../shared/protocol';
 import { PNG } from '../domain/file-type.fixtures';
-import { adminApi, eventually, onlineAgent, stored, storedEvent, visitor, waitFrames, type OnlineAgent } from './agents';
+import { uuidv7 } from '../ids';
+import { adminApi, createAgent, eventually, onlineAgent, stored, storedEvent, visitor, waitFrames, type OnlineAgent } from './agents';
 import { startTestServer, type TestServer } from './harness';
-import { createTicket, demoSiteId, expectAnswer, rate, setTicketing } from './tickets-helpers';
+import { createTicket, demoSiteId, expectAnswer, rate, setTicketing, supportQueueId } from './tickets-helpers';
 
 const CARD = '4111 1111 1111 1111';
 const CARD_MASKED = '**** **** **** 1111';
@@ -214,5 +216,26 @@ describe('M2: mask shows agents every visitor field masked; the store keeps it',
     expect((await storedEvent(server, v.conversationId, 'rated')).data).toEqual({ score: 2, comment: `cartão ${CARD}` });
     const [file] = await server.papo.store.attachments.list(v.conversationId);
     expect(file?.name).toBe(`comprovante ${CARD}.png`);
+  });
+});
+
+describe('R10/R11: the live visitors list shows an agent the visitors of its sites only', () => {
+  it("R10: an agent of another site's queue neither sees a visitor in the live list nor starts a chat with it; the site's own agent and a supervisor do", async () => {
+    const otherSite = uuidv7();
+    await server.papo.store.sites.create({ id: otherSite, key: `other-${randomUUID()}`, name: 'Outra loja', allowedOrigins: ['self'], createdAt: Date.now() });
+    const made = await (await adminApi(server)).post('/queues', { siteId: otherSite, name: 'Outra fila', strategy: 'broadcast', offerTimeoutMs: 30_000, agentIds: [] });
+    expect(made.status).toBe(201);
+    await server.papo.store.sites.update(otherSite, { defaultQueueId: made.body.queue.id });
+    const stranger = await createAgent(server, { queues: [made.body.queue.id] });
+    const own = await createAgent(server, { queues: [await supportQueueId(server)] });
+    const supervisor = await createAgent(server, { role: 'supervisor' });
+    const v = await visitor(server, { page: PAGE });
+
+    const listed = async (who: typeof own) => ((await who.api.get('/visitors/live')).body.visitors as Array<{ id: string }>).some((x) => x.id === v.session.visitorId);
+    await eventually(async () => ((await listed(own)) ? true : undefined), "the visitor in its site's agent's list");
+    expect(await listed(supervisor)).toBe(true);
+    expect(await listed(stranger)).toBe(false);
+    const refused = await stranger.api.post(`/visitors/${v.session.visitorId}/conversations`, { clientId: randomUUID(), text: 'Posso ajudar?' });
+    expect(refused.status).toBe(404);
   });
 });
