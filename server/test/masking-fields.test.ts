@@ -220,7 +220,7 @@ describe('M2: mask shows agents every visitor field masked; the store keeps it',
 });
 
 describe('R10/R11: the live visitors list shows an agent the visitors of its sites only', () => {
-  it("R10: an agent of another site's queue neither sees a visitor in the live list nor starts a chat with it; the site's own agent and a supervisor do", async () => {
+  it("R10/R11: an agent of another site's queue neither sees a visitor in the live list nor starts a chat with it; the site's own agent and a supervisor do", async () => {
     const otherSite = uuidv7();
     await server.papo.store.sites.create({ id: otherSite, key: `other-${randomUUID()}`, name: 'Outra loja', allowedOrigins: ['self'], createdAt: Date.now() });
     const made = await (await adminApi(server)).post('/queues', { siteId: otherSite, name: 'Outra fila', strategy: 'broadcast', offerTimeoutMs: 30_000, agentIds: [] });
