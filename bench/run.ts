@@ -5,7 +5,7 @@
  *
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
- * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_ONLY (comma list of sizes,latency,throughput,idle),
+ * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { fsyncLatency } from './disk';
 import { echoLatency, papoLatency, type LatencyResult } from './latency';
 import { openFleet, type Fleet } from './fleet';
 import { idleMemory, idleMemorySkipReason, type IdleMemoryResult } from './memory';
+import { maskingCost, MASKING_SIZES, type MaskingResult } from './masking';
 import { ROOT, rssBytes, startPapo, type PapoProcess } from './procs';
 import { measureSizes, type SizesResult } from './sizes';
 import { errorText, fmtBytes, fmtMs, fmtRate } from './stats';
@@ -38,7 +39,7 @@ const config = {
   window: envNumber('BENCH_WINDOW', 8),
   idleSockets: envNumber('BENCH_IDLE_SOCKETS', 10_000),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -46,6 +47,10 @@ const BUDGET = {
   p99Ratio: 3.5,
   messagesPerS: 10_000,
   idleSocketBytes: 20 * 1024,
+  /** Issue 11 F2: masking is linear (ns/char at 64 KiB over 1 KiB) ... */
+  maskingGrowth: 2,
+  /** ... and no input costs more per character than this many times ordinary prose, measured in the same run. */
+  maskingWorstOverProse: 5,
 };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -139,7 +144,10 @@ async function main(): Promise<void> {
       ? { status: 'skipped', reason: idleReason }
       : await part('idle sockets memory', only.has('idle'), () => idleMemory(config.idleSockets, log));
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle });
+  // Issue 11 F2: in process, after the servers are gone, so nothing else of the bench runs meanwhile.
+  const masking = await part('masking cost per character', only.has('masking'), async () => maskingCost(log));
+
+  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle, masking });
 }
 
 interface Budget {
@@ -160,6 +168,7 @@ function report(r: {
   throughput: Part<ThroughputResult>;
   afterLoad: AfterLoad;
   idle: Part<IdleMemoryResult>;
+  masking: Part<MaskingResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -196,6 +205,18 @@ function report(r: {
       idle?.papo.perSocket ?? null,
       idle ? `${(idle.papo.perSocket / 1024).toFixed(1)} KiB` : '',
       (v) => v <= BUDGET.idleSocketBytes,
+    );
+  }
+
+  const masking = value(r.masking);
+  if (r.masking.status !== 'skipped') {
+    budget('masking ns/char, 64 KiB / 1 KiB (worst input)', `<= ${BUDGET.maskingGrowth}x`, masking?.worstGrowth ?? null, `${masking?.worstGrowth.toFixed(2)}x`, (v) => v <= BUDGET.maskingGrowth);
+    budget(
+      'masking ns/char, worst input / ordinary prose',
+      `<= ${BUDGET.maskingWorstOverProse}x`,
+      masking?.worstOverProse ?? null,
+      `${masking?.worstOverProse.toFixed(2)}x`,
+      (v) => v <= BUDGET.maskingWorstOverProse,
     );
   }
 
@@ -257,6 +278,12 @@ function report(r: {
     row('raw ws (one echo)', fmtBytes(idle.raw.rssBefore), fmtBytes(idle.raw.rssAfter), `${(idle.raw.perSocket / 1024).toFixed(1)} KiB`);
   } else row(status(r.idle)!);
 
+  section(`Masking cost per character (issue 11 F2; CPU time, lowest of 5 runs; ${MASKING_SIZES.map((s) => `${s / 1024} KiB`).join(' and ')})`);
+  if (masking) {
+    row('input', ...MASKING_SIZES.map((s) => `${s / 1024} KiB`), '64 KiB / 1 KiB');
+    for (const m of masking.rows) row(`${m.kind}: ${m.name}`, ...m.nsPerChar.map((ns) => `${ns.toFixed(0)} ns/char`), `${m.growth.toFixed(2)}x`);
+  } else row(status(r.masking)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -280,6 +307,7 @@ function report(r: {
     throughput: r.throughput,
     afterLoad: r.afterLoad,
     idleMemory: r.idle,
+    masking: r.masking,
     budgets,
     pass: budgets.every((b) => b.pass),
   };

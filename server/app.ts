@@ -83,16 +83,16 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const masking = await createMaskingPolicy(store);
   const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
-  const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs });
+  const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
   const liveVisitors = createLiveVisitors(now);
   const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
-  const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log });
+  const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
   const registry = new SocketRegistry();
   const dataRights = createDataRights({ store, conversations, now });
-  const signals = createSignals({ store, bus });
+  const signals = createSignals({ store, bus, masking });
   const router = createRouter({
     store,
     directory,

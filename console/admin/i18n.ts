@@ -120,8 +120,8 @@ const ptBR = {
   } satisfies Record<MaskingMode, string>,
   maskingHelp: {
     off: 'Cartões, CPF, CNPJ, IBAN, e-mails e telefones aparecem e são gravados como o visitante escreveu.',
-    mask: 'Gravados como escritos; agentes veem mascarados em prévias, títulos, notificações, transcrições e exportações.',
-    redact: 'Mascarados antes de gravar: o valor original nunca chega ao banco de dados nem aos logs.',
+    mask: 'Gravados como escritos; agentes veem mascarados em mensagens, prévias, nomes, páginas, visitantes ao vivo, avaliações, arquivos, notificações, transcrições e chamados.',
+    redact: 'Mascarados antes de gravar (mensagens, formulários, nomes, páginas, avaliações, arquivos): o valor original nunca chega ao banco de dados nem aos logs. E-mails de contato ficam exatos.',
   } satisfies Record<MaskingMode, string>,
   maskingSaved: 'Salvo.',
 
@@ -303,8 +303,8 @@ const en: AdminStrings = {
   maskingModes: { off: 'Off', mask: 'Mask in agent views', redact: 'Redact before storing' },
   maskingHelp: {
     off: 'Cards, CPF, CNPJ, IBAN, e-mails and phones are shown and stored as the visitor wrote them.',
-    mask: 'Stored as written; agents see them masked in previews, titles, notifications, transcripts and exports.',
-    redact: 'Masked before storing: the raw value never reaches the database or a log.',
+    mask: 'Stored as written; agents see them masked in messages, previews, names, pages, live visitors, ratings, files, notifications, transcripts and tickets.',
+    redact: 'Masked before storing (messages, forms, names, pages, ratings, files): the raw value never reaches the database or a log. Contact e-mail addresses stay exact.',
   },
   maskingSaved: 'Saved.',
 

@@ -23,6 +23,7 @@ import {
   type TargetsAnswer,
 } from '../../shared/api';
 import { parseCidr } from '../domain/blocklist';
+import { visitorSites } from '../domain/visitor-sight';
 import { canView, type AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
@@ -107,15 +108,17 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     ]);
     const live = liveVisitors.visitor(conversation.visitorId);
     const page = live?.page ?? (visitor?.lastPageUrl ? { url: visitor.lastPageUrl, title: visitor.lastPageTitle, referrer: visitor.referrer } : null);
+    // SPEC M2: everything the visitor sent, as this site's agents may see it.
+    const shown = (value: string | null) => masking.field(conversation.siteId, value);
     return c.json({
       conversation: masking.summary(conversation),
       visitor: {
         id: conversation.visitorId,
-        name: masking.field(conversation.siteId, conversation.visitorName ?? visitor?.name ?? null),
-        email: masking.field(conversation.siteId, conversation.requesterEmail ?? visitor?.email ?? null),
-        currentPage: page ? { url: page.url, title: page.title } : null,
-        referrer: page?.referrer ?? null,
-        browser: visitor?.userAgent ?? null,
+        name: shown(conversation.visitorName ?? visitor?.name ?? null),
+        email: shown(conversation.requesterEmail ?? visitor?.email ?? null),
+        currentPage: page ? { url: shown(page.url)!, title: shown(page.title) } : null,
+        referrer: shown(page?.referrer ?? null),
+        browser: shown(visitor?.userAgent ?? null),
         online: live !== null,
         firstSeenAt: visitor?.createdAt ?? conversation.createdAt,
         lastSeenAt: visitor?.lastSeenAt ?? null,
@@ -171,16 +174,21 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     return answer(c, closed);
   });
 
+  /** SPEC R10, R11: the sites whose online visitors this agent sees; null: all of them. */
+  const sitesOf = async (actor: AgentActor) => visitorSites(actor, directory.queues(), await store.sites.list());
+
   api.get('/visitors/live', async (c) => {
-    const online = liveVisitors.online();
+    const online = liveVisitors.online((await sitesOf(actorOf(c))) ?? undefined);
     const visitors = await Promise.all(
       online.map(async (x) => {
         const [record, open] = await Promise.all([store.visitors.byId(x.visitorId), store.conversations.list({ visitorId: x.visitorId, status: ['open', 'ended'], limit: 1 })]);
+        // SPEC M2: the visitor's name and page as its site's agents may see them.
+        const shown = (value: string | null) => masking.field(x.siteId, value);
         return {
           id: x.visitorId,
           siteId: x.siteId,
-          name: record?.name ?? null,
-          page: x.page ? { url: x.page.url, title: x.page.title } : null,
+          name: shown(record?.name ?? null),
+          page: x.page ? { url: shown(x.page.url)!, title: shown(x.page.title) } : null,
           since: x.since,
           returning: x.returning,
           conversationId: open[0]?.id ?? null,
@@ -193,7 +201,9 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
   api.post('/visitors/:id/conversations', async (c) => {
     const { clientId, text } = await body(c, ProactiveBody);
     const live = liveVisitors.visitor(c.req.param('id'));
-    if (!live) throw new AppError('not_found', 'This visitor is not on the site now.');
+    const sites = await sitesOf(actorOf(c));
+    // A visitor of a site the agent does not serve answers as one who is not there (R10: not revealed).
+    if (!live || (sites && !sites.has(live.siteId))) throw new AppError('not_found', 'This visitor is not on the site now.');
     const { conversation } = await workflow.proactive(actorOf(c), { siteId: live.siteId, visitorId: live.visitorId }, clientId, text);
     return answer(c, conversation);
   });

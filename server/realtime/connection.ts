@@ -110,6 +110,7 @@ function frameText(message: EventMessage, form: 'visitor' | 'agent' | 'conversat
 /**
  * Issue 6 `mask`: the agents' copy of a bus message, made once per message and shared by every agent
  * socket (single slot, like the frame cache: the bus hands one message to all subscribers before the next).
+ * A text the event and its summary share is masked once (issue 11 F2).
  */
 let maskedFor: EventMessage | null = null;
 let masked: EventMessage | null = null;
@@ -118,7 +119,7 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
   if (policy.modeOf(message.siteId) !== 'mask') return message;
   if (maskedFor !== message) {
     maskedFor = message;
-    masked = { ...message, event: policy.event(message.event, message.siteId), conversation: policy.summary(message.conversation) };
+    masked = policy.message(message);
   }
   return masked!;
 }
@@ -236,6 +237,7 @@ export class Connection {
    */
   #startMessage(actor: Actor, frame: Extract<ClientFrame, { type: 'message.send' }>): void {
     if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
+    frame = this.#redacted(frame);
     // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
     const ip = this.peer.ip;
     const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(ip) : undefined;
@@ -263,7 +265,7 @@ export class Connection {
     if (frame.type === 'ping') return this.#send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
     if (frame.type === 'hello') {
       if (this.#actor) throw new AppError('invalid_frame', 'hello was already answered.');
-      return this.#hello(frame);
+      return this.#hello(this.#redacted(frame));
     }
     const actor = this.#actor;
     if (!actor) throw new AppError('hello_required');
@@ -275,6 +277,8 @@ export class Connection {
       if (!verdict.ok && frame.type === 'seen') return;
       if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
     }
+    // (message.send is redacted in #startMessage, which the fast path in #receiveFrame calls too.)
+    if (frame.type !== 'message.send') frame = this.#redacted(frame);
     switch (frame.type) {
       case 'message.send':
         return this.#startMessage(actor, frame);
@@ -326,11 +330,20 @@ export class Connection {
     }
   }
 
+  /**
+   * SPEC M1: a visitor's frame as this server acts on it, in a `redact` site with every piece of free text
+   * masked. Run when a frame is handled, after the cheap refusals (rate limits), not when it is parsed.
+   */
+  #redacted<F extends ClientFrame>(frame: F): F {
+    return this.peer.role === 'visitor' ? this.deps.masking.visitorFrame(this.peer.site.id, frame) : frame;
+  }
+
   /** The visitor panel's page, referrer and browser: written once per socket that chats (SPEC R11). */
   #recordVisit(visitorId: string, siteId: string): void {
     this.#visitRecorded = true;
-    const page = this.#page;
-    const userAgent = this.peer.role === 'visitor' ? this.peer.userAgent : null;
+    const page = this.#page; // redacted with its hello (SPEC M1)
+    const browser = this.peer.role === 'visitor' ? this.peer.userAgent : null;
+    const userAgent = browser === null ? null : this.deps.masking.incoming(siteId, browser);
     this.deps.visitors
       .touch(
         { id: visitorId, siteId, lastSeenAt: this.deps.now(), userAgent, ...(page ? { lastPageUrl: page.url, lastPageTitle: page.title, referrer: page.referrer } : {}) },

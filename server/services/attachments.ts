@@ -19,6 +19,7 @@ import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
+import type { MaskingPolicy } from './masking-policy';
 import type { Safety } from './safety';
 
 export interface AttachmentDeps {
@@ -30,6 +31,8 @@ export interface AttachmentDeps {
   secret: string;
   now: () => number;
   log: Logger;
+  /** SPEC M1: a visitor's file name is free text, stored masked in a `redact` site. */
+  masking?: Pick<MaskingPolicy, 'incoming'>;
 }
 
 export type FileActor = VisitorActor | AgentActor;
@@ -75,7 +78,7 @@ const SAFE_SEGMENT = /^[0-9A-Za-z-]{1,64}$/;
 
 export type AttachmentService = ReturnType<typeof createAttachmentService>;
 
-export function createAttachmentService({ store, conversations, safety, filesDir, secret, now, log }: AttachmentDeps) {
+export function createAttachmentService({ store, conversations, safety, filesDir, secret, now, log, masking }: AttachmentDeps) {
   const folderOf = (conversationId: string) => {
     if (!SAFE_SEGMENT.test(conversationId)) throw new Error(`unsafe conversation id for a folder: ${conversationId}`);
     return join(filesDir, conversationId);
@@ -170,8 +173,9 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         conversationId: conversation.id,
         uploaderKind: actor.kind,
         uploaderId: actor.kind === 'visitor' ? actor.visitorId : actor.id,
-        // SPEC W3: shown and served under an extension of what it is, not of what the sender called it.
-        name: servedFileName(cleanFileName(input.name), type),
+        // SPEC W3: shown and served under an extension of what it is, not of what the sender called it; SPEC
+        // M1: a visitor's file name is visitor text, redacted before it is stored.
+        name: servedFileName(actor.kind === 'visitor' && masking ? masking.incoming(conversation.siteId, cleanFileName(input.name)) : cleanFileName(input.name), type),
         mime: type.mime,
         kind: type.kind,
         size: bytes.byteLength,

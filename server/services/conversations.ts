@@ -35,8 +35,11 @@ export interface ConversationDeps {
   store: Store;
   bus: Bus;
   now: () => number;
-  /** Issue 6: redaction before storing and masking in agent views; none applies nothing. */
-  masking?: Pick<MaskingPolicy, 'incoming' | 'events' | 'summary'>;
+  /**
+   * Issue 6: masking in agent views; none applies nothing. (Redaction before storing happens where visitor
+   * input arrives: a visitor's frames reach this service already redacted, SPEC M1.)
+   */
+  masking?: Pick<MaskingPolicy, 'events' | 'summary'>;
   /** SPEC R1/C2: the agents' state and capacity, for claims; absent (tests of other parts): not checked. */
   agents?: Pick<Directory, 'workState' | 'record'>;
 }
@@ -202,9 +205,7 @@ export function createConversationService({ store, bus, now, masking, agents }: 
        */
       opening?: { form: WidgetSettings['prechat']; answers: PrechatAnswers | undefined } | { identified: { name: string | null; email: string | null } },
     ): Promise<Ack & { created: boolean }> {
-      const { clientId } = frame;
-      // Issue 6 `redact`: a visitor's sensitive numbers never reach the database.
-      const text = actor.kind === 'visitor' && masking ? masking.incoming(actor.siteId, frame.text) : frame.text;
+      const { clientId, text } = frame;
       if (!frame.conversationId && actor.kind !== 'visitor') {
         throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
       }

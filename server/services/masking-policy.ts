@@ -1,21 +1,72 @@
 /**
- * @module Each site's masking setting applied (issue 6): `redact` masks visitors' free text before it is
- * stored (the raw value never reaches the database or a log); `mask` keeps it and masks what agents see —
- * message text, list previews and first messages, the visitor's name and e-mail in titles and panels,
- * transcripts, notifications (built from the same frames) and exports. Visitors always see their own text.
+ * @module Each site's masking setting applied (issue 6, issue 11 F4/F5; SPEC M1, M2). `redact` masks every
+ * piece of visitor free text before anything acts on it or stores it (the raw value never reaches the
+ * database or a log): a visitor's frames through {@link visitorFrame}, what arrives outside frames (the
+ * browser's User-Agent, an upload's file name) and what an agent types about the visitor (the requester's
+ * name) through {@link incoming}. `mask` keeps it and masks everything agents receive: message and note
+ * text, the visitor's text in event data, attachment names, list previews and first messages, the
+ * visitor's name and e-mail, page, referrer and browser in panels and the live list, typing names,
+ * transcripts and tickets. Visitors always see their own text. Identifiers stay exact in both modes
+ * (domain/visitor-text.ts).
  */
-import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type { ClientFrame, ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import type { EventMessage } from '../bus/bus';
 import { applyMasking, type MaskingMode } from '../domain/masking';
+import { redactFrame, VISITOR_TEXT_DATA } from '../domain/visitor-text';
 import type { Site, Store } from '../store/store';
 
 export type MaskingPolicy = Awaited<ReturnType<typeof createMaskingPolicy>>;
 
 const TEXT_KINDS: ReadonlySet<string> = new Set(['message', 'note']);
 
-export async function createMaskingPolicy(store: Store) {
+type Mask = (text: string) => string;
+
+/**
+ * `mask` that answers the same text once: an agent's copy of one event holds the same text up to three
+ * times (the event's, its summary's last message, and the first message of a new conversation), and
+ * masking costs far more than a lookup (issue 11 F2).
+ */
+function once(mask: Mask): Mask {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let masked = seen.get(text);
+    if (masked === undefined) seen.set(text, (masked = mask(text)));
+    return masked;
+  };
+}
+
+/** `mask` defaults to the product's masking; a test may count its calls. */
+export async function createMaskingPolicy(store: Store, mask: Mask = (text) => applyMasking('mask', text)) {
   const modes = new Map<string, MaskingMode>((await store.sites.list()).map((s) => [s.id, s.masking]));
-  const mask = (text: string) => applyMasking('mask', text);
-  const maskNullable = (text: string | null) => (text === null ? null : mask(text));
+
+  /** An event as agents see it in `mask` mode, with `m` masking each text. */
+  function maskEvent(event: ConversationEvent, m: Mask): ConversationEvent {
+    const text = event.text !== null && TEXT_KINDS.has(event.kind) ? m(event.text) : event.text;
+    const keys = VISITOR_TEXT_DATA[event.kind];
+    let data = event.data;
+    if (keys && data) {
+      const copy = { ...data };
+      for (const key of keys) {
+        const value = copy[key];
+        if (typeof value === 'string') copy[key] = m(value);
+      }
+      data = copy;
+    }
+    const attachments = event.attachments?.map((a) => ({ ...a, name: m(a.name) }));
+    if (text === event.text && data === event.data && attachments === undefined) return event;
+    return { ...event, text, ...(data === undefined ? {} : { data }), ...(attachments === undefined ? {} : { attachments }) };
+  }
+
+  /** A summary as agents see it in `mask` mode: previews and the visitor's name and e-mail. */
+  function maskSummary(c: ConversationSummary, m: Mask): ConversationSummary {
+    return {
+      ...c,
+      visitorName: c.visitorName === null ? null : m(c.visitorName),
+      requesterEmail: c.requesterEmail === null ? null : m(c.requesterEmail),
+      firstMessage: c.firstMessage === null ? null : m(c.firstMessage),
+      lastMessage: c.lastMessage && { ...c.lastMessage, text: m(c.lastMessage.text) },
+    };
+  }
 
   const policy = {
     modeOf: (siteId: string): MaskingMode => modes.get(siteId) ?? 'off',
@@ -26,34 +77,40 @@ export async function createMaskingPolicy(store: Store) {
       return site;
     },
 
-    /** Free text a visitor sends, as it is to be stored. */
+    /**
+     * SPEC M1: free text a visitor sends outside a frame (its browser's User-Agent, a file's name), or an agent
+     * types about the visitor (the requester's name), as it is to be stored.
+     */
     incoming: (siteId: string, text: string): string => (policy.modeOf(siteId) === 'redact' ? mask(text) : text),
 
-    /** An event as agents see it. */
+    /** SPEC M1: a visitor's frame as the server acts on it: in `redact`, every free-text string masked. */
+    visitorFrame: <F extends ClientFrame>(siteId: string, frame: F): F => (policy.modeOf(siteId) === 'redact' ? redactFrame(frame, mask) : frame),
+
+    /** SPEC M2: an event as agents see it. */
     event(event: ConversationEvent, siteId: string): ConversationEvent {
-      if (policy.modeOf(siteId) !== 'mask' || event.text === null || !TEXT_KINDS.has(event.kind)) return event;
-      const text = mask(event.text);
-      return text === event.text ? event : { ...event, text };
+      return policy.modeOf(siteId) === 'mask' ? maskEvent(event, once(mask)) : event;
     },
 
     events(events: readonly ConversationEvent[], siteId: string): ConversationEvent[] {
-      return policy.modeOf(siteId) === 'mask' ? events.map((e) => policy.event(e, siteId)) : [...events];
+      if (policy.modeOf(siteId) !== 'mask') return [...events];
+      const m = once(mask);
+      return events.map((e) => maskEvent(e, m));
     },
 
-    /** A conversation's summary as agents see it: previews and the visitor's name and e-mail masked. */
+    /** SPEC M2: a conversation's summary as agents see it: previews and the visitor's name and e-mail masked. */
     summary(c: ConversationSummary): ConversationSummary {
-      if (policy.modeOf(c.siteId) !== 'mask') return c;
-      return {
-        ...c,
-        visitorName: maskNullable(c.visitorName),
-        requesterEmail: maskNullable(c.requesterEmail),
-        firstMessage: maskNullable(c.firstMessage),
-        lastMessage: c.lastMessage && { ...c.lastMessage, text: mask(c.lastMessage.text) },
-      };
+      return policy.modeOf(c.siteId) === 'mask' ? maskSummary(c, once(mask)) : c;
     },
 
-    /** A name or address shown in an agent view of this site. */
-    field: (siteId: string, value: string | null): string | null => (policy.modeOf(siteId) === 'mask' ? maskNullable(value) : value),
+    /** SPEC M2: a bus message as agents receive it; a text its event and summary share is masked once. */
+    message(message: EventMessage): EventMessage {
+      if (policy.modeOf(message.siteId) !== 'mask') return message;
+      const m = once(mask);
+      return { ...message, event: maskEvent(message.event, m), conversation: maskSummary(message.conversation, m) };
+    },
+
+    /** SPEC M2: a name, address, page or browser shown in an agent view of this site. */
+    field: (siteId: string, value: string | null): string | null => (policy.modeOf(siteId) === 'mask' && value !== null ? mask(value) : value),
   };
   return policy;
 }

@@ -7,6 +7,7 @@ import { topics, type Bus, type SignalMessage } from '../bus/bus';
 import { authorOf, canView, decideMessage, type Actor, type VisitorActor } from '../domain/conversation';
 import { AppError } from '../errors';
 import type { Store } from '../store/store';
+import type { MaskingPolicy } from './masking-policy';
 
 /** Most conversations a visitor's list answers (SPEC W7). */
 export const MAX_VISITOR_CONVERSATIONS = 50;
@@ -14,11 +15,13 @@ export const MAX_VISITOR_CONVERSATIONS = 50;
 export interface SignalDeps {
   store: Store;
   bus: Bus;
+  /** SPEC M2: a visitor's typing goes to agents only, with its name as agents may see it. */
+  masking?: Pick<MaskingPolicy, 'field'>;
 }
 
 export type Signals = ReturnType<typeof createSignals>;
 
-export function createSignals({ store, bus }: SignalDeps) {
+export function createSignals({ store, bus, masking }: SignalDeps) {
   function publish(message: SignalMessage): void {
     if (message.toVisitor) bus.publish(topics.visitor(message.visitorId), message);
     bus.publish(topics.site(message.siteId), message);
@@ -49,7 +52,8 @@ export function createSignals({ store, bus }: SignalDeps) {
         throw new AppError(decision.code);
       }
       // Agents see the visitor under the name it gave (if any); visitors see agents by name.
-      const author: Author = actor.kind === 'visitor' ? { ...authorOf(actor), name: conversation.visitorName } : authorOf(actor);
+      const author: Author =
+        actor.kind === 'visitor' ? { ...authorOf(actor), name: masking ? masking.field(conversation.siteId, conversation.visitorName) : conversation.visitorName } : authorOf(actor);
       publish({
         signal: true,
         siteId: conversation.siteId,

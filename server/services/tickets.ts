@@ -56,6 +56,20 @@ export function createTicketService({ store, directory, conversations, mailer, l
           requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
         }
       : t;
+  /** SPEC M2: a history entry as agents read it: a change's requester name and e-mail masked. */
+  const viewEntry = (siteId: string, e: TicketEntry): TicketEntry =>
+    masking && masking.modeOf(siteId) === 'mask' && e.data && ('requesterName' in e.data || 'requesterEmail' in e.data)
+      ? {
+          ...e,
+          data: {
+            ...e.data,
+            ...(typeof e.data.requesterName === 'string' ? { requesterName: masking.field(siteId, e.data.requesterName) } : {}),
+            ...(typeof e.data.requesterEmail === 'string' ? { requesterEmail: masking.field(siteId, e.data.requesterEmail) } : {}),
+          },
+        }
+      : e;
+  /** SPEC M1: a requester's name an agent types is the visitor's, stored masked in `redact` (its e-mail stays exact). */
+  const storedName = (siteId: string, name: string | null): string | null => (masking && name !== null ? masking.incoming(siteId, name) : name);
   /** The rating running for each conversation (SPEC T5): the next one waits for it. */
   const ratings = new Map<string, Promise<void>>();
 
@@ -121,9 +135,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
         status: 'open',
         type: 'question',
         priority: 1,
-        // Issue 6 `redact`: the visitor's free text is masked before it is stored.
-        subject: masking ? masking.incoming(site.id, form.subject) : form.subject,
-        description: masking ? masking.incoming(site.id, form.description) : form.description,
+        // Issue 6 `redact`: the form's fields arrive redacted, like every visitor frame (SPEC M1).
+        subject: form.subject,
+        description: form.description,
         requester: { name: form.requesterName, email: form.email, visitorId: actor.visitorId },
         assigneeId: null,
         assigneeName: null,
@@ -206,7 +220,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
         priority: input.priority,
         subject: input.subject,
         description: input.description,
-        requester: { ...requester, ...(input.requesterName !== undefined ? { name: input.requesterName } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
+        requester: { ...requester, ...(input.requesterName !== undefined ? { name: storedName(siteId, input.requesterName) } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
         assigneeId: actor.id,
         assigneeName: actor.name,
         conversationId: c?.id ?? null,
@@ -235,11 +249,12 @@ export function createTicketService({ store, directory, conversations, mailer, l
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
       const transcript = masking && conversation ? masking.events(raw, conversation.siteId) : raw;
-      return { ticket: view(ticket), entries: await store.tickets.entries(id), transcript };
+      return { ticket: view(ticket), entries: (await store.tickets.entries(id)).map((e) => viewEntry(ticket.siteId, e)), transcript };
     },
 
     async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {
       const before = await load(actor, id);
+      if (patch.requesterName) patch = { ...patch, requesterName: storedName(before.siteId, patch.requesterName) };
       if (patch.assigneeId !== undefined) {
         if (patch.assigneeId !== null && patch.assigneeId !== actor.id && actor.role === 'agent') throw new AppError('forbidden', 'Agents assign tickets to themselves.');
         const record = patch.assigneeId === null ? null : directory.record(patch.assigneeId);

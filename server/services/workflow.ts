@@ -29,9 +29,12 @@ import { AppError } from '../errors';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
+import type { MaskingPolicy } from './masking-policy';
 
 export interface WorkflowDeps {
   store: Store;
+  /** SPEC M1: the requester's name an agent types is stored masked in a `redact` site. */
+  masking?: Pick<MaskingPolicy, 'incoming'>;
   directory: Directory;
   conversations: ConversationService;
   /** How long a transfer or an invitation waits for its target (SPEC R6). */
@@ -46,7 +49,7 @@ export type WorkflowService = ReturnType<typeof createWorkflowService>;
  * inside each write, on the load as committed there (SPEC C4): a check here, before the write, let a burst
  * of concurrent requests each see the same room.
  */
-export function createWorkflowService({ store, directory, conversations, requestTimeoutMs }: WorkflowDeps) {
+export function createWorkflowService({ store, directory, conversations, requestTimeoutMs, masking }: WorkflowDeps) {
   /** The agents and queues that can take a conversation now, besides those already in it. */
   async function targets(actor: AgentActor, conversationId: string): Promise<TargetsAnswer> {
     const c = await conversations.load(actor, conversationId);
@@ -113,8 +116,10 @@ export function createWorkflowService({ store, directory, conversations, request
     priority: (actor: AgentActor, id: string, priority: number) => conversations.apply(actor, id, (state) => decidePriority(state, actor, priority)),
 
     async requester(actor: AgentActor, id: string, name: string | null, email: string | null): Promise<ConversationSummary> {
-      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, name, email));
-      await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name, email }, Date.now());
+      // SPEC M1: the name is the visitor's free text (masked in `redact`); the e-mail is an address, kept exact.
+      const stored = (siteId: string) => (masking && name !== null ? masking.incoming(siteId, name) : name);
+      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, stored(state.siteId), email));
+      await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name: summary.visitorName, email }, Date.now());
       return summary;
     },
 

@@ -25,6 +25,7 @@ import {
   type OnlineAgent,
 } from './agents';
 import { startTestServer, type TestServer } from './harness';
+import { supportQueueId } from './tickets-helpers';
 
 let server: TestServer;
 
@@ -355,7 +356,8 @@ describe('R9 notes', () => {
 
 describe('R11 visitors', () => {
   it('R11: the live visitors list shows a visitor with the page from its hello; a proactive chat reaches its socket and is assigned to the agent', async () => {
-    const agent = await onlineAgent(server);
+    // R10: an agent sees the visitors of the sites it serves (here, through the demo site's Support queue).
+    const agent = await onlineAgent(server, { queues: [await supportQueueId(server)] });
     const guest = await visitor(server, { page: { url: 'https://shop.example/checkout', title: 'Checkout', referrer: 'https://search.example/?q=papo' } });
 
     const live = await eventually(async () => {
