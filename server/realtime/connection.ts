@@ -277,6 +277,10 @@ export class Connection {
       if (!verdict.ok && frame.type === 'seen') return;
       if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
     }
+    // SPEC L3, M3: a form or a transcript request past its hourly limit is refused before its text is redacted.
+    if (actor.kind === 'visitor' && (frame.type === 'ticket.create' || frame.type === 'transcript.email')) {
+      this.deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', this.peer.ip, actor.visitorId);
+    }
     // (message.send is redacted in #startMessage, which the fast path in #receiveFrame calls too.)
     if (frame.type !== 'message.send') frame = this.#redacted(frame);
     switch (frame.type) {

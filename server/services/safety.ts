@@ -60,13 +60,18 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
    * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
    * requests running side by side cannot all pass a check none of them has paid for yet.
    */
-  const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
+  /** Refused (with the longest wait) when any of these buckets is empty; takes nothing. */
+  const peekAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): void => {
     let wait = 0;
     for (const [limiter, key] of buckets) {
       const verdict = limiter.peek(key);
       if (!verdict.ok) wait = Math.max(wait, verdict.retryAfterMs);
     }
     if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
+  };
+
+  const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
+    peekAll(buckets);
     for (const [limiter, key] of buckets) limiter.take(key);
     let refunded = false;
     return {
@@ -139,6 +144,19 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
         [limiters.tickets, ipKey(ip)],
         [limiters.tickets, `visitor:${visitorId}`],
       ]),
+
+    /**
+     * SPEC L3, M3: refuses a `ticket.create` or `transcript.email` already past its address's or visitor's
+     * hourly budget, taking nothing: checked when the frame arrives, so a refused form costs no redaction of
+     * its text. The request's own `ticketRequest` / `transcriptRequest` takes the tokens.
+     */
+    requestAllowed(kind: 'ticket' | 'transcript', ip: string, visitorId: string): void {
+      const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
+      peekAll([
+        [limiter, ipKey(ip)],
+        [limiter, `visitor:${visitorId}`],
+      ]);
+    },
 
     /**
      * SPEC L3/L4: a `transcript.email` from this address and visitor to `email`, refused past the hourly
