@@ -74,6 +74,11 @@ export function createLiveVisitors(now: () => number) {
         .sort((a, b) => a.since - b.since);
     },
 
+    /** Visits kept: online, or left less than VISIT_GAP_MS ago (read-only; for tests). */
+    remembered(): number {
+      return visits.size;
+    },
+
     /** One visitor, when it has a socket open (a lookup, not a scan of everyone online). */
     visitor(visitorId: string): OnlineVisitor | null {
       const visit = visits.get(visitorId);
