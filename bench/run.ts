@@ -5,7 +5,8 @@
  *
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
- * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_ONLY (comma list of sizes,latency,throughput,idle),
+ * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,storms),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { echoLatency, papoLatency, type LatencyResult } from './latency';
 import { openFleet, type Fleet } from './fleet';
 import { idleMemory, idleMemorySkipReason, type IdleMemoryResult } from './memory';
 import { ROOT, rssBytes, startPapo, type PapoProcess } from './procs';
+import { reconnectStorms, type StormsResult } from './storms';
 import { measureSizes, type SizesResult } from './sizes';
 import { errorText, fmtBytes, fmtMs, fmtRate } from './stats';
 import { runThroughput, type ThroughputResult } from './throughput';
@@ -37,8 +39,11 @@ const config = {
   throughputSockets: envNumber('BENCH_THROUGHPUT_SOCKETS', 200),
   window: envNumber('BENCH_WINDOW', 8),
   idleSockets: envNumber('BENCH_IDLE_SOCKETS', 10_000),
+  stormSockets: envNumber('BENCH_STORM_SOCKETS', 10_000),
+  stormSize: envNumber('BENCH_STORM_SIZE', 2000),
+  storms: envNumber('BENCH_STORMS', 3),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,storms').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -139,7 +144,17 @@ async function main(): Promise<void> {
       ? { status: 'skipped', reason: idleReason }
       : await part('idle sockets memory', only.has('idle'), () => idleMemory(config.idleSockets, log));
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle });
+  const stormsReason = only.has('storms')
+    ? config.stormSockets <= 0
+      ? 'BENCH_STORM_SOCKETS=0'
+      : idleMemorySkipReason(config.stormSockets + config.stormSize)
+    : null;
+  const storms: Part<StormsResult> =
+    stormsReason !== null
+      ? { status: 'skipped', reason: stormsReason }
+      : await part('reconnect storms memory', only.has('storms'), () => reconnectStorms(config.stormSockets, config.stormSize, config.storms, log));
+
+  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle, storms });
 }
 
 interface Budget {
@@ -160,6 +175,7 @@ function report(r: {
   throughput: Part<ThroughputResult>;
   afterLoad: AfterLoad;
   idle: Part<IdleMemoryResult>;
+  storms: Part<StormsResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -257,6 +273,19 @@ function report(r: {
     row('raw ws (one echo)', fmtBytes(idle.raw.rssBefore), fmtBytes(idle.raw.rssAfter), `${(idle.raw.perSocket / 1024).toFixed(1)} KiB`);
   } else row(status(r.idle)!);
 
+  section(`Reconnect storms (${config.stormSockets} idle visitors; ${config.storms} storms of ${config.stormSize} closing and reconnecting at once)`);
+  const st = value(r.storms);
+  if (st) {
+    const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+    row('', 'heap used', 'RSS');
+    row('before the storms (after a full GC)', mib(st.before.heapUsed), mib(st.before.rss));
+    row('after the storms, as they left it', mib(st.afterAsLeft.heapUsed), mib(st.afterAsLeft.rss));
+    row('after the storms and a full GC', mib(st.afterGc.heapUsed), mib(st.afterGc.rss));
+    row(`after ${st.storms} more storms and a full GC`, mib(st.afterSecondRound.heapUsed), mib(st.afterSecondRound.rss));
+    row('heap kept per reconnect: first round / second round', `${Math.round(st.heapKeptPerReconnect)} B / ${Math.round(st.heapKeptPerReconnectSecondRound)} B`);
+    row('server CPU during the first round', st.serverCpuMs === null ? '-' : `${st.serverCpuMs} ms`);
+  } else row(status(r.storms)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -280,6 +309,7 @@ function report(r: {
     throughput: r.throughput,
     afterLoad: r.afterLoad,
     idleMemory: r.idle,
+    reconnectStorms: r.storms,
     budgets,
     pass: budgets.every((b) => b.pass),
   };
