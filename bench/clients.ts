@@ -102,11 +102,20 @@ export async function inBatches<T>(n: number, batch: number, fn: (i: number) => 
 
 /** A visitor socket after its welcome (a new visitor: no token). */
 export async function openVisitor(papo: PapoProcess): Promise<WebSocket> {
+  return (await openVisitorSession(papo, null)).ws;
+}
+
+/**
+ * A visitor socket after its welcome, and the token the welcome renewed: hello with the previous one to come
+ * back as the same visitor, as the widget does after a drop.
+ */
+export async function openVisitorSession(papo: PapoProcess, token: string | null): Promise<{ ws: WebSocket; token: string }> {
   const ws = await openWs(`${papo.wsUrl}?role=visitor&site=${encodeURIComponent(papo.siteKey)}`, { Origin: papo.origin });
   const welcome = nextFrame(ws, (f) => f.type === 'welcome', 30_000, 'welcome');
-  ws.send('{"type":"hello","v":1,"token":null}');
-  await welcome;
-  return ws;
+  ws.send(`{"type":"hello","v":1,"token":${JSON.stringify(token)}}`);
+  const session = (await welcome).session as { token?: unknown } | undefined;
+  if (typeof session?.token !== 'string') throw new Error('the welcome carried no visitor token');
+  return { ws, token: session.token };
 }
 
 /** Signs in the bench's admin and answers the `papo_session=...` cookie pair. */

@@ -110,18 +110,29 @@ export interface PapoProcess extends Child {
   origin: string;
   siteKey: string;
   dbPath: string;
+  /** The inspector's `ws://` URL when started with `inspect` (bench/inspector.ts), else null. */
+  inspectorUrl: string | null;
   /** Stops the server and deletes its temporary database folder. */
   stop(timeoutMs?: number): Promise<string>;
 }
 
-/** Starts `node --import tsx server/main.ts` on a fresh database; resolves once it listens and names its demo site. */
-export async function startPapo(): Promise<PapoProcess> {
+/**
+ * Starts `node --import tsx server/main.ts` on a fresh database; resolves once it listens and names its demo
+ * site. `inspect`: with the inspector on a free loopback port, so the bench can read the heap and force a GC.
+ */
+export async function startPapo(options: { inspect?: boolean } = {}): Promise<PapoProcess> {
   const dir = mkdtempSync(join(process.env.BENCH_DB_DIR ?? tmpdir(), 'papo-bench-'));
   const dbPath = join(dir, 'papo.db');
   const child = start(
     process.execPath,
     // BENCH_SERVER_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-    [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), '--import', 'tsx', 'server/main.ts'],
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+      ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
     {
       ...process.env,
       PORT: '0',
@@ -143,10 +154,15 @@ export async function startPapo(): Promise<PapoProcess> {
   );
   let port: number;
   let siteKey: string;
+  let inspectorUrl: string | null = null;
   try {
-    const [listening, key] = await child.waitFor([/listening url=https?:\/\/[^\s:]+:(\d+)/, /Demo site key: (\S+)/], 60_000);
+    const [listening, key, inspector] = await child.waitFor(
+      [/listening url=https?:\/\/[^\s:]+:(\d+)/, /Demo site key: (\S+)/, ...(options.inspect ? [/Debugger listening on (ws:\/\/\S+)/] : [])],
+      60_000,
+    );
     port = Number(listening![1]);
     siteKey = key![1]!;
+    if (inspector) inspectorUrl = inspector[1]!;
   } catch (err) {
     await child.stop(2000);
     rmSync(dir, { recursive: true, force: true });
@@ -162,6 +178,7 @@ export async function startPapo(): Promise<PapoProcess> {
     origin: url,
     siteKey,
     dbPath,
+    inspectorUrl,
     async stop(timeoutMs) {
       const code = await child.stop(timeoutMs);
       rmSync(dir, { recursive: true, force: true });

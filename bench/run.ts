@@ -5,7 +5,8 @@
  *
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
- * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking),
+ * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { openFleet, type Fleet } from './fleet';
 import { idleMemory, idleMemorySkipReason, type IdleMemoryResult } from './memory';
 import { maskingCost, MASKING_SIZES, type MaskingResult } from './masking';
 import { ROOT, rssBytes, startPapo, type PapoProcess } from './procs';
+import { reconnectStorms, type StormsResult } from './storms';
 import { measureSizes, type SizesResult } from './sizes';
 import { errorText, fmtBytes, fmtMs, fmtRate } from './stats';
 import { runThroughput, type ThroughputResult } from './throughput';
@@ -38,8 +40,11 @@ const config = {
   throughputSockets: envNumber('BENCH_THROUGHPUT_SOCKETS', 200),
   window: envNumber('BENCH_WINDOW', 8),
   idleSockets: envNumber('BENCH_IDLE_SOCKETS', 10_000),
+  stormSockets: envNumber('BENCH_STORM_SOCKETS', 10_000),
+  stormSize: envNumber('BENCH_STORM_SIZE', 2000),
+  storms: envNumber('BENCH_STORMS', 3),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -147,7 +152,17 @@ async function main(): Promise<void> {
   // Issue 11 F2: in process, after the servers are gone, so nothing else of the bench runs meanwhile.
   const masking = await part('masking cost per character', only.has('masking'), async () => maskingCost(log));
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle, masking });
+  const stormsReason = only.has('storms')
+    ? config.stormSockets <= 0
+      ? 'BENCH_STORM_SOCKETS=0'
+      : idleMemorySkipReason(config.stormSockets + config.stormSize)
+    : null;
+  const storms: Part<StormsResult> =
+    stormsReason !== null
+      ? { status: 'skipped', reason: stormsReason }
+      : await part('reconnect storms memory', only.has('storms'), () => reconnectStorms(config.stormSockets, config.stormSize, config.storms, log));
+
+  report({ startedAt, loadAtStart, fsync, sizes, raw, papoLat, throughput, afterLoad, idle, masking, storms });
 }
 
 interface Budget {
@@ -169,6 +184,7 @@ function report(r: {
   afterLoad: AfterLoad;
   idle: Part<IdleMemoryResult>;
   masking: Part<MaskingResult>;
+  storms: Part<StormsResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -284,6 +300,19 @@ function report(r: {
     for (const m of masking.rows) row(`${m.kind}: ${m.name}`, ...m.nsPerChar.map((ns) => `${ns.toFixed(0)} ns/char`), `${m.growth.toFixed(2)}x`);
   } else row(status(r.masking)!);
 
+  section(`Reconnect storms (${config.stormSockets} idle visitors; ${config.storms} storms of ${config.stormSize} closing and reconnecting at once)`);
+  const st = value(r.storms);
+  if (st) {
+    const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+    row('', 'heap used', 'RSS');
+    row('before the storms (after a full GC)', mib(st.before.heapUsed), mib(st.before.rss));
+    row('after the storms, as they left it', mib(st.afterAsLeft.heapUsed), mib(st.afterAsLeft.rss));
+    row('after the storms and a full GC', mib(st.afterGc.heapUsed), mib(st.afterGc.rss));
+    row(`after ${st.storms} more storms and a full GC`, mib(st.afterSecondRound.heapUsed), mib(st.afterSecondRound.rss));
+    row('heap kept per reconnect: first round / second round', `${Math.round(st.heapKeptPerReconnect)} B / ${Math.round(st.heapKeptPerReconnectSecondRound)} B`);
+    row('server CPU during the first round', st.serverCpuMs === null ? '-' : `${st.serverCpuMs} ms`);
+  } else row(status(r.storms)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -308,6 +337,7 @@ function report(r: {
     afterLoad: r.afterLoad,
     idleMemory: r.idle,
     masking: r.masking,
+    reconnectStorms: r.storms,
     budgets,
     pass: budgets.every((b) => b.pass),
   };

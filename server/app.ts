@@ -47,6 +47,27 @@ export interface Papo {
   bot: { idle(): Promise<void> };
   /** Stops accepting, closes sockets with 1001, commits queued writes, closes the store. Idempotent. */
   stop(): Promise<void>;
+  sizes(): PapoSizes;
+}
+
+/**
+ * The in-memory state Papo keeps per socket, visitor or address, by size: what closed sockets must give
+ * back (SPEC D8). Read-only; tests compare it before and after reconnects.
+ */
+export interface PapoSizes {
+  /** Open sockets (the gateway's registry). */
+  sockets: number;
+  busSubscriptions: number;
+  availabilityListeners: number;
+  presenceListeners: number;
+  /** Agent consoles counted as connected (R1 presence). */
+  agentConsoles: number;
+  /** Addresses counted by the per-address socket limit. */
+  addressesWithSockets: number;
+  /** Visitors with a widget socket open (SPEC R11). */
+  visitorsOnline: number;
+  /** Visits remembered: online, or left less than VISIT_GAP_MS ago (SPEC R11). */
+  visitsRemembered: number;
 }
 
 export interface StartOptions {
@@ -232,5 +253,18 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     router,
     bot: { idle: () => bot.idle() },
     stop: () => (stopping ??= stop()),
+    sizes: () => {
+      const { presenceListeners, consoles } = directory.counts();
+      return {
+        sockets: registry.connections.size,
+        busSubscriptions: bus.subscriptions(),
+        availabilityListeners: availability.listeners(),
+        presenceListeners,
+        agentConsoles: consoles,
+        addressesWithSockets: safety.addressesWithSockets(),
+        visitorsOnline: liveVisitors.online().length,
+        visitsRemembered: liveVisitors.remembered(),
+      };
+    },
   };
 }

@@ -6,7 +6,12 @@ import type { Bus, BusMessage } from './bus';
 
 type Handler = (message: BusMessage) => void;
 
-export function createMemoryBus(log: Logger): Bus {
+export interface MemoryBus extends Bus {
+  /** How many handlers are subscribed, over all topics (read-only; tests check closed sockets leave none). */
+  subscriptions(): number;
+}
+
+export function createMemoryBus(log: Logger): MemoryBus {
   const subscribers = new Map<string, Set<Handler>>();
   return {
     publish(topic, message) {
@@ -32,6 +37,11 @@ export function createMemoryBus(log: Logger): Bus {
     },
     async close() {
       subscribers.clear();
+    },
+    subscriptions() {
+      let n = 0;
+      for (const handlers of subscribers.values()) n += handlers.size;
+      return n;
     },
   };
 }

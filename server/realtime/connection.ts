@@ -132,6 +132,8 @@ export class Connection {
   /** Bus events that arrive while hello is being answered; drained after the welcome. */
   #pending: BusMessage[] | null = null;
   readonly #unsubscribe: Array<() => void> = [];
+  /** The socket has closed; a hello still being answered must not subscribe or count it present (SPEC D8). */
+  #closed = false;
   #queue: Promise<void> = Promise.resolve();
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
@@ -167,6 +169,7 @@ export class Connection {
     });
     ws.on('error', (err) => deps.log.debug('socket error', { err: err.message }));
     ws.on('close', () => {
+      this.#closed = true;
       clearTimeout(this.#helloTimer);
       const actor = this.#actor;
       if (actor?.kind === 'agent') deps.directory.disconnected(actor.id);
@@ -408,13 +411,15 @@ export class Connection {
       this.#entry = this.deps.directory.entryFor(this.peer.site, frame.queue);
       // What the visitor claims is kept as text; consoles link only web URLs (issue 6, shared/safe-url.ts).
       this.#page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
-      this.#unsubscribe.push(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
+      this.#hold(bus.subscribe(topics.visitor(actor.visitorId), this.#onBus));
       const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
       const site = this.peer.site;
       const queueId = this.#entry.bot ? null : this.#entry.queueId;
       // SPEC T1: the widget knows at once whether someone can answer, and hears every change.
-      this.#unsubscribe.push(this.deps.availability.watch(site.id, queueId, (online) => this.#send({ type: 'availability', online })));
+      this.#hold(this.deps.availability.watch(site.id, queueId, (online) => this.#send({ type: 'availability', online })));
       const online = this.#entry.bot || (await this.deps.availability.online(site, queueId));
+      // Closed while this hello awaited: no visit is counted and nothing is sent (SPEC D8).
+      if (this.#closed) return;
       this.#actor = actor;
       const widget = widgetSettings(site.widget, this.deps.directory.queues(site.id));
       this.#prechat = widget.prechat.enabled && !identity.user ? widget.prechat : null;
@@ -449,14 +454,16 @@ export class Connection {
       const { directory } = this.deps;
       await directory.ensure(agent.id);
       const actor = directory.actor(agent);
-      for (const siteId of siteIds) this.#unsubscribe.push(bus.subscribe(topics.site(siteId), this.#onBus));
+      for (const siteId of siteIds) this.#hold(bus.subscribe(topics.site(siteId), this.#onBus));
       const inbox = await conversations.inbox(actor);
+      // Closed while this hello awaited: the agent is not counted as connected (SPEC D8).
+      if (this.#closed) return;
       for (const c of inbox) this.#known.add(c.id);
       this.#actor = actor;
       // Online before the welcome is made, so it shows this agent's real state; this socket hears only
       // the changes after it.
       directory.connected(agent.id);
-      this.#unsubscribe.push(directory.onPresence(this.#onPresence));
+      this.#hold(directory.onPresence(this.#onPresence));
       const presence = may(agent.role, 'supervise') ? directory.all() : [directory.presence(agent.id)];
       const queues = directory.queues().map(({ createdAt: _c, ...q }) => q);
       this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox, presence, queues } });
@@ -477,6 +484,16 @@ export class Connection {
     await resume?.().catch((err: unknown) => this.#fail(err, frame));
   }
 
+
+  /**
+   * Keeps what the close undoes (a subscription, a listener). A hello awaits the store between them, and the
+   * socket may close meanwhile (a reconnect storm, a client giving up on its welcome): what comes after the
+   * close is undone at once, or it would keep this connection, and everything it holds, for ever (SPEC D8).
+   */
+  #hold(off: () => void): void {
+    if (this.#closed) off();
+    else this.#unsubscribe.push(off);
+  }
 
   /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
   async #catchUp(actor: Actor, conversation: ConversationSummary, afterSeq: number): Promise<void> {

@@ -104,6 +104,13 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
     /** Recomputes now (after a site's settings change). */
     refresh: schedule,
 
+    /** How many listeners are watching, over all sites and queues (read-only; for tests of closed sockets). */
+    listeners(): number {
+      let n = 0;
+      for (const set of listeners.values()) n += set.size;
+      return n;
+    },
+
     stop(): void {
       offPresence();
       offCommit();

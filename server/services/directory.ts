@@ -128,6 +128,13 @@ export async function createDirectory(store: Store, now: () => number, options: 
       return () => returnListeners.delete(listener);
     },
 
+    /** Presence listeners, and consoles counted as connected over all agents (read-only; for tests of closed sockets). */
+    counts(): { presenceListeners: number; consoles: number } {
+      let consoles = 0;
+      for (const e of agents.values()) consoles += e.sockets;
+      return { presenceListeners: listeners.size, consoles };
+    },
+
     /** The actor an agent's requests and frames act as; its queue set stays current. */
     actor(profile: AgentProfile): AgentActor {
       const e = agents.get(profile.id);

@@ -109,6 +109,8 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       if (n <= 0) sockets.delete(key);
       else sockets.set(key, n);
     },
+    /** Addresses with a socket open, as counted for the per-address limit (read-only; for tests). */
+    addressesWithSockets: (): number => sockets.size,
 
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
