@@ -10,7 +10,6 @@ import {
   type ConversationEvent,
   type ConversationStatus,
   type EventData,
-  type SendMessageFrame,
   type SiteStatus,
   type ServerFrame,
 } from '../../shared/protocol';
@@ -108,6 +107,10 @@ export interface FakeClient extends SocketClient {
   onSend: ((frame: ClientFrame) => void) | null;
 }
 
+/** The frames of one type a session sent, in order (typed by that type). */
+export const sentOf = <T extends ClientFrame['type']>(t: { client: { sent: ClientFrame[] } }, type: T) =>
+  t.client.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);
+
 /** `storage`: another tab's view of the site's storage (storage.fixtures.ts); a fresh memory by default. */
 export function setup(init: { stored?: unknown; outbox?: OutboxItem[]; status?: SocketStatus; start?: boolean; storage?: KeyValue } = {}) {
   const storage = init.storage ?? memoryStorage();
@@ -159,7 +162,7 @@ export function setup(init: { stored?: unknown; outbox?: OutboxItem[]; status?: 
     options,
     deliver: (frame: ServerFrame) => options().onFrame(real(frame)),
     hello: () => options().hello(),
-    messages: () => client.sent.filter((f): f is SendMessageFrame => f.type === 'message.send'),
+    messages: () => sentOf({ client }, 'message.send'),
     /** The outbox as another tab (or the next page) reads it from storage. */
     storedOutbox: () => new Outbox(storage, KEYS.outbox).list(),
     /** Every key the outbox's messages are stored under. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseClientFrame, type ClientFrame, type OfflineField, type ServerFrame, type SiteStatus } from '../../shared/protocol';
 import { panelOf, VisitorSession } from './session';
-import { ack, ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, RETRY_AFTER_MS, setup, STORED, SYSTEM, VISITOR, welcome } from './session.fixtures';
+import { ack, ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, RETRY_AFTER_MS, sentOf, setup, STORED, SYSTEM, VISITOR, welcome } from './session.fixtures';
 
 const FIELDS: OfflineField[] = [
   { key: 'name', label: 'Name', type: 'text', required: false },
@@ -16,8 +16,6 @@ const ticket = (clientId: string, number: number): ServerFrame => ({ type: 'tick
 const done = (clientId: string): ServerFrame => ({ type: 'done', clientId });
 
 type Harness = ReturnType<typeof setup>;
-const sentOf = <T extends ClientFrame['type']>(t: Harness, type: T) =>
-  t.client.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);
 const valid = (frame: ClientFrame | undefined) => parseClientFrame(JSON.stringify(frame)).ok;
 const panel = (t: Harness) => panelOf(t.session.view);
 
