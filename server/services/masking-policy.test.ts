@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { summaryFixture } from '../../shared/test/summary';
 import { applyMasking } from '../domain/masking';
 import { databasePerTest, siteRecord, sqliteStoreFixture } from '../store/store-fixture';
 import type { Store } from '../store/store';
@@ -26,31 +27,17 @@ const MASKED = 'Meu cartão é **** **** **** 1111';
 function firstMessage(): { event: ConversationEvent; conversation: ConversationSummary } {
   const at = 1_750_000_000_000;
   const event: ConversationEvent = { conversationId: 'c1', seq: 3, kind: 'message', author: { kind: 'visitor', id: 'v1', name: null }, clientId: 'x', text: TEXT, at };
-  const conversation = {
-    id: 'c1',
+  const conversation = summaryFixture({
     siteId,
     visitorId: 'v1',
     visitorName: 'Maria',
-    status: 'open',
-    assignedAgentId: null,
-    assignedAgentName: null,
     lastSeq: 3,
     lastMessage: { text: TEXT, authorKind: 'visitor', at },
     createdAt: at,
     updatedAt: at,
-    queueId: null,
     queuedAt: at,
-    priority: 1,
-    bot: false,
-    offer: null,
-    request: null,
-    participants: [],
-    labels: [],
-    requesterEmail: null,
-    wrapUpReason: null,
-    archived: false,
     firstMessage: TEXT,
-  } satisfies ConversationSummary;
+  });
   return { event, conversation };
 }
 
