@@ -134,6 +134,8 @@ export class Connection {
   readonly #unsubscribe: Array<() => void> = [];
   /** The socket has closed; a hello still being answered must not subscribe or count it present (SPEC D8). */
   #closed = false;
+  /** Agents: the session ended (sign-out, disabled): its presence ends with no grace (SPEC R13). */
+  #left = false;
   #queue: Promise<void> = Promise.resolve();
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
@@ -172,7 +174,7 @@ export class Connection {
       this.#closed = true;
       clearTimeout(this.#helloTimer);
       const actor = this.#actor;
-      if (actor?.kind === 'agent') deps.directory.disconnected(actor.id);
+      if (actor?.kind === 'agent') deps.directory.disconnected(actor.id, { grace: !this.#left });
       if (actor?.kind === 'visitor') deps.liveVisitors.disconnected(actor.visitorId);
       for (const off of this.#unsubscribe) off();
       this.#unsubscribe.length = 0;
@@ -194,6 +196,7 @@ export class Connection {
 
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
+    if (code === CLOSE.session_ended) this.#left = true;
     this.#sendError(reason, ERRORS[reason].message);
     this.close(code, reason);
   }

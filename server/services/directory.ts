@@ -254,13 +254,16 @@ export async function createDirectory(store: Store, now: () => number, options: 
       announce(e);
     },
 
-    /** A console disconnected: with none left the agent is Offline, after the grace (SPEC R13). */
-    disconnected(agentId: string): void {
+    /**
+     * A console disconnected: with none left the agent is Offline, after the grace (SPEC R13). `grace: false`
+     * when its session ended (signed out, disabled): that agent meant to go, and is Offline at once.
+     */
+    disconnected(agentId: string, { grace = true }: { grace?: boolean } = {}): void {
       const e = agents.get(agentId);
       if (!e || e.sockets === 0) return;
       e.sockets--;
       if (e.sockets > 0 || stopped) return;
-      if (graceMs > 0) return startGrace(e);
+      if (graceMs > 0 && grace) return startGrace(e);
       e.since = now();
       announce(e);
     },

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/api';
 import type { Timers } from '../services/router';
-import { makeQueue, onlineAgent, routed, startConversation, stored, summary, type OnlineAgent } from './agents';
+import { adminApi, makeQueue, onlineAgent, routed, startConversation, stored, summary, type OnlineAgent } from './agents';
 import { openAgent, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { allTickets } from './tickets-helpers';
@@ -129,6 +129,24 @@ describe('R13 presence grace', () => {
       await v.socket.next('availability', (f) => !f.online, 10_000);
     }
     expect((await ticketsOf([...ids, late.conversationId])).map((t) => t.source)).toEqual(['auto', 'auto', 'auto', 'auto']);
+  });
+
+  it.each([
+    ['signs out', (agent: OnlineAgent) => agent.api.post('/auth/logout')],
+    ['is disabled by an admin', async (agent: OnlineAgent) => (await adminApi(server)).put(`/agents/${agent.id}/disabled`, { disabled: true })],
+  ])('R13: an agent who %s leaves at once, with no grace: visitors hear nobody is there and the waiting chats become tickets', async (_, leave) => {
+    await start();
+    const { agent, visitors, ids } = await waitingChats(2);
+
+    const before = timers.graces();
+    expect((await leave(agent)).status).toBeLessThan(300);
+    await agent.socket.closed;
+    for (const v of visitors) {
+      await v.socket.next('event', (f) => f.event.conversationId === v.conversationId && f.event.kind === 'ticket_created', 10_000);
+      await v.socket.next('availability', (f) => !f.online, 10_000);
+    }
+    expect(timers.graces()).toEqual(before);
+    expect((await ticketsOf(ids)).map((t) => t.source)).toEqual(['auto', 'auto']);
   });
 
   it('R13/R4: an agent in its grace is offered nothing (round-robin), is no transfer target, and is offered the chat once its console is back', async () => {
