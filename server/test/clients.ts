@@ -114,6 +114,18 @@ export class TestSocket {
   }
 }
 
+/**
+ * The socket's close (by the server) within `ms`, else it fails: the close code and, before it, the code of
+ * the last error frame.
+ */
+export async function closedWithin(socket: TestSocket, ms = 5_000): Promise<{ code: number; error: string | undefined }> {
+  const closed = await Promise.race([
+    socket.closed,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms)),
+  ]);
+  return { code: closed.code, error: socket.all('error').at(-1)?.code };
+}
+
 export interface VisitorOptions {
   token?: string | null;
   resume?: { conversationId: string; afterSeq: number } | null;

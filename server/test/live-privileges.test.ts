@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, gone, makeQueue, onlineAgent, send, startConversation, stored, summary, type Api } from './agents';
-import { openAgent, openVisitor, TestSocket } from './clients';
+import { closedWithin, openAgent, openVisitor, TestSocket } from './clients';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { startTestServer, type TestServer } from './harness';
 
@@ -23,15 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-/** The socket's close and the last error frame before it; fails if it is still open after `ms`. */
-async function closedWithin(socket: TestSocket, ms = 5_000) {
-  const closed = await Promise.race([
-    socket.closed,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms)),
-  ]);
-  return { code: closed.code, error: socket.all('error').at(-1)?.code };
-}
 
 /** X holds a conversation of queue Q. */
 async function heldConversation() {

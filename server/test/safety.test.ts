@@ -12,7 +12,7 @@ import { CLOSE } from '../../shared/errors';
 import { PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
 import { signVisitorToken } from '../domain/visitor-token';
 import { adminApi, eventually, makeQueue, onlineAgent, send, stored, storedEvents, waitFrames, type Api } from './agents';
-import { login, openAgent, TestSocket } from './clients';
+import { closedWithin, login, openAgent, TestSocket } from './clients';
 import { startTestServer, TEST_SECRET, type TestServer } from './harness';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -82,16 +82,6 @@ async function http(server: TestServer, method: string, path: string, ip: string
     json = null;
   }
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: json, text };
-}
-
-/** A socket closed by the server: the code and, before it, the last error frame. */
-async function closedWith(socket: TestSocket, timeoutMs = 5000) {
-  const closed = await Promise.race([
-    socket.closed,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket not closed within ${timeoutMs} ms`)), timeoutMs)),
-  ]);
-  const errors = socket.all('error');
-  return { code: closed.code, error: errors.at(-1)?.code };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,7 +162,7 @@ describe('issue 6: blocks (TRUST_PROXY=1: the test speaks for other addresses)',
     expect(blocked.body.conversation).toMatchObject({ id: conversationId, status: 'closed', wrapUpReason: 'Blocked' });
 
     for (const tab of [tab1, tab2]) {
-      expect(await closedWith(tab.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+      expect(await closedWithin(tab.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
     }
     const events = await storedEvents(server, conversationId);
     expect(events.at(-1)).toMatchObject({ kind: 'closed', data: { reason: 'Blocked' } });
@@ -197,7 +187,7 @@ describe('issue 6: blocks (TRUST_PROXY=1: the test speaks for other addresses)',
     const signed = signVisitorToken({ siteId: site!.id, visitorId, exp: Date.now() + 3_600_000 }, TEST_SECRET);
     for (const token of [tab2.session.token, signed]) {
       const moved = await visitorFrom(server, '198.51.100.11', { token });
-      expect(await closedWith(moved)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+      expect(await closedWithin(moved)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
       expect(moved.all('welcome')).toEqual([]);
     }
 
@@ -221,7 +211,7 @@ describe('issue 6: blocks (TRUST_PROXY=1: the test speaks for other addresses)',
     const res = await supervisor.api.post(`/conversations/${conversationId}/block`, { reason: 'abuse', expiresInMinutes: 5 });
     expect(res.status).toBe(200);
     expect(res.body.conversation.status).toBe('closed');
-    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    expect(await closedWithin(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
     const ipBlock = (await blockList(admin)).find((b) => b.kind === 'ip' && b.value === IP)!;
     expect(ipBlock).toMatchObject({ reason: 'abuse', createdBy: supervisor.id, active: true });
     expect(ipBlock.expiresAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
@@ -243,7 +233,7 @@ describe('issue 6: blocks (TRUST_PROXY=1: the test speaks for other addresses)',
 
     const res = await admin.post(`/conversations/${conversationId}/block`, { cidr: '198.51.100.128/25', reason: 'botnet' });
     expect(res.status).toBe(200);
-    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    expect(await closedWithin(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
     expect((await visitorRefused(server, '198.51.100.200')).body.error.code).toBe('blocked');
     const outside = await welcomedVisitor(server, '198.51.100.30');
     await outside.socket.close();
@@ -285,7 +275,7 @@ describe('issue 6: blocks (TRUST_PROXY=1: the test speaks for other addresses)',
     await v.socket.say('oi');
     const created = await admin.post('/blocks', { kind: 'visitor', value: v.session.visitorId });
     expect(created.status).toBe(201);
-    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    expect(await closedWithin(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
     // Its address is not blocked: someone else there is served.
     const neighbour = await welcomedVisitor(server, '192.0.2.111');
     await neighbour.socket.close();
@@ -424,7 +414,7 @@ describe('issue 6: TRUST_PROXY=0 ignores X-Forwarded-For', () => {
     const { conversationId } = await v.socket.say('spam');
     const res = await admin.post(`/conversations/${conversationId}/block`, { reason: 'spam' });
     expect(res.status).toBe(200);
-    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    expect(await closedWithin(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
 
     const blocks = await server.papo.store.blocks.list();
     expect(blocks.filter((b) => b.kind === 'ip').map((b) => b.value).sort()).toEqual(['127.0.0.1', '203.0.113.77']);
@@ -716,7 +706,7 @@ describe('issue 6: block and end never locks the team out', () => {
     const v = await welcomedVisitor(server, null);
     const { conversationId } = await v.socket.say('spam');
     expect((await supervisor.api.post(`/conversations/${conversationId}/block`, { reason: 'spam' })).status).toBe(200);
-    expect(await closedWith(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
+    expect(await closedWithin(v.socket)).toEqual({ code: CLOSE.blocked, error: 'blocked' });
     const blocks = await server.papo.store.blocks.list();
     expect(blocks.map((b) => b.kind)).toEqual(['visitor']);
     // The team and other visitors on that address carry on.

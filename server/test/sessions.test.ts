@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, api, createAgent, type Api, type TestAgent } from './agents';
-import { login, openAgent, TestSocket, UpgradeRefused } from './clients';
+import { closedWithin, login, openAgent, TestSocket, UpgradeRefused } from './clients';
 import { ADMIN, startTestServer, type TestServer } from './harness';
 
 let server: TestServer;
@@ -44,16 +44,6 @@ async function me(cookie: string): Promise<number> {
 /** An agent socket with this cookie, after its welcome. */
 async function consoleSocket(cookie: string): Promise<TestSocket> {
   return (await openAgent(server, cookie)).socket;
-}
-
-/** The socket's close: code and the error frame before it. */
-async function closedWithin(socket: TestSocket, ms = WITHIN_MS) {
-  const started = Date.now();
-  const closed = await Promise.race([
-    socket.closed,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms)),
-  ]);
-  return { code: closed.code, error: socket.all('error').at(-1)?.code, afterMs: Date.now() - started };
 }
 
 /** Proves a socket is alive: it answers an application ping. */
@@ -101,7 +91,7 @@ describe('issue 6: logout', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('papo_session=;') || /papo_session=[^;]*;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i.test(c))).toBe(true);
 
     for (const s of [mine, mine2]) {
-      const closed = await closedWithin(s);
+      const closed = await closedWithin(s, WITHIN_MS);
       expect(closed).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
     }
     expect(await me(agent.cookie)).toBe(401);
@@ -131,7 +121,7 @@ describe('issue 6: a sign-in rotates the session', () => {
     expect(await me(again.cookie!)).toBe(200);
     expect(await me(elsewhere.cookie!)).toBe(200);
 
-    const closed = await closedWithin(before);
+    const closed = await closedWithin(before, WITHIN_MS);
     expect(closed).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
     const after = await consoleSocket(again.cookie!);
     await alive(after);
@@ -182,7 +172,7 @@ describe('issue 6: password change', () => {
     expect(changed.cookie).toBeDefined();
     expect(changed.cookie).not.toBe(agent.cookie);
 
-    for (const s of sockets) expect(await closedWithin(s)).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
+    for (const s of sockets) expect(await closedWithin(s, WITHIN_MS)).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
     expect(await me(agent.cookie)).toBe(401);
     expect(await me(other.cookie!)).toBe(401);
     await expectUpgradeRefused(other.cookie!);
@@ -215,7 +205,7 @@ describe('issue 6: disabling an agent', () => {
     const bystanderSocket = await consoleSocket(bystander.cookie);
 
     expect((await admin.put(`/agents/${agent.id}/disabled`, { disabled: true })).status).toBe(204);
-    expect(await closedWithin(socket)).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
+    expect(await closedWithin(socket, WITHIN_MS)).toMatchObject({ code: CLOSE.session_ended, error: 'not_authenticated' });
     expect(await me(agent.cookie)).toBe(401);
     await expectUpgradeRefused(agent.cookie);
 
