@@ -12,7 +12,7 @@ import { PNG } from '../domain/file-type.fixtures';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent, eventually, onlineAgent, stored, storedEvent, visitor, waitFrames, type OnlineAgent } from './agents';
 import { startTestServer, type TestServer } from './harness';
-import { createTicket, demoSiteId, expectAnswer, rate, setTicketing, supportQueueId } from './tickets-helpers';
+import { createTicket, demoSiteId, expectAnswer, rate, setMasking, setTicketing, supportQueueId } from './tickets-helpers';
 
 const CARD = '4111 1111 1111 1111';
 const CARD_MASKED = '**** **** **** 1111';
@@ -44,11 +44,6 @@ afterEach(async () => {
   await server.stop();
 });
 
-async function setMode(mode: 'off' | 'mask' | 'redact') {
-  const res = await (await adminApi(server)).put(`/sites/${await demoSiteId(server)}/masking`, { mode });
-  expect(res.status).toBe(200);
-}
-
 /** A visitor whose hello carries PAGE and BROWSER and who has written a first message. */
 async function chattingVisitor(text = 'Olá') {
   const v = await visitor(server, { page: PAGE, userAgent: BROWSER });
@@ -68,7 +63,7 @@ function agentEvent(agent: OnlineAgent, conversationId: string, kind: string): P
 }
 
 describe('M1: redact stores every piece of visitor free text masked', () => {
-  beforeEach(async () => setMode('redact'));
+  beforeEach(async () => setMasking(server, 'redact'));
 
   it('M1: the page URL, title and referrer of the hello and the browser are stored masked, and shown masked in the live list', async () => {
     const v = await chattingVisitor();
@@ -141,7 +136,7 @@ describe('M1: redact stores every piece of visitor free text masked', () => {
 });
 
 describe('M2: mask shows agents every visitor field masked; the store keeps it', () => {
-  beforeEach(async () => setMode('mask'));
+  beforeEach(async () => setMasking(server, 'mask'));
 
   it('M2: the live visitors list shows the name, page URL and title masked', async () => {
     const supervisor = await onlineAgent(server, { role: 'supervisor' });

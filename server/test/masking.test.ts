@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminApi, onlineAgent, storedEvents, summary, visitor, waitFrames } from './agents';
 import { startTestServer, type TestServer } from './harness';
-import { createTicket, demoSiteId } from './tickets-helpers';
+import { createTicket, demoSiteId, setMasking } from './tickets-helpers';
 
 const SECRET = 'Meu CPF é 529.982.247-25 e o cartão 4111 1111 1111 1111, e-mail maria@gmail.com 👋';
 const MASKED = 'Meu CPF é ***.***.***-25 e o cartão **** **** **** 1111, e-mail m****@gmail.com 👋';
@@ -17,11 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.stop();
 });
-
-async function setMode(mode: 'off' | 'mask' | 'redact') {
-  const res = await (await adminApi(server)).put(`/sites/${await demoSiteId(server)}/masking`, { mode });
-  expect(res.status).toBe(200);
-}
 
 /** A supervisor online, a visitor who writes SECRET: what each side got. */
 async function chat() {
@@ -38,7 +33,7 @@ async function chat() {
 
 describe('issue 6: masking per site', () => {
   it('mask: agents see masked previews, live events and history; the store and the visitor keep the text', async () => {
-    await setMode('mask');
+    await setMasking(server, 'mask');
     const { supervisor, v, conversationId } = await chat();
     const s = await summary(supervisor.socket, conversationId, (c) => c.lastMessage !== null);
     expect(s.lastMessage?.text).toBe(MASKED);
@@ -59,7 +54,7 @@ describe('issue 6: masking per site', () => {
   });
 
   it('redact: the raw value never reaches the database; everyone sees the masked text', async () => {
-    await setMode('redact');
+    await setMasking(server, 'redact');
     const { supervisor, conversationId } = await chat();
     expect((await storedEvents(server, conversationId)).find((e) => e.kind === 'message')?.text).toBe(MASKED);
     expect((await summary(supervisor.socket, conversationId, (c) => c.lastMessage !== null)).lastMessage?.text).toBe(MASKED);
@@ -67,7 +62,7 @@ describe('issue 6: masking per site', () => {
   });
 
   it('redact: a leave-a-message form is redacted before it is stored', async () => {
-    await setMode('redact');
+    await setMasking(server, 'redact');
     const v = await visitor(server);
     const answer = await createTicket(v.socket, { email: 'maria@example.com', message: SECRET });
     expect(answer.type).toBe('ticket');

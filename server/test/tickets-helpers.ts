@@ -1,12 +1,14 @@
 /**
- * @module Helpers for the issue 4 integration tests (SPEC T1-T8): the demo site's id, its Support queue
- * and offline settings through the admin API, the visitor's request frames (`ticket.create`,
+ * @module Helpers for the issue 4 integration tests (SPEC T1-T8): the demo site's id, its Support queue,
+ * its offline settings and its masking mode (SPEC M1, M2) through the admin API, the visitor's request frames (`ticket.create`,
  * `conversation.rate`, `transcript.email`) answered by `ticket`, `done` or an `error` naming the clientId,
  * and the tickets as stored.
  */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { SiteTicketing, Ticket } from '../../shared/api';
 import type { ServerFrame } from '../../shared/protocol';
+import type { MaskingMode } from '../domain/masking';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { adminApi, waitFrames } from './agents';
 import type { TestSocket } from './clients';
@@ -36,6 +38,12 @@ export async function setTicketing(server: TestServer, patch: Partial<SiteTicket
   const res = await (await adminApi(server)).put(`/sites/${await demoSiteId(server)}/ticketing`, body);
   if (res.status !== 200) throw new Error(`could not set ticketing: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** PUT /sites/:id/masking as the admin: the demo site's masking mode (SPEC M1, M2). */
+export async function setMasking(server: TestServer, mode: MaskingMode): Promise<void> {
+  const res = await (await adminApi(server)).put(`/sites/${await demoSiteId(server)}/masking`, { mode });
+  expect(res.status).toBe(200);
 }
 
 const isAnswer = (clientId: string) => (f: ServerFrame): f is Answer =>
