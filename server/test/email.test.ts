@@ -6,35 +6,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/api';
 import { startPapo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger } from '../log';
 import { createAgent, onlineAgent, send, summary, visitor } from './agents';
 import type { TestSocket } from './clients';
-import { ADMIN, startTestServer, TEST_SECRET, type TestServer } from './harness';
-import { startSmtp, TEST_MAIL_FROM, type TestSmtp } from './smtp';
+import { ADMIN, serversPerTest, TEST_SECRET, type TestServer } from './harness';
+import { smtpPerFile, startSmtp, TEST_MAIL_FROM } from './smtp';
 import { allTickets, createTicket, emailTranscript, expectAnswer, supportQueueId, uniqueEmail } from './tickets-helpers';
 
-let smtp: TestSmtp;
-const servers: TestServer[] = [];
-
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-afterAll(async () => {
-  await smtp.stop();
-});
-
-async function serverWith(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const smtp = smtpPerFile();
+const serverWith = serversPerTest();
 
 function eventOf(socket: TestSocket, conversationId: string, kind: string) {
   return socket.next('event', (f) => f.event.conversationId === conversationId && f.event.kind === kind, 10_000);

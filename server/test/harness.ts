@@ -3,6 +3,7 @@
  * gateway and store. `restart()` stops it and starts it again on the same database file.
  */
 import type Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
 import type { SiteTicketing } from '../../shared/api';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { mkdtempSync } from 'node:fs';
@@ -108,4 +109,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
   return server;
+}
+
+/**
+ * Inside a test file or a `describe`: starts servers with a test's own options, and stops every server a
+ * test started once it ends (together).
+ *
+ * @example const serverWith = serversPerTest(); const server = await serverWith({ env: { TRUST_PROXY: '1' } });
+ */
+export function serversPerTest(): (options?: TestServerOptions) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.stop()));
+  });
+  return async (options) => {
+    const server = await startTestServer(options);
+    started.push(server);
+    return server;
+  };
 }

@@ -5,26 +5,16 @@
  * trust one proxy so a test speaks for other addresses with X-Forwarded-For.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { adminApi, createAgent, onlineAgent, send } from './agents';
 import { TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
-import { startSmtp, type ReceivedMail, type TestSmtp } from './smtp';
+import { serversPerTest, type TestServer } from './harness';
+import { smtpPerFile, type ReceivedMail } from './smtp';
 import { allTickets, demoSiteId, expectAnswer, request, supportQueueId, uniqueEmail, type Answer } from './tickets-helpers';
 
-let smtp: TestSmtp;
-const servers: TestServer[] = [];
-
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-afterAll(async () => {
-  await smtp.stop();
-});
+const smtp = smtpPerFile();
+const startServer = serversPerTest();
 
 const TICKETS = 5;
 const TRANSCRIPTS = 3;
@@ -34,12 +24,10 @@ const SITE = 'Demo site';
 const PHISH = 'URGENTE: sua conta será bloqueada, confirme a senha em http://evil.example/login';
 
 async function serverWith(env: Record<string, string> = {}, ticketing?: 'product'): Promise<TestServer> {
-  const server = await startTestServer({
+  return startServer({
     env: { ...smtp.env, TRUST_PROXY: '1', RATE_TICKETS_PER_HOUR: String(TICKETS), RATE_TRANSCRIPTS_PER_HOUR: String(TRANSCRIPTS), ...env },
     ...(ticketing ? { ticketing } : {}),
   });
-  servers.push(server);
-  return server;
 }
 
 /** A JWT identity proof for the demo site (a new identity secret is made for it), signed as a host backend would. */

@@ -25,17 +25,10 @@ import {
 } from './agents';
 import { expectStillServing, openAgent, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
-import { startSmtp, type TestSmtp } from './smtp';
+import { smtpPerFile } from './smtp';
 import { allTickets, createTicket, expectAnswer, setTicketing, supportQueueId, uniqueEmail } from './tickets-helpers';
 
-let smtp: TestSmtp;
-
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.stop();
-});
+const smtp = smtpPerFile();
 
 /** The next `availability` frame this visitor gets: the changes come one by one, in order. */
 async function nextAvailability(socket: TestSocket): Promise<boolean> {

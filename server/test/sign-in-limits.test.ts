@@ -5,19 +5,14 @@
  * speak for other addresses with X-Forwarded-For.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminApi } from './agents';
-import { ADMIN, startTestServer, type TestServer } from './harness';
+import { ADMIN, serversPerTest, type TestServer } from './harness';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
+const startServer = serversPerTest();
 
-async function serverWith(env: Record<string, string>): Promise<TestServer> {
-  const server = await startTestServer({ env: { TRUST_PROXY: '1', ...env } });
-  servers.push(server);
-  return server;
+function serverWith(env: Record<string, string>): Promise<TestServer> {
+  return startServer({ env: { TRUST_PROXY: '1', ...env } });
 }
 
 const DEVICE = 'papo_device';

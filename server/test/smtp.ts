@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
 import { WAIT_MS } from './agents';
 
 export interface ReceivedMail {
@@ -90,6 +91,43 @@ export async function startSmtp(): Promise<TestSmtp> {
       }
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Inside a test file or a `describe`: a real SMTP server started before its tests and stopped after them.
+ * What it answers reads through to that server, so a file names it once at the top and its tests and hooks
+ * use it (reading it outside them fails).
+ *
+ * @example const smtp = smtpPerFile(); beforeEach(async () => { server = await startTestServer({ env: smtp.env }); });
+ */
+export function smtpPerFile(): TestSmtp {
+  let smtp: TestSmtp | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(async () => {
+    await smtp?.stop();
+  });
+  const started = (): TestSmtp => {
+    if (!smtp) throw new Error('the test SMTP server starts in beforeAll: read it inside tests and hooks');
+    return smtp;
+  };
+  return {
+    get port() {
+      return started().port;
+    },
+    get url() {
+      return started().url;
+    },
+    get messages() {
+      return started().messages;
+    },
+    get env() {
+      return started().env;
+    },
+    waitFor: (predicate, timeoutMs) => started().waitFor(predicate, timeoutMs),
+    stop: () => started().stop(),
   };
 }
 

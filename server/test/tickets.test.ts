@@ -4,7 +4,7 @@
  * replies e-mailed to a real SMTP server, search), the visitor's end-chat and rating.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ticket, TicketEntry } from '../../shared/api';
 import type { ConversationEvent } from '../../shared/protocol';
 import {
@@ -24,18 +24,12 @@ import {
 } from './agents';
 import type { TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
-import { startSmtp, type TestSmtp } from './smtp';
+import { smtpPerFile } from './smtp';
 import { allTickets, expectAnswer, rate, request, supportQueueId, uniqueEmail } from './tickets-helpers';
 
-let smtp: TestSmtp;
+const smtp = smtpPerFile();
 let server: TestServer;
 
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.stop();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: smtp.env });
 });
