@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import { adminApi } from '../../server/test/agents';
 import { login, openAgent } from '../../server/test/clients';
-import { ADMIN, type TestServer } from '../../server/test/harness';
+import { ADMIN, startTestServer, type TestServer, type TestServerOptions } from '../../server/test/harness';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -38,6 +38,45 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * The test server and Chromium of the file it is called in: started before its tests (the admin put on duty
+ * in between when `onDuty`: SPEC T1, so the widget offers its chat), stopped after them in the reverse
+ * order. Read `server` and `browser` inside tests and hooks; the file's own beforeAll hooks run after this
+ * one's. A test that restarts the server sets `server` to the new one, which is then the one stopped.
+ *
+ * @example const e2e = serverAndChromium({ onDuty: true }); // then, in a test: await newPage(e2e.browser)
+ */
+export function serverAndChromium(options: { server?: TestServerOptions; onDuty?: boolean } = {}): { server: TestServer; readonly browser: Browser } {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  let offDuty: (() => void) | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options.server);
+    if (options.onDuty) offDuty = await agentOnDuty(server);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    offDuty?.();
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the server and Chromium start in beforeAll: read them inside tests and hooks');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    set server(restarted) {
+      server = restarted;
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }
 
 /** A page in a fresh context (its own storage: a new visitor); `errors` collects uncaught page errors. */

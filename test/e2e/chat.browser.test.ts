@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../shared/limits';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, signInToConsole, widget } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole, widget } from './browser';
 
-let server: TestServer;
-let offDuty: (() => void) | undefined;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  offDuty = await agentOnDuty(server); // SPEC T1: someone can answer, so the widget shows its chat
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  offDuty?.();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium({ onDuty: true });
 
 browserDescribe('a visitor and an agent in Chromium', () => {
   it('exchange messages both ways, live', async () => {
-    const agent = await newPage(browser);
-    await signInToConsole(agent.page, server.url);
+    const agent = await newPage(e2e.browser);
+    await signInToConsole(agent.page, e2e.server.url);
 
-    const visitor = await newPage(browser);
-    await visitor.page.goto(`${server.url}/`);
+    const visitor = await newPage(e2e.browser);
+    await visitor.page.goto(`${e2e.server.url}/`);
     const w = widget(visitor.page);
     await w.launcher.click();
     await w.input.fill('Olá! Vocês entregam em Curitiba?');
@@ -54,8 +39,8 @@ browserDescribe('a visitor and an agent in Chromium', () => {
   });
 
   it('Enter sends, Shift+Enter is a new line, and the counter stops sending past 1000 characters', async () => {
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/`);
     const w = widget(page);
     await w.launcher.click();
     // 16px or more, so iOS does not zoom into the composer.
@@ -84,8 +69,8 @@ browserDescribe('a visitor and an agent in Chromium', () => {
   });
 
   it('a reload, another page of the site, and a second tab all show the same conversation', async () => {
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/`);
     const w = widget(page);
     await w.launcher.click();
     await w.input.fill('primeira mensagem');
@@ -96,11 +81,11 @@ browserDescribe('a visitor and an agent in Chromium', () => {
     // The chat was open: it opens again by itself with the history.
     await widget(page).bubble('primeira mensagem').waitFor();
 
-    await page.goto(`${server.url}/demo/another-page.html`);
+    await page.goto(`${e2e.server.url}/demo/another-page.html`);
     await widget(page).bubble('primeira mensagem').waitFor();
 
     const tab = await context.newPage();
-    await tab.goto(`${server.url}/`);
+    await tab.goto(`${e2e.server.url}/`);
     const second = widget(tab);
     await second.bubble('primeira mensagem').waitFor();
     await second.input.fill('escrito na segunda aba');
@@ -110,23 +95,23 @@ browserDescribe('a visitor and an agent in Chromium', () => {
   });
 
   it('D7/D8: after a server restart the widget reconnects by itself and delivers what was typed while it was down', async () => {
-    const agent = await newPage(browser);
-    await signInToConsole(agent.page, server.url);
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const agent = await newPage(e2e.browser);
+    await signInToConsole(agent.page, e2e.server.url);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/`);
     const w = widget(page);
     await w.launcher.click();
     await w.input.fill('antes da queda');
     await w.input.press('Enter');
     await w.root.locator('.log li.msg.sent', { hasText: 'antes da queda' }).waitFor();
 
-    await server.stop();
+    await e2e.server.stop();
     await w.root.locator('.banner').waitFor(); // the visitor is told the connection is gone
     await w.input.fill('durante a queda');
     await w.input.press('Enter');
     await w.root.locator('.log li.msg.sending', { hasText: 'durante a queda' }).waitFor();
 
-    server = await server.restart();
+    e2e.server = await e2e.server.restart();
     await w.root.locator('.log li.msg.sent', { hasText: 'durante a queda' }).waitFor({ timeout: 20_000 });
     expect(await w.root.locator('.banner').count()).toBe(0);
 

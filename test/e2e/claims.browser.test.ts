@@ -2,24 +2,12 @@
  * A refused claim by first reply in the console, in Chromium (SPEC C2, R1): the reply stays on screen as not
  * sent, with the reason in the agent's language (pt-BR and English), and the conversation stays waiting.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { adminApi, startConversation, stored } from '../../server/test/agents';
-import { startTestServer, type TestServer } from '../../server/test/harness';
 import { supportQueueId } from '../../server/test/tickets-helpers';
-import { browserDescribe, launchChromium, newPage, signInToConsole } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium();
 
 browserDescribe('a refused claim in the console', () => {
   it.each([
@@ -27,15 +15,15 @@ browserDescribe('a refused claim in the console', () => {
     ['en', 'Not sent: You are at your limit of concurrent conversations.', 'Not sent: Set yourself Available to take conversations.'],
   ])('C2/R1 (%s): a reply past capacity, and one while Unavailable, show as not sent with the reason; the conversations stay waiting', async (locale, atCapacity, unavailable) => {
     const agent = { email: `dora-${locale}@example.com`, password: 'dora-password-123', name: `Dora ${locale}` };
-    const admin = await adminApi(server);
-    expect((await admin.post('/agents', { ...agent, role: 'agent', capacity: 1, queueIds: [await supportQueueId(server)] })).status).toBe(201);
-    const { page, context, errors } = await newPage(browser, { locale });
-    await signInToConsole(page, server.url, agent.email, agent.password);
+    const admin = await adminApi(e2e.server);
+    expect((await admin.post('/agents', { ...agent, role: 'agent', capacity: 1, queueIds: [await supportQueueId(e2e.server)] })).status).toBe(201);
+    const { page, context, errors } = await newPage(e2e.browser, { locale });
+    await signInToConsole(page, e2e.server.url, agent.email, agent.password);
 
     const texts = [`primeira ${locale}`, `segunda ${locale}`];
     const ids: string[] = [];
     for (const text of texts) {
-      ids.push((await startConversation(server, undefined, text)).conversationId);
+      ids.push((await startConversation(e2e.server, undefined, text)).conversationId);
       await page.locator('#inbox-waiting ~ ul .item', { hasText: text }).waitFor();
     }
 
@@ -49,7 +37,7 @@ browserDescribe('a refused claim in the console', () => {
     await page.locator('#reply').press('Enter');
     const refused = page.locator('.messages li.msg.failed', { hasText: 'E você também?' });
     await refused.locator('.meta', { hasText: atCapacity }).waitFor();
-    expect(await stored(server, ids[1]!)).toMatchObject({ status: 'open', assignedAgentId: null });
+    expect(await stored(e2e.server, ids[1]!)).toMatchObject({ status: 'open', assignedAgentId: null });
 
     // Unavailable, with room again (the first closed): the reason says what to do.
     const closeFirst = await admin.post(`/conversations/${ids[0]}/close`, { reasonId: (await admin.get('/wrap-up-reasons')).body.reasons[0].id });
@@ -58,7 +46,7 @@ browserDescribe('a refused claim in the console', () => {
     await expect.poll(() => page.locator('#availability').inputValue()).toBe('unavailable');
     await refused.getByRole('button', { name: locale === 'en' ? 'Try again' : 'Tentar de novo' }).click();
     await refused.locator('.meta', { hasText: unavailable }).waitFor();
-    expect(await stored(server, ids[1]!)).toMatchObject({ status: 'open', assignedAgentId: null });
+    expect(await stored(e2e.server, ids[1]!)).toMatchObject({ status: 'open', assignedAgentId: null });
     await page.screenshot({ path: `/tmp/claim-refused-${locale}.png` });
     expect(errors).toEqual([]);
     await context.close();

@@ -3,34 +3,19 @@
  * and reading reach the visitor, and "Visto" appears under the reply the visitor has seen. The visitor is a
  * real `ws` client speaking the protocol, so this exercises the console alone.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { openVisitor } from '../../server/test/clients';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, signInToConsole } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
-let server: TestServer;
-let offDuty: (() => void) | undefined;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  offDuty = await agentOnDuty(server);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  offDuty?.();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium({ onDuty: true });
 
 browserDescribe('typing and seen in the console', () => {
   it('W1, W2: typing both ways, the agent reads what is on screen, "Visto" under the reply the visitor saw', async () => {
-    const visitor = await openVisitor(server);
+    const visitor = await openVisitor(e2e.server);
     const { conversationId } = await visitor.socket.say('Olá, a loja abre no domingo?');
 
-    const agent = await newPage(browser);
-    await signInToConsole(agent.page, server.url);
+    const agent = await newPage(e2e.browser);
+    await signInToConsole(agent.page, e2e.server.url);
     await agent.page.locator('#inbox-waiting ~ ul .item', { hasText: 'domingo' }).click();
     await agent.page.locator('.messages .bubble', { hasText: 'a loja abre no domingo?' }).waitFor();
 

@@ -3,32 +3,17 @@
  * console show it as fatura.txt, and both browsers download it under that name: nothing the saving system
  * would run as an HTML application.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, signInToConsole, widget } from './browser';
+import { expect, it } from 'vitest';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole, widget } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-let offDuty: (() => void) | undefined;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  offDuty = await agentOnDuty(server);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  offDuty?.();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium({ onDuty: true });
 
 browserDescribe('W3: served file names in the browsers', () => {
   it('W3: a text file named fatura.hta is fatura.txt in the widget and the console, and downloads so in both', async () => {
-    const visitor = await newPage(browser);
+    const visitor = await newPage(e2e.browser);
     const page = visitor.page;
     page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${e2e.server.url}/`);
     const w = widget(page);
     await w.launcher.click();
     await w.input.fill('Segue a fatura');
@@ -43,9 +28,9 @@ browserDescribe('W3: served file names in the browsers', () => {
     await doc.getByRole('button', { name: 'Baixar fatura.txt' }).click();
     expect((await fromWidget).suggestedFilename()).toBe('fatura.txt');
 
-    const agent = await newPage(browser);
+    const agent = await newPage(e2e.browser);
     agent.page.setDefaultTimeout(10_000);
-    await signInToConsole(agent.page, server.url);
+    await signInToConsole(agent.page, e2e.server.url);
     // The only conversation (its last message is the file, so it is not found by the text).
     await agent.page.locator('.inbox .item').first().click();
     const link = agent.page.locator('.messages .attachment.document a', { hasText: 'fatura.txt' });

@@ -4,34 +4,22 @@
  * text, and the visitor receives it; a refused type is said in pt-BR; files dropped on the composer upload.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Attachment } from '../../shared/protocol';
 import * as f from '../../server/domain/file-type.fixtures';
 import { visitor } from '../../server/test/agents';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { browserDescribe, launchChromium, newPage, signInToConsole } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium();
 
 browserDescribe('W3: files in the console', () => {
   it('W3: thumbnail of the visitor\'s photo, the agent sends a PDF by the attach button, a refused type is explained, a drop uploads', async () => {
     // The visitor (a real socket and HTTP, as the widget speaks them) sends a photo with a line of text.
-    const v = await visitor(server);
+    const v = await visitor(e2e.server);
     const { conversationId } = await v.socket.say('Olá, segue a foto do defeito');
-    const up = await fetch(`${server.url}/api/v1/files?conversation=${conversationId}`, {
+    const up = await fetch(`${e2e.server.url}/api/v1/files?conversation=${conversationId}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${v.session.token}`, origin: server.origin, 'x-file-name': encodeURIComponent('defeito.png') },
+      headers: { authorization: `Bearer ${v.session.token}`, origin: e2e.server.origin, 'x-file-name': encodeURIComponent('defeito.png') },
       body: f.PNG,
     });
     const photo = ((await up.json()) as { attachment: Attachment }).attachment;
@@ -39,8 +27,8 @@ browserDescribe('W3: files in the console', () => {
     v.socket.send({ type: 'message.send', clientId, conversationId, text: 'Olha aqui', attachments: [photo.id] });
     await v.socket.next('ack', (a) => a.clientId === clientId);
 
-    const agent = await newPage(browser);
-    await signInToConsole(agent.page, server.url);
+    const agent = await newPage(e2e.browser);
+    await signInToConsole(agent.page, e2e.server.url);
     await agent.page.locator('.item', { hasText: 'Olha aqui' }).click();
     const thumb = agent.page.locator('.messages .attachment.image img');
     await thumb.waitFor();

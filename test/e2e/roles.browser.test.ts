@@ -3,39 +3,30 @@
  * the console's socket (4007); the console reads the agent again, says what happened, shows only the new
  * role's sections and lists, and drops the other agent's conversation it had on screen.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { adminApi, makeQueue, onlineAgent, startConversation, type Api } from '../../server/test/agents';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { browserDescribe, launchChromium, newPage, signInToConsole } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = serverAndChromium();
 let admin: Api;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  admin = await adminApi(server);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  admin = await adminApi(e2e.server);
 });
 
 browserDescribe('a role change on an open console', () => {
   it("R10: a supervisor demoted while it reads another agent's conversation sees the notice, loses the supervisor sections and the conversation; promoted again, it gets them back", async () => {
-    const q = await makeQueue(server);
-    const holder = await onlineAgent(server, { queues: [q.id], name: 'Xavier Holder' });
+    const q = await makeQueue(e2e.server);
+    const holder = await onlineAgent(e2e.server, { queues: [q.id], name: 'Xavier Holder' });
     const text = `Preciso de ajuda ${crypto.randomUUID().slice(0, 8)}`;
-    const { conversationId } = await startConversation(server, q.name, text);
+    const { conversationId } = await startConversation(e2e.server, q.name, text);
     expect((await holder.api.post(`/conversations/${conversationId}/take`)).status).toBe(200);
 
     const sol = { email: 'sol@example.com', password: 'sol-password-long', name: 'Sol Supervisora' };
     const created = await admin.post('/agents', { ...sol, role: 'supervisor', capacity: 3, queueIds: [] });
     expect(created.status).toBe(201);
     const solId: string = created.body.agent.id;
-    const { page, errors } = await newPage(browser);
+    const { page, errors } = await newPage(e2e.browser);
     // A wait that fails names its locator instead of the test's own timeout.
     page.setDefaultTimeout(10_000);
     // The console's sockets go through a gate: while it is shut, a new socket waits before reaching the
@@ -52,7 +43,7 @@ browserDescribe('a role change on an open console', () => {
         for (const m of held) upstream.send(m);
       });
     });
-    await signInToConsole(page, server.url, sol.email, sol.password);
+    await signInToConsole(page, e2e.server.url, sol.email, sol.password);
     const nav = page.locator('nav.sections button');
     await expect.poll(() => nav.count()).toBe(5);
     await page.locator('#tab-others').click();

@@ -3,39 +3,24 @@
  * on. Its widget is told at once (identity_required): it says to sign in to the site and offers no
  * composer; what it wrote before stays on screen.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { adminApi } from '../../server/test/agents';
-import { startTestServer, type TestServer } from '../../server/test/harness';
-import { agentOnDuty, browserDescribe, launchChromium, newPage, widget } from './browser';
+import { browserDescribe, newPage, serverAndChromium, widget } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-let offDuty: (() => void) | undefined;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  offDuty = await agentOnDuty(server);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  offDuty?.();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndChromium({ onDuty: true });
 
 browserDescribe('W6: strict identity turned on while a visitor chats (Chromium)', () => {
   it('W6: the anonymous widget shows the sign-in notice instead of the composer; what was said stays', async () => {
-    const { page, errors } = await newPage(browser);
+    const { page, errors } = await newPage(e2e.browser);
     page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${e2e.server.url}/`);
     const w = widget(page);
     await w.launcher.click();
     await w.input.fill('Olá, ainda sem login');
     await w.input.press('Enter');
     await w.root.locator('.log li.msg.sent', { hasText: 'Olá, ainda sem login' }).waitFor();
 
-    const admin = await adminApi(server);
+    const admin = await adminApi(e2e.server);
     const siteId: string = (await admin.get('/sites')).body.sites[0].id;
     await admin.post(`/sites/${siteId}/identity-secret`);
     const current = (await admin.get(`/sites/${siteId}/widget`)).body;

@@ -2,24 +2,15 @@
  * Issue 3 in Chromium: an offer accepted from its popover, a transfer accepted and one abandoned, and the
  * wrap-up that closes a conversation. Two agents (Ana, admin; Beto, agent) and real visitors on the demo page.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN, startTestServer, type TestServer } from '../../server/test/harness';
-import { browserDescribe, launchChromium, newPage, signInToConsole, widget } from './browser';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ADMIN } from '../../server/test/harness';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole, widget } from './browser';
 
 const BETO = { email: 'beto@example.com', password: 'beto-password-123', name: 'Beto Lima' };
-let server: TestServer;
-let browser: Browser;
 
-beforeAll(async () => {
-  // A short transfer timer so the abandoned case takes a moment, not a minute.
-  server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '3000' } });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// A short transfer timer so the abandoned case takes a moment, not a minute.
+const e2e = serverAndChromium({ server: { env: { REQUEST_TIMEOUT_MS: '3000' } } });
 
 async function available(page: Page): Promise<void> {
   if ((await page.locator('#availability').inputValue()) !== 'available') await page.selectOption('#availability', 'available');
@@ -27,8 +18,8 @@ async function available(page: Page): Promise<void> {
 }
 
 async function visitorSays(text: string) {
-  const visitor = await newPage(browser);
-  await visitor.page.goto(`${server.url}/`);
+  const visitor = await newPage(e2e.browser);
+  await visitor.page.goto(`${e2e.server.url}/`);
   const w = widget(visitor.page);
   await w.launcher.click();
   await w.input.fill(text);
@@ -39,19 +30,19 @@ async function visitorSays(text: string) {
 
 browserDescribe('the agent workflow in Chromium', () => {
   it('R4, R6, R8: offer accepted, transfer accepted, transfer abandoned, wrap-up', async () => {
-    const ana = await newPage(browser);
-    await signInToConsole(ana.page, server.url);
+    const ana = await newPage(e2e.browser);
+    await signInToConsole(ana.page, e2e.server.url);
     await available(ana.page);
     const api = ana.page.request;
-    const { queues } = (await (await api.get(`${server.url}/api/v1/queues`)).json()) as { queues: Array<{ id: string }> };
+    const { queues } = (await (await api.get(`${e2e.server.url}/api/v1/queues`)).json()) as { queues: Array<{ id: string }> };
     const queueId = queues[0]!.id;
-    expect((await api.post(`${server.url}/api/v1/agents`, { data: { ...BETO, role: 'agent', queueIds: [queueId] } })).ok()).toBe(true);
+    expect((await api.post(`${e2e.server.url}/api/v1/agents`, { data: { ...BETO, role: 'agent', queueIds: [queueId] } })).ok()).toBe(true);
     // Offers: round-robin; Ana steps away so the offer goes to Beto.
-    expect((await api.patch(`${server.url}/api/v1/queues/${queueId}`, { data: { strategy: 'round_robin', offerTimeoutMs: 30_000 } })).ok()).toBe(true);
+    expect((await api.patch(`${e2e.server.url}/api/v1/queues/${queueId}`, { data: { strategy: 'round_robin', offerTimeoutMs: 30_000 } })).ok()).toBe(true);
     await ana.page.selectOption('#availability', 'unavailable');
 
-    const beto = await newPage(browser);
-    await signInToConsole(beto.page, server.url, BETO.email, BETO.password);
+    const beto = await newPage(e2e.browser);
+    await signInToConsole(beto.page, e2e.server.url, BETO.email, BETO.password);
     await available(beto.page);
 
     const first = await visitorSays('Quero trocar um produto.');
