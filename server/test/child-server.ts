@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import { login } from './clients';
 import type { TestServer } from './harness';
 import { ADMIN, TEST_SECRET } from './harness';
 
@@ -41,6 +43,20 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The shape `openVisitor`/`openAgent`/`login` read (url, wsUrl, origin, siteKey). */
   asTestServer(): TestServer;
+}
+
+/**
+ * For tests where nobody answers: the child's demo site keeps waiting chats as chats instead of turning
+ * them into tickets (SPEC T2), set over HTTP as the admin.
+ */
+export async function keepWaitingChats(server: ChildServer): Promise<void> {
+  const cookie = await login(server.asTestServer());
+  const res = await fetch(`${server.url}/api/v1/sites/${server.siteId}/ticketing`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', origin: server.origin, cookie },
+    body: JSON.stringify({ businessHours: null, ticketWhenNoAgents: false, maxWaitMs: null, offlineFields: [] }),
+  });
+  expect(res.status).toBe(200);
 }
 
 /** A port nobody listens on right now: listen on 0, note the port, close. */

@@ -14,8 +14,8 @@ import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
 import { visibleToVisitor } from '../domain/conversation';
-import { login, TestSocket } from './clients';
-import { freePort, startChildServer, type ChildServer } from './child-server';
+import { TestSocket } from './clients';
+import { freePort, keepWaitingChats, startChildServer, type ChildServer } from './child-server';
 
 const VISITORS = 4;
 /** Acks each visitor must hold before the kill, so the kill lands in the middle of the stream. */
@@ -184,14 +184,8 @@ describe('crash safety', () => {
     let server = await startChildServer({ databasePath, port });
     children.push(server);
 
-    // Nobody answers in this test: keep waiting chats as chats instead of turning them into tickets (SPEC T2).
-    const cookie = await login(server.asTestServer());
-    const ticketing = await fetch(`${server.url}/api/v1/sites/${server.siteId}/ticketing`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', origin: server.origin, cookie },
-      body: JSON.stringify({ businessHours: null, ticketWhenNoAgents: false, maxWaitMs: null, offlineFields: [] }),
-    });
-    expect(ticketing.status).toBe(200);
+    // Nobody answers in this test.
+    await keepWaitingChats(server);
 
     const visitors = Array.from({ length: VISITORS }, (_, i) => new WidgetVisitor(`visitante ${i}`));
     for (const visitor of visitors) {

@@ -12,8 +12,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../shared/limits';
-import { login } from '../../server/test/clients';
-import { freePort, startChildServer, type ChildServer } from '../../server/test/child-server';
+import { freePort, keepWaitingChats, startChildServer, type ChildServer } from '../../server/test/child-server';
 import type { PapoApi } from '../../widget/contract';
 import { MAX_OUTBOX } from '../../widget/app/outbox';
 import { browserDescribe, launchChromium, widget } from './browser';
@@ -47,14 +46,8 @@ async function server(): Promise<ChildServer> {
   const dir = mkdtempSync(join(tmpdir(), 'papo-tabs-'));
   const child = await startChildServer({ databasePath: join(dir, 'papo.db'), port: await freePort() });
   children.push(child);
-  // Nobody answers in this test: waiting chats stay chats instead of becoming tickets (SPEC T2).
-  const cookie = await login(child.asTestServer());
-  const res = await fetch(`${child.url}/api/v1/sites/${child.siteId}/ticketing`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', origin: child.origin, cookie },
-    body: JSON.stringify({ businessHours: null, ticketWhenNoAgents: false, maxWaitMs: null, offlineFields: [] }),
-  });
-  expect(res.status).toBe(200);
+  // Nobody answers in this test.
+  await keepWaitingChats(child);
   return child;
 }
 
