@@ -8,8 +8,7 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { claimRefusal, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
-import { refuse } from '../domain/conversation';
+import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
@@ -198,13 +197,10 @@ export function createRouter({ store, directory, conversations, log, now, timers
         continue;
       }
       try {
-        // R1/C4: the agent's room is decided again inside the write, on its committed load: a claim by reply
-        // or a take since this pass read the loads must not take it past its capacity.
-        await conversations.apply(SYSTEM, c.id, (state, _at, reads) => {
-          const room = { state: directory.workState(agent.id), load: reads ? reads.loadOf(agent.id) : Infinity, capacity: agent.capacity };
-          const refused = claimRefusal(room, false);
-          return refused ? refuse(refused) : decideSticky(state, agent);
-        });
+        // R1/C4: the agent's room is decided again inside the write, on its committed load (the conversation
+        // service checks every agent a system write gives work to): a claim by reply or a take since this pass
+        // read the loads must not take it past its capacity.
+        await conversations.apply(SYSTEM, c.id, (state) => decideSticky(state, agent));
         loads.set(agent.id, (loads.get(agent.id) ?? 0) + 1);
       } catch (err) {
         if (!isAppError(err)) throw err;
