@@ -19,7 +19,8 @@ import { createConversationService } from './services/conversations';
 import { createSignals } from './services/presence-signals';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
-import { createRouter, type Timers } from './services/router';
+import { createRouter } from './services/router';
+import { systemTimers, type Timers } from './services/timers';
 import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
@@ -102,7 +103,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     limits: safety,
   });
   const masking = await createMaskingPolicy(store);
-  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
   const liveVisitors = createLiveVisitors(now);

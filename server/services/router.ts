@@ -16,12 +16,7 @@ import type { Logger } from '../log';
 import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
-
-/** Timer functions, injectable so tests can drive time. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemTimers, type Timers } from './timers';
 
 export interface RouterDeps {
   store: Store;
@@ -56,7 +51,7 @@ const ROUTING_KINDS: ReadonlySet<string> = new Set([
 
 export type Router = ReturnType<typeof createRouter>;
 
-export function createRouter({ store, directory, conversations, log, now, timers = globalThis as Timers, sweepMs = 5_000, toTicket }: RouterDeps) {
+export function createRouter({ store, directory, conversations, log, now, timers = systemTimers, sweepMs = 5_000, toTicket }: RouterDeps) {
   const offerTimers = new Map<string, { agentId: string; handle: unknown }>();
   const requestTimers = new Map<string, { expiresAt: number; handle: unknown }>();
   /** R4: agents whose offer of a conversation expired; the next offer goes to someone else. */
