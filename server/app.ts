@@ -19,7 +19,8 @@ import { createConversationService } from './services/conversations';
 import { createSignals } from './services/presence-signals';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
-import { createRouter, type Timers } from './services/router';
+import { createRouter } from './services/router';
+import { systemTimers, type Timers } from './services/timers';
 import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
@@ -102,7 +103,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     limits: safety,
   });
   const masking = await createMaskingPolicy(store);
-  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? (globalThis as Timers) });
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
   const liveVisitors = createLiveVisitors(now);
@@ -230,9 +231,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     server.closeIdleConnections();
     // Writes already queued commit, and their acks go out before the sockets do (SPEC D12). The acks are
     // sent a few promise hops after the commit; the next macrotask comes after all of them.
-    // On a full disk they are refused instead, each to its own sender (SPEC D15): stopping goes on.
+    // On a full disk they are refused instead, each to its own sender (SPEC D15). Either way every sender
+    // has its answer and stopping goes on to close the sockets and the store; only a failure other than a
+    // full disk (which storage-health logs once per episode) is worth a line here.
     await store.flush().catch((err: unknown) => {
-      if (!isStorageUnavailable(err)) throw err;
+      if (!isStorageUnavailable(err)) log.error('could not commit the writes queued at shutdown', { err });
     });
     await new Promise((resolve) => setImmediate(resolve));
     gateway.closeAll(CLOSE.going_away, 'server restarting');

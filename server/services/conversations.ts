@@ -105,21 +105,24 @@ export function createConversationService({ store, bus, now, masking, agents }: 
     writer.kind === 'system' || (writer.kind === 'bot' ? writer.siteId === state.siteId : mayKnow(writer, state));
 
   /**
-   * SPEC R1, C2, C4: a decision that gives the writing agent a conversation it did not hold (first reply,
-   * take, accept, transfer, invitation, proactive chat) is refused when the agent may not take new work now:
-   * decided inside the write, on its load as committed there, so concurrent claims never pass its capacity.
+   * SPEC R1, C2, C4: a decision that gives an agent a conversation it did not hold (first reply, take,
+   * accept, transfer, invitation, proactive chat, a sticky return) is refused when that agent may not take
+   * new work now: decided inside the write, on its load as committed there, so concurrent claims never pass
+   * its capacity. An agent's own action is checked for that agent alone (the holder leaving a conference
+   * hands it to a guest already in it, R7); routing's (the system) for every agent it gives work to.
    * Supervisors and admins acting themselves are exempt, as on take.
    */
-  function claimChecked(writer: Writer, state: ConversationState, decision: Decision, reads: WriteReads | undefined): Decision {
-    if (writer.kind !== 'agent' || !agents || !givesWork(decision, state, writer.id)) return decision;
-    const room = {
-      state: agents.workState(writer.id),
-      // A store that cannot read the load inside the write gives no room rather than a guess.
-      load: reads ? reads.loadOf(writer.id) : Infinity,
-      capacity: agents.record(writer.id)?.capacity ?? 0,
-    };
-    const code = claimRefusal(room, writer.role !== 'agent');
-    return code ? refuse(code) : decision;
+  function claimChecked(writer: Writer, state: ConversationState, decision: Decision, reads: WriteReads): Decision {
+    if (!agents || !decision.ok || decision.patch === null) return decision;
+    const { assignedAgentId, participants } = decision.patch;
+    const given = writer.kind === 'agent' ? [writer.id] : writer.kind === 'system' ? [assignedAgentId, ...(participants ?? []).map((p) => p.id)] : [];
+    for (const id of given) {
+      if (!id || !givesWork(decision, state, id)) continue;
+      const room = { state: agents.workState(id), load: reads.loadOf(id), capacity: agents.record(id)?.capacity ?? 0 };
+      const code = claimRefusal(room, writer.kind === 'agent' && writer.role !== 'agent');
+      if (code) return refuse(code);
+    }
+    return decision;
   }
 
   /**
@@ -131,7 +134,7 @@ export function createConversationService({ store, bus, now, masking, agents }: 
   async function write(
     writer: Writer,
     target: { conversationId: string | null; visitor: { siteId: string; visitorId: string } | null; clientId: string | null },
-    decide: (state: ConversationState, at: number, reads?: WriteReads) => Decision,
+    decide: (state: ConversationState, at: number, reads: WriteReads) => Decision,
   ): Promise<{ conversation: ConversationSummary; seq: number }> {
     const at = now();
     const outcome = await store.write({
@@ -182,7 +185,7 @@ export function createConversationService({ store, bus, now, masking, agents }: 
     },
 
     /** Runs one workflow decision on a conversation, as committed (SPEC C4): `write` by id. */
-    async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number, reads?: WriteReads) => Decision): Promise<ConversationSummary> {
+    async apply(writer: Writer, conversationId: string, decide: (state: ConversationState, at: number, reads: WriteReads) => Decision): Promise<ConversationSummary> {
       return (await write(writer, { conversationId, visitor: null, clientId: null }, decide)).conversation;
     },
 

@@ -17,7 +17,7 @@ import { isOpen } from '../domain/business-hours';
 import { canTakeWork, presenceStates } from '../domain/routing';
 import { AppError } from '../errors';
 import type { AgentPrefs, AgentRecord, ChosenState, QueueRecord, Site, Store } from '../store/store';
-import type { Timers } from './router';
+import { systemTimers, unref, type Timers } from './timers';
 
 interface Entry {
   record: AgentRecord;
@@ -42,7 +42,7 @@ export interface PresenceOptions {
   timers: Timers;
 }
 
-export async function createDirectory(store: Store, now: () => number, options: PresenceOptions = { graceMs: 0, timers: globalThis as Timers }) {
+export async function createDirectory(store: Store, now: () => number, options: PresenceOptions = { graceMs: 0, timers: systemTimers }) {
   const { graceMs, timers } = options;
   const agents = new Map<string, Entry>();
   let queues = new Map<string, QueueRecord>();
@@ -80,12 +80,12 @@ export async function createDirectory(store: Store, now: () => number, options: 
   function startGrace(e: Entry): void {
     if (graceMs <= 0 || stopped) return;
     if (e.grace !== null) timers.clearTimeout(e.grace);
-    e.grace = timers.setTimeout(() => {
+    e.grace = unref(timers.setTimeout(() => {
       e.grace = null;
       if (e.sockets > 0 || stopped) return;
       e.since = now();
       announce(e);
-    }, graceMs);
+    }, graceMs));
   }
 
   function presenceOf(e: Entry): AgentPresence {

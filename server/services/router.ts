@@ -8,8 +8,7 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { claimRefusal, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
-import { refuse } from '../domain/conversation';
+import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
@@ -17,12 +16,7 @@ import type { Logger } from '../log';
 import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
-
-/** Timer functions, injectable so tests can drive time. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemTimers, type Timers } from './timers';
 
 export interface RouterDeps {
   store: Store;
@@ -57,7 +51,7 @@ const ROUTING_KINDS: ReadonlySet<string> = new Set([
 
 export type Router = ReturnType<typeof createRouter>;
 
-export function createRouter({ store, directory, conversations, log, now, timers = globalThis as Timers, sweepMs = 5_000, toTicket }: RouterDeps) {
+export function createRouter({ store, directory, conversations, log, now, timers = systemTimers, sweepMs = 5_000, toTicket }: RouterDeps) {
   const offerTimers = new Map<string, { agentId: string; handle: unknown }>();
   const requestTimers = new Map<string, { expiresAt: number; handle: unknown }>();
   /** R4: agents whose offer of a conversation expired; the next offer goes to someone else. */
@@ -198,13 +192,10 @@ export function createRouter({ store, directory, conversations, log, now, timers
         continue;
       }
       try {
-        // R1/C4: the agent's room is decided again inside the write, on its committed load: a claim by reply
-        // or a take since this pass read the loads must not take it past its capacity.
-        await conversations.apply(SYSTEM, c.id, (state, _at, reads) => {
-          const room = { state: directory.workState(agent.id), load: reads ? reads.loadOf(agent.id) : Infinity, capacity: agent.capacity };
-          const refused = claimRefusal(room, false);
-          return refused ? refuse(refused) : decideSticky(state, agent);
-        });
+        // R1/C4: the agent's room is decided again inside the write, on its committed load (the conversation
+        // service checks every agent a system write gives work to): a claim by reply or a take since this pass
+        // read the loads must not take it past its capacity.
+        await conversations.apply(SYSTEM, c.id, (state) => decideSticky(state, agent));
         loads.set(agent.id, (loads.get(agent.id) ?? 0) + 1);
       } catch (err) {
         if (!isAppError(err)) throw err;

@@ -614,7 +614,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         let seen: ConversationState | null = null;
         const visitor = visitorActor(site.id);
         const request = message(visitor, 'Olá');
-        const out = appended(await store.write({ ...request, decide: (state) => ((seen = state), request.decide(state)) }));
+        const out = appended(await store.write({ ...request, decide: (state, files, reads) => ((seen = state), request.decide(state, files, reads)) }));
         expect(seen).toEqual<ConversationState>({
           id: out.conversation.id,
           siteId: site.id,

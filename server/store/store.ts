@@ -183,7 +183,7 @@ export interface WriteRequest {
    */
   attachmentIds?: readonly string[];
   /** The domain rule: pure and synchronous. */
-  decide: (state: ConversationState, attachments?: readonly AttachmentRecord[], reads?: WriteReads) => Decision;
+  decide: (state: ConversationState, attachments: readonly AttachmentRecord[], reads: WriteReads) => Decision;
 }
 
 /** What a write's rule may read besides its conversation, inside the same transaction (SPEC C4). */

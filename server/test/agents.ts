@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { AgentRole, ConversationEvent, ConversationSummary, RoutingStrategy, ServerFrame } from '../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import type { Timers } from '../services/router';
+import type { Timers } from '../services/timers';
 import { VISITOR_VISIBLE_KINDS } from '../domain/conversation';
 import { login, openAgent, TestSocket } from './clients';
 import type { TestServer } from './harness';

@@ -13,6 +13,7 @@ import {
   eventually,
   makeQueue,
   onlineAgent,
+  routed,
   send,
   startConversation,
   stored,
@@ -169,6 +170,30 @@ describe('C4/R1 concurrent claims never pass capacity', () => {
     }
     if (answer.type === 'error') expect(answer.code).toBe('at_capacity');
     expect(await loadOf(agent.id)).toBe(2);
+  });
+
+  it('C4/R8: a sticky return decided on a pass\'s loads is refused inside the write when the agent claimed another meanwhile: capacity 1 holds 1', async () => {
+    const queue = await makeQueue(server, { strategy: 'broadcast' });
+    const agent = await onlineAgent(server, { queues: [queue.id], capacity: 1 });
+    const returning = await startConversation(server, queue.name, 'primeira');
+    const other = await startConversation(server, queue.name, 'outra');
+    await summary(agent.socket, other.conversationId);
+    // The agent takes the first visitor's chat, and that visitor ends it: the agent has room again (an ended
+    // chat waiting for its wrap-up takes none), and the visitor's next chat is sticky to it (R8).
+    expect((await send(agent.socket, returning.conversationId, 'Olá!')).type).toBe('ack');
+    returning.socket.send({ type: 'conversation.end', conversationId: returning.conversationId });
+    await summary(agent.socket, returning.conversationId, (c) => c.status === 'ended');
+    await routed(server);
+
+    // The visitor writes again: the routing pass reads the loads (late, as a remote database answers) and
+    // decides on them that the agent has room; meanwhile the agent claims the other chat by replying.
+    const { conversationId: again } = await returning.socket.say('voltei');
+    expect((await send(agent.socket, other.conversationId, 'Posso ajudar?')).type).toBe('ack');
+    await routed(server);
+
+    expect((await stored(server, other.conversationId)).assignedAgentId).toBe(agent.id);
+    expect(await stored(server, again)).toMatchObject({ status: 'open', assignedAgentId: null });
+    expect(await loadOf(agent.id)).toBe(1);
   });
 
   it('C4/R6: an agent of capacity 1 accepting two transfers at once holds one; the other is refused and stays with its sender', async () => {

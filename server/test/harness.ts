@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startPapo, type Papo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
-import type { Timers } from '../services/router';
+import type { Timers } from '../services/timers';
 import { createSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
 

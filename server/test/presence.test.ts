@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/api';
-import type { Timers } from '../services/router';
+import type { Timers } from '../services/timers';
 import { adminApi, makeQueue, onlineAgent, routed, startConversation, stored, summary, type OnlineAgent } from './agents';
 import { openAgent, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
