@@ -31,8 +31,8 @@ export interface AttachmentDeps {
   secret: string;
   now: () => number;
   log: Logger;
-  /** SPEC M1: a visitor's file name is free text, stored masked in a `redact` site. */
-  masking?: Pick<MaskingPolicy, 'incoming'>;
+  /** SPEC M1, M2: a visitor's file name is free text, stored masked in `redact`, served masked to agents in `mask`. */
+  masking?: Pick<MaskingPolicy, 'incoming' | 'field'>;
 }
 
 export type FileActor = VisitorActor | AgentActor;
@@ -200,7 +200,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     /**
      * A file for someone who may see it, else null (answered 404 either way: existence is not revealed).
      * Sent files go to the conversation's visitor and the agents who may see it (a note's only to agents);
-     * an unsent upload only to its uploader.
+     * an unsent upload only to its uploader. SPEC M2: an agent gets it under its name masked in a `mask` site,
+     * as the file's event shows it.
      */
     async open(actor: FileActor, id: string): Promise<{ record: AttachmentRecord; body: ReadableStream<Uint8Array> } | null> {
       if (id.length > 64) return null;
@@ -221,7 +222,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         log.warn('a stored file is missing from disk', { id: record.id, conversationId: record.conversationId });
         return null;
       }
-      return { record, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+      const name = actor.kind === 'agent' && masking ? (masking.field(record.siteId, record.name) ?? record.name) : record.name;
+      return { record: { ...record, name }, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
     },
 
     /** Removes uploads never sent within UNSENT_TTL_MS (rows, then bytes). Answers how many. */
