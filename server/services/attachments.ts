@@ -17,6 +17,7 @@ import { verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
+import { isStorageFailure, StorageHealth, storageUnavailable } from '../store/storage-health';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { MaskingPolicy } from './masking-policy';
@@ -84,6 +85,9 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     return join(filesDir, conversationId);
   };
   const pathOf = (r: Pick<AttachmentRecord, 'conversationId' | 'storageName'>) => join(folderOf(r.conversationId), r.storageName);
+  // SPEC D15: the files' disk full or failing is an episode of its own (FILES_DIR may be another disk than
+  // the database's), logged once like the database's.
+  const health = new StorageHealth(log, now, { filesDir });
 
   // A deleted conversation (admin delete, data-rights erase) takes its files along.
   conversations.onRemove((conversation) => {
@@ -153,7 +157,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     /**
      * Stores one file (SPEC W3). Refusals, in order: the conversation (not found, closed, taken), the site's
      * uploads off (visitors), too large by Content-Length, the address's upload bytes, too large by what was
-     * read, a type that is not accepted. Nothing is written for any of them.
+     * read, a type that is not accepted, a disk that cannot take the file (`storage_unavailable`, SPEC D15).
+     * Nothing is kept for any of them.
      */
     async upload(actor: FileActor, input: Upload): Promise<Attachment> {
       const conversation = await writableConversation(actor, input.conversationId);
@@ -184,8 +189,16 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         createdAt: at,
       };
       const path = pathOf(record);
-      await mkdir(folderOf(record.conversationId), { recursive: true });
-      await writeDurably(path, bytes);
+      try {
+        await mkdir(folderOf(record.conversationId), { recursive: true });
+        await writeDurably(path, bytes);
+      } catch (err) {
+        // SPEC D15: a full or failing disk refuses with storage_unavailable (503, retryAfterMs), said once per episode.
+        if (!isStorageFailure(err)) throw err;
+        health.refused(err, 'files.write');
+        throw storageUnavailable();
+      }
+      health.committed();
       try {
         await store.attachments.create(record);
       } catch (err) {
