@@ -86,11 +86,7 @@ export async function createMaskingPolicy(store: Store, mask: Mask = (text) => a
     /** SPEC M1: a visitor's frame as the server acts on it: in `redact`, every free-text string masked. */
     visitorFrame: <F extends ClientFrame>(siteId: string, frame: F): F => (policy.modeOf(siteId) === 'redact' ? redactFrame(frame, mask) : frame),
 
-    /** SPEC M2: an event as agents see it. */
-    event(event: ConversationEvent, siteId: string): ConversationEvent {
-      return policy.modeOf(siteId) === 'mask' ? maskEvent(event, once(mask)) : event;
-    },
-
+    /** SPEC M2: events as agents see them (history, event pages, transcripts); a text they repeat is masked once. */
     events(events: readonly ConversationEvent[], siteId: string): ConversationEvent[] {
       if (policy.modeOf(siteId) !== 'mask') return [...events];
       const m = once(mask);
