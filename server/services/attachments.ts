@@ -235,7 +235,7 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         log.warn('a stored file is missing from disk', { id: record.id, conversationId: record.conversationId });
         return null;
       }
-      const name = actor.kind === 'agent' && masking ? (masking.field(record.siteId, record.name) ?? record.name) : record.name;
+      const name = actor.kind === 'agent' && masking ? masking.field(record.siteId, record.name) : record.name;
       return { record: { ...record, name }, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
     },
 
