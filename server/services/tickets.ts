@@ -6,10 +6,9 @@
 import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
-import { sliceWhole } from '../../shared/well-formed';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
-import { decideRate, decideTicketClose, formFields, readForm } from '../domain/tickets';
+import { decideRate, decideTicketClose, formFields, readForm, subjectOf } from '../domain/tickets';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
@@ -101,8 +100,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
   }
 
   function subjectFrom(c: ConversationSummary): string {
-    const first = (c.firstMessage ?? '').split('\n')[0]!.trim();
-    return first === '' ? `Chat ${c.id.slice(-6)}` : first.length > 80 ? `${sliceWhole(first, 79)}…` : first;
+    return subjectOf(c.firstMessage ?? '') || `Chat ${c.id.slice(-6)}`;
   }
 
   async function requesterOf(c: ConversationSummary): Promise<Ticket['requester']> {
