@@ -90,6 +90,12 @@ export const CLOSE = {
   session_ended: 4006,
   /** An admin changed the agent's role: the console reconnects and gets the new role's powers (issue 11 F3). */
   role_changed: 4007,
+  /**
+   * The site's settings changed while this socket's hello was still being answered (strict identity turned
+   * on, SPEC W6): the hello is not answered, and the reconnect says it again under the new settings. 1012,
+   * the standard "service restart": passing, so every client reconnects by itself.
+   */
+  site_changed: 1012,
 } as const;
 
 export type CloseReason = keyof typeof CLOSE;

@@ -295,7 +295,7 @@ describe('D8: reconnecting with backoff', () => {
     expect([failOnce(t), failOnce(t)]).toEqual([250, 500]);
   });
 
-  it.each([1000, CLOSE.going_away, 1006, CLOSE.frame_too_large, 1011, CLOSE.auth_failed, CLOSE.hello_timeout, CLOSE.internal, 4000])(
+  it.each([1000, CLOSE.going_away, 1006, CLOSE.frame_too_large, 1011, CLOSE.auth_failed, CLOSE.hello_timeout, CLOSE.internal, CLOSE.site_changed, 4000])(
     'D8/D12: a close with %i is a drop like any other: offline, then a reconnect',
     (code) => {
       const t = setup({ random: () => 0.5 });

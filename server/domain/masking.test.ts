@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyMasking,
@@ -12,8 +13,7 @@ import {
   findPhones,
   findSensitive,
   findSsns,
-  ibanValid,
-  luhnValid,
+  IBAN_LENGTHS,
   maskSensitive,
   MASKING_MODES,
   ssnValid,
@@ -41,6 +41,48 @@ function cpfDv(base9: string): string {
   };
   const d1 = digit(base9);
   return `${d1}${digit(base9 + d1)}`;
+}
+
+/** Reference Luhn check, digit by digit from the right; the scanner keeps two running sums instead. */
+function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Reference ISO 13616 check over the whole string at once: two letters, check digits 02-98,
+ * alphanumerics, the country's length (15-34 outside the table), and mod-97 of the rearranged number equal
+ * to 1. Spaces are ignored; letters in either case. The scanner checks prefixes from running remainders.
+ */
+function ibanValid(iban: string): boolean {
+  const s = iban.replace(/ /g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/.test(s)) return false;
+  const check = Number(s.slice(2, 4));
+  if (check < 2 || check > 98) return false;
+  const expected = IBAN_LENGTHS[s.slice(0, 2)];
+  if (expected !== undefined ? s.length !== expected : s.length < 15 || s.length > 34) return false;
+  let rem = 0;
+  for (const c of s.slice(4) + s.slice(0, 4)) {
+    const v = /\d/.test(c) ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55;
+    rem = (v > 9 ? rem * 100 + v : rem * 10 + v) % 97;
+  }
+  return rem === 1;
+}
+
+/** `value` with every character `counts` says but the last `keep` of them turned into `*`. */
+function starredAllButLast(value: string, keep: number, counts: RegExp): string {
+  let kept = 0;
+  return [...value]
+    .reverse()
+    .map((c) => (!counts.test(c) ? c : kept++ < keep ? c : '*'))
+    .reverse()
+    .join('');
 }
 
 /** The Luhn digit that completes `partial`, by brute force. */
@@ -185,6 +227,62 @@ describe('IBAN', () => {
 
   it('findIbans answers only valid ones', () => {
     expect(findIbans('DE88 3704 0044 0532 0130 00 e DE89 3704 0044 0532 0130 00').map((m) => m.start)).toEqual([30]);
+  });
+});
+
+describe('the scanners agree with the reference checks', () => {
+  const digit = fc.constantFrom(...'0123456789');
+  const around = fc.record({ before: fc.constantFrom('', 'cartão ', 'conta: ', '('), after: fc.constantFrom('', '.', ' obrigado', ')') });
+
+  it('findCards masks a 13-19 digit number, plain or in groups, exactly when the reference Luhn check passes', () => {
+    // Plain 13-19 digits, or 16 digits in groups of 4 (its only candidate is the whole number: 12 digits are
+    // too few), joined by spaces or hyphens. Half of them completed to pass Luhn, so both answers are common.
+    const number = fc
+      .record({ body: fc.string({ unit: digit, minLength: 12, maxLength: 18 }), last: digit, complete: fc.boolean(), sep: fc.constantFrom('', ' ', '-') })
+      .map(({ body, last, complete, sep }) => {
+        const digits = complete ? luhnComplete(body) : body + last;
+        return { digits, text: sep !== '' && digits.length === 16 ? digits.match(/\d{4}/g)!.join(sep) : digits };
+      });
+    fc.assert(
+      fc.property(number, around, ({ digits, text: value }, { before, after }) => {
+        const text = before + value + after;
+        const expected = luhnValid(digits) ? [{ kind: 'card', start: before.length, end: before.length + value.length, masked: starredAllButLast(value, 4, /\d/) }] : [];
+        expect(findCards(text)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("findIbans masks an IBAN-shaped value, plain or in groups of 4, exactly when the reference ISO 13616 check passes", () => {
+    // Countries of the table at their own length (plain or grouped), and countries outside it at 15-34
+    // characters (plain: grouped, a shorter run of whole groups would be a candidate of its own). Half of
+    // them get the check digits that make mod-97 pass, some of those moved by 97 where that stays two digits
+    // (02 to 99, 97 and 98 to 00 and 01: mod-97 passes, the range does not); letters in either case.
+    const alnum = fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    const known = fc.constantFrom(...Object.keys(IBAN_LENGTHS)).chain((country) =>
+      fc.record({ country: fc.constant(country), bban: fc.string({ unit: alnum, minLength: IBAN_LENGTHS[country]! - 4, maxLength: IBAN_LENGTHS[country]! - 4 }), grouped: fc.boolean() }),
+    );
+    const unknown = fc.record({ country: fc.constantFrom('XX', 'US', 'ZZ', 'AA'), bban: fc.string({ unit: alnum, minLength: 11, maxLength: 30 }), grouped: fc.constant(false) });
+    const iban = fc
+      .record({ parts: fc.oneof(known, unknown), checkDigits: fc.string({ unit: digit, minLength: 2, maxLength: 2 }), check: fc.constantFrom('random', 'complete', 'moved'), lower: fc.boolean() })
+      .map(({ parts: { country, bban, grouped }, checkDigits, check, lower }) => {
+        const value = (d: string): number => (/\d/.test(d) ? Number(d) : d.charCodeAt(0) - 55);
+        const rem = [...bban + country + '00'].reduce((r, c) => (value(c) > 9 ? r * 100 + value(c) : r * 10 + value(c)) % 97, 0);
+        const right = 98 - rem;
+        const moved = right === 2 ? 99 : right >= 97 ? right - 97 : right;
+        const digits = check === 'random' ? checkDigits : String(check === 'complete' ? right : moved).padStart(2, '0');
+        const plain = `${country}${digits}${bban}`;
+        const text = grouped ? plain.match(/.{1,4}/g)!.join(' ') : plain;
+        return lower ? text.toLowerCase() : text;
+      });
+    fc.assert(
+      fc.property(iban, around, (value, { before, after }) => {
+        const text = before + value + after;
+        const expected = ibanValid(value) ? [{ kind: 'iban', start: before.length, end: before.length + value.length, masked: starredAllButLast(value, 4, /[0-9A-Za-z]/) }] : [];
+        expect(findIbans(text)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -130,18 +130,6 @@ export function maskAllButLast(value: string, keep: number, counts: (c: string) 
 // ---------------------------------------------------------------------------------------------------------
 // Validators
 
-/** @example luhnValid('4111111111111111') // true */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /**
  * Lengths of IBANs by country (SWIFT IBAN registry). An IBAN from a country not listed here must have
  * 15 to 34 characters.
@@ -155,27 +143,6 @@ export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29,
   VA: 22, VG: 24, XK: 20, FK: 18, HN: 28, MN: 20, NI: 28,
 };
-
-/**
- * ISO 13616: two letters, check digits 02-98, alphanumerics, the country's length, and mod-97 of the
- * rearranged number equal to 1. Spaces are ignored; letters in either case.
- *
- * @example ibanValid('DE89 3704 0044 0532 0130 00') // true
- */
-export function ibanValid(iban: string): boolean {
-  const s = iban.replace(/ /g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/.test(s)) return false;
-  const check = Number(s.slice(2, 4));
-  if (check < 2 || check > 98) return false;
-  const expected = IBAN_LENGTHS[s.slice(0, 2)];
-  if (expected !== undefined ? s.length !== expected : s.length < 15 || s.length > 34) return false;
-  let rem = 0;
-  for (const c of s.slice(4) + s.slice(0, 4)) {
-    const v = isDigit(c) ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55;
-    rem = (v > 9 ? rem * 100 + v : rem * 10 + v) % 97;
-  }
-  return rem === 1;
-}
 
 /** @example cpfValid('529.982.247-25') // true */
 export function cpfValid(cpf: string): boolean {
@@ -472,7 +439,7 @@ class IbanRun {
  *
  * Each run of groups is read once ({@link IbanRun}); a head's candidate prefixes are checked from its
  * running remainders, each in constant time, and the remainder is computed only for prefixes of the
- * country's length. {@link ibanValid} says the same of each, character for character.
+ * country's length (ISO 13616: check digits 02-98, and the rearranged number's mod-97 equal to 1).
  */
 function scanIbans(text: string): { matches: Match[]; lookalikes: Array<[number, number]> } {
   const matches: Match[] = [];
@@ -530,7 +497,8 @@ function scanIbans(text: string): { matches: Match[]; lookalikes: Array<[number,
 
 /**
  * IBAN: plain (`DE89370400440532013000`) or in groups of 4 separated by single spaces, the last group 1-4
- * characters. Valid by {@link ibanValid}. Keeps the last 4 alphanumerics and the spaces.
+ * characters. Valid by ISO 13616 (the country's length, check digits 02-98, mod-97). Keeps the last 4
+ * alphanumerics and the spaces.
  *
  * @example findIbans('IBAN DE89 3704 0044 0532 0130 00')[0]?.masked // '**** **** **** **** **30 00'
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OfflineField } from '../../shared/protocol';
 import { stateFixture, type StateFixture } from '../../shared/test/summary';
 import type { AgentActor, ConversationState, VisitorActor } from './conversation';
-import { DEFAULT_TICKETING, decideRate, decideTicketClose, formFields, readForm } from './tickets';
+import { DEFAULT_TICKETING, decideRate, decideTicketClose, formFields, readForm, subjectOf } from './tickets';
 
 const FIELDS = formFields(DEFAULT_TICKETING);
 const WITH_PHONE: OfflineField[] = formFields({ ...DEFAULT_TICKETING, offlineFields: [{ key: 'name', label: 'Nome', type: 'text', required: true }, { key: 'phone', label: 'Telefone', type: 'tel', required: false }] });
@@ -37,6 +37,21 @@ describe('T1: the leave-a-message form', () => {
   it('D14: a subject cut through an emoji does not keep half of it', () => {
     const result = readForm(FIELDS, { email: 'a@b.co', message: `${'x'.repeat(78)}😀${'y'.repeat(10)}` });
     expect(result.ok && result.subject).toBe(`${'x'.repeat(78)}…`);
+  });
+});
+
+describe("T4: a ticket's subject from a message", () => {
+  it.each<[string, string, string]>([
+    ['the first line, trimmed', '  Quero trocar o tamanho \r\nÉ o pedido 123', 'Quero trocar o tamanho'],
+    ['80 characters are kept whole', 'x'.repeat(80), 'x'.repeat(80)],
+    ['81 are cut to 79 and an ellipsis', 'x'.repeat(81), `${'x'.repeat(79)}…`],
+    ['D14: a cut through an emoji drops all of it', `${'x'.repeat(78)}😀${'y'.repeat(10)}`, `${'x'.repeat(78)}…`],
+    ['an emoji that ends before the cut is kept', `${'x'.repeat(77)}😀${'y'.repeat(10)}`, `${'x'.repeat(77)}😀…`],
+    ['only the first line is measured', `curto\n${'y'.repeat(200)}`, 'curto'],
+    ['a blank first line gives an empty subject', '   \nsegunda linha', ''],
+    ['an empty message too', '', ''],
+  ])('%s', (_what, message, subject) => {
+    expect(subjectOf(message)).toBe(subject);
   });
 });
 

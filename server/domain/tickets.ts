@@ -55,8 +55,7 @@ export function readForm(fields: readonly OfflineField[], values: Readonly<Recor
     clean[field.key] = value;
   }
   const message = clean.message!;
-  const firstLine = message.split('\n')[0]!.trim();
-  const subject = firstLine.length > 80 ? `${sliceWhole(firstLine, 79)}…` : firstLine;
+  const subject = subjectOf(message);
   const extra = fields.filter((f) => !['name', 'email', 'message'].includes(f.key) && clean[f.key] !== '').map((f) => `${f.label}: ${clean[f.key]}`);
   return {
     ok: true,
@@ -65,6 +64,22 @@ export function readForm(fields: readonly OfflineField[], values: Readonly<Recor
     subject,
     description: extra.length > 0 ? `${message}\n\n${extra.join('\n')}` : message,
   };
+}
+
+/** The longest subject a ticket gets from a message, ellipsis included. */
+export const SUBJECT_MAX_CHARS = 80;
+
+/**
+ * A ticket's subject from a message (an offline form's, a conversation's first): its first line, trimmed,
+ * cut to 79 characters and an ellipsis when longer than 80, never inside a surrogate pair (SPEC D14). Empty
+ * when the first line is.
+ *
+ * @example subjectOf('Quero trocar\no tamanho') // 'Quero trocar'
+ */
+export function subjectOf(message: string): string {
+  const end = message.indexOf('\n');
+  const line = (end < 0 ? message : message.slice(0, end)).trim();
+  return line.length > SUBJECT_MAX_CHARS ? `${sliceWhole(line, SUBJECT_MAX_CHARS - 1)}…` : line;
 }
 
 /**

@@ -353,7 +353,7 @@ export class Connection {
     this.#visitRecorded = true;
     const page = this.#page; // redacted with its hello (SPEC M1)
     const browser = this.peer.role === 'visitor' ? this.peer.userAgent : null;
-    const userAgent = browser === null ? null : this.deps.masking.incoming(siteId, browser);
+    const userAgent = this.deps.masking.incoming(siteId, browser);
     this.deps.visitors
       .touch(
         { id: visitorId, siteId, lastSeenAt: this.deps.now(), userAgent, ...(page ? { lastPageUrl: page.url, lastPageTitle: page.title, referrer: page.referrer } : {}) },

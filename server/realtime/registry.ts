@@ -21,17 +21,20 @@ export class SocketRegistry {
   }
 
   /**
-   * SPEC W6 (issue 11 F11): strict identity was turned on for a site; its visitors' sockets that are not an
-   * identified user's (before their hello too) get `identity_required` and close with 4001, as a refused
-   * hello does, so the widget shows the site's sign-in instead of chatting on.
+   * SPEC W6 (issue 11 F11): strict identity was turned on for a site. Its visitors' sockets welcomed as
+   * anonymous get `identity_required` and close with 4001, as a refused hello does, so the widget shows the
+   * site's sign-in instead of chatting on. A socket not welcomed yet may be a signed-in visitor whose hello
+   * is still being answered (it is known to be identified only once the welcome is made): it closes with
+   * 1012 and no error, which the widget takes as passing, and its reconnect's hello, read against the
+   * strict site, decides. Identified visitors chat on.
    */
   closeAnonymousVisitors(siteId: string): number {
     let n = 0;
     for (const c of this.connections) {
-      if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) {
-        c.end('identity_required', CLOSE.auth_failed);
-        n++;
-      }
+      if (c.peer.role !== 'visitor' || c.peer.site.id !== siteId || c.identified) continue;
+      if (c.visitorId === null) c.close(CLOSE.site_changed, 'site_changed');
+      else c.end('identity_required', CLOSE.auth_failed);
+      n++;
     }
     return n;
   }

@@ -17,6 +17,7 @@ import { verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
+import { isStorageFailure, StorageHealth, storageUnavailable } from '../store/storage-health';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { MaskingPolicy } from './masking-policy';
@@ -31,8 +32,8 @@ export interface AttachmentDeps {
   secret: string;
   now: () => number;
   log: Logger;
-  /** SPEC M1: a visitor's file name is free text, stored masked in a `redact` site. */
-  masking?: Pick<MaskingPolicy, 'incoming'>;
+  /** SPEC M1, M2: a visitor's file name is free text, stored masked in `redact`, served masked to agents in `mask`. */
+  masking?: Pick<MaskingPolicy, 'incoming' | 'field'>;
 }
 
 export type FileActor = VisitorActor | AgentActor;
@@ -84,6 +85,9 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     return join(filesDir, conversationId);
   };
   const pathOf = (r: Pick<AttachmentRecord, 'conversationId' | 'storageName'>) => join(folderOf(r.conversationId), r.storageName);
+  // SPEC D15: the files' disk full or failing is an episode of its own (FILES_DIR may be another disk than
+  // the database's), logged once like the database's.
+  const health = new StorageHealth(log, now, { filesDir });
 
   // A deleted conversation (admin delete, data-rights erase) takes its files along.
   conversations.onRemove((conversation) => {
@@ -153,7 +157,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     /**
      * Stores one file (SPEC W3). Refusals, in order: the conversation (not found, closed, taken), the site's
      * uploads off (visitors), too large by Content-Length, the address's upload bytes, too large by what was
-     * read, a type that is not accepted. Nothing is written for any of them.
+     * read, a type that is not accepted, a disk that cannot take the file (`storage_unavailable`, SPEC D15).
+     * Nothing is kept for any of them.
      */
     async upload(actor: FileActor, input: Upload): Promise<Attachment> {
       const conversation = await writableConversation(actor, input.conversationId);
@@ -184,8 +189,16 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         createdAt: at,
       };
       const path = pathOf(record);
-      await mkdir(folderOf(record.conversationId), { recursive: true });
-      await writeDurably(path, bytes);
+      try {
+        await mkdir(folderOf(record.conversationId), { recursive: true });
+        await writeDurably(path, bytes);
+      } catch (err) {
+        // SPEC D15: a full or failing disk refuses with storage_unavailable (503, retryAfterMs), said once per episode.
+        if (!isStorageFailure(err)) throw err;
+        health.refused(err, 'files.write');
+        throw storageUnavailable();
+      }
+      health.committed();
       try {
         await store.attachments.create(record);
       } catch (err) {
@@ -200,7 +213,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
     /**
      * A file for someone who may see it, else null (answered 404 either way: existence is not revealed).
      * Sent files go to the conversation's visitor and the agents who may see it (a note's only to agents);
-     * an unsent upload only to its uploader.
+     * an unsent upload only to its uploader. SPEC M2: an agent gets it under its name masked in a `mask` site,
+     * as the file's event shows it.
      */
     async open(actor: FileActor, id: string): Promise<{ record: AttachmentRecord; body: ReadableStream<Uint8Array> } | null> {
       if (id.length > 64) return null;
@@ -221,7 +235,8 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         log.warn('a stored file is missing from disk', { id: record.id, conversationId: record.conversationId });
         return null;
       }
-      return { record, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+      const name = actor.kind === 'agent' && masking ? masking.field(record.siteId, record.name) : record.name;
+      return { record: { ...record, name }, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
     },
 
     /** Removes uploads never sent within UNSENT_TTL_MS (rows, then bytes). Answers how many. */

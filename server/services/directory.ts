@@ -149,12 +149,6 @@ export async function createDirectory(store: Store, now: () => number, options: 
       return [...agents.values()].map(presenceOf);
     },
 
-    /** The state shown (R1), in which an agent in its grace is still present (R13). */
-    state(agentId: string): AgentState {
-      const e = agents.get(agentId);
-      return e ? statesOf(e).shown : 'offline';
-    },
-
     /** The state new work is given by (R1): an agent with no console connected takes none, grace or not (R13). */
     workState(agentId: string): AgentState {
       const e = agents.get(agentId);

@@ -56,3 +56,16 @@ describe('M3: masking an event for agents', () => {
     expect(calls.filter((t) => t === TEXT)).toHaveLength(1);
   });
 });
+
+describe('M1/M2: incoming and field, for one value that may be absent', () => {
+  it.each([
+    ['off', TEXT, TEXT],
+    ['mask', TEXT, MASKED],
+    ['redact', MASKED, TEXT],
+  ] as const)('M1/M2: in %s, incoming (as stored) and field (as agents see it); null stays null in both', async (mode, stored, shown) => {
+    await store.sites.update(siteId, { masking: mode });
+    const policy = await createMaskingPolicy(store);
+    expect([policy.incoming(siteId, TEXT), policy.field(siteId, TEXT)]).toEqual([stored, shown]);
+    expect([policy.incoming(siteId, null), policy.field(siteId, null)]).toEqual([null, null]);
+  });
+});

@@ -68,8 +68,27 @@ export async function createMaskingPolicy(store: Store, mask: Mask = (text) => a
     };
   }
 
+  const modeOf = (siteId: string): MaskingMode => modes.get(siteId) ?? 'off';
+
+  /**
+   * SPEC M1: free text a visitor sends outside a frame (its browser's User-Agent, a file's name), or an agent
+   * types about the visitor (the requester's name), as it is to be stored. Null (none given) stays null.
+   */
+  function incoming(siteId: string, text: string): string;
+  function incoming(siteId: string, text: string | null): string | null;
+  function incoming(siteId: string, text: string | null): string | null {
+    return text !== null && modeOf(siteId) === 'redact' ? mask(text) : text;
+  }
+
+  /** SPEC M2: a name, address, page or browser shown in an agent view of this site. Null stays null. */
+  function field(siteId: string, value: string): string;
+  function field(siteId: string, value: string | null): string | null;
+  function field(siteId: string, value: string | null): string | null {
+    return value !== null && modeOf(siteId) === 'mask' ? mask(value) : value;
+  }
+
   const policy = {
-    modeOf: (siteId: string): MaskingMode => modes.get(siteId) ?? 'off',
+    modeOf,
 
     async set(siteId: string, mode: MaskingMode): Promise<Site | null> {
       const site = await store.sites.update(siteId, { masking: mode });
@@ -77,20 +96,12 @@ export async function createMaskingPolicy(store: Store, mask: Mask = (text) => a
       return site;
     },
 
-    /**
-     * SPEC M1: free text a visitor sends outside a frame (its browser's User-Agent, a file's name), or an agent
-     * types about the visitor (the requester's name), as it is to be stored.
-     */
-    incoming: (siteId: string, text: string): string => (policy.modeOf(siteId) === 'redact' ? mask(text) : text),
+    incoming,
 
     /** SPEC M1: a visitor's frame as the server acts on it: in `redact`, every free-text string masked. */
     visitorFrame: <F extends ClientFrame>(siteId: string, frame: F): F => (policy.modeOf(siteId) === 'redact' ? redactFrame(frame, mask) : frame),
 
-    /** SPEC M2: an event as agents see it. */
-    event(event: ConversationEvent, siteId: string): ConversationEvent {
-      return policy.modeOf(siteId) === 'mask' ? maskEvent(event, once(mask)) : event;
-    },
-
+    /** SPEC M2: events as agents see them (history, event pages, transcripts); a text they repeat is masked once. */
     events(events: readonly ConversationEvent[], siteId: string): ConversationEvent[] {
       if (policy.modeOf(siteId) !== 'mask') return [...events];
       const m = once(mask);
@@ -109,8 +120,7 @@ export async function createMaskingPolicy(store: Store, mask: Mask = (text) => a
       return { ...message, event: maskEvent(message.event, m), conversation: maskSummary(message.conversation, m) };
     },
 
-    /** SPEC M2: a name, address, page or browser shown in an agent view of this site. */
-    field: (siteId: string, value: string | null): string | null => (policy.modeOf(siteId) === 'mask' && value !== null ? mask(value) : value),
+    field,
   };
   return policy;
 }

@@ -6,10 +6,9 @@
 import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
-import { sliceWhole } from '../../shared/well-formed';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
-import { decideRate, decideTicketClose, formFields, readForm } from '../domain/tickets';
+import { decideRate, decideTicketClose, formFields, readForm, subjectOf } from '../domain/tickets';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
@@ -22,7 +21,8 @@ import type { Safety } from './safety';
 
 export interface TicketDeps {
   store: Store;
-  masking?: MaskingPolicy;
+  /** Issue 6, SPEC M1/M2: tickets shown masked to agents in `mask`; a requester's name stored masked in `redact`. */
+  masking: MaskingPolicy;
   directory: Directory;
   conversations: ConversationService;
   mailer: Mailer;
@@ -48,17 +48,17 @@ export type TicketService = ReturnType<typeof createTicketService>;
 export function createTicketService({ store, directory, conversations, mailer, limits, log, now, masking }: TicketDeps) {
   /** Issue 6 `mask`: a ticket as agents read it (subject, description, requester); the stored one is raw. */
   const view = (t: Ticket): Ticket =>
-    masking && masking.modeOf(t.siteId) === 'mask'
+    masking.modeOf(t.siteId) === 'mask'
       ? {
           ...t,
-          subject: masking.field(t.siteId, t.subject)!,
-          description: masking.field(t.siteId, t.description)!,
+          subject: masking.field(t.siteId, t.subject),
+          description: masking.field(t.siteId, t.description),
           requester: { ...t.requester, name: masking.field(t.siteId, t.requester.name), email: masking.field(t.siteId, t.requester.email) },
         }
       : t;
   /** SPEC M2: a history entry as agents read it: a change's requester name and e-mail masked. */
   const viewEntry = (siteId: string, e: TicketEntry): TicketEntry =>
-    masking && masking.modeOf(siteId) === 'mask' && e.data && ('requesterName' in e.data || 'requesterEmail' in e.data)
+    masking.modeOf(siteId) === 'mask' && e.data && ('requesterName' in e.data || 'requesterEmail' in e.data)
       ? {
           ...e,
           data: {
@@ -68,8 +68,6 @@ export function createTicketService({ store, directory, conversations, mailer, l
           },
         }
       : e;
-  /** SPEC M1: a requester's name an agent types is the visitor's, stored masked in `redact` (its e-mail stays exact). */
-  const storedName = (siteId: string, name: string | null): string | null => (masking && name !== null ? masking.incoming(siteId, name) : name);
   /** The rating running for each conversation (SPEC T5): the next one waits for it. */
   const ratings = new Map<string, Promise<void>>();
 
@@ -102,8 +100,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
   }
 
   function subjectFrom(c: ConversationSummary): string {
-    const first = (c.firstMessage ?? '').split('\n')[0]!.trim();
-    return first === '' ? `Chat ${c.id.slice(-6)}` : first.length > 80 ? `${sliceWhole(first, 79)}…` : first;
+    return subjectOf(c.firstMessage ?? '') || `Chat ${c.id.slice(-6)}`;
   }
 
   async function requesterOf(c: ConversationSummary): Promise<Ticket['requester']> {
@@ -220,7 +217,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
         priority: input.priority,
         subject: input.subject,
         description: input.description,
-        requester: { ...requester, ...(input.requesterName !== undefined ? { name: storedName(siteId, input.requesterName) } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
+        requester: { ...requester, ...(input.requesterName !== undefined ? { name: masking.incoming(siteId, input.requesterName) } : {}), ...(input.requesterEmail !== undefined ? { email: input.requesterEmail } : {}) },
         assigneeId: actor.id,
         assigneeName: actor.name,
         conversationId: c?.id ?? null,
@@ -248,13 +245,13 @@ export function createTicketService({ store, directory, conversations, mailer, l
       const ticket = await load(actor, id);
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
-      const transcript = masking && conversation ? masking.events(raw, conversation.siteId) : raw;
+      const transcript = conversation ? masking.events(raw, conversation.siteId) : raw;
       return { ticket: view(ticket), entries: (await store.tickets.entries(id)).map((e) => viewEntry(ticket.siteId, e)), transcript };
     },
 
     async update(actor: AgentActor, id: string, patch: TicketPatch): Promise<Ticket> {
       const before = await load(actor, id);
-      if (patch.requesterName) patch = { ...patch, requesterName: storedName(before.siteId, patch.requesterName) };
+      if (patch.requesterName) patch = { ...patch, requesterName: masking.incoming(before.siteId, patch.requesterName) };
       if (patch.assigneeId !== undefined) {
         if (patch.assigneeId !== null && patch.assigneeId !== actor.id && actor.role === 'agent') throw new AppError('forbidden', 'Agents assign tickets to themselves.');
         const record = patch.assigneeId === null ? null : directory.record(patch.assigneeId);

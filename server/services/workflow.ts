@@ -34,7 +34,7 @@ import type { MaskingPolicy } from './masking-policy';
 export interface WorkflowDeps {
   store: Store;
   /** SPEC M1: the requester's name an agent types is stored masked in a `redact` site. */
-  masking?: Pick<MaskingPolicy, 'incoming'>;
+  masking: Pick<MaskingPolicy, 'incoming'>;
   directory: Directory;
   conversations: ConversationService;
   /** How long a transfer or an invitation waits for its target (SPEC R6). */
@@ -117,8 +117,7 @@ export function createWorkflowService({ store, directory, conversations, request
 
     async requester(actor: AgentActor, id: string, name: string | null, email: string | null): Promise<ConversationSummary> {
       // SPEC M1: the name is the visitor's free text (masked in `redact`); the e-mail is an address, kept exact.
-      const stored = (siteId: string) => (masking && name !== null ? masking.incoming(siteId, name) : name);
-      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, stored(state.siteId), email));
+      const summary = await conversations.apply(actor, id, (state) => decideRequester(state, actor, masking.incoming(state.siteId, name), email));
       await store.visitors.touch({ id: summary.visitorId, siteId: summary.siteId, name: summary.visitorName, email }, Date.now());
       return summary;
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { createLogger } from '../log';
-import { STORAGE_RETRY_AFTER_MS, StorageHealth, storageUnavailable, withoutStorageRefusals } from './storage-health';
+import { isStorageFailure, STORAGE_RETRY_AFTER_MS, StorageHealth, storageUnavailable, withoutStorageRefusals } from './storage-health';
 
 function setup() {
   const lines: string[] = [];
@@ -65,5 +65,25 @@ describe('D15: withoutStorageRefusals', () => {
     expect(lines[0]).toMatch(/error routing pass failed err="Error: a bug/);
     expect(lines[1]).toMatch(/warn  refused err="AppError: This already exists/);
     expect(lines[2]).toMatch(/info  Papo is listening/);
+  });
+});
+
+describe('D15: isStorageFailure says which errors are the storage refusing a write', () => {
+  const failure = (code: string) => Object.assign(new Error(code), { code });
+  it.each([
+    ['SQLite: disk or max_page_count full', failure('SQLITE_FULL'), true],
+    ['SQLite: a write that failed at the disk', failure('SQLITE_IOERR_WRITE'), true],
+    ["SQLite: wrapped as a Drizzle error's cause", new Error('query failed', { cause: failure('SQLITE_FULL') }), true],
+    ['files: no space left', failure('ENOSPC'), true],
+    ['files: over the quota', failure('EDQUOT'), true],
+    ['files: the disk failing', failure('EIO'), true],
+    ['files: over the file-size limit', failure('EFBIG'), true],
+    ['a constraint', failure('SQLITE_CONSTRAINT_UNIQUE'), false],
+    ['files: a missing folder', failure('ENOENT'), false],
+    ['files: no permission', failure('EACCES'), false],
+    ['an error without a code', new Error('boom'), false],
+    ['not an error', { code: 'ENOSPC' }, false],
+  ])('%s', (_what, err, expected) => {
+    expect(isStorageFailure(err)).toBe(expected);
   });
 });

@@ -15,6 +15,28 @@ export function storageUnavailable(): AppError {
   return new AppError('storage_unavailable', undefined, { retryAfterMs: STORAGE_RETRY_AFTER_MS });
 }
 
+/**
+ * Error codes that say the storage cannot take a write now. SQLite: SQLITE_FULL (the disk, or the size
+ * limit a test sets with `max_page_count`) and any SQLITE_IOERR_* (a failing disk, a file-size limit). The
+ * file system (uploaded files, SPEC W3): ENOSPC (no space), EDQUOT (the quota), EIO (a failing disk), EFBIG
+ * (a file-size limit).
+ */
+const FS_STORAGE_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+
+/**
+ * SPEC D15: the storage cannot take a write now (see the codes above), from SQLite or from the file system.
+ * Not the caller's fault and not a bug: the write is refused with `storage_unavailable`, and the client
+ * tries again later. Looks through `cause` (Drizzle wraps the driver's error).
+ */
+export function isStorageFailure(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || FS_STORAGE_FAILURES.has(code)) return true;
+  }
+  return false;
+}
+
 export function isStorageUnavailable(err: unknown): boolean {
   return isAppError(err) && err.code === 'storage_unavailable';
 }
@@ -53,7 +75,7 @@ export class StorageHealth {
     });
   }
 
-  /** A transaction committed. */
+  /** A write was stored (a transaction committed, a file was written). */
   committed(): void {
     if (this.#since === null) return;
     const at = this.now();

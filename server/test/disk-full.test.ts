@@ -10,15 +10,18 @@
  *   full disk.
  * Refusals are typed (`storage_unavailable` with `retryAfterMs`), nothing refused is acked, the log says it
  * once, what the clients resend once space is back is stored once, and SIGTERM still closes the database.
+ * The same file-size limit refuses an upload's file (EFBIG from the kernel, as a full disk gives ENOSPC):
+ * typed the same way, with nothing kept.
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../shared/protocol';
+import { PNG } from '../domain/file-type.fixtures';
 import { waitFrames } from './agents';
 import { login, openAgent, openVisitor, type TestSocket } from './clients';
 import { freePort, startChildServer, type ChildServer } from './child-server';
@@ -158,5 +161,68 @@ describe('D12/D15: SIGTERM on a full disk still closes the database', () => {
     } finally {
       db.close();
     }
+  }, 60_000);
+});
+
+/** Every regular file under `dir`, with its size. */
+function filesUnder(dir: string): Array<{ path: string; size: number }> {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => ({ path: join(e.parentPath, e.name), size: statSync(join(e.parentPath, e.name)).size }));
+}
+
+describe('D15: a files dir that cannot take a file', () => {
+  it('D15: an upload whose file cannot be written answers 503 storage_unavailable with retryAfterMs, keeps nothing, and the log says it once for several refusals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papo-files-full-'));
+    const databasePath = join(dir, 'papo.db');
+    const filesDir = join(dir, 'files');
+    child = await startChildServer({ databasePath, port: await freePort(), env: { FILES_DIR: filesDir } });
+    const visitor = await openVisitor(child.asTestServer());
+    const { conversationId } = await visitor.socket.say('Olá, vou mandar o comprovante');
+    const upload = (bytes: Buffer<ArrayBuffer>) =>
+      fetch(`${child!.url}/api/v1/files?conversation=${conversationId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${visitor.session.token}`, origin: child!.origin, 'content-type': 'application/octet-stream', 'x-file-name': 'comprovante.png' },
+        body: bytes,
+      });
+    expect((await upload(PNG)).status).toBe(201);
+    const before = filesUnder(filesDir);
+    expect(before).toHaveLength(1);
+
+    // No file of the process may grow past the database's files and a margin: the server's own small
+    // writes still fit, a file of that size does not (EFBIG, as the disk-full test's WAL gets).
+    const limit = Math.max(...[databasePath, `${databasePath}-wal`].filter(existsSync).map((f) => statSync(f).size)) + 1024 * 1024;
+    execFileSync('prlimit', ['--pid', String(child.child.pid), `--fsize=${limit}:`]);
+    const big = Buffer.concat([PNG, Buffer.alloc(limit + 64 * 1024)]);
+    const refusals = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await upload(big);
+      refusals.push({ status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error: { code: string; retryAfterMs?: number } } });
+    }
+    const lines = child.output().split('\n').filter((line) => line.trim() !== '');
+
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({ status: 503, body: { error: { code: 'storage_unavailable' } } });
+      expect(refusal.body.error.retryAfterMs).toBeGreaterThan(0);
+      expect(Number(refusal.retryAfter)).toBeGreaterThan(0);
+    }
+    // Nothing kept: no file on disk, no row.
+    expect(filesUnder(filesDir)).toEqual(before);
+    const db = new Database(databasePath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM attachments WHERE conversation_id = ?').get(conversationId)).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+    // One line for the episode, naming the cause; no stack traces.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/writes are refused/);
+    expect(lines[0]).toMatch(/EFBIG/);
+
+    // The limit lifted, the same file is stored.
+    execFileSync('prlimit', ['--pid', String(child.child.pid), '--fsize=unlimited:']);
+    expect((await upload(big)).status).toBe(201);
+    expect(filesUnder(filesDir).map((f) => f.size).sort((a, b) => a - b)).toEqual([PNG.byteLength, big.byteLength]);
   }, 60_000);
 });

@@ -12,12 +12,15 @@ import { adminApi, gone, makeQueue, onlineAgent, send, startConversation, stored
 import { closedWithin, openAgent, openVisitor, TestSocket } from './clients';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { startTestServer, type TestServer } from './harness';
+import { holdingStore } from './holding-store';
 
 let server: TestServer;
 let admin: Api;
+/** Holds one store read when a test asks (a hello still being answered); passes every other call through. */
+const holding = holdingStore();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ wrapStore: holding.wrap });
   admin = await adminApi(server);
 });
 afterAll(async () => {
@@ -148,6 +151,39 @@ describe('F11: strict identity turned on', () => {
       await proven.close();
       await byToken.socket.close();
     } finally {
+      await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: false });
+    }
+  });
+
+  it("W6: a signed-in visitor whose hello is still being answered when strict is turned on is closed to reconnect (1012, no identity_required), and its reconnect with the proof is welcomed", async () => {
+    const siteId: string = (await admin.get('/sites')).body.sites[0].id;
+    const secret: string = (await admin.post(`/sites/${siteId}/identity-secret`)).body.identitySecret;
+    const before = (await admin.get(`/sites/${siteId}/widget`)).body;
+    const userId = `cliente-${crypto.randomUUID().slice(0, 8)}`;
+    const identity = { userId, userHash: createHmac('sha256', secret).update(userId).digest('hex') };
+    const hold = holding.next('conversations.openForVisitor');
+    try {
+      // The proof is verified; the hello waits on its open conversation's read, not welcomed yet.
+      const proven = await TestSocket.open(`${server.wsUrl}?role=visitor&site=${encodeURIComponent(server.siteKey)}`, { origin: server.origin });
+      proven.send({ type: 'hello', v: PROTOCOL_VERSION, token: null, resume: null, identity });
+      await hold.reached;
+
+      expect((await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: true })).status).toBe(200);
+
+      // Closed with a code the widget reconnects after (not final, not identity_*), and nothing said.
+      expect(await closedWithin(proven)).toEqual({ code: CLOSE.site_changed, error: undefined });
+      expect(proven.all('welcome')).toEqual([]);
+      hold.release();
+      // The reconnect reads the strict site, and its proof lets it in.
+      const again = await TestSocket.open(`${server.wsUrl}?role=visitor&site=${encodeURIComponent(server.siteKey)}`, { origin: server.origin });
+      again.send({ type: 'hello', v: PROTOCOL_VERSION, token: null, resume: null, identity });
+      const welcome = await again.next('welcome');
+      expect(welcome.session.role === 'visitor' && welcome.session.identity?.userId).toBe(userId);
+      expect(welcome.session.role === 'visitor' && welcome.session.site.widget?.strictIdentity).toBe(true);
+      await again.say('entrei de novo');
+      await again.close();
+    } finally {
+      hold.release();
       await admin.put(`/sites/${siteId}/widget`, { ...before, strictIdentity: false });
     }
   });

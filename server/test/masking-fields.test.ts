@@ -214,6 +214,44 @@ describe('M2: mask shows agents every visitor field masked; the store keeps it',
   });
 });
 
+describe("M2: a file's name in a mask site's download", () => {
+  beforeEach(async () => setMode('mask'));
+
+  /** The name a download is saved under: Content-Disposition's UTF-8 `filename*`, and its ASCII fallback. */
+  function savedAs(res: Response): { name: string; fallback: string } {
+    const disposition = res.headers.get('content-disposition') ?? '';
+    return { name: decodeURIComponent(/filename\*=UTF-8''([^;]*)/.exec(disposition)?.[1] ?? ''), fallback: /filename="([^"]*)"/.exec(disposition)?.[1] ?? '' };
+  }
+
+  it("M2: an agent downloads a visitor's file under its masked name; the visitor downloads it under the name it gave", async () => {
+    const supervisor = await onlineAgent(server, { role: 'supervisor' });
+    const v = await chattingVisitor();
+    const upload = await fetch(`${server.url}/api/v1/files?conversation=${v.conversationId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.session.token}`, origin: server.origin, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(`comprovante ${CARD}.png`) },
+      body: PNG,
+    });
+    expect(upload.status).toBe(201);
+    const { attachment } = (await upload.json()) as { attachment: { id: string } };
+    const clientId = randomUUID();
+    v.socket.send({ type: 'message.send', clientId, conversationId: v.conversationId, text: '', attachments: [attachment.id] });
+    await v.socket.next('ack', (a) => a.clientId === clientId);
+
+    for (const download of ['', '?download=1']) {
+      const byAgent = await fetch(`${server.url}/api/v1/files/${attachment.id}${download}`, { headers: { cookie: supervisor.cookie, origin: server.origin } });
+      expect(byAgent.status).toBe(200);
+      expect(savedAs(byAgent)).toEqual({ name: `comprovante ${CARD_MASKED}.png`, fallback: `comprovante ${CARD_MASKED}.png` });
+      expect(byAgent.headers.get('content-disposition')).not.toMatch(/4111(%20| )1111/);
+      const byVisitor = await fetch(`${server.url}/api/v1/files/${attachment.id}${download}`, { headers: { authorization: `Bearer ${v.session.token}`, origin: server.origin } });
+      expect(byVisitor.status).toBe(200);
+      expect(savedAs(byVisitor).name).toBe(`comprovante ${CARD}.png`);
+      await Promise.all([byAgent.arrayBuffer(), byVisitor.arrayBuffer()]);
+    }
+    const [file] = await server.papo.store.attachments.list(v.conversationId);
+    expect(file?.name).toBe(`comprovante ${CARD}.png`);
+  });
+});
+
 describe('R10/R11: the live visitors list shows an agent the visitors of its sites only', () => {
   it("R10/R11: an agent of another site's queue neither sees a visitor in the live list nor starts a chat with it; the site's own agent and a supervisor do", async () => {
     const otherSite = uuidv7();

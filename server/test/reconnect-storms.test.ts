@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import type { PapoSizes } from '../app';
-import type { Store } from '../store/store';
 import { eventually } from './agents';
 import { login, openAgent, openVisitor, TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
+import { holdingStore, type Held } from './holding-store';
 
 /** Waits until the server has handled the closes (it holds `open` sockets), then reads its sizes. */
 async function settled(server: TestServer, open: number): Promise<PapoSizes> {
@@ -65,43 +65,6 @@ describe('reconnect storms', () => {
     }
   });
 });
-
-/**
- * A store whose next call of one method waits until the test lets it go, as a remote database's read
- * would: the hello that made it is then still being answered.
- */
-type Held = 'visitors.byId' | 'conversations.openForVisitor' | 'conversations.list';
-
-function holdingStore() {
-  let held: { method: Held; reached: () => void; release: Promise<void> } | null = null;
-  const hold = <T>(method: Held, call: () => Promise<T>): Promise<T> => {
-    const h = held;
-    if (h?.method !== method) return call();
-    held = null;
-    h.reached();
-    return h.release.then(call);
-  };
-  return {
-    wrap: (store: Store): Store => ({
-      ...store,
-      visitors: { ...store.visitors, byId: (id) => hold('visitors.byId', () => store.visitors.byId(id)) },
-      conversations: {
-        ...store.conversations,
-        openForVisitor: (id) => hold('conversations.openForVisitor', () => store.conversations.openForVisitor(id)),
-        list: (query) => hold('conversations.list', () => store.conversations.list(query)),
-      },
-    }),
-    /** Holds the next call of `method`; resolves once it is reached, with the function that lets it go. */
-    next(method: Held): { reached: Promise<void>; release: () => void } {
-      let release!: () => void;
-      let reached!: () => void;
-      const released = new Promise<void>((r) => (release = r));
-      const reachedP = new Promise<void>((r) => (reached = r));
-      held = { method, reached, release: released };
-      return { reached: reachedP, release };
-    },
-  };
-}
 
 describe('a socket closed while its hello is answered', () => {
   const cases: Array<{ who: string; held: Held; open: (server: TestServer) => Promise<TestSocket> }> = [

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { and, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
-import { StorageHealth, storageUnavailable } from '../storage-health';
+import { isStorageFailure, StorageHealth, storageUnavailable } from '../storage-health';
 import {
   agents,
   agentSessions,
@@ -45,19 +45,6 @@ function isUniqueViolation(err: unknown): boolean {
   for (let e = err; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
-  }
-  return false;
-}
-
-/**
- * SPEC D15: the storage cannot take a write now: SQLITE_FULL (the disk, or the size limit a test sets with
- * `max_page_count`) or any SQLITE_IOERR_* (a failing disk, a file-size limit). Not the caller's fault and
- * not a bug: the store refuses with `storage_unavailable`, and the client tries again later.
- */
-export function isStorageFailure(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) return true;
   }
   return false;
 }
