@@ -215,7 +215,7 @@ describe('M2: mask shows agents every visitor field masked; the store keeps it',
 });
 
 describe("M2: a file's name in a mask site's download", () => {
-  beforeEach(async () => setMode('mask'));
+  beforeEach(async () => setMasking(server, 'mask'));
 
   /** The name a download is saved under: Content-Disposition's UTF-8 `filename*`, and its ASCII fallback. */
   function savedAs(res: Response): { name: string; fallback: string } {
