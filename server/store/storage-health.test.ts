@@ -78,6 +78,7 @@ describe('D15: isStorageFailure says which errors are the storage refusing a wri
     ['files: over the quota', failure('EDQUOT'), true],
     ['files: the disk failing', failure('EIO'), true],
     ['files: over the file-size limit', failure('EFBIG'), true],
+    ['files: the disk remounted read-only', failure('EROFS'), true],
     ['a constraint', failure('SQLITE_CONSTRAINT_UNIQUE'), false],
     ['files: a missing folder', failure('ENOENT'), false],
     ['files: no permission', failure('EACCES'), false],

@@ -19,9 +19,9 @@ export function storageUnavailable(): AppError {
  * Error codes that say the storage cannot take a write now. SQLite: SQLITE_FULL (the disk, or the size
  * limit a test sets with `max_page_count`) and any SQLITE_IOERR_* (a failing disk, a file-size limit). The
  * file system (uploaded files, SPEC W3): ENOSPC (no space), EDQUOT (the quota), EIO (a failing disk), EFBIG
- * (a file-size limit).
+ * (a file-size limit), EROFS (a disk the kernel remounted read-only after errors).
  */
-const FS_STORAGE_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+const FS_STORAGE_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EROFS']);
 
 /**
  * SPEC D15: the storage cannot take a write now (see the codes above), from SQLite or from the file system.
