@@ -30,6 +30,12 @@ export function clientIp(remoteAddress: string | undefined, forwardedFor: string
 }
 
 /**
+ * What per-address limits count by, as `limitKey` made it: derive it once where the address is learnt (the
+ * upgrade keeps it on the socket's Peer) and pass it on, never the raw address (2.6 us per IPv6 derivation).
+ */
+export type LimitKey = string & { readonly __brand: 'LimitKey' };
+
+/**
  * SPEC L1 (issue 11 F10): what per-address limits count by. An IPv4 address is one client; an IPv6 address
  * counts by its /64, the block one subscriber's network gets (RFC 6177), else one host has 2^64 fresh
  * budgets; an IPv4-mapped IPv6 address (::ffff:a.b.c.d, also in hex) is the IPv4 address. Anything else
@@ -38,7 +44,11 @@ export function clientIp(remoteAddress: string | undefined, forwardedFor: string
  * @example limitKey('2001:db8:1:2::9') // '2001:db8:1:2::/64'
  * @example limitKey('::ffff:203.0.113.7') // '203.0.113.7'
  */
-export function limitKey(ip: string): string {
+export function limitKey(ip: string): LimitKey {
+  return deriveKey(ip) as LimitKey;
+}
+
+function deriveKey(ip: string): string {
   const address = normalizeIp(ip);
   if (isIP(address) !== 6) return address;
   const groups = ipv6Groups(address.replace(/%.*$/, ''));
