@@ -56,10 +56,6 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     if (!verdict.ok) throw new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`, { retryAfterMs: verdict.retryAfterMs });
   };
 
-  /**
-   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
-   * requests running side by side cannot all pass a check none of them has paid for yet.
-   */
   /** Refused (with the longest wait) when any of these buckets is empty; takes nothing. */
   const peekAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): void => {
     let wait = 0;
@@ -70,6 +66,10 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
   };
 
+  /**
+   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
+   * requests running side by side cannot all pass a check none of them has paid for yet.
+   */
   const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
     peekAll(buckets);
     for (const [limiter, key] of buckets) limiter.take(key);
@@ -82,7 +82,17 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       },
     };
   };
+
   const ipKey = (key: LimitKey) => `ip:${key}`;
+
+  /** SPEC L3: the buckets a `ticket.create` or `transcript.email` pays from: its address's and its visitor's. */
+  const requestBuckets = (kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): Array<readonly [RateLimiter, string]> => {
+    const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
+    return [
+      [limiter, ipKey(key)],
+      [limiter, `visitor:${visitorId}`],
+    ];
+  };
 
   return {
     limits,
@@ -138,24 +148,14 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * SPEC L3 (issue 11 F1): a `ticket.create` from this address and visitor, refused `rate_limited` past
      * the hourly budget of either. `refund` when it turned out to be a resend of a ticket already made (T7).
      */
-    ticketRequest: (key: LimitKey, visitorId: string): Taken =>
-      takeAll([
-        [limiters.tickets, ipKey(key)],
-        [limiters.tickets, `visitor:${visitorId}`],
-      ]),
+    ticketRequest: (key: LimitKey, visitorId: string): Taken => takeAll(requestBuckets('ticket', key, visitorId)),
 
     /**
      * SPEC L3, M3: refuses a `ticket.create` or `transcript.email` already past its address's or visitor's
      * hourly budget, taking nothing: checked when the frame arrives, so a refused form costs no redaction of
      * its text. The request's own `ticketRequest` / `transcriptRequest` takes the tokens.
      */
-    requestAllowed(kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): void {
-      const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
-      peekAll([
-        [limiter, ipKey(key)],
-        [limiter, `visitor:${visitorId}`],
-      ]);
-    },
+    requestAllowed: (kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): void => peekAll(requestBuckets(kind, key, visitorId)),
 
     /**
      * SPEC L3/L4: a `transcript.email` from this address and visitor to `email`, refused past the hourly
@@ -163,11 +163,7 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * `refund` when the mail could not be sent: only mail that went out counts.
      */
     transcriptRequest: (key: LimitKey, visitorId: string, email: string, confirmed: boolean): Taken =>
-      takeAll([
-        [limiters.transcripts, ipKey(key)],
-        [limiters.transcripts, `visitor:${visitorId}`],
-        ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const]),
-      ]),
+      takeAll([...requestBuckets('transcript', key, visitorId), ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const])]),
 
     /**
      * SPEC L4: a visitor-caused mail (a ticket confirmation) to this unconfirmed address: null when its
