@@ -107,7 +107,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
   const liveVisitors = createLiveVisitors(now);
-  const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow });
+  const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow, ...(options.timers ? { timers: options.timers } : {}) });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
   const availability = createAvailability({ store, directory, conversations, log, now });
@@ -225,6 +225,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     await router.stop();
     directory.stop();
     bot.stop();
+    // SPEC D12: deliveries that stop() cut short end before anything they use (the store) is closed.
+    await bot.idle();
     availability.stop();
     gateway.stopAccepting();
     server.close();

@@ -135,7 +135,7 @@ describe('loadConfig', () => {
       filesDir: '/srv/papo-files',
       presenceGraceMs: 0,
       botWebhookAllow: [
-        { kind: 'range', range: { bytes: [127, 0, 0, 1], bits: 32 }, port: 3000 },
+        { kind: 'range', address: '127.0.0.1', prefix: 32, family: 'ipv4', port: 3000 },
         { kind: 'host', host: 'bot.internal', port: null },
       ],
     });

@@ -4,6 +4,7 @@
  * right (each proxy appends the address it saw), so a client cannot choose its own address.
  */
 import { isIP } from 'node:net';
+import { mappedV4, parseIp } from './ip-address';
 
 /** Strips the IPv4-mapped IPv6 prefix, so 127.0.0.1 is the same block and bucket either way. */
 export function normalizeIp(ip: string): string {
@@ -30,6 +31,12 @@ export function clientIp(remoteAddress: string | undefined, forwardedFor: string
 }
 
 /**
+ * What per-address limits count by, as `limitKey` made it: derive it once where the address is learnt (the
+ * upgrade keeps it on the socket's Peer) and pass it on, never the raw address (an IPv6 derivation costs microseconds).
+ */
+export type LimitKey = string & { readonly __brand: 'LimitKey' };
+
+/**
  * SPEC L1 (issue 11 F10): what per-address limits count by. An IPv4 address is one client; an IPv6 address
  * counts by its /64, the block one subscriber's network gets (RFC 6177), else one host has 2^64 fresh
  * budgets; an IPv4-mapped IPv6 address (::ffff:a.b.c.d, also in hex) is the IPv4 address. Anything else
@@ -38,30 +45,13 @@ export function clientIp(remoteAddress: string | undefined, forwardedFor: string
  * @example limitKey('2001:db8:1:2::9') // '2001:db8:1:2::/64'
  * @example limitKey('::ffff:203.0.113.7') // '203.0.113.7'
  */
-export function limitKey(ip: string): string {
-  const address = normalizeIp(ip);
-  if (isIP(address) !== 6) return address;
-  const groups = ipv6Groups(address.replace(/%.*$/, ''));
-  if (!groups) return address;
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
-  }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of a valid IPv6 address (node:net checked it), an embedded IPv4 tail included. */
-function ipv6Groups(address: string): number[] | null {
-  let text = address.toLowerCase();
-  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (tail) {
-    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, rest] = text.split('::') as [string, string | undefined];
-  const left = head === '' ? [] : head.split(':');
-  const right = rest === undefined || rest === '' ? [] : rest.split(':');
-  const missing = 8 - left.length - right.length;
-  if (rest === undefined ? missing !== 0 : missing < 1) return null;
-  const groups = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill('0'), ...right].map((g) => parseInt(g, 16));
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+export function limitKey(ip: string): LimitKey {
+  const address = ip.trim();
+  const bytes = parseIp(address);
+  if (!bytes) return normalizeIp(address) as LimitKey;
+  const v4 = bytes.length === 4 ? bytes : mappedV4(bytes);
+  if (v4) return v4.join('.') as LimitKey;
+  const net: string[] = [];
+  for (let i = 0; i < 8; i += 2) net.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return `${net.join(':')}::/64` as LimitKey;
 }

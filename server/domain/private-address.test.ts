@@ -79,6 +79,11 @@ describe('classifyAddress (SPEC A1)', () => {
     expect(classifyAddress(address)).toBeNull();
   });
 
+  it('A1: a dotted IPv4 part that does not end an IPv6 address makes no address (refused, not public)', () => {
+    expect(classifyAddress('1.2.3.4::')).toBe('reserved');
+    expect(classifyAddress('10.0.0.1::')).toBe('reserved');
+  });
+
   it('reads IPv6 with and without ::, a dotted tail and brackets to the same bytes', () => {
     expect(parseIp('::ffff:127.0.0.1')).toEqual(parseIp('0:0:0:0:0:ffff:7f00:0001'));
     expect(parseIp('[2001:db8::1]')).toEqual(parseIp('2001:db8:0:0:0:0:0:1'));
@@ -161,6 +166,15 @@ describe('BOT_WEBHOOK_ALLOW (SPEC A1)', () => {
     ['', { host: 'public.example', port: 443 }, '93.184.216.34', null],
   ])('with %s, %j resolving to %s is %s', (allow, target, address, why) => {
     expect(addressVerdict(rules(allow), target, address)).toBe(why);
+  });
+
+  it('A1: an allowed range answers the same for an IPv4 host and its IPv4-mapped IPv6 spelling', () => {
+    for (const allow of ['10.1.0.0/16', '::ffff:10.1.0.0/112', '[::ffff:10.1.2.3]', '10.1.2.3']) {
+      for (const address of ['10.1.2.3', '::ffff:10.1.2.3', '::ffff:a01:203']) {
+        expect([allow, address, addressVerdict(rules(allow), { host: 'bot.example', port: 80 }, address)]).toEqual([allow, address, null]);
+      }
+      expect(addressVerdict(rules(allow), { host: 'bot.example', port: 80 }, '10.2.0.1')).toBe('private');
+    }
   });
 
   it.each(['10.0.0.0/99', '::1/129', 'bot internal', 'host:0', 'host:70000', 'http://bot.internal', '[::1', '*.internal'])('%s is refused', (entry) => {

@@ -5,114 +5,57 @@
  * verdicts out; resolving names and connecting are the caller's (services/outbound-http.ts).
  */
 
+import { BlockList } from 'node:net';
+import { mappedV4, netForm, parseIp, type IpBytes } from './ip-address';
+
+/** The address parser this module reads hosts with (one for the whole server: ip-address.ts). */
+export { parseIp } from './ip-address';
+
 /** Why an address is not called. */
 export type AddressRefusal = 'unspecified' | 'loopback' | 'link-local' | 'private' | 'shared (CGNAT)' | 'multicast' | 'reserved';
 
-/** An IP address as 4 (IPv4) or 16 (IPv6) bytes. */
-type Bytes = number[];
+/** node:net's BlockList of these `address/prefix` ranges (IPv4 and IPv6 alike). */
+function blockListOf(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split('/') as [string, string];
+    list.addSubnet(address, Number(bits), address.includes(':') ? 'ipv6' : 'ipv4');
+  }
+  return list;
+}
 
 /**
- * The bytes of an IPv4 dotted quad (exactly four decimal parts, as URL parsing and DNS give them) or of an
- * IPv6 address (with `::`, a dotted IPv4 tail, a `%zone`, or in brackets); null for anything else.
+ * Ranges Papo does not call (RFC 6890 and its successors), by the reason given, in the order they are
+ * checked: 0.0.0.0 is `unspecified` before 0.0.0.0/8 makes it `reserved`. No IPv6 range here holds
+ * ::ffff:0:0/96, so BlockList's reading of an IPv4 address as IPv4-mapped against IPv6 ranges changes nothing.
  */
-export function parseIp(text: string): Bytes | null {
-  const s = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  return parseV4(s) ?? parseV6(s);
-}
-
-function parseV4(s: string): Bytes | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  const bytes = parts.map((p) => (/^(0|[1-9]\d{0,2})$/.test(p) ? Number(p) : 256));
-  return bytes.every((b) => b <= 255) ? bytes : null;
-}
-
-function parseV6(input: string): Bytes | null {
-  const s = input.replace(/%[\w.-]+$/, '').toLowerCase();
-  if (!s.includes(':') || !/^[0-9a-f:.]+$/.test(s)) return null;
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const groups = (half: string): number[] | null => {
-    if (half === '') return [];
-    const out: number[] = [];
-    const parts = half.split(':');
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      if (i === parts.length - 1 && part.includes('.')) {
-        const v4 = parseV4(part);
-        if (!v4) return null;
-        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-      } else if (/^[0-9a-f]{1,4}$/.test(part)) {
-        out.push(parseInt(part, 16));
-      } else {
-        return null;
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return null;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const all = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
-  return all.flatMap((g) => [g >> 8, g & 0xff]);
-}
-
-/** A range: its first address's bytes and the prefix length. */
-type Range = { bytes: Bytes; bits: number };
-
-function inRange(ip: Bytes, range: Range): boolean {
-  if (ip.length !== range.bytes.length) return false;
-  for (let bit = 0; bit < range.bits; bit += 8) {
-    const take = Math.min(8, range.bits - bit);
-    const mask = (0xff << (8 - take)) & 0xff;
-    if ((ip[bit / 8]! & mask) !== (range.bytes[bit / 8]! & mask)) return false;
-  }
-  return true;
-}
-
-const range = (cidr: string): Range => {
-  const [addr, bits] = cidr.split('/') as [string, string];
-  return { bytes: parseIp(addr)!, bits: Number(bits) };
-};
-
-/** IPv4 ranges Papo does not call, most specific first (RFC 6890 and its successors). */
-const V4: Array<[Range, AddressRefusal]> = [
-  [range('0.0.0.0/32'), 'unspecified'],
-  [range('0.0.0.0/8'), 'reserved'], // "this network": 0.x.y.z reaches the local host on Linux
-  [range('127.0.0.0/8'), 'loopback'],
-  [range('169.254.0.0/16'), 'link-local'], // 169.254.169.254: cloud metadata
-  [range('10.0.0.0/8'), 'private'],
-  [range('172.16.0.0/12'), 'private'],
-  [range('192.168.0.0/16'), 'private'],
-  [range('100.64.0.0/10'), 'shared (CGNAT)'],
-  [range('192.0.0.0/24'), 'reserved'], // IETF protocol assignments
-  [range('198.18.0.0/15'), 'reserved'], // benchmarking
-  [range('224.0.0.0/4'), 'multicast'],
-  [range('240.0.0.0/4'), 'reserved'], // and 255.255.255.255, broadcast
-];
-
-const V6: Array<[Range, AddressRefusal]> = [
-  [range('::/128'), 'unspecified'],
-  [range('::1/128'), 'loopback'],
-  [range('fe80::/10'), 'link-local'],
-  [range('fc00::/7'), 'private'], // unique local addresses
-  [range('fec0::/10'), 'private'], // site-local, deprecated but still routed by some
-  [range('ff00::/8'), 'multicast'],
+const REFUSED: ReadonlyArray<readonly [AddressRefusal, BlockList]> = [
+  ['unspecified', blockListOf(['0.0.0.0/32', '::/128'])],
+  ['loopback', blockListOf(['127.0.0.0/8', '::1/128'])],
+  // 169.254.169.254: cloud metadata
+  ['link-local', blockListOf(['169.254.0.0/16', 'fe80::/10'])],
+  // fc00::/7: unique local addresses; fec0::/10: site-local, deprecated but still routed by some
+  ['private', blockListOf(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fec0::/10'])],
+  ['shared (CGNAT)', blockListOf(['100.64.0.0/10'])],
+  ['multicast', blockListOf(['224.0.0.0/4', 'ff00::/8'])],
+  // 0.0.0.0/8 "this network" (0.x.y.z reaches the local host on Linux), 192.0.0.0/24 IETF protocol
+  // assignments, 198.18.0.0/15 benchmarking, 240.0.0.0/4 (and 255.255.255.255, broadcast)
+  ['reserved', blockListOf(['0.0.0.0/8', '192.0.0.0/24', '198.18.0.0/15', '240.0.0.0/4'])],
 ];
 
 /**
  * IPv6 forms that carry an IPv4 address a host or a gateway will reach: IPv4-mapped (::ffff:a.b.c.d),
- * IPv4-compatible (::a.b.c.d, deprecated), NAT64 (64:ff9b::/96) and 6to4 (2002:AABB:CCDD::/48).
+ * IPv4-compatible (::a.b.c.d, deprecated), NAT64 (64:ff9b::/96) and 6to4 (2002:AABB:CCDD::/48). BlockList
+ * reads only the first of them as IPv4.
  */
-function embeddedV4(ip: Bytes): Bytes | null {
+function embeddedV4(ip: IpBytes): IpBytes | null {
   if (ip.length !== 16) return null;
   const zero = (from: number, to: number) => ip.slice(from, to).every((b) => b === 0);
-  if (zero(0, 10) && ip[10] === 0xff && ip[11] === 0xff) return ip.slice(12);
+  const mapped = mappedV4(ip);
+  if (mapped) return mapped;
   // ::a.b.c.d, but not :: and ::1 (0.0.0.0/8 as a tail is no IPv4 host anyone routes to).
   if (zero(0, 12) && ip[12] !== 0) return ip.slice(12);
-  if (inRange(ip, range('64:ff9b::/96'))) return ip.slice(12);
+  if (ip[0] === 0 && ip[1] === 0x64 && ip[2] === 0xff && ip[3] === 0x9b && zero(4, 12)) return ip.slice(12);
   if (ip[0] === 0x20 && ip[1] === 0x02) return ip.slice(2, 6);
   return null;
 }
@@ -128,10 +71,8 @@ function embeddedV4(ip: Bytes): Bytes | null {
 export function classifyAddress(address: string): AddressRefusal | null {
   const ip = parseIp(address);
   if (!ip) return 'reserved';
-  const v4 = ip.length === 4 ? ip : embeddedV4(ip);
-  const table = v4 ? V4 : V6;
-  const bytes = v4 ?? ip;
-  for (const [r, why] of table) if (inRange(bytes, r)) return why;
+  const { text, family } = netForm(embeddedV4(ip) ?? ip);
+  for (const [why, list] of REFUSED) if (list.check(text, family)) return why;
   return null;
 }
 
@@ -139,7 +80,10 @@ export function classifyAddress(address: string): AddressRefusal | null {
  * One BOT_WEBHOOK_ALLOW entry: a host name (the URL's, as written: the operator vouches for whatever it
  * resolves to), an address, or a CIDR range, each with an optional port.
  */
-export type AllowRule = { kind: 'host'; host: string; port: number | null } | { kind: 'range'; range: Range; port: number | null };
+export type AllowRule = { kind: 'host'; host: string; port: number | null } | RangeRule;
+
+/** An allowed address or CIDR range, as node:net's BlockList takes it (an address is its /32 or /128). */
+export type RangeRule = { kind: 'range'; address: string; prefix: number; family: 'ipv4' | 'ipv6'; port: number | null };
 
 /**
  * Parses BOT_WEBHOOK_ALLOW: comma-separated `host`, `host:port`, `address`, `address:port`, `[v6]:port` or
@@ -164,7 +108,9 @@ function parseRule(entry: string): AllowRule | null {
   if (cidr) {
     const bytes = parseIp(cidr[1]!);
     const bits = Number(cidr[2]);
-    return bytes && bits <= bytes.length * 8 ? { kind: 'range', range: { bytes, bits }, port: null } : null;
+    if (!bytes || bits > bytes.length * 8) return null;
+    const { text, family } = netForm(bytes);
+    return { kind: 'range', address: text, prefix: bits, family, port: null };
   }
   let host = entry;
   let port: number | null = null;
@@ -174,7 +120,10 @@ function parseRule(entry: string): AllowRule | null {
   else if (withPort) [host, port] = [withPort[1]!, Number(withPort[2])];
   if (port !== null && (port < 1 || port > 65535)) return null;
   const bytes = parseIp(host);
-  if (bytes) return { kind: 'range', range: { bytes, bits: bytes.length * 8 }, port };
+  if (bytes) {
+    const { text, family } = netForm(bytes);
+    return { kind: 'range', address: text, prefix: bytes.length * 8, family, port };
+  }
   if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) return { kind: 'host', host, port };
   return null;
 }
@@ -195,12 +144,28 @@ export function hostAllowed(rules: readonly AllowRule[], host: string, port: num
   return rules.some((r) => r.kind === 'host' && r.host === host && (r.port === null || r.port === port));
 }
 
-/** Whether the operator allowed this address on this port (an IPv4-mapped IPv6 address as its IPv4). */
+/**
+ * Whether the operator allowed this address on this port. BlockList reads an IPv4-mapped IPv6 address as
+ * its IPv4 address and an IPv4 address as its IPv4-mapped form, so both spellings of one host get one answer.
+ */
 export function addressAllowed(rules: readonly AllowRule[], address: string, port: number): boolean {
   const ip = parseIp(address);
   if (!ip) return false;
-  const mapped = ip.length === 16 && ip.slice(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff ? ip.slice(12) : null;
-  return rules.some((r) => r.kind === 'range' && (r.port === null || r.port === port) && (inRange(ip, r.range) || (mapped !== null && inRange(mapped, r.range))));
+  const { text, family } = netForm(ip);
+  return rules.some((r) => r.kind === 'range' && (r.port === null || r.port === port) && rangeList(r).check(text, family));
+}
+
+/** Each rule's BlockList, made on its first use (rules are fixed at start, in the config). */
+const ruleLists = new WeakMap<RangeRule, BlockList>();
+
+function rangeList(rule: RangeRule): BlockList {
+  let list = ruleLists.get(rule);
+  if (!list) {
+    list = new BlockList();
+    list.addSubnet(rule.address, rule.prefix, rule.family);
+    ruleLists.set(rule, list);
+  }
+  return list;
 }
 
 /**

@@ -172,7 +172,7 @@ export function createAdminApi({ store, dataRights, auth, safety, registry, dire
   api.patch('/agents/:id', requires('manageAgents'), async (c) => {
     const { queueIds, ...patch } = await body(c, AgentPatchBody);
     const id = c.req.param('id');
-    const roleBefore = (await store.agents.byId(id))?.role;
+    const roleBefore = directory.record(id)?.role;
     found(await store.agents.update(id, patch));
     if (queueIds) await store.queues.setQueuesOf(id, queueIds.filter((q) => directory.queue(q)));
     await directory.reload();

@@ -38,11 +38,13 @@ import { uuidv7 } from '../ids';
 import { formFields } from '../domain/tickets';
 import { widgetSettings } from '../domain/widget-settings';
 import type { Site, Store } from '../store/store';
+import type { LimitKey } from '../domain/client-ip';
 import type { Duplex } from 'node:stream';
 
+/** Who is on the socket; `limitKey` is `ip`'s per-address limit key, derived once at the upgrade (SPEC L1). */
 export type Peer =
-  | { role: 'visitor'; site: Site; userAgent: string | null; ip: string }
-  | { role: 'agent'; agent: AgentProfile; siteIds: string[]; ip: string; tokenHash: string };
+  | { role: 'visitor'; site: Site; userAgent: string | null; ip: string; limitKey: LimitKey }
+  | { role: 'agent'; agent: AgentProfile; siteIds: string[]; ip: string; limitKey: LimitKey; tokenHash: string };
 
 export interface ConnectionDeps {
   auth: AuthService;
@@ -245,12 +247,12 @@ export class Connection {
     if (this.deps.draining()) return this.#sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
     frame = this.#redacted(frame);
     // Issue 6: new conversations per address per minute; the write refuses to create one past the limit.
-    const ip = this.peer.ip;
-    const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(ip) : undefined;
+    const key = this.peer.limitKey;
+    const startLimit = actor.kind === 'visitor' ? this.deps.safety.conversationVerdict(key) : undefined;
     const opening = this.#identified ? { identified: this.#identified } : this.#prechat ? { form: this.#prechat, answers: frame.prechat } : undefined;
     this.deps.conversations.sendMessage(actor, frame, this.#entry, startLimit, opening).then(
       (ack) => {
-        if (ack.created) this.deps.safety.conversationStarted(ip);
+        if (ack.created) this.deps.safety.conversationStarted(key);
         this.#send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (actor.kind === 'visitor' && !this.#visitRecorded) this.#recordVisit(actor.visitorId, actor.siteId);
       },
@@ -285,7 +287,7 @@ export class Connection {
     }
     // SPEC L3, M3: a form or a transcript request past its hourly limit is refused before its text is redacted.
     if (actor.kind === 'visitor' && (frame.type === 'ticket.create' || frame.type === 'transcript.email')) {
-      this.deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', this.peer.ip, actor.visitorId);
+      this.deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', this.peer.limitKey, actor.visitorId);
     }
     // (message.send is redacted in #startMessage, which the fast path in #receiveFrame calls too.)
     if (frame.type !== 'message.send') frame = this.#redacted(frame);
@@ -315,7 +317,7 @@ export class Connection {
         return;
       case 'ticket.create': {
         if (actor.kind !== 'visitor' || this.peer.role !== 'visitor') throw new AppError('forbidden', 'Agents create tickets in the console.');
-        const ticket = await this.deps.tickets.fromForm(actor, this.peer.site, frame.clientId, frame.fields, { ip: this.peer.ip, verifiedEmail: this.#verifiedEmail });
+        const ticket = await this.deps.tickets.fromForm(actor, this.peer.site, frame.clientId, frame.fields, { limitKey: this.peer.limitKey, verifiedEmail: this.#verifiedEmail });
         return this.#send({ type: 'ticket', clientId: frame.clientId, number: ticket.number });
       }
       case 'conversation.rate':
@@ -324,7 +326,7 @@ export class Connection {
         return this.#send({ type: 'done', clientId: frame.clientId });
       case 'transcript.email':
         if (actor.kind !== 'visitor') throw new AppError('forbidden');
-        await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { ip: this.peer.ip, verifiedEmail: this.#verifiedEmail });
+        await this.deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { limitKey: this.peer.limitKey, verifiedEmail: this.#verifiedEmail });
         return this.#send({ type: 'done', clientId: frame.clientId });
       case 'typing':
         // SPEC W1: a chatty client is thinned out silently, never refused.

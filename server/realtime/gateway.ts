@@ -11,7 +11,7 @@ import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
 import { MAX_FRAME_BYTES } from '../../shared/limits';
 import { readCookie, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, originAllowed, selfOrigin } from '../domain/origins';
-import { clientIp } from '../domain/client-ip';
+import { clientIp, limitKey, type LimitKey } from '../domain/client-ip';
 import { hashToken } from '../ids';
 import { isAppError } from '../errors';
 import type { SocketRegistry } from './registry';
@@ -54,15 +54,17 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     socket.on('error', () => socket.destroy());
     deps.proxyHeaders?.((name) => req.headers[name], req.socket.remoteAddress ?? '');
     const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy);
-    authenticate(req, ip)
+    // SPEC L1: the per-address limit key, once per socket; the Peer carries it to every limit after this.
+    const ipKey = limitKey(ip);
+    authenticate(req, ip, ipKey)
       .then((result) => {
         if ('refuse' in result) return refuse(socket, result.refuse, result.message, result.retryAfterMs);
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
-          deps.safety.socketOpened(ip);
+          deps.safety.socketOpened(ipKey);
           const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => {
             connections.delete(c);
-            deps.safety.socketClosed(ip);
+            deps.safety.socketClosed(ipKey);
           });
           connections.add(connection);
           if (!accepting) connection.close(CLOSE.going_away, 'shutting_down');
@@ -74,11 +76,11 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       });
   });
 
-  async function authenticate(req: IncomingMessage, ip: string): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string; retryAfterMs?: number }> {
+  async function authenticate(req: IncomingMessage, ip: string, ipKey: LimitKey): Promise<{ peer: Peer } | { refuse: ErrorCode; message?: string; retryAfterMs?: number }> {
     if (!accepting) return { refuse: 'shutting_down' };
     try {
       // Issue 6: blocked addresses, too many upgrades, too many sockets: refused before anything else.
-      deps.safety.admitSocket(ip);
+      deps.safety.admitSocket(ip, ipKey);
     } catch (err) {
       if (!isAppError(err)) throw err;
       return { refuse: err.code, message: err.message, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) };
@@ -100,7 +102,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       if (!site) return { refuse: 'site_not_found' };
       if (!originAllowed(site.allowedOrigins, origin, self)) return { refuse: 'origin_not_allowed' };
       const userAgent = req.headers['user-agent'];
-      return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null, ip } };
+      return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null, ip, limitKey: ipKey } };
     }
     if (role === 'agent') {
       // Cross-site WebSocket hijacking: a browser always sends Origin, and it must be this server's own.
@@ -108,7 +110,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE);
       const agent = await deps.auth.agentForSession(token);
       if (!agent || !token) return { refuse: 'not_authenticated' };
-      return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent), ip, tokenHash: hashToken(token) } };
+      return { peer: { role: 'agent', agent, siteIds: await deps.auth.siteIdsFor(agent), ip, limitKey: ipKey, tokenHash: hashToken(token) } };
     }
     return { refuse: 'invalid_request', message: 'The role parameter must be visitor or agent.' };
   }

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { Attachment } from '../../shared/protocol';
 import { cleanFileName, servedFileName, toAttachment, type AttachmentRecord } from '../domain/attachments';
+import { limitKey } from '../domain/client-ip';
 import { canView, decideMessage, visibleToVisitor, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { detectFileType } from '../domain/file-type';
 import { verifyVisitorToken } from '../domain/visitor-token';
@@ -166,8 +167,9 @@ export function createAttachmentService({ store, conversations, safety, filesDir
       const uploads = site?.widget?.uploads ?? DEFAULT_WIDGET.uploads;
       if (actor.kind === 'visitor' && !uploads.enabled) throw new AppError('uploads_off');
       if (input.declaredBytes !== null && input.declaredBytes > uploads.maxBytes) throw new AppError('file_too_large');
-      if (input.declaredBytes !== null) safety.uploadBytes(input.ip, input.declaredBytes, 'peek');
-      const bytes = await readAtMost(input.body, uploads.maxBytes, (n) => safety.uploadBytes(input.ip, n, 'take'));
+      const key = limitKey(input.ip);
+      if (input.declaredBytes !== null) safety.uploadBytes(key, input.declaredBytes, 'peek');
+      const bytes = await readAtMost(input.body, uploads.maxBytes, (n) => safety.uploadBytes(key, n, 'take'));
       const type = detectFileType(bytes);
       if (!type) throw new AppError('file_type_refused');
 

@@ -3,6 +3,7 @@
  * site). Adapters call this; it never sees a request or a socket.
  */
 import type { AgentProfile, IdentityProof } from '../../shared/protocol';
+import { limitKey } from '../domain/client-ip';
 import { DEVICE_TTL_MS, signDeviceToken, verifyDeviceToken } from '../domain/device-token';
 import { verifyIdentity, type IdentifiedUser } from '../domain/identity';
 import { signVisitorToken, verifyVisitorToken } from '../domain/visitor-token';
@@ -51,7 +52,7 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
    */
   async function checkPassword(agent: { id: string; email: string; passwordHash: string } | null, email: string, password: string, origin: SignInOrigin): Promise<boolean> {
     const device = verifyDeviceToken(origin.device, secret, now());
-    const attempt = limits.signIn(origin.ip, email, device && agent && device.agentId === agent.id ? device.deviceId : null);
+    const attempt = limits.signIn(limitKey(origin.ip), email, device && agent && device.agentId === agent.id ? device.deviceId : null);
     let ok = false;
     try {
       ok = (await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH)) && agent !== null;

@@ -15,6 +15,7 @@ import type { Site, Store } from '../store/store';
 import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
 import { AddressRefused, createOutboundHttp, type Resolve } from './outbound-http';
+import { systemTimers, type Timers } from './timers';
 
 export interface BotDeps {
   store: Store;
@@ -29,6 +30,8 @@ export interface BotDeps {
   allow?: readonly AllowRule[];
   /** Host name resolution for webhook calls (the system's by default). */
   resolve?: Resolve;
+  /** The retry pause's timer, injectable so tests can drive time. */
+  timers?: Timers;
 }
 
 /** What the webhook receives for each visitor message while the bot holds the conversation. */
@@ -42,6 +45,9 @@ export interface BotWebhookPayload {
 
 export type BotService = ReturnType<typeof createBotService>;
 
+/** The pause before the one retry of a failed webhook call. */
+export const WEBHOOK_RETRY_MS = 1_000;
+
 /**
  * The `X-Papo-Signature` header of a webhook call: `t=<ms>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The key is
  * base64url(SHA-256(bot token)), which the bot computes from the token it was given; the time lets it
@@ -53,7 +59,7 @@ export function webhookSignature(key: string, body: string, at: number): string 
   return `t=${at},v1=${createHmac('sha256', key).update(`${at}.${body}`).digest('hex')}`;
 }
 
-export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = 1_000, allow = [], resolve }: BotDeps) {
+export function createBotService({ store, directory, conversations, log, webhookTimeoutMs = 5_000, retryAfterMs = WEBHOOK_RETRY_MS, allow = [], resolve, timers = systemTimers }: BotDeps) {
   // SPEC A1: every call is checked on the address it connects to, and no redirect is followed.
   const outbound = createOutboundHttp((target, address) => addressVerdict(allow, target, address), resolve);
   /** Webhook URLs whose refusal (a private address, a redirect) was logged: once each, not per message. */
@@ -65,6 +71,26 @@ export function createBotService({ store, directory, conversations, log, webhook
   };
   /** Deliveries under way, for `idle`. */
   const inFlight = new Set<Promise<void>>();
+  /** SPEC D12: aborted by `stop`, which ends the retry pauses and the calls under way: none outlives it. */
+  const stopping = new AbortController();
+
+  /** Resolves true after `ms`, or false as soon as the service stops. */
+  function pause(ms: number): Promise<boolean> {
+    const { signal } = stopping;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (elapsed: boolean) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(elapsed);
+      };
+      const onAbort = () => {
+        timers.clearTimeout(handle);
+        done(false);
+      };
+      const handle = timers.setTimeout(() => done(true), ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
 
   async function post(url: string, signingKey: string, payload: BotWebhookPayload): Promise<void> {
     const body = JSON.stringify(payload);
@@ -75,9 +101,10 @@ export function createBotService({ store, directory, conversations, log, webhook
       return warnOnce(url, 'bot webhook not called: the stored URL does not parse', { siteId: payload.siteId });
     }
     for (let attempt = 0; attempt < 2; attempt++) {
+      if (stopping.signal.aborted) return;
       try {
         const headers = { 'content-type': 'application/json', 'user-agent': 'Papo-Bot-Webhook/1', 'x-papo-signature': webhookSignature(signingKey, body, Date.now()) };
-        const status = await outbound.post(target, body, headers, webhookTimeoutMs);
+        const status = await outbound.post(target, body, headers, webhookTimeoutMs, stopping.signal);
         if (status >= 200 && status < 300) return;
         // A redirect is a failed delivery, never followed (it could point anywhere), and not retried.
         if (status >= 300 && status < 400) {
@@ -88,11 +115,12 @@ export function createBotService({ store, directory, conversations, log, webhook
           return;
         }
       } catch (err) {
+        if (stopping.signal.aborted) return; // cut short by stop(): nothing to report
         // SPEC A1: a private address will not become public by retrying; said once per URL.
         if (err instanceof AddressRefused) return warnOnce(`${url} address`, `bot webhook not called: ${err.message}`, { siteId: payload.siteId, allowWith: 'BOT_WEBHOOK_ALLOW' });
         if (attempt === 1) log.warn('bot webhook unreachable', { conversationId: payload.conversationId, err: String(err) });
       }
-      if (attempt === 0) await new Promise((r) => setTimeout(r, retryAfterMs));
+      if (attempt === 0 && !(await pause(retryAfterMs))) return;
     }
   }
 
@@ -183,8 +211,13 @@ export function createBotService({ store, directory, conversations, log, webhook
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
 
+    /**
+     * SPEC D12: no new delivery starts, a pending retry is dropped and a call under way is aborted. The
+     * server then waits for `idle` (deliveries unwinding) before it closes the store.
+     */
     stop(): void {
       off();
+      stopping.abort();
       outbound.close();
     },
   };

@@ -56,8 +56,11 @@ export function guardedLookup(check: AddressCheck, resolve: Resolve = systemReso
 }
 
 export interface OutboundHttp {
-  /** POSTs `body`; answers the status (a 3xx included, never followed) or throws (AddressRefused, network, timeout). */
-  post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number>;
+  /**
+   * POSTs `body`; answers the status (a 3xx included, never followed) or throws (AddressRefused, network,
+   * `timeoutMs` passed, or `signal` aborted: the caller is stopping).
+   */
+  post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<number>;
   /** Closes kept-alive connections. */
   close(): void;
 }
@@ -72,7 +75,7 @@ export type TargetCheck = (target: { host: string; port: number }, address: stri
 export function createOutboundHttp(check: TargetCheck, resolve?: Resolve): OutboundHttp {
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
   return {
-    post(url, body, headers, timeoutMs) {
+    post(url, body, headers, timeoutMs, signal) {
       const target = { host: hostOf(url), port: portOf(url) };
       if (parseIp(target.host)) {
         const why = check(target, target.host);
@@ -89,7 +92,7 @@ export function createOutboundHttp(check: TargetCheck, resolve?: Resolve): Outbo
             headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
             agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
             lookup,
-            signal: AbortSignal.timeout(timeoutMs),
+            signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
           },
           (res) => {
             // The answer's body means nothing to Papo: read and dropped, so the connection can be reused.

@@ -2,11 +2,11 @@
  * @module Abuse limits and blocks (issue 6): who is refused (blocked addresses, ranges and visitors, until
  * their expiry) and how fast anyone may go (upgrades, new conversations, messages, sign-in failures, sockets
  * per address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
- * memory; the blocks themselves live in the store. Per-address limits count an IPv6 address by its /64
- * (SPEC L1, `limitKey`); blocks match the address itself.
+ * memory; the blocks themselves live in the store. Per-address limits count by the caller's `LimitKey` (an
+ * IPv6 address by its /64, SPEC L1), derived once per socket or request; blocks match the address itself.
  */
 import { compileBlocks, parseCidr, type Block, type Blocklist } from '../domain/blocklist';
-import { limitKey, normalizeIp } from '../domain/client-ip';
+import { normalizeIp, type LimitKey } from '../domain/client-ip';
 import { mailboxKey } from '../domain/mail';
 import { perMinute, RateLimiter, type Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
@@ -56,10 +56,6 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     if (!verdict.ok) throw new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`, { retryAfterMs: verdict.retryAfterMs });
   };
 
-  /**
-   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
-   * requests running side by side cannot all pass a check none of them has paid for yet.
-   */
   /** Refused (with the longest wait) when any of these buckets is empty; takes nothing. */
   const peekAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): void => {
     let wait = 0;
@@ -70,6 +66,10 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
   };
 
+  /**
+   * One token from each bucket, or none: refused (with the longest wait) when any is empty. Synchronous, so
+   * requests running side by side cannot all pass a check none of them has paid for yet.
+   */
   const takeAll = (buckets: ReadonlyArray<readonly [RateLimiter, string]>): Taken => {
     peekAll(buckets);
     for (const [limiter, key] of buckets) limiter.take(key);
@@ -82,7 +82,17 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       },
     };
   };
-  const ipKey = (ip: string) => `ip:${limitKey(ip)}`;
+
+  const ipKey = (key: LimitKey) => `ip:${key}`;
+
+  /** SPEC L3: the buckets a `ticket.create` or `transcript.email` pays from: its address's and its visitor's. */
+  const requestBuckets = (kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): Array<readonly [RateLimiter, string]> => {
+    const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
+    return [
+      [limiter, ipKey(key)],
+      [limiter, `visitor:${visitorId}`],
+    ];
+  };
 
   return {
     limits,
@@ -92,19 +102,16 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       return blocklist().match(who);
     },
 
-    /** An upgrade from `ip`: refused when blocked, too frequent, or with too many sockets open. */
-    admitSocket(ip: string): void {
+    /** An upgrade from `ip` (`key` its limitKey): refused when blocked, too frequent, or with too many sockets open. */
+    admitSocket(ip: string, key: LimitKey): void {
       if (this.blocked({ ip })) throw new AppError('blocked');
-      const key = limitKey(ip);
       refuse(limiters.connections.take(key));
       if ((sockets.get(key) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
     },
-    socketOpened(ip: string): void {
-      const key = limitKey(ip);
+    socketOpened(key: LimitKey): void {
       sockets.set(key, (sockets.get(key) ?? 0) + 1);
     },
-    socketClosed(ip: string): void {
-      const key = limitKey(ip);
+    socketClosed(key: LimitKey): void {
       const n = (sockets.get(key) ?? 1) - 1;
       if (n <= 0) sockets.delete(key);
       else sockets.set(key, n);
@@ -114,9 +121,9 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
 
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
-    /** Whether `ip` may start a conversation now, or when (a token is taken only when one is created). */
-    conversationVerdict: (ip: string) => limiters.conversations.peek(limitKey(ip)),
-    conversationStarted: (ip: string) => void limiters.conversations.take(limitKey(ip)),
+    /** Whether this address may start a conversation now, or when (a token is taken only when one is created). */
+    conversationVerdict: (key: LimitKey) => limiters.conversations.peek(key),
+    conversationStarted: (key: LimitKey) => void limiters.conversations.take(key),
 
     /**
      * SPEC L6 (issue 11 F7): a sign-in (or a password change's current password) is about to be checked.
@@ -125,12 +132,12 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * that budget is spent, before the password is read. The token is taken now and given back by
      * `settled(true)`: only failures count, yet many attempts at once cannot all pass.
      */
-    signIn(ip: string, email: string, device: string | null): { settled(passwordOk: boolean): void } {
+    signIn(key: LimitKey, email: string, device: string | null): { settled(passwordOk: boolean): void } {
       const taken = takeAll(
         device !== null && limiters.devices.peek(device).ok
           ? [[limiters.devices, device]]
           : [
-              [limiters.logins, ipKey(ip)],
+              [limiters.logins, ipKey(key)],
               [limiters.logins, `email:${email.trim().toLowerCase()}`],
             ],
       );
@@ -141,36 +148,22 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * SPEC L3 (issue 11 F1): a `ticket.create` from this address and visitor, refused `rate_limited` past
      * the hourly budget of either. `refund` when it turned out to be a resend of a ticket already made (T7).
      */
-    ticketRequest: (ip: string, visitorId: string): Taken =>
-      takeAll([
-        [limiters.tickets, ipKey(ip)],
-        [limiters.tickets, `visitor:${visitorId}`],
-      ]),
+    ticketRequest: (key: LimitKey, visitorId: string): Taken => takeAll(requestBuckets('ticket', key, visitorId)),
 
     /**
      * SPEC L3, M3: refuses a `ticket.create` or `transcript.email` already past its address's or visitor's
      * hourly budget, taking nothing: checked when the frame arrives, so a refused form costs no redaction of
      * its text. The request's own `ticketRequest` / `transcriptRequest` takes the tokens.
      */
-    requestAllowed(kind: 'ticket' | 'transcript', ip: string, visitorId: string): void {
-      const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
-      peekAll([
-        [limiter, ipKey(ip)],
-        [limiter, `visitor:${visitorId}`],
-      ]);
-    },
+    requestAllowed: (kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): void => peekAll(requestBuckets(kind, key, visitorId)),
 
     /**
      * SPEC L3/L4: a `transcript.email` from this address and visitor to `email`, refused past the hourly
      * budget of either, or (when the address is not `confirmed`) when its mailbox had a mail this window.
      * `refund` when the mail could not be sent: only mail that went out counts.
      */
-    transcriptRequest: (ip: string, visitorId: string, email: string, confirmed: boolean): Taken =>
-      takeAll([
-        [limiters.transcripts, ipKey(ip)],
-        [limiters.transcripts, `visitor:${visitorId}`],
-        ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const]),
-      ]),
+    transcriptRequest: (key: LimitKey, visitorId: string, email: string, confirmed: boolean): Taken =>
+      takeAll([...requestBuckets('transcript', key, visitorId), ...(confirmed ? [] : [[limiters.mailboxes, mailboxKey(email)] as const])]),
 
     /**
      * SPEC L4: a visitor-caused mail (a ticket confirmation) to this unconfirmed address: null when its
@@ -182,11 +175,10 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     },
 
     /**
-     * SPEC W3: `bytes` of files from `ip`. `peek` before reading a body by its Content-Length; `take` counts
-     * what was read. Either refuses `rate_limited` with when to retry.
+     * SPEC W3: `bytes` of files from the address `key` counts. `peek` before reading a body by its
+     * Content-Length; `take` counts what was read. Either refuses `rate_limited` with when to retry.
      */
-    uploadBytes(ip: string, bytes: number, mode: 'peek' | 'take'): void {
-      const key = limitKey(ip);
+    uploadBytes(key: LimitKey, bytes: number, mode: 'peek' | 'take'): void {
       refuse(mode === 'peek' ? limiters.uploads.peek(key, bytes) : limiters.uploads.take(key, bytes));
     },
 

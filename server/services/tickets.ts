@@ -6,6 +6,7 @@
 import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
+import type { LimitKey } from '../domain/client-ip';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
 import { decideRate, decideTicketClose, formFields, readForm, subjectOf } from '../domain/tickets';
@@ -33,11 +34,11 @@ export interface TicketDeps {
 }
 
 /**
- * Where a visitor's request comes from (SPEC L3, L4): its address, and the e-mail the site vouched for in
- * this socket's identity proof (a JWT's `email`; null without one).
+ * Where a visitor's request comes from (SPEC L3, L4): its address's limit key, and the e-mail the site
+ * vouched for in this socket's identity proof (a JWT's `email`; null without one).
  */
 export interface RequestOrigin {
-  ip: string;
+  limitKey: LimitKey;
   verifiedEmail: string | null;
 }
 
@@ -126,7 +127,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
     async fromForm(actor: VisitorActor, site: Site, clientId: string, values: Record<string, string>, from: RequestOrigin): Promise<Ticket> {
       const form = readForm(formFields(site.ticketing), values);
       if (!form.ok) throw new AppError(form.code, form.message ?? (form.code === 'invalid_request' ? `Unknown field "${form.field.slice(0, 40)}".` : `${form.field}: ${new AppError(form.code).message}`));
-      const counted = limits.ticketRequest(from.ip, actor.visitorId);
+      const counted = limits.ticketRequest(from.limitKey, actor.visitorId);
       const { ticket, created } = await create({
         siteId: site.id,
         status: 'open',
@@ -317,7 +318,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
       if (!mailer.enabled) throw new AppError('email_off');
       const conversation = await conversations.load(actor, conversationId);
       const confirmed = isConfirmed(email, from);
-      const counted = limits.transcriptRequest(from.ip, actor.visitorId, email, confirmed);
+      const counted = limits.transcriptRequest(from.limitKey, actor.visitorId, email, confirmed);
       let sent = false;
       try {
         const site = await store.sites.byId(conversation.siteId);

@@ -1,7 +1,8 @@
 /**
  * Issue 11 F6: the bot webhook is no way into the server's own network (SPEC A1). Real HTTP servers on
  * 127.0.0.1 play the services an attacker would aim at (and, allowed by BOT_WEBHOOK_ALLOW, a bot the
- * operator runs beside Papo); no msw here, so every call below is a real connection or none.
+ * operator runs beside Papo); no msw here, so every call below is a real connection or none. The same
+ * local bot shows that a stopped server calls it no more (SPEC R12, D12).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,9 +10,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi, eventually, visitor, type Api } from './agents';
 import { startTestServer, type TestServer } from './harness';
 import { hashToken } from '../ids';
+import { WEBHOOK_RETRY_MS } from '../services/bot';
+import type { Timers } from '../services/timers';
 
-/** A local HTTP server that records what reaches it and answers with `respond`. */
-async function listener(respond: (req: IncomingMessage, port: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 })) {
+/** A local HTTP server that records what reaches it and answers with `respond` (null: holds the request unanswered). */
+async function listener(respond: (req: IncomingMessage, port: number) => { status: number; headers?: Record<string, string> } | null = () => ({ status: 200 })) {
   const hits: Array<{ method: string; url: string; body: string }> = [];
   let port = 0;
   const http: Server = createServer((req, res) => {
@@ -20,12 +23,20 @@ async function listener(respond: (req: IncomingMessage, port: number) => { statu
     req.on('end', () => {
       hits.push({ method: req.method ?? '', url: req.url ?? '', body });
       const answer = respond(req, port);
-      res.writeHead(answer.status, answer.headers).end('{}');
+      if (answer) res.writeHead(answer.status, answer.headers).end('{}');
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   port = (http.address() as AddressInfo).port;
-  return { hits, port, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
+  return {
+    hits,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
 }
 
 type Listener = Awaited<ReturnType<typeof listener>>;
@@ -168,5 +179,47 @@ describe('A1: delivering to a bot webhook', () => {
 
   it('A1: a malformed BOT_WEBHOOK_ALLOW stops the start with a message naming it', async () => {
     await expect(startTestServer({ env: { BOT_WEBHOOK_ALLOW: '10.0.0.0/99' } })).rejects.toThrow(/BOT_WEBHOOK_ALLOW/);
+  });
+});
+
+describe('R12, D12: a stopped server calls the webhook no more', () => {
+  /** Timers that fire only when the test says so (the bot's retry pause among them). */
+  const manualTimers = () => {
+    const pending = new Map<number, { fn: () => void; ms: number }>();
+    let next = 1;
+    const timers: Timers = {
+      setTimeout: (fn, ms) => (pending.set(next, { fn, ms }), next++),
+      clearTimeout: (handle) => void pending.delete(handle as number),
+    };
+    /** Runs the timers armed for `ms`, as if that long had passed. */
+    const elapse = (ms: number) => {
+      for (const [id, t] of [...pending]) if (t.ms === ms && pending.delete(id)) t.fn();
+    };
+    return { timers, elapse };
+  };
+
+  it.each([
+    ['the retry of a call the webhook answered 503 is cancelled', () => ({ status: 503 })],
+    ['a call under way (the webhook has not answered) is aborted, not retried', () => null],
+  ])('R12, D12: stopping the server: %s; no call reaches the webhook after it stopped', async (_what, respond) => {
+    const bot = await listener(respond);
+    try {
+      const { timers, elapse } = manualTimers();
+      const server = await startTestServer({ env: { BOT_WEBHOOK_ALLOW: `127.0.0.1:${bot.port}` }, timers });
+      started.push(server);
+      const admin = await adminApi(server);
+      const siteId: string = (await admin.get('/sites')).body.sites[0].id;
+      expect((await admin.put(`/sites/${siteId}/bot`, { botWebhookUrl: `http://127.0.0.1:${bot.port}/hook` })).status).toBe(200);
+      await visitorWrites(server, 'tente outra vez');
+      await eventually(() => (bot.hits.length === 1 ? true : undefined), 'the first call, answered 503');
+
+      await server.stop();
+      elapse(WEBHOOK_RETRY_MS); // the retry's pause has passed
+      await server.papo.bot.idle();
+      expect(bot.hits).toHaveLength(1);
+      expect(server.problems.filter((line) => /bot webhook/.test(line))).toEqual([]);
+    } finally {
+      await bot.close();
+    }
   });
 });

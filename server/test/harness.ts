@@ -40,9 +40,9 @@ export interface TestServerOptions {
   /** Decorates the real SQLite store, e.g. to make reads slow and expose races. */
   wrapStore?: (store: Store) => Store;
   /**
-   * Replaces the router's timers (SPEC R4, R6 timers) and the presence grace's (SPEC R13): a test can make
-   * them fire a little early, as Node's may by a millisecond against the wall clock the decisions read, or
-   * fire them itself.
+   * Replaces the router's timers (SPEC R4, R6 timers), the presence grace's (SPEC R13) and the bot webhook's
+   * retry pause (SPEC R12): a test can make them fire a little early, as Node's may by a millisecond against
+   * the wall clock the decisions read, or fire them itself.
    */
   timers?: Timers;
   /**

@@ -503,6 +503,35 @@ describe('issue 6: concurrent sockets per address (MAX_SOCKETS_PER_IP=2)', () =>
   });
 });
 
+describe('L1 (issue 11 F10): socket limits count an IPv6 client by its /64 (MAX_SOCKETS_PER_IP=2, RATE_CONVERSATIONS_PER_MIN=2)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { TRUST_PROXY: '1', MAX_SOCKETS_PER_IP: '2', RATE_CONVERSATIONS_PER_MIN: '2' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('L1: sockets and new conversations from addresses of one /64 share its budgets, closing frees its socket, the next /64 has its own', async () => {
+    const a = await welcomedVisitor(server, '2001:db8:9:1::1');
+    const b = await welcomedVisitor(server, '2001:db8:9:1:ffff::2');
+    await a.socket.say('primeira');
+    await b.socket.say('segunda');
+    expect((await visitorRefused(server, '2001:db8:9:1::3')).status).toBe(429);
+    expect(server.papo.sizes().addressesWithSockets).toBe(1);
+
+    await a.socket.close();
+    const c = await eventually(() => welcomedVisitor(server, '2001:db8:9:1:abcd::4').catch(() => undefined), 'room for a socket in the /64', 5000);
+    expect(await attempt(c.socket, 'terceira')).toMatchObject({ type: 'error', code: 'rate_limited' });
+
+    const next = await welcomedVisitor(server, '2001:db8:9:2::1');
+    expect((await next.socket.say('outra rede')).seq).toBeGreaterThan(0);
+    expect(server.papo.sizes().addressesWithSockets).toBe(2);
+    for (const s of [b, c, next]) await s.socket.close();
+    await eventually(async () => (server.papo.sizes().addressesWithSockets === 0 ? true : undefined), 'no address with a socket counted', 5000);
+  });
+});
+
 describe('issue 6: messages per second (RATE_MESSAGES_PER_SEC=2: a burst of 4)', () => {
   let server: TestServer;
   beforeAll(async () => {
