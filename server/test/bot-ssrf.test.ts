@@ -11,7 +11,7 @@ import { adminApi, eventually, visitor, type Api } from './agents';
 import { startTestServer, type TestServer } from './harness';
 import { hashToken } from '../ids';
 import { WEBHOOK_RETRY_MS } from '../services/bot';
-import type { Timers } from '../services/timers';
+import { ManualTimers } from './manual-timers';
 
 /** A local HTTP server that records what reaches it and answers with `respond` (null: holds the request unanswered). */
 async function listener(respond: (req: IncomingMessage, port: number) => { status: number; headers?: Record<string, string> } | null = () => ({ status: 200 })) {
@@ -183,20 +183,6 @@ describe('A1: delivering to a bot webhook', () => {
 });
 
 describe('R12, D12: a stopped server calls the webhook no more', () => {
-  /** Timers that fire only when the test says so (the bot's retry pause among them). */
-  const manualTimers = () => {
-    const pending = new Map<number, { fn: () => void; ms: number }>();
-    let next = 1;
-    const timers: Timers = {
-      setTimeout: (fn, ms) => (pending.set(next, { fn, ms }), next++),
-      clearTimeout: (handle) => void pending.delete(handle as number),
-    };
-    /** Runs the timers armed for `ms`, as if that long had passed. */
-    const elapse = (ms: number) => {
-      for (const [id, t] of [...pending]) if (t.ms === ms && pending.delete(id)) t.fn();
-    };
-    return { timers, elapse };
-  };
 
   it.each([
     ['the retry of a call the webhook answered 503 is cancelled', () => ({ status: 503 })],
@@ -204,7 +190,7 @@ describe('R12, D12: a stopped server calls the webhook no more', () => {
   ])('R12, D12: stopping the server: %s; no call reaches the webhook after it stopped', async (_what, respond) => {
     const bot = await listener(respond);
     try {
-      const { timers, elapse } = manualTimers();
+      const timers = new ManualTimers();
       const server = await startTestServer({ env: { BOT_WEBHOOK_ALLOW: `127.0.0.1:${bot.port}` }, timers });
       started.push(server);
       const admin = await adminApi(server);
@@ -214,7 +200,7 @@ describe('R12, D12: a stopped server calls the webhook no more', () => {
       await eventually(() => (bot.hits.length === 1 ? true : undefined), 'the first call, answered 503');
 
       await server.stop();
-      elapse(WEBHOOK_RETRY_MS); // the retry's pause has passed
+      timers.elapse(WEBHOOK_RETRY_MS); // the retry's pause has passed
       await server.papo.bot.idle();
       expect(bot.hits).toHaveLength(1);
       expect(server.problems.filter((line) => /bot webhook/.test(line))).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/api';
-import type { Timers } from '../services/timers';
+import { ManualTimers } from './manual-timers';
 import { adminApi, makeQueue, onlineAgent, routed, startConversation, stored, summary, type OnlineAgent } from './agents';
 import { openAgent, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
@@ -14,32 +14,6 @@ import { allTickets } from './tickets-helpers';
 
 /** The grace these tests configure; its timers are told apart from the router's by this delay. */
 const GRACE_MS = 45_000;
-
-/** Timers that fire only when the test says so. */
-class ManualTimers implements Timers {
-  #next = 1;
-  readonly pending = new Map<number, { fn: () => void; ms: number }>();
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = this.#next++;
-    this.pending.set(id, { fn, ms });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.pending.delete(handle as number);
-  };
-  /** The ids of the grace timers waiting now. */
-  graces(): number[] {
-    return [...this.pending].filter(([, t]) => t.ms === GRACE_MS).map(([id]) => id);
-  }
-  /** Runs these timers now, as if the grace had passed. */
-  fire(ids: readonly number[]): void {
-    for (const id of ids) {
-      const t = this.pending.get(id);
-      this.pending.delete(id);
-      t?.fn();
-    }
-  }
-}
 
 let server: TestServer;
 let timers: ManualTimers;
@@ -59,11 +33,11 @@ async function start(): Promise<void> {
  * timer is how the test knows the server has seen the close (nothing visible changes during a grace).
  */
 async function drop(agent: Pick<OnlineAgent, 'socket'>): Promise<number> {
-  const before = new Set(timers.graces());
+  const before = new Set(timers.armed(GRACE_MS));
   await agent.socket.close();
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const armed = timers.graces().filter((id) => !before.has(id));
+    const armed = timers.armed(GRACE_MS).filter((id) => !before.has(id));
     if (armed.length === 1) return armed[0]!;
     if (Date.now() > deadline) throw new Error('the server armed no presence grace for the closed console');
     await new Promise((r) => setTimeout(r, 5));
@@ -94,7 +68,7 @@ describe('R13 presence grace', () => {
     const grace = await drop(agent);
     const back = await openAgent(server, agent.cookie);
     // The console came back: its grace timer is gone, and a pass finds nothing to ticket.
-    expect(timers.graces()).not.toContain(grace);
+    expect(timers.armed(GRACE_MS)).not.toContain(grace);
     server.papo.router.kick();
     await routed(server);
 
@@ -138,14 +112,14 @@ describe('R13 presence grace', () => {
     await start();
     const { agent, visitors, ids } = await waitingChats(2);
 
-    const before = timers.graces();
+    const before = timers.armed(GRACE_MS);
     expect((await leave(agent)).status).toBeLessThan(300);
     await agent.socket.closed;
     for (const v of visitors) {
       await v.socket.next('event', (f) => f.event.conversationId === v.conversationId && f.event.kind === 'ticket_created', 10_000);
       await v.socket.next('availability', (f) => !f.online, 10_000);
     }
-    expect(timers.graces()).toEqual(before);
+    expect(timers.armed(GRACE_MS)).toEqual(before);
     expect((await ticketsOf(ids)).map((t) => t.source)).toEqual(['auto', 'auto']);
   });
 
