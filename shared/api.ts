@@ -445,3 +445,51 @@ export interface BlocksAnswer {
 
 /** Issue 6: off, mask in agent views, or redact before storing. */
 export const MaskingBody = v.object({ mode: v.picklist(['off', 'mask', 'redact']) });
+
+// ---------------------------------------------------------------------------------------------------------
+// Search (issue 12). GET /api/v1/search?q=<text>&limit=<1..50, default 20>&cursor=<opaque>. Every hit is
+// something the caller may see (SPEC R-rules, D11) and goes through the site's masking (SPEC M2), exactly as
+// the lists do. Matching ignores case and accents ("acao" finds "ação"); hits come best first.
+
+export const SearchQuery = v.object({
+  q: v.pipe(v.string(), v.trim(), v.minLength(1, 'q: type something to search for'), v.maxLength(200, 'q: at most 200 characters')),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,2}$/), v.transform(Number), v.minValue(1), v.maxValue(50)), '20'),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+export type SearchQuery = v.InferOutput<typeof SearchQuery>;
+
+/** A piece of the matching text with the matched words marked: `marks` are [start, end) offsets into `text`. */
+export interface SearchSnippet {
+  text: string;
+  marks: Array<[number, number]>;
+}
+
+/** What matched in a conversation: a message (open the conversation at `seq`), or the visitor's name, e-mail or a label. */
+export interface ConversationSearchHit {
+  kind: 'conversation';
+  conversation: ConversationSummary;
+  field: 'message' | 'visitor' | 'label';
+  /** The matching event's `seq` when `field` is 'message'; null otherwise. */
+  seq: number | null;
+  snippet: SearchSnippet;
+  at: number;
+}
+
+/** What matched in a ticket: its subject, requester or one of its entries. */
+export interface TicketSearchHit {
+  kind: 'ticket';
+  ticket: Ticket;
+  field: 'subject' | 'requester' | 'entry';
+  /** The matching entry's id when `field` is 'entry'; null otherwise. */
+  entryId: string | null;
+  snippet: SearchSnippet;
+  at: number;
+}
+
+export type SearchHit = ConversationSearchHit | TicketSearchHit;
+
+export interface SearchAnswer {
+  hits: SearchHit[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
