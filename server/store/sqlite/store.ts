@@ -236,10 +236,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const conversationsWithTimers = sqlite.prepare<[], ConversationRow>(
     'SELECT * FROM conversations WHERE offer_agent_id IS NOT NULL OR request_json IS NOT NULL ORDER BY id',
   );
-  // The WHERE repeats conversations_assigned_active's own (`status IN ('open', 'ended')`), so the planner
-  // reads that partial index alone: only the conversations agents hold, grouped in its order.
+  // The WHERE repeats conversations_assigned_active's own (`status IN ('open', 'ended')`), so that partial
+  // index can serve it alone: only the conversations agents hold, grouped in its order. Named, as for waiting:
+  // with few rows' statistics the planner would rather read every open row on conversations_status and sort.
   const agentLoads = sqlite.prepare<[], { agent_id: string; n: number }>(
-    `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations
+    `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations INDEXED BY conversations_assigned_active
      WHERE status IN ('open', 'ended') AND status = 'open' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
   );
   const stickyAgent = sqlite
