@@ -62,6 +62,7 @@ export const en: typeof ptBR = {
   everyone: 'Everyone',
   nobody: 'Nobody',
   reload: 'Reload',
+  loadMore: 'Load more',
   loading: 'Loading…',
   loadFailed: 'This section could not be loaded. Reload the page.',
   pick: 'Pick a conversation on the left.',

@@ -351,6 +351,7 @@ export const ptBR = {
   everyone: 'Todos',
   nobody: 'Ninguém',
   reload: 'Recarregar',
+  loadMore: 'Carregar mais',
   loading: 'Carregando…',
   loadFailed: 'Não foi possível carregar esta seção. Recarregue a página.',
   pick: 'Escolha uma conversa à esquerda.',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListAnswer } from '../../shared/api';
 import { canView, decideMessage, type StatePatch, type VisitorActor } from '../domain/conversation';
-import { adminApi, createAgent, type Api, type TestAgent } from './agents';
+import { adminApi, createAgent, type Answer, type Api, type TestAgent } from './agents';
 import { startTestServer, type TestServer } from './harness';
 
 const T0 = 1_780_000_000_000;
@@ -48,7 +48,7 @@ async function pages(api: Api, path: string): Promise<{ ids: string[]; sizes: nu
   const sizes: number[] = [];
   let cursor: string | null = null;
   do {
-    const answer = await api.get<ConversationListAnswer>(`${path}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    const answer: Answer<ConversationListAnswer> = await api.get<ConversationListAnswer>(`${path}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
     expect(answer.status).toBe(200);
     ids.push(...answer.body.conversations.map((c) => c.id));
     sizes.push(answer.body.conversations.length);
