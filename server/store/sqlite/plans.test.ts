@@ -98,6 +98,15 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN conversations/);
   });
 
+  it.each<[string, Omit<ConversationFilter, 'limit'>]>([
+    ['open and ended', { status: ['open', 'ended'] }],
+    ['open in a queue', { status: 'open', queueId: 'q' }],
+    ['open and ended in a queue', { status: ['open', 'ended'], queueId: 'q' }],
+  ])('the live lists (%s) read only live conversations, never a queue\'s history', async (_name, filter) => {
+    const plan = await planOf(list(filter));
+    expect(plan[0]).toMatch(/^SEARCH conversations USING INDEX conversations_status \(status=\?\)/);
+  });
+
   it("D11: a plain agent's closed list reads the index of what it holds and the index of conversations with guests, no sort", async () => {
     const plan = await planOf(list({ status: 'closed', archived: false, heldBy: 'a', after: AFTER }));
     expect(plan.filter((line) => line.startsWith('SEARCH conversations'))).toEqual([

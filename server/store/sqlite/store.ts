@@ -163,11 +163,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       where.push('archived = ?');
       params.push(filter.archived ? 1 : 0);
     }
+    // Live conversations only: conversations_status reads just them. The unary + keeps the planner (without
+    // statistics, or with stale ones) from reading every conversation the queue ever had on conversations_queue.
+    const live = filter.status !== undefined && !(typeof filter.status === 'string' ? [filter.status] : filter.status).includes('closed');
     for (const [column, value] of [
       ['site_id', filter.siteId],
       ['visitor_id', filter.visitorId],
       ['assigned_agent_id', filter.agentId],
-      ['queue_id', filter.queueId],
+      [live ? '+queue_id' : 'queue_id', filter.queueId],
       ['priority', filter.priority],
     ] as const) {
       if (value === undefined) continue;
