@@ -201,7 +201,8 @@ export const conversations = sqliteTable(
     // The WHEREs are the queries' own (rows.ts/store.ts), which is how SQLite knows a partial index serves them.
     // Conversations with an offer or a transfer/conference request waiting (store.conversations.withTimers).
     index('conversations_timers').on(t.id).where(sql`offer_agent_id IS NOT NULL OR request_json IS NOT NULL`),
-    // What routing may offer (store.conversations.waiting, SPEC R2), in serving order.
+    // What routing may offer (store.conversations.waiting, SPEC R2), in serving order. drizzle-kit writes the
+    // coalesce() as a quoted column name: 0006's SQL is corrected by hand (its snapshot holds it right).
     index('conversations_waiting')
       .on(sql`${t.priority} DESC`, sql`coalesce(${t.queuedAt}, ${t.createdAt})`, t.id)
       .where(sql`status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL`),
@@ -212,7 +213,10 @@ export const conversations = sqliteTable(
     index('conversations_closed').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_queue').on(t.queueId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_agent').on(t.assignedAgentId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
-    index('conversations_closed_guests').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed' AND participants_json <> '[]'`),
+    // The guests are in it too, so the walk for one agent's conferences reads the index alone, not each row.
+    index('conversations_closed_guests')
+      .on(t.archived, t.updatedAt, t.id, t.participantsJson)
+      .where(sql`status = 'closed' AND participants_json <> '[]'`),
   ],
 );
 

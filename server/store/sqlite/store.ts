@@ -156,8 +156,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     if (filter.status !== undefined) {
       const statuses: readonly string[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
       if (statuses.length === 0) return [];
-      where.push(statuses.length === 1 ? 'status = ?' : `status IN (${statuses.map(() => '?').join(', ')})`);
-      params.push(...statuses);
+      // Written out, not bound: the partial indexes' WHERE names the status, and SQLite matches it to a literal
+      // when it prepares the statement (INDEXED BY is checked then too). Only the three statuses are written.
+      const literal = (status: string) => {
+        if (status !== 'open' && status !== 'ended' && status !== 'closed') throw new Error(`unknown status ${status}`);
+        return `'${status}'`;
+      };
+      where.push(statuses.length === 1 ? `status = ${literal(statuses[0]!)}` : `status IN (${statuses.map(literal).join(', ')})`);
     }
     if (filter.archived !== undefined) {
       where.push('archived = ?');
@@ -182,17 +187,23 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       params.push(filter.label);
     }
     if (guest !== undefined) {
-      // The term `participants_json <> '[]'` is conversations_closed_guests' own: the planner reads that index.
+      // The term `participants_json <> '[]'` is conversations_closed_guests' own: the planner reads that index,
+      // which holds the guests, so rows of other agents' conferences are passed over without reading them.
+      // instr() is a quick test on that text (JSON.stringify escapes any quote inside a name, so `"id":"<id>"`
+      // only matches an id); json_each confirms it.
       where.push(
-        `participants_json <> '[]' AND assigned_agent_id IS NOT ? AND EXISTS (SELECT 1 FROM json_each(participants_json) WHERE value ->> 'id' = ?)`,
+        `participants_json <> '[]' AND instr(participants_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(participants_json) WHERE value ->> 'id' = ?)`,
       );
-      params.push(guest, guest);
+      params.push(JSON.stringify({ id: guest }).slice(1, -1), guest);
     }
     if (filter.after !== undefined) {
       where.push('(updated_at, id) < (?, ?)');
       params.push(filter.after.updatedAt, filter.after.id);
     }
-    const text = `SELECT * FROM conversations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    // Named: the planner cannot tell that the guests' index answers the instr() test without reading rows, and
+    // would walk every closed conversation on conversations_closed instead.
+    const indexed = guest !== undefined && filter.status === 'closed' ? ' INDEXED BY conversations_closed_guests' : '';
+    const text = `SELECT * FROM conversations${indexed}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
     let statement = listStatements.get(text);
     if (!statement) listStatements.set(text, (statement = sqlite.prepare<unknown[], ConversationRow>(text)));
     return statement.all(...params, filter.limit);
@@ -209,13 +220,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     const held = rest.agentId === undefined || rest.agentId === heldBy ? listRows({ ...rest, agentId: heldBy }) : [];
     const joined = listRows(rest, heldBy);
     if (joined.length === 0) return held;
+    // Both in list order; one the agent holds and is also a guest in comes in both, and is taken once.
     const merged: ConversationRow[] = [];
     let i = 0;
     let j = 0;
     while (merged.length < filter.limit && (i < held.length || j < joined.length)) {
       const a = held[i];
       const b = joined[j];
-      if (b === undefined || (a !== undefined && (a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id)))) {
+      if (a !== undefined && b !== undefined && a.id === b.id) j++;
+      else if (b === undefined || (a !== undefined && (a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id)))) {
         merged.push(a!);
         i++;
       } else {
