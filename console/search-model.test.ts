@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchHit, Ticket } from '../shared/api';
+import type { ConversationSearchHit, SearchHit, Ticket } from '../shared/api';
 import { summaryFixture } from '../shared/test/summary';
 import { TABLES } from './i18n';
 import {
@@ -63,7 +63,7 @@ describe('snippet marks', () => {
   });
 });
 
-const convHit = (id: string, seq: number | null, patch: Partial<SearchHit & { kind: 'conversation' }> = {}): SearchHit => ({
+const convHit = (id: string, seq: number | null, patch: Partial<ConversationSearchHit> = {}): ConversationSearchHit => ({
   kind: 'conversation',
   conversation: summaryFixture({ id, visitorId: `v-${id}` }),
   field: seq === null ? 'visitor' : 'message',
@@ -159,8 +159,8 @@ describe('search paging', () => {
 describe('what a hit shows', () => {
   it.each<[string, SearchHit, string, string, string]>([
     ['a message', convHit('c1', 3), 'Mensagem', 'Visitante VC1', 'Aberta'],
-    ['a visitor', { ...convHit('c1', null), conversation: summaryFixture({ visitorName: 'Joana', status: 'closed' }) }, 'Visitante', 'Joana', 'Fechada'],
-    ['a label', { ...convHit('c1', null), field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }, 'Etiqueta', 'Visitante TOR1', 'Arquivada'],
+    ['a visitor', convHit('c1', null, { conversation: summaryFixture({ visitorName: 'Joana', status: 'closed' }) }), 'Visitante', 'Joana', 'Fechada'],
+    ['a label', convHit('c1', null, { field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }), 'Etiqueta', 'Visitante TOR1', 'Arquivada'],
     ['a ticket entry', ticketHit('e1'), 'Ticket #12', 'Nota fiscal', 'Pendente'],
   ])('%s', (_name, hit, kind, title, status) => {
     expect(hitKind(hit, pt)).toBe(kind);
@@ -170,7 +170,7 @@ describe('what a hit shows', () => {
 
   it('every kind and status has an English string too', () => {
     expect(hitKind(convHit('c1', 3), en)).toBe('Message');
-    expect(hitStatus({ ...convHit('c1', 3), conversation: summaryFixture({ status: 'ended' }) }, en)).toBe('Ended by the visitor');
+    expect(hitStatus(convHit('c1', 3, { conversation: summaryFixture({ status: 'ended' }) }), en)).toBe('Ended by the visitor');
   });
 
   it.each<[string, SearchHit, ReturnType<typeof hitTarget>]>([
