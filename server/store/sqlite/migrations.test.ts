@@ -175,8 +175,20 @@ describe('SQLite migrations', () => {
     const after = new Database(path);
     try {
       const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      // 0002's tables, 0003's `blocks` and 0005's `attachments` (the store migrates to the newest).
-      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual(['attachments', 'blocks', 'ticket_entries', 'tickets']);
+      // 0002's tables, 0003's `blocks`, 0005's `attachments` and 0007's search index with FTS5's own tables
+      // (the store migrates to the newest).
+      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual([
+        'attachments',
+        'blocks',
+        'search_docs',
+        'search_fts',
+        'search_fts_config',
+        'search_fts_data',
+        'search_fts_docsize',
+        'search_fts_idx',
+        'ticket_entries',
+        'tickets',
+      ]);
       expect(after.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('tickets_site_client')).toMatch(
         /WHERE client_id IS NOT NULL$/,
       );

@@ -9,7 +9,7 @@ import type { Ticket, TicketEntry } from '../../../shared/api';
 import type { Store, TicketFilter, TicketPatch } from '../store';
 import type { GroupCommitter } from './committer';
 
-interface TicketRow {
+export interface TicketRow {
   id: string;
   number: number;
   site_id: string;
@@ -44,7 +44,7 @@ interface EntryRow {
   created_at: number;
 }
 
-function toTicket(r: TicketRow): Ticket {
+export function toTicket(r: TicketRow): Ticket {
   return {
     id: r.id,
     number: r.number,
