@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
+import type { SearchHit } from '../shared/api';
 import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../shared/protocol';
 import { AgentSession } from './agent-session';
 import { api, type Prefs } from './api';
@@ -14,6 +15,7 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
+import { hitTarget } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -96,6 +98,15 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     setSection('conversations');
     session.open(conversationId, summary);
   };
+  /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
+  const openHit = (hit: SearchHit) => {
+    const target = hitTarget(hit);
+    if (target.kind === 'ticket') return openTicket(target.ticketId);
+    const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
+    setSection('conversations');
+    if (target.seq === null) session.open(target.conversationId, summary);
+    else session.openAt(target.conversationId, target.seq, summary);
+  };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);
     setTab('mine');
@@ -120,6 +131,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSignOut={onSignOut}
         badge={badge}
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
+        queues={view.queues}
+        onSearchHit={openHit}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {roleNotice && (
@@ -167,6 +180,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
                 onSend={(text, note, attachments) => session.send(text, { note, attachments })}
                 visitorTyping={view.visitorTyping}
                 visitorSeenSeq={view.visitorSeenSeq}
+                found={view.found}
+                finding={view.finding}
                 onTyping={(on) => session.typing(on)}
                 onRetry={(reply) => {
                   session.discard(reply.clientId);
