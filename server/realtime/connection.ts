@@ -196,6 +196,16 @@ export class Connection {
     return this.#identified !== null;
   }
 
+  /** The heartbeat's ping (SPEC D13); `alive` turns true again at the pong. */
+  ping(): void {
+    this.ws.ping();
+  }
+
+  /** Drops the socket without a close handshake (a peer that stopped answering). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
     if (code === CLOSE.session_ended) this.#left = true;

@@ -19,11 +19,15 @@ import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ProxyHeaderCheck } from '../services/proxy-warning';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
+import { inSlices, startHeartbeat } from './heartbeat';
+import { systemTimers, type Timers } from '../services/timers';
 
 export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
   auth: AuthService;
   log: Logger;
   heartbeatMs: number;
+  /** The heartbeat's ticks (tests drive them); the process's timers when absent. */
+  timers?: Timers;
   /** The origin of this server as browsers see it (PUBLIC_URL), or null to use the request's Host. */
   publicOrigin: string | null;
   /** Proxies believed in X-Forwarded-For (issue 6). */
@@ -39,8 +43,11 @@ export interface Gateway {
   readonly size: number;
   /** Refuses new upgrades with 503, and new messages with `shutting_down`, from now on. */
   stopAccepting(): void;
-  /** Closes every socket with `code` (1001 at shutdown) and stops the heartbeat. */
-  closeAll(code: number, reason: string): void;
+  /**
+   * Closes every socket with `code` (1001 at shutdown) and stops the heartbeat: a slice of sockets per turn
+   * of the event loop (issue 12), resolved once each has been told to close.
+   */
+  closeAll(code: number, reason: string): Promise<void>;
 }
 
 export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
@@ -115,17 +122,8 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     return { refuse: 'invalid_request', message: 'The role parameter must be visitor or agent.' };
   }
 
-  const heartbeat = setInterval(() => {
-    for (const connection of connections) {
-      if (!connection.alive) {
-        connection.ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-    }
-  }, deps.heartbeatMs);
-  heartbeat.unref();
+  // SPEC D13, spread over the interval in slices (issue 12: pinging 10,000 sockets in one tick blocked the loop).
+  const heartbeat = startHeartbeat(connections, deps.heartbeatMs, deps.timers ?? systemTimers);
 
   // Issue 6: a session that ended (logout, password change, disabled agent, expiry) loses its sockets
   // within seconds, however it ended and on whichever node.
@@ -151,9 +149,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       accepting = false;
     },
     closeAll(code, reason) {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       clearInterval(sessionCheck);
-      for (const connection of connections) connection.close(code, reason);
+      return inSlices(connections, (connection) => connection.close(code, reason));
     },
   };
 }
