@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualTimers } from '../test/manual-timers';
-import { heartbeatPlan, inSlices, sliceSize, startHeartbeat, type Beating } from './heartbeat';
+import { heartbeatPlan, inSlices, sliceOf, startHeartbeat, type Beating } from './heartbeat';
 
 class Member implements Beating {
   alive = true;
@@ -41,12 +41,17 @@ describe('heartbeat plan', () => {
   });
 
   it.each([
-    [10_000, 100, 100],
-    [30, 4, 8],
-    [3, 100, 1],
-    [0, 100, 0],
-  ])('%i sockets over %i ticks: %i a tick', (open, slices, size) => {
-    expect(sliceSize(open, slices)).toBe(size);
+    // sockets, ticks, how many each tick visits: a round always lasts all its ticks
+    [10_000, 100, Array(100).fill(100)],
+    [30, 4, [7, 8, 7, 8]],
+    [2, 10, [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]],
+    [0, 3, [0, 0, 0]],
+  ])('%i sockets over %i ticks', (open, slices, sizes) => {
+    const got = Array.from({ length: slices }, (_, k) => sliceOf(k, open, slices));
+    expect(got.map(({ from, to }) => to - from)).toEqual(sizes);
+    // Consecutive and covering: every socket exactly once.
+    expect(got.every((s, k) => s.from === (k === 0 ? 0 : got[k - 1]!.to))).toBe(true);
+    expect(got.at(-1)!.to).toBe(open);
   });
 });
 
@@ -65,7 +70,7 @@ describe('spread heartbeat', () => {
     expect(timers.armed(300)).toEqual([]);
   });
 
-  it('30 sockets over 4 ticks: 8, 8, 8, 6; a socket that did not answer is terminated at its next turn', () => {
+  it('30 sockets over 4 ticks: 7, 8, 7, 8; a socket that did not answer is terminated at its next turn', () => {
     const timers = new ManualTimers();
     const { log, members } = fleet(30);
     startHeartbeat(members, 40, timers);
@@ -74,17 +79,30 @@ describe('spread heartbeat', () => {
       log.push([]);
       timers.elapse(10);
     }
-    expect(sizes()).toEqual([8, 8, 8, 6]);
+    expect(sizes()).toEqual([7, 8, 7, 8]);
     const [silent, ...answered] = [...members];
     for (const m of answered) m.alive = true; // their pongs
     for (let t = 0; t < 4; t++) {
       log.push([]);
       timers.elapse(10);
     }
-    expect(sizes()).toEqual([8, 8, 8, 6]);
+    expect(sizes()).toEqual([7, 8, 7, 8]);
     expect(silent!.terminated).toBe(true);
     expect(silent!.pings).toBe(1);
     expect(answered.every((m) => m.pings === 2 && !m.terminated)).toBe(true);
+  });
+
+  it('2 sockets over 10 ticks: a round still lasts the interval, each pinged once in it', () => {
+    const timers = new ManualTimers();
+    const { log, members } = fleet(2);
+    startHeartbeat(members, 100, timers); // 10 ticks of 10
+    for (let t = 0; t < 20; t++) {
+      log.push([]);
+      timers.elapse(10);
+      for (const m of members) m.alive = true; // both answer at once
+    }
+    expect(log.map((slice) => slice.length)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect([...members].map((m) => m.pings)).toEqual([2, 2]);
   });
 
   it('a socket that closes mid-round is skipped; one that opens waits for the next round', () => {

@@ -28,9 +28,12 @@ export function heartbeatPlan(intervalMs: number): { slices: number; sliceMs: nu
   return { slices, sliceMs: intervalMs / slices };
 }
 
-/** Sockets one tick visits: its share of those open now, so a round takes about `slices` ticks. */
-export function sliceSize(open: number, slices: number): number {
-  return Math.ceil(open / slices);
+/**
+ * The sockets (indexes into the round's list of `open`) that tick `k` of a round of `slices` ticks visits:
+ * each tick its even share, so a round always lasts the whole interval, however few sockets there are.
+ */
+export function sliceOf(k: number, open: number, slices: number): { from: number; to: number } {
+  return { from: Math.floor((k * open) / slices), to: Math.floor(((k + 1) * open) / slices) };
 }
 
 export interface Heartbeat {
@@ -38,27 +41,22 @@ export interface Heartbeat {
 }
 
 /**
- * SPEC D13, spread: a round takes the sockets open at its start and visits `sliceSize` of them per tick, so
- * it ends after `slices` ticks (about `intervalMs`) and the next round starts with the sockets open then.
+ * SPEC D13, spread: a round takes the sockets open at its start and visits its share of them on each of its
+ * `slices` ticks (sliceOf), so it lasts `intervalMs`, and the next round starts with the sockets open then.
  * Every socket is pinged once per round, and one that has not answered the previous ping by its next turn
  * is terminated. A socket that closed meanwhile is skipped; one that opened waits for the next round.
  */
 export function startHeartbeat(members: ReadonlySet<Beating>, intervalMs: number, timers: Timers): Heartbeat {
   const { slices, sliceMs } = heartbeatPlan(intervalMs);
   let round: Beating[] = [];
-  let at = 0;
-  let size = 0;
+  let k = 0;
   let handle: unknown;
   let stopped = false;
   const tick = () => {
     if (stopped) return;
-    if (at >= round.length) {
-      round = [...members];
-      at = 0;
-      size = sliceSize(round.length, slices);
-    }
-    const end = Math.min(round.length, at + size);
-    for (; at < end; at++) {
+    if (k === 0) round = [...members];
+    const { from, to } = sliceOf(k, round.length, slices);
+    for (let at = from; at < to; at++) {
       const member = round[at]!;
       if (!members.has(member)) continue;
       if (!member.alive) {
@@ -68,7 +66,8 @@ export function startHeartbeat(members: ReadonlySet<Beating>, intervalMs: number
       member.alive = false;
       member.ping();
     }
-    if (at >= round.length) round = []; // not kept until the next round: closed sockets are garbage now
+    k = (k + 1) % slices;
+    if (k === 0) round = []; // not kept until the next round: closed sockets are garbage now
     handle = unref(timers.setTimeout(tick, sliceMs));
   };
   handle = unref(timers.setTimeout(tick, sliceMs));
