@@ -184,10 +184,28 @@ export function toState(row: ConversationRow) {
   } satisfies ConversationState;
 }
 
-/** The state and what only consoles and widgets show. */
+/**
+ * The state and what only consoles and widgets show. One literal, with toState's fields in toState's order
+ * (issue 12: spreading toState's object and two conditional ones made three objects per summary, and the
+ * write path makes a summary per message); the seen marks are added only when set.
+ */
 export function toConversation(row: ConversationRow): ConversationSummary {
-  return {
-    ...toState(row),
+  const summary: ConversationSummary = {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    status: row.status,
+    assignedAgentId: row.assigned_agent_id,
+    lastSeq: row.last_seq,
+    queueId: row.queue_id,
+    queuedAt: row.queued_at,
+    priority: row.priority,
+    bot: row.bot !== 0,
+    offer: offerOf(row),
+    request: parseRequest(row.request_json),
+    participants: parseList<Participant>(row.participants_json),
+    labels: parseList<string>(row.labels_json),
+    archived: row.archived !== 0,
     visitorName: row.visitor_name,
     assignedAgentName: row.assigned_agent_name,
     lastMessage:
@@ -199,11 +217,12 @@ export function toConversation(row: ConversationRow): ConversationSummary {
     requesterEmail: row.requester_email,
     wrapUpReason: row.wrap_up_reason,
     firstMessage: row.first_message_text,
-    // SPEC W2: left out while 0 (nothing seen yet), as the protocol allows: new conversations' summaries
-    // stay as they were.
-    ...(row.agent_seen_seq ? { agentSeenSeq: row.agent_seen_seq } : {}),
-    ...(row.visitor_seen_seq ? { visitorSeenSeq: row.visitor_seen_seq } : {}),
   };
+  // SPEC W2: left out while 0 (nothing seen yet), as the protocol allows: new conversations' summaries
+  // stay as they were.
+  if (row.agent_seen_seq) summary.agentSeenSeq = row.agent_seen_seq;
+  if (row.visitor_seen_seq) summary.visitorSeenSeq = row.visitor_seen_seq;
+  return summary;
 }
 
 /** `data` is left out when the row has none, so message events stay as small as before. */
