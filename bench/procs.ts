@@ -205,6 +205,38 @@ export async function startEcho(): Promise<EchoProcess> {
   }
 }
 
+/**
+ * Starts bench/relay-server.ts (the durable floor, issue 12): `each` commits every frame on its own, `group`
+ * the frames of one loop turn together, before forwarding them to the socket opened on `/?role=sink`.
+ */
+export async function startRelay(mode: 'each' | 'group'): Promise<EchoProcess> {
+  const child = start(process.execPath, ['--import', 'tsx', 'bench/relay-server.ts'], { ...process.env, RELAY_MODE: mode }, `the relay (${mode})`);
+  try {
+    const [m] = await child.waitFor([/relay listening port=(\d+)/], 30_000);
+    const port = Number(m![1]);
+    return { pid: child.pid, tail: child.tail, stop: child.stop, port, wsUrl: `ws://127.0.0.1:${port}/` };
+  } catch (err) {
+    await child.stop(2000);
+    throw err;
+  }
+}
+
+/** Raw batched inserts into Papo's `events` table in a child process (bench/relay-server.ts `inserts`). */
+export async function rawInsertRate(seconds: number, batch: number): Promise<{ perS: number; rows: number; batch: number }> {
+  const child = start(
+    process.execPath,
+    ['--import', 'tsx', 'bench/relay-server.ts'],
+    { ...process.env, RELAY_MODE: 'inserts', RELAY_SECONDS: String(seconds), RELAY_BATCH: String(batch) },
+    'the raw inserts',
+  );
+  try {
+    const [m] = await child.waitFor([/inserts per_s=(\d+) rows=(\d+) batch=(\d+)/], 60_000 + seconds * 1000);
+    return { perS: Number(m![1]), rows: Number(m![2]), batch: Number(m![3]) };
+  } finally {
+    await child.stop(5000);
+  }
+}
+
 /** Resident set size of a process in bytes (Linux /proc), or null where it cannot be read. */
 export function rssBytes(pid: number): number | null {
   try {

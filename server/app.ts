@@ -179,6 +179,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     bus,
     log,
     heartbeatMs: config.heartbeatMs,
+    ...(options.timers ? { timers: options.timers } : {}),
     helloTimeoutMs: config.helloTimeoutMs,
     publicOrigin,
   });
@@ -243,7 +244,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
       if (!isStorageUnavailable(err)) log.error('could not commit the writes queued at shutdown', { err });
     });
     await new Promise((resolve) => setImmediate(resolve));
-    gateway.closeAll(CLOSE.going_away, 'server restarting');
+    await gateway.closeAll(CLOSE.going_away, 'server restarting');
     const deadline = Date.now() + config.shutdownTimeoutMs;
     while (gateway.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     server.closeAllConnections();
