@@ -9,6 +9,7 @@
  * needs no debug hook of its own.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgentsAnswer } from '../shared/api';
 import type WebSocket from 'ws';
 import { closeAll, login, nextFrame, openVisitor, openWs } from './clients';
 import { historyDb, type HistoryDb } from './history-db';
@@ -27,20 +28,22 @@ export interface CallFigures {
 export type Call = { status: 'ok'; figures: CallFigures } | { status: 'skipped'; reason: string };
 
 export const CALLS = [
-  ['firstAck', "a new conversation's first ack (visitor send -> ack)"],
-  ['otherAck', "another visitor's ack while new chats arrive (10/s)"],
-  ['agentWelcome', "an agent's hello -> welcome"],
-  ['idleStall', 'idle server: longest event-loop block per 5 s window'],
-  ['closedList', 'Closed list, 100 rows (HTTP)'],
-  ['archivedList', 'Archived list, 0 rows (HTTP)'],
-  ['closedByQueue', 'Closed list filtered by queue (HTTP)'],
-  ['closedByAgent', 'Closed list filtered by agent (HTTP)'],
-  ['dataExport', 'data export by e-mail (HTTP)'],
-  ['dataErase', 'data erase by e-mail (HTTP)'],
-  ['ticketSearch', `ticket text search, closed, q=${TICKET_SEARCH_TEXT} (HTTP)`],
-  ['search', 'search GET /api/v1/search?q=... (HTTP)'],
+  ['firstAck', "a new conversation's first ack (visitor send -> ack)", 'p50Ms'],
+  ['otherAck', "another visitor's ack while new chats arrive (10/s; judged on p90)", 'p90Ms'],
+  ['agentWelcome', "an agent's hello -> welcome (its only console: a presence change)", 'p50Ms'],
+  ['idleStall', 'idle server: longest event-loop block per 5 s window', 'p50Ms'],
+  ['closedList', 'Closed list, 100 rows (HTTP)', 'p50Ms'],
+  ['archivedList', 'Archived list, 0 rows (HTTP)', 'p50Ms'],
+  ['closedByQueue', 'Closed list filtered by queue (HTTP)', 'p50Ms'],
+  ['closedByAgent', 'Closed list filtered by agent (HTTP)', 'p50Ms'],
+  ['dataExport', 'data export by e-mail (HTTP)', 'p50Ms'],
+  ['dataErase', 'data erase by e-mail (HTTP)', 'p50Ms'],
+  ['ticketSearch', `ticket text search, closed, q=${TICKET_SEARCH_TEXT} (HTTP)`, 'p50Ms'],
+  ['search', 'search GET /api/v1/search?q=... (HTTP)', 'p50Ms'],
 ] as const;
 export type CallName = (typeof CALLS)[number][0];
+/** The percentile a call's budget is judged on: p50, except where the history shows in the tail. */
+export type Judged = (typeof CALLS)[number][2];
 
 export interface SizeRun {
   conversations: number;
@@ -63,6 +66,7 @@ export interface SizeRun {
 export interface HistoryRow {
   call: CallName;
   label: string;
+  judged: Judged;
   small: Call;
   large: Call;
   /** large p50 / small p50, and the same for p90; null when either is not measured. */
@@ -96,11 +100,11 @@ export async function historyBench(options: HistoryOptions, log: (line: string) 
   const largeDb = await historyDb(options.large, log);
   const small = await measure(smallDb, options, log);
   const large = await measure(largeDb, options, log);
-  const rows = CALLS.map(([call, label]) => {
+  const rows = CALLS.map(([call, label, judged]) => {
     const a = small.calls[call];
     const b = large.calls[call];
     const ratio = (k: 'p50Ms' | 'p90Ms') => (a.status === 'ok' && b.status === 'ok' && a.figures[k] > 0 ? b.figures[k] / a.figures[k] : null);
-    return { call, label, small: a, large: b, ratioP50: ratio('p50Ms'), ratioP90: ratio('p90Ms') };
+    return { call, label, judged, small: a, large: b, ratioP50: ratio('p50Ms'), ratioP90: ratio('p90Ms') };
   });
   return { small, large, rows };
 }
@@ -109,7 +113,9 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
   const n = db.facts.conversations;
   const say = (line: string) => log(`history ${n}: ${line}`);
   const t0 = nowNs();
-  const papo = await startPapo({ inspect: true, copyOf: db.path });
+  // No presence grace: each measured agent console that opens or closes is a presence change (R13), as when
+  // an agent signs in for a shift; the admin stays on duty throughout.
+  const papo = await startPapo({ inspect: true, copyOf: db.path, env: { PRESENCE_GRACE_MS: '0' } });
   const serverStartMs = ms(t0);
   say(`server pid=${papo.pid} port=${papo.port} on a copy of ${db.path} (started in ${serverStartMs.toFixed(0)} ms)`);
   const sockets: WebSocket[] = [];
@@ -133,23 +139,30 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
     }
     calls.idleStall = ok(windows);
 
-    say("agent's hello -> welcome");
+    const busiestQueue = db.facts.queues[0]!;
+    const busiestAgent = db.facts.agents[0]!;
+    const http = (path: string, method = 'GET', allowFailure = false) => timedHttp(papo, cookie, path, method, allowFailure);
+
+    say(`agent's hello -> welcome (${busiestAgent.name}, its only console)`);
+    const agents = (await http('/api/v1/agents')).body as AgentsAnswer;
+    const email = agents.agents.find((a) => a.id === busiestAgent.id)?.email;
+    if (!email) throw new Error(`agent ${busiestAgent.id} is not in GET /api/v1/agents`);
+    const agentCookie = await loginAs(papo, email, AGENT_PASSWORD);
     calls.agentWelcome = ok(
       await repeat(options.samples, async () => {
-        const ws = await openWs(`${papo.wsUrl}?role=agent`, { Origin: papo.origin, Cookie: cookie });
+        const ws = await openWs(`${papo.wsUrl}?role=agent`, { Origin: papo.origin, Cookie: agentCookie });
         const welcome = nextFrame(ws, (f) => f.type === 'welcome', 30_000, 'agent welcome');
         const start = nowNs();
         ws.send('{"type":"hello","v":1}');
         await welcome;
         const took = ms(start);
         await closeAll([ws]);
+        // Going offline is a presence change too: let it pass before the next sign-in.
+        await sleep(200);
         return took;
       }),
     );
 
-    const busiestQueue = db.facts.queues[0]!;
-    const busiestAgent = db.facts.agents[0]!;
-    const http = (path: string, method = 'GET', allowFailure = false) => timedHttp(papo, cookie, path, method, allowFailure);
     const list = async (name: CallName, path: string, expectRows: (rows: number) => boolean) => {
       say(`${name}: GET ${path}`);
       calls[name] = ok(
@@ -237,6 +250,20 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
 }
 
 const WARMUP = 2;
+/** Every agent the builder makes has this password (bench/history-db.ts). */
+const AGENT_PASSWORD = 'bench-agent-password';
+
+async function loginAs(papo: PapoProcess, email: string, password: string): Promise<string> {
+  const res = await fetch(`${papo.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: papo.origin },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login as ${email} failed: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('papo_session='));
+  if (!cookie) throw new Error('login answered no papo_session cookie');
+  return cookie.split(';')[0]!;
+}
 
 async function repeat(samples: number, fn: (i: number) => Promise<number>): Promise<number[]> {
   // Two unmeasured calls first: prepared statements, JIT and the connection pool are warm for both sizes.
@@ -341,7 +368,7 @@ async function installDelayMonitor(inspector: Inspector): Promise<{ reset(): Pro
 
 /** DESIGN.md "Budgets", history: within this many times the small database's p50 ... */
 export const HISTORY_RATIO = 1.2;
-/** ... and under this p50 on the large one. */
+/** ... and under this (the judged percentile, p50 for most calls) on the large one. */
 export const HISTORY_P50_MS = 10;
 
 const short = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
@@ -354,20 +381,24 @@ export interface HistoryBudget {
   pass: boolean;
 }
 
-/** One budget per measured call (a skipped one has none): p50 ratio and p50 on the large database. */
+/**
+ * One budget per measured call (a skipped one has none): the ratio of the judged percentile (p50, or p90
+ * where the history shows in the tail) and that percentile on the large database.
+ */
 export function historyBudgets(result: HistoryResult | null, options: HistoryOptions): HistoryBudget[] {
-  const limit = `<= ${HISTORY_RATIO}x of ${short(options.small)}, p50 <= ${HISTORY_P50_MS} ms`;
-  if (!result) return [{ name: `history ${short(options.small)} -> ${short(options.large)}`, limit, value: null, measured: 'not measured', pass: false }];
+  const limit = (judged: Judged) => `<= ${HISTORY_RATIO}x of ${short(options.small)}, ${judged.slice(0, 3)} <= ${HISTORY_P50_MS} ms`;
+  if (!result) return [{ name: `history ${short(options.small)} -> ${short(options.large)}`, limit: limit('p50Ms'), value: null, measured: 'not measured', pass: false }];
   return result.rows
     .filter((r) => r.small.status === 'ok' || r.large.status === 'ok')
     .map((r) => {
-      const p50 = r.large.status === 'ok' ? r.large.figures.p50Ms : null;
-      const pass = r.ratioP50 !== null && p50 !== null && r.ratioP50 <= HISTORY_RATIO && p50 <= HISTORY_P50_MS;
+      const ratio = r.judged === 'p90Ms' ? r.ratioP90 : r.ratioP50;
+      const large = r.large.status === 'ok' ? r.large.figures[r.judged] : null;
+      const pass = ratio !== null && large !== null && ratio <= HISTORY_RATIO && large <= HISTORY_P50_MS;
       return {
         name: `history: ${r.label}`,
-        limit,
-        value: r.ratioP50,
-        measured: r.ratioP50 === null ? 'not measured' : `${r.ratioP50.toFixed(2)}x, ${p50!.toFixed(2)} ms`,
+        limit: limit(r.judged),
+        value: ratio,
+        measured: ratio === null ? 'not measured' : `${ratio.toFixed(2)}x, ${large!.toFixed(2)} ms`,
         pass,
       };
     });
