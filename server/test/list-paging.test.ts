@@ -112,7 +112,7 @@ describe('issue 12: GET /conversations pages', () => {
     ['not base64url', 'not a cursor!'],
     ['base64url of something else', Buffer.from('{"page":2}').toString('base64url')],
     ['a time that is not a number', Buffer.from('["soon","c"]').toString('base64url')],
-  ])('a cursor that is %s is a 400 invalid_cursor', async (_name, cursor) => {
+  ])('R14: a cursor that is %s is a 400 invalid_cursor', async (_name, cursor) => {
     const answer = await x.api.get(`/conversations?view=closed&cursor=${encodeURIComponent(cursor)}`);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('invalid_cursor');
