@@ -67,7 +67,7 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
     const listOrder = (list: readonly ConversationSummary[]) =>
       [...list].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((c) => c.id);
 
-    it('every closed conversation comes exactly once across pages, in list order, when many share an activity time', async () => {
+    it('R14: every closed conversation comes exactly once across pages, in list order, when many share an activity time', async () => {
       const made: ConversationSummary[] = [];
       // 23 rows over 5 distinct times: pages of 4 end inside a run of equal times, where only the id orders.
       for (let i = 0; i < 23; i++) made.push(await conversation({ status: 'closed' }, T0 + 100 + Math.floor(i / 5)));

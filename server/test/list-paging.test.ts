@@ -85,7 +85,7 @@ describe('issue 12: GET /conversations pages', () => {
     ySees = order(made.filter((c) => c.y));
   });
 
-  it('a plain agent pages through the closed conversations it held or joined: each once, in order, every page full', async () => {
+  it('R14, R10: a plain agent pages through the closed conversations it held or joined: each once, in order, every page full', async () => {
     const { ids, sizes } = await pages(x.api, '/conversations?view=closed&limit=2');
     expect(ids).toEqual(xSees);
     expect(xSees).toHaveLength(7);
@@ -93,7 +93,7 @@ describe('issue 12: GET /conversations pages', () => {
     expect(sizes).toEqual([2, 2, 2, 1]);
   });
 
-  it('an admin pages through them all, and through one agent’s', async () => {
+  it('R14: an admin pages through them all, and through one agent’s', async () => {
     const admin = await adminApi(server);
     expect((await pages(admin, '/conversations?view=closed&limit=4')).ids.filter((id) => all.includes(id))).toEqual(all);
     const { ids, sizes } = await pages(admin, `/conversations?view=closed&agent=${y.id}&limit=1`);
@@ -101,7 +101,7 @@ describe('issue 12: GET /conversations pages', () => {
     expect(sizes).toEqual([1, 1, 1]);
   });
 
-  it('the last page answers nextCursor null; a page that exactly fills the limit does too when nothing follows', async () => {
+  it('R14: the last page answers nextCursor null; a page that exactly fills the limit does too when nothing follows', async () => {
     const answer = await x.api.get<ConversationListAnswer>('/conversations?view=closed&limit=7');
     expect(answer.body.conversations).toHaveLength(7);
     expect(answer.body.nextCursor).toBeNull();
@@ -112,7 +112,7 @@ describe('issue 12: GET /conversations pages', () => {
     ['not base64url', 'not a cursor!'],
     ['base64url of something else', Buffer.from('{"page":2}').toString('base64url')],
     ['a time that is not a number', Buffer.from('["soon","c"]').toString('base64url')],
-  ])('a cursor that is %s is a 400 invalid_cursor', async (_name, cursor) => {
+  ])('R14: a cursor that is %s is a 400 invalid_cursor', async (_name, cursor) => {
     const answer = await x.api.get(`/conversations?view=closed&cursor=${encodeURIComponent(cursor)}`);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('invalid_cursor');

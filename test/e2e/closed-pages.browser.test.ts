@@ -33,7 +33,7 @@ async function closedConversation(at: number, patch: StatePatch = {}): Promise<s
 }
 
 browserDescribe('issue 12: stored lists in pages', () => {
-  it('Closed shows a page, Load more brings the rest once each and goes away; Archived has no Load more when it fits', async () => {
+  it('R14: Closed shows a page, Load more brings the rest once each and goes away; Archived has no Load more when it fits', async () => {
     // A page and a bit, several at each activity time so a page ends inside a run of equal times.
     const extra = 7;
     for (let i = 0; i < CLOSED_PAGE + extra; i++) await closedConversation(T0 + 1_000 + Math.floor(i / 4));

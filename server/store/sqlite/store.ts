@@ -149,7 +149,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   /**
    * One keyset read in the lists' order (newest activity first, ties by id). Each filter is a plain term, so
    * the planner serves the closed lists from an index in that order (conversations_closed*, issue 12).
-   * `guest`: only those this agent joined as a conference guest and does not hold.
+   * `guest`: only those this agent joined as a conference guest.
    */
   function listRows(filter: ConversationFilter, guest?: string): ConversationRow[] {
     const where: string[] = [];
