@@ -9,7 +9,7 @@ import type { ConversationSummary } from '../../shared/protocol';
 import { canView, decideMessage, type AgentActor, type ConversationState, type StatePatch, type VisitorActor } from '../domain/conversation';
 import { searchTerms } from '../domain/search';
 import { uuidv7 } from '../ids';
-import type { SearchRequest, SearchScope } from './search';
+import { SEARCH_WINDOW, type SearchRequest, type SearchScope } from './search';
 import type { AgentRecord, NewTicket, Site, Store, WriteOutcome } from './store';
 import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
@@ -70,7 +70,7 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
     const visitor = (): VisitorActor => ({ kind: 'visitor', visitorId: uuidv7(), siteId: site.id });
 
     function request(q: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
-      return { terms: searchTerms(q), scope: null, upTo: null, offset: 0, limit: 50, ...overrides };
+      return { terms: searchTerms(q), scope: null, upTo: null, offset: 0, limit: 50, window: SEARCH_WINDOW, ...overrides };
     }
 
     /** What a search finds, as [conversation or ticket id, field, text]. */
@@ -271,6 +271,25 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
         expect(third.hits.map((h) => h.kind === 'conversation' && h.conversation.id)).toEqual(newestFirst.slice(4));
         expect(third.more).toBe(false);
         expect((await found('pedido', { limit: 1 }))[0]![0]).toBe(late.id);
+      });
+
+      it('S2: matches are ranked by windows of the newest ones; a page ends at its window\'s end', async () => {
+        // Oldest first: a long text (a low score), then short ones (a high score).
+        const ids: string[] = [];
+        ids.push((await say(visitor(), `frete ${'palavra '.repeat(30)}`)).id);
+        for (let i = 0; i < 4; i++) ids.push((await say(visitor(), `frete ${i}`)).id);
+        ids.push((await say(visitor(), `frete ${'palavra '.repeat(30)}`)).id);
+        const [oldLong, s0, s1, s2, s3, newLong] = ids;
+        const page = (offset: number, limit: number) => found('frete', { window: 3, offset, limit }).then((h) => h.map(([id]) => id));
+
+        // The newest window (newLong, s3, s2) best first; then (s1, s0, oldLong).
+        expect(await page(0, 10)).toEqual([s3, s2, newLong]);
+        expect(await page(2, 10)).toEqual([newLong]);
+        expect(await page(3, 10)).toEqual([s1, s0, oldLong]);
+        expect(await page(4, 1)).toEqual([s0]);
+        const last = await store.search.query(request('frete', { window: 3, offset: 3, limit: 10 }));
+        expect(last.more).toBe(false);
+        expect((await store.search.query(request('frete', { window: 3, offset: 0, limit: 3 }))).more).toBe(true);
       });
 
       it('S2: no words or no room: no hits, and no error', async () => {

@@ -254,6 +254,12 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
         const f = await four();
         expect(await store.tickets.list(filter(f))).toEqual(expected(f));
       });
+
+      it('S1: a ticket whose subject and requester both hold the word is listed once', async () => {
+        const site = await makeSite();
+        const t = await created(newTicket(site.id, { subject: 'Ana pediu troca', requester: { name: 'Ana', email: null, visitorId: null } }));
+        expect(await store.tickets.list({ text: 'ana', limit: 10 })).toEqual([t]);
+      });
     });
 
     // -----------------------------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
     // The matching ids first (CROSS JOIN keeps them the outer loop), then each ticket by its key: reads the
     // matches, never every ticket of a status (a plan test in sqlite/search.test.ts holds it).
     const found = [
-      ...(match === null ? [] : [`SELECT d.ticket_id AS id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+      ...(match === null ? [] : [`SELECT DISTINCT d.ticket_id AS id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
         WHERE search_fts MATCH ? AND d.kind IN ('subject', 'requester')`]),
       ...(number === null ? [] : ['SELECT id FROM tickets WHERE number = ?']),
     ].join(' UNION ');
