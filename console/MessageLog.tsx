@@ -37,7 +37,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
     const target = found && found.n !== shownFound.current ? el.querySelector(`li[data-seq="${found.seq}"]`) : null;
     if (target && found) {
       shownFound.current = found.n;
-      target.scrollIntoView({ block: 'center' });
+      target.scrollIntoView({ block: 'center', inline: 'nearest' });
       return;
     }
     el.scrollTop = el.scrollHeight;

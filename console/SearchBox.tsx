@@ -21,6 +21,8 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
   const s = t.searchAll;
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
+  /** The field has the focus: on a narrow top bar it is a button until then (search.css). */
+  const [focused, setFocused] = useState(false);
   const search = useSearch();
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -58,13 +60,19 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
   }, [open]);
 
   return (
-    <div class="search" ref={root}>
+    <div
+      class={`search${focused || open ? ' expanded' : ''}`}
+      ref={root}
+      onFocusIn={() => setFocused(true)}
+      onFocusOut={(e) => setFocused(root.current?.contains(e.relatedTarget as Node | null) ?? false)}
+    >
       <form
         role="search"
         aria-label={s.label}
         onSubmit={(e) => {
           e.preventDefault();
           if (search.submit(text)) setOpen(true);
+          else input.current?.focus(); // the button of a collapsed field opens it
         }}
       >
         <label class="sr-only" for="search">

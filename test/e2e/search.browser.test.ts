@@ -96,6 +96,7 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
   await search(page, 'acao');
   const panel = page.locator('#search-panel');
   expect(await panel.locator('.hit').count()).toBe(20);
+  await shot(page, `${name}-results-first`);
   const hit = panel.locator('.hit', { hasText: 'Joana Lima' });
   expect(await moreUntil(page, hit)).toBeGreaterThan(1);
   // Marked words, as text: the visitor's markup is shown, never run.
@@ -133,7 +134,9 @@ browserDescribe('search in the console (issue 12)', () => {
     // Found again while its conversation is on screen and scrolled away: back into view.
     await agent.page.locator('.messages').evaluate((el) => (el.scrollTop = el.scrollHeight));
     expect(await inView(agent.page.locator('.messages li.msg.found'))).toBe(false);
-    await agent.page.locator('#search').click();
+    // "/" and the down arrow bring back the answer as it was (every page read).
+    await agent.page.keyboard.press('/');
+    await agent.page.keyboard.press('ArrowDown');
     await agent.page.locator('#search-panel .hit', { hasText: 'Joana Lima' }).click();
     await expect.poll(() => inView(agent.page.locator('.messages li.msg.found'))).toBe(true);
 
