@@ -87,7 +87,6 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           title={s.shortcutHint}
           aria-keyshortcuts="/ Control+K"
           aria-controls={open ? 'search-panel' : undefined}
-          aria-expanded={open}
           autocomplete="off"
           enterkeyhint="search"
           maxLength={200}

@@ -6,6 +6,7 @@
  *
  * PAPO_SHOTS_DIR=<folder> also saves screenshots of the results and the opened message (desktop and phone).
  */
+import axe from 'axe-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import type { SearchAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
 import { adminApi } from '../../server/test/agents';
 import { openVisitor } from '../../server/test/clients';
-import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
+import { browserDescribe, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
 const SHOTS = process.env.PAPO_SHOTS_DIR;
@@ -36,6 +37,29 @@ function inView(locator: Locator): Promise<boolean> {
     const r = el.getBoundingClientRect();
     const box = el.closest('.messages')!.getBoundingClientRect();
     return r.top >= Math.max(0, box.top) - 1 && r.bottom <= Math.min(innerHeight, box.bottom) + 1 && r.height > 0;
+  });
+}
+
+/**
+ * A console page in pt-BR at `viewport`. Without the console's CSP: axe-core is injected inline, and markup a
+ * visitor wrote would run if it ever became HTML, so the test would see it.
+ */
+async function consolePage(viewport = { width: 1280, height: 800 }) {
+  const context = await e2e.browser.newContext({ viewport, locale: 'pt-BR', bypassCSP: true, hasTouch: viewport.width < 500 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await signInToConsole(page, e2e.server.url);
+  return { context, page, errors };
+}
+
+/** axe-core's WCAG 2.0/2.1 A and AA violations in the search field and its answer. */
+async function searchViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: typeof axe }).axe.run;
+    const result = await run({ include: [['.search']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} (${n.failureSummary ?? ''})`));
   });
 }
 
@@ -97,6 +121,7 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
   const panel = page.locator('#search-panel');
   expect(await panel.locator('.hit').count()).toBe(20);
   await shot(page, `${name}-results-first`);
+  expect(await searchViolations(page)).toEqual([]);
   const hit = panel.locator('.hit', { hasText: 'Joana Lima' });
   expect(await moreUntil(page, hit)).toBeGreaterThan(1);
   // Marked words, as text: the visitor's markup is shown, never run.
@@ -127,8 +152,7 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
 
 browserDescribe('search in the console (issue 12)', () => {
   it('S1: "acao" finds "ação", pages with "more results", and a click opens the conversation at the message, older than the first page', async () => {
-    const agent = await newPage(e2e.browser);
-    await signInToConsole(agent.page, e2e.server.url);
+    const agent = await consolePage();
     await openDeepHit(agent.page, 'desktop');
 
     // Found again while its conversation is on screen and scrolled away: back into view.
@@ -145,8 +169,7 @@ browserDescribe('search in the console (issue 12)', () => {
   });
 
   it('S1: a ticket hit opens the ticket; a search with no hit says so', async () => {
-    const agent = await newPage(e2e.browser);
-    await signInToConsole(agent.page, e2e.server.url);
+    const agent = await consolePage();
     await search(agent.page, 'cobranca');
     const hit = agent.page.locator('#search-panel .hit', { hasText: 'Cobrança indevida' });
     expect(await hit.locator('.kind').textContent()).toBe(`Ticket #${ticketNumber}`);
@@ -165,11 +188,7 @@ browserDescribe('search in the console (issue 12)', () => {
   });
 
   it('S1 on a phone (375x740): search, results and the opened message fit the screen', async () => {
-    const context = await e2e.browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'pt-BR', hasTouch: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await signInToConsole(page, e2e.server.url);
+    const { context, page, errors } = await consolePage({ width: 375, height: 740 });
     await openDeepHit(page, 'phone');
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
