@@ -93,7 +93,13 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           onInput={(e) => setText(e.currentTarget.value)}
           // Back to the answer put away (not on focus: closing it hands the focus back here).
           onClick={() => asked && setOpen(true)}
-          onKeyDown={(e) => e.key === 'ArrowDown' && asked && setOpen(true)}
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowDown' || !asked) return;
+            e.preventDefault();
+            // Down from the field: the answer shows again, or its first hit takes the focus.
+            if (!open) setOpen(true);
+            else root.current?.querySelector<HTMLButtonElement>('button.hit')?.focus();
+          }}
         />
         <button type="submit" class="search-go" aria-label={s.submit} title={s.submit}>
           <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

@@ -51,7 +51,7 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
         </div>
       )}
       {hits.length > 0 && (
-        <ol class="hits">
+        <ol class="hits" onKeyDown={moveFocus}>
           {hits.map((hit) => (
             <li key={hitKey(hit)}>
               <HitLine hit={hit} queues={queues} onOpen={() => onOpen(hit)} />
@@ -76,6 +76,17 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
       )}
     </section>
   );
+}
+
+/** The arrow keys move between hits (Tab still goes through them in order). */
+function moveFocus(e: KeyboardEvent): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const hits = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button.hit')];
+  const at = hits.indexOf(document.activeElement as HTMLButtonElement);
+  const next = hits[Math.min(hits.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
 }
 
 function HitLine({ hit, queues, onOpen }: { hit: SearchHit; queues: QueueInfo[]; onOpen: () => void }) {

@@ -292,7 +292,7 @@ const sf = {
 /** Search across conversations and tickets (issue 12). */
 const searchAll = {
   label: 'Buscar',
-  placeholder: 'Buscar conversas e tickets',
+  placeholder: 'Buscar conversas e chamados',
   shortcutHint: 'Atalho: / ou Ctrl+K',
   submit: 'Buscar',
   close: 'Fechar a busca',
@@ -307,7 +307,7 @@ const searchAll = {
   loadingMore: 'Carregando mais…',
   end: 'Não há mais resultados.',
   kinds: { message: 'Mensagem', visitor: 'Visitante', label: 'Etiqueta' } as Record<'message' | 'visitor' | 'label', string>,
-  ticketKind: (n: number) => `Ticket #${n}`,
+  ticketKind: (n: number) => `Chamado #${n}`,
   noSubject: '(sem assunto)',
   statuses: { open: 'Aberta', ended: 'Encerrada pelo visitante', closed: 'Fechada', archived: 'Arquivada' } as Record<'open' | 'ended' | 'closed' | 'archived', string>,
   /** Read by screen readers beside a matched word. */

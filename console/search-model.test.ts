@@ -161,7 +161,7 @@ describe('what a hit shows', () => {
     ['a message', convHit('c1', 3), 'Mensagem', 'Visitante VC1', 'Aberta'],
     ['a visitor', convHit('c1', null, { conversation: summaryFixture({ visitorName: 'Joana', status: 'closed' }) }), 'Visitante', 'Joana', 'Fechada'],
     ['a label', convHit('c1', null, { field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }), 'Etiqueta', 'Visitante TOR1', 'Arquivada'],
-    ['a ticket entry', ticketHit('e1'), 'Ticket #12', 'Nota fiscal', 'Pendente'],
+    ['a ticket entry', ticketHit('e1'), 'Chamado #12', 'Nota fiscal', 'Pendente'],
   ])('%s', (_name, hit, kind, title, status) => {
     expect(hitKind(hit, pt)).toBe(kind);
     expect(hitTitle(hit, pt)).toBe(title);
@@ -176,7 +176,8 @@ describe('what a hit shows', () => {
   it.each<[string, SearchHit, ReturnType<typeof hitTarget>]>([
     ['a message opens its conversation at its sequence', convHit('c1', 42), { kind: 'conversation', conversationId: 'c1', seq: 42 }],
     ['a visitor or label opens the conversation', convHit('c1', null), { kind: 'conversation', conversationId: 'c1', seq: null }],
-    ['a ticket opens the ticket', ticketHit(null), { kind: 'ticket', ticketId: 't1' }],
+    ['a ticket opens the ticket', ticketHit(null), { kind: 'ticket', ticketId: 't1', entryId: null }],
+    ['a ticket entry opens the ticket at the entry', ticketHit('e1'), { kind: 'ticket', ticketId: 't1', entryId: 'e1' }],
   ])('%s', (_name, hit, target) => {
     expect(hitTarget(hit)).toEqual(target);
   });

@@ -161,10 +161,10 @@ export function hitStatus(hit: SearchHit, s: Strings = defaultStrings): string {
 /** Where a click leads: a conversation (at a message when `seq` is set) or a ticket. */
 export type HitTarget =
   | { kind: 'conversation'; conversationId: string; seq: number | null }
-  | { kind: 'ticket'; ticketId: string };
+  | { kind: 'ticket'; ticketId: string; entryId: string | null };
 
 export function hitTarget(hit: SearchHit): HitTarget {
-  if (hit.kind === 'ticket') return { kind: 'ticket', ticketId: hit.ticket.id };
+  if (hit.kind === 'ticket') return { kind: 'ticket', ticketId: hit.ticket.id, entryId: hit.field === 'entry' ? hit.entryId : null };
   return { kind: 'conversation', conversationId: hit.conversation.id, seq: hit.field === 'message' ? hit.seq : null };
 }
 

@@ -82,6 +82,8 @@ beforeAll(async () => {
   const ticket = await admin.post('/tickets', { subject: 'Cobrança indevida no cartão', description: 'Cliente pede estorno', requesterName: 'Marta Reis' });
   expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
   ticketNumber = ticket.body.ticket.number;
+  const note = await admin.post(`/tickets/${ticket.body.ticket.id}/notes`, { text: 'Estorno liberado pelo setor Financeiro' });
+  expect(note.status, JSON.stringify(note.body)).toBeLessThan(300);
 
   // The deep message really is older than the first page the console loads.
   const conversation = (await e2e.server.papo.store.conversations.byId(deep.conversationId))!;
@@ -168,20 +170,31 @@ browserDescribe('search in the console (issue 12)', () => {
     await agent.context.close();
   });
 
-  it('S1: a ticket hit opens the ticket; a search with no hit says so', async () => {
+  it('S1: a ticket hit opens the ticket, at the entry that matched; the keyboard is enough; a search with no hit says so', async () => {
     const agent = await consolePage();
-    await search(agent.page, 'cobranca');
-    const hit = agent.page.locator('#search-panel .hit', { hasText: 'Cobrança indevida' });
-    expect(await hit.locator('.kind').textContent()).toBe(`Ticket #${ticketNumber}`);
+    const { page } = agent;
+    await search(page, 'cobranca');
+    const hit = page.locator('#search-panel .hit', { hasText: 'Cobrança indevida' });
+    expect(await hit.locator('.kind').textContent()).toBe(`Chamado #${ticketNumber}`);
     expect(await hit.locator('mark').allTextContents()).toEqual(['Cobrança']);
     await hit.click();
-    await agent.page.locator('#ticket-title', { hasText: 'Cobrança indevida no cartão' }).waitFor();
+    await page.locator('#ticket-title', { hasText: 'Cobrança indevida no cartão' }).waitFor();
+    expect(await page.locator('.entry.found').count()).toBe(0);
 
-    await search(agent.page, 'xyzzy');
-    await agent.page.locator('#search-panel .search-empty', { hasText: 'Nada encontrado para “xyzzy”.' }).waitFor();
-    await shot(agent.page, 'desktop-empty');
-    await agent.page.keyboard.press('Escape');
-    await agent.page.locator('#search-panel').waitFor({ state: 'detached' });
+    // An entry's words: down to the hit, Enter, and the ticket shows with that entry ringed.
+    await search(page, 'financeiro');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('hit');
+    expect(await page.locator('#search-panel .hit:focus mark').allTextContents()).toEqual(['Financeiro']);
+    await page.keyboard.press('Enter');
+    await page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' }).waitFor();
+    await shot(page, 'desktop-ticket-entry');
+
+    await search(page, 'xyzzy');
+    await page.locator('#search-panel .search-empty', { hasText: 'Nada encontrado para “xyzzy”.' }).waitFor();
+    await shot(page, 'desktop-empty');
+    await page.keyboard.press('Escape');
+    await page.locator('#search-panel').waitFor({ state: 'detached' });
 
     expect(agent.errors).toEqual([]);
     await agent.context.close();
