@@ -15,7 +15,7 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
-import { hitTarget } from './search-model';
+import { hitTarget, markedWords } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -108,7 +108,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
     setSection('conversations');
     if (target.seq === null) session.open(target.conversationId, summary);
-    else session.openAt(target.conversationId, target.seq, summary);
+    else session.openAt(target.conversationId, target.seq, summary, markedWords(hit.snippet));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);

@@ -145,6 +145,7 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
   await found.waitFor();
   expect(await found.getAttribute('data-seq')).toBe(String(deep.seq));
   expect(await found.locator('.bubble').textContent()).toBe(DEEP);
+  expect(await found.locator('.bubble mark').allTextContents()).toEqual(['ação']);
   expect(await page.locator('.messages li.msg.found').count()).toBe(1);
   await expect.poll(() => inView(found)).toBe(true);
   // Older pages were read to reach it: the log holds more than the first page.
