@@ -23,7 +23,12 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
   const s = t.searchAll;
   const { q, hits, status } = state;
   const more = state.nextCursor !== null;
-  const failure = state.error && (
+  // A query the server cannot search (no letter or digit): trying it again would not help.
+  const failure = state.error?.code === 'invalid_request' ? (
+    <p class="error" role="alert">
+      {s.needWord}
+    </p>
+  ) : state.error && (
     <p class="error" role="alert">
       {s.failed} {errorText(state.error.code, state.error.message)} <code>{state.error.code}</code>{' '}
       <button type="button" class="link" onClick={onRetry}>

@@ -303,6 +303,7 @@ const searchAll = {
   emptyHint: 'Confira a grafia ou tente outras palavras. Acentos e maiúsculas não fazem diferença.',
   failed: 'A busca não deu certo.',
   retry: 'Tentar de novo',
+  needWord: 'Digite ao menos uma palavra (letras ou números).',
   more: 'Mais resultados',
   loadingMore: 'Carregando mais…',
   end: 'Não há mais resultados.',

@@ -171,7 +171,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await agent.context.close();
   });
 
-  it('S1: a ticket hit opens the ticket, at the entry that matched; the keyboard is enough; a search with no hit says so', async () => {
+  it('S1: a ticket hit opens the ticket, at the entry that matched; the keyboard is enough; no hit and a refusal are said', async () => {
     const agent = await consolePage();
     const { page } = agent;
     await search(page, 'cobranca');
@@ -194,6 +194,14 @@ browserDescribe('search in the console (issue 12)', () => {
     await search(page, 'xyzzy');
     await page.locator('#search-panel .search-empty', { hasText: 'Nada encontrado para “xyzzy”.' }).waitFor();
     await shot(page, 'desktop-empty');
+    // Nothing to search for in the query: said, with no "try again" that could not help.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('!!!');
+    await page.keyboard.press('Enter');
+    await page.locator('#search-panel [role=alert]', { hasText: 'Digite ao menos uma palavra (letras ou números).' }).waitFor();
+    expect(await page.locator('#search-panel button', { hasText: 'Tentar de novo' }).count()).toBe(0);
+    await shot(page, 'desktop-error');
     await page.keyboard.press('Escape');
     await page.locator('#search-panel').waitFor({ state: 'detached' });
 
