@@ -7,7 +7,7 @@ import type { SearchAnswer, SearchHit, Ticket } from '../../shared/api';
 import { canView, type AgentActor } from '../domain/conversation';
 import { decodeCursor, encodeCursor, matchesAll, searchTerms, snippetOf } from '../domain/search';
 import { AppError } from '../errors';
-import type { StoredSearchHit } from '../store/search';
+import { SEARCH_WINDOW, type StoredSearchHit } from '../store/search';
 import type { Store } from '../store/store';
 import type { MaskingPolicy } from './masking-policy';
 
@@ -18,7 +18,7 @@ export interface SearchDeps {
   viewTicket: (ticket: Ticket) => Ticket;
 }
 
-/** The store answers the agent's scope exactly; more rounds only when masking (S3) drops hits. */
+/** The store answers the agent's scope exactly; more rounds when a page ends at a window's end or masking (S3) drops hits. */
 const MAX_ROUNDS = 5;
 
 export type SearchService = ReturnType<typeof createSearchService>;
@@ -62,7 +62,7 @@ export function createSearchService({ store, masking, viewTicket }: SearchDeps) 
       let upTo = cursor?.upTo ?? null;
       let offset = cursor?.offset ?? 0;
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const page = await store.search.query({ terms, scope, upTo, offset, limit: query.limit });
+        const page = await store.search.query({ terms, scope, upTo, offset, limit: query.limit - hits.length, window: SEARCH_WINDOW });
         upTo = page.upTo;
         for (const [i, hit] of page.hits.entries()) {
           const visible = shown(actor, terms, hit);

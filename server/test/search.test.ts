@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchAnswer, SearchHit } from '../../shared/api';
-import { adminApi, createAgent, makeQueue, startConversation } from './agents';
+import { adminApi, createAgent, makeQueue, startConversation, visitor } from './agents';
+import { createTicket } from './tickets-helpers';
 import { startTestServer, type TestServer } from './harness';
 
 let server: TestServer;
@@ -86,6 +87,23 @@ describe('S1-S3 search', () => {
     expect(answer.hits[0]!.snippet.text).toBe('Meu cartão é **** **** **** 0004, pode cobrar');
     expect(marked(answer.hits[0]!)).toEqual(['cartão']);
     expect(JSON.stringify(answer)).not.toContain('5500');
+  });
+
+  it('S1: erasing a visitor (data rights) takes its messages, name, e-mail and tickets out of the search at once', async () => {
+    server = await startTestServer();
+    const admin = await adminApi(server);
+    const maria = await visitor(server);
+    const { conversationId: mariaChat } = await maria.socket.say('Meu pedido 123 não chegou');
+    const ticket = await createTicket(maria.socket, { name: 'Maria', email: 'maria@example.com', message: 'Pedido ainda sem resposta' });
+    if (ticket.type !== 'ticket') throw new Error(`no ticket: ${JSON.stringify(ticket)}`);
+    const other = await startConversation(server, undefined, 'Outro pedido');
+    const ids = async (q: string) => (await admin.get<SearchAnswer>(path(q))).body.hits.map((h) => (h.kind === 'ticket' ? h.ticket.id : h.conversation.id));
+    expect(new Set(await ids('pedido'))).toContain(mariaChat);
+    expect((await ids('maria')).length).toBeGreaterThan(0);
+
+    expect((await admin.delete('/data?email=maria@example.com')).status).toBe(200);
+    expect(await ids('pedido')).toEqual([other.conversationId]);
+    expect(await ids('maria')).toEqual([]);
   });
 
   it('S2: pages follow the opaque cursor without repeats; the last page has no cursor', async () => {
