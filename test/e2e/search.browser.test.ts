@@ -1,5 +1,5 @@
 /**
- * Issue 12 (SPEC S1) in the console, in Chromium: the agent types "acao" in the top bar's search, finds the
+ * Issue 12 (SPEC S1, S4) in the console, in Chromium: the agent types "acao" in the top bar's search, finds the
  * visitor's "ação" with the word marked, pages through "more results", and a click opens the conversation at
  * that message, scrolled into view and highlighted, although it is older than the first page of history
  * the console loads. A ticket hit opens the ticket. The same on a phone's width.
@@ -154,7 +154,7 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
 }
 
 browserDescribe('search in the console (issue 12)', () => {
-  it('S1: "acao" finds "ação", pages with "more results", and a click opens the conversation at the message, older than the first page', async () => {
+  it('S1, S4: "acao" finds "ação", pages with "more results", and a click opens the conversation at the message, older than the first page', async () => {
     const agent = await consolePage();
     await openDeepHit(agent.page, 'desktop');
 
@@ -171,7 +171,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await agent.context.close();
   });
 
-  it('S1: a ticket hit opens the ticket, at the entry that matched; the keyboard is enough; no hit and a refusal are said', async () => {
+  it('S1, S4: a ticket hit opens the ticket, at the entry that matched; the keyboard is enough; no hit and a refusal are said', async () => {
     const agent = await consolePage();
     const { page } = agent;
     await search(page, 'cobranca');
@@ -209,7 +209,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await agent.context.close();
   });
 
-  it('S1 on a phone (375x740): search, results and the opened message fit the screen', async () => {
+  it('S1, S4 on a phone (375x740): search, results and the opened message fit the screen', async () => {
     const { context, page, errors } = await consolePage({ width: 375, height: 740 });
     await openDeepHit(page, 'phone');
     // Nothing wider than the screen.
