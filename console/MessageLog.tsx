@@ -9,6 +9,12 @@ import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
+import { markSegments, wordMarks } from './search-model';
+
+/** Issue 12: the message a search found, its matched words in <mark> (text nodes, never HTML). */
+function Marked({ text, words }: { text: string; words: string[] }) {
+  return <>{markSegments({ text, marks: wordMarks(text, words) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
+}
 
 export interface MessageLogProps {
   conversationId: string;
@@ -22,7 +28,7 @@ export interface MessageLogProps {
   /** SPEC W2: the highest sequence the visitor has seen; "Seen" goes under the last agent message up to it. */
   visitorSeenSeq?: number;
   /** Issue 12: the message a search hit opened; scrolled into view (once per `n`) and highlighted. */
-  found?: { seq: number; n: number } | null;
+  found?: { seq: number; n: number; words: string[] } | null;
   /** Older pages are loading to reach it. */
   finding?: boolean;
 }
@@ -37,7 +43,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
     const target = found && found.n !== shownFound.current ? el.querySelector(`li[data-seq="${found.seq}"]`) : null;
     if (target && found) {
       shownFound.current = found.n;
-      target.scrollIntoView({ block: 'center' });
+      target.scrollIntoView({ block: 'center', inline: 'nearest' });
       return;
     }
     el.scrollTop = el.scrollHeight;
@@ -87,7 +93,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
                   {who(e)}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
                 </span>
-                {e.text !== '' && <p class="bubble">{e.text}</p>}
+                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} words={found.words} /> : e.text}</p>}
                 {e.attachments && <AttachmentList files={e.attachments} />}
                 <span class="meta">
                   <time dateTime={new Date(e.at).toISOString()}>{clock.format(e.at)}</time>

@@ -21,6 +21,8 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
   const s = t.searchAll;
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
+  /** The field has the focus: on a narrow top bar it is a button until then (search.css). */
+  const [focused, setFocused] = useState(false);
   const search = useSearch();
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -58,13 +60,19 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
   }, [open]);
 
   return (
-    <div class="search" ref={root}>
+    <div
+      class={`search${focused || open ? ' expanded' : ''}`}
+      ref={root}
+      onFocusIn={() => setFocused(true)}
+      onFocusOut={(e) => setFocused(root.current?.contains(e.relatedTarget as Node | null) ?? false)}
+    >
       <form
         role="search"
         aria-label={s.label}
         onSubmit={(e) => {
           e.preventDefault();
           if (search.submit(text)) setOpen(true);
+          else input.current?.focus(); // the button of a collapsed field opens it
         }}
       >
         <label class="sr-only" for="search">
@@ -79,14 +87,19 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           title={s.shortcutHint}
           aria-keyshortcuts="/ Control+K"
           aria-controls={open ? 'search-panel' : undefined}
-          aria-expanded={open}
           autocomplete="off"
           enterkeyhint="search"
           maxLength={200}
           onInput={(e) => setText(e.currentTarget.value)}
           // Back to the answer put away (not on focus: closing it hands the focus back here).
           onClick={() => asked && setOpen(true)}
-          onKeyDown={(e) => e.key === 'ArrowDown' && asked && setOpen(true)}
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowDown' || !asked) return;
+            e.preventDefault();
+            // Down from the field: the answer shows again, or its first hit takes the focus.
+            if (!open) setOpen(true);
+            else root.current?.querySelector<HTMLButtonElement>('button.hit')?.focus();
+          }}
         />
         <button type="submit" class="search-go" aria-label={s.submit} title={s.submit}>
           <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

@@ -23,7 +23,12 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
   const s = t.searchAll;
   const { q, hits, status } = state;
   const more = state.nextCursor !== null;
-  const failure = state.error && (
+  // A query the server cannot search (no letter or digit): trying it again would not help.
+  const failure = state.error?.code === 'invalid_request' ? (
+    <p class="error" role="alert">
+      {s.needWord}
+    </p>
+  ) : state.error && (
     <p class="error" role="alert">
       {s.failed} {errorText(state.error.code, state.error.message)} <code>{state.error.code}</code>{' '}
       <button type="button" class="link" onClick={onRetry}>
@@ -51,7 +56,7 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
         </div>
       )}
       {hits.length > 0 && (
-        <ol class="hits">
+        <ol class="hits" onKeyDown={moveFocus}>
           {hits.map((hit) => (
             <li key={hitKey(hit)}>
               <HitLine hit={hit} queues={queues} onOpen={() => onOpen(hit)} />
@@ -76,6 +81,17 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
       )}
     </section>
   );
+}
+
+/** The arrow keys move between hits (Tab still goes through them in order). */
+function moveFocus(e: KeyboardEvent): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const hits = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button.hit')];
+  const at = hits.indexOf(document.activeElement as HTMLButtonElement);
+  const next = hits[Math.min(hits.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
 }
 
 function HitLine({ hit, queues, onOpen }: { hit: SearchHit; queues: QueueInfo[]; onOpen: () => void }) {

@@ -15,7 +15,7 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
-import { hitTarget } from './search-model';
+import { hitTarget, markedWords } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -89,8 +89,11 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   }, [agent.role]);
   // Read again on every section change and after every conversation action (end and create ticket).
   const openTickets = useOpenTicketCount(`${section}:${changes}`);
-  const openTicket = (id: string) => {
+  /** The ticket entry a search hit named (issue 12), while that ticket is on screen. */
+  const [foundEntry, setFoundEntry] = useState<string | null>(null);
+  const openTicket = (id: string, entryId: string | null = null) => {
     setTicketId(id);
+    setFoundEntry(entryId);
     setSection('tickets');
   };
 
@@ -101,11 +104,11 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
   const openHit = (hit: SearchHit) => {
     const target = hitTarget(hit);
-    if (target.kind === 'ticket') return openTicket(target.ticketId);
+    if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
     setSection('conversations');
     if (target.seq === null) session.open(target.conversationId, summary);
-    else session.openAt(target.conversationId, target.seq, summary);
+    else session.openAt(target.conversationId, target.seq, summary, markedWords(hit.snippet));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);
@@ -216,7 +219,18 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       )}
       {section === 'tickets' && (
         <main class="page">
-          <Tickets agent={agent} queues={view.queues} ticketId={ticketId} onTicket={setTicketId} onOpenConversation={(id) => open(id)} onChanged={openTickets.refresh} />
+          <Tickets
+            agent={agent}
+            queues={view.queues}
+            ticketId={ticketId}
+            onTicket={(id) => {
+              setTicketId(id);
+              setFoundEntry(null);
+            }}
+            onOpenConversation={(id) => open(id)}
+            onChanged={openTickets.refresh}
+            foundEntryId={foundEntry}
+          />
         </main>
       )}
       {section === 'supervisor' && (

@@ -342,9 +342,9 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     t.session.open('c1');
     t.socket().receive({ ...history('c1', range('c1', 1, 30), true), hasMore: false });
     t.session.openAt('c1', 12);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1 }));
-    t.session.openAt('c1', 12);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2 }));
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, words: [] }));
+    t.session.openAt('c1', 12, undefined, ['ação']);
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, words: ['ação'] }));
     expect(fetchOlder).not.toHaveBeenCalled();
     expect(sockets.flatMap((s) => s.frames()).filter((f) => f.type === 'watch')).toHaveLength(1);
   });

@@ -51,9 +51,10 @@ export interface AgentView extends InboxView {
   visitorSeenSeq: number;
   /**
    * Issue 12: the event a search hit opened the conversation at, once it is held (older pages loaded as
-   * needed). `n` grows with every reveal, so the same message found twice scrolls into view again.
+   * needed), and the words the search matched in it. `n` grows with every reveal, so the same message found
+   * twice scrolls into view again.
    */
-  found: { seq: number; n: number } | null;
+  found: { seq: number; n: number; words: string[] } | null;
   /** Older pages are loading to reach the message a search hit named. */
   finding: boolean;
 }
@@ -70,7 +71,7 @@ export class AgentSession extends Observable<AgentView> {
   #socket: SocketClient | null = null;
   #lastSeq = 0;
   /** The event a search hit asked for, until it is held (issue 12). */
-  #target: { conversationId: string; seq: number } | null = null;
+  #target: { conversationId: string; seq: number; words: string[] } | null = null;
   #revealing = false;
   #revealed = 0;
   /** Typing and seen (SPEC W1, W2). */
@@ -194,10 +195,11 @@ export class AgentSession extends Observable<AgentView> {
 
   /**
    * Issue 12: shows a conversation at one of its events (a search hit). Once the snapshot is in, older pages
-   * are read until the event is held, and `found` names it for the log to scroll to and highlight.
+   * are read until the event is held, and `found` names it (with the matched `words`) for the log to scroll
+   * to and highlight.
    */
-  openAt(conversationId: string, seq: number, summary?: ConversationSummary): void {
-    this.#target = { conversationId, seq };
+  openAt(conversationId: string, seq: number, summary?: ConversationSummary, words: string[] = []): void {
+    this.#target = { conversationId, seq, words };
     this.open(conversationId, summary);
     if (this.view.events.length > 0) void this.#reveal();
     else this.update({ finding: true });
@@ -259,7 +261,7 @@ export class AgentSession extends Observable<AgentView> {
     }
     if (!stillWanted()) return;
     this.#target = null;
-    this.update({ found: { seq: target.seq, n: ++this.#revealed }, finding: false });
+    this.update({ found: { seq: target.seq, n: ++this.#revealed, words: target.words }, finding: false });
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */

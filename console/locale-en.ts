@@ -511,6 +511,7 @@ export const en: typeof ptBR = {
     emptyHint: 'Check the spelling or try other words. Accents and capitals make no difference.',
     failed: 'The search did not work.',
     retry: 'Try again',
+    needWord: 'Type at least one word (letters or digits).',
     more: 'More results',
     loadingMore: 'Loading more…',
     end: 'No more results.',

@@ -293,7 +293,7 @@ const sf = {
 /** Search across conversations and tickets (issue 12). */
 const searchAll = {
   label: 'Buscar',
-  placeholder: 'Buscar conversas e tickets',
+  placeholder: 'Buscar conversas e chamados',
   shortcutHint: 'Atalho: / ou Ctrl+K',
   submit: 'Buscar',
   close: 'Fechar a busca',
@@ -304,11 +304,12 @@ const searchAll = {
   emptyHint: 'Confira a grafia ou tente outras palavras. Acentos e maiúsculas não fazem diferença.',
   failed: 'A busca não deu certo.',
   retry: 'Tentar de novo',
+  needWord: 'Digite ao menos uma palavra (letras ou números).',
   more: 'Mais resultados',
   loadingMore: 'Carregando mais…',
   end: 'Não há mais resultados.',
   kinds: { message: 'Mensagem', visitor: 'Visitante', label: 'Etiqueta' } as Record<'message' | 'visitor' | 'label', string>,
-  ticketKind: (n: number) => `Ticket #${n}`,
+  ticketKind: (n: number) => `Chamado #${n}`,
   noSubject: '(sem assunto)',
   statuses: { open: 'Aberta', ended: 'Encerrada pelo visitante', closed: 'Fechada', archived: 'Arquivada' } as Record<'open' | 'ended' | 'closed' | 'archived', string>,
   /** Read by screen readers beside a matched word. */

@@ -10,6 +10,7 @@ import {
   hitTitle,
   IDLE_SEARCH,
   isSearchShortcut,
+  markedWords,
   markSegments,
   normaliseMarks,
   pageArrived,
@@ -17,6 +18,7 @@ import {
   retrySearch,
   startMore,
   startSearch,
+  wordMarks,
   type SearchState,
 } from './search-model';
 
@@ -98,6 +100,27 @@ const ticketHit = (entryId: string | null): SearchHit => ({
   at: 1,
 });
 
+describe('the matched words in the whole message', () => {
+  it.each<[string, { text: string; marks: Array<[number, number]> }, string[]]>([
+    ['none', { text: 'abc', marks: [] }, []],
+    ['each once, in order', { text: 'ação e Ação e ação', marks: [[0, 4], [7, 11], [14, 18]] }, ['ação', 'Ação']],
+    ['bad marks are dropped', { text: 'ação', marks: [[2, 1], [9, 12]] }, []],
+    ['blank marks are dropped', { text: 'a  b', marks: [[1, 3]] }, []],
+  ])('%s', (_name, snippet, words) => {
+    expect(markedWords(snippet)).toEqual(words);
+  });
+
+  it.each<[string, string, string[], Array<[number, number]>]>([
+    ['every place', 'ação e ação', ['ação'], [[0, 4], [7, 11]]],
+    ['as written', 'Ação e ação', ['ação'], [[7, 11]]],
+    ['two words, overlapping, merged', 'pedido urgente', ['pedido', 'do urg'], [[0, 10]]],
+    ['a word not there', 'olá', ['ação'], []],
+    ['an empty word marks nothing', 'olá', [''], []],
+  ])('%s', (_name, text, words, marks) => {
+    expect(wordMarks(text, words)).toEqual(marks);
+  });
+});
+
 describe('search paging', () => {
   const first = startSearch(IDLE_SEARCH, '  acao ')!;
 
@@ -161,7 +184,7 @@ describe('what a hit shows', () => {
     ['a message', convHit('c1', 3), 'Mensagem', 'Visitante VC1', 'Aberta'],
     ['a visitor', convHit('c1', null, { conversation: summaryFixture({ visitorName: 'Joana', status: 'closed' }) }), 'Visitante', 'Joana', 'Fechada'],
     ['a label', convHit('c1', null, { field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }), 'Etiqueta', 'Visitante TOR1', 'Arquivada'],
-    ['a ticket entry', ticketHit('e1'), 'Ticket #12', 'Nota fiscal', 'Pendente'],
+    ['a ticket entry', ticketHit('e1'), 'Chamado #12', 'Nota fiscal', 'Pendente'],
   ])('%s', (_name, hit, kind, title, status) => {
     expect(hitKind(hit, pt)).toBe(kind);
     expect(hitTitle(hit, pt)).toBe(title);
@@ -176,7 +199,8 @@ describe('what a hit shows', () => {
   it.each<[string, SearchHit, ReturnType<typeof hitTarget>]>([
     ['a message opens its conversation at its sequence', convHit('c1', 42), { kind: 'conversation', conversationId: 'c1', seq: 42 }],
     ['a visitor or label opens the conversation', convHit('c1', null), { kind: 'conversation', conversationId: 'c1', seq: null }],
-    ['a ticket opens the ticket', ticketHit(null), { kind: 'ticket', ticketId: 't1' }],
+    ['a ticket opens the ticket', ticketHit(null), { kind: 'ticket', ticketId: 't1', entryId: null }],
+    ['a ticket entry opens the ticket at the entry', ticketHit('e1'), { kind: 'ticket', ticketId: 't1', entryId: 'e1' }],
   ])('%s', (_name, hit, target) => {
     expect(hitTarget(hit)).toEqual(target);
   });
