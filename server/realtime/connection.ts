@@ -159,6 +159,8 @@ export class Connection {
   #senderId: string | null = null;
   #typingThrottle: TypingThrottle | null = null;
   #readLimiter: RateLimiter | null = null;
+  /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */
+  #messageKey: string | null = null;
 
   get #known(): Set<string> {
     return (this.#knownIds ??= new Set());
@@ -255,7 +257,7 @@ export class Connection {
     if (frame.type === 'message.send' && this.#actor) {
       // Issue 6: messages per visitor or agent per second; a refused one is not stored and says when to retry.
       const actor = this.#actor;
-      const verdict = this.deps.safety.message(actor.kind === 'visitor' ? `visitor:${actor.visitorId}` : `agent:${actor.id}`);
+      const verdict = this.deps.safety.message((this.#messageKey ??= actor.kind === 'visitor' ? `visitor:${actor.visitorId}` : `agent:${actor.id}`));
       if (!verdict.ok) return this.#sendError('rate_limited', ERRORS.rate_limited.message, frame.clientId, verdict.retryAfterMs);
       if (this.#queued === 0) return this.#startMessage(actor, frame);
     }
