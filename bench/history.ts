@@ -191,7 +191,8 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
     } else if (probe.status !== 200) {
       throw new Error(`GET /api/v1/search answered HTTP ${probe.status}`);
     } else {
-      const queries = ['estorno cartao', 'nota fiscal', 'Conceicao', 'garantia estendida', 'acao'];
+      // Accents and case left out on purpose: "devolucao" must find "devolução", "conceicao" the name Conceição.
+      const queries = ['estorno cartao', 'nota fiscal', 'conceicao', 'garantia estendida', 'devolucao'];
       let q = 0;
       calls.search = ok(
         await repeat(options.samples, async () => (await http(`/api/v1/search?q=${encodeURIComponent(queries[q++ % queries.length]!)}`)).took),
