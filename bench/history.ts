@@ -9,6 +9,7 @@
  * needs no debug hook of its own.
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import type { AgentsAnswer } from '../shared/api';
 import type WebSocket from 'ws';
 import { closeAll, login, nextFrame, openVisitor, openWs } from './clients';
@@ -60,6 +61,8 @@ export interface SizeRun {
   buildMs: number;
   /** From spawning the server on the copy to its "listening" line. */
   serverStartMs: number;
+  /** The machine's load average (1, 5, 15 min) as this size's server started: the sizes run minutes apart. */
+  loadAverage: number[];
   /** The filters the lists were measured with: the busiest queue and agent. */
   queue: string;
   agent: string;
@@ -115,6 +118,7 @@ export async function historyBench(options: HistoryOptions, log: (line: string) 
 async function measure(db: HistoryDb, options: HistoryOptions, log: (line: string) => void): Promise<SizeRun> {
   const n = db.facts.conversations;
   const say = (line: string) => log(`history ${n}: ${line}`);
+  const loadAverage = loadavg();
   const t0 = nowNs();
   // No presence grace: each measured agent console that opens or closes is a presence change (R13), as when
   // an agent signs in for a shift; the admin stays on duty throughout.
@@ -254,6 +258,7 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
       built: db.built,
       buildMs: db.facts.buildMs,
       serverStartMs,
+      loadAverage,
       queue: `${busiestQueue.name} (${busiestQueue.conversations} conversations)`,
       agent: `${busiestAgent.name} (${busiestAgent.conversations} conversations)`,
       calls,
@@ -442,7 +447,7 @@ export function historyRows(result: HistoryResult, fmtMs: (ms: number) => string
   const n = samples(large);
   if (n && n.status === 'ok') rows.push([`(samples per call: ${n.figures.samples}; the stall: 3 windows; "other visitor" acks: all sent in 10 s)`]);
   const describe = (run: SizeRun) =>
-    `${short(run.conversations)}: ${run.conversations} conversations, ${run.events} events, ${run.tickets} tickets, ${run.visitors} visitors; file ${fmtBytes(run.dbBytes)}; ${run.built ? `built in this run in ${(run.buildMs / 1000).toFixed(0)} s` : 'from the cache'}; server started on the copy in ${fmtMs(run.serverStartMs)}; lists filtered by ${run.queue} / ${run.agent}`;
+    `${short(run.conversations)}: ${run.conversations} conversations, ${run.events} events, ${run.tickets} tickets, ${run.visitors} visitors; file ${fmtBytes(run.dbBytes)}; ${run.built ? `built in this run in ${(run.buildMs / 1000).toFixed(0)} s` : 'from the cache'}; server started on the copy in ${fmtMs(run.serverStartMs)} at load ${run.loadAverage.map((l) => l.toFixed(2)).join(' ')}; lists filtered by ${run.queue} / ${run.agent}`;
   rows.push([`database ${describe(small)}`]);
   rows.push([`database ${describe(large)}`]);
   rows.push([`database size ratio ${b} / ${a}: ${(large.dbBytes / small.dbBytes).toFixed(0)}x`]);

@@ -6,7 +6,7 @@
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
  * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
- * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3),
  * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against; BENCH_HISTORY_SMALL
  * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases).
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
       : await part('reconnect storms memory', only.has('storms'), () => reconnectStorms(config.stormSockets, config.stormSize, config.storms, log));
 
   // Issue 12: last, and alone on the machine: it builds (or reuses) databases of 1,000 and 200,000 conversations.
-  const history = await part('history (1k vs 200k conversations)', only.has('history'), () => historyBench(config.history, log));
+  const history = await part(`history (${config.history.small} vs ${config.history.large} conversations)`, only.has('history'), () => historyBench(config.history, log));
 
   report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, history });
 }
