@@ -169,4 +169,13 @@ describe('issue 12: the planner keeps its statistics', () => {
     await own.close();
     expect(timers.pending.size).toBe(0);
   });
+
+  it('a store that fails to open (a statement does not prepare) leaves no optimize timer behind', () => {
+    const timers = new ManualTimers();
+    let db!: Database.Database;
+    // attachments is read by the write path's statements only, which are prepared after the connection opens.
+    expect(() => createSqliteStore(join(dir, 'broken.db'), { timers, onOpen: (d) => { db = d; d.exec('DROP TABLE attachments'); } })).toThrow(/attachments/);
+    db.close();
+    expect(timers.pending.size).toBe(0);
+  });
 });

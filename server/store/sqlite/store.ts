@@ -139,7 +139,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const log = options.log ?? silentLogger;
   const health = new StorageHealth(log, options.now ?? Date.now, { database: path });
   const committer = new GroupCommitter(sqlite, () => health.committed());
-  const optimize = optimizer(sqlite, log, options.timers ?? (globalThis as NonNullable<SqliteStoreOptions['timers']>));
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
@@ -356,6 +355,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     data: events.data,
     attachments: events.attachments,
   };
+
+  // Armed last: a statement above that fails to prepare (a damaged schema) throws out of here, and must not
+  // leave an hourly timer behind on a connection nobody holds.
+  const optimize = optimizer(sqlite, log, options.timers ?? (globalThis as NonNullable<SqliteStoreOptions['timers']>));
 
   return guarded({
     settings: {
