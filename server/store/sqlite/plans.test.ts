@@ -116,6 +116,17 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN conversations/);
   });
 
+  it.each<[string, Omit<ConversationFilter, 'limit'>]>([
+    ["['closed']", { status: ['closed'], archived: false }],
+    ['closed, archived or not', { status: 'closed' }],
+  ])("D11: a plain agent's closed list (%s) reads its conferences on conversations_closed_guests too", async (_name, filter) => {
+    const plan = await planOf(list({ ...filter, heldBy: 'a', after: AFTER }));
+    // The second read, the conferences it joined (the first, what it holds, is the planner's choice here).
+    expect(plan.filter((line) => /^(SEARCH|SCAN) conversations/.test(line))[1]).toMatch(
+      /^(SEARCH|SCAN) conversations USING INDEX conversations_closed_guests/,
+    );
+  });
+
   it('the plans hold once the planner has statistics of a database with rows', async () => {
     const insert = prepare(
       `INSERT INTO conversations (id, site_id, visitor_id, status, assigned_agent_id, created_at, updated_at, queue_id, archived)

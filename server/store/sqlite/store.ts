@@ -152,8 +152,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   function listRows(filter: ConversationFilter, guest?: string): ConversationRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status !== undefined) {
-      const statuses: readonly string[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    // 'closed' and ['closed'] are one filter, read the same way.
+    const statuses: readonly string[] | undefined = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    const closedOnly = statuses !== undefined && statuses.length === 1 && statuses[0] === 'closed';
+    if (statuses !== undefined) {
       if (statuses.length === 0) return [];
       // Written out, not bound: the partial indexes' WHERE names the status, and SQLite matches it to a literal
       // when it prepares the statement (INDEXED BY is checked then too). Only the three statuses are written.
@@ -169,7 +171,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     }
     // Live conversations only: conversations_status reads just them. The unary + keeps the planner (without
     // statistics, or with stale ones) from reading every conversation the queue ever had on conversations_queue.
-    const live = filter.status !== undefined && !(typeof filter.status === 'string' ? [filter.status] : filter.status).includes('closed');
+    const live = statuses !== undefined && !statuses.includes('closed');
     for (const [column, value] of [
       ['site_id', filter.siteId],
       ['visitor_id', filter.visitorId],
@@ -200,8 +202,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       params.push(filter.after.updatedAt, filter.after.id);
     }
     // Named: the planner cannot tell that the guests' index answers the instr() test without reading rows, and
-    // would walk every closed conversation on conversations_closed instead.
-    const indexed = guest !== undefined && filter.status === 'closed' ? ' INDEXED BY conversations_closed_guests' : '';
+    // would walk every closed conversation on conversations_closed instead. Also without `archived` (both
+    // lists at once): the index then holds the rows in two runs and they are sorted, but only conferences'.
+    const indexed = guest !== undefined && closedOnly ? ' INDEXED BY conversations_closed_guests' : '';
     const text = `SELECT * FROM conversations${indexed}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
     let statement = listStatements.get(text);
     if (!statement) listStatements.set(text, (statement = sqlite.prepare<unknown[], ConversationRow>(text)));
