@@ -124,14 +124,14 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
       ['a label matches whole labels only', () => ({ status: 'closed', label: 'bill' }), () => false],
       ['queue, agent, priority and label at once', (f) => ({ status: 'closed', queueId: f.q1, agentId: f.bia, priority: 1, label: 'billing' }),
         (c, f) => c.queueId === f.q1 && c.assignedAgentId === f.bia && c.priority === 1 && c.labels.includes('billing')],
-      ['D11: held by an agent: those it holds and those it joined as a guest', (f) => ({ status: 'closed', archived: false, heldBy: f.ana }),
+      ['R10: held by an agent: those it holds and those it joined as a guest', (f) => ({ status: 'closed', archived: false, heldBy: f.ana }),
         (c, f) => !c.archived && (c.assignedAgentId === f.ana || c.participants.some((p) => p.id === f.ana))],
-      ['D11: held by an agent, archived', (f) => ({ status: 'closed', archived: true, heldBy: f.caio }),
+      ['R10: held by an agent, archived', (f) => ({ status: 'closed', archived: true, heldBy: f.caio }),
         (c, f) => c.archived && (c.assignedAgentId === f.caio || c.participants.some((p) => p.id === f.caio))],
-      ['D11: held by an agent in one queue', (f) => ({ status: 'closed', queueId: f.q2, heldBy: f.bia }),
+      ['R10: held by an agent in one queue', (f) => ({ status: 'closed', queueId: f.q2, heldBy: f.bia }),
         (c, f) => c.queueId === f.q2 && (c.assignedAgentId === f.bia || c.participants.some((p) => p.id === f.bia))],
-      ['D11: held by an agent and filtered to itself: only those it holds', (f) => ({ status: 'closed', agentId: f.ana, heldBy: f.ana }), (c, f) => c.assignedAgentId === f.ana],
-      ['D11: held by an agent and filtered to another: those of the other it joined', (f) => ({ status: 'closed', agentId: f.bia, heldBy: f.caio }),
+      ['R10: held by an agent and filtered to itself: only those it holds', (f) => ({ status: 'closed', agentId: f.ana, heldBy: f.ana }), (c, f) => c.assignedAgentId === f.ana],
+      ['R10: held by an agent and filtered to another: those of the other it joined', (f) => ({ status: 'closed', agentId: f.bia, heldBy: f.caio }),
         (c, f) => c.assignedAgentId === f.bia && c.participants.some((p) => p.id === f.caio)],
     ])('%s: each page in list order, every match exactly once', async (_name, filter, keep) => {
       const f = await thirty();
@@ -144,7 +144,7 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
       }
     });
 
-    it('D11: held by a guest only: its conversation comes in order between those it holds', async () => {
+    it('R10: held by a guest only: its conversation comes in order between those it holds', async () => {
       const [ana, bia] = [await agent(), await agent()];
       const older = await conversation({ status: 'closed', assignedAgentId: ana }, T0 + 1);
       const joined = await conversation({ status: 'closed', assignedAgentId: bia, participants: [{ id: ana, name: 'Ana' }] }, T0 + 2);

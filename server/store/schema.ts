@@ -208,7 +208,7 @@ export const conversations = sqliteTable(
       .where(sql`status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL`),
     // Issue 12: the Closed and Archived lists page by keyset (updated_at, id), newest first, on an index that
     // serves that order: all of them, by queue, by agent, and the conference guests' (a plain agent sees the
-    // ones it held or joined, D11). Only closed rows are in them: a live conversation's updated_at moves with
+    // ones assigned to it or it joined, R10). Only closed rows are in them: a live conversation's updated_at moves with
     // every message, and keeping these in step would cost a page write per commit (see conversations_status).
     index('conversations_closed').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_queue').on(t.queueId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),

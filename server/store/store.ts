@@ -165,7 +165,7 @@ export interface ConversationFilter {
   /** Carries this label (labels are stored lower-case). */
   label?: string;
   /**
-   * SPEC D11 for a plain agent's closed lists: only those this agent holds (assigned) or joined as a
+   * SPEC R10 for a plain agent's closed lists: only those this agent holds (assigned) or joined as a
    * conference guest, which is what it may see of a closed conversation.
    */
   heldBy?: string;

@@ -107,7 +107,7 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     expect(plan[0]).toMatch(/^SEARCH conversations USING INDEX conversations_status \(status=\?\)/);
   });
 
-  it("D11: a plain agent's closed list reads the index of what it holds and the index of conversations with guests, no sort", async () => {
+  it("R10: a plain agent's closed list reads the index of what it holds and the index of conversations with guests, no sort", async () => {
     const plan = await planOf(list({ status: 'closed', archived: false, heldBy: 'a', after: AFTER }));
     expect(plan.filter((line) => line.startsWith('SEARCH conversations'))).toEqual([
       expect.stringMatching(/^SEARCH conversations USING INDEX conversations_closed_agent \(/),
@@ -119,7 +119,7 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
   it.each<[string, Omit<ConversationFilter, 'limit'>]>([
     ["['closed']", { status: ['closed'], archived: false }],
     ['closed, archived or not', { status: 'closed' }],
-  ])("D11: a plain agent's closed list (%s) reads its conferences on conversations_closed_guests too", async (_name, filter) => {
+  ])("R10: a plain agent's closed list (%s) reads its conferences on conversations_closed_guests too", async (_name, filter) => {
     const plan = await planOf(list({ ...filter, heldBy: 'a', after: AFTER }));
     // The second read, the conferences it joined (the first, what it holds, is the planner's choice here).
     expect(plan.filter((line) => /^(SEARCH|SCAN) conversations/.test(line))[1]).toMatch(

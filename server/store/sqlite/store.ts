@@ -212,7 +212,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   }
 
   /**
-   * `heldBy` (a plain agent's closed lists, D11): those it holds, read on conversations_closed_agent, merged
+   * `heldBy` (a plain agent's closed lists, R10): those it holds, read on conversations_closed_agent, merged
    * with those it joined as a guest, read on conversations_closed_guests. Two index reads in list order
    * instead of one walk over everything closed checking each row.
    */
