@@ -144,6 +144,32 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
       }
     });
 
+    it('a label filter follows each change of a closed conversation: relabelled, moved in time, archived, reopened, deleted', async () => {
+      const patch = async (id: string, change: StatePatch, at: number) => {
+        const out = await store.write({ conversationId: id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch: change }) });
+        if (out.kind !== 'appended') throw new Error(out.kind);
+      };
+      const ids = async (label: string, archived = false) => (await store.conversations.list({ status: 'closed', archived, label, limit: 10 })).map((c) => c.id);
+      const a = await conversation({ status: 'closed', labels: ['vip', 'billing'] }, T0 + 1);
+      const b = await conversation({ status: 'closed', labels: ['vip'] }, T0 + 2);
+      expect(await ids('vip')).toEqual([b.id, a.id]);
+      await patch(a.id, { labels: ['billing'] }, T0 + 3);
+      expect(await ids('vip')).toEqual([b.id]);
+      await patch(a.id, { labels: ['billing', 'vip'] }, T0 + 4);
+      expect(await ids('vip')).toEqual([a.id, b.id]);
+      await patch(b.id, { archived: true }, T0 + 5);
+      expect(await ids('vip')).toEqual([a.id]);
+      expect(await ids('vip', true)).toEqual([b.id]);
+      await patch(a.id, { status: 'open' }, T0 + 6);
+      expect(await ids('vip')).toEqual([]);
+      expect(await ids('billing')).toEqual([]);
+      await patch(a.id, { status: 'closed' }, T0 + 7);
+      expect(await ids('billing')).toEqual([a.id]);
+      expect(await store.conversations.delete(a.id)).toBe(true);
+      expect(await ids('billing')).toEqual([]);
+      expect(await ids('vip', true)).toEqual([b.id]);
+    });
+
     it('R10: held by a guest only: its conversation comes in order between those it holds', async () => {
       const [ana, bia] = [await agent(), await agent()];
       const older = await conversation({ status: 'closed', assignedAgentId: ana }, T0 + 1);

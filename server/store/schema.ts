@@ -213,10 +213,34 @@ export const conversations = sqliteTable(
     index('conversations_closed').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_queue').on(t.queueId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_agent').on(t.assignedAgentId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
+    // By priority: a priority that few closed rows have reads just those, not every closed row (issue 12).
+    index('conversations_closed_priority').on(t.priority, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     // The guests are in it too, so the walk for one agent's conferences reads the index alone, not each row.
     index('conversations_closed_guests')
       .on(t.archived, t.updatedAt, t.id, t.participantsJson)
       .where(sql`status = 'closed' AND participants_json <> '[]'`),
+  ],
+);
+
+/**
+ * Issue 12: the labels of closed conversations, one row per (conversation, label), in the Closed and Archived
+ * lists' order, so a label filter reads only that label's rows however rare it is (labels_json stays the
+ * conversation's own record). Kept by triggers on `conversations` (hand-written in migration 0006), in the
+ * statement that changes the row: every write path keeps it, none can forget it.
+ */
+export const conversationLabels = sqliteTable(
+  'conversation_labels',
+  {
+    label: text('label').notNull(),
+    archived: integer('archived', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** No foreign key: the delete trigger removes a conversation's rows. */
+    conversationId: text('conversation_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.label, t.archived, t.updatedAt, t.conversationId] }),
+    // The triggers replace a conversation's rows when it changes.
+    index('conversation_labels_conversation').on(t.conversationId),
   ],
 );
 

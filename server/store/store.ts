@@ -340,8 +340,9 @@ export interface Store {
     openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
     /**
      * Newest activity first (updatedAt, then id, both descending), at most `limit`, after `filter.after`.
-     * The closed lists (status closed, archived or not, with any of queue, agent, priority, heldBy) are read
-     * on an index in this order: their cost does not grow with history (issue 12).
+     * The closed lists (status closed, archived or not, with any of queue, agent, priority, label, heldBy) are
+     * read on an index in this order: their cost does not grow with history (issue 12). A label filter reads
+     * only that label's closed conversations, a priority filter only that priority's.
      */
     list(filter: ConversationFilter): Promise<ConversationSummary[]>;
     /**
