@@ -190,8 +190,8 @@ function enter(entry: Entry, message: NewEvent, at: number): Decision {
  * - C1: a visitor only its own, on its own site.
  * - R10: supervisors and admins every conversation. An agent: what is assigned to it (a closed one: to its
  *   last holder), the conferences it is a guest in, what is offered or transferred to it or to one of its
- *   queues, and the unassigned open conversations of its queues (the
- *   New list). A conversation in no queue is every agent's.
+ *   queues, and the unassigned open conversations of its queues (the New list). A conversation in no queue
+ *   is every agent's.
  */
 export function canView(
   actor: Actor,

@@ -226,8 +226,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   /**
    * `heldBy` (a plain agent's closed lists, R10): those it holds, read on conversations_closed_agent, merged
-   * with those it joined as a guest, read on conversations_closed_guests. Two index reads in list order
-   * instead of one walk over everything closed checking each row.
+   * with those it joined as a guest, read on conversations_closed_guests (with a label, both on that label's
+   * rows of conversation_labels). Two index reads in list order instead of one walk over everything closed
+   * checking each row.
    */
   function listConversations(filter: ConversationFilter): ConversationRow[] {
     const { heldBy, ...rest } = filter;
