@@ -11,7 +11,7 @@ import type WebSocket from 'ws';
 import { closeAll, frameType, inBatches, openWs } from './clients';
 import type { Fleet } from './fleet';
 import { messagePrefix } from './fleet';
-import { startEcho } from './procs';
+import { startEcho, startRelay } from './procs';
 import { nowNs, sleep, summarize, type LatencySummary } from './stats';
 
 export interface RateOptions {
@@ -134,6 +134,40 @@ export async function echoLatency(sockets: number, options: RateOptions, log: (l
   } finally {
     await closeAll(clients);
     await echo.stop();
+  }
+}
+
+/**
+ * The durable floor (issue 12): the same load through a bare relay that commits each frame (`each`) or each
+ * loop turn's frames (`group`) to SQLite with synchronous=FULL before forwarding it to one receiving socket,
+ * as Papo forwards every visitor's message to the one agent.
+ */
+export async function relayLatency(
+  mode: 'each' | 'group',
+  sockets: number,
+  options: RateOptions,
+  log: (line: string) => void,
+): Promise<LatencyResult> {
+  const relay = await startRelay(mode);
+  const clients: WebSocket[] = [];
+  try {
+    log(`relay (${mode}): opening 1 receiver and ${sockets} sockets`);
+    const sink = await openWs(`${relay.wsUrl}?role=sink`);
+    clients.push(sink);
+    const senders = await inBatches(sockets, 100, () => openWs(relay.wsUrl));
+    clients.push(...senders);
+    const loop = new OpenLoop();
+    sink.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as { clientId?: unknown };
+      loop.received(frame.clientId);
+    });
+    const prefix = senders.map(() => messagePrefix(randomUUID()));
+    log(`relay (${mode}): ${options.rate} msg/s for ${options.warmupS} s warm-up + ${options.measureS} s`);
+    return await loop.run(senders, (i, id) => `${prefix[i]!}${id}"}`, options);
+  } finally {
+    await closeAll(clients);
+    const code = await relay.stop();
+    if (code !== '0') log(`the relay (${mode}) exited with ${code}:\n${relay.tail()}`);
   }
 }
 

@@ -4,7 +4,7 @@
  * server under test do not share an event loop. Also reads a process's resident memory from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,10 +119,13 @@ export interface PapoProcess extends Child {
 /**
  * Starts `node --import tsx server/main.ts` on a fresh database; resolves once it listens and names its demo
  * site. `inspect`: with the inspector on a free loopback port, so the bench can read the heap and force a GC.
+ * `copyOf`: on a copy of this database file (bench/history-db.ts) instead of a fresh one; the copy goes with
+ * the server's temporary folder, the original is never opened. `env`: more settings for the server.
  */
-export async function startPapo(options: { inspect?: boolean } = {}): Promise<PapoProcess> {
+export async function startPapo(options: { inspect?: boolean; copyOf?: string; env?: Record<string, string> } = {}): Promise<PapoProcess> {
   const dir = mkdtempSync(join(process.env.BENCH_DB_DIR ?? tmpdir(), 'papo-bench-'));
   const dbPath = join(dir, 'papo.db');
+  if (options.copyOf) copyFileSync(options.copyOf, dbPath);
   const child = start(
     process.execPath,
     // BENCH_SERVER_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
@@ -149,6 +152,7 @@ export async function startPapo(options: { inspect?: boolean } = {}): Promise<Pa
       RATE_CONVERSATIONS_PER_MIN: '1000000',
       MAX_SOCKETS_PER_IP: '1000000',
       RATE_MESSAGES_PER_SEC: '100000',
+      ...options.env,
     },
     'the Papo server',
   );
@@ -202,6 +206,38 @@ export async function startEcho(): Promise<EchoProcess> {
   } catch (err) {
     await child.stop(2000);
     throw err;
+  }
+}
+
+/**
+ * Starts bench/relay-server.ts (the durable floor, issue 12): `each` commits every frame on its own, `group`
+ * the frames of one loop turn together, before forwarding them to the socket opened on `/?role=sink`.
+ */
+export async function startRelay(mode: 'each' | 'group'): Promise<EchoProcess> {
+  const child = start(process.execPath, ['--import', 'tsx', 'bench/relay-server.ts'], { ...process.env, RELAY_MODE: mode }, `the relay (${mode})`);
+  try {
+    const [m] = await child.waitFor([/relay listening port=(\d+)/], 30_000);
+    const port = Number(m![1]);
+    return { pid: child.pid, tail: child.tail, stop: child.stop, port, wsUrl: `ws://127.0.0.1:${port}/` };
+  } catch (err) {
+    await child.stop(2000);
+    throw err;
+  }
+}
+
+/** Raw batched inserts into Papo's `events` table in a child process (bench/relay-server.ts `inserts`). */
+export async function rawInsertRate(seconds: number, batch: number): Promise<{ perS: number; rows: number; batch: number }> {
+  const child = start(
+    process.execPath,
+    ['--import', 'tsx', 'bench/relay-server.ts'],
+    { ...process.env, RELAY_MODE: 'inserts', RELAY_SECONDS: String(seconds), RELAY_BATCH: String(batch) },
+    'the raw inserts',
+  );
+  try {
+    const [m] = await child.waitFor([/inserts per_s=(\d+) rows=(\d+) batch=(\d+)/], 60_000 + seconds * 1000);
+    return { perS: Number(m![1]), rows: Number(m![2]), batch: Number(m![3]) };
+  } finally {
+    await child.stop(5000);
   }
 }
 

@@ -19,6 +19,7 @@ import type {
   PasswordBody,
   PrefsBody,
   RequesterBody,
+  SearchAnswer,
   SiteTicketing,
   TargetsAnswer,
   Ticket,
@@ -177,6 +178,8 @@ export const api = {
   addTicketNote: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/notes'), json('POST', { text })).then(ticketOf),
   replyToTicket: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/replies'), json('POST', { text })).then(ticketOf),
   endWithTicket: (conversationId: string, body: InferInput<typeof EndWithTicketBody>) => call<EndWithTicketAnswer>(conv(conversationId, '/end-with-ticket'), json('POST', body)),
+  /** Issue 12: conversations and tickets matching `q` (accents and case ignored), best first; `cursor` for the next page. */
+  search: (q: string, cursor: string | null = null, limit?: number) => call<SearchAnswer>(`/search${query({ q, cursor, limit })}`),
   /** A site's offline hours, tickets and form (SPEC T1, T2); saving is for admins. */
   siteTicketing: (siteId: string) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`),
   setSiteTicketing: (siteId: string, body: SiteTicketing) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`, json('PUT', body)),

@@ -152,12 +152,31 @@ export class Connection {
   /** Visitors: the e-mail this hello's JWT vouches for (SPEC L4); a userHash signs only the user id. */
   #verifiedEmail: string | null = null;
   #visitRecorded = false;
+  // Issue 12 (idle socket memory): what only some sockets use is made on first use, not with every socket.
   /** Agents: conversations this console was shown; one that leaves its sight gets a `gone` frame. */
-  readonly #known = new Set<string>();
+  #knownIds: Set<string> | null = null;
   /** This socket, as the sender of a typing or seen that must not come back to it (SPEC W1, W2). */
-  readonly #id = uuidv7();
-  readonly #typing = new TypingThrottle();
-  readonly #reads = new RateLimiter(READ_FRAMES, () => this.deps.now(), 1);
+  #senderId: string | null = null;
+  #typingThrottle: TypingThrottle | null = null;
+  #readLimiter: RateLimiter | null = null;
+  /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */
+  #messageKey: string | null = null;
+
+  get #known(): Set<string> {
+    return (this.#knownIds ??= new Set());
+  }
+
+  get #id(): string {
+    return (this.#senderId ??= uuidv7());
+  }
+
+  get #typing(): TypingThrottle {
+    return (this.#typingThrottle ??= new TypingThrottle());
+  }
+
+  get #reads(): RateLimiter {
+    return (this.#readLimiter ??= new RateLimiter(READ_FRAMES, () => this.deps.now(), 1));
+  }
 
   constructor(
     readonly ws: WebSocket,
@@ -196,6 +215,16 @@ export class Connection {
     return this.#identified !== null;
   }
 
+  /** The heartbeat's ping (SPEC D13); `alive` turns true again at the pong. */
+  ping(): void {
+    this.ws.ping();
+  }
+
+  /** Drops the socket without a close handshake (a peer that stopped answering). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
     if (code === CLOSE.session_ended) this.#left = true;
@@ -228,7 +257,7 @@ export class Connection {
     if (frame.type === 'message.send' && this.#actor) {
       // Issue 6: messages per visitor or agent per second; a refused one is not stored and says when to retry.
       const actor = this.#actor;
-      const verdict = this.deps.safety.message(actor.kind === 'visitor' ? `visitor:${actor.visitorId}` : `agent:${actor.id}`);
+      const verdict = this.deps.safety.message((this.#messageKey ??= actor.kind === 'visitor' ? `visitor:${actor.visitorId}` : `agent:${actor.id}`));
       if (!verdict.ok) return this.#sendError('rate_limited', ERRORS.rate_limited.message, frame.clientId, verdict.retryAfterMs);
       if (this.#queued === 0) return this.#startMessage(actor, frame);
     }
@@ -364,14 +393,15 @@ export class Connection {
       .catch((err: unknown) => this.deps.log.warn('could not record the visit', { err }));
   }
 
-  readonly #onPresence = (presence: AgentPresence): void => {
+  #onPresence(presence: AgentPresence): void {
     const actor = this.#actor;
     if (actor?.kind !== 'agent') return;
     if (presence.id === actor.id || may(actor.role, 'supervise')) this.#send({ type: 'presence', agent: presence });
-  };
+  }
 
   async #hello(frame: HelloFrame): Promise<void> {
     clearTimeout(this.#helloTimer);
+    this.#helloTimer = undefined;
     if (frame.v !== PROTOCOL_VERSION) {
       this.#sendError('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page.`);
       return this.close(CLOSE.unsupported_version, 'unsupported_version');
@@ -468,7 +498,7 @@ export class Connection {
       // Online before the welcome is made, so it shows this agent's real state; this socket hears only
       // the changes after it.
       directory.connected(agent.id);
-      this.#hold(directory.onPresence(this.#onPresence));
+      this.#hold(directory.onPresence((presence) => this.#onPresence(presence)));
       const presence = may(agent.role, 'supervise') ? directory.all() : [directory.presence(agent.id)];
       const queues = directory.queues().map(({ createdAt: _c, ...q }) => q);
       this.#send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox, presence, queues } });
@@ -558,7 +588,7 @@ export class Connection {
    * one it watches (nothing in the lists shows typing).
    */
   #signal(message: SignalMessage): void {
-    if (message.from === this.#id) return;
+    if (this.#senderId !== null && message.from === this.#senderId) return;
     const actor = this.#actor;
     if (!actor) return;
     if (actor.kind === 'visitor') {

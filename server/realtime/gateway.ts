@@ -15,15 +15,20 @@ import { clientIp, limitKey, type LimitKey } from '../domain/client-ip';
 import { hashToken } from '../ids';
 import { isAppError } from '../errors';
 import type { SocketRegistry } from './registry';
+import type { Site } from '../store/store';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ProxyHeaderCheck } from '../services/proxy-warning';
 import { Connection, type ConnectionDeps, type Peer } from './connection';
+import { inSlices, startHeartbeat } from './heartbeat';
+import { systemTimers, type Timers } from '../services/timers';
 
 export interface GatewayDeps extends Omit<ConnectionDeps, 'draining'> {
   auth: AuthService;
   log: Logger;
   heartbeatMs: number;
+  /** The heartbeat's ticks (tests drive them); the process's timers when absent. */
+  timers?: Timers;
   /** The origin of this server as browsers see it (PUBLIC_URL), or null to use the request's Host. */
   publicOrigin: string | null;
   /** Proxies believed in X-Forwarded-For (issue 6). */
@@ -39,8 +44,11 @@ export interface Gateway {
   readonly size: number;
   /** Refuses new upgrades with 503, and new messages with `shutting_down`, from now on. */
   stopAccepting(): void;
-  /** Closes every socket with `code` (1001 at shutdown) and stops the heartbeat. */
-  closeAll(code: number, reason: string): void;
+  /**
+   * Closes every socket with `code` (1001 at shutdown) and stops the heartbeat: a slice of sockets per turn
+   * of the event loop (issue 12), resolved once each has been told to close.
+   */
+  closeAll(code: number, reason: string): Promise<void>;
 }
 
 export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
@@ -49,9 +57,16 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   const connections = deps.registry.connections;
   let accepting = true;
   const connectionDeps = { ...deps, draining: () => !accepting };
+  // One for every connection: a closure made per upgrade would keep that upgrade's request and head buffer
+  // (they share its context) for as long as the socket lives (issue 12, idle socket memory).
+  const onClose = (c: Connection) => {
+    connections.delete(c);
+    deps.safety.socketClosed(c.peer.limitKey);
+  };
+  const sites = new SiteCopies();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySelf);
     deps.proxyHeaders?.((name) => req.headers[name], req.socket.remoteAddress ?? '');
     const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy);
     // SPEC L1: the per-address limit key, once per socket; the Peer carries it to every limit after this.
@@ -62,10 +77,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
           deps.safety.socketOpened(ipKey);
-          const connection = new Connection(ws, socket, result.peer, connectionDeps, (c) => {
-            connections.delete(c);
-            deps.safety.socketClosed(ipKey);
-          });
+          const connection = new Connection(ws, socket, result.peer, connectionDeps, onClose);
           connections.add(connection);
           if (!accepting) connection.close(CLOSE.going_away, 'shutting_down');
         });
@@ -98,8 +110,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     if (role === 'visitor') {
       const key = url.searchParams.get('site');
       if (!key || key.length > 100) return { refuse: 'invalid_request', message: 'The site parameter is required.' };
-      const site = await deps.auth.siteByKey(key);
-      if (!site) return { refuse: 'site_not_found' };
+      const read = await deps.auth.siteByKey(key);
+      if (!read) return { refuse: 'site_not_found' };
+      const site = sites.shared(read);
       if (!originAllowed(site.allowedOrigins, origin, self)) return { refuse: 'origin_not_allowed' };
       const userAgent = req.headers['user-agent'];
       return { peer: { role: 'visitor', site, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null, ip, limitKey: ipKey } };
@@ -115,17 +128,8 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     return { refuse: 'invalid_request', message: 'The role parameter must be visitor or agent.' };
   }
 
-  const heartbeat = setInterval(() => {
-    for (const connection of connections) {
-      if (!connection.alive) {
-        connection.ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-    }
-  }, deps.heartbeatMs);
-  heartbeat.unref();
+  // SPEC D13, spread over the interval in slices (issue 12: pinging 10,000 sockets in one tick blocked the loop).
+  const heartbeat = startHeartbeat(connections, deps.heartbeatMs, deps.timers ?? systemTimers);
 
   // Issue 6: a session that ended (logout, password change, disabled agent, expiry) loses its sockets
   // within seconds, however it ended and on whichever node.
@@ -151,11 +155,34 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       accepting = false;
     },
     closeAll(code, reason) {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       clearInterval(sessionCheck);
-      for (const connection of connections) connection.close(code, reason);
+      return inSlices(connections, (connection) => connection.close(code, reason));
     },
   };
+}
+
+/** An upgrading socket's error listener: shared, so it keeps nothing of the upgrade alive. */
+function destroySelf(this: Duplex): void {
+  this.destroy();
+}
+
+/**
+ * Issue 12: a visitor socket holds its site (settings, widget, origins) for its whole life. Read per upgrade,
+ * each socket held a copy of its own; an unchanged site now gives every socket the same object, and a
+ * changed one (a settings edit) a new object that the sockets opened after it share. Sites are never
+ * mutated after they are read. One entry per site.
+ */
+class SiteCopies {
+  readonly #latest = new Map<string, { json: string; site: Site }>();
+
+  shared(site: Site): Site {
+    const json = JSON.stringify(site);
+    const seen = this.#latest.get(site.id);
+    if (seen && seen.json === json) return seen.site;
+    this.#latest.set(site.id, { json, site });
+    return site;
+  }
 }
 
 /** Answers an upgrade that will not happen with a plain HTTP error and the usual JSON body. */

@@ -28,7 +28,7 @@ import { VISITOR_DATA_KINDS } from '../domain/tickets';
 import type { MaskingPolicy } from './masking-policy';
 import type { Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
-import type { Store, WriteReads } from '../store/store';
+import type { Store, WriteReads, WriteRequest } from '../store/store';
 import type { Directory } from './directory';
 
 export interface ConversationDeps {
@@ -74,6 +74,12 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
+/** The seq the message with this client id was stored at (the last event's when none has it). */
+function seqOf(events: readonly ConversationEvent[], clientId: string): number {
+  for (const e of events) if (e.clientId === clientId) return e.seq;
+  return events.at(-1)!.seq;
+}
+
 export function createConversationService({ store, bus, now, masking, agents }: ConversationDeps) {
   /** What an agent reads of these events (issue 6 masking); visitors read their own text as stored. */
   const agentView = (actor: Actor, events: ConversationEvent[], siteId: string) =>
@@ -82,10 +88,12 @@ export function createConversationService({ store, bus, now, masking, agents }: 
   const removeListeners = new Set<(conversation: ConversationSummary) => void>();
 
   function publish(events: readonly ConversationEvent[], conversation: ConversationSummary): void {
+    const visitorTopic = topics.visitor(conversation.visitorId);
+    const siteTopic = topics.site(conversation.siteId);
     for (const event of events) {
       const message = { siteId: conversation.siteId, visitorId: conversation.visitorId, event, conversation };
-      bus.publish(topics.visitor(conversation.visitorId), message);
-      bus.publish(topics.site(conversation.siteId), message);
+      bus.publish(visitorTopic, message);
+      bus.publish(siteTopic, message);
     }
     for (const listener of listeners) listener(events, conversation);
   }
@@ -222,19 +230,20 @@ export function createConversationService({ store, bus, now, masking, agents }: 
             : prechat && checkPrechat(prechatSettings(prechat.form), prechat.answers);
       if (form?.ok && prechat) entry = prechatEntry(entry, form.answers, prechat.form.queues);
       const at = now();
-      const outcome = await store.write({
+      // Issue 12: the message hot path allocates what it must and no more (no spreads of conditional objects).
+      const options = entry ? { note: frame.note ?? false, entry, at } : { note: frame.note ?? false, at };
+      const request: WriteRequest = {
         conversationId: frame.conversationId ?? null,
         visitor: actor.kind === 'visitor' ? { siteId: actor.siteId, visitorId: actor.visitorId } : null,
         clientId,
         at,
-        ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
         authorize: (state) => mayKnow(actor, state),
         decide: decideWithPrechat(form, (state, found, reads) =>
           state.lastSeq === 0 && !startLimit.ok
             ? { ok: false, code: 'rate_limited' }
             : withAttachments(
                 // SPEC C2: a first reply claims only for an agent who may take new work (R1).
-                claimChecked(actor, state, decideMessage(state, actor, text, clientId, { note: frame.note ?? false, ...(entry ? { entry } : {}), at }), reads),
+                claimChecked(actor, state, decideMessage(state, actor, text, clientId, options), reads),
                 state,
                 authorOf(actor),
                 clientId,
@@ -242,7 +251,9 @@ export function createConversationService({ store, bus, now, masking, agents }: 
                 found,
               ),
         ),
-      });
+      };
+      if (frame.attachments?.length) request.attachmentIds = frame.attachments;
+      const outcome = await store.write(request);
       switch (outcome.kind) {
         case 'appended':
           publish(outcome.events, outcome.conversation);
@@ -253,7 +264,7 @@ export function createConversationService({ store, bus, now, masking, agents }: 
           }
           return {
             conversationId: outcome.conversation.id,
-            seq: outcome.events.find((e) => e.clientId === clientId)?.seq ?? outcome.events.at(-1)!.seq,
+            seq: seqOf(outcome.events, clientId),
             created: outcome.events[0]?.kind === 'created',
           };
         case 'duplicate':

@@ -379,3 +379,7 @@ export const attachments = sqliteTable(
   },
   (t) => [index('attachments_conversation').on(t.conversationId)],
 );
+
+// Search (issue 12, SPEC S1): `search_docs`, the FTS5 table `search_fts`, the view `search_texts` and the
+// triggers that keep them in each write's transaction live in the custom migration 0007_search.sql, not here:
+// Drizzle cannot declare virtual tables, views or triggers. store/sqlite/search.ts reads them with raw SQL.

@@ -20,6 +20,7 @@ import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, Tick
 import type { ConversationState, Decision } from '../domain/conversation';
 import type { AttachmentRecord } from '../domain/attachments';
 import type { ListPosition } from '../domain/list-cursor';
+import type { StoreSearch } from './search';
 
 export interface Site {
   id: string;
@@ -394,6 +395,8 @@ export interface Store {
     /** Only while unsent: a sent file goes with its conversation. */
     deleteUnsent(id: string): Promise<boolean>;
   };
+  /** Full-text search over messages, notes, visitors, labels and tickets (issue 12, SPEC S1-S3; ./search.ts). */
+  search: StoreSearch;
   /**
    * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after
    * commit (SPEC D4). Writes are applied in the order they are submitted (SPEC D2); the SQLite store

@@ -27,6 +27,7 @@ import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
 import { sqliteAttachments } from './attachments';
+import { sqliteSearch } from './search';
 import { prepareWrites } from './writes';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -630,6 +631,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     tickets: sqliteTickets(sqlite, committer),
     attachments: sqliteAttachments(sqlite, committer),
+    search: sqliteSearch(sqlite, lookups),
 
     wrapUpReasons: {
       async list() {
