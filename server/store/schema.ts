@@ -225,7 +225,7 @@ export const conversations = sqliteTable(
 /**
  * Issue 12: the labels of closed conversations, one row per (conversation, label), in the Closed and Archived
  * lists' order, so a label filter reads only that label's rows however rare it is (labels_json stays the
- * conversation's own record). Kept by triggers on `conversations` (hand-written in migration 0006), in the
+ * conversation's own record). Kept by triggers on `conversations` (hand-written in migration 0008), in the
  * statement that changes the row: every write path keeps it, none can forget it.
  */
 export const conversationLabels = sqliteTable(

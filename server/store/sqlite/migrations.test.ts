@@ -210,8 +210,8 @@ describe('SQLite migrations', () => {
     try {
       // sqlite_stat*: the planner's statistics, which the store gathers at open (issue 12), not a migration's.
       const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all();
-      // 0002's tables, 0003's `blocks`, 0005's `attachments`, 0006's `conversation_labels`, 0007's search
-      // index with FTS5's own tables (the store migrates to the newest).
+      // 0002's tables, 0003's `blocks`, 0005's `attachments`, 0007's search index with FTS5's own tables
+      // and 0008's `conversation_labels` (the store migrates to the newest).
       expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual([
         'attachments',
         'blocks',
@@ -233,9 +233,9 @@ describe('SQLite migrations', () => {
     }
   });
 
-  it('0006 fills conversation_labels from the closed conversations labelled before it, so label filters find them', async () => {
+  it('0008 fills conversation_labels from the closed conversations labelled before it, so label filters find them', async () => {
     const before = new Database(path);
-    migrateUpTo(before, 5);
+    migrateUpTo(before, 7);
     before.exec(`
       INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
       INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0});
