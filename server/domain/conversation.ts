@@ -188,9 +188,10 @@ function enter(entry: Entry, message: NewEvent, at: number): Decision {
 /**
  * Who may see a conversation at all.
  * - C1: a visitor only its own, on its own site.
- * - R10: supervisors and admins every conversation. An agent: what it holds or held, what is offered or
- *   transferred to it or to one of its queues, and the unassigned open conversations of its queues (the
- *   New list). A conversation in no queue is every agent's.
+ * - R10: supervisors and admins every conversation. An agent: what is assigned to it (a closed one: to its
+ *   last holder), the conferences it is a guest in, what is offered or transferred to it or to one of its
+ *   queues, and the unassigned open conversations of its queues (the New list). A conversation in no queue
+ *   is every agent's.
  */
 export function canView(
   actor: Actor,

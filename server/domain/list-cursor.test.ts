@@ -32,6 +32,13 @@ describe('issue 12: list cursors', () => {
     ['an id that is a number', b64(`[${T0},7]`)],
     ['an id longer than 64 characters', b64(`[${T0},"${'x'.repeat(65)}"]`)],
     ['longer than 200 characters', 'A'.repeat(201)],
+    // R14: another spelling of a position the server could name is still not a cursor it made.
+    ['the JSON with spaces', b64(`[ ${T0}, "c" ]`)],
+    ['the time with an exponent', b64('[1.75e12,"c"]')],
+    ['the time with a fraction of zero', b64(`[${T0}.0,"c"]`)],
+    ['the id with a \\u escape', b64(`[${T0},"\\u0063"]`)],
+    // encodeCursor({ updatedAt: T0, id: 'c' }) ends in Q; R differs only in bits past the last byte.
+    ['base64url with stray trailing bits', 'WzE3NTAwMDAwMDAwMDAsImMiXR'],
   ])('refuses %s', (_name, cursor) => {
     expect(decodeCursor(cursor)).toBeNull();
   });

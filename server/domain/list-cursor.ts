@@ -23,7 +23,7 @@ export function encodeCursor(position: ListPosition): string {
 const MAX_ID_CHARS = 64;
 
 /**
- * The position a cursor names, or null when the string is not one `encodeCursor` could have made (the
+ * The position a cursor names, or null when the string is not one `encodeCursor` made, byte for byte (the
  * caller answers `invalid_cursor`).
  *
  * @example decodeCursor('WzE3NTAwMDAwMDAwMDAsImMxIl0') // { updatedAt: 1750000000000, id: 'c1' }
@@ -40,7 +40,10 @@ export function decodeCursor(cursor: string): ListPosition | null {
   const [updatedAt, id] = value as unknown[];
   if (!Number.isSafeInteger(updatedAt) || (updatedAt as number) < 0) return null;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_CHARS) return null;
-  return { updatedAt: updatedAt as number, id };
+  const position = { updatedAt: updatedAt as number, id };
+  // SPEC R14: only the server's own cursors are taken. Another spelling of the same position (spaces, an
+  // exponent, a \u escape, base64 with stray trailing bits) was not made here: refused like any other.
+  return encodeCursor(position) === cursor ? position : null;
 }
 
 /**

@@ -91,8 +91,8 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     if (q.cursor !== undefined && after === undefined) throw new AppError('invalid_cursor');
     const open = q.view === 'open';
     // Issue 12: every filter is read in SQL, on an index in the list's order for Closed and Archived, one row
-    // past the page to know whether another follows. D11: a plain agent sees of a closed conversation only
-    // those it held or joined (canView), which `heldBy` reads in SQL too, so no page comes back short.
+    // past the page to know whether another follows. R10: a plain agent sees of a closed conversation only
+    // those assigned to it or it joined as a guest (canView), which `heldBy` reads in SQL too, so no page comes back short.
     const rows = await store.conversations.list({
       status: open ? (['open', 'ended'] as const) : 'closed',
       ...(open ? {} : { archived: q.view === 'archived' }),

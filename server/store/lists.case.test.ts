@@ -124,14 +124,14 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
       ['a label matches whole labels only', () => ({ status: 'closed', label: 'bill' }), () => false],
       ['queue, agent, priority and label at once', (f) => ({ status: 'closed', queueId: f.q1, agentId: f.bia, priority: 1, label: 'billing' }),
         (c, f) => c.queueId === f.q1 && c.assignedAgentId === f.bia && c.priority === 1 && c.labels.includes('billing')],
-      ['D11: held by an agent: those it holds and those it joined as a guest', (f) => ({ status: 'closed', archived: false, heldBy: f.ana }),
+      ['R10: held by an agent: those it holds and those it joined as a guest', (f) => ({ status: 'closed', archived: false, heldBy: f.ana }),
         (c, f) => !c.archived && (c.assignedAgentId === f.ana || c.participants.some((p) => p.id === f.ana))],
-      ['D11: held by an agent, archived', (f) => ({ status: 'closed', archived: true, heldBy: f.caio }),
+      ['R10: held by an agent, archived', (f) => ({ status: 'closed', archived: true, heldBy: f.caio }),
         (c, f) => c.archived && (c.assignedAgentId === f.caio || c.participants.some((p) => p.id === f.caio))],
-      ['D11: held by an agent in one queue', (f) => ({ status: 'closed', queueId: f.q2, heldBy: f.bia }),
+      ['R10: held by an agent in one queue', (f) => ({ status: 'closed', queueId: f.q2, heldBy: f.bia }),
         (c, f) => c.queueId === f.q2 && (c.assignedAgentId === f.bia || c.participants.some((p) => p.id === f.bia))],
-      ['D11: held by an agent and filtered to itself: only those it holds', (f) => ({ status: 'closed', agentId: f.ana, heldBy: f.ana }), (c, f) => c.assignedAgentId === f.ana],
-      ['D11: held by an agent and filtered to another: those of the other it joined', (f) => ({ status: 'closed', agentId: f.bia, heldBy: f.caio }),
+      ['R10: held by an agent and filtered to itself: only those it holds', (f) => ({ status: 'closed', agentId: f.ana, heldBy: f.ana }), (c, f) => c.assignedAgentId === f.ana],
+      ['R10: held by an agent and filtered to another: those of the other it joined', (f) => ({ status: 'closed', agentId: f.bia, heldBy: f.caio }),
         (c, f) => c.assignedAgentId === f.bia && c.participants.some((p) => p.id === f.caio)],
     ])('%s: each page in list order, every match exactly once', async (_name, filter, keep) => {
       const f = await thirty();
@@ -144,7 +144,33 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
       }
     });
 
-    it('D11: held by a guest only: its conversation comes in order between those it holds', async () => {
+    it('a label filter follows each change of a closed conversation: relabelled, moved in time, archived, reopened, deleted', async () => {
+      const patch = async (id: string, change: StatePatch, at: number) => {
+        const out = await store.write({ conversationId: id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch: change }) });
+        if (out.kind !== 'appended') throw new Error(out.kind);
+      };
+      const ids = async (label: string, archived = false) => (await store.conversations.list({ status: 'closed', archived, label, limit: 10 })).map((c) => c.id);
+      const a = await conversation({ status: 'closed', labels: ['vip', 'billing'] }, T0 + 1);
+      const b = await conversation({ status: 'closed', labels: ['vip'] }, T0 + 2);
+      expect(await ids('vip')).toEqual([b.id, a.id]);
+      await patch(a.id, { labels: ['billing'] }, T0 + 3);
+      expect(await ids('vip')).toEqual([b.id]);
+      await patch(a.id, { labels: ['billing', 'vip'] }, T0 + 4);
+      expect(await ids('vip')).toEqual([a.id, b.id]);
+      await patch(b.id, { archived: true }, T0 + 5);
+      expect(await ids('vip')).toEqual([a.id]);
+      expect(await ids('vip', true)).toEqual([b.id]);
+      await patch(a.id, { status: 'open' }, T0 + 6);
+      expect(await ids('vip')).toEqual([]);
+      expect(await ids('billing')).toEqual([]);
+      await patch(a.id, { status: 'closed' }, T0 + 7);
+      expect(await ids('billing')).toEqual([a.id]);
+      expect(await store.conversations.delete(a.id)).toBe(true);
+      expect(await ids('billing')).toEqual([]);
+      expect(await ids('vip', true)).toEqual([b.id]);
+    });
+
+    it('R10: held by a guest only: its conversation comes in order between those it holds', async () => {
       const [ana, bia] = [await agent(), await agent()];
       const older = await conversation({ status: 'closed', assignedAgentId: ana }, T0 + 1);
       const joined = await conversation({ status: 'closed', assignedAgentId: bia, participants: [{ id: ana, name: 'Ana' }] }, T0 + 2);

@@ -208,15 +208,39 @@ export const conversations = sqliteTable(
       .where(sql`status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL`),
     // Issue 12: the Closed and Archived lists page by keyset (updated_at, id), newest first, on an index that
     // serves that order: all of them, by queue, by agent, and the conference guests' (a plain agent sees the
-    // ones it held or joined, D11). Only closed rows are in them: a live conversation's updated_at moves with
+    // ones assigned to it or it joined, R10). Only closed rows are in them: a live conversation's updated_at moves with
     // every message, and keeping these in step would cost a page write per commit (see conversations_status).
     index('conversations_closed').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_queue').on(t.queueId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     index('conversations_closed_agent').on(t.assignedAgentId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
+    // By priority: a priority that few closed rows have reads just those, not every closed row (issue 12).
+    index('conversations_closed_priority').on(t.priority, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
     // The guests are in it too, so the walk for one agent's conferences reads the index alone, not each row.
     index('conversations_closed_guests')
       .on(t.archived, t.updatedAt, t.id, t.participantsJson)
       .where(sql`status = 'closed' AND participants_json <> '[]'`),
+  ],
+);
+
+/**
+ * Issue 12: the labels of closed conversations, one row per (conversation, label), in the Closed and Archived
+ * lists' order, so a label filter reads only that label's rows however rare it is (labels_json stays the
+ * conversation's own record). Kept by triggers on `conversations` (hand-written in migration 0008), in the
+ * statement that changes the row: every write path keeps it, none can forget it.
+ */
+export const conversationLabels = sqliteTable(
+  'conversation_labels',
+  {
+    label: text('label').notNull(),
+    archived: integer('archived', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** No foreign key: the delete trigger removes a conversation's rows. */
+    conversationId: text('conversation_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.label, t.archived, t.updatedAt, t.conversationId] }),
+    // The triggers replace a conversation's rows when it changes.
+    index('conversation_labels_conversation').on(t.conversationId),
   ],
 );
 

@@ -166,7 +166,7 @@ export interface ConversationFilter {
   /** Carries this label (labels are stored lower-case). */
   label?: string;
   /**
-   * SPEC D11 for a plain agent's closed lists: only those this agent holds (assigned) or joined as a
+   * SPEC R10 for a plain agent's closed lists: only those this agent holds (assigned) or joined as a
    * conference guest, which is what it may see of a closed conversation.
    */
   heldBy?: string;
@@ -341,8 +341,9 @@ export interface Store {
     openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
     /**
      * Newest activity first (updatedAt, then id, both descending), at most `limit`, after `filter.after`.
-     * The closed lists (status closed, archived or not, with any of queue, agent, priority, heldBy) are read
-     * on an index in this order: their cost does not grow with history (issue 12).
+     * The closed lists (status closed, archived or not, with any of queue, agent, priority, label, heldBy) are
+     * read on an index in this order: their cost does not grow with history (issue 12). A label filter reads
+     * only that label's closed conversations, a priority filter only that priority's.
      */
     list(filter: ConversationFilter): Promise<ConversationSummary[]>;
     /**

@@ -1,7 +1,7 @@
 /**
  * Issue 12: the console's Closed and Archived lists come in pages (GET /conversations with `cursor`, answering
  * `nextCursor`), on a real server and database: every conversation the agent may see comes exactly once,
- * pages are full whatever the agent may not see (D11), and a cursor the server did not make is a typed 400.
+ * pages are full whatever the agent may not see (R10), and a cursor the server did not make is a typed 400.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ describe('issue 12: GET /conversations pages', () => {
     ySees = order(made.filter((c) => c.y));
   });
 
-  it('R14, R10: a plain agent pages through the closed conversations it held or joined: each once, in order, every page full', async () => {
+  it('R14, R10: a plain agent pages through the closed conversations assigned to it or joined: each once, in order, every page full', async () => {
     const { ids, sizes } = await pages(x.api, '/conversations?view=closed&limit=2');
     expect(ids).toEqual(xSees);
     expect(xSees).toHaveLength(7);

@@ -210,11 +210,12 @@ describe('SQLite migrations', () => {
     try {
       // sqlite_stat*: the planner's statistics, which the store gathers at open (issue 12), not a migration's.
       const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all();
-      // 0002's tables, 0003's `blocks`, 0005's `attachments` and 0007's search index with FTS5's own tables
-      // (the store migrates to the newest).
+      // 0002's tables, 0003's `blocks`, 0005's `attachments`, 0007's search index with FTS5's own tables
+      // and 0008's `conversation_labels` (the store migrates to the newest).
       expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual([
         'attachments',
         'blocks',
+        'conversation_labels',
         'search_docs',
         'search_fts',
         'search_fts_config',
@@ -227,6 +228,42 @@ describe('SQLite migrations', () => {
       expect(after.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('tickets_site_client')).toMatch(
         /WHERE client_id IS NOT NULL$/,
       );
+    } finally {
+      after.close();
+    }
+  });
+
+  it('0008 fills conversation_labels from the closed conversations labelled before it, so label filters find them', async () => {
+    const before = new Database(path);
+    migrateUpTo(before, 7);
+    before.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
+      INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0});
+      INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, labels_json, archived) VALUES
+        ('c1', 's1', 'v1', 'closed', ${T0}, ${T0 + 1}, '["vip","billing"]', 0),
+        ('c2', 's1', 'v1', 'closed', ${T0}, ${T0 + 2}, '["vip"]', 1),
+        ('c3', 's1', 'v1', 'open', ${T0}, ${T0 + 3}, '["vip"]', 0),
+        ('c4', 's1', 'v1', 'closed', ${T0}, ${T0 + 4}, '[]', 0);
+    `);
+    before.close();
+
+    const store = createSqliteStore(path);
+    try {
+      const ids = async (label: string, archived: boolean) => (await store.conversations.list({ status: 'closed', archived, label, limit: 10 })).map((c) => c.id);
+      expect(await ids('vip', false)).toEqual(['c1']);
+      expect(await ids('vip', true)).toEqual(['c2']);
+      expect(await ids('billing', false)).toEqual(['c1']);
+    } finally {
+      await store.close();
+    }
+    const after = new Database(path);
+    try {
+      // Only closed conversations' labels, one row each.
+      expect(after.prepare('SELECT label, archived, updated_at, conversation_id FROM conversation_labels ORDER BY conversation_id, label').all()).toEqual([
+        { label: 'billing', archived: 0, updated_at: T0 + 1, conversation_id: 'c1' },
+        { label: 'vip', archived: 0, updated_at: T0 + 1, conversation_id: 'c1' },
+        { label: 'vip', archived: 1, updated_at: T0 + 2, conversation_id: 'c2' },
+      ]);
     } finally {
       after.close();
     }

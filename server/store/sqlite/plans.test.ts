@@ -90,12 +90,30 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     ['archived by queue, next page', { status: 'closed', archived: true, queueId: 'q', after: AFTER }, 'conversations_closed_queue'],
     ['closed by agent', { status: 'closed', archived: false, agentId: 'a' }, 'conversations_closed_agent'],
     ['archived by agent, next page', { status: 'closed', archived: true, agentId: 'a', after: AFTER }, 'conversations_closed_agent'],
-    ['closed by priority', { status: 'closed', archived: false, priority: 2 }, 'conversations_closed'],
-    ['closed by label', { status: 'closed', archived: false, label: 'vip' }, 'conversations_closed'],
+    ['closed by priority', { status: 'closed', archived: false, priority: 2 }, 'conversations_closed_priority'],
+    ['archived by priority, next page', { status: 'closed', archived: true, priority: 3, after: AFTER }, 'conversations_closed_priority'],
   ])('%s: %s, no sort', async (_name, filter, index) => {
     const plan = await planOf(list(filter));
     expect(plan[0]).toMatch(new RegExp(`^SEARCH conversations USING INDEX ${index} \\(`));
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN conversations/);
+  });
+
+  it.each<[string, Omit<ConversationFilter, 'limit'>]>([
+    ['closed', { status: 'closed', archived: false, label: 'vip' }],
+    ['archived, next page', { status: 'closed', archived: true, label: 'vip', after: AFTER }],
+    ['closed by queue and priority', { status: 'closed', archived: false, label: 'vip', queueId: 'q', priority: 2, after: AFTER }],
+  ])('by label (%s): reads that label\'s rows of conversation_labels in list order, each conversation by id, no sort', async (_name, filter) => {
+    const plan = await planOf(list(filter));
+    expect(plan).toEqual([
+      expect.stringMatching(/^SEARCH l USING (COVERING )?INDEX sqlite_autoindex_conversation_labels_1 \(label=\? AND archived=\?/),
+      expect.stringMatching(/^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)$/),
+    ]);
+  });
+
+  it("R10 by label: a plain agent's closed list reads the label's rows twice (held, joined), never the guests' index", async () => {
+    const plan = await planOf(list({ status: 'closed', archived: false, label: 'vip', heldBy: 'a', after: AFTER }));
+    expect(plan.filter((line) => line.startsWith('SEARCH l '))).toHaveLength(2);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN (l|c|conversations)\b|conversations_closed/);
   });
 
   it.each<[string, Omit<ConversationFilter, 'limit'>]>([
@@ -107,7 +125,7 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     expect(plan[0]).toMatch(/^SEARCH conversations USING INDEX conversations_status \(status=\?\)/);
   });
 
-  it("D11: a plain agent's closed list reads the index of what it holds and the index of conversations with guests, no sort", async () => {
+  it("R10: a plain agent's closed list reads the index of what it holds and the index of conversations with guests, no sort", async () => {
     const plan = await planOf(list({ status: 'closed', archived: false, heldBy: 'a', after: AFTER }));
     expect(plan.filter((line) => line.startsWith('SEARCH conversations'))).toEqual([
       expect.stringMatching(/^SEARCH conversations USING INDEX conversations_closed_agent \(/),
@@ -116,19 +134,41 @@ describe('issue 12: the Closed and Archived lists page on an index in their orde
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN conversations/);
   });
 
+  it.each<[string, Omit<ConversationFilter, 'limit'>]>([
+    ["['closed']", { status: ['closed'], archived: false }],
+    ['closed, archived or not', { status: 'closed' }],
+  ])("R10: a plain agent's closed list (%s) reads its conferences on conversations_closed_guests too", async (_name, filter) => {
+    const plan = await planOf(list({ ...filter, heldBy: 'a', after: AFTER }));
+    // The second read, the conferences it joined (the first, what it holds, is the planner's choice here).
+    expect(plan.filter((line) => /^(SEARCH|SCAN) conversations/.test(line))[1]).toMatch(
+      /^(SEARCH|SCAN) conversations USING INDEX conversations_closed_guests/,
+    );
+  });
+
   it('the plans hold once the planner has statistics of a database with rows', async () => {
     const insert = prepare(
-      `INSERT INTO conversations (id, site_id, visitor_id, status, assigned_agent_id, created_at, updated_at, queue_id, archived)
-       VALUES (?, 's', ?, ?, NULL, 0, ?, ?, ?)`,
+      `INSERT INTO conversations (id, site_id, visitor_id, status, assigned_agent_id, created_at, updated_at, queue_id, archived, priority, labels_json)
+       VALUES (?, 's', ?, ?, NULL, 0, ?, ?, ?, ?, ?)`,
     );
     sqlite.pragma('foreign_keys = OFF');
     sqlite.transaction(() => {
-      for (let i = 0; i < 2_000; i++) insert.run(`c${i}`, `v${i}`, i < 1_990 ? 'closed' : 'open', i, `q${i % 4}`, i % 3 === 0 ? 1 : 0);
+      for (let i = 0; i < 2_000; i++) {
+        const labels = i % 50 === 0 ? '["vip"]' : i % 2 ? '["billing"]' : '[]';
+        insert.run(`c${i}`, `v${i}`, i < 1_990 ? 'closed' : 'open', i, `q${i % 4}`, i % 3 === 0 ? 1 : 0, i % 100 === 0 ? 3 : i % 3, labels);
+      }
     })();
     sqlite.exec('ANALYZE');
-    for (const filter of [{ status: 'closed', archived: false }, { status: 'closed', archived: true, queueId: 'q1' }] as const) {
+    for (const filter of [
+      { status: 'closed', archived: false },
+      { status: 'closed', archived: true, queueId: 'q1' },
+      { status: 'closed', archived: false, priority: 3 },
+      { status: 'closed', archived: false, label: 'vip' },
+      { status: 'closed', archived: true, label: 'nothing' },
+    ] as const) {
       const plan = await planOf(list({ ...filter, after: AFTER }));
-      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN conversations/);
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN (conversations|c|l)\b/);
+      if ('priority' in filter) expect(plan[0]).toMatch(/^SEARCH conversations USING INDEX conversations_closed_priority \(priority=\? AND archived=\?/);
+      if ('label' in filter) expect(plan[0]).toMatch(/^SEARCH l USING (COVERING )?INDEX sqlite_autoindex_conversation_labels_1 \(label=\? AND archived=\?/);
     }
     expect(await planOf(() => store.conversations.withTimers())).toEqual(['SCAN conversations USING INDEX conversations_timers']);
   });
@@ -167,6 +207,15 @@ describe('issue 12: the planner keeps its statistics', () => {
     expect(timers.armed(OPTIMIZE_EVERY_MS)).toHaveLength(1);
 
     await own.close();
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it('a store that fails to open (a statement does not prepare) leaves no optimize timer behind', () => {
+    const timers = new ManualTimers();
+    let db!: Database.Database;
+    // attachments is read by the write path's statements only, which are prepared after the connection opens.
+    expect(() => createSqliteStore(join(dir, 'broken.db'), { timers, onOpen: (d) => { db = d; d.exec('DROP TABLE attachments'); } })).toThrow(/attachments/);
+    db.close();
     expect(timers.pending.size).toBe(0);
   });
 });

@@ -140,7 +140,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const log = options.log ?? silentLogger;
   const health = new StorageHealth(log, options.now ?? Date.now, { database: path });
   const committer = new GroupCommitter(sqlite, () => health.committed());
-  const optimize = optimizer(sqlite, log, options.timers ?? (globalThis as NonNullable<SqliteStoreOptions['timers']>));
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
@@ -154,8 +153,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   function listRows(filter: ConversationFilter, guest?: string): ConversationRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status !== undefined) {
-      const statuses: readonly string[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    // 'closed' and ['closed'] are one filter, read the same way.
+    const statuses: readonly string[] | undefined = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    const closedOnly = statuses !== undefined && statuses.length === 1 && statuses[0] === 'closed';
+    // A closed list by label walks that label's rows of conversation_labels (in list order) and joins each
+    // conversation: a rare label reads only its rows, never every closed conversation (issue 12).
+    const byLabel = closedOnly && filter.label !== undefined;
+    const c = byLabel ? 'c.' : '';
+    const l = byLabel ? 'l.' : c;
+    if (statuses !== undefined) {
       if (statuses.length === 0) return [];
       // Written out, not bound: the partial indexes' WHERE names the status, and SQLite matches it to a literal
       // when it prepares the statement (INDEXED BY is checked then too). Only the three statuses are written.
@@ -163,15 +169,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         if (status !== 'open' && status !== 'ended' && status !== 'closed') throw new Error(`unknown status ${status}`);
         return `'${status}'`;
       };
-      where.push(statuses.length === 1 ? `status = ${literal(statuses[0]!)}` : `status IN (${statuses.map(literal).join(', ')})`);
+      where.push(statuses.length === 1 ? `${c}status = ${literal(statuses[0]!)}` : `status IN (${statuses.map(literal).join(', ')})`);
     }
     if (filter.archived !== undefined) {
-      where.push('archived = ?');
+      where.push(`${l}archived = ?`);
       params.push(filter.archived ? 1 : 0);
     }
     // Live conversations only: conversations_status reads just them. The unary + keeps the planner (without
     // statistics, or with stale ones) from reading every conversation the queue ever had on conversations_queue.
-    const live = filter.status !== undefined && !(typeof filter.status === 'string' ? [filter.status] : filter.status).includes('closed');
+    const live = statuses !== undefined && !statuses.includes('closed');
     for (const [column, value] of [
       ['site_id', filter.siteId],
       ['visitor_id', filter.visitorId],
@@ -180,10 +186,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       ['priority', filter.priority],
     ] as const) {
       if (value === undefined) continue;
-      where.push(`${column} = ?`);
+      where.push(`${c}${column} = ?`);
       params.push(value);
     }
-    if (filter.label !== undefined) {
+    if (byLabel) {
+      where.push('l.label = ?');
+      params.push(filter.label);
+    } else if (filter.label !== undefined) {
       where.push(`labels_json <> '[]' AND EXISTS (SELECT 1 FROM json_each(labels_json) WHERE value = ?)`);
       params.push(filter.label);
     }
@@ -193,27 +202,34 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       // instr() is a quick test on that text (JSON.stringify escapes any quote inside a name, so `"id":"<id>"`
       // only matches an id); json_each confirms it.
       where.push(
-        `participants_json <> '[]' AND instr(participants_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(participants_json) WHERE value ->> 'id' = ?)`,
+        `${c}participants_json <> '[]' AND instr(${c}participants_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(${c}participants_json) WHERE value ->> 'id' = ?)`,
       );
       params.push(JSON.stringify({ id: guest }).slice(1, -1), guest);
     }
     if (filter.after !== undefined) {
-      where.push('(updated_at, id) < (?, ?)');
+      where.push(byLabel ? '(l.updated_at, l.conversation_id) < (?, ?)' : '(updated_at, id) < (?, ?)');
       params.push(filter.after.updatedAt, filter.after.id);
     }
     // Named: the planner cannot tell that the guests' index answers the instr() test without reading rows, and
-    // would walk every closed conversation on conversations_closed instead.
-    const indexed = guest !== undefined && filter.status === 'closed' ? ' INDEXED BY conversations_closed_guests' : '';
-    const text = `SELECT * FROM conversations${indexed}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    // would walk every closed conversation on conversations_closed instead. Also without `archived` (both
+    // lists at once): the index then holds the rows in two runs and they are sorted, but only conferences'.
+    const indexed = guest !== undefined && closedOnly && !byLabel ? ' INDEXED BY conversations_closed_guests' : '';
+    // CROSS JOIN: SQLite keeps the left table outside, so the label's rows drive, in their index's order.
+    const from = byLabel
+      ? 'SELECT c.* FROM conversation_labels l CROSS JOIN conversations c ON c.id = l.conversation_id'
+      : `SELECT * FROM conversations${indexed}`;
+    const order = byLabel ? 'l.updated_at DESC, l.conversation_id DESC' : 'updated_at DESC, id DESC';
+    const text = `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     let statement = listStatements.get(text);
     if (!statement) listStatements.set(text, (statement = sqlite.prepare<unknown[], ConversationRow>(text)));
     return statement.all(...params, filter.limit);
   }
 
   /**
-   * `heldBy` (a plain agent's closed lists, D11): those it holds, read on conversations_closed_agent, merged
-   * with those it joined as a guest, read on conversations_closed_guests. Two index reads in list order
-   * instead of one walk over everything closed checking each row.
+   * `heldBy` (a plain agent's closed lists, R10): those it holds, read on conversations_closed_agent, merged
+   * with those it joined as a guest, read on conversations_closed_guests (with a label, both on that label's
+   * rows of conversation_labels). Two index reads in list order instead of one walk over everything closed
+   * checking each row.
    */
   function listConversations(filter: ConversationFilter): ConversationRow[] {
     const { heldBy, ...rest } = filter;
@@ -357,6 +373,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     data: events.data,
     attachments: events.attachments,
   };
+
+  // Armed last: a statement above that fails to prepare (a damaged schema) throws out of here, and must not
+  // leave an hourly timer behind on a connection nobody holds.
+  const optimize = optimizer(sqlite, log, options.timers ?? (globalThis as NonNullable<SqliteStoreOptions['timers']>));
 
   return guarded({
     settings: {
