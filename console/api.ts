@@ -91,6 +91,8 @@ export interface ListQuery {
   label?: string | null;
   priority?: number | null;
   limit?: number;
+  /** Issue 12: the previous page's nextCursor; absent or null: the first page. */
+  cursor?: string | null;
 }
 
 /** Transfer or conference target: exactly one of the two. */
@@ -135,9 +137,11 @@ export const api = {
     call<unknown>(`/agents/${encodeURIComponent(agentId)}/availability`, json('PUT', { state })),
   setPrefs: (prefs: InferOutput<typeof PrefsBody>) => call<MeAnswer>('/me/prefs', json('PUT', prefs)),
 
-  conversations: (q: ListQuery) =>
-    call<ConversationListAnswer>(`/conversations${query({ view: q.view, queue: q.queue, agent: q.agent, label: q.label, priority: q.priority, limit: q.limit })}`).then(
-      (a) => a.conversations,
+  conversations: (q: ListQuery) => api.conversationPage(q).then((a) => a.conversations),
+  /** One page of a list, with the cursor of the next (null: the last page). */
+  conversationPage: (q: ListQuery) =>
+    call<ConversationListAnswer>(
+      `/conversations${query({ view: q.view, queue: q.queue, agent: q.agent, label: q.label, priority: q.priority, limit: q.limit, cursor: q.cursor })}`,
     ),
   detail: (id: string) => call<ConversationDetailAnswer>(conv(id)),
   /** One page of a conversation's events older than `beforeSeq`, oldest first. */

@@ -62,6 +62,7 @@ export const en: typeof ptBR = {
   everyone: 'Everyone',
   nobody: 'Nobody',
   reload: 'Reload',
+  loadMore: 'Load more',
   loading: 'Loading…',
   loadFailed: 'This section could not be loaded. Reload the page.',
   pick: 'Pick a conversation on the left.',
@@ -268,6 +269,7 @@ export const en: typeof ptBR = {
   errors: {
     invalid_json: 'The request is not valid JSON.',
     invalid_request: 'The request does not have the expected shape.',
+    invalid_cursor: 'The list changed its paging; reload the list.',
     invalid_frame: 'The frame does not follow the protocol.',
     unknown_frame_type: 'Unknown frame type.',
     unsupported_version: 'Console out of date: reload the page.',

@@ -56,6 +56,7 @@ const ev = {
 const errors: Record<ErrorCode | 'network', string> = {
   invalid_json: 'O pedido não é um JSON válido.',
   invalid_request: 'O pedido não tem o formato esperado.',
+  invalid_cursor: 'A paginação da lista não é mais válida; recarregue a lista.',
   invalid_frame: 'A mensagem não segue o protocolo.',
   unknown_frame_type: 'Tipo de mensagem desconhecido.',
   unsupported_version: 'Console desatualizado: recarregue a página.',
@@ -377,6 +378,7 @@ export const ptBR = {
   everyone: 'Todos',
   nobody: 'Ninguém',
   reload: 'Recarregar',
+  loadMore: 'Carregar mais',
   loading: 'Carregando…',
   loadFailed: 'Não foi possível carregar esta seção. Recarregue a página.',
   pick: 'Escolha uma conversa à esquerda.',
