@@ -371,6 +371,52 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     expect(t.session.view.events[0]!.seq).toBe(301);
   });
 
+  /** A fetchOlder whose pages answer when the test says. */
+  const deferredPages = () => {
+    const waiting: { before: number; answer: () => void; fail: () => void }[] = [];
+    const fetchOlder = vi.fn(
+      (id: string, before: number) =>
+        new Promise<{ events: ConversationEvent[]; hasMore: boolean }>((resolve, reject) =>
+          waiting.push({
+            before,
+            answer: () => resolve({ events: range(id, Math.max(1, before - 200), before - 1), hasMore: before - 200 > 1 }),
+            fail: () => reject(new Error('offline')),
+          }),
+        ),
+    );
+    return { fetchOlder, waiting };
+  };
+
+  it('a second hit chosen while the first one’s pages load takes over: it is found, the first is not', async () => {
+    const { fetchOlder, waiting } = deferredPages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 150);
+    t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
+    await vi.waitFor(() => expect(waiting).toHaveLength(1)); // the first hit's page is on its way
+    t.session.openAt('c1', 650, undefined, ['second']); // already held
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 650, n: 1, words: ['second'] }));
+    expect(t.session.view.finding).toBe(false);
+    waiting[0]!.answer();
+    await vi.waitFor(() => expect(t.session.view.events[0]!.seq).toBe(301));
+    expect(t.session.view).toMatchObject({ found: { seq: 650, n: 1 }, finding: false });
+    expect(fetchOlder).toHaveBeenCalledTimes(1); // the first hit's reveal stopped after its page
+  });
+
+  it('a second hit in another conversation is found even while the first one’s page never answers', async () => {
+    const { fetchOlder, waiting } = deferredPages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 150);
+    t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
+    await vi.waitFor(() => expect(waiting).toHaveLength(1));
+    t.session.openAt('c2', 5);
+    expect(t.session.view).toMatchObject({ currentId: 'c2', finding: true, found: null });
+    t.socket().receive({ ...history('c2', range('c2', 1, 10), true), hasMore: false });
+    await vi.waitFor(() => expect(t.session.view.found).toMatchObject({ seq: 5 }));
+    expect(t.session.view.finding).toBe(false);
+  });
+
   it('the older-history button and a reveal at once add each event once', async () => {
     const fetchOlder = pages();
     const t = started(undefined, fetchOlder);

@@ -63,6 +63,13 @@ export interface AgentView extends InboxView {
 export const MAX_REVEAL_PAGES = 100;
 
 
+/** The event a search hit asked for, with the words it matched (issue 12). */
+interface RevealTarget {
+  conversationId: string;
+  seq: number;
+  words: string[];
+}
+
 export class AgentSession extends Observable<AgentView> {
   readonly #summaries = new Map<string, ConversationSummary>();
   /** Highest sequence the agent has had on screen, per conversation. */
@@ -71,8 +78,9 @@ export class AgentSession extends Observable<AgentView> {
   #socket: SocketClient | null = null;
   #lastSeq = 0;
   /** The event a search hit asked for, until it is held (issue 12). */
-  #target: { conversationId: string; seq: number; words: string[] } | null = null;
-  #revealing = false;
+  #target: RevealTarget | null = null;
+  /** The target the running reveal reads pages for: a newer target starts its own reveal, the older one stops. */
+  #revealing: RevealTarget | null = null;
   #revealed = 0;
   /** Typing and seen (SPEC W1, W2). */
   readonly #signals: ConversationSignals;
@@ -244,8 +252,10 @@ export class AgentSession extends Observable<AgentView> {
   /** Reads older pages until the search hit's event is held, then names it in `found` (issue 12). */
   async #reveal(): Promise<void> {
     const target = this.#target;
-    if (!target || this.#revealing || target.conversationId !== this.view.currentId) return;
-    this.#revealing = true;
+    // The same target already being read for goes on by itself; a newer one (another hit clicked while the
+    // first one's pages load) takes over, and the older reveal stops at its next step.
+    if (!target || this.#revealing === target || target.conversationId !== this.view.currentId) return;
+    this.#revealing = target;
     this.update({ finding: true });
     const stillWanted = () => this.#target === target && this.view.currentId === target.conversationId;
     try {
@@ -257,7 +267,7 @@ export class AgentSession extends Observable<AgentView> {
     } catch {
       // The page could not be read: the conversation stays open at its newest events, without a mark.
     } finally {
-      this.#revealing = false;
+      if (this.#revealing === target) this.#revealing = null;
     }
     if (!stillWanted()) return;
     this.#target = null;
