@@ -361,13 +361,23 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     expect(t.session.view).toMatchObject({ currentId: 'c2', found: null, finding: false });
   });
 
+  it('a hit whose event the history does not hold is not named in found', async () => {
+    const t = started(undefined, pages());
+    t.online();
+    t.session.openAt('c1', 5);
+    t.socket().receive({ ...history('c1', range('c1', 10, 30), true), hasMore: false }); // 1..9 gone
+    await vi.waitFor(() => expect(t.session.view.finding).toBe(false));
+    expect(t.session.view.found).toBeNull();
+  });
+
   it('a page that cannot be read leaves the conversation open without a mark', async () => {
     const t = started(undefined, () => Promise.reject(new Error('offline')));
     t.online();
     t.session.openAt('c1', 5);
     t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true });
     await vi.waitFor(() => expect(t.session.view.finding).toBe(false));
-    expect(t.session.view).toMatchObject({ currentId: 'c1', found: { seq: 5 } });
+    // found names no seq that is not held: a later "Load older" must not jump to it and ring it.
+    expect(t.session.view).toMatchObject({ currentId: 'c1', found: null });
     expect(t.session.view.events[0]!.seq).toBe(301);
   });
 

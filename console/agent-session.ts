@@ -271,7 +271,10 @@ export class AgentSession extends Observable<AgentView> {
     }
     if (!stillWanted()) return;
     this.#target = null;
-    this.update({ found: { seq: target.seq, n: ++this.#revealed, words: target.words }, finding: false });
+    // Named only when held: a seq left unloaded (a page failed) would otherwise be scrolled to and ringed
+    // out of the blue by a later "Load older".
+    const held = this.view.events.some((e) => e.seq === target.seq);
+    this.update({ found: held ? { seq: target.seq, n: ++this.#revealed, words: target.words } : null, finding: false });
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
