@@ -316,6 +316,20 @@ describe('AgentSession: older history', () => {
     expect(t.session.view.currentId).toBe('c2');
     expect(t.session.view.events).toEqual([]);
   });
+
+  it('a page that arrives after a reset snapshot (a reconnect) is dropped: no gap before the new snapshot', async () => {
+    let answer!: (page: { events: ConversationEvent[]; hasMore: boolean }) => void;
+    const t = started(undefined, () => new Promise((resolve) => (answer = resolve)));
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 201, 400), true), hasMore: true });
+    const loading = t.session.loadOlder(); // asks for 1..200
+    t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true }); // 401..500 came meanwhile
+    answer({ events: range('c1', 1, 200), hasMore: false });
+    await loading;
+    expect(t.session.view.events.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => 301 + i));
+    expect(t.session.view.hasMore).toBe(true);
+  });
 });
 
 describe('AgentSession: opening at a search hit (issue 12)', () => {

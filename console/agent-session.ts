@@ -82,6 +82,11 @@ export class AgentSession extends Observable<AgentView> {
   /** The target the running reveal reads pages for: a newer target starts its own reveal, the older one stops. */
   #revealing: RevealTarget | null = null;
   #revealed = 0;
+  /**
+   * Grows with every fresh start of the history on screen (a conversation opened, a reset snapshot after a
+   * reconnect): an older page read before it belongs to a history no longer shown and is dropped.
+   */
+  #historyEpoch = 0;
   /** Typing and seen (SPEC W1, W2). */
   readonly #signals: ConversationSignals;
   /**
@@ -187,6 +192,7 @@ export class AgentSession extends Observable<AgentView> {
     const previous = this.view.currentId;
     if (previous) this.#leave(previous);
     this.#lastSeq = 0;
+    this.#historyEpoch++;
     if (this.#target?.conversationId !== conversationId) this.#target = null;
     this.update({
       currentId: conversationId,
@@ -241,8 +247,12 @@ export class AgentSession extends Observable<AgentView> {
     const { currentId, events } = this.view;
     const oldest = events[0];
     if (!currentId || !oldest || !this.view.hasMore) return;
+    const epoch = this.#historyEpoch;
     const page = await this.fetchOlder(currentId, oldest.seq);
     if (this.view.currentId !== currentId) return; // the agent moved on meanwhile
+    // A reset snapshot came meanwhile (a reconnect): the page ends where the old history began, not where the
+    // new one does, and prepending it would leave a gap.
+    if (this.#historyEpoch !== epoch) return;
     // Two loads at once (the button and a search reveal) ask for the same page: it is added once.
     const first = this.view.events[0]?.seq ?? Number.POSITIVE_INFINITY;
     if (first < oldest.seq) return; // another load prepended this page meanwhile
@@ -320,6 +330,7 @@ export class AgentSession extends Observable<AgentView> {
       }
       case 'history': {
         if (frame.conversationId !== this.view.currentId) return;
+        if (frame.reset) this.#historyEpoch++;
         const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
         this.#lastSeq = lastSeq;
         this.#markSeen(frame.conversationId, this.#lastSeq);
