@@ -37,7 +37,7 @@ export interface ConversationViewProps {
   /** SPEC W1: the agent's reply draft holds text, or not any more. */
   onTyping?: (on: boolean) => void;
   /** Issue 12: the message a search hit opened, and whether older pages are loading to reach it. */
-  found?: { seq: number; n: number; words: string[] } | null;
+  found?: { seq: number; n: number; terms: string[] } | null;
   finding?: boolean;
 }
 

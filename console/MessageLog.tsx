@@ -9,11 +9,15 @@ import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
-import { markSegments, wordMarks } from './search-model';
+import { matchMarks } from '../shared/search-text';
+import { markSegments } from './search-model';
 
-/** Issue 12: the message a search found, its matched words in <mark> (text nodes, never HTML). */
-function Marked({ text, words }: { text: string; words: string[] }) {
-  return <>{markSegments({ text, marks: wordMarks(text, words) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
+/**
+ * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole
+ * words, accents and case aside, the last term also as a word's start, as the server matched them.
+ */
+function Marked({ text, terms }: { text: string; terms: string[] }) {
+  return <>{markSegments({ text, marks: matchMarks(text, terms) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
 }
 
 export interface MessageLogProps {
@@ -28,7 +32,7 @@ export interface MessageLogProps {
   /** SPEC W2: the highest sequence the visitor has seen; "Seen" goes under the last agent message up to it. */
   visitorSeenSeq?: number;
   /** Issue 12: the message a search hit opened; scrolled into view (once per `n`) and highlighted. */
-  found?: { seq: number; n: number; words: string[] } | null;
+  found?: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach it. */
   finding?: boolean;
 }
@@ -93,7 +97,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
                   {who(e)}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
                 </span>
-                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} words={found.words} /> : e.text}</p>}
+                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} terms={found.terms} /> : e.text}</p>}
                 {e.attachments && <AttachmentList files={e.attachments} />}
                 <span class="meta">
                   <time dateTime={new Date(e.at).toISOString()}>{clock.format(e.at)}</time>

@@ -14,7 +14,8 @@ import { useSearch } from './use-search';
 
 export interface SearchBoxProps {
   queues: QueueInfo[];
-  onOpen: (hit: SearchHit) => void;
+  /** A hit chosen, with the query it answers (its terms are marked where it opens). */
+  onOpen: (hit: SearchHit, q: string) => void;
 }
 
 export function SearchBox({ queues, onOpen }: SearchBoxProps) {
@@ -115,7 +116,7 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           queues={queues}
           onOpen={(hit) => {
             setOpen(false);
-            onOpen(hit);
+            onOpen(hit, search.state.q);
           }}
           onMore={search.more}
           onRetry={search.retry}

@@ -15,7 +15,8 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
-import { hitTarget, markedWords } from './search-model';
+import { searchTerms } from '../shared/search-text';
+import { hitTarget } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -102,13 +103,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     session.open(conversationId, summary);
   };
   /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
-  const openHit = (hit: SearchHit) => {
+  const openHit = (hit: SearchHit, q: string) => {
     const target = hitTarget(hit);
     if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
     setSection('conversations');
     if (target.seq === null) session.open(target.conversationId, summary);
-    else session.openAt(target.conversationId, target.seq, summary, markedWords(hit.snippet));
+    else session.openAt(target.conversationId, target.seq, summary, searchTerms(q));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);

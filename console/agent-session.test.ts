@@ -356,9 +356,9 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     t.session.open('c1');
     t.socket().receive({ ...history('c1', range('c1', 1, 30), true), hasMore: false });
     t.session.openAt('c1', 12);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, words: [] }));
-    t.session.openAt('c1', 12, undefined, ['ação']);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, words: ['ação'] }));
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, terms: [] }));
+    t.session.openAt('c1', 12, undefined, ['acao']);
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, terms: ['acao'] }));
     expect(fetchOlder).not.toHaveBeenCalled();
     expect(sockets.flatMap((s) => s.frames()).filter((f) => f.type === 'watch')).toHaveLength(1);
   });
@@ -419,7 +419,7 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
     await vi.waitFor(() => expect(waiting).toHaveLength(1)); // the first hit's page is on its way
     t.session.openAt('c1', 650, undefined, ['second']); // already held
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 650, n: 1, words: ['second'] }));
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 650, n: 1, terms: ['second'] }));
     expect(t.session.view.finding).toBe(false);
     waiting[0]!.answer();
     await vi.waitFor(() => expect(t.session.view.events[0]!.seq).toBe(301));

@@ -51,10 +51,10 @@ export interface AgentView extends InboxView {
   visitorSeenSeq: number;
   /**
    * Issue 12: the event a search hit opened the conversation at, once it is held (older pages loaded as
-   * needed), and the words the search matched in it. `n` grows with every reveal, so the same message found
+   * needed), and the search's terms (folded, as shared/search-text.ts makes them) to mark in it. `n` grows with every reveal, so the same message found
    * twice scrolls into view again.
    */
-  found: { seq: number; n: number; words: string[] } | null;
+  found: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach the message a search hit named. */
   finding: boolean;
 }
@@ -63,11 +63,11 @@ export interface AgentView extends InboxView {
 export const MAX_REVEAL_PAGES = 100;
 
 
-/** The event a search hit asked for, with the words it matched (issue 12). */
+/** The event a search hit asked for, with the search's terms (issue 12). */
 interface RevealTarget {
   conversationId: string;
   seq: number;
-  words: string[];
+  terms: string[];
 }
 
 export class AgentSession extends Observable<AgentView> {
@@ -209,11 +209,11 @@ export class AgentSession extends Observable<AgentView> {
 
   /**
    * Issue 12: shows a conversation at one of its events (a search hit). Once the snapshot is in, older pages
-   * are read until the event is held, and `found` names it (with the matched `words`) for the log to scroll
+   * are read until the event is held, and `found` names it (with the search's `terms`, searchTerms of the query) for the log to scroll
    * to and highlight.
    */
-  openAt(conversationId: string, seq: number, summary?: ConversationSummary, words: string[] = []): void {
-    this.#target = { conversationId, seq, words };
+  openAt(conversationId: string, seq: number, summary?: ConversationSummary, terms: string[] = []): void {
+    this.#target = { conversationId, seq, terms };
     this.open(conversationId, summary);
     if (this.view.events.length > 0) void this.#reveal();
     else this.update({ finding: true });
@@ -284,7 +284,7 @@ export class AgentSession extends Observable<AgentView> {
     // Named only when held: a seq left unloaded (a page failed) would otherwise be scrolled to and ringed
     // out of the blue by a later "Load older".
     const held = this.view.events.some((e) => e.seq === target.seq);
-    this.update({ found: held ? { seq: target.seq, n: ++this.#revealed, words: target.words } : null, finding: false });
+    this.update({ found: held ? { seq: target.seq, n: ++this.#revealed, terms: target.terms } : null, finding: false });
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
