@@ -14,6 +14,7 @@ import { dayTime, t, visitorLabel } from './i18n';
 import { MessageLog } from './MessageLog';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
+import type { FoundEntry } from './search-model';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
 
@@ -27,12 +28,12 @@ export interface TicketsDetailProps {
   onOpenConversation: (conversationId: string) => void;
   onChanged: () => void;
   /** Issue 12: the entry a search hit named, scrolled into view and ringed once the ticket shows. */
-  foundEntryId?: string | null;
+  foundEntry?: FoundEntry | null;
 }
 
 type Patch = Parameters<typeof patchOf>[1];
 
-export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged, foundEntryId = null }: TicketsDetailProps) {
+export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged, foundEntry = null }: TicketsDetailProps) {
   const [detail, setDetail] = useState<TicketDetailAnswer | null>(null);
   const load = useAction();
   const patch = useAction();
@@ -86,7 +87,7 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
           <Transcript detail={detail} agentId={agent.id} queues={queues} onOpenConversation={onOpenConversation} />
           <section class="ticket-block" aria-labelledby="ticket-history">
             <h2 id="ticket-history">{t.tk.history}</h2>
-            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} foundId={foundEntryId} />
+            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} found={foundEntry} />
             <TicketComposer key={k.id} ticket={k} onWritten={wrote} />
           </section>
         </div>
@@ -332,13 +333,15 @@ function Transcript({
   );
 }
 
-function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null; foundId: string | null }) {
-  const { ticket: k, entries, agentId, agentName, foundId } = props;
+function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null; found: FoundEntry | null }) {
+  const { ticket: k, entries, agentId, agentName, found } = props;
+  const foundId = found?.id ?? null;
   const addresses = addressAtReplies(entries, k.requester.email);
   const list = useRef<HTMLOListElement>(null);
+  // Keyed on the reveal's count, not the id: the same entry chosen again is scrolled back to.
   useEffect(() => {
-    if (foundId) list.current?.querySelector(`li[data-entry="${CSS.escape(foundId)}"]`)?.scrollIntoView({ block: 'center', inline: 'nearest' });
-  }, [foundId]);
+    if (found) list.current?.querySelector(`li[data-entry="${CSS.escape(found.id)}"]`)?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  }, [found?.n]);
   return (
     <ol class="ticket-history" ref={list}>
       <li class="entry change opened">

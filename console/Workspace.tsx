@@ -16,7 +16,7 @@ import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
 import { searchTerms } from '../shared/search-text';
-import { hitTarget } from './search-model';
+import { hitTarget, type FoundEntry } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -90,11 +90,15 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   }, [agent.role]);
   // Read again on every section change and after every conversation action (end and create ticket).
   const openTickets = useOpenTicketCount(`${section}:${changes}`);
-  /** The ticket entry a search hit named (issue 12), while that ticket is on screen. */
-  const [foundEntry, setFoundEntry] = useState<string | null>(null);
+  /**
+   * The ticket entry a search hit named (issue 12), while that ticket is on screen; `n` grows with every hit
+   * chosen, so the same entry chosen again is scrolled to again.
+   */
+  const [foundEntry, setFoundEntry] = useState<FoundEntry | null>(null);
+  const entryReveals = useRef(0);
   const openTicket = (id: string, entryId: string | null = null) => {
     setTicketId(id);
-    setFoundEntry(entryId);
+    setFoundEntry(entryId === null ? null : { id: entryId, n: ++entryReveals.current });
     setSection('tickets');
   };
 
@@ -230,7 +234,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             }}
             onOpenConversation={(id) => open(id)}
             onChanged={openTickets.refresh}
-            foundEntryId={foundEntry}
+            foundEntry={foundEntry}
           />
         </main>
       )}

@@ -163,6 +163,12 @@ export type HitTarget =
   | { kind: 'conversation'; conversationId: string; seq: number | null }
   | { kind: 'ticket'; ticketId: string; entryId: string | null };
 
+/** A ticket entry a search hit opened; `n` grows with every hit chosen, so choosing it again scrolls to it again. */
+export interface FoundEntry {
+  id: string;
+  n: number;
+}
+
 export function hitTarget(hit: SearchHit): HitTarget {
   if (hit.kind === 'ticket') return { kind: 'ticket', ticketId: hit.ticket.id, entryId: hit.field === 'entry' ? hit.entryId : null };
   return { kind: 'conversation', conversationId: hit.conversation.id, seq: hit.field === 'message' ? hit.seq : null };

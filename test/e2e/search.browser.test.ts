@@ -41,6 +41,28 @@ function inView(locator: Locator): Promise<boolean> {
   });
 }
 
+/** The element lies wholly inside the window and every scrolled box around it. */
+function inWindow(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.height === 0 || r.top < -1 || r.bottom > innerHeight + 1) return false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (p.scrollHeight <= p.clientHeight || !/auto|scroll/.test(getComputedStyle(p).overflowY)) continue;
+      const box = p.getBoundingClientRect();
+      if (r.top < box.top - 1 || r.bottom > box.bottom + 1) return false;
+    }
+    return true;
+  });
+}
+
+/** Scrolls the window and every scrolled box around the element to their ends. */
+function scrollAwayFrom(locator: Locator): Promise<void> {
+  return locator.evaluate((el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) p.scrollTop = p.scrollHeight;
+    scrollTo(0, document.documentElement.scrollHeight);
+  });
+}
+
 /**
  * A console page in pt-BR at `viewport`. Without the console's CSP: axe-core is injected inline, and markup a
  * visitor wrote would run if it ever became HTML, so the test would see it.
@@ -85,6 +107,11 @@ beforeAll(async () => {
   ticketNumber = ticket.body.ticket.number;
   const note = await admin.post(`/tickets/${ticket.body.ticket.id}/notes`, { text: 'Estorno liberado pelo setor Financeiro' });
   expect(note.status, JSON.stringify(note.body)).toBeLessThan(300);
+  // Notes after it, so the ticket is taller than the window and its entry can be scrolled away.
+  for (let i = 1; i <= 12; i++) {
+    const more = await admin.post(`/tickets/${ticket.body.ticket.id}/notes`, { text: `Anotação ${i}\n\nsem relação\ncom a busca` });
+    expect(more.status, JSON.stringify(more.body)).toBeLessThan(300);
+  }
 
   // The deep message really is older than the first page the console loads.
   const conversation = (await e2e.server.papo.store.conversations.byId(deep.conversationId))!;
@@ -189,8 +216,17 @@ browserDescribe('search in the console (issue 12)', () => {
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('hit');
     expect(await page.locator('#search-panel .hit:focus mark').allTextContents()).toEqual(['Financeiro']);
     await page.keyboard.press('Enter');
-    await page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' }).waitFor();
+    const entry = page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' });
+    await entry.waitFor();
+    await expect.poll(() => inWindow(entry)).toBe(true);
     await shot(page, 'desktop-ticket-entry');
+    // The same entry chosen again, scrolled away meanwhile: back into view.
+    await scrollAwayFrom(entry);
+    expect(await inWindow(entry)).toBe(false);
+    await search(page, 'financeiro');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inWindow(entry)).toBe(true);
 
     await search(page, 'xyzzy');
     await page.locator('#search-panel .search-empty', { hasText: 'Nada encontrado para “xyzzy”.' }).waitFor();
