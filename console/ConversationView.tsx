@@ -59,7 +59,7 @@ export function ConversationView(props: ConversationViewProps) {
           {initials}
         </span>
         <div class="title">
-          <h1 id="conversation-title">
+          <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
           <p class="sub">

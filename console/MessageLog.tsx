@@ -11,6 +11,7 @@ import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
 import { matchMarks } from '../shared/search-text';
 import { markSegments } from './search-model';
+import { takeLostFocus } from './focus';
 
 /**
  * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole
@@ -48,6 +49,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
     if (target && found) {
       shownFound.current = found.n;
       target.scrollIntoView({ block: 'center', inline: 'nearest' });
+      // The hit was chosen in the search's answer, now closed: the focus goes to the message it found.
+      takeLostFocus(target as HTMLElement, ['conversation-title']);
       return;
     }
     el.scrollTop = el.scrollHeight;
@@ -77,11 +80,10 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
 
   return (
     <div class="messages" ref={log} aria-busy={finding || undefined}>
-      {finding && (
-        <p class="finding" role="status">
-          {t.searchAll.finding}
-        </p>
-      )}
+      {/* Always there, its text changing: a live region that mounts with its text is often not read. */}
+      <p class={finding ? 'finding' : 'sr-only'} role="status">
+        {finding ? t.searchAll.finding : ''}
+      </p>
       {hasMore && (
         <button type="button" class="older" onClick={onLoadOlder}>
           {t.loadOlder}
@@ -92,7 +94,12 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           if (e.kind === 'message') {
             const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
             return (
-              <li key={e.seq} data-seq={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}>
+              <li
+                key={e.seq}
+                data-seq={e.seq}
+                class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
+                tabIndex={e.seq === found?.seq ? -1 : undefined}
+              >
                 <span class="who">
                   {who(e)}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
@@ -113,7 +120,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           }
           if (e.kind === 'note') {
             return (
-              <li key={e.seq} data-seq={e.seq} class={`msg note${e.seq === found?.seq ? ' found' : ''}`}>
+              <li key={e.seq} data-seq={e.seq} class={`msg note${e.seq === found?.seq ? ' found' : ''}`} tabIndex={e.seq === found?.seq ? -1 : undefined}>
                 <span class="who">
                   {e.author.id === line.agentId ? t.noteMine : t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
                 </span>

@@ -9,7 +9,7 @@ import type { QueueInfo } from '../shared/protocol';
 import { t } from './i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
-import { SearchResults } from './SearchResults';
+import { SearchResults, searchStatus } from './SearchResults';
 import { useSearch } from './use-search';
 
 export interface SearchBoxProps {
@@ -87,7 +87,9 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           placeholder={s.placeholder}
           title={s.shortcutHint}
           aria-keyshortcuts="/ Control+K"
-          aria-controls={open ? 'search-panel' : undefined}
+          // aria-controls names the answer while it shows. No aria-expanded: ARIA does not allow it on a
+          // searchbox (axe: aria-allowed-attr), and the answer is not a listbox a combobox would own.
+          aria-controls={open && asked ? 'search-panel' : undefined}
           autocomplete="off"
           enterkeyhint="search"
           maxLength={200}
@@ -109,6 +111,10 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           </svg>
         </button>
       </form>
+      {/* Mounted from the start, only its text changes: a live region that mounts with its text is often not read. */}
+      <p id="search-status" class="sr-only" role="status">
+        {open && asked ? searchStatus(search.state) : ''}
+      </p>
       {open && asked && (
         <SearchResults
           id="search-panel"

@@ -15,6 +15,7 @@ import { MessageLog } from './MessageLog';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
 import type { FoundEntry } from './search-model';
+import { takeLostFocus } from './focus';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
 
@@ -45,6 +46,10 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
   useEffect(() => {
     void read();
   }, [ticketId]);
+  // Opened from a search hit (its answer, which held the focus, closed): the focus goes to the title.
+  useEffect(() => {
+    if (detail) takeLostFocus(document.getElementById('ticket-title'));
+  }, [detail === null, ticketId]);
 
   if (!detail) {
     return (
@@ -145,7 +150,7 @@ function TicketHead({ ticket: k, busy, onSave }: { ticket: Ticket; busy: boolean
           </button>
         </form>
       ) : (
-        <h1 id="ticket-title">
+        <h1 id="ticket-title" tabIndex={-1}>
           <span class="ticket-number">#{k.number}</span> <span class="ticket-subject">{k.subject}</span>{' '}
           <button
             type="button"
@@ -340,7 +345,10 @@ function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: strin
   const list = useRef<HTMLOListElement>(null);
   // Keyed on the reveal's count, not the id: the same entry chosen again is scrolled back to.
   useEffect(() => {
-    if (found) list.current?.querySelector(`li[data-entry="${CSS.escape(found.id)}"]`)?.scrollIntoView({ block: 'center', inline: 'nearest' });
+    const entry = found ? list.current?.querySelector<HTMLElement>(`li[data-entry="${CSS.escape(found.id)}"]`) : null;
+    if (!entry) return;
+    entry.scrollIntoView({ block: 'center', inline: 'nearest' });
+    takeLostFocus(entry, ['ticket-title']);
   }, [found?.n]);
   return (
     <ol class="ticket-history" ref={list}>
@@ -359,7 +367,7 @@ function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: strin
           );
         }
         return (
-          <li key={e.id} data-entry={e.id} class={`entry ${e.kind}${e.id === foundId ? ' found' : ''}`}>
+          <li key={e.id} data-entry={e.id} class={`entry ${e.kind}${e.id === foundId ? ' found' : ''}`} tabIndex={e.id === foundId ? -1 : undefined}>
             <header>
               <span class="entry-who">{entryHeading(e, agentId)}</span>
               {delivery && <span class={`delivery ${delivery.sent ? 'sent' : 'unsent'}`}>{delivery.text}</span>}

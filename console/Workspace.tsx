@@ -17,6 +17,7 @@ import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
 import { searchTerms } from '../shared/search-text';
 import { hitTarget, type FoundEntry } from './search-model';
+import { takeLostFocus } from './focus';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -106,12 +107,21 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     setSection('conversations');
     session.open(conversationId, summary);
   };
+  /**
+   * Counts conversation hits chosen: the search's answer, which held the focus, is gone, so the focus goes to
+   * the conversation's title (MessageLog moves it on to the message once found).
+   */
+  const [hitOpened, setHitOpened] = useState(0);
+  useEffect(() => {
+    if (hitOpened > 0) takeLostFocus(document.getElementById('conversation-title'));
+  }, [hitOpened]);
   /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
   const openHit = (hit: SearchHit, q: string) => {
     const target = hitTarget(hit);
     if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
     setSection('conversations');
+    setHitOpened((n) => n + 1);
     if (target.seq === null) session.open(target.conversationId, summary);
     else session.openAt(target.conversationId, target.seq, summary, searchTerms(q));
   };

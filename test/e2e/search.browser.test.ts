@@ -126,8 +126,12 @@ async function search(page: Page, q: string): Promise<void> {
   await page.keyboard.press('/');
   await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('search');
   await page.keyboard.type(q);
+  // The live region is there before the answer, so its text is read when it comes.
+  expect(await page.locator('#search-status[role=status]').count()).toBe(1);
   await page.keyboard.press('Enter');
-  await page.locator('#search-panel .search-head [role=status]', { hasText: /resultado/ }).waitFor();
+  await page.locator('#search-panel .search-head .hint', { hasText: /resultado/ }).waitFor();
+  await page.locator('#search-status', { hasText: /resultado/ }).waitFor();
+  expect(await page.locator('#search').getAttribute('aria-controls')).toBe('search-panel');
 }
 
 /** "Mais resultados" until `hit` shows, checking that each page adds hits and repeats none. */
@@ -171,6 +175,11 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
   await page.locator('#conversation-title', { hasText: 'Joana Lima' }).waitFor();
   const found = page.locator('.messages li.msg.found');
   await found.waitFor();
+  // The answer that held the focus is gone: the focus is on the message found, not lost on the page.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.matches('li.msg.found') ?? false)).toBe(true);
+  expect(await page.locator('#search').getAttribute('aria-controls')).toBeNull();
+  // The log's live region stays, empty, once the message is found.
+  expect(await page.locator('.messages > [role=status]').textContent()).toBe('');
   expect(await found.getAttribute('data-seq')).toBe(String(deep.seq));
   expect(await found.locator('.bubble').textContent()).toBe(DEEP);
   expect(await found.locator('.bubble mark').allTextContents()).toEqual(['ação', 'AÇÃO']);
@@ -209,6 +218,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await hit.click();
     await page.locator('#ticket-title', { hasText: 'Cobrança indevida no cartão' }).waitFor();
     expect(await page.locator('.entry.found').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('ticket-title');
 
     // An entry's words: down to the hit, Enter, and the ticket shows with that entry ringed.
     await search(page, 'financeiro');
@@ -218,6 +228,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await page.keyboard.press('Enter');
     const entry = page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' });
     await entry.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('.entry.found') ?? false)).toBe(true);
     await expect.poll(() => inWindow(entry)).toBe(true);
     await shot(page, 'desktop-ticket-entry');
     // The same entry chosen again, scrolled away meanwhile: back into view.
