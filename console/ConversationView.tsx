@@ -37,7 +37,7 @@ export interface ConversationViewProps {
   /** SPEC W1: the agent's reply draft holds text, or not any more. */
   onTyping?: (on: boolean) => void;
   /** Issue 12: the message a search hit opened, and whether older pages are loading to reach it. */
-  found?: { seq: number; n: number; words: string[] } | null;
+  found?: { seq: number; n: number; terms: string[] } | null;
   finding?: boolean;
 }
 
@@ -59,7 +59,7 @@ export function ConversationView(props: ConversationViewProps) {
           {initials}
         </span>
         <div class="title">
-          <h1 id="conversation-title">
+          <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
           <p class="sub">

@@ -9,11 +9,16 @@ import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
-import { markSegments, wordMarks } from './search-model';
+import { matchMarks } from '../shared/search-text';
+import { markSegments } from './search-model';
+import { takeLostFocus } from './focus';
 
-/** Issue 12: the message a search found, its matched words in <mark> (text nodes, never HTML). */
-function Marked({ text, words }: { text: string; words: string[] }) {
-  return <>{markSegments({ text, marks: wordMarks(text, words) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
+/**
+ * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole
+ * words, accents and case aside, the last term also as a word's start, as the server matched them.
+ */
+function Marked({ text, terms }: { text: string; terms: string[] }) {
+  return <>{markSegments({ text, marks: matchMarks(text, terms) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
 }
 
 export interface MessageLogProps {
@@ -28,7 +33,7 @@ export interface MessageLogProps {
   /** SPEC W2: the highest sequence the visitor has seen; "Seen" goes under the last agent message up to it. */
   visitorSeenSeq?: number;
   /** Issue 12: the message a search hit opened; scrolled into view (once per `n`) and highlighted. */
-  found?: { seq: number; n: number; words: string[] } | null;
+  found?: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach it. */
   finding?: boolean;
 }
@@ -44,6 +49,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
     if (target && found) {
       shownFound.current = found.n;
       target.scrollIntoView({ block: 'center', inline: 'nearest' });
+      // The hit was chosen in the search's answer, now closed: the focus goes to the message it found.
+      takeLostFocus(target as HTMLElement, ['conversation-title']);
       return;
     }
     el.scrollTop = el.scrollHeight;
@@ -73,11 +80,10 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
 
   return (
     <div class="messages" ref={log} aria-busy={finding || undefined}>
-      {finding && (
-        <p class="finding" role="status">
-          {t.searchAll.finding}
-        </p>
-      )}
+      {/* Always there, its text changing: a live region that mounts with its text is often not read. */}
+      <p class={finding ? 'finding' : 'sr-only'} role="status">
+        {finding ? t.searchAll.finding : ''}
+      </p>
       {hasMore && (
         <button type="button" class="older" onClick={onLoadOlder}>
           {t.loadOlder}
@@ -88,12 +94,17 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           if (e.kind === 'message') {
             const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
             return (
-              <li key={e.seq} data-seq={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}>
+              <li
+                key={e.seq}
+                data-seq={e.seq}
+                class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
+                tabIndex={e.seq === found?.seq ? -1 : undefined}
+              >
                 <span class="who">
                   {who(e)}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
                 </span>
-                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} words={found.words} /> : e.text}</p>}
+                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} terms={found.terms} /> : e.text}</p>}
                 {e.attachments && <AttachmentList files={e.attachments} />}
                 <span class="meta">
                   <time dateTime={new Date(e.at).toISOString()}>{clock.format(e.at)}</time>
@@ -109,7 +120,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           }
           if (e.kind === 'note') {
             return (
-              <li key={e.seq} data-seq={e.seq} class={`msg note${e.seq === found?.seq ? ' found' : ''}`}>
+              <li key={e.seq} data-seq={e.seq} class={`msg note${e.seq === found?.seq ? ' found' : ''}`} tabIndex={e.seq === found?.seq ? -1 : undefined}>
                 <span class="who">
                   {e.author.id === line.agentId ? t.noteMine : t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
                 </span>

@@ -9,12 +9,13 @@ import type { QueueInfo } from '../shared/protocol';
 import { t } from './i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
-import { SearchResults } from './SearchResults';
+import { SearchResults, searchStatus } from './SearchResults';
 import { useSearch } from './use-search';
 
 export interface SearchBoxProps {
   queues: QueueInfo[];
-  onOpen: (hit: SearchHit) => void;
+  /** A hit chosen, with the query it answers (its terms are marked where it opens). */
+  onOpen: (hit: SearchHit, q: string) => void;
 }
 
 export function SearchBox({ queues, onOpen }: SearchBoxProps) {
@@ -86,7 +87,9 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           placeholder={s.placeholder}
           title={s.shortcutHint}
           aria-keyshortcuts="/ Control+K"
-          aria-controls={open ? 'search-panel' : undefined}
+          // aria-controls names the answer while it shows. No aria-expanded: ARIA does not allow it on a
+          // searchbox (axe: aria-allowed-attr), and the answer is not a listbox a combobox would own.
+          aria-controls={open && asked ? 'search-panel' : undefined}
           autocomplete="off"
           enterkeyhint="search"
           maxLength={200}
@@ -108,6 +111,10 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           </svg>
         </button>
       </form>
+      {/* Mounted from the start, only its text changes: a live region that mounts with its text is often not read. */}
+      <p id="search-status" class="sr-only" role="status">
+        {open && asked ? searchStatus(search.state) : ''}
+      </p>
       {open && asked && (
         <SearchResults
           id="search-panel"
@@ -115,7 +122,7 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           queues={queues}
           onOpen={(hit) => {
             setOpen(false);
-            onOpen(hit);
+            onOpen(hit, search.state.q);
           }}
           onMore={search.more}
           onRetry={search.retry}

@@ -19,6 +19,13 @@ export interface SearchResultsProps {
   onClose: () => void;
 }
 
+/** The answer's state in a few words: searching, or how many hits (and whether more follow); '' otherwise. */
+export function searchStatus(state: SearchState): string {
+  const s = t.searchAll;
+  const { hits, status } = state;
+  return status === 'loading' ? s.searching : status === 'ready' || hits.length > 0 ? s.count(hits.length, state.nextCursor !== null) : '';
+}
+
 export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onClose }: SearchResultsProps) {
   const s = t.searchAll;
   const { q, hits, status } = state;
@@ -41,9 +48,8 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
     <section id={id} class="search-panel" aria-label={s.results(q)} aria-busy={status === 'loading' || status === 'more'}>
       <header class="search-head">
         <h2>{s.results(q)}</h2>
-        <span class="hint" role="status">
-          {status === 'loading' ? s.searching : status === 'ready' || hits.length > 0 ? s.count(hits.length, more) : ''}
-        </span>
+        {/* Said by SearchBox's live region, which stays mounted; this is the text to see. */}
+        <span class="hint">{searchStatus(state)}</span>
         <button type="button" class="icon" aria-label={s.close} title={s.close} onClick={onClose}>
           ×
         </button>

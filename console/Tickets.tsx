@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, QueueInfo } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
 import { isSupervisor } from './lists';
+import type { FoundEntry } from './search-model';
 import { TicketsDetail } from './TicketsDetail';
 import { TicketsList } from './TicketsList';
 import { DEFAULT_TICKET_FILTERS, type TicketFilters } from './tickets-model';
@@ -22,12 +23,12 @@ export interface TicketsProps {
   /** Something changed: the workspace reads its open-ticket count again. */
   onChanged: () => void;
   /** Issue 12: the entry of `ticketId` a search hit named. */
-  foundEntryId?: string | null;
+  foundEntry?: FoundEntry | null;
 }
 
 let rememberedFilters: TicketFilters = DEFAULT_TICKET_FILTERS;
 
-export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation, onChanged, foundEntryId = null }: TicketsProps) {
+export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation, onChanged, foundEntry = null }: TicketsProps) {
   const [filters, setFilters] = useState(rememberedFilters);
   const [agents, setAgents] = useState<AgentListItem[] | null>(null);
   const supervisor = isSupervisor(agent.role);
@@ -53,7 +54,7 @@ export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation,
       onBack={() => onTicket(null)}
       onOpenConversation={onOpenConversation}
       onChanged={onChanged}
-      foundEntryId={foundEntryId}
+      foundEntry={foundEntry}
     />
   ) : (
     <TicketsList agent={agent} agents={agents} filters={filters} onFilters={changeFilters} onOpen={onTicket} />

@@ -14,6 +14,8 @@ import { dayTime, t, visitorLabel } from './i18n';
 import { MessageLog } from './MessageLog';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
+import type { FoundEntry } from './search-model';
+import { takeLostFocus } from './focus';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from './use-action';
 
@@ -27,12 +29,12 @@ export interface TicketsDetailProps {
   onOpenConversation: (conversationId: string) => void;
   onChanged: () => void;
   /** Issue 12: the entry a search hit named, scrolled into view and ringed once the ticket shows. */
-  foundEntryId?: string | null;
+  foundEntry?: FoundEntry | null;
 }
 
 type Patch = Parameters<typeof patchOf>[1];
 
-export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged, foundEntryId = null }: TicketsDetailProps) {
+export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged, foundEntry = null }: TicketsDetailProps) {
   const [detail, setDetail] = useState<TicketDetailAnswer | null>(null);
   const load = useAction();
   const patch = useAction();
@@ -44,6 +46,10 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
   useEffect(() => {
     void read();
   }, [ticketId]);
+  // Opened from a search hit (its answer, which held the focus, closed): the focus goes to the title.
+  useEffect(() => {
+    if (detail) takeLostFocus(document.getElementById('ticket-title'));
+  }, [detail === null, ticketId]);
 
   if (!detail) {
     return (
@@ -86,7 +92,7 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
           <Transcript detail={detail} agentId={agent.id} queues={queues} onOpenConversation={onOpenConversation} />
           <section class="ticket-block" aria-labelledby="ticket-history">
             <h2 id="ticket-history">{t.tk.history}</h2>
-            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} foundId={foundEntryId} />
+            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} found={foundEntry} />
             <TicketComposer key={k.id} ticket={k} onWritten={wrote} />
           </section>
         </div>
@@ -144,7 +150,7 @@ function TicketHead({ ticket: k, busy, onSave }: { ticket: Ticket; busy: boolean
           </button>
         </form>
       ) : (
-        <h1 id="ticket-title">
+        <h1 id="ticket-title" tabIndex={-1}>
           <span class="ticket-number">#{k.number}</span> <span class="ticket-subject">{k.subject}</span>{' '}
           <button
             type="button"
@@ -332,13 +338,18 @@ function Transcript({
   );
 }
 
-function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null; foundId: string | null }) {
-  const { ticket: k, entries, agentId, agentName, foundId } = props;
+function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null; found: FoundEntry | null }) {
+  const { ticket: k, entries, agentId, agentName, found } = props;
+  const foundId = found?.id ?? null;
   const addresses = addressAtReplies(entries, k.requester.email);
   const list = useRef<HTMLOListElement>(null);
+  // Keyed on the reveal's count, not the id: the same entry chosen again is scrolled back to.
   useEffect(() => {
-    if (foundId) list.current?.querySelector(`li[data-entry="${CSS.escape(foundId)}"]`)?.scrollIntoView({ block: 'center', inline: 'nearest' });
-  }, [foundId]);
+    const entry = found ? list.current?.querySelector<HTMLElement>(`li[data-entry="${CSS.escape(found.id)}"]`) : null;
+    if (!entry) return;
+    entry.scrollIntoView({ block: 'center', inline: 'nearest' });
+    takeLostFocus(entry, ['ticket-title']);
+  }, [found?.n]);
   return (
     <ol class="ticket-history" ref={list}>
       <li class="entry change opened">
@@ -356,7 +367,7 @@ function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: strin
           );
         }
         return (
-          <li key={e.id} data-entry={e.id} class={`entry ${e.kind}${e.id === foundId ? ' found' : ''}`}>
+          <li key={e.id} data-entry={e.id} class={`entry ${e.kind}${e.id === foundId ? ' found' : ''}`} tabIndex={e.id === foundId ? -1 : undefined}>
             <header>
               <span class="entry-who">{entryHeading(e, agentId)}</span>
               {delivery && <span class={`delivery ${delivery.sent ? 'sent' : 'unsent'}`}>{delivery.text}</span>}

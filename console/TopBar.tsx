@@ -32,7 +32,7 @@ export interface TopBarProps {
   ticketCount?: string | null;
   /** Issue 12: the search field; its hits name their queue. */
   queues?: QueueInfo[];
-  onSearchHit?: (hit: SearchHit) => void;
+  onSearchHit?: (hit: SearchHit, q: string) => void;
 }
 
 export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit }: TopBarProps) {

@@ -15,7 +15,9 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
-import { hitTarget, markedWords } from './search-model';
+import { searchTerms } from '../shared/search-text';
+import { hitTarget, type FoundEntry } from './search-model';
+import { takeLostFocus } from './focus';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -89,11 +91,15 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   }, [agent.role]);
   // Read again on every section change and after every conversation action (end and create ticket).
   const openTickets = useOpenTicketCount(`${section}:${changes}`);
-  /** The ticket entry a search hit named (issue 12), while that ticket is on screen. */
-  const [foundEntry, setFoundEntry] = useState<string | null>(null);
+  /**
+   * The ticket entry a search hit named (issue 12), while that ticket is on screen; `n` grows with every hit
+   * chosen, so the same entry chosen again is scrolled to again.
+   */
+  const [foundEntry, setFoundEntry] = useState<FoundEntry | null>(null);
+  const entryReveals = useRef(0);
   const openTicket = (id: string, entryId: string | null = null) => {
     setTicketId(id);
-    setFoundEntry(entryId);
+    setFoundEntry(entryId === null ? null : { id: entryId, n: ++entryReveals.current });
     setSection('tickets');
   };
 
@@ -101,14 +107,23 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     setSection('conversations');
     session.open(conversationId, summary);
   };
+  /**
+   * Counts conversation hits chosen: the search's answer, which held the focus, is gone, so the focus goes to
+   * the conversation's title (MessageLog moves it on to the message once found).
+   */
+  const [hitOpened, setHitOpened] = useState(0);
+  useEffect(() => {
+    if (hitOpened > 0) takeLostFocus(document.getElementById('conversation-title'));
+  }, [hitOpened]);
   /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
-  const openHit = (hit: SearchHit) => {
+  const openHit = (hit: SearchHit, q: string) => {
     const target = hitTarget(hit);
     if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
     setSection('conversations');
+    setHitOpened((n) => n + 1);
     if (target.seq === null) session.open(target.conversationId, summary);
-    else session.openAt(target.conversationId, target.seq, summary, markedWords(hit.snippet));
+    else session.openAt(target.conversationId, target.seq, summary, searchTerms(q));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);
@@ -229,7 +244,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             }}
             onOpenConversation={(id) => open(id)}
             onChanged={openTickets.refresh}
-            foundEntryId={foundEntry}
+            foundEntry={foundEntry}
           />
         </main>
       )}

@@ -316,6 +316,20 @@ describe('AgentSession: older history', () => {
     expect(t.session.view.currentId).toBe('c2');
     expect(t.session.view.events).toEqual([]);
   });
+
+  it('a page that arrives after a reset snapshot (a reconnect) is dropped: no gap before the new snapshot', async () => {
+    let answer!: (page: { events: ConversationEvent[]; hasMore: boolean }) => void;
+    const t = started(undefined, () => new Promise((resolve) => (answer = resolve)));
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 201, 400), true), hasMore: true });
+    const loading = t.session.loadOlder(); // asks for 1..200
+    t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true }); // 401..500 came meanwhile
+    answer({ events: range('c1', 1, 200), hasMore: false });
+    await loading;
+    expect(t.session.view.events.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => 301 + i));
+    expect(t.session.view.hasMore).toBe(true);
+  });
 });
 
 describe('AgentSession: opening at a search hit (issue 12)', () => {
@@ -342,9 +356,9 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     t.session.open('c1');
     t.socket().receive({ ...history('c1', range('c1', 1, 30), true), hasMore: false });
     t.session.openAt('c1', 12);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, words: [] }));
-    t.session.openAt('c1', 12, undefined, ['ação']);
-    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, words: ['ação'] }));
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, terms: [] }));
+    t.session.openAt('c1', 12, undefined, ['acao']);
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, terms: ['acao'] }));
     expect(fetchOlder).not.toHaveBeenCalled();
     expect(sockets.flatMap((s) => s.frames()).filter((f) => f.type === 'watch')).toHaveLength(1);
   });
@@ -361,14 +375,70 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     expect(t.session.view).toMatchObject({ currentId: 'c2', found: null, finding: false });
   });
 
+  it('a hit whose event the history does not hold is not named in found', async () => {
+    const t = started(undefined, pages());
+    t.online();
+    t.session.openAt('c1', 5);
+    t.socket().receive({ ...history('c1', range('c1', 10, 30), true), hasMore: false }); // 1..9 gone
+    await vi.waitFor(() => expect(t.session.view.finding).toBe(false));
+    expect(t.session.view.found).toBeNull();
+  });
+
   it('a page that cannot be read leaves the conversation open without a mark', async () => {
     const t = started(undefined, () => Promise.reject(new Error('offline')));
     t.online();
     t.session.openAt('c1', 5);
     t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true });
     await vi.waitFor(() => expect(t.session.view.finding).toBe(false));
-    expect(t.session.view).toMatchObject({ currentId: 'c1', found: { seq: 5 } });
+    // found names no seq that is not held: a later "Load older" must not jump to it and ring it.
+    expect(t.session.view).toMatchObject({ currentId: 'c1', found: null });
     expect(t.session.view.events[0]!.seq).toBe(301);
+  });
+
+  /** A fetchOlder whose pages answer when the test says. */
+  const deferredPages = () => {
+    const waiting: { before: number; answer: () => void; fail: () => void }[] = [];
+    const fetchOlder = vi.fn(
+      (id: string, before: number) =>
+        new Promise<{ events: ConversationEvent[]; hasMore: boolean }>((resolve, reject) =>
+          waiting.push({
+            before,
+            answer: () => resolve({ events: range(id, Math.max(1, before - 200), before - 1), hasMore: before - 200 > 1 }),
+            fail: () => reject(new Error('offline')),
+          }),
+        ),
+    );
+    return { fetchOlder, waiting };
+  };
+
+  it('a second hit chosen while the first one’s pages load takes over: it is found, the first is not', async () => {
+    const { fetchOlder, waiting } = deferredPages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 150);
+    t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
+    await vi.waitFor(() => expect(waiting).toHaveLength(1)); // the first hit's page is on its way
+    t.session.openAt('c1', 650, undefined, ['second']); // already held
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 650, n: 1, terms: ['second'] }));
+    expect(t.session.view.finding).toBe(false);
+    waiting[0]!.answer();
+    await vi.waitFor(() => expect(t.session.view.events[0]!.seq).toBe(301));
+    expect(t.session.view).toMatchObject({ found: { seq: 650, n: 1 }, finding: false });
+    expect(fetchOlder).toHaveBeenCalledTimes(1); // the first hit's reveal stopped after its page
+  });
+
+  it('a second hit in another conversation is found even while the first one’s page never answers', async () => {
+    const { fetchOlder, waiting } = deferredPages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 150);
+    t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
+    await vi.waitFor(() => expect(waiting).toHaveLength(1));
+    t.session.openAt('c2', 5);
+    expect(t.session.view).toMatchObject({ currentId: 'c2', finding: true, found: null });
+    t.socket().receive({ ...history('c2', range('c2', 1, 10), true), hasMore: false });
+    await vi.waitFor(() => expect(t.session.view.found).toMatchObject({ seq: 5 }));
+    expect(t.session.view.finding).toBe(false);
   });
 
   it('the older-history button and a reveal at once add each event once', async () => {

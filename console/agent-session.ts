@@ -51,10 +51,10 @@ export interface AgentView extends InboxView {
   visitorSeenSeq: number;
   /**
    * Issue 12: the event a search hit opened the conversation at, once it is held (older pages loaded as
-   * needed), and the words the search matched in it. `n` grows with every reveal, so the same message found
+   * needed), and the search's terms (folded, as shared/search-text.ts makes them) to mark in it. `n` grows with every reveal, so the same message found
    * twice scrolls into view again.
    */
-  found: { seq: number; n: number; words: string[] } | null;
+  found: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach the message a search hit named. */
   finding: boolean;
 }
@@ -62,6 +62,13 @@ export interface AgentView extends InboxView {
 /** At most this many older pages are read to reach a search hit (200 events each: 20,000 events). */
 export const MAX_REVEAL_PAGES = 100;
 
+
+/** The event a search hit asked for, with the search's terms (issue 12). */
+interface RevealTarget {
+  conversationId: string;
+  seq: number;
+  terms: string[];
+}
 
 export class AgentSession extends Observable<AgentView> {
   readonly #summaries = new Map<string, ConversationSummary>();
@@ -71,9 +78,15 @@ export class AgentSession extends Observable<AgentView> {
   #socket: SocketClient | null = null;
   #lastSeq = 0;
   /** The event a search hit asked for, until it is held (issue 12). */
-  #target: { conversationId: string; seq: number; words: string[] } | null = null;
-  #revealing = false;
+  #target: RevealTarget | null = null;
+  /** The target the running reveal reads pages for: a newer target starts its own reveal, the older one stops. */
+  #revealing: RevealTarget | null = null;
   #revealed = 0;
+  /**
+   * Grows with every fresh start of the history on screen (a conversation opened, a reset snapshot after a
+   * reconnect): an older page read before it belongs to a history no longer shown and is dropped.
+   */
+  #historyEpoch = 0;
   /** Typing and seen (SPEC W1, W2). */
   readonly #signals: ConversationSignals;
   /**
@@ -179,6 +192,7 @@ export class AgentSession extends Observable<AgentView> {
     const previous = this.view.currentId;
     if (previous) this.#leave(previous);
     this.#lastSeq = 0;
+    this.#historyEpoch++;
     if (this.#target?.conversationId !== conversationId) this.#target = null;
     this.update({
       currentId: conversationId,
@@ -195,11 +209,11 @@ export class AgentSession extends Observable<AgentView> {
 
   /**
    * Issue 12: shows a conversation at one of its events (a search hit). Once the snapshot is in, older pages
-   * are read until the event is held, and `found` names it (with the matched `words`) for the log to scroll
+   * are read until the event is held, and `found` names it (with the search's `terms`, searchTerms of the query) for the log to scroll
    * to and highlight.
    */
-  openAt(conversationId: string, seq: number, summary?: ConversationSummary, words: string[] = []): void {
-    this.#target = { conversationId, seq, words };
+  openAt(conversationId: string, seq: number, summary?: ConversationSummary, terms: string[] = []): void {
+    this.#target = { conversationId, seq, terms };
     this.open(conversationId, summary);
     if (this.view.events.length > 0) void this.#reveal();
     else this.update({ finding: true });
@@ -233,8 +247,12 @@ export class AgentSession extends Observable<AgentView> {
     const { currentId, events } = this.view;
     const oldest = events[0];
     if (!currentId || !oldest || !this.view.hasMore) return;
+    const epoch = this.#historyEpoch;
     const page = await this.fetchOlder(currentId, oldest.seq);
     if (this.view.currentId !== currentId) return; // the agent moved on meanwhile
+    // A reset snapshot came meanwhile (a reconnect): the page ends where the old history began, not where the
+    // new one does, and prepending it would leave a gap.
+    if (this.#historyEpoch !== epoch) return;
     // Two loads at once (the button and a search reveal) ask for the same page: it is added once.
     const first = this.view.events[0]?.seq ?? Number.POSITIVE_INFINITY;
     if (first < oldest.seq) return; // another load prepended this page meanwhile
@@ -244,8 +262,10 @@ export class AgentSession extends Observable<AgentView> {
   /** Reads older pages until the search hit's event is held, then names it in `found` (issue 12). */
   async #reveal(): Promise<void> {
     const target = this.#target;
-    if (!target || this.#revealing || target.conversationId !== this.view.currentId) return;
-    this.#revealing = true;
+    // The same target already being read for goes on by itself; a newer one (another hit clicked while the
+    // first one's pages load) takes over, and the older reveal stops at its next step.
+    if (!target || this.#revealing === target || target.conversationId !== this.view.currentId) return;
+    this.#revealing = target;
     this.update({ finding: true });
     const stillWanted = () => this.#target === target && this.view.currentId === target.conversationId;
     try {
@@ -257,11 +277,14 @@ export class AgentSession extends Observable<AgentView> {
     } catch {
       // The page could not be read: the conversation stays open at its newest events, without a mark.
     } finally {
-      this.#revealing = false;
+      if (this.#revealing === target) this.#revealing = null;
     }
     if (!stillWanted()) return;
     this.#target = null;
-    this.update({ found: { seq: target.seq, n: ++this.#revealed, words: target.words }, finding: false });
+    // Named only when held: a seq left unloaded (a page failed) would otherwise be scrolled to and ringed
+    // out of the blue by a later "Load older".
+    const held = this.view.events.some((e) => e.seq === target.seq);
+    this.update({ found: held ? { seq: target.seq, n: ++this.#revealed, terms: target.terms } : null, finding: false });
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
@@ -307,6 +330,7 @@ export class AgentSession extends Observable<AgentView> {
       }
       case 'history': {
         if (frame.conversationId !== this.view.currentId) return;
+        if (frame.reset) this.#historyEpoch++;
         const { events, lastSeq } = mergeHistory({ events: this.view.events, lastSeq: this.#lastSeq }, frame);
         this.#lastSeq = lastSeq;
         this.#markSeen(frame.conversationId, this.#lastSeq);

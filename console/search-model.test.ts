@@ -10,7 +10,6 @@ import {
   hitTitle,
   IDLE_SEARCH,
   isSearchShortcut,
-  markedWords,
   markSegments,
   normaliseMarks,
   pageArrived,
@@ -18,7 +17,6 @@ import {
   retrySearch,
   startMore,
   startSearch,
-  wordMarks,
   type SearchState,
 } from './search-model';
 
@@ -98,27 +96,6 @@ const ticketHit = (entryId: string | null): SearchHit => ({
   entryId,
   snippet: { text: 'x', marks: [] },
   at: 1,
-});
-
-describe('the matched words in the whole message', () => {
-  it.each<[string, { text: string; marks: Array<[number, number]> }, string[]]>([
-    ['none', { text: 'abc', marks: [] }, []],
-    ['each once, in order', { text: 'ação e Ação e ação', marks: [[0, 4], [7, 11], [14, 18]] }, ['ação', 'Ação']],
-    ['bad marks are dropped', { text: 'ação', marks: [[2, 1], [9, 12]] }, []],
-    ['blank marks are dropped', { text: 'a  b', marks: [[1, 3]] }, []],
-  ])('%s', (_name, snippet, words) => {
-    expect(markedWords(snippet)).toEqual(words);
-  });
-
-  it.each<[string, string, string[], Array<[number, number]>]>([
-    ['every place', 'ação e ação', ['ação'], [[0, 4], [7, 11]]],
-    ['as written', 'Ação e ação', ['ação'], [[7, 11]]],
-    ['two words, overlapping, merged', 'pedido urgente', ['pedido', 'do urg'], [[0, 10]]],
-    ['a word not there', 'olá', ['ação'], []],
-    ['an empty word marks nothing', 'olá', [''], []],
-  ])('%s', (_name, text, words, marks) => {
-    expect(wordMarks(text, words)).toEqual(marks);
-  });
 });
 
 describe('search paging', () => {

@@ -55,27 +55,6 @@ export function markSegments(snippet: SearchSnippet): Segment[] {
   return segments;
 }
 
-/** The words a snippet marks, each once, in order: what to mark again where the whole text shows. */
-export function markedWords(snippet: SearchSnippet): string[] {
-  const words = normaliseMarks(snippet.text.length, snippet.marks ?? []).map(([a, b]) => snippet.text.slice(a, b));
-  return [...new Set(words.filter((w) => w.trim() !== ''))];
-}
-
-/**
- * Marks for every place `words` occur in `text`, exactly as written (they come from a snippet of the same
- * text), for markSegments.
- *
- * @example wordMarks('ação e ação', ['ação']) // [[0, 4], [7, 11]]
- */
-export function wordMarks(text: string, words: readonly string[]): Array<[number, number]> {
-  const marks: Array<[number, number]> = [];
-  for (const word of words) {
-    if (word === '') continue;
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) marks.push([at, at + word.length]);
-  }
-  return normaliseMarks(text.length, marks);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Paging
 
@@ -183,6 +162,12 @@ export function hitStatus(hit: SearchHit, s: Strings = defaultStrings): string {
 export type HitTarget =
   | { kind: 'conversation'; conversationId: string; seq: number | null }
   | { kind: 'ticket'; ticketId: string; entryId: string | null };
+
+/** A ticket entry a search hit opened; `n` grows with every hit chosen, so choosing it again scrolls to it again. */
+export interface FoundEntry {
+  id: string;
+  n: number;
+}
 
 export function hitTarget(hit: SearchHit): HitTarget {
   if (hit.kind === 'ticket') return { kind: 'ticket', ticketId: hit.ticket.id, entryId: hit.field === 'entry' ? hit.entryId : null };

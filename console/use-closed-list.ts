@@ -21,10 +21,22 @@ export function useClosedList(view: 'closed' | 'archived' | null, filters: Filte
   const [round, setRound] = useState(0);
   /** Which reading of the list is current: a page that answers after the filters changed is dropped. */
   const reading = useRef(0);
+  /** The view and filters the rows on screen were read for. */
+  const shownFor = useRef<string | null>(null);
 
   const read = (cursor: string | null) => {
     if (!view) return;
     const mine = cursor === null ? ++reading.current : reading.current;
+    if (cursor === null) {
+      // A cursor belongs to the reading that gave it: none until the first page answers. Rows of another view
+      // or other filters go at once, so a first page that fails leaves neither them nor their Load more.
+      setNextCursor(null);
+      const key = JSON.stringify([view, filters.queueId, filters.priority, filters.label, filters.agentId]);
+      if (shownFor.current !== key) {
+        shownFor.current = key;
+        setConversations([]);
+      }
+    }
     setLoading(true);
     setError(null);
     api

@@ -55,4 +55,19 @@ browserDescribe('issue 12: stored lists in pages', () => {
     await expect.poll(() => items.count()).toBe(1);
     expect(await more.count()).toBe(0);
   });
+  it('R14: another view whose first page fails shows neither the old rows nor their Load more', async () => {
+    for (let i = 0; i <= CLOSED_PAGE; i++) await closedConversation(T0 + 9_000 + i);
+    const { page } = await newPage(e2e.browser);
+    await signInToConsole(page, e2e.server.url);
+    await page.locator('#tab-closed').click();
+    const items = page.locator('#inbox-panel li');
+    const more = page.locator('#inbox-panel button', { hasText: 'Carregar mais' });
+    await expect.poll(() => items.count()).toBe(CLOSED_PAGE);
+    await more.waitFor();
+    await page.route(/\/api\/v1\/conversations\?.*view=archived/, (route) => route.abort());
+    await page.locator('#tab-archived').click();
+    await page.locator('#inbox-panel .error[role=alert]').waitFor();
+    expect(await items.count()).toBe(0);
+    expect(await more.count()).toBe(0);
+  });
 });

@@ -19,7 +19,8 @@ import { browserDescribe, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
 const SHOTS = process.env.PAPO_SHOTS_DIR;
-const DEEP = 'Preciso de uma ação no pedido 4471, por favor';
+/** Its "AÇÃO" is marked as the search matched it; "reação" holds the letters but is another word, unmarked. */
+const DEEP = 'Preciso de uma ação no pedido 4471 (AÇÃO, não reação), por favor';
 /** Messages after the deep one: it is not in the console's first page of history. */
 const AFTER = HISTORY_PAGE_EVENTS + 30;
 /** Other "ação" messages, enough for more than one page of hits (20 a page). */
@@ -37,6 +38,28 @@ function inView(locator: Locator): Promise<boolean> {
     const r = el.getBoundingClientRect();
     const box = el.closest('.messages')!.getBoundingClientRect();
     return r.top >= Math.max(0, box.top) - 1 && r.bottom <= Math.min(innerHeight, box.bottom) + 1 && r.height > 0;
+  });
+}
+
+/** The element lies wholly inside the window and every scrolled box around it. */
+function inWindow(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.height === 0 || r.top < -1 || r.bottom > innerHeight + 1) return false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (p.scrollHeight <= p.clientHeight || !/auto|scroll/.test(getComputedStyle(p).overflowY)) continue;
+      const box = p.getBoundingClientRect();
+      if (r.top < box.top - 1 || r.bottom > box.bottom + 1) return false;
+    }
+    return true;
+  });
+}
+
+/** Scrolls the window and every scrolled box around the element to their ends. */
+function scrollAwayFrom(locator: Locator): Promise<void> {
+  return locator.evaluate((el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) p.scrollTop = p.scrollHeight;
+    scrollTo(0, document.documentElement.scrollHeight);
   });
 }
 
@@ -84,6 +107,11 @@ beforeAll(async () => {
   ticketNumber = ticket.body.ticket.number;
   const note = await admin.post(`/tickets/${ticket.body.ticket.id}/notes`, { text: 'Estorno liberado pelo setor Financeiro' });
   expect(note.status, JSON.stringify(note.body)).toBeLessThan(300);
+  // Notes after it, so the ticket is taller than the window and its entry can be scrolled away.
+  for (let i = 1; i <= 12; i++) {
+    const more = await admin.post(`/tickets/${ticket.body.ticket.id}/notes`, { text: `Anotação ${i}\n\nsem relação\ncom a busca` });
+    expect(more.status, JSON.stringify(more.body)).toBeLessThan(300);
+  }
 
   // The deep message really is older than the first page the console loads.
   const conversation = (await e2e.server.papo.store.conversations.byId(deep.conversationId))!;
@@ -98,8 +126,12 @@ async function search(page: Page, q: string): Promise<void> {
   await page.keyboard.press('/');
   await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('search');
   await page.keyboard.type(q);
+  // The live region is there before the answer, so its text is read when it comes.
+  expect(await page.locator('#search-status[role=status]').count()).toBe(1);
   await page.keyboard.press('Enter');
-  await page.locator('#search-panel .search-head [role=status]', { hasText: /resultado/ }).waitFor();
+  await page.locator('#search-panel .search-head .hint', { hasText: /resultado/ }).waitFor();
+  await page.locator('#search-status', { hasText: /resultado/ }).waitFor();
+  expect(await page.locator('#search').getAttribute('aria-controls')).toBe('search-panel');
 }
 
 /** "Mais resultados" until `hit` shows, checking that each page adds hits and repeats none. */
@@ -136,16 +168,21 @@ async function openDeepHit(page: Page, name: string): Promise<void> {
 
   await hit.scrollIntoViewIfNeeded();
   expect(await hit.locator('.kind').textContent()).toBe('Mensagem');
-  expect(await hit.locator('mark').allTextContents()).toEqual(['ação']);
+  expect(await hit.locator('mark').allTextContents()).toEqual(['ação', 'AÇÃO']);
   await shot(page, `${name}-results`);
   await hit.click();
   await panel.waitFor({ state: 'detached' });
   await page.locator('#conversation-title', { hasText: 'Joana Lima' }).waitFor();
   const found = page.locator('.messages li.msg.found');
   await found.waitFor();
+  // The answer that held the focus is gone: the focus is on the message found, not lost on the page.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.matches('li.msg.found') ?? false)).toBe(true);
+  expect(await page.locator('#search').getAttribute('aria-controls')).toBeNull();
+  // The log's live region stays, empty, once the message is found.
+  expect(await page.locator('.messages > [role=status]').textContent()).toBe('');
   expect(await found.getAttribute('data-seq')).toBe(String(deep.seq));
   expect(await found.locator('.bubble').textContent()).toBe(DEEP);
-  expect(await found.locator('.bubble mark').allTextContents()).toEqual(['ação']);
+  expect(await found.locator('.bubble mark').allTextContents()).toEqual(['ação', 'AÇÃO']);
   expect(await page.locator('.messages li.msg.found').count()).toBe(1);
   await expect.poll(() => inView(found)).toBe(true);
   // Older pages were read to reach it: the log holds more than the first page.
@@ -181,6 +218,7 @@ browserDescribe('search in the console (issue 12)', () => {
     await hit.click();
     await page.locator('#ticket-title', { hasText: 'Cobrança indevida no cartão' }).waitFor();
     expect(await page.locator('.entry.found').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('ticket-title');
 
     // An entry's words: down to the hit, Enter, and the ticket shows with that entry ringed.
     await search(page, 'financeiro');
@@ -188,8 +226,18 @@ browserDescribe('search in the console (issue 12)', () => {
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('hit');
     expect(await page.locator('#search-panel .hit:focus mark').allTextContents()).toEqual(['Financeiro']);
     await page.keyboard.press('Enter');
-    await page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' }).waitFor();
+    const entry = page.locator('.entry.found', { hasText: 'Estorno liberado pelo setor Financeiro' });
+    await entry.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('.entry.found') ?? false)).toBe(true);
+    await expect.poll(() => inWindow(entry)).toBe(true);
     await shot(page, 'desktop-ticket-entry');
+    // The same entry chosen again, scrolled away meanwhile: back into view.
+    await scrollAwayFrom(entry);
+    expect(await inWindow(entry)).toBe(false);
+    await search(page, 'financeiro');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inWindow(entry)).toBe(true);
 
     await search(page, 'xyzzy');
     await page.locator('#search-panel .search-empty', { hasText: 'Nada encontrado para “xyzzy”.' }).waitFor();
