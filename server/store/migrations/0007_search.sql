@@ -8,6 +8,10 @@
 -- changes a text, so a search never finds a message the log does not hold, and erasing a visitor (its
 -- conversations, then its tickets, then its record) takes its texts out of the index in that transaction.
 -- unicode61 remove_diacritics 2 folds case and accents: "acao" finds "ação".
+-- prefix='2 3 4': the last word of every search is a prefix query ("de"*); without a prefix index FTS5 merges
+-- the postings of every word that starts with it before any LIMIT (44 ms for "de" at 200k events). Measured on
+-- 200,000 generated Portuguese texts: the index grows from 14.5 to 34.0 MiB ('2 3' alone: 30.4) and "de"*,
+-- "ent"*, "entr"* read the newest 21 in 0.01-0.02 ms instead of 6.2, 1.6, 1.7 ms.
 CREATE TABLE `search_docs` (
 	`id` integer PRIMARY KEY,
 	`kind` text NOT NULL,
@@ -21,7 +25,7 @@ CREATE INDEX `search_docs_conversation` ON `search_docs` (`conversation_id`, `se
 --> statement-breakpoint
 CREATE INDEX `search_docs_ticket` ON `search_docs` (`ticket_id`, `entry_id`) WHERE ticket_id IS NOT NULL;
 --> statement-breakpoint
-CREATE VIRTUAL TABLE `search_fts` USING fts5(`text`, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE `search_fts` USING fts5(`text`, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
 --> statement-breakpoint
 -- The one definition of what each document's text is: the index is fed from it and snippets are cut from it.
 CREATE VIEW `search_texts` AS SELECT d.id AS id, CASE d.kind

@@ -70,8 +70,18 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
     });
     const plan = (source: string, ...params: unknown[]) =>
       connection.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${source}`).all(...params).map((r) => r.detail);
-    return { store, statements, plan };
+    return { store, statements, plan, sqlite: () => connection };
   }
+
+  it('the index keeps prefixes of 2 to 4 characters, so a query\'s last word (a prefix) reads a posting list, not every word it starts', async () => {
+    const { store, sqlite } = storeKeepingStatements();
+    try {
+      const sql = sqlite().prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").pluck().get()!;
+      expect(sql).toMatch(/prefix='2 3 4'/);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('the ticket list\'s text filter starts from the index and reads each match by its key', async () => {
     const { store, statements, plan } = storeKeepingStatements();
