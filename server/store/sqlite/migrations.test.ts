@@ -133,7 +133,7 @@ describe('SQLite migrations', () => {
     const store = createSqliteStore(path);
     try {
       const found = async (q: string) =>
-        (await store.search.query({ terms: [q], scope: null, upTo: null, offset: 0, limit: 10, window: 1000 })).hits.map((h) => [h.field, h.text]);
+        (await store.search.query({ terms: [q], scope: null, before: null, limit: 10, scan: 1000 })).hits.map((h) => [h.field, h.text]);
       expect(await found('acao')).toEqual([['message', 'Preciso de uma ação']]);
       expect(await found('antigo')).toEqual([['message', 'Cliente antigo']]);
       expect(await found('joana')).toEqual([['visitor', 'Joana joana@example.com']]);

@@ -101,11 +101,16 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
   it('a search reads the newest matches from the index, unsorted, and documents and conversations by their keys', async () => {
     const { store, statements, plan } = storeKeepingStatements();
     try {
-      await store.search.query({ terms: ['x'], scope: { agentId: 'a', queueIds: ['q'] }, upTo: null, offset: 0, limit: 10, window: 1000 });
-      const ranked = statements.filter((s) => s.includes('ORDER BY f.rowid DESC'));
-      expect(ranked).toHaveLength(2); // everything, and an agent's scope
-      for (const source of ranked) {
-        const steps = plan(source, { match: '"x"', upTo: 10, limit: 10, offset: 0, agent: 'a', queues: '["q"]' });
+      await store.search.query({ terms: ['x'], scope: { agentId: 'a', queueIds: ['q'] }, before: null, limit: 10, scan: 1000 });
+      const scans = statements.filter((s) => s.includes('ORDER BY f.rowid DESC'));
+      expect(scans).toHaveLength(2); // everything, and an agent's scope
+      for (const source of scans) {
+        // Keyset, not OFFSET: however deep the cursor, the scan starts at its position.
+        expect(source).not.toMatch(/OFFSET/i);
+        expect(source).toMatch(/f\.rowid < @before/);
+        // No bm25: FTS5's rank reads every row holding each word.
+        expect(source).not.toMatch(/\brank\b|bm25/i);
+        const steps = plan(source, { match: '"x"', before: 10, limit: 10, agent: 'a', queues: '["q"]' });
         expect(steps[0]).toMatch(/^SCAN f VIRTUAL TABLE/);
         expect(steps).toContain('SEARCH d USING INTEGER PRIMARY KEY (rowid=?)');
         expect(steps.filter((s) => /^SCAN (d|c)\b/.test(s))).toEqual([]);
