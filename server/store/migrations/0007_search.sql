@@ -27,6 +27,10 @@ CREATE INDEX `search_docs_ticket` ON `search_docs` (`ticket_id`, `entry_id`) WHE
 --> statement-breakpoint
 CREATE VIRTUAL TABLE `search_fts` USING fts5(`text`, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
 --> statement-breakpoint
+-- The ticket list's text filter (GET /tickets?q=) matches only a ticket's subject and requester: they are also
+-- in a table of their own, so that filter reads ticket postings, never those of every message holding the word.
+CREATE VIRTUAL TABLE `search_tickets_fts` USING fts5(`text`, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
+--> statement-breakpoint
 -- The one definition of what each document's text is: the index is fed from it and snippets are cut from it.
 CREATE VIEW `search_texts` AS SELECT d.id AS id, CASE d.kind
 	WHEN 'message' THEN (SELECT e.text FROM events e WHERE e.conversation_id = d.conversation_id AND e.seq = d.seq)
@@ -40,10 +44,12 @@ END AS text FROM search_docs d;
 --> statement-breakpoint
 CREATE TRIGGER `search_docs_ai` AFTER INSERT ON `search_docs` BEGIN
 	INSERT INTO search_fts (rowid, text) SELECT id, text FROM search_texts WHERE id = new.id;
+	INSERT INTO search_tickets_fts (rowid, text) SELECT id, text FROM search_texts WHERE id = new.id AND new.kind IN ('subject', 'requester');
 END;
 --> statement-breakpoint
 CREATE TRIGGER `search_docs_ad` AFTER DELETE ON `search_docs` BEGIN
 	DELETE FROM search_fts WHERE rowid = old.id;
+	DELETE FROM search_tickets_fts WHERE rowid = old.id AND old.kind IN ('subject', 'requester');
 END;
 --> statement-breakpoint
 -- Messages and notes (agents search their own notes; visitors never search). Events are append-only: no update trigger.

@@ -220,6 +220,11 @@ describe('SQLite migrations', () => {
         'search_fts_data',
         'search_fts_docsize',
         'search_fts_idx',
+        'search_tickets_fts',
+        'search_tickets_fts_config',
+        'search_tickets_fts_data',
+        'search_tickets_fts_docsize',
+        'search_tickets_fts_idx',
         'ticket_entries',
         'tickets',
       ]);
