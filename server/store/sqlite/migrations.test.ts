@@ -146,6 +146,24 @@ describe('SQLite migrations', () => {
     }
   });
 
+  it('the search index\'s triggers and view are all there after every migration (a table rebuild drops its triggers)', () => {
+    firstRelease();
+    const { sqlite } = openSqlite(path);
+    try {
+      // The triggers 0007 creates, read from the file itself, so a trigger added there is checked too.
+      const source = readFileSync(join(MIGRATIONS_DIR, '0007_search.sql'), 'utf8');
+      const declared = [...source.matchAll(/CREATE TRIGGER `(\w+)` \w+ \w+(?: OF [\w, ]+)? ON `(\w+)`/g)].map((m) => [m[1], m[2]]);
+      expect(declared.length).toBeGreaterThanOrEqual(15);
+      const present = sqlite.prepare<[], [string, string]>("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").raw().all();
+      expect(present.filter(([name]) => name.startsWith('search_'))).toEqual([...declared].sort(([a], [b]) => a!.localeCompare(b!)));
+      // Every table whose rows are indexed keeps its triggers (a drizzle rebuild of one would drop them).
+      expect(new Set(declared.map(([, table]) => table))).toEqual(new Set(['search_docs', 'events', 'conversations', 'visitors', 'tickets', 'ticket_entries']));
+      expect(sqlite.prepare("SELECT type FROM sqlite_master WHERE name = 'search_texts'").pluck().get()).toBe('view');
+    } finally {
+      sqlite.close();
+    }
+  });
+
   it('events stays WITHOUT ROWID and one conversation per visitor stays open after every migration', () => {
     firstRelease();
     const { sqlite } = openSqlite(path);
