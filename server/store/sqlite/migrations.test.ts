@@ -119,14 +119,14 @@ describe('SQLite migrations', () => {
       INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
       INSERT INTO visitors (id, site_id, created_at, name, email) VALUES ('v1', 's1', ${T0}, 'Joana', 'joana@example.com');
       INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, labels_json)
-        VALUES ('c1', 's1', 'v1', 'closed', ${T0}, ${T0}, '["entrega"]');
+        VALUES ('c1', 's1', 'v1', 'closed', ${T0}, ${T0 + 3}, '["entrega"]');
       INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, client_id, text, created_at)
         VALUES ('c1', 1, 'created', 'visitor', 'v1', NULL, NULL, ${T0}),
-               ('c1', 2, 'message', 'visitor', 'v1', 'k1', 'Preciso de uma ação', ${T0}),
-               ('c1', 3, 'note', 'agent', 'a1', 'k2', 'Cliente antigo', ${T0});
+               ('c1', 2, 'message', 'visitor', 'v1', 'k1', 'Preciso de uma ação', ${T0 + 2}),
+               ('c1', 3, 'note', 'agent', 'a1', 'k2', 'Cliente antigo', ${T0 + 4});
       INSERT INTO tickets (id, number, site_id, status, type, priority, subject, description, requester_name, source, created_at, updated_at)
-        VALUES ('t1', 1, 's1', 'open', 'question', 1, 'Boleto', 'Segunda via', 'Élio', 'agent', ${T0}, ${T0});
-      INSERT INTO ticket_entries (id, ticket_id, kind, text, created_at) VALUES ('e1', 't1', 'note', 'Ligar amanhã', ${T0});
+        VALUES ('t1', 1, 's1', 'open', 'question', 1, 'Boleto', 'Segunda via', 'Élio', 'agent', ${T0}, ${T0 + 5});
+      INSERT INTO ticket_entries (id, ticket_id, kind, text, created_at) VALUES ('e1', 't1', 'note', 'Ligar amanhã', ${T0 + 1});
     `);
     before.close();
 
@@ -143,6 +143,14 @@ describe('SQLite migrations', () => {
       expect(await found('amanha')).toEqual([['entry', 'Ligar amanhã']]);
     } finally {
       await store.close();
+    }
+    // Ids follow time across every kind (a search reads the newest ids first), and are never reused.
+    const after = new Database(path);
+    try {
+      expect(after.prepare("SELECT kind FROM search_docs ORDER BY id").pluck().all()).toEqual(['entry', 'message', 'label', 'visitor', 'message', 'requester', 'subject']);
+      expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_docs'").pluck().get()).toMatch(/`id` integer PRIMARY KEY AUTOINCREMENT/);
+    } finally {
+      after.close();
     }
   });
 
@@ -243,6 +251,7 @@ describe('SQLite migrations', () => {
         'search_tickets_fts_data',
         'search_tickets_fts_docsize',
         'search_tickets_fts_idx',
+        'sqlite_sequence', // search_docs' AUTOINCREMENT
         'ticket_entries',
         'tickets',
       ]);
