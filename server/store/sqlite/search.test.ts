@@ -63,7 +63,7 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
         connection = sqlite;
         const prepare = sqlite.prepare.bind(sqlite);
         sqlite.prepare = ((source: string) => {
-          if (/search_\w*fts/.test(source)) statements.push(source);
+          if (/search_\w*fts\b/.test(source)) statements.push(source);
           return prepare(source);
         }) as typeof sqlite.prepare;
       },
@@ -73,11 +73,13 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
     return { store, statements, plan, sqlite: () => connection };
   }
 
-  it('the index keeps prefixes of 2 to 4 characters, so a query\'s last word (a prefix) reads a posting list, not every word it starts', async () => {
+  it('the index keeps prefixes of 2 to 4 characters (a query\'s last word reads one posting list, not every word it starts) and merges at 8 segments', async () => {
     const { store, sqlite } = storeKeepingStatements();
     try {
       const sql = sqlite().prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").pluck().get()!;
       expect(sql).toMatch(/prefix='2 3 4'/);
+      // Fewer, larger merges: no commit pays for a level's merge as often (0007's measurement).
+      expect(sqlite().prepare("SELECT v FROM search_fts_config WHERE k = 'automerge'").pluck().get()).toBe(8);
     } finally {
       await store.close();
     }
