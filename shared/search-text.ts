@@ -22,6 +22,11 @@ export function foldWord(word: string): string {
   return word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
+/** A text's words as the index holds them: cut by the tokenizer's rule and folded. */
+export function foldedWords(text: string): string[] {
+  return [...text.matchAll(WORD)].map((m) => foldWord(m[0]));
+}
+
 /**
  * The words a query asks for, folded, in order, without repeats; empty when it holds none (only symbols or
  * spaces). Every word must match; the last one, from {@link MIN_PREFIX} letters, also matches as the start of a

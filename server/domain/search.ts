@@ -7,9 +7,9 @@
  * console uses too; they are re-exported here for the server.
  */
 
-import { matchMarks } from '../../shared/search-text';
+import { foldedWords, matchMarks, prefixOf } from '../../shared/search-text';
 
-export { foldWord, matchesAll, matchMarks, MAX_SEARCH_TERMS, MAX_TERM_LENGTH, MIN_PREFIX, prefixOf, searchTerms } from '../../shared/search-text';
+export { foldedWords, foldWord, matchesAll, matchMarks, MAX_SEARCH_TERMS, MAX_TERM_LENGTH, MIN_PREFIX, prefixOf, searchTerms } from '../../shared/search-text';
 
 /** A snippet's length, about; the whole text when it is not much longer. */
 export const SNIPPET_CHARS = 160;
@@ -58,19 +58,49 @@ function unsplit(text: string, at: number): number {
   return at > 0 && at < text.length && code >= 0xdc00 && code <= 0xdfff ? at - 1 : at;
 }
 
+/** bm25's term-frequency saturation and length normalisation (FTS5's and Lucene's defaults). */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
 /**
- * Where the next page starts: `offset` hits into the ranking of the documents indexed up to `upTo` (the
- * first page's mark). Documents indexed later do not shift the pages; one removed meanwhile may make a hit
- * move up a page, never appear twice in one page.
+ * SPEC S2: each text's bm25 score for the query's words, higher is better, with the term statistics (how many
+ * texts hold each word, the mean length) taken among `texts` themselves, the page's hits, rather than the
+ * whole index: the index's counts cost a read of every match. A word matches as in {@link matchMarks} (the
+ * last one also as the start of a word); a text's length is its number of words.
+ *
+ * @example rankScores(['frete frete', 'frete e mais nada'], ['frete']) // [0.53.., 0.38..]: the first is better
+ */
+export function rankScores(texts: readonly string[], terms: readonly string[]): number[] {
+  const prefix = prefixOf(terms);
+  const counted = texts.map((text) => {
+    const words = foldedWords(text);
+    const tf = terms.map((t) => words.filter((w) => w === t || (t === prefix && w.startsWith(t))).length);
+    return { length: words.length, tf };
+  });
+  const n = texts.length;
+  const mean = counted.reduce((sum, c) => sum + c.length, 0) / Math.max(n, 1) || 1;
+  const idf = terms.map((_, i) => {
+    const df = counted.filter((c) => c.tf[i]! > 0).length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  });
+  return counted.map(({ length, tf }) =>
+    tf.reduce((score, f, i) => score + (idf[i]! * f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length) / mean)), 0),
+  );
+}
+
+/**
+ * Where the next page starts: a keyset position, the last document the previous page stopped at (its last hit,
+ * or the last match it read when it came back short). Only older documents follow it, so documents indexed
+ * later never shift the pages, and reading on from it costs the same however deep it is. It says nothing
+ * about the matches a page left out (SPEC S3).
  */
 export interface SearchCursor {
-  upTo: number;
-  offset: number;
+  before: number;
 }
 
 /** Opaque to clients: base64url of a small JSON. */
 export function encodeCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify({ u: cursor.upTo, o: cursor.offset })).toString('base64url');
+  return Buffer.from(JSON.stringify({ b: cursor.before })).toString('base64url');
 }
 
 /** The cursor, or null when `text` is not one this server made. */
@@ -78,10 +108,10 @@ export function decodeCursor(text: string): SearchCursor | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (typeof value !== 'object' || value === null) return null;
-    const { u, o } = value as { u?: unknown; o?: unknown };
-    if (!Number.isSafeInteger(u) || !Number.isSafeInteger(o) || (u as number) < 0 || (o as number) < 0) return null;
-    return { upTo: u as number, offset: o as number };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const { b } = value as { b?: unknown };
+    if (!Number.isSafeInteger(b) || (b as number) < 1 || Object.keys(value).length !== 1) return null;
+    return { before: b as number };
   } catch {
     return null;
   }

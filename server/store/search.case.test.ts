@@ -9,7 +9,7 @@ import type { ConversationSummary } from '../../shared/protocol';
 import { canView, decideMessage, type AgentActor, type ConversationState, type StatePatch, type VisitorActor } from '../domain/conversation';
 import { searchTerms } from '../domain/search';
 import { uuidv7 } from '../ids';
-import { SEARCH_WINDOW, type SearchRequest, type SearchScope } from './search';
+import { SEARCH_SCAN, type SearchRequest, type SearchScope } from './search';
 import type { AgentRecord, NewTicket, Site, Store, WriteOutcome } from './store';
 import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
@@ -70,7 +70,7 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
     const visitor = (): VisitorActor => ({ kind: 'visitor', visitorId: uuidv7(), siteId: site.id });
 
     function request(q: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
-      return { terms: searchTerms(q), scope: null, upTo: null, offset: 0, limit: 50, window: SEARCH_WINDOW, ...overrides };
+      return { terms: searchTerms(q), scope: null, before: null, limit: 50, scan: SEARCH_SCAN, ...overrides };
     }
 
     /** What a search finds, as [conversation or ticket id, field, text]. */
@@ -112,7 +112,7 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
         const page = await store.search.query(request('acao'));
         expect(page.more).toBe(false);
         expect(page.hits).toEqual([
-          { kind: 'conversation', conversation: await store.conversations.byId(c.id), field: 'message', seq: 2, text: 'Preciso de uma AÇÃO urgente', at: T0 + 5 },
+          { kind: 'conversation', conversation: await store.conversations.byId(c.id), field: 'message', seq: 2, text: 'Preciso de uma AÇÃO urgente', at: T0 + 5, doc: expect.any(Number) },
         ]);
         expect(await found('ÃÇÃO')).toHaveLength(1);
         expect(await found('urg')).toHaveLength(1); // the last word as a prefix
@@ -248,48 +248,49 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
 
     // -----------------------------------------------------------------------------------------------------
 
-    describe('S2: ranking and pages', () => {
-      it('S2: bm25 first (a short text with the word ranks above a long one), then the newest', async () => {
+    describe('S2: keyset pages of the newest matches', () => {
+      it('S2: the matches come newest first, unranked (the service ranks a page: domain rankScores)', async () => {
         const long = await say(visitor(), `entrega ${'palavra '.repeat(40)}`);
         const old = await say(visitor(), 'entrega hoje');
         const recent = await say(visitor(), 'entrega hoje');
         expect((await found('entrega')).map(([id]) => id)).toEqual([recent.id, old.id, long.id]);
+        const page = await store.search.query(request('entrega'));
+        const docs = page.hits.map((h) => h.doc);
+        expect(docs).toEqual([...docs].sort((a, b) => b - a));
       });
 
-      it('S2: offset and limit page the ranking; `more` tells a next page; `upTo` keeps later texts out', async () => {
+      it('S2: `before` and `limit` page by keyset; `last` and `more` tell where to go on; later texts never shift a page', async () => {
         const ids: string[] = [];
         for (let i = 0; i < 5; i++) ids.push((await say(visitor(), `pedido ${i}`)).id);
         const newestFirst = [...ids].reverse();
+        const conversations = (page: { hits: Array<{ kind: string; conversation?: { id: string } }> }) => page.hits.map((h) => h.conversation?.id);
         const first = await store.search.query(request('pedido', { limit: 2 }));
-        expect(first.hits.map((h) => h.kind === 'conversation' && h.conversation.id)).toEqual(newestFirst.slice(0, 2));
-        expect(first.more).toBe(true);
+        expect(conversations(first)).toEqual(newestFirst.slice(0, 2));
+        expect(first).toMatchObject({ read: 2, more: true, last: first.hits[1]!.doc });
 
         const late = await say(visitor(), 'pedido novo');
-        const second = await store.search.query(request('pedido', { limit: 2, offset: 2, upTo: first.upTo }));
-        expect(second.hits.map((h) => h.kind === 'conversation' && h.conversation.id)).toEqual(newestFirst.slice(2, 4));
-        const third = await store.search.query(request('pedido', { limit: 2, offset: 4, upTo: first.upTo }));
-        expect(third.hits.map((h) => h.kind === 'conversation' && h.conversation.id)).toEqual(newestFirst.slice(4));
-        expect(third.more).toBe(false);
+        const second = await store.search.query(request('pedido', { limit: 2, before: first.last }));
+        expect(conversations(second)).toEqual(newestFirst.slice(2, 4));
+        const third = await store.search.query(request('pedido', { limit: 2, before: second.last }));
+        expect(conversations(third)).toEqual(newestFirst.slice(4));
+        expect(third).toMatchObject({ read: 1, more: false });
         expect((await found('pedido', { limit: 1 }))[0]![0]).toBe(late.id);
       });
 
-      it('S2: matches are ranked by windows of the newest ones; a page ends at its window\'s end', async () => {
-        // Oldest first: a long text (a low score), then short ones (a high score).
-        const ids: string[] = [];
-        ids.push((await say(visitor(), `frete ${'palavra '.repeat(30)}`)).id);
-        for (let i = 0; i < 4; i++) ids.push((await say(visitor(), `frete ${i}`)).id);
-        ids.push((await say(visitor(), `frete ${'palavra '.repeat(30)}`)).id);
-        const [oldLong, s0, s1, s2, s3, newLong] = ids;
-        const page = (offset: number, limit: number) => found('frete', { window: 3, offset, limit }).then((h) => h.map(([id]) => id));
+      it('S2: `scan` bounds the matches read, seen or not: a page of hidden matches stops there, with `last` to go on from', async () => {
+        const [me, other] = [await makeAgent(), await makeAgent()];
+        const scope: SearchScope = { agentId: me.id, queueIds: [] };
+        const mine = await say(visitor(), 'frete meu');
+        await decide(mine.id, [], { assignedAgentId: me.id });
+        for (let i = 0; i < 4; i++) await decide((await say(visitor(), `frete ${i}`)).id, [], { assignedAgentId: other.id });
 
-        // The newest window (newLong, s3, s2) best first; then (s1, s0, oldLong).
-        expect(await page(0, 10)).toEqual([s3, s2, newLong]);
-        expect(await page(2, 10)).toEqual([newLong]);
-        expect(await page(3, 10)).toEqual([s1, s0, oldLong]);
-        expect(await page(4, 1)).toEqual([s0]);
-        const last = await store.search.query(request('frete', { window: 3, offset: 3, limit: 10 }));
-        expect(last.more).toBe(false);
-        expect((await store.search.query(request('frete', { window: 3, offset: 0, limit: 3 }))).more).toBe(true);
+        const cut = await store.search.query(request('frete', { scope, scan: 3 }));
+        expect(cut).toMatchObject({ hits: [], read: 3, more: true });
+        const rest = await store.search.query(request('frete', { scope, scan: 3, before: cut.last }));
+        expect(rest.hits.map((h) => h.kind === 'conversation' && h.conversation.id)).toEqual([mine.id]);
+        expect(rest).toMatchObject({ read: 2, more: false });
+        // Matches a scope hides count as read, so hidden ones never make a page cost more than `scan`.
+        expect((await store.search.query(request('frete', { scan: 3 }))).read).toBe(3);
       });
 
       it('S2: no words or no room: no hits, and no error', async () => {

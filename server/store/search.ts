@@ -22,21 +22,25 @@ export interface SearchRequest {
   /** Folded words (domain/search.ts searchTerms), all required; the last also matches as a prefix (prefixOf). */
   terms: readonly string[];
   scope: SearchScope | null;
-  /** Only documents indexed up to this mark (a previous page's `upTo`); null: all of them. */
-  upTo: number | null;
-  /** Hits to skip in the ranking. */
-  offset: number;
+  /**
+   * A keyset position: only documents older than this one (a previous page's last document); null: from the
+   * newest. Documents indexed meanwhile are newer than any position, so they never shift later pages.
+   */
+  before: number | null;
+  /** Stop after this many hits the scope allows. */
   limit: number;
   /**
-   * How many matches are ranked together: the ranking is by windows of this many matching documents (the
-   * caller may see), newest window first; within one, best first (bm25), then the newest. A word found in
-   * half the log then costs one window, not half the log. {@link SEARCH_WINDOW} in the product.
+   * Stop after reading this many matches, whether the scope allows them or not: one call never reads more
+   * than this, however many matches the index holds or the caller may not see. {@link SEARCH_SCAN} a page.
    */
-  window: number;
+  scan: number;
 }
 
-/** SPEC S2: matches ranked together. bm25 over 1,000 texts takes about a millisecond here. */
-export const SEARCH_WINDOW = 1_000;
+/**
+ * SPEC S2: matches read at most for one page (by all the store calls it takes). A page that reads this many
+ * without filling up comes back short, with a cursor to go on from where it stopped.
+ */
+export const SEARCH_SCAN = 1_000;
 
 /** A stored text that matched, with what it belongs to as stored (not masked) and the text itself. */
 export type StoredSearchHit =
@@ -48,6 +52,8 @@ export type StoredSearchHit =
       seq: number | null;
       text: string;
       at: number;
+      /** The document's position in the index: newer documents have larger ones, never reused. */
+      doc: number;
     }
   | {
       kind: 'ticket';
@@ -56,14 +62,17 @@ export type StoredSearchHit =
       entryId: string | null;
       text: string;
       at: number;
+      doc: number;
     };
 
 export interface SearchPage {
-  /** Best first (bm25), then the most recently indexed, within each window (SearchRequest.window). */
+  /** The matches the scope allows, newest first (ranking is the caller's: SPEC S2, domain rankScores). */
   hits: StoredSearchHit[];
-  /** The mark to pass as `upTo` for the next pages, so documents indexed meanwhile do not shift them. */
-  upTo: number;
-  /** Whether the ranking holds hits after these. A page ends at its window's end (it may be short). */
+  /** The position of the last match read, allowed or not (null: none); the next call passes it as `before`. */
+  last: number | null;
+  /** Matches read, allowed or not (at most `scan`). */
+  read: number;
+  /** Whether matches older than `last` remain: false when the index ran out. */
   more: boolean;
 }
 

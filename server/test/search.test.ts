@@ -89,6 +89,31 @@ describe('S1-S3 search', () => {
     expect(JSON.stringify(answer)).not.toContain('5500');
   });
 
+  it('S3, M2: a hidden value cannot be probed through the cursor: a page answers the same with or without a masked match', async () => {
+    // The reviewer's probe: a visible note "4111111abc" and, in another visible conversation, a card number
+    // starting 4111111 that the site masks. Whether the card exists (older or newer than the note) must not
+    // change the answer to q=4111111&limit=1: not its hits, not whether a next page is offered.
+    const probe = async (cards: { before: boolean; after: boolean }) => {
+      server = await startTestServer();
+      const admin = await adminApi(server);
+      const site = (await server.papo.store.sites.byKey(server.siteKey))!;
+      expect((await admin.put(`/sites/${site.id}/masking`, { mode: 'mask' })).status).toBe(200);
+      if (cards.before) await startConversation(server, undefined, 'Meu cartão é 4111111111111111');
+      await startConversation(server, undefined, 'Código da nota 4111111abc');
+      if (cards.after) await startConversation(server, undefined, 'Outro cartão 4111111111111111');
+      const answer = (await admin.get<SearchAnswer>(path('4111111', '&limit=1'))).body;
+      // Only the page itself is compared: conversation ids differ between servers.
+      const shape = { snippets: answer.hits.map((h) => h.snippet.text), nextCursor: answer.nextCursor };
+      await server.stop();
+      return shape;
+    };
+    const without = await probe({ before: false, after: false });
+    expect(without).toEqual({ snippets: ['Código da nota 4111111abc'], nextCursor: null });
+    expect(await probe({ before: true, after: false })).toEqual(without);
+    expect(await probe({ before: false, after: true })).toEqual(without);
+    expect(await probe({ before: true, after: true })).toEqual(without);
+  });
+
   it('S1: erasing a visitor (data rights) takes its messages, name, e-mail and tickets out of the search at once', async () => {
     server = await startTestServer();
     const admin = await adminApi(server);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ticket, TicketEntry } from '../../shared/api';
 import type { ConversationEvent } from '../../shared/protocol';
 import {
+  adminApi,
   createAgent,
   makeQueue,
   onlineAgent,
@@ -353,6 +354,23 @@ describe('T4 working a ticket', () => {
     expect(await ids(`#${boleto.number}`)).toEqual([boleto.id]);
     expect(await ids('nada disso')).toEqual([]);
     expect((await agent.api.get(`/tickets?q=${'x'.repeat(201)}`)).status).toBe(400);
+  });
+
+  it('T4, S3: in a mask site GET /tickets?q= does not find a ticket by a masked value, only by what agents read', async () => {
+    const agent = await createAgent(server);
+    const admin = await adminApi(server);
+    const site = (await server.papo.store.sites.byKey(server.siteKey))!;
+    expect((await admin.put(`/sites/${site.id}/masking`, { mode: 'mask' })).status).toBe(200);
+    const created = await agent.api.post('/tickets', { subject: 'Estorno do cartão', description: 'Cartão 4111111111111111 cobrado duas vezes', requesterEmail: 'rita.melo@example.com' });
+    expect(created.status).toBe(201);
+    const ticket = created.body.ticket as Ticket;
+    const ids = async (q: string) => ((await agent.api.get(`/tickets?q=${encodeURIComponent(q)}`)).body.tickets as Ticket[]).map((t) => t.id);
+
+    expect(await ids('estorno cartao')).toEqual([ticket.id]);
+    expect(await ids(`#${ticket.number}`)).toEqual([ticket.id]);
+    expect(await ids('4111111111111111')).toEqual([]);
+    expect(await ids('4111111')).toEqual([]);
+    expect(await ids('rita.melo@example.com')).toEqual([]);
   });
 
   it('T4/T7: a ticket id that does not exist answers 404 ticket_not_found on every route, and nothing is written', async () => {

@@ -119,21 +119,21 @@ describe('SQLite migrations', () => {
       INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
       INSERT INTO visitors (id, site_id, created_at, name, email) VALUES ('v1', 's1', ${T0}, 'Joana', 'joana@example.com');
       INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, labels_json)
-        VALUES ('c1', 's1', 'v1', 'closed', ${T0}, ${T0}, '["entrega"]');
+        VALUES ('c1', 's1', 'v1', 'closed', ${T0}, ${T0 + 3}, '["entrega"]');
       INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, client_id, text, created_at)
         VALUES ('c1', 1, 'created', 'visitor', 'v1', NULL, NULL, ${T0}),
-               ('c1', 2, 'message', 'visitor', 'v1', 'k1', 'Preciso de uma ação', ${T0}),
-               ('c1', 3, 'note', 'agent', 'a1', 'k2', 'Cliente antigo', ${T0});
+               ('c1', 2, 'message', 'visitor', 'v1', 'k1', 'Preciso de uma ação', ${T0 + 2}),
+               ('c1', 3, 'note', 'agent', 'a1', 'k2', 'Cliente antigo', ${T0 + 4});
       INSERT INTO tickets (id, number, site_id, status, type, priority, subject, description, requester_name, source, created_at, updated_at)
-        VALUES ('t1', 1, 's1', 'open', 'question', 1, 'Boleto', 'Segunda via', 'Élio', 'agent', ${T0}, ${T0});
-      INSERT INTO ticket_entries (id, ticket_id, kind, text, created_at) VALUES ('e1', 't1', 'note', 'Ligar amanhã', ${T0});
+        VALUES ('t1', 1, 's1', 'open', 'question', 1, 'Boleto', 'Segunda via', 'Élio', 'agent', ${T0}, ${T0 + 5});
+      INSERT INTO ticket_entries (id, ticket_id, kind, text, created_at) VALUES ('e1', 't1', 'note', 'Ligar amanhã', ${T0 + 1});
     `);
     before.close();
 
     const store = createSqliteStore(path);
     try {
       const found = async (q: string) =>
-        (await store.search.query({ terms: [q], scope: null, upTo: null, offset: 0, limit: 10, window: 1000 })).hits.map((h) => [h.field, h.text]);
+        (await store.search.query({ terms: [q], scope: null, before: null, limit: 10, scan: 1000 })).hits.map((h) => [h.field, h.text]);
       expect(await found('acao')).toEqual([['message', 'Preciso de uma ação']]);
       expect(await found('antigo')).toEqual([['message', 'Cliente antigo']]);
       expect(await found('joana')).toEqual([['visitor', 'Joana joana@example.com']]);
@@ -143,6 +143,32 @@ describe('SQLite migrations', () => {
       expect(await found('amanha')).toEqual([['entry', 'Ligar amanhã']]);
     } finally {
       await store.close();
+    }
+    // Ids follow time across every kind (a search reads the newest ids first), and are never reused.
+    const after = new Database(path);
+    try {
+      expect(after.prepare("SELECT kind FROM search_docs ORDER BY id").pluck().all()).toEqual(['entry', 'message', 'label', 'visitor', 'message', 'requester', 'subject']);
+      expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_docs'").pluck().get()).toMatch(/`id` integer PRIMARY KEY AUTOINCREMENT/);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('the search index\'s triggers and view are all there after every migration (a table rebuild drops its triggers)', () => {
+    firstRelease();
+    const { sqlite } = openSqlite(path);
+    try {
+      // The triggers 0007 creates, read from the file itself, so a trigger added there is checked too.
+      const source = readFileSync(join(MIGRATIONS_DIR, '0007_search.sql'), 'utf8');
+      const declared = [...source.matchAll(/CREATE TRIGGER `(\w+)` \w+ \w+(?: OF [\w, ]+)? ON `(\w+)`/g)].map((m) => [m[1], m[2]]);
+      expect(declared.length).toBeGreaterThanOrEqual(15);
+      const present = sqlite.prepare<[], [string, string]>("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").raw().all();
+      expect(present.filter(([name]) => name.startsWith('search_'))).toEqual([...declared].sort(([a], [b]) => a!.localeCompare(b!)));
+      // Every table whose rows are indexed keeps its triggers (a drizzle rebuild of one would drop them).
+      expect(new Set(declared.map(([, table]) => table))).toEqual(new Set(['search_docs', 'events', 'conversations', 'visitors', 'tickets', 'ticket_entries']));
+      expect(sqlite.prepare("SELECT type FROM sqlite_master WHERE name = 'search_texts'").pluck().get()).toBe('view');
+    } finally {
+      sqlite.close();
     }
   });
 
@@ -222,6 +248,11 @@ describe('SQLite migrations', () => {
         'search_fts_data',
         'search_fts_docsize',
         'search_fts_idx',
+        'search_tickets_fts',
+        'search_tickets_fts_config',
+        'search_tickets_fts_data',
+        'search_tickets_fts_docsize',
+        'search_tickets_fts_idx',
         'ticket_entries',
         'tickets',
       ]);

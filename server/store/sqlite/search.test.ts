@@ -63,21 +63,36 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
         connection = sqlite;
         const prepare = sqlite.prepare.bind(sqlite);
         sqlite.prepare = ((source: string) => {
-          if (source.includes('search_fts')) statements.push(source);
+          if (/search_\w*fts\b/.test(source)) statements.push(source);
           return prepare(source);
         }) as typeof sqlite.prepare;
       },
     });
     const plan = (source: string, ...params: unknown[]) =>
       connection.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${source}`).all(...params).map((r) => r.detail);
-    return { store, statements, plan };
+    return { store, statements, plan, sqlite: () => connection };
   }
 
-  it('the ticket list\'s text filter starts from the index and reads each match by its key', async () => {
+  it('the index keeps prefixes of 2 to 4 characters (a query\'s last word reads one posting list, not every word it starts) and merges at 8 segments', async () => {
+    const { store, sqlite } = storeKeepingStatements();
+    try {
+      const sql = sqlite().prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").pluck().get()!;
+      expect(sql).toMatch(/prefix='2 3 4'/);
+      // Fewer, larger merges: no commit pays for a level's merge as often (0007's measurement).
+      expect(sqlite().prepare("SELECT v FROM search_fts_config WHERE k = 'automerge'").pluck().get()).toBe(8);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the ticket list\'s text filter starts from the tickets\' own index and reads each match by its key', async () => {
     const { store, statements, plan } = storeKeepingStatements();
     try {
       await store.tickets.list({ text: 'boleto', status: ['open', 'pending'], limit: 10 });
       const source = statements.find((s) => s.includes('FROM tickets') || s.includes('tickets t'))!;
+      // Only the tickets' own index: never the postings of every message that holds the word.
+      expect(source).toMatch(/FROM search_tickets_fts f/);
+      expect(source).not.toMatch(/\bsearch_fts\b/);
       const steps = plan(source, '"boleto"*', 'open', 'pending', 10);
       // The matches (a co-routine over the index), each read by its key; never a scan of the tickets.
       expect(steps.some((s) => /^SCAN f VIRTUAL TABLE/.test(s))).toBe(true);
@@ -91,11 +106,16 @@ describe('query plans: search reads the matches, never every row (issue 12)', ()
   it('a search reads the newest matches from the index, unsorted, and documents and conversations by their keys', async () => {
     const { store, statements, plan } = storeKeepingStatements();
     try {
-      await store.search.query({ terms: ['x'], scope: { agentId: 'a', queueIds: ['q'] }, upTo: null, offset: 0, limit: 10, window: 1000 });
-      const ranked = statements.filter((s) => s.includes('ORDER BY f.rowid DESC'));
-      expect(ranked).toHaveLength(2); // everything, and an agent's scope
-      for (const source of ranked) {
-        const steps = plan(source, { match: '"x"', upTo: 10, limit: 10, offset: 0, agent: 'a', queues: '["q"]' });
+      await store.search.query({ terms: ['x'], scope: { agentId: 'a', queueIds: ['q'] }, before: null, limit: 10, scan: 1000 });
+      const scans = statements.filter((s) => s.includes('ORDER BY f.rowid DESC'));
+      expect(scans).toHaveLength(2); // everything, and an agent's scope
+      for (const source of scans) {
+        // Keyset, not OFFSET: however deep the cursor, the scan starts at its position.
+        expect(source).not.toMatch(/OFFSET/i);
+        expect(source).toMatch(/f\.rowid < @before/);
+        // No bm25: FTS5's rank reads every row holding each word.
+        expect(source).not.toMatch(/\brank\b|bm25/i);
+        const steps = plan(source, { match: '"x"', before: 10, limit: 10, agent: 'a', queues: '["q"]' });
         expect(steps[0]).toMatch(/^SCAN f VIRTUAL TABLE/);
         expect(steps).toContain('SEARCH d USING INTEGER PRIMARY KEY (rowid=?)');
         expect(steps.filter((s) => /^SCAN (d|c)\b/.test(s))).toEqual([]);

@@ -1,8 +1,8 @@
 /**
  * @module The SQLite store's search (issue 12, SPEC S1-S3): one FTS5 query over the contentless index of
- * migrations/0007_search.sql reads a window of the newest matches, narrowed to what the caller may see in
- * the same statement (so a page holds `limit` visible hits without reading ahead); the window is ranked by
- * bm25, then the newest document, here.
+ * migrations/0007_search.sql reads the newest matches older than a keyset position, at most `scan` of them,
+ * and keeps those the caller may see until it holds `limit`. No rank: FTS5's bm25 (`rank`) counts every row
+ * holding each word, so it costs in proportion to all the matches; the service ranks a page's hits itself.
  */
 import type Database from 'better-sqlite3';
 import { prefixOf } from '../../domain/search';
@@ -24,8 +24,8 @@ export function ftsMatch(terms: readonly string[]): string | null {
 
 interface DocRow {
   id: number;
-  /** bm25 as FTS5 gives it: lower is better. */
-  score: number;
+  /** 1 when the scope allows the document. */
+  visible: number;
   kind: 'message' | 'visitor' | 'label' | 'subject' | 'requester' | 'entry';
   conversation_id: string | null;
   seq: number | null;
@@ -48,17 +48,17 @@ const AGENT_SEES = `(d.ticket_id IS NOT NULL
       AND (c.queue_id IS NULL OR c.queue_id IN (SELECT value FROM json_each(@queues)))))`;
 
 /**
- * One window of candidates: the newest matching documents the caller may see, newest first. FTS5 serves
- * `ORDER BY rowid DESC` from the index itself and stops at the LIMIT, and `rank` (bm25) is computed only for
- * the rows returned: a word found in half the log costs one window, not half the log (measured on 300,000
- * texts: 250-460 ms to rank 150,000 matches; under a millisecond to read the newest).
+ * The newest matches older than `@before`, newest first, each with whether the caller may see it. FTS5 serves
+ * `ORDER BY rowid DESC` from the index itself, so the scan stops at the LIMIT (or where the caller stops
+ * stepping): a word found in half the log costs the rows read, never every match. Visibility is a column,
+ * not a filter, so the LIMIT bounds the matches read, seen or not.
  */
-function windowOf(visibility: string): string {
-  return `SELECT d.id, d.kind, d.conversation_id, d.seq, d.ticket_id, d.entry_id, f.rank AS score
+function scanOf(visibility: string): string {
+  return `SELECT d.id, d.kind, d.conversation_id, d.seq, d.ticket_id, d.entry_id, ${visibility} AS visible
     FROM search_fts f JOIN search_docs d ON d.id = f.rowid
     LEFT JOIN conversations c ON c.id = d.conversation_id
-    WHERE search_fts MATCH @match AND f.rowid <= @upTo AND ${visibility}
-    ORDER BY f.rowid DESC LIMIT @limit OFFSET @offset`;
+    WHERE search_fts MATCH @match AND f.rowid < @before
+    ORDER BY f.rowid DESC LIMIT @limit`;
 }
 
 /**
@@ -67,15 +67,14 @@ function windowOf(visibility: string): string {
  * @example search: sqliteSearch(sqlite, lookups)
  */
 export function sqliteSearch(sqlite: Database.Database, lookups: ConversationLookups): StoreSearch {
-  const everything = sqlite.prepare<[Record<string, unknown>], DocRow>(windowOf('1'));
-  const asAgent = sqlite.prepare<[Record<string, unknown>], DocRow>(windowOf(AGENT_SEES));
-  const lastDoc = sqlite.prepare<[], number | null>('SELECT max(id) FROM search_docs').pluck();
+  const everything = sqlite.prepare<[Record<string, unknown>], DocRow>(scanOf('1'));
+  const asAgent = sqlite.prepare<[Record<string, unknown>], DocRow>(scanOf(AGENT_SEES));
   const textOf = sqlite.prepare<[number], string | null>('SELECT text FROM search_texts WHERE id = ?').pluck();
   const eventAt = sqlite.prepare<[string, number], number>('SELECT created_at FROM events WHERE conversation_id = ? AND seq = ?').pluck();
   const ticketById = sqlite.prepare<[string], TicketRow>('SELECT * FROM tickets WHERE id = ?');
   const entryAt = sqlite.prepare<[string], number>('SELECT created_at FROM ticket_entries WHERE id = ?').pluck();
 
-  /** The hit a document is, read in the same synchronous stretch as the ranking (no commit in between). */
+  /** The hit a document is, read in the same synchronous stretch as the scan (no commit in between). */
   function hitOf(doc: DocRow): StoredSearchHit | null {
     const text = textOf.get(doc.id) ?? '';
     if (doc.conversation_id !== null) {
@@ -83,35 +82,43 @@ export function sqliteSearch(sqlite: Database.Database, lookups: ConversationLoo
       if (!row) return null;
       const conversation = toConversation(row);
       if (doc.kind === 'message') {
-        return { kind: 'conversation', conversation, field: 'message', seq: doc.seq, text, at: eventAt.get(doc.conversation_id, doc.seq!) ?? conversation.updatedAt };
+        return { kind: 'conversation', conversation, field: 'message', seq: doc.seq, text, at: eventAt.get(doc.conversation_id, doc.seq!) ?? conversation.updatedAt, doc: doc.id };
       }
-      return { kind: 'conversation', conversation, field: doc.kind === 'label' ? 'label' : 'visitor', seq: null, text, at: conversation.updatedAt };
+      return { kind: 'conversation', conversation, field: doc.kind === 'label' ? 'label' : 'visitor', seq: null, text, at: conversation.updatedAt, doc: doc.id };
     }
     const row = doc.ticket_id === null ? undefined : ticketById.get(doc.ticket_id);
     if (!row) return null;
     const ticket = toTicket(row);
-    if (doc.kind === 'entry') return { kind: 'ticket', ticket, field: 'entry', entryId: doc.entry_id, text, at: entryAt.get(doc.entry_id!) ?? ticket.updatedAt };
-    return { kind: 'ticket', ticket, field: doc.kind === 'requester' ? 'requester' : 'subject', entryId: null, text, at: ticket.updatedAt };
+    if (doc.kind === 'entry') return { kind: 'ticket', ticket, field: 'entry', entryId: doc.entry_id, text, at: entryAt.get(doc.entry_id!) ?? ticket.updatedAt, doc: doc.id };
+    return { kind: 'ticket', ticket, field: doc.kind === 'requester' ? 'requester' : 'subject', entryId: null, text, at: ticket.updatedAt, doc: doc.id };
   }
 
   return {
     async query(request): Promise<SearchPage> {
-      const upTo = request.upTo ?? lastDoc.get() ?? 0;
       const match = ftsMatch(request.terms);
-      if (match === null || request.limit <= 0) return { hits: [], upTo, more: false };
-      const size = request.window;
-      const first = Math.floor(request.offset / size) * size;
-      // One more than the window: whether an older window follows.
-      const params: Record<string, unknown> = { match, upTo, limit: size + 1, offset: first };
-      const candidates = request.scope === null
-        ? everything.all(params)
-        : asAgent.all({ ...params, agent: request.scope.agentId, queues: JSON.stringify(request.scope.queueIds) });
-      const ranked = candidates.slice(0, size).sort((a, b) => a.score - b.score || b.id - a.id);
-      const from = request.offset - first;
-      const docs = ranked.slice(from, from + request.limit);
+      if (match === null || request.limit <= 0 || request.scan <= 0) return { hits: [], last: null, read: 0, more: false };
+      // One more than `scan`: whether older matches remain.
+      const params: Record<string, unknown> = { match, before: request.before ?? Number.MAX_SAFE_INTEGER, limit: request.scan + 1 };
+      const rows = request.scope === null
+        ? everything.iterate(params)
+        : asAgent.iterate({ ...params, agent: request.scope.agentId, queues: JSON.stringify(request.scope.queueIds) });
+      const docs: DocRow[] = [];
+      let read = 0;
+      let last: number | null = null;
+      let more = false;
+      // Stepping stops as soon as the page is full: the rest is never read (the iterator's return resets it).
+      for (const row of rows) {
+        if (read === request.scan || docs.length === request.limit) {
+          more = true;
+          break;
+        }
+        read++;
+        last = row.id;
+        if (row.visible) docs.push(row);
+      }
+      // The hits are read after the scan ends (the connection serves one statement's steps at a time).
       const hits = docs.map(hitOf).filter((h) => h !== null);
-      const more = from + request.limit < ranked.length || candidates.length > size;
-      return { hits, upTo, more };
+      return { hits, last, read, more };
     },
   };
 }

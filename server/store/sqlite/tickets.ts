@@ -169,8 +169,9 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
     // The matching ids first (CROSS JOIN keeps them the outer loop), then each ticket by its key: reads the
     // matches, never every ticket of a status (a plan test in sqlite/search.test.ts holds it).
     const found = [
-      ...(match === null ? [] : [`SELECT DISTINCT d.ticket_id AS id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
-        WHERE search_fts MATCH ? AND d.kind IN ('subject', 'requester')`]),
+      // search_tickets_fts holds only subjects and requesters: no message's postings are read.
+      ...(match === null ? [] : [`SELECT DISTINCT d.ticket_id AS id FROM search_tickets_fts f JOIN search_docs d ON d.id = f.rowid
+        WHERE search_tickets_fts MATCH ?`]),
       ...(number === null ? [] : ['SELECT id FROM tickets WHERE number = ?']),
     ].join(' UNION ');
     const byText = `SELECT t.* FROM (${found}) m CROSS JOIN tickets t ON t.id = m.id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
