@@ -119,6 +119,13 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
         expect(await found('acao urgentissimo')).toEqual([]); // every word must match
       });
 
+      it('S1: messages committed together in one group transaction are all found, each once', async () => {
+        const written = await Promise.all(Array.from({ length: 40 }, (_, i) => say(visitor(), `lote ${i} de entregas combinadas`)));
+        const hits = await found('entregas combinadas');
+        expect(hits).toHaveLength(40);
+        expect(new Set(hits.map(([id]) => id))).toEqual(new Set(written.map((c) => c.id)));
+      });
+
       it('S1: notes are indexed for agents; system events and messages of files alone are not', async () => {
         const c = await say(visitor(), 'Oi');
         await decide(c.id, [{ kind: 'note', text: 'Cliente pediu reembolso' }]);

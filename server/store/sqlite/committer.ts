@@ -36,6 +36,8 @@ export class GroupCommitter {
     private readonly sqlite: Database.Database,
     /** Called after each successful COMMIT (SPEC D15: the end of a storage episode is a commit). */
     private readonly onCommit: () => void = () => {},
+    /** Runs as the transaction's last work, before COMMIT (the search index's queued writes, SPEC S1). */
+    private readonly beforeCommit: () => void = () => {},
   ) {
     this.#begin = sqlite.prepare('BEGIN IMMEDIATE');
     this.#commit = sqlite.prepare('COMMIT');
@@ -107,6 +109,7 @@ export class GroupCommitter {
           results.push({ ok: false, err });
         }
       }
+      this.beforeCommit();
       this.#commit.run();
       return results;
     } catch (err) {

@@ -248,6 +248,7 @@ describe('SQLite migrations', () => {
         'search_fts_data',
         'search_fts_docsize',
         'search_fts_idx',
+        'search_queue',
         'search_tickets_fts',
         'search_tickets_fts_config',
         'search_tickets_fts_data',

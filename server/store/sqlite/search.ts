@@ -62,7 +62,41 @@ function scanOf(visibility: string): string {
 }
 
 /**
- * The `search` part of the Store on this connection. Reads only: the index is written by the triggers.
+ * SPEC S1: writes the index for what the transaction's triggers queued (migration 0007's search_queue), as the
+ * transaction's last statements, so FTS5 flushes its pending terms once per transaction (at COMMIT) instead of
+ * once per statement. The store calls it before every COMMIT that may have changed an indexed text. A text
+ * added and removed in one transaction never reaches the index; one removed that was indexed before is.
+ *
+ * @example const apply = searchQueueApplier(sqlite); apply() // inside the transaction, before COMMIT
+ */
+export function searchQueueApplier(sqlite: Database.Database): () => void {
+  const pending = sqlite.prepare<[], number>('SELECT 1 FROM search_queue LIMIT 1').pluck();
+  const indexedBefore = 'op = 0 AND doc_id NOT IN (SELECT doc_id FROM search_queue WHERE op = 1)';
+  const removeTexts = sqlite.prepare(`DELETE FROM search_fts WHERE rowid IN (SELECT doc_id FROM search_queue WHERE ${indexedBefore})`);
+  const removeTickets = sqlite.prepare(
+    `DELETE FROM search_tickets_fts WHERE rowid IN (SELECT doc_id FROM search_queue WHERE ${indexedBefore} AND kind IN ('subject', 'requester'))`,
+  );
+  // Deletes first: each statement below opens a savepoint, at which FTS5 flushes what it holds pending.
+  const addTexts = sqlite.prepare(
+    'INSERT INTO search_fts (rowid, text) SELECT q.doc_id, t.text FROM search_queue q JOIN search_texts t ON t.id = q.doc_id WHERE q.op = 1 ORDER BY q.seq',
+  );
+  const addTickets = sqlite.prepare(
+    "INSERT INTO search_tickets_fts (rowid, text) SELECT q.doc_id, t.text FROM search_queue q JOIN search_texts t ON t.id = q.doc_id WHERE q.op = 1 AND q.kind IN ('subject', 'requester') ORDER BY q.seq",
+  );
+  const clear = sqlite.prepare('DELETE FROM search_queue');
+  return () => {
+    if (pending.get() === undefined) return;
+    removeTexts.run();
+    removeTickets.run();
+    addTexts.run();
+    addTickets.run();
+    clear.run();
+  };
+}
+
+/**
+ * The `search` part of the Store on this connection. Reads only: the index is written at the end of each
+ * write transaction ({@link searchQueueApplier}).
  *
  * @example search: sqliteSearch(sqlite, lookups)
  */

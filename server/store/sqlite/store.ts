@@ -27,7 +27,7 @@ import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
 import { sqliteAttachments } from './attachments';
-import { sqliteSearch } from './search';
+import { searchQueueApplier, sqliteSearch } from './search';
 import { prepareWrites } from './writes';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -139,7 +139,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   options.onOpen?.(sqlite);
   const log = options.log ?? silentLogger;
   const health = new StorageHealth(log, options.now ?? Date.now, { database: path });
-  const committer = new GroupCommitter(sqlite, () => health.committed());
+  const applySearchQueue = searchQueueApplier(sqlite);
+  const committer = new GroupCommitter(sqlite, () => health.committed(), applySearchQueue);
+  /** A write outside the committer that may change an indexed text: it and its index writes in one transaction. */
+  const indexed = sqlite.transaction(<T>(write: () => T): T => {
+    const result = write();
+    applySearchQueue();
+    return result;
+  });
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
@@ -561,7 +568,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           lastSeenAt: visitor.lastSeenAt,
         });
         const insert = db.insert(visitors).values({ id: visitor.id, siteId: visitor.siteId, createdAt: at, ...set });
-        if (Object.keys(set).length > 0) insert.onConflictDoUpdate({ target: visitors.id, set }).run();
+        if (Object.keys(set).length > 0) indexed(() => insert.onConflictDoUpdate({ target: visitors.id, set }).run());
         else insert.onConflictDoNothing().run();
       },
       async byExternalId(siteId, externalId) {
@@ -578,7 +585,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         }
         const set = defined({ name: fields.name ?? undefined, email: fields.email ?? undefined });
         if (Object.keys(set).length === 0) return known;
-        db.update(visitors).set(set).where(eq(visitors.id, known.id)).run();
+        indexed(() => db.update(visitors).set(set).where(eq(visitors.id, known.id)).run());
         return { ...known, ...set };
       },
     },
