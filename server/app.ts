@@ -114,7 +114,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const search = createSearchService({ store, masking, viewTicket: (t) => tickets.view(t) });
   const availability = createAvailability({ store, directory, conversations, log, now });
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
-  const registry = new SocketRegistry();
+  const registry = new SocketRegistry(log);
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus, masking });
   const router = createRouter({

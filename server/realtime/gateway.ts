@@ -157,7 +157,11 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     closeAll(code, reason) {
       heartbeat.stop();
       clearInterval(sessionCheck);
-      return inSlices(connections, (connection) => connection.close(code, reason));
+      return inSlices(
+        connections,
+        (connection) => connection.close(code, reason),
+        (err) => deps.log.error('closing a socket failed', { err }),
+      );
     },
   };
 }

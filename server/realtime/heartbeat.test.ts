@@ -211,6 +211,9 @@ describe('mass close in slices', () => {
     const done = inSlices(
       Array.from({ length: 2000 }, (_, i) => i),
       () => closed.push(slice),
+      (err) => {
+        throw err;
+      },
       { defer: (fn) => turns.push(fn) },
     );
     expect(closed.length).toBe(250);
@@ -225,7 +228,36 @@ describe('mass close in slices', () => {
 
   it('nothing to close resolves at once', async () => {
     const turns: Array<() => void> = [];
-    await inSlices([], () => undefined, { defer: (fn) => turns.push(fn) });
+    await inSlices([], () => undefined, () => undefined, { defer: (fn) => turns.push(fn) });
     expect(turns).toEqual([]);
+  });
+
+  it.each([
+    // items, slice size, the items that throw, whether the failure report throws too
+    [10, 4, [0], false],
+    [10, 4, [5, 6], false], // in a deferred slice: a throw there would be uncaught
+    [10, 4, [9], true],
+    [3, 1, [0, 1, 2], false],
+  ])('%i items by %i: those that throw (%j) are reported, the rest still run (report throws: %s)', async (n, size, throwing, reportThrows) => {
+    const turns: Array<() => void> = [];
+    const ran: number[] = [];
+    const reported: Array<[string, number]> = [];
+    const done = inSlices(
+      Array.from({ length: n }, (_, i) => i),
+      (i) => {
+        if (throwing.includes(i)) throw new Error(`item ${i}`);
+        ran.push(i);
+      },
+      (err, i) => {
+        reported.push([(err as Error).message, i]);
+        if (reportThrows) throw new Error('logger down');
+      },
+      { size, defer: (fn) => turns.push(fn) },
+    );
+    // Each deferred slice runs as its own turn would: nothing may escape it.
+    while (turns.length > 0) expect(() => turns.shift()!()).not.toThrow();
+    await done;
+    expect(ran).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => !throwing.includes(i)));
+    expect(reported).toEqual(throwing.map((i) => [`item ${i}`, i]));
   });
 });

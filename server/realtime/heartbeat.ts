@@ -93,11 +93,13 @@ export const CLOSE_SLICE = 250;
 /**
  * Runs `each` over `items` (taken now: later additions are not included) in slices of `size`, one slice per
  * `defer` (setImmediate): a mass close leaves the loop free for other work between slices. Resolves after
- * the last slice.
+ * the last slice. An item whose `each` throws is passed to `failed` (to log) and the rest go on: a throw in a
+ * deferred slice would otherwise be an uncaught exception, and stop the close half way.
  */
 export function inSlices<T>(
   items: Iterable<T>,
   each: (item: T) => void,
+  failed: (err: unknown, item: T) => void,
   { size = CLOSE_SLICE, defer = setImmediate as (fn: () => void) => unknown }: { size?: number; defer?: (fn: () => void) => unknown } = {},
 ): Promise<void> {
   const list = [...items];
@@ -105,7 +107,18 @@ export function inSlices<T>(
     let at = 0;
     const slice = () => {
       const end = Math.min(list.length, at + size);
-      for (; at < end; at++) each(list[at]!);
+      for (; at < end; at++) {
+        const item = list[at]!;
+        try {
+          each(item);
+        } catch (err) {
+          try {
+            failed(err, item);
+          } catch {
+            // a logger that throws must not stop the close either
+          }
+        }
+      }
       if (at < list.length) defer(slice);
       else resolve();
     };

@@ -3,11 +3,18 @@
  * a blocked visitor's chat ends, an agent whose session ended is disconnected within seconds.
  */
 import { CLOSE } from '../../shared/errors';
+import { silentLogger, type Logger } from '../log';
 import type { Connection } from './connection';
 import { inSlices } from './heartbeat';
 
 export class SocketRegistry {
   readonly connections = new Set<Connection>();
+
+  readonly #log: Logger;
+
+  constructor(log: Logger = silentLogger) {
+    this.#log = log;
+  }
 
   /** Closes every socket of one visitor with 4004 `blocked` (the widget says the chat ended). */
   closeVisitor(visitorId: string): number {
@@ -35,11 +42,15 @@ export class SocketRegistry {
     for (const c of this.connections) {
       if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) chosen.push(c);
     }
-    void inSlices(chosen, (c) => {
-      if (c.identified) return; // welcomed as an identified visitor since it was chosen: it chats on
-      if (c.visitorId === null) c.close(CLOSE.site_changed, 'site_changed');
-      else c.end('identity_required', CLOSE.auth_failed);
-    });
+    void inSlices(
+      chosen,
+      (c) => {
+        if (c.identified) return; // welcomed as an identified visitor since it was chosen: it chats on
+        if (c.visitorId === null) c.close(CLOSE.site_changed, 'site_changed');
+        else c.end('identity_required', CLOSE.auth_failed);
+      },
+      (err) => this.#log.error('closing an anonymous visitor socket failed', { err }),
+    );
     return chosen.length;
   }
 
