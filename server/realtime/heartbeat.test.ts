@@ -203,6 +203,34 @@ describe('a socket is checked one whole interval after its ping, however the cou
   });
 });
 
+describe('a heartbeat whose socket throws', () => {
+  it.each([['ping'], ['terminate']] as const)('a throwing %s is reported; the other sockets are visited and the heartbeat goes on', (what) => {
+    const timers = new ManualTimers();
+    const { log, members } = fleet(3);
+    const [bad] = [...members];
+    if (what === 'ping') {
+      bad!.ping = () => {
+        throw new Error('ping failed');
+      };
+    } else {
+      bad!.alive = false;
+      bad!.terminate = () => {
+        throw new Error('terminate failed');
+      };
+    }
+    const reported: string[] = [];
+    startHeartbeat(members, 10, timers, (err) => reported.push((err as Error).message)); // one tick a round
+    for (let t = 0; t < 2; t++) {
+      log.push([]);
+      expect(() => timers.elapse(10)).not.toThrow();
+      for (const m of members) if (m !== bad || what === 'ping') m.alive = true; // pongs; the bad one's too when its ping is what throws
+    }
+    expect(reported).toEqual([`${what} failed`, `${what} failed`]);
+    expect([...members].slice(1).map((m) => m.pings)).toEqual([2, 2]);
+    expect(timers.armed(10)).toHaveLength(1);
+  });
+});
+
 describe('mass close in slices', () => {
   it('2,000 sockets: 250 per turn of the event loop, the rest only when the next turn runs', async () => {
     const turns: Array<() => void> = [];

@@ -41,9 +41,15 @@ export interface Heartbeat {
  * that has not answered the previous visit's ping, and pings the others. Sockets that opened are given
  * their tick when the next round starts (one pass over the open sockets per interval), so one is first
  * pinged within two intervals of opening; one that stops answering is terminated one to two intervals after
- * its last pong. A socket that closed is dropped at its tick.
+ * its last pong. A socket that closed is dropped at its tick. A socket whose ping or terminate throws is
+ * reported to `failed` and the others are still visited.
  */
-export function startHeartbeat(members: ReadonlySet<Beating>, intervalMs: number, timers: Timers): Heartbeat {
+export function startHeartbeat(
+  members: ReadonlySet<Beating>,
+  intervalMs: number,
+  timers: Timers,
+  failed: (err: unknown) => void = () => undefined,
+): Heartbeat {
   const { slices, sliceMs } = heartbeatPlan(intervalMs);
   const ticks: Set<Beating>[] = Array.from({ length: slices }, () => new Set());
   const placed = new WeakSet<Beating>();
@@ -68,12 +74,21 @@ export function startHeartbeat(members: ReadonlySet<Beating>, intervalMs: number
         placed.delete(member);
         continue;
       }
-      if (!member.alive) {
-        member.terminate();
-        continue;
+      try {
+        if (!member.alive) {
+          member.terminate();
+          continue;
+        }
+        member.alive = false;
+        member.ping();
+      } catch (err) {
+        // In a timer a throw would be uncaught, and the heartbeat would stop: report it and go on.
+        try {
+          failed(err);
+        } catch {
+          // a logger that throws stops nothing either
+        }
       }
-      member.alive = false;
-      member.ping();
     }
     k = (k + 1) % slices;
     handle = unref(timers.setTimeout(tick, sliceMs));
