@@ -74,8 +74,6 @@ function relay(commit: 'each' | 'group'): void {
   sqlite.exec(`CREATE TABLE messages (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, client_id TEXT NOT NULL,
     text TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID`);
   const insert = sqlite.prepare('INSERT INTO messages (conversation_id, seq, client_id, text, created_at) VALUES (?, ?, ?, ?, ?)');
-  const begin = sqlite.prepare('BEGIN IMMEDIATE');
-  const commitStatement = sqlite.prepare('COMMIT');
   const seqs = new Map<string, number>();
   let sink: WebSocket | null = null;
   let pending: Buffer[] = [];
@@ -87,13 +85,15 @@ function relay(commit: 'each' | 'group'): void {
     seqs.set(frame.conversationId, seq);
     insert.run(frame.conversationId, seq, frame.clientId, frame.text, Date.now());
   };
+  // One transaction (BEGIN IMMEDIATE, as the server's writes take), rolled back if a store throws midway.
+  const commitFrames = sqlite.transaction((frames: Buffer[]) => {
+    for (const data of frames) store(data);
+  });
   const flush = () => {
     scheduled = false;
     const batch = pending;
     pending = [];
-    begin.run();
-    for (const data of batch) store(data);
-    commitStatement.run();
+    commitFrames.immediate(batch);
     for (const data of batch) sink?.send(data, { binary: false });
   };
 
@@ -106,9 +106,7 @@ function relay(commit: 'each' | 'group'): void {
     }
     ws.on('message', (data: Buffer) => {
       if (commit === 'each') {
-        begin.run();
-        store(data);
-        commitStatement.run();
+        commitFrames.immediate([data]);
         sink?.send(data, { binary: false });
         return;
       }

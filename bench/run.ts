@@ -219,12 +219,23 @@ function report(r: {
   const relays = [value(r.relayEach), value(r.relayGroup)].filter((x): x is LatencyResult => x !== null && x.lost === 0);
   const floor = relays.length ? relays.reduce((a, b) => (b.p99Ms < a.p99Ms ? b : a)) : null;
   const overFloor = floor && papo && floor.p99Ms > 0 ? papo.p99Ms / floor.p99Ms : null;
+  // Why there is no floor: each relay lost frames, failed or was not run.
+  const noFloor = floor
+    ? 'not measured'
+    : `not measured: no relay without losses (${(
+        [
+          ['commit per frame', r.relayEach],
+          ['group commit', r.relayGroup],
+        ] as const
+      )
+        .map(([name, p]) => `${name}: ${p.status === 'ok' ? `${p.value.lost} lost` : p.status === 'failed' ? `failed, ${p.error}` : p.reason}`)
+        .join('; ')})`;
   const inserts = value(r.rawInserts);
   const idleRatio = idle && idle.raw.perSocket > 0 ? idle.papo.perSocket / idle.raw.perSocket : null;
 
   const budgets: Budget[] = [];
-  const budget = (name: string, limit: string, v: number | null, measured: string, pass: (v: number) => boolean) =>
-    budgets.push({ name, limit, measured: v === null ? 'not measured' : measured, value: v, pass: v !== null && pass(v) });
+  const budget = (name: string, limit: string, v: number | null, measured: string, pass: (v: number) => boolean, missing = 'not measured') =>
+    budgets.push({ name, limit, measured: v === null ? missing : measured, value: v, pass: v !== null && pass(v) });
   if (r.sizes.status !== 'skipped') {
     budget('widget loader gzip', `<= ${BUDGET.loaderGzip} B`, sizes?.loader.gzip ?? null, fmtBytes(sizes?.loader.gzip), (v) => v <= BUDGET.loaderGzip);
     budget('loader + open chat gzip', `<= ${BUDGET.totalGzip} B`, sizes?.totalGzip ?? null, fmtBytes(sizes?.totalGzip), (v) => v <= BUDGET.totalGzip);
@@ -237,6 +248,7 @@ function report(r: {
       overFloor,
       `${overFloor?.toFixed(2)}x${lost ? ` (${lost} lost)` : ''}`,
       (v) => v <= BUDGET.p99OverFloor && lost === 0 && (papo?.errors ?? 0) === 0,
+      noFloor,
     );
     budget('delivery p99', `< ${BUDGET.p99Ms} ms`, papo?.p99Ms ?? null, fmtMs(papo?.p99Ms), (v) => v < BUDGET.p99Ms);
   }

@@ -31,7 +31,7 @@ import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
 import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
-import { SocketRegistry } from './realtime/registry';
+import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
 import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
@@ -79,6 +79,8 @@ export interface StartOptions {
   store?: Store;
   /** Timers for offers, transfer requests and the presence grace (tests drive them). */
   timers?: Timers;
+  /** How a site-wide close of sockets is spread (tests run its later slices themselves). */
+  massClose?: MassClose;
 }
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
@@ -114,7 +116,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const search = createSearchService({ store, masking, viewTicket: (t) => tickets.view(t) });
   const availability = createAvailability({ store, directory, conversations, log, now });
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
-  const registry = new SocketRegistry();
+  const registry = new SocketRegistry(log, options.massClose);
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus, masking });
   const router = createRouter({

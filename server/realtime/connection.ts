@@ -129,6 +129,8 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
 export class Connection {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
+  /** Chosen to close by strict identity (SPEC W6): welcomed anonymous, its frames are refused until it closes. */
+  closingAnonymous = false;
   #actor: Actor | null = null;
   readonly #watches = new Map<string, Watch>();
   /** Bus events that arrive while hello is being answered; drained after the welcome. */
@@ -254,6 +256,8 @@ export class Connection {
     const parsed = parseClientFrame(data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.code, parsed.message, parsed.clientId);
     const frame = parsed.value;
+    const refusal = frame.type === 'ping' ? null : this.deps.draining() ? 'shutting_down' : this.closingAnonymous && !this.identified && this.visitorId !== null ? 'identity_required' : null;
+    if (refusal) return this.#sendError(refusal, ERRORS[refusal].message, 'clientId' in frame ? frame.clientId : undefined);
     if (frame.type === 'message.send' && this.#actor) {
       // Issue 6: messages per visitor or agent per second; a refused one is not stored and says when to retry.
       const actor = this.#actor;

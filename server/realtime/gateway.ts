@@ -129,7 +129,7 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   }
 
   // SPEC D13, spread over the interval in slices (issue 12: pinging 10,000 sockets in one tick blocked the loop).
-  const heartbeat = startHeartbeat(connections, deps.heartbeatMs, deps.timers ?? systemTimers);
+  const heartbeat = startHeartbeat(connections, deps.heartbeatMs, deps.timers ?? systemTimers, (err) => deps.log.error('heartbeat ping failed', { err }));
 
   // Issue 6: a session that ended (logout, password change, disabled agent, expiry) loses its sockets
   // within seconds, however it ended and on whichever node.
@@ -157,7 +157,11 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     closeAll(code, reason) {
       heartbeat.stop();
       clearInterval(sessionCheck);
-      return inSlices(connections, (connection) => connection.close(code, reason));
+      return inSlices(
+        connections,
+        (connection) => connection.close(code, reason),
+        (err) => deps.log.error('closing a socket failed', { err }),
+      );
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualTimers } from '../test/manual-timers';
-import { heartbeatPlan, inSlices, sliceOf, startHeartbeat, type Beating } from './heartbeat';
+import { heartbeatPlan, inSlices, startHeartbeat, type Beating } from './heartbeat';
 
 class Member implements Beating {
   alive = true;
@@ -40,19 +40,6 @@ describe('heartbeat plan', () => {
     expect(heartbeatPlan(intervalMs)).toEqual({ slices, sliceMs });
   });
 
-  it.each([
-    // sockets, ticks, how many each tick visits: a round always lasts all its ticks
-    [10_000, 100, Array(100).fill(100)],
-    [30, 4, [7, 8, 7, 8]],
-    [2, 10, [0, 0, 0, 0, 1, 0, 0, 0, 0, 1]],
-    [0, 3, [0, 0, 0]],
-  ])('%i sockets over %i ticks', (open, slices, sizes) => {
-    const got = Array.from({ length: slices }, (_, k) => sliceOf(k, open, slices));
-    expect(got.map(({ from, to }) => to - from)).toEqual(sizes);
-    // Consecutive and covering: every socket exactly once.
-    expect(got.every((s, k) => s.from === (k === 0 ? 0 : got[k - 1]!.to))).toBe(true);
-    expect(got.at(-1)!.to).toBe(open);
-  });
 });
 
 describe('spread heartbeat', () => {
@@ -70,7 +57,7 @@ describe('spread heartbeat', () => {
     expect(timers.armed(300)).toEqual([]);
   });
 
-  it('30 sockets over 4 ticks: 7, 8, 7, 8; a socket that did not answer is terminated at its next turn', () => {
+  it('30 sockets over 4 ticks: 8, 8, 7, 7; a socket that did not answer is terminated at its next turn', () => {
     const timers = new ManualTimers();
     const { log, members } = fleet(30);
     startHeartbeat(members, 40, timers);
@@ -79,20 +66,20 @@ describe('spread heartbeat', () => {
       log.push([]);
       timers.elapse(10);
     }
-    expect(sizes()).toEqual([7, 8, 7, 8]);
+    expect(sizes()).toEqual([8, 8, 7, 7]);
     const [silent, ...answered] = [...members];
     for (const m of answered) m.alive = true; // their pongs
     for (let t = 0; t < 4; t++) {
       log.push([]);
       timers.elapse(10);
     }
-    expect(sizes()).toEqual([7, 8, 7, 8]);
+    expect(sizes()).toEqual([8, 8, 7, 7]);
     expect(silent!.terminated).toBe(true);
     expect(silent!.pings).toBe(1);
     expect(answered.every((m) => m.pings === 2 && !m.terminated)).toBe(true);
   });
 
-  it('2 sockets over 10 ticks: a round still lasts the interval, each pinged once in it', () => {
+  it('2 sockets over 10 ticks: each pinged once a round, on its own tick', () => {
     const timers = new ManualTimers();
     const { log, members } = fleet(2);
     startHeartbeat(members, 100, timers); // 10 ticks of 10
@@ -101,7 +88,7 @@ describe('spread heartbeat', () => {
       timers.elapse(10);
       for (const m of members) m.alive = true; // both answer at once
     }
-    expect(log.map((slice) => slice.length)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(log.map((slice) => slice.length)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect([...members].map((m) => m.pings)).toEqual([2, 2]);
   });
 
@@ -121,11 +108,126 @@ describe('spread heartbeat', () => {
     expect(last!.pings).toBe(0);
     expect(late.pings).toBe(0);
     log.push([]);
-    timers.elapse(10); // next round: 20 open again, 10 a tick
-    expect(log.at(-1)!.length).toBe(10);
+    timers.elapse(10); // next round
+    expect(log.at(-1)!.length).toBe(11); // its own 10 and the late one, given the next free tick (0)
+    expect(late.pings).toBe(1);
     // It never answered its ping (nothing set it alive), so its turn in this round terminates it.
     expect(first!.terminated).toBe(true);
     expect(first!.pings).toBe(1);
+  });
+});
+
+/**
+ * A fleet whose pongs arrive a set number of ticks after each ping; the test drives ticks one at a time, so
+ * each member's ping, pong and termination ticks are known.
+ */
+class Peer implements Beating {
+  alive = true;
+  pingedAt: number[] = [];
+  terminatedAt: number | null = null;
+  /** Null: never answers again. */
+  constructor(readonly clock: { tick: number; pongs: Array<{ at: number; peer: Peer }> }, public pongAfter: number | null) {}
+  ping(): void {
+    this.pingedAt.push(this.clock.tick);
+    if (this.pongAfter !== null) this.clock.pongs.push({ at: this.clock.tick + this.pongAfter, peer: this });
+  }
+  terminate(): void {
+    this.terminatedAt ??= this.clock.tick;
+  }
+}
+
+function driven(intervalMs: number) {
+  const timers = new ManualTimers();
+  const { slices, sliceMs } = heartbeatPlan(intervalMs);
+  const clock = { tick: 0, pongs: [] as Array<{ at: number; peer: Peer }> };
+  const members = new Set<Peer>();
+  const add = (n: number, pongAfter: number | null) => {
+    const added = Array.from({ length: n }, () => new Peer(clock, pongAfter));
+    for (const p of added) members.add(p);
+    return added;
+  };
+  const beat = startHeartbeat(members, intervalMs, timers);
+  /** Runs `n` ticks; pongs due by a tick arrive right after it. */
+  const run = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      clock.tick++;
+      timers.elapse(sliceMs);
+      clock.pongs = clock.pongs.filter(({ at, peer }) => (at <= clock.tick ? ((peer.alive = true), false) : true));
+    }
+  };
+  return { slices, add, run, beat, members };
+}
+
+describe('a socket is checked one whole interval after its ping, however the count changes', () => {
+  it.each([
+    // sockets before, opened just before the last tick of the first round, interval (ms), pong after (ticks)
+    [100, 9_900, 30_000, 4], // the review's case: pongs about 1 s late at 30 s
+    [100, 9_900, 30_000, 99], // a pong just before the next turn
+    [10, 990, 100, 9],
+    [1, 99, 1_000, 60],
+    [5_000, 5, 30_000, 99], // and when few open
+  ])('%i sockets, %i more open, an interval of %i ms: a pong %i ticks late is in time', (before, more, intervalMs, pongAfter) => {
+    const { slices, add, run, beat } = driven(intervalMs);
+    const old = add(before, pongAfter);
+    run(slices - 1);
+    const added = add(more, pongAfter);
+    run(3 * slices + 1);
+    beat.stop();
+    for (const p of [...old, ...added]) {
+      expect(p.terminatedAt).toBeNull();
+      // Every ping one interval after the one before.
+      expect(p.pingedAt.slice(1).map((t, i) => t - p.pingedAt[i]!)).toEqual(Array(p.pingedAt.length - 1).fill(slices));
+    }
+    expect(old.every((p) => p.pingedAt.length === 4)).toBe(true);
+    // Opened mid-round: first pinged in the next round (within two intervals of opening).
+    expect(added.every((p) => p.pingedAt[0]! > slices - 1 && p.pingedAt[0]! <= 2 * slices)).toBe(true);
+  });
+
+  it.each([
+    // pong after (ticks) to the last answered ping, then silence
+    [0],
+    [5],
+    [9],
+  ])('a socket that goes silent after a pong %i ticks late is terminated 1 to 2 intervals after that pong', (pongAfter) => {
+    const { slices, add, run } = driven(100); // 10 ticks
+    add(7, pongAfter);
+    const [quiet] = add(1, pongAfter);
+    run(slices); // the first ping
+    quiet!.pongAfter = null; // answers that ping, then never again
+    run(3 * slices);
+    const lastPong = quiet!.pingedAt[0]! + pongAfter;
+    const lived = quiet!.terminatedAt! - lastPong;
+    expect(lived).toBeGreaterThanOrEqual(slices);
+    expect(lived).toBeLessThanOrEqual(2 * slices);
+    expect(quiet!.pingedAt.length).toBe(2);
+  });
+});
+
+describe('a heartbeat whose socket throws', () => {
+  it.each([['ping'], ['terminate']] as const)('a throwing %s is reported; the other sockets are visited and the heartbeat goes on', (what) => {
+    const timers = new ManualTimers();
+    const { log, members } = fleet(3);
+    const [bad] = [...members];
+    if (what === 'ping') {
+      bad!.ping = () => {
+        throw new Error('ping failed');
+      };
+    } else {
+      bad!.alive = false;
+      bad!.terminate = () => {
+        throw new Error('terminate failed');
+      };
+    }
+    const reported: string[] = [];
+    startHeartbeat(members, 10, timers, (err) => reported.push((err as Error).message)); // one tick a round
+    for (let t = 0; t < 2; t++) {
+      log.push([]);
+      expect(() => timers.elapse(10)).not.toThrow();
+      for (const m of members) if (m !== bad || what === 'ping') m.alive = true; // pongs; the bad one's too when its ping is what throws
+    }
+    expect(reported).toEqual([`${what} failed`, `${what} failed`]);
+    expect([...members].slice(1).map((m) => m.pings)).toEqual([2, 2]);
+    expect(timers.armed(10)).toHaveLength(1);
   });
 });
 
@@ -137,6 +239,9 @@ describe('mass close in slices', () => {
     const done = inSlices(
       Array.from({ length: 2000 }, (_, i) => i),
       () => closed.push(slice),
+      (err) => {
+        throw err;
+      },
       { defer: (fn) => turns.push(fn) },
     );
     expect(closed.length).toBe(250);
@@ -151,7 +256,36 @@ describe('mass close in slices', () => {
 
   it('nothing to close resolves at once', async () => {
     const turns: Array<() => void> = [];
-    await inSlices([], () => undefined, { defer: (fn) => turns.push(fn) });
+    await inSlices([], () => undefined, () => undefined, { defer: (fn) => turns.push(fn) });
     expect(turns).toEqual([]);
+  });
+
+  it.each([
+    // items, slice size, the items that throw, whether the failure report throws too
+    [10, 4, [0], false],
+    [10, 4, [5, 6], false], // in a deferred slice: a throw there would be uncaught
+    [10, 4, [9], true],
+    [3, 1, [0, 1, 2], false],
+  ])('%i items by %i: those that throw (%j) are reported, the rest still run (report throws: %s)', async (n, size, throwing, reportThrows) => {
+    const turns: Array<() => void> = [];
+    const ran: number[] = [];
+    const reported: Array<[string, number]> = [];
+    const done = inSlices(
+      Array.from({ length: n }, (_, i) => i),
+      (i) => {
+        if (throwing.includes(i)) throw new Error(`item ${i}`);
+        ran.push(i);
+      },
+      (err, i) => {
+        reported.push([(err as Error).message, i]);
+        if (reportThrows) throw new Error('logger down');
+      },
+      { size, defer: (fn) => turns.push(fn) },
+    );
+    // Each deferred slice runs as its own turn would: nothing may escape it.
+    while (turns.length > 0) expect(() => turns.shift()!()).not.toThrow();
+    await done;
+    expect(ran).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => !throwing.includes(i)));
+    expect(reported).toEqual(throwing.map((i) => [`item ${i}`, i]));
   });
 });

@@ -28,46 +28,69 @@ export function heartbeatPlan(intervalMs: number): { slices: number; sliceMs: nu
   return { slices, sliceMs: intervalMs / slices };
 }
 
-/**
- * The sockets (indexes into the round's list of `open`) that tick `k` of a round of `slices` ticks visits:
- * each tick its even share, so a round always lasts the whole interval, however few sockets there are.
- */
-export function sliceOf(k: number, open: number, slices: number): { from: number; to: number } {
-  return { from: Math.floor((k * open) / slices), to: Math.floor(((k + 1) * open) / slices) };
-}
-
 export interface Heartbeat {
   stop(): void;
 }
 
 /**
- * SPEC D13, spread: a round takes the sockets open at its start and visits its share of them on each of its
- * `slices` ticks (sliceOf), so it lasts `intervalMs`, and the next round starts with the sockets open then.
- * Every socket is pinged once per round, and one that has not answered the previous ping by its next turn
- * is terminated. A socket that closed meanwhile is skipped; one that opened waits for the next round.
+ * SPEC D13, spread: every socket has a fixed tick of the `slices` ticks an interval is cut into, given when
+ * the heartbeat first sees it (round-robin, so the ticks share the sockets evenly), and is visited on that
+ * tick of every round: always exactly one interval after its previous visit, however many sockets open or
+ * close meanwhile (issue 12 review: slots by position in a fresh list of each round moved an old socket
+ * earlier when many opened, and checked it a few hundred ms after its ping). A visit terminates a socket
+ * that has not answered the previous visit's ping, and pings the others. Sockets that opened are given
+ * their tick when the next round starts (one pass over the open sockets per interval), so one is first
+ * pinged within two intervals of opening; one that stops answering is terminated one to two intervals after
+ * its last pong. A socket that closed is dropped at its tick. A socket whose ping or terminate throws is
+ * reported to `failed` and the others are still visited.
  */
-export function startHeartbeat(members: ReadonlySet<Beating>, intervalMs: number, timers: Timers): Heartbeat {
+export function startHeartbeat(
+  members: ReadonlySet<Beating>,
+  intervalMs: number,
+  timers: Timers,
+  failed: (err: unknown) => void = () => undefined,
+): Heartbeat {
   const { slices, sliceMs } = heartbeatPlan(intervalMs);
-  let round: Beating[] = [];
+  const ticks: Set<Beating>[] = Array.from({ length: slices }, () => new Set());
+  const placed = new WeakSet<Beating>();
+  let next = 0; // the tick the next new socket is given
   let k = 0;
   let handle: unknown;
   let stopped = false;
   const tick = () => {
     if (stopped) return;
-    if (k === 0) round = [...members];
-    const { from, to } = sliceOf(k, round.length, slices);
-    for (let at = from; at < to; at++) {
-      const member = round[at]!;
-      if (!members.has(member)) continue;
-      if (!member.alive) {
-        member.terminate();
+    if (k === 0) {
+      for (const member of members) {
+        if (placed.has(member)) continue;
+        placed.add(member);
+        ticks[next]!.add(member);
+        next = (next + 1) % slices;
+      }
+    }
+    const due = ticks[k]!;
+    for (const member of due) {
+      if (!members.has(member)) {
+        due.delete(member);
+        placed.delete(member);
         continue;
       }
-      member.alive = false;
-      member.ping();
+      try {
+        if (!member.alive) {
+          member.terminate();
+          continue;
+        }
+        member.alive = false;
+        member.ping();
+      } catch (err) {
+        // In a timer a throw would be uncaught, and the heartbeat would stop: report it and go on.
+        try {
+          failed(err);
+        } catch {
+          // a logger that throws stops nothing either
+        }
+      }
     }
     k = (k + 1) % slices;
-    if (k === 0) round = []; // not kept until the next round: closed sockets are garbage now
     handle = unref(timers.setTimeout(tick, sliceMs));
   };
   handle = unref(timers.setTimeout(tick, sliceMs));
@@ -85,11 +108,13 @@ export const CLOSE_SLICE = 250;
 /**
  * Runs `each` over `items` (taken now: later additions are not included) in slices of `size`, one slice per
  * `defer` (setImmediate): a mass close leaves the loop free for other work between slices. Resolves after
- * the last slice.
+ * the last slice. An item whose `each` throws is passed to `failed` (to log) and the rest go on: a throw in a
+ * deferred slice would otherwise be an uncaught exception, and stop the close half way.
  */
 export function inSlices<T>(
   items: Iterable<T>,
   each: (item: T) => void,
+  failed: (err: unknown, item: T) => void,
   { size = CLOSE_SLICE, defer = setImmediate as (fn: () => void) => unknown }: { size?: number; defer?: (fn: () => void) => unknown } = {},
 ): Promise<void> {
   const list = [...items];
@@ -97,7 +122,18 @@ export function inSlices<T>(
     let at = 0;
     const slice = () => {
       const end = Math.min(list.length, at + size);
-      for (; at < end; at++) each(list[at]!);
+      for (; at < end; at++) {
+        const item = list[at]!;
+        try {
+          each(item);
+        } catch (err) {
+          try {
+            failed(err, item);
+          } catch {
+            // a logger that throws must not stop the close either
+          }
+        }
+      }
       if (at < list.length) defer(slice);
       else resolve();
     };

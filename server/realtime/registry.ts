@@ -3,11 +3,27 @@
  * a blocked visitor's chat ends, an agent whose session ended is disconnected within seconds.
  */
 import { CLOSE } from '../../shared/errors';
+import { silentLogger, type Logger } from '../log';
 import type { Connection } from './connection';
 import { inSlices } from './heartbeat';
 
+/** How a mass close is spread: sockets per slice, and what runs the next slice (setImmediate). */
+export interface MassClose {
+  size?: number;
+  defer?: (fn: () => void) => unknown;
+}
+
 export class SocketRegistry {
   readonly connections = new Set<Connection>();
+
+  readonly #log: Logger;
+  readonly #slices: MassClose;
+
+  /** `slices`: how a mass close is spread (tests hold its later slices). */
+  constructor(log: Logger = silentLogger, slices: MassClose = {}) {
+    this.#log = log;
+    this.#slices = slices;
+  }
 
   /** Closes every socket of one visitor with 4004 `blocked` (the widget says the chat ended). */
   closeVisitor(visitorId: string): number {
@@ -28,18 +44,28 @@ export class SocketRegistry {
    * is still being answered (it is known to be identified only once the welcome is made): it closes with
    * 1012 and no error, which the widget takes as passing, and its reconnect's hello, read against the
    * strict site, decides. Identified visitors chat on. A whole site's sockets may be thousands: they close a
-   * slice per turn of the event loop (issue 12); the count is of those chosen now.
+   * slice per turn of the event loop (issue 12); the count is of those chosen now. Until its turn comes, a
+   * chosen socket that is (or is then welcomed) anonymous has every frame but ping refused with
+   * `identity_required`: it chats no more after this returns.
    */
   closeAnonymousVisitors(siteId: string): number {
     const chosen: Connection[] = [];
     for (const c of this.connections) {
-      if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) chosen.push(c);
+      if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) {
+        c.closingAnonymous = true;
+        chosen.push(c);
+      }
     }
-    void inSlices(chosen, (c) => {
-      if (c.identified) return; // welcomed as an identified visitor since it was chosen: it chats on
-      if (c.visitorId === null) c.close(CLOSE.site_changed, 'site_changed');
-      else c.end('identity_required', CLOSE.auth_failed);
-    });
+    void inSlices(
+      chosen,
+      (c) => {
+        if (c.identified) return; // welcomed as an identified visitor since it was chosen: it chats on
+        if (c.visitorId === null) c.close(CLOSE.site_changed, 'site_changed');
+        else c.end('identity_required', CLOSE.auth_failed);
+      },
+      (err) => this.#log.error('closing an anonymous visitor socket failed', { err }),
+      this.#slices,
+    );
     return chosen.length;
   }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startPapo, type Papo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
+import type { MassClose } from '../realtime/registry';
 import type { Timers } from '../services/timers';
 import { createSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
@@ -54,6 +55,8 @@ export interface TestServerOptions {
   onSqliteOpen?: (sqlite: Database.Database) => void;
   /** The server's clock (default Date.now). */
   now?: () => number;
+  /** How a site-wide close of sockets is spread (issue 12): a test may run the later slices itself. */
+  massClose?: MassClose;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -89,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.now ? { now: options.now } : {}),
     ...(store ? { store } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.massClose ? { massClose: options.massClose } : {}),
   });
   if (options.ticketing !== 'product') {
     const site = await papo.store.sites.byKey(papo.demoSiteKey!);

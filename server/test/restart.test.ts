@@ -82,6 +82,51 @@ describe('restart', () => {
     await store.close();
   });
 
+  it('D12: once the stop has begun, every frame but ping is refused with shutting_down and changes nothing, while the sockets still wait to be closed', async () => {
+    // The stop is held where it commits the queued writes: the server is draining, the sockets still open.
+    let atFlush!: () => void;
+    const reached = new Promise<void>((r) => (atFlush = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const server = await startTestServer({
+      wrapStore: (store) => ({
+        ...store,
+        async flush() {
+          atFlush();
+          await released;
+          return store.flush();
+        },
+      }),
+    });
+    const visitor = await openVisitor(server);
+    const { conversationId } = await visitor.socket.say('primeira');
+    const stopped = server.stop();
+    await reached;
+    const requests = [
+      { type: 'conversation.end', conversationId },
+      { type: 'seen', conversationId, seq: 1 },
+      { type: 'ticket.create', clientId: randomUUID(), fields: { email: 'a@example.com', message: 'oi' } },
+      { type: 'conversation.rate', clientId: randomUUID(), conversationId, score: 5 },
+      { type: 'transcript.email', clientId: randomUUID(), conversationId, email: 'a@example.com' },
+      { type: 'message.send', clientId: randomUUID(), conversationId, text: 'depois do stop' },
+    ] as const;
+    for (const frame of requests) {
+      visitor.socket.send(frame);
+      const refused = await visitor.socket.next('error', (e) => e.code === 'shutting_down' && ('clientId' in frame ? e.clientId === frame.clientId : e.clientId === undefined));
+      expect(refused.code).toBe('shutting_down');
+    }
+    visitor.socket.send({ type: 'ping', id: 7 });
+    expect(await visitor.socket.next('pong', (f) => f.id === 7)).toEqual({ type: 'pong', id: 7 });
+    expect(visitor.socket.all('error').map((e) => e.code)).toEqual(Array(requests.length).fill('shutting_down'));
+    release();
+    await stopped;
+    expect((await visitor.socket.closed).code).toBe(CLOSE.going_away);
+    const store = createSqliteStore(join(server.dir, 'papo.db'));
+    const events = await store.events.after(conversationId, 0, { limit: 100 });
+    expect(events.map((e) => e.text ?? e.kind)).toEqual(['created', 'queued', 'primeira']);
+    await store.close();
+  });
+
   it('D12: the real server process stops on SIGTERM with exit code 0 and keeps what it acked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papo-sigterm-'));
     const databasePath = join(dir, 'papo.db');
