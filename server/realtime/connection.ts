@@ -126,11 +126,14 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
   return masked!;
 }
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 export class Connection {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
   #actor: Actor | null = null;
-  readonly #watches = new Map<string, Watch>();
+  /** Made at the first watch (issue 12: a visitor with no conversation yet never needs one). */
+  #watchMap: Map<string, Watch> | null = null;
   /** Bus events that arrive while hello is being answered; drained after the welcome. */
   #pending: BusMessage[] | null = null;
   readonly #unsubscribe: Array<() => void> = [];
@@ -138,7 +141,8 @@ export class Connection {
   #closed = false;
   /** Agents: the session ended (sign-out, disabled): its presence ends with no grace (SPEC R13). */
   #left = false;
-  #queue: Promise<void> = Promise.resolve();
+  /** Back to the shared settled promise whenever the queue empties, so an idle socket holds no chain. */
+  #queue: Promise<void> = SETTLED;
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
   #helloTimer: NodeJS.Timeout | undefined;
@@ -161,6 +165,10 @@ export class Connection {
   #readLimiter: RateLimiter | null = null;
   /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */
   #messageKey: string | null = null;
+
+  get #watches(): Map<string, Watch> {
+    return (this.#watchMap ??= new Map());
+  }
 
   get #known(): Set<string> {
     return (this.#knownIds ??= new Set());
@@ -199,7 +207,7 @@ export class Connection {
       if (actor?.kind === 'visitor') deps.liveVisitors.disconnected(actor.visitorId);
       for (const off of this.#unsubscribe) off();
       this.#unsubscribe.length = 0;
-      this.#watches.clear();
+      this.#watchMap?.clear();
       onClose(this);
     });
     this.#helloTimer = setTimeout(() => this.close(CLOSE.hello_timeout, 'hello_timeout'), deps.helloTimeoutMs);
@@ -265,7 +273,9 @@ export class Connection {
     this.#queue = this.#queue
       .then(() => this.#handle(frame))
       .catch((err: unknown) => this.#fail(err, frame))
-      .finally(() => this.#queued--);
+      .finally(() => {
+        if (--this.#queued === 0) this.#queue = SETTLED;
+      });
   }
 
   /**
