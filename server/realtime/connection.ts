@@ -128,6 +128,10 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
 
 const SETTLED: Promise<void> = Promise.resolve();
 
+/** The Connection of a socket, set on the socket itself for the shared listeners. */
+const CONNECTION = Symbol('connection');
+type Tagged = WebSocket & { [CONNECTION]?: Connection };
+
 export class Connection {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
@@ -165,6 +169,7 @@ export class Connection {
   #readLimiter: RateLimiter | null = null;
   /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */
   #messageKey: string | null = null;
+  readonly #onClose: (connection: Connection) => void;
 
   get #watches(): Map<string, Watch> {
     return (this.#watchMap ??= new Map());
@@ -194,23 +199,43 @@ export class Connection {
     private readonly deps: ConnectionDeps,
     onClose: (connection: Connection) => void,
   ) {
-    ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
-    ws.on('pong', () => {
-      this.alive = true;
-    });
-    ws.on('error', (err) => deps.log.debug('socket error', { err: err.message }));
-    ws.on('close', () => {
-      this.#closed = true;
-      clearTimeout(this.#helloTimer);
-      const actor = this.#actor;
-      if (actor?.kind === 'agent') deps.directory.disconnected(actor.id, { grace: !this.#left });
-      if (actor?.kind === 'visitor') deps.liveVisitors.disconnected(actor.visitorId);
-      for (const off of this.#unsubscribe) off();
-      this.#unsubscribe.length = 0;
-      this.#watchMap?.clear();
-      onClose(this);
-    });
+    this.#onClose = onClose;
+    // Issue 12: the socket's listeners are shared by every connection and find theirs on the socket (four
+    // closures per socket before, for as long as it was open).
+    (ws as Tagged)[CONNECTION] = this;
+    ws.on('message', Connection.#onMessage);
+    ws.on('pong', Connection.#onPong);
+    ws.on('error', Connection.#onError);
+    ws.on('close', Connection.#onSocketClose);
     this.#helloTimer = setTimeout(() => this.close(CLOSE.hello_timeout, 'hello_timeout'), deps.helloTimeoutMs);
+  }
+
+  static #onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    (this as Tagged)[CONNECTION]!.#receive(data as Buffer, isBinary);
+  }
+
+  static #onPong(this: WebSocket): void {
+    (this as Tagged)[CONNECTION]!.alive = true;
+  }
+
+  static #onError(this: WebSocket, err: Error): void {
+    (this as Tagged)[CONNECTION]!.deps.log.debug('socket error', { err: err.message });
+  }
+
+  static #onSocketClose(this: WebSocket): void {
+    (this as Tagged)[CONNECTION]!.#socketClosed();
+  }
+
+  #socketClosed(): void {
+    this.#closed = true;
+    clearTimeout(this.#helloTimer);
+    const actor = this.#actor;
+    if (actor?.kind === 'agent') this.deps.directory.disconnected(actor.id, { grace: !this.#left });
+    if (actor?.kind === 'visitor') this.deps.liveVisitors.disconnected(actor.visitorId);
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe.length = 0;
+    this.#watchMap?.clear();
+    this.#onClose(this);
   }
 
   /** The visitor behind this socket, once its hello is answered. */
