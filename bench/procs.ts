@@ -4,7 +4,7 @@
  * server under test do not share an event loop. Also reads a process's resident memory from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,10 +119,13 @@ export interface PapoProcess extends Child {
 /**
  * Starts `node --import tsx server/main.ts` on a fresh database; resolves once it listens and names its demo
  * site. `inspect`: with the inspector on a free loopback port, so the bench can read the heap and force a GC.
+ * `copyOf`: on a copy of this database file (bench/history-db.ts) instead of a fresh one; the copy goes with
+ * the server's temporary folder, the original is never opened. `env`: more settings for the server.
  */
-export async function startPapo(options: { inspect?: boolean } = {}): Promise<PapoProcess> {
+export async function startPapo(options: { inspect?: boolean; copyOf?: string; env?: Record<string, string> } = {}): Promise<PapoProcess> {
   const dir = mkdtempSync(join(process.env.BENCH_DB_DIR ?? tmpdir(), 'papo-bench-'));
   const dbPath = join(dir, 'papo.db');
+  if (options.copyOf) copyFileSync(options.copyOf, dbPath);
   const child = start(
     process.execPath,
     // BENCH_SERVER_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
@@ -149,6 +152,7 @@ export async function startPapo(options: { inspect?: boolean } = {}): Promise<Pa
       RATE_CONVERSATIONS_PER_MIN: '1000000',
       MAX_SOCKETS_PER_IP: '1000000',
       RATE_MESSAGES_PER_SEC: '100000',
+      ...options.env,
     },
     'the Papo server',
   );

@@ -6,14 +6,16 @@
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
  * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
- * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms),
- * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3) and
- * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against.
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history),
+ * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3),
+ * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against; BENCH_HISTORY_SMALL
+ * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fsyncLatency } from './disk';
+import { historyBench, historyBudgets, historyRows, type HistoryResult } from './history';
 import { echoLatency, papoLatency, relayLatency, type LatencyResult } from './latency';
 import { openFleet, type Fleet } from './fleet';
 import { idleMemory, idleMemorySkipReason, type IdleMemoryResult } from './memory';
@@ -46,8 +48,9 @@ const config = {
   storms: envNumber('BENCH_STORMS', 3),
   rawInsertSeconds: envNumber('BENCH_RAW_SECONDS', 3),
   rawInsertBatch: envNumber('BENCH_RAW_BATCH', 100),
+  history: { small: envNumber('BENCH_HISTORY_SMALL', 1000), large: envNumber('BENCH_HISTORY_LARGE', 200_000), samples: envNumber('BENCH_HISTORY_SAMPLES', 20) },
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,history').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -175,7 +178,10 @@ async function main(): Promise<void> {
       ? { status: 'skipped', reason: stormsReason }
       : await part('reconnect storms memory', only.has('storms'), () => reconnectStorms(config.stormSockets, config.stormSize, config.storms, log));
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms });
+  // Issue 12: last, and alone on the machine: it builds (or reuses) databases of 1,000 and 200,000 conversations.
+  const history = await part(`history (${config.history.small} vs ${config.history.large} conversations)`, only.has('history'), () => historyBench(config.history, log));
+
+  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, history });
 }
 
 interface Budget {
@@ -201,6 +207,7 @@ function report(r: {
   idle: Part<IdleMemoryResult>;
   masking: Part<MaskingResult>;
   storms: Part<StormsResult>;
+  history: Part<HistoryResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -261,6 +268,10 @@ function report(r: {
       `${masking?.worstOverProse.toFixed(2)}x`,
       (v) => v <= BUDGET.maskingWorstOverProse,
     );
+  }
+
+  if (r.history.status !== 'skipped') {
+    for (const b of historyBudgets(value(r.history), config.history)) budget(b.name, b.limit, b.value, b.measured, () => b.pass);
   }
 
   // ---------------------------------------------------------------------------------------------- stdout
@@ -347,6 +358,11 @@ function report(r: {
     row('server CPU during the first round', st.serverCpuMs === null ? '-' : `${st.serverCpuMs} ms`);
   } else row(status(r.storms)!);
 
+  section(`History: the same calls at ${config.history.small} and ${config.history.large} closed conversations (issue 12; ms)`);
+  const hist = value(r.history);
+  if (hist) rows.push(...historyRows(hist, fmtMs, fmtBytes));
+  else row(status(r.history)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -373,6 +389,7 @@ function report(r: {
     idleMemory: r.idle,
     masking: r.masking,
     reconnectStorms: r.storms,
+    history: r.history,
     budgets,
     pass: budgets.every((b) => b.pass),
   };

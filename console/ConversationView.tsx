@@ -36,6 +36,9 @@ export interface ConversationViewProps {
   visitorSeenSeq?: number;
   /** SPEC W1: the agent's reply draft holds text, or not any more. */
   onTyping?: (on: boolean) => void;
+  /** Issue 12: the message a search hit opened, and whether older pages are loading to reach it. */
+  found?: { seq: number; n: number; words: string[] } | null;
+  finding?: boolean;
 }
 
 export function ConversationView(props: ConversationViewProps) {
@@ -104,6 +107,8 @@ export function ConversationView(props: ConversationViewProps) {
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
         visitorSeenSeq={props.visitorSeenSeq ?? 0}
+        found={props.found ?? null}
+        finding={props.finding ?? false}
       />
       {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} />}
       {c.status === 'ended' ? (

@@ -1,6 +1,7 @@
 /**
  * @module The conversation lists as tabs with live counts: New, Mine, Others (supervisors and admins) and
- * the Closed and Archived lists read from the server; filters by queue, priority, label and (Others) agent.
+ * the Closed and Archived lists read from the server a page at a time (Load more, issue 12); filters by queue,
+ * priority, label and (Others) agent.
  */
 import type { AgentRole, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { ConversationItem } from './ConversationItem';
@@ -109,6 +110,13 @@ export function Inbox(props: InboxProps) {
               </li>
             ))}
           </ul>
+        )}
+        {!live && stored.loadMore && (
+          <div class="list-tools more">
+            <button type="button" class="link" onClick={stored.loadMore} disabled={stored.loading}>
+              {stored.loading ? t.loading : t.loadMore}
+            </button>
+          </div>
         )}
       </section>
     </nav>

@@ -9,6 +9,12 @@ import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
+import { markSegments, wordMarks } from './search-model';
+
+/** Issue 12: the message a search found, its matched words in <mark> (text nodes, never HTML). */
+function Marked({ text, words }: { text: string; words: string[] }) {
+  return <>{markSegments({ text, marks: wordMarks(text, words) }).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>;
+}
 
 export interface MessageLogProps {
   conversationId: string;
@@ -21,13 +27,27 @@ export interface MessageLogProps {
   onDiscard: (clientId: string) => void;
   /** SPEC W2: the highest sequence the visitor has seen; "Seen" goes under the last agent message up to it. */
   visitorSeenSeq?: number;
+  /** Issue 12: the message a search hit opened; scrolled into view (once per `n`) and highlighted. */
+  found?: { seq: number; n: number; words: string[] } | null;
+  /** Older pages are loading to reach it. */
+  finding?: boolean;
 }
 
-export function MessageLog({ conversationId, events, pending, hasMore, line, onLoadOlder, onRetry, onDiscard, visitorSeenSeq = 0 }: MessageLogProps) {
+export function MessageLog({ conversationId, events, pending, hasMore, line, onLoadOlder, onRetry, onDiscard, visitorSeenSeq = 0, found = null, finding = false }: MessageLogProps) {
   const log = useRef<HTMLDivElement>(null);
+  const shownFound = useRef(0);
   useLayoutEffect(() => {
-    if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [events.length, pending.length, conversationId]);
+    const el = log.current;
+    if (!el) return;
+    // A search hit not scrolled to yet goes to the middle of the log, once; any other change shows the newest.
+    const target = found && found.n !== shownFound.current ? el.querySelector(`li[data-seq="${found.seq}"]`) : null;
+    if (target && found) {
+      shownFound.current = found.n;
+      target.scrollIntoView({ block: 'center', inline: 'nearest' });
+      return;
+    }
+    el.scrollTop = el.scrollHeight;
+  }, [events.length, pending.length, conversationId, found]);
   // The log shrinks when the composer grows (upload rows, a longer draft) or the typing line shows, and its
   // content grows when an image loads: if the agent was reading the newest message, keep it in view.
   useEffect(() => {
@@ -52,7 +72,12 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
   const seenSeq = lastSeenReply(events, visitorSeenSeq);
 
   return (
-    <div class="messages" ref={log}>
+    <div class="messages" ref={log} aria-busy={finding || undefined}>
+      {finding && (
+        <p class="finding" role="status">
+          {t.searchAll.finding}
+        </p>
+      )}
       {hasMore && (
         <button type="button" class="older" onClick={onLoadOlder}>
           {t.loadOlder}
@@ -63,9 +88,12 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           if (e.kind === 'message') {
             const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
             return (
-              <li key={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}`}>
-                <span class="who">{who(e)}</span>
-                {e.text !== '' && <p class="bubble">{e.text}</p>}
+              <li key={e.seq} data-seq={e.seq} class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}>
+                <span class="who">
+                  {who(e)}
+                  {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
+                </span>
+                {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} words={found.words} /> : e.text}</p>}
                 {e.attachments && <AttachmentList files={e.attachments} />}
                 <span class="meta">
                   <time dateTime={new Date(e.at).toISOString()}>{clock.format(e.at)}</time>
@@ -81,7 +109,7 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
           }
           if (e.kind === 'note') {
             return (
-              <li key={e.seq} class="msg note">
+              <li key={e.seq} data-seq={e.seq} class={`msg note${e.seq === found?.seq ? ' found' : ''}`}>
                 <span class="who">
                   {e.author.id === line.agentId ? t.noteMine : t.noteBy(who(e))} · <span class="private">{t.onlyAgents}</span>
                 </span>

@@ -21,11 +21,13 @@ export interface TicketsProps {
   onOpenConversation: (conversationId: string) => void;
   /** Something changed: the workspace reads its open-ticket count again. */
   onChanged: () => void;
+  /** Issue 12: the entry of `ticketId` a search hit named. */
+  foundEntryId?: string | null;
 }
 
 let rememberedFilters: TicketFilters = DEFAULT_TICKET_FILTERS;
 
-export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation, onChanged }: TicketsProps) {
+export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation, onChanged, foundEntryId = null }: TicketsProps) {
   const [filters, setFilters] = useState(rememberedFilters);
   const [agents, setAgents] = useState<AgentListItem[] | null>(null);
   const supervisor = isSupervisor(agent.role);
@@ -51,6 +53,7 @@ export function Tickets({ agent, queues, ticketId, onTicket, onOpenConversation,
       onBack={() => onTicket(null)}
       onOpenConversation={onOpenConversation}
       onChanged={onChanged}
+      foundEntryId={foundEntryId}
     />
   ) : (
     <TicketsList agent={agent} agents={agents} filters={filters} onFilters={changeFilters} onOpen={onTicket} />

@@ -5,7 +5,7 @@
  * e-mailed to the requester or not, changes) with a composer for a reply or an internal note. Every
  * refusal shows inline where the agent acted.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketDetailAnswer, type TicketEntry, type TicketStatus, type TicketType } from '../shared/api';
 import type { AgentProfile, QueueInfo } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
@@ -26,11 +26,13 @@ export interface TicketsDetailProps {
   onBack: () => void;
   onOpenConversation: (conversationId: string) => void;
   onChanged: () => void;
+  /** Issue 12: the entry a search hit named, scrolled into view and ringed once the ticket shows. */
+  foundEntryId?: string | null;
 }
 
 type Patch = Parameters<typeof patchOf>[1];
 
-export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged }: TicketsDetailProps) {
+export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenConversation, onChanged, foundEntryId = null }: TicketsDetailProps) {
   const [detail, setDetail] = useState<TicketDetailAnswer | null>(null);
   const load = useAction();
   const patch = useAction();
@@ -84,7 +86,7 @@ export function TicketsDetail({ ticketId, agent, agents, queues, onBack, onOpenC
           <Transcript detail={detail} agentId={agent.id} queues={queues} onOpenConversation={onOpenConversation} />
           <section class="ticket-block" aria-labelledby="ticket-history">
             <h2 id="ticket-history">{t.tk.history}</h2>
-            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} />
+            <History ticket={k} entries={detail.entries} agentId={agent.id} agentName={agentNamer(k, detail.entries, agents)} foundId={foundEntryId} />
             <TicketComposer key={k.id} ticket={k} onWritten={wrote} />
           </section>
         </div>
@@ -330,10 +332,15 @@ function Transcript({
   );
 }
 
-function History({ ticket: k, entries, agentId, agentName }: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null }) {
+function History(props: { ticket: Ticket; entries: TicketEntry[]; agentId: string; agentName: (id: string) => string | null; foundId: string | null }) {
+  const { ticket: k, entries, agentId, agentName, foundId } = props;
   const addresses = addressAtReplies(entries, k.requester.email);
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (foundId) list.current?.querySelector(`li[data-entry="${CSS.escape(foundId)}"]`)?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  }, [foundId]);
   return (
-    <ol class="ticket-history">
+    <ol class="ticket-history" ref={list}>
       <li class="entry change opened">
         <span class="entry-line">{t.tk.opened(sourceName(k.source))}</span>
         <time dateTime={new Date(k.createdAt).toISOString()}>{dayTime.format(k.createdAt)}</time>
@@ -349,7 +356,7 @@ function History({ ticket: k, entries, agentId, agentName }: { ticket: Ticket; e
           );
         }
         return (
-          <li key={e.id} class={`entry ${e.kind}`}>
+          <li key={e.id} data-entry={e.id} class={`entry ${e.kind}${e.id === foundId ? ' found' : ''}`}>
             <header>
               <span class="entry-who">{entryHeading(e, agentId)}</span>
               {delivery && <span class={`delivery ${delivery.sent ? 'sent' : 'unsent'}`}>{delivery.text}</span>}

@@ -1,12 +1,14 @@
 /**
- * @module The top bar: sections, availability (Available / Unavailable, and No answer when the server put
+ * @module The top bar: sections, search (issue 12), availability (Available / Unavailable, and No answer when the server put
  * the agent there), connection status, name, settings and sign out.
  */
-import type { AgentPresence, AgentProfile } from '../shared/protocol';
+import type { SearchHit } from '../shared/api';
+import type { AgentPresence, AgentProfile, QueueInfo } from '../shared/protocol';
 import type { SocketStatus } from '../shared/socket-client';
 import { api, type Prefs } from './api';
 import { ErrorLine } from './ErrorLine';
 import { t } from './i18n';
+import { SearchBox } from './SearchBox';
 import { SettingsMenu } from './SettingsMenu';
 import { useAction } from './use-action';
 
@@ -28,9 +30,12 @@ export interface TopBarProps {
   badge: number;
   /** Open tickets, shown on the Tickets section; null before the first read. */
   ticketCount?: string | null;
+  /** Issue 12: the search field; its hits name their queue. */
+  queues?: QueueInfo[];
+  onSearchHit?: (hit: SearchHit) => void;
 }
 
-export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount }: TopBarProps) {
+export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit }: TopBarProps) {
   const availability = useAction();
   const state = me?.state ?? 'offline';
   const status = { online: t.online, connecting: t.connecting, offline: t.offline, failed: t.failed }[connection];
@@ -58,6 +63,7 @@ export function TopBar({ agent, me, connection, section, sections, onSection, pr
           </button>
         ))}
       </nav>
+      {onSearchHit && <SearchBox queues={queues} onOpen={onSearchHit} />}
       <div class={`availability state-${state}`}>
         <span class="dot" aria-hidden="true" />
         <label class="sr-only" for="availability">

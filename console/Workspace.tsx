@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
+import type { SearchHit } from '../shared/api';
 import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../shared/protocol';
 import { AgentSession } from './agent-session';
 import { api, type Prefs } from './api';
@@ -14,6 +15,7 @@ import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
+import { hitTarget, markedWords } from './search-model';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
@@ -87,14 +89,26 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   }, [agent.role]);
   // Read again on every section change and after every conversation action (end and create ticket).
   const openTickets = useOpenTicketCount(`${section}:${changes}`);
-  const openTicket = (id: string) => {
+  /** The ticket entry a search hit named (issue 12), while that ticket is on screen. */
+  const [foundEntry, setFoundEntry] = useState<string | null>(null);
+  const openTicket = (id: string, entryId: string | null = null) => {
     setTicketId(id);
+    setFoundEntry(entryId);
     setSection('tickets');
   };
 
   const open = (conversationId: string, summary?: ConversationSummary) => {
     setSection('conversations');
     session.open(conversationId, summary);
+  };
+  /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
+  const openHit = (hit: SearchHit) => {
+    const target = hitTarget(hit);
+    if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
+    const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
+    setSection('conversations');
+    if (target.seq === null) session.open(target.conversationId, summary);
+    else session.openAt(target.conversationId, target.seq, summary, markedWords(hit.snippet));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);
@@ -120,6 +134,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSignOut={onSignOut}
         badge={badge}
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
+        queues={view.queues}
+        onSearchHit={openHit}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {roleNotice && (
@@ -167,6 +183,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
                 onSend={(text, note, attachments) => session.send(text, { note, attachments })}
                 visitorTyping={view.visitorTyping}
                 visitorSeenSeq={view.visitorSeenSeq}
+                found={view.found}
+                finding={view.finding}
                 onTyping={(on) => session.typing(on)}
                 onRetry={(reply) => {
                   session.discard(reply.clientId);
@@ -201,7 +219,18 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       )}
       {section === 'tickets' && (
         <main class="page">
-          <Tickets agent={agent} queues={view.queues} ticketId={ticketId} onTicket={setTicketId} onOpenConversation={(id) => open(id)} onChanged={openTickets.refresh} />
+          <Tickets
+            agent={agent}
+            queues={view.queues}
+            ticketId={ticketId}
+            onTicket={(id) => {
+              setTicketId(id);
+              setFoundEntry(null);
+            }}
+            onOpenConversation={(id) => open(id)}
+            onChanged={openTickets.refresh}
+            foundEntryId={foundEntry}
+          />
         </main>
       )}
       {section === 'supervisor' && (

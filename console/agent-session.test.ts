@@ -317,3 +317,72 @@ describe('AgentSession: older history', () => {
     expect(t.session.view.events).toEqual([]);
   });
 });
+
+describe('AgentSession: opening at a search hit (issue 12)', () => {
+  const pages = () => vi.fn(async (_id: string, before: number) => ({ events: range('c1', Math.max(1, before - 200), before - 1), hasMore: before - 200 > 1 }));
+
+  it('loads older pages until the hit is held, then names it in found', async () => {
+    const fetchOlder = pages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 150);
+    expect(t.session.view).toMatchObject({ currentId: 'c1', finding: true, found: null });
+    t.socket().receive({ ...history('c1', range('c1', 501, 700), true), hasMore: true });
+    await vi.waitFor(() => expect(t.session.view.found).not.toBeNull());
+    expect(fetchOlder.mock.calls.map((c) => c[1])).toEqual([501, 301]);
+    expect(t.session.view.events[0]!.seq).toBe(101);
+    expect(t.session.view.events.map((e) => e.seq)).toEqual(Array.from({ length: 600 }, (_, i) => 101 + i));
+    expect(t.session.view).toMatchObject({ found: { seq: 150, n: 1 }, finding: false, hasMore: true });
+  });
+
+  it('a hit already on screen reads nothing, and finding it again counts anew', async () => {
+    const fetchOlder = pages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 1, 30), true), hasMore: false });
+    t.session.openAt('c1', 12);
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 1, words: [] }));
+    t.session.openAt('c1', 12, undefined, ['ação']);
+    await vi.waitFor(() => expect(t.session.view.found).toEqual({ seq: 12, n: 2, words: ['ação'] }));
+    expect(fetchOlder).not.toHaveBeenCalled();
+    expect(sockets.flatMap((s) => s.frames()).filter((f) => f.type === 'watch')).toHaveLength(1);
+  });
+
+  it('a hit older than the whole history stops at the first event; opening another conversation forgets it', async () => {
+    const fetchOlder = pages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.openAt('c1', 5);
+    t.session.open('c2');
+    t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true });
+    expect(fetchOlder).not.toHaveBeenCalled(); // the history of a conversation no longer on screen is dropped
+    t.socket().receive({ ...history('c2', range('c2', 1, 3), true), hasMore: false });
+    expect(t.session.view).toMatchObject({ currentId: 'c2', found: null, finding: false });
+  });
+
+  it('a page that cannot be read leaves the conversation open without a mark', async () => {
+    const t = started(undefined, () => Promise.reject(new Error('offline')));
+    t.online();
+    t.session.openAt('c1', 5);
+    t.socket().receive({ ...history('c1', range('c1', 301, 500), true), hasMore: true });
+    await vi.waitFor(() => expect(t.session.view.finding).toBe(false));
+    expect(t.session.view).toMatchObject({ currentId: 'c1', found: { seq: 5 } });
+    expect(t.session.view.events[0]!.seq).toBe(301);
+  });
+
+  it('the older-history button and a reveal at once add each event once', async () => {
+    const fetchOlder = pages();
+    const t = started(undefined, fetchOlder);
+    t.online();
+    t.session.open('c1');
+    t.socket().receive({ ...history('c1', range('c1', 401, 600), true), hasMore: true });
+    const button = t.session.loadOlder();
+    t.session.openAt('c1', 250);
+    await button;
+    await vi.waitFor(() => expect(t.session.view.found).not.toBeNull());
+    const seqs = t.session.view.events.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs[0]).toBeLessThanOrEqual(250);
+  });
+});

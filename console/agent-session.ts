@@ -49,7 +49,18 @@ export interface AgentView extends InboxView {
   visitorTyping: boolean;
   /** SPEC W2: the highest sequence of the conversation on screen the visitor has seen. */
   visitorSeenSeq: number;
+  /**
+   * Issue 12: the event a search hit opened the conversation at, once it is held (older pages loaded as
+   * needed), and the words the search matched in it. `n` grows with every reveal, so the same message found
+   * twice scrolls into view again.
+   */
+  found: { seq: number; n: number; words: string[] } | null;
+  /** Older pages are loading to reach the message a search hit named. */
+  finding: boolean;
 }
+
+/** At most this many older pages are read to reach a search hit (200 events each: 20,000 events). */
+export const MAX_REVEAL_PAGES = 100;
 
 
 export class AgentSession extends Observable<AgentView> {
@@ -59,6 +70,10 @@ export class AgentSession extends Observable<AgentView> {
   readonly #alertListeners = new Set<(alert: Alert) => void>();
   #socket: SocketClient | null = null;
   #lastSeq = 0;
+  /** The event a search hit asked for, until it is held (issue 12). */
+  #target: { conversationId: string; seq: number; words: string[] } | null = null;
+  #revealing = false;
+  #revealed = 0;
   /** Typing and seen (SPEC W1, W2). */
   readonly #signals: ConversationSignals;
   /**
@@ -100,6 +115,8 @@ export class AgentSession extends Observable<AgentView> {
       gone: null,
       visitorTyping: false,
       visitorSeenSeq: 0,
+      found: null,
+      finding: false,
     });
     this.#signals = new ConversationSignals(
       (frame) => this.#socket?.send(frame),
@@ -162,8 +179,30 @@ export class AgentSession extends Observable<AgentView> {
     const previous = this.view.currentId;
     if (previous) this.#leave(previous);
     this.#lastSeq = 0;
-    this.update({ currentId: conversationId, events: [], hasMore: false, gone: null, ...this.#derived(conversationId), ...this.#marks(conversationId) });
+    if (this.#target?.conversationId !== conversationId) this.#target = null;
+    this.update({
+      currentId: conversationId,
+      events: [],
+      hasMore: false,
+      gone: null,
+      found: null,
+      finding: this.#target !== null,
+      ...this.#derived(conversationId),
+      ...this.#marks(conversationId),
+    });
     this.#socket?.send({ type: 'watch', conversationId, afterSeq: 0 });
+  }
+
+  /**
+   * Issue 12: shows a conversation at one of its events (a search hit). Once the snapshot is in, older pages
+   * are read until the event is held, and `found` names it (with the matched `words`) for the log to scroll
+   * to and highlight.
+   */
+  openAt(conversationId: string, seq: number, summary?: ConversationSummary, words: string[] = []): void {
+    this.#target = { conversationId, seq, words };
+    this.open(conversationId, summary);
+    if (this.view.events.length > 0) void this.#reveal();
+    else this.update({ finding: true });
   }
 
   /** Puts the conversation away (the pane shows nothing). */
@@ -171,7 +210,8 @@ export class AgentSession extends Observable<AgentView> {
     const previous = this.view.currentId;
     if (previous) this.#leave(previous);
     this.#lastSeq = 0;
-    this.update({ currentId: null, events: [], hasMore: false, ...this.#derived(null), ...this.#marks(null) });
+    this.#target = null;
+    this.update({ currentId: null, events: [], hasMore: false, found: null, finding: false, ...this.#derived(null), ...this.#marks(null) });
   }
 
   /**
@@ -195,7 +235,33 @@ export class AgentSession extends Observable<AgentView> {
     if (!currentId || !oldest || !this.view.hasMore) return;
     const page = await this.fetchOlder(currentId, oldest.seq);
     if (this.view.currentId !== currentId) return; // the agent moved on meanwhile
-    this.update({ events: [...page.events.filter((e) => e.seq < oldest.seq), ...this.view.events], hasMore: page.hasMore });
+    // Two loads at once (the button and a search reveal) ask for the same page: it is added once.
+    const first = this.view.events[0]?.seq ?? Number.POSITIVE_INFINITY;
+    if (first < oldest.seq) return; // another load prepended this page meanwhile
+    this.update({ events: [...page.events.filter((e) => e.seq < first), ...this.view.events], hasMore: page.hasMore });
+  }
+
+  /** Reads older pages until the search hit's event is held, then names it in `found` (issue 12). */
+  async #reveal(): Promise<void> {
+    const target = this.#target;
+    if (!target || this.#revealing || target.conversationId !== this.view.currentId) return;
+    this.#revealing = true;
+    this.update({ finding: true });
+    const stillWanted = () => this.#target === target && this.view.currentId === target.conversationId;
+    try {
+      for (let pages = 0; pages < MAX_REVEAL_PAGES && stillWanted(); pages++) {
+        const oldest = this.view.events[0];
+        if (!oldest || oldest.seq <= target.seq || !this.view.hasMore) break;
+        await this.loadOlder();
+      }
+    } catch {
+      // The page could not be read: the conversation stays open at its newest events, without a mark.
+    } finally {
+      this.#revealing = false;
+    }
+    if (!stillWanted()) return;
+    this.#target = null;
+    this.update({ found: { seq: target.seq, n: ++this.#revealed, words: target.words }, finding: false });
   }
 
   /** Sends a reply, or with `note` a private note only agents see (SPEC R9). */
@@ -246,6 +312,7 @@ export class AgentSession extends Observable<AgentView> {
         this.#markSeen(frame.conversationId, this.#lastSeq);
         this.update({ events, hasMore: frame.reset ? frame.hasMore : this.view.hasMore, pending: this.#withoutConfirmed(events), ...this.#derived(), ...this.#marks() });
         this.#markRead();
+        if (this.#target) void this.#reveal();
         return;
       }
       case 'event': {
@@ -331,7 +398,8 @@ export class AgentSession extends Observable<AgentView> {
     this.#signals.left(conversationId);
     if (this.view.currentId === conversationId) {
       this.#lastSeq = 0;
-      this.update({ currentId: null, events: [], hasMore: false, gone: conversationId, ...this.#derived(null), ...this.#marks(null) });
+      this.#target = null;
+      this.update({ currentId: null, events: [], hasMore: false, gone: conversationId, found: null, finding: false, ...this.#derived(null), ...this.#marks(null) });
     } else {
       this.update(this.#derived());
     }

@@ -19,6 +19,7 @@ import type {
   PasswordBody,
   PrefsBody,
   RequesterBody,
+  SearchAnswer,
   SiteTicketing,
   TargetsAnswer,
   Ticket,
@@ -90,6 +91,8 @@ export interface ListQuery {
   label?: string | null;
   priority?: number | null;
   limit?: number;
+  /** Issue 12: the previous page's nextCursor; absent or null: the first page. */
+  cursor?: string | null;
 }
 
 /** Transfer or conference target: exactly one of the two. */
@@ -134,9 +137,11 @@ export const api = {
     call<unknown>(`/agents/${encodeURIComponent(agentId)}/availability`, json('PUT', { state })),
   setPrefs: (prefs: InferOutput<typeof PrefsBody>) => call<MeAnswer>('/me/prefs', json('PUT', prefs)),
 
-  conversations: (q: ListQuery) =>
-    call<ConversationListAnswer>(`/conversations${query({ view: q.view, queue: q.queue, agent: q.agent, label: q.label, priority: q.priority, limit: q.limit })}`).then(
-      (a) => a.conversations,
+  conversations: (q: ListQuery) => api.conversationPage(q).then((a) => a.conversations),
+  /** One page of a list, with the cursor of the next (null: the last page). */
+  conversationPage: (q: ListQuery) =>
+    call<ConversationListAnswer>(
+      `/conversations${query({ view: q.view, queue: q.queue, agent: q.agent, label: q.label, priority: q.priority, limit: q.limit, cursor: q.cursor })}`,
     ),
   detail: (id: string) => call<ConversationDetailAnswer>(conv(id)),
   /** One page of a conversation's events older than `beforeSeq`, oldest first. */
@@ -173,6 +178,8 @@ export const api = {
   addTicketNote: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/notes'), json('POST', { text })).then(ticketOf),
   replyToTicket: (id: string, text: string) => call<TicketAnswer>(ticketPath(id, '/replies'), json('POST', { text })).then(ticketOf),
   endWithTicket: (conversationId: string, body: InferInput<typeof EndWithTicketBody>) => call<EndWithTicketAnswer>(conv(conversationId, '/end-with-ticket'), json('POST', body)),
+  /** Issue 12: conversations and tickets matching `q` (accents and case ignored), best first; `cursor` for the next page. */
+  search: (q: string, cursor: string | null = null, limit?: number) => call<SearchAnswer>(`/search${query({ q, cursor, limit })}`),
   /** A site's offline hours, tickets and form (SPEC T1, T2); saving is for admins. */
   siteTicketing: (siteId: string) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`),
   setSiteTicketing: (siteId: string, body: SiteTicketing) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`, json('PUT', body)),

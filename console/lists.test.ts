@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../shared/protocol';
 import { summaryFixture as s } from '../shared/test/summary';
-import { byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
+import { appendPage, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
 
 const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };
 const sup: ListContext = { agentId: 'me', role: 'supervisor', queueIds: ['sales'] };
@@ -69,5 +69,22 @@ describe('filters', () => {
 
   it('labelsIn: every label once, sorted', () => {
     expect(labelsIn([s({ labels: ['vip', 'b'] }), s({ labels: ['a', 'vip'] })])).toEqual(['a', 'b', 'vip']);
+  });
+});
+
+describe('issue 12: appendPage (Load more on Closed and Archived)', () => {
+  const ids = (list: readonly ConversationSummary[]) => list.map((c) => c.id);
+  it.each<[string, string[], string[], string[]]>([
+    ['the first page onto nothing', [], ['a', 'b'], ['a', 'b']],
+    ['the next page after the shown ones, in the order given', ['a', 'b'], ['c', 'd'], ['a', 'b', 'c', 'd']],
+    ['an empty last page changes nothing', ['a'], [], ['a']],
+    ['a row already shown is not shown twice', ['a', 'b'], ['b', 'c'], ['a', 'b', 'c']],
+  ])('%s', (_name, shown, page, expected) => {
+    expect(ids(appendPage(shown.map((id) => s({ id })), page.map((id) => s({ id }))))).toEqual(expected);
+  });
+
+  it('keeps the shown rows themselves (the list does not re-render what it has)', () => {
+    const shown = [s({ id: 'a' })];
+    expect(appendPage(shown, [s({ id: 'b' })])[0]).toBe(shown[0]);
   });
 });

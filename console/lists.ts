@@ -114,3 +114,15 @@ export function labelsIn(conversations: Iterable<ConversationSummary>): string[]
   for (const c of conversations) for (const l of c.labels) all.add(l);
   return [...all].sort();
 }
+
+/**
+ * Issue 12: a stored list (Closed, Archived) after its next page: the page's rows that are not shown yet,
+ * after the ones that are, in the order the server gave. A conversation that changed between two pages
+ * (moved up by a label, say) is never shown twice.
+ *
+ * @example appendPage([a, b], [b, c]) // [a, b, c]
+ */
+export function appendPage(shown: readonly ConversationSummary[], page: readonly ConversationSummary[]): ConversationSummary[] {
+  const ids = new Set(shown.map((c) => c.id));
+  return [...shown, ...page.filter((c) => !ids.has(c.id))];
+}

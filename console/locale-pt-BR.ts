@@ -56,6 +56,7 @@ const ev = {
 const errors: Record<ErrorCode | 'network', string> = {
   invalid_json: 'O pedido não é um JSON válido.',
   invalid_request: 'O pedido não tem o formato esperado.',
+  invalid_cursor: 'A paginação da lista não é mais válida; recarregue a lista.',
   invalid_frame: 'A mensagem não segue o protocolo.',
   unknown_frame_type: 'Tipo de mensagem desconhecido.',
   unsupported_version: 'Console desatualizado: recarregue a página.',
@@ -289,6 +290,33 @@ const sf = {
   loginBlocked: 'O acesso a partir deste endereço está bloqueado.',
 };
 
+/** Search across conversations and tickets (issue 12). */
+const searchAll = {
+  label: 'Buscar',
+  placeholder: 'Buscar conversas e chamados',
+  shortcutHint: 'Atalho: / ou Ctrl+K',
+  submit: 'Buscar',
+  close: 'Fechar a busca',
+  results: (q: string) => `Resultados para “${q}”`,
+  count: (n: number, more: boolean) => (n === 1 ? '1 resultado' : `${n}${more ? '+' : ''} resultados`),
+  searching: 'Buscando…',
+  empty: (q: string) => `Nada encontrado para “${q}”.`,
+  emptyHint: 'Confira a grafia ou tente outras palavras. Acentos e maiúsculas não fazem diferença.',
+  failed: 'A busca não deu certo.',
+  retry: 'Tentar de novo',
+  needWord: 'Digite ao menos uma palavra (letras ou números).',
+  more: 'Mais resultados',
+  loadingMore: 'Carregando mais…',
+  end: 'Não há mais resultados.',
+  kinds: { message: 'Mensagem', visitor: 'Visitante', label: 'Etiqueta' } as Record<'message' | 'visitor' | 'label', string>,
+  ticketKind: (n: number) => `Chamado #${n}`,
+  noSubject: '(sem assunto)',
+  statuses: { open: 'Aberta', ended: 'Encerrada pelo visitante', closed: 'Fechada', archived: 'Arquivada' } as Record<'open' | 'ended' | 'closed' | 'archived', string>,
+  /** Read by screen readers beside a matched word. */
+  finding: 'Carregando a mensagem encontrada…',
+  found: 'Mensagem encontrada pela busca',
+};
+
 export const ptBR = {
   brand: 'Papo',
   signInTitle: 'Entrar no console',
@@ -350,6 +378,7 @@ export const ptBR = {
   everyone: 'Todos',
   nobody: 'Ninguém',
   reload: 'Recarregar',
+  loadMore: 'Carregar mais',
   loading: 'Carregando…',
   loadFailed: 'Não foi possível carregar esta seção. Recarregue a página.',
   pick: 'Escolha uma conversa à esquerda.',
@@ -514,4 +543,5 @@ export const ptBR = {
   errors,
   tk,
   sf,
+  searchAll,
 };

@@ -25,6 +25,7 @@ import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
+import { createSearchService } from './services/search';
 import { createSafety } from './services/safety';
 import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
@@ -110,6 +111,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow, ...(options.timers ? { timers: options.timers } : {}) });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
+  const search = createSearchService({ store, masking, viewTicket: (t) => tickets.view(t) });
   const availability = createAvailability({ store, directory, conversations, log, now });
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
   const registry = new SocketRegistry();
@@ -135,6 +137,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     liveVisitors,
     bot,
     tickets,
+    search,
     availability,
     safety,
     registry,

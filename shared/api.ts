@@ -36,6 +36,11 @@ export interface LoginAnswer {
 
 export interface ConversationListAnswer {
   conversations: ConversationSummary[];
+  /**
+   * Issue 12: hand this back as `cursor` for the next page (newest activity first); null on the last page.
+   * Opaque: only the server reads it.
+   */
+  nextCursor: string | null;
 }
 
 export interface EventPageAnswer {

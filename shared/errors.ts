@@ -9,6 +9,7 @@ import { MAX_MESSAGE_CHARS } from './limits';
 export const ERRORS = {
   invalid_json: { status: 400, message: 'The body or frame is not valid JSON.' },
   invalid_request: { status: 400, message: 'The request does not match what this endpoint takes.' },
+  invalid_cursor: { status: 400, message: 'This list cursor is not valid; load the list again from its first page.' },
   invalid_frame: { status: 400, message: 'The frame does not match the protocol.' },
   unknown_frame_type: { status: 400, message: 'This frame type does not exist in the protocol.' },
   unsupported_version: { status: 400, message: 'This protocol version is not supported; reload the page.' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, RoutingStrategy } from '../../shared/protocol';
-import { canTakeWork, claimRefusal, pickAgent, planOffers, presenceStates, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
+import { byQueue, canTakeWork, claimRefusal, pickAgent, planOffers, presenceStates, servingOrder, stickyAgent, visibleState, type Candidate, type Waiting } from './routing';
 
 /** An agent who can take work unless the case says otherwise. */
 const agent = (id: string, more: Partial<Candidate> = {}): Candidate => ({
@@ -296,5 +296,25 @@ describe('R8: stickyAgent', () => {
     ['R8: the previous agent is not among the candidates: nobody', 'x', [agent('a'), agent('b')], null],
   ])('%s', (_name, previous, candidates, expected) => {
     expect(stickyAgent(previous, candidates)?.id ?? null).toBe(expected);
+  });
+});
+
+describe('R2: byQueue groups the waiting conversations by queue', () => {
+  const c = (id: string, queueId: string | null) => ({ id, queueId });
+  it.each<[string, { id: string; queueId: string | null }[], Record<string, string[]>]>([
+    ['nothing waiting', [], {}],
+    ['one queue keeps the order given', [c('a', 'q1'), c('b', 'q1'), c('c', 'q1')], { q1: ['a', 'b', 'c'] }],
+    ['two queues interleaved', [c('a', 'q1'), c('b', 'q2'), c('c', 'q1'), c('d', 'q2')], { q1: ['a', 'c'], q2: ['b', 'd'] }],
+    ['no queue is left out', [c('a', null), c('b', 'q1'), c('c', null)], { q1: ['b'] }],
+  ])('%s', (_name, input, expected) => {
+    const groups = byQueue(input);
+    expect(Object.fromEntries([...groups].map(([q, list]) => [q, list.map((x) => x.id)]))).toEqual(expected);
+  });
+
+  it('keeps the conversations themselves, in order, for 10,000 in one queue', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => c(`c${i}`, 'q'));
+    const list = byQueue(many).get('q')!;
+    expect(list.length).toBe(10_000);
+    expect(list[9_999]).toBe(many[9_999]);
   });
 });

@@ -61,6 +61,24 @@ export function servingOrder<T extends Pick<Waiting, 'id' | 'priority' | 'queued
 }
 
 /**
+ * The waiting conversations of each queue, in the order given; those in no queue are left out (nobody is
+ * offered them: every agent sees them under New). Linear: a list per queue grows in place (issue 12: a copy
+ * per conversation made a pass over 10,000 waiting chats take 475 ms, a third of it in GC).
+ *
+ * @example byQueue([{ id: 'a', queueId: 'q' }, { id: 'b', queueId: null }]) // Map { 'q' => [a] }
+ */
+export function byQueue<T extends { queueId: string | null }>(conversations: readonly T[]): Map<string, T[]> {
+  const lists = new Map<string, T[]>();
+  for (const c of conversations) {
+    if (c.queueId === null) continue;
+    const list = lists.get(c.queueId);
+    if (list) list.push(c);
+    else lists.set(c.queueId, [c]);
+  }
+  return lists;
+}
+
+/**
  * R4: the agent the next offer goes to, or null when nobody can take it.
  * - round_robin: the first eligible agent after `cursor` (the last one offered) in id order, wrapping.
  * - least_busy: the eligible agent with the lowest load, then the longest since its last conversation.

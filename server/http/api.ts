@@ -21,12 +21,13 @@ import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
 import { body } from './json';
 import { createBotApi } from './bot-api';
+import { createSearchApi, type SearchApiDeps } from './search-api';
 import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
 import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
 export type ApiEnv = { Variables: { agent: AgentProfile } };
 
-export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps {
+export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps, SearchApiDeps {
   safety: Safety;
   registry: SocketRegistry;
   trustProxy: number;
@@ -121,6 +122,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', createWorkflowApi(deps));
   api.route('/', createAdminApi(deps));
   api.route('/', createTicketsApi(deps));
+  api.route('/', createSearchApi(deps));
 
   api.get('/conversations/:id/events', async (c) => {
     const query = parseBody(PageQuery, c.req.query());

@@ -25,6 +25,7 @@ import {
 import { parseCidr } from '../domain/blocklist';
 import { visitorSites } from '../domain/visitor-sight';
 import { canView, type AgentActor } from '../domain/conversation';
+import { decodeCursor, encodeCursor, pageOf } from '../domain/list-cursor';
 import { may } from '../domain/roles';
 import { AppError } from '../errors';
 import type { Directory } from '../services/directory';
@@ -55,6 +56,8 @@ const ListQuery = v.object({
   label: v.optional(v.pipe(v.string(), v.maxLength(40))),
   priority: v.optional(v.pipe(v.string(), v.regex(/^[0-3]$/), v.transform(Number))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '200'),
+  /** Issue 12: the previous page's nextCursor. */
+  cursor: v.optional(v.string()),
 });
 
 export function createWorkflowApi({ store, masking, directory, workflow, liveVisitors, safety, registry }: WorkflowApiDeps): Hono<ApiEnv> {
@@ -84,18 +87,28 @@ export function createWorkflowApi({ store, masking, directory, workflow, liveVis
     const actor = actorOf(c);
     const supervisor = may(actor.role, 'supervise');
     if (q.agent !== undefined && !supervisor && q.agent !== actor.id) throw new AppError('forbidden');
-    const status = q.view === 'open' ? (['open', 'ended'] as const) : ('closed' as const);
-    const list = await store.conversations.list({
-      status,
-      ...(q.view === 'open' ? {} : { archived: q.view === 'archived' }),
+    const after = q.cursor === undefined ? undefined : (decodeCursor(q.cursor) ?? undefined);
+    if (q.cursor !== undefined && after === undefined) throw new AppError('invalid_cursor');
+    const open = q.view === 'open';
+    // Issue 12: every filter is read in SQL, on an index in the list's order for Closed and Archived, one row
+    // past the page to know whether another follows. D11: a plain agent sees of a closed conversation only
+    // those it held or joined (canView), which `heldBy` reads in SQL too, so no page comes back short.
+    const rows = await store.conversations.list({
+      status: open ? (['open', 'ended'] as const) : 'closed',
+      ...(open ? {} : { archived: q.view === 'archived' }),
       ...(q.queue ? { queueId: q.queue } : {}),
       ...(q.agent ? { agentId: q.agent } : {}),
-      limit: q.limit,
+      ...(q.label === undefined ? {} : { label: q.label.toLowerCase() }),
+      ...(q.priority === undefined ? {} : { priority: q.priority }),
+      ...(!open && !supervisor ? { heldBy: actor.id } : {}),
+      ...(after ? { after } : {}),
+      limit: q.limit + 1,
     });
-    const conversations = list.filter(
-      (x) => canView(actor, x) && (q.label === undefined || x.labels.includes(q.label.toLowerCase())) && (q.priority === undefined || x.priority === q.priority),
-    );
-    return c.json({ conversations: conversations.map((x) => masking.summary(x)) } satisfies ConversationListAnswer);
+    const { page, next } = pageOf(rows, q.limit);
+    // The open view's visibility (queues, offers, requests) stays a check on each row: live conversations are
+    // few. On a closed row it repeats what heldBy read.
+    const conversations = page.filter((x) => canView(actor, x)).map((x) => masking.summary(x));
+    return c.json({ conversations, nextCursor: next && encodeCursor(next) } satisfies ConversationListAnswer);
   });
 
   api.get('/conversations/:id', async (c) => {

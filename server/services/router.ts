@@ -8,7 +8,7 @@
  * Passes never overlap; timers are re-armed from the store at start, so a restart loses none.
  */
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
+import { byQueue, planOffers, stickyAgent, type Candidate, type Waiting } from '../domain/routing';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { decideOffer, decideOfferTimeout, decideRequestExpire, decideSticky } from '../domain/workflow';
 import { isAppError } from '../errors';
@@ -202,9 +202,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
       }
     }
     if (full || nextDeadline < (waitTimer?.at ?? Infinity)) armWaitTimer(nextDeadline);
-    const byQueue = new Map<string, ConversationSummary[]>();
-    for (const c of rest) if (c.queueId !== null) byQueue.set(c.queueId, [...(byQueue.get(c.queueId) ?? []), c]);
-    for (const [queueId, list] of byQueue) {
+    for (const [queueId, list] of byQueue(rest)) {
       const queue = directory.queue(queueId);
       if (!queue || queue.strategy === 'broadcast') continue;
       const queued: Waiting[] = list.map((c) => ({ id: c.id, priority: c.priority, queuedAt: c.queuedAt, declinedBy: declined.get(c.id) ?? new Set() }));

@@ -82,7 +82,12 @@ export const visitors = sqliteTable('visitors', {
   createdAt: integer('created_at').notNull(),
   /** The host page's user id, once a verified identity named it (SPEC W6): one visitor per (site, user). */
   externalId: text('external_id'),
-}, (t) => [uniqueIndex('visitors_site_external').on(t.siteId, t.externalId).where(sql`external_id IS NOT NULL`)]);
+}, (t) => [
+  uniqueIndex('visitors_site_external').on(t.siteId, t.externalId).where(sql`external_id IS NOT NULL`),
+  // Issue 12: data export and erase find a visitor by e-mail (store.visitors.byEmail) without reading every
+  // visitor. The expression is the query's own, `lower(email)`: SQLite's lower() folds ASCII only, as before.
+  index('visitors_email').on(sql`lower(${t.email})`),
+]);
 
 export const queues = sqliteTable(
   'queues',
@@ -192,6 +197,26 @@ export const conversations = sqliteTable(
     // SPEC R1: each agent's load. Only the conversations an agent holds, so the index stays small.
     index('conversations_assigned_active').on(t.assignedAgentId).where(sql`status IN ('open', 'ended')`),
     index('conversations_queue').on(t.queueId),
+    // Issue 12: what routing reads on every pass is indexed for exactly that, so no pass reads history.
+    // The WHEREs are the queries' own (rows.ts/store.ts), which is how SQLite knows a partial index serves them.
+    // Conversations with an offer or a transfer/conference request waiting (store.conversations.withTimers).
+    index('conversations_timers').on(t.id).where(sql`offer_agent_id IS NOT NULL OR request_json IS NOT NULL`),
+    // What routing may offer (store.conversations.waiting, SPEC R2), in serving order. drizzle-kit writes the
+    // coalesce() as a quoted column name: 0006's SQL is corrected by hand (its snapshot holds it right).
+    index('conversations_waiting')
+      .on(sql`${t.priority} DESC`, sql`coalesce(${t.queuedAt}, ${t.createdAt})`, t.id)
+      .where(sql`status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL`),
+    // Issue 12: the Closed and Archived lists page by keyset (updated_at, id), newest first, on an index that
+    // serves that order: all of them, by queue, by agent, and the conference guests' (a plain agent sees the
+    // ones it held or joined, D11). Only closed rows are in them: a live conversation's updated_at moves with
+    // every message, and keeping these in step would cost a page write per commit (see conversations_status).
+    index('conversations_closed').on(t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
+    index('conversations_closed_queue').on(t.queueId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
+    index('conversations_closed_agent').on(t.assignedAgentId, t.archived, t.updatedAt, t.id).where(sql`status = 'closed'`),
+    // The guests are in it too, so the walk for one agent's conferences reads the index alone, not each row.
+    index('conversations_closed_guests')
+      .on(t.archived, t.updatedAt, t.id, t.participantsJson)
+      .where(sql`status = 'closed' AND participants_json <> '[]'`),
   ],
 );
 
@@ -263,6 +288,8 @@ export const tickets = sqliteTable(
     // A conversation's panel lists its tickets; a visitor's history lists theirs.
     index('tickets_conversation').on(t.conversationId),
     index('tickets_requester_visitor').on(t.requesterVisitorId),
+    // Issue 12: data rights find a requester's tickets by e-mail; the query's own expression (ASCII lower()).
+    index('tickets_requester_email').on(sql`lower(${t.requesterEmail})`),
   ],
 );
 
@@ -328,3 +355,7 @@ export const attachments = sqliteTable(
   },
   (t) => [index('attachments_conversation').on(t.conversationId)],
 );
+
+// Search (issue 12, SPEC S1): `search_docs`, the FTS5 table `search_fts`, the view `search_texts` and the
+// triggers that keep them in each write's transaction live in the custom migration 0007_search.sql, not here:
+// Drizzle cannot declare virtual tables, views or triggers. store/sqlite/search.ts reads them with raw SQL.

@@ -19,6 +19,8 @@ import type { ErrorCode } from '../../shared/errors';
 import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
 import type { AttachmentRecord } from '../domain/attachments';
+import type { ListPosition } from '../domain/list-cursor';
+import type { StoreSearch } from './search';
 
 export interface Site {
   id: string;
@@ -160,6 +162,16 @@ export interface ConversationFilter {
   /** Assigned to this agent. */
   agentId?: string;
   queueId?: string;
+  priority?: number;
+  /** Carries this label (labels are stored lower-case). */
+  label?: string;
+  /**
+   * SPEC D11 for a plain agent's closed lists: only those this agent holds (assigned) or joined as a
+   * conference guest, which is what it may see of a closed conversation.
+   */
+  heldBy?: string;
+  /** Only rows after this one in the list's order (issue 12): the next page. */
+  after?: ListPosition;
   limit: number;
 }
 
@@ -327,7 +339,11 @@ export interface Store {
   conversations: {
     byId(id: string): Promise<ConversationSummary | null>;
     openForVisitor(visitorId: string): Promise<ConversationSummary | null>;
-    /** Newest activity first. */
+    /**
+     * Newest activity first (updatedAt, then id, both descending), at most `limit`, after `filter.after`.
+     * The closed lists (status closed, archived or not, with any of queue, agent, priority, heldBy) are read
+     * on an index in this order: their cost does not grow with history (issue 12).
+     */
     list(filter: ConversationFilter): Promise<ConversationSummary[]>;
     /**
      * Open, unassigned, not with the bot, no offer waiting: what routing may offer (SPEC R2). Higher priority
@@ -378,6 +394,8 @@ export interface Store {
     /** Only while unsent: a sent file goes with its conversation. */
     deleteUnsent(id: string): Promise<boolean>;
   };
+  /** Full-text search over messages, notes, visitors, labels and tickets (issue 12, SPEC S1-S3; ./search.ts). */
+  search: StoreSearch;
   /**
    * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after
    * commit (SPEC D4). Writes are applied in the order they are submitted (SPEC D2); the SQLite store

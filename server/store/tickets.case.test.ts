@@ -241,7 +241,10 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
         ['text folds non-ASCII case', () => ({ text: 'élio', limit: 10 }), (f) => [f.t4]],
         ['text in the subject, trimmed', () => ({ text: '  FORA DO  ', limit: 10 }), (f) => [f.t3]],
         ['text in the e-mail', () => ({ text: 'EMPRESA.COM', limit: 10 }), (f) => [f.t3]],
-        ['digits: the number, or text containing them', () => ({ text: '2', limit: 10 }), (f) => [f.t4, f.t2]],
+        ['digits: the number, or a word they are', () => ({ text: '2', limit: 10 }), (f) => [f.t2]],
+        ['digits: a word they are (or start, from two), or the number', () => ({ text: '12', limit: 10 }), (f) => [f.t4]],
+        ['words in any order, the last a prefix', () => ({ text: 'boleto consigo pag', limit: 10 }), (f) => [f.t2]],
+        ['no word, no number: nothing', () => ({ text: '"*:()', limit: 10 }), () => []],
         ['#number', () => ({ text: '#3', limit: 10 }), (f) => [f.t3]],
         ['blank text is no filter', () => ({ text: '  ', limit: 10 }), (f) => [f.t4, f.t3, f.t2, f.t1]],
         ['text with a limit', () => ({ text: 'pedido', limit: 1 }), (f) => [f.t4]],
@@ -250,6 +253,12 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
       ])('%s', async (_name, filter, expected) => {
         const f = await four();
         expect(await store.tickets.list(filter(f))).toEqual(expected(f));
+      });
+
+      it('S1: a ticket whose subject and requester both hold the word is listed once', async () => {
+        const site = await makeSite();
+        const t = await created(newTicket(site.id, { subject: 'Ana pediu troca', requester: { name: 'Ana', email: null, visitorId: null } }));
+        expect(await store.tickets.list({ text: 'ana', limit: 10 })).toEqual([t]);
       });
     });
 

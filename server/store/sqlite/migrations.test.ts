@@ -112,6 +112,40 @@ describe('SQLite migrations', () => {
     }
   });
 
+  it('0007 indexes for search what an earlier database holds (issue 12, SPEC S1)', async () => {
+    const before = new Database(path);
+    migrateUpTo(before, 5);
+    before.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
+      INSERT INTO visitors (id, site_id, created_at, name, email) VALUES ('v1', 's1', ${T0}, 'Joana', 'joana@example.com');
+      INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, labels_json)
+        VALUES ('c1', 's1', 'v1', 'closed', ${T0}, ${T0}, '["entrega"]');
+      INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, client_id, text, created_at)
+        VALUES ('c1', 1, 'created', 'visitor', 'v1', NULL, NULL, ${T0}),
+               ('c1', 2, 'message', 'visitor', 'v1', 'k1', 'Preciso de uma ação', ${T0}),
+               ('c1', 3, 'note', 'agent', 'a1', 'k2', 'Cliente antigo', ${T0});
+      INSERT INTO tickets (id, number, site_id, status, type, priority, subject, description, requester_name, source, created_at, updated_at)
+        VALUES ('t1', 1, 's1', 'open', 'question', 1, 'Boleto', 'Segunda via', 'Élio', 'agent', ${T0}, ${T0});
+      INSERT INTO ticket_entries (id, ticket_id, kind, text, created_at) VALUES ('e1', 't1', 'note', 'Ligar amanhã', ${T0});
+    `);
+    before.close();
+
+    const store = createSqliteStore(path);
+    try {
+      const found = async (q: string) =>
+        (await store.search.query({ terms: [q], scope: null, upTo: null, offset: 0, limit: 10, window: 1000 })).hits.map((h) => [h.field, h.text]);
+      expect(await found('acao')).toEqual([['message', 'Preciso de uma ação']]);
+      expect(await found('antigo')).toEqual([['message', 'Cliente antigo']]);
+      expect(await found('joana')).toEqual([['visitor', 'Joana joana@example.com']]);
+      expect(await found('entrega')).toEqual([['label', 'entrega']]);
+      expect(await found('via')).toEqual([['subject', 'Boleto\nSegunda via']]);
+      expect(await found('elio')).toEqual([['requester', 'Élio']]);
+      expect(await found('amanha')).toEqual([['entry', 'Ligar amanhã']]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('events stays WITHOUT ROWID and one conversation per visitor stays open after every migration', () => {
     firstRelease();
     const { sqlite } = openSqlite(path);
@@ -174,9 +208,22 @@ describe('SQLite migrations', () => {
     }
     const after = new Database(path);
     try {
-      const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      // 0002's tables, 0003's `blocks` and 0005's `attachments` (the store migrates to the newest).
-      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual(['attachments', 'blocks', 'ticket_entries', 'tickets']);
+      // sqlite_stat*: the planner's statistics, which the store gathers at open (issue 12), not a migration's.
+      const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all();
+      // 0002's tables, 0003's `blocks`, 0005's `attachments` and 0007's search index with FTS5's own tables
+      // (the store migrates to the newest).
+      expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual([
+        'attachments',
+        'blocks',
+        'search_docs',
+        'search_fts',
+        'search_fts_config',
+        'search_fts_data',
+        'search_fts_docsize',
+        'search_fts_idx',
+        'ticket_entries',
+        'tickets',
+      ]);
       expect(after.prepare<[string], string>('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('tickets_site_client')).toMatch(
         /WHERE client_id IS NOT NULL$/,
       );

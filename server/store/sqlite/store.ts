@@ -27,6 +27,7 @@ import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
 import { sqliteAttachments } from './attachments';
+import { sqliteSearch } from './search';
 import { prepareWrites } from './writes';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -91,6 +92,41 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Sees the connection once it is open and migrated (a test caps its size with `max_page_count`). */
   onOpen?: (sqlite: Database.Database) => void;
+  /** Arms the periodic `PRAGMA optimize` (a test drives it); default the process's own, unref'd. */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+}
+
+/** Issue 12: how often the planner's statistics are refreshed (`PRAGMA optimize`). */
+export const OPTIMIZE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Issue 12: the planner chooses between the partial indexes of `conversations` by their statistics. At open,
+ * `optimize=0x10002` analyses every table that has none yet or has changed much, each read capped by
+ * `analysis_limit` (rows sampled per index) so a large database costs tens of ms, not a full ANALYZE; then
+ * every hour the plain `optimize` does what has become worth doing since (SQLite's advice for long-lived
+ * connections).
+ */
+function optimizer(sqlite: Database.Database, log: Logger, timers: NonNullable<SqliteStoreOptions['timers']>) {
+  const run = (mask: string): void => {
+    try {
+      sqlite.pragma(`optimize${mask}`);
+    } catch (err) {
+      // Statistics are a help to the planner, not data: a busy or full disk leaves the old ones.
+      log.warn('PRAGMA optimize failed; the planner keeps the statistics it had', { cause: (err as Error).message });
+    }
+  };
+  sqlite.pragma('analysis_limit = 400');
+  run(' = 0x10002');
+  let handle: unknown = null;
+  const arm = (): void => {
+    handle = timers.setTimeout(() => {
+      run('');
+      arm();
+    }, OPTIMIZE_EVERY_MS);
+    (handle as { unref?: () => void } | null)?.unref?.();
+  };
+  arm();
+  return { stop: () => timers.clearTimeout(handle) };
 }
 
 /**
@@ -104,53 +140,125 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const log = options.log ?? silentLogger;
   const health = new StorageHealth(log, options.now ?? Date.now, { database: path });
   const committer = new GroupCommitter(sqlite, () => health.committed());
+  const optimize = optimizer(sqlite, log, options.timers ?? (globalThis as NonNullable<SqliteStoreOptions['timers']>));
   const lookups = conversationLookups(sqlite);
   const writes = prepareWrites(sqlite, lookups);
 
   /** conversations.list: one statement per combination of filters, prepared on first use. */
   const listStatements = new Map<string, ReturnType<typeof sqlite.prepare<unknown[], ConversationRow>>>();
-  function listConversations(filter: ConversationFilter): ConversationRow[] {
+  /**
+   * One keyset read in the lists' order (newest activity first, ties by id). Each filter is a plain term, so
+   * the planner serves the closed lists from an index in that order (conversations_closed*, issue 12).
+   * `guest`: only those this agent joined as a conference guest.
+   */
+  function listRows(filter: ConversationFilter, guest?: string): ConversationRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status !== undefined) {
       const statuses: readonly string[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
       if (statuses.length === 0) return [];
-      where.push(statuses.length === 1 ? 'status = ?' : `status IN (${statuses.map(() => '?').join(', ')})`);
-      params.push(...statuses);
+      // Written out, not bound: the partial indexes' WHERE names the status, and SQLite matches it to a literal
+      // when it prepares the statement (INDEXED BY is checked then too). Only the three statuses are written.
+      const literal = (status: string) => {
+        if (status !== 'open' && status !== 'ended' && status !== 'closed') throw new Error(`unknown status ${status}`);
+        return `'${status}'`;
+      };
+      where.push(statuses.length === 1 ? `status = ${literal(statuses[0]!)}` : `status IN (${statuses.map(literal).join(', ')})`);
     }
     if (filter.archived !== undefined) {
       where.push('archived = ?');
       params.push(filter.archived ? 1 : 0);
     }
+    // Live conversations only: conversations_status reads just them. The unary + keeps the planner (without
+    // statistics, or with stale ones) from reading every conversation the queue ever had on conversations_queue.
+    const live = filter.status !== undefined && !(typeof filter.status === 'string' ? [filter.status] : filter.status).includes('closed');
     for (const [column, value] of [
       ['site_id', filter.siteId],
       ['visitor_id', filter.visitorId],
       ['assigned_agent_id', filter.agentId],
-      ['queue_id', filter.queueId],
+      [live ? '+queue_id' : 'queue_id', filter.queueId],
+      ['priority', filter.priority],
     ] as const) {
       if (value === undefined) continue;
       where.push(`${column} = ?`);
       params.push(value);
     }
-    const text = `SELECT * FROM conversations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    if (filter.label !== undefined) {
+      where.push(`labels_json <> '[]' AND EXISTS (SELECT 1 FROM json_each(labels_json) WHERE value = ?)`);
+      params.push(filter.label);
+    }
+    if (guest !== undefined) {
+      // The term `participants_json <> '[]'` is conversations_closed_guests' own: the planner reads that index,
+      // which holds the guests, so rows of other agents' conferences are passed over without reading them.
+      // instr() is a quick test on that text (JSON.stringify escapes any quote inside a name, so `"id":"<id>"`
+      // only matches an id); json_each confirms it.
+      where.push(
+        `participants_json <> '[]' AND instr(participants_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(participants_json) WHERE value ->> 'id' = ?)`,
+      );
+      params.push(JSON.stringify({ id: guest }).slice(1, -1), guest);
+    }
+    if (filter.after !== undefined) {
+      where.push('(updated_at, id) < (?, ?)');
+      params.push(filter.after.updatedAt, filter.after.id);
+    }
+    // Named: the planner cannot tell that the guests' index answers the instr() test without reading rows, and
+    // would walk every closed conversation on conversations_closed instead.
+    const indexed = guest !== undefined && filter.status === 'closed' ? ' INDEXED BY conversations_closed_guests' : '';
+    const text = `SELECT * FROM conversations${indexed}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
     let statement = listStatements.get(text);
     if (!statement) listStatements.set(text, (statement = sqlite.prepare<unknown[], ConversationRow>(text)));
     return statement.all(...params, filter.limit);
   }
 
-  // SPEC R2: higher priority first, then the longest wait.
+  /**
+   * `heldBy` (a plain agent's closed lists, D11): those it holds, read on conversations_closed_agent, merged
+   * with those it joined as a guest, read on conversations_closed_guests. Two index reads in list order
+   * instead of one walk over everything closed checking each row.
+   */
+  function listConversations(filter: ConversationFilter): ConversationRow[] {
+    const { heldBy, ...rest } = filter;
+    if (heldBy === undefined) return listRows(rest);
+    const held = rest.agentId === undefined || rest.agentId === heldBy ? listRows({ ...rest, agentId: heldBy }) : [];
+    const joined = listRows(rest, heldBy);
+    if (joined.length === 0) return held;
+    // Both in list order; one the agent holds and is also a guest in comes in both, and is taken once.
+    const merged: ConversationRow[] = [];
+    let i = 0;
+    let j = 0;
+    while (merged.length < filter.limit && (i < held.length || j < joined.length)) {
+      const a = held[i];
+      const b = joined[j];
+      if (a !== undefined && b !== undefined && a.id === b.id) j++;
+      else if (b === undefined || (a !== undefined && (a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id)))) {
+        merged.push(a!);
+        i++;
+      } else {
+        merged.push(b);
+        j++;
+      }
+    }
+    return merged;
+  }
+
+  // SPEC R2: higher priority first, then the longest wait. Issue 12: read from conversations_waiting, which
+  // holds exactly these rows in this order; without statistics the planner would read every open row on
+  // conversations_status and sort them (live rows only, but a routing pass does this often).
   const waitingConversations = sqlite.prepare<[], ConversationRow>(
-    `SELECT * FROM conversations
+    `SELECT * FROM conversations INDEXED BY conversations_waiting
      WHERE status = 'open' AND assigned_agent_id IS NULL AND bot = 0 AND offer_agent_id IS NULL
      ORDER BY priority DESC, COALESCE(queued_at, created_at), id`,
   );
+  // Issue 12: the WHERE is conversations_timers' own, so this reads that partial index alone (the rows with
+  // a timer), not every conversation ever (it did, on every routing pass and sweep).
   const conversationsWithTimers = sqlite.prepare<[], ConversationRow>(
     'SELECT * FROM conversations WHERE offer_agent_id IS NOT NULL OR request_json IS NOT NULL ORDER BY id',
   );
-  // The WHERE repeats conversations_assigned_active's own, so the planner may read that partial index alone.
+  // The WHERE repeats conversations_assigned_active's own (`status IN ('open', 'ended')`), so that partial
+  // index can serve it alone: only the conversations agents hold, grouped in its order. Named, as for waiting:
+  // with few rows' statistics the planner would rather read every open row on conversations_status and sort.
   const agentLoads = sqlite.prepare<[], { agent_id: string; n: number }>(
-    `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations
-     WHERE status = 'open' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
+    `SELECT assigned_agent_id AS agent_id, count(*) AS n FROM conversations INDEXED BY conversations_assigned_active
+     WHERE status IN ('open', 'ended') AND status = 'open' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id`,
   );
   const stickyAgent = sqlite
     .prepare<[string, string], string>(
@@ -503,6 +611,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     tickets: sqliteTickets(sqlite, committer),
     attachments: sqliteAttachments(sqlite, committer),
+    search: sqliteSearch(sqlite, lookups),
 
     wrapUpReasons: {
       async list() {
@@ -633,6 +742,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     flush: () => committer.flush(),
 
     async close() {
+      optimize.stop();
       await committer.close();
       try {
         sqlite.pragma('wal_checkpoint(TRUNCATE)');

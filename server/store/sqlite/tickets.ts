@@ -8,8 +8,10 @@ import type Database from 'better-sqlite3';
 import type { Ticket, TicketEntry } from '../../../shared/api';
 import type { Store, TicketFilter, TicketPatch } from '../store';
 import type { GroupCommitter } from './committer';
+import { searchTerms } from '../../domain/search';
+import { ftsMatch } from './search';
 
-interface TicketRow {
+export interface TicketRow {
   id: string;
   number: number;
   site_id: string;
@@ -44,7 +46,7 @@ interface EntryRow {
   created_at: number;
 }
 
-function toTicket(r: TicketRow): Ticket {
+export function toTicket(r: TicketRow): Ticket {
   return {
     id: r.id,
     number: r.number,
@@ -77,9 +79,6 @@ function toEntry(r: EntryRow): TicketEntry {
     at: r.created_at,
   };
 }
-
-/** Case-insensitive for every script (SQLite's lower() and LIKE fold ASCII only). */
-const fold = (s: string) => s.toLowerCase();
 
 /** Ticket columns a patch may set, by TicketPatch field. */
 const PATCH_COLUMNS = {
@@ -126,7 +125,11 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
     return statement;
   }
 
-  /** Newest update first; the text filter runs in JS (folding every script), so rows are read until `limit` match. */
+  /**
+   * Newest update first. The text filter (SPEC S1) reads the search index (migrations/0007_search.sql): the
+   * subject and description's and the requester's words, case and accents aside, the last word also as a
+   * prefix; or the ticket's number ("42", "#42"). Before issue 12 it read every ticket and filtered in JS.
+   */
   function list(filter: TicketFilter): Ticket[] {
     if (filter.limit <= 0) return [];
     const where: string[] = [];
@@ -156,22 +159,24 @@ export function sqliteTickets(sqlite: Database.Database, committer: GroupCommitt
       where.push('lower(requester_email) = lower(?)');
       params.push(filter.requesterEmail);
     }
-    const needle = fold((filter.text ?? '').trim());
-    const text = `SELECT * FROM tickets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, number DESC`;
-    if (needle === '') return prepared(`${text} LIMIT ?`).all(...params, filter.limit).map(toTicket);
+    const needle = (filter.text ?? '').trim();
+    const text = `SELECT * FROM tickets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, number DESC LIMIT ?`;
+    if (needle === '') return prepared(text).all(...params, filter.limit).map(toTicket);
 
-    // "42" or "#42" also finds ticket 42.
-    const number = /^#?\d+$/.test(needle) ? Number(needle.replace('#', '')) : null;
-    const found: Ticket[] = [];
-    for (const row of prepared(text).iterate(...params)) {
-      const hit =
-        row.number === number ||
-        [row.subject, row.description, row.requester_name, row.requester_email].some((f) => f !== null && fold(f).includes(needle));
-      if (!hit) continue;
-      found.push(toTicket(row));
-      if (found.length === filter.limit) break;
-    }
-    return found;
+    const number = /^#?\d{1,15}$/.test(needle) ? Number(needle.replace('#', '')) : null;
+    const match = ftsMatch(searchTerms(needle));
+    if (number === null && match === null) return [];
+    // The matching ids first (CROSS JOIN keeps them the outer loop), then each ticket by its key: reads the
+    // matches, never every ticket of a status (a plan test in sqlite/search.test.ts holds it).
+    const found = [
+      ...(match === null ? [] : [`SELECT DISTINCT d.ticket_id AS id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+        WHERE search_fts MATCH ? AND d.kind IN ('subject', 'requester')`]),
+      ...(number === null ? [] : ['SELECT id FROM tickets WHERE number = ?']),
+    ].join(' UNION ');
+    const byText = `SELECT t.* FROM (${found}) m CROSS JOIN tickets t ON t.id = m.id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY t.updated_at DESC, t.number DESC LIMIT ?`;
+    const foundParams = [...(match === null ? [] : [match]), ...(number === null ? [] : [number])];
+    return prepared(byText).all(...foundParams, ...params, filter.limit).map(toTicket);
   }
 
   function update(id: string, patch: TicketPatch, at: number): Ticket | null {
