@@ -22,6 +22,8 @@ const MESSAGES = Number(process.env.ALLOC_MESSAGES ?? 20_000);
 const SOCKETS = Number(process.env.ALLOC_SOCKETS ?? 200);
 const WINDOW = Number(process.env.ALLOC_WINDOW ?? 4);
 const TOP = Number(process.env.ALLOC_TOP ?? 25);
+/** ALLOC_CPU=1: also a CPU profile of the measured messages (the functions that took most self time, µs/msg). */
+const CPU = process.env.ALLOC_CPU === '1';
 const log = (line: string) => process.stderr.write(`[alloc] ${line}\n`);
 
 interface ProfileNode {
@@ -72,6 +74,36 @@ const GC_OBSERVER = `(() => {
   return true;
 })()`;
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: ProfileNode['callFrame'] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function of a CPU profile, in µs per message, the largest first. */
+function cpuTop(cpu: CpuProfile): string[] {
+  const where = new Map<number, string>();
+  for (const n of cpu.nodes) {
+    const f = n.callFrame;
+    where.set(n.id, `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|server|shared)\//, '$1/')}:${f.lineNumber + 1}`);
+  }
+  const self = new Map<string, number>();
+  let total = 0;
+  cpu.samples.forEach((id, i) => {
+    const us = cpu.timeDeltas[i] ?? 0;
+    const w = where.get(id)!;
+    total += us;
+    self.set(w, (self.get(w) ?? 0) + us);
+  });
+  return [
+    `CPU (sampled): ${(total / MESSAGES).toFixed(1)} µs/msg in the profile; top ${TOP} by self time, µs/msg:`,
+    ...[...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([w, us]) => `  ${(us / MESSAGES).toFixed(1).padStart(6)}  ${w}`),
+  ];
+}
+
 async function main(): Promise<void> {
   const papo = await startPapo({ inspect: true });
   let fleet: Fleet | null = null;
@@ -88,10 +120,16 @@ async function main(): Promise<void> {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     });
+    if (CPU) {
+      await inspector.call('Profiler.enable');
+      await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
+      await inspector.call('Profiler.start');
+    }
     log(`measured: ${MESSAGES} messages`);
     const t0 = process.hrtime.bigint();
     await load(fleet, MESSAGES);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = CPU ? (await inspector.call<{ profile: CpuProfile }>('Profiler.stop')).profile : null;
     const { profile } = await inspector.call<{ profile: { head: ProfileNode } }>('HeapProfiler.stopSampling');
     const gc = (
       await inspector.call<{ result: { value: { minor: number; major: number; other: number; ms: number; maxMs: number } } }>('Runtime.evaluate', {
@@ -121,6 +159,7 @@ async function main(): Promise<void> {
         .slice(0, TOP)
         .map(([where, bytes]) => `  ${String(Math.round(bytes / MESSAGES)).padStart(6)}  ${where}`),
     ];
+    if (cpu) out.push(...cpuTop(cpu));
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     inspector.close();

@@ -348,6 +348,7 @@ function report(r: {
     row('', 'RSS before', 'RSS after', 'per socket');
     row('papo visitor (hello + welcome)', fmtBytes(idle.papo.rssBefore), fmtBytes(idle.papo.rssAfter), `${(idle.papo.perSocket / 1024).toFixed(1)} KiB`);
     row('raw ws (one echo)', fmtBytes(idle.raw.rssBefore), fmtBytes(idle.raw.rssAfter), `${(idle.raw.perSocket / 1024).toFixed(1)} KiB`);
+    if (idle.papo.heapPerSocket !== null) row('papo: V8 heap kept per socket (after a full GC; no budget)', '', '', `${Math.round(idle.papo.heapPerSocket)} B`);
   } else row(status(r.idle)!);
 
   section(`Masking cost per character (issue 11 F2; CPU time, lowest of 5 runs; ${MASKING_SIZES.map((s) => `${s / 1024} KiB`).join(' and ')})`);

@@ -126,13 +126,20 @@ function agentMessage(message: EventMessage, policy: MaskingPolicy): EventMessag
   return masked!;
 }
 
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** The Connection of a socket, set on the socket itself for the shared listeners. */
+const CONNECTION = Symbol('connection');
+type Tagged = WebSocket & { [CONNECTION]?: Connection };
+
 export class Connection {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
   /** Chosen to close by strict identity (SPEC W6): welcomed anonymous, its frames are refused until it closes. */
   closingAnonymous = false;
   #actor: Actor | null = null;
-  readonly #watches = new Map<string, Watch>();
+  /** Made at the first watch (issue 12: a visitor with no conversation yet never needs one). */
+  #watchMap: Map<string, Watch> | null = null;
   /** Bus events that arrive while hello is being answered; drained after the welcome. */
   #pending: BusMessage[] | null = null;
   readonly #unsubscribe: Array<() => void> = [];
@@ -140,7 +147,8 @@ export class Connection {
   #closed = false;
   /** Agents: the session ended (sign-out, disabled): its presence ends with no grace (SPEC R13). */
   #left = false;
-  #queue: Promise<void> = Promise.resolve();
+  /** Back to the shared settled promise whenever the queue empties, so an idle socket holds no chain. */
+  #queue: Promise<void> = SETTLED;
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
   #helloTimer: NodeJS.Timeout | undefined;
@@ -163,6 +171,11 @@ export class Connection {
   #readLimiter: RateLimiter | null = null;
   /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */
   #messageKey: string | null = null;
+  readonly #onClose: (connection: Connection) => void;
+
+  get #watches(): Map<string, Watch> {
+    return (this.#watchMap ??= new Map());
+  }
 
   get #known(): Set<string> {
     return (this.#knownIds ??= new Set());
@@ -188,23 +201,43 @@ export class Connection {
     private readonly deps: ConnectionDeps,
     onClose: (connection: Connection) => void,
   ) {
-    ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
-    ws.on('pong', () => {
-      this.alive = true;
-    });
-    ws.on('error', (err) => deps.log.debug('socket error', { err: err.message }));
-    ws.on('close', () => {
-      this.#closed = true;
-      clearTimeout(this.#helloTimer);
-      const actor = this.#actor;
-      if (actor?.kind === 'agent') deps.directory.disconnected(actor.id, { grace: !this.#left });
-      if (actor?.kind === 'visitor') deps.liveVisitors.disconnected(actor.visitorId);
-      for (const off of this.#unsubscribe) off();
-      this.#unsubscribe.length = 0;
-      this.#watches.clear();
-      onClose(this);
-    });
+    this.#onClose = onClose;
+    // Issue 12: the socket's listeners are shared by every connection and find theirs on the socket (four
+    // closures per socket before, for as long as it was open).
+    (ws as Tagged)[CONNECTION] = this;
+    ws.on('message', Connection.#onMessage);
+    ws.on('pong', Connection.#onPong);
+    ws.on('error', Connection.#onError);
+    ws.on('close', Connection.#onSocketClose);
     this.#helloTimer = setTimeout(() => this.close(CLOSE.hello_timeout, 'hello_timeout'), deps.helloTimeoutMs);
+  }
+
+  static #onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    (this as Tagged)[CONNECTION]!.#receive(data as Buffer, isBinary);
+  }
+
+  static #onPong(this: WebSocket): void {
+    (this as Tagged)[CONNECTION]!.alive = true;
+  }
+
+  static #onError(this: WebSocket, err: Error): void {
+    (this as Tagged)[CONNECTION]!.deps.log.debug('socket error', { err: err.message });
+  }
+
+  static #onSocketClose(this: WebSocket): void {
+    (this as Tagged)[CONNECTION]!.#socketClosed();
+  }
+
+  #socketClosed(): void {
+    this.#closed = true;
+    clearTimeout(this.#helloTimer);
+    const actor = this.#actor;
+    if (actor?.kind === 'agent') this.deps.directory.disconnected(actor.id, { grace: !this.#left });
+    if (actor?.kind === 'visitor') this.deps.liveVisitors.disconnected(actor.visitorId);
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe.length = 0;
+    this.#watchMap?.clear();
+    this.#onClose(this);
   }
 
   /** The visitor behind this socket, once its hello is answered. */
@@ -269,7 +302,9 @@ export class Connection {
     this.#queue = this.#queue
       .then(() => this.#handle(frame))
       .catch((err: unknown) => this.#fail(err, frame))
-      .finally(() => this.#queued--);
+      .finally(() => {
+        if (--this.#queued === 0) this.#queue = SETTLED;
+      });
   }
 
   /**

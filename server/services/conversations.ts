@@ -74,6 +74,9 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
+/** No limit on starting a conversation (a frozen constant: a default parameter's literal is made per call). */
+const PASS: Verdict = Object.freeze({ ok: true });
+
 /** The seq the message with this client id was stored at (the last event's when none has it). */
 function seqOf(events: readonly ConversationEvent[], clientId: string): number {
   for (const e of events) if (e.clientId === clientId) return e.seq;
@@ -202,14 +205,18 @@ export function createConversationService({ store, bus, now, masking, agents }: 
     /**
      * Stores one message and answers where it was committed (SPEC D3, D4, C1-C4). The write is queued
      * before this function returns, so calls made in order are stored in that order (SPEC D2). Resending a
-     * client id answers the first ack and stores nothing.
+     * client id answers the first ack and stores nothing. Bad input rejects the promise; it never throws.
+     *
+     * Issue 12: not an async function. A suspended async call keeps its whole register file and an await's
+     * promises per message; this one hands `store.write`'s promise one continuation, a closure on the same
+     * context as the write's own two.
      */
-    async sendMessage(
+    sendMessage(
       actor: Actor,
       frame: Pick<SendMessageFrame, 'clientId' | 'conversationId' | 'text' | 'note' | 'attachments'>,
       entry?: Entry,
       /** Issue 6: whether the sender's address may start another conversation now, and if not, when. */
-      startLimit: Verdict = { ok: true },
+      startLimit: Verdict = PASS,
       /**
        * Who names a conversation this message starts: the site's pre-chat form and its answers, for a visitor
        * who must answer it (SPEC W5); or the verified identity's name and e-mail (SPEC W6). Absent: nobody.
@@ -218,17 +225,22 @@ export function createConversationService({ store, bus, now, masking, agents }: 
     ): Promise<Ack & { created: boolean }> {
       const { clientId, text } = frame;
       if (!frame.conversationId && actor.kind !== 'visitor') {
-        throw new AppError('invalid_frame', 'conversationId: an agent names the conversation.');
+        return Promise.reject(new AppError('invalid_frame', 'conversationId: an agent names the conversation.'));
       }
       // SPEC W5: checked up front (it reads no state); it counts only if this message starts a conversation.
       const prechat = opening && 'form' in opening && opening.form.enabled ? opening : null;
-      const form: PrechatCheck | null =
-        actor.kind !== 'visitor' || !opening
-          ? null
-          : 'identified' in opening
-            ? { ok: true, answers: { ...opening.identified, queueId: null, consent: null } }
-            : prechat && checkPrechat(prechatSettings(prechat.form), prechat.answers);
-      if (form?.ok && prechat) entry = prechatEntry(entry, form.answers, prechat.form.queues);
+      let form: PrechatCheck | null;
+      try {
+        form =
+          actor.kind !== 'visitor' || !opening
+            ? null
+            : 'identified' in opening
+              ? { ok: true, answers: { ...opening.identified, queueId: null, consent: null } }
+              : prechat && checkPrechat(prechatSettings(prechat.form), prechat.answers);
+        if (form?.ok && prechat) entry = prechatEntry(entry, form.answers, prechat.form.queues);
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const at = now();
       // Issue 12: the message hot path allocates what it must and no more (no spreads of conditional objects).
       const options = entry ? { note: frame.note ?? false, entry, at } : { note: frame.note ?? false, at };
@@ -253,31 +265,34 @@ export function createConversationService({ store, bus, now, masking, agents }: 
         ),
       };
       if (frame.attachments?.length) request.attachmentIds = frame.attachments;
-      const outcome = await store.write(request);
-      switch (outcome.kind) {
-        case 'appended':
-          publish(outcome.events, outcome.conversation);
-          if (form?.ok && prechat && outcome.events[0]?.kind === 'created' && actor.kind === 'visitor') {
-            // SPEC W5: the answers name the visitor too (its panel, later conversations, data rights).
-            const { name, email } = form.answers;
-            if (name !== null || email !== null) await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, ...(name !== null ? { name } : {}), ...(email !== null ? { email } : {}) }, at);
+      return store.write(request).then((outcome): Ack & { created: boolean } | Promise<Ack & { created: boolean }> => {
+        switch (outcome.kind) {
+          case 'appended': {
+            publish(outcome.events, outcome.conversation);
+            const ack = { conversationId: outcome.conversation.id, seq: seqOf(outcome.events, clientId), created: outcome.events[0]?.kind === 'created' };
+            if (ack.created && form?.ok && prechat && actor.kind === 'visitor') {
+              // SPEC W5: the answers name the visitor too (its panel, later conversations, data rights).
+              const { name, email } = form.answers;
+              if (name !== null || email !== null) {
+                return store.visitors
+                  .touch({ id: actor.visitorId, siteId: actor.siteId, ...(name !== null ? { name } : {}), ...(email !== null ? { email } : {}) }, at)
+                  .then(() => ack);
+              }
+            }
+            return ack;
           }
-          return {
-            conversationId: outcome.conversation.id,
-            seq: seqOf(outcome.events, clientId),
-            created: outcome.events[0]?.kind === 'created',
-          };
-        case 'duplicate':
-          return { conversationId: outcome.conversation.id, seq: outcome.seq, created: false };
-        case 'refused':
-          if (outcome.code === 'rate_limited' && !startLimit.ok) {
-            throw new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: startLimit.retryAfterMs });
-          }
-          if (form && !form.ok && outcome.code === form.code) throw new AppError(form.code, form.message);
-          throw new AppError(outcome.code);
-        case 'not_found':
-          throw new AppError('conversation_not_found');
-      }
+          case 'duplicate':
+            return { conversationId: outcome.conversation.id, seq: outcome.seq, created: false };
+          case 'refused':
+            if (outcome.code === 'rate_limited' && !startLimit.ok) {
+              throw new AppError('rate_limited', 'Too many new conversations from this address; try again shortly.', { retryAfterMs: startLimit.retryAfterMs });
+            }
+            if (form && !form.ok && outcome.code === form.code) throw new AppError(form.code, form.message);
+            throw new AppError(outcome.code);
+          case 'not_found':
+            throw new AppError('conversation_not_found');
+        }
+      });
     },
 
     /** The conversation a visitor's widget shows: the one it resumes if it may, else its open one. */

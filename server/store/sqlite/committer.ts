@@ -10,12 +10,16 @@
  */
 import type Database from 'better-sqlite3';
 
-type Result = { ok: true; value: unknown } | { ok: false; err: unknown };
-
 interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+  /**
+   * What the last attempt made of it, kept on the job until COMMIT returns (issue 12: a result object and an
+   * array of them per batch were garbage on the message hot path). `failed` says `value` is an error.
+   */
+  value: unknown;
+  failed: boolean;
 }
 
 /** Most writes in one transaction; the rest wait for the next turn of the event loop. */
@@ -51,7 +55,7 @@ export class GroupCommitter {
   submit<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('The store is closed.'));
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, value: undefined, failed: false });
       this.#schedule();
     });
   }
@@ -80,25 +84,25 @@ export class GroupCommitter {
   }
 
   /**
-   * Runs the batch in one transaction. Without isolation, the first write that throws rolls everything back
-   * and the answer is null; with it, each write has its own savepoint. Throws when the transaction itself
-   * fails (BEGIN, COMMIT), after rolling back.
+   * Runs the batch in one transaction, each job's outcome set on it. Without isolation, the first write that
+   * throws rolls everything back and the answer is false; with it, each write has its own savepoint. Throws
+   * when the transaction itself fails (BEGIN, COMMIT), after rolling back.
    */
-  #attempt(batch: readonly Job[], isolate: boolean): Result[] | null {
-    const results: Result[] = [];
+  #attempt(batch: readonly Job[], isolate: boolean): boolean {
     let writeThrew = false;
     try {
       this.#begin.run();
       for (const job of batch) {
         if (!isolate) {
           writeThrew = true;
-          results.push({ ok: true, value: job.work() });
+          job.value = job.work();
           writeThrew = false;
           continue;
         }
         this.#savepoint.run();
         try {
-          results.push({ ok: true, value: job.work() });
+          job.value = job.work();
+          job.failed = false;
           this.#release.run();
         } catch (err) {
           // SQLite itself rolled the whole transaction back (SQLITE_FULL, an I/O error): the writes before
@@ -106,12 +110,13 @@ export class GroupCommitter {
           if (!this.sqlite.inTransaction) throw err;
           this.#rollbackTo.run();
           this.#release.run();
-          results.push({ ok: false, err });
+          job.value = err;
+          job.failed = true;
         }
       }
       this.beforeCommit();
       this.#commit.run();
-      return results;
+      return true;
     } catch (err) {
       // SQLite may already have rolled back on its own after a full disk or an I/O error (SPEC D15); a
       // refused write (an AppError from a rule) leaves the transaction open.
@@ -120,7 +125,7 @@ export class GroupCommitter {
       // A write threw: run again, isolated. BEGIN or COMMIT failed (a busy lock after busy_timeout, a full
       // disk), or the storage aborted the transaction: running again would only fail as it did, so the whole
       // batch fails now.
-      if (writeThrew && !aborted) return null;
+      if (writeThrew && !aborted) return false;
       throw err;
     }
   }
@@ -132,18 +137,16 @@ export class GroupCommitter {
     if (this.#queue.length > 0) this.#schedule();
     if (batch.length === 0) return;
 
-    let results: Result[] | null;
     try {
-      results = this.#attempt(batch, false) ?? this.#attempt(batch, true);
+      if (!this.#attempt(batch, false)) this.#attempt(batch, true);
     } catch (err) {
       for (const job of batch) job.reject(err);
       return;
     }
     this.onCommit();
-    for (let i = 0; i < batch.length; i++) {
-      const r = results![i]!;
-      if (r.ok) batch[i]!.resolve(r.value);
-      else batch[i]!.reject(r.err);
+    for (const job of batch) {
+      if (job.failed) job.reject(job.value);
+      else job.resolve(job.value);
     }
   };
 }
