@@ -5,10 +5,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
-import { canView, decideMessage, type Actor, type StatePatch } from '../domain/conversation';
+import type { StatePatch } from '../domain/conversation';
 import { uuidv7 } from '../ids';
 import type { ConversationFilter, Store } from './store';
-import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, patchedConversation, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -26,22 +26,7 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
     });
 
     /** A conversation started by a new visitor at T0, then given `patch` at `at` (its activity time). */
-    async function conversation(patch: StatePatch, at: number): Promise<ConversationSummary> {
-      const visitor: Actor = { kind: 'visitor', visitorId: uuidv7(), siteId };
-      const clientId = uuidv7();
-      const first = await store.write({
-        conversationId: null,
-        visitor: { siteId, visitorId: visitor.visitorId },
-        clientId,
-        at: T0,
-        authorize: (s) => canView(visitor, s),
-        decide: (s) => decideMessage(s, visitor, 'Olá', clientId),
-      });
-      if (first.kind !== 'appended') throw new Error(first.kind);
-      const out = await store.write({ conversationId: first.conversation.id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch }) });
-      if (out.kind !== 'appended') throw new Error(out.kind);
-      return out.conversation;
-    }
+    const conversation = (patch: StatePatch, at: number): Promise<ConversationSummary> => patchedConversation(store, siteId, patch, at, { startedAt: T0 });
 
     /** A new agent's id (conversations reference their agent). */
     async function agent(): Promise<string> {

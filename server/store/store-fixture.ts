@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { uuidv7 } from '../ids';
 import { createSqliteStore } from './sqlite/store';
+import type { ConversationSummary } from '../../shared/protocol';
+import { canView, decideMessage, type StatePatch, type VisitorActor } from '../domain/conversation';
 import type { Site, Store } from './store';
 
 const T0 = 1_750_000_000_000;
@@ -87,4 +89,33 @@ export function siteRecord(overrides: Partial<Site> = {}): Site {
     identitySecret: null,
     ...overrides,
   };
+}
+
+/**
+ * A conversation a new visitor starts with `text` at `startedAt`, then given `patch` at `at` (its activity time,
+ * which orders the lists), through the store as the services write it. For list and paging tests.
+ *
+ * @example const closed = await patchedConversation(store, site.id, { status: 'closed' }, T0 + 1_000)
+ */
+export async function patchedConversation(
+  store: Store,
+  siteId: string,
+  patch: StatePatch,
+  at: number,
+  { text = 'Olá', startedAt = T0 }: { text?: string; startedAt?: number } = {},
+): Promise<ConversationSummary> {
+  const visitor: VisitorActor = { kind: 'visitor', visitorId: uuidv7(), siteId };
+  const clientId = uuidv7();
+  const first = await store.write({
+    conversationId: null,
+    visitor: { siteId, visitorId: visitor.visitorId },
+    clientId,
+    at: startedAt,
+    authorize: (s) => canView(visitor, s),
+    decide: (s) => decideMessage(s, visitor, text, clientId),
+  });
+  if (first.kind !== 'appended') throw new Error(first.kind);
+  const out = await store.write({ conversationId: first.conversation.id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch }) });
+  if (out.kind !== 'appended') throw new Error(out.kind);
+  return out.conversation;
 }

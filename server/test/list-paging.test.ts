@@ -3,10 +3,10 @@
  * `nextCursor`), on a real server and database: every conversation the agent may see comes exactly once,
  * pages are full whatever the agent may not see (R10), and a cursor the server did not make is a typed 400.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListAnswer } from '../../shared/api';
-import { canView, decideMessage, type StatePatch, type VisitorActor } from '../domain/conversation';
+import type { StatePatch } from '../domain/conversation';
+import { patchedConversation } from '../store/store-fixture';
 import { adminApi, createAgent, type Answer, type Api, type TestAgent } from './agents';
 import { startTestServer, type TestServer } from './harness';
 
@@ -24,22 +24,7 @@ afterAll(async () => {
 
 /** A conversation a new visitor started, then given `patch` at `at` (its activity time), through the store. */
 async function conversation(patch: StatePatch, at: number): Promise<string> {
-  const store = server.papo.store;
-  const visitor: VisitorActor = { kind: 'visitor', visitorId: randomUUID(), siteId };
-  const clientId = randomUUID();
-  const first = await store.write({
-    conversationId: null,
-    visitor: { siteId, visitorId: visitor.visitorId },
-    clientId,
-    at: T0,
-    authorize: (s) => canView(visitor, s),
-    decide: (s) => decideMessage(s, visitor, 'Olá', clientId),
-  });
-  if (first.kind !== 'appended') throw new Error(first.kind);
-  const id = first.conversation.id;
-  const out = await store.write({ conversationId: id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch }) });
-  if (out.kind !== 'appended') throw new Error(out.kind);
-  return id;
+  return (await patchedConversation(server.papo.store, siteId, patch, at, { startedAt: T0 })).id;
 }
 
 /** Every page of the list at `path` (a query without cursor), `limit` rows at a time: ids and page sizes. */

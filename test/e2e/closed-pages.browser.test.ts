@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { CLOSED_PAGE } from '../../console/use-closed-list';
-import { canView, decideMessage, type StatePatch, type VisitorActor } from '../../server/domain/conversation';
+import type { StatePatch } from '../../server/domain/conversation';
+import { patchedConversation } from '../../server/store/store-fixture';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
@@ -15,21 +16,8 @@ const T0 = 1_780_000_000_000;
 async function closedConversation(at: number, patch: StatePatch = {}): Promise<string> {
   const store = e2e.server.papo.store;
   const siteId = (await store.sites.byKey(e2e.server.siteKey))!.id;
-  const visitor: VisitorActor = { kind: 'visitor', visitorId: randomUUID(), siteId };
-  const clientId = randomUUID();
-  const first = await store.write({
-    conversationId: null,
-    visitor: { siteId, visitorId: visitor.visitorId },
-    clientId,
-    at: T0,
-    authorize: (s) => canView(visitor, s),
-    decide: (s) => decideMessage(s, visitor, `Pedido ${clientId}`, clientId),
-  });
-  if (first.kind !== 'appended') throw new Error(first.kind);
-  const id = first.conversation.id;
-  const out = await store.write({ conversationId: id, visitor: null, clientId: null, at, authorize: () => true, decide: () => ({ ok: true, events: [], patch: { status: 'closed', ...patch } }) });
-  if (out.kind !== 'appended') throw new Error(out.kind);
-  return id;
+  const text = `Pedido ${randomUUID()}`;
+  return (await patchedConversation(store, siteId, { status: 'closed', ...patch }, at, { text, startedAt: T0 })).id;
 }
 
 browserDescribe('issue 12: stored lists in pages', () => {
