@@ -592,9 +592,12 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; m
  * option's discriminator on every frame (an object and a dataset each: about 0.7 KB per message.send);
  * the option it would pick reports the same issues.
  */
-const CLIENT_FRAME_SCHEMA: ReadonlyMap<string, v.GenericSchema<unknown, ClientFrame>> = new Map(
-  ClientFrame.options.map((schema) => [schema.entries.type.literal, schema as v.GenericSchema<unknown, ClientFrame>]),
-);
+let clientFrameSchemas: ReadonlyMap<string, v.GenericSchema<unknown, ClientFrame>> | null = null;
+/** Made on first use, not at import: a top-level call would keep every client frame's schema in the widget's bundle (3 KB gzip). */
+function clientFrameSchema(type: string): v.GenericSchema<unknown, ClientFrame> | undefined {
+  clientFrameSchemas ??= new Map(ClientFrame.options.map((schema) => [schema.entries.type.literal, schema as v.GenericSchema<unknown, ClientFrame>]));
+  return clientFrameSchemas.get(type);
+}
 
 export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?: string } {
   let data: unknown;
@@ -619,7 +622,7 @@ export function parseClientFrame(raw: string): Parsed<ClientFrame> & { clientId?
         : JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : (type ?? null)).slice(0, 40);
     return { ok: false, code: 'unknown_frame_type', message: `Unknown frame type ${shown}.` };
   }
-  const result = fromResult(v.safeParse(CLIENT_FRAME_SCHEMA.get(type) ?? ClientFrame, data));
+  const result = fromResult(v.safeParse(clientFrameSchema(type) ?? ClientFrame, data));
   if (result.ok) return result;
   // A refused message.send names its client id, so the sender knows which message was not stored.
   const clientId = (data as { clientId?: unknown }).clientId;
