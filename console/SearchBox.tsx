@@ -10,6 +10,7 @@ import { t } from './i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
 import { SearchResults, searchStatus } from './SearchResults';
+import { useDismiss } from './use-dismiss';
 import { useSearch } from './use-search';
 
 export interface SearchBoxProps {
@@ -42,23 +43,7 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  useEffect(() => {
-    if (!open) return;
-    const outside = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const escape = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      input.current?.focus();
-    };
-    document.addEventListener('pointerdown', outside);
-    document.addEventListener('keydown', escape);
-    return () => {
-      document.removeEventListener('pointerdown', outside);
-      document.removeEventListener('keydown', escape);
-    };
-  }, [open]);
+  useDismiss(open, root, input, () => setOpen(false));
 
   return (
     <div

@@ -11,6 +11,7 @@ import { t } from './i18n';
 import { askNotificationPermission, notificationPermission } from './notifications';
 import { PasswordDialog } from './PasswordDialog';
 import { useAction } from './use-action';
+import { useDismiss } from './use-dismiss';
 
 export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
   const [open, setOpen] = useState(false);
@@ -21,24 +22,9 @@ export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; p
   const button = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
-    if (!open) return;
-    root.current?.querySelector<HTMLInputElement>('input')?.focus();
-    const outside = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const escape = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener('pointerdown', outside);
-    document.addEventListener('keydown', escape);
-    return () => {
-      document.removeEventListener('pointerdown', outside);
-      document.removeEventListener('keydown', escape);
-    };
+    if (open) root.current?.querySelector<HTMLInputElement>('input')?.focus();
   }, [open]);
+  useDismiss(open, root, button, () => setOpen(false));
 
   const toggle = async (key: keyof Prefs, value: boolean) => {
     const answer = await save.run(() => api.setPrefs({ [key]: value }));
