@@ -4,7 +4,7 @@
  * origin with the agent's cookie (the console's CSP allows img-src 'self').
  */
 import type { Attachment } from '../shared/protocol';
-import { locale, t } from './i18n';
+import { locale, t } from './i18n/i18n';
 
 /** The file's address; `download` forces the attachment disposition. */
 export const fileUrl = (id: string, download = false) => `/api/v1/files/${encodeURIComponent(id)}${download ? '?download=1' : ''}`;

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../shared/protocol';
 import { formatSize } from './Attachments';
-import { errorText, t } from './i18n';
+import { errorText, t } from './i18n/i18n';
 
 export interface UploadItem {
   key: string;

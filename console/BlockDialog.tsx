@@ -8,7 +8,7 @@ import type { AgentProfile, ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { blockVisitorBody, cidrProblem, EXPIRY_CHOICES, isExpiryChoice, type ExpiryChoice } from './safety';
 import { useAction } from './use-action';
 

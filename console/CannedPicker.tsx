@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type CannedReply } from './api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
-import { locale, t } from './i18n';
+import { locale, t } from './i18n/i18n';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders';
 import { useAction } from './use-action';
 

@@ -1,7 +1,7 @@
 import type { ApiError } from './api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 
 /** Asks before something that cannot be undone; the safe choice has the focus. */
 export function ConfirmDialog(props: { title: string; text: string; confirm: string; busy: boolean; error: ApiError | null; onConfirm: () => void; onClose: () => void }) {

@@ -9,7 +9,7 @@ import { api } from './api';
 import { BlockDialog } from './BlockDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { LabelsDialog } from './LabelsDialog';
 import { allowedActions } from './permissions';
 import { PriorityOptions } from './PriorityOptions';

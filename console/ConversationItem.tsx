@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '../shared/protocol';
 import { Elapsed } from './Countdown';
-import { clock, dayTime, t, visitorLabel } from './i18n';
+import { clock, dayTime, t, visitorLabel } from './i18n/i18n';
 import { waitingSince, type ListId } from './lists';
 import { PriorityBadge } from './PriorityBadge';
 

@@ -8,7 +8,7 @@ import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, 
 import type { PendingReply } from './agent-session';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from './Countdown';
-import { t, visitorLabel } from './i18n';
+import { t, visitorLabel } from './i18n/i18n';
 import { MessageLog } from './MessageLog';
 import { allowedActions } from './permissions';
 import { PriorityBadge } from './PriorityBadge';

@@ -8,7 +8,7 @@ import type { ConversationSummary } from '../shared/protocol';
 import type { ApiError } from './api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { useAction } from './use-action';
 
 export interface FormDialogProps {

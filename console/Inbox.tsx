@@ -6,7 +6,7 @@
 import type { AgentRole, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { ConversationItem } from './ConversationItem';
 import { InboxFilters } from './InboxFilters';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { countByAgent, isSupervisor, labelsIn, matches, type Filters, type ListId, type Lists, type LiveList } from './lists';
 import { useClosedList } from './use-closed-list';
 

@@ -1,5 +1,5 @@
 import type { QueueInfo } from '../shared/protocol';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import type { Filters } from './lists';
 import { PriorityOptions } from './PriorityOptions';
 

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { FormDialog } from './FormDialog';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 
 const MAX_LABELS = 20;
 const MAX_LABEL_CHARS = 40;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
 import { api, ApiError } from './api';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { loginRefusal, secondsLeft, type LoginRefusal } from './safety';
 
 export function Login({ onSignedIn }: { onSignedIn: (agent: AgentProfile) => void }) {

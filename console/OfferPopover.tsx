@@ -12,7 +12,7 @@ import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/pr
 import { api } from './api';
 import { Countdown, Elapsed } from './Countdown';
 import { ErrorLine } from './ErrorLine';
-import { t, visitorLabel } from './i18n';
+import { t, visitorLabel } from './i18n/i18n';
 import { waitingSince } from './lists';
 import { useAction } from './use-action';
 import { useNow } from './use-now';

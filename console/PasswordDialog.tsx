@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { MIN_PASSWORD_CHARS, passwordProblems, type PasswordForm } from './safety';
 import { useAction } from './use-action';
 

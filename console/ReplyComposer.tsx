@@ -9,7 +9,7 @@ import type { Attachment } from '../shared/protocol';
 import { ComposerField, fileDropHandlers } from '../shared/ui/Composer';
 import { UploadList, useUploads } from './AttachmentsUpload';
 import { CannedPicker } from './CannedPicker';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import type { PlaceholderValues } from './placeholders';
 
 export interface ReplyComposerProps {

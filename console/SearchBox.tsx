@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchHit } from '../shared/api';
 import type { QueueInfo } from '../shared/protocol';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
 import { SearchResults, searchStatus } from './SearchResults';

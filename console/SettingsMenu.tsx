@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
 import { api, type Prefs } from './api';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { askNotificationPermission, notificationPermission } from './notifications';
 import { PasswordDialog } from './PasswordDialog';
 import { useAction } from './use-action';

@@ -1,7 +1,7 @@
 /** @module The side of the conversation: the visitor panel, the events timeline and its tickets, as tabs. */
 import { useState } from 'preact/hooks';
 import type { ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
-import { t, visitorLabel } from './i18n';
+import { t, visitorLabel } from './i18n/i18n';
 import { TicketsPanel } from './TicketsPanel';
 import { Timeline } from './Timeline';
 import { VisitorPanel } from './VisitorPanel';

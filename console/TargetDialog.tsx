@@ -10,7 +10,7 @@ import { api, type RequestTarget } from './api';
 import { Countdown } from './Countdown';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { useAction } from './use-action';
 
 export interface TargetDialogProps {

@@ -10,7 +10,7 @@ import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketDetailAnswer, ty
 import type { AgentProfile, QueueInfo } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
 import { ErrorLine } from './ErrorLine';
-import { dayTime, t, visitorLabel } from './i18n';
+import { dayTime, t, visitorLabel } from './i18n/i18n';
 import { MessageLog } from './MessageLog';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';

@@ -9,7 +9,7 @@ import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { Dialog } from './Dialog';
 import { DialogForm, FormDialog } from './FormDialog';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { Options } from './Options';
 import { PriorityOptions } from './PriorityOptions';
 import { statusName, typeName } from './tickets-model';

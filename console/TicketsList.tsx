@@ -8,7 +8,7 @@ import { TICKET_TYPES, type Ticket, type TicketType } from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
 import { ErrorLine } from './ErrorLine';
-import { clock, dayTime, t } from './i18n';
+import { clock, dayTime, t } from './i18n/i18n';
 import { Options } from './Options';
 import { PriorityBadge } from './PriorityBadge';
 import { PriorityOptions } from './PriorityOptions';

@@ -8,7 +8,7 @@ import type { Ticket } from '../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { api, query } from './api';
 import { ErrorLine } from './ErrorLine';
-import { clock, dayTime, t } from './i18n';
+import { clock, dayTime, t } from './i18n/i18n';
 import { PriorityBadge } from './PriorityBadge';
 import { NewTicketDialog } from './TicketsDialogs';
 import { shortWhen, statusName, typeName } from './tickets-model';

@@ -4,7 +4,7 @@
  */
 import type { ConversationEvent } from '../shared/protocol';
 import { eventLine, type LineContext } from './event-lines';
-import { dayTime, t } from './i18n';
+import { dayTime, t } from './i18n/i18n';
 
 export function Timeline({ events, hasMore, line, onLoadOlder }: { events: ConversationEvent[]; hasMore: boolean; line: LineContext; onLoadOlder: () => void }) {
   return (

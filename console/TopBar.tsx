@@ -7,7 +7,7 @@ import type { AgentPresence, AgentProfile, QueueInfo } from '../shared/protocol'
 import type { SocketStatus } from '../shared/socket-client';
 import { api, type Prefs } from './api';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { SearchBox } from './SearchBox';
 import { SettingsMenu } from './SettingsMenu';
 import { useAction } from './use-action';

@@ -8,7 +8,7 @@ import type { VisitorPanel as Visitor } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { ErrorLine } from './ErrorLine';
-import { dayTime, t, visitorLabel } from './i18n';
+import { dayTime, t, visitorLabel } from './i18n/i18n';
 import { useAction } from './use-action';
 import { browserName } from './user-agent';
 

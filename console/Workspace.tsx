@@ -10,7 +10,7 @@ import { AgentSession } from './agent-session';
 import { api, type Prefs } from './api';
 import { ConversationView } from './ConversationView';
 import { ErrorLine } from './ErrorLine';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { Inbox } from './Inbox';
 import { lazyComponent } from './lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';

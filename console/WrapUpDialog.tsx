@@ -7,7 +7,7 @@ import type { ConversationSummary } from '../shared/protocol';
 import { api, type WrapUpReason } from './api';
 import { ErrorLine } from './ErrorLine';
 import { FormDialog } from './FormDialog';
-import { t } from './i18n';
+import { t } from './i18n/i18n';
 import { useAction } from './use-action';
 
 export function WrapUpDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {

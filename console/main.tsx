@@ -3,7 +3,7 @@
  */
 import { render } from 'preact';
 import { App } from './App';
-import { locale } from './i18n';
+import { locale } from './i18n/i18n';
 import './styles.css';
 
 document.documentElement.lang = locale;

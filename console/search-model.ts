@@ -4,7 +4,7 @@
  * and what a hit shows: its kind, title, status and where a click leads.
  */
 import type { SearchAnswer, SearchHit, SearchSnippet } from '../shared/api';
-import { t as defaultStrings, visitorLabel, type Strings } from './i18n';
+import { t as defaultStrings, visitorLabel, type Strings } from './i18n/i18n';
 
 // ---------------------------------------------------------------------------------------------------------
 // Marks

@@ -5,7 +5,7 @@
  */
 import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry, type TicketSource, type TicketStatus, type TicketType } from '../shared/api';
 import { query } from './api';
-import { priorityName, t as defaultStrings, visitorLabel, type Strings } from './i18n';
+import { priorityName, t as defaultStrings, visitorLabel, type Strings } from './i18n/i18n';
 
 export { TICKET_STATUSES, TICKET_TYPES };
 

@@ -5,7 +5,7 @@
  */
 import type { BusinessHours, SiteTicketing } from '../shared/api';
 import type { OfflineField } from '../shared/protocol';
-import { t as defaultStrings, type Strings } from './i18n';
+import { t as defaultStrings, type Strings } from './i18n/i18n';
 
 export const WEEKDAYS = ['0', '1', '2', '3', '4', '5', '6'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
-import { errorText } from './i18n';
+import { errorText } from './i18n/i18n';
 import { appendPage, type Filters } from './lists';
 import { toApiError } from './use-action';
 

@@ -9,7 +9,7 @@ import type { OfflineField } from '../../shared/protocol';
 import { api } from '../api';
 import { ErrorLine } from '../ErrorLine';
 import { Options } from '../Options';
-import { t } from '../i18n';
+import { t } from '../i18n/i18n';
 import { fromForm, keyFromLabel, MAX_FIELDS, toForm, WEEK_ORDER, type Range, type TicketingForm, type Weekday } from '../tickets-settings';
 import { useAction } from '../use-action';
 import '../tickets.css';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERRORS } from '../shared/errors';
+import { ERRORS } from '../../shared/errors';
 import { duration, errorText, pickLocale, TABLES, visitorLabel } from './i18n';
 
 describe('i18n', () => {

@@ -4,7 +4,7 @@
  * Conferência, Encerrar com motivo de conclusão, Respostas prontas, Devolver controle ao bot.
  * Every other language is typed against this table, so a missing string does not compile.
  */
-import type { ErrorCode } from '../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
 
 const ev = {
   created: 'Conversa iniciada',
