@@ -10,7 +10,7 @@ import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
 import { t } from './i18n/i18n';
 import { blockVisitorBody, cidrProblem, EXPIRY_CHOICES, isExpiryChoice, type ExpiryChoice } from './safety';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export interface BlockDialogProps {
   conversation: ConversationSummary;

@@ -5,10 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CannedReply } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { locale, t } from './i18n/i18n';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export function CannedPicker({ placeholders, onInsert }: { placeholders: PlaceholderValues; onInsert: (text: string) => void }) {
   const [open, setOpen] = useState(false);

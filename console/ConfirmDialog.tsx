@@ -1,6 +1,6 @@
 import type { ApiError } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 
 /** Asks before something that cannot be undone; the safe choice has the focus. */

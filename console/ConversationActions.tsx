@@ -8,15 +8,15 @@ import type { AgentProfile, ConversationEvent, ConversationSummary } from '../sh
 import { api } from './api';
 import { BlockDialog } from './BlockDialog';
 import { ConfirmDialog } from './ConfirmDialog';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { LabelsDialog } from './LabelsDialog';
 import { allowedActions } from './permissions';
-import { PriorityOptions } from './PriorityOptions';
+import { PriorityOptions } from './ui/PriorityOptions';
 import { RequesterDialog } from './RequesterDialog';
 import { TargetDialog } from './TargetDialog';
 import { EndWithTicketDialog } from './TicketsDialogs';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 import { WrapUpDialog } from './WrapUpDialog';
 
 type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;

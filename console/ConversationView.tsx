@@ -7,11 +7,11 @@ import { useState } from 'preact/hooks';
 import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
 import type { PendingReply } from './agent-session';
 import { ConversationActions } from './ConversationActions';
-import { Countdown } from './Countdown';
+import { Countdown } from './ui/Countdown';
 import { t, visitorLabel } from './i18n/i18n';
 import { MessageLog } from './MessageLog';
 import { allowedActions } from './permissions';
-import { PriorityBadge } from './PriorityBadge';
+import { PriorityBadge } from './ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
 

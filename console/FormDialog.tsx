@@ -7,9 +7,9 @@ import type { ComponentChildren } from 'preact';
 import type { ConversationSummary } from '../shared/protocol';
 import type { ApiError } from './api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export interface FormDialogProps {
   title: string;

@@ -11,7 +11,7 @@ import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
 import { matchMarks } from '../shared/search-text';
 import { markSegments } from './search-model';
-import { takeLostFocus } from './focus';
+import { takeLostFocus } from './ui/focus';
 
 /**
  * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole

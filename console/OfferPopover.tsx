@@ -10,12 +10,12 @@
 import type { ComponentChildren } from 'preact';
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { api } from './api';
-import { Countdown, Elapsed } from './Countdown';
-import { ErrorLine } from './ErrorLine';
+import { Countdown, Elapsed } from './ui/Countdown';
+import { ErrorLine } from './ui/ErrorLine';
 import { t, visitorLabel } from './i18n/i18n';
 import { waitingSince } from './lists';
-import { useAction } from './use-action';
-import { useNow } from './use-now';
+import { useAction } from './ui/use-action';
+import { useNow } from './ui/use-now';
 
 export interface OfferPopoverProps {
   offers: ConversationSummary[];

@@ -8,7 +8,7 @@ import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
 import { t } from './i18n/i18n';
 import { MIN_PASSWORD_CHARS, passwordProblems, type PasswordForm } from './safety';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 const FIELDS = [
   ['current', 'currentPassword', 'current-password'],

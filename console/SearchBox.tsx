@@ -10,7 +10,7 @@ import { t } from './i18n/i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
 import { SearchResults, searchStatus } from './SearchResults';
-import { useDismiss } from './use-dismiss';
+import { useDismiss } from './ui/use-dismiss';
 import { useSearch } from './use-search';
 
 export interface SearchBoxProps {

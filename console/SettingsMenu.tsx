@@ -6,12 +6,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
 import { api, type Prefs } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { askNotificationPermission, notificationPermission } from './notifications';
 import { PasswordDialog } from './PasswordDialog';
-import { useAction } from './use-action';
-import { useDismiss } from './use-dismiss';
+import { useAction } from './ui/use-action';
+import { useDismiss } from './ui/use-dismiss';
 
 export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
   const [open, setOpen] = useState(false);

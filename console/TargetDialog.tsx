@@ -7,11 +7,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TargetsAnswer } from '../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { api, type RequestTarget } from './api';
-import { Countdown } from './Countdown';
+import { Countdown } from './ui/Countdown';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export interface TargetDialogProps {
   kind: 'transfer' | 'conference';

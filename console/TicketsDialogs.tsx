@@ -10,10 +10,10 @@ import { api } from './api';
 import { Dialog } from './Dialog';
 import { DialogForm, FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';
-import { Options } from './Options';
-import { PriorityOptions } from './PriorityOptions';
+import { Options } from './ui/Options';
+import { PriorityOptions } from './ui/PriorityOptions';
 import { statusName, typeName } from './tickets-model';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 import './tickets.css';
 
 function TypeSelect({ value, onChange }: { value: TicketType; onChange: (type: TicketType) => void }) {

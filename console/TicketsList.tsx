@@ -7,11 +7,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { TICKET_TYPES, type Ticket, type TicketType } from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
 import { api, type AgentListItem } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { clock, dayTime, t } from './i18n/i18n';
-import { Options } from './Options';
-import { PriorityBadge } from './PriorityBadge';
-import { PriorityOptions } from './PriorityOptions';
+import { Options } from './ui/Options';
+import { PriorityBadge } from './ui/PriorityBadge';
+import { PriorityOptions } from './ui/PriorityOptions';
 import {
   DEFAULT_TICKET_FILTERS,
   filtersActive,
@@ -26,7 +26,7 @@ import {
   type StatusFilter,
   type TicketFilters,
 } from './tickets-model';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 const REFRESH_MS = 30_000;
 const SEARCH_PAUSE_MS = 300;

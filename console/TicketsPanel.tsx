@@ -7,12 +7,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ticket } from '../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { api, query } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { clock, dayTime, t } from './i18n/i18n';
-import { PriorityBadge } from './PriorityBadge';
+import { PriorityBadge } from './ui/PriorityBadge';
 import { NewTicketDialog } from './TicketsDialogs';
 import { shortWhen, statusName, typeName } from './tickets-model';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export interface TicketsPanelProps {
   conversation: ConversationSummary;

@@ -6,11 +6,11 @@ import type { SearchHit } from '../shared/api';
 import type { AgentPresence, AgentProfile, QueueInfo } from '../shared/protocol';
 import type { SocketStatus } from '../shared/socket-client';
 import { api, type Prefs } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { SearchBox } from './SearchBox';
 import { SettingsMenu } from './SettingsMenu';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export type Section = 'conversations' | 'tickets' | 'supervisor' | 'visitors' | 'admin';
 

@@ -7,9 +7,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { VisitorPanel as Visitor } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n/i18n';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 import { browserName } from './user-agent';
 
 export interface VisitorPanelProps {

@@ -9,19 +9,19 @@ import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from
 import { AgentSession } from './agent-session';
 import { api, type Prefs } from './api';
 import { ConversationView } from './ConversationView';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { Inbox } from './Inbox';
-import { lazyComponent } from './lazy';
+import { lazyComponent } from './ui/lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
 import { searchTerms } from '../shared/search-text';
 import { hitTarget, type FoundEntry } from './search-model';
-import { takeLostFocus } from './focus';
+import { takeLostFocus } from './ui/focus';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 import { useNotifier } from './use-notifier';
 
 // Sections other than the conversations load on first use, each in its own chunk (console/admin/**).

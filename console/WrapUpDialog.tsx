@@ -5,10 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
 import { api, type WrapUpReason } from './api';
-import { ErrorLine } from './ErrorLine';
+import { ErrorLine } from './ui/ErrorLine';
 import { FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';
-import { useAction } from './use-action';
+import { useAction } from './ui/use-action';
 
 export function WrapUpDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {
   const [reasons, setReasons] = useState<WrapUpReason[] | null>(null);

@@ -8,7 +8,7 @@ import type { ConversationSummary } from '../shared/protocol';
 import { api } from './api';
 import { errorText } from './i18n/i18n';
 import { appendPage, type Filters } from './lists';
-import { toApiError } from './use-action';
+import { toApiError } from './ui/use-action';
 
 /** Rows a page of a stored list holds. */
 export const CLOSED_PAGE = 100;

@@ -6,7 +6,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { SearchAnswer } from '../shared/api';
 import { api } from './api';
 import { IDLE_SEARCH, pageArrived, pageFailed, retrySearch, startMore, startSearch, type PageCall, type SearchState } from './search-model';
-import { toApiError } from './use-action';
+import { toApiError } from './ui/use-action';
 
 export interface SearchRun {
   state: SearchState;

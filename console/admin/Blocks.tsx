@@ -3,7 +3,7 @@
  * and expiry; add one, lift one. "Block and end" in a conversation adds them too.
  */
 import { useState } from 'preact/hooks';
-import { Options } from '../Options';
+import { Options } from '../ui/Options';
 import { BLOCK_KINDS, blockBody, blockValueProblem, EXPIRY_CHOICES, isActive, isExpiryChoice, sortBlocks, type BlockForm } from '../safety';
 import { adminApi, type BlockInfo } from './admin-api';
 import type { Problem } from './forms';

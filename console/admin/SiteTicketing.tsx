@@ -7,11 +7,11 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { OfflineField } from '../../shared/protocol';
 import { api } from '../api';
-import { ErrorLine } from '../ErrorLine';
-import { Options } from '../Options';
+import { ErrorLine } from '../ui/ErrorLine';
+import { Options } from '../ui/Options';
 import { t } from '../i18n/i18n';
 import { fromForm, keyFromLabel, MAX_FIELDS, toForm, WEEK_ORDER, type Range, type TicketingForm, type Weekday } from '../tickets-settings';
-import { useAction } from '../use-action';
+import { useAction } from '../ui/use-action';
 import '../tickets.css';
 
 const FIELD_TYPES: ReadonlyArray<OfflineField['type']> = ['text', 'email', 'tel', 'textarea'];

@@ -1,4 +1,4 @@
-import { priorityName, t } from './i18n/i18n';
+import { priorityName, t } from '../i18n/i18n';
 
 const CLASS = ['low', 'normal', 'high', 'urgent'] as const;
 

@@ -1,4 +1,4 @@
-import { duration, t } from './i18n/i18n';
+import { duration, t } from '../i18n/i18n';
 import { useNow } from './use-now';
 
 /**

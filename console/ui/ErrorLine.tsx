@@ -1,5 +1,5 @@
-import type { ApiError } from './api';
-import { errorText } from './i18n/i18n';
+import type { ApiError } from '../api';
+import { errorText } from '../i18n/i18n';
 
 /** An action's refusal, inline where the agent acted: the message in the console's language and the code. */
 export function ErrorLine({ error }: { error: ApiError | null }) {
