@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { AgentProfile, ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
 import { t } from './i18n/i18n';

@@ -3,7 +3,7 @@
  * language (GET /canned-replies), pick one and its text, placeholders filled, goes into the composer.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CannedReply } from './api';
+import { api, type CannedReply } from './session/api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { locale, t } from './i18n/i18n';

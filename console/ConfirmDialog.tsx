@@ -1,4 +1,4 @@
-import type { ApiError } from './api';
+import type { ApiError } from './session/api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';

@@ -5,13 +5,13 @@
  */
 import { useState } from 'preact/hooks';
 import type { AgentProfile, ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { BlockDialog } from './BlockDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { LabelsDialog } from './LabelsDialog';
-import { allowedActions } from './permissions';
+import { allowedActions } from './session/permissions';
 import { PriorityOptions } from './ui/PriorityOptions';
 import { RequesterDialog } from './RequesterDialog';
 import { TargetDialog } from './TargetDialog';

@@ -5,12 +5,12 @@
  */
 import { useState } from 'preact/hooks';
 import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
-import type { PendingReply } from './agent-session';
+import type { PendingReply } from './session/agent-session';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from './ui/Countdown';
 import { t, visitorLabel } from './i18n/i18n';
 import { MessageLog } from './MessageLog';
-import { allowedActions } from './permissions';
+import { allowedActions } from './session/permissions';
 import { PriorityBadge } from './ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';

@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { ConversationSummary } from '../shared/protocol';
-import type { ApiError } from './api';
+import type { ApiError } from './session/api';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';

@@ -1,7 +1,7 @@
 /** @module Labels on a conversation: chips to remove, a field to add (Enter or comma), saved together. */
 import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';
 

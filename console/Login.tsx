@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
-import { api, ApiError } from './api';
+import { api, ApiError } from './session/api';
 import { t } from './i18n/i18n';
 import { loginRefusal, secondsLeft, type LoginRefusal } from './safety';
 

@@ -4,7 +4,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConversationEvent } from '../shared/protocol';
-import type { PendingReply } from './agent-session';
+import type { PendingReply } from './session/agent-session';
 import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
 import { clock, errorText, t } from './i18n/i18n';
 import { lastSeenReply } from './conversation-signals';

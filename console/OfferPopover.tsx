@@ -9,7 +9,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { Countdown, Elapsed } from './ui/Countdown';
 import { ErrorLine } from './ui/ErrorLine';
 import { t, visitorLabel } from './i18n/i18n';

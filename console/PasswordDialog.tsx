@@ -3,7 +3,7 @@
  * the agent (their consoles go back to the login) and gives this browser a new one.
  */
 import { useState } from 'preact/hooks';
-import { api } from './api';
+import { api } from './session/api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
 import { t } from './i18n/i18n';

@@ -1,7 +1,7 @@
 /** @module Edit the requester's name and e-mail (Acelerato "Editar dados do Solicitante"). */
 import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';
 

@@ -5,10 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/protocol';
-import { api, type Prefs } from './api';
+import { api, type Prefs } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
-import { askNotificationPermission, notificationPermission } from './notifications';
+import { askNotificationPermission, notificationPermission } from './session/notifications';
 import { PasswordDialog } from './PasswordDialog';
 import { useAction } from './ui/use-action';
 import { useDismiss } from './ui/use-dismiss';

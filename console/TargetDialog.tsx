@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetsAnswer } from '../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api, type RequestTarget } from './api';
+import { api, type RequestTarget } from './session/api';
 import { Countdown } from './ui/Countdown';
 import { Dialog } from './Dialog';
 import { ErrorLine } from './ui/ErrorLine';

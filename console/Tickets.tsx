@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, QueueInfo } from '../shared/protocol';
-import { api, type AgentListItem } from './api';
+import { api, type AgentListItem } from './session/api';
 import { isSupervisor } from './lists';
 import type { FoundEntry } from './search-model';
 import { TicketsDetail } from './TicketsDetail';

@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketDetailAnswer, type TicketEntry, type TicketStatus, type TicketType } from '../shared/api';
 import type { AgentProfile, QueueInfo } from '../shared/protocol';
-import { api, type AgentListItem } from './api';
+import { api, type AgentListItem } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n/i18n';
 import { MessageLog } from './MessageLog';

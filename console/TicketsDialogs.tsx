@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketStatus, type TicketType } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { Dialog } from './Dialog';
 import { DialogForm, FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';

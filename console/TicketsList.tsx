@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TICKET_TYPES, type Ticket, type TicketType } from '../shared/api';
 import type { AgentProfile } from '../shared/protocol';
-import { api, type AgentListItem } from './api';
+import { api, type AgentListItem } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { clock, dayTime, t } from './i18n/i18n';
 import { Options } from './ui/Options';

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Ticket } from '../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api, query } from './api';
+import { api, query } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { clock, dayTime, t } from './i18n/i18n';
 import { PriorityBadge } from './ui/PriorityBadge';

@@ -5,7 +5,7 @@
 import type { SearchHit } from '../shared/api';
 import type { AgentPresence, AgentProfile, QueueInfo } from '../shared/protocol';
 import type { SocketStatus } from '../shared/socket-client';
-import { api, type Prefs } from './api';
+import { api, type Prefs } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { SearchBox } from './SearchBox';

@@ -6,7 +6,7 @@ import { webUrl } from '../shared/safe-url';
 import { useEffect, useState } from 'preact/hooks';
 import type { VisitorPanel as Visitor } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { dayTime, t, visitorLabel } from './i18n/i18n';
 import { useAction } from './ui/use-action';

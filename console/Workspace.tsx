@@ -6,8 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useView } from '../shared/ui/use-view';
 import type { SearchHit } from '../shared/api';
 import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../shared/protocol';
-import { AgentSession } from './agent-session';
-import { api, type Prefs } from './api';
+import { AgentSession } from './session/agent-session';
+import { api, type Prefs } from './session/api';
 import { ConversationView } from './ConversationView';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
@@ -22,7 +22,7 @@ import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets-count';
 import { TopBar, type Section } from './TopBar';
 import { useAction } from './ui/use-action';
-import { useNotifier } from './use-notifier';
+import { useNotifier } from './session/use-notifier';
 
 // Sections other than the conversations load on first use, each in its own chunk (console/admin/**).
 const Admin = lazyComponent(() => import('./admin/Admin').then((m) => m.Admin));

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
-import { api, type WrapUpReason } from './api';
+import { api, type WrapUpReason } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { FormDialog } from './FormDialog';
 import { t } from './i18n/i18n';

@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { BlockBody, BlockVisitorBody, PasswordBody } from '../shared/api';
-import { retryAfterOf } from './api';
+import { retryAfterOf } from './session/api';
 import {
   blockBody,
   blockValueProblem,

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../shared/protocol';
-import { api } from './api';
+import { api } from './session/api';
 import { errorText } from './i18n/i18n';
 import { appendPage, type Filters } from './lists';
 import { toApiError } from './ui/use-action';

@@ -4,7 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { SearchAnswer } from '../shared/api';
-import { api } from './api';
+import { api } from './session/api';
 import { IDLE_SEARCH, pageArrived, pageFailed, retrySearch, startMore, startSearch, type PageCall, type SearchState } from './search-model';
 import { toApiError } from './ui/use-action';
 

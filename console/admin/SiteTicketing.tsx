@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { OfflineField } from '../../shared/protocol';
-import { api } from '../api';
+import { api } from '../session/api';
 import { ErrorLine } from '../ui/ErrorLine';
 import { Options } from '../ui/Options';
 import { t } from '../i18n/i18n';

@@ -1,4 +1,4 @@
-import type { ApiError } from '../api';
+import type { ApiError } from '../session/api';
 import { errorText } from '../i18n/i18n';
 
 /** An action's refusal, inline where the agent acted: the message in the console's language and the code. */

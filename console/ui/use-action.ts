@@ -3,7 +3,7 @@
  * (never swallowed), and the answer handed on.
  */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiError } from '../session/api';
 
 export interface ActionState {
   busy: boolean;

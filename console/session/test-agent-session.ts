@@ -15,9 +15,9 @@ import {
   type ConversationSummary,
   type QueueInfo,
   type ServerFrame,
-} from '../shared/protocol';
-import { fakeWebSocketClass, type FakeSocket } from '../shared/test/fake-websocket';
-import { summaryFixture } from '../shared/test/summary';
+} from '../../shared/protocol';
+import { fakeWebSocketClass, type FakeSocket } from '../../shared/test/fake-websocket';
+import { summaryFixture } from '../../shared/test/summary';
 import { AgentSession } from './agent-session';
 import type { Alert } from './notifications';
 

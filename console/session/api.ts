@@ -29,8 +29,8 @@ import type {
   TicketPatchBody,
   TicketsAnswer,
   WrapUpReasonsAnswer,
-} from '../shared/api';
-import type { AgentProfile, ConversationSummary } from '../shared/protocol';
+} from '../../shared/api';
+import type { AgentProfile, ConversationSummary } from '../../shared/protocol';
 
 export class ApiError extends Error {
   constructor(

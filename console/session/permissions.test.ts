@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentRole, ConversationSummary } from '../shared/protocol';
-import { summaryFixture as s } from '../shared/test/summary';
+import type { AgentRole, ConversationSummary } from '../../shared/protocol';
+import { summaryFixture as s } from '../../shared/test/summary';
 import { allowedActions, type Allowed } from './permissions';
 
 const as = (role: AgentRole) => ({ id: 'me', role });

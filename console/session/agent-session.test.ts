@@ -1,7 +1,7 @@
 /** AgentSession: connecting, the conversation on screen, replies and older history (SPEC D2-D8). */
 import { describe, expect, it, vi } from 'vitest';
-import { CLOSE } from '../shared/errors';
-import { parseClientFrame, PROTOCOL_VERSION, type ConversationEvent } from '../shared/protocol';
+import { CLOSE } from '../../shared/errors';
+import { parseClientFrame, PROTOCOL_VERSION, type ConversationEvent } from '../../shared/protocol';
 import { AGENT, browser, ev, history, range, sockets, started, summary, useBrowserFakes } from './test-agent-session';
 
 useBrowserFakes();

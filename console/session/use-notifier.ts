@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { Prefs } from './api';
 import type { AgentSession } from './agent-session';
-import { t, visitorLabel } from './i18n/i18n';
+import { t, visitorLabel } from '../i18n/i18n';
 import { Chime, notificationPermission, planNotification, showDesktop, tabTitle } from './notifications';
 
 export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: number, onOpen: (conversationId: string) => void): void {

@@ -1,7 +1,7 @@
 /** AgentSession: typing and seen for the conversation on screen (SPEC W1, W2). */
 import { describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
-import { TYPING_TTL_MS } from '../shared/protocol';
+import { TYPING_TTL_MS } from '../../shared/protocol';
 import { browser, ev, history, range, started, summary, useBrowserFakes } from './test-agent-session';
 
 useBrowserFakes();

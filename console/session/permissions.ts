@@ -2,8 +2,8 @@
  * @module Which actions the console offers on a conversation. The server decides (SPEC R5-R12, R10) and
  * refuses what is not allowed; this only hides buttons that would surely be refused. Pure.
  */
-import type { AgentProfile, ConversationSummary } from '../shared/protocol';
-import { isSupervisor } from './lists';
+import type { AgentProfile, ConversationSummary } from '../../shared/protocol';
+import { isSupervisor } from '../lists';
 
 export interface Allowed {
   /** Reply (or write a note); a first reply to an unassigned conversation claims it (SPEC C2). */

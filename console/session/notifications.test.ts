@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationSummary } from '../shared/protocol';
-import { summaryFixture } from '../shared/test/summary';
+import type { ConversationSummary } from '../../shared/protocol';
+import { summaryFixture } from '../../shared/test/summary';
 import { alertsFor, planNotification, tabTitle, type Alert, type AlertContext, type NotifyContext } from './notifications';
 
 const ME = 'agent-1';

@@ -1,6 +1,6 @@
 /** AgentSession and the agent workflow (issue 3): lists, offers, requests, presence, gone frames, notes, alerts. */
 import { describe, expect, it, vi } from 'vitest';
-import { parseClientFrame, type ConversationSummary } from '../shared/protocol';
+import { parseClientFrame, type ConversationSummary } from '../../shared/protocol';
 import { AGENT, ev, history, presenceOf, range, started, summary, SUPERVISOR, useBrowserFakes } from './test-agent-session';
 
 useBrowserFakes();

@@ -4,18 +4,18 @@
  * events in sequence order, and replies and notes not confirmed yet. One socket; resumes the open
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
-import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../shared/protocol';
-import { parseServerFrame, PROTOCOL_VERSION } from '../shared/protocol';
-import { CLOSE } from '../shared/errors';
-import { createSocketClient, type SocketClient, type SocketStatus } from '../shared/socket-client';
-import type { EventPageAnswer } from '../shared/api';
-import { mergeHistory } from '../shared/history';
-import { Observable } from '../shared/observable';
-import { newClientId } from '../shared/uuid';
+import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../../shared/protocol';
+import { parseServerFrame, PROTOCOL_VERSION } from '../../shared/protocol';
+import { CLOSE } from '../../shared/errors';
+import { createSocketClient, type SocketClient, type SocketStatus } from '../../shared/socket-client';
+import type { EventPageAnswer } from '../../shared/api';
+import { mergeHistory } from '../../shared/history';
+import { Observable } from '../../shared/observable';
+import { newClientId } from '../../shared/uuid';
 import { api } from './api';
-import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from './inbox-view';
+import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox-view';
 import { alertsFor, type Alert } from './notifications';
-import { ConversationSignals } from './conversation-signals';
+import { ConversationSignals } from '../conversation-signals';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down', 'storage_unavailable']);

@@ -3,8 +3,8 @@
  * conference request, a visitor message in a conversation not on screen), decided by pure functions; and
  * the few browser effects that carry it out: a short WebAudio tone, a desktop Notification, the tab title.
  */
-import type { ConversationSummary } from '../shared/protocol';
-import { listOf, type ListContext } from './lists';
+import type { ConversationSummary } from '../../shared/protocol';
+import { listOf, type ListContext } from '../lists';
 
 export type AlertKind = 'offer' | 'request' | 'message';
 
