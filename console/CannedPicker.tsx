@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CannedReply } from './session/api';
-import { Dialog } from './Dialog';
+import { Dialog } from './dialogs/Dialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { locale, t } from './i18n/i18n';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders';

@@ -6,18 +6,18 @@
 import { useState } from 'preact/hooks';
 import type { AgentProfile, ConversationEvent, ConversationSummary } from '../shared/protocol';
 import { api } from './session/api';
-import { BlockDialog } from './BlockDialog';
-import { ConfirmDialog } from './ConfirmDialog';
+import { BlockDialog } from './dialogs/BlockDialog';
+import { ConfirmDialog } from './dialogs/ConfirmDialog';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
-import { LabelsDialog } from './LabelsDialog';
+import { LabelsDialog } from './dialogs/LabelsDialog';
 import { allowedActions } from './session/permissions';
 import { PriorityOptions } from './ui/PriorityOptions';
-import { RequesterDialog } from './RequesterDialog';
-import { TargetDialog } from './TargetDialog';
+import { RequesterDialog } from './dialogs/RequesterDialog';
+import { TargetDialog } from './dialogs/TargetDialog';
 import { EndWithTicketDialog } from './TicketsDialogs';
 import { useAction } from './ui/use-action';
-import { WrapUpDialog } from './WrapUpDialog';
+import { WrapUpDialog } from './dialogs/WrapUpDialog';
 
 type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;
 

@@ -9,7 +9,7 @@ import { api, type Prefs } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
 import { askNotificationPermission, notificationPermission } from './session/notifications';
-import { PasswordDialog } from './PasswordDialog';
+import { PasswordDialog } from './dialogs/PasswordDialog';
 import { useAction } from './ui/use-action';
 import { useDismiss } from './ui/use-dismiss';
 

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { Options } from '../ui/Options';
-import { BLOCK_KINDS, blockBody, blockValueProblem, EXPIRY_CHOICES, isActive, isExpiryChoice, sortBlocks, type BlockForm } from '../safety';
+import { BLOCK_KINDS, blockBody, blockValueProblem, EXPIRY_CHOICES, isActive, isExpiryChoice, sortBlocks, type BlockForm } from '../dialogs/safety';
 import { adminApi, type BlockInfo } from './admin-api';
 import type { Problem } from './forms';
 import { useAction, useNow, useResource } from './hooks';

@@ -3,7 +3,7 @@
  * (Brazil) and English, picked from the browser's language like the rest of the console.
  */
 import type { AgentRole, AgentState, RoutingStrategy } from '../../shared/protocol';
-import type { BlockKind, ExpiryChoice } from '../safety';
+import type { BlockKind, ExpiryChoice } from '../dialogs/safety';
 import type { MaskingMode } from './admin-api';
 import type { Problem } from './forms';
 

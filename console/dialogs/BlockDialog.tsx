@@ -4,13 +4,13 @@
  * The visitor's widget says the chat was ended and stops connecting. Refusals show in the dialog.
  */
 import { useState } from 'preact/hooks';
-import type { AgentProfile, ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
+import type { AgentProfile, ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 import { blockVisitorBody, cidrProblem, EXPIRY_CHOICES, isExpiryChoice, type ExpiryChoice } from './safety';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 export interface BlockDialogProps {
   conversation: ConversationSummary;

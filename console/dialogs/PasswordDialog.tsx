@@ -3,12 +3,12 @@
  * the agent (their consoles go back to the login) and gives this browser a new one.
  */
 import { useState } from 'preact/hooks';
-import { api } from './session/api';
+import { api } from '../session/api';
 import { Dialog } from './Dialog';
 import { DialogForm } from './FormDialog';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 import { MIN_PASSWORD_CHARS, passwordProblems, type PasswordForm } from './safety';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 const FIELDS = [
   ['current', 'currentPassword', 'current-password'],

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 
 export interface DialogProps {
   title: string;

@@ -1,9 +1,9 @@
 /** @module Labels on a conversation: chips to remove, a field to add (Enter or comma), saved together. */
 import { useState } from 'preact/hooks';
-import type { ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
 import { FormDialog } from './FormDialog';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 
 const MAX_LABELS = 20;
 const MAX_LABEL_CHARS = 40;

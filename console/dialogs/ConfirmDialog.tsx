@@ -1,7 +1,7 @@
-import type { ApiError } from './session/api';
+import type { ApiError } from '../session/api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
 
 /** Asks before something that cannot be undone; the safe choice has the focus. */
 export function ConfirmDialog(props: { title: string; text: string; confirm: string; busy: boolean; error: ApiError | null; onConfirm: () => void; onClose: () => void }) {

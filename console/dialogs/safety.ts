@@ -4,7 +4,7 @@
  * what the login screen says to a refused sign-in. The server checks everything again.
  */
 import type { InferInput } from 'valibot';
-import type { BlockBody, BlockInfo, BlockVisitorBody } from '../shared/api';
+import type { BlockBody, BlockInfo, BlockVisitorBody } from '../../shared/api';
 
 /** PasswordBody's minimum for a new password (shared/api.ts). */
 export const MIN_PASSWORD_CHARS = 10;

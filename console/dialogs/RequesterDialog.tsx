@@ -1,9 +1,9 @@
 /** @module Edit the requester's name and e-mail (Acelerato "Editar dados do Solicitante"). */
 import { useState } from 'preact/hooks';
-import type { ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
 import { FormDialog } from './FormDialog';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 
 export function RequesterDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {
   const [name, setName] = useState(conversation.visitorName ?? '');

@@ -4,14 +4,14 @@
  * countdown, and its outcome: accepted, or abandoned (the conversation stays here).
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { TargetsAnswer } from '../shared/api';
-import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api, type RequestTarget } from './session/api';
-import { Countdown } from './ui/Countdown';
+import type { TargetsAnswer } from '../../shared/api';
+import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { api, type RequestTarget } from '../session/api';
+import { Countdown } from '../ui/Countdown';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { useAction } from './ui/use-action';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { useAction } from '../ui/use-action';
 
 export interface TargetDialogProps {
   kind: 'transfer' | 'conference';

@@ -4,12 +4,12 @@
  * `DialogForm` is the form itself, for dialogs that check their fields first or save something else.
  */
 import type { ComponentChildren } from 'preact';
-import type { ConversationSummary } from '../shared/protocol';
-import type { ApiError } from './session/api';
+import type { ConversationSummary } from '../../shared/protocol';
+import type { ApiError } from '../session/api';
 import { Dialog } from './Dialog';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { useAction } from './ui/use-action';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { useAction } from '../ui/use-action';
 
 export interface FormDialogProps {
   title: string;

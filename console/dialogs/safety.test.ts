@@ -1,8 +1,8 @@
 /** The console's issue-6 helpers: expiry choices, block bodies (checked against shared/api.ts), password and login checks. */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { BlockBody, BlockVisitorBody, PasswordBody } from '../shared/api';
-import { retryAfterOf } from './session/api';
+import { BlockBody, BlockVisitorBody, PasswordBody } from '../../shared/api';
+import { retryAfterOf } from '../session/api';
 import {
   blockBody,
   blockValueProblem,

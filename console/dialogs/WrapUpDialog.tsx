@@ -3,12 +3,12 @@
  * GET /wrap-up-reasons; closing needs one (SPEC R8).
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ConversationSummary } from '../shared/protocol';
-import { api, type WrapUpReason } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api, type WrapUpReason } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
 import { FormDialog } from './FormDialog';
-import { t } from './i18n/i18n';
-import { useAction } from './ui/use-action';
+import { t } from '../i18n/i18n';
+import { useAction } from '../ui/use-action';
 
 export function WrapUpDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {
   const [reasons, setReasons] = useState<WrapUpReason[] | null>(null);
