@@ -15,7 +15,7 @@ import { allowedActions } from './session/permissions';
 import { PriorityOptions } from './ui/PriorityOptions';
 import { RequesterDialog } from './dialogs/RequesterDialog';
 import { TargetDialog } from './dialogs/TargetDialog';
-import { EndWithTicketDialog } from './TicketsDialogs';
+import { EndWithTicketDialog } from './tickets/TicketsDialogs';
 import { useAction } from './ui/use-action';
 import { WrapUpDialog } from './dialogs/WrapUpDialog';
 

@@ -6,7 +6,7 @@
 import type { SearchHit, SearchSnippet } from '../shared/api';
 import type { QueueInfo } from '../shared/protocol';
 import { dayTime, errorText, t } from './i18n/i18n';
-import { requesterLabel } from './tickets-model';
+import { requesterLabel } from './tickets/tickets-model';
 import { hitKey, hitKind, hitStatus, hitTitle, markSegments, type SearchState } from './search-model';
 
 export interface SearchResultsProps {

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
 import { t, visitorLabel } from './i18n/i18n';
-import { TicketsPanel } from './TicketsPanel';
+import { TicketsPanel } from './tickets/TicketsPanel';
 import { Timeline } from './Timeline';
 import { VisitorPanel } from './VisitorPanel';
 

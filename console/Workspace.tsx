@@ -19,7 +19,7 @@ import { searchTerms } from '../shared/search-text';
 import { hitTarget, type FoundEntry } from './search-model';
 import { takeLostFocus } from './ui/focus';
 import { SidePanel } from './SidePanel';
-import { countLabel, useOpenTicketCount } from './tickets-count';
+import { countLabel, useOpenTicketCount } from './tickets/tickets-count';
 import { TopBar, type Section } from './TopBar';
 import { useAction } from './ui/use-action';
 import { useNotifier } from './session/use-notifier';
@@ -28,7 +28,7 @@ import { useNotifier } from './session/use-notifier';
 const Admin = lazyComponent(() => import('./admin/Admin').then((m) => m.Admin));
 const SupervisorBoard = lazyComponent(() => import('./admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('./admin/LiveVisitors').then((m) => m.LiveVisitors));
-const Tickets = lazyComponent(() => import('./Tickets').then((m) => m.Tickets));
+const Tickets = lazyComponent(() => import('./tickets/Tickets').then((m) => m.Tickets));
 
 export interface WorkspaceProps {
   agent: AgentProfile;

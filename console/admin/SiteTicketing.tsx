@@ -10,9 +10,9 @@ import { api } from '../session/api';
 import { ErrorLine } from '../ui/ErrorLine';
 import { Options } from '../ui/Options';
 import { t } from '../i18n/i18n';
-import { fromForm, keyFromLabel, MAX_FIELDS, toForm, WEEK_ORDER, type Range, type TicketingForm, type Weekday } from '../tickets-settings';
+import { fromForm, keyFromLabel, MAX_FIELDS, toForm, WEEK_ORDER, type Range, type TicketingForm, type Weekday } from '../tickets/tickets-settings';
 import { useAction } from '../ui/use-action';
-import '../tickets.css';
+import '../tickets/tickets.css';
 
 const FIELD_TYPES: ReadonlyArray<OfflineField['type']> = ['text', 'email', 'tel', 'textarea'];
 

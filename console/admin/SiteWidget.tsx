@@ -10,7 +10,7 @@ import { useAction } from './hooks';
 import { locale } from './i18n';
 import { fromForm, LIMITS, toForm, type FieldMode, type WidgetForm, type WidgetProblem } from './site-widget';
 import { CheckList, InlineError } from './ui';
-import '../tickets.css';
+import '../tickets/tickets.css';
 import './admin.css';
 
 const ptBR = {

@@ -4,15 +4,15 @@
  * Tickets section.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { Ticket } from '../shared/api';
-import type { ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api, query } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { clock, dayTime, t } from './i18n/i18n';
-import { PriorityBadge } from './ui/PriorityBadge';
+import type { Ticket } from '../../shared/api';
+import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { api, query } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { clock, dayTime, t } from '../i18n/i18n';
+import { PriorityBadge } from '../ui/PriorityBadge';
 import { NewTicketDialog } from './TicketsDialogs';
 import { shortWhen, statusName, typeName } from './tickets-model';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 export interface TicketsPanelProps {
   conversation: ConversationSummary;

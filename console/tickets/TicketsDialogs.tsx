@@ -4,16 +4,16 @@
  * "New ticket" on a conversation that goes on (Cosmo Desk "Adicionar chamado": status, type, description).
  */
 import { useState } from 'preact/hooks';
-import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketStatus, type TicketType } from '../shared/api';
-import type { ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
-import { Dialog } from './dialogs/Dialog';
-import { DialogForm, FormDialog } from './dialogs/FormDialog';
-import { t } from './i18n/i18n';
-import { Options } from './ui/Options';
-import { PriorityOptions } from './ui/PriorityOptions';
+import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketStatus, type TicketType } from '../../shared/api';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
+import { Dialog } from '../dialogs/Dialog';
+import { DialogForm, FormDialog } from '../dialogs/FormDialog';
+import { t } from '../i18n/i18n';
+import { Options } from '../ui/Options';
+import { PriorityOptions } from '../ui/PriorityOptions';
 import { statusName, typeName } from './tickets-model';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 import './tickets.css';
 
 function TypeSelect({ value, onChange }: { value: TicketType; onChange: (type: TicketType) => void }) {

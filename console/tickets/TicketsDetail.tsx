@@ -6,18 +6,18 @@
  * refusal shows inline where the agent acted.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketDetailAnswer, type TicketEntry, type TicketStatus, type TicketType } from '../shared/api';
-import type { AgentProfile, QueueInfo } from '../shared/protocol';
-import { api, type AgentListItem } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { dayTime, t, visitorLabel } from './i18n/i18n';
-import { MessageLog } from './MessageLog';
-import { Options } from './ui/Options';
-import { PriorityOptions } from './ui/PriorityOptions';
-import type { FoundEntry } from './search-model';
-import { takeLostFocus } from './ui/focus';
+import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketDetailAnswer, type TicketEntry, type TicketStatus, type TicketType } from '../../shared/api';
+import type { AgentProfile, QueueInfo } from '../../shared/protocol';
+import { api, type AgentListItem } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { dayTime, t, visitorLabel } from '../i18n/i18n';
+import { MessageLog } from '../MessageLog';
+import { Options } from '../ui/Options';
+import { PriorityOptions } from '../ui/PriorityOptions';
+import type { FoundEntry } from '../search-model';
+import { takeLostFocus } from '../ui/focus';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 export interface TicketsDetailProps {
   ticketId: string;

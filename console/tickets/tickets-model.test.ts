@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TICKET_SOURCES, TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry } from '../shared/api';
-import { TABLES } from './i18n/i18n';
+import { TICKET_SOURCES, TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry } from '../../shared/api';
+import { TABLES } from '../i18n/i18n';
 import {
   addressAtReplies,
   agentNamer,

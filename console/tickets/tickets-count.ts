@@ -4,7 +4,7 @@
  * (the workspace passes the section) and when asked (after the agent changed a ticket).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, query } from './session/api';
+import { api, query } from '../session/api';
 
 const EVERY_MS = 60_000;
 /** TicketsAnswer has no total: a full page reads as "this many or more". */

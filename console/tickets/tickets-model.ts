@@ -3,9 +3,9 @@
  * make, the names of statuses, types and sources, and each history entry (note, reply, change) as words.
  * Pure: the strings table is a parameter so tests can pick the language.
  */
-import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry, type TicketSource, type TicketStatus, type TicketType } from '../shared/api';
-import { query } from './session/api';
-import { priorityName, t as defaultStrings, visitorLabel, type Strings } from './i18n/i18n';
+import { TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry, type TicketSource, type TicketStatus, type TicketType } from '../../shared/api';
+import { query } from '../session/api';
+import { priorityName, t as defaultStrings, visitorLabel, type Strings } from '../i18n/i18n';
 
 export { TICKET_STATUSES, TICKET_TYPES };
 

@@ -3,9 +3,9 @@
  * per weekday in a time zone, "waiting chats become tickets", the longest wait in minutes, and the
  * leave-a-message form's fields. Pure; the server checks everything again (SiteTicketingBody).
  */
-import type { BusinessHours, SiteTicketing } from '../shared/api';
-import type { OfflineField } from '../shared/protocol';
-import { t as defaultStrings, type Strings } from './i18n/i18n';
+import type { BusinessHours, SiteTicketing } from '../../shared/api';
+import type { OfflineField } from '../../shared/protocol';
+import { t as defaultStrings, type Strings } from '../i18n/i18n';
 
 export const WEEKDAYS = ['0', '1', '2', '3', '4', '5', '6'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -4,14 +4,14 @@
  * again every 30 s while on screen, and on demand.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TICKET_TYPES, type Ticket, type TicketType } from '../shared/api';
-import type { AgentProfile } from '../shared/protocol';
-import { api, type AgentListItem } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { clock, dayTime, t } from './i18n/i18n';
-import { Options } from './ui/Options';
-import { PriorityBadge } from './ui/PriorityBadge';
-import { PriorityOptions } from './ui/PriorityOptions';
+import { TICKET_TYPES, type Ticket, type TicketType } from '../../shared/api';
+import type { AgentProfile } from '../../shared/protocol';
+import { api, type AgentListItem } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { clock, dayTime, t } from '../i18n/i18n';
+import { Options } from '../ui/Options';
+import { PriorityBadge } from '../ui/PriorityBadge';
+import { PriorityOptions } from '../ui/PriorityOptions';
 import {
   DEFAULT_TICKET_FILTERS,
   filtersActive,
@@ -26,7 +26,7 @@ import {
   type StatusFilter,
   type TicketFilters,
 } from './tickets-model';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 const REFRESH_MS = 30_000;
 const SEARCH_PAUSE_MS = 300;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SiteTicketing } from '../shared/api';
-import { TABLES } from './i18n/i18n';
+import type { SiteTicketing } from '../../shared/api';
+import { TABLES } from '../i18n/i18n';
 import { defaultDays, fromForm, isTimeZone, keyFromLabel, minutesToMs, msToMinutes, toForm, type TicketingForm } from './tickets-settings';
 
 const en = TABLES.en;
