@@ -10,7 +10,7 @@ import { clock, errorText, t } from './i18n/i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
 import { matchMarks } from '../shared/search-text';
-import { markSegments } from './search-model';
+import { markSegments } from './search/search-model';
 import { takeLostFocus } from './ui/focus';
 
 /**

@@ -8,7 +8,7 @@ import type { SocketStatus } from '../shared/socket-client';
 import { api, type Prefs } from './session/api';
 import { ErrorLine } from './ui/ErrorLine';
 import { t } from './i18n/i18n';
-import { SearchBox } from './SearchBox';
+import { SearchBox } from './search/SearchBox';
 import { SettingsMenu } from './SettingsMenu';
 import { useAction } from './ui/use-action';
 

@@ -16,7 +16,7 @@ import { lazyComponent } from './ui/lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './lists';
 import { OfferPopover } from './OfferPopover';
 import { searchTerms } from '../shared/search-text';
-import { hitTarget, type FoundEntry } from './search-model';
+import { hitTarget, type FoundEntry } from './search/search-model';
 import { takeLostFocus } from './ui/focus';
 import { SidePanel } from './SidePanel';
 import { countLabel, useOpenTicketCount } from './tickets/tickets-count';

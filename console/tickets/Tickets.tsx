@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, QueueInfo } from '../../shared/protocol';
 import { api, type AgentListItem } from '../session/api';
 import { isSupervisor } from '../lists';
-import type { FoundEntry } from '../search-model';
+import type { FoundEntry } from '../search/search-model';
 import { TicketsDetail } from './TicketsDetail';
 import { TicketsList } from './TicketsList';
 import { DEFAULT_TICKET_FILTERS, type TicketFilters } from './tickets-model';

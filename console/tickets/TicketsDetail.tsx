@@ -14,7 +14,7 @@ import { dayTime, t, visitorLabel } from '../i18n/i18n';
 import { MessageLog } from '../MessageLog';
 import { Options } from '../ui/Options';
 import { PriorityOptions } from '../ui/PriorityOptions';
-import type { FoundEntry } from '../search-model';
+import type { FoundEntry } from '../search/search-model';
 import { takeLostFocus } from '../ui/focus';
 import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
 import { useAction } from '../ui/use-action';

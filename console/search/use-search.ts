@@ -3,10 +3,10 @@
  * each answer applied to the state as it is then (answers to an older query are dropped there).
  */
 import { useRef, useState } from 'preact/hooks';
-import type { SearchAnswer } from '../shared/api';
-import { api } from './session/api';
+import type { SearchAnswer } from '../../shared/api';
+import { api } from '../session/api';
 import { IDLE_SEARCH, pageArrived, pageFailed, retrySearch, startMore, startSearch, type PageCall, type SearchState } from './search-model';
-import { toApiError } from './ui/use-action';
+import { toApiError } from '../ui/use-action';
 
 export interface SearchRun {
   state: SearchState;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationSearchHit, SearchHit, Ticket } from '../shared/api';
-import { summaryFixture } from '../shared/test/summary';
-import { TABLES } from './i18n/i18n';
+import type { ConversationSearchHit, SearchHit, Ticket } from '../../shared/api';
+import { summaryFixture } from '../../shared/test/summary';
+import { TABLES } from '../i18n/i18n';
 import {
   hitKey,
   hitKind,

@@ -3,8 +3,8 @@
  * paging state of one search (first page, "more results", answers that arrive after the query changed),
  * and what a hit shows: its kind, title, status and where a click leads.
  */
-import type { SearchAnswer, SearchHit, SearchSnippet } from '../shared/api';
-import { t as defaultStrings, visitorLabel, type Strings } from './i18n/i18n';
+import type { SearchAnswer, SearchHit, SearchSnippet } from '../../shared/api';
+import { t as defaultStrings, visitorLabel, type Strings } from '../i18n/i18n';
 
 // ---------------------------------------------------------------------------------------------------------
 // Marks

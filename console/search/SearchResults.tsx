@@ -3,10 +3,10 @@
  * what it is, status, queue and time, and the matching text with the matched words marked (<mark>, built
  * from the snippet's offsets as text, never as HTML); then "more results", or why there is nothing.
  */
-import type { SearchHit, SearchSnippet } from '../shared/api';
-import type { QueueInfo } from '../shared/protocol';
-import { dayTime, errorText, t } from './i18n/i18n';
-import { requesterLabel } from './tickets/tickets-model';
+import type { SearchHit, SearchSnippet } from '../../shared/api';
+import type { QueueInfo } from '../../shared/protocol';
+import { dayTime, errorText, t } from '../i18n/i18n';
+import { requesterLabel } from '../tickets/tickets-model';
 import { hitKey, hitKind, hitStatus, hitTitle, markSegments, type SearchState } from './search-model';
 
 export interface SearchResultsProps {

@@ -4,13 +4,13 @@
  * conversation at the message, or the ticket. Escape or a click elsewhere puts the answer away.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SearchHit } from '../shared/api';
-import type { QueueInfo } from '../shared/protocol';
-import { t } from './i18n/i18n';
+import type { SearchHit } from '../../shared/api';
+import type { QueueInfo } from '../../shared/protocol';
+import { t } from '../i18n/i18n';
 import { isSearchShortcut } from './search-model';
 import './search.css';
 import { SearchResults, searchStatus } from './SearchResults';
-import { useDismiss } from './ui/use-dismiss';
+import { useDismiss } from '../ui/use-dismiss';
 import { useSearch } from './use-search';
 
 export interface SearchBoxProps {
