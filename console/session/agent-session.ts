@@ -13,7 +13,7 @@ import { mergeHistory } from '../../shared/history';
 import { Observable } from '../../shared/observable';
 import { newClientId } from '../../shared/uuid';
 import { api } from './api';
-import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox-view';
+import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox/inbox-view';
 import { alertsFor, type Alert } from './notifications';
 import { ConversationSignals } from '../conversation-signals';
 

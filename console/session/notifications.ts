@@ -4,7 +4,7 @@
  * the few browser effects that carry it out: a short WebAudio tone, a desktop Notification, the tab title.
  */
 import type { ConversationSummary } from '../../shared/protocol';
-import { listOf, type ListContext } from '../lists';
+import { listOf, type ListContext } from '../inbox/lists';
 
 export type AlertKind = 'offer' | 'request' | 'message';
 

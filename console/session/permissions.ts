@@ -3,7 +3,7 @@
  * refuses what is not allowed; this only hides buttons that would surely be refused. Pure.
  */
 import type { AgentProfile, ConversationSummary } from '../../shared/protocol';
-import { isSupervisor } from '../lists';
+import { isSupervisor } from '../inbox/lists';
 
 export interface Allowed {
   /** Reply (or write a note); a first reply to an unassigned conversation claims it (SPEC C2). */

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, QueueInfo } from '../../shared/protocol';
 import { api, type AgentListItem } from '../session/api';
-import { isSupervisor } from '../lists';
+import { isSupervisor } from '../inbox/lists';
 import type { FoundEntry } from '../search/search-model';
 import { TicketsDetail } from './TicketsDetail';
 import { TicketsList } from './TicketsList';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { CLOSED_PAGE } from '../../console/use-closed-list';
+import { CLOSED_PAGE } from '../../console/inbox/use-closed-list';
 import type { StatePatch } from '../../server/domain/conversation';
 import { patchedConversation } from '../../server/store/store-fixture';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';

@@ -4,11 +4,11 @@
  * the next one on Load more.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
-import { errorText } from './i18n/i18n';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
+import { errorText } from '../i18n/i18n';
 import { appendPage, type Filters } from './lists';
-import { toApiError } from './ui/use-action';
+import { toApiError } from '../ui/use-action';
 
 /** Rows a page of a stored list holds. */
 export const CLOSED_PAGE = 100;

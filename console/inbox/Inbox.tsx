@@ -3,10 +3,10 @@
  * the Closed and Archived lists read from the server a page at a time (Load more, issue 12); filters by queue,
  * priority, label and (Others) agent.
  */
-import type { AgentRole, ConversationSummary, QueueInfo } from '../shared/protocol';
+import type { AgentRole, ConversationSummary, QueueInfo } from '../../shared/protocol';
 import { ConversationItem } from './ConversationItem';
 import { InboxFilters } from './InboxFilters';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 import { countByAgent, isSupervisor, labelsIn, matches, type Filters, type ListId, type Lists, type LiveList } from './lists';
 import { useClosedList } from './use-closed-list';
 

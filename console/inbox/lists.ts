@@ -3,7 +3,7 @@
  * shown in, the filters, and what waits for the agent's answer (offers, transfer and conference requests).
  * Pure: the session and the components share these, and the tests read them as tables.
  */
-import type { AgentRole, ConversationSummary } from '../shared/protocol';
+import type { AgentRole, ConversationSummary } from '../../shared/protocol';
 
 export type LiveList = 'new' | 'mine' | 'others';
 export type ListId = LiveList | 'closed' | 'archived';

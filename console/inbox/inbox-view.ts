@@ -3,7 +3,7 @@
  * offers and requests waiting for this agent, unread conversations and counts, the agent's own presence and
  * the summary of the conversation on screen. Pure; the session recomputes it after every change.
  */
-import type { AgentPresence, AgentProfile, ConversationSummary } from '../shared/protocol';
+import type { AgentPresence, AgentProfile, ConversationSummary } from '../../shared/protocol';
 import { LIVE_LISTS, offeredToMe, requestForMe, sortIntoLists, type ListContext, type Lists, type LiveList } from './lists';
 
 export interface InboxView {

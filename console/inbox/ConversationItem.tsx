@@ -1,8 +1,8 @@
-import type { ConversationSummary } from '../shared/protocol';
-import { Elapsed } from './ui/Countdown';
-import { clock, dayTime, t, visitorLabel } from './i18n/i18n';
+import type { ConversationSummary } from '../../shared/protocol';
+import { Elapsed } from '../ui/Countdown';
+import { clock, dayTime, t, visitorLabel } from '../i18n/i18n';
 import { waitingSince, type ListId } from './lists';
-import { PriorityBadge } from './ui/PriorityBadge';
+import { PriorityBadge } from '../ui/PriorityBadge';
 
 export interface ConversationItemProps {
   conversation: ConversationSummary;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationSummary } from '../shared/protocol';
-import { summaryFixture as s } from '../shared/test/summary';
+import type { ConversationSummary } from '../../shared/protocol';
+import { summaryFixture as s } from '../../shared/test/summary';
 import { appendPage, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
 
 const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };

@@ -1,7 +1,7 @@
-import type { QueueInfo } from '../shared/protocol';
-import { t } from './i18n/i18n';
+import type { QueueInfo } from '../../shared/protocol';
+import { t } from '../i18n/i18n';
 import type { Filters } from './lists';
-import { PriorityOptions } from './ui/PriorityOptions';
+import { PriorityOptions } from '../ui/PriorityOptions';
 
 export interface InboxFiltersProps {
   queues: QueueInfo[];

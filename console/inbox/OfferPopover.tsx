@@ -8,14 +8,14 @@
  * region announces each new one instead, and they come right after the top bar in the tab order.
  */
 import type { ComponentChildren } from 'preact';
-import type { AgentPresence, ConversationSummary, QueueInfo } from '../shared/protocol';
-import { api } from './session/api';
-import { Countdown, Elapsed } from './ui/Countdown';
-import { ErrorLine } from './ui/ErrorLine';
-import { t, visitorLabel } from './i18n/i18n';
+import type { AgentPresence, ConversationSummary, QueueInfo } from '../../shared/protocol';
+import { api } from '../session/api';
+import { Countdown, Elapsed } from '../ui/Countdown';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t, visitorLabel } from '../i18n/i18n';
 import { waitingSince } from './lists';
-import { useAction } from './ui/use-action';
-import { useNow } from './ui/use-now';
+import { useAction } from '../ui/use-action';
+import { useNow } from '../ui/use-now';
 
 export interface OfferPopoverProps {
   offers: ConversationSummary[];
