@@ -15,7 +15,7 @@ import { newClientId } from '../../shared/uuid';
 import { api } from './api';
 import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox/inbox-view';
 import { alertsFor, type Alert } from './notifications';
-import { ConversationSignals } from '../conversation-signals';
+import { ConversationSignals } from '../conversation/conversation-signals';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down', 'storage_unavailable']);

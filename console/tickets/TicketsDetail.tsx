@@ -11,7 +11,7 @@ import type { AgentProfile, QueueInfo } from '../../shared/protocol';
 import { api, type AgentListItem } from '../session/api';
 import { ErrorLine } from '../ui/ErrorLine';
 import { dayTime, t, visitorLabel } from '../i18n/i18n';
-import { MessageLog } from '../MessageLog';
+import { MessageLog } from '../conversation/MessageLog';
 import { Options } from '../ui/Options';
 import { PriorityOptions } from '../ui/PriorityOptions';
 import type { FoundEntry } from '../search/search-model';

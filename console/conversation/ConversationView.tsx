@@ -4,14 +4,14 @@
  * (replies and private notes) or, once the visitor has ended the chat, the wrap-up prompt.
  */
 import { useState } from 'preact/hooks';
-import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
-import type { PendingReply } from './session/agent-session';
+import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../../shared/protocol';
+import type { PendingReply } from '../session/agent-session';
 import { ConversationActions } from './ConversationActions';
-import { Countdown } from './ui/Countdown';
-import { t, visitorLabel } from './i18n/i18n';
+import { Countdown } from '../ui/Countdown';
+import { t, visitorLabel } from '../i18n/i18n';
 import { MessageLog } from './MessageLog';
-import { allowedActions } from './session/permissions';
-import { PriorityBadge } from './ui/PriorityBadge';
+import { allowedActions } from '../session/permissions';
+import { PriorityBadge } from '../ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
 

@@ -2,7 +2,7 @@
  * @module "The visitor is typing…" under the conversation (SPEC W1), in a polite live region that is always
  * in the page, so screen readers announce the text when it appears.
  */
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 
 export function TypingIndicator({ typing }: { typing: boolean }) {
   return (

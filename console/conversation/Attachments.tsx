@@ -3,8 +3,8 @@
  * files as download links with their name and size. Served by GET /api/v1/files/{id} on the console's own
  * origin with the agent's cookie (the console's CSP allows img-src 'self').
  */
-import type { Attachment } from '../shared/protocol';
-import { locale, t } from './i18n/i18n';
+import type { Attachment } from '../../shared/protocol';
+import { locale, t } from '../i18n/i18n';
 
 /** The file's address; `download` forces the attachment disposition. */
 export const fileUrl = (id: string, download = false) => `/api/v1/files/${encodeURIComponent(id)}${download ? '?download=1' : ''}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS, type ConversationEvent, type EventData } from '../shared/protocol';
+import { EVENT_KINDS, type ConversationEvent, type EventData } from '../../shared/protocol';
 import { eventLine, type LineContext } from './event-lines';
-import { TABLES } from './i18n/i18n';
+import { TABLES } from '../i18n/i18n';
 
 const ctx: LineContext = { agentId: 'me', visitor: 'Bia', queueName: (id) => ({ sales: 'Vendas' })[id] ?? null };
 const agent = (id: string, name: string) => ({ kind: 'agent' as const, id, name });

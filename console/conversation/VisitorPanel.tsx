@@ -2,14 +2,14 @@
  * @module The visitor panel (SPEC R11; 3CX "Informações"): name, e-mail, whether the visitor is on the site,
  * the page it is on, where it came from, its browser and its previous conversations.
  */
-import { webUrl } from '../shared/safe-url';
+import { webUrl } from '../../shared/safe-url';
 import { useEffect, useState } from 'preact/hooks';
-import type { VisitorPanel as Visitor } from '../shared/api';
-import type { ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { dayTime, t, visitorLabel } from './i18n/i18n';
-import { useAction } from './ui/use-action';
+import type { VisitorPanel as Visitor } from '../../shared/api';
+import type { ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { dayTime, t, visitorLabel } from '../i18n/i18n';
+import { useAction } from '../ui/use-action';
 import { browserName } from './user-agent';
 
 export interface VisitorPanelProps {

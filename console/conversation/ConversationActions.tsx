@@ -4,20 +4,20 @@
  * server decides; refusals show here, inline, with their code.
  */
 import { useState } from 'preact/hooks';
-import type { AgentProfile, ConversationEvent, ConversationSummary } from '../shared/protocol';
-import { api } from './session/api';
-import { BlockDialog } from './dialogs/BlockDialog';
-import { ConfirmDialog } from './dialogs/ConfirmDialog';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { LabelsDialog } from './dialogs/LabelsDialog';
-import { allowedActions } from './session/permissions';
-import { PriorityOptions } from './ui/PriorityOptions';
-import { RequesterDialog } from './dialogs/RequesterDialog';
-import { TargetDialog } from './dialogs/TargetDialog';
-import { EndWithTicketDialog } from './tickets/TicketsDialogs';
-import { useAction } from './ui/use-action';
-import { WrapUpDialog } from './dialogs/WrapUpDialog';
+import type { AgentProfile, ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { api } from '../session/api';
+import { BlockDialog } from '../dialogs/BlockDialog';
+import { ConfirmDialog } from '../dialogs/ConfirmDialog';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { LabelsDialog } from '../dialogs/LabelsDialog';
+import { allowedActions } from '../session/permissions';
+import { PriorityOptions } from '../ui/PriorityOptions';
+import { RequesterDialog } from '../dialogs/RequesterDialog';
+import { TargetDialog } from '../dialogs/TargetDialog';
+import { EndWithTicketDialog } from '../tickets/TicketsDialogs';
+import { useAction } from '../ui/use-action';
+import { WrapUpDialog } from '../dialogs/WrapUpDialog';
 
 type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;
 

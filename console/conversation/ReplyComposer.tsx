@@ -4,12 +4,12 @@
  * before sending, and a Note toggle for private notes only agents see (SPEC R9).
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { messageProblem } from '../shared/limits';
-import type { Attachment } from '../shared/protocol';
-import { ComposerField, fileDropHandlers } from '../shared/ui/Composer';
+import { messageProblem } from '../../shared/limits';
+import type { Attachment } from '../../shared/protocol';
+import { ComposerField, fileDropHandlers } from '../../shared/ui/Composer';
 import { UploadList, useUploads } from './AttachmentsUpload';
 import { CannedPicker } from './CannedPicker';
-import { t } from './i18n/i18n';
+import { t } from '../i18n/i18n';
 import type { PlaceholderValues } from './placeholders';
 
 export interface ReplyComposerProps {

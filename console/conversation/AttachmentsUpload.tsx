@@ -4,9 +4,9 @@
  * A refusal (too large, type refused) is shown in the console's language; the file can be removed.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Attachment } from '../shared/protocol';
+import type { Attachment } from '../../shared/protocol';
 import { formatSize } from './Attachments';
-import { errorText, t } from './i18n/i18n';
+import { errorText, t } from '../i18n/i18n';
 
 export interface UploadItem {
   key: string;

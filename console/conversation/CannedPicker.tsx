@@ -3,12 +3,12 @@
  * language (GET /canned-replies), pick one and its text, placeholders filled, goes into the composer.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CannedReply } from './session/api';
-import { Dialog } from './dialogs/Dialog';
-import { ErrorLine } from './ui/ErrorLine';
-import { locale, t } from './i18n/i18n';
+import { api, type CannedReply } from '../session/api';
+import { Dialog } from '../dialogs/Dialog';
+import { ErrorLine } from '../ui/ErrorLine';
+import { locale, t } from '../i18n/i18n';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 export function CannedPicker({ placeholders, onInsert }: { placeholders: PlaceholderValues; onInsert: (text: string) => void }) {
   const [open, setOpen] = useState(false);

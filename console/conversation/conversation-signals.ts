@@ -3,7 +3,7 @@
  * a conversation, what it has seen, and the agent's own `typing` and `seen` frames, thinned out. AgentSession
  * owns one and hands it the frames; the clock and the timers are injected so tests run on fake time.
  */
-import { TYPING_TTL_MS, type ClientFrame, type ConversationEvent, type ServerFrame } from '../shared/protocol';
+import { TYPING_TTL_MS, type ClientFrame, type ConversationEvent, type ServerFrame } from '../../shared/protocol';
 
 /** The agent's `typing: on` goes out at most this often while the draft changes (SPEC W1: every 3 s). */
 export const TYPING_SEND_EVERY_MS = 3000;

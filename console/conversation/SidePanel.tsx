@@ -1,8 +1,8 @@
 /** @module The side of the conversation: the visitor panel, the events timeline and its tickets, as tabs. */
 import { useState } from 'preact/hooks';
-import type { ConversationEvent, ConversationSummary, QueueInfo } from '../shared/protocol';
-import { t, visitorLabel } from './i18n/i18n';
-import { TicketsPanel } from './tickets/TicketsPanel';
+import type { ConversationEvent, ConversationSummary, QueueInfo } from '../../shared/protocol';
+import { t, visitorLabel } from '../i18n/i18n';
+import { TicketsPanel } from '../tickets/TicketsPanel';
 import { Timeline } from './Timeline';
 import { VisitorPanel } from './VisitorPanel';
 

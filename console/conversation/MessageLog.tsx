@@ -3,15 +3,15 @@
  * ("only agents see this"), workflow notices (joined, transferred, ended...) and replies not confirmed yet.
  */
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import type { ConversationEvent } from '../shared/protocol';
-import type { PendingReply } from './session/agent-session';
+import type { ConversationEvent } from '../../shared/protocol';
+import type { PendingReply } from '../session/agent-session';
 import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
-import { clock, errorText, t } from './i18n/i18n';
+import { clock, errorText, t } from '../i18n/i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
-import { matchMarks } from '../shared/search-text';
-import { markSegments } from './search/search-model';
-import { takeLostFocus } from './ui/focus';
+import { matchMarks } from '../../shared/search-text';
+import { markSegments } from '../search/search-model';
+import { takeLostFocus } from '../ui/focus';
 
 /**
  * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole

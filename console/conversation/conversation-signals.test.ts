@@ -1,6 +1,6 @@
 /** The console's typing and seen (SPEC W1, W2): what it shows and what it sends, on fake time. */
 import { describe, expect, it } from 'vitest';
-import { TYPING_TTL_MS, type ClientFrame, type ConversationEvent } from '../shared/protocol';
+import { TYPING_TTL_MS, type ClientFrame, type ConversationEvent } from '../../shared/protocol';
 import { ConversationSignals, lastSeenReply, SEEN_SEND_EVERY_MS, TYPING_SEND_EVERY_MS } from './conversation-signals';
 
 /** A manual clock and timers: `advance` runs what falls due, in order. */

@@ -2,9 +2,9 @@
  * @module The events timeline (Cosmo Desk "Eventos"): every event of the conversation as one readable line
  * with its time, from the events the session holds, earlier pages read on demand (GET events).
  */
-import type { ConversationEvent } from '../shared/protocol';
+import type { ConversationEvent } from '../../shared/protocol';
 import { eventLine, type LineContext } from './event-lines';
-import { dayTime, t } from './i18n/i18n';
+import { dayTime, t } from '../i18n/i18n';
 
 export function Timeline({ events, hasMore, line, onLoadOlder }: { events: ConversationEvent[]; hasMore: boolean; line: LineContext; onLoadOlder: () => void }) {
   return (

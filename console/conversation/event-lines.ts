@@ -2,8 +2,8 @@
  * @module Every event kind as one readable line (the events timeline, and the notices in the message log),
  * in the console's language. Pure: the strings table is a parameter so tests can pick the language.
  */
-import { EVENT_KINDS, type ConversationEvent, type EventKind } from '../shared/protocol';
-import { priorityName, t as defaultStrings, type Strings } from './i18n/i18n';
+import { EVENT_KINDS, type ConversationEvent, type EventKind } from '../../shared/protocol';
+import { priorityName, t as defaultStrings, type Strings } from '../i18n/i18n';
 
 export interface LineContext {
   /** The agent reading: "You" instead of their own name. */
