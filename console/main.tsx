@@ -2,7 +2,7 @@
  * @module The agent console's entry: served by the Papo server at /console/.
  */
 import { render } from 'preact';
-import { App } from './App';
+import { App } from './shell/App';
 import { locale } from './i18n/i18n';
 import './styles.css';
 

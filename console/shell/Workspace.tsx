@@ -3,32 +3,32 @@
  * (lists, the conversation on screen, its side panel), tickets, the supervisor board, live visitors, administration.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { useView } from '../shared/ui/use-view';
-import type { SearchHit } from '../shared/api';
-import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../shared/protocol';
-import { AgentSession } from './session/agent-session';
-import { api, type Prefs } from './session/api';
-import { ConversationView } from './conversation/ConversationView';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { Inbox } from './inbox/Inbox';
-import { lazyComponent } from './ui/lazy';
-import { isSupervisor, NO_FILTERS, type Filters, type ListId } from './inbox/lists';
-import { OfferPopover } from './inbox/OfferPopover';
-import { searchTerms } from '../shared/search-text';
-import { hitTarget, type FoundEntry } from './search/search-model';
-import { takeLostFocus } from './ui/focus';
-import { SidePanel } from './conversation/SidePanel';
-import { countLabel, useOpenTicketCount } from './tickets/tickets-count';
+import { useView } from '../../shared/ui/use-view';
+import type { SearchHit } from '../../shared/api';
+import type { AgentPresence, AgentProfile, AgentRole, ConversationSummary } from '../../shared/protocol';
+import { AgentSession } from '../session/agent-session';
+import { api, type Prefs } from '../session/api';
+import { ConversationView } from '../conversation/ConversationView';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { Inbox } from '../inbox/Inbox';
+import { lazyComponent } from '../ui/lazy';
+import { isSupervisor, NO_FILTERS, type Filters, type ListId } from '../inbox/lists';
+import { OfferPopover } from '../inbox/OfferPopover';
+import { searchTerms } from '../../shared/search-text';
+import { hitTarget, type FoundEntry } from '../search/search-model';
+import { takeLostFocus } from '../ui/focus';
+import { SidePanel } from '../conversation/SidePanel';
+import { countLabel, useOpenTicketCount } from '../tickets/tickets-count';
 import { TopBar, type Section } from './TopBar';
-import { useAction } from './ui/use-action';
-import { useNotifier } from './session/use-notifier';
+import { useAction } from '../ui/use-action';
+import { useNotifier } from '../session/use-notifier';
 
 // Sections other than the conversations load on first use, each in its own chunk (console/admin/**).
-const Admin = lazyComponent(() => import('./admin/Admin').then((m) => m.Admin));
-const SupervisorBoard = lazyComponent(() => import('./admin/SupervisorBoard').then((m) => m.SupervisorBoard));
-const LiveVisitors = lazyComponent(() => import('./admin/LiveVisitors').then((m) => m.LiveVisitors));
-const Tickets = lazyComponent(() => import('./tickets/Tickets').then((m) => m.Tickets));
+const Admin = lazyComponent(() => import('../admin/Admin').then((m) => m.Admin));
+const SupervisorBoard = lazyComponent(() => import('../admin/SupervisorBoard').then((m) => m.SupervisorBoard));
+const LiveVisitors = lazyComponent(() => import('../admin/LiveVisitors').then((m) => m.LiveVisitors));
+const Tickets = lazyComponent(() => import('../tickets/Tickets').then((m) => m.Tickets));
 
 export interface WorkspaceProps {
   agent: AgentProfile;

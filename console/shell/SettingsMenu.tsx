@@ -4,14 +4,14 @@
  * only be asked from a click. Also the way to change one's password (issue 6).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AgentProfile } from '../shared/protocol';
-import { api, type Prefs } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { askNotificationPermission, notificationPermission } from './session/notifications';
-import { PasswordDialog } from './dialogs/PasswordDialog';
-import { useAction } from './ui/use-action';
-import { useDismiss } from './ui/use-dismiss';
+import type { AgentProfile } from '../../shared/protocol';
+import { api, type Prefs } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { askNotificationPermission, notificationPermission } from '../session/notifications';
+import { PasswordDialog } from '../dialogs/PasswordDialog';
+import { useAction } from '../ui/use-action';
+import { useDismiss } from '../ui/use-dismiss';
 
 export function SettingsMenu({ agent, prefs, onPrefs }: { agent: AgentProfile; prefs: Prefs | null; onPrefs: (prefs: Prefs) => void }) {
   const [open, setOpen] = useState(false);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentProfile } from '../shared/protocol';
-import { api, ApiError } from './session/api';
+import type { AgentProfile } from '../../shared/protocol';
+import { api, ApiError } from '../session/api';
 import { Login } from './Login';
 import { Workspace } from './Workspace';
 

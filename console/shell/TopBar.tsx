@@ -2,15 +2,15 @@
  * @module The top bar: sections, search (issue 12), availability (Available / Unavailable, and No answer when the server put
  * the agent there), connection status, name, settings and sign out.
  */
-import type { SearchHit } from '../shared/api';
-import type { AgentPresence, AgentProfile, QueueInfo } from '../shared/protocol';
-import type { SocketStatus } from '../shared/socket-client';
-import { api, type Prefs } from './session/api';
-import { ErrorLine } from './ui/ErrorLine';
-import { t } from './i18n/i18n';
-import { SearchBox } from './search/SearchBox';
+import type { SearchHit } from '../../shared/api';
+import type { AgentPresence, AgentProfile, QueueInfo } from '../../shared/protocol';
+import type { SocketStatus } from '../../shared/socket-client';
+import { api, type Prefs } from '../session/api';
+import { ErrorLine } from '../ui/ErrorLine';
+import { t } from '../i18n/i18n';
+import { SearchBox } from '../search/SearchBox';
 import { SettingsMenu } from './SettingsMenu';
-import { useAction } from './ui/use-action';
+import { useAction } from '../ui/use-action';
 
 export type Section = 'conversations' | 'tickets' | 'supervisor' | 'visitors' | 'admin';
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentProfile } from '../shared/protocol';
-import { api, ApiError } from './session/api';
-import { t } from './i18n/i18n';
-import { loginRefusal, secondsLeft, type LoginRefusal } from './dialogs/safety';
+import type { AgentProfile } from '../../shared/protocol';
+import { api, ApiError } from '../session/api';
+import { t } from '../i18n/i18n';
+import { loginRefusal, secondsLeft, type LoginRefusal } from '../dialogs/safety';
 
 export function Login({ onSignedIn }: { onSignedIn: (agent: AgentProfile) => void }) {
   const [email, setEmail] = useState('');
