@@ -398,7 +398,7 @@ browserDescribe('hostile input is shown as text, never run (issue 6)', () => {
     await section(consolePage, 'Conversas');
   });
 
-  // Fails until fixed (found by this suite): console/VisitorPanel.tsx renders the page URL from the
+  // Fails until fixed (found by this suite): console/conversation/VisitorPanel.tsx renders the page URL from the
   // visitor's hello as `<a href={visitor.currentPage.url}>`, and the hello's page.url is any string
   // (shared/protocol.ts HelloFrame), so a raw socket gets a `javascript:`/`data:`/`vbscript:` link into the
   // agent's console. Today the console's CSP stops a click from running it in Chromium. The fix: link only
