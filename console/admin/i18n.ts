@@ -3,7 +3,7 @@
  * (locale-pt-BR.ts, locale-en.ts), picked from the browser's language like the rest of the console
  * (../i18n/i18n.ts), and the formats that go with them.
  */
-import { pickLocale, type Locale } from '../i18n/i18n';
+import type { Locale } from '../i18n/i18n';
 import { en } from './locale-en';
 import { ptBR } from './locale-pt-BR';
 
@@ -11,7 +11,13 @@ export type AdminStrings = typeof ptBR;
 
 export const TABLES: Record<Locale, AdminStrings> = { 'pt-BR': ptBR, en };
 
-export const locale: Locale = pickLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
+/**
+ * The console's pickLocale (Portuguese for any `pt`, else English), written again: importing ../i18n/i18n.ts
+ * here makes the bundler move the console's tables out of the entry into a chunk shared with the admin
+ * pages, which every console then loads as two files (+0.8 KB gzip measured).
+ */
+const language = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
+export const locale: Locale = language.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en';
 export const t: AdminStrings = TABLES[locale];
 
 /** Times of day, e.g. 14:05:09, for "updated at". */
