@@ -8,126 +8,14 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { adminApi, type QueueWithMembers } from './admin-api';
 import { useAction } from './hooks';
 import { locale } from './i18n';
+import { en } from './locale-site-widget-en';
+import { ptBR } from './locale-site-widget-pt-BR';
 import { fromForm, LIMITS, toForm, type FieldMode, type WidgetForm, type WidgetProblem } from './site-widget';
 import { CheckList, InlineError } from './ui';
 import '../tickets/tickets.css';
 import './admin.css';
 
-const ptBR = {
-  title: 'Widget',
-  hint: 'aparência, formulário inicial, arquivos e identificação',
-  appearance: 'Aparência',
-  color: 'Cor',
-  colorHex: 'Cor em hexadecimal',
-  position: 'Posição',
-  positions: { right: 'Canto direito', left: 'Canto esquerdo' },
-  launcherText: 'Texto do botão',
-  launcherHint: 'Vazio: só o ícone.',
-  greeting: 'Saudação',
-  greetingHint: 'A primeira mensagem de toda conversa. Vazio: a saudação padrão no idioma do visitante.',
-  agentDisplay: 'Como os agentes aparecem',
-  agentDisplays: { name_avatar: 'Nome e iniciais', name: 'Só o nome', anonymous: '“Atendente”, sem nome' },
-  language: 'Idioma',
-  languages: { '': 'O da página ou do navegador', 'pt-BR': 'Português (Brasil)', en: 'English', es: 'Español' },
-  prechat: 'Formulário antes da conversa',
-  prechatOn: 'Pedir dados antes da primeira mensagem (visitantes identificados pulam o formulário)',
-  nameField: 'Nome',
-  emailField: 'E-mail',
-  modes: { off: 'Não pedir', optional: 'Opcional', required: 'Obrigatório' },
-  queues: 'Filas que o visitante pode escolher',
-  noQueues: 'Este site não tem filas.',
-  consent: 'Texto de consentimento',
-  consentHint: 'Se preenchido, o visitante precisa marcar que aceita. Vazio: nenhum.',
-  files: 'Arquivos',
-  filesOn: 'Visitantes podem enviar arquivos',
-  maxMb: 'Tamanho máximo (MB)',
-  maxMbHint: 'De 0,001 a 50 MB.',
-  identity: 'Identificação',
-  strict: 'Só conversar com usuários identificados (modo estrito): visitantes anônimos não podem iniciar conversas',
-  secret: 'Segredo de identificação',
-  secretHint: 'O servidor do seu site assina o usuário logado com este segredo (JWT HS256 ou HMAC-SHA256 do id). Guarde-o só no servidor, nunca na página.',
-  noSecret: 'Nenhum segredo: a identificação está desligada e provas de identidade são recusadas.',
-  generate: 'Gerar segredo',
-  rotate: 'Gerar um novo',
-  confirmRotate: 'Gerar um novo segredo? O atual deixa de valer na hora: atualize o servidor do site.',
-  turnOff: 'Desligar',
-  confirmTurnOff: 'Desligar a identificação? Provas de identidade passam a ser recusadas.',
-  copy: 'Copiar',
-  copied: 'Copiado',
-  save: 'Salvar',
-  saving: 'Salvando…',
-  saved: 'Salvo.',
-  loading: 'Carregando…',
-  origins: 'Páginas que podem usar o widget',
-  originsHint: 'Uma por linha: self (este servidor), uma origem como https://loja.com.br, https://*.loja.com.br, ou * (qualquer página).',
-  problems: {
-    color: 'Cor: use o formato #rrggbb.',
-    launcherText: `Texto do botão: no máximo ${LIMITS.launcherText} caracteres.`,
-    greeting: `Saudação: no máximo ${LIMITS.greeting} caracteres.`,
-    consent: `Consentimento: no máximo ${LIMITS.consent} caracteres.`,
-    maxMb: 'Tamanho máximo: informe um número de 0,001 a 50.',
-  } satisfies Record<WidgetProblem, string>,
-};
-
-type Strings = typeof ptBR;
-
-const en: Strings = {
-  title: 'Widget',
-  hint: 'appearance, pre-chat form, files and identity',
-  appearance: 'Appearance',
-  color: 'Colour',
-  colorHex: 'Colour in hex',
-  position: 'Position',
-  positions: { right: 'Right corner', left: 'Left corner' },
-  launcherText: 'Launcher text',
-  launcherHint: 'Empty: the icon alone.',
-  greeting: 'Greeting',
-  greetingHint: "The first message of every conversation. Empty: the default greeting in the visitor's language.",
-  agentDisplay: 'How agents appear',
-  agentDisplays: { name_avatar: 'Name and initials', name: 'Name only', anonymous: '“Agent”, no name' },
-  language: 'Language',
-  languages: { '': "The page's or the browser's", 'pt-BR': 'Português (Brasil)', en: 'English', es: 'Español' },
-  prechat: 'Pre-chat form',
-  prechatOn: 'Ask before the first message (identified visitors skip the form)',
-  nameField: 'Name',
-  emailField: 'E-mail',
-  modes: { off: "Don't ask", optional: 'Optional', required: 'Required' },
-  queues: 'Queues the visitor may choose',
-  noQueues: 'This site has no queues.',
-  consent: 'Consent text',
-  consentHint: 'When set, the visitor must tick that they accept it. Empty: none.',
-  files: 'Files',
-  filesOn: 'Visitors may send files',
-  maxMb: 'Largest file (MB)',
-  maxMbHint: 'From 0.001 to 50 MB.',
-  identity: 'Identity',
-  strict: 'Chat only with identified users (strict mode): anonymous visitors cannot start conversations',
-  secret: 'Identity secret',
-  secretHint: "Your site's backend signs the signed-in user with this secret (HS256 JWT or HMAC-SHA256 of the id). Keep it on the server, never in the page.",
-  noSecret: 'No secret: identity is off and identity proofs are refused.',
-  generate: 'Generate secret',
-  rotate: 'Generate a new one',
-  confirmRotate: "Generate a new secret? The current one stops working at once: update your site's backend.",
-  turnOff: 'Turn off',
-  confirmTurnOff: 'Turn identity off? Identity proofs will be refused.',
-  copy: 'Copy',
-  copied: 'Copied',
-  save: 'Save',
-  saving: 'Saving…',
-  saved: 'Saved.',
-  loading: 'Loading…',
-  origins: 'Pages that may use the widget',
-  originsHint: 'One per line: self (this server), an origin such as https://shop.com, https://*.shop.com, or * (any page).',
-  problems: {
-    color: 'Colour: use the #rrggbb form.',
-    launcherText: `Launcher text: at most ${LIMITS.launcherText} characters.`,
-    greeting: `Greeting: at most ${LIMITS.greeting} characters.`,
-    consent: `Consent text: at most ${LIMITS.consent} characters.`,
-    maxMb: 'Largest file: a number from 0.001 to 50.',
-  },
-};
-
-const s: Strings = locale === 'pt-BR' ? ptBR : en;
+const s: typeof ptBR = locale === 'pt-BR' ? ptBR : en;
 const MODES: readonly FieldMode[] = ['off', 'optional', 'required'];
 
 export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: string }) {
