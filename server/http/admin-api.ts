@@ -34,7 +34,7 @@ import type { SocketRegistry } from '../realtime/registry';
 import type { WorkflowService } from '../services/workflow';
 import { hashPassword } from '../services/passwords';
 import type { BlockRecord, Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 import { body, query, requires } from './json';
 import { createSiteWidgetApi } from './widget-api';
 

@@ -8,7 +8,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
-import { parseBody, type AgentProfile } from '../../shared/protocol';
+import { parseBody } from '../../shared/protocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
@@ -19,13 +19,13 @@ import type { SocketRegistry } from '../realtime/registry';
 import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
+import type { ApiEnv } from './context';
 import { body } from './json';
 import { createBotApi } from './bot-api';
 import { createSearchApi, type SearchApiDeps } from './search-api';
 import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
 import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
-export type ApiEnv = { Variables: { agent: AgentProfile } };
 
 export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps, SearchApiDeps {
   safety: Safety;

@@ -25,7 +25,7 @@ import type { Directory } from '../services/directory';
 import type { TicketService } from '../services/tickets';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 import { body, query, requires } from './json';
 
 export interface TicketsApiDeps {

@@ -14,7 +14,7 @@ import { randomToken } from '../ids';
 import type { Directory } from '../services/directory';
 import type { SocketRegistry } from '../realtime/registry';
 import type { Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 import { body, query, requires } from './json';
 
 export interface WidgetApiDeps {

@@ -36,7 +36,7 @@ import type { LiveVisitors } from '../services/live-visitors';
 import type { WorkflowService } from '../services/workflow';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 import { body, query } from './json';
 
 export interface WorkflowApiDeps {
