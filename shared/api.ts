@@ -460,21 +460,28 @@ export const BlockVisitorBody = v.object({
   cidr: v.optional(v.pipe(v.string(), v.maxLength(50))),
 });
 
+export const BLOCK_KINDS = ['ip', 'cidr', 'visitor'] as const;
+
+/** A block (issue 6): an IP address, a CIDR range or a visitor id. The store keeps this shape; domain/blocklist.ts matches on part of it. */
+export interface BlockRecord {
+  id: string;
+  kind: (typeof BLOCK_KINDS)[number];
+  value: string;
+  reason: string | null;
+  /** null: until an admin lifts it. */
+  expiresAt: number | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
 export const BlockBody = v.object({
-  kind: v.picklist(['ip', 'cidr', 'visitor']),
+  kind: v.picklist(BLOCK_KINDS),
   value: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
   reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(300))),
   expiresAt: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
 });
 
-export interface BlockInfo {
-  id: string;
-  kind: 'ip' | 'cidr' | 'visitor';
-  value: string;
-  reason: string | null;
-  expiresAt: number | null;
-  createdBy: string | null;
-  createdAt: number;
+export interface BlockInfo extends BlockRecord {
   /** False once its expiry has passed (kept in the list until lifted). */
   active: boolean;
 }

@@ -19,6 +19,7 @@ import {
   WrapUpReasonBody,
   type AgentsAnswer,
   type BlockInfo,
+  type BlockRecord,
   type BlocksAnswer,
   type BotSettingsAnswer,
   type CannedRepliesAnswer,
@@ -116,7 +117,7 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, auth, s
   });
 
   // Blocks (issue 6): admins list, add and lift them.
-  const blockInfo = (b: Omit<BlockInfo, 'active'>): BlockInfo => ({ ...b, active: b.expiresAt === null || b.expiresAt > now() });
+  const blockInfo = (b: BlockRecord): BlockInfo => ({ ...b, active: b.expiresAt === null || b.expiresAt > now() });
   api.get('/blocks', requires('manageBlocks'), (c) => c.json({ blocks: safety.list().map(blockInfo) } satisfies BlocksAnswer));
   api.post('/blocks', requires('manageBlocks'), async (c) => {
     const input = await body(c, BlockBody);
