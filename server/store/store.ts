@@ -69,6 +69,8 @@ export interface AgentRecord extends AgentProfile {
 /** A block (issue 6): the shape the admin API answers with, less `active`. */
 export type { BlockRecord };
 
+export type SitePatch = Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'>>;
+
 export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'passwordHash' | 'disabled'>>;
 
 export interface QueueRecord extends QueueInfo {
@@ -221,7 +223,7 @@ export interface Store {
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
     create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'> & Partial<Site>): Promise<void>;
-    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'>>): Promise<Site | null>;
+    update(id: string, patch: SitePatch): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {
