@@ -23,6 +23,10 @@ import { createRouter } from './services/router';
 import { systemTimers, type Timers } from './services/timers';
 import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
+import { createCannedReplies } from './services/canned-replies';
+import { createInbox } from './services/inbox';
+import { createSites } from './services/sites';
+import { createTeam } from './services/team';
 import { createMailer } from './services/mailer';
 import { createTicketService } from './services/tickets';
 import { createSearchService } from './services/search';
@@ -130,10 +134,14 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
+  const sites = createSites({ store, directory });
   const app = createHttpApp({
     auth,
     conversations,
-    store,
+    sites,
+    team: createTeam({ store, directory, sites, workflow, now }),
+    cannedReplies: createCannedReplies({ store, now }),
+    inbox: createInbox({ store, masking, directory, liveVisitors }),
     directory,
     workflow,
     liveVisitors,

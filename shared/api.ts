@@ -3,7 +3,7 @@
  * and the server cannot drift.
  */
 import * as v from 'valibot';
-import { MAX_EMAIL_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS } from './limits';
+import { HISTORY_PAGE_EVENTS, MAX_EMAIL_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS } from './limits';
 import {
   AGENT_ROLES,
   MessageText,
@@ -33,6 +33,25 @@ export const PasswordBody = v.object({
 export interface LoginAnswer {
   agent: AgentProfile;
 }
+
+/** GET /conversations: one view of the list, filtered (issue 3), a page at a time (issue 12). */
+export const ConversationListQuery = v.object({
+  view: v.optional(v.picklist(['open', 'closed', 'archived']), 'open'),
+  queue: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  agent: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  label: v.optional(v.pipe(v.string(), v.maxLength(40))),
+  priority: v.optional(v.pipe(v.string(), v.regex(/^[0-3]$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '200'),
+  /** Issue 12: the previous page's nextCursor. */
+  cursor: v.optional(v.string()),
+});
+export type ConversationListQuery = v.InferOutput<typeof ConversationListQuery>;
+
+/** GET /conversations/{id}/events: the page of events before `before`. */
+export const EventPageQuery = v.object({
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(HISTORY_PAGE_EVENTS))),
+});
 
 export interface ConversationListAnswer {
   conversations: ConversationSummary[];
@@ -92,6 +111,13 @@ export const CannedReplyBody = v.object({
 });
 export type CannedReplyBody = v.InferOutput<typeof CannedReplyBody>;
 
+/** GET /canned-replies: text in the title or text, category and language (any case). */
+export const CannedReplyQuery = v.object({
+  q: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  category: v.optional(v.pipe(v.string(), v.maxLength(60))),
+  language: v.optional(v.pipe(v.string(), v.maxLength(20))),
+});
+
 export const WrapUpReasonBody = v.object({ label: Text(80) });
 
 export const QueueBody = v.object({
@@ -102,6 +128,8 @@ export const QueueBody = v.object({
   siteId: v.optional(IdField),
   agentIds: v.optional(v.array(IdField)),
 });
+export type QueueBody = v.InferOutput<typeof QueueBody>;
+export const QueuePatchBody = v.partial(v.omit(QueueBody, ['siteId']));
 
 export const AgentBody = v.object({
   email: Email,
@@ -111,6 +139,7 @@ export const AgentBody = v.object({
   capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)), 3),
   queueIds: v.optional(v.array(IdField), []),
 });
+export type AgentBody = v.InferOutput<typeof AgentBody>;
 
 export const AgentPatchBody = v.object({
   name: v.optional(Text(MAX_NAME_CHARS)),
@@ -118,6 +147,9 @@ export const AgentPatchBody = v.object({
   capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50))),
   queueIds: v.optional(v.array(IdField)),
 });
+
+/** Issue 6: a disabled agent cannot sign in; its sessions and sockets end. */
+export const DisabledBody = v.object({ disabled: v.boolean() });
 
 export const SiteBotBody = v.object({
   /** http(s) URL the visitor's messages are POSTed to, or null to turn the bot off. */
@@ -361,6 +393,9 @@ export const DEFAULT_WIDGET: SiteWidget = {
 };
 
 /** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
+/** GET /widget/settings?site=KEY (public, SPEC W4). */
+export const WidgetSettingsQuery = v.object({ site: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
+
 export interface WidgetSettingsAnswer {
   settings: WidgetSettings;
 }
@@ -425,21 +460,28 @@ export const BlockVisitorBody = v.object({
   cidr: v.optional(v.pipe(v.string(), v.maxLength(50))),
 });
 
+export const BLOCK_KINDS = ['ip', 'cidr', 'visitor'] as const;
+
+/** A block (issue 6): an IP address, a CIDR range or a visitor id. The store keeps this shape; domain/blocklist.ts matches on part of it. */
+export interface BlockRecord {
+  id: string;
+  kind: (typeof BLOCK_KINDS)[number];
+  value: string;
+  reason: string | null;
+  /** null: until an admin lifts it. */
+  expiresAt: number | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
 export const BlockBody = v.object({
-  kind: v.picklist(['ip', 'cidr', 'visitor']),
+  kind: v.picklist(BLOCK_KINDS),
   value: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
   reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(300))),
   expiresAt: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
 });
 
-export interface BlockInfo {
-  id: string;
-  kind: 'ip' | 'cidr' | 'visitor';
-  value: string;
-  reason: string | null;
-  expiresAt: number | null;
-  createdBy: string | null;
-  createdAt: number;
+export interface BlockInfo extends BlockRecord {
   /** False once its expiry has passed (kept in the list until lifted). */
   active: boolean;
 }
@@ -450,6 +492,12 @@ export interface BlocksAnswer {
 
 /** Issue 6: off, mask in agent views, or redact before storing. */
 export const MaskingBody = v.object({ mode: v.picklist(['off', 'mask', 'redact']) });
+
+/** Issue 6: GET /data/export and DELETE /data name their subject by exactly one of these. */
+export const DataSubjectQuery = v.object({
+  visitorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email'))),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Search (issue 12). GET /api/v1/search?q=<text>&limit=<1..50, default 20>&cursor=<opaque>. Every hit is

@@ -3,14 +3,11 @@
  * expired blocks do not count. IPv4 and IPv6 addresses and CIDR ranges through node:net's BlockList.
  */
 import { BlockList, isIP } from 'node:net';
+import type { BlockRecord } from '../../shared/api';
 import { normalizeIp } from './client-ip';
 
-export interface Block {
-  id: string;
-  kind: 'ip' | 'cidr' | 'visitor';
-  value: string;
-  expiresAt: number | null;
-}
+/** What matching needs of a block record. */
+export type Block = Pick<BlockRecord, 'id' | 'kind' | 'value' | 'expiresAt'>;
 
 /** A CIDR range in canonical form, or null when `value` is not one (e.g. "203.0.113.0/24", "2001:db8::/32"). */
 export function parseCidr(value: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {

@@ -5,10 +5,9 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import * as v from 'valibot';
-import { LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
+import { EventPageQuery, LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
-import { parseBody, type AgentProfile } from '../../shared/protocol';
+import { parseBody } from '../../shared/protocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
@@ -19,13 +18,13 @@ import type { SocketRegistry } from '../realtime/registry';
 import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
+import type { ApiEnv } from './context';
 import { body } from './json';
 import { createBotApi } from './bot-api';
 import { createSearchApi, type SearchApiDeps } from './search-api';
 import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
 import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
-export type ApiEnv = { Variables: { agent: AgentProfile } };
 
 export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps, SearchApiDeps {
   safety: Safety;
@@ -36,11 +35,6 @@ export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps, 
   bot: BotService;
   publicOrigin: string | null;
 }
-
-const PageQuery = v.object({
-  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(HISTORY_PAGE_EVENTS))),
-});
 
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const { auth, conversations, publicOrigin, directory } = deps;
@@ -125,7 +119,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', createSearchApi(deps));
 
   api.get('/conversations/:id/events', async (c) => {
-    const query = parseBody(PageQuery, c.req.query());
+    const query = parseBody(EventPageQuery, c.req.query());
     if (!query.ok) throw new AppError('invalid_request', query.message);
     const actor = directory.actor(c.get('agent'));
     const page = await conversations.page(actor, c.req.param('id'), query.value.before ?? null, query.value.limit ?? HISTORY_PAGE_EVENTS);

@@ -14,13 +14,13 @@ import { AppError, isAppError } from '../errors';
 import type { AttachmentService, FileActor } from '../services/attachments';
 import type { AuthService } from '../services/auth';
 import type { Directory } from '../services/directory';
-import type { Store } from '../store/store';
+import type { Sites } from '../services/sites';
 
 export interface FilesApiDeps {
   attachments: AttachmentService;
   auth: AuthService;
   directory: Directory;
-  store: Store;
+  sites: Sites;
   publicOrigin: string | null;
 }
 
@@ -31,7 +31,7 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function createFilesApi({ attachments, auth, directory, store, publicOrigin }: FilesApiDeps): Hono {
+export function createFilesApi({ attachments, auth, directory, sites, publicOrigin }: FilesApiDeps): Hono {
   const files = new Hono();
   const selfOf = (c: Context) => selfOrigin(publicOrigin, c.req.header('host'));
 
@@ -47,7 +47,7 @@ export function createFilesApi({ attachments, auth, directory, store, publicOrig
       if (!token) throw new AppError('token_invalid');
       const visitor = await attachments.visitorFromToken(token);
       if (origin !== undefined) {
-        const site = await store.sites.byId(visitor.siteId);
+        const site = await sites.find(visitor.siteId);
         if (!site || !originAllowed(site.allowedOrigins, origin, selfOf(c))) throw new AppError('origin_not_allowed');
         // The answer may be read by this page's script (a refusal too: the widget shows why).
         c.header('Access-Control-Allow-Origin', origin);

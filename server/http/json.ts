@@ -7,7 +7,7 @@ import type * as v from 'valibot';
 import { parseBody } from '../../shared/protocol';
 import { may, type Privilege } from '../domain/roles';
 import { AppError } from '../errors';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 
 export async function readJson(c: Context): Promise<unknown> {
   try {

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { SearchQuery, type SearchAnswer } from '../../shared/api';
 import type { Directory } from '../services/directory';
 import type { SearchService } from '../services/search';
-import type { ApiEnv } from './api';
+import type { ApiEnv } from './context';
 import { query } from './json';
 
 export interface SearchApiDeps {

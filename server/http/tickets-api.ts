@@ -18,25 +18,24 @@ import {
   type TicketsAnswer,
 } from '../../shared/api';
 import type { AgentActor } from '../domain/conversation';
-import { DEFAULT_TICKETING } from '../domain/tickets';
 import { AppError } from '../errors';
 import type { Availability } from '../services/availability';
 import type { Directory } from '../services/directory';
 import type { TicketService } from '../services/tickets';
 import type { MaskingPolicy } from '../services/masking-policy';
-import type { Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { Sites } from '../services/sites';
+import type { ApiEnv } from './context';
 import { body, query, requires } from './json';
 
 export interface TicketsApiDeps {
-  store: Store;
+  sites: Sites;
   masking: MaskingPolicy;
   directory: Directory;
   tickets: TicketService;
   availability: Availability;
 }
 
-export function createTicketsApi({ store, masking, directory, tickets, availability }: TicketsApiDeps): Hono<ApiEnv> {
+export function createTicketsApi({ sites, masking, directory, tickets, availability }: TicketsApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
   const answer = (c: Context<ApiEnv>, ticket: TicketAnswer['ticket']) => c.json({ ticket: tickets.view(ticket) } satisfies TicketAnswer);
@@ -58,26 +57,17 @@ export function createTicketsApi({ store, masking, directory, tickets, availabil
   });
 
   // Issue 6: the site's masking of sensitive data in agent views, or before storing.
-  api.get('/sites/:id/masking', async (c) => {
-    const site = await store.sites.byId(c.req.param('id'));
-    if (!site) throw new AppError('not_found', 'No such site.');
-    return c.json({ mode: site.masking });
-  });
+  api.get('/sites/:id/masking', async (c) => c.json({ mode: (await sites.get(c.req.param('id'))).masking }));
   api.put('/sites/:id/masking', requires('manageSites'), async (c) => {
     const { mode } = await body(c, MaskingBody);
     if (!(await masking.set(c.req.param('id'), mode))) throw new AppError('not_found', 'No such site.');
     return c.json({ mode });
   });
 
-  api.get('/sites/:id/ticketing', async (c) => {
-    const site = await store.sites.byId(c.req.param('id'));
-    if (!site) throw new AppError('not_found', 'No such site.');
-    return c.json((site.ticketing ?? DEFAULT_TICKETING) satisfies SiteTicketing);
-  });
+  api.get('/sites/:id/ticketing', async (c) => c.json((await sites.ticketing(c.req.param('id'))) satisfies SiteTicketing));
   api.put('/sites/:id/ticketing', requires('manageSites'), async (c) => {
     const ticketing = await body(c, SiteTicketingBody);
-    const site = await store.sites.update(c.req.param('id'), { ticketing });
-    if (!site) throw new AppError('not_found', 'No such site.');
+    await sites.setTicketing(c.req.param('id'), ticketing);
     availability.refresh();
     return c.json(ticketing satisfies SiteTicketing);
   });

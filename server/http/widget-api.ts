@@ -5,29 +5,20 @@
  * a site's widget settings, its identity secret (SPEC W6) and the origins that may use its key (SPEC D10).
  */
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { SiteOriginsBody, SiteWidgetBody, DEFAULT_WIDGET, type IdentitySecretAnswer, type SiteOrigins, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
-import { normalizeOrigin } from '../domain/origins';
-import { widgetSettings } from '../domain/widget-settings';
-import { AppError } from '../errors';
-import { randomToken } from '../ids';
-import type { Directory } from '../services/directory';
+import { SiteOriginsBody, SiteWidgetBody, DEFAULT_WIDGET, WidgetSettingsQuery, type IdentitySecretAnswer, type SiteOrigins, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
 import type { SocketRegistry } from '../realtime/registry';
-import type { Store } from '../store/store';
-import type { ApiEnv } from './api';
+import type { Sites } from '../services/sites';
+import type { ApiEnv } from './context';
 import { body, query, requires } from './json';
 
 export interface WidgetApiDeps {
-  store: Store;
-  directory: Directory;
+  sites: Sites;
 }
-
-const SettingsQuery = v.object({ site: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
 
 /** How long browsers and proxies may keep the settings: an admin's change shows within a minute. */
 export const WIDGET_SETTINGS_MAX_AGE_S = 60;
 
-export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
+export function createWidgetApi({ sites }: WidgetApiDeps): Hono {
   const api = new Hono();
   // Any page may embed the widget, and the answer is the same for everyone: `*`, no credentials.
   api.use('*', async (c, next) => {
@@ -35,11 +26,9 @@ export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
     await next();
   });
   api.get('/settings', async (c) => {
-    const { site: key } = query(c, SettingsQuery);
-    const site = await store.sites.byKey(key);
-    if (!site) throw new AppError('site_not_found');
+    const settings = await sites.widgetSettingsByKey(query(c, WidgetSettingsQuery).site);
     c.header('Cache-Control', `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`);
-    return c.json({ settings: widgetSettings(site.widget, directory.queues(site.id)) } satisfies WidgetSettingsAnswer);
+    return c.json({ settings } satisfies WidgetSettingsAnswer);
   });
   return api;
 }
@@ -48,31 +37,20 @@ export function createWidgetApi({ store, directory }: WidgetApiDeps): Hono {
  * Admin routes, under the signed-in API (`/api/v1/sites/{id}/...`, like ticketing and masking): a site's widget
  * settings (SPEC W4-W6) and its identity secret. Admins only (`manageSites`); bad input changes nothing.
  */
-export function createSiteWidgetApi({ store, directory, registry }: WidgetApiDeps & { registry: Pick<SocketRegistry, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
+export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<SocketRegistry, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const admins = requires('manageSites');
   api.use('/sites/:id/widget', admins);
   api.use('/sites/:id/identity-secret', admins);
   api.use('/sites/:id/origins', admins);
-  const site = async (id: string) => {
-    const found = await store.sites.byId(id);
-    if (!found) throw new AppError('not_found', 'No such site.');
-    return found;
-  };
+  const site = (id: string) => sites.get(id);
 
   api.get('/sites/:id/widget', async (c) => c.json(((await site(c.req.param('id'))).widget ?? DEFAULT_WIDGET) satisfies SiteWidget));
   api.put('/sites/:id/widget', async (c) => {
     const before = await site(c.req.param('id'));
-    const id = before.id;
-    const widget = await body(c, SiteWidgetBody);
-    // SPEC W5: the form offers only this site's queues.
-    const own = new Set(directory.queues(id).map((q) => q.id));
-    const foreign = widget.prechat.queues.find((q) => !own.has(q));
-    if (foreign !== undefined) throw new AppError('invalid_request', `prechat.queues: ${foreign.slice(0, 64)} is not a queue of this site.`);
-    const saved = { ...widget, prechat: { ...widget.prechat, queues: [...new Set(widget.prechat.queues)] } };
-    await store.sites.update(id, { widget: saved });
+    const { saved, nowStrict } = await sites.setWidget(before, await body(c, SiteWidgetBody));
     // SPEC W6 (issue 11 F11): strict from now on, for the sockets already open too.
-    if (saved.strictIdentity && !before.widget?.strictIdentity) registry.closeAnonymousVisitors(id);
+    if (nowStrict) registry.closeAnonymousVisitors(before.id);
     return c.json(saved satisfies SiteWidget);
   });
 
@@ -82,13 +60,11 @@ export function createSiteWidgetApi({ store, directory, registry }: WidgetApiDep
   api.get('/sites/:id/identity-secret', async (c) => c.json({ identitySecret: (await site(c.req.param('id'))).identitySecret } satisfies IdentitySecretAnswer));
   api.post('/sites/:id/identity-secret', async (c) => {
     const id = (await site(c.req.param('id'))).id;
-    const identitySecret = randomToken(32);
-    await store.sites.update(id, { identitySecret });
-    return c.json({ identitySecret } satisfies IdentitySecretAnswer);
+    return c.json({ identitySecret: await sites.setIdentitySecret(id, true) } satisfies IdentitySecretAnswer);
   });
   api.delete('/sites/:id/identity-secret', async (c) => {
     const id = (await site(c.req.param('id'))).id;
-    await store.sites.update(id, { identitySecret: null });
+    await sites.setIdentitySecret(id, false);
     return c.json({ identitySecret: null } satisfies IdentitySecretAnswer);
   });
 
@@ -97,10 +73,7 @@ export function createSiteWidgetApi({ store, directory, registry }: WidgetApiDep
   api.put('/sites/:id/origins', async (c) => {
     const id = (await site(c.req.param('id'))).id;
     const { allowedOrigins } = await body(c, SiteOriginsBody);
-    // Stored as browsers send them (lower-case, no default port), once each.
-    const clean = [...new Set(allowedOrigins.map((o) => (o === 'self' || o === '*' || o.includes('://*.') ? o.toLowerCase() : (normalizeOrigin(o) ?? o))))];
-    await store.sites.update(id, { allowedOrigins: clean });
-    return c.json({ allowedOrigins: clean } satisfies SiteOrigins);
+    return c.json({ allowedOrigins: await sites.setOrigins(id, allowedOrigins) } satisfies SiteOrigins);
   });
   return api;
 }

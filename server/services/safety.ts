@@ -12,7 +12,8 @@ import { perMinute, RateLimiter, type Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { SafetyLimits } from '../config';
-import type { BlockRecord, Store } from '../store/store';
+import type { BlockRecord } from '../../shared/api';
+import type { Store } from '../store/store';
 import { isIP } from 'node:net';
 
 export type Safety = Awaited<ReturnType<typeof createSafety>>;

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { SiteTicketing, SiteWidget, TicketEntry } from '../../shared/api';
+import { BLOCK_KINDS, type SiteTicketing, type SiteWidget, type TicketEntry } from '../../shared/api';
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
@@ -345,7 +345,7 @@ export const blocks = sqliteTable(
   'blocks',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['ip', 'cidr', 'visitor'] }).notNull(),
+    kind: text('kind', { enum: BLOCK_KINDS }).notNull(),
     value: text('value').notNull(),
     reason: text('reason'),
     expiresAt: integer('expires_at'),

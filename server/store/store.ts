@@ -16,7 +16,7 @@ import type {
   VisitorConversation,
 } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
-import type { SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
+import type { BlockRecord, SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
 import type { AttachmentRecord } from '../domain/attachments';
 import type { ListPosition } from '../domain/list-cursor';
@@ -66,17 +66,10 @@ export interface AgentRecord extends AgentProfile {
   disabled: boolean;
 }
 
-/** A block (issue 6): an IP address, a CIDR range or a visitor id. */
-export interface BlockRecord {
-  id: string;
-  kind: 'ip' | 'cidr' | 'visitor';
-  value: string;
-  reason: string | null;
-  /** null: until an admin lifts it. */
-  expiresAt: number | null;
-  createdBy: string | null;
-  createdAt: number;
-}
+/** A block (issue 6): the shape the admin API answers with, less `active`. */
+export type { BlockRecord };
+
+export type SitePatch = Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'>>;
 
 export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'availability' | 'availabilitySince' | 'prefs' | 'passwordHash' | 'disabled'>>;
 
@@ -230,7 +223,7 @@ export interface Store {
     byId(id: string): Promise<Site | null>;
     list(): Promise<Site[]>;
     create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'> & Partial<Site>): Promise<void>;
-    update(id: string, patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'>>): Promise<Site | null>;
+    update(id: string, patch: SitePatch): Promise<Site | null>;
     count(): Promise<number>;
   };
   agents: {

@@ -21,7 +21,7 @@ import {
   visitors,
   wrapUpReasons,
 } from '../schema';
-import type { AgentPatch, ConversationFilter, EventQuery, Store } from '../store';
+import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store } from '../store';
 import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
@@ -39,6 +39,22 @@ const fold = (s: string) => s.toLowerCase();
 /** The fields of `patch` that are set (undefined means "leave as is"). */
 function defined<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Every field a patch of T may set, listed once: a field added to T and not here fails to compile. */
+type PatchFields<T> = { readonly [K in keyof Required<T>]: true };
+
+const SITE_PATCH: PatchFields<SitePatch> = { name: true, allowedOrigins: true, defaultQueueId: true, botWebhookUrl: true, botTokenHash: true, ticketing: true, masking: true, widget: true, identitySecret: true };
+const AGENT_PATCH: PatchFields<AgentPatch> = { name: true, role: true, capacity: true, availability: true, availabilitySince: true, prefs: true, passwordHash: true, disabled: true };
+
+/**
+ * Writes the fields of `patch` that `fields` names and that are set (a caller's object may carry more; undefined
+ * means "leave as is"), nothing when none is, then reads the row back: null when there is no such row.
+ */
+function patchAndReread<P extends object, R>(patch: P, fields: PatchFields<P>, write: (set: Partial<P>) => void, reread: () => R): R {
+  const set = defined(Object.fromEntries(Object.keys(fields).map((k) => [k, patch[k as keyof P]])) as Partial<P>);
+  if (Object.keys(set).length > 0) write(set);
+  return reread();
 }
 
 /** A UNIQUE constraint failed (better-sqlite3's error, or Drizzle's wrapper around it). */
@@ -425,19 +441,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           .run();
       },
       async update(id, patch) {
-        const set = defined({
-          name: patch.name,
-          allowedOrigins: patch.allowedOrigins,
-          defaultQueueId: patch.defaultQueueId,
-          botWebhookUrl: patch.botWebhookUrl,
-          botTokenHash: patch.botTokenHash,
-          ticketing: patch.ticketing,
-          masking: patch.masking,
-          widget: patch.widget,
-          identitySecret: patch.identitySecret,
-        });
-        if (Object.keys(set).length > 0) db.update(sites).set(set).where(eq(sites.id, id)).run();
-        return getSite(id);
+        return patchAndReread(patch, SITE_PATCH, (set) => db.update(sites).set(set).where(eq(sites.id, id)).run(), () => getSite(id));
       },
       async count() {
         return db.$count(sites);
@@ -473,18 +477,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           .run();
       },
       async update(id, patch) {
-        const set: AgentPatch = defined({
-          name: patch.name,
-          role: patch.role,
-          capacity: patch.capacity,
-          availability: patch.availability,
-          availabilitySince: patch.availabilitySince,
-          prefs: patch.prefs,
-          passwordHash: patch.passwordHash,
-          disabled: patch.disabled,
-        });
-        if (Object.keys(set).length > 0) db.update(agents).set(set).where(eq(agents.id, id)).run();
-        return getAgent(id);
+        return patchAndReread(patch, AGENT_PATCH, (set) => db.update(agents).set(set).where(eq(agents.id, id)).run(), () => getAgent(id));
       },
       async count() {
         return db.$count(agents);
