@@ -6,9 +6,9 @@ import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { signVisitorToken } from '../domain/visitor-token';
 import { uuidv7 } from '../ids';
 import { expectStillServing, openAgent, openVisitor, TestSocket, UpgradeRefused } from './clients';
-import { serverPerFile, TEST_SECRET } from './harness';
+import { serverForAll, TEST_SECRET } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 /** An honest visitor and agent who keep chatting while others misbehave. */
 let bystander: { visitor: Awaited<ReturnType<typeof openVisitor>>; agent: Awaited<ReturnType<typeof openAgent>>; conversationId: string };
 

@@ -9,9 +9,9 @@ import type { Attachment } from '../../shared/protocol';
 import * as f from '../domain/file-type.fixtures';
 import { onlineAgent, visitor } from './agents';
 import { login } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 
 const text = (s: string) => new TextEncoder().encode(s);
 /** A real PNG with an HTML page in a text chunk after it: a browser sniffing it as HTML would run it. */

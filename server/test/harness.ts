@@ -137,14 +137,14 @@ export function serversPerTest(): (options?: TestServerOptions) => Promise<TestS
 export type LateOptions = TestServerOptions | (() => TestServerOptions);
 
 /**
- * One server for a test file or a `describe`: started in `beforeAll`, stopped in `afterAll`, the set-up most
- * scenario files began with. The answer stands for that server from the start on: hooks registered after
- * this call and the tests use it as they used their own `let server` (vitest runs `before` hooks in order
- * and `after` hooks in reverse, so it starts before and stops after everything else of the file).
+ * One server for all the tests of a file or a `describe`: started in `beforeAll`, stopped in `afterAll`, the
+ * set-up most scenario files began with. The answer stands for that server from the start on: hooks
+ * registered after this call and the tests use it as they used their own `let server` (vitest runs `before`
+ * hooks in order and `after` hooks in reverse, so it starts before and stops after the rest of the file's).
  *
- * @example const server = serverPerFile({ wrapStore: holding.wrap });
+ * @example const server = serverForAll({ wrapStore: holding.wrap });
  */
-export function serverPerFile(options?: LateOptions): TestServer {
+export function serverForAll(options?: LateOptions): TestServer {
   const slot = serverSlot(options);
   beforeAll(slot.start);
   afterAll(slot.stop);
@@ -153,11 +153,11 @@ export function serverPerFile(options?: LateOptions): TestServer {
 
 /**
  * A new server for each test of a file or a `describe` (`beforeEach`, `afterEach`); otherwise as
- * `serverPerFile`.
+ * `serverForAll`. A test that needs other options starts its own with `startTestServer`.
  *
- * @example const server = serverEachTest();
+ * @example const server = serverForEach();
  */
-export function serverEachTest(options?: LateOptions): TestServer {
+export function serverForEach(options?: LateOptions): TestServer {
   const slot = serverSlot(options);
   beforeEach(slot.start);
   afterEach(slot.stop);

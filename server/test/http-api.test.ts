@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { login, openVisitor } from './clients';
-import { ADMIN, serverPerFile } from './harness';
+import { ADMIN, serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.origin, ...headers }, body });

@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { adminApi, stored, type Api } from './agents';
 import { TestSocket } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let admin: Api;
 let secret: string;
 

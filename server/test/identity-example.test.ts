@@ -10,9 +10,9 @@ import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { JWT_LIFETIME_S, signJwt, userHash } from '../../examples/identity/sign.mjs';
 import { adminApi } from './agents';
 import { TestSocket } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let secret: string;
 let example: ChildProcess | undefined;
 let exampleUrl: string;

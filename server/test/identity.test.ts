@@ -10,10 +10,10 @@ import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent } from './agents';
 import { TestSocket } from './clients';
-import { serverPerFile, TEST_SECRET } from './harness';
+import { serverForAll, TEST_SECRET } from './harness';
 import { signVisitorToken } from '../domain/visitor-token';
 
-const server = serverPerFile();
+const server = serverForAll();
 let siteId: string;
 let secret: string;
 

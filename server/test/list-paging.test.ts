@@ -8,11 +8,11 @@ import type { ConversationListAnswer } from '../../shared/api';
 import type { StatePatch } from '../domain/conversation';
 import { patchedConversation } from '../store/store-fixture';
 import { adminApi, createAgent, type Answer, type Api, type TestAgent } from './agents';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
 const T0 = 1_780_000_000_000;
 
-const server = serverPerFile();
+const server = serverForAll();
 let siteId: string;
 beforeAll(async () => {
   siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;

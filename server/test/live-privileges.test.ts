@@ -11,12 +11,12 @@ import { CLOSE } from '../../shared/errors';
 import { adminApi, gone, makeQueue, onlineAgent, send, startConversation, stored, summary, type Api } from './agents';
 import { closedWithin, openAgent, openVisitor, TestSocket } from './clients';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 import { holdingStore } from './holding-store';
 
 /** Holds one store read when a test asks (a hello still being answered); passes every other call through. */
 const holding = holdingStore();
-const server = serverPerFile({ wrapStore: holding.wrap });
+const server = serverForAll({ wrapStore: holding.wrap });
 let admin: Api;
 
 beforeAll(async () => {

@@ -4,9 +4,9 @@ import { hashPassword } from '../services/passwords';
 import { uuidv7 } from '../ids';
 import { visibleToVisitor } from '../domain/conversation';
 import { login, openAgent, openVisitor } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 
 async function storedEvents(conversationId: string) {
   return server.papo.store.events.after(conversationId, 0, { limit: 1000 });

@@ -9,9 +9,9 @@ import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import { PROTOCOL_VERSION, type PrechatAnswers } from '../../shared/protocol';
 import { adminApi, makeQueue, onlineAgent, storedEvents, summary, waitFrames, type OnlineAgent } from './agents';
 import { openVisitor, TestSocket } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let siteId: string;
 let sales: { id: string; name: string };
 let support: { id: string; name: string };

@@ -4,7 +4,7 @@ import type { Store } from '../store/store';
 import { CLOSE } from '../../shared/errors';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { openAgent, openVisitor, TestSocket } from './clients';
-import { serverPerFile, startTestServer } from './harness';
+import { serverForAll, startTestServer } from './harness';
 
 const READ_DELAY_MS = 150;
 
@@ -21,7 +21,7 @@ function slowCatchUpReads(store: Store): Store {
   };
 }
 
-const server = serverPerFile({ wrapStore: slowCatchUpReads });
+const server = serverForAll({ wrapStore: slowCatchUpReads });
 
 /** The frames of one conversation on a socket, in arrival order, as [kind, seqs]. */
 function stream(frames: ServerFrame[], conversationId: string): Array<['history' | 'event', number[]]> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import { openAgent, openVisitor } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 
 describe('resume after a disconnect', () => {
   it('D5: a visitor that reconnects with its last sequence gets exactly the events it missed', async () => {

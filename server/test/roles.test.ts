@@ -17,9 +17,9 @@ import {
   type Api,
   type OnlineAgent,
 } from './agents';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let admin: Api;
 /** Ids the privileged routes are tried on: real ones, so a missing check would show as a success. */
 let ids: { agent: string; queue: string; canned: string; reason: string; conversation: string; site: string };

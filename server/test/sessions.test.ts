@@ -9,9 +9,9 @@ import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, api, createAgent, type Api, type TestAgent } from './agents';
 import { closedWithin, login, openAgent, TestSocket, UpgradeRefused } from './clients';
-import { ADMIN, serverPerFile } from './harness';
+import { ADMIN, serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let admin: Api;
 
 beforeAll(async () => {

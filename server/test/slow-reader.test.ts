@@ -11,11 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CLOSE } from '../../shared/errors';
 import { openAgent, openVisitor, TestSocket } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
 // The smallest bound; two sockets per address: the visitor and the slow agent, so a third upgrade is
 // accepted only once the server has let go of the slow one.
-const server = serverPerFile({ env: { MAX_BUFFERED_BYTES: '65536', MAX_SOCKETS_PER_IP: '2' } });
+const server = serverForAll({ env: { MAX_BUFFERED_BYTES: '65536', MAX_SOCKETS_PER_IP: '2' } });
 
 /** The most the kernel may hold in flight on one connection (send plus receive buffers), with a margin. */
 function kernelBufferBytes(): number {

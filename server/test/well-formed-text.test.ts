@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countChars, MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { adminApi } from './agents';
 import { openAgent, openVisitor } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let db: Database.Database;
 
 beforeAll(async () => {

@@ -8,9 +8,9 @@ import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent, makeQueue, type Api } from './agents';
 import { openVisitor } from './clients';
-import { serverPerFile } from './harness';
+import { serverForAll } from './harness';
 
-const server = serverPerFile();
+const server = serverForAll();
 let siteId: string;
 let admin: Api;
 
