@@ -4,49 +4,47 @@
  */
 import type { ConversationEvent } from './protocol';
 
-export interface TranscriptLabels {
-  title: string;
-  visitor: string;
-  agent: string;
-  bot: string;
-  joined: (name: string) => string;
-  left: (name: string) => string;
-  ended: string;
-  closed: string;
-}
-
-export const TRANSCRIPT_LABELS: Record<'pt-BR' | 'en' | 'es', TranscriptLabels> = {
-  'pt-BR': {
-    title: 'Transcrição da conversa',
-    visitor: 'Você',
-    agent: 'Atendente',
-    bot: 'Assistente',
-    joined: (n) => `${n} entrou na conversa`,
-    left: (n) => `${n} saiu da conversa`,
-    ended: 'Você encerrou a conversa',
-    closed: 'Conversa encerrada',
-  },
-  en: {
-    title: 'Conversation transcript',
-    visitor: 'You',
-    agent: 'Agent',
-    bot: 'Assistant',
-    joined: (n) => `${n} joined the conversation`,
-    left: (n) => `${n} left the conversation`,
-    ended: 'You ended the conversation',
-    closed: 'Conversation closed',
-  },
-  es: {
-    title: 'Transcripción de la conversación',
-    visitor: 'Usted',
-    agent: 'Agente',
-    bot: 'Asistente',
-    joined: (n) => `${n} se unió a la conversación`,
-    left: (n) => `${n} salió de la conversación`,
-    ended: 'Usted terminó la conversación',
-    closed: 'Conversación cerrada',
-  },
+/**
+ * The labels in Portuguese (Brazil), the key source: every other language is typed against it (the
+ * console's locale tables are the pattern), so a missing label does not compile. One small table per
+ * language, kept in this file: the widget's download and the server's e-mail render the same words.
+ */
+const ptBR = {
+  title: 'Transcrição da conversa',
+  visitor: 'Você',
+  agent: 'Atendente',
+  bot: 'Assistente',
+  joined: (name: string) => `${name} entrou na conversa`,
+  left: (name: string) => `${name} saiu da conversa`,
+  ended: 'Você encerrou a conversa',
+  closed: 'Conversa encerrada',
 };
+
+export type TranscriptLabels = typeof ptBR;
+
+const en: TranscriptLabels = {
+  title: 'Conversation transcript',
+  visitor: 'You',
+  agent: 'Agent',
+  bot: 'Assistant',
+  joined: (name) => `${name} joined the conversation`,
+  left: (name) => `${name} left the conversation`,
+  ended: 'You ended the conversation',
+  closed: 'Conversation closed',
+};
+
+const es: TranscriptLabels = {
+  title: 'Transcripción de la conversación',
+  visitor: 'Usted',
+  agent: 'Agente',
+  bot: 'Asistente',
+  joined: (name) => `${name} se unió a la conversación`,
+  left: (name) => `${name} salió de la conversación`,
+  ended: 'Usted terminó la conversación',
+  closed: 'Conversación cerrada',
+};
+
+export const TRANSCRIPT_LABELS: Record<'pt-BR' | 'en' | 'es', TranscriptLabels> = { 'pt-BR': ptBR, en, es };
 
 /**
  * One line per message or notice, oldest first, with the time in `timeZone` (UTC by default).

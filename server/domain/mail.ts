@@ -3,19 +3,15 @@
  * address reaches, and the subject and body of a ticket confirmation, an agent's reply and a transcript.
  * No subject carries visitor text (a form's first line became the subject, and the operator's MAIL_FROM
  * sent phishing for whoever wrote it); a body quotes the visitor only where that is what was asked for.
+ * The words, one table per language, are in ../i18n/.
  */
-import { TRANSCRIPT_LABELS } from '../../shared/transcript';
+import { MAIL_TEXT, type MailLocale } from '../i18n/mail-text';
 
-export type MailLocale = keyof typeof TRANSCRIPT_LABELS;
+export { mailLocale, type MailLocale } from '../i18n/mail-text';
 
 export interface MailText {
   subject: string;
   text: string;
-}
-
-/** The site's widget language for its mail; without one, Portuguese (the product's first language). */
-export function mailLocale(locale: string | null | undefined): MailLocale {
-  return locale === 'en' || locale === 'es' || locale === 'pt-BR' ? locale : 'pt-BR';
 }
 
 /**
@@ -38,38 +34,6 @@ export function mailboxKey(email: string): string {
   return `${local}@${domain}`;
 }
 
-interface Words {
-  ticket: (n: number) => string;
-  received: (site: string, n: number) => string;
-  notYou: (site: string) => string;
-  yourMessage: string;
-  asked: (site: string) => string;
-}
-
-const WORDS: Record<MailLocale, Words> = {
-  'pt-BR': {
-    ticket: (n) => `Seu chamado #${n}`,
-    received: (site, n) => `Recebemos sua mensagem em ${site} e abrimos o chamado #${n}. Responderemos por este e-mail.`,
-    notYou: (site) => `Se você não escreveu para ${site}, ignore este e-mail.`,
-    yourMessage: 'Sua mensagem:',
-    asked: (site) => `Alguém pediu em ${site} que esta conversa fosse enviada para este endereço. Se não foi você, ignore este e-mail.`,
-  },
-  en: {
-    ticket: (n) => `Your ticket #${n}`,
-    received: (site, n) => `We received your message at ${site} and opened ticket #${n}. We will answer by e-mail.`,
-    notYou: (site) => `If you did not write to ${site}, ignore this e-mail.`,
-    yourMessage: 'Your message:',
-    asked: (site) => `Someone at ${site} asked for this conversation to be sent to this address. If it was not you, ignore this e-mail.`,
-  },
-  es: {
-    ticket: (n) => `Su solicitud #${n}`,
-    received: (site, n) => `Recibimos su mensaje en ${site} y abrimos la solicitud #${n}. Le responderemos por este correo.`,
-    notYou: (site) => `Si usted no escribió a ${site}, ignore este correo.`,
-    yourMessage: 'Su mensaje:',
-    asked: (site) => `Alguien en ${site} pidió que esta conversación se enviara a esta dirección. Si no fue usted, ignore este correo.`,
-  },
-};
-
 /** The site's name as one line (an admin typed it; a line break must not reach a header). */
 const oneLine = (site: string) => site.replace(/[\r\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 
@@ -78,7 +42,7 @@ const oneLine = (site: string) => site.replace(/[\r\n\t]+/g, ' ').replace(/ {2,}
  * site vouched for (L4); to any other address the mail says nothing a stranger wrote.
  */
 export function ticketConfirmation(input: { locale: MailLocale; site: string; number: number; message: string; confirmed: boolean }): MailText {
-  const w = WORDS[input.locale];
+  const w = MAIL_TEXT[input.locale];
   const site = oneLine(input.site);
   const tail = input.confirmed ? `${w.yourMessage}\n\n${input.message}\n` : `${w.notYou(site)}\n`;
   return { subject: `${w.ticket(input.number)} — ${site}`, text: `${w.received(site, input.number)}\n\n${tail}` };
@@ -86,7 +50,7 @@ export function ticketConfirmation(input: { locale: MailLocale; site: string; nu
 
 /** SPEC T4, L5: an agent's reply on a ticket: the agent's words, under the ticket's fixed subject. */
 export function ticketReply(input: { locale: MailLocale; site: string; number: number; text: string; agentName: string }): MailText {
-  return { subject: `Re: ${WORDS[input.locale].ticket(input.number)} — ${oneLine(input.site)}`, text: `${input.text}\n\n— ${input.agentName}\n` };
+  return { subject: `Re: ${MAIL_TEXT[input.locale].ticket(input.number)} — ${oneLine(input.site)}`, text: `${input.text}\n\n— ${input.agentName}\n` };
 }
 
 /**
@@ -96,7 +60,7 @@ export function ticketReply(input: { locale: MailLocale; site: string; number: n
 export function transcriptMail(input: { locale: MailLocale; site: string; transcript: string; confirmed: boolean }): MailText {
   const site = oneLine(input.site);
   return {
-    subject: `${TRANSCRIPT_LABELS[input.locale].title} — ${site}`,
-    text: input.confirmed ? input.transcript : `${WORDS[input.locale].asked(site)}\n\n${input.transcript}`,
+    subject: `${MAIL_TEXT[input.locale].transcript.title} — ${site}`,
+    text: input.confirmed ? input.transcript : `${MAIL_TEXT[input.locale].asked(site)}\n\n${input.transcript}`,
   };
 }

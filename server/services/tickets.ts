@@ -5,13 +5,14 @@
  */
 import { TICKET_STATUSES, type Ticket, type TicketEntry, type TicketFilterQuery } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
-import { renderTranscript, TRANSCRIPT_LABELS } from '../../shared/transcript';
+import { renderTranscript } from '../../shared/transcript';
 import type { LimitKey } from '../domain/client-ip';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
 import { matchesAll, searchTerms } from '../domain/search';
 import { decideRate, decideTicketClose, formFields, readForm, subjectOf } from '../domain/tickets';
 import { AppError } from '../errors';
+import { MAIL_TEXT } from '../i18n/mail-text';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
 import type { NewTicket, Site, Store, TicketPatch } from '../store/store';
@@ -332,7 +333,7 @@ export function createTicketService({ store, directory, conversations, mailer, l
       try {
         const site = await store.sites.byId(conversation.siteId);
         const locale = mailLocale(site?.widget?.locale);
-        const transcript = renderTranscript(await transcriptOf(conversationId, VISITOR_VISIBLE_KINDS), TRANSCRIPT_LABELS[locale], 'America/Sao_Paulo');
+        const transcript = renderTranscript(await transcriptOf(conversationId, VISITOR_VISIBLE_KINDS), MAIL_TEXT[locale].transcript, 'America/Sao_Paulo');
         sent = await mailer.send({ to: email, ...transcriptMail({ locale, site: site?.name ?? '', transcript, confirmed }) });
       } finally {
         // Only a mail that went out counts (SPEC L3, L4).

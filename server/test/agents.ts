@@ -43,12 +43,13 @@ export function api(server: TestServer, cookie: string) {
 }
 export type Api = ReturnType<typeof api>;
 
-const adminCookies = new WeakMap<TestServer, Promise<string>>();
+/** Keyed by the running server, not its TestServer: serverForEach's one object stands for a new one each test. */
+const adminCookies = new WeakMap<TestServer['papo'], Promise<string>>();
 
 /** The seeded admin's API client (one sign-in per server). */
 export async function adminApi(server: TestServer): Promise<Api> {
-  let cookie = adminCookies.get(server);
-  if (!cookie) adminCookies.set(server, (cookie = login(server)));
+  let cookie = adminCookies.get(server.papo);
+  if (!cookie) adminCookies.set(server.papo, (cookie = login(server)));
   return api(server, await cookie);
 }
 

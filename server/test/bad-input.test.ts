@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../shared/errors';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { signVisitorToken } from '../domain/visitor-token';
 import { uuidv7 } from '../ids';
 import { expectStillServing, openAgent, openVisitor, TestSocket, UpgradeRefused } from './clients';
-import { startTestServer, TEST_SECRET, type TestServer } from './harness';
+import { serverForAll, TEST_SECRET } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 /** An honest visitor and agent who keep chatting while others misbehave. */
 let bystander: { visitor: Awaited<ReturnType<typeof openVisitor>>; agent: Awaited<ReturnType<typeof openAgent>>; conversationId: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
   const visitor = await openVisitor(server);
   const agent = await openAgent(server);
   const { conversationId } = await visitor.socket.say('estou aqui desde o início');
@@ -21,10 +20,6 @@ beforeAll(async () => {
 });
 
 afterEach(() => expectStillServing(server, bystander));
-
-afterAll(async () => {
-  await server.stop();
-});
 
 async function countEvents(): Promise<number> {
   const list = await server.papo.store.conversations.list({ limit: 1000 });

@@ -6,7 +6,7 @@
  * A refused claim is an error naming what was refused, and nothing is stored.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../shared/protocol';
 import {
   adminApi,
@@ -25,7 +25,7 @@ import {
 } from './agents';
 import type { Store } from '../store/store';
 import { openAgent, type TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach } from './harness';
 
 /**
  * Agents' loads read outside a write take their snapshot at once but answer late, as a remote database
@@ -37,14 +37,7 @@ function slowLoads(store: Store): Store {
   return { ...store, conversations: { ...store.conversations, loads: () => store.conversations.loads().then(late) } };
 }
 
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startTestServer({ wrapStore: slowLoads });
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach({ wrapStore: slowLoads });
 
 /** The agent's load as the admin API reports it (open conversations it holds). */
 async function loadOf(agentId: string): Promise<number> {

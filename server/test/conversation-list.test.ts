@@ -3,18 +3,16 @@
  * over real sockets.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VisitorConversation } from '../../shared/protocol';
 import { openAgent, openVisitor, type TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach } from './harness';
 import { adminApi, send, wrapUpReason } from './agents';
 import { MAX_VISITOR_CONVERSATIONS } from '../services/presence-signals';
 import { READ_FRAMES } from '../realtime/connection';
 
-let server: TestServer;
-afterEach(async () => {
-  await server?.stop();
-});
+// Every test starts on a server of its own.
+const server = serverForEach();
 
 async function list(socket: TestSocket): Promise<VisitorConversation[]> {
   const clientId = randomUUID();
@@ -30,7 +28,6 @@ async function end(socket: TestSocket, conversationId: string): Promise<void> {
 
 describe('W7 conversations.list', () => {
   it('W7: lists the visitor\'s conversations newest activity first, with status, last message and unread count', async () => {
-    server = await startTestServer();
     const agent = await openAgent(server);
     const v = await openVisitor(server);
     const first = (await v.socket.say('Primeira conversa')).conversationId;
@@ -63,7 +60,6 @@ describe('W7 conversations.list', () => {
   });
 
   it('W2, W7: unread counts agent messages after what the visitor has seen, on every device', async () => {
-    server = await startTestServer();
     const agent = await openAgent(server);
     const v = await openVisitor(server);
     const { conversationId } = await v.socket.say('Olá');
@@ -85,7 +81,6 @@ describe('W7 conversations.list', () => {
   });
 
   it("W7: another visitor's conversations are never listed; a visitor with none gets an empty list", async () => {
-    server = await startTestServer();
     const v = await openVisitor(server);
     const mine = (await v.socket.say('Minha')).conversationId;
     const w = await openVisitor(server);
@@ -95,7 +90,6 @@ describe('W7 conversations.list', () => {
   });
 
   it(`W7: answers at most ${MAX_VISITOR_CONVERSATIONS}, the newest`, async () => {
-    server = await startTestServer();
     const v = await openVisitor(server);
     const ids: string[] = [];
     for (let i = 0; i <= MAX_VISITOR_CONVERSATIONS; i++) {
@@ -109,7 +103,6 @@ describe('W7 conversations.list', () => {
   });
 
   it('W7: an agent asking for the list gets forbidden', async () => {
-    server = await startTestServer();
     const agent = await openAgent(server);
     const clientId = randomUUID();
     agent.socket.send({ type: 'conversations.list', clientId });
@@ -121,7 +114,6 @@ describe('W7 conversations.list', () => {
 
 describe('W7 watch', () => {
   it('W7: a visitor may watch its own closed conversation and gets its history', async () => {
-    server = await startTestServer();
     const agent = await openAgent(server);
     const v = await openVisitor(server);
     const old = (await v.socket.say('Conversa antiga')).conversationId;
@@ -151,7 +143,6 @@ describe('W7 watch', () => {
   });
 
   it("W7: a visitor's watch of another visitor's conversation is refused as if it did not exist, and shows nothing", async () => {
-    server = await startTestServer();
     const v = await openVisitor(server);
     const theirs = (await v.socket.say('Conversa privada')).conversationId;
     const stranger = await openVisitor(server);
@@ -166,7 +157,6 @@ describe('W7 watch', () => {
   });
 
   it('a visitor asking for its list in a loop is told to wait (rate_limited, with the clientId and when), and its chat goes on', async () => {
-    server = await startTestServer();
     const v = await openVisitor(server);
     const conversationId = (await v.socket.say('Olá')).conversationId;
     const ids: string[] = Array.from({ length: READ_FRAMES.burst + 20 }, () => randomUUID());
@@ -185,7 +175,6 @@ describe('W7 watch', () => {
   });
 
   it('an agent (signed-in staff, or a program on an agent account) is not held to the visitors\' read limit', async () => {
-    server = await startTestServer();
     const agent = await openAgent(server);
     const v = await openVisitor(server);
     const conversationId = (await v.socket.say('Olá')).conversationId;

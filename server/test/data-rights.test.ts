@@ -2,19 +2,13 @@
  * Issue 6, data rights: an admin exports and erases everything held about a visitor or an e-mail address
  * (visitor records, conversations with their events, tickets with their history), through the API.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminApi, createAgent, gone, onlineAgent, storedEvents, visitor } from './agents';
 import { login } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach } from './harness';
 import { createTicket } from './tickets-helpers';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach();
 
 /** A visitor who chatted and then left a message with its e-mail; another visitor who only chatted. */
 async function twoVisitors() {

@@ -11,11 +11,11 @@ import type { Ticket } from '../../shared/api';
 import { startPapo } from '../app';
 import { loadConfig } from '../config';
 import { createLogger } from '../log';
-import { createAgent, onlineAgent, send, summary, visitor } from './agents';
+import { adminApi, createAgent, onlineAgent, send, summary, visitor } from './agents';
 import type { TestSocket } from './clients';
 import { ADMIN, serversPerTest, TEST_SECRET, type TestServer } from './harness';
 import { smtpPerFile, startSmtp, TEST_MAIL_FROM } from './smtp';
-import { allTickets, createTicket, emailTranscript, expectAnswer, supportQueueId, uniqueEmail } from './tickets-helpers';
+import { allTickets, createTicket, demoSiteId, emailTranscript, expectAnswer, supportQueueId, uniqueEmail } from './tickets-helpers';
 
 const smtp = smtpPerFile();
 const serverWith = serversPerTest();
@@ -100,6 +100,37 @@ describe('T6/T8 the transcript by e-mail', () => {
     expect(error.code).toBe('conversation_not_found');
     await new Promise((r) => setTimeout(r, 100));
     expect(smtp.messages.some((m) => m.to.includes(email))).toBe(false);
+  });
+});
+
+describe('L5 the site\'s language (issue 13: one language per e-mail)', () => {
+  it('L5/T6/T8: a site in English sends its confirmation and its transcript wholly in English, labels included', async () => {
+    const server = await serverWith({ env: smtp.env });
+    const admin = await adminApi(server);
+    const siteId = await demoSiteId(server);
+    const settings = (await admin.get(`/sites/${siteId}/widget`)).body;
+    expect((await admin.put(`/sites/${siteId}/widget`, { ...settings, locale: 'en' })).status).toBe(200);
+
+    const asker = await visitor(server);
+    const email = uniqueEmail('english');
+    const form = expectAnswer(await createTicket(asker.socket, { email, message: 'Quero cancelar minha assinatura' }), 'ticket');
+    const confirmation = await smtp.waitFor((m) => m.to.includes(email));
+    expect(confirmation.subject).toBe(`Your ticket #${form.number} — Demo site`);
+    expect(confirmation.text.trim()).toBe(`We received your message at Demo site and opened ticket #${form.number}. We will answer by e-mail.\n\nIf you did not write to Demo site, ignore this e-mail.`);
+
+    const { visitor: v, conversationId } = await endedChat(server);
+    const other = uniqueEmail('english-transcript');
+    expect(expectAnswer(await emailTranscript(v.socket, conversationId, other), 'done').type).toBe('done');
+    const transcript = await smtp.waitFor((m) => m.to.includes(other));
+    expect(transcript.subject).toBe('Conversation transcript — Demo site');
+    const lines = transcript.text.split('\n');
+    expect(lines[0]).toBe('Someone at Demo site asked for this conversation to be sent to this address. If it was not you, ignore this e-mail.');
+    expect(lines).toContain('Conversation transcript');
+    expect(lines.some((l) => l.endsWith('] You: Olá, meu pedido não chegou — é o nº 123')), transcript.text).toBe(true);
+    expect(lines.some((l) => l.endsWith('] Beatriz Atendente joined the conversation')), transcript.text).toBe(true);
+    expect(lines.some((l) => l.endsWith('] You ended the conversation')), transcript.text).toBe(true);
+    // Nothing of the Portuguese mail is left in either one.
+    for (const mail of [confirmation, transcript]) expect(`${mail.subject}\n${mail.text}`).not.toMatch(/chamado|Você|Transcrição|encerrou|entrou na conversa|ignore este/);
   });
 });
 

@@ -4,20 +4,14 @@
  * (a polyglot with HTML in it included) named .html is a .png. The sender's base name stays.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attachment } from '../../shared/protocol';
 import * as f from '../domain/file-type.fixtures';
 import { onlineAgent, visitor } from './agents';
 import { login } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForAll();
 
 const text = (s: string) => new TextEncoder().encode(s);
 /** A real PNG with an HTML page in a text chunk after it: a browser sniffing it as HTML would run it. */

@@ -3,7 +3,7 @@
  * gateway and store. `restart()` stops it and starts it again on the same database file.
  */
 import type Database from 'better-sqlite3';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { SiteTicketing } from '../../shared/api';
 import { DEFAULT_TICKETING } from '../domain/tickets';
 import { mkdtempSync } from 'node:fs';
@@ -130,5 +130,68 @@ export function serversPerTest(): (options?: TestServerOptions) => Promise<TestS
     const server = await startTestServer(options);
     started.push(server);
     return server;
+  };
+}
+
+/** Options, or a function giving them when the server starts (for what a file sets up first, e.g. a port). */
+export type LateOptions = TestServerOptions | (() => TestServerOptions);
+
+/**
+ * One server for all the tests of a file or a `describe`: started in `beforeAll`, stopped in `afterAll`, the
+ * set-up most scenario files began with. The answer stands for that server from the start on: hooks
+ * registered after this call and the tests use it as they used their own `let server` (vitest runs `before`
+ * hooks in order and `after` hooks in reverse, so it starts before and stops after the rest of the file's).
+ *
+ * @example const server = serverForAll({ wrapStore: holding.wrap });
+ */
+export function serverForAll(options?: LateOptions): TestServer {
+  const slot = serverSlot(options);
+  beforeAll(slot.start);
+  afterAll(slot.stop);
+  return slot.server;
+}
+
+/**
+ * A new server for each test of a file or a `describe` (`beforeEach`, `afterEach`); otherwise as
+ * `serverForAll`. A test that needs other options starts its own with `startTestServer`.
+ *
+ * @example const server = serverForEach();
+ */
+export function serverForEach(options?: LateOptions): TestServer {
+  const slot = serverSlot(options);
+  beforeEach(slot.start);
+  afterEach(slot.stop);
+  return slot.server;
+}
+
+function serverSlot(options: LateOptions = {}) {
+  let current: TestServer | undefined;
+  const now = (): TestServer => {
+    if (!current) throw new Error('The test server starts in a before hook: use it in a hook or a test.');
+    return current;
+  };
+  // Every member is read from the running server, so a reference taken before the start stays good.
+  const server: TestServer = {
+    get papo() { return now().papo; },
+    get url() { return now().url; },
+    get wsUrl() { return now().wsUrl; },
+    get origin() { return now().origin; },
+    get siteKey() { return now().siteKey; },
+    get dir() { return now().dir; },
+    get problems() { return now().problems; },
+    stop: () => now().stop(),
+    // A restart hands back the new server: it is the one this stands for, and the one stopped at the end.
+    restart: async () => (current = await now().restart()),
+  };
+  return {
+    server,
+    async start() {
+      current = await startTestServer(typeof options === 'function' ? options() : options);
+    },
+    async stop() {
+      const running = current;
+      current = undefined;
+      await running?.stop();
+    },
   };
 }

@@ -5,24 +5,20 @@
  * same e-mail in a signed JWT does. The name is shown as the visitor's display name, as a typed one is.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { adminApi, stored, type Api } from './agents';
 import { TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let admin: Api;
 let secret: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await adminApi(server);
   const siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
   secret = (await admin.post(`/sites/${siteId}/identity-secret`)).body.identitySecret;
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 // Signed here with node:crypto, as a host backend would.

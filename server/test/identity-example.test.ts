@@ -10,15 +10,14 @@ import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { JWT_LIFETIME_S, signJwt, userHash } from '../../examples/identity/sign.mjs';
 import { adminApi } from './agents';
 import { TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let secret: string;
 let example: ChildProcess | undefined;
 let exampleUrl: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
   const siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
   secret = (await (await adminApi(server)).post(`/sites/${siteId}/identity-secret`)).body.identitySecret;
   example = spawn(process.execPath, [join(import.meta.dirname, '../../examples/identity/server.mjs')], {
@@ -30,7 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   example?.kill();
-  await server.stop();
 });
 
 async function welcomeFor(identity: IdentityProof) {

@@ -4,28 +4,24 @@
  * secret, strict identity, and the admin routes for the secret.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../shared/errors';
 import { PROTOCOL_VERSION, type IdentityProof } from '../../shared/protocol';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent } from './agents';
 import { TestSocket } from './clients';
-import { startTestServer, TEST_SECRET, type TestServer } from './harness';
+import { serverForAll, TEST_SECRET } from './harness';
 import { signVisitorToken } from '../domain/visitor-token';
 
-let server: TestServer;
+const server = serverForAll();
 let siteId: string;
 let secret: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
   siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
   const made = await (await adminApi(server)).post(`/sites/${siteId}/identity-secret`);
   expect(made.status).toBe(200);
   secret = made.body.identitySecret;
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 // Proofs are signed here with node:crypto, as a host backend would, not with the server's code.

@@ -3,23 +3,19 @@
  * `nextCursor`), on a real server and database: every conversation the agent may see comes exactly once,
  * pages are full whatever the agent may not see (R10), and a cursor the server did not make is a typed 400.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListAnswer } from '../../shared/api';
 import type { StatePatch } from '../domain/conversation';
 import { patchedConversation } from '../store/store-fixture';
 import { adminApi, createAgent, type Answer, type Api, type TestAgent } from './agents';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
 const T0 = 1_780_000_000_000;
 
-let server: TestServer;
+const server = serverForAll();
 let siteId: string;
 beforeAll(async () => {
-  server = await startTestServer();
   siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 /** A conversation a new visitor started, then given `patch` at `at` (its activity time), through the store. */

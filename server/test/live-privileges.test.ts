@@ -5,26 +5,22 @@
  * turned on closes the anonymous visitors' sockets and leaves the identified ones (SPEC W6).
  */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, gone, makeQueue, onlineAgent, send, startConversation, stored, summary, type Api } from './agents';
 import { closedWithin, openAgent, openVisitor, TestSocket } from './clients';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 import { holdingStore } from './holding-store';
 
-let server: TestServer;
-let admin: Api;
 /** Holds one store read when a test asks (a hello still being answered); passes every other call through. */
 const holding = holdingStore();
+const server = serverForAll({ wrapStore: holding.wrap });
+let admin: Api;
 
 beforeAll(async () => {
-  server = await startTestServer({ wrapStore: holding.wrap });
   admin = await adminApi(server);
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 /** X holds a conversation of queue Q. */

@@ -5,13 +5,13 @@
  * visitors list shows an agent only its sites' visitors (SPEC R10, R11).
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { ConversationEvent, ServerFrame } from '../../shared/protocol';
 import { PNG } from '../domain/file-type.fixtures';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent, eventually, onlineAgent, stored, storedEvent, visitor, waitFrames, type OnlineAgent } from './agents';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach } from './harness';
 import { createTicket, demoSiteId, expectAnswer, rate, setMasking, setTicketing, supportQueueId } from './tickets-helpers';
 
 const CARD = '4111 1111 1111 1111';
@@ -36,13 +36,7 @@ const BROWSER_MASKED = `Mozilla/5.0 (cartão ${CARD_MASKED})`;
 const NAME = `Maria ${CPF}`;
 const NAME_MASKED = `Maria ${CPF_MASKED}`;
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach();
 
 /** A visitor whose hello carries PAGE and BROWSER and who has written a first message. */
 async function chattingVisitor(text = 'Olá') {

@@ -2,21 +2,15 @@
  * Issue 6, masking of sensitive data per site: off, mask in agent views (live frames, lists, history pages,
  * panels, ticket transcripts), or redact before storing (the raw value never reaches the database).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminApi, onlineAgent, storedEvents, summary, visitor, waitFrames } from './agents';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach } from './harness';
 import { createTicket, demoSiteId, setMasking } from './tickets-helpers';
 
 const SECRET = 'Meu CPF é 529.982.247-25 e o cartão 4111 1111 1111 1111, e-mail maria@gmail.com 👋';
 const MASKED = 'Meu CPF é ***.***.***-25 e o cartão **** **** **** 1111, e-mail m****@gmail.com 👋';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach();
 
 /** A supervisor online, a visitor who writes SECRET: what each side got. */
 async function chat() {

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../services/passwords';
 import { uuidv7 } from '../ids';
 import { visibleToVisitor } from '../domain/conversation';
 import { login, openAgent, openVisitor } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForAll();
 
 async function storedEvents(conversationId: string) {
   return server.papo.store.events.after(conversationId, 0, { limit: 1000 });

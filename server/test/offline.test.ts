@@ -4,7 +4,7 @@
  * input, and waiting chats that become tickets. E-mail goes to a real SMTP server started here.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteTicketing, Ticket } from '../../shared/api';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS } from '../../shared/limits';
 import { localTime } from '../domain/business-hours';
@@ -24,7 +24,7 @@ import {
   type OnlineAgent,
 } from './agents';
 import { expectStillServing, openAgent, type TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll, serverForEach, startTestServer, type TestServer } from './harness';
 import { smtpPerFile } from './smtp';
 import { allTickets, createTicket, expectAnswer, setTicketing, supportQueueId, uniqueEmail } from './tickets-helpers';
 
@@ -41,13 +41,7 @@ async function ticketOf(server: TestServer, conversationId: string): Promise<Tic
 }
 
 describe('T1 whether someone can answer', () => {
-  let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer({ env: smtp.env });
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = serverForEach(() => ({ env: smtp.env }));
 
   it('T1: with no agent online the welcome says offline and carries the form: name, then e-mail and message (required)', async () => {
     const { session } = await visitor(server);
@@ -203,21 +197,17 @@ describe('T1 whether someone can answer', () => {
 });
 
 describe('T7 bad input on the form', () => {
-  let server: TestServer;
+  const server = serverForAll(() => ({ env: smtp.env }));
   /** An honest visitor and agent who keep chatting while others misbehave. */
   let bystander: { visitor: Awaited<ReturnType<typeof visitor>>; agent: Awaited<ReturnType<typeof openAgent>>; conversationId: string };
 
   beforeAll(async () => {
-    server = await startTestServer({ env: smtp.env });
     const v = await visitor(server);
     const agent = await openAgent(server);
     const { conversationId } = await v.socket.say('estou aqui desde o início');
     bystander = { visitor: v, agent, conversationId };
   });
   afterEach(() => expectStillServing(server, bystander));
-  afterAll(async () => {
-    await server.stop();
-  });
 
   const good = () => ({ name: 'Ana', email: uniqueEmail(), message: 'Quero falar com alguém' });
   const manyFields = () => Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`f${i}`, 'x']));

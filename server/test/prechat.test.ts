@@ -4,14 +4,14 @@
  * e-mail and the queue the agents see; identified visitors skip it.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import { PROTOCOL_VERSION, type PrechatAnswers } from '../../shared/protocol';
 import { adminApi, makeQueue, onlineAgent, storedEvents, summary, waitFrames, type OnlineAgent } from './agents';
 import { openVisitor, TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let siteId: string;
 let sales: { id: string; name: string };
 let support: { id: string; name: string };
@@ -30,16 +30,12 @@ async function setForm(widget: SiteWidget) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
   siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
   sales = await makeQueue(server, { name: 'Vendas' });
   support = await makeQueue(server, { name: 'Suporte' });
   unoffered = await makeQueue(server, { name: 'Interna' });
   supervisor = await onlineAgent(server, { role: 'supervisor' });
   await setForm(form({}));
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 /** Sends a first message with these answers; answers its ack or its error frame. */

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../shared/protocol';
 import type { Store } from '../store/store';
 import { CLOSE } from '../../shared/errors';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { openAgent, openVisitor, TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll, startTestServer } from './harness';
 
 const READ_DELAY_MS = 150;
 
@@ -21,14 +21,7 @@ function slowCatchUpReads(store: Store): Store {
   };
 }
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ wrapStore: slowCatchUpReads });
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForAll({ wrapStore: slowCatchUpReads });
 
 /** The frames of one conversation on a socket, in arrival order, as [kind, seqs]. */
 function stream(frames: ServerFrame[], conversationId: string): Array<['history' | 'event', number[]]> {

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HISTORY_PAGE_EVENTS, MAX_REPLAY_EVENTS } from '../../shared/limits';
 import { openAgent, openVisitor } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForAll();
 
 describe('resume after a disconnect', () => {
   it('D5: a visitor that reconnects with its last sequence gets exactly the events it missed', async () => {

@@ -2,7 +2,7 @@
  * Roles and sight against the real server (SPEC R10): every privileged route tried with a lower role,
  * what supervisors may do, what an agent may not see of another agent's conversation, archive and delete.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminApi,
   createAgent,
@@ -17,15 +17,14 @@ import {
   type Api,
   type OnlineAgent,
 } from './agents';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let admin: Api;
 /** Ids the privileged routes are tried on: real ones, so a missing check would show as a success. */
 let ids: { agent: string; queue: string; canned: string; reason: string; conversation: string; site: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await adminApi(server);
   const someone = await createAgent(server);
   const queue = await makeQueue(server, { strategy: 'broadcast' });
@@ -41,9 +40,6 @@ beforeAll(async () => {
     conversation: conversationId,
     site: sites.body.sites[0].id,
   };
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 type Attempt = [name: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: () => string, body?: unknown];

@@ -3,7 +3,7 @@
  * API, offers with short timers. Each test starts its own server so queues, loads and round-robin cursors
  * of one test never steer another.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentPresence } from '../../shared/protocol';
 import {
   adminApi,
@@ -26,16 +26,9 @@ import {
   type OnlineAgent,
 } from './agents';
 import { openAgent } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach, startTestServer } from './harness';
 
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach();
 
 /** Waits for a presence frame about `agentId` in `state` on this agent's socket. */
 function presence(agent: Pick<OnlineAgent, 'socket'>, agentId: string, state: AgentPresence['state']) {

@@ -4,22 +4,18 @@
  * those sessions' live sockets with 4006 within seconds, and leave every other session alone. Blocks and
  * disabling are admins' only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../shared/errors';
 import { adminApi, api, createAgent, type Api, type TestAgent } from './agents';
 import { closedWithin, login, openAgent, TestSocket, UpgradeRefused } from './clients';
-import { ADMIN, startTestServer, type TestServer } from './harness';
+import { ADMIN, serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let admin: Api;
 
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await adminApi(server);
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 /** Deadline for "within seconds": the gateway checks sessions every 2 s; logout and the rest act at once. */

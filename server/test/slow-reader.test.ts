@@ -7,21 +7,15 @@
  * after any drop (D8, D5), and nothing is missing.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CLOSE } from '../../shared/errors';
 import { openAgent, openVisitor, TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
-beforeAll(async () => {
-  // The smallest bound; two sockets per address: the visitor and the slow agent, so a third upgrade is
-  // accepted only once the server has let go of the slow one.
-  server = await startTestServer({ env: { MAX_BUFFERED_BYTES: '65536', MAX_SOCKETS_PER_IP: '2' } });
-});
-afterAll(async () => {
-  await server.stop();
-});
+// The smallest bound; two sockets per address: the visitor and the slow agent, so a third upgrade is
+// accepted only once the server has let go of the slow one.
+const server = serverForAll({ env: { MAX_BUFFERED_BYTES: '65536', MAX_SOCKETS_PER_IP: '2' } });
 
 /** The most the kernel may hold in flight on one connection (send plus receive buffers), with a margin. */
 function kernelBufferBytes(): number {

@@ -4,7 +4,7 @@
  * replies e-mailed to a real SMTP server, search), the visitor's end-chat and rating.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Ticket, TicketEntry } from '../../shared/api';
 import type { ConversationEvent } from '../../shared/protocol';
 import {
@@ -24,19 +24,12 @@ import {
   type OnlineAgent,
 } from './agents';
 import type { TestSocket } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach, startTestServer } from './harness';
 import { smtpPerFile } from './smtp';
 import { allTickets, expectAnswer, rate, request, supportQueueId, uniqueEmail } from './tickets-helpers';
 
 const smtp = smtpPerFile();
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startTestServer({ env: smtp.env });
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach(() => ({ env: smtp.env }));
 
 /** An agent of the Support queue (the demo site's default) holding a visitor's conversation, with a reply. */
 async function heldConversation(options: { role?: 'agent' | 'supervisor' } = {}) {

@@ -12,18 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countChars, MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { adminApi } from './agents';
 import { openAgent, openVisitor } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let db: Database.Database;
 
 beforeAll(async () => {
-  server = await startTestServer();
   db = new Database(join(server.dir, 'papo.db'), { readonly: true });
 });
 afterAll(async () => {
   db.close();
-  await server.stop();
 });
 
 /** The bytes SQLite holds for a stored message's text, in hex. */

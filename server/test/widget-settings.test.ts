@@ -3,24 +3,20 @@
  * unknown site, CORS and caching), the same settings in the visitor's welcome, and the admin route's checks.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET, type SiteWidget } from '../../shared/api';
 import { uuidv7 } from '../ids';
 import { adminApi, createAgent, makeQueue, type Api } from './agents';
 import { openVisitor } from './clients';
-import { startTestServer, type TestServer } from './harness';
+import { serverForAll } from './harness';
 
-let server: TestServer;
+const server = serverForAll();
 let siteId: string;
 let admin: Api;
 
 beforeAll(async () => {
-  server = await startTestServer();
   siteId = (await server.papo.store.sites.byKey(server.siteKey))!.id;
   admin = await adminApi(server);
-});
-afterAll(async () => {
-  await server.stop();
 });
 
 const publicSettings = (key: string, headers: Record<string, string> = {}) =>

@@ -3,7 +3,7 @@
  * their timers, wrap-up and the visitor's "end chat", sticky return, private notes, live visitors, proactive
  * chat and the visitor panel. Several real agent sockets and a real visitor socket each.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminApi,
   createAgent,
@@ -24,17 +24,10 @@ import {
   wrapUpReason,
   type OnlineAgent,
 } from './agents';
-import { startTestServer, type TestServer } from './harness';
+import { serverForEach, startTestServer, type TestServer } from './harness';
 import { supportQueueId } from './tickets-helpers';
 
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const server = serverForEach();
 
 /** A broadcast queue, an agent in it, and a visitor's conversation the agent has taken. */
 async function heldConversation(s: TestServer, options: { agent?: OnlineAgent; queueId?: string; queueName?: string } = {}) {
