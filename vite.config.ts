@@ -5,8 +5,8 @@
  * - `widget-loader`: `papo.js`, the classic script a site owner's `<script>` tag loads. An IIFE without
  *   Preact; it draws the launcher and imports the app chunk on demand.
  * - `widget-npm`: the npm entry (`import { Papo } from 'papo/widget'`, package.json `exports`), an ES module
- *   `dist/widget/index.js` that adds papo.js to the page, with its types `index.d.ts` (widget/papo.d.ts,
- *   also served as /widget/papo.d.ts).
+ *   `dist/widget/index.js` that adds papo.js to the page, with its types `index.d.ts` (also served as
+ *   /widget/papo.d.ts), generated from widget/contract.ts by widget/papo-dts.ts.
  * - `console`: the agent console, served by the server under /console/.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { shapeOf } from './shared/frame-shape';
 import { VisitorServerFrame } from './shared/protocol';
+import { papoDts } from './widget/papo-dts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
@@ -76,7 +77,8 @@ export default defineConfig(({ mode }): UserConfig => {
     };
   }
   if (mode === 'widget-npm') {
-    const types = readFileSync(`${root}widget/papo.d.ts`, 'utf8');
+    // Generated from contract.ts and index.ts with the TypeScript compiler API (widget/papo-dts.ts says why).
+    const types = papoDts(new URL('widget/', import.meta.url));
     return {
       publicDir: false,
       build: {

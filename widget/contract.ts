@@ -1,6 +1,8 @@
 /**
  * @module What the loader (papo.js) and the lazy app chunk agree on, and the public API's types. Types
- * only, plus the storage keys both read: nothing here adds bytes to the loader.
+ * only, plus the storage keys both read: nothing here adds bytes to the loader. The public types (those
+ * `index.ts` exports, and the `window.Papo` global) ship to site owners with their comments, as
+ * `dist/widget/index.d.ts` and `/widget/papo.d.ts`, generated from this file by `papo-dts.ts`.
  */
 
 export interface WidgetConfig {
@@ -16,9 +18,11 @@ export interface WidgetConfig {
 export type Locale = 'pt-BR' | 'en' | 'es';
 
 /**
- * Who the host page says the visitor is (`Papo.identify`), with its proof (SPEC W6): a short-lived JWT
- * signed by the site's backend (preferred), or the user's fields with `userHash`, which signs the id only:
- * its `email` is ignored and its `name` is a display name (issue 11 F8).
+ * Who the host page says the visitor is (`Papo.identify`), with its proof (SPEC W6): a short-lived HS256
+ * JWT signed by the site's backend with the site's identity secret (claims `sub`, `email`, `name`, `exp`;
+ * preferred), or the user's fields with `userHash`, the hex HMAC-SHA256 of `userId` keyed by that secret.
+ * A userHash signs the id only: its `name` is shown as the visitor's name, its `email` is ignored (only a
+ * JWT vouches for one; issue 11 F8).
  */
 export type IdentityInput =
   | { jwt: string }
@@ -114,6 +118,13 @@ export interface PapoLoadOptions {
 export interface PapoClient extends PapoApi {
   /** Adds papo.js to the page (once); resolves when the widget is `ready`, rejects if papo.js cannot load. */
   load(options: PapoLoadOptions): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    /** The queue before papo.js runs, the API after. */
+    Papo?: PapoApi | PapoCall[];
+  }
 }
 
 /** What the loader hands the app when it mounts it. */

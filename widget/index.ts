@@ -36,6 +36,7 @@ function call(method: keyof PapoApi, ...args: unknown[]): void {
 
 let loading: Promise<void> | null = null;
 
+/** The npm entry: `import { Papo } from 'papo/widget'`. */
 export const Papo: PapoClient = {
   load(options: PapoLoadOptions): Promise<void> {
     return (loading ??= new Promise<void>((resolve, reject) => {

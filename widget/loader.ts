@@ -9,20 +9,14 @@
  * widget covers nothing but its launcher (and a greeting the site asked for), and it writes nothing to
  * the browser's storage before the visitor opens the chat (SPEC W8).
  */
-import type { IdentityInput, Locale, MountOptions, PapoApi, PapoCall, PapoEvents, WidgetApp, WidgetConfig, WidgetSettings } from './contract';
+import type { IdentityInput, MountOptions, PapoApi, PapoCall, PapoEvents, WidgetApp, WidgetConfig, WidgetSettings } from './contract';
 import { textOn } from './contrast';
+import { LOADER_STRINGS } from './loader-strings';
 import { pickLocale } from './locale';
 
 declare const __PAPO_APP_CHUNK__: string;
 
 type Listener = (payload: never) => void;
-
-// [open, close, failed, unread ("Abrir chat, novas mensagens: 2": one form for 1 and for many), dismiss]
-const LABELS: Record<Locale, string[]> = {
-  'pt-BR': ['Abrir chat', 'Fechar chat', 'O chat não carregou.', 'novas mensagens', 'Dispensar'],
-  en: ['Open chat', 'Close chat', 'The chat did not load.', 'new messages', 'Dismiss'],
-  es: ['Abrir chat', 'Cerrar chat', 'El chat no cargó.', 'mensajes nuevos', 'Descartar'],
-};
 
 // Safe-area insets keep the launcher clear of a phone's notch and home bar; `data-left` mirrors it all.
 // The note (a greeting, or "the chat did not load") is the one bubble beside the launcher. The open
@@ -145,14 +139,14 @@ function boot(): void {
 
   /** The launcher's name, labels and visibility from the current state. */
   const paint = () => {
-    const text = LABELS[(config.locale = locale())];
+    const text = LOADER_STRINGS[(config.locale = locale())];
     launcher.setAttribute(
       'aria-label',
       isOpen
-        ? text[1]!
-        : (label.textContent ? `${label.textContent}, ` : '') + text[0] + (unread ? `, ${text[3]}: ${unread}` : ''),
+        ? text.close
+        : (label.textContent ? `${label.textContent}, ` : '') + text.open + (unread ? `, ${text.unread}: ${unread}` : ''),
     );
-    dismiss.setAttribute('aria-label', text[4]!);
+    dismiss.setAttribute('aria-label', text.dismiss);
     iconPath.setAttribute('d', ICON[+isOpen]!);
     launcher.setAttribute('aria-expanded', `${isOpen}`);
     hostEl.toggleAttribute('data-open', isOpen);
@@ -251,7 +245,7 @@ function boot(): void {
         paint();
         launcher.classList.add('failed');
         // Clicking the note tries again; it goes away by itself.
-        showNote(LABELS[config.locale][2]!);
+        showNote(LOADER_STRINGS[config.locale].failed);
         setTimeout(() => (note.hidden = true), 8000);
       },
     );
@@ -287,7 +281,7 @@ function boot(): void {
       else withApp((a) => a.identify(given));
     },
     setLocale(next) {
-      if (!LABELS[next]) return;
+      if (!LOADER_STRINGS[next]) return;
       chosenLocale = next;
       paint();
       if (app) withApp((a) => a.setLocale(next));

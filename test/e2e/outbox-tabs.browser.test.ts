@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../shared/limits';
 import { freePort, keepWaitingChats, startChildServer, type ChildServer } from '../../server/test/child-server';
 import type { PapoApi } from '../../widget/contract';
-import { MAX_OUTBOX } from '../../widget/app/outbox';
+import { MAX_OUTBOX } from '../../widget/app/session/outbox';
 import { browserDescribe, launchChromium, widget } from './browser';
 
 let browser: Browser;

@@ -5,7 +5,7 @@ import type { Locale, WidgetSettings } from '../contract';
 import { textOn } from '../contrast';
 import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
-import { panelOf, type VisitorSession } from './session';
+import { panelOf, type VisitorSession } from './session/session';
 import { seenMark, timeline, withDays } from './timeline';
 import { useChunk, useFiles } from './files/lazy';
 import { needsPrechat, Prechat } from './prechat/lazy';

@@ -10,7 +10,7 @@ import { pickLocale } from '../locale';
 import { claimChime, titled } from './attention';
 import { ChatWindow } from './ChatWindow';
 import { loadStrings } from './i18n';
-import { VisitorSession } from './session';
+import { VisitorSession } from './session/session';
 import { consentStorage } from './storage';
 import { APP_CSS } from './styles';
 import { unreadCount } from './timeline';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Author, ConversationEvent } from '../../shared/protocol';
-import type { OutboxItem } from './outbox';
+import type { OutboxItem } from './session/outbox';
 import { seenMark, timeline, unreadCount, withDays, type TimelineItem } from './timeline';
 
 const CONV = 'conv-1';

@@ -4,7 +4,7 @@
  */
 import type { Attachment, ConversationEvent } from '../../shared/protocol';
 import { dayOf } from './i18n';
-import type { OutboxItem } from './outbox';
+import type { OutboxItem } from './session/outbox';
 
 export type TimelineItem =
   | {

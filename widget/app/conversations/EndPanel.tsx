@@ -9,7 +9,7 @@ import { renderTranscript, TRANSCRIPT_LABELS } from '../../../shared/transcript'
 import type { Locale } from '../../contract';
 import type { Strings } from '../i18n';
 import { isEmail, problemText } from '../offline-form';
-import type { VisitorSession, VisitorView } from '../session';
+import type { VisitorSession, VisitorView } from '../session/session';
 
 export interface EndPanelProps {
   session: VisitorSession;

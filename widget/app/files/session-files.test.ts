@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Attachment } from '../../../shared/protocol';
-import { ack, error, holding, setup, STORED, welcome } from '../session.fixtures';
+import { ack, error, holding, setup, STORED, welcome } from '../session/session.fixtures';
 import { timeline } from '../timeline';
 
 const photo: Attachment = { id: 'file-1', name: 'foto.png', mime: 'image/png', size: 68, kind: 'image' };

@@ -7,7 +7,7 @@ import { messageProblem } from '../../../shared/limits';
 import type { PrechatAnswers, SiteStatus } from '../../../shared/protocol';
 import type { Locale } from '../../contract';
 import { useChunk } from '../files/lazy';
-import type { OutboxItem } from '../outbox';
+import type { OutboxItem } from '../session/outbox';
 
 export interface PrechatView {
   site: SiteStatus | null;

@@ -20,8 +20,8 @@
  * rewrites only a message it finds (never one already removed); should a stale copy bring one back anyway,
  * it is resent and the server answers with its first ack (D3), which removes it again.
  */
-import type { Attachment, PrechatAnswers } from '../../shared/protocol';
-import type { KeyValue } from './storage';
+import type { Attachment, PrechatAnswers } from '../../../shared/protocol';
+import type { KeyValue } from '../storage';
 
 export interface OutboxItem {
   clientId: string;

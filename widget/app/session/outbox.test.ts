@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byCreation, MAX_OUTBOX, Outbox, parseItem, parseOutbox, type OutboxItem } from './outbox';
-import { memoryStorage, type KeyValue } from './storage';
-import { tabsSharingStorage } from './storage.fixtures';
+import { memoryStorage, type KeyValue } from '../storage';
+import { tabsSharingStorage } from '../storage.fixtures';
 
 const KEY = 'papo:site-1:outbox';
 

@@ -3,11 +3,11 @@
  * conversations and a past one shown read-only, identity switches, reset, and storage only after consent.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PROTOCOL_VERSION, TYPING_TTL_MS, type ServerFrame } from '../../shared/protocol';
-import type { SocketClient, SocketClientOptions } from '../../shared/socket-client';
+import { PROTOCOL_VERSION, TYPING_TTL_MS, type ServerFrame } from '../../../shared/protocol';
+import type { SocketClient, SocketClientOptions } from '../../../shared/socket-client';
 import { panelOf, SEEN_AFTER_MS, userOf, VisitorSession } from './session';
 import { ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, sentOf, setup, STORED, VISITOR, welcome } from './session.fixtures';
-import { consentStorage, memoryStorage, type KeyValue } from './storage';
+import { consentStorage, memoryStorage, type KeyValue } from '../storage';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

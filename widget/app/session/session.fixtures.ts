@@ -12,12 +12,12 @@ import {
   type EventData,
   type SiteStatus,
   type ServerFrame,
-} from '../../shared/protocol';
-import type { SocketClient, SocketClientOptions, SocketStatus } from '../../shared/socket-client';
-import { storageKeys, type PapoEvents, type WidgetConfig, type WidgetHost } from '../contract';
+} from '../../../shared/protocol';
+import type { SocketClient, SocketClientOptions, SocketStatus } from '../../../shared/socket-client';
+import { storageKeys, type PapoEvents, type WidgetConfig, type WidgetHost } from '../../contract';
 import { Outbox, type OutboxItem } from './outbox';
 import { VisitorSession } from './session';
-import { memoryStorage, type KeyValue } from './storage';
+import { memoryStorage, type KeyValue } from '../storage';
 
 export const CONFIG: WidgetConfig = { siteKey: 'site-1', server: 'https://chat.example', locale: 'en' };
 export const KEYS = storageKeys(CONFIG.siteKey);

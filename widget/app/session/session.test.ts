@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseClientFrame, PROTOCOL_VERSION, type ConversationEvent } from '../../shared/protocol';
-import type { SocketClientOptions, SocketStatus } from '../../shared/socket-client';
+import { parseClientFrame, PROTOCOL_VERSION, type ConversationEvent } from '../../../shared/protocol';
+import type { SocketClientOptions, SocketStatus } from '../../../shared/socket-client';
 import type { OutboxItem } from './outbox';
 import { VisitorSession } from './session';
 import {
@@ -23,8 +23,8 @@ import {
   VISITOR,
   welcome,
 } from './session.fixtures';
-import { memoryStorage } from './storage';
-import { timeline } from './timeline';
+import { memoryStorage } from '../storage';
+import { timeline } from '../timeline';
 
 describe('the fixtures', () => {
   it('frames built here are valid protocol frames', () => {

@@ -3,16 +3,16 @@
  * in sequence order, the outbox, the site's availability, the leave-a-message form, the end of a chat and
  * its rating, and the socket. Components subscribe to `view` and call its methods.
  */
-import type { Author, ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus, VisitorConversation } from '../../shared/protocol';
-import { parseVisitorServerFrame, PROTOCOL_VERSION, TYPING_TTL_MS } from '../../shared/protocol';
-import { CLOSE } from '../../shared/errors';
-import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../shared/socket-client';
-import { newClientId } from '../../shared/uuid';
-import { storageKeys, type IdentityInput, type WidgetConfig, type WidgetHost } from '../contract';
-import { mergeHistory } from '../../shared/history';
-import { Observable } from '../../shared/observable';
+import type { Author, ClientFrame, ConversationEvent, ConversationStatus, ServerFrame, SiteStatus, VisitorConversation } from '../../../shared/protocol';
+import { parseVisitorServerFrame, PROTOCOL_VERSION, TYPING_TTL_MS } from '../../../shared/protocol';
+import { CLOSE } from '../../../shared/errors';
+import { createSocketClient, type SocketClient, type SocketClientOptions, type SocketStatus } from '../../../shared/socket-client';
+import { newClientId } from '../../../shared/uuid';
+import { storageKeys, type IdentityInput, type WidgetConfig, type WidgetHost } from '../../contract';
+import { mergeHistory } from '../../../shared/history';
+import { Observable } from '../../../shared/observable';
 import { Outbox, type OutboxItem } from './outbox';
-import type { KeyValue } from './storage';
+import type { KeyValue } from '../storage';
 
 export interface VisitorView {
   /** The socket's status, except that after a drop it stays `offline` through the reconnect attempts (SPEC R13). */

@@ -5,8 +5,8 @@
  * both codes. A blocked visitor's window says the chat ended and stops trying (close 4004).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOSE, CLOSE_IS_FINAL, ERRORS } from '../../shared/errors';
-import type { ServerFrame, SiteStatus } from '../../shared/protocol';
+import { CLOSE, CLOSE_IS_FINAL, ERRORS } from '../../../shared/errors';
+import type { ServerFrame, SiteStatus } from '../../../shared/protocol';
 import { panelOf, resendDelay } from './session';
 import { ANA, eventFrame, ev, holding, RETRY_AFTER_MS, sentOf, setup, welcome } from './session.fixtures';
 

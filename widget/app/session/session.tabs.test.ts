@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ack, error, item, KEYS, setup, STORED, welcome } from './session.fixtures';
-import { memoryStorage } from './storage';
-import { tabsSharingStorage } from './storage.fixtures';
+import { memoryStorage } from '../storage';
+import { tabsSharingStorage } from '../storage.fixtures';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
