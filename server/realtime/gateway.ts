@@ -4,7 +4,7 @@
  *
  * Upgrade URL: `/ws?role=visitor&site=<site key>` or `/ws?role=agent` (session cookie).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
@@ -195,7 +195,7 @@ function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].
   const status = ERRORS[code].status;
   const body = JSON.stringify({ error: { code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       (retryAfterMs === undefined ? '' : `Retry-After: ${Math.ceil(retryAfterMs / 1000)}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -203,13 +203,3 @@ function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].
       body,
   );
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
