@@ -9,7 +9,7 @@ import { openAgent, openVisitor, type TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { adminApi, send, wrapUpReason } from './agents';
 import { MAX_VISITOR_CONVERSATIONS } from '../services/presence-signals';
-import { READ_FRAMES } from '../realtime/connection';
+import { READ_FRAMES } from '../realtime/visitor-handler';
 
 let server: TestServer;
 afterEach(async () => {
