@@ -8,13 +8,13 @@ import { TypingThrottle } from '../domain/typing';
 import { uuidv7 } from '../ids';
 import type { Signals } from '../services/presence-signals';
 import { watchesOf, type Watching } from './delivery';
+import type { LiveState } from './socket-state';
 
 /**
  * A welcomed socket's session: the live state of socket-state.ts. Issue 12 (idle socket memory): what only
  * some sockets use is made on first use (the null fields), not with every socket.
  */
-export interface LiveSession<A extends Actor = Actor> extends Watching {
-  readonly kind: 'live';
+export interface LiveSession<A extends Actor = Actor> extends LiveState, Watching {
   readonly actor: A;
   typing: TypingThrottle | null;
   /** Issue 6: the key of this socket's sender in the messages-per-second limit, made at its first message. */

@@ -27,7 +27,8 @@ const other: Live = { kind: 'live', name: 'other' };
 
 describe('socket state transitions', () => {
   // state before, then the state after each event ('same': the very same object)
-  const table: Array<[Name, { hello: SocketState<Live> | 'same'; welcomed: SocketState<Live> | 'same'; helloEnded: SocketState<Live> | 'same'; closed: SocketState<Live> | 'same' }]> = [
+  type After = SocketState<Live> | 'same';
+  const table: Array<[Name, { hello: After; welcomed: After; helloEnded: After; closed: After }]> = [
     ['awaiting-hello', { hello: { kind: 'welcoming', pending: [] }, welcomed: 'same', helloEnded: 'same', closed: { kind: 'closed', live: null } }],
     ['welcoming', { hello: 'same', welcomed: { kind: 'resuming', pending, live: other }, helloEnded: AWAITING_HELLO, closed: { kind: 'closed', live: null } }],
     ['resuming', { hello: 'same', welcomed: 'same', helloEnded: live, closed: { kind: 'closed', live } }],

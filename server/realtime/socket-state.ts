@@ -37,7 +37,10 @@ export type SocketState<L extends LiveState> =
 export const AWAITING_HELLO = { kind: 'awaiting-hello' } as const;
 const CLOSED_UNWELCOMED = { kind: 'closed', live: null } as const;
 
-/** A hello of the right version is being answered (from `closed`, a hello queued before the close, whose welcome stops at the close). */
+/**
+ * A hello of the right version is being answered. From `closed`: a hello queued before the close, whose
+ * welcome stops at the close.
+ */
 export function helloStarted<L extends LiveState>(state: SocketState<L>): SocketState<L> {
   switch (state.kind) {
     case 'awaiting-hello':

@@ -47,7 +47,10 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
     this.#now = () => deps.now();
   }
 
-  /** SPEC M1: in a `redact` site, every piece of the visitor's free text is masked. Run when a frame is handled, after the cheap refusals (rate limits), not when it is parsed. */
+  /**
+   * SPEC M1: in a `redact` site, every piece of the visitor's free text is masked. Run when a frame is
+   * handled, after the cheap refusals (rate limits), not when it is parsed.
+   */
   redacted<F extends ClientFrame>(peer: VisitorPeer, frame: F): F {
     return this.deps.masking.visitorFrame(peer.site.id, frame);
   }
