@@ -4,7 +4,7 @@
  *
  * Upgrade URL: `/ws?role=visitor&site=<site key>` or `/ws?role=agent` (session cookie).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
@@ -19,7 +19,10 @@ import type { Site } from '../store/store';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ProxyHeaderCheck } from '../services/proxy-warning';
-import { Connection, type ConnectionDeps, type Peer } from './connection';
+import { AgentHandler } from './agent-handler';
+import { Connection } from './connection';
+import type { ConnectionDeps, Peer } from './role-handler';
+import { VisitorHandler } from './visitor-handler';
 import { inSlices, startHeartbeat } from './heartbeat';
 import { systemTimers, type Timers } from '../services/timers';
 
@@ -57,6 +60,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   const connections = deps.registry.connections;
   let accepting = true;
   const connectionDeps = { ...deps, draining: () => !accepting };
+  // One handler per role serves all its sockets, chosen at the upgrade; each socket keeps only its state.
+  const visitors = new VisitorHandler(connectionDeps);
+  const agents = new AgentHandler(connectionDeps);
   // One for every connection: a closure made per upgrade would keep that upgrade's request and head buffer
   // (they share its context) for as long as the socket lives (issue 12, idle socket memory).
   const onClose = (c: Connection) => {
@@ -77,7 +83,8 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
           deps.safety.socketOpened(ipKey);
-          const connection = new Connection(ws, socket, result.peer, connectionDeps, onClose);
+          const { peer } = result;
+          const connection = peer.role === 'visitor' ? new Connection(ws, socket, peer, visitors, onClose) : new Connection(ws, socket, peer, agents, onClose);
           connections.add(connection);
           if (!accepting) connection.close(CLOSE.going_away, 'shutting_down');
         });
@@ -195,7 +202,7 @@ function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].
   const status = ERRORS[code].status;
   const body = JSON.stringify({ error: { code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       (retryAfterMs === undefined ? '' : `Retry-After: ${Math.ceil(retryAfterMs / 1000)}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -203,13 +210,3 @@ function refuse(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].
       body,
   );
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};

@@ -9,7 +9,7 @@ import { openAgent, openVisitor, type TestSocket } from './clients';
 import { serverForEach } from './harness';
 import { adminApi, send, wrapUpReason } from './agents';
 import { MAX_VISITOR_CONVERSATIONS } from '../services/presence-signals';
-import { READ_FRAMES } from '../realtime/connection';
+import { READ_FRAMES } from '../realtime/visitor-handler';
 
 // Every test starts on a server of its own.
 const server = serverForEach();

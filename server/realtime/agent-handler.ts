@@ -1,0 +1,129 @@
+/**
+ * @module What an agent's console socket does: its hello (inbox, presence, the resume), its frames (messages,
+ * watch, typing, seen; the visitor's own requests are refused) and its sites' delivery. One handler serves
+ * every agent socket; each socket's data is its state.
+ */
+import { PROTOCOL_VERSION, type AgentPresence, type ClientFrame, type HelloFrame } from '../../shared/protocol';
+import { topics, type BusMessage } from '../bus/bus';
+import type { AgentActor } from '../domain/conversation';
+import { may } from '../domain/roles';
+import { AppError, isAppError } from '../errors';
+import { ERRORS } from '../../shared/errors';
+import type { AgentPeer, ClientSocket, ConnectionDeps, MessageFrame, RoleHandler, SessionFrame } from './role-handler';
+import { catchUp, deliverToAgent, knownOf, routeToAgent, type AgentWatching } from './delivery';
+import { seen, typing, unwatch, type LiveSession } from './live-session';
+
+export interface AgentLive extends LiveSession<AgentActor>, AgentWatching {}
+
+type AgentSocket = ClientSocket<AgentPeer, AgentLive>;
+
+export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
+  constructor(readonly deps: ConnectionDeps) {}
+
+  /** Agents' frames are acted on as they come (SPEC M1 masks what agents are sent, not what they send). */
+  redacted<F extends ClientFrame>(_peer: AgentPeer, frame: F): F {
+    return frame;
+  }
+
+  async welcome(conn: AgentSocket, frame: HelloFrame): Promise<void> {
+    const { agent, siteIds } = conn.peer;
+    const { conversations, directory } = this.deps;
+    await directory.ensure(agent.id);
+    const actor = directory.actor(agent);
+    for (const siteId of siteIds) conn.subscribe(topics.site(siteId));
+    const inbox = await conversations.inbox(actor);
+    // Closed while this hello awaited: the agent is not counted as connected (SPEC D8).
+    if (conn.closed) return;
+    const live: AgentLive = { kind: 'live', actor, known: null, watches: null, senderId: null, typing: null, messageKey: null };
+    for (const c of inbox) knownOf(live).add(c.id);
+    conn.welcomed(live);
+    // Online before the welcome is made, so it shows this agent's real state; this socket hears only
+    // the changes after it.
+    directory.connected(agent.id);
+    conn.hold(directory.onPresence((presence) => this.#presence(conn, live, presence)));
+    const presence = may(agent.role, 'supervise') ? directory.all() : [directory.presence(agent.id)];
+    const queues = directory.queues().map(({ createdAt: _c, ...q }) => q);
+    conn.send({ type: 'welcome', v: PROTOCOL_VERSION, session: { role: 'agent', agent, conversations: inbox, presence, queues } });
+    const point = frame.resume;
+    const resumed = point ? this.#resume(conn, live, point) : null;
+    await resumed?.catch((err: unknown) => conn.fail(err, frame));
+  }
+
+  /**
+   * SPEC R10: a conversation that left the agent's sight while it was away (issue 11 F3: its role was
+   * lowered) is withdrawn, as a live one is, instead of an error the console cannot place.
+   */
+  async #resume(conn: AgentSocket, live: AgentLive, point: NonNullable<HelloFrame['resume']>): Promise<void> {
+    const conversation = await this.deps.conversations.load(live.actor, point.conversationId).catch((err: unknown) => {
+      if (isAppError(err) && err.code === 'conversation_not_found') return null;
+      throw err;
+    });
+    if (!conversation) return conn.send({ type: 'gone', conversationId: point.conversationId });
+    await catchUp(conn, live, this.deps.conversations, live.actor, conversation, point.afterSeq, deliverToAgent);
+  }
+
+  #presence(conn: AgentSocket, live: AgentLive, presence: AgentPresence): void {
+    if (presence.id === live.actor.id || may(live.actor.role, 'supervise')) conn.send({ type: 'presence', agent: presence });
+  }
+
+  messageKey(live: AgentLive): string {
+    return (live.messageKey ??= `agent:${live.actor.id}`);
+  }
+
+  startMessage(conn: AgentSocket, live: AgentLive, frame: MessageFrame): void {
+    const { safety } = this.deps;
+    if (this.deps.draining()) return conn.sendError('shutting_down', ERRORS.shutting_down.message, frame.clientId);
+    const key = conn.peer.limitKey;
+    this.deps.conversations.sendMessage(live.actor, frame).then(
+      (ack) => {
+        if (ack.created) safety.conversationStarted(key);
+        conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
+      },
+      (err: unknown) => conn.fail(err, frame),
+    );
+  }
+
+  async handle(conn: AgentSocket, live: AgentLive, frame: SessionFrame): Promise<void> {
+    const { deps } = this;
+    switch (frame.type) {
+      case 'message.send':
+        return this.startMessage(conn, live, frame);
+      case 'watch': {
+        const conversation = await deps.conversations.load(live.actor, frame.conversationId);
+        knownOf(live).add(conversation.id);
+        await catchUp(conn, live, deps.conversations, live.actor, conversation, frame.afterSeq, deliverToAgent);
+        return;
+      }
+      case 'unwatch':
+        return unwatch(live, frame);
+      case 'typing':
+        return typing(deps, live, frame);
+      case 'seen':
+        return seen(deps.signals, live, frame);
+      // The visitor's own requests.
+      case 'conversation.end':
+        throw new AppError('forbidden', 'Agents close a conversation with a wrap-up reason.');
+      case 'ticket.create':
+        throw new AppError('forbidden', 'Agents create tickets in the console.');
+      case 'conversation.rate':
+      case 'transcript.email':
+        throw new AppError('forbidden');
+      case 'conversations.list':
+        throw new AppError('forbidden', 'Agents list conversations in the console.');
+      default:
+        frame satisfies never;
+    }
+  }
+
+  route(conn: AgentSocket, live: AgentLive, message: BusMessage): void {
+    routeToAgent(conn, live, message, this.deps.masking);
+  }
+
+  identified(): boolean {
+    return false;
+  }
+
+  disconnected(conn: AgentSocket, live: AgentLive): void {
+    this.deps.directory.disconnected(live.actor.id, { grace: !conn.sessionEnded });
+  }
+}
