@@ -23,7 +23,6 @@ export const SEEN_AFTER_MS = 500;
 
 type Frame<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
-
 export class Conversation {
   readonly #core: SessionCore;
   readonly #messages: Messages;

@@ -85,9 +85,9 @@ export const initialView = (kept: Pick<VisitorView, 'conversationId' | 'outbox' 
 });
 
 /**
- * What the session's parts (its messages, its requests) share: the view and the one way to change it, the
- * socket (a frame sent while it is down is dropped: every part resends after the next welcome), and the
- * site's storage.
+ * What the session's parts (its messages, its requests, its conversation) share: the view and the one way
+ * to change it, the socket (a frame sent while it is down is dropped: every part resends after the next
+ * welcome), and the site's storage.
  */
 export interface SessionCore {
   readonly view: VisitorView;
