@@ -9,7 +9,8 @@ import { renderTranscript, TRANSCRIPT_LABELS } from '../../../shared/transcript'
 import type { Locale } from '../../contract';
 import type { Strings } from '../i18n';
 import { isEmail, problemText } from '../offline-form';
-import type { VisitorSession, VisitorView } from '../session/session';
+import type { VisitorSession } from '../session/session';
+import type { VisitorView } from '../session/view';
 
 export interface EndPanelProps {
   session: VisitorSession;

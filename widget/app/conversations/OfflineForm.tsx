@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OfflineField } from '../../../shared/protocol';
 import type { Strings } from '../i18n';
 import { checkForm, errorField, fieldLabel, formFields, maxChars, problemText } from '../offline-form';
-import type { VisitorView } from '../session/session';
+import type { VisitorView } from '../session/view';
 
 export interface OfflineFormProps {
   /** The site's own fields; e-mail and message are added when missing. */

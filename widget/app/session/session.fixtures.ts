@@ -21,7 +21,7 @@ import { memoryStorage, type KeyValue } from '../storage';
 
 export const CONFIG: WidgetConfig = { siteKey: 'site-1', server: 'https://chat.example', locale: 'en' };
 export const KEYS = storageKeys(CONFIG.siteKey);
-export const RETRY_AFTER_MS = 2000; // session.ts, not exported
+export const RETRY_AFTER_MS = 2000; // resend.ts, not exported
 
 export const VISITOR: Author = { kind: 'visitor', id: 'visitor-1', name: null };
 export const ANA: Author = { kind: 'agent', id: 'agent-1', name: 'Ana' };

@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE, CLOSE_IS_FINAL, ERRORS } from '../../../shared/errors';
 import type { ServerFrame, SiteStatus } from '../../../shared/protocol';
-import { panelOf, resendDelay } from './session';
+import { panelOf } from './panel';
+import { resendDelay } from './resend';
 import { ANA, eventFrame, ev, holding, RETRY_AFTER_MS, sentOf, setup, welcome } from './session.fixtures';
 
 type PassingCode = 'rate_limited' | 'storage_unavailable';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseClientFrame, type ClientFrame, type OfflineField, type ServerFrame, type SiteStatus } from '../../../shared/protocol';
-import { panelOf, VisitorSession } from './session';
+import { panelOf } from './panel';
+import { VisitorSession } from './session';
 import { ack, ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, RETRY_AFTER_MS, sentOf, setup, STORED, SYSTEM, VISITOR, welcome } from './session.fixtures';
 
 const FIELDS: OfflineField[] = [

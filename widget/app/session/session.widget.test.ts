@@ -5,7 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, TYPING_TTL_MS, type ServerFrame } from '../../../shared/protocol';
 import type { SocketClient, SocketClientOptions } from '../../../shared/socket-client';
-import { panelOf, SEEN_AFTER_MS, userOf, VisitorSession } from './session';
+import { SEEN_AFTER_MS } from './conversation';
+import { panelOf } from './panel';
+import { VisitorSession } from './session';
+import { userOf } from './stored-session';
 import { ANA, CONFIG, error, ev, eventFrame, history, holding, item, KEYS, real, sentOf, setup, STORED, VISITOR, welcome } from './session.fixtures';
 import { consentStorage, memoryStorage, type KeyValue } from '../storage';
 
