@@ -26,14 +26,15 @@ export interface RouteInput<R extends RouteSpec> {
 }
 
 /**
- * Adds `spec` to `app`, which is mounted at `mount` under /api/v1 (the table's paths include it). The route's
- * privilege is checked first (`forbidden`), then `handler` runs.
+ * Adds `spec` to `app`, which is mounted at `mount` under /api/v1 (the table's paths include it). `before`
+ * runs first (a sign-in check the router's own middleware does not make), then the route's privilege
+ * (`forbidden`), then `handler`.
  */
 export function route<E extends Env, R extends RouteSpec>(
   app: Hono<E>,
   spec: R,
   handler: (c: Context<E, R['path']>, input: RouteInput<R>) => Response | Promise<Response>,
-  mount = '',
+  { mount = '', before }: { mount?: string; before?: MiddlewareHandler<E> } = {},
 ): void {
   if (!spec.path.startsWith(mount)) throw new Error(`${spec.path} is not under ${mount}`);
   const path = spec.path.slice(mount.length) || '/';
@@ -43,6 +44,6 @@ export function route<E extends Env, R extends RouteSpec>(
       query: () => query(c, spec.query!) as Parsed<R['query']>,
       answer: (value) => (spec.answer.status === 204 ? c.body(null, 204) : c.json(value as object, spec.answer.status)),
     });
-  const handlers = spec.privilege === undefined ? [run] : [requires(spec.privilege as Privilege) as unknown as MiddlewareHandler<E>, run];
+  const handlers = [...(before ? [before] : []), ...(spec.privilege === undefined ? [] : [requires(spec.privilege as Privilege) as unknown as MiddlewareHandler<E>]), run];
   app.on(spec.method, path, ...(handlers as [MiddlewareHandler<E>]));
 }
