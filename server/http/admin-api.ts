@@ -1,7 +1,8 @@
 /**
  * @module Routes that configure the workflow (issue 3): canned replies and wrap-up reasons (supervisors
- * and admins write, everyone reads), queues, agents and sites (admins). Every write checks the caller's
- * role here, on the server, for each request (SPEC R10).
+ * and admins write, everyone reads), queues, agents and sites (admins). Each write's privilege is declared
+ * with its route (shared/routes.ts) and checked on the server for each request (SPEC R10); the rules are the
+ * services' (team, canned-replies, sites).
  */
 import { Hono } from 'hono';
 import type { BlockInfo, BlockRecord } from '../../shared/api';

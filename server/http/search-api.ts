@@ -1,5 +1,5 @@
 /**
- * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against shared/api.ts, then the search
+ * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against its route in shared/routes.ts, then the search
  * service. Signed-in agents of every role; each sees only what it may (the service).
  */
 import { Hono } from 'hono';

@@ -1,7 +1,7 @@
 /**
  * @module Ticket routes (issue 4, SPEC T3-T4): list, read, create, update, notes and replies; "end
  * conversation and create ticket"; a site's offline settings (admins). Thin: validation against
- * shared/api.ts, then the ticket service.
+ * its route in shared/routes.ts, then the ticket service.
  */
 import { Hono, type Context } from 'hono';
 import type { Ticket } from '../../shared/api';
