@@ -393,6 +393,12 @@ export const DEFAULT_WIDGET: SiteWidget = {
 };
 
 /** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
+/** POST /files?conversation=ID (SPEC W3): the body is the file's bytes, not JSON. */
+const FILE_CONVERSATION = 'the id of the conversation the file goes to.';
+export const FileUploadQuery = v.object({ conversation: v.pipe(v.string(FILE_CONVERSATION), v.minLength(1, FILE_CONVERSATION), v.maxLength(64, FILE_CONVERSATION)) });
+/** GET /files/{id}?download=1: as an attachment rather than inline. */
+export const FileQuery = v.object({ download: v.optional(v.string()) });
+
 /** GET /widget/settings?site=KEY (public, SPEC W4). */
 export const WidgetSettingsQuery = v.object({ site: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
 

@@ -1,32 +1,12 @@
 /**
  * @module Routes that configure the workflow (issue 3): canned replies and wrap-up reasons (supervisors
- * and admins write, everyone reads), queues, agents and sites (admins). Every write checks the caller's
- * role here, on the server, for each request (SPEC R10).
+ * and admins write, everyone reads), queues, agents and sites (admins). Each write's privilege is declared
+ * with its route (shared/routes.ts) and checked on the server for each request (SPEC R10); the rules are the
+ * services' (team, canned-replies, sites).
  */
-import { Hono, type Context } from 'hono';
-import {
-  AgentBody,
-  AgentPatchBody,
-  AvailabilityBody,
-  BlockBody,
-  CannedReplyBody,
-  CannedReplyQuery,
-  DataSubjectQuery,
-  DisabledBody,
-  QueueBody,
-  QueuePatchBody,
-  SiteBotBody,
-  WrapUpReasonBody,
-  type AgentsAnswer,
-  type BlockInfo,
-  type BlockRecord,
-  type BlocksAnswer,
-  type BotSettingsAnswer,
-  type CannedRepliesAnswer,
-  type QueuesAnswer,
-  type SitesAnswer,
-  type WrapUpReasonsAnswer,
-} from '../../shared/api';
+import { Hono } from 'hono';
+import type { BlockInfo, BlockRecord } from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import { AppError } from '../errors';
 import type { BotService } from '../services/bot';
 import type { CannedReplies } from '../services/canned-replies';
@@ -38,7 +18,7 @@ import type { SocketRegistry } from '../realtime/registry';
 import type { Sites } from '../services/sites';
 import type { Team } from '../services/team';
 import type { ApiEnv } from './context';
-import { body, query, requires } from './json';
+import { route } from './routes';
 import { createSiteWidgetApi } from './widget-api';
 
 export interface AdminApiDeps {
@@ -62,105 +42,104 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, auth, s
   };
 
   // Canned replies (SPEC R11): everyone searches, supervisors and admins manage.
-  api.get('/canned-replies', async (c) => c.json({ cannedReplies: await cannedReplies.search(query(c, CannedReplyQuery)) } satisfies CannedRepliesAnswer));
-  api.post('/canned-replies', requires('manageCannedReplies'), async (c) => c.json({ cannedReply: await cannedReplies.create(await body(c, CannedReplyBody)) }, 201));
-  api.put('/canned-replies/:id', requires('manageCannedReplies'), async (c) => {
-    const input = await body(c, CannedReplyBody);
-    return c.json({ cannedReply: await cannedReplies.update(c.req.param('id'), input) });
+  route(api, ROUTES.cannedReplies, async (_c, { query, answer }) => answer({ cannedReplies: await cannedReplies.search(query()) }));
+  route(api, ROUTES.createCannedReply, async (_c, { body, answer }) => answer({ cannedReply: await cannedReplies.create(await body()) }));
+  route(api, ROUTES.updateCannedReply, async (c, { body, answer }) => {
+    const input = await body();
+    return answer({ cannedReply: await cannedReplies.update(c.req.param('id'), input) });
   });
-  api.delete('/canned-replies/:id', requires('manageCannedReplies'), async (c) => {
+  route(api, ROUTES.deleteCannedReply, async (c, { answer }) => {
     await cannedReplies.remove(c.req.param('id'));
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Wrap-up reasons (SPEC R8).
-  api.get('/wrap-up-reasons', async (c) => c.json({ reasons: await cannedReplies.reasons(query(c, CannedReplyQuery).q ?? '') } satisfies WrapUpReasonsAnswer));
-  api.post('/wrap-up-reasons', requires('manageWrapUpReasons'), async (c) => c.json({ reason: await cannedReplies.createReason((await body(c, WrapUpReasonBody)).label) }, 201));
-  api.put('/wrap-up-reasons/:id', requires('manageWrapUpReasons'), async (c) => {
-    const { label } = await body(c, WrapUpReasonBody);
-    return c.json({ reason: await cannedReplies.renameReason(c.req.param('id'), label) });
+  route(api, ROUTES.wrapUpReasons, async (_c, { query, answer }) => answer({ reasons: await cannedReplies.reasons(query().q ?? '') }));
+  route(api, ROUTES.createWrapUpReason, async (_c, { body, answer }) => answer({ reason: await cannedReplies.createReason((await body()).label) }));
+  route(api, ROUTES.renameWrapUpReason, async (c, { body, answer }) => {
+    const { label } = await body();
+    return answer({ reason: await cannedReplies.renameReason(c.req.param('id'), label) });
   });
-  api.delete('/wrap-up-reasons/:id', requires('manageWrapUpReasons'), async (c) => {
+  route(api, ROUTES.deleteWrapUpReason, async (c, { answer }) => {
     await cannedReplies.removeReason(c.req.param('id'));
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Queues (SPEC R3): everyone reads (transfer lists, filters), admins manage.
-  api.get('/queues', (c) => c.json({ queues: team.queues() } satisfies QueuesAnswer));
-  api.post('/queues', requires('manageQueues'), async (c) => c.json({ queue: await team.createQueue(await body(c, QueueBody)) }, 201));
-  api.patch('/queues/:id', requires('manageQueues'), async (c) => {
-    const patch = await body(c, QueuePatchBody);
-    return c.json({ queue: await team.updateQueue(c.req.param('id'), patch) });
+  route(api, ROUTES.queues, (_c, { answer }) => answer({ queues: team.queues() }));
+  route(api, ROUTES.createQueue, async (_c, { body, answer }) => answer({ queue: await team.createQueue(await body()) }));
+  route(api, ROUTES.updateQueue, async (c, { body, answer }) => {
+    const patch = await body();
+    return answer({ queue: await team.updateQueue(c.req.param('id'), patch) });
   });
-  api.delete('/queues/:id', requires('manageQueues'), async (c) => {
+  route(api, ROUTES.deleteQueue, async (c, { answer }) => {
     await team.deleteQueue(c.req.param('id'));
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Agents (SPEC R1, R10): supervisors read and steer availability, admins manage.
-  api.get('/agents', requires('supervise'), async (c) => c.json({ agents: await team.agents() } satisfies AgentsAnswer));
-  api.post('/agents', requires('manageAgents'), async (c) => c.json({ agent: await team.createAgent(await body(c, AgentBody)) }, 201));
-  api.patch('/agents/:id', requires('manageAgents'), async (c) => {
-    const patch = await body(c, AgentPatchBody);
+  route(api, ROUTES.agents, async (_c, { answer }) => answer({ agents: await team.agents() }));
+  route(api, ROUTES.createAgent, async (_c, { body, answer }) => answer({ agent: await team.createAgent(await body()) }));
+  route(api, ROUTES.updateAgent, async (c, { body, answer }) => {
+    const patch = await body();
     const id = c.req.param('id');
     const { roleChanged } = await team.updateAgent(id, patch);
     // Issue 11 F3: an open console acts with the role it said hello with; a new role closes it, and the
     // console reconnects with the new powers. (Queue membership needs no close: the sockets' actors share
     // the directory's queue set, so R10 sight follows at once.)
     if (roleChanged) registry.closeAgent({ agentId: id }, 'role_changed');
-    return c.json({ agent: await team.agent(id) });
+    return answer({ agent: await team.agent(id) });
   });
-  api.put('/agents/:id/availability', requires('supervise'), async (c) => {
-    const { state } = await body(c, AvailabilityBody);
+  route(api, ROUTES.setAgentAvailability, async (c, { body, answer }) => {
+    const { state } = await body();
     found(directory.record(c.req.param('id')));
-    return c.json({ agent: await directory.setState(c.req.param('id'), state) });
+    return answer({ agent: await directory.setState(c.req.param('id'), state) });
   });
 
   // Blocks (issue 6): admins list, add and lift them.
   const blockInfo = (b: BlockRecord): BlockInfo => ({ ...b, active: b.expiresAt === null || b.expiresAt > now() });
-  api.get('/blocks', requires('manageBlocks'), (c) => c.json({ blocks: safety.list().map(blockInfo) } satisfies BlocksAnswer));
-  api.post('/blocks', requires('manageBlocks'), async (c) => {
-    const input = await body(c, BlockBody);
+  route(api, ROUTES.blocks, (_c, { answer }) => answer({ blocks: safety.list().map(blockInfo) }));
+  route(api, ROUTES.addBlock, async (c, { body, answer }) => {
+    const input = await body();
     const block = await safety.block({ kind: input.kind, value: input.value, reason: input.reason ?? null, expiresAt: input.expiresAt ?? null, createdBy: c.get('agent').id });
     if (block.kind === 'visitor') registry.closeVisitor(block.value);
-    return c.json({ block: blockInfo(block) }, 201);
+    return answer({ block: blockInfo(block) });
   });
-  api.delete('/blocks/:id', requires('manageBlocks'), async (c) => {
+  route(api, ROUTES.liftBlock, async (c, { answer }) => {
     found(await safety.lift(c.req.param('id')));
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Data rights (issue 6): export or erase everything about a visitor or an e-mail address.
-  const subjectOf = (c: Context<ApiEnv>): Subject => {
-    const q = query(c, DataSubjectQuery);
+  const subjectOf = (q: { visitorId?: string | undefined; email?: string | undefined }): Subject => {
     if ((q.visitorId === undefined) === (q.email === undefined)) throw new AppError('invalid_request', 'Name exactly one of visitorId and email.');
     return q.visitorId !== undefined ? { visitorId: q.visitorId } : { email: q.email! };
   };
-  api.get('/data/export', requires('manageDataRights'), async (c) => {
-    const data = await dataRights.export(subjectOf(c));
+  route(api, ROUTES.exportData, async (c, { query, answer }) => {
+    const data = await dataRights.export(subjectOf(query()));
     c.header('Content-Disposition', `attachment; filename="papo-export-${data.exportedAt}.json"`);
-    return c.json(data);
+    return answer(data);
   });
-  api.delete('/data', requires('manageDataRights'), async (c) => c.json({ deleted: await dataRights.erase(subjectOf(c)) }));
+  route(api, ROUTES.eraseData, async (_c, { query, answer }) => answer({ deleted: await dataRights.erase(subjectOf(query())) }));
 
   // Agents can be disabled (issue 6): no sign-in, sessions and sockets end.
-  api.put('/agents/:id/disabled', requires('manageAgents'), async (c) => {
-    const { disabled } = await body(c, DisabledBody);
+  route(api, ROUTES.setAgentDisabled, async (c, { body, answer }) => {
+    const { disabled } = await body();
     const id = c.req.param('id');
     found(directory.record(id));
     if (id === c.get('agent').id && disabled) throw new AppError('forbidden', 'You cannot disable yourself.');
     await auth.setDisabled(id, disabled);
     await directory.reload();
     if (disabled) registry.closeAgent({ agentId: id });
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Sites: the bot webhook (SPEC R12).
-  api.get('/sites', requires('manageSites'), async (c) => c.json({ sites: await sites.list() } satisfies SitesAnswer));
-  api.put('/sites/:id/bot', requires('manageSites'), async (c) => {
-    const { botWebhookUrl } = await body(c, SiteBotBody);
+  route(api, ROUTES.sites, async (_c, { answer }) => answer({ sites: await sites.list() }));
+  route(api, ROUTES.setSiteBot, async (c, { body, answer }) => {
+    const { botWebhookUrl } = await body();
     const { site, token } = await bot.configure(c.req.param('id'), botWebhookUrl);
-    return c.json({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token } satisfies BotSettingsAnswer);
+    return answer({ siteId: site.id, botWebhookUrl: site.botWebhookUrl, botToken: token });
   });
   // Issue 5: the site's widget settings and identity secret (SPEC W4-W6).
   api.route('/', createSiteWidgetApi({ sites, registry }));

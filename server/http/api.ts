@@ -1,13 +1,12 @@
 /**
  * @module The JSON API under /api/v1: agent sign-in and the conversation reads the console needs. Every
- * body is validated against shared/api.ts; every refusal is an AppError mapped in app.ts.
+ * body and query is validated against its route in shared/routes.ts; every refusal is an AppError mapped in app.ts.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { EventPageQuery, LoginBody, PasswordBody, type EventPageAnswer, type LoginAnswer } from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import { HISTORY_PAGE_EVENTS } from '../../shared/limits';
-import { parseBody } from '../../shared/protocol';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../cookies';
 import { isForeignOrigin, selfOrigin } from '../domain/origins';
 import { AppError } from '../errors';
@@ -19,7 +18,7 @@ import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
 import type { ApiEnv } from './context';
-import { body } from './json';
+import { route } from './routes';
 import { createBotApi } from './bot-api';
 import { createSearchApi, type SearchApiDeps } from './search-api';
 import { createTicketsApi, type TicketsApiDeps } from './tickets-api';
@@ -58,8 +57,8 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     await next();
   };
 
-  api.post('/auth/login', async (c) => {
-    const { email, password } = await body(c, LoginBody);
+  route(api, ROUTES.login, async (c, { body, answer }) => {
+    const { email, password } = await body();
     // SPEC L6: failed sign-ins are limited per address and per e-mail, except from this agent's known browsers.
     const session = await auth.login(email, password, { ip: c.get('ip' as never) as string, device: getCookie(c, DEVICE_COOKIE), previousToken: getCookie(c, SESSION_COOKIE) });
     setSessionCookie(c, session);
@@ -70,7 +69,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       secure: selfOf(c).startsWith('https:'),
       maxAge: Math.floor(session.device.maxAgeMs / 1000),
     });
-    return c.json({ agent: session.agent } satisfies LoginAnswer);
+    return answer({ agent: session.agent });
   });
 
   const setSessionCookie = (c: Context, session: { token: string; expiresAt: number }) =>
@@ -82,7 +81,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       expires: new Date(session.expiresAt),
     });
 
-  api.post('/auth/logout', async (c) => {
+  route(api, ROUTES.logout, async (c, { answer }) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token && token.length <= 200) {
       await auth.logout(token);
@@ -90,20 +89,25 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       deps.registry.closeAgent({ tokenHash: hashToken(token) });
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.body(null, 204);
+    return answer(null);
   });
 
-  api.put('/auth/password', requireAgent, async (c) => {
-    const { currentPassword, newPassword } = await body(c, PasswordBody);
-    const agent = c.get('agent');
-    const session = await auth.changePassword(agent.id, currentPassword, newPassword, { ip: c.get('ip' as never) as string, device: getCookie(c, DEVICE_COOKIE) });
-    // Every other console of this agent loses its session; this browser gets the new one.
-    deps.registry.closeAgent({ agentId: agent.id });
-    setSessionCookie(c, session);
-    return c.body(null, 204);
-  });
+  route(
+    api,
+    ROUTES.changePassword,
+    async (c, { body, answer }) => {
+      const { currentPassword, newPassword } = await body();
+      const agent = c.get('agent');
+      const session = await auth.changePassword(agent.id, currentPassword, newPassword, { ip: c.get('ip' as never) as string, device: getCookie(c, DEVICE_COOKIE) });
+      // Every other console of this agent loses its session; this browser gets the new one.
+      deps.registry.closeAgent({ agentId: agent.id });
+      setSessionCookie(c, session);
+      return answer(null);
+    },
+    { before: requireAgent },
+  );
 
-  api.get('/auth/me', requireAgent, (c) => c.json({ agent: c.get('agent') } satisfies LoginAnswer));
+  route(api, ROUTES.session, (c, { answer }) => answer({ agent: c.get('agent') }), { before: requireAgent });
 
   api.route('/bot', createBotApi(deps.bot));
 
@@ -118,12 +122,10 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', createTicketsApi(deps));
   api.route('/', createSearchApi(deps));
 
-  api.get('/conversations/:id/events', async (c) => {
-    const query = parseBody(EventPageQuery, c.req.query());
-    if (!query.ok) throw new AppError('invalid_request', query.message);
+  route(api, ROUTES.events, async (c, { query, answer }) => {
+    const { before, limit } = query();
     const actor = directory.actor(c.get('agent'));
-    const page = await conversations.page(actor, c.req.param('id'), query.value.before ?? null, query.value.limit ?? HISTORY_PAGE_EVENTS);
-    return c.json(page satisfies EventPageAnswer);
+    return answer(await conversations.page(actor, c.req.param('id'), before ?? null, limit ?? HISTORY_PAGE_EVENTS));
   });
 
   return api;

@@ -3,19 +3,29 @@
  * token its site was given. No cookie and no Origin: a bot is a server, not a browser.
  */
 import { Hono } from 'hono';
-import { BotHandoffBody, BotMessageBody, type ConversationAnswer } from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import type { BotService } from '../services/bot';
-import { body } from './json';
+import { route } from './routes';
 
 export function createBotApi(bot: BotService): Hono {
   const api = new Hono();
-  api.post('/conversations/:id/messages', async (c) => {
-    const { clientId, text } = await body(c, BotMessageBody);
-    return c.json(await bot.reply(c.req.header('authorization'), c.req.param('id'), clientId, text));
-  });
-  api.post('/conversations/:id/handoff', async (c) => {
-    const { queue } = await body(c, BotHandoffBody);
-    return c.json({ conversation: await bot.handoff(c.req.header('authorization'), c.req.param('id'), queue) } satisfies ConversationAnswer);
-  });
+  route(
+    api,
+    ROUTES.botMessage,
+    async (c, { body, answer }) => {
+      const { clientId, text } = await body();
+      return answer(await bot.reply(c.req.header('authorization'), c.req.param('id'), clientId, text));
+    },
+    { mount: '/bot' },
+  );
+  route(
+    api,
+    ROUTES.botHandoff,
+    async (c, { body, answer }) => {
+      const { queue } = await body();
+      return answer({ conversation: await bot.handoff(c.req.header('authorization'), c.req.param('id'), queue) });
+    },
+    { mount: '/bot' },
+  );
   return api;
 }

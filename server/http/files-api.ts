@@ -7,6 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { ROUTES } from '../../shared/routes';
 import { SESSION_COOKIE } from '../cookies';
 import { fileHeaders } from '../domain/attachments';
 import { isForeignOrigin, originAllowed, selfOrigin } from '../domain/origins';
@@ -15,6 +16,7 @@ import type { AttachmentService, FileActor } from '../services/attachments';
 import type { AuthService } from '../services/auth';
 import type { Directory } from '../services/directory';
 import type { Sites } from '../services/sites';
+import { route } from './routes';
 
 export interface FilesApiDeps {
   attachments: AttachmentService;
@@ -74,10 +76,9 @@ export function createFilesApi({ attachments, auth, directory, sites, publicOrig
     return c.body(null, 204, { ...CORS_HEADERS, 'Access-Control-Allow-Origin': origin });
   });
 
-  files.post('/', async (c) => {
+  route(files, ROUTES.uploadFile, async (c, { query, answer }) => {
     const actor = await caller(c);
-    const conversationId = c.req.query('conversation');
-    if (!conversationId || conversationId.length > 64) throw new AppError('invalid_request', 'conversation: the id of the conversation the file goes to.');
+    const { conversation: conversationId } = query();
     const length = c.req.header('content-length');
     const declaredBytes = length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null;
     const rawName = c.req.header('x-file-name');
@@ -88,10 +89,10 @@ export function createFilesApi({ attachments, auth, directory, sites, publicOrig
       name: rawName === undefined ? null : rawName.slice(0, 2000),
       ip: c.get('ip' as never) as string,
     });
-    return c.json({ attachment }, 201);
-  });
+    return answer({ attachment });
+  }, { mount: '/files' });
 
-  files.get('/:id', async (c) => {
+  route(files, ROUTES.file, async (c, { query }) => {
     let actor: FileActor;
     try {
       actor = await caller(c);
@@ -102,9 +103,10 @@ export function createFilesApi({ attachments, auth, directory, sites, publicOrig
     }
     const file = await attachments.open(actor, c.req.param('id'));
     if (!file) throw new AppError('not_found');
-    const download = c.req.query('download') === '1';
+    const download = query().download === '1';
+    // The file's bytes, not JSON: a Response of its own.
     return new Response(file.body, { status: 200, headers: { ...fileHeaders(file.record, download), ...corsOf(c) } });
-  });
+  }, { mount: '/files' });
 
   return files;
 }

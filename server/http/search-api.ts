@@ -1,13 +1,13 @@
 /**
- * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against shared/api.ts, then the search
+ * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against its route in shared/routes.ts, then the search
  * service. Signed-in agents of every role; each sees only what it may (the service).
  */
 import { Hono } from 'hono';
-import { SearchQuery, type SearchAnswer } from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import type { Directory } from '../services/directory';
 import type { SearchService } from '../services/search';
 import type { ApiEnv } from './context';
-import { query } from './json';
+import { route } from './routes';
 
 export interface SearchApiDeps {
   directory: Directory;
@@ -16,9 +16,9 @@ export interface SearchApiDeps {
 
 export function createSearchApi({ directory, search }: SearchApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
-  api.get('/search', async (c) => {
-    const q = query(c, SearchQuery);
-    return c.json((await search.search(directory.actor(c.get('agent')), q)) satisfies SearchAnswer);
+  route(api, ROUTES.search, async (c, { query, answer }) => {
+    const q = query();
+    return answer(await search.search(directory.actor(c.get('agent')), q));
   });
   return api;
 }

@@ -5,11 +5,13 @@
  * a site's widget settings, its identity secret (SPEC W6) and the origins that may use its key (SPEC D10).
  */
 import { Hono } from 'hono';
-import { SiteOriginsBody, SiteWidgetBody, DEFAULT_WIDGET, WidgetSettingsQuery, type IdentitySecretAnswer, type SiteOrigins, type SiteWidget, type WidgetSettingsAnswer } from '../../shared/api';
+import { DEFAULT_WIDGET } from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import type { SocketRegistry } from '../realtime/registry';
 import type { Sites } from '../services/sites';
 import type { ApiEnv } from './context';
-import { body, query, requires } from './json';
+import { requires } from './json';
+import { route } from './routes';
 
 export interface WidgetApiDeps {
   sites: Sites;
@@ -25,11 +27,16 @@ export function createWidgetApi({ sites }: WidgetApiDeps): Hono {
     c.header('Access-Control-Allow-Origin', '*');
     await next();
   });
-  api.get('/settings', async (c) => {
-    const settings = await sites.widgetSettingsByKey(query(c, WidgetSettingsQuery).site);
-    c.header('Cache-Control', `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`);
-    return c.json({ settings } satisfies WidgetSettingsAnswer);
-  });
+  route(
+    api,
+    ROUTES.widgetSettings,
+    async (c, { query, answer }) => {
+      const settings = await sites.widgetSettingsByKey(query().site);
+      c.header('Cache-Control', `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`);
+      return answer({ settings });
+    },
+    { mount: '/widget' },
+  );
   return api;
 }
 
@@ -39,41 +46,42 @@ export function createWidgetApi({ sites }: WidgetApiDeps): Hono {
  */
 export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<SocketRegistry, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
+  // Besides each route's own check: these paths refuse a non-admin with 403 for any method, declared or not.
   const admins = requires('manageSites');
   api.use('/sites/:id/widget', admins);
   api.use('/sites/:id/identity-secret', admins);
   api.use('/sites/:id/origins', admins);
   const site = (id: string) => sites.get(id);
 
-  api.get('/sites/:id/widget', async (c) => c.json(((await site(c.req.param('id'))).widget ?? DEFAULT_WIDGET) satisfies SiteWidget));
-  api.put('/sites/:id/widget', async (c) => {
+  route(api, ROUTES.siteWidget, async (c, { answer }) => answer((await site(c.req.param('id'))).widget ?? DEFAULT_WIDGET));
+  route(api, ROUTES.setSiteWidget, async (c, { body, answer }) => {
     const before = await site(c.req.param('id'));
-    const { saved, nowStrict } = await sites.setWidget(before, await body(c, SiteWidgetBody));
+    const { saved, nowStrict } = await sites.setWidget(before, await body());
     // SPEC W6 (issue 11 F11): strict from now on, for the sockets already open too.
     if (nowStrict) registry.closeAnonymousVisitors(before.id);
-    return c.json(saved satisfies SiteWidget);
+    return answer(saved);
   });
 
   // The secret is shown to admins whenever they ask, as Intercom and Crisp do: the server must keep it in
   // clear to verify HMACs (hashing it, like the bot token, protects nothing), and the admins who can read it
   // can rotate it anyway; they need it again for each backend that signs.
-  api.get('/sites/:id/identity-secret', async (c) => c.json({ identitySecret: (await site(c.req.param('id'))).identitySecret } satisfies IdentitySecretAnswer));
-  api.post('/sites/:id/identity-secret', async (c) => {
+  route(api, ROUTES.identitySecret, async (c, { answer }) => answer({ identitySecret: (await site(c.req.param('id'))).identitySecret }));
+  route(api, ROUTES.newIdentitySecret, async (c, { answer }) => {
     const id = (await site(c.req.param('id'))).id;
-    return c.json({ identitySecret: await sites.setIdentitySecret(id, true) } satisfies IdentitySecretAnswer);
+    return answer({ identitySecret: await sites.setIdentitySecret(id, true) });
   });
-  api.delete('/sites/:id/identity-secret', async (c) => {
+  route(api, ROUTES.removeIdentitySecret, async (c, { answer }) => {
     const id = (await site(c.req.param('id'))).id;
     await sites.setIdentitySecret(id, false);
-    return c.json({ identitySecret: null } satisfies IdentitySecretAnswer);
+    return answer({ identitySecret: null });
   });
 
   // The pages that may embed the widget (SPEC D10): a host backend on its own domain needs its origin here.
-  api.get('/sites/:id/origins', async (c) => c.json({ allowedOrigins: (await site(c.req.param('id'))).allowedOrigins } satisfies SiteOrigins));
-  api.put('/sites/:id/origins', async (c) => {
+  route(api, ROUTES.siteOrigins, async (c, { answer }) => answer({ allowedOrigins: (await site(c.req.param('id'))).allowedOrigins }));
+  route(api, ROUTES.setSiteOrigins, async (c, { body, answer }) => {
     const id = (await site(c.req.param('id'))).id;
-    const { allowedOrigins } = await body(c, SiteOriginsBody);
-    return c.json({ allowedOrigins: await sites.setOrigins(id, allowedOrigins) } satisfies SiteOrigins);
+    const { allowedOrigins } = await body();
+    return answer({ allowedOrigins: await sites.setOrigins(id, allowedOrigins) });
   });
   return api;
 }

@@ -1,27 +1,10 @@
 /**
  * @module The agent's workflow routes (issue 3): availability, lists, the conversation actions, the visitor
- * panel, live visitors and proactive chat. Thin: each validates its input against shared/api.ts, builds
+ * panel, live visitors and proactive chat. Thin: each validates its input against its route in shared/routes.ts, builds
  * the caller's actor and calls a service, which checks roles and state (SPEC R10).
  */
 import { Hono, type Context } from 'hono';
-import {
-  AvailabilityBody,
-  BlockVisitorBody,
-  CloseBody,
-  ConversationListQuery,
-  LabelsBody,
-  PrefsBody,
-  PriorityBody,
-  ProactiveBody,
-  RequestBody,
-  RequesterBody,
-  type ConversationAnswer,
-  type ConversationDetailAnswer,
-  type ConversationListAnswer,
-  type LiveVisitorsAnswer,
-  type MeAnswer,
-  type TargetsAnswer,
-} from '../../shared/api';
+import { ROUTES } from '../../shared/routes';
 import { parseCidr } from '../domain/blocklist';
 import type { AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
@@ -35,7 +18,7 @@ import type { LiveVisitors } from '../services/live-visitors';
 import type { WorkflowService } from '../services/workflow';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { ApiEnv } from './context';
-import { body, query } from './json';
+import { route } from './routes';
 
 export interface WorkflowApiDeps {
   inbox: Inbox;
@@ -51,54 +34,54 @@ export function createWorkflowApi({ inbox, masking, directory, workflow, liveVis
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
   // Issue 6: every conversation an agent reads goes through the site's masking.
-  const answer = (c: Context<ApiEnv>, conversation: ConversationSummary) => c.json({ conversation: masking.summary(conversation) } satisfies ConversationAnswer);
+  const shown = (conversation: ConversationSummary) => ({ conversation: masking.summary(conversation) });
 
   const me = (c: Context<ApiEnv>) => {
     const agent = c.get('agent');
-    return c.json({ agent, presence: directory.presence(agent.id), prefs: directory.prefs(agent.id) } satisfies MeAnswer);
+    return { agent, presence: directory.presence(agent.id), prefs: directory.prefs(agent.id) };
   };
-  api.get('/me', me);
-  api.put('/me/availability', async (c) => {
-    const { state } = await body(c, AvailabilityBody);
+  route(api, ROUTES.me, (c, { answer }) => answer(me(c)));
+  route(api, ROUTES.setAvailability, async (c, { body, answer }) => {
+    const { state } = await body();
     await directory.setState(c.get('agent').id, state);
-    return me(c);
+    return answer(me(c));
   });
-  api.put('/me/prefs', async (c) => {
-    const prefs = await body(c, PrefsBody);
+  route(api, ROUTES.setPrefs, async (c, { body, answer }) => {
+    const prefs = await body();
     await directory.setPrefs(c.get('agent').id, { ...(prefs.sound === undefined ? {} : { sound: prefs.sound }), ...(prefs.preview === undefined ? {} : { preview: prefs.preview }) });
-    return me(c);
+    return answer(me(c));
   });
 
-  api.get('/conversations', async (c) => c.json((await inbox.list(actorOf(c), query(c, ConversationListQuery))) satisfies ConversationListAnswer));
-  api.get('/conversations/:id', async (c) => c.json((await inbox.detail(actorOf(c), c.req.param('id'))) satisfies ConversationDetailAnswer));
+  route(api, ROUTES.conversations, async (c, { query, answer }) => answer(await inbox.list(actorOf(c), query())));
+  route(api, ROUTES.conversation, async (c, { answer }) => answer(await inbox.detail(actorOf(c), c.req.param('id'))));
 
-  api.get('/conversations/:id/targets', async (c) => c.json((await workflow.targets(actorOf(c), c.req.param('id'))) satisfies TargetsAnswer));
+  route(api, ROUTES.targets, async (c, { answer }) => answer(await workflow.targets(actorOf(c), c.req.param('id'))));
 
-  api.post('/conversations/:id/accept', async (c) => answer(c, await workflow.accept(actorOf(c), c.req.param('id'))));
-  api.post('/conversations/:id/take', async (c) => answer(c, await workflow.take(actorOf(c), c.req.param('id'))));
-  api.post('/conversations/:id/transfer', async (c) => answer(c, await workflow.transfer(actorOf(c), c.req.param('id'), await body(c, RequestBody))));
-  api.post('/conversations/:id/conference', async (c) => answer(c, await workflow.conference(actorOf(c), c.req.param('id'), await body(c, RequestBody))));
-  api.post('/conversations/:id/request/accept', async (c) => answer(c, await workflow.acceptRequest(actorOf(c), c.req.param('id'))));
-  api.post('/conversations/:id/leave', async (c) => answer(c, await workflow.leave(actorOf(c), c.req.param('id'))));
-  api.post('/conversations/:id/close', async (c) => answer(c, await workflow.close(actorOf(c), c.req.param('id'), (await body(c, CloseBody)).reasonId)));
-  api.put('/conversations/:id/priority', async (c) => answer(c, await workflow.priority(actorOf(c), c.req.param('id'), (await body(c, PriorityBody)).priority)));
-  api.put('/conversations/:id/requester', async (c) => {
-    const { name, email } = await body(c, RequesterBody);
-    return answer(c, await workflow.requester(actorOf(c), c.req.param('id'), name, email));
+  route(api, ROUTES.accept, async (c, { answer }) => answer(shown(await workflow.accept(actorOf(c), c.req.param('id')))));
+  route(api, ROUTES.take, async (c, { answer }) => answer(shown(await workflow.take(actorOf(c), c.req.param('id')))));
+  route(api, ROUTES.transfer, async (c, { body, answer }) => answer(shown(await workflow.transfer(actorOf(c), c.req.param('id'), await body()))));
+  route(api, ROUTES.conference, async (c, { body, answer }) => answer(shown(await workflow.conference(actorOf(c), c.req.param('id'), await body()))));
+  route(api, ROUTES.acceptRequest, async (c, { answer }) => answer(shown(await workflow.acceptRequest(actorOf(c), c.req.param('id')))));
+  route(api, ROUTES.leave, async (c, { answer }) => answer(shown(await workflow.leave(actorOf(c), c.req.param('id')))));
+  route(api, ROUTES.close, async (c, { body, answer }) => answer(shown(await workflow.close(actorOf(c), c.req.param('id'), (await body()).reasonId))));
+  route(api, ROUTES.setPriority, async (c, { body, answer }) => answer(shown(await workflow.priority(actorOf(c), c.req.param('id'), (await body()).priority))));
+  route(api, ROUTES.setRequester, async (c, { body, answer }) => {
+    const { name, email } = await body();
+    return answer(shown(await workflow.requester(actorOf(c), c.req.param('id'), name, email)));
   });
-  api.put('/conversations/:id/labels', async (c) => answer(c, await workflow.labels(actorOf(c), c.req.param('id'), (await body(c, LabelsBody)).labels)));
-  api.post('/conversations/:id/archive', async (c) => answer(c, await workflow.archive(actorOf(c), c.req.param('id'), true)));
-  api.post('/conversations/:id/unarchive', async (c) => answer(c, await workflow.archive(actorOf(c), c.req.param('id'), false)));
-  api.post('/conversations/:id/return-to-bot', async (c) => answer(c, await workflow.returnToBot(actorOf(c), c.req.param('id'))));
-  api.delete('/conversations/:id', async (c) => {
+  route(api, ROUTES.setLabels, async (c, { body, answer }) => answer(shown(await workflow.labels(actorOf(c), c.req.param('id'), (await body()).labels))));
+  route(api, ROUTES.archive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), true))));
+  route(api, ROUTES.unarchive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), false))));
+  route(api, ROUTES.returnToBot, async (c, { answer }) => answer(shown(await workflow.returnToBot(actorOf(c), c.req.param('id')))));
+  route(api, ROUTES.deleteConversation, async (c, { answer }) => {
     await workflow.remove(actorOf(c), c.req.param('id'));
-    return c.body(null, 204);
+    return answer(null);
   });
 
   // Issue 6 "block and end": the holder (or a supervisor) ends the chat and blocks the visitor and its
   // address; a range needs an admin. The visitor's sockets close with 4004 and its widget says so.
-  api.post('/conversations/:id/block', async (c) => {
-    const input = await body(c, BlockVisitorBody);
+  route(api, ROUTES.blockVisitor, async (c, { body, answer }) => {
+    const input = await body();
     const actor = actorOf(c);
     const conversation = await inbox.visible(actor, c.req.param('id'));
     if (conversation.assignedAgentId !== actor.id && !may(actor.role, 'supervise')) throw new AppError('not_holder');
@@ -115,18 +98,18 @@ export function createWorkflowApi({ inbox, masking, directory, workflow, liveVis
     if (input.cidr) await safety.block({ kind: 'cidr', value: input.cidr, ...common });
     const closed = conversation.status === 'closed' ? conversation : await workflow.closeBlocked(actor, conversation.id);
     registry.closeVisitor(conversation.visitorId);
-    return answer(c, closed);
+    return answer(shown(closed));
   });
 
-  api.get('/visitors/live', async (c) => c.json({ visitors: await inbox.liveVisitors(actorOf(c)) } satisfies LiveVisitorsAnswer));
+  route(api, ROUTES.liveVisitors, async (c, { answer }) => answer({ visitors: await inbox.liveVisitors(actorOf(c)) }));
 
-  api.post('/visitors/:id/conversations', async (c) => {
-    const { clientId, text } = await body(c, ProactiveBody);
+  route(api, ROUTES.proactive, async (c, { body, answer }) => {
+    const { clientId, text } = await body();
     // A visitor of a site the agent does not serve answers as one who is not there (R10: not revealed).
     const live = await inbox.liveVisitor(actorOf(c), c.req.param('id'));
     if (!live) throw new AppError('not_found', 'This visitor is not on the site now.');
     const { conversation } = await workflow.proactive(actorOf(c), { siteId: live.siteId, visitorId: live.visitorId }, clientId, text);
-    return answer(c, conversation);
+    return answer(shown(conversation));
   });
 
   return api;
