@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminApi } from '../console/admin/admin-api';
-import { api } from '../console/api';
+import { api } from '../console/session/api';
 import { routeOf } from './routes';
 
 /** The calls whose first argument is not an id or a text: what each is given so it builds a real request. */

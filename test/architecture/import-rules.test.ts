@@ -87,7 +87,7 @@ export const RULES: ImportRule[] = [
   },
   {
     name: 'shared/ imports only shared/ (widget, console and server all import it)',
-    files: under('shared'),
+    files: (file) => under('shared')(file) && !harness(file),
     forbid: (to) => under('server', 'widget', 'console')(to),
   },
   {
