@@ -1,7 +1,7 @@
 /**
  * @module The agent's workflow routes (issue 3): availability, lists, the conversation actions, the visitor
- * panel, live visitors and proactive chat. Thin: each validates its input against its route in shared/routes.ts, builds
- * the caller's actor and calls a service, which checks roles and state (SPEC R10).
+ * panel, live visitors and proactive chat. Thin: each validates its input against its route in
+ * shared/routes.ts, builds the caller's actor and calls a service, which checks roles and state (SPEC R10).
  */
 import { Hono, type Context } from 'hono';
 import { ROUTES } from '../../shared/routes';
