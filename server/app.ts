@@ -23,6 +23,7 @@ import { createRouter } from './services/router';
 import { systemTimers, type Timers } from './services/timers';
 import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
+import { createBlockAndEnd } from './services/block-and-end';
 import { createCannedReplies } from './services/canned-replies';
 import { createInbox } from './services/inbox';
 import { createSites } from './services/sites';
@@ -135,16 +136,17 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
   const sites = createSites({ store, directory });
+  const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
     auth,
     conversations,
     sites,
     team: createTeam({ store, directory, sites, workflow, now }),
     cannedReplies: createCannedReplies({ store, now }),
-    inbox: createInbox({ store, masking, directory, liveVisitors }),
+    inbox,
+    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => registry.agentAddresses() }),
     directory,
     workflow,
-    liveVisitors,
     bot,
     tickets,
     search,

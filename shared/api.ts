@@ -1,6 +1,6 @@
 /**
- * @module Request bodies of Papo's HTTP API, as runtime schemas. Answers are typed here too so the console
- * and the server cannot drift.
+ * @module Request bodies and queries of Papo's HTTP API, as runtime schemas (shared/routes.ts says which
+ * route takes which). Answers are typed here too so the console and the server cannot drift.
  */
 import * as v from 'valibot';
 import { HISTORY_PAGE_EVENTS, MAX_EMAIL_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS } from './limits';
@@ -392,7 +392,6 @@ export const DEFAULT_WIDGET: SiteWidget = {
   strictIdentity: false,
 };
 
-/** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
 /** POST /files?conversation=ID (SPEC W3): the body is the file's bytes, not JSON. */
 const FILE_CONVERSATION = 'the id of the conversation the file goes to.';
 export const FileUploadQuery = v.object({ conversation: v.pipe(v.string(FILE_CONVERSATION), v.minLength(1, FILE_CONVERSATION), v.maxLength(64, FILE_CONVERSATION)) });
@@ -402,6 +401,7 @@ export const FileQuery = v.object({ download: v.optional(v.string()) });
 /** GET /widget/settings?site=KEY (public, SPEC W4). */
 export const WidgetSettingsQuery = v.object({ site: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) });
 
+/** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
 export interface WidgetSettingsAnswer {
   settings: WidgetSettings;
 }

@@ -1,6 +1,7 @@
 /**
  * @module The JSON API under /api/v1: agent sign-in and the conversation reads the console needs. Every
- * body and query is validated against its route in shared/routes.ts; every refusal is an AppError mapped in app.ts.
+ * body and query is validated against its route in shared/routes.ts; every refusal is an AppError mapped in
+ * app.ts.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

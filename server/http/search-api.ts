@@ -1,6 +1,6 @@
 /**
- * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against its route in shared/routes.ts, then the search
- * service. Signed-in agents of every role; each sees only what it may (the service).
+ * @module GET /api/v1/search (issue 12, SPEC S1-S3): validation against its route in shared/routes.ts, then
+ * the search service. Signed-in agents of every role; each sees only what it may (the service).
  */
 import { Hono } from 'hono';
 import { ROUTES } from '../../shared/routes';

@@ -1,20 +1,17 @@
 /**
  * @module The agent's workflow routes (issue 3): availability, lists, the conversation actions, the visitor
- * panel, live visitors and proactive chat. Thin: each validates its input against its route in shared/routes.ts, builds
- * the caller's actor and calls a service, which checks roles and state (SPEC R10).
+ * panel, live visitors and proactive chat. Thin: each validates its input against its route in
+ * shared/routes.ts, builds the caller's actor and calls a service, which checks roles and state (SPEC R10).
  */
 import { Hono, type Context } from 'hono';
 import { ROUTES } from '../../shared/routes';
-import { parseCidr } from '../domain/blocklist';
 import type { AgentActor } from '../domain/conversation';
-import { may } from '../domain/roles';
 import { AppError } from '../errors';
+import type { BlockAndEnd } from '../services/block-and-end';
 import type { Directory } from '../services/directory';
 import type { Inbox } from '../services/inbox';
-import type { Safety } from '../services/safety';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { SocketRegistry } from '../realtime/registry';
-import type { LiveVisitors } from '../services/live-visitors';
 import type { WorkflowService } from '../services/workflow';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { ApiEnv } from './context';
@@ -22,15 +19,14 @@ import { route } from './routes';
 
 export interface WorkflowApiDeps {
   inbox: Inbox;
+  blockAndEnd: BlockAndEnd;
   masking: MaskingPolicy;
-  safety: Safety;
   registry: SocketRegistry;
   directory: Directory;
   workflow: WorkflowService;
-  liveVisitors: LiveVisitors;
 }
 
-export function createWorkflowApi({ inbox, masking, directory, workflow, liveVisitors, safety, registry }: WorkflowApiDeps): Hono<ApiEnv> {
+export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, workflow, registry }: WorkflowApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
   // Issue 6: every conversation an agent reads goes through the site's masking.
@@ -82,22 +78,8 @@ export function createWorkflowApi({ inbox, masking, directory, workflow, liveVis
   // address; a range needs an admin. The visitor's sockets close with 4004 and its widget says so.
   route(api, ROUTES.blockVisitor, async (c, { body, answer }) => {
     const input = await body();
-    const actor = actorOf(c);
-    const conversation = await inbox.visible(actor, c.req.param('id'));
-    if (conversation.assignedAgentId !== actor.id && !may(actor.role, 'supervise')) throw new AppError('not_holder');
-    if (input.cidr !== undefined && !may(actor.role, 'manageBlocks')) throw new AppError('forbidden', 'Only admins block address ranges.');
-    // Checked before anything is blocked: a bad range must not leave the visitor half blocked, chat open.
-    if (input.cidr !== undefined && !parseCidr(input.cidr)) throw new AppError('invalid_request', 'cidr: a CIDR range such as 203.0.113.0/24.');
-    const expiresAt = input.expiresInMinutes === undefined ? null : Date.now() + input.expiresInMinutes * 60_000;
-    const common = { reason: input.reason ?? null, expiresAt, createdBy: actor.id };
-    await safety.block({ kind: 'visitor', value: conversation.visitorId, ...common });
-    // The visitor's address too, unless an agent console uses it (the same office or NAT, or a proxy not
-    // declared in TRUST_PROXY): an address block would lock the team out, so the visitor id has to do.
-    const ip = liveVisitors.ipOf(conversation.visitorId);
-    if (ip && !registry.agentAddresses().has(ip)) await safety.block({ kind: 'ip', value: ip, ...common });
-    if (input.cidr) await safety.block({ kind: 'cidr', value: input.cidr, ...common });
-    const closed = conversation.status === 'closed' ? conversation : await workflow.closeBlocked(actor, conversation.id);
-    registry.closeVisitor(conversation.visitorId);
+    const closed = await blockAndEnd(actorOf(c), c.req.param('id'), input);
+    registry.closeVisitor(closed.visitorId);
     return answer(shown(closed));
   });
 
