@@ -14,7 +14,7 @@ import type { Directory } from '../services/directory';
 import type { AuthService } from '../services/auth';
 import type { DataRights, Subject } from '../services/data-rights';
 import type { Safety } from '../services/safety';
-import type { SocketRegistry } from '../realtime/registry';
+import type { LiveSockets } from '../services/live-sockets';
 import type { Sites } from '../services/sites';
 import type { Team } from '../services/team';
 import type { ApiEnv } from './context';
@@ -28,7 +28,7 @@ export interface AdminApiDeps {
   dataRights: DataRights;
   auth: AuthService;
   safety: Safety;
-  registry: SocketRegistry;
+  registry: LiveSockets;
   directory: Directory;
   bot: BotService;
   now: () => number;

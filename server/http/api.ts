@@ -14,7 +14,7 @@ import { AppError } from '../errors';
 import type { AuthService } from '../services/auth';
 import type { BotService } from '../services/bot';
 import type { Safety } from '../services/safety';
-import type { SocketRegistry } from '../realtime/registry';
+import type { LiveSockets } from '../services/live-sockets';
 import { hashToken } from '../ids';
 import type { ConversationService } from '../services/conversations';
 import { createAdminApi, type AdminApiDeps } from './admin-api';
@@ -28,7 +28,7 @@ import { createWorkflowApi, type WorkflowApiDeps } from './workflow-api';
 
 export interface ApiDeps extends WorkflowApiDeps, AdminApiDeps, TicketsApiDeps, SearchApiDeps {
   safety: Safety;
-  registry: SocketRegistry;
+  registry: LiveSockets;
   trustProxy: number;
   auth: AuthService;
   conversations: ConversationService;

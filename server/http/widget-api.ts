@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import { ROUTES } from '../../shared/routes';
-import type { SocketRegistry } from '../realtime/registry';
+import type { LiveSockets } from '../services/live-sockets';
 import type { Sites } from '../services/sites';
 import type { ApiEnv } from './context';
 import { requires } from './json';
@@ -44,7 +44,7 @@ export function createWidgetApi({ sites }: WidgetApiDeps): Hono {
  * Admin routes, under the signed-in API (`/api/v1/sites/{id}/...`, like ticketing and masking): a site's widget
  * settings (SPEC W4-W6) and its identity secret. Admins only (`manageSites`); bad input changes nothing.
  */
-export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<SocketRegistry, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
+export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<LiveSockets, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   // Besides each route's own check: these paths refuse a non-admin with 403 for any method, declared or not.
   const admins = requires('manageSites');

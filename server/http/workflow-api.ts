@@ -11,7 +11,7 @@ import type { BlockAndEnd } from '../services/block-and-end';
 import type { Directory } from '../services/directory';
 import type { Inbox } from '../services/inbox';
 import type { MaskingPolicy } from '../services/masking-policy';
-import type { SocketRegistry } from '../realtime/registry';
+import type { LiveSockets } from '../services/live-sockets';
 import type { WorkflowService } from '../services/workflow';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { ApiEnv } from './context';
@@ -21,7 +21,7 @@ export interface WorkflowApiDeps {
   inbox: Inbox;
   blockAndEnd: BlockAndEnd;
   masking: MaskingPolicy;
-  registry: SocketRegistry;
+  registry: LiveSockets;
   directory: Directory;
   workflow: WorkflowService;
 }

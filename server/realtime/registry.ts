@@ -5,6 +5,7 @@
 import { CLOSE } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log';
 import type { Connection } from './connection';
+import type { LiveSockets } from '../services/live-sockets';
 import { inSlices } from './heartbeat';
 
 /** How a mass close is spread: sockets per slice, and what runs the next slice (setImmediate). */
@@ -13,7 +14,7 @@ export interface MassClose {
   defer?: (fn: () => void) => unknown;
 }
 
-export class SocketRegistry {
+export class SocketRegistry implements LiveSockets {
   readonly connections = new Set<Connection>();
 
   readonly #log: Logger;
