@@ -5,22 +5,10 @@
  * holding each word, so it costs in proportion to all the matches; the service ranks a page's hits itself.
  */
 import type Database from 'better-sqlite3';
-import { prefixOf } from '../../domain/search';
 import type { SearchPage, StoreSearch, StoredSearchHit } from '../search';
+import { ftsMatch } from './fts-match';
 import { toConversation, type ConversationLookups } from './rows';
 import { toTicket, type TicketRow } from './tickets';
-
-/**
- * The FTS5 MATCH expression for folded words: each a quoted string (so AND, OR, NEAR or a column name is a
- * word, never an operator), all required; the last one a prefix query when long enough. Null: no words.
- *
- * @example ftsMatch(['acao', 'entreg']) // '"acao" "entreg"*'
- */
-export function ftsMatch(terms: readonly string[]): string | null {
-  if (terms.length === 0) return null;
-  const prefix = prefixOf(terms);
-  return terms.map((t) => `"${t.replaceAll('"', '""')}"${t === prefix ? '*' : ''}`).join(' ');
-}
 
 interface DocRow {
   id: number;

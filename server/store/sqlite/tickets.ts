@@ -9,7 +9,7 @@ import type { Ticket, TicketEntry } from '../../../shared/api';
 import type { Store, TicketFilter, TicketPatch } from '../store';
 import type { GroupCommitter } from './committer';
 import { searchTerms } from '../../domain/search';
-import { ftsMatch } from './search';
+import { ftsMatch } from './fts-match';
 
 export interface TicketRow {
   id: string;
