@@ -141,7 +141,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     auth,
     conversations,
     sites,
-    team: createTeam({ store, directory, sites, workflow, now }),
+    team: createTeam({ store, directory, sites, workflow, auth, sockets: registry, now }),
     cannedReplies: createCannedReplies({ store, now }),
     inbox,
     blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => registry.agentAddresses() }),

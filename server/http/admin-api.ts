@@ -11,7 +11,6 @@ import { AppError } from '../errors';
 import type { BotService } from '../services/bot';
 import type { CannedReplies } from '../services/canned-replies';
 import type { Directory } from '../services/directory';
-import type { AuthService } from '../services/auth';
 import type { DataRights, Subject } from '../services/data-rights';
 import type { Safety } from '../services/safety';
 import type { LiveSockets } from '../services/live-sockets';
@@ -26,7 +25,6 @@ export interface AdminApiDeps {
   team: Team;
   sites: Sites;
   dataRights: DataRights;
-  auth: AuthService;
   safety: Safety;
   registry: LiveSockets;
   directory: Directory;
@@ -34,7 +32,7 @@ export interface AdminApiDeps {
   now: () => number;
 }
 
-export function createAdminApi({ cannedReplies, team, sites, dataRights, auth, safety, registry, directory, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ cannedReplies, team, sites, dataRights, safety, registry, directory, bot, now }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const found = <T>(value: T | null | undefined | false): T => {
     if (!value) throw new AppError('not_found');
@@ -83,11 +81,7 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, auth, s
   route(api, ROUTES.updateAgent, async (c, { body, answer }) => {
     const patch = await body();
     const id = c.req.param('id');
-    const { roleChanged } = await team.updateAgent(id, patch);
-    // Issue 11 F3: an open console acts with the role it said hello with; a new role closes it, and the
-    // console reconnects with the new powers. (Queue membership needs no close: the sockets' actors share
-    // the directory's queue set, so R10 sight follows at once.)
-    if (roleChanged) registry.closeAgent({ agentId: id }, 'role_changed');
+    await team.updateAgent(id, patch);
     return answer({ agent: await team.agent(id) });
   });
   route(api, ROUTES.setAgentAvailability, async (c, { body, answer }) => {
@@ -125,12 +119,7 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, auth, s
   // Agents can be disabled (issue 6): no sign-in, sessions and sockets end.
   route(api, ROUTES.setAgentDisabled, async (c, { body, answer }) => {
     const { disabled } = await body();
-    const id = c.req.param('id');
-    found(directory.record(id));
-    if (id === c.get('agent').id && disabled) throw new AppError('forbidden', 'You cannot disable yourself.');
-    await auth.setDisabled(id, disabled);
-    await directory.reload();
-    if (disabled) registry.closeAgent({ agentId: id });
+    await team.setDisabled(c.get('agent').id, c.req.param('id'), disabled);
     return answer(null);
   });
 

@@ -18,18 +18,28 @@ describe('team', () => {
   let dir: string;
   let store: Store;
   let team: Team;
+  let closed: { agentId?: string; tokenHash?: string; why: string }[] = [];
   let clock: number;
   const now = () => clock++;
   const site = (id: string, at: number) => store.sites.create({ id, key: `key-${id}`, name: id, allowedOrigins: ['*'], createdAt: at });
   const make = async () => {
     const directory = await createDirectory(store, now);
-    team = createTeam({ store, directory, sites: createSites({ store, directory }), workflow: { requeueFrom: async () => 0 }, now });
+    team = createTeam({
+      store,
+      directory,
+      sites: createSites({ store, directory }),
+      workflow: { requeueFrom: async () => 0 },
+      auth: { setDisabled: async (id, disabled) => void (await store.agents.update(id, { disabled })) },
+      sockets: { closeAgent: (match, why = 'session_ended') => (closed.push({ ...match, why }), 1) },
+      now,
+    });
   };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'papo-team-'));
     store = createSqliteStore(join(dir, 'papo.db'));
     clock = T0;
+    closed = [];
   });
 
   afterEach(async () => {
@@ -64,8 +74,26 @@ describe('team', () => {
     await expect(team.createAgent({ ...input, name: 'Other' })).rejects.toMatchObject({ code: 'conflict', message: 'An agent with this e-mail exists.' });
     expect(await team.updateAgent(bia.id, { name: 'Beatriz' })).toEqual({ roleChanged: false });
     expect(await team.updateAgent(bia.id, { role: 'agent' })).toEqual({ roleChanged: false });
+    expect(closed).toEqual([]);
     expect(await team.updateAgent(bia.id, { role: 'supervisor' })).toEqual({ roleChanged: true });
+    expect(closed).toEqual([{ agentId: bia.id, why: 'role_changed' }]);
     expect(await team.agent(bia.id)).toMatchObject({ name: 'Beatriz', role: 'supervisor' });
     await expect(team.updateAgent('nobody', { name: 'X' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('an admin disables another agent, whose consoles close; nobody disables itself; an unknown agent is not_found', async () => {
+    await make();
+    const input = { name: 'X', password: 'correct horse battery', capacity: 3, queueIds: [] };
+    const admin = await team.createAgent({ ...input, email: 'ana@example.com', role: 'admin' });
+    const bia = await team.createAgent({ ...input, email: 'bia@example.com', role: 'agent' });
+    await expect(team.setDisabled(admin.id, admin.id, true)).rejects.toMatchObject({ code: 'forbidden', message: 'You cannot disable yourself.' });
+    await expect(team.setDisabled(admin.id, 'nobody', true)).rejects.toMatchObject({ code: 'not_found' });
+    expect(closed).toEqual([]);
+    await team.setDisabled(admin.id, bia.id, true);
+    expect(closed).toEqual([{ agentId: bia.id, why: 'session_ended' }]);
+    expect(await team.agent(bia.id)).toMatchObject({ disabled: true });
+    await team.setDisabled(admin.id, bia.id, false);
+    expect(closed).toHaveLength(1);
+    expect(await team.agent(bia.id)).toMatchObject({ disabled: false });
   });
 });

@@ -2,13 +2,16 @@
  * @module The admin's writes to the team (SPEC R1, R3, R10): queues and their members, agents and their
  * queues. Rules that are not the route's: a queue goes to the first site when none is given, a site's queue
  * names differ (any case), an e-mail belongs to one agent, unknown agents and queues are refused or left
- * out. Each write is re-read into the directory, which announces it.
+ * out, a new role or a disabled account closes the agent's open consoles, an admin cannot disable itself.
+ * Each write is re-read into the directory, which announces it.
  */
 import type { AgentBody, AgentsAnswer, QueueBody, QueuesAnswer } from '../../shared/api';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { AgentPatch, QueueRecord, Store } from '../store/store';
+import type { AuthService } from './auth';
 import type { Directory } from './directory';
+import type { LiveSockets } from './live-sockets';
 import { hashPassword } from './passwords';
 import type { Sites } from './sites';
 import type { WorkflowService } from './workflow';
@@ -18,6 +21,8 @@ export interface TeamDeps {
   directory: Directory;
   sites: Pick<Sites, 'resolve'>;
   workflow: Pick<WorkflowService, 'requeueFrom'>;
+  auth: Pick<AuthService, 'setDisabled'>;
+  sockets: Pick<LiveSockets, 'closeAgent'>;
   now: () => number;
 }
 
@@ -32,7 +37,7 @@ function found<T>(value: T | null | undefined | false): T {
   return value;
 }
 
-export function createTeam({ store, directory, sites, workflow, now }: TeamDeps) {
+export function createTeam({ store, directory, sites, workflow, auth, sockets, now }: TeamDeps) {
   async function existingAgents(ids: readonly string[]): Promise<string[]> {
     for (const id of ids) if (!directory.record(id)) throw new AppError('not_found', `No agent ${id.slice(0, 64)}.`);
     return [...new Set(ids)];
@@ -91,13 +96,28 @@ export function createTeam({ store, directory, sites, workflow, now }: TeamDeps)
       return { ...directory.presence(id), email: input.email, load: 0, disabled: false };
     },
 
-    /** `roleChanged`: its open consoles act with the old role and must reconnect (issue 11 F3). */
+    /**
+     * Issue 11 F3: an open console acts with the role it said hello with; a new role (`roleChanged`) closes
+     * it, and the console reconnects with the new powers. (Queue membership needs no close: the sockets'
+     * actors share the directory's queue set, so R10 sight follows at once.)
+     */
     async updateAgent(id: string, { queueIds, ...patch }: AgentPatch & { queueIds?: readonly string[] | undefined }): Promise<{ roleChanged: boolean }> {
       const roleBefore = directory.record(id)?.role;
       found(await store.agents.update(id, patch));
       if (queueIds) await store.queues.setQueuesOf(id, queueIds.filter((q) => directory.queue(q)));
       await directory.reload();
-      return { roleChanged: patch.role !== undefined && patch.role !== roleBefore };
+      const roleChanged = patch.role !== undefined && patch.role !== roleBefore;
+      if (roleChanged) sockets.closeAgent({ agentId: id }, 'role_changed');
+      return { roleChanged };
+    },
+
+    /** Issue 6: a disabled agent cannot sign in, and its sessions and sockets end; nobody disables itself. */
+    async setDisabled(by: string, id: string, disabled: boolean): Promise<void> {
+      found(directory.record(id));
+      if (id === by && disabled) throw new AppError('forbidden', 'You cannot disable yourself.');
+      await auth.setDisabled(id, disabled);
+      await directory.reload();
+      if (disabled) sockets.closeAgent({ agentId: id });
     },
   };
 }
