@@ -394,7 +394,8 @@ export const DEFAULT_WIDGET: SiteWidget = {
 
 /** POST /files?conversation=ID (SPEC W3): the body is the file's bytes, not JSON. */
 const FILE_CONVERSATION = 'the id of the conversation the file goes to.';
-export const FileUploadQuery = v.object({ conversation: v.pipe(v.string(FILE_CONVERSATION), v.minLength(1, FILE_CONVERSATION), v.maxLength(64, FILE_CONVERSATION)) });
+// The object's own message too: a missing `conversation` is reported by the object, not by v.string.
+export const FileUploadQuery = v.object({ conversation: v.pipe(v.string(FILE_CONVERSATION), v.minLength(1, FILE_CONVERSATION), v.maxLength(64, FILE_CONVERSATION)) }, FILE_CONVERSATION);
 /** GET /files/{id}?download=1: as an attachment rather than inline. */
 export const FileQuery = v.object({ download: v.optional(v.string()) });
 
