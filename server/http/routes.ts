@@ -37,6 +37,8 @@ export function route<E extends Env, R extends RouteSpec>(
   { mount = '', before }: { mount?: string; before?: MiddlewareHandler<E> } = {},
 ): void {
   if (!spec.path.startsWith(mount)) throw new Error(`${spec.path} is not under ${mount}`);
+  // A privilege is a signed-in agent's (SPEC R10): on any other access there is no agent to check it on.
+  if (spec.privilege !== undefined && spec.access !== 'agent') throw new Error(`${spec.path}: a privilege needs access 'agent'`);
   const path = spec.path.slice(mount.length) || '/';
   const run: MiddlewareHandler<E> = async (c) =>
     handler(c, {
