@@ -57,6 +57,15 @@ describe('team', () => {
     await expect(team.createQueue({ name: 'Suporte', strategy: 'round_robin', offerTimeoutMs: 30_000, siteId: 'nope' })).rejects.toMatchObject({ code: 'not_found', message: 'No such site.' });
   });
 
+  it('a queue naming an unknown agent is not_found and leaves no queue behind (bad input changes nothing)', async () => {
+    await site('s1', T0);
+    await make();
+    const input = { name: 'Vendas', strategy: 'round_robin' as const, offerTimeoutMs: 30_000 };
+    await expect(team.createQueue({ ...input, agentIds: ['nobody'] })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await store.queues.list()).toEqual([]);
+    expect(await team.createQueue(input)).toMatchObject({ name: 'Vendas' });
+  });
+
   it("a site's queue names differ in any case; another site may reuse one", async () => {
     await site('s1', T0);
     await site('s2', T0 + 1);

@@ -53,9 +53,11 @@ export function createTeam({ store, directory, sites, workflow, auth, sockets, n
     async createQueue(input: QueueInput): Promise<QueueView> {
       const siteId = await sites.resolve(input.siteId);
       if (directory.queues(siteId).some((q) => q.name.toLowerCase() === input.name.toLowerCase())) throw new AppError('conflict', 'This site already has a queue with that name.');
+      // Members checked before anything is written: an unknown agent leaves no queue behind.
+      const members = input.agentIds ? await existingAgents(input.agentIds) : null;
       const id = uuidv7(now());
       await store.queues.create({ id, siteId, name: input.name, strategy: input.strategy, offerTimeoutMs: input.offerTimeoutMs, createdAt: now() });
-      if (input.agentIds) await store.queues.setMembers(id, await existingAgents(input.agentIds));
+      if (members) await store.queues.setMembers(id, members);
       await directory.reload();
       return queueView(id);
     },
