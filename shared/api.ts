@@ -501,10 +501,14 @@ export interface BlocksAnswer {
 export const MaskingBody = v.object({ mode: v.picklist(['off', 'mask', 'redact']) });
 
 /** Issue 6: GET /data/export and DELETE /data name their subject by exactly one of these. */
-export const DataSubjectQuery = v.object({
-  visitorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
-  email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email'))),
-});
+export const DataSubjectQuery = v.pipe(
+  v.object({
+    visitorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('invalid_email'))),
+  }),
+  v.check((q) => (q.visitorId === undefined) !== (q.email === undefined), 'Name exactly one of visitorId and email.'),
+  v.transform((q): { visitorId: string } | { email: string } => (q.visitorId !== undefined ? { visitorId: q.visitorId } : { email: q.email! })),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Search (issue 12). GET /api/v1/search?q=<text>&limit=<1..50, default 20>&cursor=<opaque>. Every hit is

@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import type { BotService } from '../services/bot';
 import type { CannedReplies } from '../services/canned-replies';
 import type { Directory } from '../services/directory';
-import type { DataRights, Subject } from '../services/data-rights';
+import type { DataRights } from '../services/data-rights';
 import type { Safety } from '../services/safety';
 import type { LiveSockets } from '../services/live-sockets';
 import type { Sites } from '../services/sites';
@@ -105,16 +105,12 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, safety,
   });
 
   // Data rights (issue 6): export or erase everything about a visitor or an e-mail address.
-  const subjectOf = (q: { visitorId?: string | undefined; email?: string | undefined }): Subject => {
-    if ((q.visitorId === undefined) === (q.email === undefined)) throw new AppError('invalid_request', 'Name exactly one of visitorId and email.');
-    return q.visitorId !== undefined ? { visitorId: q.visitorId } : { email: q.email! };
-  };
   route(api, ROUTES.exportData, async (c, { query, answer }) => {
-    const data = await dataRights.export(subjectOf(query()));
+    const data = await dataRights.export(query());
     c.header('Content-Disposition', `attachment; filename="papo-export-${data.exportedAt}.json"`);
     return answer(data);
   });
-  route(api, ROUTES.eraseData, async (_c, { query, answer }) => answer({ deleted: await dataRights.erase(subjectOf(query())) }));
+  route(api, ROUTES.eraseData, async (_c, { query, answer }) => answer({ deleted: await dataRights.erase(query()) }));
 
   // Agents can be disabled (issue 6): no sign-in, sessions and sockets end.
   route(api, ROUTES.setAgentDisabled, async (c, { body, answer }) => {
