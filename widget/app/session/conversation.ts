@@ -27,7 +27,8 @@ export class Conversation {
   readonly #core: SessionCore;
   readonly #messages: Messages;
   readonly #requests: Requests;
-  readonly #emit: WidgetHost['emit'];
+  /** Told of messages and ends (the host page's `Papo.on` events). */
+  readonly #host: Pick<WidgetHost, 'emit'>;
   /** The current conversation changed: kept for the next page. */
   readonly #remember: (conversationId: string | null) => void;
   /** The last event this tab holds of the current conversation: the hello resumes after it. */
@@ -39,11 +40,11 @@ export class Conversation {
   /** The last conversation `conversation-ended` was emitted for. */
   #ended: string | null = null;
 
-  constructor(core: SessionCore, messages: Messages, requests: Requests, emit: WidgetHost['emit'], remember: (conversationId: string | null) => void) {
+  constructor(core: SessionCore, messages: Messages, requests: Requests, host: Pick<WidgetHost, 'emit'>, remember: (conversationId: string | null) => void) {
     this.#core = core;
     this.#messages = messages;
     this.#requests = requests;
-    this.#emit = emit;
+    this.#host = host;
     this.#remember = remember;
   }
 
@@ -158,13 +159,13 @@ export class Conversation {
     this.learn([event]);
     if (ENDED_KINDS.has(event.kind) && this.#ended !== event.conversationId) {
       this.#ended = event.conversationId;
-      this.#emit('conversation-ended', { conversationId: event.conversationId });
+      this.#host.emit('conversation-ended', { conversationId: event.conversationId });
     }
     if (event.kind === 'message' && event.author.kind !== 'visitor' && event.author.kind !== 'system') {
       this.#core.update({ latest: event, typing: this.#core.view.typing?.id === event.author.id ? null : this.#core.view.typing });
     }
     if (event.kind === 'message' && event.text !== null && event.author.kind !== 'system') {
-      this.#emit('message', {
+      this.#host.emit('message', {
         conversationId: event.conversationId,
         text: event.text,
         from: event.author.kind,

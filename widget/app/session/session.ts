@@ -55,7 +55,7 @@ export class VisitorSession extends Observable<VisitorView> {
     this.#messages = new Messages(core, outbox);
     this.#requests = new Requests(core);
     if (ticket) this.#requests.restore(ticket);
-    this.#conversation = new Conversation(core, this.#messages, this.#requests, (event, payload) => host.emit(event, payload), (conversationId) => {
+    this.#conversation = new Conversation(core, this.#messages, this.#requests, host, (conversationId) => {
       if (this.#stored) this.#remember({ ...this.#stored, conversationId });
     });
     const url = `${config.server.replace(/^http/, 'ws')}/ws?role=visitor&site=${encodeURIComponent(config.siteKey)}`;
