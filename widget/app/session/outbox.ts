@@ -22,6 +22,7 @@
  */
 import type { Attachment, PrechatAnswers } from '../../../shared/protocol';
 import type { KeyValue } from '../storage';
+import { parseStored } from './stored-session';
 
 export interface OutboxItem {
   clientId: string;
@@ -54,23 +55,15 @@ function isItem(x: unknown): x is OutboxItem {
   );
 }
 
-function parse(raw: string | null): unknown {
-  try {
-    return JSON.parse(raw ?? 'null');
-  } catch {
-    return null;
-  }
-}
-
 /** One stored message, or null when `raw` is not one. */
 export function parseItem(raw: string | null): OutboxItem | null {
-  const data = parse(raw);
+  const data = parseStored(raw);
   return isItem(data) ? data : null;
 }
 
 /** The outbox as older widgets kept it, one array under the outbox's own key: its well-formed items, in order. */
 export function parseOutbox(raw: string | null): OutboxItem[] {
-  const data = parse(raw);
+  const data = parseStored(raw);
   return Array.isArray(data) ? data.filter(isItem) : [];
 }
 
