@@ -10,7 +10,7 @@ import { mergeHistory } from '../../../shared/history';
 import type { WidgetHost } from '../../contract';
 import type { Messages } from './messages';
 import type { Requests } from './requests';
-import type { SessionCore } from './view';
+import { isOver, type SessionCore } from './view';
 
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
@@ -52,10 +52,6 @@ export class Conversation {
     return this.#lastSeq;
   }
 
-  isOver(): boolean {
-    return this.#core.view.status === 'ended' || this.#core.view.status === 'closed';
-  }
-
   /** Another conversation (or none): what belonged to the old one goes, its open requests too. */
   switchTo(conversationId: string | null, status: ConversationStatus | null): void {
     this.#lastSeq = 0;
@@ -89,7 +85,7 @@ export class Conversation {
   /** SPEC W1: the visitor is writing (`on`: said at most every 3 s) or stopped (said once). */
   setTyping(on: boolean): void {
     const conversationId = this.#core.view.conversationId;
-    if (!conversationId || this.isOver() || (on ? Date.now() - this.#typingAt < TYPING_EVERY_MS : !this.#typingAt)) return;
+    if (!conversationId || isOver(this.#core.view) || (on ? Date.now() - this.#typingAt < TYPING_EVERY_MS : !this.#typingAt)) return;
     this.#typingAt = on ? Date.now() : 0;
     this.#core.send({ type: 'typing', conversationId, on });
   }

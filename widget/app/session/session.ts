@@ -17,7 +17,7 @@ import { Messages } from './messages';
 import { Outbox, type OutboxItem } from './outbox';
 import { Requests } from './requests';
 import { readSession, readTicket, userOf, type StoredSession } from './stored-session';
-import { initialView, sending, type SessionCore, type VisitorView } from './view';
+import { initialView, isOver, sending, type SessionCore, type VisitorView } from './view';
 
 export class VisitorSession extends Observable<VisitorView> {
   readonly #keys: ReturnType<typeof storageKeys>;
@@ -171,7 +171,7 @@ export class VisitorSession extends Observable<VisitorView> {
   send(text: string, extra?: Pick<OutboxItem, 'attachments' | 'prechat'>): void {
     this.setTyping(false);
     // After an end the next message starts a new conversation (SPEC R8): it names none.
-    this.#messages.send(text, this.#conversation.isOver() ? null : this.view.conversationId, extra);
+    this.#messages.send(text, isOver(this.view) ? null : this.view.conversationId, extra);
   }
 
   retry(clientId: string): void {
@@ -193,7 +193,7 @@ export class VisitorSession extends Observable<VisitorView> {
   /** "End chat" (SPEC R8): the `ended_by_visitor` event, or a welcome saying so, settles it. */
   end(): void {
     const conversationId = this.view.conversationId;
-    if (!conversationId || this.#conversation.isOver() || this.view.ending) return;
+    if (!conversationId || isOver(this.view) || this.view.ending) return;
     this.#requests.end(conversationId);
   }
 
@@ -231,7 +231,7 @@ export class VisitorSession extends Observable<VisitorView> {
         return conversation.onSeen(frame);
       case 'ack':
         // A first message, or the first after an end: its conversation becomes the current one.
-        if (!this.view.conversationId || (conversation.isOver() && frame.conversationId !== this.view.conversationId)) conversation.switchTo(frame.conversationId, 'open');
+        if (!this.view.conversationId || (isOver(this.view) && frame.conversationId !== this.view.conversationId)) conversation.switchTo(frame.conversationId, 'open');
         return this.#messages.acked(frame.clientId);
       case 'error':
         return this.#error(frame);
