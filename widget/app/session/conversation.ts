@@ -75,7 +75,7 @@ export class Conversation {
         if (rating.clientId) this.#requests.drop(rating.clientId);
       }
     }
-    if (status === 'ended' || status === 'closed') {
+    if (isOver({ status })) {
       ending = false;
       this.#requests.drop('end');
     }
