@@ -20,6 +20,9 @@ import { readSession, readTicket, userOf, type StoredSession } from './stored-se
 import { initialView, isOver, sending, type SessionCore, type VisitorView } from './view';
 
 export class VisitorSession extends Observable<VisitorView> {
+  // #fields rather than TypeScript's `private` parameters: the minifier shortens # names, never property names.
+  readonly #config: WidgetConfig;
+  readonly #storage: KeyValue;
   readonly #keys: ReturnType<typeof storageKeys>;
   readonly #connection: Connection;
   readonly #messages: Messages;
@@ -29,8 +32,8 @@ export class VisitorSession extends Observable<VisitorView> {
   #identity: IdentityInput | null = null;
 
   constructor(
-    private readonly config: WidgetConfig,
-    private readonly storage: KeyValue,
+    config: WidgetConfig,
+    storage: KeyValue,
     host: Pick<WidgetHost, 'emit'>,
     connect: (options: SocketClientOptions) => SocketClient = createSocketClient,
   ) {
@@ -40,6 +43,8 @@ export class VisitorSession extends Observable<VisitorView> {
     // A form sent on an earlier page and not answered: it goes again, with its clientId (SPEC T1, T7).
     const ticket = readTicket(storage.get(keys.ticket));
     super(initialView({ conversationId: stored?.conversationId ?? null, outbox: outbox.list(), ticket: ticket && { ...sending(ticket.clientId), number: null }, sound: storage.get(keys.sound) === '1' }));
+    this.#config = config;
+    this.#storage = storage;
     this.#keys = keys;
     this.#stored = stored;
     const view = () => this.view;
@@ -97,7 +102,7 @@ export class VisitorSession extends Observable<VisitorView> {
 
   /** Where and as whom to fetch and upload files (SPEC W3): the token goes in a header, never a URL. */
   fileAccess(): { server: string; token: string | null } {
-    return { server: this.config.server, token: this.#stored?.token ?? null };
+    return { server: this.#config.server, token: this.#stored?.token ?? null };
   }
 
   stop(): void {
@@ -128,13 +133,13 @@ export class VisitorSession extends Observable<VisitorView> {
 
   #forget(everything: boolean): void {
     const { session, outbox, ticket, chime, sound } = this.#keys;
-    for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.storage.remove(key);
+    for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.#storage.remove(key);
     this.#stored = null;
     this.#conversation.forgetSeen();
     this.#messages.clear();
     this.#requests.clear();
     this.#conversation.switchTo(null, null);
-    this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.storage.get(sound) === '1' });
+    this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.#storage.get(sound) === '1' });
   }
 
   /** SPEC W1: the visitor is writing (`on`: said at most every 3 s) or stopped (said once). */
@@ -152,8 +157,8 @@ export class VisitorSession extends Observable<VisitorView> {
 
   /** The opt-in new-message sound (SPEC W2), remembered for the site. */
   setSound(on: boolean): void {
-    if (on) this.storage.set(this.#keys.sound, '1');
-    else this.storage.remove(this.#keys.sound);
+    if (on) this.#storage.set(this.#keys.sound, '1');
+    else this.#storage.remove(this.#keys.sound);
     this.update({ sound: on });
   }
 
@@ -281,7 +286,7 @@ export class VisitorSession extends Observable<VisitorView> {
       // The server closes with 4001 next; the reconnect says hello as a new visitor, whose first
       // conversation receives what is still unsent (it was addressed to the old visitor's).
       this.#stored = null;
-      this.storage.remove(this.#keys.session);
+      this.#storage.remove(this.#keys.session);
       this.#messages.readdress();
       this.#conversation.switchTo(null, null);
       this.#messages.show();
@@ -299,6 +304,6 @@ export class VisitorSession extends Observable<VisitorView> {
 
   #remember(session: StoredSession): void {
     this.#stored = session;
-    this.storage.set(this.#keys.session, JSON.stringify(session));
+    this.#storage.set(this.#keys.session, JSON.stringify(session));
   }
 }
