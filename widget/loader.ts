@@ -57,8 +57,8 @@ const ICON = ['M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z', 'M6 6
 function boot(): void {
   const w = window as unknown as { Papo?: unknown };
   // A second copy of the tag on the same page does nothing.
-  if (w.Papo !== undefined && !Array.isArray(w.Papo)) return;
-  const queued: unknown[] = Array.isArray(w.Papo) ? w.Papo : [];
+  const queued = w.Papo === undefined ? [] : w.Papo;
+  if (!Array.isArray(queued)) return;
   const script = document.currentScript as HTMLScriptElement | null;
   const siteKey = script?.dataset.site;
   if (!script || !siteKey) {
@@ -74,13 +74,16 @@ function boot(): void {
   const config: WidgetConfig = { siteKey, server, locale: locale(), queue: script.dataset.queue };
   // contract.ts storageKeys' names; built here so the loader carries two of them, not the whole table.
   const prefix = `papo:${siteKey}:`;
-  const read = (key: string) => {
+  /** Storage may be off (private mode, a sandboxed frame): then nothing is read or stored and the widget
+   * still works for this page. One guard for the loader's three uses (fewer bytes than three try blocks). */
+  const storage = <T>(use: (s: Storage) => T) => {
     try {
-      return localStorage.getItem(prefix + key);
+      return use(localStorage);
     } catch {
       return null;
     }
   };
+  const read = (key: string) => storage((s) => s.getItem(prefix + key));
 
   const hostEl = document.createElement('papo-widget');
   const root = hostEl.attachShadow({ mode: 'open' });
@@ -121,10 +124,11 @@ function boot(): void {
   (document.body ?? document.documentElement).appendChild(hostEl);
 
   const listeners: { [E in keyof PapoEvents]?: Set<Listener> } = {};
-  const emit = <E extends keyof PapoEvents>(event: E, payload: PapoEvents[E]) => {
+  // The payload is optional for the loader's own events without one (ready, open, close): `emit('open')`.
+  const emit = <E extends keyof PapoEvents>(event: E, payload?: PapoEvents[E]) => {
     for (const listener of listeners[event] ?? []) {
       try {
-        (listener as (p: PapoEvents[E]) => void)(payload);
+        (listener as (p?: PapoEvents[E]) => void)(payload);
       } catch (err) {
         console.error(err); // the host page's listener failed: reported, and the others still run
       }
@@ -175,7 +179,7 @@ function boot(): void {
     .then(() => {
       ready = true;
       paint();
-      emit('ready', undefined);
+      emit('ready');
     });
 
   let app: Promise<WidgetApp> | null = null;
@@ -218,16 +222,12 @@ function boot(): void {
     isOpen = open;
     paint();
     // Opening is the visitor's consent to storage (SPEC W8); a close is stored only after an open.
-    try {
-      localStorage.setItem(prefix + 'open', open ? '1' : '0');
-    } catch {
-      /* storage may be off (private mode); the widget still works for this page */
-    }
+    storage((s) => s.setItem(prefix + 'open', open ? '1' : '0'));
     if (!open) {
       panel.hidden = true;
       void app?.then((a) => a.closed());
       if (focus) launcher.focus();
-      emit('close', undefined);
+      emit('close');
       return;
     }
     note.hidden = true;
@@ -237,7 +237,7 @@ function boot(): void {
         if (!isOpen) return;
         panel.hidden = false;
         if (focus) a.opened();
-        emit('open', undefined);
+        emit('open');
       },
       () => {
         // Nothing half-drawn stays on the page: back to the launcher, with a note.
@@ -297,11 +297,9 @@ function boot(): void {
       paint(); // a strict site's launcher waits for the next identify
       if (app) withApp((a) => a.reset());
       else {
-        try {
-          for (const key of Object.keys(localStorage)) if (key.startsWith(prefix)) localStorage.removeItem(key);
-        } catch {
-          /* nothing stored, or storage off */
-        }
+        storage((s) => {
+          for (const key of Object.keys(s)) if (key.startsWith(prefix)) s.removeItem(key);
+        });
       }
     },
     on(event, listener) {

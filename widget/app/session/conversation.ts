@@ -10,7 +10,7 @@ import { mergeHistory } from '../../../shared/history';
 import type { WidgetHost } from '../../contract';
 import type { Messages } from './messages';
 import type { Requests } from './requests';
-import type { SessionCore } from './view';
+import { isOver, type SessionCore } from './view';
 
 /** News of a conversation ending: never a reason to switch to it (the visitor may have left it already). */
 const ENDING_KINDS = new Set(['ended_by_visitor', 'closed', 'rated', 'ticket_created']);
@@ -27,7 +27,8 @@ export class Conversation {
   readonly #core: SessionCore;
   readonly #messages: Messages;
   readonly #requests: Requests;
-  readonly #emit: WidgetHost['emit'];
+  /** Told of messages and ends (the host page's `Papo.on` events). */
+  readonly #host: Pick<WidgetHost, 'emit'>;
   /** The current conversation changed: kept for the next page. */
   readonly #remember: (conversationId: string | null) => void;
   /** The last event this tab holds of the current conversation: the hello resumes after it. */
@@ -39,20 +40,16 @@ export class Conversation {
   /** The last conversation `conversation-ended` was emitted for. */
   #ended: string | null = null;
 
-  constructor(core: SessionCore, messages: Messages, requests: Requests, emit: WidgetHost['emit'], remember: (conversationId: string | null) => void) {
+  constructor(core: SessionCore, messages: Messages, requests: Requests, host: Pick<WidgetHost, 'emit'>, remember: (conversationId: string | null) => void) {
     this.#core = core;
     this.#messages = messages;
     this.#requests = requests;
-    this.#emit = emit;
+    this.#host = host;
     this.#remember = remember;
   }
 
   get lastSeq(): number {
     return this.#lastSeq;
-  }
-
-  isOver(): boolean {
-    return this.#core.view.status === 'ended' || this.#core.view.status === 'closed';
   }
 
   /** Another conversation (or none): what belonged to the old one goes, its open requests too. */
@@ -78,7 +75,7 @@ export class Conversation {
         if (rating.clientId) this.#requests.drop(rating.clientId);
       }
     }
-    if (status === 'ended' || status === 'closed') {
+    if (isOver({ status })) {
       ending = false;
       this.#requests.drop('end');
     }
@@ -88,7 +85,7 @@ export class Conversation {
   /** SPEC W1: the visitor is writing (`on`: said at most every 3 s) or stopped (said once). */
   setTyping(on: boolean): void {
     const conversationId = this.#core.view.conversationId;
-    if (!conversationId || this.isOver() || (on ? Date.now() - this.#typingAt < TYPING_EVERY_MS : !this.#typingAt)) return;
+    if (!conversationId || isOver(this.#core.view) || (on ? Date.now() - this.#typingAt < TYPING_EVERY_MS : !this.#typingAt)) return;
     this.#typingAt = on ? Date.now() : 0;
     this.#core.send({ type: 'typing', conversationId, on });
   }
@@ -158,13 +155,13 @@ export class Conversation {
     this.learn([event]);
     if (ENDED_KINDS.has(event.kind) && this.#ended !== event.conversationId) {
       this.#ended = event.conversationId;
-      this.#emit('conversation-ended', { conversationId: event.conversationId });
+      this.#host.emit('conversation-ended', { conversationId: event.conversationId });
     }
     if (event.kind === 'message' && event.author.kind !== 'visitor' && event.author.kind !== 'system') {
       this.#core.update({ latest: event, typing: this.#core.view.typing?.id === event.author.id ? null : this.#core.view.typing });
     }
     if (event.kind === 'message' && event.text !== null && event.author.kind !== 'system') {
-      this.#emit('message', {
+      this.#host.emit('message', {
         conversationId: event.conversationId,
         text: event.text,
         from: event.author.kind,

@@ -22,6 +22,7 @@
  */
 import type { Attachment, PrechatAnswers } from '../../../shared/protocol';
 import type { KeyValue } from '../storage';
+import { parseStored } from './stored-session';
 
 export interface OutboxItem {
   clientId: string;
@@ -54,23 +55,15 @@ function isItem(x: unknown): x is OutboxItem {
   );
 }
 
-function parse(raw: string | null): unknown {
-  try {
-    return JSON.parse(raw ?? 'null');
-  } catch {
-    return null;
-  }
-}
-
 /** One stored message, or null when `raw` is not one. */
 export function parseItem(raw: string | null): OutboxItem | null {
-  const data = parse(raw);
+  const data = parseStored(raw);
   return isItem(data) ? data : null;
 }
 
 /** The outbox as older widgets kept it, one array under the outbox's own key: its well-formed items, in order. */
 export function parseOutbox(raw: string | null): OutboxItem[] {
-  const data = parse(raw);
+  const data = parseStored(raw);
   return Array.isArray(data) ? data.filter(isItem) : [];
 }
 
@@ -82,16 +75,20 @@ export class Outbox {
   /** The creation time of this tab's latest message: the next one is later, even within the same ms. */
   #last = 0;
 
-  constructor(
-    private readonly storage: KeyValue,
-    private readonly key: string,
-  ) {}
+  // #fields rather than TypeScript's `private` parameters: the minifier shortens # names, never property names.
+  readonly #storage: KeyValue;
+  readonly #key: string;
+
+  constructor(storage: KeyValue, key: string) {
+    this.#storage = storage;
+    this.#key = key;
+  }
 
   list(): OutboxItem[] {
     this.#migrate();
     const items: OutboxItem[] = [];
-    for (const key of this.storage.keys(`${this.key}:`)) {
-      const item = parseItem(this.storage.get(key));
+    for (const key of this.#storage.keys(`${this.#key}:`)) {
+      const item = parseItem(this.#storage.get(key));
       if (item && key === this.#keyOf(item.clientId)) items.push(item);
     }
     return items.sort(byCreation);
@@ -107,7 +104,7 @@ export class Outbox {
 
   update(clientId: string, patch: Partial<Pick<OutboxItem, 'conversationId' | 'failed'>>): OutboxItem | null {
     this.#migrate();
-    const found = parseItem(this.storage.get(this.#keyOf(clientId)));
+    const found = parseItem(this.#storage.get(this.#keyOf(clientId)));
     if (!found) return null;
     const item = { ...found, ...patch };
     this.#put(item);
@@ -120,8 +117,8 @@ export class Outbox {
     let removed = false;
     for (const clientId of clientIds) {
       const key = this.#keyOf(clientId);
-      if (this.storage.get(key) === null) continue;
-      this.storage.remove(key);
+      if (this.#storage.get(key) === null) continue;
+      this.#storage.remove(key);
       removed = true;
     }
     return removed;
@@ -129,20 +126,20 @@ export class Outbox {
 
   /** Forgets every message, and anything else stored under the outbox's keys. */
   clear(): void {
-    this.storage.remove(this.key);
-    for (const key of this.storage.keys(`${this.key}:`)) this.storage.remove(key);
+    this.#storage.remove(this.#key);
+    for (const key of this.#storage.keys(`${this.#key}:`)) this.#storage.remove(key);
   }
 
   #keyOf(clientId: string): string {
-    return `${this.key}:${clientId}`;
+    return `${this.#key}:${clientId}`;
   }
 
   #put(item: OutboxItem): void {
-    this.storage.set(this.#keyOf(item.clientId), JSON.stringify(item));
+    this.#storage.set(this.#keyOf(item.clientId), JSON.stringify(item));
   }
 
   #drop(items: OutboxItem[]): void {
-    for (const item of items) this.storage.remove(this.#keyOf(item.clientId));
+    for (const item of items) this.#storage.remove(this.#keyOf(item.clientId));
   }
 
   /**
@@ -150,13 +147,13 @@ export class Outbox {
    * message moves to its own key, keeping its order, and the old key goes. A message already moved stays.
    */
   #migrate(): void {
-    const raw = this.storage.get(this.key);
+    const raw = this.#storage.get(this.#key);
     if (raw === null) return;
     let at = 0;
     for (const item of parseOutbox(raw)) {
       at = Math.max(item.at, at + 1);
-      if (this.storage.get(this.#keyOf(item.clientId)) === null) this.#put({ ...item, at });
+      if (this.#storage.get(this.#keyOf(item.clientId)) === null) this.#put({ ...item, at });
     }
-    this.storage.remove(this.key);
+    this.#storage.remove(this.#key);
   }
 }

@@ -1,5 +1,5 @@
 /** @module Which panel the chat window shows below the messages, from the session's view. */
-import type { VisitorView } from './view';
+import { isOver, type VisitorView } from './view';
 
 /**
  * What the window shows below the messages: once the visitor is blocked (close 4004), only that the chat
@@ -14,7 +14,7 @@ export function panelOf(
   if (view.blocked) return 'blocked';
   // SPEC W6: a strict site, or a proof refused: only the site's sign-in can start a chat.
   if (view.refused) return 'login';
-  const over = view.status === 'ended' || view.status === 'closed';
+  const over = isOver(view);
   if (view.conversationId && over && !view.events.some((e) => e.kind === 'ticket_created')) return 'end';
   const open = view.conversationId !== null && !over;
   if (!open && view.site?.online === false && !view.outbox.some((o) => !o.failed)) return 'form';

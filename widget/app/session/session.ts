@@ -17,9 +17,12 @@ import { Messages } from './messages';
 import { Outbox, type OutboxItem } from './outbox';
 import { Requests } from './requests';
 import { readSession, readTicket, userOf, type StoredSession } from './stored-session';
-import { initialView, sending, type SessionCore, type VisitorView } from './view';
+import { initialView, isOver, sending, type SessionCore, type VisitorView } from './view';
 
 export class VisitorSession extends Observable<VisitorView> {
+  // #fields rather than TypeScript's `private` parameters: the minifier shortens # names, never property names.
+  readonly #config: WidgetConfig;
+  readonly #storage: KeyValue;
   readonly #keys: ReturnType<typeof storageKeys>;
   readonly #connection: Connection;
   readonly #messages: Messages;
@@ -29,8 +32,8 @@ export class VisitorSession extends Observable<VisitorView> {
   #identity: IdentityInput | null = null;
 
   constructor(
-    private readonly config: WidgetConfig,
-    private readonly storage: KeyValue,
+    config: WidgetConfig,
+    storage: KeyValue,
     host: Pick<WidgetHost, 'emit'>,
     connect: (options: SocketClientOptions) => SocketClient = createSocketClient,
   ) {
@@ -40,6 +43,8 @@ export class VisitorSession extends Observable<VisitorView> {
     // A form sent on an earlier page and not answered: it goes again, with its clientId (SPEC T1, T7).
     const ticket = readTicket(storage.get(keys.ticket));
     super(initialView({ conversationId: stored?.conversationId ?? null, outbox: outbox.list(), ticket: ticket && { ...sending(ticket.clientId), number: null }, sound: storage.get(keys.sound) === '1' }));
+    this.#config = config;
+    this.#storage = storage;
     this.#keys = keys;
     this.#stored = stored;
     const view = () => this.view;
@@ -55,7 +60,7 @@ export class VisitorSession extends Observable<VisitorView> {
     this.#messages = new Messages(core, outbox);
     this.#requests = new Requests(core);
     if (ticket) this.#requests.restore(ticket);
-    this.#conversation = new Conversation(core, this.#messages, this.#requests, (event, payload) => host.emit(event, payload), (conversationId) => {
+    this.#conversation = new Conversation(core, this.#messages, this.#requests, host, (conversationId) => {
       if (this.#stored) this.#remember({ ...this.#stored, conversationId });
     });
     const url = `${config.server.replace(/^http/, 'ws')}/ws?role=visitor&site=${encodeURIComponent(config.siteKey)}`;
@@ -97,7 +102,7 @@ export class VisitorSession extends Observable<VisitorView> {
 
   /** Where and as whom to fetch and upload files (SPEC W3): the token goes in a header, never a URL. */
   fileAccess(): { server: string; token: string | null } {
-    return { server: this.config.server, token: this.#stored?.token ?? null };
+    return { server: this.#config.server, token: this.#stored?.token ?? null };
   }
 
   stop(): void {
@@ -128,13 +133,13 @@ export class VisitorSession extends Observable<VisitorView> {
 
   #forget(everything: boolean): void {
     const { session, outbox, ticket, chime, sound } = this.#keys;
-    for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.storage.remove(key);
+    for (const key of everything ? Object.values(this.#keys) : [session, outbox, ticket, chime]) this.#storage.remove(key);
     this.#stored = null;
     this.#conversation.forgetSeen();
     this.#messages.clear();
     this.#requests.clear();
     this.#conversation.switchTo(null, null);
-    this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.storage.get(sound) === '1' });
+    this.update({ outbox: [], ticket: null, list: null, past: null, identity: null, refused: null, blocked: false, sound: this.#storage.get(sound) === '1' });
   }
 
   /** SPEC W1: the visitor is writing (`on`: said at most every 3 s) or stopped (said once). */
@@ -152,8 +157,8 @@ export class VisitorSession extends Observable<VisitorView> {
 
   /** The opt-in new-message sound (SPEC W2), remembered for the site. */
   setSound(on: boolean): void {
-    if (on) this.storage.set(this.#keys.sound, '1');
-    else this.storage.remove(this.#keys.sound);
+    if (on) this.#storage.set(this.#keys.sound, '1');
+    else this.#storage.remove(this.#keys.sound);
     this.update({ sound: on });
   }
 
@@ -171,7 +176,7 @@ export class VisitorSession extends Observable<VisitorView> {
   send(text: string, extra?: Pick<OutboxItem, 'attachments' | 'prechat'>): void {
     this.setTyping(false);
     // After an end the next message starts a new conversation (SPEC R8): it names none.
-    this.#messages.send(text, this.#conversation.isOver() ? null : this.view.conversationId, extra);
+    this.#messages.send(text, isOver(this.view) ? null : this.view.conversationId, extra);
   }
 
   retry(clientId: string): void {
@@ -193,7 +198,7 @@ export class VisitorSession extends Observable<VisitorView> {
   /** "End chat" (SPEC R8): the `ended_by_visitor` event, or a welcome saying so, settles it. */
   end(): void {
     const conversationId = this.view.conversationId;
-    if (!conversationId || this.#conversation.isOver() || this.view.ending) return;
+    if (!conversationId || isOver(this.view) || this.view.ending) return;
     this.#requests.end(conversationId);
   }
 
@@ -231,7 +236,7 @@ export class VisitorSession extends Observable<VisitorView> {
         return conversation.onSeen(frame);
       case 'ack':
         // A first message, or the first after an end: its conversation becomes the current one.
-        if (!this.view.conversationId || (conversation.isOver() && frame.conversationId !== this.view.conversationId)) conversation.switchTo(frame.conversationId, 'open');
+        if (!this.view.conversationId || (isOver(this.view) && frame.conversationId !== this.view.conversationId)) conversation.switchTo(frame.conversationId, 'open');
         return this.#messages.acked(frame.clientId);
       case 'error':
         return this.#error(frame);
@@ -281,7 +286,7 @@ export class VisitorSession extends Observable<VisitorView> {
       // The server closes with 4001 next; the reconnect says hello as a new visitor, whose first
       // conversation receives what is still unsent (it was addressed to the old visitor's).
       this.#stored = null;
-      this.storage.remove(this.#keys.session);
+      this.#storage.remove(this.#keys.session);
       this.#messages.readdress();
       this.#conversation.switchTo(null, null);
       this.#messages.show();
@@ -299,6 +304,6 @@ export class VisitorSession extends Observable<VisitorView> {
 
   #remember(session: StoredSession): void {
     this.#stored = session;
-    this.storage.set(this.#keys.session, JSON.stringify(session));
+    this.#storage.set(this.#keys.session, JSON.stringify(session));
   }
 }

@@ -24,29 +24,29 @@ export function userOf(identity: IdentityInput): string | null {
   }
 }
 
-export function readTicket(raw: string | null): Extract<ClientFrame, { type: 'ticket.create' }> | null {
+/** JSON from storage, or null when it is not JSON (or not there): one guard for every reader (outbox.ts too). */
+export function parseStored(raw: string | null): unknown {
   try {
-    const f = JSON.parse(raw ?? 'null') as { clientId?: unknown; fields?: unknown } | null;
-    return f && typeof f.clientId === 'string' && typeof f.fields === 'object' && f.fields !== null
-      ? { type: 'ticket.create', clientId: f.clientId, fields: f.fields as Record<string, string> }
-      : null;
+    return JSON.parse(raw ?? 'null');
   } catch {
     return null;
   }
 }
 
+export function readTicket(raw: string | null): Extract<ClientFrame, { type: 'ticket.create' }> | null {
+  const f = parseStored(raw) as { clientId?: unknown; fields?: unknown } | null;
+  return f && typeof f.clientId === 'string' && typeof f.fields === 'object' && f.fields !== null
+    ? { type: 'ticket.create', clientId: f.clientId, fields: f.fields as Record<string, string> }
+    : null;
+}
+
 export function readSession(raw: string | null): StoredSession | null {
-  if (!raw) return null;
-  try {
-    const s = JSON.parse(raw) as Partial<StoredSession>;
-    if (typeof s.token !== 'string' || typeof s.visitorId !== 'string') return null;
-    return {
-      token: s.token,
-      visitorId: s.visitorId,
-      conversationId: typeof s.conversationId === 'string' ? s.conversationId : null,
-      userId: typeof s.userId === 'string' ? s.userId : null,
-    };
-  } catch {
-    return null;
-  }
+  const s = parseStored(raw) as Partial<StoredSession> | null;
+  if (typeof s?.token !== 'string' || typeof s.visitorId !== 'string') return null;
+  return {
+    token: s.token,
+    visitorId: s.visitorId,
+    conversationId: typeof s.conversationId === 'string' ? s.conversationId : null,
+    userId: typeof s.userId === 'string' ? s.userId : null,
+  };
 }

@@ -58,6 +58,9 @@ export interface Request {
   message: string | null;
 }
 
+/** The conversation ended (by the visitor) or was closed: no more messages go to it. */
+export const isOver = (view: Pick<VisitorView, 'status'>): boolean => view.status === 'ended' || view.status === 'closed';
+
 export const sending = (clientId: string): Request => ({ clientId, state: 'sending', code: null, message: null });
 
 /** The view before the first welcome: what storage kept of an earlier page, and nothing else yet. */
