@@ -18,11 +18,11 @@ export interface WidgetConfig {
 export type Locale = 'pt-BR' | 'en' | 'es';
 
 /**
- * Who the host page says the visitor is (`Papo.identify`), with its proof (SPEC W6): a short-lived HS256
+ * Who the host page says the visitor is (`Papo.identify`), with its proof: a short-lived HS256
  * JWT signed by the site's backend with the site's identity secret (claims `sub`, `email`, `name`, `exp`;
  * preferred), or the user's fields with `userHash`, the hex HMAC-SHA256 of `userId` keyed by that secret.
  * A userHash signs the id only: its `name` is shown as the visitor's name, its `email` is ignored (only a
- * JWT vouches for one; issue 11 F8).
+ * JWT vouches for one).
  */
 export type IdentityInput =
   | { jwt: string }
@@ -76,9 +76,9 @@ export interface PapoApi {
   /** Hides the launcher button (e.g. the site opens the chat from its own button); `open()` still works. */
   hideLauncher(): void;
   /**
-   * Says who the visitor is, with the proof the site's backend made (SPEC W6). Identification is consent
-   * (SPEC W8): the chat app loads in the background and may keep its session in the browser. Another user
-   * than the current one starts a fresh session.
+   * Says who the visitor is, with the proof the site's backend made. Identification is consent: the chat
+   * app loads in the background and may keep its session in the browser. Another user than the current
+   * one starts a fresh session.
    */
   identify(identity: IdentityInput): void;
   /** Switches every visitor-facing string and date to `pt-BR`, `en` or `es`; overrides the site's choice. */

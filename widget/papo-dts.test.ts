@@ -40,8 +40,15 @@ describe('papo.d.ts, generated from contract.ts and index.ts', () => {
     expect(text).toMatch(/declare global \{\n {2}interface Window \{[^}]*Papo\?: PapoApi \| PapoCall\[\];/);
   });
 
-  it('keeps the doc comments site owners read', () => {
+  it('keeps the doc comments site owners read, and none of our internal references (SPEC rules, issues)', () => {
     expect(text).toContain("/** Opens the chat window (loads the chat app the first time). */\n  open(): void;");
     expect(text.startsWith('/**\n * Papo widget: the public JavaScript API')).toBe(true);
+    expect(text).not.toMatch(/\bSPEC\b|\bissue \d/i);
+  });
+
+  // The shipped file is generated, not committed as source: this copy makes every change to the public API
+  // or its comments show in review. After an intended change: `npx vitest run widget/papo-dts -u`.
+  it('is the reviewed public API (papo.d.ts.snap)', async () => {
+    await expect(text).toMatchFileSnapshot('./__snapshots__/papo.d.ts.snap');
   });
 });
