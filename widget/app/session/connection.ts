@@ -33,7 +33,7 @@ export class Connection {
     this.#listen = listen;
   }
 
-  /** `idle`: not started (or reset); `live`: a socket client is at work (connecting, online or retrying). */
+  /** Which of the four states above (idle, live, refused, stopped) the socket's life is in. */
   get state(): Life['state'] {
     return this.#life.state;
   }

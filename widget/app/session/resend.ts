@@ -8,7 +8,7 @@
 export const FINAL_ERRORS = new Set(['message_too_long', 'message_empty', 'invalid_frame', 'forbidden', 'attachment_not_found', 'field_required', 'invalid_email', 'invalid_request']);
 /** Errors after which the same request is resent later: the server stored nothing and may next time. */
 export const PASSING_ERRORS = new Set(['internal', 'shutting_down', 'rate_limited', 'storage_unavailable']);
-/** Errors worth a later resend of the same message (D3 makes resending safe). */
+/** How long before a passing error's message is resent (D3 makes resending safe). */
 const RETRY_AFTER_MS = 2000;
 /**
  * The longest wait after which a form, a rating or a transcript request is resent by itself. A limit that

@@ -1,9 +1,10 @@
 /**
- * @module The visitor's side of the conversation, without any UI: the current conversation's committed
- * events in sequence order, its status, typing and seen marks, the site's availability and who the visitor
- * is, kept in one view that components subscribe to and change through its methods. Its parts, each in
- * its own file: the socket's life (connection.ts), the messages on their way (messages.ts, outbox.ts), the
- * other requests (requests.ts) and what is kept between pages (stored-session.ts).
+ * @module The visitor's side of the conversation, without any UI: one view (view.ts) that components
+ * subscribe to and change through this class's methods, and the frames of one socket. This file wires the
+ * parts, each in its own file: the socket's life (connection.ts), the current conversation's events,
+ * status, typing and seen marks (conversation.ts), the messages on their way (messages.ts, outbox.ts), the
+ * other requests (requests.ts, with resend.ts saying which errors are final and when to resend), what is
+ * kept between pages (stored-session.ts) and which panel the window shows (panel.ts).
  */
 import { parseVisitorServerFrame, PROTOCOL_VERSION, type ServerFrame } from '../../../shared/protocol';
 import { CLOSE } from '../../../shared/errors';
@@ -53,6 +54,7 @@ export class VisitorSession extends Observable<VisitorView> {
         return view(); // a new object after every change: read it each time
       },
       update: (patch) => this.update(patch),
+      // Read at each send: the connection is made just below, and no part sends while constructed.
       send: (frame) => this.#connection.send(frame),
       storage,
       keys,

@@ -89,8 +89,8 @@ export const initialView = (kept: Pick<VisitorView, 'conversationId' | 'outbox' 
 
 /**
  * What the session's parts (its messages, its requests, its conversation) share: the view and the one way
- * to change it, the socket (a frame sent while it is down is dropped: every part resends after the next
- * welcome), and the site's storage.
+ * to change it, the socket (a frame sent while it is down is dropped: messages and requests are resent after
+ * the next welcome, typing and seen marks are not), and the site's storage.
  */
 export interface SessionCore {
   readonly view: VisitorView;
