@@ -5,9 +5,10 @@
  * declared is what is checked; the console's hand-typed paths are tested against it (routes.test.ts), and
  * an OpenAPI document can be written from it later (answers are TypeScript types for now, named for that).
  *
- * Paths are Hono's (`:id`), under /api/v1. `access`: who is let in before the handler runs: anyone
- * (`public`), a bot by its site's token (`bot`), a visitor by its token or a signed-in agent
- * (`visitor-or-agent`), a signed-in agent (`agent`). `privilege` (SPEC R10, server/domain/roles.ts) is
+ * Paths are Hono's (`:id`), under /api/v1. `access`: who is let in: anyone (`public`), a bot by its
+ * site's token (`bot`; the bot service checks the token, after the body is read, so a malformed body is a
+ * 400 before a missing token is a 401), a visitor by its token or a signed-in agent (`visitor-or-agent`),
+ * a signed-in agent (`agent`, checked before the handler runs). `privilege` (SPEC R10, server/domain/roles.ts) is
  * checked before the body is read; the other role rules are the services'.
  */
 import type * as v from 'valibot';
