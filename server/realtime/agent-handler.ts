@@ -123,7 +123,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
     return false;
   }
 
-  disconnected(conn: AgentSocket, live: AgentLive): void {
-    this.deps.directory.disconnected(live.actor.id, { grace: !conn.sessionEnded });
+  disconnected(_conn: AgentSocket, live: AgentLive, sessionEnded: boolean): void {
+    this.deps.directory.disconnected(live.actor.id, { grace: !sessionEnded });
   }
 }
