@@ -2,7 +2,7 @@
  * The socket's life (socket-state.ts): every transition from every state, as a table. Pure; the scenarios
  * that drive a real socket through these states are in server/test (resume, races, reconnect storms).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../bus/bus';
 import { AWAITING_HELLO, closeChosen, helloEnded, helloStarted, liveOf, socketClosed, welcomed, type LiveState, type SocketState } from './socket-state';
 
@@ -31,6 +31,8 @@ const other: Live = { kind: 'live', name: 'other' };
 const events = ['hello', 'welcomed', 'helloEnded', 'close', 'sessionEnd', 'closed'] as const;
 type Event = (typeof events)[number];
 
+const transition = { hello: 'helloStarted', welcomed: 'welcomed', helloEnded: 'helloEnded', close: 'closeChosen', sessionEnd: 'closeChosen', closed: 'socketClosed' } satisfies Record<Event, string>;
+
 function apply(event: Event, before: SocketState<Live>): SocketState<Live> {
   switch (event) {
     case 'hello':
@@ -48,81 +50,100 @@ function apply(event: Event, before: SocketState<Live>): SocketState<Live> {
   }
 }
 
-describe('socket state transitions', () => {
-  // State before, then the state after each event ('same': the very same object). `close`: the transport
-  // chose to close; `sessionEnd`: it did because the agent's session ended; `closed`: the socket's close event.
-  type After = SocketState<Live> | 'same';
-  const closingNone = { kind: 'closing', live: null, sessionEnded: false } as const;
-  const closingNoneEnded = { kind: 'closing', live: null, sessionEnded: true } as const;
-  const table: Array<[Name, Record<Event, After>]> = [
-    [
-      'awaiting-hello',
-      { hello: { kind: 'welcoming', pending: [] }, welcomed: 'same', helloEnded: 'same', close: closingNone, sessionEnd: closingNoneEnded, closed: { kind: 'closed', live: null } },
-    ],
-    [
-      'welcoming',
-      {
-        hello: 'same',
-        welcomed: { kind: 'resuming', pending, live: other },
-        helloEnded: AWAITING_HELLO,
-        close: closingNone,
-        sessionEnd: closingNoneEnded,
-        closed: { kind: 'closed', live: null },
-      },
-    ],
-    [
-      'resuming',
-      {
-        hello: 'same',
-        welcomed: 'same',
-        helloEnded: live,
-        close: { kind: 'closing', live, sessionEnded: false },
-        sessionEnd: { kind: 'closing', live, sessionEnded: true },
-        closed: { kind: 'closed', live },
-      },
-    ],
-    [
-      'live',
-      {
-        hello: 'same',
-        welcomed: 'same',
-        helloEnded: 'same',
-        close: { kind: 'closing', live, sessionEnded: false },
-        sessionEnd: { kind: 'closing', live, sessionEnded: true },
-        closed: { kind: 'closed', live },
-      },
-    ],
-    [
-      'closing (never welcomed)',
-      {
-        hello: 'same',
-        welcomed: { kind: 'closing', live: other, sessionEnded: false },
-        helloEnded: 'same',
-        close: 'same',
-        sessionEnd: closingNoneEnded,
-        closed: { kind: 'closed', live: null },
-      },
-    ],
-    [
-      'closing (never welcomed, session ended)',
-      {
-        hello: 'same',
-        welcomed: { kind: 'closing', live: other, sessionEnded: true },
-        helloEnded: 'same',
-        close: 'same',
-        sessionEnd: 'same',
-        closed: { kind: 'closed', live: null },
-      },
-    ],
-    [
-      'closing (welcomed)',
-      { hello: 'same', welcomed: 'same', helloEnded: 'same', close: 'same', sessionEnd: { kind: 'closing', live, sessionEnded: true }, closed: { kind: 'closed', live } },
-    ],
-    ['closing (welcomed, session ended)', { hello: 'same', welcomed: 'same', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: { kind: 'closed', live } }],
-    ['closed (never welcomed)', { hello: 'same', welcomed: 'same', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: 'same' }],
-    ['closed (welcomed)', { hello: 'same', welcomed: 'same', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: 'same' }],
-  ];
+// State before, then the state after each event ('same': the very same object; 'impossible': the transport
+// never asks for it (socket-state.ts `impossible`): a throw under Vitest, else the very same object, or the
+// state given). `close`: the transport chose to close; `sessionEnd`: it did because the agent's session ended;
+// `closed`: the socket's close event.
+type After = SocketState<Live> | 'same' | 'impossible' | { impossible: SocketState<Live> };
+const closingNone = { kind: 'closing', live: null, sessionEnded: false } as const;
+const closingNoneEnded = { kind: 'closing', live: null, sessionEnded: true } as const;
+const table: Array<[Name, Record<Event, After>]> = [
+  [
+    'awaiting-hello',
+    {
+      hello: { kind: 'welcoming', pending: [] },
+      welcomed: 'impossible',
+      helloEnded: 'impossible',
+      close: closingNone,
+      sessionEnd: closingNoneEnded,
+      closed: { kind: 'closed', live: null },
+    },
+  ],
+  [
+    'welcoming',
+    {
+      hello: 'impossible',
+      welcomed: { kind: 'resuming', pending, live: other },
+      helloEnded: { impossible: AWAITING_HELLO },
+      close: closingNone,
+      sessionEnd: closingNoneEnded,
+      closed: { kind: 'closed', live: null },
+    },
+  ],
+  [
+    'resuming',
+    {
+      hello: 'impossible',
+      welcomed: 'impossible',
+      helloEnded: live,
+      close: { kind: 'closing', live, sessionEnded: false },
+      sessionEnd: { kind: 'closing', live, sessionEnded: true },
+      closed: { kind: 'closed', live },
+    },
+  ],
+  [
+    'live',
+    {
+      hello: 'impossible',
+      welcomed: 'impossible',
+      helloEnded: 'impossible',
+      close: { kind: 'closing', live, sessionEnded: false },
+      sessionEnd: { kind: 'closing', live, sessionEnded: true },
+      closed: { kind: 'closed', live },
+    },
+  ],
+  [
+    'closing (never welcomed)',
+    {
+      hello: 'same',
+      welcomed: { kind: 'closing', live: other, sessionEnded: false },
+      helloEnded: 'same',
+      close: 'same',
+      sessionEnd: closingNoneEnded,
+      closed: { kind: 'closed', live: null },
+    },
+  ],
+  [
+    'closing (never welcomed, session ended)',
+    {
+      hello: 'same',
+      welcomed: { kind: 'closing', live: other, sessionEnded: true },
+      helloEnded: 'same',
+      close: 'same',
+      sessionEnd: 'same',
+      closed: { kind: 'closed', live: null },
+    },
+  ],
+  [
+    'closing (welcomed)',
+    {
+      hello: 'impossible',
+      welcomed: 'impossible',
+      helloEnded: 'same',
+      close: 'same',
+      sessionEnd: { kind: 'closing', live, sessionEnded: true },
+      closed: { kind: 'closed', live },
+    },
+  ],
+  [
+    'closing (welcomed, session ended)',
+    { hello: 'impossible', welcomed: 'impossible', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: { kind: 'closed', live } },
+  ],
+  ['closed (never welcomed)', { hello: 'same', welcomed: 'impossible', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: 'impossible' }],
+  ['closed (welcomed)', { hello: 'impossible', welcomed: 'impossible', helloEnded: 'same', close: 'same', sessionEnd: 'same', closed: 'impossible' }],
+];
 
+describe('socket state transitions', () => {
   it('covers every state', () => {
     expect(table.map(([name]) => name)).toEqual(Object.keys(states));
   });
@@ -131,9 +152,10 @@ describe('socket state transitions', () => {
     const before: SocketState<Live> = states[name];
     for (const event of events) {
       const expected = after[event];
-      const result = apply(event, before);
-      if (expected === 'same') expect(result, event).toBe(before);
-      else expect(result, event).toEqual(expected);
+      if (expected === 'impossible' || (typeof expected === 'object' && 'impossible' in expected)) {
+        expect(() => apply(event, before), event).toThrow(`impossible socket transition: ${transition[event]} from ${before.kind}`);
+      } else if (expected === 'same') expect(apply(event, before), event).toBe(before);
+      else expect(apply(event, before), event).toEqual(expected);
     }
   });
 
@@ -166,6 +188,22 @@ describe('socket state transitions', () => {
   it('a hello welcomed after the close was chosen keeps its session for the close to undo', () => {
     const state = socketClosed(helloEnded(welcomed(closeChosen(helloStarted<Live>(AWAITING_HELLO), true), live)));
     expect(state).toEqual({ kind: 'closed', live });
+  });
+});
+
+describe('an impossible transition outside Vitest', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each(table)('from %s: changes nothing and throws nothing, as before', (name, after) => {
+    vi.stubEnv('VITEST', undefined);
+    const before: SocketState<Live> = states[name];
+    for (const event of events) {
+      const expected = after[event];
+      if (expected === 'impossible') expect(apply(event, before), event).toBe(before);
+      else if (typeof expected === 'object' && 'impossible' in expected) expect(apply(event, before), event).toBe(expected.impossible);
+    }
   });
 });
 

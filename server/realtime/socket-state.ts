@@ -10,6 +10,7 @@
  *
  * `closing`: the transport chose to close (a refused or failed hello, `end()`, the hello timeout, a slow
  * reader, shutdown...); a hello already running, or queued before the close, still runs to its end there.
+ * A transition that cannot happen is reported by {@link impossible}.
  */
 import type { BusMessage } from '../bus/bus';
 
@@ -67,11 +68,12 @@ export function helloStarted<L extends LiveState>(state: SocketState<L>): Socket
       return { kind: 'welcoming', pending: [] };
     case 'closing':
     case 'closed':
-      return state; // (welcomed already: not reached, a second hello is refused before it starts)
+      // Welcomed already: a second hello is refused before it starts.
+      return state.live === null ? state : impossible(state, 'helloStarted');
     case 'welcoming': // hellos run one at a time
     case 'resuming': // a second hello is refused before it starts
     case 'live':
-      return state; // (not reached)
+      return impossible(state, 'helloStarted');
     default:
       return unreachable(state);
   }
@@ -86,12 +88,12 @@ export function welcomed<L extends LiveState>(state: SocketState<L>, live: L): S
     case 'welcoming':
       return { kind: 'resuming', pending: state.pending, live };
     case 'closing':
-      return state.live === null ? closing(live, state.sessionEnded) : state; // (one welcome per socket)
+      return state.live === null ? closing(live, state.sessionEnded) : impossible(state, 'welcomed');
     case 'awaiting-hello': // only a hello makes a welcome
     case 'resuming': // one welcome per hello, one hello per socket
     case 'live':
     case 'closed': // the welcome checks for the close just before
-      return state; // (not reached)
+      return impossible(state, 'welcomed');
     default:
       return unreachable(state);
   }
@@ -109,12 +111,13 @@ export function helloEnded<L extends LiveState>(state: SocketState<L>): SocketSt
     case 'closed':
       return state;
     case 'welcoming':
-      // (Not reached: a hello must welcome or close, RoleHandler.welcome. If one did neither, the socket waits
-      // for another hello with its events dropped, as it always did; its hello timer was cleared.)
+      // A hello must welcome or close (RoleHandler.welcome). If one did neither, the socket waits for another
+      // hello with its events dropped, as it always did (its hello timer was cleared when this one started).
+      impossible(state, 'helloEnded');
       return AWAITING_HELLO;
     case 'awaiting-hello': // a hello ends only after it started
     case 'live': // live only once its hello ended
-      return state; // (not reached)
+      return impossible(state, 'helloEnded');
     default:
       return unreachable(state);
   }
@@ -154,7 +157,7 @@ export function socketClosed<L extends LiveState>(state: SocketState<L>): Socket
     case 'live':
       return { kind: 'closed', live: state };
     case 'closed': // a socket closes once
-      return state; // (not reached)
+      return impossible(state, 'socketClosed');
     default:
       return unreachable(state);
   }
@@ -175,6 +178,21 @@ export function liveOf<L extends LiveState>(state: SocketState<L>): L | null {
     default:
       return unreachable(state);
   }
+}
+
+export type SocketEvent = 'helloStarted' | 'welcomed' | 'helloEnded' | 'socketClosed';
+
+/**
+ * A transition the transport never asks for (the comment at each case says why). In production it changes
+ * nothing and says nothing, as these cases always did: the state is returned unchanged, and a server never
+ * stops over a socket's bookkeeping (SPEC D9). Under Vitest it throws, so a change that makes one reachable
+ * fails the unit table (socket-state.test.ts) or the scenario that reached it in server/test, instead of
+ * passing silently. A throw rather than a log: these functions are pure, with no logger to hand, and the
+ * tests run with a silent one.
+ */
+export function impossible<S extends { readonly kind: string }>(state: S, event: SocketEvent): S {
+  if (process.env.VITEST) throw new Error(`impossible socket transition: ${event} from ${state.kind}`);
+  return state;
 }
 
 /** The compiler's check that a switch covers every case; reached only by a value the types rule out. */
