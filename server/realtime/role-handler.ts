@@ -78,8 +78,9 @@ export interface RoleHandler<P extends Peer, L extends LiveSession> {
   redacted<F extends ClientFrame>(peer: P, frame: F): F;
   /**
    * Answers a hello of the right version: who this is, subscriptions, `conn.welcomed(live)` and the welcome
-   * frame, then the resume point's catch-up. A failure before the welcome is thrown (the socket is then
-   * closed); a failed catch-up after it is only an error frame, since the session itself stands.
+   * frame, then the resume point's catch-up. A hello it refuses closes the socket (`conn.close`, `conn.end`);
+   * a failure before the welcome is thrown (the socket is then closed); a failed catch-up after it is only an
+   * error frame, since the session itself stands. So a hello ends welcomed or closing (socket-state.ts).
    */
   welcome(conn: ClientSocket<P, L>, frame: HelloFrame): Promise<void>;
   messageKey(live: L): string;
