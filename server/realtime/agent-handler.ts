@@ -10,10 +10,10 @@ import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
 import { ERRORS } from '../../shared/errors';
 import type { AgentPeer, ClientSocket, ConnectionDeps, MessageFrame, RoleHandler, SessionFrame } from './role-handler';
-import { catchUp, deliverToAgent, knownOf, routeToAgent, type AgentWatching } from './delivery';
-import { seen, typing, unwatch, type LiveSession } from './live-session';
+import { catchUp, deliverToAgent, knownOf, routeToAgent, type AgentDeliveryState } from './delivery';
+import { relaySeen, relayTyping, unwatch, type LiveSession } from './live-session';
 
-export interface AgentLive extends LiveSession<AgentActor>, AgentWatching {}
+export interface AgentLive extends LiveSession<AgentActor>, AgentDeliveryState {}
 
 type AgentSocket = ClientSocket<AgentPeer, AgentLive>;
 
@@ -97,9 +97,9 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
       case 'unwatch':
         return unwatch(live, frame);
       case 'typing':
-        return typing(deps, live, frame);
+        return relayTyping(deps, live, frame);
       case 'seen':
-        return seen(deps.signals, live, frame);
+        return relaySeen(deps.signals, live, frame);
       // The visitor's own requests.
       case 'conversation.end':
         throw new AppError('forbidden', 'Agents close a conversation with a wrap-up reason.');
@@ -116,14 +116,14 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
   }
 
   route(conn: AgentSocket, live: AgentLive, message: BusMessage): void {
-    routeToAgent(conn, live, message, this.deps.masking);
+    routeToAgent(conn, live, message, live.senderId, this.deps.masking);
   }
 
   identified(): boolean {
     return false;
   }
 
-  disconnected(conn: AgentSocket, live: AgentLive): void {
-    this.deps.directory.disconnected(live.actor.id, { grace: !conn.sessionEnded });
+  disconnected(_conn: AgentSocket, live: AgentLive, sessionEnded: boolean): void {
+    this.deps.directory.disconnected(live.actor.id, { grace: !sessionEnded });
   }
 }

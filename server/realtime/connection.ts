@@ -14,7 +14,7 @@ import type { BusMessage } from '../bus/bus';
 import { AppError, isAppError } from '../errors';
 import type { LiveSession } from './live-session';
 import type { ClientSocket, Peer, RoleHandler } from './role-handler';
-import { AWAITING_HELLO, helloEnded, helloStarted, liveOf, socketClosed, unreachable, welcomed, type SocketState } from './socket-state';
+import { AWAITING_HELLO, closeChosen, helloEnded, helloStarted, liveOf, socketClosed, unreachable, welcomed, type SocketState } from './socket-state';
 
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -25,17 +25,20 @@ type Tagged = WebSocket & { [CONNECTION]?: Connection };
 export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSession> implements ClientSocket<P, L> {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
-  /** Chosen to close by strict identity (SPEC W6): welcomed anonymous, its frames are refused until it closes. */
+  /**
+   * The registry's mark (registry.ts closeAnonymousVisitors): chosen to close by strict identity (SPEC W6), its
+   * frames are refused while it is (or is then welcomed) anonymous. Not a socket state: a mass close reaches it
+   * a slice later, in any state, and one welcomed identified meanwhile is not closed at all.
+   */
   closingAnonymous = false;
   #state: SocketState<L> = AWAITING_HELLO;
   /** What the close undoes (subscriptions, listeners); see {@link hold}. */
   readonly #held: Array<() => void> = [];
-  /** Agents: the session ended (sign-out, disabled): its presence ends with no grace (SPEC R13). */
-  #sessionEnded = false;
   /** Back to the shared settled promise whenever the queue empties, so an idle socket holds no chain. */
   #queue: Promise<void> = SETTLED;
   /** Control frames still in #queue; while any is, messages wait behind them to keep arrival order. */
   #queued = 0;
+  /** Armed while awaiting-hello: cleared when a hello starts, when the close is chosen, and at the close. */
   #helloTimer: NodeJS.Timeout | undefined;
   readonly #onClose: (connection: Connection) => void;
 
@@ -75,10 +78,11 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
   }
 
   #socketClosed(): void {
-    const live = liveOf(this.#state);
-    this.#state = socketClosed(this.#state);
+    const before = this.#state;
+    const live = liveOf(before);
+    this.#state = socketClosed(before);
     clearTimeout(this.#helloTimer);
-    if (live) this.handler.disconnected(this, live);
+    if (live) this.handler.disconnected(this, live, before.kind === 'closing' && before.sessionEnded);
     for (const off of this.#held) off();
     this.#held.length = 0;
     live?.watches?.clear();
@@ -102,10 +106,6 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
     return this.#state.kind === 'closed';
   }
 
-  get sessionEnded(): boolean {
-    return this.#sessionEnded;
-  }
-
   /** The heartbeat's ping (SPEC D13); `alive` turns true again at the pong. */
   ping(): void {
     this.ws.ping();
@@ -113,18 +113,33 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
 
   /** Drops the socket without a close handshake (a peer that stopped answering). */
   terminate(): void {
+    this.#closeChosen();
     this.ws.terminate();
   }
 
   /** Says why in an error frame, then closes with `code` (blocked, session ended). */
   end(reason: ErrorCode, code: number): void {
-    if (code === CLOSE.session_ended) this.#sessionEnded = true;
     this.sendError(reason, ERRORS[reason].message);
-    this.close(code, reason);
+    this.#close(code, reason, code === CLOSE.session_ended);
   }
 
   close(code: number, reason: string): void {
+    this.#close(code, reason, false);
+  }
+
+  #close(code: number, reason: string, sessionEnded: boolean): void {
+    this.#closeChosen(sessionEnded);
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+
+  /**
+   * The socket is closing from now on (see socket-state.ts): called as the WebSocket leaves OPEN, so nothing
+   * the closing state drops could have been sent. The hello timer has nothing left to close.
+   */
+  #closeChosen(sessionEnded = false): void {
+    this.#state = closeChosen(this.#state, sessionEnded);
+    clearTimeout(this.#helloTimer);
+    this.#helloTimer = undefined;
   }
 
   /** The welcome was made: from now on the socket is this session's (see socket-state.ts). */
@@ -156,7 +171,8 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
         return;
       case 'live':
         return this.handler.route(this, state, message);
-      case 'awaiting-hello': // subscribed by a hello that failed: the socket is closing, nothing can be sent
+      case 'awaiting-hello': // subscribed only by a hello that neither welcomed nor closed (impossible, helloEnded)
+      case 'closing': // nothing can be sent any more
       case 'closed': // unsubscribed at the close
         return;
       default:
@@ -276,6 +292,7 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
       if (this.ws.bufferedAmount > this.handler.deps.safety.limits.maxBufferedBytes) {
         // The close frame waits behind the unread bytes: a client still not reading sees 1006 when the
         // connection is dropped a second later, not 4005 (SPEC D13, slow-reader.test.ts).
+        this.#closeChosen();
         this.ws.close(CLOSE.slow_reader, 'slow_reader');
         setTimeout(() => this.ws.terminate(), 1_000).unref();
         return;

@@ -8,7 +8,7 @@ import type { ConversationEvent, ConversationSummary, ServerFrame } from '../../
 import type { BusMessage, EventMessage, SignalMessage } from '../bus/bus';
 import type { AgentActor, VisitorActor } from '../domain/conversation';
 import type { MaskingPolicy } from '../services/masking-policy';
-import { catchUp, deliverToAgent, deliverToVisitor, routeToAgent, routeToVisitor, type AgentWatching, type Outbox, type Watching } from './delivery';
+import { catchUp, deliverToAgent, deliverToVisitor, routeToAgent, routeToVisitor, type AgentDeliveryState, type DeliveryState, type Outbox } from './delivery';
 
 class Recorder implements Outbox {
   readonly sent: unknown[] = [];
@@ -46,8 +46,8 @@ function signal(conversationId: string, type: 'typing' | 'seen', from: string, t
   return { signal: true, siteId: 's1', visitorId: 'v1', conversation: summary(conversationId), frame: frame as SignalMessage['frame'], from, toVisitor };
 }
 
-const watching = (): Watching => ({ watches: null, senderId: null });
-const agentWatching = (role?: AgentActor['role']): AgentWatching => ({ actor: agent(role), known: null, watches: null, senderId: null });
+const watching = (): DeliveryState => ({ watches: null });
+const agentWatching = (role?: AgentActor['role']): AgentDeliveryState => ({ actor: agent(role), known: null, watches: null });
 
 describe('delivery of one watched conversation', () => {
   it.each([
@@ -75,8 +75,8 @@ describe('delivery of one watched conversation', () => {
     let answer!: (v: { events: ConversationEvent[]; hasMore: boolean; reset: boolean }) => void;
     const conversations = { catchUp: () => new Promise<never>((resolve) => (answer = resolve as never)) };
     const done = catchUp(out, live, conversations, visitor, summary('c1'), 1, deliverToVisitor);
-    routeToVisitor(out, live, event('c1', 2));
-    routeToVisitor(out, live, event('c1', 3));
+    routeToVisitor(out, live, event('c1', 2), null);
+    routeToVisitor(out, live, event('c1', 3), null);
     expect(out.said).toEqual([]);
     answer({ events: [event('c1', 2).event], hasMore: false, reset: false });
     await done;
@@ -95,23 +95,23 @@ describe('a visitor socket', () => {
   it("follows a conversation it did not hold (another tab's) from its first event", () => {
     const out = new Recorder();
     const live = watching();
-    routeToVisitor(out, live, event('c2', 1));
-    routeToVisitor(out, live, event('c2', 1));
+    routeToVisitor(out, live, event('c2', 1), null);
+    routeToVisitor(out, live, event('c2', 1), null);
     expect(out.said).toEqual(['event:c2:1']);
   });
 
   it('W1, W2: gets the signals meant for it, never its own', () => {
     const out = new Recorder();
-    const live = { watches: null, senderId: 'me' };
-    routeToVisitor(out, live, signal('c1', 'typing', 'me'));
-    routeToVisitor(out, live, signal('c1', 'typing', 'other', false));
-    routeToVisitor(out, live, signal('c1', 'seen', 'other'));
+    const live = watching();
+    routeToVisitor(out, live, signal('c1', 'typing', 'me'), 'me');
+    routeToVisitor(out, live, signal('c1', 'typing', 'other', false), 'me');
+    routeToVisitor(out, live, signal('c1', 'seen', 'other'), 'me');
     expect(out.said).toEqual(['seen:c1']);
   });
 
   it('ignores a removed conversation (consoles only)', () => {
     const out = new Recorder();
-    routeToVisitor(out, watching(), { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' });
+    routeToVisitor(out, watching(), { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null);
     expect(out.said).toEqual([]);
   });
 });
@@ -120,9 +120,9 @@ describe('an agent socket', () => {
   it('gets an unwatched conversation as its summary and a watched one as events', () => {
     const out = new Recorder();
     const live = agentWatching();
-    routeToAgent(out, live, event('c1', 1), masking);
+    routeToAgent(out, live, event('c1', 1), null, masking);
     live.watches!.set('c1', { lastSent: 1, buffer: null });
-    routeToAgent(out, live, event('c1', 2), masking);
+    routeToAgent(out, live, event('c1', 2), null, masking);
     expect(out.said).toEqual(['conversation:c1', 'event:c1:2']);
   });
 
@@ -130,9 +130,9 @@ describe('an agent socket', () => {
     const out = new Recorder();
     const live = agentWatching();
     live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
-    routeToAgent(out, live, event('c1', 2), masking);
-    routeToAgent(out, live, event('c1', 3, 'message', 'a2'), masking);
-    routeToAgent(out, live, event('c1', 4, 'message', 'a2'), masking);
+    routeToAgent(out, live, event('c1', 2), null, masking);
+    routeToAgent(out, live, event('c1', 3, 'message', 'a2'), null, masking);
+    routeToAgent(out, live, event('c1', 4, 'message', 'a2'), null, masking);
     expect(out.said).toEqual(['event:c1:2', 'gone:c1']);
     expect(live.watches.has('c1')).toBe(false);
   });
@@ -140,7 +140,7 @@ describe('an agent socket', () => {
   it('R10: a supervisor sees everything: nothing is tracked, nothing withdrawn', () => {
     const out = new Recorder();
     const live = agentWatching('supervisor');
-    routeToAgent(out, live, event('c1', 1, 'message', 'a2'), masking);
+    routeToAgent(out, live, event('c1', 1, 'message', 'a2'), null, masking);
     expect(out.said).toEqual(['conversation:c1']);
     expect(live.known).toBe(null);
   });
@@ -153,17 +153,17 @@ describe('an agent socket', () => {
     const out = new Recorder();
     const live = agentWatching(role);
     live.known = new Set(known);
-    routeToAgent(out, live, { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, masking);
+    routeToAgent(out, live, { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null, masking);
     expect(out.said).toEqual(said);
   });
 
   it('W1: typing only for a watched conversation, seen for any it may see, never its own', () => {
     const out = new Recorder();
-    const live = { ...agentWatching(), senderId: 'me' };
+    const live = agentWatching();
     const messages: BusMessage[] = [signal('c1', 'typing', 'other'), signal('c1', 'seen', 'other'), signal('c1', 'seen', 'me')];
-    for (const m of messages) routeToAgent(out, live, m, masking);
+    for (const m of messages) routeToAgent(out, live, m, 'me', masking);
     live.watches = new Map([['c1', { lastSent: 0, buffer: null }]]);
-    routeToAgent(out, live, signal('c1', 'typing', 'other'), masking);
+    routeToAgent(out, live, signal('c1', 'typing', 'other'), 'me', masking);
     expect(out.said).toEqual(['seen:c1', 'typing:c1']);
   });
 });

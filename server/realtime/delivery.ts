@@ -26,24 +26,22 @@ export interface Watch {
 }
 
 /** What delivery keeps on a welcomed socket (issue 12: what only some sockets use is made on first use). */
-export interface Watching {
+export interface DeliveryState {
   /** Made at the first watch or bus event (issue 12: a visitor with no conversation yet never needs one). */
   watches: Map<string, Watch> | null;
-  /** This socket, as the sender of a typing or seen that must not come back to it (SPEC W1, W2). */
-  senderId: string | null;
 }
 
-export interface AgentWatching extends Watching {
+export interface AgentDeliveryState extends DeliveryState {
   readonly actor: AgentActor;
   /** Conversations this console was shown; one that leaves its sight gets a `gone` frame. */
   known: Set<string> | null;
 }
 
-export function watchesOf(live: Watching): Map<string, Watch> {
+export function watchesOf(live: DeliveryState): Map<string, Watch> {
   return (live.watches ??= new Map());
 }
 
-export function knownOf(live: AgentWatching): Set<string> {
+export function knownOf(live: AgentDeliveryState): Set<string> {
   return (live.known ??= new Set());
 }
 
@@ -109,7 +107,7 @@ export function deliverToAgent(out: Outbox, message: EventMessage, watch: Watch)
 /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
 export async function catchUp(
   out: Outbox,
-  live: Watching,
+  live: DeliveryState,
   conversations: Pick<ConversationService, 'catchUp'>,
   actor: Actor,
   conversation: ConversationSummary,
@@ -137,12 +135,12 @@ export async function catchUp(
 /**
  * A visitor's bus message (its topic is its own): an event of a conversation it did not hold yet (another
  * tab started it) is followed from here; a typing or seen is sent if it is for the visitor (SPEC W1, W2) and
- * did not come from this socket.
+ * did not come from this socket (`ownSenderId`: this socket as a sender, LiveSession.senderId).
  */
-export function routeToVisitor(out: Outbox, live: Watching, received: BusMessage): void {
+export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMessage, ownSenderId: string | null): void {
   if ('removed' in received) return;
   if ('signal' in received) {
-    if (live.senderId !== null && received.from === live.senderId) return;
+    if (ownSenderId !== null && received.from === ownSenderId) return;
     if (received.toVisitor) out.send(received.frame);
     return;
   }
@@ -157,11 +155,12 @@ export function routeToVisitor(out: Outbox, live: Watching, received: BusMessage
  * watch comes as its summary; SPEC R10: an agent follows only what it may see, and what leaves its sight is
  * withdrawn once (supervisors and admins see everything: nothing to track).
  */
-export function routeToAgent(out: Outbox, live: AgentWatching, received: BusMessage, masking: MaskingPolicy): void {
+export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: BusMessage, ownSenderId: string | null, masking: MaskingPolicy): void {
   if ('removed' in received) return removed(out, live, received.conversationId);
   if ('signal' in received) {
-    // SPEC W1, W2: for a conversation it may see, and typing only for one it watches (nothing in the lists shows typing).
-    if (live.senderId !== null && received.from === live.senderId) return;
+    // SPEC W1, W2: for a conversation it may see, and typing only for one it watches (nothing in the lists
+    // shows typing); never one this socket sent (`ownSenderId`, as for visitors).
+    if (ownSenderId !== null && received.from === ownSenderId) return;
     if (!canView(live.actor, received.conversation)) return;
     if (received.frame.type === 'typing' && !watchesOf(live).has(received.conversation.id)) return;
     return out.send(received.frame);
@@ -185,7 +184,7 @@ export function routeToAgent(out: Outbox, live: AgentWatching, received: BusMess
 }
 
 /** A deleted conversation leaves every console that could list it. */
-function removed(out: Outbox, live: AgentWatching, conversationId: string): void {
+function removed(out: Outbox, live: AgentDeliveryState, conversationId: string): void {
   watchesOf(live).delete(conversationId);
   if (live.actor.role !== 'agent' || knownOf(live).delete(conversationId)) out.send({ type: 'gone', conversationId });
 }

@@ -57,8 +57,6 @@ export interface ClientSocket<P extends Peer, L extends LiveSession> extends Out
   readonly peer: P;
   /** The socket has closed; a hello still being answered must not subscribe or count it present (SPEC D8). */
   readonly closed: boolean;
-  /** Agents: the session ended (sign-out, disabled): its presence ends with no grace (SPEC R13). */
-  readonly sessionEnded: boolean;
   /** The welcome was made: from now on the socket is this session's (socket-state.ts). */
   welcomed(live: L): void;
   /** Subscribes this socket to a bus topic until it closes. */
@@ -80,8 +78,9 @@ export interface RoleHandler<P extends Peer, L extends LiveSession> {
   redacted<F extends ClientFrame>(peer: P, frame: F): F;
   /**
    * Answers a hello of the right version: who this is, subscriptions, `conn.welcomed(live)` and the welcome
-   * frame, then the resume point's catch-up. A failure before the welcome is thrown (the socket is then
-   * closed); a failed catch-up after it is only an error frame, since the session itself stands.
+   * frame, then the resume point's catch-up. A hello it refuses closes the socket (`conn.close`, `conn.end`);
+   * a failure before the welcome is thrown (the socket is then closed); a failed catch-up after it is only an
+   * error frame, since the session itself stands. So a hello ends welcomed or closing (socket-state.ts).
    */
   welcome(conn: ClientSocket<P, L>, frame: HelloFrame): Promise<void>;
   messageKey(live: L): string;
@@ -93,6 +92,9 @@ export interface RoleHandler<P extends Peer, L extends LiveSession> {
   route(conn: ClientSocket<P, L>, live: L, message: BusMessage): void;
   /** SPEC W6: the hello named an identified user. */
   identified(live: L): boolean;
-  /** The socket closed: what its welcome counted present is no more. */
-  disconnected(conn: ClientSocket<P, L>, live: L): void;
+  /**
+   * The socket closed: what its welcome counted present is no more. `sessionEnded`: it was closed because the
+   * agent's session ended (sign-out, disabled), so its presence ends with no grace (SPEC R13).
+   */
+  disconnected(conn: ClientSocket<P, L>, live: L, sessionEnded: boolean): void;
 }

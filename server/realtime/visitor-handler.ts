@@ -13,7 +13,7 @@ import { widgetSettings } from '../domain/widget-settings';
 import { AppError, isAppError } from '../errors';
 import type { ClientSocket, ConnectionDeps, MessageFrame, RoleHandler, SessionFrame, VisitorPeer } from './role-handler';
 import { catchUp, deliverToVisitor, routeToVisitor } from './delivery';
-import { seen, typing, unwatch, type LiveSession } from './live-session';
+import { relaySeen, relayTyping, unwatch, type LiveSession } from './live-session';
 
 /**
  * Visitor frames that make the server read the store for this socket alone (`watch`, `conversations.list`, `seen`):
@@ -196,9 +196,9 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         await deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
         return conn.send({ type: 'done', clientId: frame.clientId });
       case 'typing':
-        return typing(deps, live, frame);
+        return relayTyping(deps, live, frame);
       case 'seen':
-        return seen(deps.signals, live, frame);
+        return relaySeen(deps.signals, live, frame);
       case 'conversations.list': {
         const conversations = await deps.signals.conversationsOf(actor);
         return conn.send({ type: 'conversations', clientId: frame.clientId, conversations });
@@ -209,7 +209,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
   }
 
   route(conn: VisitorSocket, live: VisitorLive, message: BusMessage): void {
-    routeToVisitor(conn, live, message);
+    routeToVisitor(conn, live, message, live.senderId);
   }
 
   identified(live: VisitorLive): boolean {
