@@ -1,8 +1,11 @@
 /**
  * @module The Bus port: how a committed event reaches every connection that should see it. In-process on
- * one node (memory.ts); Redis pub/sub across nodes later, behind the same interface and contract suite.
+ * one node (memory.ts); Redis pub/sub across nodes (redis.ts), behind the same interface and contract suite.
  */
 import type { ConversationEvent, ConversationSummary, ServerFrame } from '../../shared/protocol';
+import type { ControlMessage } from './control';
+
+export type { ControlMessage };
 
 type TypingServerFrame = Extract<ServerFrame, { type: 'typing' }>;
 type SeenServerFrame = Extract<ServerFrame, { type: 'seen' }>;
@@ -41,10 +44,35 @@ export interface SignalMessage {
 export type BusMessage = EventMessage | RemovedMessage | SignalMessage;
 
 export interface Bus {
-  /** Delivers to every current subscriber of `topic`, in publish order. */
+  /** This node's id (issue 14): unique per running process in a cluster. */
+  readonly nodeId: string;
+  /**
+   * Delivers to every current subscriber of `topic` on every node. Subscribers on this node get it
+   * synchronously, in publish order; other nodes get it later, and may get it out of commit order or not at
+   * all (Redis pub/sub is a wake-up, the store's log is the truth: receivers fill gaps from the store).
+   */
   publish(topic: string, message: BusMessage): void;
   /** Returns the unsubscribe function. */
   subscribe(topic: string, handler: (message: BusMessage) => void): () => void;
+  /**
+   * Resolves once every subscription made before the call hears what any node publishes after it (Redis:
+   * the SUBSCRIBE was acknowledged; memory: at once). SPEC D5: a catch-up reads the store only after this.
+   */
+  ready(): Promise<void>;
+  /** Messages every node hears, this one included (settings to reload, sockets to close, presence). */
+  control: {
+    /** This node's handlers run synchronously; other nodes' later. */
+    publish(message: ControlMessage): void;
+    /** `fromNode`: the publishing node's id. Returns the unsubscribe function. */
+    subscribe(handler: (message: ControlMessage, fromNode: string) => void): () => void;
+  };
+  /**
+   * Handlers run when messages may have been lost: the connection to Redis came back, or a peer node died
+   * (`resync`). What a socket watches is then read again from the store.
+   */
+  onResync(handler: () => void): () => void;
+  /** Runs the resync handlers (cluster presence calls it when a peer node is declared dead). */
+  resync(): void;
   close(): Promise<void>;
 }
 

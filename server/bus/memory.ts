@@ -1,8 +1,9 @@
 /**
- * @module In-process Bus for a single node: synchronous delivery, publish order kept per topic.
+ * @module In-process Bus for a single node: synchronous delivery, publish order kept per topic; nothing is
+ * ever lost, so `ready` resolves at once and `resync` runs only when asked.
  */
 import type { Logger } from '../log';
-import type { Bus, BusMessage } from './bus';
+import type { Bus, BusMessage, ControlMessage } from './bus';
 
 type Handler = (message: BusMessage) => void;
 
@@ -11,9 +12,12 @@ export interface MemoryBus extends Bus {
   subscriptions(): number;
 }
 
-export function createMemoryBus(log: Logger): MemoryBus {
+export function createMemoryBus(log: Logger, nodeId = 'local'): MemoryBus {
   const subscribers = new Map<string, Set<Handler>>();
+  const controls = new Set<(message: ControlMessage, fromNode: string) => void>();
+  const resyncs = new Set<() => void>();
   return {
+    nodeId,
     publish(topic, message) {
       const handlers = subscribers.get(topic);
       if (!handlers) return;
@@ -35,8 +39,33 @@ export function createMemoryBus(log: Logger): MemoryBus {
         if (handlers.size === 0 && subscribers.get(topic) === handlers) subscribers.delete(topic);
       };
     },
+    ready: () => Promise.resolve(),
+    control: {
+      publish(message) {
+        for (const handler of controls) {
+          try {
+            handler(message, nodeId);
+          } catch (err) {
+            log.error('control subscriber failed', { type: message.type, err });
+          }
+        }
+      },
+      subscribe(handler) {
+        controls.add(handler);
+        return () => controls.delete(handler);
+      },
+    },
+    onResync(handler) {
+      resyncs.add(handler);
+      return () => resyncs.delete(handler);
+    },
+    resync() {
+      for (const handler of resyncs) handler();
+    },
     async close() {
       subscribers.clear();
+      controls.clear();
+      resyncs.clear();
     },
     subscriptions() {
       let n = 0;

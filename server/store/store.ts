@@ -396,6 +396,22 @@ export interface Store {
    * group-commits them.
    */
   write(request: WriteRequest): Promise<WriteOutcome>;
+  /**
+   * What several nodes on one database share (issue 14). On SQLite there is one node: `exclusive` just runs
+   * the work and `lead` makes this node the leader at once; PostgreSQL uses advisory locks.
+   */
+  cluster: {
+    /** Runs `work` while no other node runs work under the same name (migrations, the first-start seed). */
+    exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
+    /**
+     * Campaigns for the one leadership of `name` (the routing timers and sweeps): `gained` is called when this
+     * node becomes the leader, `lost` when it stops being one (its database session ended, or `stop`).
+     * Resolves once the campaign runs; the answer's `stop` resigns and ends the campaign.
+     */
+    lead(name: string, on: { gained(): void; lost(): void }): Promise<{ stop(): Promise<void> }>;
+    /** Resolves when the database answers a trivial query now (`/readyz`); rejects when it does not. */
+    ping(): Promise<void>;
+  };
   /** Commits what is queued; resolves when every write submitted before the call is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

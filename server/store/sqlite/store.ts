@@ -758,6 +758,22 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       },
     },
 
+    cluster: {
+      // One process owns the file: nothing to exclude and nobody to lead but this node.
+      exclusive: (_name, work) => work(),
+      async lead(_name, on) {
+        on.gained();
+        return {
+          async stop() {
+            on.lost();
+          },
+        };
+      },
+      async ping() {
+        sqlite.prepare('SELECT 1').get();
+      },
+    },
+
     write: (request) => committer.submit(() => writes.write(request)),
     flush: () => committer.flush(),
 
