@@ -387,6 +387,13 @@ export interface Store {
     unsent(before: number, limit: number): Promise<AttachmentRecord[]>;
     /** Only while unsent: a sent file goes with its conversation. */
     deleteUnsent(id: string): Promise<boolean>;
+    /**
+     * Present on stores that keep the files' bytes themselves, so every node serves them (PostgreSQL, issue
+     * 14): the row and its bytes in one transaction. Without it, the bytes live on this node's disk.
+     */
+    createWithBytes?(record: AttachmentRecord, bytes: Uint8Array): Promise<void>;
+    /** The bytes `createWithBytes` stored; null when there is no such file. */
+    bytes?(id: string): Promise<Uint8Array | null>;
   };
   /** Full-text search over messages, notes, visitors, labels and tickets (issue 12, SPEC S1-S3; ./search.ts). */
   search: StoreSearch;
