@@ -8,17 +8,24 @@
 -- and a stemming configuration (portuguese) would find "pedidos" for "pedido" and drop "de" or "nada" as stop
 -- words, so hits would carry no marked word (domain snippetOf, rankScores, matchesAll all match folded words
 -- exactly). papo_words cuts with [[:alnum:]] (Unicode classes under the database's UTF-8 ctype) after
--- unaccent and lower(), and array_to_tsvector keeps the words as they are. A word is kept to its first 100
--- characters: a lexeme may not pass 2,047 bytes, and query words are at most 64 (MAX_TERM_LENGTH), so the cut
--- changes no match. The unaccent extension is created in public by driver.ts migratePg, before the migrations.
+-- unaccent and lower(), then puts each word in NFD without combining accents, as the domain's foldWord does
+-- (Hangul syllables come out as their jamo there too); array_to_tsvector keeps the words as they are. A word
+-- is kept to its first 100 characters: a lexeme may not pass 2,047 bytes, and query words are at most 64
+-- (MAX_TERM_LENGTH), so the cut changes no match. Known difference: unaccent spells a few letters out that
+-- NFD keeps ("ß" as "ss", "ø" as "o", "œ" as "oe"); the query's words are folded here the same way, so
+-- "straße" still finds "Straße" (and so does "strasse", which SQLite would not find). The unaccent extension
+-- is created in public by driver.ts migratePg, before the migrations.
 --
 -- Every function pins search_path to this schema's at creation (as 0001's), so the triggers find their tables
 -- whatever the session's path.
+--
 -- IMMUTABLE although unaccent() is STABLE (its rules file could change): the usual wrapper, so a query's words
 -- are folded once per statement and never per row.
 CREATE FUNCTION papo_words(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
-	SELECT coalesce(array_agg(left(m.w[1], 100) ORDER BY m.i), '{}')
-	FROM regexp_matches(lower(public.unaccent('public.unaccent'::regdictionary, normalize(t, NFC))), '[[:alnum:]]+', 'g') WITH ORDINALITY AS m(w, i)
+	SELECT coalesce(array_agg(f.w ORDER BY f.i), '{}') FROM (
+		SELECT m.i, left(regexp_replace(normalize(m.w[1], NFD), '[\u0300-\u036f]+', '', 'g'), 100) AS w
+		FROM regexp_matches(lower(public.unaccent('public.unaccent'::regdictionary, normalize(t, NFC))), '[[:alnum:]]+', 'g') WITH ORDINALITY AS m(w, i)
+	) f WHERE f.w <> ''
 $$;
 --> statement-breakpoint
 CREATE FUNCTION papo_vector(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
