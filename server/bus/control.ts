@@ -12,13 +12,22 @@ export type ControlMessage =
   | { type: 'site'; siteId: string }
   /** Agents, queues or memberships changed: reload the directory. */
   | { type: 'directory' }
+  /**
+   * Messages from the sender may have been lost (its Redis publisher was away): every other node rereads
+   * what its sockets watch (bus.onResync).
+   */
+  | { type: 'resync' }
   /** One agent's record changed (its chosen state, R1): re-read that agent. */
   | { type: 'agent'; agentId: string }
   /** A node is alive, with what it holds in memory (agents' consoles, addresses, visitors): cluster/node.ts. */
   | { type: 'node'; state: NodeState }
   /** A node stops cleanly: drop what it held now rather than after its heartbeats' TTL. */
   | { type: 'bye' }
-  /** A commit on some node whose kinds may change loads or routing (availability T1, the router). */
+  /**
+   * A commit with workflow events (anything but messages and notes), published by services/conversations.ts:
+   * the routing leader arms or clears its timers and runs a pass (services/router.ts); every node's
+   * availability recomputes when a load may have changed (T1). `kinds`: the committed events' kinds.
+   */
   | { type: 'commit'; siteId: string; conversationId: string; kinds: string[] }
   /** Close a blocked visitor's sockets on every node (issue 6). */
   | { type: 'close_visitor'; visitorId: string }
