@@ -17,6 +17,8 @@ import { pgAttachments, inTransaction } from './attachments';
 import { pgCluster } from './cluster';
 import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, openPool, randomNodeId } from './driver';
 import { toConversation, toEvent, type PgConversationRow, type PgEventRow } from './rows';
+import { pgSearch } from './search';
+import { pgTickets } from './tickets';
 import { agents, agentSessions, blocks, cannedReplies, queueMembers, queues, settings, sites, visitors, wrapUpReasons } from './schema';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
@@ -482,9 +484,9 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       },
     },
 
-    // H1b (i14-pgsearch) owns these two: merged in by the wiring commit that replaces these lines.
-    tickets: notMerged('tickets', ['create', 'byId', 'byNumber', 'list', 'update', 'addEntry', 'delete', 'entries']),
-    search: notMerged('search', ['query']),
+    // Issue 14 (H1b): tickets.ts (numbers from `counters`) and search.ts (migration 0002's index, kept by triggers).
+    tickets: pgTickets(pool),
+    search: pgSearch(pool),
     attachments: pgAttachments(pool),
 
     wrapUpReasons: {
@@ -650,12 +652,6 @@ interface PgWriter {
   deleteConversation(id: string): Promise<boolean>;
   flush(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** TEMPORARY (issue 14): a part another branch provides (tickets, search: H1b), until merged: every call fails. */
-function notMerged<T>(part: string, methods: readonly string[]): T {
-  const fail = (name: string) => async () => Promise.reject(new Error(`PostgreSQL store: ${part}.${name} is not merged yet (issue 14)`));
-  return Object.fromEntries(methods.map((name) => [name, fail(name)])) as T;
 }
 
 /** TEMPORARY (issue 14): the write path until H2's is merged: writes fail, flush and close have nothing to do. */
