@@ -8,4 +8,9 @@ export type ControlMessage =
   /** A site's settings changed (masking, origins, identity, ticketing...): reload that site. */
   | { type: 'site'; siteId: string }
   /** Agents, queues or memberships changed: reload the directory. */
-  | { type: 'directory' };
+  | { type: 'directory' }
+  /**
+   * A commit with workflow events (anything but messages and notes): the routing leader arms or clears its
+   * timers and runs a pass (services/router.ts). `kinds`: the committed events' kinds.
+   */
+  | { type: 'commit'; siteId: string; conversationId: string; kinds: string[] };
