@@ -31,3 +31,4 @@ export type ControlMessage =
   | { type: 'close_agent'; tokenHash?: string; agentId?: string; why: 'session_ended' | 'role_changed' }
   /** Strict identity turned on (SPEC W6): every node closes the site's anonymous visitors. */
   | { type: 'close_anonymous'; siteId: string };
+
