@@ -20,7 +20,7 @@ import { createMaskingPolicy } from '../services/masking-policy';
 import { createSafety } from '../services/safety';
 import { systemTimers } from '../services/timers';
 import { createSqliteStore } from '../store/sqlite/store';
-import { siteRecord } from '../store/store-fixture';
+import { patchedConversation, siteRecord } from '../store/store-fixture';
 import type { Store } from '../store/store';
 import { createLinkedBuses, type LinkedBuses } from './linked-buses';
 import { ClusterView } from './node-state';
@@ -73,7 +73,6 @@ async function makeNode(store: Store, link: LinkedBuses, index: number) {
     masking,
     availability,
     liveVisitors,
-    conversations,
     agentIps: () => registry.agentAddresses(),
     heartbeatMs: HEARTBEAT_MS,
     ttlMs: TTL_MS,
@@ -139,6 +138,21 @@ describe('cluster state over two nodes', () => {
     expect(a.directory.presence(AGENT).state).toBe('available');
     expect(await a.availability.online(site, null)).toBe(true);
     await waitFor("A's visitors to be told someone can answer", () => frames.includes(true));
+  });
+
+  it("T1: a commit on B that fills the agent's capacity is heard on A, whose visitors are told nobody can answer", async () => {
+    await store.agents.update(AGENT, { capacity: 1 });
+    await Promise.all([a.directory.sync(), b.directory.sync()]);
+    const site = (await store.sites.byId(SITE))!;
+    b.directory.connected(AGENT);
+    await waitFor('A to see the console', () => a.directory.workState(AGENT) === 'available');
+    expect(await a.availability.online(site, null)).toBe(true);
+    const frames: boolean[] = [];
+    a.availability.watch(SITE, null, (online) => frames.push(online));
+    // B's commit (as services/conversations.ts publishes it for workflow events); A only hears the message.
+    const held = await patchedConversation(store, SITE, { assignedAgentId: AGENT, assignedAgentName: 'Ana' }, Date.now());
+    b.bus.control.publish({ type: 'commit', siteId: SITE, conversationId: held.id, kinds: ['assigned'] });
+    await waitFor('A to recompute from the new loads', () => frames.includes(false));
   });
 
   it('R13: the last console closing on B keeps the agent present on A for the grace, given no work, then Offline', async () => {
