@@ -268,7 +268,7 @@ describe('D4: PostgreSQL group commit', () => {
     const withFile = (clientId: string): WriteRequest => ({
       ...message(visitor, '', { conversationId: id, clientId }),
       attachmentIds: ['f1'],
-      decide: (s, found) => {
+      decide: (_s, found) => {
         const file = found.find((f) => f.id === 'f1');
         if (!file || file.eventSeq !== null) return { ok: false, code: 'attachment_not_found' };
         return ok([{ kind: 'message', author: { kind: 'visitor', id: visitor.visitorId, name: null }, clientId, text: '', attachments: [{ id: 'f1', name: 'a.png', mime: 'image/png', size: 10, kind: 'image' }] }]);
@@ -283,29 +283,49 @@ describe('D4: PostgreSQL group commit', () => {
 
   it('R1/C4: loadOf counts the earlier decisions of the batch, and claims from two nodes stop at capacity', async () => {
     const [a, b] = [writer(0), writer(1)];
-    const ana = await addAgent('ana', 2);
-    const claim = (id: string): WriteRequest =>
-      custom(id, (s, _files, reads) => {
-        if (s.assignedAgentId !== null) return { ok: false, code: 'conversation_taken' };
-        if (reads.loadOf(ana.id) >= 2) return { ok: false, code: 'at_capacity' };
-        return ok([{ kind: 'assigned', author: { kind: 'agent', id: ana.id, name: ana.name }, clientId: null, text: null, data: { via: 'take' } as never }], {
-          assignedAgentId: ana.id,
-          assignedAgentName: ana.name,
+    // Both connections open before the race, so the two batches overlap.
+    await Promise.all([start(a), start(b)]);
+    for (let round = 0; round < 4; round++) {
+      const ana = await addAgent(`ana${round}`, 2);
+      const claim = (id: string): WriteRequest =>
+        custom(id, (s, _files, reads) => {
+          if (s.assignedAgentId !== null) return { ok: false, code: 'conversation_taken' };
+          if (reads.loadOf(ana.id) >= 2) return { ok: false, code: 'at_capacity' };
+          return ok([{ kind: 'assigned', author: { kind: 'agent', id: ana.id, name: ana.name }, clientId: null, text: null, data: { via: 'take' } as never }], {
+            assignedAgentId: ana.id,
+            assignedAgentName: ana.name,
+          });
         });
+      const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => start(i % 2 === 0 ? a : b)))).map((c) => c.id);
+      const outs = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).write(claim(id))));
+      expect(outs.filter((o) => o.kind === 'appended')).toHaveLength(2);
+      expect(outs.filter((o) => o.kind === 'refused').map((o) => (o as { code: string }).code)).toEqual(Array(4).fill('at_capacity'));
+      expect((await pool.query(`SELECT count(*)::int AS n FROM conversations WHERE assigned_agent_id = $1 AND status = 'open'`, [ana.id])).rows[0].n).toBe(2);
+    }
+  });
+});
+
+describe('R1: several agents in one batch', () => {
+  it('R1: claims for several agents in one batch each read (and lock) their own load', async () => {
+    const w = writer();
+    const agents = await Promise.all(['bia', 'caio', 'duda'].map((id) => addAgent(id, 1)));
+    const ids = (await Promise.all(Array.from({ length: 6 }, () => start(w)))).map((c) => c.id);
+    const claim = (id: string, agent: AgentActor): WriteRequest =>
+      custom(id, (_s, _files, reads) => {
+        if (reads.loadOf(agent.id) >= 1) return { ok: false, code: 'at_capacity' };
+        return ok([], { assignedAgentId: agent.id, assignedAgentName: agent.name });
       });
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await start(a)).id);
-    const outs = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).write(claim(id))));
-    expect(outs.filter((o) => o.kind === 'appended')).toHaveLength(2);
-    expect(outs.filter((o) => o.kind === 'refused').map((o) => (o as { code: string }).code)).toEqual(Array(4).fill('at_capacity'));
-    expect((await pool.query(`SELECT count(*)::int AS n FROM conversations WHERE assigned_agent_id = 'ana' AND status = 'open'`)).rows[0].n).toBe(2);
+    const outs = await Promise.all(ids.map((id, i) => w.write(claim(id, agents[i % 3]!))));
+    expect(outs.map((o) => (o.kind === 'refused' ? o.code : o.kind))).toEqual(['appended', 'appended', 'appended', 'at_capacity', 'at_capacity', 'at_capacity']);
+    const held = (await pool.query(`SELECT assigned_agent_id AS a FROM conversations WHERE assigned_agent_id IS NOT NULL ORDER BY 1`)).rows.map((r) => r.a);
+    expect(held).toEqual(['bia', 'caio', 'duda']);
   });
 });
 
 describe('D1/C3/D3: several writers on one database', () => {
   it('D1: two writers hammering the same conversations leave gap-free, unique seqs and every message once', async () => {
     const [a, b] = [writer(0), writer(1)];
-    const conversations = await Promise.all(Array.from({ length: 8 }, () => start(a)));
+    const conversations = await Promise.all(Array.from({ length: 8 }, (_, i) => start(i % 2 === 0 ? a : b)));
     const sent = new Map<string, string[]>(conversations.map((c) => [c.id, []]));
     for (let round = 0; round < 5; round++) {
       const writes: Array<Promise<WriteOutcome>> = [];
@@ -395,12 +415,32 @@ describe('D15: the database connection lost', () => {
   });
 
   it('D15: an idle connection killed between batches is replaced without refusing anything', async () => {
-    const w = writer(8);
+    // `deaf`: the writer is not told of its connection's end, as when a write comes before the socket's close
+    // is read: the batch's BEGIN fails, and the batch runs on a new connection.
+    let deaf = false;
+    const w = writer(8, {
+      connect: async () => {
+        const client = new pg.Client({ ...connectionConfig(URL, { schema }), application_name: appName(8) });
+        await client.connect();
+        if (deaf) {
+          client.on('error', () => undefined);
+          const on = client.on.bind(client);
+          (client as unknown as { on: unknown }).on = (event: string, listener: (...args: unknown[]) => void) =>
+            event === 'error' || event === 'end' ? client : on(event as 'error', listener);
+        }
+        return client;
+      },
+    });
     const { id, visitor } = await start(w);
     await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
-    // The client hears of it asynchronously; give it the turn to.
     await new Promise((r) => setTimeout(r, 50));
     expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(3);
+    deaf = true;
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
+    expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(4);
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(5);
   });
 
   it('D15: while the database is unreachable every write is refused storage_unavailable; when it returns they commit', async () => {
