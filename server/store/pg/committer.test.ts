@@ -387,6 +387,52 @@ describe('D1/C3/D3: several writers on one database', () => {
   });
 });
 
+describe('C3/D3: the unique indexes behind the locks', () => {
+  it('C3: a conversation another transaction opens unseen (no visitor lock) is continued, not doubled', async () => {
+    const w = writer(3);
+    const visitor = visitorOf();
+    // Another writer that takes no visitor lock: its open conversation is inserted, not committed yet.
+    const other = await pool.connect();
+    const theirs = uuidv7();
+    try {
+      await other.query('BEGIN');
+      await other.query('INSERT INTO visitors (id, site_id, created_at) VALUES ($1, $2, $3)', [visitor.visitorId, siteId, T0]);
+      await other.query(`INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at) VALUES ($1, $2, $3, 'open', 0, $4, $4)`, [theirs, siteId, visitor.visitorId, T0]);
+      const pending = w.write(message(visitor, 'Olá'));
+      // The writer's insert waits on the one-open index for the other transaction, which then commits.
+      await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [appName(3)])).rows[0].n === 1);
+      await other.query('COMMIT');
+      const out = await pending;
+      if (out.kind !== 'appended') throw new Error(out.kind);
+      expect(out.conversation.id).toBe(theirs);
+      expect(out.events.map((e) => [e.seq, e.kind])).toEqual([[1, 'message']]);
+    } finally {
+      other.release();
+    }
+    expect((await pool.query('SELECT count(*)::int AS n FROM conversations WHERE visitor_id = $1', [visitor.visitorId])).rows[0].n).toBe(1);
+  });
+
+  it('D15: a batch that outlives batchTimeoutMs (waiting on a lock) is refused storage_unavailable and not committed', async () => {
+    const w = writer(4, { batchTimeoutMs: 300 });
+    const { id, visitor } = await start(w);
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+      const outcome = await w.write(message(visitor, 'presa', { conversationId: id })).then(
+        () => 'acked',
+        (err: unknown) => err,
+      );
+      expect(isStorageUnavailable(outcome)).toBe(true);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(appended(await w.write(message(visitor, 'solta', { conversationId: id })))[0]!.seq).toBe(3);
+    expect((await committedEvents(id)).map((e) => e.text)).toEqual([null, 'Olá', 'solta']);
+  });
+});
+
 function seqOfAny(clientId: string) {
   return (o: WriteOutcome): number => (o.kind === 'appended' ? o.events.find((e) => e.clientId === clientId)!.seq : o.kind === 'duplicate' ? o.seq : -1);
 }

@@ -78,8 +78,6 @@ export interface PgWriter {
   close(): Promise<void>;
 }
 
-/** Indexes whose violation means the job lost a race another node's commit won: run it again once. */
-const RACE_INDEXES: ReadonlySet<string> = new Set(['events_conversation_client', 'conversations_one_open_per_visitor']);
 /** Indexes that state a rule (T5 one rating, R4 one offer per agent): a violation is the job's refusal. */
 const RULE_INDEXES: ReadonlySet<string> = new Set(['events_one_rating', 'conversations_one_offer_per_agent']);
 /** Deadlock with another node's transaction, serialization failure: running again may succeed. */
@@ -294,8 +292,10 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
           job.failed = false;
           return;
         }
-        // Another node committed first (or a deadlock chose this one): once more, on what it committed.
-        const race = code !== undefined && (TRANSIENT.has(code) || (code === '23505' && constraint !== undefined && RACE_INDEXES.has(constraint)));
+        // Another node committed first (PostgreSQL raises 23505 only once the other transaction has: on the D3
+        // or C3 index, the rerun answers `duplicate` or continues the winner's conversation), or a deadlock chose
+        // this one: once more, on what is committed now.
+        const race = code !== undefined && (TRANSIENT.has(code) || code === '23505');
         if (race && tries === 0) continue;
         job.value = err;
         job.failed = true;
