@@ -168,6 +168,16 @@ describe('D4: PostgreSQL group commit', () => {
     expect(next.events.map((e) => e.kind)).toEqual(['created', 'message']);
   });
 
+  it('D14: a text holding U+0000 (PostgreSQL text cannot) is stored, acked and replayed with U+FFFD in its place', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const out = await w.write({ ...custom(id, () => ok([{ kind: 'message', author: { kind: 'visitor', id: visitor.visitorId, name: 'A\u0000na' }, clientId: null, text: 'a\u0000b' }], { visitorName: 'A\u0000na' })) });
+    if (out.kind !== 'appended') throw new Error(out.kind);
+    expect(out.events[0]).toMatchObject({ text: 'a\uFFFDb', author: { name: 'A\uFFFDna' } });
+    expect(out.conversation).toMatchObject({ visitorName: 'A\uFFFDna', lastMessage: { text: 'a\uFFFDb' } });
+    expect((await committedEvents(id)).at(-1)!.text).toBe('a\uFFFDb');
+  });
+
   it('D4: a rule that throws fails its write alone; the others in its batch commit', async () => {
     const w = writer();
     const { id, visitor } = await start(w);

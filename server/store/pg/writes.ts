@@ -413,7 +413,8 @@ function checkUnsent(pass: Pass, id: string, conversationId: string): void {
 /** SPEC D1: each event takes lastSeq + 1 on the locked row. Mutates `row` to match. */
 function appendEvents(pass: Pass, row: ConversationRow, events: readonly NewEvent[], at: number): ConversationEvent[] {
   const written: ConversationEvent[] = [];
-  for (const e of events) {
+  for (const given of events) {
+    const e = storable(given);
     const seq = row.last_seq + 1;
     row.last_seq = seq;
     if (e.clientId !== null) {
@@ -442,6 +443,21 @@ function appendEvents(pass: Pass, row: ConversationRow, events: readonly NewEven
   }
   row.updated_at = at;
   return written;
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000, which SQLite stores and SPEC D14 lets through (it is well-formed): a
+ * message holding one would be refused by the database on every resend, for ever. It is stored as U+FFFD, the
+ * replacement D14 makes for what cannot be kept, and the ack and the live event carry the text as stored.
+ * JSON columns (data, attachments) escape it themselves.
+ */
+export function pgText<T extends string | null>(text: T): T {
+  return text !== null && text.includes('\u0000') ? (text.replaceAll('\u0000', '\uFFFD') as T) : text;
+}
+
+function storable(e: NewEvent): NewEvent {
+  if (!(e.text?.includes('\u0000') || e.author.name?.includes('\u0000'))) return e;
+  return { ...e, text: pgText(e.text), author: { ...e.author, name: pgText(e.author.name) } };
 }
 
 /**
@@ -510,7 +526,7 @@ function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
   if (patch === null) return;
   if (patch.status !== undefined) row.status = patch.status;
   if (patch.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
-  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = patch.assignedAgentName;
+  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = pgText(patch.assignedAgentName);
   if (patch.queueId !== undefined) row.queue_id = patch.queueId;
   if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
   if (patch.priority !== undefined) row.priority = patch.priority;
@@ -524,9 +540,9 @@ function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
   if (patch.participants !== undefined) row.participants_json = JSON.stringify(patch.participants);
   if (patch.labels !== undefined) row.labels_json = JSON.stringify(patch.labels);
   if (patch.archived !== undefined) row.archived = patch.archived ? 1 : 0;
-  if (patch.visitorName !== undefined) row.visitor_name = patch.visitorName;
-  if (patch.requesterEmail !== undefined) row.requester_email = patch.requesterEmail;
-  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = patch.wrapUpReason;
+  if (patch.visitorName !== undefined) row.visitor_name = pgText(patch.visitorName);
+  if (patch.requesterEmail !== undefined) row.requester_email = pgText(patch.requesterEmail);
+  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = pgText(patch.wrapUpReason);
 }
 
 /** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
