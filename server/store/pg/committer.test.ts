@@ -534,6 +534,31 @@ describe('D12: flush, close, batch size', () => {
     expect(perTransaction.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('D4: every job of a batch may fail and the writer keeps working', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const throwing = custom(id, () => {
+      throw new Error('no');
+    });
+    const failed = await Promise.allSettled([w.write(throwing), w.write(custom(id, () => ok([], { assignedAgentId: 'nobody' }))), w.write(throwing)]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(appended(await w.write(message(visitor, 'depois', { conversationId: id })))[0]!.seq).toBe(3);
+  });
+
+  it('D2: submitted work runs in order with the writes, in their transaction, and sees what the earlier ones wrote', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const [, count, after] = await Promise.all([
+      w.write(message(visitor, 'a', { conversationId: id })),
+      w.submit(async (client) => (await client.query('SELECT last_seq FROM conversations WHERE id = $1', [id])).rows[0].last_seq as number),
+      w.write(message(visitor, 'b', { conversationId: id })),
+    ]);
+    expect(count).toBe(3);
+    expect(appended(after)[0]!.seq).toBe(4);
+    const xmins = (await pool.query('SELECT DISTINCT xmin::text FROM events WHERE conversation_id = $1 AND seq > 2', [id])).rows;
+    expect(xmins).toHaveLength(1);
+  });
+
   it('D4: flush() resolves after the writes submitted before it are committed', async () => {
     const w = writer();
     const { id, visitor } = await start(w);
