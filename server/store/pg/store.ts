@@ -194,7 +194,11 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       const [updatedAt, id] = [param(filter.after.updatedAt), param(filter.after.id)];
       where.push(byLabel ? `(l.updated_at, l.conversation_id) < (${updatedAt}, ${id})` : `(updated_at, id) < (${updatedAt}, ${id})`);
     }
-    const from = byLabel ? 'SELECT c.* FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id' : 'SELECT * FROM conversations';
+    // The label's rows drive, in their primary key's order, and each conversation is looked up by id: OFFSET 0
+    // keeps the planner from turning the lookup into a hash join that reads every conversation (issue 12).
+    const from = byLabel
+      ? 'SELECT c.* FROM conversation_labels l CROSS JOIN LATERAL (SELECT * FROM conversations WHERE id = l.conversation_id OFFSET 0) c'
+      : 'SELECT * FROM conversations';
     const order = byLabel ? 'l.updated_at DESC, l.conversation_id DESC' : 'updated_at DESC, id DESC';
     return query<PgConversationRow>(`${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(filter.limit)}`, params);
   }
