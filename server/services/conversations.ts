@@ -80,6 +80,20 @@ const SUMMARY_READS = 8;
 /** No limit on starting a conversation (a frozen constant: a default parameter's literal is made per call). */
 const PASS: Verdict = Object.freeze({ ok: true });
 
+/**
+ * Issue 14: the kinds of a commit that has workflow events, which every node hears (the routing leader may
+ * have timers to arm or a pass to run); null for messages and notes alone, the hot path, which stay local.
+ */
+function workflowKinds(events: readonly ConversationEvent[]): string[] | null {
+  let kinds: string[] | null = null;
+  for (const e of events) {
+    if (e.kind === 'message' || e.kind === 'note') continue;
+    kinds ??= [];
+    if (!kinds.includes(e.kind)) kinds.push(e.kind);
+  }
+  return kinds;
+}
+
 /** The seq the message with this client id was stored at (the last event's when none has it). */
 function seqOf(events: readonly ConversationEvent[], clientId: string): number {
   for (const e of events) if (e.clientId === clientId) return e.seq;
@@ -102,6 +116,8 @@ export function createConversationService({ store, bus, now, masking, agents }: 
       bus.publish(siteTopic, message);
     }
     for (const listener of listeners) listener(events, conversation);
+    const kinds = workflowKinds(events);
+    if (kinds) bus.control.publish({ type: 'commit', siteId: conversation.siteId, conversationId: conversation.id, kinds });
   }
 
   /** The event kinds `actor` may read (SPEC D11); undefined means all of them. */
