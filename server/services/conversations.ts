@@ -74,6 +74,9 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
+/** Reads of a reconcile's `summaries` in flight at once. */
+const SUMMARY_READS = 8;
+
 /** No limit on starting a conversation (a frozen constant: a default parameter's literal is made per call). */
 const PASS: Verdict = Object.freeze({ ok: true });
 
@@ -318,6 +321,24 @@ export function createConversationService({ store, bus, now, masking, agents }: 
         if (resumed && canView(actor, resumed)) return resumed;
       }
       return store.conversations.openForVisitor(actor.visitorId);
+    },
+
+    /**
+     * Issue 14: the conversations as the store holds them now (null: deleted), for a node's reconcile of
+     * what its sockets watch (realtime/reconcile.ts). Unfiltered: each socket then applies its own audience.
+     * One read per id, a few at a time, so a run never floods the store's connections.
+     */
+    async summaries(ids: readonly string[]): Promise<Map<string, ConversationSummary | null>> {
+      const found = new Map<string, ConversationSummary | null>();
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const id = ids[next++]!;
+          found.set(id, await store.conversations.byId(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(SUMMARY_READS, ids.length) }, worker));
+      return found;
     },
 
     /** What a client holding events up to `afterSeq` needs next (SPEC D5, D6). */
