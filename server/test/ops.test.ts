@@ -116,6 +116,8 @@ describe('/metrics (issue 14)', () => {
     expect(value(text, 'papo_delivery_seconds_count', '{node="node-m"}')).toBeGreaterThanOrEqual(3);
     expect(value(text, 'papo_write_failures_total', '{node="node-m"}')).toBe(0);
     expect(value(text, 'papo_bus_resyncs_total', '{node="node-m"}')).toBe(0);
+    expect(value(text, 'papo_bus_reconnects_total', '{node="node-m"}')).toBe(0);
+    expect(value(text, 'papo_bus_dropped_total', '{node="node-m"}')).toBe(0);
     expect(text).toMatch(/^papo_process_cpu_seconds_total\{node="node-m"\} /m);
 
     v.socket.close();
