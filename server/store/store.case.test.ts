@@ -32,7 +32,7 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './store';
-import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, siteRecord, pgStoreFixtures, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -820,7 +820,9 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           request: { kind: 'conference', fromAgentId: agent.id, toAgentId: 'x', toQueueId: null, toName: 'X', expiresAt: T0 + 60_000 },
         });
         await make({ assignedAgentId: agent.id });
-        const expired = await make({ offer: { agentId: agent.id, agentName: agent.name, expiresAt: T0 } });
+        // Another agent: one agent has one waiting offer at a time (conversations_one_offer_per_agent, issue 14).
+        const other = await makeAgent();
+        const expired = await make({ offer: { agentId: other.id, agentName: other.name, expiresAt: T0 } });
         await patchState(expired, { offer: null }, T0 + 2);
         await make({});
         const got = await store.conversations.withTimers();
@@ -1494,3 +1496,6 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 // ---------------------------------------------------------------------------------------------------------
 
 storeContract('SQLite', () => sqliteStoreFixture('papo-store-'));
+// Issue 14: PostgreSQL is always there (development machines and CI): never skipped. One schema per suite,
+// emptied before each test (store-fixture.ts).
+storeContract('PostgreSQL', pgStoreFixtures('store'));
