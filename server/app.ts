@@ -4,6 +4,7 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
@@ -41,6 +42,8 @@ import { createMetrics } from './services/metrics';
 import { createReadiness, redisPing } from './services/readiness';
 import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
+import { connectionConfig } from './store/pg/driver';
+import { createPgStore } from './store/pg/store';
 import { createSqliteStore } from './store/sqlite/store';
 import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
@@ -122,6 +125,29 @@ export async function reachable<T>(what: string, variable: string, url: string, 
   }
 }
 
+/**
+ * DATABASE_URL: PostgreSQL, shared by every node (connected and migrated before the answer: migrations run
+ * once, under the store's advisory lock, however many nodes start together); else SQLite at DATABASE_PATH.
+ */
+async function openStore(config: Config, log: Logger, now: () => number): Promise<Store> {
+  if (!config.databaseUrl) return createSqliteStore(config.databasePath, { log, now });
+  const url = config.databaseUrl;
+  // Unreachable: one line naming the host within START_TIMEOUT_MS. Only the connection is timed: the
+  // migrations after it may wait their turn behind another node's.
+  await reachable('PostgreSQL', 'DATABASE_URL', url, async () => {
+    const client = new pg.Client({ ...connectionConfig(url, { schema: config.databaseSchema, nodeId: config.nodeId }), connectionTimeoutMillis: START_TIMEOUT_MS });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  const store = createPgStore(url, { schema: config.databaseSchema, nodeId: config.nodeId, log, now });
+  await store.ready().catch(closing(store));
+  return store;
+}
+
 function openRedisBus(config: Config, nodeId: string, log: Logger): Promise<RedisBus> {
   const url = config.redisUrl!;
   return reachable('Redis', 'REDIS_URL', url, () => createRedisBus({ url, prefix: config.redisPrefix, nodeId, log }));
@@ -142,7 +168,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const nodeId = config.nodeId;
   const metrics = createMetrics({ nodeId, now });
   // Commits are timed and messages counted where every write passes; leaderships reported as campaigned.
-  const store = metrics.observeStore(options.store ?? createSqliteStore(config.databasePath, { log, now }));
+  const store = metrics.observeStore(options.store ?? (await openStore(config, log, now)));
   // /readyz asks Redis on a connection of its own (the bus's never wait for an answer: pub/sub). At start
   // it is asked first, so an unreachable Redis ends the start with one line naming its host and the
   // connection's own reason (main.ts exits 1) before the bus opens its two connections.
