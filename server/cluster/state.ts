@@ -94,6 +94,10 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
     }
   });
 
+  // The `commit` messages themselves are published by the conversation service, for every commit with
+  // workflow events (a chat's messages never cross the control channel): availability and the router's
+  // leader hear the same feed.
+
   // Control messages lost in a Redis blip, or sent before this node listened: the periodic reload heals them.
   const reload = setInterval(() => {
     safety.reload().catch(failed('blocks'));
