@@ -2,8 +2,9 @@
  * @module For tests of cluster state (issue 14): buses of several "nodes" in one process, linked the way the
  * Redis bus links nodes: control messages reach this node's handlers synchronously and the others' on a
  * later turn of the event loop, in order. `kill` makes a node silent at once (SIGKILL: no goodbye, nothing
- * more it publishes arrives); `heal` brings its messages back. Topics stay per node (memory bus): the tests
- * using this are about control messages, not delivery.
+ * more it publishes arrives); `isolate` cuts it off both ways, as a node that lost Redis (what it publishes
+ * is dropped and counted, as the Redis bus counts it); `heal` undoes either. Topics stay per node (memory
+ * bus): the tests using this are about control messages, not delivery.
  */
 import type { Bus, ControlMessage } from '../bus/bus';
 import { createMemoryBus, type MemoryBus } from '../bus/memory';
@@ -15,6 +16,8 @@ export interface LinkedBuses {
   buses: MemoryBus[];
   /** Nothing this node publishes reaches the others any more. */
   kill(nodeId: string): void;
+  /** Nothing reaches this node from the others, and what it publishes is dropped (counted). */
+  isolate(nodeId: string): void;
   heal(nodeId: string): void;
   /** Resolves once every control message published so far has reached every node. */
   settle(): Promise<void>;
@@ -23,6 +26,8 @@ export interface LinkedBuses {
 export function createLinkedBuses(nodeIds: readonly string[]): LinkedBuses {
   const handlers = new Map<string, Set<Handler>>(nodeIds.map((id) => [id, new Set()]));
   const silent = new Set<string>();
+  const isolated = new Set<string>();
+  const dropped = new Map<string, number>(nodeIds.map((id) => [id, 0]));
   let inFlight = 0;
   const buses = nodeIds.map((nodeId): MemoryBus => {
     const base = createMemoryBus(silentLogger, nodeId);
@@ -30,13 +35,14 @@ export function createLinkedBuses(nodeIds: readonly string[]): LinkedBuses {
       publish(message) {
         const copy = JSON.parse(JSON.stringify(message)) as ControlMessage; // what crosses Redis is JSON
         for (const handler of handlers.get(nodeId)!) handler(message, nodeId);
+        if (isolated.has(nodeId)) return void dropped.set(nodeId, dropped.get(nodeId)! + 1);
         if (silent.has(nodeId)) return;
         for (const [other, set] of handlers) {
           if (other === nodeId) continue;
           inFlight++;
           setImmediate(() => {
             inFlight--;
-            if (silent.has(nodeId)) return;
+            if (silent.has(nodeId) || isolated.has(other)) return;
             for (const handler of set) handler(copy, nodeId);
           });
         }
@@ -46,12 +52,16 @@ export function createLinkedBuses(nodeIds: readonly string[]): LinkedBuses {
         return () => handlers.get(nodeId)!.delete(handler);
       },
     };
-    return { ...base, control };
+    return { ...base, control, dropped: () => dropped.get(nodeId)! };
   });
   return {
     buses,
     kill: (id) => void silent.add(id),
-    heal: (id) => void silent.delete(id),
+    isolate: (id) => void isolated.add(id),
+    heal: (id) => {
+      silent.delete(id);
+      isolated.delete(id);
+    },
     async settle() {
       while (inFlight > 0) await new Promise((r) => setImmediate(r));
     },

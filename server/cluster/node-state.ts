@@ -81,6 +81,11 @@ export class ClusterView {
     return [...this.#peers].filter(([, p]) => at - p.heardAt >= ttlMs).map(([id]) => id);
   }
 
+  /** Counts every peer as heard at `at`: after this node was itself cut off, silence said nothing of them. */
+  touchAll(at: number): void {
+    for (const p of this.#peers.values()) p.heardAt = at;
+  }
+
   nodes(): string[] {
     return [...this.#peers.keys()];
   }

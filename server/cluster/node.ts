@@ -11,6 +11,11 @@
  * are sent at once (one heartbeat per turn of the event loop at most) so routing on the other nodes sees a
  * console within milliseconds; visitors and addresses ride on the next periodic heartbeat, only when they
  * changed, and in full every FULL_EVERY heartbeats and whenever a node joins or the bus resyncs.
+ *
+ * Silence proves nothing while this node itself cannot reach Redis (its own heartbeats are being dropped,
+ * `dropped`): no peer is declared dead then, and once its heartbeats go out again every peer gets a whole
+ * TTL to be heard. Otherwise a Redis restart longer than the TTL would make every node drop every other
+ * node's agents (no new work for them until Redis is back, and Offline after the grace).
  */
 import type { Bus, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
@@ -41,6 +46,8 @@ export interface ClusterNodeDeps {
   ttlMs?: number;
   /** Agents whose consoles on the peers changed in number (presence may change). */
   onAgents(agentIds: ReadonlySet<string>): void;
+  /** Messages the bus could not send so far (the Redis bus's counter); absent: never cut off. */
+  dropped?: () => number;
 }
 
 export type ClusterNode = ReturnType<typeof createClusterNode>;
@@ -55,6 +62,8 @@ export function createClusterNode(deps: ClusterNodeDeps) {
   let soon = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastDropped = deps.dropped?.() ?? 0;
+  let cutOff = false;
 
   function state(): NodeState {
     const all = full || beats % FULL_EVERY === 0;
@@ -93,7 +102,15 @@ export function createClusterNode(deps: ClusterNodeDeps) {
     timer = null;
     if (stopped) return;
     beat();
-    reap();
+    const dropped = deps.dropped?.() ?? 0;
+    if (dropped > lastDropped) cutOff = true;
+    else if (cutOff) {
+      // Our heartbeat went out again: the peers are heard from now on, or dead a TTL from now.
+      cutOff = false;
+      view.touchAll(now());
+    }
+    lastDropped = dropped;
+    if (!cutOff) reap();
     timer = unref(setTimeout(tick, heartbeatMs)) as ReturnType<typeof setTimeout>;
   }
 

@@ -9,7 +9,7 @@
  * Only started with several nodes (REDIS_URL): on one node nothing here runs and the services behave as
  * they always did.
  */
-import type { Bus, ControlMessage } from '../bus/bus';
+import type { Bus, BusCounters, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
 import type { Availability } from '../services/availability';
 import type { Directory } from '../services/directory';
@@ -51,6 +51,8 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
   const { bus, view, log, directory, safety, masking, availability } = deps;
   const failed = (what: string) => (err: unknown) => log.warn(`could not reload ${what} after another node's change`, { err });
 
+  // The Redis bus counts what it could not send: this node knows when it is the one cut off.
+  const counters = bus as Bus & Partial<BusCounters>;
   const node = createClusterNode({
     bus,
     view,
@@ -58,6 +60,7 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
     log,
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
     ...(deps.ttlMs === undefined ? {} : { ttlMs: deps.ttlMs }),
+    ...(counters.dropped ? { dropped: counters.dropped.bind(counters) } : {}),
     local: {
       agents: () => directory.localConsoles(),
       agentIps: deps.agentIps,
