@@ -521,6 +521,29 @@ describe('D15: the database connection lost', () => {
   });
 });
 
+describe('D15: a connect that never answers', () => {
+  it('D15: writes are refused storage_unavailable by the batch deadline, and succeed once connecting works again', async () => {
+    let hang = true;
+    const w = writer(5, {
+      batchTimeoutMs: 300,
+      connect: async () => {
+        if (hang) return new Promise<pg.Client>(() => undefined);
+        const client = new pg.Client({ ...connectionConfig(URL, { schema }), application_name: appName(5) });
+        await client.connect();
+        return client;
+      },
+    });
+    const visitor = visitorOf();
+    const refused = await w.write(message(visitor, 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    expect(isStorageUnavailable(refused)).toBe(true);
+    hang = false;
+    expect(appended(await w.write(message(visitor, 'y'))).map((e) => e.text)).toEqual([null, 'y']);
+  });
+});
+
 describe('D12: flush, close, batch size', () => {
   it(`D4: more than MAX_BATCH (${MAX_BATCH}) writes all commit in submit order, at most MAX_BATCH per transaction`, async () => {
     const w = writer();
