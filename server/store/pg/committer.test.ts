@@ -542,6 +542,16 @@ describe('D15: a connect that never answers', () => {
     hang = false;
     expect(appended(await w.write(message(visitor, 'y'))).map((e) => e.text)).toEqual([null, 'y']);
   });
+
+  it('D12/D15: close() settles a queued write refused for storage and still resolves', async () => {
+    const w = writer(6, { batchTimeoutMs: 300, connect: () => new Promise<pg.Client>(() => undefined) });
+    const refused = w.write(message(visitorOf(), 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    await expect(w.close()).resolves.toBeUndefined();
+    expect(isStorageUnavailable(await refused)).toBe(true);
+  });
 });
 
 describe('D12: flush, close, batch size', () => {
