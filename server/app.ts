@@ -4,11 +4,14 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
-import { createMemoryBus } from './bus/memory';
-import type { Config } from './config';
+import { createMemoryBus, type MemoryBus } from './bus/memory';
+import { createRedisBus, type RedisBus } from './bus/redis';
+import { clusterParts } from './cluster/compose';
+import { hostOf, safeUrl, type Config } from './config';
 import { createHttpApp } from './http/app';
 import { randomToken } from './ids';
 import { createLogger, type Logger } from './log';
@@ -36,8 +39,12 @@ import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
 import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
+import { createMetrics } from './services/metrics';
+import { createReadiness, redisPing } from './services/readiness';
 import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
+import { connectionConfig } from './store/pg/driver';
+import { createPgStore } from './store/pg/store';
 import { createSqliteStore } from './store/sqlite/store';
 import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
@@ -90,18 +97,110 @@ export interface StartOptions {
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
 const SESSION_SWEEP_MS = 3_600_000;
+/** Issue 14: how long a start waits for PostgreSQL or Redis before giving up with one clear line. */
+export const START_TIMEOUT_MS = 5_000;
+
+/** A dependency Papo cannot start without did not answer (main.ts prints the message alone and exits 1). */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+/**
+ * Runs `work` (a connection, a ping) and turns its failure or silence past `timeoutMs` into a StartError
+ * naming the host and the variable, never the URL's password (the error's own text is scrubbed of it too).
+ */
+export async function reachable<T>(what: string, variable: string, url: string, work: () => Promise<T>, timeoutMs = START_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work(), late]);
+  } catch (err) {
+    const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+    let reason = err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
+    if (password) reason = reason.split(password).join('***');
+    throw new StartError(`cannot reach ${what} at ${hostOf(url)} (${variable}=${safeUrl(url)}): ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * DATABASE_URL: PostgreSQL, shared by every node (connected and migrated before the answer: migrations run
+ * once, under the store's advisory lock, however many nodes start together); else SQLite at DATABASE_PATH.
+ */
+async function openStore(config: Config, log: Logger, now: () => number): Promise<Store> {
+  if (!config.databaseUrl) return createSqliteStore(config.databasePath, { log, now });
+  const url = config.databaseUrl;
+  // Unreachable: one line naming the host within START_TIMEOUT_MS. Only the connection is timed: the
+  // migrations after it may wait their turn behind another node's.
+  await reachable('PostgreSQL', 'DATABASE_URL', url, async () => {
+    const client = new pg.Client({ ...connectionConfig(url, { schema: config.databaseSchema, nodeId: config.nodeId }), connectionTimeoutMillis: START_TIMEOUT_MS });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  const store = createPgStore(url, { schema: config.databaseSchema, nodeId: config.nodeId, log, now });
+  await store.ready().catch(closing(store));
+  return store;
+}
+
+function openRedisBus(config: Config, nodeId: string, log: Logger): Promise<RedisBus> {
+  const url = config.redisUrl!;
+  return reachable('Redis', 'REDIS_URL', url, () => createRedisBus({ url, prefix: config.redisPrefix, nodeId, log }));
+}
+
+/** For a start that fails after the store opened: close it, then fail as before. */
+function closing(store: Store) {
+  return async (err: unknown): Promise<never> => {
+    await store.close().catch(() => undefined);
+    throw err;
+  };
+}
 
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
   const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
   const now = options.now ?? Date.now;
-  const store = options.store ?? createSqliteStore(config.databasePath, { log, now });
+  const nodeId = config.nodeId;
+  const metrics = createMetrics({ nodeId, now });
+  // Commits are timed and messages counted where every write passes; leaderships reported as campaigned.
+  const store = metrics.observeStore(options.store ?? (await openStore(config, log, now)));
+  // /readyz asks Redis on a connection of its own (the bus's never wait for an answer: pub/sub). At start
+  // it is asked first, so an unreachable Redis ends the start with one line naming its host and the
+  // connection's own reason (main.ts exits 1) before the bus opens its two connections.
+  const redisProbe = config.redisUrl ? redisPing(config.redisUrl) : null;
+  if (config.redisUrl && redisProbe) {
+    await reachable('Redis', 'REDIS_URL', config.redisUrl, () => redisProbe.ping()).catch(async (err: unknown) => {
+      await redisProbe.close();
+      return closing(store)(err);
+    });
+  }
+  const bus = metrics.observeBus<MemoryBus | RedisBus>(
+    config.redisUrl
+      ? await openRedisBus(config, nodeId, log).catch(async (err: unknown) => {
+          await redisProbe?.close();
+          return closing(store)(err);
+        })
+      : createMemoryBus(log, nodeId),
+  );
+  if (config.redisUrl && !config.databaseUrl) {
+    log.warn('REDIS_URL is set but DATABASE_URL is not: this node keeps its own SQLite database, which no other node sees; give every node the same DATABASE_URL');
+  }
   const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
-  const seeded = await seed(store, config, now);
+  // Issue 14: nodes starting together seed once (the demo site, the first admin); the others find it done.
+  const seeded = await store.cluster.exclusive('seed', () => seed(store, config, now));
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
-  const bus = createMemoryBus(log);
-  const safety = await createSafety(store, config.limits, now);
+  const readiness = createReadiness({ nodeId, store, redis: redisProbe });
+  // Issue 14 (cluster state): with REDIS_URL, presence, blocks, settings, closes and limits are the
+  // cluster's (server/cluster/compose.ts); null on one node, which leaves every service as it was.
+  const cluster = clusterParts(config, bus, log, now);
+  const safety = await createSafety(store, config.limits, now, cluster?.safety ?? null);
   const auth = createAuthService({
     store,
     secret,
@@ -110,11 +209,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
     limits: safety,
   });
-  const masking = await createMaskingPolicy(store);
-  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers });
+  const masking = await createMaskingPolicy(store, undefined, cluster?.announce);
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers, ...cluster?.directory });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
-  const liveVisitors = createLiveVisitors(now);
+  const liveVisitors = createLiveVisitors(now, undefined, cluster?.view);
   const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow, ...(options.timers ? { timers: options.timers } : {}) });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
@@ -131,11 +230,13 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     log,
     now,
     toTicket: (c) => tickets.fromWaiting(c),
+    bus,
     ...(options.timers ? { timers: options.timers } : {}),
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory });
+  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
+  const clusterState = cluster?.start({ registry, directory, safety, masking, availability, liveVisitors, conversations }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
     auth,
@@ -144,7 +245,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     team: createTeam({ store, directory, sites, workflow, auth, sockets: registry, now }),
     cannedReplies: createCannedReplies({ store, now }),
     inbox,
-    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => registry.agentAddresses() }),
+    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => clusterState?.agentAddresses() ?? registry.agentAddresses() }),
     directory,
     workflow,
     bot,
@@ -165,6 +266,14 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     examplesDir: EXAMPLES_DIR,
     demo: config.demo,
     demoSiteKey: () => seeded.demoSiteKey,
+    readiness,
+    metrics,
+    metricsToken: config.metricsToken,
+  });
+  metrics.countSockets(() => {
+    const counts = { visitor: 0, agent: 0 };
+    for (const c of registry.connections) counts[c.peer.role === 'agent' ? 'agent' : 'visitor']++;
+    return counts;
   });
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -209,7 +318,12 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const loopback = wildcard || config.host === '127.0.0.1' || config.host === 'localhost';
   const shown = config.publicUrl ?? (loopback ? `http://localhost:${port}` : url);
 
-  log.info('Papo is listening', { url: shown, database: config.databasePath });
+  log.info('Papo is listening', {
+    url: shown,
+    node: nodeId,
+    database: config.databaseUrl ? `${safeUrl(config.databaseUrl)} (schema ${config.databaseSchema})` : config.databasePath,
+    bus: config.redisUrl ? `${safeUrl(config.redisUrl)} (prefix ${config.redisPrefix})` : 'in-process',
+  });
   if (seeded.generatedLogin) {
     // The one time this password is ever shown (issue 2: "it never prints a secret again").
     log.info(
@@ -230,16 +344,41 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
       // SPEC W3: uploads never sent within a day.
       attachments.sweep().catch((err: unknown) => log.warn('could not sweep unsent files', { err })),
     ]);
-  await sweepSessions();
-  await router.start();
-  const sweeper = setInterval(sweepSessions, SESSION_SWEEP_MS);
-  sweeper.unref();
+  // Issue 14: the routing timers and the sweeps run on the one routing leader (SQLite: this node, at once;
+  // PostgreSQL: an advisory lock, taken over within seconds of a leader's death). Gaining it is a restart.
+  let leader = false;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let gaining: Promise<void> = Promise.resolve();
+  const leadership = await store.cluster.lead('router', {
+    gained() {
+      leader = true;
+      sweeper ??= setInterval(sweepSessions, SESSION_SWEEP_MS);
+      sweeper.unref();
+      gaining = (async () => {
+        await sweepSessions();
+        if (leader) await router.start();
+      })().catch((err: unknown) => log.error('could not start routing on gaining its leadership', { err }));
+    },
+    lost() {
+      leader = false;
+      clearInterval(sweeper);
+      sweeper = undefined;
+      router.resign();
+    },
+  });
+  // On one node the leadership is gained at once: routing is armed before the server says it started.
+  await gaining;
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
+    // A load balancer polling /readyz drains this node first (issue 14).
+    readiness.stopping();
     clearInterval(sweeper);
+    await leadership.stop();
     await router.stop();
     directory.stop();
+    // Issue 14: the other nodes drop this one's consoles and visitors now (goodbye), not after the TTL.
+    await cluster?.close();
     bot.stop();
     // SPEC D12: deliveries that stop() cut short end before anything they use (the store) is closed.
     await bot.idle();
@@ -261,6 +400,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     while (gateway.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     server.closeAllConnections();
     await bus.close();
+    await redisProbe?.close();
     await store.close();
     mailer.close();
     log.info('Papo stopped');

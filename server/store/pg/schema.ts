@@ -196,7 +196,6 @@ export const conversations = pgTable(
      * visitor's history (forVisitor) puts the later-made of two conversations of one millisecond first.
      */
     ord: bigint('ord', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
-    // Search (issue 14, H1b): the tsvector column(s) and their GIN index are designed in pg/search.ts's branch.
   },
   (t) => [
     index('conversations_status').on(t.status),
@@ -290,7 +289,6 @@ export const tickets = pgTable(
     clientId: text('client_id'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
-    // Search (issue 14, H1b): the tickets' tsvector column and GIN index, if any, go here.
   },
   (t) => [
     uniqueIndex('tickets_site_client').on(t.siteId, t.clientId).where(sql`client_id IS NOT NULL`),
@@ -381,3 +379,8 @@ export const counters = pgTable('counters', {
   name: text('name').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull(),
 });
+
+// Search (issue 14, SPEC S1): the table `search_docs` (each indexed text's words as a tsvector, GIN-indexed), its
+// functions and the triggers that keep it in each write's transaction live in the custom migration
+// 0002_search.sql, not here, as SQLite's live in its 0007: Drizzle cannot declare functions or triggers, and
+// store/pg/search.ts and tickets.ts read it with raw SQL. No column of these tables changes for search.
