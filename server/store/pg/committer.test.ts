@@ -12,8 +12,9 @@ import { isStorageUnavailable } from '../storage-health';
 import type { WriteOutcome, WriteRequest } from '../store';
 import { createPgWriter, MAX_BATCH, type PgWriter, type PgWriterOptions } from './committer';
 import { connectionConfig, migratePg } from './driver';
+import { TEST_PG_URL } from '../store-fixture';
 
-const URL = process.env.PAPO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test';
+const URL = TEST_PG_URL;
 const T0 = 1_750_000_000_000;
 
 let schema: string;
