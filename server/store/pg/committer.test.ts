@@ -12,8 +12,9 @@ import { isStorageUnavailable } from '../storage-health';
 import type { WriteOutcome, WriteRequest } from '../store';
 import { createPgWriter, MAX_BATCH, type PgWriter, type PgWriterOptions } from './committer';
 import { connectionConfig, migratePg } from './driver';
+import { TEST_PG_URL } from '../store-fixture';
 
-const URL = process.env.PAPO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test';
+const URL = TEST_PG_URL;
 const T0 = 1_750_000_000_000;
 
 let schema: string;
@@ -518,6 +519,39 @@ describe('D15: the database connection lost', () => {
     expect(refused.map((r) => r.status === 'rejected' && isStorageUnavailable(r.reason))).toEqual([true, true]);
     reachable = true;
     expect(appended(await w.write(message(visitor, 'y', { conversationId: id })))[0]!.seq).toBe(3);
+  });
+});
+
+describe('D15: a connect that never answers', () => {
+  it('D15: writes are refused storage_unavailable by the batch deadline, and succeed once connecting works again', async () => {
+    let hang = true;
+    const w = writer(5, {
+      batchTimeoutMs: 300,
+      connect: async () => {
+        if (hang) return new Promise<pg.Client>(() => undefined);
+        const client = new pg.Client({ ...connectionConfig(URL, { schema }), application_name: appName(5) });
+        await client.connect();
+        return client;
+      },
+    });
+    const visitor = visitorOf();
+    const refused = await w.write(message(visitor, 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    expect(isStorageUnavailable(refused)).toBe(true);
+    hang = false;
+    expect(appended(await w.write(message(visitor, 'y'))).map((e) => e.text)).toEqual([null, 'y']);
+  });
+
+  it('D12/D15: close() settles a queued write refused for storage and still resolves', async () => {
+    const w = writer(6, { batchTimeoutMs: 300, connect: () => new Promise<pg.Client>(() => undefined) });
+    const refused = w.write(message(visitorOf(), 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    await expect(w.close()).resolves.toBeUndefined();
+    expect(isStorageUnavailable(await refused)).toBe(true);
   });
 });
 

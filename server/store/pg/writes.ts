@@ -145,7 +145,7 @@ function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
   };
 }
 
-/** A pass met agents whose loads it has not read: it is run again once they are read (under their locks). */
+/** A pass met an agent whose load it has not read: it is run again once that is read (under its lock). */
 class NeedLoads {
   constructor(readonly agentIds: readonly string[]) {}
 }
@@ -290,14 +290,13 @@ function decideAll(snapshot: Snapshot, jobs: readonly WriteJob[]): Pass | NeedLo
     pass.rows.set(id, copy);
     if (copy.status === 'open') pass.openOf.set(copy.visitor_id, id);
   }
-  // Loads not read yet answer 0 for this pass, which is then thrown away: the rest of it only finds the other
-  // agents the group needs, so their locks are taken together (sorted) rather than one pass per agent.
-  const missing = new Set<string>();
+  // A load not read yet ends the pass at once (the rule asking for it is not run to its end): it is read under
+  // its agent's lock, and the pass runs again. Rules run once per pass, so each rule sees the loads it asks for.
   const reads: WriteReads = {
     loadOf(agentId) {
       const committed = snapshot.loads.get(agentId);
-      if (committed === undefined) missing.add(agentId);
-      return (committed ?? 0) + (pass.loadDelta.get(agentId) ?? 0);
+      if (committed === undefined) throw new NeedLoads([agentId]);
+      return committed + (pass.loadDelta.get(agentId) ?? 0);
     },
   };
   for (const job of jobs) {
@@ -305,12 +304,13 @@ function decideAll(snapshot: Snapshot, jobs: readonly WriteJob[]): Pass | NeedLo
       job.value = job.op.kind === 'write' ? decideWrite(pass, snapshot, job.op.request, reads) : markSeen(pass, job.op);
       job.failed = false;
     } catch (err) {
+      if (err instanceof NeedLoads) return err;
       // The rule threw: nothing of this job was applied (a decision is applied only once it is made).
       job.value = err;
       job.failed = true;
     }
   }
-  return missing.size > 0 ? new NeedLoads([...missing]) : pass;
+  return pass;
 }
 
 function markSeen(pass: Pass, op: Extract<WriteOp, { kind: 'seen' }>): SeenOutcome {
