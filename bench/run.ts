@@ -6,10 +6,11 @@
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
  * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
- * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history,history-pg),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3),
  * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against; BENCH_HISTORY_SMALL
- * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases).
+ * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases),
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432, no database: history-pg caches its databases in papo_bench).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -50,7 +51,7 @@ const config = {
   rawInsertBatch: envNumber('BENCH_RAW_BATCH', 100),
   history: { small: envNumber('BENCH_HISTORY_SMALL', 1000), large: envNumber('BENCH_HISTORY_LARGE', 200_000), samples: envNumber('BENCH_HISTORY_SAMPLES', 20) },
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,history').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,history,history-pg').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -180,8 +181,12 @@ async function main(): Promise<void> {
 
   // Issue 12: last, and alone on the machine: it builds (or reuses) databases of 1,000 and 200,000 conversations.
   const history = await part(`history (${config.history.small} vs ${config.history.large} conversations)`, only.has('history'), () => historyBench(config.history, log));
+  // Issue 14: the same calls with the server on PostgreSQL (bench/history-db.ts historyPgDb; BENCH_PG_URL).
+  const historyPg = await part(`history on PostgreSQL (${config.history.small} vs ${config.history.large} conversations)`, only.has('history-pg'), () =>
+    historyBench({ ...config.history, postgres: true }, log),
+  );
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, history });
+  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, history, historyPg });
 }
 
 interface Budget {
@@ -208,6 +213,7 @@ function report(r: {
   masking: Part<MaskingResult>;
   storms: Part<StormsResult>;
   history: Part<HistoryResult>;
+  historyPg: Part<HistoryResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -284,6 +290,9 @@ function report(r: {
 
   if (r.history.status !== 'skipped') {
     for (const b of historyBudgets(value(r.history), config.history)) budget(b.name, b.limit, b.value, b.measured, () => b.pass);
+  }
+  if (r.historyPg.status !== 'skipped') {
+    for (const b of historyBudgets(value(r.historyPg), config.history)) budget(b.name.replace(/^history/, 'history on PostgreSQL'), b.limit, b.value, b.measured, () => b.pass);
   }
 
   // ---------------------------------------------------------------------------------------------- stdout
@@ -375,6 +384,11 @@ function report(r: {
   if (hist) rows.push(...historyRows(hist, fmtMs, fmtBytes));
   else row(status(r.history)!);
 
+  section(`History on PostgreSQL: the same calls at ${config.history.small} and ${config.history.large} closed conversations (issue 14; ms)`);
+  const histPg = value(r.historyPg);
+  if (histPg) rows.push(...historyRows(histPg, fmtMs, fmtBytes));
+  else row(status(r.historyPg)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -402,6 +416,7 @@ function report(r: {
     masking: r.masking,
     reconnectStorms: r.storms,
     history: r.history,
+    historyPostgres: r.historyPg,
     budgets,
     pass: budgets.every((b) => b.pass),
   };
