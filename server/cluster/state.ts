@@ -10,7 +10,7 @@
  */
 import type { Bus, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
-import { LOAD_KINDS, type Availability } from '../services/availability';
+import type { Availability } from '../services/availability';
 import type { ConversationService } from '../services/conversations';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
@@ -22,11 +22,6 @@ import type { ClusterView } from './node-state';
 /** The safety net under the control messages: every cache of settings is read again this often. */
 export const RELOAD_MS = 30_000;
 
-/**
- * The kinds whose commits every node hears (`{type:'commit'}`): availability's LOAD_KINDS. One small
- * message per such commit, not per message: a chat's messages never cross the control channel.
- */
-export const COMMIT_FEED_KINDS: ReadonlySet<string> = LOAD_KINDS;
 
 export interface ClusterStateDeps {
   bus: Bus;
@@ -101,15 +96,9 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
     }
   });
 
-  const offCommit = deps.conversations.onCommit((events, conversation) => {
-    const kinds = [...new Set(events.map((e) => e.kind))];
-    if (!kinds.some((k) => COMMIT_FEED_KINDS.has(k))) return;
-    try {
-      bus.control.publish({ type: 'commit', siteId: conversation.siteId, conversationId: conversation.id, kinds });
-    } catch (err) {
-      log.warn('could not tell the other nodes of a commit', { err });
-    }
-  });
+  // The `commit` messages themselves are published by the conversation service, for every commit with
+  // workflow events (a chat's messages never cross the control channel): availability and the router's
+  // leader hear the same feed.
 
   // Control messages lost in a Redis blip, or sent before this node listened: the periodic reload heals them.
   const reload = setInterval(() => {
@@ -140,7 +129,6 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
       clearInterval(reload);
       offConsoles();
       offControl();
-      offCommit();
       offResync();
       node.stop();
     },

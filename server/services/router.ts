@@ -433,7 +433,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
       const chosen = chosenSince.get(agentId);
       if (chosen?.availability !== 'available' || chosen.since >= at) continue;
       log.info('no_answer without RONA (the previous routing leader stopped between them): RONA now', { agentId });
-      await directory.ensure(agentId);
+      // This node's copy of the agent may lag the store (another node set it): read it, so the write happens.
+      await directory.refreshAgent(agentId);
       await directory.setState(agentId, 'rona');
       if (t !== term) return;
     }
