@@ -4,10 +4,13 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
-import { createMemoryBus } from './bus/memory';
+import { createMemoryBus, type MemoryBus } from './bus/memory';
+import { createRedisBus, type RedisBus } from './bus/redis';
+import { clusterParts } from './cluster/compose';
 import { hostOf, safeUrl, type Config } from './config';
 import { createHttpApp } from './http/app';
 import { randomToken } from './ids';
@@ -40,6 +43,8 @@ import { createMetrics } from './services/metrics';
 import { createReadiness, redisPing } from './services/readiness';
 import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
+import { connectionConfig } from './store/pg/driver';
+import { createPgStore } from './store/pg/store';
 import { createSqliteStore } from './store/sqlite/store';
 import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
@@ -121,6 +126,42 @@ export async function reachable<T>(what: string, variable: string, url: string, 
   }
 }
 
+/**
+ * DATABASE_URL: PostgreSQL, shared by every node (connected and migrated before the answer: migrations run
+ * once, under the store's advisory lock, however many nodes start together); else SQLite at DATABASE_PATH.
+ */
+async function openStore(config: Config, log: Logger, now: () => number): Promise<Store> {
+  if (!config.databaseUrl) return createSqliteStore(config.databasePath, { log, now });
+  const url = config.databaseUrl;
+  // Unreachable: one line naming the host within START_TIMEOUT_MS. Only the connection is timed: the
+  // migrations after it may wait their turn behind another node's.
+  await reachable('PostgreSQL', 'DATABASE_URL', url, async () => {
+    const client = new pg.Client({ ...connectionConfig(url, { schema: config.databaseSchema, nodeId: config.nodeId }), connectionTimeoutMillis: START_TIMEOUT_MS });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  const store = createPgStore(url, { schema: config.databaseSchema, nodeId: config.nodeId, log, now });
+  await store.ready().catch(closing(store));
+  return store;
+}
+
+function openRedisBus(config: Config, nodeId: string, log: Logger): Promise<RedisBus> {
+  const url = config.redisUrl!;
+  return reachable('Redis', 'REDIS_URL', url, () => createRedisBus({ url, prefix: config.redisPrefix, nodeId, log }));
+}
+
+/** For a start that fails after the store opened: close it, then fail as before. */
+function closing(store: Store) {
+  return async (err: unknown): Promise<never> => {
+    await store.close().catch(() => undefined);
+    throw err;
+  };
+}
+
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
   const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
@@ -128,16 +169,25 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const nodeId = config.nodeId;
   const metrics = createMetrics({ nodeId, now });
   // Commits are timed and messages counted where every write passes; leaderships reported as campaigned.
-  const store = metrics.observeStore(options.store ?? createSqliteStore(config.databasePath, { log, now }));
+  const store = metrics.observeStore(options.store ?? (await openStore(config, log, now)));
+  // /readyz asks Redis on a connection of its own (the bus's never wait for an answer: pub/sub). At start
+  // it is asked first, so an unreachable Redis ends the start with one line naming its host and the
+  // connection's own reason (main.ts exits 1) before the bus opens its two connections.
   const redisProbe = config.redisUrl ? redisPing(config.redisUrl) : null;
   if (config.redisUrl && redisProbe) {
-    const url = config.redisUrl;
-    await reachable('Redis', 'REDIS_URL', url, () => redisProbe.ping()).catch(async (err: unknown) => {
+    await reachable('Redis', 'REDIS_URL', config.redisUrl, () => redisProbe.ping()).catch(async (err: unknown) => {
       await redisProbe.close();
-      await store.close().catch(() => undefined);
-      throw err;
+      return closing(store)(err);
     });
   }
+  const bus = metrics.observeBus<MemoryBus | RedisBus>(
+    config.redisUrl
+      ? await openRedisBus(config, nodeId, log).catch(async (err: unknown) => {
+          await redisProbe?.close();
+          return closing(store)(err);
+        })
+      : createMemoryBus(log, nodeId),
+  );
   if (config.redisUrl && !config.databaseUrl) {
     log.warn('REDIS_URL is set but DATABASE_URL is not: this node keeps its own SQLite database, which no other node sees; give every node the same DATABASE_URL');
   }
@@ -146,9 +196,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const seeded = await store.cluster.exclusive('seed', () => seed(store, config, now));
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
-  const bus = metrics.observeBus(createMemoryBus(log, nodeId));
   const readiness = createReadiness({ nodeId, store, redis: redisProbe });
-  const safety = await createSafety(store, config.limits, now);
+  // Issue 14 (cluster state): with REDIS_URL, presence, blocks, settings, closes and limits are the
+  // cluster's (server/cluster/compose.ts); null on one node, which leaves every service as it was.
+  const cluster = clusterParts(config, bus, log, now);
+  const safety = await createSafety(store, config.limits, now, cluster?.safety ?? null);
   const auth = createAuthService({
     store,
     secret,
@@ -157,11 +209,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
     limits: safety,
   });
-  const masking = await createMaskingPolicy(store);
-  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers });
+  const masking = await createMaskingPolicy(store, undefined, cluster?.announce);
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers, ...cluster?.directory });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
-  const liveVisitors = createLiveVisitors(now);
+  const liveVisitors = createLiveVisitors(now, undefined, cluster?.view);
   const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow, ...(options.timers ? { timers: options.timers } : {}) });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
@@ -183,7 +235,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory });
+  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
+  const clusterState = cluster?.start({ registry, directory, safety, masking, availability, liveVisitors }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
     auth,
@@ -192,7 +245,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     team: createTeam({ store, directory, sites, workflow, auth, sockets: registry, now }),
     cannedReplies: createCannedReplies({ store, now }),
     inbox,
-    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => registry.agentAddresses() }),
+    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => clusterState?.agentAddresses() ?? registry.agentAddresses() }),
     directory,
     workflow,
     bot,
@@ -324,6 +377,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     await leadership.stop();
     await router.stop();
     directory.stop();
+    // Issue 14: the other nodes drop this one's consoles and visitors now (goodbye), not after the TTL.
+    await cluster?.close();
     bot.stop();
     // SPEC D12: deliveries that stop() cut short end before anything they use (the store) is closed.
     await bot.idle();

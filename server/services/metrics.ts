@@ -6,7 +6,7 @@
  * service knows it is measured.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Bus, BusMessage } from '../bus/bus';
+import type { Bus, BusCounters, BusMessage } from '../bus/bus';
 import type { Store } from '../store/store';
 
 /** Seconds; from a sub-millisecond commit to a stalled database (the store refuses past a few seconds). */
@@ -25,7 +25,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: string; now: () => number; processMetrics?: boolean }) {
   const registry = new Registry();
   registry.setDefaultLabels({ node: nodeId });
-  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'papo_' });
+  const processFigures = processMetrics ? processRegistry(nodeId) : null;
 
   let sockets: () => SocketCounts = () => ({ visitor: 0, agent: 0 });
   new Gauge({
@@ -84,7 +84,7 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
   return {
     registry,
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    text: async () => (processFigures ? `${await registry.metrics()}\n${await processFigures.metrics()}` : registry.metrics()),
     /** Where the open sockets are counted (the gateway's registry), read at each scrape. */
     countSockets(source: () => SocketCounts): void {
       sockets = source;
@@ -135,9 +135,27 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
       return decorate(store, { write, cluster });
     },
 
-    /** The bus with what it delivers to this node timed, and its resyncs counted. */
-    observeBus<B extends Bus>(bus: B): B {
+    /** The bus with what it delivers to this node timed, its resyncs counted, its reconnects and drops read. */
+    observeBus<B extends Bus & BusCounters>(bus: B): B {
       bus.onResync(() => resyncs.inc());
+      new Counter({
+        name: 'papo_bus_reconnects_total',
+        help: "Times this node's connections to Redis came back after they were lost (0 on one node).",
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(bus.reconnects());
+        },
+      });
+      new Counter({
+        name: 'papo_bus_dropped_total',
+        help: 'Messages not sent to other nodes while Redis was away (their receivers fill the gap from the store).',
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(bus.dropped());
+        },
+      });
       const subscribe: Bus['subscribe'] = (topic, handler) =>
         bus.subscribe(topic, (message) => {
           delivered(message);
@@ -146,6 +164,22 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
       return decorate(bus, { subscribe } as Partial<B>);
     },
   };
+}
+
+let processOnly: Registry | null = null;
+
+/**
+ * The process's own figures (CPU, memory, event-loop delay, heap), collected once per process: the
+ * event-loop monitor samples every 10 ms, so a test process that starts dozens of servers must not start
+ * one per server. Labelled with the first node started in the process (the only one, in production).
+ */
+function processRegistry(nodeId: string): Registry {
+  if (!processOnly) {
+    processOnly = new Registry();
+    processOnly.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: processOnly, prefix: 'papo_' });
+  }
+  return processOnly;
 }
 
 /**
