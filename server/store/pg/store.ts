@@ -13,7 +13,7 @@ import { AppError, isAppError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import { StorageHealth, storageUnavailable } from '../storage-health';
 import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store } from '../store';
-import { pgAttachments, inTransaction } from './attachments';
+import { pgAttachments } from './attachments';
 import { pgCluster } from './cluster';
 import { createPgWriter, type PgWriter } from './committer';
 import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, openPool, randomNodeId } from './driver';
@@ -661,4 +661,3 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
   });
 }
 
-export { inTransaction };
