@@ -3,7 +3,8 @@
  * channel: this node's heartbeat (cluster/node.ts) with its consoles, agents' addresses, per-address socket
  * counts and visitors; the peers' presence handed to the directory; the caches that another node's change
  * makes stale (blocks, sites' masking and settings, the directory) reloaded when it says so and every
- * RELOAD_MS anyway; and the commits that may change loads told to every node's availability.
+ * RELOAD_MS anyway; and the other nodes' commits (`{type:'commit'}`, published by services/conversations.ts
+ * for workflow events) handed to this node's availability, whose loads they may change.
  *
  * Only started with several nodes (REDIS_URL): on one node nothing here runs and the services behave as
  * they always did.
@@ -11,7 +12,6 @@
 import type { Bus, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
 import type { Availability } from '../services/availability';
-import type { ConversationService } from '../services/conversations';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
@@ -21,7 +21,6 @@ import type { ClusterView } from './node-state';
 
 /** The safety net under the control messages: every cache of settings is read again this often. */
 export const RELOAD_MS = 30_000;
-
 
 export interface ClusterStateDeps {
   bus: Bus;
@@ -33,7 +32,6 @@ export interface ClusterStateDeps {
   masking: MaskingPolicy;
   availability: Availability;
   liveVisitors: LiveVisitors;
-  conversations: Pick<ConversationService, 'onCommit'>;
   /** Addresses this node's agent consoles connect from (the socket registry's). */
   agentIps: () => Iterable<string>;
   heartbeatMs?: number;

@@ -1,5 +1,5 @@
 /**
- * The routing leader (issue 14) on a real SQLite store, with two "nodes" on it: each its own bus (control
+ * The routing leader (issue 14) on a real store (SQLite, and PostgreSQL on 127.0.0.1), with two "nodes" on it: each its own bus (control
  * messages linked between them, as Redis would), directory, conversation service and router, with injected
  * clocks and timers. A router that was never started is a follower; two started at once are a leader and a
  * stale one that has not yet noticed it lost the lock. The rules it checks: each offer ends exactly once, no
@@ -15,7 +15,7 @@ import { type AgentActor, type StatePatch } from '../domain/conversation';
 import { decideRate } from '../domain/tickets';
 import { decideOfferTimeout, decideRequest, decideRequeue } from '../domain/workflow';
 import { silentLogger } from '../log';
-import { databasePerTest, patchedConversation, siteRecord, sqliteStoreFixture } from '../store/store-fixture';
+import { databasePerTest, patchedConversation, pgStoreFixtures, siteRecord, sqliteStoreFixture, type StoreFixture } from '../store/store-fixture';
 import type { Store } from '../store/store';
 import { ManualTimers } from '../test/manual-timers';
 import { createConversationService, type ConversationService } from './conversations';
@@ -27,7 +27,6 @@ const OFFER_MS = 30_000;
 const AGENTS = ['a1', 'a2', 'a3'];
 const SYSTEM = { kind: 'system' } as const;
 
-const db = databasePerTest(() => sqliteStoreFixture('papo-router-'));
 
 type Handler = (message: ControlMessage, fromNode: string) => void;
 
@@ -69,7 +68,11 @@ function controlHub() {
   return hub;
 }
 
-describe('issue 14: the routing leader', () => {
+describe.each([
+  ['SQLite', () => sqliteStoreFixture('papo-router-')],
+  ['PostgreSQL', pgStoreFixtures('router')],
+] as const)('issue 14: the routing leader on %s', (_name, makeStore: () => StoreFixture) => {
+  const db = databasePerTest(makeStore);
   let store: Store;
   let clock: number;
   const now = () => clock;

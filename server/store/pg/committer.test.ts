@@ -423,6 +423,27 @@ describe('C3/D3: the unique indexes behind the locks', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM conversations WHERE visitor_id = $1', [visitor.visitorId])).rows[0].n).toBe(1);
   });
 
+  it('D4: a batch chosen as a deadlock victim (40P01) is rolled back and run again; every write of it commits', async () => {
+    const w = writer(2);
+    const [a, b] = (await Promise.all([start(w), start(w)])).sort((x, y) => (x.id < y.id ? -1 : 1));
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      // The writer's backend runs the deadlock check first (1 s): it is the one aborted.
+      await other.query(`SET LOCAL deadlock_timeout = '20s'`);
+      await other.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [b!.id]);
+      const writes = Promise.all([w.write(message(a!.visitor, 'a', { conversationId: a!.id })), w.write(message(b!.visitor, 'b', { conversationId: b!.id }))]);
+      // The batch holds a's row and waits for b's; then the other transaction asks for a's.
+      await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [appName(2)])).rows[0].n === 1);
+      await other.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [a!.id]);
+      await other.query('COMMIT');
+      const outs = await writes;
+      expect(outs.map((o) => appended(o)[0]!.seq)).toEqual([3, 3]);
+    } finally {
+      other.release();
+    }
+  });
+
   it('D15: a batch that outlives batchTimeoutMs (waiting on a lock) is refused storage_unavailable and not committed', async () => {
     const w = writer(4, { batchTimeoutMs: 300 });
     const { id, visitor } = await start(w);

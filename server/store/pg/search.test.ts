@@ -79,7 +79,7 @@ describe('PostgreSQL search words', () => {
 
   describe('pages: the walk of the newest documents, then the GIN index', () => {
     /** Ids of documents whose text holds a word, oldest first; inserted straight into the index. */
-    const ids: Record<string, number[]> = { comum: [], raro: [], antigo: [] };
+    const ids: Record<'comum' | 'raro' | 'antigo', number[]> = { comum: [], raro: [], antigo: [] };
     const total = WALK + 500;
 
     beforeAll(async () => {
@@ -92,7 +92,7 @@ describe('PostgreSQL search words', () => {
          RETURNING id, (SELECT x.t FROM unnest($1::text[]) WITH ORDINALITY AS x(t, o) WHERE x.o = search_docs.seq) AS t`,
         [texts],
       );
-      for (const row of rows.sort((a, b) => a.id - b.id)) for (const w of row.t.split(' ')) ids[w]!.push(row.id);
+      for (const row of rows.sort((a, b) => a.id - b.id)) for (const w of row.t.split(' ')) ids[w as keyof typeof ids].push(row.id);
     });
 
     // No conversation row holds these documents: pages come back with no hits, and `read`, `last` and `more`
@@ -100,7 +100,7 @@ describe('PostgreSQL search words', () => {
     const page = (q: string, overrides: Partial<SearchRequest> = {}) =>
       pgSearch(pool).query({ terms: searchTerms(q), scope: null, before: null, limit: 50, scan: 1000, ...overrides });
 
-    it.each<[string, Partial<SearchRequest>, (ids: Record<string, number[]>) => { read: number; last: number | null; more: boolean }]>([
+    it.each<[string, Partial<SearchRequest>, (ids: Record<'comum' | 'raro' | 'antigo', number[]>) => { read: number; last: number | null; more: boolean }]>([
       ['comum', { limit: 5 }, (i) => ({ read: 5, last: i.comum.at(-5)!, more: true })],
       ['comum', { limit: 5, before: 100 }, (i) => ({ read: 5, last: i.comum.filter((x) => x < 100).at(-5)!, more: true })],
       // Older than the walk's window only: found in the GIN index.
@@ -123,7 +123,7 @@ describe('PostgreSQL search words', () => {
         if (!p.more) break;
         before = p.last;
       }
-      expect(seen).toEqual([...ids.raro!].reverse());
+      expect(seen).toEqual([...ids.raro].reverse());
     });
   });
 });
