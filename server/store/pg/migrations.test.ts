@@ -116,7 +116,9 @@ describe('PostgreSQL migrations', () => {
       }
       const after = await stats();
       expect(after.upd - before.upd).toBe(200);
-      expect(after.hot - before.hot).toBeGreaterThan(160);
+      // With updated_at in an index none is HOT (measured 0 of 1,977). How many are depends on page pruning, which
+      // other sessions' open snapshots on this shared server hold back (95% alone, 70% beside other tests).
+      expect(after.hot - before.hot).toBeGreaterThan(100);
     } finally {
       client.release();
     }
