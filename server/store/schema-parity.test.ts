@@ -20,11 +20,19 @@ const PG_ONLY_TABLES: Record<string, string> = {
 /** Columns only PostgreSQL has, as table.column. */
 const PG_ONLY_COLUMNS: Record<string, string> = {
   'conversations.ord': "insertion order: SQLite's rowid",
+  'conversations.closed_updated_at': "the closed lists' key, so a live conversation's per-message update stays HOT",
 };
 /** Indexes that differ on purpose, by name: how PostgreSQL's reads, and why. */
 const PG_DIFFERENT_INDEXES: Record<string, { columns?: string[]; where?: string; why: string }> = {
   conversations_waiting: { where: "status = 'open' AND assigned_agent_id IS NULL AND NOT bot AND offer_agent_id IS NULL", why: 'a boolean is tested as one, not as 0' },
-  conversations_closed_guests: { columns: ['archived', 'updated_at', 'id'], why: 'a long guest list would pass the B-tree entry size limit and fail the write' },
+  conversations_closed: { columns: ['archived', 'closed_updated_at', 'id'], why: 'closed_updated_at: no index holds a live row\'s updated_at (HOT updates)' },
+  conversations_closed_queue: { columns: ['queue_id', 'archived', 'closed_updated_at', 'id'], why: 'as conversations_closed' },
+  conversations_closed_agent: { columns: ['assigned_agent_id', 'archived', 'closed_updated_at', 'id'], why: 'as conversations_closed' },
+  conversations_closed_priority: { columns: ['priority', 'archived', 'closed_updated_at', 'id'], why: 'as conversations_closed' },
+  conversations_closed_guests: {
+    columns: ['archived', 'closed_updated_at', 'id'],
+    why: 'as conversations_closed, and no guest list: a long one would pass the B-tree entry size limit and fail the write',
+  },
 };
 
 interface Shape {

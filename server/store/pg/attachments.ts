@@ -21,7 +21,7 @@ function rowValues(r: AttachmentRecord): unknown[] {
 }
 
 /** Runs `work` in a transaction on one connection of the pool; rolls back on any error. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -40,7 +40,6 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-export { inTransaction };
 
 export function pgAttachments(pool: pg.Pool): Required<Store['attachments']> {
   const rows = async (text: string, values: unknown[]) => (await pool.query<PgAttachmentRow>(text, values)).rows.map(toAttachmentRecord);

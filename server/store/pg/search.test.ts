@@ -79,12 +79,12 @@ describe('PostgreSQL search words', () => {
 
   describe('pages: the walk of the newest documents, then the GIN index', () => {
     /** Ids of documents whose text holds a word, oldest first; inserted straight into the index. */
-    const ids: Record<'comum' | 'raro' | 'antigo', number[]> = { comum: [], raro: [], antigo: [] };
+    const ids: Record<'comum' | 'medio' | 'raro' | 'antigo', number[]> = { comum: [], medio: [], raro: [], antigo: [] };
     const total = WALK + 500;
 
     beforeAll(async () => {
       const texts = Array.from({ length: total }, (_, i) =>
-        ['comum', ...(i === 2 ? ['antigo'] : []), ...([4, 9, total - 100].includes(i) ? ['raro'] : [])].join(' '),
+        ['comum', ...(i % 50 === 0 ? ['medio'] : []), ...(i === 2 ? ['antigo'] : []), ...([4, 9, total - 100].includes(i) ? ['raro'] : [])].join(' '),
       );
       const { rows } = await pool.query<{ id: number; t: string }>(
         `INSERT INTO search_docs (kind, conversation_id, seq, words)
@@ -100,9 +100,12 @@ describe('PostgreSQL search words', () => {
     const page = (q: string, overrides: Partial<SearchRequest> = {}) =>
       pgSearch(pool).query({ terms: searchTerms(q), scope: null, before: null, limit: 50, scan: 1000, ...overrides });
 
-    it.each<[string, Partial<SearchRequest>, (ids: Record<'comum' | 'raro' | 'antigo', number[]>) => { read: number; last: number | null; more: boolean }]>([
+    it.each<[string, Partial<SearchRequest>, (ids: Record<'comum' | 'medio' | 'raro' | 'antigo', number[]>) => { read: number; last: number | null; more: boolean }]>([
       ['comum', { limit: 5 }, (i) => ({ read: 5, last: i.comum.at(-5)!, more: true })],
       ['comum', { limit: 5, before: 100 }, (i) => ({ read: 5, last: i.comum.filter((x) => x < 100).at(-5)!, more: true })],
+      // One document in 50: more than one in a hundred, so the walk goes on past its first window.
+      ['medio', { limit: 100 }, (i) => ({ read: i.medio.length, last: i.medio[0]!, more: false })],
+      ['medio', { limit: 45 }, (i) => ({ read: 45, last: i.medio.at(-45)!, more: true })],
       // Older than the walk's window only: found in the GIN index.
       ['antigo', {}, (i) => ({ read: 1, last: i.antigo[0]!, more: false })],
       // One match in the window, two below it.

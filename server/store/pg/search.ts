@@ -74,10 +74,9 @@ const SCANS = {
 };
 
 /**
- * Documents a page walks (newest first, checking their words) before it reads the rest of its matches from the
- * GIN index: about 2-4 ms of walking on this machine. A word that fills the page within them (about one
- * document in a hundred, or more) never touches the GIN index; one that does not has at most about a hundredth
- * of the documents to read there.
+ * Documents a page walks at a time (newest first, checking their words): about 2-4 ms on this machine. A word
+ * found in one document in a hundred or more is walked on, window after window, and never touches the GIN
+ * index; a rarer one has at most about a hundredth of the older documents to read there.
  */
 export const WALK = 2_000;
 
@@ -139,27 +138,39 @@ export function pgSearch(pool: pg.Pool): StoreSearch {
       const visibility = request.scope === null ? [] : [request.scope.agentId, request.scope.queueIds];
       const read1 = (how: 'walk' | 'gin', from: number, to: number, limit: number) =>
         pool.query<DocRow>(scans[how], [words, prefix, from, to, limit, ...visibility]).then((r) => r.rows);
-      /** Up to `want` matches older than `from`: walked within WALK documents, then the rest from the GIN index. */
-      const matches = async (from: number, want: number): Promise<DocRow[]> => {
-        const walked = await read1('walk', from, from - WALK, want);
-        if (walked.length === want || from - WALK <= 1) return walked;
-        return [...walked, ...(await read1('gin', from - WALK, 0, want - walked.length))];
+      /**
+       * Up to `walkWant` matches older than `from`, walked within WALK documents. A window that holds fewer, but
+       * at least one in a hundred of its documents, is passed (`next`: walk on below it); one that holds fewer
+       * still means a word rare there, and the rest comes from the GIN index, up to `ginWant` in all: one read of
+       * its matches for the rest of the page (each costs all the word's older matches, whatever its LIMIT; the
+       * planner's estimate cannot judge that, two words of one sentence are far more frequent together than it
+       * assumes). `exhausted`: no older match is left.
+       */
+      const matches = async (from: number, walkWant: number, ginWant: number): Promise<{ rows: DocRow[]; exhausted: boolean; next: number | null }> => {
+        const walked = await read1('walk', from, from - WALK, walkWant);
+        if (walked.length === walkWant) return { rows: walked, exhausted: false, next: null };
+        if (from - WALK <= 1) return { rows: walked, exhausted: true, next: null };
+        if (walked.length >= WALK / 100) return { rows: walked, exhausted: false, next: from - WALK };
+        const older = await read1('gin', from - WALK, 0, ginWant - walked.length);
+        return { rows: [...walked, ...older], exhausted: older.length < ginWant - walked.length, next: null };
       };
       rounds: for (;;) {
-        const chunk = Math.min(request.scan - read, step);
-        const rows = await matches(before, chunk + 1);
-        for (const [i, row] of rows.entries()) {
+        // One more than the round needs: whether older matches remain. Without a scope every match is a hit,
+        // so the page needs no more than `limit`; with one, as many as `scan` allows.
+        const walkWant = Math.min(request.scan - read, step) + 1;
+        const ginWant = request.scope === null ? walkWant : request.scan - read + 1;
+        const { rows, exhausted, next } = await matches(before, walkWant, ginWant);
+        for (const row of rows) {
           if (read === request.scan || docs.length === request.limit) {
             more = true;
             break rounds;
           }
-          if (i === chunk) break; // the one more: read again by the next round
           read++;
           last = row.id;
           if (row.visible) docs.push(row);
         }
-        if (rows.length <= chunk) break; // the index ran out
-        before = last!;
+        if (exhausted) break; // the index ran out
+        before = next ?? last!;
       }
       if (docs.length === 0) return { hits: [], last, read, more };
       const found = await pool.query<HitRow>(HITS, [docs.map((d) => d.id)]);

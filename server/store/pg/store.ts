@@ -13,7 +13,7 @@ import { AppError, isAppError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import { StorageHealth, storageUnavailable } from '../storage-health';
 import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store } from '../store';
-import { pgAttachments, inTransaction } from './attachments';
+import { pgAttachments } from './attachments';
 import { pgCluster } from './cluster';
 import { createPgWriter, type PgWriter } from './committer';
 import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, openPool, randomNodeId } from './driver';
@@ -190,16 +190,16 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       // conferences, and only their rows are read to check the guest.
       where.push(`${c}participants_json <> '[]' AND ${c}participants_json::jsonb @> jsonb_build_array(jsonb_build_object('id', ${param(guest)}::text))`);
     }
-    if (filter.after !== undefined) {
-      const [updatedAt, id] = [param(filter.after.updatedAt), param(filter.after.id)];
-      where.push(byLabel ? `(l.updated_at, l.conversation_id) < (${updatedAt}, ${id})` : `(updated_at, id) < (${updatedAt}, ${id})`);
-    }
+    // A closed list keys on closed_updated_at, its indexes' column (equal to updated_at on closed rows: pg/schema.ts).
+    const time = byLabel ? 'l.updated_at' : closedOnly ? 'closed_updated_at' : 'updated_at';
+    const id = byLabel ? 'l.conversation_id' : 'id';
+    if (filter.after !== undefined) where.push(`(${time}, ${id}) < (${param(filter.after.updatedAt)}, ${param(filter.after.id)})`);
     // The label's rows drive, in their primary key's order, and each conversation is looked up by id: OFFSET 0
     // keeps the planner from turning the lookup into a hash join that reads every conversation (issue 12).
     const from = byLabel
       ? 'SELECT c.* FROM conversation_labels l CROSS JOIN LATERAL (SELECT * FROM conversations WHERE id = l.conversation_id OFFSET 0) c'
       : 'SELECT * FROM conversations';
-    const order = byLabel ? 'l.updated_at DESC, l.conversation_id DESC' : 'updated_at DESC, id DESC';
+    const order = `${time} DESC, ${id} DESC`;
     return query<PgConversationRow>(`${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(filter.limit)}`, params);
   }
 
@@ -661,4 +661,3 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
   });
 }
 
-export { inTransaction };
