@@ -11,7 +11,7 @@ import { isAppError } from '../../errors';
 import { testPgPool, testSchemaName, TEST_PG_URL } from '../store-fixture';
 import { createLogger } from '../../log';
 import { LEAD_IDLE_SESSION_TIMEOUT_MS, pgCluster } from './cluster';
-import { connectionConfig } from './driver';
+import { ADVISORY_KEY_SQL, advisoryKey, connectionConfig } from './driver';
 import { createPgStore, type PgStore } from './store';
 
 const schema = testSchemaName('cluster');
@@ -204,7 +204,8 @@ describe('PostgreSQL Store.cluster lead: the connection itself (issue 14)', () =
     const lines: string[] = [];
     const c = pgCluster({
       schema,
-      connection: connectionConfig(TEST_PG_URL, { schema, nodeId: 'conn' }),
+      // A short statement timeout, so a wait that obeys it shows within a test.
+      connection: connectionConfig(TEST_PG_URL, { schema, nodeId: 'conn', statementTimeoutMs: 200 }),
       log: createLogger('info', (line) => lines.push(line)),
       retryMs: 20,
       ...(newClient ? { newClient } : {}),
@@ -276,5 +277,20 @@ describe('PostgreSQL Store.cluster lead: the connection itself (issue 14)', () =
     expect(refusals).toBeLessThan(0);
     expect(lines.filter((l) => / warn /.test(l))).toEqual([expect.stringContaining('routing leadership campaign failing')]);
     expect(lines.filter((l) => /campaign works again/.test(l))).toHaveLength(1);
+  });
+
+  it('exclusive waits for another node\'s work longer than the statement timeout (a long first-start seed)', async () => {
+    const { c } = cluster();
+    const other = new pg.Client({ connectionString: TEST_PG_URL });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'seed-wait')]);
+      const waited = c.exclusive('seed-wait', async () => 'ran');
+      await new Promise((r) => setTimeout(r, 800));
+      await other.query(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'seed-wait')]);
+      expect(await waited).toBe('ran');
+    } finally {
+      await other.end();
+    }
   });
 });

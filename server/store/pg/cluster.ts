@@ -65,6 +65,8 @@ export function pgCluster(options: ClusterOptions): Omit<Store['cluster'], 'ping
     const client = await connectClient(options);
     const key = advisoryKey(options.schema, name);
     try {
+      // The wait lasts as long as another node's work (a first-start seed, a migration): no statement timeout.
+      await client.query('SET statement_timeout = 0');
       await client.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]);
       // The lock goes with the connection: ending it releases the lock, also when the work throws.
       return await work();
