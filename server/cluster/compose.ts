@@ -22,7 +22,7 @@ export interface ClusterParts {
   /** The directory's options: changes announced, the peers' consoles read. */
   directory: { announce(message: ControlMessage): void; remote(agentId: string): number };
   /** Starts the heartbeats and reloads and makes the registry's closes reach every node. */
-  start(deps: Omit<ClusterStateDeps, 'bus' | 'view' | 'log' | 'now' | 'agentIps' | 'heartbeatMs' | 'ttlMs'> & { registry: SocketRegistry }): ClusterState;
+  start(deps: Omit<ClusterStateDeps, 'bus' | 'view' | 'log' | 'now' | 'agentIps' | 'closeBlockedVisitors' | 'heartbeatMs' | 'ttlMs'> & { registry: SocketRegistry }): ClusterState;
   /** Stops the heartbeats (says goodbye) and closes the limits' Redis connection. */
   close(): Promise<void>;
 }
@@ -65,6 +65,7 @@ export function clusterParts(
         log,
         now,
         agentIps: () => registry.agentAddresses(),
+        closeBlockedVisitors: (isBlocked) => registry.closeBlockedVisitors(isBlocked),
         heartbeatMs: config.nodeHeartbeatMs,
         ttlMs: config.nodeTtlMs,
       });

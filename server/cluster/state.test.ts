@@ -47,7 +47,7 @@ async function waitFor(what: string, check: () => boolean, ms = 3_000): Promise<
 /** A socket as the registry sees it, recording how it was ended. */
 function fakeSocket(peer: object, visitorId: string | null = null) {
   const ended: string[] = [];
-  const c = { peer, visitorId, identified: false, end: (code: string) => ended.push(code), close: (_n: number, code: string) => ended.push(code) };
+  const c = { peer, visitorId, identified: false, closed: false, end: (code: string) => ended.push(code), close: (_n: number, code: string) => ended.push(code) };
   return { connection: c as unknown as Connection, ended };
 }
 
@@ -112,6 +112,7 @@ async function makeNode(store: Store, link: Link, index: number) {
     availability,
     liveVisitors,
     agentIps: () => registry.agentAddresses(),
+    closeBlockedVisitors: (isBlocked) => registry.closeBlockedVisitors(isBlocked),
     heartbeatMs: HEARTBEAT_MS,
     ttlMs: TTL_MS,
   });
@@ -307,6 +308,20 @@ describe.each(Object.keys(LINKS))('cluster state over two nodes: %s', (kind) => 
     b.registry.closeAgent({ agentId: 'agent-x' }, 'role_changed');
     await waitFor('A to close the other agent', () => other.ended.length > 0);
     expect(other.ended).toEqual(['role_changed']);
+  });
+
+  it("issue 6: a visitor blocked on B whose close never reached A (Redis away) is closed on A at A's next reload of the blocks", async () => {
+    const blocked = fakeSocket({ role: 'visitor', site: { id: SITE } }, 'v7');
+    const other = fakeSocket({ role: 'visitor', site: { id: SITE } }, 'v8');
+    const agent = fakeSocket({ role: 'agent', agent: { id: AGENT }, tokenHash: 'hash-1', ip: '192.0.2.50' });
+    for (const s of [blocked, other, agent]) a.registry.connections.add(s.connection);
+    // B's block and both its control messages (blocks, close_visitor) lost: only the store has it.
+    await store.blocks.create({ id: 'block-v7', kind: 'visitor', value: 'v7', reason: null, expiresAt: null, createdBy: null, createdAt: Date.now() });
+    a.bus.resync();
+    await waitFor('A to close the blocked visitor', () => blocked.ended.length > 0);
+    expect(blocked.ended).toEqual(['blocked']);
+    expect(other.ended).toEqual([]);
+    expect(agent.ended).toEqual([]);
   });
 
   it("R11: the live list on A shows B's visitors; block-and-end's guard knows B's agents' addresses", async () => {

@@ -34,6 +34,8 @@ export interface ClusterStateDeps {
   liveVisitors: LiveVisitors;
   /** Addresses this node's agent consoles connect from (the socket registry's). */
   agentIps: () => Iterable<string>;
+  /** After each reload of the blocks: ends this node's sockets of visitors blocked now (the socket registry's). */
+  closeBlockedVisitors?: (isBlocked: (visitorId: string) => boolean) => number;
   heartbeatMs?: number;
   ttlMs?: number;
   reloadMs?: number;
@@ -50,6 +52,13 @@ export interface ClusterState {
 export function startClusterState(deps: ClusterStateDeps): ClusterState {
   const { bus, view, log, directory, safety, masking, availability } = deps;
   const failed = (what: string) => (err: unknown) => log.warn(`could not reload ${what} after another node's change`, { err });
+  // A block's close told by another node is lost with the control message when Redis is away; the blocks
+  // reloaded (on the message, periodically, at a resync) then close what it should have closed.
+  const reloadBlocks = () =>
+    safety
+      .reload()
+      .then(() => void deps.closeBlockedVisitors?.((visitorId) => safety.blocked({ visitorId }) !== null))
+      .catch(failed('blocks'));
 
   // The Redis bus counts what it could not send: this node knows when it is the one cut off.
   const counters = bus as Bus & Partial<BusCounters>;
@@ -77,7 +86,7 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
     if (from === bus.nodeId) return;
     switch (message.type) {
       case 'blocks':
-        safety.reload().catch(failed('blocks'));
+        void reloadBlocks();
         return;
       case 'site':
         masking.reload(message.siteId).catch(failed('a site'));
@@ -103,7 +112,7 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
 
   // Control messages lost in a Redis blip, or sent before this node listened: the periodic reload heals them.
   const reload = setInterval(() => {
-    safety.reload().catch(failed('blocks'));
+    void reloadBlocks();
     masking.reload().catch(failed('sites'));
     directory.sync().catch(failed('the directory'));
     availability.refresh();
@@ -112,7 +121,7 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
 
   // Messages may have been lost (Redis came back, a peer died): read every cache again now.
   const offResync = bus.onResync(() => {
-    safety.reload().catch(failed('blocks'));
+    void reloadBlocks();
     masking.reload().catch(failed('sites'));
     directory.sync().catch(failed('the directory'));
     availability.refresh();

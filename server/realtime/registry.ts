@@ -77,6 +77,22 @@ export class SocketRegistry implements LiveSockets {
   }
 
   /**
+   * Issue 14: after this node read the blocks again (the close another node told may have been lost while
+   * Redis was away): ends this node's sockets of visitors blocked now, with 4004 as closeVisitor does. Told
+   * to nobody: every node checks its own sockets after its own reload.
+   */
+  closeBlockedVisitors(isBlocked: (visitorId: string) => boolean): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.visitorId !== null && !c.closed && isBlocked(c.visitorId)) {
+        c.end('blocked', CLOSE.blocked);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * SPEC W6 (issue 11 F11): strict identity was turned on for a site. Its visitors' sockets welcomed as
    * anonymous get `identity_required` and close with 4001, as a refused hello does, so the widget shows the
    * site's sign-in instead of chatting on. A socket not welcomed yet may be a signed-in visitor whose hello

@@ -5,10 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../errors';
 import { testPgPool, testSchemaName, TEST_PG_URL } from '../store-fixture';
-import { LEAD_IDLE_SESSION_TIMEOUT_MS } from './cluster';
+import { createLogger } from '../../log';
+import { LEAD_IDLE_SESSION_TIMEOUT_MS, pgCluster } from './cluster';
+import { ADVISORY_KEY_SQL, advisoryKey, connectionConfig } from './driver';
 import { createPgStore, type PgStore } from './store';
 
 const schema = testSchemaName('cluster');
@@ -186,6 +189,108 @@ describe('PostgreSQL Store.cluster (issue 14)', () => {
       await expect(store.cluster.ping()).rejects.toMatchObject({ code: 'storage_unavailable' });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('PostgreSQL Store.cluster lead: the connection itself (issue 14)', () => {
+  const campaigns: { stopAll(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(campaigns.splice(0).map((c) => c.stopAll()));
+  });
+
+  /** pgCluster on the test database; `newClient` may stand in for pg.Client; `lines`: what it logs. */
+  function cluster(newClient?: (config: pg.ClientConfig) => pg.Client) {
+    const lines: string[] = [];
+    const c = pgCluster({
+      schema,
+      // A short statement timeout, so a wait that obeys it shows within a test.
+      connection: connectionConfig(TEST_PG_URL, { schema, nodeId: 'conn', statementTimeoutMs: 200 }),
+      log: createLogger('info', (line) => lines.push(line)),
+      retryMs: 20,
+      ...(newClient ? { newClient } : {}),
+    });
+    campaigns.push(c);
+    return { c, lines };
+  }
+
+  /** Records each client made, so a test can ask the leader's own session. */
+  function recording(clients: pg.Client[], make = (config: pg.ClientConfig) => new pg.Client(config)) {
+    return (config: pg.ClientConfig) => {
+      const client = make(config);
+      clients.push(client);
+      return client;
+    };
+  }
+
+  /**
+   * A PostgreSQL 13 server in front of the real one: it refuses a connection whose startup options name
+   * idle_session_timeout (FATAL 42704, as 13 does for a parameter it does not know) and says it is 13.
+   */
+  function postgres13(config: pg.ClientConfig): pg.Client {
+    const client = new pg.Client(config);
+    const connect = client.connect.bind(client);
+    const query = client.query.bind(client) as (text: unknown, ...rest: unknown[]) => unknown;
+    Object.assign(client, {
+      connect: () =>
+        /idle_session_timeout/.test(String(config.options ?? ''))
+          ? Promise.reject(Object.assign(new Error('unrecognized configuration parameter "idle_session_timeout"'), { code: '42704' }))
+          : connect(),
+      query: (text: unknown, ...rest: unknown[]) =>
+        query(typeof text === 'string' ? text.replaceAll("current_setting('server_version_num')", "'130000'") : text, ...rest),
+    });
+    return client;
+  }
+
+  const show = async (client: pg.Client) => (await client.query<{ idle_session_timeout: string }>('SHOW idle_session_timeout')).rows[0]?.idle_session_timeout;
+
+  it('on PostgreSQL 14+ the leader\'s session is ended by the server when idle (idle_session_timeout set)', async () => {
+    const clients: pg.Client[] = [];
+    const { c } = cluster(recording(clients));
+    const r = recorder();
+    await c.lead('routing-conn', r.on);
+    expect(r.said).toEqual(['gained']);
+    expect(await show(clients.at(-1)!)).toBe(`${LEAD_IDLE_SESSION_TIMEOUT_MS / 1000}s`);
+  });
+
+  it('on PostgreSQL 13 (no idle_session_timeout) a node still leads, without the setting', async () => {
+    const clients: pg.Client[] = [];
+    const { c, lines } = cluster(recording(clients, postgres13));
+    const r = recorder();
+    await c.lead('routing-conn', r.on);
+    expect(r.said).toEqual(['gained']);
+    expect(await show(clients.at(-1)!)).toBe('0');
+    expect(lines.filter((l) => / warn /.test(l))).toEqual([]);
+  });
+
+  it('a campaign that keeps failing warns once per episode, and says when it works again', async () => {
+    let refusals = 6;
+    const { c, lines } = cluster((config) => {
+      const client = new pg.Client(config);
+      if (refusals-- > 0) Object.assign(client, { connect: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) });
+      return client;
+    });
+    const r = recorder();
+    await c.lead('routing-conn', r.on);
+    await until(() => r.said.length === 1);
+    expect(r.said).toEqual(['gained']);
+    expect(refusals).toBeLessThan(0);
+    expect(lines.filter((l) => / warn /.test(l))).toEqual([expect.stringContaining('routing leadership campaign failing')]);
+    expect(lines.filter((l) => /campaign works again/.test(l))).toHaveLength(1);
+  });
+
+  it('exclusive waits for another node\'s work longer than the statement timeout (a long first-start seed)', async () => {
+    const { c } = cluster();
+    const other = new pg.Client({ connectionString: TEST_PG_URL });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'seed-wait')]);
+      const waited = c.exclusive('seed-wait', async () => 'ran');
+      await new Promise((r) => setTimeout(r, 800));
+      await other.query(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'seed-wait')]);
+      expect(await waited).toBe('ran');
+    } finally {
+      await other.end();
     }
   });
 });

@@ -25,6 +25,14 @@ export const LEAD_HEARTBEAT_TIMEOUT_MS = 3_000;
  */
 export const LEAD_IDLE_SESSION_TIMEOUT_MS = 10_000;
 
+/**
+ * Sets it on a connection after connecting, never in the startup packet: PostgreSQL 13 refuses a connection
+ * whose options name a parameter it does not know (FATAL 42704), and no node would ever lead. There the
+ * leader relies on TCP keepalives alone. CASE evaluates set_config only on 14+.
+ */
+const SET_IDLE_SESSION_TIMEOUT_SQL =
+  "SELECT CASE WHEN current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', $1, false) END";
+
 export interface ClusterOptions {
   schema: string;
   /** Settings for a new dedicated connection (driver.ts connectionConfig). */
@@ -57,6 +65,8 @@ export function pgCluster(options: ClusterOptions): Omit<Store['cluster'], 'ping
     const client = await connectClient(options);
     const key = advisoryKey(options.schema, name);
     try {
+      // The wait lasts as long as another node's work (a first-start seed, a migration): no statement timeout.
+      await client.query('SET statement_timeout = 0');
       await client.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]);
       // The lock goes with the connection: ending it releases the lock, also when the work throws.
       return await work();
@@ -102,11 +112,13 @@ export function pgCluster(options: ClusterOptions): Omit<Store['cluster'], 'ping
     /** One try: a connection (new when needed), then the lock without waiting for it. */
     async function attempt(): Promise<void> {
       if (!client) {
-        const fresh = await connectClient(options, {
-          keepAlive: true,
-          query_timeout: LEAD_HEARTBEAT_TIMEOUT_MS,
-          options: `${options.connection.options ?? ''} -c idle_session_timeout=${LEAD_IDLE_SESSION_TIMEOUT_MS}`.trim(),
-        });
+        const fresh = await connectClient(options, { keepAlive: true, query_timeout: LEAD_HEARTBEAT_TIMEOUT_MS });
+        try {
+          await fresh.query(SET_IDLE_SESSION_TIMEOUT_SQL, [String(LEAD_IDLE_SESSION_TIMEOUT_MS)]);
+        } catch (err) {
+          await fresh.end().catch(() => {});
+          throw err;
+        }
         if (stopped) {
           await fresh.end().catch(() => {});
           return;
@@ -128,12 +140,24 @@ export function pgCluster(options: ClusterOptions): Omit<Store['cluster'], 'ping
       }
     }
 
+    // A campaign that keeps failing (the database away, a refused connection) is said once per episode, not
+    // every second; silence would hide a cluster where no node ever leads.
+    let failing = false;
+
     async function campaign(first: () => void): Promise<void> {
       while (!stopped) {
         try {
           if (!leading) await attempt();
           else await client!.query('SELECT 1');
+          if (failing && !stopped) {
+            failing = false;
+            options.log.info('routing leadership campaign works again', { lock: name });
+          }
         } catch (err) {
+          if (!failing && !stopped) {
+            failing = true;
+            options.log.warn('routing leadership campaign failing; retrying every second', { lock: name, cause: err instanceof Error ? err.message : String(err) });
+          }
           dropClient('query failed', err);
         }
         first();

@@ -111,12 +111,17 @@ export async function migratePg(pool: pg.Pool, options: PgDriverOptions, migrati
     // Search's Portuguese configuration (issue 14) uses it; created once per database, in public.
     await tolerateRace(client.query('CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public'));
     const key = advisoryKey(schemaName, 'migrate');
+    // No statement timeout while waiting for the lock (behind another node's migration) or migrating (a long
+    // CREATE INDEX): a cancelled wait (57014) would stop this node from starting. RESET gives the connection
+    // its startup value back before it returns to the pool.
+    await client.query('SET statement_timeout = 0');
     await client.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]);
     try {
       await migrate(drizzle({ client }), { migrationsFolder, migrationsSchema: schemaName });
     } finally {
       await client.query(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]);
     }
+    await client.query('RESET statement_timeout');
   } catch (err) {
     broken = err as Error;
     throw err;

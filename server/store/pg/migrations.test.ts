@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../sqlite/driver';
 import { testPgPool, testSchemaName, TEST_PG_URL } from '../store-fixture';
-import { migratePg, openPool, PG_MIGRATIONS_DIR } from './driver';
+import { ADVISORY_KEY_SQL, advisoryKey, migratePg, openPool, PG_MIGRATIONS_DIR } from './driver';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DRIZZLE_KIT = join(ROOT, 'node_modules/.bin/drizzle-kit');
@@ -155,4 +155,34 @@ describe('PostgreSQL migrations', () => {
     await q("INSERT INTO events (conversation_id, seq, kind, author_kind, created_at) VALUES ('o1', 1, 'rated', 'visitor', 1)");
     await expect(q("INSERT INTO events (conversation_id, seq, kind, author_kind, created_at) VALUES ('o1', 2, 'rated', 'visitor', 1)")).rejects.toMatchObject({ code: '23505' });
   });
+});
+
+describe('PostgreSQL migrations behind another node', () => {
+  const schema = testSchemaName('migrate_wait');
+
+  afterAll(async () => {
+    await (await testPgPool()).query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  it('wait for the migrate lock longer than the pool\'s statement timeout, and leave the pool its timeout', async () => {
+    await testPgPool();
+    // Another node migrating (a long CREATE INDEX) holds the lock longer than a statement may run.
+    const other = new pg.Client({ connectionString: TEST_PG_URL });
+    await other.connect();
+    const { pool } = openPool(TEST_PG_URL, { schema, max: 1, statementTimeoutMs: 200 }, () => {});
+    try {
+      await other.query(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'migrate')]);
+      const migrating = migratePg(pool, { schema });
+      await new Promise((r) => setTimeout(r, 800));
+      await other.query(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [advisoryKey(schema, 'migrate')]);
+      await migrating;
+      const { rows } = await pool.query(`SELECT count(*) AS n FROM ${schema}.__drizzle_migrations`);
+      expect(rows[0].n).toBeGreaterThan(0);
+      // The pool's one connection, back from the migration: requests are still cut off after 200 ms.
+      expect((await pool.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('200ms');
+    } finally {
+      await other.end();
+      await pool.end();
+    }
+  }, 30_000);
 });

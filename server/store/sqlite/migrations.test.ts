@@ -327,4 +327,42 @@ describe('SQLite migrations', () => {
       sqlite.close();
     }
   });
+
+  it('0009: a conversation rated twice (two tabs at once) keeps its first rating; the index then refuses another (issue 14)', async () => {
+    const before = new Database(path);
+    migrateUpTo(before, 8);
+    before.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
+      INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0}), ('v2', 's1', ${T0});
+      INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at) VALUES
+        ('c1', 's1', 'v1', 'ended', 5, ${T0}, ${T0}), ('c2', 's1', 'v2', 'ended', 3, ${T0}, ${T0});
+      INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, data, created_at) VALUES
+        ('c1', 1, 'created', 'visitor', 'v1', NULL, ${T0}),
+        ('c1', 2, 'ended_by_visitor', 'visitor', 'v1', NULL, ${T0}),
+        ('c1', 3, 'rated', 'visitor', 'v1', '{"score":5,"comment":"Ótimo"}', ${T0 + 1}),
+        ('c1', 4, 'rated', 'visitor', 'v1', '{"score":1,"comment":null}', ${T0 + 1}),
+        ('c1', 5, 'rated', 'visitor', 'v1', '{"score":2,"comment":null}', ${T0 + 2}),
+        ('c2', 1, 'created', 'visitor', 'v2', NULL, ${T0}),
+        ('c2', 2, 'ended_by_visitor', 'visitor', 'v2', NULL, ${T0}),
+        ('c2', 3, 'rated', 'visitor', 'v2', '{"score":4,"comment":null}', ${T0 + 1});
+    `);
+    before.close();
+    const store = createSqliteStore(path);
+    try {
+      const kinds = async (id: string) => (await store.events.after(id, 0, { limit: 10 })).map((e) => [e.seq, e.kind]);
+      expect(await kinds('c1')).toEqual([[1, 'created'], [2, 'ended_by_visitor'], [3, 'rated']]);
+      expect(await kinds('c2')).toEqual([[1, 'created'], [2, 'ended_by_visitor'], [3, 'rated']]);
+      expect((await store.events.after('c1', 0, { kinds: ['rated'], limit: 10 })).map((e) => e.data)).toEqual([{ score: 5, comment: 'Ótimo' }]);
+      // The conversation's last seq stays: the next event takes 6, never a seq a client may have seen.
+      expect((await store.conversations.byId('c1'))?.lastSeq).toBe(5);
+    } finally {
+      await store.close();
+    }
+    const { sqlite } = openSqlite(path);
+    try {
+      expect(() => sqlite.exec(`INSERT INTO events (conversation_id, seq, kind, author_kind, created_at) VALUES ('c2', 4, 'rated', 'visitor', ${T0})`)).toThrow(/UNIQUE/);
+    } finally {
+      sqlite.close();
+    }
+  });
 });
