@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
 import { createMemoryBus } from './bus/memory';
-import type { Config } from './config';
+import { hostOf, safeUrl, type Config } from './config';
 import { createHttpApp } from './http/app';
 import { randomToken } from './ids';
 import { createLogger, type Logger } from './log';
@@ -36,6 +36,8 @@ import { createProxyWarning } from './services/proxy-warning';
 import { createDataRights } from './services/data-rights';
 import { createAttachmentService } from './services/attachments';
 import { createMaskingPolicy } from './services/masking-policy';
+import { createMetrics } from './services/metrics';
+import { createReadiness, redisPing } from './services/readiness';
 import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
 import { createSqliteStore } from './store/sqlite/store';
@@ -90,17 +92,62 @@ export interface StartOptions {
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../examples', import.meta.url));
 const SESSION_SWEEP_MS = 3_600_000;
+/** Issue 14: how long a start waits for PostgreSQL or Redis before giving up with one clear line. */
+export const START_TIMEOUT_MS = 5_000;
+
+/** A dependency Papo cannot start without did not answer (main.ts prints the message alone and exits 1). */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+/**
+ * Runs `work` (a connection, a ping) and turns its failure or silence past `timeoutMs` into a StartError
+ * naming the host and the variable, never the URL's password (the error's own text is scrubbed of it too).
+ */
+export async function reachable<T>(what: string, variable: string, url: string, work: () => Promise<T>, timeoutMs = START_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work(), late]);
+  } catch (err) {
+    const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+    let reason = err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
+    if (password) reason = reason.split(password).join('***');
+    throw new StartError(`cannot reach ${what} at ${hostOf(url)} (${variable}=${safeUrl(url)}): ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
   const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
   const now = options.now ?? Date.now;
-  const store = options.store ?? createSqliteStore(config.databasePath, { log, now });
+  const nodeId = config.nodeId;
+  const metrics = createMetrics({ nodeId, now });
+  // Commits are timed and messages counted where every write passes; leaderships reported as campaigned.
+  const store = metrics.observeStore(options.store ?? createSqliteStore(config.databasePath, { log, now }));
+  const redisProbe = config.redisUrl ? redisPing(config.redisUrl) : null;
+  if (config.redisUrl && redisProbe) {
+    const url = config.redisUrl;
+    await reachable('Redis', 'REDIS_URL', url, () => redisProbe.ping()).catch(async (err: unknown) => {
+      await redisProbe.close();
+      await store.close().catch(() => undefined);
+      throw err;
+    });
+  }
+  if (config.redisUrl && !config.databaseUrl) {
+    log.warn('REDIS_URL is set but DATABASE_URL is not: this node keeps its own SQLite database, which no other node sees; give every node the same DATABASE_URL');
+  }
   const secret = config.secret ?? (await store.settings.getOrSet('visitor_token_secret', randomToken(32)));
-  const seeded = await seed(store, config, now);
+  // Issue 14: nodes starting together seed once (the demo site, the first admin); the others find it done.
+  const seeded = await store.cluster.exclusive('seed', () => seed(store, config, now));
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
-  const bus = createMemoryBus(log);
+  const bus = metrics.observeBus(createMemoryBus(log, nodeId));
+  const readiness = createReadiness({ nodeId, store, redis: redisProbe });
   const safety = await createSafety(store, config.limits, now);
   const auth = createAuthService({
     store,
@@ -165,6 +212,14 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     examplesDir: EXAMPLES_DIR,
     demo: config.demo,
     demoSiteKey: () => seeded.demoSiteKey,
+    readiness,
+    metrics,
+    metricsToken: config.metricsToken,
+  });
+  metrics.countSockets(() => {
+    const counts = { visitor: 0, agent: 0 };
+    for (const c of registry.connections) counts[c.peer.role === 'agent' ? 'agent' : 'visitor']++;
+    return counts;
   });
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -209,7 +264,12 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const loopback = wildcard || config.host === '127.0.0.1' || config.host === 'localhost';
   const shown = config.publicUrl ?? (loopback ? `http://localhost:${port}` : url);
 
-  log.info('Papo is listening', { url: shown, database: config.databasePath });
+  log.info('Papo is listening', {
+    url: shown,
+    node: nodeId,
+    database: config.databaseUrl ? `${safeUrl(config.databaseUrl)} (schema ${config.databaseSchema})` : config.databasePath,
+    bus: config.redisUrl ? `${safeUrl(config.redisUrl)} (prefix ${config.redisPrefix})` : 'in-process',
+  });
   if (seeded.generatedLogin) {
     // The one time this password is ever shown (issue 2: "it never prints a secret again").
     log.info(
@@ -237,6 +297,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
+    // A load balancer polling /readyz drains this node first (issue 14).
+    readiness.stopping();
     clearInterval(sweeper);
     await router.stop();
     directory.stop();
@@ -261,6 +323,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     while (gateway.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     server.closeAllConnections();
     await bus.close();
+    await redisProbe?.close();
     await store.close();
     mailer.close();
     log.info('Papo stopped');

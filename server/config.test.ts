@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, hostOf, loadConfig, safeUrl, type Config } from './config';
 
 const DAY = 86_400_000;
 const SECRET = 'x'.repeat(32);
@@ -25,6 +25,12 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       publicUrl: null,
       databasePath: './data/papo.db',
+      databaseUrl: null,
+      databaseSchema: 'public',
+      redisUrl: null,
+      redisPrefix: 'papo:',
+      nodeId: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown as string,
+      metricsToken: null,
       secret: null,
       admin: { email: null, password: null, name: 'Admin' },
       logLevel: 'info',
@@ -68,6 +74,12 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       PUBLIC_URL: 'https://chat.example.com',
       DATABASE_PATH: '/tmp/papo.db',
+      DATABASE_URL: 'postgres://papo:pw@db.internal:5433/papo',
+      DATABASE_SCHEMA: 'chat',
+      REDIS_URL: 'redis://redis.internal:6380',
+      REDIS_PREFIX: 'papo-prod:',
+      NODE_ID: 'node-1',
+      METRICS_TOKEN: 'm'.repeat(16),
       PAPO_SECRET: SECRET,
       ADMIN_EMAIL: 'Ana@Example.COM',
       ADMIN_PASSWORD: 'correct horse battery',
@@ -104,6 +116,12 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       publicUrl: 'https://chat.example.com',
       databasePath: '/tmp/papo.db',
+      databaseUrl: 'postgres://papo:pw@db.internal:5433/papo',
+      databaseSchema: 'chat',
+      redisUrl: 'redis://redis.internal:6380',
+      redisPrefix: 'papo-prod:',
+      nodeId: 'node-1',
+      metricsToken: 'm'.repeat(16),
       secret: SECRET,
       // The e-mail is compared lower-case everywhere.
       admin: { email: 'ana@example.com', password: 'correct horse battery', name: 'Ana' },
@@ -171,6 +189,17 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'http://mail.example.com', /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['BOT_WEBHOOK_ALLOW', '10.0.0.0/99', /^BOT_WEBHOOK_ALLOW cannot read "10.0.0.0\/99"/],
     ['BOT_WEBHOOK_ALLOW', 'bot.internal, http://x', /^BOT_WEBHOOK_ALLOW cannot read "http:\/\/x"/],
+    ['DATABASE_URL', 'mysql://db/papo', /^DATABASE_URL must be a postgres:\/\/ URL/],
+    ['DATABASE_URL', 'postgres://db.internal:5432', /^DATABASE_URL must be a postgres:\/\/ URL/],
+    ['DATABASE_URL', 'db.internal:5432/papo', /^DATABASE_URL must be a postgres:\/\/ URL/],
+    ['DATABASE_SCHEMA', 'Papo', /^DATABASE_SCHEMA must be a lower-case name/],
+    ['DATABASE_SCHEMA', 'papo; drop table x', /^DATABASE_SCHEMA must be a lower-case name/],
+    ['DATABASE_SCHEMA', '1papo', /^DATABASE_SCHEMA must be a lower-case name/],
+    ['REDIS_URL', 'http://127.0.0.1:6379', /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_PREFIX', 'papo prod:', /^REDIS_PREFIX must be 1 to 64 printable characters/],
+    ['REDIS_PREFIX', '', /^REDIS_PREFIX must be 1 to 64 printable characters/],
+    ['NODE_ID', 'node 1', /^NODE_ID must be 1 to 64 letters/],
+    ['METRICS_TOKEN', 'short', /^METRICS_TOKEN must have at least 16 characters$/],
   ])('names %s=%j in the problems', (name, value, problem) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -260,5 +289,32 @@ describe('loadConfig', () => {
 
   it('trims PAPO_SECRET', () => {
     expect(loadConfig({ PAPO_SECRET: `  ${SECRET}  ` }).secret).toBe(SECRET);
+  });
+
+  it('issue 14: reads DATABASE_URL as postgres:// or postgresql://, and a blank one as unset', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://papo@127.0.0.1/papo' }).databaseUrl).toBe('postgresql://papo@127.0.0.1/papo');
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_SCHEMA: '  ' }).databaseSchema).toBe('public');
+    expect(loadConfig({ DATABASE_SCHEMA: 't_cluster_0a1b' }).databaseSchema).toBe('t_cluster_0a1b');
+  });
+
+  it('issue 14: each process gets its own node id unless NODE_ID names one', () => {
+    expect(loadConfig({}).nodeId).not.toBe(loadConfig({}).nodeId);
+    expect(loadConfig({ NODE_ID: 'a.b_c-1' }).nodeId).toBe('a.b_c-1');
+  });
+
+  it('issue 14: REDIS_URL (several nodes) needs PAPO_SECRET, which every node shares', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://papo@127.0.0.1/papo', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PAPO_SECRET must be set when REDIS_URL is/);
+    // One node on PostgreSQL keeps the secret kept in the database.
+    expect(loadConfig({ DATABASE_URL: 'postgres://papo@127.0.0.1/papo' }).secret).toBeNull();
+  });
+
+  it('issue 14: a URL is logged without its password', () => {
+    expect(safeUrl('postgres://papo:hunter2@db.internal:5433/papo?sslmode=require')).toBe('postgres://papo@db.internal:5433/papo');
+    expect(safeUrl('redis://:hunter2@redis.internal:6379')).toBe('redis://redis.internal:6379');
+    expect(hostOf('postgres://papo:hunter2@db.internal:5433/papo')).toBe('db.internal:5433');
+    expect(safeUrl('nonsense')).toBe('(unreadable URL)');
   });
 });

@@ -2,6 +2,7 @@
  * @module Server configuration from environment variables, with defaults, validated once at start. A bad
  * value stops the start with a message naming the variable; nothing reads `process.env` elsewhere.
  */
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { parseAllowList, type AllowRule } from './domain/private-address';
@@ -38,7 +39,23 @@ export interface Config {
   host: string;
   /** How people reach this server; printed at start. Defaults to http://localhost:PORT. */
   publicUrl: string | null;
+  /** The SQLite file; unused when `databaseUrl` is set. */
   databasePath: string;
+  /**
+   * Issue 14: DATABASE_URL (postgres://user:pass@host:port/db) selects the PostgreSQL store, which several
+   * nodes share; null keeps SQLite at `databasePath` (one node).
+   */
+  databaseUrl: string | null;
+  /** DATABASE_SCHEMA: the PostgreSQL schema Papo's tables live in (`public` unless set). */
+  databaseSchema: string;
+  /** REDIS_URL (redis://host:port): the Redis bus and the nodes' shared state; null keeps the in-process bus. */
+  redisUrl: string | null;
+  /** REDIS_PREFIX: what every Redis key and channel starts with (`papo:` unless set). */
+  redisPrefix: string;
+  /** NODE_ID: this node's id among several (logs, /metrics, the bus); a random short one per process unless set. */
+  nodeId: string;
+  /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`; unset, it is open like /healthz. */
+  metricsToken: string | null;
   /** Signs visitor tokens. When unset, one is made at first start and kept in the database. */
   secret: string | null;
   admin: { email: string | null; password: string | null; name: string };
@@ -102,6 +119,25 @@ const EnvSchema = v.object({
   HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
   PUBLIC_URL: optionalText(v.pipe(v.string(), v.url('must be a URL such as https://chat.example.com'))),
   DATABASE_PATH: v.optional(v.pipe(v.string(), v.minLength(1)), './data/papo.db'),
+  DATABASE_URL: optionalText(
+    v.pipe(
+      v.string(),
+      v.check(isPostgresUrl, 'must be a postgres:// URL such as postgres://papo:secret@127.0.0.1:5432/papo'),
+    ),
+  ),
+  DATABASE_SCHEMA: v.pipe(
+    v.optional(v.string(), 'public'),
+    v.transform((s) => s.trim() || 'public'),
+    // Written into SQL as an identifier (search_path, CREATE SCHEMA): only plain names, never quoted ones.
+    v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case name of letters, digits and _ (at most 63), such as papo'),
+  ),
+  REDIS_URL: optionalText(v.pipe(v.string(), v.check(isRedisUrl, 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379'))),
+  REDIS_PREFIX: v.pipe(
+    v.optional(v.string(), 'papo:'),
+    v.regex(/^[!-~]{1,64}$/, 'must be 1 to 64 printable characters without spaces, such as papo:'),
+  ),
+  NODE_ID: optionalText(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-"'))),
+  METRICS_TOKEN: optionalText(v.pipe(v.string(), v.minLength(16, 'must have at least 16 characters'))),
   PAPO_SECRET: optionalText(v.pipe(v.string(), v.minLength(32, 'must have at least 32 characters'))),
   ADMIN_EMAIL: optionalText(v.pipe(v.string(), v.email('must be an e-mail address'))),
   ADMIN_PASSWORD: optionalText(v.pipe(v.string(), v.minLength(10, 'must have at least 10 characters'))),
@@ -139,6 +175,45 @@ const EnvSchema = v.object({
   BOT_WEBHOOK_ALLOW: v.optional(v.string()),
 });
 
+function parsedUrl(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+function isPostgresUrl(s: string): boolean {
+  const url = parsedUrl(s);
+  return url !== null && (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+}
+
+function isRedisUrl(s: string): boolean {
+  const url = parsedUrl(s);
+  return url !== null && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+}
+
+/**
+ * A database or Redis URL as it may be logged: scheme, user, host, port and database, never the password
+ * (issue 14: "an error naming DATABASE_URL's host").
+ *
+ * @example safeUrl('postgres://papo:hunter2@db:5432/papo') // 'postgres://papo@db:5432/papo'
+ */
+export function safeUrl(s: string): string {
+  const url = parsedUrl(s);
+  if (!url) return '(unreadable URL)';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+/** Where a URL points, for one-line errors: `host:port`. */
+export function hostOf(s: string): string {
+  const url = parsedUrl(s);
+  return url ? url.host || '(no host)' : '(unreadable URL)';
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -160,6 +235,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(['ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither']);
   }
+  // Issue 14: with REDIS_URL there are several nodes, and a visitor's token made on one must verify on every
+  // other. Without PAPO_SECRET each node would take the secret kept in the database, which works only while
+  // every node leaves PAPO_SECRET unset: one node configured with it would silently refuse the others'
+  // visitors (and they its). A cluster is never a zero-configuration start, so asking for the shared secret
+  // costs one line and rules that mistake out. One node on PostgreSQL without Redis keeps the fallback.
+  if (e.REDIS_URL !== undefined && e.PAPO_SECRET === undefined) {
+    throw new ConfigError(['PAPO_SECRET must be set when REDIS_URL is: every node signs and checks visitor tokens with it, so give all nodes the same value (at least 32 characters, e.g. from `openssl rand -hex 32`)']);
+  }
   const botAllow = parseAllowList(e.BOT_WEBHOOK_ALLOW);
   if (!botAllow.ok) {
     throw new ConfigError([`BOT_WEBHOOK_ALLOW cannot read "${botAllow.entry}": use host, host:port, an address, address:port, [IPv6]:port or a CIDR range, separated by commas`]);
@@ -169,6 +252,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL ?? null,
+    databaseSchema: e.DATABASE_SCHEMA,
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
+    nodeId: e.NODE_ID ?? randomBytes(4).toString('hex'),
+    metricsToken: e.METRICS_TOKEN ?? null,
     secret: e.PAPO_SECRET ?? null,
     admin: { email: e.ADMIN_EMAIL?.toLowerCase() ?? null, password: e.ADMIN_PASSWORD ?? null, name: e.ADMIN_NAME },
     logLevel: e.LOG_LEVEL,

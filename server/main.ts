@@ -3,7 +3,7 @@
  * Papo, and stops it cleanly on SIGTERM or SIGINT.
  */
 import { ConfigError, loadConfig } from './config';
-import { startPapo } from './app';
+import { startPapo, StartError } from './app';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
@@ -36,6 +36,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Issue 14: PostgreSQL or Redis unreachable at start: one line naming the host, no stack (nothing to debug).
+  if (err instanceof StartError) {
+    process.stderr.write(`Papo could not start: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Papo could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -47,6 +47,11 @@ export interface Bus {
   /** This node's id (issue 14): unique per running process in a cluster. */
   readonly nodeId: string;
   /**
+   * True when no message is ever lost or reordered (the memory bus): receivers then need no periodic
+   * reconcile with the store. Absent means false.
+   */
+  readonly lossless?: boolean;
+  /**
    * Delivers to every current subscriber of `topic` on every node. Subscribers on this node get it
    * synchronously, in publish order; other nodes get it later, and may get it out of commit order or not at
    * all (Redis pub/sub is a wake-up, the store's log is the truth: receivers fill gaps from the store).
@@ -74,6 +79,16 @@ export interface Bus {
   /** Runs the resync handlers (cluster presence calls it when a peer node is declared dead). */
   resync(): void;
   close(): Promise<void>;
+}
+
+/** What a node's bus counts, for /metrics and the health sizes (both implementations have them). */
+export interface BusCounters {
+  /** How many handlers are subscribed, over all topics (tests check closed sockets leave none). */
+  subscriptions(): number;
+  /** Times a connection to Redis came back after it was lost (memory: always 0). */
+  reconnects(): number;
+  /** Messages not sent to other nodes because Redis was unreachable (memory: always 0). */
+  dropped(): number;
 }
 
 /** Topic names in one place, so publishers and subscribers cannot disagree. */

@@ -8,4 +8,9 @@ export type ControlMessage =
   /** A site's settings changed (masking, origins, identity, ticketing...): reload that site. */
   | { type: 'site'; siteId: string }
   /** Agents, queues or memberships changed: reload the directory. */
-  | { type: 'directory' };
+  | { type: 'directory' }
+  /**
+   * Messages from the sender may have been lost (its Redis publisher was away): every other node rereads
+   * what its sockets watch (bus.onResync).
+   */
+  | { type: 'resync' };

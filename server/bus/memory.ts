@@ -3,14 +3,11 @@
  * ever lost, so `ready` resolves at once and `resync` runs only when asked.
  */
 import type { Logger } from '../log';
-import type { Bus, BusMessage, ControlMessage } from './bus';
+import type { Bus, BusCounters, BusMessage, ControlMessage } from './bus';
 
 type Handler = (message: BusMessage) => void;
 
-export interface MemoryBus extends Bus {
-  /** How many handlers are subscribed, over all topics (read-only; tests check closed sockets leave none). */
-  subscriptions(): number;
-}
+export interface MemoryBus extends Bus, BusCounters {}
 
 export function createMemoryBus(log: Logger, nodeId = 'local'): MemoryBus {
   const subscribers = new Map<string, Set<Handler>>();
@@ -18,6 +15,7 @@ export function createMemoryBus(log: Logger, nodeId = 'local'): MemoryBus {
   const resyncs = new Set<() => void>();
   return {
     nodeId,
+    lossless: true,
     publish(topic, message) {
       const handlers = subscribers.get(topic);
       if (!handlers) return;
@@ -60,7 +58,13 @@ export function createMemoryBus(log: Logger, nodeId = 'local'): MemoryBus {
       return () => resyncs.delete(handler);
     },
     resync() {
-      for (const handler of resyncs) handler();
+      for (const handler of resyncs) {
+        try {
+          handler();
+        } catch (err) {
+          log.error('resync handler failed', { err });
+        }
+      }
     },
     async close() {
       subscribers.clear();
@@ -72,5 +76,7 @@ export function createMemoryBus(log: Logger, nodeId = 'local'): MemoryBus {
       for (const handlers of subscribers.values()) n += handlers.size;
       return n;
     },
+    reconnects: () => 0,
+    dropped: () => 0,
   };
 }

@@ -11,10 +11,11 @@ import type { Logger } from '../log';
 import type { ProxyHeaderCheck } from '../services/proxy-warning';
 import { createApi, type ApiDeps } from './api';
 import { createFilesApi, type FilesApiDeps } from './files-api';
+import { createOps, type OpsDeps } from './ops';
 import { createPages, type PagesDeps } from './pages';
 import { createWidgetApi } from './widget-api';
 
-export interface HttpDeps extends ApiDeps, PagesDeps, FilesApiDeps {
+export interface HttpDeps extends ApiDeps, PagesDeps, FilesApiDeps, OpsDeps {
   log: Logger;
   /** Warns when proxy headers arrive while TRUST_PROXY is off (issue 11). */
   proxyHeaders?: ProxyHeaderCheck;
@@ -42,7 +43,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
   });
 
+  // Liveness: the process answers. Readiness (may it get traffic?) and metrics are ./ops.ts's.
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', createOps(deps));
   app.route('/api/v1/files', createFilesApi(deps));
   app.route('/api/v1/widget', createWidgetApi(deps));
   app.route('/api/v1', createApi(deps));

@@ -1,13 +1,9 @@
 /**
  * @module Files (SPEC W3): upload into a conversation, read back by its participants, swept when never sent,
- * and removed with their conversation. The bytes live in `<filesDir>/<conversation id>/<random name>`: a
- * conversation's folder goes when the conversation does (delete, data-rights erase), whatever its rows say.
+ * and removed with their conversation. The bytes live where ./file-bytes.ts says: in the store when it keeps
+ * them (PostgreSQL, several nodes: issue 14), else on this node's disk.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { DEFAULT_WIDGET } from '../../shared/api';
 import type { Attachment } from '../../shared/protocol';
 import { cleanFileName, servedFileName, toAttachment, type AttachmentRecord } from '../domain/attachments';
@@ -18,9 +14,9 @@ import { verifyVisitorToken } from '../domain/visitor-token';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
-import { isStorageFailure, StorageHealth, storageUnavailable } from '../store/storage-health';
 import type { Store } from '../store/store';
 import type { ConversationService } from './conversations';
+import { fileBytesFor } from './file-bytes';
 import type { MaskingPolicy } from './masking-policy';
 import type { Safety } from './safety';
 
@@ -49,53 +45,15 @@ export interface Upload {
   ip: string;
 }
 
-/**
- * Writes a new file and flushes it and its folder's entry to disk before answering: the 201 promises the
- * file as the committed row does (synchronous=FULL), so a crash never leaves a sent file's row without its
- * bytes. A failed write (a full disk) leaves nothing behind.
- */
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } catch (err) {
-    await file.close().catch(() => undefined);
-    await unlink(path).catch(() => undefined);
-    throw err;
-  }
-  await file.close();
-  const folder = await open(dirname(path), 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
-}
-
 /** Uploaded and never sent for this long: swept. */
 export const UNSENT_TTL_MS = 24 * 3_600_000;
-/** Conversation ids are uuidv7; nothing else ever names a folder. */
-const SAFE_SEGMENT = /^[0-9A-Za-z-]{1,64}$/;
-
 export type AttachmentService = ReturnType<typeof createAttachmentService>;
 
 export function createAttachmentService({ store, conversations, safety, filesDir, secret, now, log, masking }: AttachmentDeps) {
-  const folderOf = (conversationId: string) => {
-    if (!SAFE_SEGMENT.test(conversationId)) throw new Error(`unsafe conversation id for a folder: ${conversationId}`);
-    return join(filesDir, conversationId);
-  };
-  const pathOf = (r: Pick<AttachmentRecord, 'conversationId' | 'storageName'>) => join(folderOf(r.conversationId), r.storageName);
-  // SPEC D15: the files' disk full or failing is an episode of its own (FILES_DIR may be another disk than
-  // the database's), logged once like the database's.
-  const health = new StorageHealth(log, now, { filesDir });
+  const files = fileBytesFor(store, filesDir, log, now);
 
   // A deleted conversation (admin delete, data-rights erase) takes its files along.
-  conversations.onRemove((conversation) => {
-    rm(folderOf(conversation.id), { recursive: true, force: true }).catch((err: unknown) =>
-      log.warn('could not remove the files of a deleted conversation', { conversationId: conversation.id, err }),
-    );
-  });
+  conversations.onRemove((conversation) => files.conversationRemoved(conversation.id));
 
   /**
    * Reads the body, counting; past `max` bytes it stops reading and refuses. Each chunk is charged to the
@@ -190,21 +148,9 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         eventSeq: null,
         createdAt: at,
       };
-      const path = pathOf(record);
       try {
-        await mkdir(folderOf(record.conversationId), { recursive: true });
-        await writeDurably(path, bytes);
+        await files.save(record, bytes);
       } catch (err) {
-        // SPEC D15: a full or failing disk refuses with storage_unavailable (503, retryAfterMs), said once per episode.
-        if (!isStorageFailure(err)) throw err;
-        health.refused(err, 'files.write');
-        throw storageUnavailable();
-      }
-      health.committed();
-      try {
-        await store.attachments.create(record);
-      } catch (err) {
-        await unlink(path).catch(() => undefined);
         // The conversation was deleted meanwhile (its foreign key): as if it never was.
         if (!(await store.conversations.byId(record.conversationId))) throw new AppError('conversation_not_found');
         throw err;
@@ -230,23 +176,21 @@ export function createAttachmentService({ store, conversations, safety, filesDir
         const [event] = await store.events.after(record.conversationId, record.eventSeq - 1, { limit: 1 });
         if (!event || event.seq !== record.eventSeq || !visibleToVisitor(event.kind)) return null;
       }
-      const path = pathOf(record);
-      try {
-        await stat(path);
-      } catch {
-        log.warn('a stored file is missing from disk', { id: record.id, conversationId: record.conversationId });
-        return null;
-      }
+      const body = await files.read(record);
+      if (!body) return null;
       const name = actor.kind === 'agent' && masking ? masking.field(record.siteId, record.name) : record.name;
-      return { record: { ...record, name }, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+      return { record: { ...record, name }, body };
     },
+
+    /** Where the bytes live: the store's (several nodes) or this node's disk. */
+    filesKind: files.kind,
 
     /** Removes uploads never sent within UNSENT_TTL_MS (rows, then bytes). Answers how many. */
     async sweep(): Promise<number> {
       let removed = 0;
       for (const record of await store.attachments.unsent(now() - UNSENT_TTL_MS, 1000)) {
         if (!(await store.attachments.deleteUnsent(record.id))) continue;
-        await unlink(pathOf(record)).catch(() => undefined);
+        await files.removed(record);
         removed++;
       }
       return removed;

@@ -194,6 +194,9 @@ export const conversations = sqliteTable(
     index('conversations_visitor').on(t.visitorId),
     // SPEC C3: one open conversation per visitor, even when two tabs start one at the same moment.
     uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status = 'open'`),
+    // Issue 14: one waiting offer per agent (R4), enforced by the database, on both stores (several nodes may
+    // briefly have two routing leaders; the second offer to one agent is refused, never stored).
+    uniqueIndex('conversations_one_offer_per_agent').on(t.offerAgentId).where(sql`offer_agent_id IS NOT NULL`),
     // SPEC R1: each agent's load. Only the conversations an agent holds, so the index stays small.
     index('conversations_assigned_active').on(t.assignedAgentId).where(sql`status IN ('open', 'ended')`),
     index('conversations_queue').on(t.queueId),
@@ -272,6 +275,8 @@ export const events = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.conversationId, t.seq] }),
     uniqueIndex('events_conversation_client').on(t.conversationId, t.clientId).where(sql`client_id IS NOT NULL`),
+    // Issue 14: one rating per conversation (SPEC T5), enforced by the database on both stores.
+    uniqueIndex('events_one_rating').on(t.conversationId).where(sql`kind = 'rated'`),
   ],
 );
 

@@ -820,7 +820,9 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           request: { kind: 'conference', fromAgentId: agent.id, toAgentId: 'x', toQueueId: null, toName: 'X', expiresAt: T0 + 60_000 },
         });
         await make({ assignedAgentId: agent.id });
-        const expired = await make({ offer: { agentId: agent.id, agentName: agent.name, expiresAt: T0 } });
+        // Another agent: one agent has one waiting offer at a time (conversations_one_offer_per_agent, issue 14).
+        const other = await makeAgent();
+        const expired = await make({ offer: { agentId: other.id, agentName: other.name, expiresAt: T0 } });
         await patchState(expired, { offer: null }, T0 + 2);
         await make({});
         const got = await store.conversations.withTimers();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommitter, MAX_BATCH } from './committer';
+import { GroupCommitter, JobUndone, MAX_BATCH } from './committer';
 
 let dir: string;
 let path: string;
@@ -116,6 +116,30 @@ describe('D4: GroupCommitter', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
     expect(committed()).toEqual(['taken', 'x', 'z']);
+  });
+
+  it('issue 14: a job that throws JobUndone is rolled back alone, including its earlier writes, and resolves with its value', async () => {
+    await committer.submit(insert('taken'));
+    const refused = { kind: 'refused', code: 'conflict' };
+    const results = await Promise.allSettled([
+      committer.submit(insert('x')),
+      committer.submit(() => {
+        insert('y')();
+        try {
+          return insert('taken')();
+        } catch {
+          throw new JobUndone(refused);
+        }
+      }),
+      committer.submit(insert('z')),
+    ]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'fulfilled', value: refused },
+      { status: 'fulfilled', value: expect.any(Number) },
+    ]);
+    expect(committed()).toEqual(['taken', 'x', 'z']);
+    expect(db.inTransaction).toBe(false);
   });
 
   it('D4: every job of a batch may fail and the committer keeps working', async () => {

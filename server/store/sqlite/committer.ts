@@ -10,6 +10,16 @@
  */
 import type Database from 'better-sqlite3';
 
+/**
+ * Thrown by a job's work to undo what it wrote and answer `value` (issue 14: a unique index refused the
+ * write, which is a decision for its caller, not a failure). Like any throw it sends the batch round again
+ * with a savepoint per job; there the job's writes are rolled back to its savepoint and its caller resolves
+ * with `value` while the other jobs commit.
+ */
+export class JobUndone {
+  constructor(readonly value: unknown) {}
+}
+
 interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -110,8 +120,9 @@ export class GroupCommitter {
           if (!this.sqlite.inTransaction) throw err;
           this.#rollbackTo.run();
           this.#release.run();
-          job.value = err;
-          job.failed = true;
+          const undone = err instanceof JobUndone;
+          job.value = undone ? err.value : err;
+          job.failed = !undone;
         }
       }
       this.beforeCommit();

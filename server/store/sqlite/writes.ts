@@ -11,6 +11,7 @@ import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteReads, WriteRequest } from '../store';
 import { toConversation, toState, type ConversationLookups, type ConversationRow } from './rows';
 import { attachmentStatements, toAttachmentRecord } from './attachments';
+import { JobUndone } from './committer';
 import type { AttachmentRecord } from '../../domain/attachments';
 
 export function prepareWrites(
@@ -142,24 +143,44 @@ export function prepareWrites(
       if (!decision.ok) return { kind: 'refused', code: decision.code };
 
       let events = decision.events;
-      if (creating) {
-        insertVisitor.run(row.visitor_id, row.site_id, at);
-        insertConversation.run(row);
-        events = [createdEvent(row.visitor_id), ...events];
+      try {
+        if (creating) {
+          insertVisitor.run(row.visitor_id, row.site_id, at);
+          insertConversation.run(row);
+          events = [createdEvent(row.visitor_id), ...events];
+        }
+        const written = writeEvents(row, events, at);
+        // A new conversation's row holds the defaults fresh() has, so its progress alone is written, too.
+        if (decision.patch === null) updateProgress.run(row);
+        else {
+          applyPatch(row, decision.patch);
+          updateConversation.run(row);
+        }
+        return { kind: 'appended', events: written, conversation: toConversation(row) };
+      } catch (err) {
+        // Issue 14: a second offer to one agent (R4) or a second rating (T5), made by another node or a
+        // stale routing leader, is this write's refusal, decided by the database: undone, and answered.
+        if (isDecidedByIndex(err)) throw new JobUndone(CONFLICT);
+        throw err;
       }
-      const written = writeEvents(row, events, at);
-      // A new conversation's row holds the defaults fresh() has, so its progress alone is written, too.
-      if (decision.patch === null) updateProgress.run(row);
-      else {
-        applyPatch(row, decision.patch);
-        updateConversation.run(row);
-      }
-      return { kind: 'appended', events: written, conversation: toConversation(row) };
     },
   };
 }
 
 const NONE: readonly AttachmentRecord[] = [];
+
+const CONFLICT: WriteOutcome = Object.freeze({ kind: 'refused', code: 'conflict' });
+
+/**
+ * The unique indexes that carry a rule (issue 14), by the columns SQLite names in the error:
+ * conversations_one_offer_per_agent (R4) and events_one_rating (T5). Other unique violations (a seq, a
+ * client id) are bugs or races the write path answers itself, and stay errors.
+ */
+const RULE_INDEXES: ReadonlySet<string> = new Set(['UNIQUE constraint failed: conversations.offer_agent_id', 'UNIQUE constraint failed: events.conversation_id']);
+
+function isDecidedByIndex(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE' && RULE_INDEXES.has((err as Error).message);
+}
 
 /** Every field of the patch that is set, onto the row (which the UPDATE then writes whole). */
 function applyPatch(row: ConversationRow, patch: StatePatch | null): void {

@@ -1,0 +1,146 @@
+/**
+ * @module The PostgreSQL store's search (issue 14, SPEC S1-S3): PostgreSQL's own full-text search, tsvector and
+ * tsquery on a GIN index, over the documents migration 0002_search.sql keeps in `search_docs` by triggers in
+ * each write's transaction (whichever path writes: the store's, the write path's). Words are SPEC S2's (runs of
+ * letters and digits, case and accents aside, folded with unaccent): the same matches as SQLite's FTS5, so the
+ * search contract holds on both. As on SQLite, one statement reads the newest matches older than a keyset
+ * position, at most `scan` of them, with whether the caller may see each; no rank (the service ranks a page).
+ */
+import type pg from 'pg';
+import { prefixOf } from '../../domain/search';
+import type { SearchPage, StoreSearch, StoredSearchHit } from '../search';
+import { toConversation, type ConversationRow } from '../sqlite/rows';
+import { toTicket, type PgTicketRow } from './tickets';
+
+interface DocRow {
+  id: number;
+  visible: boolean;
+  kind: 'message' | 'visitor' | 'label' | 'subject' | 'requester' | 'entry';
+  conversation_id: string | null;
+  seq: number | null;
+  ticket_id: string | null;
+  entry_id: string | null;
+}
+
+/** A document's text and what it belongs to, read for the documents a page keeps. */
+interface HitRow {
+  id: number;
+  text: string | null;
+  /** The message's or entry's time; null for the other kinds. */
+  at: number | null;
+  conversation: PgConversationRow | null;
+  ticket: PgTicketRow | null;
+}
+
+/** A `conversations` row as node-postgres answers it: booleans are booleans (SQLite's are 0/1). */
+type PgConversationRow = Omit<ConversationRow, 'bot' | 'archived'> & { bot: boolean; archived: boolean };
+
+/**
+ * SPEC R10 in SQL, as the SQLite store's (sqlite/search.ts AGENT_SEES) and domain canView for a plain agent:
+ * held by it (assigned, conference guest), offered or requested to it, or waiting unassigned (not with the
+ * bot) in no queue or one of its queues. Tickets: every agent works every ticket. $4 agent id, $5 queue ids.
+ */
+const AGENT_SEES = `(d.ticket_id IS NOT NULL
+  OR c.assigned_agent_id = $4
+  OR c.offer_agent_id = $4
+  OR (c.participants_json <> '[]' AND c.participants_json::jsonb @> jsonb_build_array(jsonb_build_object('id', $4::text)))
+  OR (c.request_json IS NOT NULL AND (c.request_json::jsonb ->> 'toAgentId' = $4
+      OR (c.request_json::jsonb ->> 'toAgentId' IS NULL AND c.request_json::jsonb ->> 'toQueueId' = ANY($5::text[]))))
+  OR (c.assigned_agent_id IS NULL AND c.status = 'open' AND NOT c.bot
+      AND (c.queue_id IS NULL OR c.queue_id = ANY($5::text[]))))`;
+
+/**
+ * The newest matches older than $3, newest first, each with whether the caller may see it; $1 the words, $2
+ * whether the last is a prefix, the LIMIT the scan bound plus one. Visibility is a column, not a filter, so the
+ * LIMIT bounds the matches read, seen or not. papo_query is IMMUTABLE, so the planner folds the words once,
+ * with the parameters' values (node-postgres's statements are unnamed: planned for each call's values), and
+ * estimates from the words' frequencies whether to walk the primary key newest first checking each document's
+ * words (a common word: it stops at the LIMIT) or to read the GIN index's matches and sort them (a rare one).
+ */
+function scanOf(visibility: string): string {
+  return `SELECT d.id, d.kind, d.conversation_id, d.seq, d.ticket_id, d.entry_id, ${visibility} AS visible
+    FROM search_docs d LEFT JOIN conversations c ON c.id = d.conversation_id
+    WHERE d.words @@ papo_query($1, $2) AND d.id < $3
+    ORDER BY d.id DESC LIMIT $%LIMIT%`;
+}
+
+const EVERYTHING = scanOf('true').replace('$%LIMIT%', '$4');
+const AS_AGENT = scanOf(AGENT_SEES).replace('$%LIMIT%', '$6');
+
+/**
+ * The kept documents' texts (migration 0002's view search_texts, the one definition of each kind's text) with
+ * their conversation or ticket row and the message's or entry's time, in one statement.
+ */
+const HITS = `SELECT d.id, x.text,
+    CASE d.kind WHEN 'message' THEN (SELECT e.created_at FROM events e WHERE e.conversation_id = d.conversation_id AND e.seq = d.seq)
+      WHEN 'entry' THEN (SELECT n.created_at FROM ticket_entries n WHERE n.id = d.entry_id) END AS at,
+    to_jsonb(c) AS conversation, to_jsonb(t) AS ticket
+  FROM search_docs d JOIN search_texts x ON x.id = d.id
+  LEFT JOIN conversations c ON c.id = d.conversation_id
+  LEFT JOIN tickets t ON t.id = d.ticket_id AND d.conversation_id IS NULL
+  WHERE d.id = ANY($1::bigint[])`;
+
+/** Hits read as JSON give bigint columns as JSON numbers: the same JS numbers the int8 parser gives. */
+function hitOf(doc: DocRow, row: HitRow | undefined): StoredSearchHit | null {
+  if (!row) return null; // deleted between the scan and this read
+  const text = row.text ?? '';
+  if (doc.conversation_id !== null) {
+    if (!row.conversation) return null;
+    const conversation = toConversation({ ...row.conversation, bot: row.conversation.bot ? 1 : 0, archived: row.conversation.archived ? 1 : 0 });
+    if (doc.kind === 'message') {
+      return { kind: 'conversation', conversation, field: 'message', seq: doc.seq, text, at: row.at ?? conversation.updatedAt, doc: doc.id };
+    }
+    return { kind: 'conversation', conversation, field: doc.kind === 'label' ? 'label' : 'visitor', seq: null, text, at: conversation.updatedAt, doc: doc.id };
+  }
+  if (!row.ticket) return null;
+  const ticket = toTicket(row.ticket);
+  if (doc.kind === 'entry') return { kind: 'ticket', ticket, field: 'entry', entryId: doc.entry_id, text, at: row.at ?? ticket.updatedAt, doc: doc.id };
+  return { kind: 'ticket', ticket, field: doc.kind === 'requester' ? 'requester' : 'subject', entryId: null, text, at: ticket.updatedAt, doc: doc.id };
+}
+
+/**
+ * The `search` part of the Store on this pool. Reads only: the index is written by the triggers of migration
+ * 0002 in every write's own transaction, so no write path has anything to call.
+ *
+ * @example search: pgSearch(pool)
+ */
+export function pgSearch(pool: pg.Pool): StoreSearch {
+  return {
+    async query(request): Promise<SearchPage> {
+      if (request.terms.length === 0 || request.limit <= 0 || request.scan <= 0) return { hits: [], last: null, read: 0, more: false };
+      const words = request.terms.join(' ');
+      const prefix = prefixOf(request.terms) !== null;
+      // Read in rounds of `step` (plus one: whether older matches remain), so a page that fills early reads
+      // about what it keeps, not `scan` matches; a scope may hide many, so its rounds are larger.
+      const step = request.scope === null ? request.limit : Math.max(request.limit * 4, 100);
+      const docs: DocRow[] = [];
+      let read = 0;
+      let last: number | null = null;
+      let more = false;
+      let before = request.before ?? Number.MAX_SAFE_INTEGER;
+      rounds: for (;;) {
+        const chunk = Math.min(request.scan - read, step);
+        const { rows } = request.scope === null
+          ? await pool.query<DocRow>(EVERYTHING, [words, prefix, before, chunk + 1])
+          : await pool.query<DocRow>(AS_AGENT, [words, prefix, before, request.scope.agentId, request.scope.queueIds, chunk + 1]);
+        for (const [i, row] of rows.entries()) {
+          if (read === request.scan || docs.length === request.limit) {
+            more = true;
+            break rounds;
+          }
+          if (i === chunk) break; // the one more: read again by the next round
+          read++;
+          last = row.id;
+          if (row.visible) docs.push(row);
+        }
+        if (rows.length <= chunk) break; // the index ran out
+        before = last!;
+      }
+      if (docs.length === 0) return { hits: [], last, read, more };
+      const found = await pool.query<HitRow>(HITS, [docs.map((d) => d.id)]);
+      const byId = new Map(found.rows.map((r) => [r.id, r]));
+      const hits = docs.map((d) => hitOf(d, byId.get(d.id))).filter((h) => h !== null);
+      return { hits, last, read, more };
+    },
+  };
+}

@@ -1,0 +1,518 @@
+/**
+ * @module The conversation write path on PostgreSQL (issue 14): one group of writes (a run of a batch, see
+ * committer.ts) is read under locks, decided in JS in submit order, then written with a few multi-row
+ * statements, all inside the committer's transaction. Several nodes write to one database, so what SQLite got
+ * from its single writer is taken explicitly here (scale-out.md §2.2):
+ * - the conversations' rows are locked `FOR UPDATE`, sorted by id (two nodes' batches cannot deadlock on them),
+ *   so each seq is the locked row's `last_seq + 1` (SPEC D1) and each rule decides on committed state (C4);
+ * - a visitor's open conversation (C3) is looked for, and started, under an advisory lock on the visitor;
+ * - an agent's load (R1) is counted under an advisory lock on the agent, so two nodes' claims stop at capacity;
+ * - the idempotency lookups (D3) run after those locks, so they see what another node committed before.
+ * Jobs of one conversation share one in-memory row (job 2 decides on job 1's effects, SQLite's read-your-writes)
+ * and `loadOf` counts the earlier decisions of the group. The unique indexes stay as the backstop; their
+ * violations are mapped by the committer.
+ */
+import pg from 'pg';
+import type { ConversationEvent, ConversationSummary } from '../../../shared/protocol';
+import { createdEvent, type NewEvent, type StatePatch } from '../../domain/conversation';
+import type { AttachmentRecord } from '../../domain/attachments';
+import { uuidv7 } from '../../ids';
+import type { WriteOutcome, WriteReads, WriteRequest } from '../store';
+import { toConversation, toState, type ConversationRow } from '../sqlite/rows';
+
+/** What the committer runs through here: a conversation write, or a seen mark (SPEC W2), with its outcome. */
+export type WriteOp =
+  | { kind: 'write'; request: WriteRequest }
+  | { kind: 'seen'; id: string; by: 'agent' | 'visitor'; seq: number };
+
+export interface WriteJob {
+  op: WriteOp;
+  /** The outcome, or the error a rule threw (`failed`). */
+  value: unknown;
+  failed: boolean;
+}
+
+export type SeenOutcome = { seq: number; conversation: ConversationSummary } | null;
+
+/** int8 as JS numbers in this module's queries whatever the process's global parsers (ms times, counts). */
+const TYPES = {
+  getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)),
+} as unknown as pg.CustomTypesConfig;
+
+/**
+ * The columns of a ConversationRow. Booleans come back as 0/1, the shape the SQLite rows have, so the
+ * row mapping (toState, toConversation) is shared and the JSON written back parses into either type.
+ */
+const COLUMNS = `id, site_id, visitor_id, visitor_name, status, assigned_agent_id, assigned_agent_name, last_seq,
+  last_message_text, last_message_author_kind, last_message_at, created_at, updated_at, queue_id, queued_at, priority,
+  bot::int AS bot, offer_agent_id, offer_agent_name, offer_expires_at, request_json, participants_json, labels_json,
+  requester_email, wrap_up_reason, archived::int AS archived, first_message_text, agent_seen_seq, visitor_seen_seq`;
+
+/** Every column a write changes (all of ConversationRow but id and the ones fixed at creation). */
+const CHANGED = [
+  'visitor_name', 'status', 'assigned_agent_id', 'assigned_agent_name', 'last_seq', 'last_message_text',
+  'last_message_author_kind', 'last_message_at', 'updated_at', 'queue_id', 'queued_at', 'priority', 'bot',
+  'offer_agent_id', 'offer_agent_name', 'offer_expires_at', 'request_json', 'participants_json', 'labels_json',
+  'requester_email', 'wrap_up_reason', 'archived', 'first_message_text', 'agent_seen_seq', 'visitor_seen_seq',
+] as const;
+const INSERTED = ['id', 'site_id', 'visitor_id', 'created_at', ...CHANGED] as const;
+
+const SQL = {
+  /** SPEC C3: the advisory locks of the visitors whose open conversation the group looks for, sorted. */
+  lockVisitors: `SELECT count(pg_advisory_xact_lock(k)) FROM
+    (SELECT DISTINCT hashtextextended('papo:' || $1 || ':visitor:' || v, 0) AS k FROM unnest($2::text[]) v ORDER BY k) s`,
+  openOf: `SELECT id FROM conversations WHERE visitor_id = ANY($1::text[]) AND status = 'open'`,
+  lockRows: `SELECT ${COLUMNS} FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+  rows: `SELECT ${COLUMNS} FROM conversations WHERE id = ANY($1::text[])`,
+  /** SPEC D3 in the named conversations; `client_id IS NOT NULL` lets the partial unique index serve it. */
+  storedInConversation: `SELECT e.conversation_id, e.client_id, e.seq FROM unnest($1::text[], $2::text[]) k(c, cl)
+    JOIN events e ON e.conversation_id = k.c AND e.client_id = k.cl AND e.client_id IS NOT NULL`,
+  /** SPEC D3 without a conversation id: in any of the visitor's conversations, closed ones too. */
+  storedForVisitor: `SELECT c.visitor_id, e.client_id, e.conversation_id, e.seq FROM unnest($1::text[], $2::text[]) k(v, cl)
+    JOIN conversations c ON c.visitor_id = k.v
+    JOIN events e ON e.conversation_id = c.id AND e.client_id = k.cl AND e.client_id IS NOT NULL`,
+  attachments: `SELECT id, site_id, conversation_id, uploader_kind, uploader_id, name, mime, kind, size, storage_name,
+    event_seq, created_at FROM attachments WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+  /** SPEC R1/C4: agents' loads, each under its advisory lock (sorted) so concurrent claims on two nodes queue. */
+  lockAgents: `SELECT count(pg_advisory_xact_lock(k)) FROM
+    (SELECT DISTINCT hashtextextended('papo:' || $1 || ':agent:' || a, 0) AS k FROM unnest($2::text[]) a ORDER BY k) s`,
+  loads: `SELECT assigned_agent_id AS agent, count(*)::int AS n FROM conversations
+    WHERE assigned_agent_id = ANY($1::text[]) AND status IN ('open', 'ended') AND status = 'open' GROUP BY assigned_agent_id`,
+  insertVisitors: `INSERT INTO visitors (id, site_id, created_at)
+    SELECT DISTINCT ON (id) id, site_id, created_at FROM json_populate_recordset(null::visitors, $1) ON CONFLICT (id) DO NOTHING`,
+  update: `UPDATE conversations c SET ${CHANGED.map((k) => `${k} = v.${k}`).join(', ')}
+    FROM json_populate_recordset(null::conversations, $1) v WHERE c.id = v.id`,
+  insert: `INSERT INTO conversations (${INSERTED.join(', ')})
+    SELECT ${INSERTED.join(', ')} FROM json_populate_recordset(null::conversations, $1)`,
+  insertEvents: `INSERT INTO events (conversation_id, seq, kind, author_kind, author_id, author_name, client_id, text, created_at, data, attachments)
+    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])`,
+  markSent: `UPDATE attachments a SET event_seq = v.seq FROM unnest($1::text[], $2::int[], $3::text[]) v(id, seq, conversation_id)
+    WHERE a.id = v.id AND a.conversation_id = v.conversation_id AND a.event_seq IS NULL`,
+};
+
+/** Each statement is prepared once per connection (named), planned once, run with new arrays each time. */
+function query<R extends pg.QueryResultRow>(client: pg.ClientBase, name: keyof typeof SQL, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return client.query<R>({ name: `papo_w_${name}`, text: SQL[name], values, types: TYPES });
+}
+
+interface AttachmentRow {
+  id: string;
+  site_id: string;
+  conversation_id: string;
+  uploader_kind: 'visitor' | 'agent';
+  uploader_id: string;
+  name: string;
+  mime: string;
+  kind: 'image' | 'document';
+  size: number;
+  storage_name: string;
+  event_seq: number | null;
+  created_at: number;
+}
+
+function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    conversationId: row.conversation_id,
+    uploaderKind: row.uploader_kind,
+    uploaderId: row.uploader_id,
+    name: row.name,
+    mime: row.mime,
+    kind: row.kind,
+    size: row.size,
+    storageName: row.storage_name,
+    eventSeq: row.event_seq,
+    createdAt: row.created_at,
+  };
+}
+
+/** A pass met an agent whose load it has not read: the pass is run again once that load is read (locked). */
+class NeedLoads {
+  constructor(readonly agentId: string) {}
+}
+
+const key = (a: string, b: string): string => `${a}\u0000${b}`;
+
+/** What the group read under its locks; each pass decides on copies of it. */
+interface Snapshot {
+  rows: Map<string, ConversationRow>;
+  /** Conversations a D3 duplicate points at that are not locked (another of the visitor's, a closed one). */
+  homes: Map<string, ConversationRow>;
+  /** `conversationId\0clientId` -> seq. */
+  storedInConversation: Map<string, number>;
+  /** `visitorId\0clientId` -> where it is stored. */
+  storedForVisitor: Map<string, { conversationId: string; seq: number }>;
+  attachments: Map<string, AttachmentRecord>;
+  /** Agents' loads as committed (read under their locks); grows as passes meet new agents. */
+  loads: Map<string, number>;
+}
+
+/** What one pass decided: the statements to run, and the events appended. */
+interface Pass {
+  rows: Map<string, ConversationRow>;
+  created: Set<ConversationRow>;
+  changed: Set<ConversationRow>;
+  openOf: Map<string, string>;
+  storedInConversation: Map<string, number>;
+  storedForVisitor: Map<string, { conversationId: string; seq: number }>;
+  attachments: Map<string, AttachmentRecord>;
+  loadDelta: Map<string, number>;
+  visitors: Array<{ id: string; site_id: string; created_at: number }>;
+  events: ConversationEvent[];
+  sent: { ids: string[]; seqs: number[]; conversations: string[] };
+}
+
+/**
+ * Runs `jobs` (in submit order) inside the caller's open transaction: reads under locks, decides, writes.
+ * Sets each job's outcome (a rule that throws fails its job alone: nothing of it is written); a database
+ * error is thrown (the committer rolls back and runs the batch again, one savepoint per job). Answers the
+ * events appended, once written.
+ *
+ * @example const appended = await applyWrites(client, 'public', jobs)
+ */
+export async function applyWrites(client: pg.ClientBase, schema: string, jobs: readonly WriteJob[]): Promise<ConversationEvent[]> {
+  const snapshot = await read(client, schema, jobs);
+  for (;;) {
+    const pass = decideAll(snapshot, jobs);
+    if (pass instanceof NeedLoads) {
+      await readLoads(client, schema, snapshot, pass.agentId);
+      continue;
+    }
+    await writePass(client, pass);
+    return pass.events;
+  }
+}
+
+async function read(client: pg.ClientBase, schema: string, jobs: readonly WriteJob[]): Promise<Snapshot> {
+  const ids = new Set<string>();
+  const visitors = new Set<string>();
+  const attachmentIds = new Set<string>();
+  for (const { op } of jobs) {
+    if (op.kind === 'seen') ids.add(op.id);
+    else if (op.request.conversationId !== null) ids.add(op.request.conversationId);
+    else if (op.request.visitor) visitors.add(op.request.visitor.visitorId);
+    if (op.kind === 'write') for (const id of op.request.attachmentIds ?? []) attachmentIds.add(id);
+  }
+  // SPEC C3: the visitor locks first, then their open conversations are looked for; no node starts one for a
+  // locked visitor meanwhile, and the rows found are locked below with the others.
+  if (visitors.size > 0) {
+    const list = [...visitors];
+    await query(client, 'lockVisitors', [schema, list]);
+    for (const r of (await query<{ id: string }>(client, 'openOf', [list])).rows) ids.add(r.id);
+  }
+  const rows = new Map<string, ConversationRow>();
+  if (ids.size > 0) for (const r of (await query<ConversationRow>(client, 'lockRows', [[...ids]])).rows) rows.set(r.id, r);
+
+  // SPEC D3, after the locks: a new statement sees what another node committed before this group got them.
+  const storedInConversation = new Map<string, number>();
+  const storedForVisitor = new Map<string, { conversationId: string; seq: number }>();
+  const byConversation: [string[], string[]] = [[], []];
+  const byVisitor: [string[], string[]] = [[], []];
+  for (const { op } of jobs) {
+    if (op.kind !== 'write' || op.request.clientId === null) continue;
+    const { conversationId, visitor, clientId } = op.request;
+    if (conversationId !== null) {
+      if (!rows.has(conversationId)) continue;
+      byConversation[0].push(conversationId);
+      byConversation[1].push(clientId);
+    } else if (visitor) {
+      byVisitor[0].push(visitor.visitorId);
+      byVisitor[1].push(clientId);
+    }
+  }
+  if (byConversation[0].length > 0) {
+    const found = await query<{ conversation_id: string; client_id: string; seq: number }>(client, 'storedInConversation', byConversation);
+    for (const r of found.rows) storedInConversation.set(key(r.conversation_id, r.client_id), r.seq);
+  }
+  const homes = new Map<string, ConversationRow>();
+  if (byVisitor[0].length > 0) {
+    const found = await query<{ visitor_id: string; client_id: string; conversation_id: string; seq: number }>(client, 'storedForVisitor', byVisitor);
+    const missing = new Set<string>();
+    for (const r of found.rows) {
+      storedForVisitor.set(key(r.visitor_id, r.client_id), { conversationId: r.conversation_id, seq: r.seq });
+      if (!rows.has(r.conversation_id)) missing.add(r.conversation_id);
+    }
+    if (missing.size > 0) for (const r of (await query<ConversationRow>(client, 'rows', [[...missing]])).rows) homes.set(r.id, r);
+  }
+
+  const attachments = new Map<string, AttachmentRecord>();
+  if (attachmentIds.size > 0) {
+    for (const r of (await query<AttachmentRow>(client, 'attachments', [[...attachmentIds]])).rows) attachments.set(r.id, toAttachmentRecord(r));
+  }
+  return { rows, homes, storedInConversation, storedForVisitor, attachments, loads: new Map() };
+}
+
+async function readLoads(client: pg.ClientBase, schema: string, snapshot: Snapshot, agentId: string): Promise<void> {
+  await query(client, 'lockAgents', [schema, [agentId]]);
+  const found = await query<{ agent: string; n: number }>(client, 'loads', [[agentId]]);
+  snapshot.loads.set(agentId, found.rows[0]?.n ?? 0);
+}
+
+/** One pass over the jobs, on copies of the snapshot; NeedLoads when a rule asked for a load not read yet. */
+function decideAll(snapshot: Snapshot, jobs: readonly WriteJob[]): Pass | NeedLoads {
+  const pass: Pass = {
+    rows: new Map(),
+    created: new Set(),
+    changed: new Set(),
+    openOf: new Map(),
+    storedInConversation: new Map(snapshot.storedInConversation),
+    storedForVisitor: new Map(snapshot.storedForVisitor),
+    attachments: new Map(snapshot.attachments),
+    loadDelta: new Map(),
+    visitors: [],
+    events: [],
+    sent: { ids: [], seqs: [], conversations: [] },
+  };
+  for (const [id, row] of snapshot.rows) {
+    const copy = { ...row };
+    pass.rows.set(id, copy);
+    if (copy.status === 'open') pass.openOf.set(copy.visitor_id, id);
+  }
+  const reads: WriteReads = {
+    loadOf(agentId) {
+      const committed = snapshot.loads.get(agentId);
+      if (committed === undefined) throw new NeedLoads(agentId);
+      return committed + (pass.loadDelta.get(agentId) ?? 0);
+    },
+  };
+  for (const job of jobs) {
+    try {
+      job.value = job.op.kind === 'write' ? decideWrite(pass, snapshot, job.op.request, reads) : markSeen(pass, job.op);
+      job.failed = false;
+    } catch (err) {
+      if (err instanceof NeedLoads) return err;
+      // The rule threw: nothing of this job was applied (a decision is applied only once it is made).
+      job.value = err;
+      job.failed = true;
+    }
+  }
+  return pass;
+}
+
+function markSeen(pass: Pass, op: Extract<WriteOp, { kind: 'seen' }>): SeenOutcome {
+  const row = pass.rows.get(op.id);
+  if (!row) return null;
+  // SPEC W2: clamped to the last seq, never lowered.
+  const seq = Math.min(op.seq, row.last_seq);
+  if (op.by === 'agent') {
+    if ((row.agent_seen_seq ?? 0) >= seq) return null;
+    row.agent_seen_seq = seq;
+  } else {
+    if ((row.visitor_seen_seq ?? 0) >= seq) return null;
+    row.visitor_seen_seq = seq;
+  }
+  pass.changed.add(row);
+  return { seq, conversation: toConversation(row) };
+}
+
+/** writes.ts of the SQLite store, on the pass's rows. */
+function decideWrite(pass: Pass, snapshot: Snapshot, request: WriteRequest, reads: WriteReads): WriteOutcome {
+  const { visitor, clientId, at } = request;
+  let row: ConversationRow | undefined;
+  if (request.conversationId !== null) row = pass.rows.get(request.conversationId);
+  else if (visitor) {
+    const open = pass.openOf.get(visitor.visitorId);
+    row = open === undefined ? undefined : pass.rows.get(open);
+  }
+  if (request.conversationId !== null && row === undefined) return { kind: 'not_found' };
+  let state = row && toState(row);
+  if (row !== undefined && state !== undefined) {
+    if (!request.authorize(state)) return { kind: 'not_found' };
+    if (clientId !== null && request.conversationId !== null) {
+      const seq = pass.storedInConversation.get(key(row.id, clientId));
+      if (seq !== undefined) return { kind: 'duplicate', seq, conversation: toConversation(row) };
+    }
+  }
+  if (clientId !== null && request.conversationId === null && visitor) {
+    // SPEC D3 without a conversation id: in any of the visitor's conversations, also one closed since.
+    const stored = pass.storedForVisitor.get(key(visitor.visitorId, clientId));
+    const home = stored && (pass.rows.get(stored.conversationId) ?? snapshot.homes.get(stored.conversationId));
+    if (stored && home) return { kind: 'duplicate', seq: stored.seq, conversation: toConversation(home) };
+  }
+
+  // SPEC C3: no open conversation yet; the rule decides on a fresh one, and only its approval creates it.
+  const creating = row === undefined;
+  if (row === undefined || state === undefined) {
+    if (!visitor) return { kind: 'not_found' };
+    row = fresh(visitor.siteId, visitor.visitorId, at);
+    state = toState(row);
+  }
+  const found = request.attachmentIds?.length ? attachmentsOf(pass, request.attachmentIds) : NONE;
+  const decision = request.decide(state, found, reads);
+  if (!decision.ok) return { kind: 'refused', code: decision.code };
+
+  let events = decision.events;
+  // Checked before anything is applied, so a failing job leaves the pass as it found it.
+  for (const e of events) for (const file of e.attachments ?? []) checkUnsent(pass, file.id, row.id);
+  if (creating) {
+    pass.visitors.push({ id: row.visitor_id, site_id: row.site_id, created_at: at });
+    pass.rows.set(row.id, row);
+    pass.created.add(row);
+    events = [createdEvent(row.visitor_id), ...events];
+  } else if (!pass.created.has(row)) pass.changed.add(row);
+  const before = { status: row.status, agent: row.assigned_agent_id };
+  const written = appendEvents(pass, row, events, at);
+  applyPatch(row, decision.patch);
+  // SPEC R1: what this decision did to loads, for the rules after it in the group.
+  if (before.status === 'open' && before.agent !== null) bump(pass.loadDelta, before.agent, -1);
+  if (row.status === 'open' && row.assigned_agent_id !== null) bump(pass.loadDelta, row.assigned_agent_id, 1);
+  if (before.status === 'open' && row.status !== 'open' && pass.openOf.get(row.visitor_id) === row.id) pass.openOf.delete(row.visitor_id);
+  if (row.status === 'open') pass.openOf.set(row.visitor_id, row.id);
+  return { kind: 'appended', events: written, conversation: toConversation(row) };
+}
+
+const NONE: readonly AttachmentRecord[] = [];
+
+function bump(map: Map<string, number>, id: string, by: number): void {
+  map.set(id, (map.get(id) ?? 0) + by);
+}
+
+/** SPEC W3: the records (as the group has made them so far) of the files a message names; missing ones left out. */
+function attachmentsOf(pass: Pass, ids: readonly string[]): AttachmentRecord[] {
+  const records: AttachmentRecord[] = [];
+  for (const id of ids) {
+    const record = pass.attachments.get(id);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+function checkUnsent(pass: Pass, id: string, conversationId: string): void {
+  const record = pass.attachments.get(id);
+  // claimAttachments checked this in the rule; a miss here is a bug, and fails the job.
+  if (!record || record.conversationId !== conversationId || record.eventSeq !== null) throw new Error(`attachment ${id} is not unsent in ${conversationId}`);
+}
+
+/** SPEC D1: each event takes lastSeq + 1 on the locked row. Mutates `row` to match. */
+function appendEvents(pass: Pass, row: ConversationRow, events: readonly NewEvent[], at: number): ConversationEvent[] {
+  const written: ConversationEvent[] = [];
+  for (const e of events) {
+    const seq = row.last_seq + 1;
+    row.last_seq = seq;
+    if (e.clientId !== null) {
+      pass.storedInConversation.set(key(row.id, e.clientId), seq);
+      pass.storedForVisitor.set(key(row.visitor_id, e.clientId), { conversationId: row.id, seq });
+    }
+    for (const file of e.attachments ?? []) {
+      pass.attachments.set(file.id, { ...pass.attachments.get(file.id)!, eventSeq: seq });
+      pass.sent.ids.push(file.id);
+      pass.sent.seqs.push(seq);
+      pass.sent.conversations.push(row.id);
+    }
+    if (e.kind === 'message' && e.text !== null) {
+      // SPEC W3: a message of files alone shows as their names in the lists.
+      const shown = e.text === '' && e.attachments?.length ? `📎 ${e.attachments.map((f) => f.name).join(', ')}` : e.text;
+      row.last_message_text = shown;
+      row.last_message_author_kind = e.author.kind;
+      row.last_message_at = at;
+      if (e.author.kind === 'visitor' && row.first_message_text === null) row.first_message_text = shown;
+    }
+    const event: ConversationEvent = { conversationId: row.id, seq, kind: e.kind, author: e.author, clientId: e.clientId, text: e.text, at };
+    if (e.data !== undefined) event.data = e.data;
+    if (e.attachments !== undefined) event.attachments = e.attachments;
+    written.push(event);
+    pass.events.push(event);
+  }
+  row.updated_at = at;
+  return written;
+}
+
+/**
+ * The pass's statements, in an order the unique indexes accept: visitors before their conversations,
+ * changed conversations (one closing) before created ones (the visitor's next), conversations before events.
+ */
+async function writePass(client: pg.ClientBase, pass: Pass): Promise<void> {
+  if (pass.visitors.length > 0) await query(client, 'insertVisitors', [JSON.stringify(pass.visitors)]);
+  if (pass.changed.size > 0) await query(client, 'update', [JSON.stringify([...pass.changed].map(rowJson))]);
+  if (pass.created.size > 0) await query(client, 'insert', [JSON.stringify([...pass.created].map(rowJson))]);
+  if (pass.events.length > 0) await query(client, 'insertEvents', eventColumns(pass.events));
+  if (pass.sent.ids.length > 0) {
+    const marked = await query(client, 'markSent', [pass.sent.ids, pass.sent.seqs, pass.sent.conversations]);
+    // The rows are locked since the read: a difference is a bug, and fails the group (rolled back).
+    if (marked.rowCount !== pass.sent.ids.length) throw new Error(`marked ${marked.rowCount} of ${pass.sent.ids.length} attachments sent`);
+  }
+}
+
+/** A row as JSON for json_populate_recordset: column names as keys; seen marks 0 on a new row. */
+function rowJson(row: ConversationRow): ConversationRow {
+  return { ...row, agent_seen_seq: row.agent_seen_seq ?? 0, visitor_seen_seq: row.visitor_seen_seq ?? 0 };
+}
+
+/** The events as one array per column (unnest): no per-row parameters, one statement for the group. */
+function eventColumns(events: readonly ConversationEvent[]): unknown[][] {
+  const n = events.length;
+  const cols: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    cols[0]![i] = e.conversationId;
+    cols[1]![i] = e.seq;
+    cols[2]![i] = e.kind;
+    cols[3]![i] = e.author.kind;
+    cols[4]![i] = e.author.id;
+    cols[5]![i] = e.author.name;
+    cols[6]![i] = e.clientId;
+    cols[7]![i] = e.text;
+    cols[8]![i] = e.at;
+    cols[9]![i] = e.data === undefined ? null : JSON.stringify(e.data);
+    cols[10]![i] = e.attachments === undefined ? null : JSON.stringify(e.attachments);
+  }
+  return cols;
+}
+
+/** Every field of the patch that is set, onto the row (which the UPDATE then writes whole). */
+function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
+  if (patch === null) return;
+  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
+  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = patch.assignedAgentName;
+  if (patch.queueId !== undefined) row.queue_id = patch.queueId;
+  if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
+  if (patch.priority !== undefined) row.priority = patch.priority;
+  if (patch.bot !== undefined) row.bot = patch.bot ? 1 : 0;
+  if (patch.offer !== undefined) {
+    row.offer_agent_id = patch.offer?.agentId ?? null;
+    row.offer_agent_name = patch.offer?.agentName ?? null;
+    row.offer_expires_at = patch.offer?.expiresAt ?? null;
+  }
+  if (patch.request !== undefined) row.request_json = patch.request === null ? null : JSON.stringify(patch.request);
+  if (patch.participants !== undefined) row.participants_json = JSON.stringify(patch.participants);
+  if (patch.labels !== undefined) row.labels_json = JSON.stringify(patch.labels);
+  if (patch.archived !== undefined) row.archived = patch.archived ? 1 : 0;
+  if (patch.visitorName !== undefined) row.visitor_name = patch.visitorName;
+  if (patch.requesterEmail !== undefined) row.requester_email = patch.requesterEmail;
+  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = patch.wrapUpReason;
+}
+
+/** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
+function fresh(siteId: string, visitorId: string, at: number): ConversationRow {
+  return {
+    id: uuidv7(at),
+    site_id: siteId,
+    visitor_id: visitorId,
+    visitor_name: null,
+    status: 'open',
+    assigned_agent_id: null,
+    assigned_agent_name: null,
+    last_seq: 0,
+    last_message_text: null,
+    last_message_author_kind: null,
+    last_message_at: null,
+    created_at: at,
+    updated_at: at,
+    queue_id: null,
+    queued_at: null,
+    priority: 1,
+    bot: 0,
+    offer_agent_id: null,
+    offer_agent_name: null,
+    offer_expires_at: null,
+    request_json: null,
+    participants_json: '[]',
+    labels_json: '[]',
+    requester_email: null,
+    wrap_up_reason: null,
+    archived: 0,
+    first_message_text: null,
+  };
+}
