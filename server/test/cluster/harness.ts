@@ -15,6 +15,7 @@ import pg from 'pg';
 import { freePort, NO_ABUSE_LIMITS } from '../child-server';
 import { login } from '../clients';
 import { ADMIN, TEST_SECRET, type TestServer } from '../harness';
+import { isLeader } from './metrics-text';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -400,15 +401,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw err;
   }
   return cluster;
-}
-
-/**
- * The routing leader's gauge in a node's /metrics: any `papo_*leader*` sample at 1 (H7 names it; the test
- * does not depend on the exact name).
- */
-export function isLeader(metrics: string | null): boolean {
-  if (!metrics) return false;
-  return /^papo_\w*leader\w*(?:\{[^}]*\})?\s+1(?:\.0+)?\s*$/m.test(metrics);
 }
 
 async function dropRedisKeys(url: string, prefix: string): Promise<void> {
