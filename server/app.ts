@@ -178,6 +178,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     log,
     now,
     toTicket: (c) => tickets.fromWaiting(c),
+    bus,
     ...(options.timers ? { timers: options.timers } : {}),
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
@@ -290,16 +291,37 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
       // SPEC W3: uploads never sent within a day.
       attachments.sweep().catch((err: unknown) => log.warn('could not sweep unsent files', { err })),
     ]);
-  await sweepSessions();
-  await router.start();
-  const sweeper = setInterval(sweepSessions, SESSION_SWEEP_MS);
-  sweeper.unref();
+  // Issue 14: the routing timers and the sweeps run on the one routing leader (SQLite: this node, at once;
+  // PostgreSQL: an advisory lock, taken over within seconds of a leader's death). Gaining it is a restart.
+  let leader = false;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let gaining: Promise<void> = Promise.resolve();
+  const leadership = await store.cluster.lead('router', {
+    gained() {
+      leader = true;
+      sweeper ??= setInterval(sweepSessions, SESSION_SWEEP_MS);
+      sweeper.unref();
+      gaining = (async () => {
+        await sweepSessions();
+        if (leader) await router.start();
+      })().catch((err: unknown) => log.error('could not start routing on gaining its leadership', { err }));
+    },
+    lost() {
+      leader = false;
+      clearInterval(sweeper);
+      sweeper = undefined;
+      router.resign();
+    },
+  });
+  // On one node the leadership is gained at once: routing is armed before the server says it started.
+  await gaining;
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
     // A load balancer polling /readyz drains this node first (issue 14).
     readiness.stopping();
     clearInterval(sweeper);
+    await leadership.stop();
     await router.stop();
     directory.stop();
     bot.stop();

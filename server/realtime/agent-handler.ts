@@ -3,14 +3,14 @@
  * watch, typing, seen; the visitor's own requests are refused) and its sites' delivery. One handler serves
  * every agent socket; each socket's data is its state.
  */
-import { PROTOCOL_VERSION, type AgentPresence, type ClientFrame, type HelloFrame } from '../../shared/protocol';
+import { PROTOCOL_VERSION, type AgentPresence, type ClientFrame, type ConversationSummary, type HelloFrame } from '../../shared/protocol';
 import { topics, type BusMessage } from '../bus/bus';
 import type { AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
 import { ERRORS } from '../../shared/errors';
 import type { AgentPeer, ClientSocket, ConnectionDeps, MessageFrame, RoleHandler, SessionFrame } from './role-handler';
-import { catchUp, deliverToAgent, knownOf, routeToAgent, type AgentDeliveryState } from './delivery';
+import { catchUp, deliverToAgent, knownOf, reconcile, routeToAgent, type AgentDeliveryState } from './delivery';
 import { relaySeen, relayTyping, unwatch, type LiveSession } from './live-session';
 
 export interface AgentLive extends LiveSession<AgentActor>, AgentDeliveryState {}
@@ -31,6 +31,8 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
     await directory.ensure(agent.id);
     const actor = directory.actor(agent);
     for (const siteId of siteIds) conn.subscribe(topics.site(siteId));
+    // Issue 14: the inbox is read after this node hears the sites' topics (SPEC D5).
+    await this.deps.bus.ready();
     const inbox = await conversations.inbox(actor);
     // Closed while this hello awaited: the agent is not counted as connected (SPEC D8).
     if (conn.closed) return;
@@ -59,7 +61,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
       throw err;
     });
     if (!conversation) return conn.send({ type: 'gone', conversationId: point.conversationId });
-    await catchUp(conn, live, this.deps.conversations, live.actor, conversation, point.afterSeq, deliverToAgent);
+    await catchUp(conn, live, this.deps, conversation, point.afterSeq, deliverToAgent);
   }
 
   #presence(conn: AgentSocket, live: AgentLive, presence: AgentPresence): void {
@@ -91,7 +93,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
       case 'watch': {
         const conversation = await deps.conversations.load(live.actor, frame.conversationId);
         knownOf(live).add(conversation.id);
-        await catchUp(conn, live, deps.conversations, live.actor, conversation, frame.afterSeq, deliverToAgent);
+        await catchUp(conn, live, deps, conversation, frame.afterSeq, deliverToAgent);
         return;
       }
       case 'unwatch':
@@ -116,7 +118,23 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
   }
 
   route(conn: AgentSocket, live: AgentLive, message: BusMessage): void {
-    routeToAgent(conn, live, message, live.senderId, this.deps.masking);
+    routeToAgent(conn, live, message, live.senderId, this.deps);
+  }
+
+  /**
+   * Issue 14: watched conversations as delivery reconciles them; after a resync (messages were lost) the
+   * inbox's summaries too, read again as at the welcome: the console keeps the newest of each (by seq).
+   */
+  reconcile(conn: AgentSocket, live: AgentLive, current: ReadonlyMap<string, ConversationSummary | null>, resync: boolean): Promise<void> | void {
+    reconcile(conn, live, this.deps, current, deliverToAgent);
+    if (!resync) return;
+    return this.deps.conversations.inbox(live.actor).then((inbox) => {
+      for (const conversation of inbox) {
+        if (live.watches?.has(conversation.id)) continue;
+        knownOf(live).add(conversation.id);
+        conn.send({ type: 'conversation', conversation });
+      }
+    });
   }
 
   identified(): boolean {

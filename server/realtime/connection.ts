@@ -9,10 +9,11 @@
 import type WebSocket from 'ws';
 import type { Duplex } from 'node:stream';
 import { CLOSE, ERRORS, type ErrorCode } from '../../shared/errors';
-import { parseClientFrame, PROTOCOL_VERSION, type ClientFrame, type HelloFrame, type ServerFrame } from '../../shared/protocol';
+import { parseClientFrame, PROTOCOL_VERSION, type ClientFrame, type ConversationSummary, type HelloFrame, type ServerFrame } from '../../shared/protocol';
 import type { BusMessage } from '../bus/bus';
 import { AppError, isAppError } from '../errors';
 import type { LiveSession } from './live-session';
+import { reconcilerFor, type Reconciled } from './reconcile';
 import type { ClientSocket, Peer, RoleHandler } from './role-handler';
 import { AWAITING_HELLO, closeChosen, helloEnded, helloStarted, liveOf, socketClosed, unreachable, welcomed, type SocketState } from './socket-state';
 
@@ -22,7 +23,7 @@ const SETTLED: Promise<void> = Promise.resolve();
 const CONNECTION = Symbol('connection');
 type Tagged = WebSocket & { [CONNECTION]?: Connection };
 
-export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSession> implements ClientSocket<P, L> {
+export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSession> implements ClientSocket<P, L>, Reconciled {
   /** Set by every pong; the heartbeat terminates a socket that stays false for a whole interval. */
   alive = true;
   /**
@@ -145,6 +146,20 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
   /** The welcome was made: from now on the socket is this session's (see socket-state.ts). */
   welcomed(live: L): void {
     this.#state = welcomed(this.#state, live);
+    // Issue 14: what it watches is checked against the store when the bus may have lost messages.
+    this.hold(reconcilerFor(this.handler.deps).add(this));
+  }
+
+  /** The conversations this socket watches (reconcile.ts); none until its catch-up is done and it is live. */
+  watching(): Iterable<string> {
+    const state = this.#state;
+    return state.kind === 'live' && state.watches ? state.watches.keys() : [];
+  }
+
+  /** Only a live socket: one still resuming reads the store itself, one closing can send nothing. */
+  reconcile(current: ReadonlyMap<string, ConversationSummary | null>, resync: boolean): Promise<void> | void {
+    const state = this.#state;
+    if (state.kind === 'live') return this.handler.reconcile(this, state, current, resync);
   }
 
   /**

@@ -7,8 +7,21 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationEvent, ConversationSummary, ServerFrame } from '../../shared/protocol';
 import type { BusMessage, EventMessage, SignalMessage } from '../bus/bus';
 import type { AgentActor, VisitorActor } from '../domain/conversation';
+import { silentLogger } from '../log';
+import type { CatchUp } from '../services/conversations';
 import type { MaskingPolicy } from '../services/masking-policy';
-import { catchUp, deliverToAgent, deliverToVisitor, routeToAgent, routeToVisitor, type AgentDeliveryState, type DeliveryState, type Outbox } from './delivery';
+import {
+  catchUp,
+  deliverToAgent,
+  deliverToVisitor,
+  reconcile,
+  routeToAgent,
+  routeToVisitor,
+  type AgentDeliveryDeps,
+  type AgentDeliveryState,
+  type DeliveryState,
+  type Outbox,
+} from './delivery';
 
 class Recorder implements Outbox {
   readonly sent: unknown[] = [];
@@ -32,6 +45,25 @@ const visitor: VisitorActor = { kind: 'visitor', visitorId: 'v1', siteId: 's1' }
 const agent = (role: AgentActor['role'] = 'agent'): AgentActor => ({ kind: 'agent', id: 'a1', name: 'Ana', role, queueIds: new Set() });
 const masking = { modeOf: () => 'off' } as unknown as MaskingPolicy;
 
+/** Delivery's deps with a store that answers `answer` (never called by a test that needs no read). */
+function depsWith(answer: (afterSeq: number) => Promise<CatchUp> = () => Promise.reject(new Error('no read expected'))): AgentDeliveryDeps & { reads: number[] } {
+  const reads: number[] = [];
+  return {
+    reads,
+    conversations: {
+      catchUp: (_actor, _conversation, afterSeq) => {
+        reads.push(afterSeq);
+        return answer(afterSeq);
+      },
+    },
+    bus: { ready: () => Promise.resolve() },
+    log: silentLogger,
+    masking,
+  };
+}
+const deps = depsWith();
+const ticks = () => new Promise((resolve) => setImmediate(resolve));
+
 function summary(id: string, assignedAgentId: string | null = 'a1'): ConversationSummary {
   return { id, siteId: 's1', visitorId: 'v1', status: 'open', assignedAgentId, queueId: null, bot: false, participants: [] } as unknown as ConversationSummary;
 }
@@ -46,7 +78,7 @@ function signal(conversationId: string, type: 'typing' | 'seen', from: string, t
   return { signal: true, siteId: 's1', visitorId: 'v1', conversation: summary(conversationId), frame: frame as SignalMessage['frame'], from, toVisitor };
 }
 
-const watching = (): DeliveryState => ({ watches: null });
+const watching = (): DeliveryState => ({ actor: visitor, watches: null });
 const agentWatching = (role?: AgentActor['role']): AgentDeliveryState => ({ actor: agent(role), known: null, watches: null });
 
 describe('delivery of one watched conversation', () => {
@@ -72,21 +104,22 @@ describe('delivery of one watched conversation', () => {
   it('D5: events that arrive during a catch-up come after its history, without the ones it held', async () => {
     const out = new Recorder();
     const live = watching();
-    let answer!: (v: { events: ConversationEvent[]; hasMore: boolean; reset: boolean }) => void;
-    const conversations = { catchUp: () => new Promise<never>((resolve) => (answer = resolve as never)) };
-    const done = catchUp(out, live, conversations, visitor, summary('c1'), 1, deliverToVisitor);
-    routeToVisitor(out, live, event('c1', 2), null);
-    routeToVisitor(out, live, event('c1', 3), null);
+    let answer!: (v: CatchUp) => void;
+    const d = depsWith(() => new Promise<CatchUp>((resolve) => (answer = resolve)));
+    const done = catchUp(out, live, d, summary('c1'), 1, deliverToVisitor);
+    await ticks();
+    routeToVisitor(out, live, event('c1', 3), null, d);
+    routeToVisitor(out, live, event('c1', 2), null, d);
     expect(out.said).toEqual([]);
-    answer({ events: [event('c1', 2).event], hasMore: false, reset: false });
+    answer({ events: [event('c1', 2).event], hasMore: false, reset: false, lastSeq: 2 });
     await done;
     expect(out.said).toEqual(['history:c1', 'event:c1:3']);
   });
 
   it('a catch-up that fails stops watching its conversation', async () => {
     const live = watching();
-    const conversations = { catchUp: () => Promise.reject(new Error('disk')) };
-    await expect(catchUp(new Recorder(), live, conversations, visitor, summary('c1'), 0, deliverToVisitor)).rejects.toThrow('disk');
+    const d = depsWith(() => Promise.reject(new Error('disk')));
+    await expect(catchUp(new Recorder(), live, d, summary('c1'), 0, deliverToVisitor)).rejects.toThrow('disk');
     expect(live.watches?.has('c1')).toBe(false);
   });
 });
@@ -95,23 +128,23 @@ describe('a visitor socket', () => {
   it("follows a conversation it did not hold (another tab's) from its first event", () => {
     const out = new Recorder();
     const live = watching();
-    routeToVisitor(out, live, event('c2', 1), null);
-    routeToVisitor(out, live, event('c2', 1), null);
+    routeToVisitor(out, live, event('c2', 1), null, deps);
+    routeToVisitor(out, live, event('c2', 1), null, deps);
     expect(out.said).toEqual(['event:c2:1']);
   });
 
   it('W1, W2: gets the signals meant for it, never its own', () => {
     const out = new Recorder();
     const live = watching();
-    routeToVisitor(out, live, signal('c1', 'typing', 'me'), 'me');
-    routeToVisitor(out, live, signal('c1', 'typing', 'other', false), 'me');
-    routeToVisitor(out, live, signal('c1', 'seen', 'other'), 'me');
+    routeToVisitor(out, live, signal('c1', 'typing', 'me'), 'me', deps);
+    routeToVisitor(out, live, signal('c1', 'typing', 'other', false), 'me', deps);
+    routeToVisitor(out, live, signal('c1', 'seen', 'other'), 'me', deps);
     expect(out.said).toEqual(['seen:c1']);
   });
 
   it('ignores a removed conversation (consoles only)', () => {
     const out = new Recorder();
-    routeToVisitor(out, watching(), { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null);
+    routeToVisitor(out, watching(), { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null, deps);
     expect(out.said).toEqual([]);
   });
 });
@@ -120,9 +153,9 @@ describe('an agent socket', () => {
   it('gets an unwatched conversation as its summary and a watched one as events', () => {
     const out = new Recorder();
     const live = agentWatching();
-    routeToAgent(out, live, event('c1', 1), null, masking);
+    routeToAgent(out, live, event('c1', 1), null, deps);
     live.watches!.set('c1', { lastSent: 1, buffer: null });
-    routeToAgent(out, live, event('c1', 2), null, masking);
+    routeToAgent(out, live, event('c1', 2), null, deps);
     expect(out.said).toEqual(['conversation:c1', 'event:c1:2']);
   });
 
@@ -130,9 +163,9 @@ describe('an agent socket', () => {
     const out = new Recorder();
     const live = agentWatching();
     live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
-    routeToAgent(out, live, event('c1', 2), null, masking);
-    routeToAgent(out, live, event('c1', 3, 'message', 'a2'), null, masking);
-    routeToAgent(out, live, event('c1', 4, 'message', 'a2'), null, masking);
+    routeToAgent(out, live, event('c1', 2), null, deps);
+    routeToAgent(out, live, event('c1', 3, 'message', 'a2'), null, deps);
+    routeToAgent(out, live, event('c1', 4, 'message', 'a2'), null, deps);
     expect(out.said).toEqual(['event:c1:2', 'gone:c1']);
     expect(live.watches.has('c1')).toBe(false);
   });
@@ -140,7 +173,7 @@ describe('an agent socket', () => {
   it('R10: a supervisor sees everything: nothing is tracked, nothing withdrawn', () => {
     const out = new Recorder();
     const live = agentWatching('supervisor');
-    routeToAgent(out, live, event('c1', 1, 'message', 'a2'), null, masking);
+    routeToAgent(out, live, event('c1', 1, 'message', 'a2'), null, deps);
     expect(out.said).toEqual(['conversation:c1']);
     expect(live.known).toBe(null);
   });
@@ -153,7 +186,7 @@ describe('an agent socket', () => {
     const out = new Recorder();
     const live = agentWatching(role);
     live.known = new Set(known);
-    routeToAgent(out, live, { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null, masking);
+    routeToAgent(out, live, { removed: true, siteId: 's1', visitorId: 'v1', conversationId: 'c1' }, null, deps);
     expect(out.said).toEqual(said);
   });
 
@@ -161,9 +194,163 @@ describe('an agent socket', () => {
     const out = new Recorder();
     const live = agentWatching();
     const messages: BusMessage[] = [signal('c1', 'typing', 'other'), signal('c1', 'seen', 'other'), signal('c1', 'seen', 'me')];
-    for (const m of messages) routeToAgent(out, live, m, 'me', masking);
+    for (const m of messages) routeToAgent(out, live, m, 'me', deps);
     live.watches = new Map([['c1', { lastSent: 0, buffer: null }]]);
-    routeToAgent(out, live, signal('c1', 'typing', 'other'), 'me', masking);
+    routeToAgent(out, live, signal('c1', 'typing', 'other'), 'me', deps);
     expect(out.said).toEqual(['seen:c1', 'typing:c1']);
+  });
+});
+
+/** A store read the test answers by hand. */
+function heldRead() {
+  const answers: Array<(v: CatchUp) => void> = [];
+  const fails: Array<(err: Error) => void> = [];
+  const d = depsWith(
+    () =>
+      new Promise<CatchUp>((resolve, reject) => {
+        answers.push(resolve);
+        fails.push(reject);
+      }),
+  );
+  const replay = (from: number, to: number): CatchUp => ({
+    events: Array.from({ length: to - from }, (_, i) => event('c1', from + 1 + i).event),
+    reset: false,
+    lastSeq: to,
+    hasMore: false,
+  });
+  return { d, answers, fails, replay };
+}
+
+describe('issue 14: a bus that loses or reorders events', () => {
+  it.each([
+    ['visitor', watching, routeToVisitor],
+    ['agent', agentWatching, routeToAgent],
+  ] as const)('D2, D6: a live event that skips a seq fills the gap from the store (%s), then sends what it held, in order', async (_role, state, route) => {
+    const out = new Recorder();
+    const live = state();
+    live.watches = new Map([['c1', { lastSent: 2, buffer: null }]]);
+    const { d, answers, replay } = heldRead();
+    const send = (seq: number) => route(out, live as never, event('c1', seq), null, d);
+    send(5);
+    send(7);
+    send(4);
+    send(6);
+    expect(d.reads).toEqual([2]); // one fill at a time
+    expect(out.said).toEqual([]);
+    answers[0]!(replay(2, 5));
+    await ticks();
+    expect(out.said).toEqual(['history:c1', 'event:c1:6', 'event:c1:7']);
+    expect((out.sent[0] as { events: Array<{ seq: number }> }).events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(live.watches.get('c1')).toEqual({ lastSent: 7, buffer: null });
+  });
+
+  it('one memory bus never shows a gap: the next seq is sent at once, with no read', () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([['c1', { lastSent: 0, buffer: null }]]);
+    for (const seq of [1, 2, 2, 3]) routeToVisitor(out, live, event('c1', seq), null, deps);
+    expect(out.said).toEqual(['event:c1:1', 'event:c1:2', 'event:c1:3']);
+  });
+
+  it('a gap still open after a fill (an event lost after the read) is filled by another read', async () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
+    const { d, answers, replay } = heldRead();
+    routeToVisitor(out, live, event('c1', 3), null, d);
+    routeToVisitor(out, live, event('c1', 6), null, d);
+    answers[0]!(replay(1, 3));
+    await ticks();
+    expect(d.reads).toEqual([1, 3]);
+    answers[1]!(replay(3, 6));
+    await ticks();
+    expect(out.said).toEqual(['history:c1', 'history:c1']);
+    expect(live.watches.get('c1')!.lastSent).toBe(6);
+  });
+
+  it('a fill that fails drops what it held; the next event finds the gap again and fills it', async () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
+    const { d, answers, fails, replay } = heldRead();
+    routeToVisitor(out, live, event('c1', 3), null, d);
+    fails[0]!(new Error('store away'));
+    await ticks();
+    expect(live.watches.get('c1')).toEqual({ lastSent: 1, buffer: null });
+    routeToVisitor(out, live, event('c1', 4), null, d);
+    answers[1]!(replay(1, 4));
+    await ticks();
+    expect(out.said).toEqual(['history:c1']);
+    expect(live.watches.get('c1')!.lastSent).toBe(4);
+  });
+
+  it('a conversation unwatched or watched anew while its gap is read: the read sends nothing', async () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
+    const { d, answers, replay } = heldRead();
+    routeToVisitor(out, live, event('c1', 3), null, d);
+    live.watches.set('c1', { lastSent: 3, buffer: null });
+    answers[0]!(replay(1, 3));
+    await ticks();
+    expect(out.said).toEqual([]);
+    expect(live.watches.get('c1')).toEqual({ lastSent: 3, buffer: null });
+  });
+
+  it("a visitor's conversation first seen on the bus past seq 1 is followed from there, not filled (the widget asks for its history)", () => {
+    const out = new Recorder();
+    const live = watching();
+    routeToVisitor(out, live, event('c2', 7), null, deps);
+    routeToVisitor(out, live, event('c2', 8), null, deps);
+    expect(out.said).toEqual(['event:c2:7', 'event:c2:8']);
+  });
+
+  it('a gap of notes only: the visitor is sent no history frame, and holds the seq past them', async () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([['c1', { lastSent: 1, buffer: null }]]);
+    const { d, answers } = heldRead();
+    routeToVisitor(out, live, event('c1', 4, 'note'), null, d);
+    answers[0]!({ events: [], reset: false, lastSeq: 4, hasMore: false });
+    await ticks();
+    routeToVisitor(out, live, event('c1', 5), null, d);
+    expect(out.said).toEqual(['event:c1:5']);
+    expect(d.reads).toEqual([1]);
+  });
+
+  it('reconcile: a watch the store is ahead of is filled; one in step, or reading already, is left alone', async () => {
+    const out = new Recorder();
+    const live = watching();
+    live.watches = new Map([
+      ['behind', { lastSent: 2, buffer: null }],
+      ['level', { lastSent: 3, buffer: null }],
+      ['reading', { lastSent: 1, buffer: [] }],
+      ['unread', { lastSent: 1, buffer: null }],
+    ]);
+    const { d, answers } = heldRead();
+    const at = (id: string, lastSeq: number) => ({ ...summary(id), lastSeq }) as ConversationSummary;
+    reconcile(out, live, d, new Map([['behind', at('behind', 4)], ['level', at('level', 3)], ['reading', at('reading', 9)]]), deliverToVisitor);
+    expect(d.reads).toEqual([2]);
+    answers[0]!({ events: [event('behind', 3).event, event('behind', 4).event], reset: false, lastSeq: 4, hasMore: false });
+    await ticks();
+    expect(out.said).toEqual(['history:behind']);
+    expect(live.watches.get('behind')!.lastSent).toBe(4);
+  });
+
+  it('reconcile, R10: an agent is withdrawn what was deleted or left its sight; a visitor stops watching a deleted one', () => {
+    const out = new Recorder();
+    const live = agentWatching();
+    live.watches = new Map([
+      ['deleted', { lastSent: 1, buffer: null }],
+      ['taken', { lastSent: 1, buffer: null }],
+    ]);
+    live.known = new Set(['deleted', 'taken']);
+    reconcile(out, live, deps, new Map([['deleted', null], ['taken', { ...summary('taken', 'a2'), lastSeq: 1 } as ConversationSummary]]), deliverToAgent);
+    expect(out.said).toEqual(['gone:deleted', 'gone:taken']);
+    expect([...live.watches.keys(), ...live.known]).toEqual([]);
+    const visitorLive = watching();
+    visitorLive.watches = new Map([['deleted', { lastSent: 1, buffer: null }]]);
+    reconcile(out, visitorLive, deps, new Map([['deleted', null]]), deliverToVisitor);
+    expect(visitorLive.watches.size).toBe(0);
   });
 });

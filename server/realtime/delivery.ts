@@ -3,11 +3,17 @@
  * events in sequence order without gaps or repeats, a catch-up's history before the live events that arrived
  * during it, an agent's conversations withdrawn when they leave its sight. Each event's JSON is made once
  * and shared by every socket that sends it.
+ *
+ * Issue 14: across nodes the bus may lose a message or deliver it out of commit order (bus.ts). A live event
+ * that skips a seq puts its watch into buffering mode and fills the gap from the store, as a catch-up does;
+ * `reconcile` does the same for a watch the store is ahead of (a lost last event). On one node's memory bus
+ * there is never a gap: the hot path's cost is one comparison.
  */
 import type { ConversationSummary, ServerFrame } from '../../shared/protocol';
-import type { BusMessage, EventMessage } from '../bus/bus';
+import type { Bus, BusMessage, EventMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type AgentActor } from '../domain/conversation';
-import { forVisitor, type ConversationService } from '../services/conversations';
+import type { Logger } from '../log';
+import { forVisitor, type CatchUp, type ConversationService } from '../services/conversations';
 import type { MaskingPolicy } from '../services/masking-policy';
 
 /** Where delivery sends: the socket's transport (connection.ts). */
@@ -21,14 +27,30 @@ export interface Outbox {
 export interface Watch {
   /** Highest sequence this client holds; a bus event at or below it is a repeat and is dropped. */
   lastSent: number;
-  /** While a catch-up read is in flight, live events wait here (SPEC D5: subscribe, read, then drain). */
+  /**
+   * While a catch-up or a gap fill reads the store, live events wait here (SPEC D5: subscribe, read, then
+   * drain). One read at a time per watch: a gap seen meanwhile waits here too.
+   */
   buffer: EventMessage[] | null;
 }
 
 /** What delivery keeps on a welcomed socket (issue 12: what only some sockets use is made on first use). */
 export interface DeliveryState {
+  /** Who the socket's reads are for (its audience: SPEC D11, R10, issue 6 masking). */
+  readonly actor: Actor;
   /** Made at the first watch or bus event (issue 12: a visitor with no conversation yet never needs one). */
   watches: Map<string, Watch> | null;
+}
+
+/** What delivery reads the store and waits on the bus through (ConnectionDeps has them). */
+export interface DeliveryDeps {
+  conversations: Pick<ConversationService, 'catchUp'>;
+  bus: Pick<Bus, 'ready'>;
+  log: Pick<Logger, 'warn'>;
+}
+
+export interface AgentDeliveryDeps extends DeliveryDeps {
+  masking: MaskingPolicy;
 }
 
 export interface AgentDeliveryState extends DeliveryState {
@@ -104,32 +126,93 @@ export function deliverToAgent(out: Outbox, message: EventMessage, watch: Watch)
   out.sendRaw(frameText(message, 'agent'));
 }
 
+/**
+ * A live event of a watched conversation: held while the watch reads the store, sent when it is the next
+ * seq or a repeat (dropped), and a gap to fill when it skips one (issue 14: lost or out of order on the bus).
+ */
+function follow(out: Outbox, live: DeliveryState, deps: DeliveryDeps, message: EventMessage, watch: Watch, deliver: Deliver): void {
+  if (watch.buffer) watch.buffer.push(message);
+  else if (message.event.seq > watch.lastSent + 1) void fill(out, live, deps, message.conversation, watch, deliver, message);
+  else deliver(out, message, watch);
+}
+
+/**
+ * Reads what the client lacks of a watched conversation from the store, the way a catch-up does, and sends
+ * it as a `history` frame the client merges (reset only past MAX_REPLAY_EVENTS, SPEC D6), then the live
+ * events held meanwhile. `conversation`: the conversation as committed at least up to the seq that showed
+ * the gap (the gap's event summary, or the store's at a reconcile). A failed read drops what it held: the
+ * next live event or reconcile finds the gap again and fills it from the store, which keeps everything.
+ */
+async function fill(out: Outbox, live: DeliveryState, deps: DeliveryDeps, conversation: ConversationSummary, watch: Watch, deliver: Deliver, gap?: EventMessage): Promise<void> {
+  watch.buffer = gap ? [gap] : [];
+  const from = watch.lastSent;
+  let result: CatchUp;
+  try {
+    result = await deps.conversations.catchUp(live.actor, conversation, from);
+  } catch (err) {
+    watch.buffer = null;
+    deps.log.warn('could not fill a gap in a conversation from the store', { conversationId: conversation.id, err });
+    return;
+  }
+  // Unwatched, or watched anew (its own catch-up answers it), while the store was read.
+  if (live.watches?.get(conversation.id) !== watch) return;
+  if (result.reset || result.events.length > 0) out.send({ type: 'history', conversationId: conversation.id, ...result });
+  drain(out, live, deps, watch, from, result, deliver);
+}
+
+/**
+ * After a read of the store: the client holds everything up to the read's `lastSeq` (the conversation's last
+ * seq when the read began, or the newest event read: every event up to it was committed before the read, so
+ * the read returned it if the client may see it), then the held live events go out in seq order.
+ */
+function drain(out: Outbox, live: DeliveryState, deps: DeliveryDeps, watch: Watch, from: number, result: CatchUp, deliver: Deliver): void {
+  watch.lastSent = result.reset ? result.lastSeq : Math.max(from, result.lastSeq);
+  const held = watch.buffer ?? [];
+  watch.buffer = null;
+  // Out of commit order on the bus (two publishers): sorted, they need no second fill.
+  if (held.length > 1) held.sort((a, b) => a.event.seq - b.event.seq);
+  for (const message of held) follow(out, live, deps, message, watch, deliver);
+}
+
 /** SPEC D5/D6: one history frame, then the live events that arrived meanwhile, without repeats. */
-export async function catchUp(
-  out: Outbox,
-  live: DeliveryState,
-  conversations: Pick<ConversationService, 'catchUp'>,
-  actor: Actor,
-  conversation: ConversationSummary,
-  afterSeq: number,
-  deliver: Deliver,
-): Promise<void> {
+export async function catchUp(out: Outbox, live: DeliveryState, deps: DeliveryDeps, conversation: ConversationSummary, afterSeq: number, deliver: Deliver): Promise<void> {
   const watches = watchesOf(live);
   const watch: Watch = { lastSent: afterSeq, buffer: [] };
   watches.set(conversation.id, watch);
   let result;
   try {
-    result = await conversations.catchUp(actor, conversation, afterSeq);
+    // Across nodes the subscription hears other nodes' events only once Redis acknowledged it (issue 14).
+    await deps.bus.ready();
+    result = await deps.conversations.catchUp(live.actor, conversation, afterSeq);
   } catch (err) {
     if (watches.get(conversation.id) === watch) watches.delete(conversation.id);
     throw err;
   }
   out.send({ type: 'history', conversationId: conversation.id, ...result });
-  const newest = result.events.at(-1)?.seq ?? 0;
-  watch.lastSent = result.reset ? newest : Math.max(afterSeq, newest);
-  const buffered = watch.buffer ?? [];
-  watch.buffer = null;
-  for (const message of buffered) deliver(out, message, watch);
+  drain(out, live, deps, watch, afterSeq, result, deliver);
+}
+
+/**
+ * Issue 14: the store's view of what this socket watches (`current`: the conversations as read now; null:
+ * deleted; absent: not read), after the bus may have lost messages (a reconnect, a node killed between its
+ * commit and its publish) or periodically. A watch the store is ahead of is filled; one whose read is in
+ * flight already reads the store. Agents: what was deleted or left their sight is withdrawn (SPEC R10).
+ */
+export function reconcile(out: Outbox, live: DeliveryState, deps: DeliveryDeps, current: ReadonlyMap<string, ConversationSummary | null>, deliver: Deliver): void {
+  if (!live.watches) return;
+  const agent = live.actor.kind === 'agent' ? (live as AgentDeliveryState) : null;
+  for (const [id, watch] of live.watches) {
+    const conversation = current.get(id);
+    if (conversation === undefined || watch.buffer) continue;
+    if (conversation === null) {
+      if (agent) removed(out, agent, id);
+      else live.watches.delete(id);
+    } else if (agent && agent.actor.role === 'agent' && !canView(agent.actor, conversation)) {
+      live.watches.delete(id);
+      knownOf(agent).delete(id);
+      out.send({ type: 'gone', conversationId: id });
+    } else if (conversation.lastSeq > watch.lastSent) void fill(out, live, deps, conversation, watch, deliver);
+  }
 }
 
 /**
@@ -137,7 +220,7 @@ export async function catchUp(
  * tab started it) is followed from here; a typing or seen is sent if it is for the visitor (SPEC W1, W2) and
  * did not come from this socket (`ownSenderId`: this socket as a sender, LiveSession.senderId).
  */
-export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMessage, ownSenderId: string | null): void {
+export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMessage, ownSenderId: string | null, deps: DeliveryDeps): void {
   if ('removed' in received) return;
   if ('signal' in received) {
     if (ownSenderId !== null && received.from === ownSenderId) return;
@@ -145,9 +228,10 @@ export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMe
     return;
   }
   let watch = watchesOf(live).get(received.event.conversationId);
-  if (!watch) watchesOf(live).set(received.event.conversationId, (watch = { lastSent: 0, buffer: null }));
-  if (watch.buffer) watch.buffer.push(received);
-  else deliverToVisitor(out, received, watch);
+  // Followed from this event on, as on one node: its first (another tab started it), or a later one of an
+  // older conversation, which the widget watches itself when it wants its history. Not a gap to fill.
+  if (!watch) watchesOf(live).set(received.event.conversationId, (watch = { lastSent: received.event.seq - 1, buffer: null }));
+  follow(out, live, deps, received, watch, deliverToVisitor);
 }
 
 /**
@@ -155,7 +239,7 @@ export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMe
  * watch comes as its summary; SPEC R10: an agent follows only what it may see, and what leaves its sight is
  * withdrawn once (supervisors and admins see everything: nothing to track).
  */
-export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: BusMessage, ownSenderId: string | null, masking: MaskingPolicy): void {
+export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: BusMessage, ownSenderId: string | null, deps: AgentDeliveryDeps): void {
   if ('removed' in received) return removed(out, live, received.conversationId);
   if ('signal' in received) {
     // SPEC W1, W2: for a conversation it may see, and typing only for one it watches (nothing in the lists
@@ -165,7 +249,7 @@ export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: Bu
     if (received.frame.type === 'typing' && !watchesOf(live).has(received.conversation.id)) return;
     return out.send(received.frame);
   }
-  const message = agentMessage(received, masking);
+  const message = agentMessage(received, deps.masking);
   const id = message.event.conversationId;
   const watch = watchesOf(live).get(id);
   if (live.actor.role === 'agent') {
@@ -179,8 +263,7 @@ export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: Bu
     knownOf(live).add(id);
   }
   if (!watch) return out.sendRaw(frameText(message, 'conversation'));
-  if (watch.buffer) watch.buffer.push(message);
-  else deliverToAgent(out, message, watch);
+  follow(out, live, deps, message, watch, deliverToAgent);
 }
 
 /** A deleted conversation leaves every console that could list it. */

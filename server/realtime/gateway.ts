@@ -100,6 +100,9 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
     try {
       // Issue 6: blocked addresses, too many upgrades, too many sockets: refused before anything else.
       deps.safety.admitSocket(ip, ipKey);
+      // Issue 14: and the connections budget of all nodes (Redis); nothing to wait for on one node.
+      const across = deps.safety.admitSocketAcross(ipKey);
+      if (across) await across;
     } catch (err) {
       if (!isAppError(err)) throw err;
       return { refuse: err.code, message: err.message, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) };

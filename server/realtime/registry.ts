@@ -1,7 +1,10 @@
 /**
  * @module The open sockets, for the few actions that reach into them from outside a connection (issue 6):
- * a blocked visitor's chat ends, an agent whose session ended is disconnected within seconds.
+ * a blocked visitor's chat ends, an agent whose session ended is disconnected within seconds. Several nodes
+ * (issue 14): once `attach`ed to the bus, each close acts here at once and is told to the other nodes on
+ * the control channel, which close their own sockets of that visitor, agent or site.
  */
+import type { Bus, ControlMessage } from '../bus/bus';
 import { CLOSE } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log';
 import type { Connection } from './connection';
@@ -19,6 +22,8 @@ export class SocketRegistry implements LiveSockets {
 
   readonly #log: Logger;
   readonly #slices: MassClose;
+  /** The other nodes, once attached; null on one node. */
+  #control: Bus['control'] | null = null;
 
   /** `slices`: how a mass close is spread (tests hold its later slices). */
   constructor(log: Logger = silentLogger, slices: MassClose = {}) {
@@ -26,8 +31,41 @@ export class SocketRegistry implements LiveSockets {
     this.#slices = slices;
   }
 
-  /** Closes every socket of one visitor with 4004 `blocked` (the widget says the chat ended). */
+  /**
+   * Issue 14: closes on every node from now on. Answers the unsubscribe. Closes told by this node act here
+   * synchronously, not through the channel, so their counts stay this node's as before.
+   */
+  attach(bus: Pick<Bus, 'nodeId' | 'control'>): () => void {
+    this.#control = bus.control;
+    const off = bus.control.subscribe((message: ControlMessage, from: string) => {
+      if (from === bus.nodeId) return;
+      if (message.type === 'close_visitor') this.#closeVisitor(message.visitorId);
+      else if (message.type === 'close_anonymous') this.#closeAnonymousVisitors(message.siteId);
+      else if (message.type === 'close_agent') this.#closeAgent(message, message.why);
+    });
+    return () => {
+      off();
+      this.#control = null;
+    };
+  }
+
+  #tell(message: ControlMessage): void {
+    try {
+      this.#control?.publish(message);
+    } catch (err) {
+      // The gateway's session check and the blocks reloaded on every node still end these sockets.
+      this.#log.warn('could not tell the other nodes to close sockets', { type: message.type, err });
+    }
+  }
+
+  /** Closes every socket of one visitor with 4004 `blocked` (the widget says the chat ended), on every node. */
   closeVisitor(visitorId: string): number {
+    const n = this.#closeVisitor(visitorId);
+    this.#tell({ type: 'close_visitor', visitorId });
+    return n;
+  }
+
+  #closeVisitor(visitorId: string): number {
     let n = 0;
     for (const c of this.connections) {
       if (c.visitorId === visitorId) {
@@ -50,6 +88,12 @@ export class SocketRegistry implements LiveSockets {
    * `identity_required`: it chats no more after this returns.
    */
   closeAnonymousVisitors(siteId: string): number {
+    const n = this.#closeAnonymousVisitors(siteId);
+    this.#tell({ type: 'close_anonymous', siteId });
+    return n;
+  }
+
+  #closeAnonymousVisitors(siteId: string): number {
     const chosen: Connection[] = [];
     for (const c of this.connections) {
       if (c.peer.role === 'visitor' && c.peer.site.id === siteId && !c.identified) {
@@ -83,6 +127,12 @@ export class SocketRegistry implements LiveSockets {
    * (issue 11 F3: a socket keeps the role it said hello with, so a changed role must not outlive it).
    */
   closeAgent(match: { tokenHash?: string; agentId?: string }, why: 'session_ended' | 'role_changed' = 'session_ended'): number {
+    const n = this.#closeAgent(match, why);
+    this.#tell({ type: 'close_agent', ...(match.tokenHash ? { tokenHash: match.tokenHash } : {}), ...(match.agentId ? { agentId: match.agentId } : {}), why });
+    return n;
+  }
+
+  #closeAgent(match: { tokenHash?: string; agentId?: string }, why: 'session_ended' | 'role_changed'): number {
     let n = 0;
     for (const c of this.connections) {
       if (c.peer.role !== 'agent') continue;

@@ -3,7 +3,7 @@
  * role uses, what a role handler answers for (RoleHandler) and what it may do with its socket (ClientSocket).
  */
 import type { ErrorCode } from '../../shared/errors';
-import type { AgentProfile, ClientFrame, HelloFrame } from '../../shared/protocol';
+import type { AgentProfile, ClientFrame, ConversationSummary, HelloFrame } from '../../shared/protocol';
 import type { Bus, BusMessage } from '../bus/bus';
 import type { LimitKey } from '../domain/client-ip';
 import type { Logger } from '../log';
@@ -16,6 +16,7 @@ import type { MaskingPolicy } from '../services/masking-policy';
 import type { Signals } from '../services/presence-signals';
 import type { Safety } from '../services/safety';
 import type { TicketService } from '../services/tickets';
+import type { Timers } from '../services/timers';
 import type { WorkflowService } from '../services/workflow';
 import type { Site, Store } from '../store/store';
 import type { Outbox } from './delivery';
@@ -44,6 +45,13 @@ export interface ConnectionDeps {
   bus: Bus;
   log: Logger;
   helloTimeoutMs: number;
+  /**
+   * Issue 14: how often this node checks what its sockets watch against the store when the bus may lose
+   * messages (10 s when absent; never on the memory bus, which loses nothing). See reconcile.ts.
+   */
+  reconcileMs?: number;
+  /** The reconcile's timer (tests drive it); the process's timers when absent. */
+  timers?: Timers;
   /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
   draining: () => boolean;
 }
@@ -90,6 +98,11 @@ export interface RoleHandler<P extends Peer, L extends LiveSession> {
   handle(conn: ClientSocket<P, L>, live: L, frame: SessionFrame): Promise<void>;
   /** A bus message for a live socket. */
   route(conn: ClientSocket<P, L>, live: L, message: BusMessage): void;
+  /**
+   * Issue 14: the store's view of the conversations this live socket watches (reconcile.ts): fills what the
+   * bus lost. `resync`: messages were certainly lost (a reconnect, a dead node), not just a periodic check.
+   */
+  reconcile(conn: ClientSocket<P, L>, live: L, current: ReadonlyMap<string, ConversationSummary | null>, resync: boolean): Promise<void> | void;
   /** SPEC W6: the hello named an identified user. */
   identified(live: L): boolean;
   /**

@@ -4,7 +4,7 @@
  * and its bus topic's delivery. One handler serves every visitor socket; each socket's data is its state.
  */
 import { CLOSE, ERRORS } from '../../shared/errors';
-import { PROTOCOL_VERSION, type ClientFrame, type HelloFrame, type WidgetSettings } from '../../shared/protocol';
+import { PROTOCOL_VERSION, type ClientFrame, type ConversationSummary, type HelloFrame, type WidgetSettings } from '../../shared/protocol';
 import { topics, type BusMessage } from '../bus/bus';
 import type { Entry, VisitorActor } from '../domain/conversation';
 import { RateLimiter, type RateLimit } from '../domain/rate-limit';
@@ -12,7 +12,7 @@ import { formFields } from '../domain/tickets';
 import { widgetSettings } from '../domain/widget-settings';
 import { AppError, isAppError } from '../errors';
 import type { ClientSocket, ConnectionDeps, MessageFrame, RoleHandler, SessionFrame, VisitorPeer } from './role-handler';
-import { catchUp, deliverToVisitor, routeToVisitor } from './delivery';
+import { catchUp, deliverToVisitor, reconcile, routeToVisitor } from './delivery';
 import { relaySeen, relayTyping, unwatch, type LiveSession } from './live-session';
 
 /**
@@ -75,6 +75,8 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
     // What the visitor claims is kept as text; consoles link only web URLs (issue 6, shared/safe-url.ts).
     const page = frame.page ? { url: frame.page.url, title: frame.page.title ?? null, referrer: frame.page.referrer ?? null } : null;
     conn.subscribe(topics.visitor(actor.visitorId));
+    // Issue 14: what is read from here on is read after this node hears the visitor's topic (SPEC D5).
+    await this.deps.bus.ready();
     const conversation = await conversations.visitorConversation(actor, frame.resume?.conversationId ?? null);
     const queueId = entry.bot ? null : entry.queueId;
     // SPEC T1: the widget knows at once whether someone can answer, and hears every change.
@@ -122,7 +124,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
     let resumed: Promise<void> | null = null;
     if (conversation) {
       const afterSeq = frame.resume?.conversationId === conversation.id ? frame.resume.afterSeq : 0;
-      resumed = catchUp(conn, live, conversations, actor, conversation, afterSeq, deliverToVisitor);
+      resumed = catchUp(conn, live, this.deps, conversation, afterSeq, deliverToVisitor);
     }
     await resumed?.catch((err: unknown) => conn.fail(err, frame));
   }
@@ -171,7 +173,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         return this.startMessage(conn, live, frame);
       case 'watch': {
         const conversation = await deps.conversations.load(actor, frame.conversationId);
-        await catchUp(conn, live, deps.conversations, actor, conversation, frame.afterSeq, deliverToVisitor);
+        await catchUp(conn, live, deps, conversation, frame.afterSeq, deliverToVisitor);
         // SPEC W2, W7: a visitor opening one of its conversations learns both seen marks with its history
         // (agents have them on the summary).
         for (const by of ['agent', 'visitor'] as const) {
@@ -209,7 +211,11 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
   }
 
   route(conn: VisitorSocket, live: VisitorLive, message: BusMessage): void {
-    routeToVisitor(conn, live, message, live.senderId);
+    routeToVisitor(conn, live, message, live.senderId, this.deps);
+  }
+
+  reconcile(conn: VisitorSocket, live: VisitorLive, current: ReadonlyMap<string, ConversationSummary | null>): void {
+    reconcile(conn, live, this.deps, current, deliverToVisitor);
   }
 
   identified(live: VisitorLive): boolean {

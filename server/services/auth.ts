@@ -52,7 +52,7 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
    */
   async function checkPassword(agent: { id: string; email: string; passwordHash: string } | null, email: string, password: string, origin: SignInOrigin): Promise<boolean> {
     const device = verifyDeviceToken(origin.device, secret, now());
-    const attempt = limits.signIn(limitKey(origin.ip), email, device && agent && device.agentId === agent.id ? device.deviceId : null);
+    const attempt = await limits.signIn(limitKey(origin.ip), email, device && agent && device.agentId === agent.id ? device.deviceId : null);
     let ok = false;
     try {
       ok = (await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH)) && agent !== null;

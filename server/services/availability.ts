@@ -3,6 +3,8 @@
  * the conversation is in no queue) is Available with room, within the site's business hours. Widgets are
  * told at hello and on every change; the router turns waiting chats into tickets when it is false (T2).
  * Recomputed after presence changes, after commits that change loads, and every minute (business hours).
+ * Several nodes (issue 14): presence is the cluster's (the directory's), and commits on the other nodes
+ * arrive as control messages (`committedElsewhere`), so the answer and the frames are the cluster's.
  */
 import type { ConversationEvent } from '../../shared/protocol';
 import type { Logger } from '../log';
@@ -11,7 +13,7 @@ import type { ConversationService } from './conversations';
 import type { Directory } from './directory';
 
 /** Events after which an agent's load may have changed. */
-const LOAD_KINDS: ReadonlySet<string> = new Set(['assigned', 'closed', 'ended_by_visitor', 'returned_to_bot', 'transfer_accepted', 'conference_left']);
+export const LOAD_KINDS: ReadonlySet<string> = new Set(['assigned', 'closed', 'ended_by_visitor', 'returned_to_bot', 'transfer_accepted', 'conference_left']);
 
 type Listener = (online: boolean) => void;
 
@@ -103,6 +105,11 @@ export function createAvailability(deps: { store: Store; directory: Directory; c
 
     /** Recomputes now (after a site's settings change). */
     refresh: schedule,
+
+    /** Issue 14: a commit on another node with these event kinds: loads may have changed there. */
+    committedElsewhere(kinds: readonly string[]): void {
+      if (kinds.some((k) => LOAD_KINDS.has(k))) schedule();
+    },
 
     /** How many listeners are watching, over all sites and queues (read-only; for tests of closed sockets). */
     listeners(): number {

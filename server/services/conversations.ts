@@ -74,8 +74,25 @@ export function forVisitor(event: ConversationEvent): ConversationEvent {
   return rest;
 }
 
+/** Reads of a reconcile's `summaries` in flight at once. */
+const SUMMARY_READS = 8;
+
 /** No limit on starting a conversation (a frozen constant: a default parameter's literal is made per call). */
 const PASS: Verdict = Object.freeze({ ok: true });
+
+/**
+ * Issue 14: the kinds of a commit that has workflow events, which every node hears (the routing leader may
+ * have timers to arm or a pass to run); null for messages and notes alone, the hot path, which stay local.
+ */
+function workflowKinds(events: readonly ConversationEvent[]): string[] | null {
+  let kinds: string[] | null = null;
+  for (const e of events) {
+    if (e.kind === 'message' || e.kind === 'note') continue;
+    kinds ??= [];
+    if (!kinds.includes(e.kind)) kinds.push(e.kind);
+  }
+  return kinds;
+}
 
 /** The seq the message with this client id was stored at (the last event's when none has it). */
 function seqOf(events: readonly ConversationEvent[], clientId: string): number {
@@ -99,6 +116,8 @@ export function createConversationService({ store, bus, now, masking, agents }: 
       bus.publish(siteTopic, message);
     }
     for (const listener of listeners) listener(events, conversation);
+    const kinds = workflowKinds(events);
+    if (kinds) bus.control.publish({ type: 'commit', siteId: conversation.siteId, conversationId: conversation.id, kinds });
   }
 
   /** The event kinds `actor` may read (SPEC D11); undefined means all of them. */
@@ -302,6 +321,24 @@ export function createConversationService({ store, bus, now, masking, agents }: 
         if (resumed && canView(actor, resumed)) return resumed;
       }
       return store.conversations.openForVisitor(actor.visitorId);
+    },
+
+    /**
+     * Issue 14: the conversations as the store holds them now (null: deleted), for a node's reconcile of
+     * what its sockets watch (realtime/reconcile.ts). Unfiltered: each socket then applies its own audience.
+     * One read per id, a few at a time, so a run never floods the store's connections.
+     */
+    async summaries(ids: readonly string[]): Promise<Map<string, ConversationSummary | null>> {
+      const found = new Map<string, ConversationSummary | null>();
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const id = ids[next++]!;
+          found.set(id, await store.conversations.byId(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(SUMMARY_READS, ids.length) }, worker));
+      return found;
     },
 
     /** What a client holding events up to `afterSeq` needs next (SPEC D5, D6). */

@@ -9,9 +9,13 @@
  * starts: they still count as someone who can answer (T1, T2) but are given no new work until a console is
  * back. Nothing is announced when one comes back within the grace; Offline is announced when it ends.
  *
- * One node: presence lives in this process. Several nodes would share it through the bus (DESIGN.md).
+ * Several nodes (issue 14): an agent's consoles are counted on every node (`sockets` here, `remote` on the
+ * peers, told by cluster/node.ts), and the grace starts wherever its last console closed or its node died:
+ * each node runs its own grace and announces to its own listeners. A chosen state or an admin's change is
+ * announced on the control channel (`announce`) and every other node re-reads it from the store.
  */
 import type { AgentPresence, AgentProfile, AgentState } from '../../shared/protocol';
+import type { ControlMessage } from '../bus/control';
 import type { AgentActor, Entry as ConversationEntry } from '../domain/conversation';
 import { isOpen } from '../domain/business-hours';
 import { canTakeWork, presenceStates } from '../domain/routing';
@@ -24,6 +28,8 @@ interface Entry {
   /** Shared with this agent's actor objects: membership changes reach open sockets at once. */
   queueIds: Set<string>;
   sockets: number;
+  /** Issue 14: its consoles on the other nodes. */
+  remote: number;
   /** SPEC R13: the timer that ends this agent's grace; null when it is not in one. */
   grace: unknown;
   /** When the visible state last changed. */
@@ -40,10 +46,18 @@ export interface PresenceOptions {
   graceMs: number;
   /** The grace's timers (tests fire them). */
   timers: Timers;
+  /** Issue 14: tells the other nodes what changed (the bus's control channel); nothing on one node. */
+  announce?: (message: ControlMessage) => void;
+  /** Issue 14: an agent's consoles on the other nodes, for agents loaded after the peers reported them. */
+  remote?: (agentId: string) => number;
 }
 
 export async function createDirectory(store: Store, now: () => number, options: PresenceOptions = { graceMs: 0, timers: systemTimers }) {
   const { graceMs, timers } = options;
+  const tell = options.announce ?? (() => {});
+  const remoteOf = options.remote ?? (() => 0);
+  /** Told when this node's console count of an agent changed (cluster/node.ts sends a heartbeat). */
+  const consoleListeners = new Set<() => void>();
   const agents = new Map<string, Entry>();
   let queues = new Map<string, QueueRecord>();
   const listeners = new Set<PresenceListener>();
@@ -60,7 +74,7 @@ export async function createDirectory(store: Store, now: () => number, options: 
       queueIds.clear();
       for (const id of memberships.get(record.id) ?? []) queueIds.add(id);
       if (known) known.record = record;
-      else agents.set(record.id, { record, queueIds, sockets: 0, grace: null, since: record.availabilitySince || now(), lastAssignedAt: 0 });
+      else agents.set(record.id, { record, queueIds, sockets: 0, remote: remoteOf(record.id), grace: null, since: record.availabilitySince || now(), lastAssignedAt: 0 });
     }
   }
   await load();
@@ -74,7 +88,37 @@ export async function createDirectory(store: Store, now: () => number, options: 
     return e;
   }
 
-  const statesOf = (e: Entry) => presenceStates(e.record.availability, e.sockets, e.grace !== null);
+  const statesOf = (e: Entry) => presenceStates(e.record.availability, e.sockets + e.remote, e.grace !== null);
+
+  /**
+   * R1/R13 across nodes: the agent's consoles over the cluster went from none to some (`up`) or from some
+   * to none. Up within a grace changes nothing visible but the agent takes work again; down starts the
+   * grace (or, `grace: false` or none configured, is Offline at once).
+   */
+  function consolesChanged(e: Entry, up: boolean, grace = true): void {
+    if (up) {
+      if (e.grace !== null) {
+        timers.clearTimeout(e.grace);
+        e.grace = null;
+        for (const listener of returnListeners) listener(e.record.id);
+        return;
+      }
+      e.since = now();
+      announce(e);
+      return;
+    }
+    if (stopped) return;
+    if (graceMs > 0 && grace) return startGrace(e);
+    e.since = now();
+    announce(e);
+  }
+
+  /** Re-reads everything; announces the agents whose presence changed (a peer's change, the safety reload). */
+  async function sync(): Promise<void> {
+    const before = new Map([...agents].map(([id, e]) => [id, JSON.stringify(presenceOf(e))]));
+    await load();
+    for (const [id, e] of agents) if (before.get(id) !== JSON.stringify(presenceOf(e))) announce(e);
+  }
 
   /** SPEC R13: the agent's consoles are all gone; it stays present until the grace ends (or one is back). */
   function startGrace(e: Entry): void {
@@ -82,7 +126,7 @@ export async function createDirectory(store: Store, now: () => number, options: 
     if (e.grace !== null) timers.clearTimeout(e.grace);
     e.grace = unref(timers.setTimeout(() => {
       e.grace = null;
-      if (e.sockets > 0 || stopped) return;
+      if (e.sockets + e.remote > 0 || stopped) return;
       e.since = now();
       announce(e);
     }, graceMs));
@@ -106,10 +150,49 @@ export async function createDirectory(store: Store, now: () => number, options: 
   }
 
   return {
-    /** Re-reads agents, queues and memberships after an admin change, and announces every agent. */
+    /** Re-reads agents, queues and memberships after an admin change, and announces every agent (on every node). */
     async reload(): Promise<void> {
       await load();
       for (const e of agents.values()) announce(e);
+      tell({ type: 'directory' });
+    },
+
+    /** Issue 14: another node changed agents, queues or memberships (or the periodic safety reload). */
+    sync,
+
+    /** Issue 14: another node changed one agent's record (its chosen state): re-read it, announce a change. */
+    async refreshAgent(agentId: string): Promise<void> {
+      const e = agents.get(agentId);
+      if (!e) return sync();
+      const before = JSON.stringify(presenceOf(e));
+      const record = await store.agents.byId(agentId);
+      if (!record) return sync();
+      if (record.availability !== e.record.availability) e.since = record.availabilitySince || now();
+      e.record = record;
+      if (JSON.stringify(presenceOf(e)) !== before) announce(e);
+    },
+
+    /** Issue 14: the agent's consoles on the other nodes are now `n` (cluster/node.ts). */
+    setRemote(agentId: string, n: number): void {
+      const e = agents.get(agentId);
+      if (!e || e.remote === n) return;
+      const was = e.sockets + e.remote > 0;
+      e.remote = n;
+      const is = e.sockets + e.remote > 0;
+      if (was !== is) consolesChanged(e, is);
+    },
+
+    /** Issue 14: this node's consoles per agent, for its heartbeat. */
+    localConsoles(): Array<[string, number]> {
+      const out: Array<[string, number]> = [];
+      for (const [id, e] of agents) if (e.sockets > 0) out.push([id, e.sockets]);
+      return out;
+    },
+
+    /** Issue 14: told whenever this node's console count of an agent changes. */
+    onConsoles(listener: () => void): () => void {
+      consoleListeners.add(listener);
+      return () => consoleListeners.delete(listener);
     },
 
     /** Makes sure an agent created since the last load (by another process or a test) is known. */
@@ -221,6 +304,7 @@ export async function createDirectory(store: Store, now: () => number, options: 
         if (record) e.record = record;
         e.since = at;
         announce(e);
+        tell({ type: 'agent', agentId });
       }
       return presenceOf(e);
     },
@@ -237,15 +321,9 @@ export async function createDirectory(store: Store, now: () => number, options: 
       const e = agents.get(agentId);
       if (!e) return;
       e.sockets++;
-      if (e.sockets !== 1) return;
-      if (e.grace !== null) {
-        timers.clearTimeout(e.grace);
-        e.grace = null;
-        for (const listener of returnListeners) listener(agentId);
-        return;
-      }
-      e.since = now();
-      announce(e);
+      for (const listener of consoleListeners) listener();
+      if (e.sockets + e.remote !== 1) return;
+      consolesChanged(e, true);
     },
 
     /**
@@ -256,10 +334,9 @@ export async function createDirectory(store: Store, now: () => number, options: 
       const e = agents.get(agentId);
       if (!e || e.sockets === 0) return;
       e.sockets--;
-      if (e.sockets > 0 || stopped) return;
-      if (graceMs > 0 && grace) return startGrace(e);
-      e.since = now();
-      announce(e);
+      for (const listener of consoleListeners) listener();
+      if (e.sockets + e.remote > 0 || stopped) return;
+      consolesChanged(e, false, grace);
     },
 
     /** Ends every grace timer; the consoles closing at shutdown start none. */

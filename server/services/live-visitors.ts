@@ -2,7 +2,13 @@
  * @module Who is on the site now (SPEC R11): visitors with a widget socket open, their current page and
  * when this visit began. In memory: a visit is a run of sockets with gaps shorter than VISIT_GAP_MS (a page
  * navigation closes one socket and opens the next within a second).
+ *
+ * Several nodes (issue 14): each node keeps its own sockets' visits and sends the online ones in its
+ * heartbeat (cluster/node.ts); the lists and lookups here merge the peers' (`peers`), so the live list and
+ * "block and end" see the whole cluster, a heartbeat late at most. A visit that moves to this node while a
+ * peer still has it online keeps its start (a page navigation that lands on another node).
  */
+import type { PeerVisitor } from '../cluster/node-state';
 export const VISIT_GAP_MS = 30 * 60_000;
 
 /**
@@ -40,8 +46,18 @@ export interface OnlineVisitor {
 
 const online = (visitorId: string, v: Visit): OnlineVisitor => ({ visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning });
 
-export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED_VISITS) {
+/** The visitors online on the other nodes (cluster/node-state.ts's ClusterView). */
+export interface PeerVisitors {
+  visitor(visitorId: string): PeerVisitor | null;
+  visitors(): ReadonlyMap<string, PeerVisitor>;
+}
+
+const NO_PEERS: PeerVisitors = { visitor: () => null, visitors: () => new Map() };
+
+export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED_VISITS, peers: PeerVisitors = NO_PEERS) {
   const visits = new Map<string, Visit>();
+  /** Changes whenever the online visits here change (the heartbeat sends them again). */
+  let version = 0;
   /**
    * The visits with no socket open, in the order their last socket closed (so by lastSeen): the longest
    * gone are first, and forgetting them stops at the first one to keep. A scan of every visit on each
@@ -63,6 +79,7 @@ export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED
       const at = now();
       const visit = visits.get(visitorId);
       departed.delete(visitorId);
+      version++;
       if (visit && (visit.sockets > 0 || at - visit.lastSeen < VISIT_GAP_MS)) {
         visit.sockets++;
         visit.lastSeen = at;
@@ -70,17 +87,27 @@ export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED
         if (ip) visit.ip = ip;
         return;
       }
-      visits.set(visitorId, { siteId, sockets: 1, since: at, lastSeen: at, page, returning: returning || visit !== undefined, ip });
+      const elsewhere = peers.visitor(visitorId);
+      visits.set(visitorId, {
+        siteId,
+        sockets: 1,
+        since: elsewhere?.since ?? at,
+        lastSeen: at,
+        page,
+        returning: returning || visit !== undefined || (elsewhere?.returning ?? false),
+        ip,
+      });
     },
 
     /** The address the visitor last connected from, while it is remembered. */
     ipOf(visitorId: string): string | null {
-      return visits.get(visitorId)?.ip ?? null;
+      return visits.get(visitorId)?.ip ?? peers.visitor(visitorId)?.ip ?? null;
     },
 
     disconnected(visitorId: string): void {
       const visit = visits.get(visitorId);
       if (!visit) return;
+      version++;
       visit.sockets = Math.max(0, visit.sockets - 1);
       visit.lastSeen = now();
       if (visit.sockets === 0) {
@@ -91,12 +118,27 @@ export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED
       forget(visit.lastSeen);
     },
 
-    /** Visitors with at least one socket open, longest on the site first. */
+    /** Visitors with at least one socket open on any node, longest on the site first. */
     online(siteIds?: ReadonlySet<string>): OnlineVisitor[] {
-      return [...visits]
-        .filter(([, v]) => v.sockets > 0 && (!siteIds || siteIds.has(v.siteId)))
-        .map(([visitorId, v]) => online(visitorId, v))
-        .sort((a, b) => a.since - b.since);
+      const here = [...visits].filter(([, v]) => v.sockets > 0 && (!siteIds || siteIds.has(v.siteId))).map(([visitorId, v]) => online(visitorId, v));
+      const ids = new Set(here.map((v) => v.visitorId));
+      for (const v of peers.visitors().values()) {
+        if (ids.has(v.visitorId) || (siteIds && !siteIds.has(v.siteId))) continue;
+        here.push({ visitorId: v.visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning });
+      }
+      return here.sort((a, b) => a.since - b.since);
+    },
+
+    /** Issue 14, for this node's heartbeat: its online visits, and a number that changes when they do. */
+    here: {
+      version: (): number => version,
+      online(): PeerVisitor[] {
+        const out: PeerVisitor[] = [];
+        for (const [visitorId, v] of visits) {
+          if (v.sockets > 0) out.push({ visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning, ip: v.ip });
+        }
+        return out;
+      },
     },
 
     /** Visits kept: online, or left less than VISIT_GAP_MS ago (read-only; for tests). */
@@ -107,7 +149,9 @@ export function createLiveVisitors(now: () => number, maxDeparted = MAX_DEPARTED
     /** One visitor, when it has a socket open (a lookup, not a scan of everyone online). */
     visitor(visitorId: string): OnlineVisitor | null {
       const visit = visits.get(visitorId);
-      return visit && visit.sockets > 0 ? online(visitorId, visit) : null;
+      if (visit && visit.sockets > 0) return online(visitorId, visit);
+      const v = peers.visitor(visitorId);
+      return v && { visitorId, siteId: v.siteId, since: v.since, page: v.page, returning: v.returning };
     },
   };
 }

@@ -8,9 +8,13 @@
  * visitor's name and e-mail, page, referrer and browser in panels and the live list, typing names,
  * transcripts and tickets. Visitors always see their own text. Identifiers stay exact in both modes
  * (domain/visitor-text.ts).
+ *
+ * Several nodes (issue 14): a change is announced on the control channel and every node reloads that
+ * site's mode (and all of them every 30 s), so no node keeps storing in clear after `redact` is chosen.
  */
 import type { ClientFrame, ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import type { EventMessage } from '../bus/bus';
+import type { ControlMessage } from '../bus/control';
 import { applyMasking, type MaskingMode } from '../domain/masking';
 import { redactFrame, VISITOR_TEXT_DATA } from '../domain/visitor-text';
 import type { Site, Store } from '../store/store';
@@ -36,7 +40,7 @@ function once(mask: Mask): Mask {
 }
 
 /** `mask` defaults to the product's masking; a test may count its calls. */
-export async function createMaskingPolicy(store: Store, mask: Mask = (text) => applyMasking('mask', text)) {
+export async function createMaskingPolicy(store: Store, mask: Mask = (text) => applyMasking('mask', text), announce: (message: ControlMessage) => void = () => {}) {
   const modes = new Map<string, MaskingMode>((await store.sites.list()).map((s) => [s.id, s.masking]));
 
   /** An event as agents see it in `mask` mode, with `m` masking each text. */
@@ -92,8 +96,22 @@ export async function createMaskingPolicy(store: Store, mask: Mask = (text) => a
 
     async set(siteId: string, mode: MaskingMode): Promise<Site | null> {
       const site = await store.sites.update(siteId, { masking: mode });
-      if (site) modes.set(siteId, mode);
+      if (site) {
+        modes.set(siteId, mode);
+        announce({ type: 'site', siteId });
+      }
       return site;
+    },
+
+    /** Issue 14: another node changed a site (or every site: the periodic safety reload); read the modes again. */
+    async reload(siteId?: string): Promise<void> {
+      if (siteId === undefined) {
+        for (const s of await store.sites.list()) modes.set(s.id, s.masking);
+        return;
+      }
+      const site = await store.sites.byId(siteId);
+      if (site) modes.set(siteId, site.masking);
+      else modes.delete(siteId);
     },
 
     incoming,

@@ -4,6 +4,14 @@
  * per address, tickets, transcripts and mail per address; issue 11). In memory on one node, with bounded
  * memory; the blocks themselves live in the store. Per-address limits count by the caller's `LimitKey` (an
  * IPv6 address by its /64, SPEC L1), derived once per socket or request; blocks match the address itself.
+ *
+ * Several nodes (issue 14, `cluster`): a block or a lift is announced on the control channel and every node
+ * reloads the blocks; sockets per address count the peers' too (from their heartbeats); connections and
+ * sign-in failures are also counted in Redis (cluster/shared-limits.ts), awaited where the caller is
+ * already asynchronous. New conversations and upload bytes are checked synchronously on the message and
+ * read paths (SPEC D2), so they keep the node's own bucket and pay the shared budget right after: when the
+ * nodes together are over it, the address is refused on this node until the shared window refills (one
+ * request late, never more).
  */
 import { compileBlocks, parseCidr, type Block, type Blocklist } from '../domain/blocklist';
 import { normalizeIp, type LimitKey } from '../domain/client-ip';
@@ -14,6 +22,8 @@ import { uuidv7 } from '../ids';
 import type { SafetyLimits } from '../config';
 import type { BlockRecord } from '../../shared/api';
 import type { Store } from '../store/store';
+import type { ControlMessage } from '../bus/control';
+import type { SharedLimits } from '../cluster/shared-limits';
 import { isIP } from 'node:net';
 
 export type Safety = Awaited<ReturnType<typeof createSafety>>;
@@ -23,10 +33,27 @@ export interface Taken {
   refund(): void;
 }
 
-export async function createSafety(store: Store, limits: SafetyLimits, now: () => number) {
+/** Issue 14: what safety needs of the other nodes. */
+export interface SafetyCluster {
+  announce(message: ControlMessage): void;
+  /** Sockets the peers have open from this limit key. */
+  peerSockets(key: string): number;
+  /** Budgets counted across the nodes (Redis); null without Redis. */
+  shared: SharedLimits | null;
+}
+
+/** Most keys held refused by a shared budget at once (they expire; the oldest go first past this). */
+const MAX_LATE_KEYS = 10_000;
+
+export async function createSafety(store: Store, limits: SafetyLimits, now: () => number, cluster: SafetyCluster | null = null) {
   let blocks: BlockRecord[] = await store.blocks.list();
   let compiled: { at: number; list: Blocklist } | null = null;
   const sockets = new Map<string, number>();
+  /** Changes when the per-address socket counts change (the heartbeat sends them again). */
+  let socketsVersion = 0;
+  const shared = cluster?.shared ?? null;
+  /** Keys a shared budget refused, with when it refills: `${limit}|${key}` -> until (issue 14). */
+  const late = new Map<string, number>();
   const keys = limits.maxKeys;
   const perHour = (n: number) => ({ perSecond: n / 3600, burst: n });
   const limiters = {
@@ -86,6 +113,33 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
 
   const ipKey = (key: LimitKey) => `ip:${key}`;
 
+  /** Issue 14: the wait a shared budget set on this key after the nodes together went past it, or 0. */
+  const lateWait = (limit: string, key: string): number => {
+    const until = late.get(`${limit}|${key}`);
+    if (until === undefined) return 0;
+    const wait = until - now();
+    if (wait > 0) return wait;
+    late.delete(`${limit}|${key}`);
+    return 0;
+  };
+  const refuseLate = (limit: string, key: string): void => {
+    const wait = lateWait(limit, key);
+    if (wait > 0) refuse({ ok: false, retryAfterMs: wait });
+  };
+  /** Pays `points` to a shared budget after the fact; past it, this key is refused here until it refills. */
+  const payLate = (limit: 'uploads' | 'conversations', key: string, points: number): void => {
+    if (!shared) return;
+    void shared[limit].consume(key, points).then((wait) => {
+      if (wait === null) return;
+      late.delete(`${limit}|${key}`);
+      late.set(`${limit}|${key}`, now() + wait);
+      for (const oldest of late.keys()) {
+        if (late.size <= MAX_LATE_KEYS) break;
+        late.delete(oldest);
+      }
+    });
+  };
+
   /** SPEC L3: the buckets a `ticket.create` or `transcript.email` pays from: its address's and its visitor's. */
   const requestBuckets = (kind: 'ticket' | 'transcript', key: LimitKey, visitorId: string): Array<readonly [RateLimiter, string]> => {
     const limiter = kind === 'ticket' ? limiters.tickets : limiters.transcripts;
@@ -103,19 +157,48 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       return blocklist().match(who);
     },
 
-    /** An upgrade from `ip` (`key` its limitKey): refused when blocked, too frequent, or with too many sockets open. */
+    /**
+     * An upgrade from `ip` (`key` its limitKey): refused when blocked, too frequent, or with too many sockets
+     * open (on every node: issue 14).
+     */
     admitSocket(ip: string, key: LimitKey): void {
       if (this.blocked({ ip })) throw new AppError('blocked');
       refuse(limiters.connections.take(key));
-      if ((sockets.get(key) ?? 0) >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
+      const open = (sockets.get(key) ?? 0) + (cluster?.peerSockets(key) ?? 0);
+      if (open >= limits.socketsPerIp) throw new AppError('rate_limited', 'Too many open connections from this address.', { retryAfterMs: 5_000 });
+    },
+    /**
+     * Issue 14: the upgrade's share of the connections budget of all nodes, after `admitSocket`; null (no
+     * wait at all) without Redis. Rejects `rate_limited` past it.
+     */
+    admitSocketAcross(key: LimitKey): Promise<void> | null {
+      if (!shared) return null;
+      return shared.connections.consume(key).then((wait) => {
+        if (wait !== null) refuse({ ok: false, retryAfterMs: wait });
+      });
     },
     socketOpened(key: LimitKey): void {
       sockets.set(key, (sockets.get(key) ?? 0) + 1);
+      socketsVersion++;
     },
     socketClosed(key: LimitKey): void {
       const n = (sockets.get(key) ?? 1) - 1;
       if (n <= 0) sockets.delete(key);
       else sockets.set(key, n);
+      socketsVersion++;
+    },
+    /**
+     * Issue 14, for this node's heartbeat: the addresses with 2 sockets or more here. Ones are left out so a
+     * heartbeat stays small with thousands of visitors; an address can then pass the limit by at most one
+     * socket per other node.
+     */
+    socketCounts: {
+      version: (): number => socketsVersion,
+      counts(): Array<[string, number]> {
+        const out: Array<[string, number]> = [];
+        for (const [key, n] of sockets) if (n >= 2) out.push([key, n]);
+        return out;
+      },
     },
     /** Addresses with a socket open, as counted for the per-address limit (read-only; for tests). */
     addressesWithSockets: (): number => sockets.size,
@@ -123,8 +206,14 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
     /** One message from a visitor or an agent (key: `visitor:<id>` / `agent:<id>`). */
     message: (key: string) => limiters.messages.take(key),
     /** Whether this address may start a conversation now, or when (a token is taken only when one is created). */
-    conversationVerdict: (key: LimitKey) => limiters.conversations.peek(key),
-    conversationStarted: (key: LimitKey) => void limiters.conversations.take(key),
+    conversationVerdict(key: LimitKey): Verdict {
+      const wait = shared ? lateWait('conversations', key) : 0;
+      return wait > 0 ? { ok: false, retryAfterMs: wait } : limiters.conversations.peek(key);
+    },
+    conversationStarted(key: LimitKey): void {
+      limiters.conversations.take(key);
+      payLate('conversations', key, 1);
+    },
 
     /**
      * SPEC L6 (issue 11 F7): a sign-in (or a password change's current password) is about to be checked.
@@ -133,16 +222,28 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * that budget is spent, before the password is read. The token is taken now and given back by
      * `settled(true)`: only failures count, yet many attempts at once cannot all pass.
      */
-    signIn(key: LimitKey, email: string, device: string | null): { settled(passwordOk: boolean): void } {
-      const taken = takeAll(
-        device !== null && limiters.devices.peek(device).ok
-          ? [[limiters.devices, device]]
-          : [
-              [limiters.logins, ipKey(key)],
-              [limiters.logins, `email:${email.trim().toLowerCase()}`],
-            ],
-      );
-      return { settled: (passwordOk) => void (passwordOk && taken.refund()) };
+    signIn(key: LimitKey, email: string, device: string | null): Promise<{ settled(passwordOk: boolean): void }> {
+      const known = device !== null && limiters.devices.peek(device).ok;
+      const keys = [ipKey(key), `email:${email.trim().toLowerCase()}`];
+      // Taken synchronously, before any await: attempts at once cannot all pass a check none has paid yet.
+      const taken = takeAll(known ? [[limiters.devices, device]] : keys.map((k) => [limiters.logins, k] as const));
+      const local = { settled: (passwordOk: boolean) => void (passwordOk && taken.refund()) };
+      // Issue 14: a known device's own budget stays per node (only its cookie can spend it).
+      if (!shared || known) return Promise.resolve(local);
+      return Promise.all(keys.map((k) => shared.logins.consume(k))).then((waits) => {
+        const wait = Math.max(0, ...waits.map((w) => w ?? 0));
+        if (wait > 0) {
+          taken.refund();
+          for (const [i, k] of keys.entries()) if (waits[i] === null) shared.logins.reward(k);
+          refuse({ ok: false, retryAfterMs: wait });
+        }
+        return {
+          settled(passwordOk: boolean) {
+            local.settled(passwordOk);
+            if (passwordOk) for (const k of keys) shared.logins.reward(k);
+          },
+        };
+      });
     },
 
     /**
@@ -180,7 +281,9 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
      * Content-Length; `take` counts what was read. Either refuses `rate_limited` with when to retry.
      */
     uploadBytes(key: LimitKey, bytes: number, mode: 'peek' | 'take'): void {
+      if (shared) refuseLate('uploads', key);
       refuse(mode === 'peek' ? limiters.uploads.peek(key, bytes) : limiters.uploads.take(key, bytes));
+      if (mode === 'take' && bytes > 0) payLate('uploads', key, bytes);
     },
 
     list: () => blocks,
@@ -195,6 +298,7 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       await store.blocks.create(record);
       blocks = await store.blocks.list();
       compiled = null;
+      cluster?.announce({ type: 'blocks' });
       return record;
     },
 
@@ -202,7 +306,14 @@ export async function createSafety(store: Store, limits: SafetyLimits, now: () =
       const removed = await store.blocks.delete(id);
       blocks = await store.blocks.list();
       compiled = null;
+      if (removed) cluster?.announce({ type: 'blocks' });
       return removed;
+    },
+
+    /** Issue 14: another node blocked or lifted (or the periodic safety reload): read the blocks again. */
+    async reload(): Promise<void> {
+      blocks = await store.blocks.list();
+      compiled = null;
     },
   };
 }

@@ -2,7 +2,8 @@
  * @module The sites as the admin routes, the widget's settings read and the file routes see them: a site by
  * id or key, "the first site when none is given", and the writes of its widget settings (SPEC W4-W6), its
  * identity secret, its embedding origins (SPEC D10) and its offline settings (SPEC T3). Bot webhooks are
- * services/bot.ts's, masking services/masking-policy.ts's.
+ * services/bot.ts's, masking services/masking-policy.ts's. Each write is announced on the control channel
+ * (issue 14): the other nodes' caches of sites (availability's business hours) read it again.
  */
 import type { SitesAnswer, SiteTicketing, SiteWidget } from '../../shared/api';
 import { normalizeOrigin } from '../domain/origins';
@@ -10,12 +11,23 @@ import { DEFAULT_TICKETING } from '../domain/tickets';
 import { widgetSettings } from '../domain/widget-settings';
 import { AppError } from '../errors';
 import { randomToken } from '../ids';
+import type { ControlMessage } from '../bus/control';
 import type { Site, Store } from '../store/store';
 import type { Directory } from './directory';
 
 export type Sites = ReturnType<typeof createSites>;
 
-export function createSites({ store, directory }: { store: Store; directory: Pick<Directory, 'queues'> }) {
+export function createSites({
+  store,
+  directory,
+  announce = () => {},
+}: {
+  store: Store;
+  directory: Pick<Directory, 'queues'>;
+  /** Issue 14: tells the other nodes a site changed; nothing on one node. */
+  announce?: (message: ControlMessage) => void;
+}) {
+  const changed = (siteId: string) => announce({ type: 'site', siteId });
   /** The site, or `not_found` "No such site.". */
   async function get(id: string): Promise<Site> {
     const site = await store.sites.byId(id);
@@ -60,6 +72,7 @@ export function createSites({ store, directory }: { store: Store; directory: Pic
       if (foreign !== undefined) throw new AppError('invalid_request', `prechat.queues: ${foreign.slice(0, 64)} is not a queue of this site.`);
       const saved = { ...widget, prechat: { ...widget.prechat, queues: [...new Set(widget.prechat.queues)] } };
       await store.sites.update(before.id, { widget: saved });
+      changed(before.id);
       return { saved, nowStrict: saved.strictIdentity && !before.widget?.strictIdentity };
     },
 
@@ -67,6 +80,7 @@ export function createSites({ store, directory }: { store: Store; directory: Pic
     async setIdentitySecret(id: string, rotate: boolean): Promise<string | null> {
       const identitySecret = rotate ? randomToken(32) : null;
       await store.sites.update(id, { identitySecret });
+      changed(id);
       return identitySecret;
     },
 
@@ -74,6 +88,7 @@ export function createSites({ store, directory }: { store: Store; directory: Pic
     async setOrigins(id: string, allowedOrigins: readonly string[]): Promise<string[]> {
       const clean = [...new Set(allowedOrigins.map((o) => (o === 'self' || o === '*' || o.includes('://*.') ? o.toLowerCase() : (normalizeOrigin(o) ?? o))))];
       await store.sites.update(id, { allowedOrigins: clean });
+      changed(id);
       return clean;
     },
 
@@ -84,6 +99,7 @@ export function createSites({ store, directory }: { store: Store; directory: Pic
     /** `not_found` "No such site." when there is none (nothing written). */
     async setTicketing(id: string, ticketing: SiteTicketing): Promise<void> {
       if (!(await store.sites.update(id, { ticketing }))) throw new AppError('not_found', 'No such site.');
+      changed(id);
     },
   };
 }

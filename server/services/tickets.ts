@@ -71,8 +71,6 @@ export function createTicketService({ store, directory, conversations, mailer, l
           },
         }
       : e;
-  /** The rating running for each conversation (SPEC T5): the next one waits for it. */
-  const ratings = new Map<string, Promise<void>>();
 
   async function transcriptOf(conversationId: string, kinds?: readonly string[]): Promise<ConversationEvent[]> {
     return store.events.after(conversationId, 0, { limit: TRANSCRIPT_LIMIT, ...(kinds ? { kinds } : {}) });
@@ -302,22 +300,13 @@ export function createTicketService({ store, directory, conversations, mailer, l
     },
 
     /**
-     * SPEC T5: once per conversation, after it ended. Whether it was rated is read from the log, outside the
-     * write: ratings of one conversation run one after the other (C4), so two tabs rating at once store one.
+     * SPEC T5: once per conversation, after it ended. A rating already in the log is refused before the write;
+     * two at once (two tabs, maybe on two nodes) are decided in the write: the database's one-rating index
+     * (events_one_rating, issue 14) stores the first and refuses the other with `conflict`.
      */
     async rate(actor: VisitorActor, conversationId: string, score: number, comment: string | null): Promise<void> {
-      const previous = ratings.get(conversationId) ?? Promise.resolve();
-      const run = previous.then(async () => {
-        const rated = await store.events.after(conversationId, 0, { kinds: ['rated'], limit: 1 });
-        await conversations.apply(actor, conversationId, (state) => decideRate(state, actor, score, comment, rated.length > 0));
-      });
-      const settled = run.catch(() => undefined);
-      ratings.set(conversationId, settled);
-      try {
-        await run;
-      } finally {
-        if (ratings.get(conversationId) === settled) ratings.delete(conversationId);
-      }
+      const rated = await store.events.after(conversationId, 0, { kinds: ['rated'], limit: 1 });
+      await conversations.apply(actor, conversationId, (state) => decideRate(state, actor, score, comment, rated.length > 0));
     },
 
     /**

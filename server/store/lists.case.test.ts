@@ -8,7 +8,7 @@ import type { ConversationSummary } from '../../shared/protocol';
 import type { StatePatch } from '../domain/conversation';
 import { uuidv7 } from '../ids';
 import type { ConversationFilter, Store } from './store';
-import { databasePerTest, patchedConversation, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, patchedConversation, siteRecord, pgStoreFixtures, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -172,3 +172,6 @@ export function listsContract(name: string, makeStore: () => StoreFixture): void
 // ---------------------------------------------------------------------------------------------------------
 
 listsContract('SQLite', () => sqliteStoreFixture('papo-lists-'));
+// Issue 14: PostgreSQL is always there (development machines and CI): never skipped. One schema per suite,
+// emptied before each test (store-fixture.ts).
+listsContract('PostgreSQL', pgStoreFixtures('lists'));

@@ -32,7 +32,7 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './store';
-import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, siteRecord, pgStoreFixtures, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -1496,3 +1496,6 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 // ---------------------------------------------------------------------------------------------------------
 
 storeContract('SQLite', () => sqliteStoreFixture('papo-store-'));
+// Issue 14: PostgreSQL is always there (development machines and CI): never skipped. One schema per suite,
+// emptied before each test (store-fixture.ts).
+storeContract('PostgreSQL', pgStoreFixtures('store'));

@@ -1,13 +1,13 @@
 /**
  * The Store port's contract for tickets and the sites' ticketing settings (SPEC T1, T2, T4, T7): every
  * implementation must pass `ticketsContract`, beside `storeContract` (store.case.test.ts). The SQLite store
- * runs it below on a real database file.
+ * runs it below on a real database file, the PostgreSQL store (issue 14) on a real PostgreSQL.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SiteTicketing, Ticket, TicketEntry } from '../../shared/api';
 import { uuidv7 } from '../ids';
 import type { AgentRecord, NewTicket, Site, Store, TicketFilter } from './store';
-import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, pgStoreFixtures, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -376,3 +376,6 @@ export function ticketsContract(name: string, makeStore: () => StoreFixture): vo
 // ---------------------------------------------------------------------------------------------------------
 
 ticketsContract('SQLite', () => sqliteStoreFixture('papo-tickets-'));
+// Issue 14: PostgreSQL is always there (development machines and CI): never skipped. One schema per suite,
+// emptied before each test (store-fixture.ts).
+ticketsContract('PostgreSQL', pgStoreFixtures('tickets'));

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { prefixOf } from '../../domain/search';
 import type { SearchPage, StoreSearch, StoredSearchHit } from '../search';
-import { toConversation, type ConversationRow } from '../sqlite/rows';
+import { toConversation, type PgConversationRow } from './rows';
 import { toTicket, type PgTicketRow } from './tickets';
 
 interface DocRow {
@@ -31,9 +31,6 @@ interface HitRow {
   conversation: PgConversationRow | null;
   ticket: PgTicketRow | null;
 }
-
-/** A `conversations` row as node-postgres answers it: booleans are booleans (SQLite's are 0/1). */
-type PgConversationRow = Omit<ConversationRow, 'bot' | 'archived'> & { bot: boolean; archived: boolean };
 
 /**
  * SPEC R10 in SQL, as the SQLite store's (sqlite/search.ts AGENT_SEES) and domain canView for a plain agent:
@@ -86,7 +83,7 @@ function hitOf(doc: DocRow, row: HitRow | undefined): StoredSearchHit | null {
   const text = row.text ?? '';
   if (doc.conversation_id !== null) {
     if (!row.conversation) return null;
-    const conversation = toConversation({ ...row.conversation, bot: row.conversation.bot ? 1 : 0, archived: row.conversation.archived ? 1 : 0 });
+    const conversation = toConversation(row.conversation);
     if (doc.kind === 'message') {
       return { kind: 'conversation', conversation, field: 'message', seq: doc.seq, text, at: row.at ?? conversation.updatedAt, doc: doc.id };
     }

@@ -300,4 +300,31 @@ describe('SQLite migrations', () => {
       after.close();
     }
   });
+
+  it('0009: a database whose agent held two offers keeps the newest one; both indexes then refuse a second (issue 14)', async () => {
+    const before = new Database(path);
+    migrateUpTo(before, 8);
+    before.exec(`
+      INSERT INTO sites (id, key, name, allowed_origins, created_at) VALUES ('s1', 'pk_1', 'Loja', '["self"]', ${T0});
+      INSERT INTO visitors (id, site_id, created_at) VALUES ('v1', 's1', ${T0}), ('v2', 's1', ${T0}), ('v3', 's1', ${T0});
+      INSERT INTO conversations (id, site_id, visitor_id, status, created_at, updated_at, offer_agent_id, offer_agent_name, offer_expires_at) VALUES
+        ('c1', 's1', 'v1', 'open', ${T0}, ${T0}, 'ana', 'Ana', ${T0 + 30_000}),
+        ('c2', 's1', 'v2', 'open', ${T0}, ${T0}, 'ana', 'Ana', ${T0 + 30_000}),
+        ('c3', 's1', 'v3', 'open', ${T0}, ${T0}, 'bia', 'Bia', ${T0 + 30_000});
+    `);
+    before.close();
+    const { sqlite } = openSqlite(path);
+    try {
+      expect(sqlite.prepare('SELECT id, offer_agent_id, offer_agent_name, offer_expires_at FROM conversations ORDER BY id').all()).toEqual([
+        { id: 'c1', offer_agent_id: null, offer_agent_name: null, offer_expires_at: null },
+        { id: 'c2', offer_agent_id: 'ana', offer_agent_name: 'Ana', offer_expires_at: T0 + 30_000 },
+        { id: 'c3', offer_agent_id: 'bia', offer_agent_name: 'Bia', offer_expires_at: T0 + 30_000 },
+      ]);
+      expect(() => sqlite.exec("UPDATE conversations SET offer_agent_id = 'ana' WHERE id = 'c1'")).toThrow(/UNIQUE/);
+      sqlite.exec(`INSERT INTO events (conversation_id, seq, kind, author_kind, created_at) VALUES ('c3', 1, 'rated', 'visitor', ${T0})`);
+      expect(() => sqlite.exec(`INSERT INTO events (conversation_id, seq, kind, author_kind, created_at) VALUES ('c3', 2, 'rated', 'visitor', ${T0})`)).toThrow(/UNIQUE/);
+    } finally {
+      sqlite.close();
+    }
+  });
 });

@@ -1,0 +1,148 @@
+/**
+ * @module The memory every node keeps that must be the cluster's (issue 14), wired to the bus's control
+ * channel: this node's heartbeat (cluster/node.ts) with its consoles, agents' addresses, per-address socket
+ * counts and visitors; the peers' presence handed to the directory; the caches that another node's change
+ * makes stale (blocks, sites' masking and settings, the directory) reloaded when it says so and every
+ * RELOAD_MS anyway; and the commits that may change loads told to every node's availability.
+ *
+ * Only started with several nodes (REDIS_URL): on one node nothing here runs and the services behave as
+ * they always did.
+ */
+import type { Bus, ControlMessage } from '../bus/bus';
+import type { Logger } from '../log';
+import { LOAD_KINDS, type Availability } from '../services/availability';
+import type { ConversationService } from '../services/conversations';
+import type { Directory } from '../services/directory';
+import type { LiveVisitors } from '../services/live-visitors';
+import type { MaskingPolicy } from '../services/masking-policy';
+import type { Safety } from '../services/safety';
+import { createClusterNode, type ClusterNode } from './node';
+import type { ClusterView } from './node-state';
+
+/** The safety net under the control messages: every cache of settings is read again this often. */
+export const RELOAD_MS = 30_000;
+
+/**
+ * The kinds whose commits every node hears (`{type:'commit'}`): availability's LOAD_KINDS. One small
+ * message per such commit, not per message: a chat's messages never cross the control channel.
+ */
+export const COMMIT_FEED_KINDS: ReadonlySet<string> = LOAD_KINDS;
+
+export interface ClusterStateDeps {
+  bus: Bus;
+  view: ClusterView;
+  log: Logger;
+  now: () => number;
+  directory: Directory;
+  safety: Safety;
+  masking: MaskingPolicy;
+  availability: Availability;
+  liveVisitors: LiveVisitors;
+  conversations: Pick<ConversationService, 'onCommit'>;
+  /** Addresses this node's agent consoles connect from (the socket registry's). */
+  agentIps: () => Iterable<string>;
+  heartbeatMs?: number;
+  ttlMs?: number;
+  reloadMs?: number;
+}
+
+export interface ClusterState {
+  node: ClusterNode;
+  /** Addresses agent consoles use on any node ("block and end" never blocks one). */
+  agentAddresses(): Set<string>;
+  /** Says goodbye and stops listening. */
+  stop(): void;
+}
+
+export function startClusterState(deps: ClusterStateDeps): ClusterState {
+  const { bus, view, log, directory, safety, masking, availability } = deps;
+  const failed = (what: string) => (err: unknown) => log.warn(`could not reload ${what} after another node's change`, { err });
+
+  const node = createClusterNode({
+    bus,
+    view,
+    now: deps.now,
+    log,
+    ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+    ...(deps.ttlMs === undefined ? {} : { ttlMs: deps.ttlMs }),
+    local: {
+      agents: () => directory.localConsoles(),
+      agentIps: deps.agentIps,
+      addresses: safety.socketCounts,
+      visitors: deps.liveVisitors.here,
+    },
+    onAgents(agentIds) {
+      for (const id of agentIds) directory.setRemote(id, view.agentConsoles(id));
+    },
+  });
+  const offConsoles = directory.onConsoles(() => node.changed());
+
+  const offControl = bus.control.subscribe((message: ControlMessage, from: string) => {
+    if (from === bus.nodeId) return;
+    switch (message.type) {
+      case 'blocks':
+        safety.reload().catch(failed('blocks'));
+        return;
+      case 'site':
+        masking.reload(message.siteId).catch(failed('a site'));
+        availability.refresh();
+        return;
+      case 'directory':
+        directory.sync().catch(failed('the directory'));
+        return;
+      case 'agent':
+        directory.refreshAgent(message.agentId).catch(failed('an agent'));
+        return;
+      case 'commit':
+        availability.committedElsewhere(message.kinds);
+        return;
+      default:
+        return; // heartbeats are node.ts's; closes are the socket registry's
+    }
+  });
+
+  const offCommit = deps.conversations.onCommit((events, conversation) => {
+    const kinds = [...new Set(events.map((e) => e.kind))];
+    if (!kinds.some((k) => COMMIT_FEED_KINDS.has(k))) return;
+    try {
+      bus.control.publish({ type: 'commit', siteId: conversation.siteId, conversationId: conversation.id, kinds });
+    } catch (err) {
+      log.warn('could not tell the other nodes of a commit', { err });
+    }
+  });
+
+  // Control messages lost in a Redis blip, or sent before this node listened: the periodic reload heals them.
+  const reload = setInterval(() => {
+    safety.reload().catch(failed('blocks'));
+    masking.reload().catch(failed('sites'));
+    directory.sync().catch(failed('the directory'));
+    availability.refresh();
+  }, deps.reloadMs ?? RELOAD_MS);
+  reload.unref();
+
+  // Messages may have been lost (Redis came back, a peer died): read every cache again now.
+  const offResync = bus.onResync(() => {
+    safety.reload().catch(failed('blocks'));
+    masking.reload().catch(failed('sites'));
+    directory.sync().catch(failed('the directory'));
+    availability.refresh();
+  });
+
+  node.start();
+  return {
+    node,
+    agentAddresses(): Set<string> {
+      const ips = view.agentIps();
+      for (const ip of deps.agentIps()) ips.add(ip);
+      return ips;
+    },
+    stop(): void {
+      clearInterval(reload);
+      offConsoles();
+      offControl();
+      offCommit();
+      offResync();
+      node.stop();
+    },
+  };
+}
