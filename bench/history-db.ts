@@ -12,6 +12,10 @@
  *
  * Built once and kept in the OS temp folder, keyed by a hash of the migrations and of this builder's source
  * (this file and history-text.ts): a second run reuses it. Callers copy the file before opening it.
+ *
+ * Issue 14: the same history on PostgreSQL ({@link historyPgDb}), built through the PostgreSQL store into a
+ * schema `history_<n>_<key>` of the database `papo_bench` and reused while that schema is there; callers copy
+ * the whole database (CREATE DATABASE ... TEMPLATE, {@link copyPgHistory}) before a server opens it.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,8 +31,11 @@ import { createConversationService } from '../server/services/conversations';
 import { hashPassword } from '../server/services/passwords';
 import { seed } from '../server/services/seed';
 import { MIGRATIONS_DIR } from '../server/store/sqlite/driver';
+import { PG_MIGRATIONS_DIR } from '../server/store/pg/driver';
+import { createPgStore } from '../server/store/pg/store';
+import pg from 'pg';
 import { createSqliteStore } from '../server/store/sqlite/store';
-import type { Store } from '../server/store/store';
+import type { NewTicket, Store } from '../server/store/store';
 import type { TicketStatus } from '../shared/api';
 import type { ConversationSummary } from '../shared/protocol';
 import {
@@ -64,8 +71,10 @@ export interface HistoryFacts {
 }
 
 export interface HistoryDb {
-  /** The cached database: never opened by a server; copy it first. */
+  /** The cached database: never opened by a server; copy it first. PostgreSQL: a description (see `pg`). */
   path: string;
+  /** On PostgreSQL: the cached schema in the cache database (copy the database first: copyPgHistory). */
+  pg?: { serverUrl: string; database: string; schema: string };
   facts: HistoryFacts;
   /** False when this run found it in the cache. */
   built: boolean;
@@ -85,9 +94,9 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Hash of the migrations (names and bytes) and of the builder's source: a change to either rebuilds. */
-export function historyKey(n: number): string {
+export function historyKey(n: number, migrations = MIGRATIONS_DIR): string {
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(MIGRATIONS_DIR), ...BUILDER_FILES.map((f) => join(ROOT, f))]) {
+  for (const file of [...filesUnder(migrations), ...BUILDER_FILES.map((f) => join(ROOT, f))]) {
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   hash.update(String(n));
@@ -123,6 +132,118 @@ export async function historyDb(n: number, log: (line: string) => void): Promise
     for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
     throw err;
   }
+}
+
+/** The PostgreSQL server the history bench uses (without a database name): BENCH_PG_URL. */
+export const benchPgUrl = () => (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+/** The database the PostgreSQL histories are cached in, one schema per size and key. */
+const PG_CACHE_DATABASE = 'papo_bench';
+
+/** Runs `work` on one connection to `database` of the bench's PostgreSQL server. */
+async function withPg<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `${benchPgUrl()}/${database}` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates `database` unless it is there (two processes may race: the loser's 42P04 is fine). */
+async function ensureDatabase(database: string): Promise<void> {
+  await withPg('postgres', async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE ${database}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P04') throw err;
+    }
+  });
+}
+
+/**
+ * The cached PostgreSQL history of `n` conversations, built now when the cache database has no complete schema
+ * for the current key (its facts row is written last: a schema without it is a build that stopped, and goes).
+ */
+export async function historyPgDb(n: number, log: (line: string) => void): Promise<HistoryDb> {
+  const key = historyKey(n, PG_MIGRATIONS_DIR);
+  const schema = `history_${n}_${key}`;
+  await ensureDatabase(PG_CACHE_DATABASE);
+  const described = (facts: HistoryFacts, built: boolean, bytes: number): HistoryDb => ({
+    path: `${benchPgUrl()}/${PG_CACHE_DATABASE} schema ${schema}`,
+    pg: { serverUrl: benchPgUrl(), database: PG_CACHE_DATABASE, schema },
+    facts,
+    built,
+    bytes,
+  });
+  const sizeOf = (client: pg.Client) =>
+    client
+      .query<{ bytes: string | null }>(
+        `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+         WHERE s.nspname = $1 AND c.relkind IN ('r', 'm')`,
+        [schema],
+      )
+      .then((r) => Number(r.rows[0]?.bytes ?? 0));
+  const cached = await withPg(PG_CACHE_DATABASE, async (client) => {
+    const stale = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`history\\_${n}\\_%`]);
+    for (const { nspname } of stale.rows) {
+      if (nspname !== schema) await client.query(`DROP SCHEMA ${nspname} CASCADE`);
+    }
+    const done = await client
+      .query<{ facts: string }>(`SELECT facts FROM ${schema}.bench_history_facts`)
+      .then((r) => r.rows[0]?.facts ?? null)
+      .catch(() => null);
+    if (done !== null) return { facts: JSON.parse(done) as HistoryFacts, bytes: await sizeOf(client) };
+    // A build that stopped half-way: start over. The builder's connections need no fsync per commit (a bench
+    // fixture); the copies the servers open are other databases, which do not inherit this setting.
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`ALTER DATABASE ${PG_CACHE_DATABASE} SET synchronous_commit = off`);
+    return null;
+  });
+  if (cached) {
+    log(`history ${n}: cached PostgreSQL schema ${schema}`);
+    return described(cached.facts, false, cached.bytes);
+  }
+  log(`history ${n}: building PostgreSQL schema ${schema} in ${PG_CACHE_DATABASE} (not cached for key ${key})`);
+  const started = Date.now();
+  const store = createPgStore(`${benchPgUrl()}/${PG_CACHE_DATABASE}`, { schema, nodeId: 'bench-history' });
+  let facts: HistoryFacts;
+  try {
+    await store.ready();
+    facts = await fill(store, n, log, started);
+  } finally {
+    await store.close();
+  }
+  const bytes = await withPg(PG_CACHE_DATABASE, async (client) => {
+    // Statistics now: the servers measured on copies plan with them from their first query.
+    await client.query(`SET search_path = ${schema}`);
+    await client.query('ANALYZE');
+    facts = { ...facts, buildMs: Date.now() - started };
+    await client.query(`CREATE TABLE ${schema}.bench_history_facts (facts text NOT NULL)`);
+    await client.query(`INSERT INTO ${schema}.bench_history_facts (facts) VALUES ($1)`, [JSON.stringify(facts)]);
+    return sizeOf(client);
+  });
+  return described(facts, true, bytes);
+}
+
+/**
+ * A copy of the cache database for one server to open (its erase deletes rows), and how to drop it. CREATE
+ * DATABASE ... TEMPLATE copies the files: seconds, where rebuilding takes many minutes.
+ */
+export async function copyPgHistory(db: HistoryDb): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+  if (!db.pg) throw new TypeError(`${db.path} is not a PostgreSQL history`);
+  const copy = `papo_bench_run_${process.pid}`;
+  await withPg('postgres', async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${copy} TEMPLATE ${db.pg!.database}`);
+  });
+  return {
+    url: `${db.pg.serverUrl}/${copy}`,
+    schema: db.pg.schema,
+    drop: () => withPg('postgres', async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`))),
+  };
 }
 
 interface Person {
@@ -202,6 +323,7 @@ async function fill(store: Store, n: number, log: (line: string) => void, starte
     return { name: `${first} ${last}`, email: `${asciiFold(first)}.${asciiFold(last)}.${j}@${pick(r, DOMAINS)}` };
   }
 
+  let ticketWrites: Promise<unknown> = Promise.resolve();
   let lastLog = Date.now();
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
@@ -315,34 +437,36 @@ async function fill(store: Store, n: number, log: (line: string) => void, starte
         const ticketId = uuidv7(ticketAt);
         const person = visitor.person ?? newPerson(r, -1);
         const status = pick<TicketStatus>(r, ['closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'solved', 'solved', 'open', 'pending']);
-        pending.push(
-          store.tickets
-            .create({
-              id: ticketId,
-              siteId: site.id,
-              status,
-              type: pick(r, ['question', 'problem', 'incident', 'task'] as const),
-              priority: 1 + Math.floor(r() * 3),
-              subject: ticketSubject(r),
-              description: ticketDescription(r),
-              requester: { name: person.name, email: person.email, visitorId: visitor.actor.visitorId },
-              assigneeId: holder.id,
-              assigneeName: holder.name,
-              conversationId: linked ? id : null,
-              source: linked ? 'agent' : 'offline_form',
-              clientId: linked ? null : randomUUID(),
-              createdAt: ticketAt,
-            })
-            .then(({ ticket }) => {
-              if (ticket.number !== number) throw new Error(`ticket number ${ticket.number}, expected ${number}`);
-            }),
-        );
+        // Tickets are written one after the other (a chain, not the group commit's order): on PostgreSQL each is a
+        // transaction of its own on a pooled connection, so concurrent creates could take numbers out of order
+        // and an entry could reach the database before its ticket.
+        const ticket: NewTicket = {
+          id: ticketId,
+          siteId: site.id,
+          status,
+          type: pick(r, ['question', 'problem', 'incident', 'task'] as const),
+          priority: 1 + Math.floor(r() * 3),
+          subject: ticketSubject(r),
+          description: ticketDescription(r),
+          requester: { name: person.name, email: person.email, visitorId: visitor.actor.visitorId },
+          assigneeId: holder.id,
+          assigneeName: holder.name,
+          conversationId: linked ? id : null,
+          source: linked ? 'agent' : 'offline_form',
+          clientId: linked ? null : randomUUID(),
+          createdAt: ticketAt,
+        };
+        ticketWrites = ticketWrites.then(async () => {
+          const made = (await store.tickets.create(ticket)).ticket;
+          if (made.number !== number) throw new Error(`ticket number ${made.number}, expected ${number}`);
+        });
+        pending.push(ticketWrites);
         const entries = 1 + Math.floor(r() * 3);
         for (let e = 0; e < entries; e++) {
           const kind = pick(r, ['note', 'reply', 'reply'] as const);
-          pending.push(
-            store.tickets.addEntry({ id: uuidv7(at()), ticketId, kind, authorId: holder.id, authorName: holder.name, text: kind === 'note' ? noteLine(r) : agentLine(r), data: null, emailed: kind === 'reply' ? true : null, at: t }),
-          );
+          const entry = { id: uuidv7(at()), ticketId, kind, authorId: holder.id, authorName: holder.name, text: kind === 'note' ? noteLine(r) : agentLine(r), data: null, emailed: kind === 'reply' ? true : null, at: t };
+          ticketWrites = ticketWrites.then(() => store.tickets.addEntry(entry));
+          pending.push(ticketWrites);
           ticketEntries++;
         }
         const h = holder;

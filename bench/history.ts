@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import type { AgentsAnswer } from '../shared/api';
 import type WebSocket from 'ws';
 import { closeAll, login, nextFrame, openVisitor, openWs } from './clients';
-import { historyDb, type HistoryDb } from './history-db';
+import { copyPgHistory, historyDb, historyPgDb, type HistoryDb } from './history-db';
 import { TICKET_SEARCH_TEXT } from './history-text';
 import { Inspector } from './inspector';
 import { cpuMs, startPapo, type PapoProcess } from './procs';
@@ -89,6 +89,8 @@ export interface HistoryResult {
 export interface HistoryOptions {
   small: number;
   large: number;
+  /** Issue 14: the databases and the servers on PostgreSQL (bench/history-db.ts historyPgDb) instead of SQLite. */
+  postgres?: boolean;
   /** Samples of each timed call (the stall: 3 windows). */
   samples: number;
 }
@@ -102,8 +104,9 @@ const ms = (startNs: number) => (nowNs() - startNs) / 1e6;
 
 export async function historyBench(options: HistoryOptions, log: (line: string) => void): Promise<HistoryResult> {
   // Both databases first: a build must not overlap a measurement.
-  const smallDb = await historyDb(options.small, log);
-  const largeDb = await historyDb(options.large, log);
+  const cached = options.postgres ? historyPgDb : historyDb;
+  const smallDb = await cached(options.small, log);
+  const largeDb = await cached(options.large, log);
   const small = await measure(smallDb, options, log);
   const large = await measure(largeDb, options, log);
   const rows = CALLS.map(([call, label, judged]) => {
@@ -122,8 +125,20 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
   const t0 = nowNs();
   // No presence grace: each measured agent console that opens or closes is a presence change (R13), as when
   // an agent signs in for a shift; the admin stays on duty throughout.
-  const papo = await startPapo({ inspect: true, copyOf: db.path, env: { PRESENCE_GRACE_MS: '0' } });
-  const serverStartMs = ms(t0);
+  // PostgreSQL: a copy of the cache database (its files), opened by the server through DATABASE_URL.
+  const copy = db.pg ? await copyPgHistory(db) : null;
+  const copyMs = ms(t0);
+  const at = nowNs();
+  const papo = await startPapo(
+    copy
+      ? { inspect: true, env: { PRESENCE_GRACE_MS: '0', DATABASE_URL: copy.url, DATABASE_SCHEMA: copy.schema } }
+      : { inspect: true, copyOf: db.path, env: { PRESENCE_GRACE_MS: '0' } },
+  ).catch(async (err: unknown) => {
+    await copy?.drop();
+    throw err;
+  });
+  const serverStartMs = ms(at);
+  if (copy) say(`copied the cache database in ${copyMs.toFixed(0)} ms`);
   say(`server pid=${papo.pid} port=${papo.port} on a copy of ${db.path} (started in ${serverStartMs.toFixed(0)} ms)`);
   const sockets: WebSocket[] = [];
   let inspector: Inspector | null = null;
@@ -268,6 +283,7 @@ async function measure(db: HistoryDb, options: HistoryOptions, log: (line: strin
     await closeAll(sockets);
     const code = await papo.stop();
     if (code !== '0') log(`the Papo server (history ${n}) exited with ${code}:\n${papo.tail()}`);
+    await copy?.drop();
   }
 }
 

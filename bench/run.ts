@@ -6,13 +6,14 @@
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
  * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
- * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,cluster,history,history-pg),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3),
  * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against; BENCH_HISTORY_SMALL
- * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases);
+ * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases),
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432, no database: history-pg caches its databases in papo_bench);
  * issue 14's cluster section (`cluster` in BENCH_ONLY): BENCH_CLUSTER_NODES (1,2,3: PostgreSQL node counts; SQLite
  * runs on one beside them), BENCH_CLUSTER_SOCKETS (200), BENCH_CLUSTER_WINDOW (8), BENCH_CLUSTER_SECONDS (5),
- * BENCH_CLUSTER_RATE (1000), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/papo_test).
+ * BENCH_CLUSTER_RATE (1000); its nodes use database papo_test at BENCH_PG_URL, a schema per setup, dropped after.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -59,10 +60,10 @@ const config = {
     window: envNumber('BENCH_CLUSTER_WINDOW', 8),
     seconds: envNumber('BENCH_CLUSTER_SECONDS', 5),
     rate: envNumber('BENCH_CLUSTER_RATE', 1000),
-    databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test',
+    databaseUrl: `${(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')}/papo_test`,
   },
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,cluster,history').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,cluster,history,history-pg').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -211,8 +212,12 @@ async function main(): Promise<void> {
 
   // Issue 12: last, and alone on the machine: it builds (or reuses) databases of 1,000 and 200,000 conversations.
   const history = await part(`history (${config.history.small} vs ${config.history.large} conversations)`, only.has('history'), () => historyBench(config.history, log));
+  // Issue 14: the same calls with the server on PostgreSQL (bench/history-db.ts historyPgDb; BENCH_PG_URL).
+  const historyPg = await part(`history on PostgreSQL (${config.history.small} vs ${config.history.large} conversations)`, only.has('history-pg'), () =>
+    historyBench({ ...config.history, postgres: true }, log),
+  );
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, cluster, history });
+  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, cluster, history, historyPg });
 }
 
 interface Budget {
@@ -240,6 +245,7 @@ function report(r: {
   storms: Part<StormsResult>;
   cluster: Part<ClusterBenchResult>;
   history: Part<HistoryResult>;
+  historyPg: Part<HistoryResult>;
 }): void {
   const sizes = value(r.sizes);
   const raw = value(r.raw);
@@ -342,6 +348,9 @@ function report(r: {
 
   if (r.history.status !== 'skipped') {
     for (const b of historyBudgets(value(r.history), config.history)) budget(b.name, b.limit, b.value, b.measured, () => b.pass);
+  }
+  if (r.historyPg.status !== 'skipped') {
+    for (const b of historyBudgets(value(r.historyPg), config.history)) budget(b.name.replace(/^history/, 'history on PostgreSQL'), b.limit, b.value, b.measured, () => b.pass);
   }
 
   // ---------------------------------------------------------------------------------------------- stdout
@@ -453,6 +462,11 @@ function report(r: {
   if (hist) rows.push(...historyRows(hist, fmtMs, fmtBytes));
   else row(status(r.history)!);
 
+  section(`History on PostgreSQL: the same calls at ${config.history.small} and ${config.history.large} closed conversations (issue 14; ms)`);
+  const histPg = value(r.historyPg);
+  if (histPg) rows.push(...historyRows(histPg, fmtMs, fmtBytes));
+  else row(status(r.historyPg)!);
+
   section('Budgets (DESIGN.md "Budgets")');
   row('budget', 'limit', 'measured', 'result');
   for (const b of budgets) row(b.name, b.limit, b.measured, b.pass ? 'PASS' : 'FAIL');
@@ -481,6 +495,7 @@ function report(r: {
     reconnectStorms: r.storms,
     cluster: r.cluster,
     history: r.history,
+    historyPostgres: r.historyPg,
     budgets,
     pass: budgets.every((b) => b.pass),
   };

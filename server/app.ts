@@ -4,10 +4,12 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
-import { createMemoryBus } from './bus/memory';
+import { createMemoryBus, type MemoryBus } from './bus/memory';
+import { createRedisBus, type RedisBus } from './bus/redis';
 import { hostOf, safeUrl, type Config } from './config';
 import { createHttpApp } from './http/app';
 import { randomToken } from './ids';
@@ -40,6 +42,8 @@ import { createMetrics } from './services/metrics';
 import { createReadiness, redisPing } from './services/readiness';
 import { SocketRegistry, type MassClose } from './realtime/registry';
 import { seed } from './services/seed';
+import { connectionConfig } from './store/pg/driver';
+import { createPgStore } from './store/pg/store';
 import { createSqliteStore } from './store/sqlite/store';
 import { isStorageUnavailable, withoutStorageRefusals } from './store/storage-health';
 import type { Store } from './store/store';
@@ -121,6 +125,42 @@ export async function reachable<T>(what: string, variable: string, url: string, 
   }
 }
 
+/**
+ * DATABASE_URL: PostgreSQL, shared by every node (connected and migrated before the answer: migrations run
+ * once, under the store's advisory lock, however many nodes start together); else SQLite at DATABASE_PATH.
+ */
+async function openStore(config: Config, log: Logger, now: () => number): Promise<Store> {
+  if (!config.databaseUrl) return createSqliteStore(config.databasePath, { log, now });
+  const url = config.databaseUrl;
+  // Unreachable: one line naming the host within START_TIMEOUT_MS. Only the connection is timed: the
+  // migrations after it may wait their turn behind another node's.
+  await reachable('PostgreSQL', 'DATABASE_URL', url, async () => {
+    const client = new pg.Client({ ...connectionConfig(url, { schema: config.databaseSchema, nodeId: config.nodeId }), connectionTimeoutMillis: START_TIMEOUT_MS });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  const store = createPgStore(url, { schema: config.databaseSchema, nodeId: config.nodeId, log, now });
+  await store.ready().catch(closing(store));
+  return store;
+}
+
+function openRedisBus(config: Config, nodeId: string, log: Logger): Promise<RedisBus> {
+  const url = config.redisUrl!;
+  return reachable('Redis', 'REDIS_URL', url, () => createRedisBus({ url, prefix: config.redisPrefix, nodeId, log }));
+}
+
+/** For a start that fails after the store opened: close it, then fail as before. */
+function closing(store: Store) {
+  return async (err: unknown): Promise<never> => {
+    await store.close().catch(() => undefined);
+    throw err;
+  };
+}
+
 export async function startPapo(config: Config, options: StartOptions = {}): Promise<Papo> {
   // SPEC D15: a refused write is logged once per storage episode, by the store, not by every catch it meets.
   const log = withoutStorageRefusals(options.log ?? createLogger(config.logLevel));
@@ -128,16 +168,25 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const nodeId = config.nodeId;
   const metrics = createMetrics({ nodeId, now });
   // Commits are timed and messages counted where every write passes; leaderships reported as campaigned.
-  const store = metrics.observeStore(options.store ?? createSqliteStore(config.databasePath, { log, now }));
+  const store = metrics.observeStore(options.store ?? (await openStore(config, log, now)));
+  // /readyz asks Redis on a connection of its own (the bus's never wait for an answer: pub/sub). At start
+  // it is asked first, so an unreachable Redis ends the start with one line naming its host and the
+  // connection's own reason (main.ts exits 1) before the bus opens its two connections.
   const redisProbe = config.redisUrl ? redisPing(config.redisUrl) : null;
   if (config.redisUrl && redisProbe) {
-    const url = config.redisUrl;
-    await reachable('Redis', 'REDIS_URL', url, () => redisProbe.ping()).catch(async (err: unknown) => {
+    await reachable('Redis', 'REDIS_URL', config.redisUrl, () => redisProbe.ping()).catch(async (err: unknown) => {
       await redisProbe.close();
-      await store.close().catch(() => undefined);
-      throw err;
+      return closing(store)(err);
     });
   }
+  const bus = metrics.observeBus<MemoryBus | RedisBus>(
+    config.redisUrl
+      ? await openRedisBus(config, nodeId, log).catch(async (err: unknown) => {
+          await redisProbe?.close();
+          return closing(store)(err);
+        })
+      : createMemoryBus(log, nodeId),
+  );
   if (config.redisUrl && !config.databaseUrl) {
     log.warn('REDIS_URL is set but DATABASE_URL is not: this node keeps its own SQLite database, which no other node sees; give every node the same DATABASE_URL');
   }
@@ -146,7 +195,6 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const seeded = await store.cluster.exclusive('seed', () => seed(store, config, now));
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
-  const bus = metrics.observeBus(createMemoryBus(log, nodeId));
   const readiness = createReadiness({ nodeId, store, redis: redisProbe });
   const safety = await createSafety(store, config.limits, now);
   const auth = createAuthService({

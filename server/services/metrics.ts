@@ -6,7 +6,7 @@
  * service knows it is measured.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Bus, BusMessage } from '../bus/bus';
+import type { Bus, BusCounters, BusMessage } from '../bus/bus';
 import type { Store } from '../store/store';
 
 /** Seconds; from a sub-millisecond commit to a stalled database (the store refuses past a few seconds). */
@@ -135,9 +135,27 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
       return decorate(store, { write, cluster });
     },
 
-    /** The bus with what it delivers to this node timed, and its resyncs counted. */
-    observeBus<B extends Bus>(bus: B): B {
+    /** The bus with what it delivers to this node timed, its resyncs counted, its reconnects and drops read. */
+    observeBus<B extends Bus & BusCounters>(bus: B): B {
       bus.onResync(() => resyncs.inc());
+      new Counter({
+        name: 'papo_bus_reconnects_total',
+        help: "Times this node's connections to Redis came back after they were lost (0 on one node).",
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(bus.reconnects());
+        },
+      });
+      new Counter({
+        name: 'papo_bus_dropped_total',
+        help: 'Messages not sent to other nodes while Redis was away (their receivers fill the gap from the store).',
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(bus.dropped());
+        },
+      });
       const subscribe: Bus['subscribe'] = (topic, handler) =>
         bus.subscribe(topic, (message) => {
           delivered(message);

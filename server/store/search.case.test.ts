@@ -1,7 +1,7 @@
 /**
  * The Store port's contract for search (issue 12, SPEC S1-S3; ./search.ts): every implementation must pass
  * `searchContract`, beside `storeContract` (store.case.test.ts). The SQLite store runs it below on a real
- * database file.
+ * database file, the PostgreSQL store (issue 14) on a real PostgreSQL.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/api';
@@ -11,7 +11,7 @@ import { searchTerms } from '../domain/search';
 import { uuidv7 } from '../ids';
 import { SEARCH_SCAN, type SearchRequest, type SearchScope } from './search';
 import type { AgentRecord, NewTicket, Site, Store, WriteOutcome } from './store';
-import { databasePerTest, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
+import { databasePerTest, pgStoreFixtures, siteRecord, sqliteStoreFixture, type StoreFixture } from './store-fixture';
 
 const T0 = 1_750_000_000_000;
 
@@ -317,3 +317,6 @@ export function searchContract(name: string, makeStore: () => StoreFixture): voi
 // ---------------------------------------------------------------------------------------------------------
 
 searchContract('SQLite', () => sqliteStoreFixture('papo-search-'));
+// Issue 14: PostgreSQL is always there (development machines and CI): never skipped. One schema per suite,
+// emptied before each test (store-fixture.ts).
+searchContract('PostgreSQL', pgStoreFixtures('search'));

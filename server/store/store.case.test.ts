@@ -1448,6 +1448,64 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
 
     // -----------------------------------------------------------------------------------------------------
 
+    describe('several nodes on one database (issue 14)', () => {
+      it('times past 2^31 come back as numbers: sites, agents, conversations, events, counts and loads', async () => {
+        const agent = await makeAgent('agent', store, T0 + 7);
+        await store.agents.update(agent.id, { availabilitySince: T0 + 9 });
+        const { site, visitor, conversation } = await startConversation(T0 + 11);
+        await patchState(conversation.id, { assignedAgentId: agent.id, assignedAgentName: agent.name, queuedAt: T0 + 12 }, T0 + 13);
+        const stored = (await store.sites.byId(site.id))!;
+        const record = (await store.agents.byId(agent.id))!;
+        const summary = (await store.conversations.byId(conversation.id))!;
+        const [event] = await allEvents(store, conversation.id);
+        const [mine] = await store.conversations.forVisitor(site.id, visitor.visitorId, 5);
+        const values = [stored.createdAt, record.createdAt, record.availabilitySince, summary.createdAt, summary.updatedAt, summary.queuedAt, event!.at, mine!.updatedAt, mine!.unread, await store.sites.count(), (await store.conversations.loads()).get(agent.id)];
+        expect(values.map((v) => typeof v)).toEqual(values.map(() => 'number'));
+        expect(values).toEqual([T0, T0 + 7, T0 + 9, T0 + 11, T0 + 13, T0 + 12, T0 + 11, T0 + 13, 0, 1, 1]);
+      });
+
+      it('R4: one waiting offer per agent: of two offers to one agent decided at once, one is stored; other writes go on', async () => {
+        const agent = await makeAgent();
+        const [a, b, c] = [await startConversation(), await startConversation(), await startConversation()];
+        const offer = { agentId: agent.id, agentName: agent.name, expiresAt: T0 + 30_000 };
+        const outcomes = await Promise.all([
+          store.write(ruled(a.conversation.id, () => ({ ok: true, events: [], patch: { offer } }), T0 + 1)).catch((err: unknown) => err),
+          store.write(ruled(b.conversation.id, () => ({ ok: true, events: [], patch: { offer } }), T0 + 1)).catch((err: unknown) => err),
+          store.write(message(c.visitor, 'ainda aqui', { conversationId: c.conversation.id, at: T0 + 1 })),
+        ]);
+        expect(outcomes.filter((o) => (o as WriteOutcome).kind === 'appended')).toHaveLength(2);
+        expect((outcomes[2] as WriteOutcome).kind).toBe('appended');
+        const offered = (await store.conversations.withTimers()).filter((x) => x.offer?.agentId === agent.id);
+        expect(offered).toHaveLength(1);
+      });
+
+      it('T5: one rating per conversation: of two ratings decided at once, one is stored', async () => {
+        const { conversation, visitor } = await startConversation();
+        await patchState(conversation.id, { status: 'ended' }, T0 + 1);
+        const rate = (score: number) =>
+          store
+            .write(ruled(conversation.id, () => ({ ok: true, events: [{ kind: 'rated', author: { kind: 'visitor', id: visitor.visitorId, name: null }, clientId: null, text: null, data: { score, comment: null } }], patch: null }), T0 + 2))
+            .catch((err: unknown) => err);
+        const outcomes = await Promise.all([rate(4), rate(5)]);
+        expect(outcomes.filter((o) => (o as WriteOutcome).kind === 'appended')).toHaveLength(1);
+        expect(await store.events.after(conversation.id, 0, { kinds: ['rated'], limit: 10 })).toHaveLength(1);
+      });
+
+      it('two stores on one database read the same data, and writes through either continue one sequence', async () => {
+        const { site, visitor, conversation } = await startConversation();
+        const other = reopen();
+        appended(await other.write(message(visitor, 'pelo outro', { conversationId: conversation.id, at: T0 + 1 })));
+        appended(await store.write(message(visitor, 'por este', { conversationId: conversation.id, at: T0 + 2 })));
+        const filter = { siteId: site.id, limit: 10 };
+        expect(await other.conversations.list(filter)).toEqual(await store.conversations.list(filter));
+        expect(await allEvents(other, conversation.id)).toEqual(await allEvents(store, conversation.id));
+        expect(seqs(await allEvents(store, conversation.id))).toEqual([1, 2, 3, 4]);
+        expect(await other.sites.byId(site.id)).toEqual(await store.sites.byId(site.id));
+      });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+
     describe('durability', () => {
       it('D1, D3: data survives close() and reopening, and sequences continue without reuse', async () => {
         const { site, visitor, conversation } = await startConversation();

@@ -4,7 +4,8 @@
  * against a Redis nobody listens on ends at once with one line naming its host.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { TEST_PG_URL, testPgPool, testSchemaName } from '../store/store-fixture';
 import { StartError } from '../app';
 import type { Store } from '../store/store';
 import { onlineAgent, send, visitor } from './agents';
@@ -116,6 +117,8 @@ describe('/metrics (issue 14)', () => {
     expect(value(text, 'papo_delivery_seconds_count', '{node="node-m"}')).toBeGreaterThanOrEqual(3);
     expect(value(text, 'papo_write_failures_total', '{node="node-m"}')).toBe(0);
     expect(value(text, 'papo_bus_resyncs_total', '{node="node-m"}')).toBe(0);
+    expect(value(text, 'papo_bus_reconnects_total', '{node="node-m"}')).toBe(0);
+    expect(value(text, 'papo_bus_dropped_total', '{node="node-m"}')).toBe(0);
     expect(text).toMatch(/^papo_process_cpu_seconds_total\{node="node-m"\} /m);
 
     v.socket.close();
@@ -134,5 +137,52 @@ describe('/metrics (issue 14)', () => {
     expect(await ok.text()).toContain('papo_messages_persisted_total');
     // Readiness and liveness stay open: a load balancer has no token.
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
+
+describe('on PostgreSQL and Redis (issue 14)', () => {
+  const schema = testSchemaName('ops');
+  afterAll(async () => {
+    await (await testPgPool()).query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  const onPostgres = () =>
+    serverWith({ env: { DATABASE_URL: TEST_PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `${schema}:`, NODE_ID: 'pg-1' } });
+
+  it('DATABASE_URL starts on PostgreSQL (migrated, seeded once): ready with database and redis ok', async () => {
+    await testPgPool();
+    const server = await onPostgres();
+    const res = await fetch(`${server.url}/readyz`);
+    expect(await res.json()).toEqual({ ready: true, node: 'pg-1', database: 'ok', redis: 'ok' });
+    expect(server.papo.demoSiteKey).toMatch(/.+/);
+    const sites = await (await testPgPool()).query(`SELECT key FROM ${schema}.sites`);
+    expect(sites.rows).toEqual([{ key: server.papo.demoSiteKey }]);
+    // A second start on the same schema finds the seed done.
+    await server.stop();
+    const again = await onPostgres();
+    expect(again.papo.demoSiteKey).toBe(server.papo.demoSiteKey);
+    expect((await (await testPgPool()).query(`SELECT count(*)::int AS n FROM ${schema}.sites`)).rows[0].n).toBe(1);
+  });
+
+  it('W3: a file uploaded on PostgreSQL is kept in the database with its row, and read back from there', async () => {
+    const server = await onPostgres();
+
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('Olá');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f9e1e00000000049454e44ae426082', 'hex');
+    const up = await fetch(`${server.url}/api/v1/files?conversation=${conversationId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.session.token}`, origin: server.origin, 'content-type': 'application/octet-stream', 'x-file-name': 'ponto.png' },
+      body: png,
+    });
+    expect(up.status).toBe(201);
+    const { attachment } = (await up.json()) as { attachment: { id: string } };
+    const blobs = await (await testPgPool()).query(`SELECT count(*)::int AS n FROM ${schema}.attachment_blobs WHERE attachment_id = $1`, [attachment.id]);
+    expect(blobs.rows[0].n).toBeGreaterThan(0);
+    const down = await fetch(`${server.url}/api/v1/files/${attachment.id}`, { headers: { authorization: `Bearer ${v.session.token}` } });
+    expect(down.status).toBe(200);
+    expect(Buffer.from(await down.arrayBuffer())).toEqual(png);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(value(metrics, 'papo_messages_persisted_total', '{node="pg-1"}')).toBe(1);
   });
 });

@@ -137,6 +137,17 @@ describe('PostgreSQL Store.cluster (issue 14)', () => {
     expect(r.said).toEqual(['gained', 'lost']);
   });
 
+  it('a node whose every database session was ended serves again at once: the pool opens new ones', async () => {
+    const a = node('reconnect');
+    expect(await a.sites.count()).toBe(0);
+    const admin = await testPgPool();
+    const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'papo:reconnect'");
+    expect(killed.rowCount).toBeGreaterThan(0);
+    // A pooled connection that was idle is dropped when its end is noticed; a query on one not yet noticed
+    // fails once as storage_unavailable (never the driver's error), and the next one is served.
+    await until(async () => (await a.sites.count().catch((err: unknown) => (isAppError(err) && err.code === 'storage_unavailable' ? -1 : Promise.reject(err)))) === 0);
+  });
+
   it('D15: a database that cannot be reached answers storage_unavailable, never the driver error', async () => {
     // Port 1 has no server: ECONNREFUSED at once.
     const store = createPgStore('postgres://postgres@127.0.0.1:1/papo_test', { schema: 't_unreachable' });

@@ -168,6 +168,16 @@ describe('D4: PostgreSQL group commit', () => {
     expect(next.events.map((e) => e.kind)).toEqual(['created', 'message']);
   });
 
+  it('D14: a text holding U+0000 (PostgreSQL text cannot) is stored, acked and replayed with U+FFFD in its place', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const out = await w.write({ ...custom(id, () => ok([{ kind: 'message', author: { kind: 'visitor', id: visitor.visitorId, name: 'A\u0000na' }, clientId: null, text: 'a\u0000b' }], { visitorName: 'A\u0000na' })) });
+    if (out.kind !== 'appended') throw new Error(out.kind);
+    expect(out.events[0]).toMatchObject({ text: 'a\uFFFDb', author: { name: 'A\uFFFDna' } });
+    expect(out.conversation).toMatchObject({ visitorName: 'A\uFFFDna', lastMessage: { text: 'a\uFFFDb' } });
+    expect((await committedEvents(id)).at(-1)!.text).toBe('a\uFFFDb');
+  });
+
   it('D4: a rule that throws fails its write alone; the others in its batch commit', async () => {
     const w = writer();
     const { id, visitor } = await start(w);
@@ -268,7 +278,7 @@ describe('D4: PostgreSQL group commit', () => {
     const withFile = (clientId: string): WriteRequest => ({
       ...message(visitor, '', { conversationId: id, clientId }),
       attachmentIds: ['f1'],
-      decide: (s, found) => {
+      decide: (_s, found) => {
         const file = found.find((f) => f.id === 'f1');
         if (!file || file.eventSeq !== null) return { ok: false, code: 'attachment_not_found' };
         return ok([{ kind: 'message', author: { kind: 'visitor', id: visitor.visitorId, name: null }, clientId, text: '', attachments: [{ id: 'f1', name: 'a.png', mime: 'image/png', size: 10, kind: 'image' }] }]);
@@ -283,29 +293,49 @@ describe('D4: PostgreSQL group commit', () => {
 
   it('R1/C4: loadOf counts the earlier decisions of the batch, and claims from two nodes stop at capacity', async () => {
     const [a, b] = [writer(0), writer(1)];
-    const ana = await addAgent('ana', 2);
-    const claim = (id: string): WriteRequest =>
-      custom(id, (s, _files, reads) => {
-        if (s.assignedAgentId !== null) return { ok: false, code: 'conversation_taken' };
-        if (reads.loadOf(ana.id) >= 2) return { ok: false, code: 'at_capacity' };
-        return ok([{ kind: 'assigned', author: { kind: 'agent', id: ana.id, name: ana.name }, clientId: null, text: null, data: { via: 'take' } as never }], {
-          assignedAgentId: ana.id,
-          assignedAgentName: ana.name,
+    // Both connections open before the race, so the two batches overlap.
+    await Promise.all([start(a), start(b)]);
+    for (let round = 0; round < 4; round++) {
+      const ana = await addAgent(`ana${round}`, 2);
+      const claim = (id: string): WriteRequest =>
+        custom(id, (s, _files, reads) => {
+          if (s.assignedAgentId !== null) return { ok: false, code: 'conversation_taken' };
+          if (reads.loadOf(ana.id) >= 2) return { ok: false, code: 'at_capacity' };
+          return ok([{ kind: 'assigned', author: { kind: 'agent', id: ana.id, name: ana.name }, clientId: null, text: null, data: { via: 'take' } as never }], {
+            assignedAgentId: ana.id,
+            assignedAgentName: ana.name,
+          });
         });
+      const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => start(i % 2 === 0 ? a : b)))).map((c) => c.id);
+      const outs = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).write(claim(id))));
+      expect(outs.filter((o) => o.kind === 'appended')).toHaveLength(2);
+      expect(outs.filter((o) => o.kind === 'refused').map((o) => (o as { code: string }).code)).toEqual(Array(4).fill('at_capacity'));
+      expect((await pool.query(`SELECT count(*)::int AS n FROM conversations WHERE assigned_agent_id = $1 AND status = 'open'`, [ana.id])).rows[0].n).toBe(2);
+    }
+  });
+});
+
+describe('R1: several agents in one batch', () => {
+  it('R1: claims for several agents in one batch each read (and lock) their own load', async () => {
+    const w = writer();
+    const agents = await Promise.all(['bia', 'caio', 'duda'].map((id) => addAgent(id, 1)));
+    const ids = (await Promise.all(Array.from({ length: 6 }, () => start(w)))).map((c) => c.id);
+    const claim = (id: string, agent: AgentActor): WriteRequest =>
+      custom(id, (_s, _files, reads) => {
+        if (reads.loadOf(agent.id) >= 1) return { ok: false, code: 'at_capacity' };
+        return ok([], { assignedAgentId: agent.id, assignedAgentName: agent.name });
       });
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await start(a)).id);
-    const outs = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).write(claim(id))));
-    expect(outs.filter((o) => o.kind === 'appended')).toHaveLength(2);
-    expect(outs.filter((o) => o.kind === 'refused').map((o) => (o as { code: string }).code)).toEqual(Array(4).fill('at_capacity'));
-    expect((await pool.query(`SELECT count(*)::int AS n FROM conversations WHERE assigned_agent_id = 'ana' AND status = 'open'`)).rows[0].n).toBe(2);
+    const outs = await Promise.all(ids.map((id, i) => w.write(claim(id, agents[i % 3]!))));
+    expect(outs.map((o) => (o.kind === 'refused' ? o.code : o.kind))).toEqual(['appended', 'appended', 'appended', 'at_capacity', 'at_capacity', 'at_capacity']);
+    const held = (await pool.query(`SELECT assigned_agent_id AS a FROM conversations WHERE assigned_agent_id IS NOT NULL ORDER BY 1`)).rows.map((r) => r.a);
+    expect(held).toEqual(['bia', 'caio', 'duda']);
   });
 });
 
 describe('D1/C3/D3: several writers on one database', () => {
   it('D1: two writers hammering the same conversations leave gap-free, unique seqs and every message once', async () => {
     const [a, b] = [writer(0), writer(1)];
-    const conversations = await Promise.all(Array.from({ length: 8 }, () => start(a)));
+    const conversations = await Promise.all(Array.from({ length: 8 }, (_, i) => start(i % 2 === 0 ? a : b)));
     const sent = new Map<string, string[]>(conversations.map((c) => [c.id, []]));
     for (let round = 0; round < 5; round++) {
       const writes: Array<Promise<WriteOutcome>> = [];
@@ -367,6 +397,52 @@ describe('D1/C3/D3: several writers on one database', () => {
   });
 });
 
+describe('C3/D3: the unique indexes behind the locks', () => {
+  it('C3: a conversation another transaction opens unseen (no visitor lock) is continued, not doubled', async () => {
+    const w = writer(3);
+    const visitor = visitorOf();
+    // Another writer that takes no visitor lock: its open conversation is inserted, not committed yet.
+    const other = await pool.connect();
+    const theirs = uuidv7();
+    try {
+      await other.query('BEGIN');
+      await other.query('INSERT INTO visitors (id, site_id, created_at) VALUES ($1, $2, $3)', [visitor.visitorId, siteId, T0]);
+      await other.query(`INSERT INTO conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at) VALUES ($1, $2, $3, 'open', 0, $4, $4)`, [theirs, siteId, visitor.visitorId, T0]);
+      const pending = w.write(message(visitor, 'Olá'));
+      // The writer's insert waits on the one-open index for the other transaction, which then commits.
+      await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [appName(3)])).rows[0].n === 1);
+      await other.query('COMMIT');
+      const out = await pending;
+      if (out.kind !== 'appended') throw new Error(out.kind);
+      expect(out.conversation.id).toBe(theirs);
+      expect(out.events.map((e) => [e.seq, e.kind])).toEqual([[1, 'message']]);
+    } finally {
+      other.release();
+    }
+    expect((await pool.query('SELECT count(*)::int AS n FROM conversations WHERE visitor_id = $1', [visitor.visitorId])).rows[0].n).toBe(1);
+  });
+
+  it('D15: a batch that outlives batchTimeoutMs (waiting on a lock) is refused storage_unavailable and not committed', async () => {
+    const w = writer(4, { batchTimeoutMs: 300 });
+    const { id, visitor } = await start(w);
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+      const outcome = await w.write(message(visitor, 'presa', { conversationId: id })).then(
+        () => 'acked',
+        (err: unknown) => err,
+      );
+      expect(isStorageUnavailable(outcome)).toBe(true);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(appended(await w.write(message(visitor, 'solta', { conversationId: id })))[0]!.seq).toBe(3);
+    expect((await committedEvents(id)).map((e) => e.text)).toEqual([null, 'Olá', 'solta']);
+  });
+});
+
 function seqOfAny(clientId: string) {
   return (o: WriteOutcome): number => (o.kind === 'appended' ? o.events.find((e) => e.clientId === clientId)!.seq : o.kind === 'duplicate' ? o.seq : -1);
 }
@@ -395,12 +471,32 @@ describe('D15: the database connection lost', () => {
   });
 
   it('D15: an idle connection killed between batches is replaced without refusing anything', async () => {
-    const w = writer(8);
+    // `deaf`: the writer is not told of its connection's end, as when a write comes before the socket's close
+    // is read: the batch's BEGIN fails, and the batch runs on a new connection.
+    let deaf = false;
+    const w = writer(8, {
+      connect: async () => {
+        const client = new pg.Client({ ...connectionConfig(URL, { schema }), application_name: appName(8) });
+        await client.connect();
+        if (deaf) {
+          client.on('error', () => undefined);
+          const on = client.on.bind(client);
+          (client as unknown as { on: unknown }).on = (event: string, listener: (...args: unknown[]) => void) =>
+            event === 'error' || event === 'end' ? client : on(event as 'error', listener);
+        }
+        return client;
+      },
+    });
     const { id, visitor } = await start(w);
     await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
-    // The client hears of it asynchronously; give it the turn to.
     await new Promise((r) => setTimeout(r, 50));
     expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(3);
+    deaf = true;
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
+    expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(4);
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName(8)]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(appended(await w.write(message(visitor, 'ok', { conversationId: id })))[0]!.seq).toBe(5);
   });
 
   it('D15: while the database is unreachable every write is refused storage_unavailable; when it returns they commit', async () => {
@@ -436,6 +532,31 @@ describe('D12: flush, close, batch size', () => {
     expect(perTransaction.reduce((s: number, x: number) => s + x, 0)).toBe(n);
     expect(Math.max(...perTransaction)).toBeLessThanOrEqual(MAX_BATCH);
     expect(perTransaction.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('D4: every job of a batch may fail and the writer keeps working', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const throwing = custom(id, () => {
+      throw new Error('no');
+    });
+    const failed = await Promise.allSettled([w.write(throwing), w.write(custom(id, () => ok([], { assignedAgentId: 'nobody' }))), w.write(throwing)]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(appended(await w.write(message(visitor, 'depois', { conversationId: id })))[0]!.seq).toBe(3);
+  });
+
+  it('D2: submitted work runs in order with the writes, in their transaction, and sees what the earlier ones wrote', async () => {
+    const w = writer();
+    const { id, visitor } = await start(w);
+    const [, count, after] = await Promise.all([
+      w.write(message(visitor, 'a', { conversationId: id })),
+      w.submit(async (client) => (await client.query('SELECT last_seq FROM conversations WHERE id = $1', [id])).rows[0].last_seq as number),
+      w.write(message(visitor, 'b', { conversationId: id })),
+    ]);
+    expect(count).toBe(3);
+    expect(appended(after)[0]!.seq).toBe(4);
+    const xmins = (await pool.query('SELECT DISTINCT xmin::text FROM events WHERE conversation_id = $1 AND seq > 2', [id])).rows;
+    expect(xmins).toHaveLength(1);
   });
 
   it('D4: flush() resolves after the writes submitted before it are committed', async () => {

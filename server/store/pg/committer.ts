@@ -35,8 +35,11 @@ export type Work<T> = (client: pg.ClientBase) => Promise<T>;
 
 type Op = WriteOp | { kind: 'run'; work: Work<unknown> };
 
-interface Job extends WriteJob {
+/** A WriteJob when its op is not `run`. */
+interface Job {
   op: Op;
+  value: unknown;
+  failed: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -75,8 +78,6 @@ export interface PgWriter {
   close(): Promise<void>;
 }
 
-/** Indexes whose violation means the job lost a race another node's commit won: run it again once. */
-const RACE_INDEXES: ReadonlySet<string> = new Set(['events_conversation_client', 'conversations_one_open_per_visitor']);
 /** Indexes that state a rule (T5 one rating, R4 one offer per agent): a violation is the job's refusal. */
 const RULE_INDEXES: ReadonlySet<string> = new Set(['events_one_rating', 'conversations_one_offer_per_agent']);
 /** Deadlock with another node's transaction, serialization failure: running again may succeed. */
@@ -88,7 +89,11 @@ function sqlState(err: unknown): { code?: string; constraint?: string } {
 
 /** Unavailable once: the batch's transaction cannot be rolled back or committed on this connection. */
 class ConnectionLost extends Error {
-  constructor(readonly original: unknown) {
+  constructor(
+    readonly original: unknown,
+    /** Lost at BEGIN: nothing of the batch reached the database, so it may run on a new connection. */
+    readonly beforeWork = false,
+  ) {
     super('the database connection was lost');
   }
 }
@@ -124,8 +129,9 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
     setImmediate(run);
   }
 
-  async function connection(): Promise<pg.Client> {
-    if (client) return client;
+  /** The dedicated connection, opened when there is none; `reused`: it was open before this batch. */
+  async function connection(): Promise<{ conn: pg.Client; reused: boolean }> {
+    if (client) return { conn: client, reused: true };
     const opened = await options.connect();
     // Without a listener an error on the idle connection (the server restarted) would crash the process; the
     // connection is dropped and the next batch opens another.
@@ -136,7 +142,7 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
       if (client === opened) client = null;
     });
     client = opened;
-    return opened;
+    return { conn: opened, reused: false };
   }
 
   function drop(lost: pg.Client): void {
@@ -163,19 +169,34 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
   async function commitBatch(batch: Job[]): Promise<void> {
     let conn: pg.Client | null = null;
     let timer: NodeJS.Timeout | undefined;
+    const deadline = Date.now() + timeoutMs;
     try {
-      conn = await connection();
-      const open = conn;
-      // An unreachable server (no reset, no answer) would hold the batch, and every write behind it, for ever.
-      timer = setTimeout(() => drop(open), timeoutMs);
-      if (!(await attempt(conn, batch, false))) await attempt(conn, batch, true);
+      for (let tries = 0; ; tries++) {
+        const opened = await connection();
+        conn = opened.conn;
+        const open = conn;
+        // An unreachable server (no reset, no answer) would hold the batch, and every write behind it, for ever.
+        clearTimeout(timer);
+        timer = setTimeout(() => drop(open), Math.max(0, deadline - Date.now()));
+        try {
+          if (!(await attempt(conn, batch, false))) await attempt(conn, batch, true);
+          break;
+        } catch (err) {
+          // An idle connection the server closed (a restart, an idle timeout) before this node heard of it:
+          // nothing was sent but BEGIN, so the batch runs once on a new connection instead of being refused.
+          if (!(err instanceof ConnectionLost && err.beforeWork && opened.reused && tries === 0)) throw err;
+          drop(open);
+        }
+      }
     } catch (err) {
       const cause = err instanceof ConnectionLost ? err.original : err;
       if (err instanceof ConnectionLost || isPgUnavailable(cause) || conn === null || client !== conn) {
         if (conn) drop(conn);
-        health.refused(cause, 'write');
         const refusal = storageUnavailable();
-        for (const job of batch) job.reject(refusal);
+        for (const job of batch) {
+          health.refused(cause, 'write');
+          job.reject(refusal);
+        }
       } else {
         for (const job of batch) job.reject(err);
       }
@@ -207,7 +228,11 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
    */
   async function attempt(conn: pg.Client, batch: readonly Job[], isolate: boolean): Promise<boolean> {
     const appended: ConversationEvent[] = [];
-    await control(conn, 'BEGIN');
+    try {
+      await conn.query('BEGIN');
+    } catch (err) {
+      throw new ConnectionLost(err, !isolate);
+    }
     try {
       if (isolate) {
         for (const job of batch) await isolated(conn, job, appended);
@@ -223,7 +248,7 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
           // A run of writes and seen marks is read, decided and written as one group.
           let end = i + 1;
           while (end < batch.length && batch[end]!.op.kind !== 'run') end++;
-          appended.push(...(await applyWrites(conn, options.schema, batch.slice(i, end))));
+          appended.push(...(await applyWrites(conn, options.schema, batch.slice(i, end) as WriteJob[])));
           i = end;
         }
       }
@@ -253,7 +278,7 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
           job.value = await job.op.work(conn);
           job.failed = false;
         } else {
-          appended.push(...(await applyWrites(conn, options.schema, [job])));
+          appended.push(...(await applyWrites(conn, options.schema, [job as WriteJob])));
         }
         await control(conn, 'RELEASE job');
         return;
@@ -267,8 +292,10 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
           job.failed = false;
           return;
         }
-        // Another node committed first (or a deadlock chose this one): once more, on what it committed.
-        const race = code !== undefined && (TRANSIENT.has(code) || (code === '23505' && constraint !== undefined && RACE_INDEXES.has(constraint)));
+        // Another node committed first (PostgreSQL raises 23505 only once the other transaction has: on the D3
+        // or C3 index, the rerun answers `duplicate` or continues the winner's conversation), or a deadlock chose
+        // this one: once more, on what is committed now.
+        const race = code !== undefined && (TRANSIENT.has(code) || code === '23505');
         if (race && tries === 0) continue;
         job.value = err;
         job.failed = true;

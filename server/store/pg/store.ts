@@ -8,13 +8,14 @@
  * and a start that failed (the database down) is tried again by the next call.
  */
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import type pg from 'pg';
+import pg from 'pg';
 import { AppError, isAppError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import { StorageHealth, storageUnavailable } from '../storage-health';
-import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store, WriteOutcome, WriteRequest } from '../store';
+import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store } from '../store';
 import { pgAttachments, inTransaction } from './attachments';
 import { pgCluster } from './cluster';
+import { createPgWriter, type PgWriter } from './committer';
 import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, openPool, randomNodeId } from './driver';
 import { toConversation, toEvent, type PgConversationRow, type PgEventRow } from './rows';
 import { pgSearch } from './search';
@@ -122,8 +123,22 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
     });
     return starting;
   };
-  // TEMPORARY until H2's write path (committer.ts, writes.ts on i14-pgw) is merged: every write fails loudly.
-  const writer: PgWriter = notMergedWriter();
+  // The write path (committer.ts, writes.ts): a group committer on its own connection, ordered writes (SPEC D2).
+  const writer: PgWriter = createPgWriter({
+    schema: schemaName,
+    health,
+    log,
+    connect: async () => {
+      const client = new pg.Client(connectionConfig(url, driverOptions));
+      try {
+        await client.connect();
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw err;
+      }
+      return client;
+    },
+  });
   const cluster = pgCluster({ schema: schemaName, connection: connectionConfig(url, driverOptions), log });
 
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> => (await pool.query<R>(text, values)).rows;
@@ -179,7 +194,11 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       const [updatedAt, id] = [param(filter.after.updatedAt), param(filter.after.id)];
       where.push(byLabel ? `(l.updated_at, l.conversation_id) < (${updatedAt}, ${id})` : `(updated_at, id) < (${updatedAt}, ${id})`);
     }
-    const from = byLabel ? 'SELECT c.* FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id' : 'SELECT * FROM conversations';
+    // The label's rows drive, in their primary key's order, and each conversation is looked up by id: OFFSET 0
+    // keeps the planner from turning the lookup into a hash join that reads every conversation (issue 12).
+    const from = byLabel
+      ? 'SELECT c.* FROM conversation_labels l CROSS JOIN LATERAL (SELECT * FROM conversations WHERE id = l.conversation_id OFFSET 0) c'
+      : 'SELECT * FROM conversations';
     const order = byLabel ? 'l.updated_at DESC, l.conversation_id DESC' : 'updated_at DESC, id DESC';
     return query<PgConversationRow>(`${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(filter.limit)}`, params);
   }
@@ -399,11 +418,8 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       async byEmail(email) {
         return db.select().from(visitors).where(sql`lower(${visitors.email}) = lower(${email})`).orderBy(visitors.createdAt);
       },
-      async delete(id) {
-        // The visitor's conversations are removed apart, before it (data rights); a row lock orders this with
-        // any write on another node.
-        return ((await db.delete(visitors).where(eq(visitors.id, id))).rowCount ?? 0) > 0;
-      },
+      // Through the writer, ordered with the writes submitted before it (as on SQLite).
+      delete: (id) => writer.deleteVisitor(id),
       async touch(visitor, at) {
         const set = defined({
           name: visitor.name,
@@ -643,21 +659,6 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       await store.close();
     },
   });
-}
-
-/** What the store needs of the write path (H2: committer.ts, writes.ts): ordered writes, group-committed. */
-interface PgWriter {
-  write(request: WriteRequest): Promise<WriteOutcome>;
-  markSeen: Store['conversations']['markSeen'];
-  deleteConversation(id: string): Promise<boolean>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** TEMPORARY (issue 14): the write path until H2's is merged: writes fail, flush and close have nothing to do. */
-function notMergedWriter(): PgWriter {
-  const fail = async (): Promise<never> => Promise.reject(new Error('PostgreSQL store: the write path is not merged yet (issue 14, i14-pgw)'));
-  return { write: fail, markSeen: fail, deleteConversation: fail, flush: async () => {}, close: async () => {} };
 }
 
 export { inTransaction };

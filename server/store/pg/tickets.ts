@@ -96,12 +96,14 @@ const PATCH_COLUMNS = {
   requesterEmail: 'requester_email',
 } as const satisfies Record<keyof TicketPatch, string>;
 
+/** The next ticket number, locking the counter row until COMMIT (scale-out.md §1.1 row 6). */
+const NEXT_NUMBER = `UPDATE counters SET value = value + 1 WHERE name = 'ticket' RETURNING value`;
 /**
- * The next ticket number, locking the counter row until COMMIT. An upsert, so a database without the row yet
- * (or one whose tickets were copied in) starts after its highest number; two first creates race safely (the
- * second waits on the first's row, then increments it).
+ * The first number, on a database without the row yet (a new one; or emptied, as the contract tests do): after
+ * the highest number there. Two first creates race safely: the second waits on the first's row, then
+ * increments it.
  */
-const TAKE_NUMBER = `INSERT INTO counters (name, value) VALUES ('ticket', (SELECT coalesce(max(number), 0) + 1 FROM tickets))
+const FIRST_NUMBER = `INSERT INTO counters (name, value) VALUES ('ticket', (SELECT coalesce(max(number), 0) + 1 FROM tickets))
   ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`;
 
 /**
@@ -123,7 +125,8 @@ export function pgTickets(pool: pg.Pool): Store['tickets'] {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const number = (await client.query<{ value: number }>(TAKE_NUMBER)).rows[0]!.value;
+      const taken = (await client.query<{ value: number }>(NEXT_NUMBER)).rows[0] ?? (await client.query<{ value: number }>(FIRST_NUMBER)).rows[0]!;
+      const number = taken.value;
       // T7 after the counter lock: a create with the same client id that went first has committed by now.
       const existing = ticket.clientId === null ? undefined : (await client.query<PgTicketRow>(byClientId, [ticket.siteId, ticket.clientId])).rows[0];
       if (existing) {
