@@ -20,6 +20,14 @@ export interface Sent {
   conversationId: string | null;
 }
 
+/**
+ * A history frame the client can append: a replay after what it holds, or a snapshot that is the whole log
+ * (a first watch from seq 0 is answered with the newest page, which for a short conversation is all of it).
+ */
+function wholeOrReplay(frame: Extract<ServerFrame, { type: 'history' }>): boolean {
+  return !frame.reset || ((frame.events[0]?.seq ?? 1) === 1 && !frame.hasMore);
+}
+
 /** What every roaming client keeps: an outbox, its acks and the node it is on. */
 abstract class Roamer {
   socket: TestSocket | null = null;
@@ -188,7 +196,7 @@ export class ChatVisitor extends Roamer {
       case 'history':
         if (frame.conversationId !== this.conversationId) return void this.problems.push(`${this.name}: history of another conversation`);
         this.histories.push({ reset: frame.reset, events: frame.events.length });
-        if (frame.reset) this.problems.push(`${this.name}: a reset history (more than a replay's worth behind)`);
+        if (!wholeOrReplay(frame)) this.problems.push(`${this.name}: a reset history that is not the whole log (more than a replay's worth behind)`);
         for (const event of frame.events) this.seen.push(event.seq);
         return;
       case 'error':
@@ -273,7 +281,7 @@ export class ChatAgent extends Roamer {
       case 'history': {
         const seen = this.seen.get(frame.conversationId);
         if (!seen) return void this.problems.push(`${this.name}: history of an unwatched conversation`);
-        if (frame.reset) this.problems.push(`${this.name}: a reset history (more than a replay's worth behind)`);
+        if (!wholeOrReplay(frame)) this.problems.push(`${this.name}: a reset history that is not the whole log (more than a replay's worth behind)`);
         for (const event of frame.events) {
           seen.push(event.seq);
           if (event.kind === 'message' && event.author.kind === 'visitor') this.#visitorSaid(frame.conversationId);
@@ -281,7 +289,8 @@ export class ChatAgent extends Roamer {
         return;
       }
       case 'gone':
-        this.problems.push(`${this.name}: gone ${frame.conversationId}`);
+        // SPEC R10: conversations another agent claims leave this console's lists; one it holds never should.
+        if (this.seen.has(frame.conversationId)) this.problems.push(`${this.name}: gone ${frame.conversationId}, which it holds`);
         return;
       case 'error':
         this.problems.push(`${this.name}: error frame ${JSON.stringify(frame)}`);

@@ -530,7 +530,7 @@ export interface StoredEvent {
 /** Every stored event of these conversations, by conversation, in seq order. */
 export async function storedLog(cluster: Cluster, conversationIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
   const { rows } = await cluster.db.query<StoredEvent>(
-    `SELECT conversation_id, seq::int AS seq, kind, client_id, text, author_kind, author_id, data, at::float8 AS at
+    `SELECT conversation_id, seq::int AS seq, kind, client_id, text, author_kind, author_id, data, created_at::float8 AS at
        FROM events WHERE conversation_id = ANY($1) ORDER BY conversation_id, seq`,
     [conversationIds],
   );

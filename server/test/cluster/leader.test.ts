@@ -83,7 +83,7 @@ describe('issue 14: the routing leader dies twice while offers are pending', () 
 
     const offersSince = async (at: number) => {
       const { rows } = await cluster.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM events WHERE conversation_id = ANY($1) AND kind = 'no_answer' AND at > $2",
+        "SELECT count(*)::int AS n FROM events WHERE conversation_id = ANY($1) AND kind = 'no_answer' AND created_at > $2",
         [ids, at],
       );
       return rows[0]!.n;
@@ -117,7 +117,7 @@ describe('issue 14: the routing leader dies twice while offers are pending', () 
 
     // --- Replay the log.
     const { rows } = await cluster.db.query<{ conversation_id: string; seq: number; kind: string; data: unknown; at: number }>(
-      'SELECT conversation_id, seq::int AS seq, kind, data, at::float8 AS at FROM events WHERE conversation_id = ANY($1) ORDER BY conversation_id, seq',
+      'SELECT conversation_id, seq::int AS seq, kind, data, created_at::float8 AS at FROM events WHERE conversation_id = ANY($1) ORDER BY conversation_id, seq',
       [ids],
     );
     const offers: Offer[] = [];
