@@ -103,8 +103,9 @@ describe('issue 14: one cluster, what one node does the others see', () => {
     for (let round = 0; round < 5; round++) {
       const clientId = randomUUID();
       for (const tab of tabs) tab.socket.send({ type: 'message.send', clientId, conversationId, text: `a mesma mensagem ${round}` });
-      const acks = (await Promise.all(tabs.map((tab) => answerTo(tab.socket, clientId)))) as Array<Extract<Answer, { type: 'ack' }>>;
-      expect(acks.map((a) => (a.type === 'error' ? `${a.code}: ${a.message}` : a.type))).toEqual(['ack', 'ack']);
+      const answers = await Promise.all(tabs.map((tab) => answerTo(tab.socket, clientId)));
+      expect(answers.map((a) => (a.type === 'error' ? `${a.code}: ${a.message}` : a.type))).toEqual(['ack', 'ack']);
+      const acks = answers as Array<Extract<Answer, { type: 'ack' }>>;
       expect(acks[1]!.seq).toBe(acks[0]!.seq);
       const { rows } = await cluster.db.query('SELECT seq::int AS seq FROM events WHERE conversation_id = $1 AND client_id = $2', [conversationId, clientId]);
       expect(rows).toEqual([{ seq: acks[0]!.seq }]);
