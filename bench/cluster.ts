@@ -50,8 +50,10 @@ export interface ClusterRun {
   checkedAcked: number;
   /** Conversations whose seqs are not 1..last_seq (must be 0). */
   gappedConversations: number;
-  /** Acked in the throughput run but never delivered to an agent socket within the drain (must be 0). */
+  /** Acked in the throughput run but never delivered to the agent (live or by a gap fill) within the drain (must be 0). */
   undelivered: number;
+  /** History frames the agent got during the throughput run: gaps filled from the store (bus losses or reorders). */
+  gapFills: number;
 }
 
 export interface ClusterBenchResult {
@@ -158,16 +160,47 @@ async function oneRun(store: 'sqlite' | 'postgres', n: number, options: ClusterB
       ws.on('message', listener);
       return listener;
     });
-    const backends = admin ? await backendPids(admin, nodeIds) : [];
-    const cpu0 = { nodes: sum(nodes.map((p) => cpuMs(p.pid))), postgres: admin ? sum(backends.map(cpuMs)) : null, redis: redis ? cpuMs(redis.pid) : null };
-    const throughput = await runThroughput(fleet, { sockets: options.sockets, window: options.window, warmupS: 1, measureS: options.throughputS, drainMs: 15_000 }, log);
-    const backendsAfter = admin ? await backendPids(admin, nodeIds) : [];
-    const cpu1 = { nodes: sum(nodes.map((p) => cpuMs(p.pid))), postgres: admin ? sum(backends.filter((p) => backendsAfter.includes(p)).map(cpuMs)) : null, redis: redis ? cpuMs(redis.pid) : null };
+    // What reached the agent, by client id: live events and the history frames a gap fill sends (issue 14:
+    // a message the bus lost or reordered reaches the console that way).
+    const delivered = new Set<string>();
+    let gapFills = 0;
+    const onAgentFrame = (data: Buffer) => {
+      const type = frameType(data);
+      if (type === 'event') {
+        const m = /"clientId":"([^"]+)"/.exec(data.toString('utf8'));
+        if (m) delivered.add(m[1]!);
+      } else if (type === 'history') {
+        gapFills++;
+        for (const e of (JSON.parse(data.toString('utf8')) as { events: Array<{ clientId?: string }> }).events) if (e.clientId) delivered.add(e.clientId);
+      }
+    };
+    const sampler = admin ? backendSampler(admin, nodeIds) : null;
+    await sampler?.sample();
+    const cpu0 = { nodes: sum(nodes.map((p) => cpuMs(p.pid))), redis: redis ? cpuMs(redis.pid) : null };
+    // runThroughput sets its own agent listener (and takes every listener off at its end): this one goes on after.
+    const throughputRun = runThroughput(fleet, { sockets: options.sockets, window: options.window, warmupS: 1, measureS: options.throughputS, drainMs: 15_000 }, log);
+    agent.on('message', onAgentFrame);
+    const sampling = setInterval(() => void sampler?.sample(), 250);
+    let throughput: ThroughputResult;
+    try {
+      throughput = await throughputRun;
+    } finally {
+      clearInterval(sampling);
+      // Back at once (runThroughput took every agent listener off): what a gap fill brings late is counted too.
+      agent.on('message', onAgentFrame);
+    }
+    await sampler?.sample();
+    const cpu1 = { nodes: sum(nodes.map((p) => cpuMs(p.pid))), redis: redis ? cpuMs(redis.pid) : null };
     for (const [i, ws] of visitors.entries()) ws.off('message', ackListeners[i]!);
+    // The drain above counts live events only; what a gap fill brought may still be on its way.
+    const drainUntil = Date.now() + 15_000;
+    while ([...acked].some((id) => !delivered.has(id)) && Date.now() < drainUntil) await sleep(100);
+    agent.off('message', onAgentFrame);
+    const undelivered = [...acked].filter((id) => !delivered.has(id)).length;
 
     const cpuUsed = {
       nodes: cpu1.nodes - cpu0.nodes,
-      postgres: cpu0.postgres !== null && cpu1.postgres !== null ? Math.max(0, cpu1.postgres - cpu0.postgres) : null,
+      postgres: sampler ? sampler.usedMs() : null,
       redis: cpu0.redis !== null && cpu1.redis !== null ? cpu1.redis - cpu0.redis : null,
     };
     const totalCpuMs = cpuUsed.nodes + (cpuUsed.postgres ?? 0) + (cpuUsed.redis ?? 0);
@@ -211,7 +244,8 @@ async function oneRun(store: 'sqlite' | 'postgres', n: number, options: ClusterB
       lostAcked: ids.length - stored,
       checkedAcked: ids.length,
       gappedConversations: gapped,
-      undelivered: Math.max(0, throughput.totalAcked - throughput.totalDelivered),
+      undelivered,
+      gapFills,
     };
   } finally {
     await closeAll(sockets);
@@ -229,10 +263,33 @@ async function oneRun(store: 'sqlite' | 'postgres', n: number, options: ClusterB
 
 const sum = (values: Array<number | null>) => values.reduce<number>((s, v) => s + (v ?? 0), 0);
 
-/** PostgreSQL backends serving these nodes (their application_name is `papo:<NODE_ID>`). */
-async function backendPids(db: pg.Pool, nodeIds: string[]): Promise<number[]> {
-  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)', [nodeIds.map((id) => `papo:${id}`)]);
-  return rows.map((r) => r.pid);
+/**
+ * CPU of the PostgreSQL backends serving these nodes (application_name `papo:<NODE_ID>`), sampled: a pooled
+ * connection may close or open during the run, so each backend's CPU is counted from its first sample (from
+ * 0 when it appeared after the first) to its last.
+ */
+function backendSampler(db: pg.Pool, nodeIds: string[]) {
+  const names = nodeIds.map((id) => `papo:${id}`);
+  const seen = new Map<number, { first: number; last: number }>();
+  let rounds = 0;
+  return {
+    async sample(): Promise<void> {
+      const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)', [names]).catch(() => ({ rows: [] as Array<{ pid: number }> }));
+      for (const { pid } of rows) {
+        const cpu = cpuMs(pid);
+        if (cpu === null) continue;
+        const known = seen.get(pid);
+        if (known) known.last = cpu;
+        else seen.set(pid, { first: rounds === 0 ? cpu : 0, last: cpu });
+      }
+      rounds++;
+    },
+    usedMs(): number {
+      let total = 0;
+      for (const { first, last } of seen.values()) total += last - first;
+      return total;
+    },
+  };
 }
 
 /** A redis-server of the bench's own (no persistence), so its CPU is the bench's alone. */

@@ -441,7 +441,7 @@ function report(r: {
     `Cluster (issue 14): ${config.cluster.sockets} visitors; latency at ${config.cluster.rate} msg/s, throughput window ${config.cluster.window}, ${config.cluster.seconds} s each; one agent on node 1, visitors on the other nodes`,
   );
   if (cl) {
-    row('setup', 'p50', 'p99', 'persisted/s', 'delivered/s', 'CPU µs/msg', 'CPU ms nodes / PG / Redis', 'lost / gapped / undelivered');
+    row('setup', 'p50', 'p99', 'persisted/s', 'delivered/s', 'CPU µs/msg', 'CPU ms nodes / PG / Redis', 'gap fills', 'lost / gapped / undelivered');
     for (const x of cl.runs) {
       row(
         `${x.store === 'sqlite' ? 'SQLite' : 'PostgreSQL + Redis'} x${x.nodes}`,
@@ -451,6 +451,7 @@ function report(r: {
         fmtRate(x.throughput.deliveredPerS),
         x.cpuUsPerMessage.toFixed(0),
         `${x.cpuMs.nodes} / ${x.cpuMs.postgres ?? '-'} / ${x.cpuMs.redis ?? '-'}`,
+        x.gapFills,
         `${x.lostAcked} of ${x.checkedAcked} / ${x.gappedConversations} / ${x.undelivered}${x.latency.lost ? ` (latency run: ${x.latency.lost} unanswered)` : ''}`,
       );
     }
