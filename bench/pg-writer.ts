@@ -3,7 +3,7 @@
  * persists on one node, decide included: one writer, `PG_WRITER_IN_FLIGHT` (500) visitor messages in flight
  * at all times (each answer sends the next), spread over `PG_WRITER_CONVERSATIONS` (500) conversations, for
  * `PG_WRITER_SECONDS` (10) after a 2 s warm-up. Issue 14's budget: >= 5,000 messages/s. Runs in a fresh schema
- * of PAPO_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/papo_test), dropped afterwards.
+ * of PAPO_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/papo_test), dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import type { WriteRequest } from '../server/store/store';
 import { createPgWriter } from '../server/store/pg/committer';
 import { connectionConfig, migratePg } from '../server/store/pg/driver';
 
-const URL = process.env.PAPO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test';
+const URL = process.env.PAPO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test';
 const IN_FLIGHT = Number(process.env.PG_WRITER_IN_FLIGHT ?? 500);
 const CONVERSATIONS = Number(process.env.PG_WRITER_CONVERSATIONS ?? 500);
 const SECONDS = Number(process.env.PG_WRITER_SECONDS ?? 10);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../shared/errors';
 import { createMemoryBus, type MemoryBus } from './bus/memory';
 import { createRedisBus, type RedisBus } from './bus/redis';
+import { clusterParts } from './cluster/compose';
 import { hostOf, safeUrl, type Config } from './config';
 import { createHttpApp } from './http/app';
 import { randomToken } from './ids';
@@ -196,7 +197,10 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : null;
 
   const readiness = createReadiness({ nodeId, store, redis: redisProbe });
-  const safety = await createSafety(store, config.limits, now);
+  // Issue 14 (cluster state): with REDIS_URL, presence, blocks, settings, closes and limits are the
+  // cluster's (server/cluster/compose.ts); null on one node, which leaves every service as it was.
+  const cluster = clusterParts(config, bus, log, now);
+  const safety = await createSafety(store, config.limits, now, cluster?.safety ?? null);
   const auth = createAuthService({
     store,
     secret,
@@ -205,11 +209,11 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     visitorTokenTtlMs: config.visitorTokenTtlMs,
     limits: safety,
   });
-  const masking = await createMaskingPolicy(store);
-  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers });
+  const masking = await createMaskingPolicy(store, undefined, cluster?.announce);
+  const directory = await createDirectory(store, now, { graceMs: config.presenceGraceMs, timers: options.timers ?? systemTimers, ...cluster?.directory });
   const conversations = createConversationService({ store, bus, now, masking, agents: directory });
   const workflow = createWorkflowService({ store, directory, conversations, requestTimeoutMs: config.requestTimeoutMs, masking });
-  const liveVisitors = createLiveVisitors(now);
+  const liveVisitors = createLiveVisitors(now, undefined, cluster?.view);
   const bot = createBotService({ store, directory, conversations, log, allow: config.botWebhookAllow, ...(options.timers ? { timers: options.timers } : {}) });
   const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
@@ -231,7 +235,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory });
+  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
+  const clusterState = cluster?.start({ registry, directory, safety, masking, availability, liveVisitors }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
     auth,
@@ -240,7 +245,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     team: createTeam({ store, directory, sites, workflow, auth, sockets: registry, now }),
     cannedReplies: createCannedReplies({ store, now }),
     inbox,
-    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => registry.agentAddresses() }),
+    blockAndEnd: createBlockAndEnd({ inbox, safety, liveVisitors, workflow, agentAddresses: () => clusterState?.agentAddresses() ?? registry.agentAddresses() }),
     directory,
     workflow,
     bot,
@@ -372,6 +377,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     await leadership.stop();
     await router.stop();
     directory.stop();
+    // Issue 14: the other nodes drop this one's consoles and visitors now (goodbye), not after the TTL.
+    await cluster?.close();
     bot.stop();
     // SPEC D12: deliveries that stop() cut short end before anything they use (the store) is closed.
     await bot.idle();

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       redisUrl: null,
       redisPrefix: 'papo:',
       nodeId: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown as string,
+      nodeHeartbeatMs: 1_000,
+      nodeTtlMs: 4_000,
       metricsToken: null,
       secret: null,
       admin: { email: null, password: null, name: 'Admin' },
@@ -121,6 +123,8 @@ describe('loadConfig', () => {
       redisUrl: 'redis://redis.internal:6380',
       redisPrefix: 'papo-prod:',
       nodeId: 'node-1',
+      nodeHeartbeatMs: 1_000,
+      nodeTtlMs: 4_000,
       metricsToken: 'm'.repeat(16),
       secret: SECRET,
       // The e-mail is compared lower-case everywhere.

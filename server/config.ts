@@ -54,6 +54,10 @@ export interface Config {
   redisPrefix: string;
   /** NODE_ID: this node's id among several (logs, /metrics, the bus); a random short one per process unless set. */
   nodeId: string;
+  /** PAPO_NODE_HEARTBEAT_MS: how often a node tells the others it is alive, with its presence (cluster/node.ts). */
+  nodeHeartbeatMs: number;
+  /** PAPO_NODE_TTL_MS: a node unheard this long is dead: its consoles, visitors and sockets are dropped. */
+  nodeTtlMs: number;
   /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`; unset, it is open like /healthz. */
   metricsToken: string | null;
   /** Signs visitor tokens. When unset, one is made at first start and kept in the database. */
@@ -137,6 +141,8 @@ const EnvSchema = v.object({
     v.regex(/^[!-~]{1,64}$/, 'must be 1 to 64 printable characters without spaces, such as papo:'),
   ),
   NODE_ID: optionalText(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-"'))),
+  PAPO_NODE_HEARTBEAT_MS: int(1_000, 10, 60_000),
+  PAPO_NODE_TTL_MS: int(4_000, 50, 600_000),
   METRICS_TOKEN: optionalText(v.pipe(v.string(), v.minLength(16, 'must have at least 16 characters'))),
   PAPO_SECRET: optionalText(v.pipe(v.string(), v.minLength(32, 'must have at least 32 characters'))),
   ADMIN_EMAIL: optionalText(v.pipe(v.string(), v.email('must be an e-mail address'))),
@@ -257,6 +263,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.REDIS_PREFIX,
     nodeId: e.NODE_ID ?? randomBytes(4).toString('hex'),
+    nodeHeartbeatMs: e.PAPO_NODE_HEARTBEAT_MS,
+    nodeTtlMs: e.PAPO_NODE_TTL_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
     secret: e.PAPO_SECRET ?? null,
     admin: { email: e.ADMIN_EMAIL?.toLowerCase() ?? null, password: e.ADMIN_PASSWORD ?? null, name: e.ADMIN_NAME },

@@ -87,6 +87,9 @@ function startNode(index: number, secret: string): { child: ChildProcess; url: s
       TRUST_PROXY: env.TRUST_PROXY ?? '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches this script alone, which then sends each node one
+    // SIGTERM (a node takes a second signal as "stop now", which would skip its clean stop).
+    detached: true,
   });
   const prefix = (line: string) => (line ? `[${nodeId}] ${line}\n` : '');
   child.stdout!.on('data', (d: Buffer) => process.stdout.write(d.toString().split('\n').map(prefix).join('')));
@@ -114,6 +117,10 @@ async function main(): Promise<void> {
   let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // However this script ends, no node outlives it.
+  process.on('exit', () => {
+    for (const { child } of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 
   try {
     await Promise.all(started.map(({ url, child }) => ready(url, child)));

@@ -268,17 +268,17 @@ describe('Redis bus: connection loss', () => {
     a!.subscribe('t', (m) => local.push(idOf(m)));
     await Promise.all([a!.ready(), b!.ready()]);
     await cutPublisher(a!);
-    const started = performance.now();
-    for (let i = 0; i < 2_000; i++) a!.publish('t', removed(`lost${i}`));
-    // Not one round trip per message: a publish that waited for Redis would take seconds here.
-    expect(performance.now() - started).toBeLessThan(200);
+    // Synchronous and never throwing, whatever the connection's state (publish returns void: nothing to await).
+    for (let i = 0; i < 500; i++) expect(a!.publish('t', removed(`lost${i}`))).toBeUndefined();
     // This node's own subscribers still hear everything.
-    expect(local).toHaveLength(2_000);
+    expect(local).toHaveLength(500);
     await until(() => resyncsB === 1, () => ({ resyncsB, dropped: a!.dropped() }));
-    expect(a!.dropped()).toBeGreaterThan(0);
+    expect(a!.dropped()).toBe(500);
     expect(resyncsA).toBe(0);
     a!.publish('t', removed('back'));
     await until(() => heard.includes('back'), () => heard.length);
+    // Dropped, not queued for the reconnect: the store has them, and the resync reads them there.
+    expect(heard).toEqual(['back']);
   });
 
 });

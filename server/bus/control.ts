@@ -23,7 +23,11 @@ export type ControlMessage =
   | { type: 'node'; state: NodeState }
   /** A node stops cleanly: drop what it held now rather than after its heartbeats' TTL. */
   | { type: 'bye' }
-  /** A commit on some node whose kinds may change loads or routing (availability T1, the router). */
+  /**
+   * A commit with workflow events (anything but messages and notes), published by services/conversations.ts:
+   * the routing leader arms or clears its timers and runs a pass (services/router.ts); every node's
+   * availability recomputes when a load may have changed (T1). `kinds`: the committed events' kinds.
+   */
   | { type: 'commit'; siteId: string; conversationId: string; kinds: string[] }
   /** Close a blocked visitor's sockets on every node (issue 6). */
   | { type: 'close_visitor'; visitorId: string }
@@ -31,4 +35,3 @@ export type ControlMessage =
   | { type: 'close_agent'; tokenHash?: string; agentId?: string; why: 'session_ended' | 'role_changed' }
   /** Strict identity turned on (SPEC W6): every node closes the site's anonymous visitors. */
   | { type: 'close_anonymous'; siteId: string };
-

@@ -3,15 +3,15 @@
  * channel: this node's heartbeat (cluster/node.ts) with its consoles, agents' addresses, per-address socket
  * counts and visitors; the peers' presence handed to the directory; the caches that another node's change
  * makes stale (blocks, sites' masking and settings, the directory) reloaded when it says so and every
- * RELOAD_MS anyway; and the commits that may change loads told to every node's availability.
+ * RELOAD_MS anyway; and the other nodes' commits (`{type:'commit'}`, published by services/conversations.ts
+ * for workflow events) handed to this node's availability, whose loads they may change.
  *
  * Only started with several nodes (REDIS_URL): on one node nothing here runs and the services behave as
  * they always did.
  */
 import type { Bus, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
-import { LOAD_KINDS, type Availability } from '../services/availability';
-import type { ConversationService } from '../services/conversations';
+import type { Availability } from '../services/availability';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
@@ -21,12 +21,6 @@ import type { ClusterView } from './node-state';
 
 /** The safety net under the control messages: every cache of settings is read again this often. */
 export const RELOAD_MS = 30_000;
-
-/**
- * The kinds whose commits every node hears (`{type:'commit'}`): availability's LOAD_KINDS. One small
- * message per such commit, not per message: a chat's messages never cross the control channel.
- */
-export const COMMIT_FEED_KINDS: ReadonlySet<string> = LOAD_KINDS;
 
 export interface ClusterStateDeps {
   bus: Bus;
@@ -38,7 +32,6 @@ export interface ClusterStateDeps {
   masking: MaskingPolicy;
   availability: Availability;
   liveVisitors: LiveVisitors;
-  conversations: Pick<ConversationService, 'onCommit'>;
   /** Addresses this node's agent consoles connect from (the socket registry's). */
   agentIps: () => Iterable<string>;
   heartbeatMs?: number;
@@ -101,15 +94,9 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
     }
   });
 
-  const offCommit = deps.conversations.onCommit((events, conversation) => {
-    const kinds = [...new Set(events.map((e) => e.kind))];
-    if (!kinds.some((k) => COMMIT_FEED_KINDS.has(k))) return;
-    try {
-      bus.control.publish({ type: 'commit', siteId: conversation.siteId, conversationId: conversation.id, kinds });
-    } catch (err) {
-      log.warn('could not tell the other nodes of a commit', { err });
-    }
-  });
+  // The `commit` messages themselves are published by the conversation service, for every commit with
+  // workflow events (a chat's messages never cross the control channel): availability and the router's
+  // leader hear the same feed.
 
   // Control messages lost in a Redis blip, or sent before this node listened: the periodic reload heals them.
   const reload = setInterval(() => {
@@ -140,7 +127,6 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
       clearInterval(reload);
       offConsoles();
       offControl();
-      offCommit();
       offResync();
       node.stop();
     },

@@ -86,6 +86,7 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
     if (live) this.handler.disconnected(this, live, before.kind === 'closing' && before.sessionEnded);
     for (const off of this.#held) off();
     this.#held.length = 0;
+    if (live) reconcilerFor(this.handler.deps).delete(this);
     live?.watches?.clear();
     this.#onClose(this);
   }
@@ -146,8 +147,9 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
   /** The welcome was made: from now on the socket is this session's (see socket-state.ts). */
   welcomed(live: L): void {
     this.#state = welcomed(this.#state, live);
-    // Issue 14: what it watches is checked against the store when the bus may have lost messages.
-    this.hold(reconcilerFor(this.handler.deps).add(this));
+    // Issue 14: what it watches is checked against the store when the bus may have lost messages (until
+    // the socket's close, #socketClosed).
+    reconcilerFor(this.handler.deps).add(this);
   }
 
   /** The conversations this socket watches (reconcile.ts); none until its catch-up is done and it is live. */

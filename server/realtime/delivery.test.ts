@@ -116,6 +116,21 @@ describe('delivery of one watched conversation', () => {
     expect(out.said).toEqual(['history:c1', 'event:c1:3']);
   });
 
+  it('D5 across nodes: a catch-up reads the store only once the bus hears the subscription (bus.ready)', async () => {
+    const out = new Recorder();
+    const live = watching();
+    let heard!: () => void;
+    const d = { ...depsWith(() => Promise.resolve({ events: [event('c1', 2).event], hasMore: false, reset: false, lastSeq: 2 })), bus: { ready: () => new Promise<void>((resolve) => (heard = resolve)) } };
+    const done = catchUp(out, live, d, summary('c1'), 1, deliverToVisitor);
+    await ticks();
+    expect(d.reads).toEqual([]);
+    routeToVisitor(out, live, event('c1', 3), null, d);
+    heard();
+    await done;
+    expect(d.reads).toEqual([1]);
+    expect(out.said).toEqual(['history:c1', 'event:c1:3']);
+  });
+
   it('a catch-up that fails stops watching its conversation', async () => {
     const live = watching();
     const d = depsWith(() => Promise.reject(new Error('disk')));

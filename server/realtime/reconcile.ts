@@ -53,13 +53,14 @@ export class Reconciler {
     return this.#sockets.size;
   }
 
-  /** Follows `socket` until the returned function is called (its close). */
-  add(socket: Reconciled): () => void {
+  /** Follows `socket` until {@link delete} (its close; no closure per socket, issue 12). */
+  add(socket: Reconciled): void {
     this.#sockets.add(socket);
     if (this.#sockets.size === 1) this.#start();
-    return () => {
-      if (this.#sockets.delete(socket) && this.#sockets.size === 0) this.#stop();
-    };
+  }
+
+  delete(socket: Reconciled): void {
+    if (this.#sockets.delete(socket) && this.#sockets.size === 0) this.#stop();
   }
 
   /** Reads what the sockets watch and has each fill what it lacks; resolves when the run is done. */

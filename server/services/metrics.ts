@@ -25,7 +25,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: string; now: () => number; processMetrics?: boolean }) {
   const registry = new Registry();
   registry.setDefaultLabels({ node: nodeId });
-  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'papo_' });
+  const processFigures = processMetrics ? processRegistry(nodeId) : null;
 
   let sockets: () => SocketCounts = () => ({ visitor: 0, agent: 0 });
   new Gauge({
@@ -84,7 +84,7 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
   return {
     registry,
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    text: async () => (processFigures ? `${await registry.metrics()}\n${await processFigures.metrics()}` : registry.metrics()),
     /** Where the open sockets are counted (the gateway's registry), read at each scrape. */
     countSockets(source: () => SocketCounts): void {
       sockets = source;
@@ -164,6 +164,22 @@ export function createMetrics({ nodeId, now, processMetrics = true }: { nodeId: 
       return decorate(bus, { subscribe } as Partial<B>);
     },
   };
+}
+
+let processOnly: Registry | null = null;
+
+/**
+ * The process's own figures (CPU, memory, event-loop delay, heap), collected once per process: the
+ * event-loop monitor samples every 10 ms, so a test process that starts dozens of servers must not start
+ * one per server. Labelled with the first node started in the process (the only one, in production).
+ */
+function processRegistry(nodeId: string): Registry {
+  if (!processOnly) {
+    processOnly = new Registry();
+    processOnly.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: processOnly, prefix: 'papo_' });
+  }
+  return processOnly;
 }
 
 /**

@@ -101,6 +101,12 @@ export function createRouter({ store, directory, conversations, log, now, timers
   let leading = false;
   /** Counts gains and losses of leadership: work begun in an earlier term stops acting. */
   let term = 0;
+  /** Timer decisions and reads of other nodes' commits under way (idle waits for them too). */
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>): void => {
+    const settled = work.catch((err: unknown) => log.error('routing work failed', { err })).finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+  };
 
   /**
    * Runs `due` once `now()` reaches `expiresAt`; `keep` is handed each timer's handle, to clear it. A timer
@@ -122,7 +128,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
     clearOffer(c.id);
     timerUntil(
       offer.expiresAt,
-      () => void expireOffer(c.id, offer.agentId),
+      () => track(expireOffer(c.id, offer.agentId)),
       (handle) => offerTimers.set(c.id, { agentId: offer.agentId, handle }),
     );
   }
@@ -139,7 +145,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
     clearRequest(c.id);
     timerUntil(
       request.expiresAt,
-      () => void expireRequest(c.id),
+      () => track(expireRequest(c.id)),
       (handle) => requestTimers.set(c.id, { expiresAt: request.expiresAt, handle }),
     );
   }
@@ -433,7 +439,8 @@ export function createRouter({ store, directory, conversations, log, now, timers
       const chosen = chosenSince.get(agentId);
       if (chosen?.availability !== 'available' || chosen.since >= at) continue;
       log.info('no_answer without RONA (the previous routing leader stopped between them): RONA now', { agentId });
-      await directory.ensure(agentId);
+      // This node's copy of the agent may lag the store (another node set it): read it, so the write happens.
+      await directory.refreshAgent(agentId);
       await directory.setState(agentId, 'rona');
       if (t !== term) return;
     }
@@ -443,7 +450,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
   const offControl = bus?.control.subscribe((message: ControlMessage, fromNode: string) => {
     // This node's own commits came through onCommit already.
     if (message.type !== 'commit' || fromNode === bus.nodeId || !leading || stopped) return;
-    if (message.kinds.some((k) => LEADER_KINDS.has(k))) void remoteCommit(message.conversationId, message.kinds);
+    if (message.kinds.some((k) => LEADER_KINDS.has(k))) track(remoteCommit(message.conversationId, message.kinds));
   });
   const offPresence = directory.onPresence((p) => {
     // Someone left: a waiting conversation may have nobody left to take it (SPEC T2).
@@ -507,9 +514,9 @@ export function createRouter({ store, directory, conversations, log, now, timers
     /** Whether this node is the routing leader now (metrics, tests). */
     leading: () => leading,
     kick,
-    /** Resolves when no pass is running (tests wait for quiet). */
+    /** Resolves when no pass, timer decision or read of another node's commit is under way (tests wait for quiet). */
     async idle(): Promise<void> {
-      while (running) await running;
+      while (running || inFlight.size > 0) await Promise.all([running, ...inFlight]);
     },
     async stop(): Promise<void> {
       stopped = true;
@@ -521,7 +528,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
       offControl?.();
       offPresence();
       offReturn();
-      while (running) await running;
+      while (running || inFlight.size > 0) await Promise.all([running, ...inFlight]);
     },
   };
 }

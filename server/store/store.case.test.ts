@@ -1,6 +1,6 @@
 /**
- * The Store port's contract (store.ts): every implementation must pass `storeContract`. The SQLite store runs
- * it below on a real database file; a PostgreSQL store will call `storeContract` with its own factory.
+ * The Store port's contract (store.ts): every implementation must pass `storeContract`. It runs below on the
+ * SQLite store (a real database file) and on the PostgreSQL store (a real database, schema per suite).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent, ConversationSummary, EventData, PendingRequest } from '../../shared/protocol';

@@ -1,7 +1,7 @@
 /**
  * @module The Store port: every read and write services make, as async functions. The SQLite implementation
- * lives in ./sqlite; a PostgreSQL one will live beside it and pass the same contract suite
- * (store.case.test.ts). No SQL outside this folder.
+ * lives in ./sqlite, the PostgreSQL one (several nodes on one database, issue 14) in ./pg; both pass the same
+ * contract suites (store.case.test.ts and the other *.case.test.ts). No SQL outside this folder.
  *
  * SPEC D15: when the storage cannot take a write (a full or failing disk), a method rejects with AppError
  * `storage_unavailable` (see ./storage-health.ts), never with the driver's own error.

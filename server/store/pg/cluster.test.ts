@@ -3,9 +3,12 @@
  * across stores (nodes), `lead` gives one leader at a time and hands over when the leader stops or its
  * database session dies; `ping` and a database that cannot be reached answer as /readyz and SPEC D15 need.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../errors';
 import { testPgPool, testSchemaName, TEST_PG_URL } from '../store-fixture';
+import { LEAD_IDLE_SESSION_TIMEOUT_MS } from './cluster';
 import { createPgStore, type PgStore } from './store';
 
 const schema = testSchemaName('cluster');
@@ -112,6 +115,32 @@ describe('PostgreSQL Store.cluster (issue 14)', () => {
     expect(ra.said.slice(0, 2)).toEqual(['gained', 'lost']);
     expect(rb.said.length + ra.said.length).toBe(3);
   });
+
+  it('lead: a leader frozen without closing its socket (SIGSTOP) loses its lock to the server; another node leads', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    // A real node in its own process: it leads, says so, and is then frozen (no heartbeat, socket left open).
+    const code = `import { createPgStore } from './server/store/pg/store';
+      const store = createPgStore(${JSON.stringify(TEST_PG_URL)}, { schema: ${JSON.stringify(schema)}, nodeId: 'frozen' });
+      await store.cluster.lead('routing', { gained: () => console.log('gained'), lost: () => {} });`;
+    // node itself (tsx as a loader): the tsx command would run the code in a grandchild that SIGSTOP misses.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('gained') && resolve());
+        child.on('exit', (c) => reject(new Error(`child exited ${c}`)));
+      });
+      child.kill('SIGSTOP');
+      const r = recorder();
+      const started = Date.now();
+      await node('b').cluster.lead('routing', r.on);
+      expect(r.said).toEqual([]);
+      await until(() => r.said.length === 1, LEAD_IDLE_SESSION_TIMEOUT_MS + 8_000);
+      expect(r.said).toEqual(['gained']);
+      expect(Date.now() - started).toBeLessThan(LEAD_IDLE_SESSION_TIMEOUT_MS + 5_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
 
   it('lead: leaderships of different schemas (installations) do not exclude each other', async () => {
     const other = testSchemaName('cluster_other');

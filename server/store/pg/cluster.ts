@@ -17,6 +17,13 @@ export const LEAD_JITTER_MS = 300;
 /** How often the leader checks its connection, and how long the check may take before it counts as dead. */
 export const LEAD_HEARTBEAT_MS = 1_000;
 export const LEAD_HEARTBEAT_TIMEOUT_MS = 3_000;
+/**
+ * The server ends a leader's session idle this long (PostgreSQL 14+ `idle_session_timeout`), releasing its lock:
+ * a leader heartbeats every second, so only one whose node vanished without closing its socket (a network
+ * partition, a frozen machine) goes idle, and the server would otherwise keep its lock until TCP gives up
+ * (hours with default keepalives). Another node then leads within about this long.
+ */
+export const LEAD_IDLE_SESSION_TIMEOUT_MS = 10_000;
 
 export interface ClusterOptions {
   schema: string;
@@ -95,7 +102,11 @@ export function pgCluster(options: ClusterOptions): Omit<Store['cluster'], 'ping
     /** One try: a connection (new when needed), then the lock without waiting for it. */
     async function attempt(): Promise<void> {
       if (!client) {
-        const fresh = await connectClient(options, { keepAlive: true, query_timeout: LEAD_HEARTBEAT_TIMEOUT_MS });
+        const fresh = await connectClient(options, {
+          keepAlive: true,
+          query_timeout: LEAD_HEARTBEAT_TIMEOUT_MS,
+          options: `${options.connection.options ?? ''} -c idle_session_timeout=${LEAD_IDLE_SESSION_TIMEOUT_MS}`.trim(),
+        });
         if (stopped) {
           await fresh.end().catch(() => {});
           return;

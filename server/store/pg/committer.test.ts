@@ -12,8 +12,9 @@ import { isStorageUnavailable } from '../storage-health';
 import type { WriteOutcome, WriteRequest } from '../store';
 import { createPgWriter, MAX_BATCH, type PgWriter, type PgWriterOptions } from './committer';
 import { connectionConfig, migratePg } from './driver';
+import { TEST_PG_URL } from '../store-fixture';
 
-const URL = process.env.PAPO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/papo_test';
+const URL = TEST_PG_URL;
 const T0 = 1_750_000_000_000;
 
 let schema: string;
@@ -422,6 +423,27 @@ describe('C3/D3: the unique indexes behind the locks', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM conversations WHERE visitor_id = $1', [visitor.visitorId])).rows[0].n).toBe(1);
   });
 
+  it('D4: a batch chosen as a deadlock victim (40P01) is rolled back and run again; every write of it commits', async () => {
+    const w = writer(2);
+    const [a, b] = (await Promise.all([start(w), start(w)])).sort((x, y) => (x.id < y.id ? -1 : 1));
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      // The writer's backend runs the deadlock check first (1 s): it is the one aborted.
+      await other.query(`SET LOCAL deadlock_timeout = '20s'`);
+      await other.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [b!.id]);
+      const writes = Promise.all([w.write(message(a!.visitor, 'a', { conversationId: a!.id })), w.write(message(b!.visitor, 'b', { conversationId: b!.id }))]);
+      // The batch holds a's row and waits for b's; then the other transaction asks for a's.
+      await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [appName(2)])).rows[0].n === 1);
+      await other.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [a!.id]);
+      await other.query('COMMIT');
+      const outs = await writes;
+      expect(outs.map((o) => appended(o)[0]!.seq)).toEqual([3, 3]);
+    } finally {
+      other.release();
+    }
+  });
+
   it('D15: a batch that outlives batchTimeoutMs (waiting on a lock) is refused storage_unavailable and not committed', async () => {
     const w = writer(4, { batchTimeoutMs: 300 });
     const { id, visitor } = await start(w);
@@ -518,6 +540,39 @@ describe('D15: the database connection lost', () => {
     expect(refused.map((r) => r.status === 'rejected' && isStorageUnavailable(r.reason))).toEqual([true, true]);
     reachable = true;
     expect(appended(await w.write(message(visitor, 'y', { conversationId: id })))[0]!.seq).toBe(3);
+  });
+});
+
+describe('D15: a connect that never answers', () => {
+  it('D15: writes are refused storage_unavailable by the batch deadline, and succeed once connecting works again', async () => {
+    let hang = true;
+    const w = writer(5, {
+      batchTimeoutMs: 300,
+      connect: async () => {
+        if (hang) return new Promise<pg.Client>(() => undefined);
+        const client = new pg.Client({ ...connectionConfig(URL, { schema }), application_name: appName(5) });
+        await client.connect();
+        return client;
+      },
+    });
+    const visitor = visitorOf();
+    const refused = await w.write(message(visitor, 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    expect(isStorageUnavailable(refused)).toBe(true);
+    hang = false;
+    expect(appended(await w.write(message(visitor, 'y'))).map((e) => e.text)).toEqual([null, 'y']);
+  });
+
+  it('D12/D15: close() settles a queued write refused for storage and still resolves', async () => {
+    const w = writer(6, { batchTimeoutMs: 300, connect: () => new Promise<pg.Client>(() => undefined) });
+    const refused = w.write(message(visitorOf(), 'x')).then(
+      () => 'acked',
+      (err: unknown) => err,
+    );
+    await expect(w.close()).resolves.toBeUndefined();
+    expect(isStorageUnavailable(await refused)).toBe(true);
   });
 });
 

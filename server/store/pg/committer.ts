@@ -133,6 +133,11 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
   async function connection(): Promise<{ conn: pg.Client; reused: boolean }> {
     if (client) return { conn: client, reused: true };
     const opened = await options.connect();
+    // A connect given up on at its batch's deadline may succeed after a later batch opened another one.
+    if (client) {
+      opened.end().catch(() => undefined);
+      return { conn: client, reused: true };
+    }
     // Without a listener an error on the idle connection (the server restarted) would crash the process; the
     // connection is dropped and the next batch opens another.
     opened.on('error', () => {
@@ -143,6 +148,15 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
     });
     client = opened;
     return { conn: opened, reused: false };
+  }
+
+  /** `work`, or a rejection once `deadline` passes (a connect that hangs holds every write behind it). */
+  function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConnectionLost(new Error('timeout exceeded when trying to connect'))), Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
   }
 
   function drop(lost: pg.Client): void {
@@ -172,7 +186,7 @@ export function createPgWriter(options: PgWriterOptions): PgWriter {
     const deadline = Date.now() + timeoutMs;
     try {
       for (let tries = 0; ; tries++) {
-        const opened = await connection();
+        const opened = await beforeDeadline(connection(), deadline);
         conn = opened.conn;
         const open = conn;
         // An unreachable server (no reset, no answer) would hold the batch, and every write behind it, for ever.

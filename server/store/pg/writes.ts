@@ -21,6 +21,8 @@ import type { AttachmentRecord } from '../../domain/attachments';
 import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteReads, WriteRequest } from '../store';
 import { toConversation, toState, type ConversationRow } from '../sqlite/rows';
+import { advisoryKey, ADVISORY_KEY_SQL } from './driver';
+import { toAttachmentRecord, type PgAttachmentRow } from './rows';
 
 /** What the committer runs through here: a conversation write, or a seen mark (SPEC W2), with its outcome. */
 export type WriteOp =
@@ -42,8 +44,9 @@ const TYPES = {
 } as unknown as pg.CustomTypesConfig;
 
 /**
- * The columns of a ConversationRow. Booleans come back as 0/1, the shape the SQLite rows have, so the
- * row mapping (toState, toConversation) is shared and the JSON written back parses into either type.
+ * The columns of a ConversationRow. Booleans come back as 0/1 from the database, the shape SQLite's rows have,
+ * so the mapping (toState, toConversation: ./rows.ts shares SQLite's) needs no pass over each row, and the 0/1
+ * written back parses as boolean in json_populate_recordset.
  */
 const COLUMNS = `id, site_id, visitor_id, visitor_name, status, assigned_agent_id, assigned_agent_name, last_seq,
   last_message_text, last_message_author_kind, last_message_at, created_at, updated_at, queue_id, queued_at, priority,
@@ -61,8 +64,8 @@ const INSERTED = ['id', 'site_id', 'visitor_id', 'created_at', ...CHANGED] as co
 
 const SQL = {
   /** SPEC C3: the advisory locks of the visitors whose open conversation the group looks for, sorted. */
-  lockVisitors: `SELECT count(pg_advisory_xact_lock(k)) FROM
-    (SELECT DISTINCT hashtextextended('papo:' || $1 || ':visitor:' || v, 0) AS k FROM unnest($2::text[]) v ORDER BY k) s`,
+  lockVisitors: `SELECT count(pg_advisory_xact_lock(h)) FROM
+    (SELECT DISTINCT ${ADVISORY_KEY_SQL.replace('$1', 'k')} AS h FROM unnest($1::text[]) k ORDER BY h) s`,
   openOf: `SELECT id FROM conversations WHERE visitor_id = ANY($1::text[]) AND status = 'open'`,
   lockRows: `SELECT ${COLUMNS} FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
   rows: `SELECT ${COLUMNS} FROM conversations WHERE id = ANY($1::text[])`,
@@ -80,8 +83,8 @@ const SQL = {
   attachments: `SELECT id, site_id, conversation_id, uploader_kind, uploader_id, name, mime, kind, size, storage_name,
     event_seq, created_at FROM attachments WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
   /** SPEC R1/C4: agents' loads, each under its advisory lock (sorted) so concurrent claims on two nodes queue. */
-  lockAgents: `SELECT count(pg_advisory_xact_lock(k)) FROM
-    (SELECT DISTINCT hashtextextended('papo:' || $1 || ':agent:' || a, 0) AS k FROM unnest($2::text[]) a ORDER BY k) s`,
+  lockAgents: `SELECT count(pg_advisory_xact_lock(h)) FROM
+    (SELECT DISTINCT ${ADVISORY_KEY_SQL.replace('$1', 'k')} AS h FROM unnest($1::text[]) k ORDER BY h) s`,
   loads: `SELECT assigned_agent_id AS agent, count(*)::int AS n FROM conversations
     WHERE assigned_agent_id = ANY($1::text[]) AND status IN ('open', 'ended') AND status = 'open' GROUP BY assigned_agent_id`,
   insertVisitors: `INSERT INTO visitors (id, site_id, created_at)
@@ -113,39 +116,7 @@ function query<R extends pg.QueryResultRow>(client: pg.ClientBase, name: keyof t
   return client.query<R>({ name: `papo_w_${name}`, text: SQL[name], values, types: TYPES });
 }
 
-interface AttachmentRow {
-  id: string;
-  site_id: string;
-  conversation_id: string;
-  uploader_kind: 'visitor' | 'agent';
-  uploader_id: string;
-  name: string;
-  mime: string;
-  kind: 'image' | 'document';
-  size: number;
-  storage_name: string;
-  event_seq: number | null;
-  created_at: number;
-}
-
-function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
-  return {
-    id: row.id,
-    siteId: row.site_id,
-    conversationId: row.conversation_id,
-    uploaderKind: row.uploader_kind,
-    uploaderId: row.uploader_id,
-    name: row.name,
-    mime: row.mime,
-    kind: row.kind,
-    size: row.size,
-    storageName: row.storage_name,
-    eventSeq: row.event_seq,
-    createdAt: row.created_at,
-  };
-}
-
-/** A pass met agents whose loads it has not read: it is run again once they are read (under their locks). */
+/** A pass met an agent whose load it has not read: it is run again once that is read (under its lock). */
 class NeedLoads {
   constructor(readonly agentIds: readonly string[]) {}
 }
@@ -218,7 +189,7 @@ async function read(client: pg.ClientBase, schema: string, jobs: readonly WriteJ
   // locked visitor meanwhile, and the rows found are locked below with the others.
   if (visitors.size > 0) {
     const list = [...visitors];
-    await query(client, 'lockVisitors', [schema, list]);
+    await query(client, 'lockVisitors', [list.map((id) => advisoryKey(schema, `visitor:${id}`))]);
     for (const r of (await query<{ id: string }>(client, 'openOf', [list])).rows) ids.add(r.id);
   }
   const rows = new Map<string, ConversationRow>();
@@ -258,13 +229,13 @@ async function read(client: pg.ClientBase, schema: string, jobs: readonly WriteJ
 
   const attachments = new Map<string, AttachmentRecord>();
   if (attachmentIds.size > 0) {
-    for (const r of (await query<AttachmentRow>(client, 'attachments', [[...attachmentIds]])).rows) attachments.set(r.id, toAttachmentRecord(r));
+    for (const r of (await query<PgAttachmentRow>(client, 'attachments', [[...attachmentIds]])).rows) attachments.set(r.id, toAttachmentRecord(r));
   }
   return { rows, homes, storedInConversation, storedForVisitor, attachments, loads: new Map() };
 }
 
 async function readLoads(client: pg.ClientBase, schema: string, snapshot: Snapshot, agentIds: readonly string[]): Promise<void> {
-  await query(client, 'lockAgents', [schema, agentIds]);
+  await query(client, 'lockAgents', [agentIds.map((id) => advisoryKey(schema, `agent:${id}`))]);
   for (const id of agentIds) snapshot.loads.set(id, 0);
   for (const r of (await query<{ agent: string; n: number }>(client, 'loads', [agentIds])).rows) snapshot.loads.set(r.agent, r.n);
 }
@@ -290,14 +261,13 @@ function decideAll(snapshot: Snapshot, jobs: readonly WriteJob[]): Pass | NeedLo
     pass.rows.set(id, copy);
     if (copy.status === 'open') pass.openOf.set(copy.visitor_id, id);
   }
-  // Loads not read yet answer 0 for this pass, which is then thrown away: the rest of it only finds the other
-  // agents the group needs, so their locks are taken together (sorted) rather than one pass per agent.
-  const missing = new Set<string>();
+  // A load not read yet ends the pass at once (the rule asking for it is not run to its end): it is read under
+  // its agent's lock, and the pass runs again. Rules run once per pass, so each rule sees the loads it asks for.
   const reads: WriteReads = {
     loadOf(agentId) {
       const committed = snapshot.loads.get(agentId);
-      if (committed === undefined) missing.add(agentId);
-      return (committed ?? 0) + (pass.loadDelta.get(agentId) ?? 0);
+      if (committed === undefined) throw new NeedLoads([agentId]);
+      return committed + (pass.loadDelta.get(agentId) ?? 0);
     },
   };
   for (const job of jobs) {
@@ -305,12 +275,13 @@ function decideAll(snapshot: Snapshot, jobs: readonly WriteJob[]): Pass | NeedLo
       job.value = job.op.kind === 'write' ? decideWrite(pass, snapshot, job.op.request, reads) : markSeen(pass, job.op);
       job.failed = false;
     } catch (err) {
+      if (err instanceof NeedLoads) return err;
       // The rule threw: nothing of this job was applied (a decision is applied only once it is made).
       job.value = err;
       job.failed = true;
     }
   }
-  return missing.size > 0 ? new NeedLoads([...missing]) : pass;
+  return pass;
 }
 
 function markSeen(pass: Pass, op: Extract<WriteOp, { kind: 'seen' }>): SeenOutcome {
