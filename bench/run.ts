@@ -6,15 +6,19 @@
  * Environment (all optional): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_RATE (1000),
  * BENCH_SOCKETS (1000), BENCH_THROUGHPUT_SECONDS (5), BENCH_THROUGHPUT_SOCKETS (200), BENCH_WINDOW (8),
  * BENCH_IDLE_SOCKETS (10000; 0 skips), BENCH_STORM_SOCKETS (10000; 0 skips), BENCH_STORM_SIZE (2000),
- * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,history,history-pg),
+ * BENCH_STORMS (3), BENCH_ONLY (comma list of sizes,latency,throughput,idle,masking,storms,cluster,history,history-pg),
  * BENCH_DB_DIR (where the server's temporary database goes; default the OS temp folder), BENCH_RAW_SECONDS (3),
  * BENCH_RAW_BATCH (100): the raw batched inserts the throughput budget compares against; BENCH_HISTORY_SMALL
  * (1000), BENCH_HISTORY_LARGE (200000), BENCH_HISTORY_SAMPLES (20), BENCH_HISTORY_CACHE_DIR (history databases),
- * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432, no database: history-pg caches its databases in papo_bench).
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432, no database: history-pg caches its databases in papo_bench);
+ * issue 14's cluster section (`cluster` in BENCH_ONLY): BENCH_CLUSTER_NODES (1,2,3: PostgreSQL node counts; SQLite
+ * runs on one beside them), BENCH_CLUSTER_SOCKETS (200), BENCH_CLUSTER_WINDOW (8), BENCH_CLUSTER_SECONDS (5),
+ * BENCH_CLUSTER_RATE (1000); its nodes use database papo_test at BENCH_PG_URL, a schema per setup, dropped after.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { clusterBench, type ClusterBenchResult, type ClusterRun } from './cluster';
 import { fsyncLatency } from './disk';
 import { historyBench, historyBudgets, historyRows, type HistoryResult } from './history';
 import { echoLatency, papoLatency, relayLatency, type LatencyResult } from './latency';
@@ -50,8 +54,16 @@ const config = {
   rawInsertSeconds: envNumber('BENCH_RAW_SECONDS', 3),
   rawInsertBatch: envNumber('BENCH_RAW_BATCH', 100),
   history: { small: envNumber('BENCH_HISTORY_SMALL', 1000), large: envNumber('BENCH_HISTORY_LARGE', 200_000), samples: envNumber('BENCH_HISTORY_SAMPLES', 20) },
+  cluster: {
+    nodes: (process.env.BENCH_CLUSTER_NODES ?? '1,2,3').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0),
+    sockets: envNumber('BENCH_CLUSTER_SOCKETS', 200),
+    window: envNumber('BENCH_CLUSTER_WINDOW', 8),
+    seconds: envNumber('BENCH_CLUSTER_SECONDS', 5),
+    rate: envNumber('BENCH_CLUSTER_RATE', 1000),
+    databaseUrl: `${(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')}/papo_test`,
+  },
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,history,history-pg').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'sizes,latency,throughput,idle,masking,storms,cluster,history,history-pg').split(',').map((s) => s.trim()));
 
 const BUDGET = {
   loaderGzip: 3072,
@@ -64,6 +76,10 @@ const BUDGET = {
   overRawInserts: 0.75,
   /** Heap + everything else (RSS) per idle visitor socket over a raw `ws` socket's in the same run. */
   idleOverRaw: 1.5,
+  /** Issue 14: PostgreSQL on one node, persisted and delivered per second, on this 2-core machine ... */
+  clusterPgOneNodePerS: 5000,
+  /** ... and its CPU per message (node + PostgreSQL + Redis) over the SQLite node's, in the same run. */
+  clusterCpuOverSqlite: 2,
   /** Issue 11 F2: masking is linear (ns/char at 64 KiB over 1 KiB) ... */
   maskingGrowth: 2,
   /** ... and no input costs more per character than this many times ordinary prose, measured in the same run. */
@@ -179,6 +195,21 @@ async function main(): Promise<void> {
       ? { status: 'skipped', reason: stormsReason }
       : await part('reconnect storms memory', only.has('storms'), () => reconnectStorms(config.stormSockets, config.stormSize, config.storms, log));
 
+  // Issue 14: SQLite on one node and PostgreSQL + Redis on 1, 2 and 3 nodes, each started fresh and stopped.
+  const cluster = await part('cluster (SQLite x1, PostgreSQL x' + config.cluster.nodes.join('/') + ')', only.has('cluster'), () =>
+    clusterBench(
+      {
+        nodes: config.cluster.nodes,
+        sockets: config.cluster.sockets,
+        window: config.cluster.window,
+        throughputS: config.cluster.seconds,
+        latency: { rate: config.cluster.rate, warmupS: config.warmupSeconds, measureS: config.cluster.seconds, drainMs: 10_000 },
+        databaseUrl: config.cluster.databaseUrl,
+      },
+      log,
+    ),
+  );
+
   // Issue 12: last, and alone on the machine: it builds (or reuses) databases of 1,000 and 200,000 conversations.
   const history = await part(`history (${config.history.small} vs ${config.history.large} conversations)`, only.has('history'), () => historyBench(config.history, log));
   // Issue 14: the same calls with the server on PostgreSQL (bench/history-db.ts historyPgDb; BENCH_PG_URL).
@@ -186,7 +217,7 @@ async function main(): Promise<void> {
     historyBench({ ...config.history, postgres: true }, log),
   );
 
-  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, history, historyPg });
+  report({ startedAt, loadAtStart, fsync, sizes, raw, relayEach, relayGroup, rawInserts, papoLat, throughput, afterLoad, idle, masking, storms, cluster, history, historyPg });
 }
 
 interface Budget {
@@ -212,6 +243,7 @@ function report(r: {
   idle: Part<IdleMemoryResult>;
   masking: Part<MaskingResult>;
   storms: Part<StormsResult>;
+  cluster: Part<ClusterBenchResult>;
   history: Part<HistoryResult>;
   historyPg: Part<HistoryResult>;
 }): void {
@@ -285,6 +317,32 @@ function report(r: {
       masking?.worstOverProse ?? null,
       `${masking?.worstOverProse.toFixed(2)}x`,
       (v) => v <= BUDGET.maskingWorstOverProse,
+    );
+  }
+
+  const cl = value(r.cluster);
+  const clusterRun = (store: ClusterRun['store'], nodes: number) => cl?.runs.find((x) => x.store === store && x.nodes === nodes) ?? null;
+  if (r.cluster.status !== 'skipped') {
+    const lost = cl ? cl.runs.reduce((n, x) => n + x.lostAcked + x.gappedConversations + x.undelivered + x.latency.lost, 0) : null;
+    const failed = cl?.failures.map((f) => f.name).join(', ') ?? '';
+    budget(
+      'cluster: acked lost, gapped or undelivered, latency run unanswered (every setup)',
+      '= 0, every setup run',
+      lost,
+      `${lost}${failed ? ` (failed: ${failed})` : ''}`,
+      (v) => v === 0 && cl!.failures.length === 0,
+    );
+    const pg1 = clusterRun('postgres', 1);
+    const sq1 = clusterRun('sqlite', 1);
+    budget('cluster: PostgreSQL x1 persisted per second', `>= ${fmtRate(BUDGET.clusterPgOneNodePerS)}`, pg1?.throughput.persistedPerS ?? null, fmtRate(pg1?.throughput.persistedPerS), (v) => v >= BUDGET.clusterPgOneNodePerS);
+    budget('cluster: PostgreSQL x1 delivered per second', `>= ${fmtRate(BUDGET.clusterPgOneNodePerS)}`, pg1?.throughput.deliveredPerS ?? null, fmtRate(pg1?.throughput.deliveredPerS), (v) => v >= BUDGET.clusterPgOneNodePerS);
+    const cpuRatio = pg1 && sq1 && sq1.cpuUsPerMessage > 0 ? pg1.cpuUsPerMessage / sq1.cpuUsPerMessage : null;
+    budget(
+      'cluster: CPU per message, PostgreSQL x1 (node + PG + Redis) / SQLite x1',
+      `<= ${BUDGET.clusterCpuOverSqlite}x`,
+      cpuRatio,
+      `${cpuRatio?.toFixed(2)}x (${pg1?.cpuUsPerMessage.toFixed(0)} of ${sq1?.cpuUsPerMessage.toFixed(0)} µs)`,
+      (v) => v <= BUDGET.clusterCpuOverSqlite,
     );
   }
 
@@ -379,6 +437,27 @@ function report(r: {
     row('server CPU during the first round', st.serverCpuMs === null ? '-' : `${st.serverCpuMs} ms`);
   } else row(status(r.storms)!);
 
+  section(
+    `Cluster (issue 14): ${config.cluster.sockets} visitors; latency at ${config.cluster.rate} msg/s, throughput window ${config.cluster.window}, ${config.cluster.seconds} s each; one agent on node 1, visitors on the other nodes`,
+  );
+  if (cl) {
+    row('setup', 'p50', 'p99', 'persisted/s', 'delivered/s', 'CPU µs/msg', 'CPU ms nodes / PG / Redis', 'gap fills', 'lost / gapped / undelivered');
+    for (const x of cl.runs) {
+      row(
+        `${x.store === 'sqlite' ? 'SQLite' : 'PostgreSQL + Redis'} x${x.nodes}`,
+        fmtMs(x.latency.p50Ms),
+        fmtMs(x.latency.p99Ms),
+        fmtRate(x.throughput.persistedPerS),
+        fmtRate(x.throughput.deliveredPerS),
+        x.cpuUsPerMessage.toFixed(0),
+        `${x.cpuMs.nodes} / ${x.cpuMs.postgres ?? '-'} / ${x.cpuMs.redis ?? '-'}`,
+        x.gapFills,
+        `${x.lostAcked} of ${x.checkedAcked} / ${x.gappedConversations} / ${x.undelivered}${x.latency.lost ? ` (latency run: ${x.latency.lost} unanswered)` : ''}`,
+      );
+    }
+    for (const f of cl.failures) row(f.name, `FAILED: ${f.error}`);
+  } else row(status(r.cluster)!);
+
   section(`History: the same calls at ${config.history.small} and ${config.history.large} closed conversations (issue 12; ms)`);
   const hist = value(r.history);
   if (hist) rows.push(...historyRows(hist, fmtMs, fmtBytes));
@@ -415,6 +494,7 @@ function report(r: {
     idleMemory: r.idle,
     masking: r.masking,
     reconnectStorms: r.storms,
+    cluster: r.cluster,
     history: r.history,
     historyPostgres: r.historyPg,
     budgets,
