@@ -266,6 +266,9 @@ describe('Redis bus: connection loss', () => {
     a!.onResync(() => resyncsA++);
     const local: string[] = [];
     a!.subscribe('t', (m) => local.push(idOf(m)));
+    // a's own control handlers hear its resync request too (cluster/node.ts then sends its whole state).
+    const controlA: string[] = [];
+    a!.control.subscribe((m, from) => m.type === 'resync' && controlA.push(from));
     await Promise.all([a!.ready(), b!.ready()]);
     await cutPublisher(a!);
     // Synchronous and never throwing, whatever the connection's state (publish returns void: nothing to await).
@@ -275,6 +278,7 @@ describe('Redis bus: connection loss', () => {
     await until(() => resyncsB === 1, () => ({ resyncsB, dropped: a!.dropped() }));
     expect(a!.dropped()).toBe(500);
     expect(resyncsA).toBe(0);
+    expect(controlA).toEqual(['n1']);
     a!.publish('t', removed('back'));
     await until(() => heard.includes('back'), () => heard.length);
     // Dropped, not queued for the reconnect: the store has them, and the resync reads them there.

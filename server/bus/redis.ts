@@ -154,8 +154,11 @@ export async function createRedisBus({ url, prefix, nodeId, log, retryDelayMs }:
       pubLost = false;
       log.info('redis bus publisher reconnected; asking every node to resync', { nodeId, dropped });
       // Other nodes may have missed what this one published while away; this node's own sockets did not
-      // (they heard it synchronously), so only the others are told.
-      sendControl({ type: 'resync' });
+      // (they heard it synchronously), so only the others resync. This node's control handlers hear it too
+      // (not as a resync): its heartbeat sends its whole state next (cluster/node.ts), deltas having been lost.
+      const message: ControlMessage = { type: 'resync' };
+      dispatchControl(message, nodeId);
+      sendControl(message);
     }
   });
   pub.on('close', () => {

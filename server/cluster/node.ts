@@ -115,6 +115,10 @@ export function createClusterNode(deps: ClusterNodeDeps) {
   }
 
   function onControl(message: ControlMessage, from: string): void {
+    // A node asks for a resync when its publishes were lost (this one's too, after its publisher came back:
+    // our heartbeats' changes may be among them): the next heartbeat carries everything, not the next
+    // FULL_EVERY one.
+    if (message.type === 'resync') full = true;
     if (from === bus.nodeId) return;
     if (message.type === 'node') {
       const { agents, joined } = view.apply(from, message.state, now());

@@ -5,7 +5,7 @@
  */
 import { PROTOCOL_VERSION, type AgentPresence, type ClientFrame, type ConversationSummary, type HelloFrame } from '../../shared/protocol';
 import { topics, type BusMessage } from '../bus/bus';
-import type { AgentActor } from '../domain/conversation';
+import { canView, type AgentActor } from '../domain/conversation';
 import { may } from '../domain/roles';
 import { AppError, isAppError } from '../errors';
 import { ERRORS } from '../../shared/errors';
@@ -124,15 +124,32 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
   /**
    * Issue 14: watched conversations as delivery reconciles them; after a resync (messages were lost) the
    * inbox's summaries too, read again as at the welcome: the console keeps the newest of each (by seq).
+   * And the conversations the console was shown that are neither watched nor in the inbox now: closed,
+   * transferred away or deleted while the message saying so was lost. Each is read again and withdrawn
+   * (`gone`) if deleted or out of the agent's sight (SPEC R10), else sent as it is now.
    */
   reconcile(conn: AgentSocket, live: AgentLive, current: ReadonlyMap<string, ConversationSummary | null>, resync: boolean): Promise<void> | void {
     reconcile(conn, live, this.deps, current, deliverToAgent);
     if (!resync) return;
-    return this.deps.conversations.inbox(live.actor).then((inbox) => {
+    return this.deps.conversations.inbox(live.actor).then(async (inbox) => {
+      const listed = new Set<string>();
       for (const conversation of inbox) {
+        listed.add(conversation.id);
         if (live.watches?.has(conversation.id)) continue;
         knownOf(live).add(conversation.id);
         conn.send({ type: 'conversation', conversation });
+      }
+      const others = [...knownOf(live)].filter((id) => !listed.has(id) && !live.watches?.has(id));
+      if (others.length === 0) return;
+      const read = await this.deps.conversations.summaries(others);
+      for (const [id, conversation] of read) {
+        // Watched meanwhile: its own catch-up answers it.
+        if (live.watches?.has(id)) continue;
+        if (conversation === null || !canView(live.actor, conversation)) {
+          if (knownOf(live).delete(id)) conn.send({ type: 'gone', conversationId: id });
+        } else {
+          conn.send({ type: 'conversation', conversation: this.deps.masking.summary(conversation) });
+        }
       }
     });
   }

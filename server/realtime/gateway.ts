@@ -15,7 +15,8 @@ import { clientIp, limitKey, type LimitKey } from '../domain/client-ip';
 import { hashToken } from '../ids';
 import { isAppError } from '../errors';
 import type { SocketRegistry } from './registry';
-import type { Site } from '../store/store';
+import type { AgentRecord, Site } from '../store/store';
+import type { AgentProfile } from '../../shared/protocol';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { ProxyHeaderCheck } from '../services/proxy-warning';
@@ -142,10 +143,20 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
   const heartbeat = startHeartbeat(connections, deps.heartbeatMs, deps.timers ?? systemTimers, (err) => deps.log.error('heartbeat ping failed', { err }));
 
   // Issue 6: a session that ended (logout, password change, disabled agent, expiry) loses its sockets
-  // within seconds, however it ended and on whichever node.
+  // within seconds, however it ended and on whichever node. Issue 14: and a socket whose agent's role
+  // changed or who was disabled on another node, should that node's close have been lost (Redis away),
+  // once this node's directory has the agent's new record; closed here only, as a console reconnected
+  // elsewhere already has the new role.
   const sessionCheck = setInterval(() => {
     const hashes = new Set<string>();
-    for (const c of connections) if (c.peer.role === 'agent') hashes.add(c.peer.tokenHash);
+    for (const c of connections) {
+      if (c.peer.role !== 'agent') continue;
+      hashes.add(c.peer.tokenHash);
+      if (c.closed) continue;
+      const why = staleAgentSocket(c.peer.agent, deps.directory.record(c.peer.agent.id));
+      if (why === 'role_changed') c.end('role_changed', CLOSE.role_changed);
+      else if (why === 'session_ended') c.end('not_authenticated', CLOSE.session_ended);
+    }
     for (const tokenHash of hashes) {
       deps.auth
         .sessionAlive(tokenHash)
@@ -174,6 +185,17 @@ export function attachGateway(server: Server, deps: GatewayDeps): Gateway {
       );
     },
   };
+}
+
+/**
+ * Why an agent's socket must close given the directory's current record of that agent (registry.ts closes
+ * with the same codes): disabled ends it, another role makes the console reconnect with the new one's
+ * powers. An agent the directory does not know yet (created on another node, not synced) is left alone.
+ */
+export function staleAgentSocket(socketAgent: Pick<AgentProfile, 'role'>, record: Pick<AgentRecord, 'role' | 'disabled'> | null): 'session_ended' | 'role_changed' | null {
+  if (record === null) return null;
+  if (record.disabled) return 'session_ended';
+  return record.role === socketAgent.role ? null : 'role_changed';
 }
 
 /** An upgrading socket's error listener: shared, so it keeps nothing of the upgrade alive. */
