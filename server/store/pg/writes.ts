@@ -16,11 +16,10 @@
  */
 import pg from 'pg';
 import type { ConversationEvent, ConversationSummary } from '../../../shared/protocol';
-import { createdEvent, type NewEvent, type StatePatch } from '../../domain/conversation';
+import { createdEvent, type NewEvent } from '../../domain/conversation';
 import type { AttachmentRecord } from '../../domain/attachments';
-import { uuidv7 } from '../../ids';
 import type { WriteOutcome, WriteReads, WriteRequest } from '../store';
-import { toConversation, toState, type ConversationRow } from '../sqlite/rows';
+import { applyPatch, freshRow, toConversation, toState, type ConversationRow } from '../sqlite/rows';
 import { advisoryKey, ADVISORY_KEY_SQL } from './driver';
 import { toAttachmentRecord, type PgAttachmentRow } from './rows';
 
@@ -329,7 +328,7 @@ function decideWrite(pass: Pass, snapshot: Snapshot, request: WriteRequest, read
   const creating = row === undefined;
   if (row === undefined || state === undefined) {
     if (!visitor) return { kind: 'not_found' };
-    row = fresh(visitor.siteId, visitor.visitorId, at);
+    row = freshRow(visitor.siteId, visitor.visitorId, at);
     state = toState(row);
   }
   const found = request.attachmentIds?.length ? attachmentsOf(pass, request.attachmentIds) : NONE;
@@ -350,7 +349,7 @@ function decideWrite(pass: Pass, snapshot: Snapshot, request: WriteRequest, read
   }
   const before = { status: row.status, agent: row.assigned_agent_id };
   const written = appendEvents(pass, row, events, at);
-  applyPatch(row, decision.patch);
+  applyPatch(row, decision.patch, pgText);
   // SPEC R1: what this decision did to loads, for the rules after it in the group.
   if (before.status === 'open' && before.agent !== null) bump(pass.loadDelta, before.agent, -1);
   if (row.status === 'open' && row.assigned_agent_id !== null) bump(pass.loadDelta, row.assigned_agent_id, 1);
@@ -493,58 +492,3 @@ function eventColumns(events: readonly ConversationEvent[]): unknown[][] {
 }
 
 /** Every field of the patch that is set, onto the row (which the UPDATE then writes whole). */
-function applyPatch(row: ConversationRow, patch: StatePatch | null): void {
-  if (patch === null) return;
-  if (patch.status !== undefined) row.status = patch.status;
-  if (patch.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
-  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = pgText(patch.assignedAgentName);
-  if (patch.queueId !== undefined) row.queue_id = patch.queueId;
-  if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
-  if (patch.priority !== undefined) row.priority = patch.priority;
-  if (patch.bot !== undefined) row.bot = patch.bot ? 1 : 0;
-  if (patch.offer !== undefined) {
-    row.offer_agent_id = patch.offer?.agentId ?? null;
-    row.offer_agent_name = patch.offer?.agentName ?? null;
-    row.offer_expires_at = patch.offer?.expiresAt ?? null;
-  }
-  if (patch.request !== undefined) row.request_json = patch.request === null ? null : JSON.stringify(patch.request);
-  if (patch.participants !== undefined) row.participants_json = JSON.stringify(patch.participants);
-  if (patch.labels !== undefined) row.labels_json = JSON.stringify(patch.labels);
-  if (patch.archived !== undefined) row.archived = patch.archived ? 1 : 0;
-  if (patch.visitorName !== undefined) row.visitor_name = pgText(patch.visitorName);
-  if (patch.requesterEmail !== undefined) row.requester_email = pgText(patch.requesterEmail);
-  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = pgText(patch.wrapUpReason);
-}
-
-/** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
-function fresh(siteId: string, visitorId: string, at: number): ConversationRow {
-  return {
-    id: uuidv7(at),
-    site_id: siteId,
-    visitor_id: visitorId,
-    visitor_name: null,
-    status: 'open',
-    assigned_agent_id: null,
-    assigned_agent_name: null,
-    last_seq: 0,
-    last_message_text: null,
-    last_message_author_kind: null,
-    last_message_at: null,
-    created_at: at,
-    updated_at: at,
-    queue_id: null,
-    queued_at: null,
-    priority: 1,
-    bot: 0,
-    offer_agent_id: null,
-    offer_agent_name: null,
-    offer_expires_at: null,
-    request_json: null,
-    participants_json: '[]',
-    labels_json: '[]',
-    requester_email: null,
-    wrap_up_reason: null,
-    archived: 0,
-    first_message_text: null,
-  };
-}

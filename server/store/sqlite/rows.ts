@@ -14,7 +14,8 @@ import type {
   Participant,
   PendingRequest,
 } from '../../../shared/protocol';
-import type { ConversationState } from '../../domain/conversation';
+import type { ConversationState, StatePatch } from '../../domain/conversation';
+import { uuidv7 } from '../../ids';
 
 export interface ConversationRow {
   id: string;
@@ -239,4 +240,64 @@ export function toEvent(row: EventRow): ConversationEvent {
   if (row.data !== null) event.data = JSON.parse(row.data) as EventData;
   if (row.attachments != null) event.attachments = JSON.parse(row.attachments) as Attachment[];
   return event;
+}
+
+/**
+ * A decided patch applied to the conversation's row in memory, as both stores' writers keep it until they
+ * write it; `text` fits a name or address to the store (PostgreSQL text cannot hold U+0000).
+ */
+export function applyPatch(row: ConversationRow, patch: StatePatch | null, text: <T extends string | null>(value: T) => T = (value) => value): void {
+  if (patch === null) return;
+  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.assignedAgentId !== undefined) row.assigned_agent_id = patch.assignedAgentId;
+  if (patch.assignedAgentName !== undefined) row.assigned_agent_name = text(patch.assignedAgentName);
+  if (patch.queueId !== undefined) row.queue_id = patch.queueId;
+  if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
+  if (patch.priority !== undefined) row.priority = patch.priority;
+  if (patch.bot !== undefined) row.bot = patch.bot ? 1 : 0;
+  if (patch.offer !== undefined) {
+    row.offer_agent_id = patch.offer?.agentId ?? null;
+    row.offer_agent_name = patch.offer?.agentName ?? null;
+    row.offer_expires_at = patch.offer?.expiresAt ?? null;
+  }
+  if (patch.request !== undefined) row.request_json = patch.request === null ? null : JSON.stringify(patch.request);
+  if (patch.participants !== undefined) row.participants_json = JSON.stringify(patch.participants);
+  if (patch.labels !== undefined) row.labels_json = JSON.stringify(patch.labels);
+  if (patch.archived !== undefined) row.archived = patch.archived ? 1 : 0;
+  if (patch.visitorName !== undefined) row.visitor_name = text(patch.visitorName);
+  if (patch.requesterEmail !== undefined) row.requester_email = text(patch.requesterEmail);
+  if (patch.wrapUpReason !== undefined) row.wrap_up_reason = text(patch.wrapUpReason);
+}
+
+/** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
+export function freshRow(siteId: string, visitorId: string, at: number): ConversationRow {
+  return {
+    id: uuidv7(at),
+    site_id: siteId,
+    visitor_id: visitorId,
+    visitor_name: null,
+    status: 'open',
+    assigned_agent_id: null,
+    assigned_agent_name: null,
+    last_seq: 0,
+    last_message_text: null,
+    last_message_author_kind: null,
+    last_message_at: null,
+    created_at: at,
+    updated_at: at,
+    queue_id: null,
+    queued_at: null,
+    priority: 1,
+    bot: 0,
+    offer_agent_id: null,
+    offer_agent_name: null,
+    offer_expires_at: null,
+    request_json: null,
+    participants_json: '[]',
+    labels_json: '[]',
+    requester_email: null,
+    wrap_up_reason: null,
+    archived: 0,
+    first_message_text: null,
+  };
 }
