@@ -25,7 +25,6 @@ async function main(): Promise<void> {
   const schema = `t_pgwbench_${randomBytes(6).toString('hex')}`;
   const pool = new pg.Pool({ ...connectionConfig(URL, { schema }), max: 2 });
   await migratePg(pool, { schema });
-  if (process.env.X_DROP) for (const i of ["conversations_closed","conversations_closed_queue","conversations_closed_agent","conversations_closed_priority","conversations_closed_guests"]) await pool.query(`DROP INDEX ${schema}.${i}`);
   const writer = createPgWriter({
     schema,
     connect: async () => {
