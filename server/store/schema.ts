@@ -385,6 +385,67 @@ export const attachments = sqliteTable(
   (t) => [index('attachments_conversation').on(t.conversationId)],
 );
 
+/**
+ * Issue 15: pages on an origin the site does not allow that asked for the widget, counted per origin and UTC day
+ * (YYYY-MM-DD), so the admin sees "refused from https://shop.example.com (12 times today)" beside the allowed
+ * list. No foreign key: deleting a site deletes its rows (the store's sites.delete).
+ */
+export const refusedOrigins = sqliteTable(
+  'refused_origins',
+  {
+    siteId: text('site_id').notNull(),
+    origin: text('origin').notNull(),
+    day: text('day').notNull(),
+    count: integer('count').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.origin, t.day] })],
+);
+
+/**
+ * Issue 15: the agents' internal chat (3CX): the team channel (id 'team', every agent) and direct messages
+ * (id 'dm:<agent id>:<agent id>', the two ids sorted). Like conversations, each channel has a gap-free seq
+ * (last_seq) and its messages are an append-only log; visitors never see any of it.
+ */
+export const internalChannels = sqliteTable('internal_channels', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['team', 'direct'] }).notNull(),
+  /** The two agents of a direct channel; empty for the team channel (everyone). */
+  memberIds: text('member_ids', { mode: 'json' }).$type<string[]>().notNull(),
+  lastSeq: integer('last_seq').notNull().default(0),
+  lastMessageAt: integer('last_message_at'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const internalMessages = sqliteTable(
+  'internal_messages',
+  {
+    channelId: text('channel_id').notNull(),
+    seq: integer('seq').notNull(),
+    authorId: text('author_id').notNull(),
+    authorName: text('author_name').notNull(),
+    /** The sender's UUID: the idempotency key of a message within its channel (as SPEC D3). */
+    clientId: text('client_id').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.seq] }),
+    uniqueIndex('internal_messages_client').on(t.channelId, t.authorId, t.clientId),
+  ],
+);
+
+/** Issue 15: the highest seq of a channel each agent has seen (unread counts); only ever raised. */
+export const internalReads = sqliteTable(
+  'internal_reads',
+  {
+    channelId: text('channel_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    seenSeq: integer('seen_seq').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.agentId] })],
+);
+
 // Search (issue 12, SPEC S1): `search_docs`, the FTS5 table `search_fts`, the view `search_texts` and the
 // triggers that keep them in each write's transaction live in the custom migration 0007_search.sql, not here:
 // Drizzle cannot declare virtual tables, views or triggers. store/sqlite/search.ts reads them with raw SQL.

@@ -237,11 +237,15 @@ describe('SQLite migrations', () => {
       // sqlite_stat*: the planner's statistics, which the store gathers at open (issue 12), not a migration's.
       const tables = after.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all();
       // 0002's tables, 0003's `blocks`, 0005's `attachments`, 0007's search index with FTS5's own tables
-      // and 0008's `conversation_labels` (the store migrates to the newest).
+      // 0008's `conversation_labels` and 0010's refused origins and internal chat (the store migrates to the newest).
       expect(tables.filter((t) => !tablesBefore.includes(t))).toEqual([
         'attachments',
         'blocks',
         'conversation_labels',
+        'internal_channels',
+        'internal_messages',
+        'internal_reads',
+        'refused_origins',
         'search_docs',
         'search_fts',
         'search_fts_config',
