@@ -29,6 +29,11 @@ export const VISITOR_IDENTIFIERS: { readonly [T in ClientFrame['type']]: readonl
   watch: ['type', 'conversationId'],
   unwatch: ['type', 'conversationId'],
   ping: ['type'],
+  // Issue 15 (internal chat): agents' frames, refused on a visitor's socket; listed so the map stays total.
+  'internal.send': ['type', 'clientId', 'channelId'],
+  'internal.seen': ['type', 'channelId'],
+  'internal.load': ['type', 'clientId', 'channelId'],
+  'internal.list': ['type', 'clientId'],
 };
 
 const EXACT: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(

@@ -14,6 +14,7 @@ import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { Signals } from '../services/presence-signals';
+import type { InternalChatService } from '../services/internal-chat';
 import type { Safety } from '../services/safety';
 import type { TicketService } from '../services/tickets';
 import type { Timers } from '../services/timers';
@@ -54,6 +55,8 @@ export interface ConnectionDeps {
   timers?: Timers;
   /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
   draining: () => boolean;
+  /** Issue 15: the agents' internal chat (team channel and direct messages). */
+  internalChat: InternalChatService;
 }
 
 export type MessageFrame = Extract<ClientFrame, { type: 'message.send' }>;
