@@ -317,6 +317,31 @@ const searchAll = {
   found: 'Mensagem encontrada pela busca',
 };
 
+/** Issue 15 (internal chat): the agents' team channel and direct messages. */
+const team = {
+  section: 'Equipe',
+  title: 'Chat da equipe',
+  channels: 'Conversas internas',
+  teamChannel: 'Toda a equipe',
+  direct: 'Mensagens diretas',
+  noDirect: 'Nenhuma mensagem direta ainda.',
+  startDirect: 'Nova mensagem direta',
+  chooseAgent: 'Escolha um colega…',
+  noAgents: 'Não há outros agentes para conversar.',
+  unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
+  teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
+  directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
+  empty: 'Nenhuma mensagem ainda. Escreva a primeira.',
+  composeTeam: 'Mensagem para a equipe',
+  composeDirect: (name: string) => `Mensagem para ${name}`,
+  placeholderTeam: 'Escreva para toda a equipe…',
+  placeholderDirect: (name: string) => `Escreva para ${name}…`,
+  back: 'Voltar às conversas internas',
+  loading: 'Carregando mensagens…',
+  someone: 'Agente',
+  cannotRead: 'Você não tem acesso a esta conversa.',
+};
+
 export const ptBR = {
   brand: 'Papo',
   signInTitle: 'Entrar no console',
@@ -544,4 +569,5 @@ export const ptBR = {
   tk,
   sf,
   searchAll,
+  team,
 };

@@ -29,6 +29,7 @@ const Admin = lazyComponent(() => import('../admin/Admin').then((m) => m.Admin))
 const SupervisorBoard = lazyComponent(() => import('../admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('../admin/LiveVisitors').then((m) => m.LiveVisitors));
 const Tickets = lazyComponent(() => import('../tickets/Tickets').then((m) => m.Tickets));
+const TeamPanel = lazyComponent(() => import('../team/TeamPanel').then((m) => m.TeamPanel)); // issue 15
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -71,7 +72,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   // The newer of the two: the socket's presence frames, or the answer to this console's own change.
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
-  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'team', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'team', 'visitors'];
+  const team = useView(session.team); // issue 15: the Team section's unread badge
   // Issue 11 F3: an admin changed this agent's role (the server closed the socket with 4007 and the app read
   // the agent again): say so, and leave a section the new role does not have.
   const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
@@ -151,6 +153,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
         queues={view.queues}
         onSearchHit={openHit}
+        teamUnread={team.unreadTotal}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {roleNotice && (
@@ -277,6 +280,11 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       {section === 'admin' && (
         <main class="page">
           <Admin agent={agent} />
+        </main>
+      )}
+      {section === 'team' && (
+        <main class="page team-page">
+          <TeamPanel team={session.team} meId={agent.id} />
         </main>
       )}
     </div>
