@@ -34,6 +34,7 @@ export function TeamPanel({ team, meId }: TeamPanelProps) {
 
   useEffect(() => {
     team.shown(true);
+    // A hidden tab reads nothing; shown again, what is on screen is read.
     const onVisible = () => team.shown(document.visibilityState !== 'hidden');
     document.addEventListener('visibilitychange', onVisible);
     return () => {
@@ -46,11 +47,17 @@ export function TeamPanel({ team, meId }: TeamPanelProps) {
   const count = view.messages.length + view.pending.length;
   useEffect(() => {
     const el = log.current;
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 160) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    // On a phone the page itself scrolls (the log is not a scroll box there).
+    if (getComputedStyle(el).overflowY === 'visible') {
+      if (document.documentElement.scrollHeight - window.scrollY - window.innerHeight < 240) window.scrollTo(0, document.documentElement.scrollHeight);
+    } else if (el.scrollHeight - el.scrollTop - el.clientHeight < 160) el.scrollTop = el.scrollHeight;
   }, [count, view.currentId]);
   useEffect(() => {
     const el = log.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (getComputedStyle(el).overflowY === 'visible') window.scrollTo(0, document.documentElement.scrollHeight);
+    else el.scrollTop = el.scrollHeight;
   }, [view.currentId, view.loading]);
 
   const direct = view.channels.filter((c) => c.kind === 'direct');

@@ -80,7 +80,10 @@ export class TeamChat extends Observable<TeamView> {
 
   /** The panel is on screen (it marks what it shows as read) or not. */
   shown(on: boolean): void {
+    const opened = on && !this.#shown;
     this.#shown = on;
+    // Agents added or disabled since the welcome: the list (and whom a direct chat can start with) read again.
+    if (opened && this.#online) this.#request({ type: 'internal.list', clientId: newClientId() });
     if (on && !this.view.currentId) this.open(TEAM_CHANNEL);
     else this.#markRead();
   }
