@@ -147,6 +147,14 @@ export const EmailTranscriptFrame = v.object({
   email: Email,
 });
 
+/** Issue 15: visitor only: the address its chat's ticket (T2, T3) is answered at; answered by `done`. */
+export const TicketEmailFrame = v.object({
+  type: v.literal('ticket.email'),
+  clientId: RequestId,
+  conversationId: Id,
+  email: Email,
+});
+
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
 /** `id` is echoed in the pong, so it must survive JSON: 1e999 parses to Infinity, which would go back as null. */
@@ -165,6 +173,8 @@ export const ClientFrame = v.variant('type', [
   TypingFrame,
   SeenFrame,
   ListConversationsFrame,
+  // Issue 15 (visitor promises and tickets)
+  TicketEmailFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
@@ -183,6 +193,8 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'typing',
   'seen',
   'conversations.list',
+  // Issue 15 (visitor promises and tickets)
+  'ticket.email',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -222,6 +234,8 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15 (visitor promises and tickets): the address a visitor gave for its ticket's replies.
+  'ticket_email',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -423,6 +437,8 @@ export const SiteStatus = v.object({
   offlineFields: v.array(OfflineField),
   /** Absent from older servers' welcomes: the defaults. */
   widget: v.optional(WidgetSettings),
+  /** Issue 15: whether the server sends e-mail (SMTP configured); off, the widget promises none. Absent: on. */
+  email: v.optional(v.boolean()),
 });
 export type SiteStatus = v.InferOutput<typeof SiteStatus>;
 

@@ -265,6 +265,8 @@ export const en: typeof ptBR = {
     rated: (who, score) => `${who} rated ${score}/5`,
     ratedComment: (who, score, comment) => `${who} rated ${score}/5: ${comment}`,
     unknown: (kind, who) => `${kind} (${who})`,
+    // Issue 15 (visitor promises and tickets)
+    ticketEmail: (who, email) => `${who} gave ${email} to hear back about the ticket`,
   },
   errors: {
     invalid_json: 'The request is not valid JSON.',

@@ -51,6 +51,8 @@ const ev = {
   rated: (who: string, score: number) => `${who} avaliou o atendimento com ${score}/5`,
   ratedComment: (who: string, score: number, comment: string) => `${who} avaliou o atendimento com ${score}/5: ${comment}`,
   unknown: (kind: string, who: string) => `${kind} (${who})`,
+  // Issue 15 (visitor promises and tickets)
+  ticketEmail: (who: string, email: string) => `${who} informou o e-mail ${email} para receber a resposta do chamado`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {

@@ -229,6 +229,8 @@ export const VISITOR_VISIBLE_KINDS: readonly EventKind[] = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15: the address the visitor gave for its ticket.
+  'ticket_email',
 ];
 
 const VISITOR_VISIBLE: ReadonlySet<string> = new Set(VISITOR_VISIBLE_KINDS);

@@ -117,7 +117,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
           agentSeenSeq: conversation.agentSeenSeq ?? 0,
           visitorSeenSeq: conversation.visitorSeenSeq ?? 0,
         },
-        site: { online, offlineFields: formFields(site.ticketing), widget },
+        site: { online, offlineFields: formFields(site.ticketing), widget, email: this.deps.tickets.emailOn },
         identity: identity.user,
       },
     });
@@ -147,7 +147,14 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (!live.visitRecorded) this.#recordVisit(conn, live);
       },
-      (err: unknown) => conn.fail(err, frame),
+      (err: unknown) => {
+        // Issue 15: its chat became a ticket: the message goes to the ticket, in the same thread.
+        if (!isAppError(err) || err.code !== 'conversation_closed' || !frame.conversationId) return conn.fail(err, frame);
+        this.deps.tickets.followUp(live.actor, { clientId: frame.clientId, conversationId: frame.conversationId, text: frame.text }).then(
+          (ack) => (ack ? conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq }) : conn.fail(err, frame)),
+          (e: unknown) => conn.fail(e, frame),
+        );
+      },
     );
   }
 
@@ -163,8 +170,8 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
     }
     // SPEC L3, M3: a form or a transcript request past its hourly limit is refused before its text is redacted.
-    if (frame.type === 'ticket.create' || frame.type === 'transcript.email') {
-      deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', conn.peer.limitKey, actor.visitorId);
+    if (frame.type === 'ticket.create' || frame.type === 'transcript.email' || frame.type === 'ticket.email') {
+      deps.safety.requestAllowed(frame.type === 'transcript.email' ? 'transcript' : 'ticket', conn.peer.limitKey, actor.visitorId);
     }
     // (message.send is redacted in startMessage, which the transport's fast path calls too.)
     if (frame.type !== 'message.send') frame = this.redacted(conn.peer, frame);
@@ -196,6 +203,9 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         return conn.send({ type: 'done', clientId: frame.clientId });
       case 'transcript.email':
         await deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
+        return conn.send({ type: 'done', clientId: frame.clientId });
+      case 'ticket.email': // issue 15
+        await deps.tickets.setEmail(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
         return conn.send({ type: 'done', clientId: frame.clientId });
       case 'typing':
         return relayTyping(deps, live, frame);

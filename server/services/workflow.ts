@@ -148,6 +148,9 @@ export function createWorkflowService({ store, directory, conversations, request
      * to the agent.
      */
     async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
+      // Issue 15: a visitor who gave its name (the offline form, a pre-chat) is named in the chat it is offered.
+      const known = await store.visitors.byId(visitor.visitorId);
+      const named = { ...(known?.name ? { visitorName: known.name } : {}), ...(known?.email ? { requesterEmail: known.email } : {}) };
       return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
         if (state.lastSeq > 0) {
           if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };
@@ -158,7 +161,7 @@ export function createWorkflowService({ store, directory, conversations, request
         return {
           ok: true,
           events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
-          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, ...named },
         };
       });
     },
