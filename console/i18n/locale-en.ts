@@ -524,4 +524,6 @@ export const en: typeof ptBR = {
     finding: 'Loading the message found…',
     found: 'Message found by the search',
   },
+  // Issue 15, console URLs and phone layout:
+  backToList: 'Back to conversations',
 };

@@ -546,4 +546,6 @@ export const ptBR = {
   tk,
   sf,
   searchAll,
+  // Issue 15, console URLs and phone layout:
+  backToList: 'Voltar às conversas',
 };

@@ -310,8 +310,11 @@ export function createTicketService({ store, directory, conversations, mailer, l
         .map(([, shown]) => shown);
     },
 
-    async detail(actor: AgentActor, id: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
-      const ticket = await load(actor, id);
+    /** `ref`: the ticket's id, or its number (issue 15: the console's URL /console/tickets/:n names it so). */
+    async detail(actor: AgentActor, ref: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
+      const byNumber = /^\d{1,15}$/.test(ref) ? await store.tickets.byNumber(Number(ref)) : null;
+      const ticket = await load(actor, byNumber?.id ?? ref);
+      const id = ticket.id;
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
       const transcript = conversation ? masking.events(raw, conversation.siteId) : raw;
