@@ -235,7 +235,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
+  const sites = createSites({ store, directory, conversations, now, warn: (what, err) => log.warn(`could not record ${what}`, { err }), ...(cluster ? { announce: cluster.announce } : {}) });
   const clusterState = cluster?.start({ registry, directory, safety, masking, availability, liveVisitors }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({

@@ -322,6 +322,8 @@ export const en: typeof ptBR = {
     storage_unavailable: 'The server cannot save right now (its disk is full or failing). Nothing was saved; try again in a few seconds.',
     internal: 'Something went wrong on the server.',
     network: 'The server could not be reached.',
+    // Issue 15 (site owners).
+    last_site: 'This is the only site: create another before deleting it.',
   },
   tk: {
     section: 'Tickets',

@@ -109,6 +109,8 @@ const errors: Record<ErrorCode | 'network', string> = {
   storage_unavailable: 'O servidor não consegue salvar agora (disco cheio ou com falha). Nada foi salvo; tente de novo em alguns segundos.',
   internal: 'Algo deu errado no servidor.',
   network: 'Sem conexão com o servidor.',
+  // Issue 15 (site owners).
+  last_site: 'Este é o único site: crie outro antes de excluir este.',
 };
 
 /** Tickets ("chamados", Acelerato and Cosmo Desk) and the site's offline settings (SPEC T1-T8). */

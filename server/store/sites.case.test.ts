@@ -74,7 +74,7 @@ export function sitesContract(name: string, makeStore: () => StoreFixture): void
             assigneeId: null,
             assigneeName: null,
             conversationId,
-            source: 'chat',
+            source: 'agent',
             clientId: null,
             createdAt: T0,
           });
