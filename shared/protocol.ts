@@ -566,6 +566,15 @@ export type VisitorConversation = v.InferOutput<typeof VisitorConversation>;
 /** Visitors: the answer to `conversations.list`, newest activity first (at most 50). */
 export const ConversationsFrame = v.object({ type: v.literal('conversations'), clientId: v.string(), conversations: v.array(VisitorConversation) });
 
+// Issue 15 (widget feedback): what a waiting visitor is told.
+/**
+ * Visitors, while their conversation waits for an agent: its place in its queue (1 = next; null when not
+ * known, e.g. while an agent is being offered it) and the site's usual first-response time in ms (the
+ * median of its recent first responses; null before there are any). Sent when either changes.
+ */
+export const WaitFrame = v.object({ type: v.literal('wait'), conversationId: v.string(), position: v.nullable(v.number()), typicalMs: v.nullable(v.number()) });
+export type WaitFrame = v.InferOutput<typeof WaitFrame>;
+
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   HistoryFrame,
@@ -582,6 +591,7 @@ export const ServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
@@ -703,6 +713,7 @@ export const VisitorServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
 ]);
 export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrame>;
 
