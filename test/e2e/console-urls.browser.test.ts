@@ -140,6 +140,34 @@ browserDescribe('issue 15: console URLs', () => {
     expect([...errors, ...admin.errors]).toEqual([]);
   });
 
+  it('a search is a URL: asking writes /console/search?q=, a hit opens its own URL, Back shows the answer again, a reload asks again', async () => {
+    const text = 'Quero trocar o tamanho da camiseta azul';
+    const id = await conversation(text);
+    const { page, errors } = await newPage(e2e.browser);
+    await signInToConsole(page, e2e.server.url);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('/');
+    await page.keyboard.type('camiseta');
+    await page.keyboard.press('Enter');
+    const hit = page.locator('#search-panel .hit', { hasText: 'camiseta' });
+    await hit.first().waitFor();
+    expect(path(page)).toBe('/console/search?q=camiseta');
+    await hit.first().click();
+    await page.locator('.messages', { hasText: text }).waitFor();
+    expect(path(page)).toBe(`/console/conversations/${id}`);
+    await page.goBack();
+    await hit.first().waitFor();
+    expect(path(page)).toBe('/console/search?q=camiseta');
+    await page.reload();
+    await hit.first().waitFor();
+    expect(await page.locator('#search').inputValue()).toBe('camiseta');
+    // Put away (Escape), the answer leaves its URL: back where it was asked from.
+    await page.keyboard.press('Escape');
+    await page.locator('#search-panel').waitFor({ state: 'detached' });
+    expect(path(page)).toBe('/console/');
+    expect(errors).toEqual([]);
+  });
+
   it('a conversation the live lists do not hold (a colleague\'s link to an unknown one) says it cannot be shown', async () => {
     const { page } = await newPage(e2e.browser);
     await page.goto(`${e2e.server.url}/console/conversations/3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f`);
