@@ -45,7 +45,10 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const view = useView(session);
   // Issue 15: the screen is the URL's (route.ts); the section, list, conversation, ticket and admin tab follow it.
   const [route, navigate] = useRoute();
-  const chosenSection = sectionOf(route);
+  /** The section under the search's answer: the one it was asked from. */
+  const lastSection = useRef<Section>('conversations');
+  const chosenSection = route.screen === 'search' ? lastSection.current : sectionOf(route);
+  lastSection.current = chosenSection;
   /** The list last shown, for a return to the conversations from another section. */
   const lastList = useRef<ListId>('new');
   if (route.screen === 'conversations') lastList.current = route.list;
@@ -95,8 +98,14 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
   // A URL this role has no screen for (or none at all) becomes the conversations' in place.
   useEffect(() => {
-    if (section !== chosenSection || route.screen === 'search' || route.screen === 'team') navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
+    const unknown = (route.screen === 'search' && !route.q) || route.screen === 'team'; // team: the internal chat's, to come
+    if (section !== chosenSection || unknown) navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
   }, [section, chosenSection, route.screen]);
+  /** The search's question is a URL too (/console/search?q=…), over the conversations; put away, it leaves. */
+  const onSearchQuery = (q: string | null) => {
+    if (q !== null) navigate({ screen: 'search', q }, { replace: route.screen === 'search' });
+    else if (route.screen === 'search') navigate.leave(conversationRoute(lastList.current));
+  };
   /** The conversation the URL names: opened on arrival, on Back and Forward; none puts the one on screen away. */
   const wanted = route.screen === 'conversations' ? route.conversationId : undefined;
   useEffect(() => {
@@ -193,6 +202,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
         queues={view.queues}
         onSearchHit={openHit}
+        searchQuery={route.screen === 'search' ? route.q : null}
+        onSearchQuery={onSearchQuery}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {roleNotice && (
@@ -333,11 +344,10 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   );
 }
 
-/** The top bar's section a route belongs to (the search and the team chat show over the conversations for now). */
-function sectionOf(route: Route): Section {
+/** The top bar's section a route belongs to (the team chat shows over the conversations for now). */
+function sectionOf(route: Exclude<Route, { screen: 'search' }>): Section {
   switch (route.screen) {
     case 'conversations':
-    case 'search':
     case 'team':
       return 'conversations';
     default:

@@ -25,6 +25,8 @@ export interface Navigate {
    * was pushed from there (so Forward returns), otherwise `parent` in place of this entry.
    */
   up(parent: Route): void;
+  /** Leaves this entry (the search put away): the browser's Back when this console pushed it, else `fallback` in its place. */
+  leave(fallback: Route): void;
 }
 
 export function useRoute(): [Route, Navigate] {
@@ -47,6 +49,10 @@ export function useRoute(): [Route, Navigate] {
       const from = (history.state as Partial<EntryState> | null)?.papoFrom;
       if (from !== undefined && from === formatRoute(parent)) history.back();
       else go(parent, { replace: true });
+    };
+    go.leave = (fallback) => {
+      if ((history.state as Partial<EntryState> | null)?.papoFrom !== undefined) history.back();
+      else go(fallback, { replace: true });
     };
     return go;
   }, []);
