@@ -94,6 +94,8 @@ export const RequestBody = v.pipe(
 );
 
 export const CloseBody = v.object({ reasonId: IdField });
+/** Issue 15 (SPEC R8a): the wrap-up reason, needed unless the conversation is already closed. */
+export const ResolveBody = v.object({ reasonId: v.optional(IdField) });
 export const PriorityBody = v.object({ priority: PriorityValue });
 export const RequesterBody = v.object({
   name: v.nullable(Text(MAX_NAME_CHARS)),

@@ -222,6 +222,8 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
+  'reopened',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -217,6 +217,9 @@ export const ROUTES = {
   },
   siteOrigins: { method: 'GET', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', answer: answer<api.SiteOrigins>('SiteOrigins') },
   setSiteOrigins: { method: 'PUT', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', body: api.SiteOriginsBody, answer: answer<api.SiteOrigins>('SiteOrigins') },
+  // Issue 15, conversation screen: resolve (close and archive in one write, SPEC R8a) and reopen (R8b).
+  resolve: { method: 'POST', path: '/conversations/:id/resolve', access: 'agent', body: api.ResolveBody, answer: conversation },
+  reopen: { method: 'POST', path: '/conversations/:id/reopen', access: 'agent', answer: conversation },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -45,6 +45,7 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   returned_to_bot: e('returned_to_bot', agent('x', 'Beto')),
   ticket_created: e('ticket_created', SYSTEM, { number: 12, ticketId: 't12' }),
   rated: e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 4, comment: 'Rápido' }),
+  reopened: e('reopened', agent('me', 'Ana'), { fromAgentId: 'x' }),
 };
 
 describe('eventLine', () => {

@@ -110,6 +110,8 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       const score = Number(d.score);
       return comment ? ev.ratedComment(ctx.visitor, score, comment) : ev.rated(ctx.visitor, score);
     }
+    case 'reopened':
+      return ev.reopened(author);
     default:
       return ev.unknown(e.kind, author);
   }

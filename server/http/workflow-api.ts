@@ -69,6 +69,9 @@ export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, work
   route(api, ROUTES.archive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), true))));
   route(api, ROUTES.unarchive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), false))));
   route(api, ROUTES.returnToBot, async (c, { answer }) => answer(shown(await workflow.returnToBot(actorOf(c), c.req.param('id')))));
+  // Issue 15: resolve (SPEC R8a) and reopen (R8b).
+  route(api, ROUTES.resolve, async (c, { body, answer }) => answer(shown(await workflow.resolve(actorOf(c), c.req.param('id'), (await body()).reasonId))));
+  route(api, ROUTES.reopen, async (c, { answer }) => answer(shown(await workflow.reopen(actorOf(c), c.req.param('id')))));
   route(api, ROUTES.deleteConversation, async (c, { answer }) => {
     await workflow.remove(actorOf(c), c.req.param('id'));
     return answer(null);
