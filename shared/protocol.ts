@@ -359,7 +359,7 @@ export const AgentPresence = v.object({
   state: v.picklist(AGENT_STATES),
   capacity: v.number(),
   queueIds: v.array(v.string()),
-  /** When the state last changed. */
+  /** When the state last changed; 0 when it never did: an agent who never signed in (issue 15). */
   since: Millis,
 });
 export type AgentPresence = v.InferOutput<typeof AgentPresence>;

@@ -120,6 +120,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
     /** A ticket as agents read it (issue 6 masking). */
     view,
 
+    /** Issue 15: whether replies and transcripts can be e-mailed at all (SMTP is set). */
+    mailOn: (): boolean => mailer.enabled,
+
     /**
      * SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. SPEC L3: a form
      * that passes its checks counts in its address's and visitor's budget (a resend gives it back).
