@@ -94,6 +94,8 @@ export const RequestBody = v.pipe(
 );
 
 export const CloseBody = v.object({ reasonId: IdField });
+/** Issue 15 (SPEC R8a): the wrap-up reason, needed unless the conversation is already closed. */
+export const ResolveBody = v.object({ reasonId: v.optional(IdField) });
 export const PriorityBody = v.object({ priority: PriorityValue });
 export const RequesterBody = v.object({
   name: v.nullable(Text(MAX_NAME_CHARS)),
@@ -215,6 +217,12 @@ export interface MeAnswer {
   agent: AgentProfile;
   presence: AgentPresence;
   prefs: { sound: boolean; preview: boolean };
+  /**
+   * Issue 15, conversation screen: what the console offers depends on. `mail`: this server sends e-mail
+   * (SMTP set). `sites`: per site, whether it has a bot (R12: "Return to bot") and its widget's language
+   * (null: the page's or the browser's), the visitor's language as far as Papo knows it.
+   */
+  facts: { mail: boolean; sites: Array<{ id: string; bot: boolean; language: string | null }> };
 }
 
 /** Visitors with a widget connected now (SPEC R11). */

@@ -236,6 +236,8 @@ export const EVENT_KINDS = [
   'rated',
   // Issue 15 (visitor promises and tickets): the address a visitor gave for its ticket's replies.
   'ticket_email',
+  // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
+  'reopened',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -371,7 +373,7 @@ export const AgentPresence = v.object({
   state: v.picklist(AGENT_STATES),
   capacity: v.number(),
   queueIds: v.array(v.string()),
-  /** When the state last changed. */
+  /** When the state last changed; 0 when it never did: an agent who never signed in (issue 15). */
   since: Millis,
 });
 export type AgentPresence = v.InferOutput<typeof AgentPresence>;

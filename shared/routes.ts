@@ -230,6 +230,9 @@ export const ROUTES = {
     body: api.AllowRefusedBody,
     answer: answer<api.SiteOrigins>('SiteOrigins'),
   },
+  // Issue 15, conversation screen: resolve (close and archive in one write, SPEC R8a) and reopen (R8b).
+  resolve: { method: 'POST', path: '/conversations/:id/resolve', access: 'agent', body: api.ResolveBody, answer: conversation },
+  reopen: { method: 'POST', path: '/conversations/:id/reopen', access: 'agent', answer: conversation },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

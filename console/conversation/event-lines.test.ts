@@ -46,6 +46,7 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   ticket_created: e('ticket_created', SYSTEM, { number: 12, ticketId: 't12' }),
   rated: e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 4, comment: 'Rápido' }),
   ticket_email: e('ticket_email', { kind: 'visitor', id: 'v', name: null }, { email: 'bia@example.com' }),
+  reopened: e('reopened', agent('me', 'Ana'), { fromAgentId: 'x' }),
 };
 
 describe('eventLine', () => {

@@ -112,6 +112,8 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
     }
     case 'ticket_email': // issue 15
       return ev.ticketEmail(author, str(d.email) ?? '');
+    case 'reopened':
+      return ev.reopened(author);
     default:
       return ev.unknown(e.kind, author);
   }

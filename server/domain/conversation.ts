@@ -246,6 +246,8 @@ export const VISITOR_VISIBLE_KINDS: readonly EventKind[] = [
   'rated',
   // Issue 15: the address the visitor gave for its ticket.
   'ticket_email',
+  // Issue 15: the visitor's chat is open again (SPEC R8b).
+  'reopened',
 ];
 
 const VISITOR_VISIBLE: ReadonlySet<string> = new Set(VISITOR_VISIBLE_KINDS);

@@ -179,6 +179,8 @@ export function createTicketService({ store, directory, conversations, mailer, l
       await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, email }, now());
       if (ticket.requester.email !== email) await confirm({ ...ticket, requester: { ...ticket.requester, email } }, await store.sites.byId(ticket.siteId), isConfirmed(email, from));
     },
+    /** Issue 15: whether replies and transcripts can be e-mailed at all (SMTP is set). */
+    mailOn: (): boolean => mailer.enabled,
 
     /**
      * SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. SPEC L3: a form
