@@ -222,6 +222,10 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
+  'transfer_declined',
+  'conference_declined',
+  'wrapped_up',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -292,6 +296,8 @@ export const PendingRequest = v.object({
   /** Agent or queue name, for the lists. */
   toName: v.string(),
   expiresAt: Millis,
+  /** Issue 15: the sender's hand-off note, for agents only (never the visitor). */
+  note: v.optional(v.string()),
 });
 export type PendingRequest = v.InferOutput<typeof PendingRequest>;
 
@@ -550,6 +556,24 @@ export type VisitorConversation = v.InferOutput<typeof VisitorConversation>;
 /** Visitors: the answer to `conversations.list`, newest activity first (at most 50). */
 export const ConversationsFrame = v.object({ type: v.literal('conversations'), clientId: v.string(), conversations: v.array(VisitorConversation) });
 
+/**
+ * Issue 15 (flow), agents only: how this agent's transfer or invitation ended (accepted, declined and by whom,
+ * expired), or that its part in a conversation ended (a transfer it handed over, a conference it left) and a
+ * wrap-up reason is asked. Sent even when the conversation left the agent's sight with that event.
+ */
+export const WorkflowNoticeFrame = v.object({
+  type: v.literal('workflow.notice'),
+  conversationId: v.string(),
+  visitorId: v.string(),
+  visitorName: v.nullable(v.string()),
+  kind: v.picklist(['transfer', 'conference']),
+  outcome: v.picklist(['accepted', 'declined', 'expired', 'left']),
+  by: v.nullable(v.string()),
+  to: v.nullable(v.string()),
+  wrapUp: v.boolean(),
+});
+export type WorkflowNoticeFrame = v.InferOutput<typeof WorkflowNoticeFrame>;
+
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   HistoryFrame,
@@ -566,6 +590,8 @@ export const ServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  // Issue 15 (flow).
+  WorkflowNoticeFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;

@@ -265,6 +265,17 @@ export const en: typeof ptBR = {
     rated: (who, score) => `${who} rated ${score}/5`,
     ratedComment: (who, score, comment) => `${who} rated ${score}/5: ${comment}`,
     unknown: (kind, who) => `${kind} (${who})`,
+    // Issue 15 (flow).
+    transferDeclined: (agent) => `${agent} declined the transfer`,
+    conferenceDeclined: (agent) => `${agent} declined the conference invitation`,
+    wrappedUp: {
+      transfer: (agent, reason) => `${agent} wrapped up after transferring: ${reason}`,
+      conference: (agent, reason) => `${agent} wrapped up their part in the conference: ${reason}`,
+    },
+    transferred: (from, to) => `${from} transferred the conversation to ${to}`,
+    invitedJoined: (from, to) => `${from} invited ${to}, who joined the conversation`,
+    withNote: (line, note) => `${line}: “${note}”`,
+    botHandoffAgent: (agent) => `The bot handed the conversation to ${agent}`,
   },
   errors: {
     invalid_json: 'The request is not valid JSON.',
@@ -319,6 +330,9 @@ export const en: typeof ptBR = {
     shutting_down: 'The server is restarting; try again shortly.',
     storage_unavailable: 'The server cannot save right now (its disk is full or failing). Nothing was saved; try again in a few seconds.',
     internal: 'Something went wrong on the server.',
+    // Issue 15 (flow).
+    nothing_to_wrap_up: 'You have no transfer or conference in this conversation waiting for a wrap-up reason.',
+    agent_not_found: 'No agent has this id or e-mail address.',
     network: 'The server could not be reached.',
   },
   tk: {
@@ -521,5 +535,30 @@ export const en: typeof ptBR = {
     statuses: { open: 'Open', ended: 'Ended by the visitor', closed: 'Closed', archived: 'Archived' },
     finding: 'Loading the message found…',
     found: 'Message found by the search',
+  },
+  // Issue 15 (flow): transfers, conferences, wrap-up.
+  fl: {
+    conferenceLine: (from, visitor) => `${from} invites you to the conversation with ${visitor}`,
+    noteFrom: (from) => `Note from ${from}`,
+    decline: 'Decline',
+    noteLabel: 'Note for the person receiving it (optional)',
+    notePlaceholder: 'E.g. VIP customer, I already sent the tracking code.',
+    noteHint: 'Only agents see this note, never the visitor.',
+    outcome: {
+      transferAccepted: (by, visitor) => `${by} accepted the transfer of ${visitor}.`,
+      conferenceAccepted: (by, visitor) => `${by} joined the conference with ${visitor}.`,
+      transferDeclined: (by, visitor) => `${by} declined the transfer of ${visitor}. The conversation stays with you.`,
+      conferenceDeclined: (by, visitor) => `${by} declined the invitation to the conversation with ${visitor}.`,
+      transferExpired: (to, visitor) => `Nobody accepted the transfer of ${visitor} to ${to} in time. The conversation stays with you.`,
+      conferenceExpired: (to, visitor) => `Nobody accepted the invitation for ${to} to the conversation with ${visitor} in time.`,
+    },
+    notices: 'Transfer and invitation notices',
+    wrapUpAfter: {
+      transfer: (visitor) => `You transferred the conversation with ${visitor}. Choose the wrap-up reason for your part.`,
+      conference: (visitor) => `You left the conference with ${visitor}. Choose the wrap-up reason for your part.`,
+    },
+    chooseReason: 'Choose a reason',
+    sendWrapUp: 'Submit wrap-up',
+    inviteTitle: (visitor) => `Conference invitation: ${visitor}`,
   },
 };
