@@ -135,7 +135,7 @@ export function createWorkflowService({ store, directory, conversations, request
       const events = await store.events.before(id, null, { kinds: ['transfer_accepted', 'conference_left', 'wrapped_up'], limit: WRAP_UP_READ });
       const owed = owedWrapUp(events, actor.id);
       const mine = events.some((e) => e.author.id === actor.id || e.data?.previousAgentId === actor.id);
-      if (!mine) throw new AppError('conversation_not_found');
+      if (!mine) await conversations.load(actor, id); // one it never had answers like a missing one
       await conversations.write(
         { kind: 'system' },
         { conversationId: id, visitor: null, clientId: owed ? wrapUpClientId(actor.id, owed.seq) : null },
