@@ -238,6 +238,10 @@ export const EVENT_KINDS = [
   'ticket_email',
   // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
   'reopened',
+  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
+  'transfer_declined',
+  'conference_declined',
+  'wrapped_up',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -308,6 +312,8 @@ export const PendingRequest = v.object({
   /** Agent or queue name, for the lists. */
   toName: v.string(),
   expiresAt: Millis,
+  /** Issue 15: the sender's hand-off note, for agents only (never the visitor). */
+  note: v.optional(v.string()),
 });
 export type PendingRequest = v.InferOutput<typeof PendingRequest>;
 
@@ -576,6 +582,23 @@ export const ConversationsFrame = v.object({ type: v.literal('conversations'), c
  */
 export const WaitFrame = v.object({ type: v.literal('wait'), conversationId: v.string(), position: v.nullable(v.number()), typicalMs: v.nullable(v.number()) });
 export type WaitFrame = v.InferOutput<typeof WaitFrame>;
+/**
+ * Issue 15 (flow), agents only: how this agent's transfer or invitation ended (accepted, declined and by whom,
+ * expired), or that its part in a conversation ended (a transfer it handed over, a conference it left) and a
+ * wrap-up reason is asked. Sent even when the conversation left the agent's sight with that event.
+ */
+export const WorkflowNoticeFrame = v.object({
+  type: v.literal('workflow.notice'),
+  conversationId: v.string(),
+  visitorId: v.string(),
+  visitorName: v.nullable(v.string()),
+  kind: v.picklist(['transfer', 'conference']),
+  outcome: v.picklist(['accepted', 'declined', 'expired', 'left']),
+  by: v.nullable(v.string()),
+  to: v.nullable(v.string()),
+  wrapUp: v.boolean(),
+});
+export type WorkflowNoticeFrame = v.InferOutput<typeof WorkflowNoticeFrame>;
 
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
@@ -594,6 +617,8 @@ export const ServerFrame = v.variant('type', [
   SeenServerFrame,
   ConversationsFrame,
   WaitFrame,
+  // Issue 15 (flow).
+  WorkflowNoticeFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
