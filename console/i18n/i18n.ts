@@ -23,10 +23,44 @@ export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: 
 /** Day and time, e.g. 03/05 14:05. */
 export const dayTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
-/** A short, stable label for an anonymous visitor: the last four hex digits of its id. */
-export function visitorLabel(visitorId: string, name: string | null, s: Strings = t): string {
-  return name ?? s.visitor(visitorId.replace(/-/g, '').slice(-4).toUpperCase());
+/** FNV-1a of a visitor id: the same id always picks the same generated name and avatar colour. */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
+
+/**
+ * Issue 15: what an anonymous visitor is called, as Intercom and Crisp do: a friendly name, an animal and a
+ * colour picked from its id, so it stays the same on every screen and every visit (and in each language).
+ *
+ * @example anonymousName('0190a1b2-…', TABLES.en) // 'Blue Toucan'
+ */
+export function anonymousName(visitorId: string, s: Strings = t): string {
+  const h = idHash(visitorId);
+  const { animals, colours, name } = s.anonymous;
+  return name(animals[h % animals.length]!, colours[Math.floor(h / animals.length) % colours.length]!);
+}
+
+/** The visitor's name, or its generated one. */
+export function visitorLabel(visitorId: string, name: string | null, s: Strings = t): string {
+  return name ?? anonymousName(visitorId, s);
+}
+
+/**
+ * Issue 15: up to two initials for an avatar: of the first and last words ("Maria da Silva" -> "MS"), the first
+ * two letters of a single word ("Bia" -> "BI"); an e-mail address by its local part.
+ */
+export function initials(label: string): string {
+  const words = label.split('@')[0]!.split(/[\s._-]+/u).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w !== '');
+  if (words.length === 0) return '?';
+  const first = [...words[0]!];
+  const last = words.length > 1 ? [...words.at(-1)!] : [];
+  return (last.length > 0 ? first[0]! + last[0]! : first.slice(0, 2).join('')).toUpperCase();
+}
+
+/** A stable avatar hue (0-359) per visitor id, so one visitor's avatar keeps its colour. */
+export const avatarHue = (visitorId: string) => idHash(visitorId) % 360;
 
 /** 0 low .. 3 urgent (SPEC R2). */
 export const PRIORITY_VALUES = [0, 1, 2, 3] as const;

@@ -86,7 +86,7 @@ export const en: typeof ptBR = {
   waiting: 'Waiting',
   noQueue: 'No queue',
 
-  visitor: (tag) => `Visitor ${tag}`,
+  visitor: (tag) => `code ${tag}`,
   youLower: 'you',
   you: 'You',
   agent: 'Agent',
@@ -182,7 +182,6 @@ export const en: typeof ptBR = {
   send: 'Send',
   characters: 'characters',
   sending: 'Sending…',
-  visitorTyping: 'visitor is typing…',
   seenByVisitor: 'Seen',
   attachFile: 'Attach a file',
   attachments: 'Attachments',
@@ -522,4 +521,12 @@ export const en: typeof ptBR = {
     finding: 'Loading the message found…',
     found: 'Message found by the search',
   },
+  // Issue 15 (lists, names): a visitor with no name gets a stable friendly one, an animal and a colour.
+  anonymous: {
+    animals: ['Toucan', 'Macaw', 'Capybara', 'Jaguar', 'Armadillo', 'Coati', 'Thrush', 'Tortoise', 'Otter', 'Owl', 'Fox', 'Whale', 'Dolphin', 'Penguin', 'Panda', 'Koala', 'Llama', 'Anteater', 'Hummingbird', 'Marmoset'],
+    colours: ['Blue', 'Green', 'Grey', 'Pink', 'Orange', 'Lilac', 'Turquoise', 'Brown', 'Maroon', 'Violet'],
+    name: (animal, colour) => `${colour} ${animal}`,
+  },
+  proactiveChat: 'Started by an agent',
+  visitorIsTyping: (visitor) => `${visitor} is typing…`,
 };

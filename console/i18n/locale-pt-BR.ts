@@ -403,7 +403,7 @@ export const ptBR = {
   waiting: 'Aguardando',
   noQueue: 'Sem fila',
 
-  visitor: (tag: string) => `Visitante ${tag}`,
+  visitor: (tag: string) => `código ${tag}`,
   youLower: 'você',
   you: 'Você',
   agent: 'Agente',
@@ -500,7 +500,6 @@ export const ptBR = {
   characters: 'caracteres',
   sending: 'Enviando…',
   /** SPEC W1, W2. */
-  visitorTyping: 'o visitante está digitando…',
   seenByVisitor: 'Visto',
   /** SPEC W3: files. */
   attachFile: 'Anexar arquivo',
@@ -544,4 +543,13 @@ export const ptBR = {
   tk,
   sf,
   searchAll,
+  // Issue 15 (lists, names): a visitor with no name gets a stable friendly one, an animal and a colour.
+  anonymous: {
+    animals: ['Tucano', 'Arara', 'Capivara', 'Onça', 'Tatu', 'Quati', 'Sabiá', 'Jabuti', 'Lontra', 'Coruja', 'Raposa', 'Baleia', 'Golfinho', 'Pinguim', 'Panda', 'Coala', 'Lhama', 'Tamanduá', 'Beija-flor', 'Mico'],
+    /** Colours that do not change with the animal's gender. */
+    colours: ['Azul', 'Verde', 'Cinza', 'Rosa', 'Laranja', 'Lilás', 'Turquesa', 'Marrom', 'Vinho', 'Violeta'],
+    name: (animal: string, colour: string) => `${animal} ${colour}`,
+  },
+  proactiveChat: 'Iniciada por um agente',
+  visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
 };
