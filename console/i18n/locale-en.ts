@@ -528,5 +528,6 @@ export const en: typeof ptBR = {
     name: (animal, colour) => `${colour} ${animal}`,
   },
   proactiveChat: 'Started by an agent',
+  offerFor: (agent) => `For ${agent}`,
   visitorIsTyping: (visitor) => `${visitor} is typing…`,
 };

@@ -551,5 +551,6 @@ export const ptBR = {
     name: (animal: string, colour: string) => `${animal} ${colour}`,
   },
   proactiveChat: 'Iniciada por um agente',
+  offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
 };
