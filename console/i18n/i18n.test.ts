@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors';
+import { ANONYMOUS_WORDS } from './visitor-names';
 import { anonymousName, avatarHue, duration, errorText, initials, pickLocale, TABLES, visitorLabel } from './i18n';
 
 describe('i18n', () => {
@@ -38,8 +39,8 @@ describe('i18n', () => {
     expect(pt).not.toMatch(/visitante|[0-9]/i);
     // The same animal and colour, in English words and order.
     const en = visitorLabel(id, null, TABLES.en);
-    const ptAnimal = TABLES['pt-BR'].anonymous.animals.findIndex((a) => pt.startsWith(`${a} `));
-    expect(en.endsWith(` ${TABLES.en.anonymous.animals[ptAnimal]}`)).toBe(true);
+    const ptAnimal = ANONYMOUS_WORDS['pt-BR'].animals.findIndex((a) => pt.startsWith(`${a} `));
+    expect(en.endsWith(` ${ANONYMOUS_WORDS.en.animals[ptAnimal]}`)).toBe(true);
     expect(visitorLabel(id, 'Bia', TABLES.en)).toBe('Bia');
   });
 

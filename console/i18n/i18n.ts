@@ -4,6 +4,7 @@
  */
 import { en } from './locale-en';
 import { ptBR } from './locale-pt-BR';
+import { ANONYMOUS_WORDS, anonymousName as generatedName, idHash } from './visitor-names';
 
 export type Strings = typeof ptBR;
 export type Locale = 'pt-BR' | 'en';
@@ -23,23 +24,12 @@ export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: 
 /** Day and time, e.g. 03/05 14:05. */
 export const dayTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
-/** FNV-1a of a visitor id: the same id always picks the same generated name and avatar colour. */
-function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
 /**
- * Issue 15: what an anonymous visitor is called, as Intercom and Crisp do: a friendly name, an animal and a
- * colour picked from its id, so it stays the same on every screen and every visit (and in each language).
- *
- * @example anonymousName('0190a1b2-…', TABLES.en) // 'Blue Toucan'
+ * Issue 15: an anonymous visitor's friendly name (an animal and a colour from its id, see visitor-names.ts), in
+ * the table's language.
  */
 export function anonymousName(visitorId: string, s: Strings = t): string {
-  const h = idHash(visitorId);
-  const { animals, colours, name } = s.anonymous;
-  return name(animals[h % animals.length]!, colours[Math.floor(h / animals.length) % colours.length]!);
+  return generatedName(visitorId, ANONYMOUS_WORDS[s === TABLES.en ? 'en' : 'pt-BR']);
 }
 
 /** The visitor's name, or its generated one. */

@@ -521,12 +521,7 @@ export const en: typeof ptBR = {
     finding: 'Loading the message found…',
     found: 'Message found by the search',
   },
-  // Issue 15 (lists, names): a visitor with no name gets a stable friendly one, an animal and a colour.
-  anonymous: {
-    animals: ['Toucan', 'Macaw', 'Capybara', 'Jaguar', 'Armadillo', 'Coati', 'Thrush', 'Tortoise', 'Otter', 'Owl', 'Fox', 'Whale', 'Dolphin', 'Penguin', 'Panda', 'Koala', 'Llama', 'Anteater', 'Hummingbird', 'Marmoset'],
-    colours: ['Blue', 'Green', 'Grey', 'Pink', 'Orange', 'Lilac', 'Turquoise', 'Brown', 'Maroon', 'Violet'],
-    name: (animal, colour) => `${colour} ${animal}`,
-  },
+  // Issue 15 (lists, names).
   proactiveChat: 'Started by an agent',
   offerFor: (agent) => `For ${agent}`,
   visitorIsTyping: (visitor) => `${visitor} is typing…`,

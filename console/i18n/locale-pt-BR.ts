@@ -543,13 +543,7 @@ export const ptBR = {
   tk,
   sf,
   searchAll,
-  // Issue 15 (lists, names): a visitor with no name gets a stable friendly one, an animal and a colour.
-  anonymous: {
-    animals: ['Tucano', 'Arara', 'Capivara', 'Onça', 'Tatu', 'Quati', 'Sabiá', 'Jabuti', 'Lontra', 'Coruja', 'Raposa', 'Baleia', 'Golfinho', 'Pinguim', 'Panda', 'Coala', 'Lhama', 'Tamanduá', 'Beija-flor', 'Mico'],
-    /** Colours that do not change with the animal's gender. */
-    colours: ['Azul', 'Verde', 'Cinza', 'Rosa', 'Laranja', 'Lilás', 'Turquesa', 'Marrom', 'Vinho', 'Violeta'],
-    name: (animal: string, colour: string) => `${animal} ${colour}`,
-  },
+  // Issue 15 (lists, names).
   proactiveChat: 'Iniciada por um agente',
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
