@@ -10,6 +10,8 @@ export interface LineContext {
   agentId: string;
   /** The visitor's label. */
   visitor: string;
+  /** Issue 15: the visitor's id, for its avatar's colour (absent: the label's). */
+  visitorId?: string;
   queueName: (id: string) => string | null;
 }
 
