@@ -366,6 +366,31 @@ const cv = {
   cannedMatches: (n: number) => (n === 1 ? '1 resposta pronta' : `${n} respostas prontas`),
 };
 
+/** Issue 15 (internal chat): the agents' team channel and direct messages. */
+const team = {
+  section: 'Equipe',
+  title: 'Chat da equipe',
+  channels: 'Conversas internas',
+  teamChannel: 'Toda a equipe',
+  direct: 'Mensagens diretas',
+  noDirect: 'Nenhuma mensagem direta ainda.',
+  startDirect: 'Nova mensagem direta',
+  chooseAgent: 'Escolha um colega…',
+  noAgents: 'Não há outros agentes para conversar.',
+  unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
+  teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
+  directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
+  empty: 'Nenhuma mensagem ainda. Escreva a primeira.',
+  composeTeam: 'Mensagem para a equipe',
+  composeDirect: (name: string) => `Mensagem para ${name}`,
+  placeholderTeam: 'Escreva para toda a equipe…',
+  placeholderDirect: (name: string) => `Escreva para ${name}…`,
+  back: 'Voltar às conversas internas',
+  loading: 'Carregando mensagens…',
+  someone: 'Agente',
+  cannotRead: 'Você não tem acesso a esta conversa.',
+};
+
 export const ptBR = {
   brand: 'Papo',
   signInTitle: 'Entrar no console',
@@ -624,4 +649,5 @@ export const ptBR = {
   proactiveChat: 'Iniciada por um agente',
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
+  team,
 };

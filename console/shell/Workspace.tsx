@@ -32,6 +32,7 @@ const Admin = lazyComponent(() => import('../admin/Admin').then((m) => m.Admin))
 const SupervisorBoard = lazyComponent(() => import('../admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('../admin/LiveVisitors').then((m) => m.LiveVisitors));
 const Tickets = lazyComponent(() => import('../tickets/Tickets').then((m) => m.Tickets));
+const TeamPanel = lazyComponent(() => import('../team/TeamPanel').then((m) => m.TeamPanel)); // issue 15
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -59,6 +60,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     if (next === 'conversations') navigate(conversationRoute(lastList.current));
     else if (next === 'tickets') navigate({ screen: 'tickets', ticket: null });
     else if (next === 'admin') navigate({ screen: 'admin', tab: route.screen === 'admin' ? route.tab : null, id: null });
+    else if (next === 'team') navigate({ screen: 'team', channel: route.screen === 'team' ? route.channel : null });
     else navigate({ screen: next });
   };
   const setTab = (list: ListId) => navigate(conversationRoute(list));
@@ -92,13 +94,14 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   // The newer of the two: the socket's presence frames, or the answer to this console's own change.
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
-  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'team', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'team', 'visitors'];
+  const team = useView(session.team); // issue 15: the Team section's unread badge
   // Issue 11 F3: an admin changed this agent's role (the server closed the socket with 4007 and the app read
   // the agent again): say so, and leave a section the new role does not have.
   const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
   // A URL this role has no screen for (or none at all) becomes the conversations' in place.
   useEffect(() => {
-    const unknown = (route.screen === 'search' && !route.q) || route.screen === 'team'; // team: the internal chat's, to come
+    const unknown = route.screen === 'search' && !route.q;
     if (section !== chosenSection || unknown) navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
   }, [section, chosenSection, route.screen]);
   /** The search's question is a URL too (/console/search?q=…), over the conversations; put away, it leaves. */
@@ -204,6 +207,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSearchHit={openHit}
         searchQuery={route.screen === 'search' ? route.q : null}
         onSearchQuery={onSearchQuery}
+        teamUnread={team.unreadTotal}
       />
       <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
       {roleNotice && (
@@ -340,15 +344,19 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
           />
         </main>
       )}
+      {section === 'team' && (
+        <main class="page team-page">
+          <TeamPanel team={session.team} meId={agent.id} />
+        </main>
+      )}
     </div>
   );
 }
 
-/** The top bar's section a route belongs to (the team chat shows over the conversations for now). */
+/** The top bar's section a route belongs to. */
 function sectionOf(route: Exclude<Route, { screen: 'search' }>): Section {
   switch (route.screen) {
     case 'conversations':
-    case 'team':
       return 'conversations';
     default:
       return route.screen;
