@@ -41,7 +41,7 @@ describe('issue 15: sites', () => {
     expect(renamed.body.site).toEqual({ ...site, name: 'Novo nome' });
     expect((await sites()).find((s) => s.id === site.id)?.name).toBe('Novo nome');
     const refused = (await (await fetch(`${server.url}/api/v1/widget/settings?site=${site.key}`, { headers: { origin: 'https://elsewhere.example' } })).json()) as { refused: { message: string } };
-    expect(refused.refused.message).toContain('Admin → Sites → Novo nome → Allowed pages');
+    expect(refused.refused.message).toContain('Administration → Sites and widget → Novo nome → Allowed pages');
   });
 
   it.each([
