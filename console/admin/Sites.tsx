@@ -401,13 +401,10 @@ function SiteBot({ site }: { site: SiteInfo }) {
   return (
     <>
       <div class="adm-main">
-        <strong>{site.name}</strong>
+        <strong>{t.sitePage.bot}</strong>
         <span class="adm-tags">
           <span class={`adm-tag${current ? ' on' : ''}`}>{current ? t.botOn : t.botOff}</span>
         </span>
-        <p class="adm-sub">
-          {t.siteKey}: <code>{site.key}</code>
-        </p>
       </div>
       <form class="adm-inline-form" onSubmit={onSubmit} noValidate>
         <Field label={t.webhook} problem={problem ?? undefined} hint={t.webhookHint} wide>

@@ -180,6 +180,7 @@ export const en: typeof ptBR = {
 
   // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
   sitePage: {
+    bot: 'Bot',
     add: 'New site',
     pick: 'Choose a site',
     name: 'Site name',

@@ -199,6 +199,7 @@ export const ptBR = {
 
   // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
   sitePage: {
+    bot: 'Bot',
     add: 'Novo site',
     pick: 'Escolha um site',
     name: 'Nome do site',
