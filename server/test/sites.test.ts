@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteAnswer, SitesAnswer } from '../../shared/api';
-import { adminApi, createAgent, gone, type Api } from './agents';
+import { adminApi, createAgent, gone, summaryOf, waitFrames, type Api } from './agents';
 import { openAgent, openVisitor } from './clients';
 import { serverForAll } from './harness';
 
@@ -32,6 +32,18 @@ describe('issue 15: sites', () => {
     const { socket, session } = await openVisitor(server, { siteKey: res.body.site.key });
     expect(session.role).toBe('visitor');
     await socket.close();
+  });
+
+  it('a console open before a site is created hears the new site\'s first conversation without reconnecting', async () => {
+    const console = await openAgent(server);
+    const { site } = (await admin.post<SiteAnswer>('/sites', { name: 'Nova loja' })).body;
+    const { socket: visitorSocket } = await openVisitor(server, { siteKey: site.key });
+    visitorSocket.send({ type: 'message.send', clientId: crypto.randomUUID(), conversationId: null, text: 'Oi, alguém aí?' });
+    const { conversationId } = await visitorSocket.next('ack');
+    const heard = await waitFrames(console.socket, (frames) => frames.find((f) => summaryOf(f)?.id === conversationId), `the new site's conversation ${conversationId}`);
+    expect(summaryOf(heard)?.siteId).toBe(site.id);
+    await visitorSocket.close();
+    await console.socket.close();
   });
 
   it('an admin renames a site; the console path in the refused-origin line follows', async () => {

@@ -43,7 +43,7 @@ function watch(page: Page) {
   return seen;
 }
 
-async function visit(url: string, init?: (page: Page) => Promise<void>) {
+async function visit(url: string, init?: (page: Page) => Promise<unknown>) {
   const { page, context, errors } = await newPage(e2e.browser);
   contexts.push(context);
   const seen = watch(page);
