@@ -62,5 +62,7 @@ const strings: Strings = {
   loading: 'Loading…',
   login: 'Sign in to the site to chat.',
   newMessages: 'New messages',
+  place: (n) => `Your place in the queue: ${n}`,
+  usually: (i) => `We usually reply ${['right away', 'in a few minutes', 'within half an hour', 'within an hour', 'in a few hours'][i]}`,
 };
 export default strings;

@@ -62,5 +62,7 @@ const strings: Strings = {
   loading: 'Cargando…',
   login: 'Inicia sesión en el sitio para chatear.',
   newMessages: 'Mensajes nuevos',
+  place: (n) => `Tu lugar en la fila: ${n}`,
+  usually: (i) => `Solemos responder ${['al momento', 'en pocos minutos', 'en menos de media hora', 'en menos de una hora', 'en unas horas'][i]}`,
 };
 export default strings;
