@@ -94,6 +94,7 @@ browserDescribe('issue 15: widget feedback in Chromium', () => {
     await w.bubble('Segunda não lida').waitFor();
     await expect.poll(async () => (await scroll(page, 'Primeira não lida')).inView).toBe(true);
     expect((await scroll(page)).top).toBeGreaterThan(0);
+    await page.screenshot({ path: '/work/wt/shots/visb/reopen-unread-1280.png' });
 
     // Nothing unread: closed and reopened, the newest.
     await w.launcher.click();
@@ -110,6 +111,7 @@ browserDescribe('issue 15: widget feedback in Chromium', () => {
     const more = w.root.locator('button.more');
     await more.waitFor();
     expect(await more.textContent()).toBe('Novas mensagens ↓');
+    await page.screenshot({ path: '/work/wt/shots/visb/new-messages-1280.png' });
     expect((await scroll(page)).top).toBe(0);
     await more.click();
     await expect.poll(async () => (await scroll(page)).atBottom).toBe(true);
@@ -145,6 +147,7 @@ browserDescribe('issue 15: widget feedback in Chromium', () => {
       const text = (await note.locator('button:not(.dismiss)').textContent())!.slice('Ana Admin'.length);
       expect(text.length).toBeLessThanOrEqual(80);
       expect(text.endsWith('…')).toBe(true);
+      expect(text).toBe('Oi! Aqui é a Ana. Encontrei o seu pedido 4521: ele saiu para entrega hoje de…'); // at a word's end
       expect(long.startsWith(text.slice(0, -1))).toBe(true);
       expect(await w.root.locator('.launcher .badge').textContent()).toBe('1');
 
