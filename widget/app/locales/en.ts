@@ -65,5 +65,7 @@ const strings: Strings = {
   // Issue 15 (visitor promises and tickets)
   byMail: 'We will answer by e-mail.',
   leaveOff: 'Leave a message for our team.',
+  place: (n) => `Your place in the queue: ${n}`,
+  usually: (i) => `We usually reply ${['right away', 'in a few minutes', 'within half an hour', 'within an hour', 'in a few hours'][i]}`,
 };
 export default strings;
