@@ -177,4 +177,6 @@ export const en: typeof ptBR = {
   noVisitors: 'No visitor on the site now.',
   updated: (time) => `Updated at ${time}`,
   visitorTag: (tag) => `Visitor ${tag}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'never signed in',
 };

@@ -196,4 +196,6 @@ export const ptBR = {
   noVisitors: 'Nenhum visitante no site agora.',
   updated: (time: string) => `Atualizado às ${time}`,
   visitorTag: (tag: string) => `Visitante ${tag}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'nunca entrou',
 };

@@ -110,6 +110,10 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       const score = Number(d.score);
       return comment ? ev.ratedComment(ctx.visitor, score, comment) : ev.rated(ctx.visitor, score);
     }
+    case 'ticket_email': // issue 15
+      return ev.ticketEmail(author, str(d.email) ?? '');
+    case 'reopened':
+      return ev.reopened(author);
     default:
       return ev.unknown(e.kind, author);
   }

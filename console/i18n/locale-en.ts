@@ -265,6 +265,10 @@ export const en: typeof ptBR = {
     rated: (who, score) => `${who} rated ${score}/5`,
     ratedComment: (who, score, comment) => `${who} rated ${score}/5: ${comment}`,
     unknown: (kind, who) => `${kind} (${who})`,
+    // Issue 15 (visitor promises and tickets)
+    ticketEmail: (who, email) => `${who} gave ${email} to hear back about the ticket`,
+    // Issue 15, conversation screen.
+    reopened: (agent) => `${agent} reopened the conversation`,
   },
   errors: {
     invalid_json: 'The request is not valid JSON.',
@@ -320,6 +324,10 @@ export const en: typeof ptBR = {
     storage_unavailable: 'The server cannot save right now (its disk is full or failing). Nothing was saved; try again in a few seconds.',
     internal: 'Something went wrong on the server.',
     network: 'The server could not be reached.',
+    // Issue 15 (site owners).
+    last_site: 'This is the only site: create another before deleting it.',
+    // Issue 15, conversation screen.
+    visitor_has_open_conversation: 'The visitor has another open conversation: continue there.',
   },
   tk: {
     section: 'Tickets',
@@ -524,4 +532,30 @@ export const en: typeof ptBR = {
   },
   // Issue 15, console URLs and phone layout:
   backToList: 'Back to conversations',
+  // Issue 15, conversation screen.
+  cv: {
+    more: 'More',
+    moreLabel: 'More actions',
+    resolve: 'Resolve',
+    resolveTitle: 'Resolve the conversation',
+    resolveText: 'Closes it with the reason you choose and archives it.',
+    submitResolve: 'Resolve and archive',
+    reopen: 'Reopen',
+    reopenTransfer: 'Reopen and transfer',
+    endedHead: 'The visitor ended the chat · wrap-up pending',
+    closedHead: (agent) => `Closed · handled by ${agent}`,
+    closedNobody: 'Closed · nobody took it',
+    archivedHead: (agent) => `Archived · handled by ${agent}`,
+    archivedNobody: 'Archived · nobody took it',
+    visitorLeft: 'left the chat',
+    errorGeneric: 'Something went wrong. Try again.',
+    replyNoMail: 'E-mail is off on this server: the reply stays in the ticket history only.',
+    cannedVisitorLanguage: (language) => `Visitor's language (${language})`,
+    cannedNone: 'No canned replies yet.',
+    cannedNoMatch: 'No canned reply matches.',
+    cannedCreate: 'Create a canned reply',
+    cannedAskAdmin: 'Ask an administrator to create canned replies.',
+    cannedSlash: 'Canned replies: type / at the start of the message',
+    cannedMatches: (n) => (n === 1 ? '1 canned reply' : `${n} canned replies`),
+  },
 };

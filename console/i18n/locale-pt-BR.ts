@@ -51,6 +51,10 @@ const ev = {
   rated: (who: string, score: number) => `${who} avaliou o atendimento com ${score}/5`,
   ratedComment: (who: string, score: number, comment: string) => `${who} avaliou o atendimento com ${score}/5: ${comment}`,
   unknown: (kind: string, who: string) => `${kind} (${who})`,
+  // Issue 15 (visitor promises and tickets)
+  ticketEmail: (who: string, email: string) => `${who} informou o e-mail ${email} para receber a resposta do chamado`,
+  // Issue 15, conversation screen.
+  reopened: (agent: string) => `${agent} reabriu a conversa`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
@@ -107,6 +111,10 @@ const errors: Record<ErrorCode | 'network', string> = {
   storage_unavailable: 'O servidor não consegue salvar agora (disco cheio ou com falha). Nada foi salvo; tente de novo em alguns segundos.',
   internal: 'Algo deu errado no servidor.',
   network: 'Sem conexão com o servidor.',
+  // Issue 15 (site owners).
+  last_site: 'Este é o único site: crie outro antes de excluir este.',
+  // Issue 15, conversation screen.
+  visitor_has_open_conversation: 'O visitante já tem outra conversa aberta: continue por ela.',
 };
 
 /** Tickets ("chamados", Acelerato and Cosmo Desk) and the site's offline settings (SPEC T1-T8). */
@@ -315,6 +323,33 @@ const searchAll = {
   /** Read by screen readers beside a matched word. */
   finding: 'Carregando a mensagem encontrada…',
   found: 'Mensagem encontrada pela busca',
+};
+
+/** Issue 15, conversation screen: the action bar and its menu, resolve and reopen, headers, canned replies. */
+const cv = {
+  more: 'Mais',
+  moreLabel: 'Mais ações',
+  resolve: 'Resolver',
+  resolveTitle: 'Resolver a conversa',
+  resolveText: 'Encerra com o motivo escolhido e arquiva a conversa.',
+  submitResolve: 'Resolver e arquivar',
+  reopen: 'Reabrir',
+  reopenTransfer: 'Reabrir e transferir',
+  endedHead: 'O visitante encerrou o chat · falta a conclusão',
+  closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
+  closedNobody: 'Encerrada · sem atendimento',
+  archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,
+  archivedNobody: 'Arquivada · sem atendimento',
+  visitorLeft: 'saiu do chat',
+  errorGeneric: 'Algo deu errado. Tente de novo.',
+  replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
+  cannedNone: 'Nenhuma resposta pronta ainda.',
+  cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',
+  cannedCreate: 'Criar uma resposta pronta',
+  cannedAskAdmin: 'Peça a um administrador para criar respostas prontas.',
+  cannedSlash: 'Respostas prontas: digite / no início da mensagem',
+  cannedMatches: (n: number) => (n === 1 ? '1 resposta pronta' : `${n} respostas prontas`),
 };
 
 export const ptBR = {
@@ -546,4 +581,5 @@ export const ptBR = {
   searchAll,
   // Issue 15, console URLs and phone layout:
   backToList: 'Voltar às conversas',
+  cv,
 };
