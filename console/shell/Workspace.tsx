@@ -121,7 +121,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     if (!missing) return;
     let live = true;
     api.detail(wanted).then(
-      (answer) => live && session.view.currentId === wanted && session.open(wanted, answer.conversation),
+      (answer) => live && session.view.currentId === wanted && session.apply(answer.conversation),
       () => live && session.forget(wanted),
     );
     return () => {

@@ -12,6 +12,7 @@ import { expect, it } from 'vitest';
 import { visitor } from '../../server/test/agents';
 import { login } from '../../server/test/clients';
 import { ADMIN } from '../../server/test/harness';
+import { patchedConversation } from '../../server/store/store-fixture';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
@@ -137,6 +138,11 @@ browserDescribe('issue 15: console URLs', () => {
     await admin.page.goBack();
     await admin.page.locator('#adm-tab-agents[aria-selected=true]').waitFor();
     await shot(admin.page, 'desktop-en-admin-agents');
+    // One site of the Sites tab has its own URL too.
+    const site = (await e2e.server.papo.store.sites.byKey(e2e.server.siteKey))!;
+    await admin.page.goto(`${e2e.server.url}/console/admin/sites/${site.id}`);
+    await admin.page.locator(`#adm-site-${site.id}.current`).waitFor();
+    await admin.page.locator('#adm-tab-sites[aria-selected=true]').waitFor();
     expect([...errors, ...admin.errors]).toEqual([]);
   });
 
@@ -165,6 +171,26 @@ browserDescribe('issue 15: console URLs', () => {
     await page.keyboard.press('Escape');
     await page.locator('#search-panel').waitFor({ state: 'detached' });
     expect(path(page)).toBe('/console/');
+    expect(errors).toEqual([]);
+  });
+
+  it('a closed conversation (in no live list) opened from the Closed list comes back on a reload, read over HTTP', async () => {
+    const store = e2e.server.papo.store;
+    const siteId = (await store.sites.byKey(e2e.server.siteKey))!.id;
+    const text = 'Obrigada, já resolvi por telefone';
+    const { id } = await patchedConversation(store, siteId, { status: 'closed' }, Date.now(), { text, startedAt: Date.now() - 60_000 });
+    const { page, errors } = await newPage(e2e.browser);
+    await signInToConsole(page, e2e.server.url);
+    await page.locator('#tab-closed').click();
+    await page.waitForURL('**/console/conversations?list=closed');
+    await page.locator('.inbox .item', { hasText: text }).click();
+    await page.waitForURL(`**/console/conversations/${id}?list=closed`);
+    await page.locator('#conversation-title').waitFor();
+    await page.reload();
+    await page.locator('.workspace .status.online').waitFor();
+    await page.locator('#conversation-title').waitFor();
+    await page.locator('.messages', { hasText: text }).waitFor();
+    await page.locator('#tab-closed[aria-selected=true]').waitFor();
     expect(errors).toEqual([]);
   });
 
