@@ -10,7 +10,7 @@ import { AgentSession } from '../session/agent-session';
 import { api, type Prefs } from '../session/api';
 import { ConversationView } from '../conversation/ConversationView';
 import { ErrorLine } from '../ui/ErrorLine';
-import { t } from '../i18n/i18n';
+import { t, visitorLabel } from '../i18n/i18n';
 import { Inbox } from '../inbox/Inbox';
 import { lazyComponent } from '../ui/lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from '../inbox/lists';
@@ -181,10 +181,16 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     session.apply(summary);
     open(summary.id, undefined, 'mine');
   };
-  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
-  useNotifier(session, prefs, badge, (id) => open(id));
-
   const current = view.current;
+  // Issue 15: the tab's title names the screen, so the history menu and a bookmark say where they lead.
+  const screenTitle = [
+    section === 'conversations' && current ? visitorLabel(current.visitorId, current.visitorName) : null,
+    section === 'tickets' && ticketId && /^\d+$/.test(ticketId) ? `#${ticketId}` : null,
+    { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin }[section],
+    t.brand,
+  ];
+  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
+  useNotifier(session, prefs, badge, (id) => open(id), screenTitle.filter((part) => part !== null).join(' · '));
   return (
     <div class={`workspace section-${section}${current && section === 'conversations' ? ' with-side' : ''}${wanted ? ' showing-conversation' : ''}`}>
       <TopBar

@@ -81,6 +81,7 @@ browserDescribe('issue 15: console URLs', () => {
     await page.locator('.inbox .item', { hasText: text }).click();
     await page.locator('.messages', { hasText: text }).waitFor();
     expect(path(page)).toBe(`/console/conversations/${id}`);
+    expect(await page.title()).toMatch(/^(\(\d+\) )?Visitante \w+ · Conversas · Papo$/);
     await shot(page, 'desktop-pt-conversation');
 
     await page.reload();
@@ -118,6 +119,7 @@ browserDescribe('issue 15: console URLs', () => {
     await signInHere(page);
     await page.locator('#ticket-title', { hasText: 'Segunda via do boleto de março' }).waitFor();
     expect(path(page)).toBe(`/console/tickets/${number}`);
+    expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+\\) )?#${number} · Chamados · Papo$`));
     await shot(page, 'desktop-pt-ticket');
     // The ticket's Back goes back to the list it came from (here: none, so the list replaces it).
     await page.locator('.ticket .back').click();
