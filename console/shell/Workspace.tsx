@@ -23,7 +23,7 @@ import { countLabel, useOpenTicketCount } from '../tickets/tickets-count';
 import { TopBar, type Section } from './TopBar';
 import { HOME, type Route } from './route';
 import { useRoute } from './use-route';
-import type { AdminTab } from '../admin/tabs';
+import { TABS_BY_ROLE, type AdminTab } from '../admin/tabs';
 import { useAction } from '../ui/use-action';
 import { useNotifier } from '../session/use-notifier';
 
@@ -100,7 +100,8 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   useEffect(() => {
     const unknown = (route.screen === 'search' && !route.q) || route.screen === 'team'; // team: the internal chat's, to come
     if (section !== chosenSection || unknown) navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
-  }, [section, chosenSection, route.screen]);
+    else if (route.screen === 'admin' && route.tab && !TABS_BY_ROLE[agent.role].includes(route.tab)) navigate({ screen: 'admin', tab: null, id: null }, { replace: true });
+  }, [section, chosenSection, route, agent.role]);
   /** The search's question is a URL too (/console/search?q=…), over the conversations; put away, it leaves. */
   const onSearchQuery = (q: string | null) => {
     if (q !== null) navigate({ screen: 'search', q }, { replace: route.screen === 'search' });
@@ -113,6 +114,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     if (wanted === null) {
       if (session.view.currentId) session.closeCurrent();
     } else if (session.view.currentId !== wanted) session.open(wanted);
+  }, [wanted]);
+  // Back to the list (a phone's back, the browser's Back): the conversation that held the focus is gone from
+  // the screen, and the focus goes to the list's tab rather than the page's top.
+  const shownBefore = useRef(wanted);
+  useEffect(() => {
+    if (shownBefore.current && wanted === null) takeLostFocus(document.querySelector<HTMLElement>('.inbox [role=tab][aria-selected=true]'));
+    shownBefore.current = wanted;
   }, [wanted]);
   // One the live lists do not hold (closed, archived, another's, a link from a colleague): its summary is read
   // once the socket's welcome brought the lists; one this agent may not see, or that is gone, says so.

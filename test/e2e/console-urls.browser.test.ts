@@ -145,6 +145,21 @@ browserDescribe('issue 15: console URLs', () => {
     await admin.page.goto(`${e2e.server.url}/console/admin/sites/${site.id}`);
     await admin.page.locator(`#adm-site-${site.id}.current`).waitFor();
     await admin.page.locator('#adm-tab-sites[aria-selected=true]').waitFor();
+    // A supervisor has no Agents tab: its link shows the supervisor's first tab, under that tab's URL.
+    const adminCookie = await login(e2e.server);
+    await fetch(`${e2e.server.url}/api/v1/agents`, {
+      method: 'POST',
+      headers: { cookie: adminCookie, origin: e2e.server.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sara Souza', email: 'sara@example.com', password: 'sara-password-123', role: 'supervisor' }),
+    }).then((res) => expect(res.status).toBe(201));
+    const sara = await newPage(e2e.browser);
+    await sara.page.goto(`${e2e.server.url}/console/admin/agents`);
+    await sara.page.fill('input[name=email]', 'sara@example.com');
+    await sara.page.fill('input[name=password]', 'sara-password-123');
+    await sara.page.click('button[type=submit]');
+    await sara.page.locator('#adm-tab-canned[aria-selected=true]').waitFor();
+    await sara.page.waitForURL('**/console/admin');
+    expect(await sara.page.locator('#adm-tab-agents').count()).toBe(0);
     expect([...errors, ...admin.errors]).toEqual([]);
   });
 
@@ -234,6 +249,8 @@ browserDescribe('issue 15: the console on a 390 px phone', () => {
     await page.locator('.pane-back').click();
     await item.waitFor();
     expect(path(page)).toBe('/console/');
+    // The focus lands on the list's tab, not the page's top.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('tab-new');
     expect(await inViewport(item)).toBe(true);
     expect(await page.locator('.pane').isVisible()).toBe(false);
     await page.goForward();
