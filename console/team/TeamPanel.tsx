@@ -15,6 +15,10 @@ export interface TeamPanelProps {
   team: TeamChat;
   /** This agent's id: its own messages are drawn on its side. */
   meId: string;
+  /** The chat the URL names (`/console/team/:channel`); null: the panel's own choice (the team channel). */
+  channel?: string | null;
+  /** The chat on screen changed: the URL follows (`replace` when the URL named none). */
+  onChannel?: (channel: string | null, replace: boolean) => void;
 }
 
 function channelName(c: Pick<TeamChannel, 'kind' | 'peer'>): string {
@@ -26,7 +30,7 @@ function when(at: number): string {
   return d.toDateString() === new Date().toDateString() ? clock.format(d) : dayTime.format(d);
 }
 
-export function TeamPanel({ team, meId }: TeamPanelProps) {
+export function TeamPanel({ team, meId, channel = null, onChannel }: TeamPanelProps) {
   const view = useView(team);
   const current = view.channels.find((c) => c.id === view.currentId) ?? null;
   const log = useRef<HTMLDivElement>(null);
@@ -42,6 +46,14 @@ export function TeamPanel({ team, meId }: TeamPanelProps) {
       team.shown(false);
     };
   }, [team]);
+
+  // The URL names the chat (a link, Back and Forward); the chat on screen names the URL.
+  useEffect(() => {
+    if (channel !== null) team.open(channel);
+  }, [team, channel]);
+  useEffect(() => {
+    if (onChannel && view.currentId !== channel && (view.currentId !== null || channel !== null)) onChannel(view.currentId, channel === null);
+  }, [view.currentId]);
 
   // Newest at the bottom: follow new messages while the reader is near the end.
   const count = view.messages.length + view.pending.length;
