@@ -544,6 +544,7 @@ export const en: typeof ptBR = {
     visitorLeft: 'left the chat',
     errorGeneric: 'Something went wrong. Try again.',
     replyNoMail: 'E-mail is off on this server: the reply stays in the ticket history only.',
+    replyPlaceholderNoMail: 'Reply to the requester…',
     cannedVisitorLanguage: (language) => `Visitor's language (${language})`,
     cannedNone: 'No canned replies yet.',
     cannedNoMatch: 'No canned reply matches.',

@@ -339,6 +339,7 @@ const cv = {
   visitorLeft: 'saiu do chat',
   errorGeneric: 'Algo deu errado. Tente de novo.',
   replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  replyPlaceholderNoMail: 'Resposta ao solicitante…',
   cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
   cannedNone: 'Nenhuma resposta pronta ainda.',
   cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',
