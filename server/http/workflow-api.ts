@@ -66,6 +66,15 @@ export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, work
   route(api, ROUTES.acceptRequest, async (c, { answer }) => answer(shown(await workflow.acceptRequest(actorOf(c), c.req.param('id')))));
   route(api, ROUTES.leave, async (c, { answer }) => answer(shown(await workflow.leave(actorOf(c), c.req.param('id')))));
   route(api, ROUTES.close, async (c, { body, answer }) => answer(shown(await workflow.close(actorOf(c), c.req.param('id'), (await body()).reasonId))));
+  // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
+  route(api, ROUTES.declineRequest, async (c, { answer }) => {
+    await workflow.declineRequest(actorOf(c), c.req.param('id'));
+    return answer(null);
+  });
+  route(api, ROUTES.wrapUp, async (c, { body, answer }) => {
+    await workflow.wrapUp(actorOf(c), c.req.param('id'), (await body()).reasonId);
+    return answer(null);
+  });
   route(api, ROUTES.setPriority, async (c, { body, answer }) => answer(shown(await workflow.priority(actorOf(c), c.req.param('id'), (await body()).priority))));
   route(api, ROUTES.setRequester, async (c, { body, answer }) => {
     const { name, email } = await body();

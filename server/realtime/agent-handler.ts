@@ -91,7 +91,8 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
       case 'message.send':
         return this.startMessage(conn, live, frame);
       case 'watch': {
-        const conversation = await deps.conversations.load(live.actor, frame.conversationId);
+        // SPEC R10 history: a plain agent also reads a visitor's past conversations with other agents.
+        const conversation = await deps.conversations.readable(live.actor, frame.conversationId);
         knownOf(live).add(conversation.id);
         await catchUp(conn, live, deps, conversation, frame.afterSeq, deliverToAgent);
         return;
@@ -109,6 +110,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
         throw new AppError('forbidden', 'Agents create tickets in the console.');
       case 'conversation.rate':
       case 'transcript.email':
+      case 'ticket.email': // issue 15
         throw new AppError('forbidden');
       case 'conversations.list':
         throw new AppError('forbidden', 'Agents list conversations in the console.');

@@ -18,6 +18,7 @@ import {
   decidePriority,
   decideRequest,
   decideRequestAccept,
+  decideRequestDecline,
   decideRequeue,
   decideRequester,
   decideReopen,
@@ -25,6 +26,9 @@ import {
   decideReturnToBot,
   decideTake,
   decideVisitorEnd,
+  decideWrapUp,
+  owedWrapUp,
+  wrapUpClientId,
   type RequestTarget,
 } from '../domain/workflow';
 import { AppError } from '../errors';
@@ -44,6 +48,12 @@ export interface WorkflowDeps {
 }
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
+
+/** A transfer's or an invitation's target (exactly one of the ids) and its hand-off note (issue 15). */
+export type RequestTo = { agentId?: string; queueId?: string; note?: string };
+
+/** Issue 15: how many of a conversation's hand-over events are read to find an agent's unwrapped part. */
+const WRAP_UP_READ = 200;
 
 /**
  * R1 for accept, take, transfer and invitation accepts and proactive chats: an agent (not a supervisor
@@ -70,7 +80,7 @@ export function createWorkflowService({ store, directory, conversations, request
     return { agents, queues };
   }
 
-  async function request(actor: AgentActor, conversationId: string, kind: PendingRequest['kind'], to: { agentId?: string; queueId?: string }) {
+  async function request(actor: AgentActor, conversationId: string, kind: PendingRequest['kind'], to: RequestTo) {
     const current = await conversations.load(actor, conversationId);
     const available = await targets(actor, conversationId);
     let target: RequestTarget;
@@ -83,7 +93,7 @@ export function createWorkflowService({ store, directory, conversations, request
       if (!queue || directory.queue(queue.id)?.siteId !== current.siteId) throw new AppError('target_unavailable');
       target = { agentId: null, queueId: queue.id, name: queue.name };
     }
-    return conversations.apply(actor, conversationId, (state, at) => decideRequest(state, actor, kind, target, at + requestTimeoutMs));
+    return conversations.apply(actor, conversationId, (state, at) => decideRequest(state, actor, kind, target, at + requestTimeoutMs, to.note ?? null));
   }
 
   return {
@@ -94,8 +104,8 @@ export function createWorkflowService({ store, directory, conversations, request
 
     take: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideTake(state, actor)),
 
-    transfer: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'transfer', to),
-    conference: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'conference', to),
+    transfer: (actor: AgentActor, id: string, to: RequestTo) => request(actor, id, 'transfer', to),
+    conference: (actor: AgentActor, id: string, to: RequestTo) => request(actor, id, 'conference', to),
 
     /** R6/R7: the named agent, or an Available member of the named queue with room, accepts. */
     async acceptRequest(actor: AgentActor, id: string): Promise<ConversationSummary> {
@@ -107,6 +117,33 @@ export function createWorkflowService({ store, directory, conversations, request
     },
 
     leave: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideLeave(state, actor)),
+
+    // Issue 15 (flow).
+    /** R6/R7: the named agent, or a member of the named queue, declines: the sender is told at once. */
+    async declineRequest(actor: AgentActor, id: string): Promise<void> {
+      const c = await conversations.load(actor, id);
+      if (!c.request) throw new AppError('request_not_found');
+      await conversations.apply(actor, id, (state, at) => decideRequestDecline(state, actor, state.request !== null && isRequestTarget(state.request, actor), at));
+    },
+
+    /**
+     * R8 (issue 15): the wrap-up reason of the agent's part that a transfer it handed over, or its leaving a
+     * conference, ended. The agent may no longer see the conversation: its own part in the log is what
+     * allows it (a conversation it never had answers like a missing one), and the write is the server's.
+     */
+    async wrapUp(actor: AgentActor, id: string, reasonId: string): Promise<void> {
+      const reason = await store.wrapUpReasons.byId(reasonId);
+      if (!reason) throw new AppError('wrap_up_required', 'Choose a wrap-up reason from the list.');
+      const events = await store.events.before(id, null, { kinds: ['transfer_accepted', 'conference_left', 'wrapped_up'], limit: WRAP_UP_READ });
+      const owed = owedWrapUp(events, actor.id);
+      const mine = events.some((e) => e.author.id === actor.id || e.data?.previousAgentId === actor.id);
+      if (!mine) await conversations.load(actor, id); // one it never had answers like a missing one
+      await conversations.write(
+        { kind: 'system' },
+        { conversationId: id, visitor: null, clientId: owed ? wrapUpClientId(actor.id, owed.seq) : null },
+        () => decideWrapUp(actor, reason.label, owed),
+      );
+    },
 
     /** R8: closes with a wrap-up reason from the configured list. */
     async close(actor: AgentActor, id: string, reasonId: string): Promise<ConversationSummary> {
@@ -150,6 +187,9 @@ export function createWorkflowService({ store, directory, conversations, request
      * to the agent.
      */
     async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
+      // Issue 15: a visitor who gave its name (the offline form, a pre-chat) is named in the chat it is offered.
+      const known = await store.visitors.byId(visitor.visitorId);
+      const named = { ...(known?.name ? { visitorName: known.name } : {}), ...(known?.email ? { requesterEmail: known.email } : {}) };
       return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
         if (state.lastSeq > 0) {
           if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };
@@ -160,7 +200,7 @@ export function createWorkflowService({ store, directory, conversations, request
         return {
           ok: true,
           events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
-          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, ...named },
         };
       });
     },
