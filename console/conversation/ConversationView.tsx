@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../../shared/protocol';
 import type { PendingReply } from '../session/agent-session';
 import { headLine } from './action-bar';
+import { siteFacts, useFacts } from '../session/facts';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from '../ui/Countdown';
 import { t, visitorLabel } from '../i18n/i18n';
@@ -48,6 +49,7 @@ export function ConversationView(props: ConversationViewProps) {
   const visitor = visitorLabel(c.visitorId, c.visitorName);
   const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
   const can = allowedActions(c, agent);
+  const facts = useFacts();
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
   const request = c.request;
 
@@ -124,6 +126,8 @@ export function ConversationView(props: ConversationViewProps) {
           canReply={can.reply}
           onTyping={props.onTyping}
           placeholders={{ visitor: { name: c.visitorName, email: c.requesterEmail }, agent: { name: agent.name } }}
+          cannedLanguage={siteFacts(facts, c.siteId).language}
+          canManageCanned={agent.role !== 'agent'}
         />
       ) : null}
     </article>
