@@ -131,7 +131,7 @@ function noted(line: string, d: NonNullable<ConversationEvent['data']>, s: Strin
   return note ? s.ev.withNote(line, note) : line;
 }
 
-/** One line of the timeline: the event it stands for (its seq, time and kind) and its text. */
+/** One line of the timeline: the event it stands for (its seq and time), its kind (`transferred`, `invited` for a folded request) and its text. */
 export interface TimelineEntry {
   seq: number;
   at: number;
@@ -146,7 +146,7 @@ export interface TimelineEntry {
  * request still waiting, declined or abandoned keeps its own lines.
  */
 export function timelineEntries(events: readonly ConversationEvent[], ctx: LineContext, s: Strings = defaultStrings): TimelineEntry[] {
-  const folded = new Map<number, string>();
+  const folded = new Map<number, { kind: string; line: string }>();
   const skip = new Set<number>();
   const who = (a: ConversationEvent['author']) => (a.kind === 'agent' && a.id === ctx.agentId ? s.you : (a.name ?? s.agent));
   events.forEach((e, i) => {
@@ -155,11 +155,12 @@ export function timelineEntries(events: readonly ConversationEvent[], ctx: LineC
     // Requests never overlap (one at a time), so the next outcome of this kind is this request's.
     const outcome = events.slice(i + 1).find((o) => o.kind.startsWith(`${kind}_`) && o.kind !== e.kind && o.kind !== 'conference_left');
     if (!outcome || (outcome.kind !== 'transfer_accepted' && outcome.kind !== 'conference_joined')) return;
-    const line = kind === 'transfer' ? s.ev.transferred(who(e.author), who(outcome.author)) : s.ev.invitedJoined(who(e.author), who(outcome.author));
+    const to = outcome.author.kind === 'agent' && outcome.author.id === ctx.agentId ? s.youLower : who(outcome.author);
+    const line = kind === 'transfer' ? s.ev.transferred(who(e.author), to) : s.ev.invitedJoined(who(e.author), to);
     skip.add(e.seq);
-    folded.set(outcome.seq, noted(line, e.data ?? {}, s));
+    folded.set(outcome.seq, { kind: kind === 'transfer' ? 'transferred' : 'invited', line: noted(line, e.data ?? {}, s) });
     const next = events[events.indexOf(outcome) + 1];
     if (kind === 'transfer' && next?.kind === 'assigned' && next.data?.via === 'transfer') skip.add(next.seq);
   });
-  return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, kind: e.kind, line: folded.get(e.seq) ?? eventLine(e, ctx, s) }]));
+  return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, ...(folded.get(e.seq) ?? { kind: e.kind, line: eventLine(e, ctx, s) }) }]));
 }
