@@ -164,3 +164,12 @@ export function timelineEntries(events: readonly ConversationEvent[], ctx: LineC
   });
   return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, ...(folded.get(e.seq) ?? { kind: e.kind, line: eventLine(e, ctx, s) }) }]));
 }
+
+/**
+ * Issue 15: the message log's notices by seq, folded as the timeline folds them (an accepted transfer is one
+ * notice, not three); only the kinds the log shows (LOG_NOTICE_KINDS).
+ */
+export function logNotices(events: readonly ConversationEvent[], ctx: LineContext, s: Strings = defaultStrings): Map<number, TimelineEntry> {
+  const shown = new Set(events.flatMap((e) => (LOG_NOTICE_KINDS.has(e.kind) ? [e.seq] : [])));
+  return new Map(timelineEntries(events, ctx, s).flatMap((entry) => (shown.has(entry.seq) ? [[entry.seq, entry] as const] : [])));
+}
