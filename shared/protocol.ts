@@ -222,10 +222,11 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
-  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
+  // Issue 15 (flow): a request or an offer declined by its target; an agent's wrap-up after a hand-over.
   'transfer_declined',
   'conference_declined',
   'wrapped_up',
+  'offer_declined',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

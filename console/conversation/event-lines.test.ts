@@ -48,6 +48,7 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   transfer_declined: e('transfer_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   conference_declined: e('conference_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   wrapped_up: e('wrapped_up', agent('me', 'Ana'), { reason: 'Resolvido', after: 'transfer', forSeq: 4 }),
+  offer_declined: e('offer_declined', agent('x', 'Beto'), { agentId: 'x', agentName: 'Beto' }),
 };
 
 describe('eventLine', () => {
@@ -98,6 +99,7 @@ describe('issue 15: transfer lines', () => {
     ['a request with a note shows it', requested('transfer', 'VIP'), 'Ana asked to transfer it to Beto: “VIP”'],
     ['a declined transfer names who declined', SAMPLES.transfer_declined, 'Beto declined the transfer'],
     ['a declined invitation', SAMPLES.conference_declined, 'Beto declined the conference invitation'],
+    ['a declined offer', SAMPLES.offer_declined, 'Beto declined the offer'],
     ['my wrap-up after a transfer', SAMPLES.wrapped_up, 'You wrapped up after transferring: Resolvido'],
     ['a wrap-up after leaving a conference', e('wrapped_up', agent('x', 'Beto'), { reason: 'Dúvida', after: 'conference' }), 'Beto wrapped up their part in the conference: Dúvida'],
     ['the bot hands it to a named agent', e('bot_handoff', { kind: 'bot', id: null, name: null }, { queueId: 'sales', agentId: 'x', agentName: 'Beto' }), 'The bot handed the conversation to Beto'],

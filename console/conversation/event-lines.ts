@@ -30,8 +30,9 @@ const TIMELINE_ONLY: ReadonlySet<EventKind> = new Set<EventKind>([
   'labels_changed',
   'archived',
   'unarchived',
-  // Issue 15: an agent's wrap-up after a hand-over is the timeline's.
+  // Issue 15: an agent's wrap-up after a hand-over, and a declined offer, are the timeline's.
   'wrapped_up',
+  'offer_declined',
 ]);
 
 /** Kinds the message log shows as a notice between messages; the timeline shows every kind. */
@@ -118,6 +119,8 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       return ev.transferDeclined(author);
     case 'conference_declined':
       return ev.conferenceDeclined(author);
+    case 'offer_declined':
+      return ev.offerDeclined(author);
     case 'wrapped_up':
       return ev.wrappedUp[d.after === 'conference' ? 'conference' : 'transfer'](author, str(d.reason) ?? s.none);
     default:

@@ -76,7 +76,16 @@ export function OfferPopover({ offers, requests, queues, presence, onAccepted, n
 
 function OfferCard({ conversation: c, queue, onAccepted }: { conversation: ConversationSummary; queue: string; onAccepted: (s: ConversationSummary) => void }) {
   return (
-    <Card kind="offer" id={c.id} title={t.offerTitle} until={c.offer?.expiresAt ?? null} acceptLabel={t.accept} accept={() => api.accept(c.id)} onAccepted={onAccepted}>
+    <Card
+      kind="offer"
+      id={c.id}
+      title={t.offerTitle}
+      until={c.offer?.expiresAt ?? null}
+      acceptLabel={t.accept}
+      accept={() => api.accept(c.id)}
+      decline={() => api.declineOffer(c.id)}
+      onAccepted={onAccepted}
+    >
       <p class="who">
         <strong>{visitorLabel(c.visitorId, c.visitorName)}</strong> · {queue}
       </p>
@@ -213,7 +222,7 @@ interface CardProps {
   until: number | null;
   acceptLabel: string;
   accept: () => Promise<ConversationSummary>;
-  /** Issue 15: requests can be declined (the sender is told at once); offers cannot. */
+  /** Issue 15: offers and requests can be declined (a request's sender is told at once). */
   decline?: () => Promise<void>;
   onAccepted: (s: ConversationSummary) => void;
   children: ComponentChildren;

@@ -186,6 +186,7 @@ export const api = {
   setSiteTicketing: (siteId: string, body: SiteTicketing) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`, json('PUT', body)),
   // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
   declineRequest: (id: string) => call<void>(conv(id, '/request/decline'), json('POST')),
+  declineOffer: (id: string) => call<void>(conv(id, '/decline'), json('POST')),
   wrapUp: (id: string, reasonId: string) => call<void>(conv(id, '/wrap-up'), json('POST', { reasonId })),
 };
 
