@@ -279,6 +279,7 @@ export const en: typeof ptBR = {
     invitedJoined: (from, to) => `${from} invited ${to}, who joined the conversation`,
     withNote: (line, note) => `${line}: “${note}”`,
     botHandoffAgent: (agent) => `The bot handed the conversation to ${agent}`,
+    offerDeclined: (agent) => `${agent} declined the offer`,
   },
   errors: {
     invalid_json: 'The server did not understand the request. Reload the page and try again.',

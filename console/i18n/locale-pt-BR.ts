@@ -66,6 +66,7 @@ const ev = {
   invitedJoined: (from: string, to: string) => `${from} convidou ${to}, que entrou na conversa`,
   withNote: (line: string, note: string) => `${line}: “${note}”`,
   botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
+  offerDeclined: (agent: string) => `${agent} recusou a oferta`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
