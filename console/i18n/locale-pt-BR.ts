@@ -66,6 +66,7 @@ const ev = {
   invitedJoined: (from: string, to: string) => `${from} convidou ${to}, que entrou na conversa`,
   withNote: (line: string, note: string) => `${line}: “${note}”`,
   botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
+  offerDeclined: (agent: string) => `${agent} recusou a oferta`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
@@ -349,7 +350,7 @@ const cv = {
   submitResolve: 'Resolver e arquivar',
   reopen: 'Reabrir',
   reopenTransfer: 'Reabrir e transferir',
-  endedHead: 'O visitante encerrou o chat · falta a conclusão',
+  endedHead: 'o visitante encerrou o chat, falta a conclusão',
   closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
   closedNobody: 'Encerrada · sem atendimento',
   archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,
@@ -357,6 +358,7 @@ const cv = {
   visitorLeft: 'saiu do chat',
   errorGeneric: 'Algo deu errado. Tente de novo.',
   replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  replyPlaceholderNoMail: 'Resposta ao solicitante…',
   cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
   cannedNone: 'Nenhuma resposta pronta ainda.',
   cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',

@@ -223,7 +223,17 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSearchQuery={onSearchQuery}
         teamUnread={team.unreadTotal}
       />
-      <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
+      <OfferPopover
+        offers={view.offers}
+        requests={view.requests}
+        queues={view.queues}
+        presence={view.presence}
+        onAccepted={accepted}
+        notices={view.notices}
+        wrapUps={view.wrapUps}
+        onDismissNotice={(id) => session.dismissNotice(id)}
+        onWrappedUp={(id) => session.wrappedUp(id)}
+      />
       {roleNotice && (
         <div class="page-error role-notice" role="status">
           {t.roleChanged(roleNotice)}{' '}
