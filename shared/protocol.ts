@@ -147,6 +147,14 @@ export const EmailTranscriptFrame = v.object({
   email: Email,
 });
 
+/** Issue 15: visitor only: the address its chat's ticket (T2, T3) is answered at; answered by `done`. */
+export const TicketEmailFrame = v.object({
+  type: v.literal('ticket.email'),
+  clientId: RequestId,
+  conversationId: Id,
+  email: Email,
+});
+
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
 /** `id` is echoed in the pong, so it must survive JSON: 1e999 parses to Infinity, which would go back as null. */
@@ -165,6 +173,8 @@ export const ClientFrame = v.variant('type', [
   TypingFrame,
   SeenFrame,
   ListConversationsFrame,
+  // Issue 15 (visitor promises and tickets)
+  TicketEmailFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
@@ -183,6 +193,8 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'typing',
   'seen',
   'conversations.list',
+  // Issue 15 (visitor promises and tickets)
+  'ticket.email',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -222,6 +234,14 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15 (visitor promises and tickets): the address a visitor gave for its ticket's replies.
+  'ticket_email',
+  // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
+  'reopened',
+  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
+  'transfer_declined',
+  'conference_declined',
+  'wrapped_up',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -292,6 +312,8 @@ export const PendingRequest = v.object({
   /** Agent or queue name, for the lists. */
   toName: v.string(),
   expiresAt: Millis,
+  /** Issue 15: the sender's hand-off note, for agents only (never the visitor). */
+  note: v.optional(v.string()),
 });
 export type PendingRequest = v.InferOutput<typeof PendingRequest>;
 
@@ -357,7 +379,7 @@ export const AgentPresence = v.object({
   state: v.picklist(AGENT_STATES),
   capacity: v.number(),
   queueIds: v.array(v.string()),
-  /** When the state last changed. */
+  /** When the state last changed; 0 when it never did: an agent who never signed in (issue 15). */
   since: Millis,
 });
 export type AgentPresence = v.InferOutput<typeof AgentPresence>;
@@ -423,6 +445,8 @@ export const SiteStatus = v.object({
   offlineFields: v.array(OfflineField),
   /** Absent from older servers' welcomes: the defaults. */
   widget: v.optional(WidgetSettings),
+  /** Issue 15: whether the server sends e-mail (SMTP configured); off, the widget promises none. Absent: on. */
+  email: v.optional(v.boolean()),
 });
 export type SiteStatus = v.InferOutput<typeof SiteStatus>;
 
@@ -550,6 +574,32 @@ export type VisitorConversation = v.InferOutput<typeof VisitorConversation>;
 /** Visitors: the answer to `conversations.list`, newest activity first (at most 50). */
 export const ConversationsFrame = v.object({ type: v.literal('conversations'), clientId: v.string(), conversations: v.array(VisitorConversation) });
 
+// Issue 15 (widget feedback): what a waiting visitor is told.
+/**
+ * Visitors, while their conversation waits for an agent: its place in its queue (1 = next; null when not
+ * known, e.g. while an agent is being offered it) and the site's usual first-response time in ms (the
+ * median of its recent first responses; null before there are any). Sent when either changes.
+ */
+export const WaitFrame = v.object({ type: v.literal('wait'), conversationId: v.string(), position: v.nullable(v.number()), typicalMs: v.nullable(v.number()) });
+export type WaitFrame = v.InferOutput<typeof WaitFrame>;
+/**
+ * Issue 15 (flow), agents only: how this agent's transfer or invitation ended (accepted, declined and by whom,
+ * expired), or that its part in a conversation ended (a transfer it handed over, a conference it left) and a
+ * wrap-up reason is asked. Sent even when the conversation left the agent's sight with that event.
+ */
+export const WorkflowNoticeFrame = v.object({
+  type: v.literal('workflow.notice'),
+  conversationId: v.string(),
+  visitorId: v.string(),
+  visitorName: v.nullable(v.string()),
+  kind: v.picklist(['transfer', 'conference']),
+  outcome: v.picklist(['accepted', 'declined', 'expired', 'left']),
+  by: v.nullable(v.string()),
+  to: v.nullable(v.string()),
+  wrapUp: v.boolean(),
+});
+export type WorkflowNoticeFrame = v.InferOutput<typeof WorkflowNoticeFrame>;
+
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   HistoryFrame,
@@ -566,6 +616,9 @@ export const ServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
+  // Issue 15 (flow).
+  WorkflowNoticeFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
@@ -687,6 +740,7 @@ export const VisitorServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
 ]);
 export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrame>;
 

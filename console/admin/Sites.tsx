@@ -15,8 +15,12 @@ import { SiteWidget } from './SiteWidget';
 import { Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
-export function Sites() {
+/** `siteId`: the site the URL names (issue 15, /console/admin/sites/:id), scrolled to once the list is in. */
+export function Sites({ siteId = null }: { siteId?: string | null } = {}) {
   const sites = useResource(() => adminApi.sites(), []);
+  useEffect(() => {
+    if (siteId && sites.data) document.getElementById(`adm-site-${siteId}`)?.scrollIntoView({ block: 'start' });
+  }, [siteId, sites.data]);
   return (
     <section class="adm-section" aria-labelledby="adm-sites-title">
       <div class="adm-head">
@@ -27,7 +31,7 @@ export function Sites() {
         {(rows) => (
           <ul class="adm-list">
             {rows.map((s) => (
-              <li key={s.id} class="adm-row column">
+              <li key={s.id} id={`adm-site-${s.id}`} class={`adm-row column${s.id === siteId ? ' current' : ''}`}>
                 <SiteBot site={s} />
                 <SiteMasking site={s} />
                 <SiteTicketing siteId={s.id} siteName={s.name} />

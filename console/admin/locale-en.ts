@@ -179,4 +179,6 @@ export const en: typeof ptBR = {
   // Issue 15 (lists, names): the blocks list names a blocked visitor.
   lastPage: (url) => `Last page: ${url}`,
   visitorGone: 'Visitor data erased',
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'never signed in',
 };

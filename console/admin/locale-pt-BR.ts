@@ -198,4 +198,6 @@ export const ptBR = {
   // Issue 15 (lists, names): the blocks list names a blocked visitor.
   lastPage: (url: string) => `Última página: ${url}`,
   visitorGone: 'Dados do visitante apagados',
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'nunca entrou',
 };

@@ -264,6 +264,21 @@ export const en: typeof ptBR = {
     rated: (who, score) => `${who} rated ${score}/5`,
     ratedComment: (who, score, comment) => `${who} rated ${score}/5: ${comment}`,
     unknown: (kind, who) => `${kind} (${who})`,
+    // Issue 15 (visitor promises and tickets)
+    ticketEmail: (who, email) => `${who} gave ${email} to hear back about the ticket`,
+    // Issue 15, conversation screen.
+    reopened: (agent) => `${agent} reopened the conversation`,
+    // Issue 15 (flow).
+    transferDeclined: (agent) => `${agent} declined the transfer`,
+    conferenceDeclined: (agent) => `${agent} declined the conference invitation`,
+    wrappedUp: {
+      transfer: (agent, reason) => `${agent} wrapped up after transferring: ${reason}`,
+      conference: (agent, reason) => `${agent} wrapped up their part in the conference: ${reason}`,
+    },
+    transferred: (from, to) => `${from} transferred the conversation to ${to}`,
+    invitedJoined: (from, to) => `${from} invited ${to}, who joined the conversation`,
+    withNote: (line, note) => `${line}: “${note}”`,
+    botHandoffAgent: (agent) => `The bot handed the conversation to ${agent}`,
   },
   errors: {
     invalid_json: 'The server did not understand the request. Reload the page and try again.',
@@ -318,7 +333,14 @@ export const en: typeof ptBR = {
     shutting_down: 'The server is restarting; try again shortly.',
     storage_unavailable: 'The server cannot save right now (its disk is full or failing). Nothing was saved; try again in a few seconds.',
     internal: 'Something went wrong on the server.',
+    // Issue 15 (flow).
+    nothing_to_wrap_up: 'You have no transfer or conference in this conversation waiting for a wrap-up reason.',
+    agent_not_found: 'No agent has this id or e-mail address.',
     network: 'The server could not be reached.',
+    // Issue 15 (site owners).
+    last_site: 'This is the only site: create another before deleting it.',
+    // Issue 15, conversation screen.
+    visitor_has_open_conversation: 'The visitor has another open conversation: continue there.',
   },
   tk: {
     section: 'Tickets',
@@ -525,4 +547,57 @@ export const en: typeof ptBR = {
   proactiveChat: 'Started by an agent',
   offerFor: (agent) => `For ${agent}`,
   visitorIsTyping: (visitor) => `${visitor} is typing…`,
+  // Issue 15, console URLs and phone layout:
+  backToList: 'Back to conversations',
+  // Issue 15, conversation screen.
+  cv: {
+    more: 'More',
+    moreLabel: 'More actions',
+    resolve: 'Resolve',
+    resolveTitle: 'Resolve the conversation',
+    resolveText: 'Closes it with the reason you choose and archives it.',
+    submitResolve: 'Resolve and archive',
+    reopen: 'Reopen',
+    reopenTransfer: 'Reopen and transfer',
+    endedHead: 'The visitor ended the chat · wrap-up pending',
+    closedHead: (agent) => `Closed · handled by ${agent}`,
+    closedNobody: 'Closed · nobody took it',
+    archivedHead: (agent) => `Archived · handled by ${agent}`,
+    archivedNobody: 'Archived · nobody took it',
+    visitorLeft: 'left the chat',
+    errorGeneric: 'Something went wrong. Try again.',
+    replyNoMail: 'E-mail is off on this server: the reply stays in the ticket history only.',
+    cannedVisitorLanguage: (language) => `Visitor's language (${language})`,
+    cannedNone: 'No canned replies yet.',
+    cannedNoMatch: 'No canned reply matches.',
+    cannedCreate: 'Create a canned reply',
+    cannedAskAdmin: 'Ask an administrator to create canned replies.',
+    cannedSlash: 'Canned replies: type / at the start of the message',
+    cannedMatches: (n) => (n === 1 ? '1 canned reply' : `${n} canned replies`),
+  },
+  // Issue 15 (flow): transfers, conferences, wrap-up.
+  fl: {
+    conferenceLine: (from, visitor) => `${from} invites you to the conversation with ${visitor}`,
+    noteFrom: (from) => `Note from ${from}`,
+    decline: 'Decline',
+    noteLabel: 'Note for the person receiving it (optional)',
+    notePlaceholder: 'E.g. VIP customer, I already sent the tracking code.',
+    noteHint: 'Only agents see this note, never the visitor.',
+    outcome: {
+      transferAccepted: (by, visitor) => `${by} accepted the transfer of ${visitor}.`,
+      conferenceAccepted: (by, visitor) => `${by} joined the conference with ${visitor}.`,
+      transferDeclined: (by, visitor) => `${by} declined the transfer of ${visitor}. The conversation stays with you.`,
+      conferenceDeclined: (by, visitor) => `${by} declined the invitation to the conversation with ${visitor}.`,
+      transferExpired: (to, visitor) => `Nobody accepted the transfer of ${visitor} to ${to} in time. The conversation stays with you.`,
+      conferenceExpired: (to, visitor) => `Nobody accepted the invitation for ${to} to the conversation with ${visitor} in time.`,
+    },
+    notices: 'Transfer and invitation notices',
+    wrapUpAfter: {
+      transfer: (visitor) => `You transferred the conversation with ${visitor}. Choose the wrap-up reason for your part.`,
+      conference: (visitor) => `You left the conference with ${visitor}. Choose the wrap-up reason for your part.`,
+    },
+    chooseReason: 'Choose a reason',
+    sendWrapUp: 'Submit wrap-up',
+    inviteTitle: (visitor) => `Conference invitation: ${visitor}`,
+  },
 };

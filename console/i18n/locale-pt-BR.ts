@@ -51,6 +51,21 @@ const ev = {
   rated: (who: string, score: number) => `${who} avaliou o atendimento com ${score}/5`,
   ratedComment: (who: string, score: number, comment: string) => `${who} avaliou o atendimento com ${score}/5: ${comment}`,
   unknown: (kind: string, who: string) => `${kind} (${who})`,
+  // Issue 15 (visitor promises and tickets)
+  ticketEmail: (who: string, email: string) => `${who} informou o e-mail ${email} para receber a resposta do chamado`,
+  // Issue 15, conversation screen.
+  reopened: (agent: string) => `${agent} reabriu a conversa`,
+  // Issue 15 (flow): declines, wrap-up after a hand-over, one line per transfer, the bot's named agent.
+  transferDeclined: (agent: string) => `${agent} recusou a transferência`,
+  conferenceDeclined: (agent: string) => `${agent} recusou o convite para a conferência`,
+  wrappedUp: {
+    transfer: (agent: string, reason: string) => `${agent} concluiu o atendimento após transferir: ${reason}`,
+    conference: (agent: string, reason: string) => `${agent} concluiu a participação na conferência: ${reason}`,
+  },
+  transferred: (from: string, to: string) => `${from} transferiu a conversa para ${to}`,
+  invitedJoined: (from: string, to: string) => `${from} convidou ${to}, que entrou na conversa`,
+  withNote: (line: string, note: string) => `${line}: “${note}”`,
+  botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
@@ -106,7 +121,14 @@ const errors: Record<ErrorCode | 'network', string> = {
   shutting_down: 'O servidor está reiniciando; tente de novo em instantes.',
   storage_unavailable: 'O servidor não consegue salvar agora (disco cheio ou com falha). Nada foi salvo; tente de novo em alguns segundos.',
   internal: 'Algo deu errado no servidor.',
+  // Issue 15 (flow).
+  nothing_to_wrap_up: 'Não há transferência nem conferência sua nesta conversa esperando motivo de conclusão.',
+  agent_not_found: 'Nenhum agente tem este id ou e-mail.',
   network: 'Sem conexão com o servidor.',
+  // Issue 15 (site owners).
+  last_site: 'Este é o único site: crie outro antes de excluir este.',
+  // Issue 15, conversation screen.
+  visitor_has_open_conversation: 'O visitante já tem outra conversa aberta: continue por ela.',
 };
 
 /** Tickets ("chamados", Acelerato and Cosmo Desk) and the site's offline settings (SPEC T1-T8). */
@@ -315,6 +337,33 @@ const searchAll = {
   /** Read by screen readers beside a matched word. */
   finding: 'Carregando a mensagem encontrada…',
   found: 'Mensagem encontrada pela busca',
+};
+
+/** Issue 15, conversation screen: the action bar and its menu, resolve and reopen, headers, canned replies. */
+const cv = {
+  more: 'Mais',
+  moreLabel: 'Mais ações',
+  resolve: 'Resolver',
+  resolveTitle: 'Resolver a conversa',
+  resolveText: 'Encerra com o motivo escolhido e arquiva a conversa.',
+  submitResolve: 'Resolver e arquivar',
+  reopen: 'Reabrir',
+  reopenTransfer: 'Reabrir e transferir',
+  endedHead: 'O visitante encerrou o chat · falta a conclusão',
+  closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
+  closedNobody: 'Encerrada · sem atendimento',
+  archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,
+  archivedNobody: 'Arquivada · sem atendimento',
+  visitorLeft: 'saiu do chat',
+  errorGeneric: 'Algo deu errado. Tente de novo.',
+  replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
+  cannedNone: 'Nenhuma resposta pronta ainda.',
+  cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',
+  cannedCreate: 'Criar uma resposta pronta',
+  cannedAskAdmin: 'Peça a um administrador para criar respostas prontas.',
+  cannedSlash: 'Respostas prontas: digite / no início da mensagem',
+  cannedMatches: (n: number) => (n === 1 ? '1 resposta pronta' : `${n} respostas prontas`),
 };
 
 export const ptBR = {
@@ -547,4 +596,32 @@ export const ptBR = {
   proactiveChat: 'Iniciada por um agente',
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
+  // Issue 15, console URLs and phone layout:
+  backToList: 'Voltar às conversas',
+  cv,
+  // Issue 15 (flow): transfers, conferences, wrap-up.
+  fl: {
+    conferenceLine: (from: string, visitor: string) => `${from} convida você para a conversa com ${visitor}`,
+    noteFrom: (from: string) => `Nota de ${from}`,
+    decline: 'Recusar',
+    noteLabel: 'Nota para quem vai receber (opcional)',
+    notePlaceholder: 'Ex.: cliente VIP, já enviei o código de rastreio.',
+    noteHint: 'Só os agentes veem esta nota; o visitante não.',
+    outcome: {
+      transferAccepted: (by: string, visitor: string) => `${by} aceitou a transferência de ${visitor}.`,
+      conferenceAccepted: (by: string, visitor: string) => `${by} entrou na conferência com ${visitor}.`,
+      transferDeclined: (by: string, visitor: string) => `${by} recusou a transferência de ${visitor}. A conversa continua com você.`,
+      conferenceDeclined: (by: string, visitor: string) => `${by} recusou o convite para a conversa com ${visitor}.`,
+      transferExpired: (to: string, visitor: string) => `Ninguém aceitou a tempo a transferência de ${visitor} para ${to}. A conversa continua com você.`,
+      conferenceExpired: (to: string, visitor: string) => `Ninguém aceitou a tempo o convite para ${to} na conversa com ${visitor}.`,
+    },
+    notices: 'Avisos de transferências e convites',
+    wrapUpAfter: {
+      transfer: (visitor: string) => `Você transferiu a conversa com ${visitor}. Escolha o motivo de conclusão do seu atendimento.`,
+      conference: (visitor: string) => `Você saiu da conferência com ${visitor}. Escolha o motivo de conclusão da sua participação.`,
+    },
+    chooseReason: 'Escolha um motivo',
+    sendWrapUp: 'Enviar conclusão',
+    inviteTitle: (visitor: string) => `Convite para conferência: ${visitor}`,
+  },
 };

@@ -33,9 +33,12 @@ export interface TopBarProps {
   /** Issue 12: the search field; its hits name their queue. */
   queues?: QueueInfo[];
   onSearchHit?: (hit: SearchHit, q: string) => void;
+  /** Issue 15: the search's question in the URL, and the change of it (null: the answer put away). */
+  searchQuery?: string | null;
+  onSearchQuery?: (q: string | null) => void;
 }
 
-export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit }: TopBarProps) {
+export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit, searchQuery = null, onSearchQuery }: TopBarProps) {
   const availability = useAction();
   const state = me?.state ?? 'offline';
   const status = { online: t.online, connecting: t.connecting, offline: t.offline, failed: t.failed }[connection];
@@ -63,7 +66,7 @@ export function TopBar({ agent, me, connection, section, sections, onSection, pr
           </button>
         ))}
       </nav>
-      {onSearchHit && <SearchBox queues={queues} onOpen={onSearchHit} />}
+      {onSearchHit && <SearchBox queues={queues} onOpen={onSearchHit} query={searchQuery} {...(onSearchQuery ? { onQuery: onSearchQuery } : {})} />}
       <div class={`availability state-${state}`}>
         <span class="dot" aria-hidden="true" />
         <label class="sr-only" for="availability">

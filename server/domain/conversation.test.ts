@@ -461,6 +461,10 @@ describe('D11: visibleToVisitor', () => {
     // T2, T5: the visitor learns its ticket's number and sees its own rating.
     'ticket_created',
     'rated',
+    // Issue 15: the address the visitor itself gave for its ticket.
+    'ticket_email',
+    // R8b: the visitor's chat is open again.
+    'reopened',
   ]);
 
   it.each(EVENT_KINDS.map((kind) => [kind, visible.has(kind)] as const))('D11/R9: event kind %s is visible to a visitor: %s', (kind, expected) => {

@@ -244,6 +244,10 @@ export const VISITOR_VISIBLE_KINDS: readonly EventKind[] = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15: the address the visitor gave for its ticket.
+  'ticket_email',
+  // Issue 15: the visitor's chat is open again (SPEC R8b).
+  'reopened',
 ];
 
 const VISITOR_VISIBLE: ReadonlySet<string> = new Set(VISITOR_VISIBLE_KINDS);

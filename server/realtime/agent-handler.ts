@@ -110,6 +110,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
         throw new AppError('forbidden', 'Agents create tickets in the console.');
       case 'conversation.rate':
       case 'transcript.email':
+      case 'ticket.email': // issue 15
         throw new AppError('forbidden');
       case 'conversations.list':
         throw new AppError('forbidden', 'Agents list conversations in the console.');

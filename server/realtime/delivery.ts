@@ -12,6 +12,7 @@
 import type { ConversationSummary, ServerFrame } from '../../shared/protocol';
 import type { Bus, BusMessage, EventMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type AgentActor } from '../domain/conversation';
+import { noticeFor } from '../domain/workflow';
 import type { Logger } from '../log';
 import { forVisitor, type CatchUp, type ConversationService } from '../services/conversations';
 import type { MaskingPolicy } from '../services/masking-policy';
@@ -252,6 +253,10 @@ export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: Bu
   const message = agentMessage(received, deps.masking);
   const id = message.event.conversationId;
   const watch = watchesOf(live).get(id);
+  // Issue 15: how this agent's request ended, or that its part ended (a wrap-up is asked), also when the
+  // same event takes the conversation out of its sight.
+  const notice = noticeFor(message.event, live.actor.id);
+  if (notice) out.send({ type: 'workflow.notice', conversationId: id, visitorId: message.conversation.visitorId, visitorName: message.conversation.visitorName, ...notice });
   if (live.actor.role === 'agent') {
     if (!canView(live.actor, message.conversation)) {
       if (knownOf(live).delete(id) || watch) {

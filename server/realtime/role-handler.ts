@@ -9,6 +9,7 @@ import type { LimitKey } from '../domain/client-ip';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { Availability } from '../services/availability';
+import type { Waits } from '../services/waits';
 import type { ConversationService } from '../services/conversations';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
@@ -33,6 +34,8 @@ export interface ConnectionDeps {
   workflow: WorkflowService;
   tickets: TicketService;
   availability: Availability;
+  /** Issue 15: a waiting visitor's queue place and the site's usual first-response time. */
+  waits?: Waits;
   directory: Directory;
   liveVisitors: LiveVisitors;
   /** Records the visitor's page and browser (once per socket, after its first stored message). */

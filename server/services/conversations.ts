@@ -71,8 +71,8 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 /** Visitors never see workflow detail (wrap-up reason, who was offered): their events carry no `data`. */
 export function forVisitor(event: ConversationEvent): ConversationEvent {
   if (event.data === undefined) return event;
-  // T2: of its ticket the visitor learns the number only.
-  if (event.kind === 'ticket_created') return { ...event, data: { number: event.data.number ?? null } };
+  // T2: of its ticket the visitor learns the number only, and (issue 15) the address replies go to: its own.
+  if (event.kind === 'ticket_created') return { ...event, data: { number: event.data.number ?? null, email: event.data.email ?? null } };
   if (VISITOR_DATA_KINDS.has(event.kind)) return event;
   const { data: _hidden, ...rest } = event;
   return rest;

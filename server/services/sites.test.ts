@@ -70,7 +70,7 @@ describe('sites', () => {
     expect(saved.prechat.queues).toEqual(['q1b', 'q1']);
     expect((await store.sites.byId('s1'))!.widget).toEqual(saved);
     // What the loader reads: the queues by name, in the admin's order.
-    expect((await sites.widgetSettingsByKey('key-s1')).prechat.queues).toEqual([
+    expect((await sites.widgetSettingsByKey('key-s1')).settings.prechat.queues).toEqual([
       { id: 'q1b', name: 'Suporte' },
       { id: 'q1', name: 'Vendas' },
     ]);

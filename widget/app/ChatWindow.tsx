@@ -214,7 +214,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           </button>
         </MessageList>
       ) : (
-      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} typing={view.typing && agentName(view.typing.name)} tailKey={panel} attachments={files.show}>
+      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} visitorSeen={view.visitorSeen} typing={view.typing && agentName(view.typing.name)} tailKey={panel} attachments={files.show}>
         {files.pending}
         {prechat && <Prechat session={session} locale={locale} />}
         {ticketDone && (

@@ -61,5 +61,6 @@ const strings: Strings = {
   none: 'No conversations yet.',
   loading: 'Loading…',
   login: 'Sign in to the site to chat.',
+  newMessages: 'New messages',
 };
 export default strings;

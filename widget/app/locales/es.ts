@@ -61,5 +61,6 @@ const strings: Strings = {
   none: 'Aún no hay conversaciones.',
   loading: 'Cargando…',
   login: 'Inicia sesión en el sitio para chatear.',
+  newMessages: 'Mensajes nuevos',
 };
 export default strings;

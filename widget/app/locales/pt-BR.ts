@@ -59,4 +59,6 @@ export default {
   none: 'Nenhuma conversa ainda.',
   loading: 'Carregando…',
   login: 'Faça login no site para conversar.',
+  /** Issue 15 (widget feedback): the button to the newest messages while the visitor reads older ones. */
+  newMessages: 'Novas mensagens',
 };
