@@ -110,7 +110,7 @@ export const en: typeof ptBR = {
   },
   maskingSaved: 'Saved.',
 
-  blocksHint: 'Addresses, ranges and visitors refused on every connection and route. An expired block no longer applies and stays listed until lifted.',
+  blocksHint: 'Blocked addresses, IP ranges and visitors cannot chat or reach Papo. An expired block no longer applies and stays listed until lifted.',
   newBlock: 'New block',
   kind: 'Kind',
   kinds: { ip: 'IP address', cidr: 'IP range (CIDR)', visitor: 'Visitor' },

@@ -127,7 +127,7 @@ export const ptBR = {
   maskingSaved: 'Salvo.',
 
   // Blocks
-  blocksHint: 'Endereços, faixas e visitantes recusados em todas as conexões e rotas. Um bloqueio vencido não vale mais e fica na lista até ser removido.',
+  blocksHint: 'Endereços, faixas de IP e visitantes bloqueados não conseguem conversar nem acessar o Papo. Um bloqueio vencido deixa de valer e fica na lista até ser removido.',
   newBlock: 'Novo bloqueio',
   kind: 'Tipo',
   kinds: { ip: 'Endereço IP', cidr: 'Faixa de IPs (CIDR)', visitor: 'Visitante' } satisfies Record<BlockKind, string>,
