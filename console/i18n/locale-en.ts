@@ -612,7 +612,7 @@ export const en: typeof ptBR = {
     noDirect: 'No direct messages yet.',
     startDirect: 'New direct message',
     chooseAgent: 'Choose a colleague…',
-    noAgents: 'There are no other agents to talk to.',
+    noAgents: 'No other agents yet.',
     unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
     teamHint: 'Every agent reads this channel. Visitors never see these messages.',
     directHint: (name) => `Only you and ${name} see this chat.`,

@@ -378,7 +378,7 @@ const team = {
   noDirect: 'Nenhuma mensagem direta ainda.',
   startDirect: 'Nova mensagem direta',
   chooseAgent: 'Escolha um colega…',
-  noAgents: 'Não há outros agentes para conversar.',
+  noAgents: 'Nenhum outro agente ainda.',
   unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
   teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
   directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
