@@ -78,6 +78,9 @@ export interface ErrorAnswer {
 // caller's role on the server (SPEC R10). Answers that change a conversation return its new summary; the
 // same change also reaches every console live over the socket.
 
+/** Issue 15: a transfer's or an invitation's hand-off note. */
+export const MAX_HANDOFF_NOTE_CHARS = 500;
+
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(MAX_EMAIL_CHARS, 'invalid_email'), v.email('invalid_email'));
 const IdField = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -89,11 +92,20 @@ export const PrefsBody = v.object({ sound: v.optional(v.boolean()), preview: v.o
 
 /** Transfer (SPEC R6) or conference invitation (SPEC R7): exactly one of agentId and queueId. */
 export const RequestBody = v.pipe(
-  v.object({ agentId: v.optional(IdField), queueId: v.optional(IdField) }),
+  v.object({
+    agentId: v.optional(IdField),
+    queueId: v.optional(IdField),
+    /** Issue 15: the hand-off note the target reads (agents only, never the visitor). */
+    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_HANDOFF_NOTE_CHARS))),
+  }),
   v.check((b) => (b.agentId === undefined) !== (b.queueId === undefined), 'Name exactly one of agentId and queueId.'),
 );
 
 export const CloseBody = v.object({ reasonId: IdField });
+/** Issue 15 (SPEC R8a): the wrap-up reason, needed unless the conversation is already closed. */
+export const ResolveBody = v.object({ reasonId: v.optional(IdField) });
+/** Issue 15: the wrap-up reason after a transfer or after leaving a conference. */
+export const WrapUpBody = v.object({ reasonId: IdField });
 export const PriorityBody = v.object({ priority: PriorityValue });
 export const RequesterBody = v.object({
   name: v.nullable(Text(MAX_NAME_CHARS)),
@@ -163,7 +175,11 @@ export const ProactiveBody = v.object({
 
 /** The bot's own API (bearer token of its site): a reply, and the hand-off to a queue. */
 export const BotMessageBody = v.object({ clientId: v.pipe(v.string(), v.uuid()), text: MessageText });
-export const BotHandoffBody = v.object({ queue: v.optional(v.pipe(v.string(), v.maxLength(100))) });
+export const BotHandoffBody = v.object({
+  queue: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  /** Issue 15: a named agent (id or e-mail) offered it first; the queue is the fallback. */
+  agent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(320))),
+});
 
 export interface ConversationAnswer {
   conversation: ConversationSummary;
@@ -215,6 +231,12 @@ export interface MeAnswer {
   agent: AgentProfile;
   presence: AgentPresence;
   prefs: { sound: boolean; preview: boolean };
+  /**
+   * Issue 15, conversation screen: what the console offers depends on. `mail`: this server sends e-mail
+   * (SMTP set). `sites`: per site, whether it has a bot (R12: "Return to bot") and its widget's language
+   * (null: the page's or the browser's), the visitor's language as far as Papo knows it.
+   */
+  facts: { mail: boolean; sites: Array<{ id: string; bot: boolean; language: string | null }> };
 }
 
 /** Visitors with a widget connected now (SPEC R11). */
@@ -507,6 +529,8 @@ export const BlockBody = v.object({
 export interface BlockInfo extends BlockRecord {
   /** False once its expiry has passed (kept in the list until lifted). */
   active: boolean;
+  /** Issue 15 (lists, names): a visitor block's visitor as agents see it (masked, M2); absent: not a visitor block, or erased. */
+  visitor?: { name: string | null; email: string | null; page: string | null };
 }
 
 export interface BlocksAnswer {

@@ -212,7 +212,9 @@ function boot(): void {
           host: {
             emit,
             requestClose: () => setOpen(false),
-            setUnread(count) {
+            setUnread(count, preview) {
+              // Issue 15: the newest agent message beside the closed launcher (Intercom's and Crisp's preview).
+              if (preview && !isOpen) showNote(preview.text, preview.name);
               if (count === unread) return;
               unread = count;
               paint();

@@ -19,9 +19,15 @@ import './admin.css';
 
 type RefusedOrigin = RefusedOriginsAnswer['refused'][number];
 
-export function Sites() {
+/** `siteId`: the site the URL names (/console/admin/sites/:id); `onSite`: picking a site changes the URL. */
+export function Sites({ siteId = null, onSite }: { siteId?: string | null; onSite?: (id: string | null) => void } = {}) {
   const page = useResource(() => adminApi.sitesPage(), []);
-  const [picked, setPicked] = useState<string | null>(null);
+  const [pickedHere, setPickedHere] = useState<string | null>(siteId);
+  const picked = siteId ?? pickedHere;
+  const setPicked = (id: string | null) => {
+    setPickedHere(id);
+    onSite?.(id);
+  };
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const list = page.data?.sites ?? null;

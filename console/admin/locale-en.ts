@@ -176,7 +176,11 @@ export const en: typeof ptBR = {
   sending: 'Sending…',
   noVisitors: 'No visitor on the site now.',
   updated: (time) => `Updated at ${time}`,
-  visitorTag: (tag) => `Visitor ${tag}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'never signed in',
+  // Issue 15 (lists, names): the blocks list names a blocked visitor.
+  lastPage: (url) => `Last page: ${url}`,
+  visitorGone: 'Visitor data erased',
 
   // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
   sitePage: {

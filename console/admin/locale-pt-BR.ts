@@ -195,7 +195,11 @@ export const ptBR = {
   sending: 'Enviando…',
   noVisitors: 'Nenhum visitante no site agora.',
   updated: (time: string) => `Atualizado às ${time}`,
-  visitorTag: (tag: string) => `Visitante ${tag}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'nunca entrou',
+  // Issue 15 (lists, names): the blocks list names a blocked visitor.
+  lastPage: (url: string) => `Última página: ${url}`,
+  visitorGone: 'Dados do visitante apagados',
 
   // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
   sitePage: {

@@ -22,6 +22,7 @@ import type { AttachmentRecord } from '../domain/attachments';
 import type { RefusedOriginRow } from '../domain/refused-origins';
 import type { ListPosition } from '../domain/list-cursor';
 import type { StoreSearch } from './search';
+import type { StoreInternalChat } from './internal-chat';
 
 export type { RefusedOriginRow };
 
@@ -419,6 +420,8 @@ export interface Store {
   };
   /** Full-text search over messages, notes, visitors, labels and tickets (issue 12, SPEC S1-S3; ./search.ts). */
   search: StoreSearch;
+  /** Issue 15 (internal chat): the agents' team channel and direct messages (./internal-chat.ts). */
+  internalChat: StoreInternalChat;
   /**
    * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after
    * commit (SPEC D4). Writes are applied in the order they are submitted (SPEC D2); the SQLite store

@@ -20,6 +20,7 @@ import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, open
 import { toConversation, toEvent, type PgConversationRow, type PgEventRow } from './rows';
 import { pgSearch } from './search';
 import { pgTickets } from './tickets';
+import { pgInternalChat } from './internal-chat';
 import { agents, agentSessions, blocks, cannedReplies, queueMembers, queues, refusedOrigins, settings, sites, visitors, wrapUpReasons } from './schema';
 import { utcDay } from '../../domain/refused-origins';
 
@@ -510,6 +511,7 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
 
     // Issue 14 (H1b): tickets.ts (numbers from `counters`) and search.ts (migration 0002's index, kept by triggers).
     tickets: pgTickets(pool),
+    internalChat: pgInternalChat(pool),
     search: pgSearch(pool),
     attachments: pgAttachments(pool),
 

@@ -27,6 +27,7 @@ import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
+import { sqliteInternalChat } from './internal-chat';
 import { sqliteAttachments } from './attachments';
 import { searchQueueApplier, sqliteSearch } from './search';
 import { prepareWrites } from './writes';
@@ -653,6 +654,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     tickets: sqliteTickets(sqlite, committer),
+    internalChat: sqliteInternalChat(sqlite, committer),
     attachments: sqliteAttachments(sqlite, committer),
     search: sqliteSearch(sqlite, lookups),
 
