@@ -72,6 +72,7 @@ browserDescribe('issue 15: a chat that became a ticket, with e-mail on', () => {
     const note = w.root.locator('.log .card', { hasText: 'O que você escrever aqui vai para o chamado.' });
     await note.waitFor();
     expect(await w.bubble(first).isVisible()).toBe(true);
+    expect(await w.root.locator('.notice', { hasText: 'A conversa foi encerrada' }).count()).toBe(0); // it goes on
     expect(await w.root.locator('.log').textContent()).not.toContain('Responderemos por e-mail');
     // The composer stays (never the leave-a-message form, which would make a duplicate).
     expect(await composer.isVisible()).toBe(true);
