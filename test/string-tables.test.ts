@@ -11,6 +11,7 @@ import { TABLES as ADMIN } from '../console/admin/i18n';
 import { en as siteWidgetEn } from '../console/admin/locale-site-widget-en';
 import { ptBR as siteWidgetPtBR } from '../console/admin/locale-site-widget-pt-BR';
 import { TABLES as CONSOLE } from '../console/i18n/i18n';
+import { ANONYMOUS_WORDS } from '../console/i18n/visitor-names';
 import { MAIL_TEXT } from '../server/i18n/mail-text';
 import { TRANSCRIPT_LABELS } from '../shared/transcript';
 import { FILE_STRINGS } from '../widget/app/files/strings';
@@ -47,6 +48,7 @@ const TABLES: Record<string, () => Languages | Promise<Languages>> = {
   'widget loader (widget/loader-strings)': () => LOADER_STRINGS,
   'e-mail (server/i18n)': () => MAIL_TEXT,
   'transcript labels (shared/transcript)': () => TRANSCRIPT_LABELS,
+  'anonymous visitor names (console/i18n/visitor-names)': () => ANONYMOUS_WORDS,
 };
 
 describe('every string table has, in every language, exactly the keys pt-BR has', () => {

@@ -35,6 +35,8 @@ export interface VisitorLive extends LiveSession<VisitorActor> {
   readonly verifiedEmail: string | null;
   visitRecorded: boolean;
   reads: RateLimiter | null;
+  /** Issue 15: the waiting conversation whose queue place this socket is told, and how to stop. */
+  wait?: { conversationId: string; off: () => void } | undefined;
 }
 
 type VisitorSocket = ClientSocket<VisitorPeer, VisitorLive>;
@@ -126,7 +128,18 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       const afterSeq = frame.resume?.conversationId === conversation.id ? frame.resume.afterSeq : 0;
       resumed = catchUp(conn, live, this.deps, conversation, afterSeq, deliverToVisitor);
     }
+    if (conversation?.status === 'open' && !conversation.assignedAgentId && !conversation.bot) this.#watchWait(conn, live, conversation.id);
     await resumed?.catch((err: unknown) => conn.fail(err, frame));
+  }
+
+  /** Issue 15: tells the visitor its waiting conversation's queue place and the usual wait, as they change. */
+  #watchWait(conn: VisitorSocket, live: VisitorLive, conversationId: string): void {
+    const { waits } = this.deps;
+    if (!waits || live.wait?.conversationId === conversationId) return;
+    live.wait?.off();
+    const off = waits.watch(live.actor.siteId, conversationId, (position, typicalMs) => conn.send({ type: 'wait', conversationId, position, typicalMs }));
+    live.wait = { conversationId, off };
+    conn.hold(off);
   }
 
   messageKey(live: VisitorLive): string {
@@ -144,6 +157,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
     this.deps.conversations.sendMessage(live.actor, frame, live.entry, startLimit, opening).then(
       (ack) => {
         if (ack.created) safety.conversationStarted(key);
+        if (ack.created && !live.entry.bot) this.#watchWait(conn, live, ack.conversationId);
         conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (!live.visitRecorded) this.#recordVisit(conn, live);
       },
@@ -215,12 +229,26 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         const conversations = await deps.signals.conversationsOf(actor);
         return conn.send({ type: 'conversations', clientId: frame.clientId, conversations });
       }
+      // Issue 15: the agents' internal chat; a visitor never reads or writes it.
+      case 'internal.send':
+      case 'internal.seen':
+      case 'internal.load':
+      case 'internal.list':
+        throw new AppError('forbidden');
       default:
         frame satisfies never;
     }
   }
 
   route(conn: VisitorSocket, live: VisitorLive, message: BusMessage): void {
+    // Issue 15: taken, handed to the bot or over: the visitor waits no more.
+    if ('event' in message && message.conversation.id === live.wait?.conversationId) {
+      const c = message.conversation;
+      if (c.assignedAgentId || c.bot || c.status !== 'open') {
+        live.wait.off();
+        live.wait = undefined;
+      }
+    }
     routeToVisitor(conn, live, message, live.senderId, this.deps);
   }
 

@@ -179,6 +179,8 @@ export function createTicketService({ store, directory, conversations, mailer, l
       await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, email }, now());
       if (ticket.requester.email !== email) await confirm({ ...ticket, requester: { ...ticket.requester, email } }, await store.sites.byId(ticket.siteId), isConfirmed(email, from));
     },
+    /** Issue 15: whether replies and transcripts can be e-mailed at all (SMTP is set). */
+    mailOn: (): boolean => mailer.enabled,
 
     /**
      * SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. SPEC L3: a form
@@ -310,8 +312,11 @@ export function createTicketService({ store, directory, conversations, mailer, l
         .map(([, shown]) => shown);
     },
 
-    async detail(actor: AgentActor, id: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
-      const ticket = await load(actor, id);
+    /** `ref`: the ticket's id, or its number (issue 15: the console's URL /console/tickets/:n names it so). */
+    async detail(actor: AgentActor, ref: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
+      const byNumber = /^\d{1,15}$/.test(ref) ? await store.tickets.byNumber(Number(ref)) : null;
+      const ticket = await load(actor, byNumber?.id ?? ref);
+      const id = ticket.id;
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
       const transcript = conversation ? masking.events(raw, conversation.siteId) : raw;

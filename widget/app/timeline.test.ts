@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Author, ConversationEvent } from '../../shared/protocol';
 import type { OutboxItem } from './session/outbox';
-import { seenMark, timeline, unreadCount, withDays, type TimelineItem } from './timeline';
+import { firstUnread, seenMark, timeline, unreadCount, withDays, type TimelineItem } from './timeline';
 
 const CONV = 'conv-1';
 const VISITOR: Author = { kind: 'visitor', id: 'visitor-1', name: null };
@@ -186,6 +186,21 @@ describe('SPEC W2: "Seen" and unread', () => {
     [7, 0],
   ])('the visitor has seen up to %i: %i agent and bot messages unread', (visitorSeen, n) => {
     expect(unreadCount(events, visitorSeen)).toBe(n);
+  });
+
+  it.each([
+    [0, 3],
+    [3, 5],
+    [4, 5],
+    [5, 7],
+    [7, null],
+    [99, null],
+  ])('issue 15: the visitor has seen up to %i: the list opens at the message of seq %s (null: the newest)', (visitorSeen, seq) => {
+    expect(firstUnread(items, visitorSeen)).toBe(seq);
+  });
+
+  it('issue 15: the visitor\'s own unsent messages are never where the list opens', () => {
+    expect(firstUnread(timeline([], [out('client-y')], CONV), 0)).toBe(null);
   });
 });
 

@@ -101,3 +101,12 @@ export const seenMark = (items: readonly TimelineItem[], agentSeen: number): num
 /** Unread: agent and bot messages after what the visitor has seen (SPEC W2). */
 export const unreadCount = (events: readonly ConversationEvent[], visitorSeen: number): number =>
   events.filter((e) => e.seq > visitorSeen && e.kind === 'message' && (e.author.kind === 'agent' || e.author.kind === 'bot')).length;
+
+/**
+ * Where the list opens (issue 15): the seq of the first agent or bot message after `visitorSeen`, else null
+ * (the newest, at the bottom).
+ */
+export const firstUnread = (items: readonly TimelineItem[], visitorSeen: number): number | null => {
+  for (const i of items) if (i.type === 'message' && !i.mine && i.seq !== null && i.seq > visitorSeen) return i.seq;
+  return null;
+};

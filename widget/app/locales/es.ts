@@ -61,8 +61,11 @@ const strings: Strings = {
   none: 'Aún no hay conversaciones.',
   loading: 'Cargando…',
   login: 'Inicia sesión en el sitio para chatear.',
+  newMessages: 'Mensajes nuevos',
   // Issue 15 (visitor promises and tickets)
   byMail: 'Te responderemos por correo electrónico.',
   leaveOff: 'Deja un mensaje para nuestro equipo.',
+  place: (n) => `Tu lugar en la fila: ${n}`,
+  usually: (i) => `Solemos responder ${['al momento', 'en pocos minutos', 'en menos de media hora', 'en menos de una hora', 'en unas horas'][i]}`,
 };
 export default strings;

@@ -59,7 +59,12 @@ export default {
   none: 'Nenhuma conversa ainda.',
   loading: 'Carregando…',
   login: 'Faça login no site para conversar.',
+  /** Issue 15 (widget feedback): the button to the newest messages while the visitor reads older ones. */
+  newMessages: 'Novas mensagens',
   // Issue 15 (visitor promises and tickets)
   byMail: 'Responderemos por e-mail.',
   leaveOff: 'Deixe uma mensagem para a nossa equipe.',
+  /** Issue 15 (widget feedback): while waiting for an agent, the place in the queue and how soon the team usually answers (wait.ts). */
+  place: (n: number) => `Sua posição na fila: ${n}`,
+  usually: (i: number) => `Normalmente respondemos ${['na hora', 'em poucos minutos', 'em até meia hora', 'em até uma hora', 'em algumas horas'][i]}`,
 };
