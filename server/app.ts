@@ -20,6 +20,7 @@ import { createAuthService } from './services/auth';
 import { createBotService } from './services/bot';
 import { createConversationService } from './services/conversations';
 import { createSignals } from './services/presence-signals';
+import { createInternalChat } from './services/internal-chat';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
 import { createRouter } from './services/router';
@@ -225,6 +226,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const registry = new SocketRegistry(log, options.massClose);
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus, masking });
+  const internalChat = createInternalChat({ store, bus, now }); // issue 15 (internal chat)
   const router = createRouter({
     store,
     directory,
@@ -237,7 +239,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
+  const sites = createSites({ store, directory, conversations, now, warn: (what, err) => log.warn(`could not record ${what}`, { err }), ...(cluster ? { announce: cluster.announce } : {}) });
   const clusterState = cluster?.start({ registry, directory, safety, masking, availability, waits, liveVisitors }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
@@ -299,6 +301,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     liveVisitors,
     visitors: store.visitors,
     signals,
+    internalChat,
     now,
     bus,
     log,

@@ -90,6 +90,9 @@ export const ROUTES = {
   acceptRequest: { method: 'POST', path: '/conversations/:id/request/accept', access: 'agent', answer: conversation },
   leave: { method: 'POST', path: '/conversations/:id/leave', access: 'agent', answer: conversation },
   close: { method: 'POST', path: '/conversations/:id/close', access: 'agent', body: api.CloseBody, answer: conversation },
+  // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
+  declineRequest: { method: 'POST', path: '/conversations/:id/request/decline', access: 'agent', answer: noContent },
+  wrapUp: { method: 'POST', path: '/conversations/:id/wrap-up', access: 'agent', body: api.WrapUpBody, answer: noContent },
   setPriority: { method: 'PUT', path: '/conversations/:id/priority', access: 'agent', body: api.PriorityBody, answer: conversation },
   setRequester: { method: 'PUT', path: '/conversations/:id/requester', access: 'agent', body: api.RequesterBody, answer: conversation },
   setLabels: { method: 'PUT', path: '/conversations/:id/labels', access: 'agent', body: api.LabelsBody, answer: conversation },
@@ -217,6 +220,22 @@ export const ROUTES = {
   },
   siteOrigins: { method: 'GET', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', answer: answer<api.SiteOrigins>('SiteOrigins') },
   setSiteOrigins: { method: 'PUT', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', body: api.SiteOriginsBody, answer: answer<api.SiteOrigins>('SiteOrigins') },
+  // Issue 15 (site owners): sites created, renamed and deleted; refused origins seen and allowed in one click.
+  createSite: { method: 'POST', path: '/sites', access: 'agent', privilege: 'manageSites', body: api.SiteNameBody, answer: answer<api.SiteAnswer>('SiteAnswer') },
+  renameSite: { method: 'PATCH', path: '/sites/:id', access: 'agent', privilege: 'manageSites', body: api.SiteNameBody, answer: answer<api.SiteAnswer>('SiteAnswer') },
+  deleteSite: { method: 'DELETE', path: '/sites/:id', access: 'agent', privilege: 'manageSites', answer: answer<api.SiteDeletedAnswer>('SiteDeletedAnswer') },
+  refusedOrigins: { method: 'GET', path: '/sites/:id/refused-origins', access: 'agent', privilege: 'manageSites', answer: answer<api.RefusedOriginsAnswer>('RefusedOriginsAnswer') },
+  allowRefusedOrigin: {
+    method: 'POST',
+    path: '/sites/:id/refused-origins/allow',
+    access: 'agent',
+    privilege: 'manageSites',
+    body: api.AllowRefusedBody,
+    answer: answer<api.SiteOrigins>('SiteOrigins'),
+  },
+  // Issue 15, conversation screen: resolve (close and archive in one write, SPEC R8a) and reopen (R8b).
+  resolve: { method: 'POST', path: '/conversations/:id/resolve', access: 'agent', body: api.ResolveBody, answer: conversation },
+  reopen: { method: 'POST', path: '/conversations/:id/reopen', access: 'agent', answer: conversation },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

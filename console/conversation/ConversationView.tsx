@@ -14,6 +14,7 @@ import { allowedActions } from '../session/permissions';
 import { PriorityBadge } from '../ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
+import { Avatar } from '../ui/Avatar';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -45,7 +46,6 @@ export function ConversationView(props: ConversationViewProps) {
   const { conversation: c, agent, queues, events, pending, hasMore } = props;
   const [wrapUp, setWrapUp] = useState(false);
   const visitor = visitorLabel(c.visitorId, c.visitorName);
-  const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
   const can = allowedActions(c, agent);
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
   const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.youLower : (c.assignedAgentName ?? t.agent));
@@ -55,9 +55,7 @@ export function ConversationView(props: ConversationViewProps) {
   return (
     <article class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-head">
-        <span class="avatar" aria-hidden="true">
-          {initials}
-        </span>
+        <Avatar label={visitor} colourKey={c.visitorId} />
         <div class="title">
           <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
@@ -102,7 +100,7 @@ export function ConversationView(props: ConversationViewProps) {
         events={events}
         pending={pending}
         hasMore={hasMore}
-        line={{ agentId: agent.id, visitor, queueName }}
+        line={{ agentId: agent.id, visitor, visitorId: c.visitorId, queueName }}
         onLoadOlder={props.onLoadOlder}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
@@ -110,7 +108,7 @@ export function ConversationView(props: ConversationViewProps) {
         found={props.found ?? null}
         finding={props.finding ?? false}
       />
-      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} />}
+      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} name={visitor} />}
       {c.status === 'ended' ? (
         <div class="wrap-prompt">
           <p>{t.wrapUpPrompt}</p>

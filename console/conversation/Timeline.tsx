@@ -3,7 +3,7 @@
  * with its time, from the events the session holds, earlier pages read on demand (GET events).
  */
 import type { ConversationEvent } from '../../shared/protocol';
-import { eventLine, type LineContext } from './event-lines';
+import { timelineEntries, type LineContext } from './event-lines';
 import { dayTime, t } from '../i18n/i18n';
 
 export function Timeline({ events, hasMore, line, onLoadOlder }: { events: ConversationEvent[]; hasMore: boolean; line: LineContext; onLoadOlder: () => void }) {
@@ -18,10 +18,10 @@ export function Timeline({ events, hasMore, line, onLoadOlder }: { events: Conve
         <p class="none">{t.noEvents}</p>
       ) : (
         <ol>
-          {events.map((e) => (
+          {timelineEntries(events, line).map((e) => (
             <li key={e.seq} class={`k-${e.kind}`}>
               <time dateTime={new Date(e.at).toISOString()}>{dayTime.format(e.at)}</time>
-              <span class="line">{eventLine(e, line)}</span>
+              <span class="line">{e.line}</span>
             </li>
           ))}
         </ol>

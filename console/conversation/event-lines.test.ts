@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, type ConversationEvent, type EventData } from '../../shared/protocol';
-import { eventLine, type LineContext } from './event-lines';
+import { eventLine, timelineEntries, type LineContext } from './event-lines';
 import { TABLES } from '../i18n/i18n';
 
 const ctx: LineContext = { agentId: 'me', visitor: 'Bia', queueName: (id) => ({ sales: 'Vendas' })[id] ?? null };
@@ -45,6 +45,11 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   returned_to_bot: e('returned_to_bot', agent('x', 'Beto')),
   ticket_created: e('ticket_created', SYSTEM, { number: 12, ticketId: 't12' }),
   rated: e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 4, comment: 'Rápido' }),
+  ticket_email: e('ticket_email', { kind: 'visitor', id: 'v', name: null }, { email: 'bia@example.com' }),
+  reopened: e('reopened', agent('me', 'Ana'), { fromAgentId: 'x' }),
+  transfer_declined: e('transfer_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
+  conference_declined: e('conference_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
+  wrapped_up: e('wrapped_up', agent('me', 'Ana'), { reason: 'Resolvido', after: 'transfer', forSeq: 4 }),
 };
 
 describe('eventLine', () => {
@@ -83,5 +88,49 @@ describe('eventLine', () => {
     expect(eventLine(SAMPLES.returned_to_bot, ctx, TABLES['pt-BR'])).toBe('Beto devolveu o controle ao bot');
     expect(eventLine(SAMPLES.rated, ctx, TABLES['pt-BR'])).toBe('Bia avaliou o atendimento com 4/5: Rápido');
     expect(eventLine(SAMPLES.ticket_created, ctx, TABLES['pt-BR'])).toBe('Chamado #12 aberto com esta conversa');
+  });
+});
+
+describe('issue 15: transfer lines', () => {
+  const at = (seq: number, ev: ConversationEvent): ConversationEvent => ({ ...ev, seq, at: seq * 1000 });
+  const requested = (kind: 'transfer' | 'conference', note?: string) =>
+    e(`${kind}_requested`, agent('ana', 'Ana'), { toAgentId: 'x', toQueueId: null, toName: 'Beto', ...(note ? { note } : {}) });
+
+  it.each<[string, ConversationEvent, string]>([
+    ['a request with a note shows it', requested('transfer', 'VIP'), 'Ana asked to transfer it to Beto: “VIP”'],
+    ['a declined transfer names who declined', SAMPLES.transfer_declined, 'Beto declined the transfer'],
+    ['a declined invitation', SAMPLES.conference_declined, 'Beto declined the conference invitation'],
+    ['my wrap-up after a transfer', SAMPLES.wrapped_up, 'You wrapped up after transferring: Resolvido'],
+    ['a wrap-up after leaving a conference', e('wrapped_up', agent('x', 'Beto'), { reason: 'Dúvida', after: 'conference' }), 'Beto wrapped up their part in the conference: Dúvida'],
+    ['the bot hands it to a named agent', e('bot_handoff', { kind: 'bot', id: null, name: null }, { queueId: 'sales', agentId: 'x', agentName: 'Beto' }), 'The bot handed the conversation to Beto'],
+  ])('en: %s', (_name, event, line) => expect(eventLine(event, ctx, TABLES.en)).toBe(line));
+
+  it('an accepted transfer is one line (requested, accepted and assigned folded), with the note, at the acceptance', () => {
+    const events = [
+      at(3, e('message', { kind: 'visitor', id: 'v', name: null }, undefined, 'Oi')),
+      at(4, requested('transfer', 'Cliente VIP')),
+      at(5, e('transfer_accepted', agent('x', 'Bruno'), { fromAgentId: 'ana', toQueueId: null, previousAgentId: 'ana', note: 'Cliente VIP' })),
+      at(6, e('assigned', agent('x', 'Bruno'), { via: 'transfer' })),
+      at(7, e('wrapped_up', agent('ana', 'Ana'), { reason: 'Resolvido', after: 'transfer' })),
+    ];
+    expect(timelineEntries(events, ctx, TABLES['pt-BR']).map((x) => [x.seq, x.line])).toEqual([
+      [3, 'Bia: Oi'],
+      [5, 'Ana transferiu a conversa para Bruno: “Cliente VIP”'],
+      [7, 'Ana concluiu o atendimento após transferir: Resolvido'],
+    ]);
+    expect(timelineEntries(events, ctx, TABLES.en)[1]?.line).toBe('Ana transferred the conversation to Bruno: “Cliente VIP”');
+  });
+
+  it('an accepted invitation is one line; a declined or waiting request keeps its own lines', () => {
+    const joined = [at(4, requested('conference')), at(5, e('conference_joined', agent('x', 'Bruno'), { fromAgentId: 'ana' }))];
+    expect(timelineEntries(joined, ctx, TABLES.en).map((x) => x.line)).toEqual(['Ana invited Bruno, who joined the conversation']);
+    const declined = [at(4, requested('transfer')), at(5, SAMPLES.transfer_declined)];
+    expect(timelineEntries(declined, ctx, TABLES.en).map((x) => x.line)).toEqual(['Ana asked to transfer it to Beto', 'Beto declined the transfer']);
+    expect(timelineEntries([at(4, requested('transfer'))], ctx, TABLES.en)).toHaveLength(1);
+  });
+
+  it('pt-BR: the conference and decline lines', () => {
+    expect(eventLine(SAMPLES.conference_declined, ctx, TABLES['pt-BR'])).toBe('Beto recusou o convite para a conferência');
+    expect(eventLine(SAMPLES.wrapped_up, ctx, TABLES['pt-BR'])).toBe('Você concluiu o atendimento após transferir: Resolvido');
   });
 });

@@ -10,6 +10,8 @@ export interface LineContext {
   agentId: string;
   /** The visitor's label. */
   visitor: string;
+  /** Issue 15: the visitor's id, for its avatar's colour (absent: the label's). */
+  visitorId?: string;
   queueName: (id: string) => string | null;
 }
 
@@ -30,6 +32,8 @@ const TIMELINE_ONLY: ReadonlySet<EventKind> = new Set<EventKind>([
   'labels_changed',
   'archived',
   'unarchived',
+  // Issue 15: an agent's wrap-up after a hand-over is the timeline's.
+  'wrapped_up',
 ]);
 
 /** Kinds the message log shows as a notice between messages; the timeline shows every kind. */
@@ -63,13 +67,13 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       return line ? line(author) : ev.assigned.take(author);
     }
     case 'transfer_requested':
-      return ev.transferRequested(author, target);
+      return noted(ev.transferRequested(author, target), d, s);
     case 'transfer_accepted':
       return ev.transferAccepted(author);
     case 'transfer_abandoned':
       return ev.transferAbandoned(target);
     case 'conference_requested':
-      return ev.conferenceRequested(author, target);
+      return noted(ev.conferenceRequested(author, target), d, s);
     case 'conference_joined':
       return ev.conferenceJoined(author);
     case 'conference_abandoned':
@@ -96,6 +100,7 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
     case 'unarchived':
       return ev.unarchived(author);
     case 'bot_handoff': {
+      if (str(d.agentName)) return ev.botHandoffAgent(str(d.agentName)!);
       const queue = str(d.queueId) ? ctx.queueName(str(d.queueId)!) : null;
       return queue ? ev.botHandoff(queue) : ev.botHandoffNone;
     }
@@ -110,7 +115,57 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       const score = Number(d.score);
       return comment ? ev.ratedComment(ctx.visitor, score, comment) : ev.rated(ctx.visitor, score);
     }
+    case 'ticket_email': // issue 15
+      return ev.ticketEmail(author, str(d.email) ?? '');
+    case 'reopened':
+      return ev.reopened(author);
+    // Issue 15 (flow).
+    case 'transfer_declined':
+      return ev.transferDeclined(author);
+    case 'conference_declined':
+      return ev.conferenceDeclined(author);
+    case 'wrapped_up':
+      return ev.wrappedUp[d.after === 'conference' ? 'conference' : 'transfer'](author, str(d.reason) ?? s.none);
     default:
       return ev.unknown(e.kind, author);
   }
+}
+
+/** A request's line with the sender's hand-off note, when it has one (issue 15; agents only). */
+function noted(line: string, d: NonNullable<ConversationEvent['data']>, s: Strings): string {
+  const note = str(d.note);
+  return note ? s.ev.withNote(line, note) : line;
+}
+
+/** One line of the timeline: the event it stands for (its seq, time and kind) and its text. */
+export interface TimelineEntry {
+  seq: number;
+  at: number;
+  kind: string;
+  line: string;
+}
+
+/**
+ * Issue 15: the timeline's lines. A transfer that was accepted is one line ("Ana transferred the
+ * conversation to Bruno: “note”") where the log has three events (requested, accepted, assigned), and an
+ * invitation that was accepted one line instead of two; each stands at the moment it was accepted. A
+ * request still waiting, declined or abandoned keeps its own lines.
+ */
+export function timelineEntries(events: readonly ConversationEvent[], ctx: LineContext, s: Strings = defaultStrings): TimelineEntry[] {
+  const folded = new Map<number, string>();
+  const skip = new Set<number>();
+  const who = (a: ConversationEvent['author']) => (a.kind === 'agent' && a.id === ctx.agentId ? s.you : (a.name ?? s.agent));
+  events.forEach((e, i) => {
+    if (e.kind !== 'transfer_requested' && e.kind !== 'conference_requested') return;
+    const kind = e.kind === 'transfer_requested' ? 'transfer' : 'conference';
+    // Requests never overlap (one at a time), so the next outcome of this kind is this request's.
+    const outcome = events.slice(i + 1).find((o) => o.kind.startsWith(`${kind}_`) && o.kind !== e.kind && o.kind !== 'conference_left');
+    if (!outcome || (outcome.kind !== 'transfer_accepted' && outcome.kind !== 'conference_joined')) return;
+    const line = kind === 'transfer' ? s.ev.transferred(who(e.author), who(outcome.author)) : s.ev.invitedJoined(who(e.author), who(outcome.author));
+    skip.add(e.seq);
+    folded.set(outcome.seq, noted(line, e.data ?? {}, s));
+    const next = events[events.indexOf(outcome) + 1];
+    if (kind === 'transfer' && next?.kind === 'assigned' && next.data?.via === 'transfer') skip.add(next.seq);
+  });
+  return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, kind: e.kind, line: folded.get(e.seq) ?? eventLine(e, ctx, s) }]));
 }

@@ -21,7 +21,14 @@ import {
   decideSticky,
   decideTake,
   decideVisitorEnd,
+  decideHandoffTo,
+  decideRequestDecline,
+  decideWrapUp,
+  noticeFor,
+  owedWrapUp,
+  type OwedWrapUp,
   type RequestTarget,
+  type WorkflowNotice,
 } from './workflow';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -258,7 +265,7 @@ describe('R6: decideRequestAccept (transfer)', () => {
   const byName = heldBy(ME, { request: request('transfer', { agent: OTHER }) });
   const toQ2 = heldBy(ME, { request: request('transfer', { queue: Q2 }) });
   const transferred = (id: string, toQueueId: string | null, participants: Participant[] = []): Expected => ({
-    events: [ev('transfer_accepted', by(id), { fromAgentId: ME, toQueueId }), assigned(id, 'transfer')],
+    events: [ev('transfer_accepted', by(id), { fromAgentId: ME, toQueueId, previousAgentId: ME, note: null }), assigned(id, 'transfer')],
     patch: {
       assignedAgentId: id,
       assignedAgentName: nameOf(id),
@@ -296,7 +303,7 @@ describe('R7: decideRequestAccept (conference)', () => {
   const byName = heldBy(ME, { request: request('conference', { agent: OTHER }) });
   const toQ2 = heldBy(ME, { participants: [person(GUEST2)], request: request('conference', { queue: Q2 }) });
   const joined = (id: string, participants: Participant[]): Expected => ({
-    events: [ev('conference_joined', by(id))],
+    events: [ev('conference_joined', by(id), { fromAgentId: ME, note: null })],
     patch: { request: null, participants },
   });
   it.each<[string, ConversationState, AgentActor, boolean, number, Expected]>([
@@ -560,5 +567,127 @@ describe('R12: decideReturnToBot', () => {
     ['R12: a conversation the bot already holds is not returned again', conv({ bot: true }), sup, 'conflict'],
   ])('%s', (_name, state, who, expected) => {
     check(decideReturnToBot(state, who), expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 15 (flow): decline, hand-off note, wrap-up after a transfer or a conference, named bot hand-off
+
+describe('R6/R7 (issue 15): decideRequest with a hand-off note', () => {
+  const target: RequestTarget = { agentId: OTHER, queueId: null, name: nameOf(OTHER) };
+  const expiresAt = T + 60_000;
+  it.each<[string, string | null, Partial<PendingRequest>]>([
+    ['the note goes with the request, trimmed', '  VIP: quer reembolso ', { note: 'VIP: quer reembolso' }],
+    ['no note: none on the request', null, {}],
+    ['a blank note is no note', '   ', {}],
+  ])('%s', (_name, note, more) => {
+    const r = { ...request('transfer', { agent: OTHER }, { fromName: nameOf(ME), expiresAt }), ...more };
+    check(decideRequest(heldBy(ME), me, 'transfer', target, expiresAt, note), { events: [ev('transfer_requested', by(ME), { ...r })], patch: { request: r } });
+  });
+
+  it('the accepted transfer carries the note and whose part ended', () => {
+    const d = decideRequestAccept(heldBy(ME, { request: request('transfer', { agent: OTHER }, { note: 'VIP' }) }), other, true, T);
+    expect(d.ok && d.events[0]?.data).toEqual({ fromAgentId: ME, toQueueId: null, previousAgentId: ME, note: 'VIP' });
+  });
+});
+
+describe('R6/R7 (issue 15): decideRequestDecline', () => {
+  const declined = (kind: 'transfer' | 'conference', who: string, to: { agent: string } | { queue: string }): Expected => {
+    const r = request(kind, to);
+    return {
+      events: [ev(`${kind}_declined`, by(who), { fromAgentId: ME, toAgentId: r.toAgentId, toQueueId: r.toQueueId, toName: r.toName })],
+      patch: { request: null },
+    };
+  };
+  it.each<[string, ConversationState, AgentActor, boolean, number, Expected]>([
+    ['R6: the named agent declines a transfer: it ends at once, the holder keeps it', heldBy(ME, { request: request('transfer', { agent: OTHER }) }), other, true, T, declined('transfer', OTHER, { agent: OTHER })],
+    ['R7: the named agent declines an invitation', heldBy(ME, { request: request('conference', { agent: OTHER }) }), other, true, T, declined('conference', OTHER, { agent: OTHER })],
+    ['R6: a member of the named queue declines: the request ends', heldBy(ME, { request: request('transfer', { queue: Q2 }) }), actor(GUEST, 'agent', [Q2]), true, T, declined('transfer', GUEST, { queue: Q2 })],
+    ['an agent who is not the target may not decline it', heldBy(ME, { request: request('transfer', { agent: OTHER }) }), guest, false, T, 'request_not_found'],
+    ['the holder does not decline its own request to its own queue', heldBy(ME, { request: request('transfer', { queue: Q1 }) }), me, true, T, 'request_not_found'],
+    ['declining after the expiry is refused (it was abandoned)', heldBy(ME, { request: request('transfer', { agent: OTHER }) }), other, true, T + 60_000, 'request_not_found'],
+    ['nothing was requested', heldBy(ME), other, true, T, 'request_not_found'],
+    ['the visitor ended it meanwhile', heldBy(ME, { status: 'ended', request: request('transfer', { agent: OTHER }) }), other, true, T, 'request_not_found'],
+  ])('%s', (_name, state, who, eligible, at, expected) => {
+    check(decideRequestDecline(state, who, eligible, at), expected);
+  });
+});
+
+describe('issue 15: noticeFor (what an agent is told of a workflow event)', () => {
+  const e = (kind: string, author: NewEvent['author'], data?: EventData) => ({ kind, author, ...(data ? { data } : {}) });
+  const n = (kind: WorkflowNotice['kind'], outcome: WorkflowNotice['outcome'], by: string | null, to: string | null, wrapUp: boolean): WorkflowNotice => ({ kind, outcome, by, to, wrapUp });
+  it.each<[string, ReturnType<typeof e>, string, WorkflowNotice | null]>([
+    ['the sender and holder hears its transfer was accepted, and owes a wrap-up', e('transfer_accepted', by(OTHER), { fromAgentId: ME, previousAgentId: ME }), ME, n('transfer', 'accepted', nameOf(OTHER), null, true)],
+    ['a supervisor who sent the transfer hears it, owing nothing', e('transfer_accepted', by(OTHER), { fromAgentId: SUP, previousAgentId: ME }), SUP, n('transfer', 'accepted', nameOf(OTHER), null, false)],
+    ['the holder a supervisor transferred away owes a wrap-up', e('transfer_accepted', by(OTHER), { fromAgentId: SUP, previousAgentId: ME }), ME, n('transfer', 'accepted', nameOf(OTHER), null, true)],
+    ['the agent who accepted is told nothing', e('transfer_accepted', by(OTHER), { fromAgentId: ME, previousAgentId: ME }), OTHER, null],
+    ['the sender hears the invitation was accepted', e('conference_joined', by(OTHER), { fromAgentId: ME }), ME, n('conference', 'accepted', nameOf(OTHER), null, false)],
+    ['the sender hears who declined its transfer', e('transfer_declined', by(OTHER), { fromAgentId: ME, toName: 'Vendas' }), ME, n('transfer', 'declined', nameOf(OTHER), 'Vendas', false)],
+    ['the sender hears who declined its invitation', e('conference_declined', by(OTHER), { fromAgentId: ME, toName: nameOf(OTHER) }), ME, n('conference', 'declined', nameOf(OTHER), nameOf(OTHER), false)],
+    ['a third agent hears nothing of a decline', e('transfer_declined', by(OTHER), { fromAgentId: ME }), GUEST, null],
+    ['the sender hears its transfer expired', e('transfer_abandoned', SYSTEM, { fromAgentId: ME, toName: 'Vendas' }), ME, n('transfer', 'expired', null, 'Vendas', false)],
+    ['the sender hears its invitation expired', e('conference_abandoned', SYSTEM, { fromAgentId: ME, toName: 'Bruno' }), ME, n('conference', 'expired', null, 'Bruno', false)],
+    ['an agent that left a conference owes a wrap-up', e('conference_left', by(GUEST)), GUEST, n('conference', 'left', null, null, true)],
+    ['another agent hears nothing of someone leaving', e('conference_left', by(GUEST)), ME, null],
+    ['a message is nothing', e('message', by(OTHER)), ME, null],
+    ['an event with no data is nothing', e('transfer_declined', by(OTHER)), ME, null],
+  ])('%s', (_name, event, agentId, expected) => {
+    expect(noticeFor(event, agentId)).toEqual(expected);
+  });
+});
+
+describe('R8 (issue 15): owedWrapUp and decideWrapUp', () => {
+  const e = (seq: number, kind: string, author: NewEvent['author'], data?: EventData) => ({ seq, kind, author, ...(data ? { data } : {}) });
+  it.each<[string, ReturnType<typeof e>[], string, OwedWrapUp | null]>([
+    ['nothing handed over: nothing owed', [e(3, 'message', by(ME))], ME, null],
+    ['a transfer it handed over is owed', [e(4, 'transfer_accepted', by(OTHER), { fromAgentId: ME, previousAgentId: ME })], ME, { after: 'transfer', seq: 4 }],
+    ['the agent that received the transfer owes nothing', [e(4, 'transfer_accepted', by(OTHER), { fromAgentId: ME, previousAgentId: ME })], OTHER, null],
+    ['leaving a conference is owed', [e(9, 'conference_left', by(GUEST))], GUEST, { after: 'conference', seq: 9 }],
+    ['wrapped up since: nothing owed', [e(4, 'transfer_accepted', by(OTHER), { previousAgentId: ME }), e(5, 'wrapped_up', by(ME), { forSeq: 4 })], ME, null],
+    [
+      'a later part after a wrap-up is owed again',
+      [e(4, 'transfer_accepted', by(OTHER), { previousAgentId: ME }), e(5, 'wrapped_up', by(ME)), e(12, 'conference_left', by(ME))],
+      ME,
+      { after: 'conference', seq: 12 },
+    ],
+    ['another agent\'s wrap-up does not settle it', [e(4, 'transfer_accepted', by(OTHER), { previousAgentId: ME }), e(5, 'wrapped_up', by(GUEST))], ME, { after: 'transfer', seq: 4 }],
+  ])('%s', (_name, events, agentId, expected) => {
+    expect(owedWrapUp(events, agentId)).toEqual(expected);
+  });
+
+  it.each<[string, string, OwedWrapUp | null, Expected]>([
+    [
+      'the reason is recorded for the part, once (its client id names the part)',
+      'Resolvido',
+      { after: 'transfer', seq: 4 },
+      { events: [{ ...ev('wrapped_up', by(ME), { reason: 'Resolvido', after: 'transfer', forSeq: 4 }), clientId: `wrap-up:${ME}:4` }], patch: null },
+    ],
+    ['nothing owed: refused', 'Resolvido', null, 'nothing_to_wrap_up'],
+    ['an empty reason: refused', ' ', { after: 'conference', seq: 9 }, 'wrap_up_required'],
+  ])('%s', (_name, reason, owed, expected) => {
+    check(decideWrapUp(me, reason, owed), expected);
+  });
+});
+
+describe('R12 (issue 15): decideHandoffTo (a named agent)', () => {
+  const queue = { id: Q1, name: 'Queue 1' };
+  const handoff = ev('bot_handoff', BOT, { queueId: Q1, agentId: OTHER, agentName: nameOf(OTHER) });
+  const queued = ev('queued', SYSTEM, { queueId: Q1, queueName: 'Queue 1' });
+  const expires = T + 30_000;
+  it.each<[string, ConversationState, boolean, Expected]>([
+    [
+      'an agent who can take it now is offered it first, in the queue as the fallback',
+      conv({ bot: true }),
+      true,
+      {
+        events: [handoff, queued, ev('offered', SYSTEM, { agentId: OTHER, agentName: nameOf(OTHER), expiresAt: expires })],
+        patch: { bot: false, queueId: Q1, queuedAt: T, offer: { agentId: OTHER, agentName: nameOf(OTHER), expiresAt: expires } },
+      },
+    ],
+    ['an agent who cannot take it now: it waits in the queue', conv({ bot: true }), false, { events: [handoff, queued], patch: { bot: false, queueId: Q1, queuedAt: T } }],
+    ['the bot does not hold it: refused', conv(), true, 'forbidden'],
+    ['closed: refused', conv({ bot: true, status: 'closed' }), true, 'conversation_closed'],
+  ])('%s', (_name, state, available, expected) => {
+    check(decideHandoffTo(state, bot, queue, { id: OTHER, name: nameOf(OTHER), available }, T, expires), expected);
   });
 });

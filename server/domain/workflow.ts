@@ -4,7 +4,7 @@
  * hand-off. Each answers the events to append and the state to change, or a refusal; the store runs it
  * inside the write transaction on committed state (SPEC C4), so two agents racing get one winner.
  */
-import type { EventData, PendingRequest } from '../../shared/protocol';
+import type { ConversationEvent, EventData, PendingRequest } from '../../shared/protocol';
 import {
   assignedEvent,
   authorOf,
@@ -95,6 +95,8 @@ export function decideRequest(
   kind: PendingRequest['kind'],
   target: RequestTarget,
   expiresAt: number,
+  /** Issue 15: the sender's hand-off note for the target (agents only, never the visitor). */
+  note: string | null = null,
 ): Decision {
   if (c.status !== 'open') return refuse('conversation_closed');
   if (c.assignedAgentId === null || (c.assignedAgentId !== actor.id && !isSupervisor(actor))) return refuse('not_holder');
@@ -110,6 +112,7 @@ export function decideRequest(
     toQueueId: target.queueId,
     toName: target.name,
     expiresAt,
+    ...(note !== null && note.trim() !== '' ? { note: note.trim() } : {}),
   };
   return { ok: true, events: [event(`${kind}_requested`, authorOf(actor), { ...request })], patch: { request } };
 }
@@ -127,7 +130,11 @@ export function decideRequestAccept(c: ConversationState, actor: AgentActor, eli
   if (r.kind === 'transfer') {
     return {
       ok: true,
-      events: [event('transfer_accepted', authorOf(actor), { fromAgentId: r.fromAgentId, toQueueId: r.toQueueId }), assignedEvent(actor, 'transfer')],
+      // Issue 15: `previousAgentId` is whose part ended (it owes a wrap-up); `note`, the sender's hand-off note.
+      events: [
+        event('transfer_accepted', authorOf(actor), { fromAgentId: r.fromAgentId, toQueueId: r.toQueueId, previousAgentId: c.assignedAgentId, note: r.note ?? null }),
+        assignedEvent(actor, 'transfer'),
+      ],
       patch: {
         assignedAgentId: actor.id,
         assignedAgentName: actor.name,
@@ -139,7 +146,7 @@ export function decideRequestAccept(c: ConversationState, actor: AgentActor, eli
   }
   return {
     ok: true,
-    events: [event('conference_joined', authorOf(actor))],
+    events: [event('conference_joined', authorOf(actor), { fromAgentId: r.fromAgentId, note: r.note ?? null })],
     patch: { request: null, participants: [...c.participants, { id: actor.id, name: actor.name }] },
   };
 }
@@ -259,4 +266,160 @@ export function decideReturnToBot(c: ConversationState, actor: AgentActor): Deci
     events: [event('returned_to_bot', authorOf(actor))],
     patch: { bot: true, assignedAgentId: null, assignedAgentName: null, participants: [], offer: null, request: null },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 15 (conversation screen): resolve in one write, and reopen (SPEC R8a, R8b).
+
+/**
+ * R8a Resolve (3CX "Resolved"): closes with a wrap-up reason and archives, in one write. A conversation
+ * already closed is only archived (it has its reason); one already archived is refused `conflict`.
+ * Who may: as for closing (the holder or a supervisor).
+ */
+export function decideResolve(c: ConversationState, actor: AgentActor, reason: string | null): Decision {
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
+  if (c.status === 'closed') {
+    if (c.archived) return refuse('conflict');
+    return { ok: true, events: [event('archived', authorOf(actor))], patch: { archived: true } };
+  }
+  if (reason === null || reason.trim() === '') return refuse('wrap_up_required');
+  return {
+    ok: true,
+    events: [event('closed', authorOf(actor), { reason }), event('archived', authorOf(actor))],
+    patch: { status: 'closed', offer: null, request: null, wrapUpReason: reason, archived: true },
+  };
+}
+
+/**
+ * R8b Reopen: a closed conversation (archived or not) opens again, held by the agent who reopens it, out of
+ * the archive and without its wrap-up reason (`reopened`, visible to the visitor, whose chat is open again). Who may: the agent who held it, or a supervisor or admin.
+ * `visitorHasOpen`: the visitor has another open conversation (C3: one at a time), refused
+ * `visitor_has_open_conversation`; the service knows it, the store's unique index guards the race.
+ */
+export function decideReopen(c: ConversationState, actor: AgentActor, visitorHasOpen: boolean): Decision {
+  if (c.status !== 'closed') return refuse('not_closed');
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
+  if (visitorHasOpen) return refuse('visitor_has_open_conversation');
+  return {
+    ok: true,
+    events: [event('reopened', authorOf(actor), { fromAgentId: c.assignedAgentId })],
+    patch: { status: 'open', archived: false, wrapUpReason: null, bot: false, assignedAgentId: actor.id, assignedAgentName: actor.name, participants: [], offer: null, request: null },
+  };
+}
+// Issue 15 (flow: transfers, conferences, wrap-up, bot hand-off).
+
+/**
+ * R6/R7: the target declines: the request ends at once (for a queue, at its first member's decline) and the
+ * sender is told who declined; the conversation stays with its holder.
+ */
+export function decideRequestDecline(c: ConversationState, actor: AgentActor, eligible: boolean, at: number): Decision {
+  const r = c.request;
+  if (!r || at >= r.expiresAt || !eligible || c.status !== 'open' || c.assignedAgentId === actor.id) return refuse('request_not_found');
+  return {
+    ok: true,
+    events: [event(`${r.kind}_declined`, authorOf(actor), { fromAgentId: r.fromAgentId, toAgentId: r.toAgentId, toQueueId: r.toQueueId, toName: r.toName })],
+    patch: { request: null },
+  };
+}
+
+/** What one agent is told about a workflow event that ends its request or its part in a conversation. */
+export interface WorkflowNotice {
+  kind: 'transfer' | 'conference';
+  outcome: 'accepted' | 'declined' | 'expired' | 'left';
+  /** Who accepted or declined (null: the timer ran out, or the agent itself left). */
+  by: string | null;
+  /** The request's target as the sender named it (agent or queue), when the event says. */
+  to: string | null;
+  /** The agent's part ended: it is asked for a wrap-up reason when the site has any (SPEC R8). */
+  wrapUp: boolean;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * The notice `agentId` gets for `e`, or null: the sender hears how its transfer or invitation ended, the
+ * agent a transfer took the conversation from owes a wrap-up, and so does an agent that left a conference.
+ */
+export function noticeFor(e: Pick<ConversationEvent, 'kind' | 'author' | 'data'>, agentId: string): WorkflowNotice | null {
+  const d = e.data ?? {};
+  const by = e.author.kind === 'agent' ? e.author.name : null;
+  const sent = d.fromAgentId === agentId && e.author.id !== agentId;
+  switch (e.kind) {
+    case 'transfer_accepted': {
+      const previous = d.previousAgentId === agentId;
+      if (!sent && !previous) return null;
+      return { kind: 'transfer', outcome: 'accepted', by, to: null, wrapUp: previous };
+    }
+    case 'conference_joined':
+      return sent ? { kind: 'conference', outcome: 'accepted', by, to: null, wrapUp: false } : null;
+    case 'transfer_declined':
+    case 'conference_declined':
+      return sent ? { kind: e.kind === 'transfer_declined' ? 'transfer' : 'conference', outcome: 'declined', by, to: text(d.toName), wrapUp: false } : null;
+    case 'transfer_abandoned':
+    case 'conference_abandoned':
+      return d.fromAgentId === agentId ? { kind: e.kind === 'transfer_abandoned' ? 'transfer' : 'conference', outcome: 'expired', by: null, to: text(d.toName), wrapUp: false } : null;
+    case 'conference_left':
+      return e.author.kind === 'agent' && e.author.id === agentId ? { kind: 'conference', outcome: 'left', by: null, to: null, wrapUp: true } : null;
+    default:
+      return null;
+  }
+}
+
+/** The part of a conversation an agent has not wrapped up yet: the event that ended it. */
+export interface OwedWrapUp {
+  after: 'transfer' | 'conference';
+  /** The seq of the transfer_accepted or conference_left that ended the agent's part. */
+  seq: number;
+}
+
+/**
+ * Issue 15: whether `agentId` owes a wrap-up reason, from the conversation's log in seq order: its latest
+ * part ended by a transfer it handed over, or by its leaving a conference, and not wrapped up since.
+ */
+export function owedWrapUp(events: readonly Pick<ConversationEvent, 'seq' | 'kind' | 'author' | 'data'>[], agentId: string): OwedWrapUp | null {
+  let owed: OwedWrapUp | null = null;
+  for (const e of events) {
+    if (e.kind === 'transfer_accepted' && e.data?.previousAgentId === agentId) owed = { after: 'transfer', seq: e.seq };
+    else if (e.kind === 'conference_left' && e.author.kind === 'agent' && e.author.id === agentId) owed = { after: 'conference', seq: e.seq };
+    else if (e.kind === 'wrapped_up' && e.author.id === agentId) owed = null;
+  }
+  return owed;
+}
+
+/**
+ * SPEC R8 (issue 15): the agent whose part ended by a transfer or by leaving a conference records its wrap-up
+ * reason, once per part (the client id names the part: a second answer is a duplicate). It changes nothing
+ * else, in any status: the conversation may have moved on or closed since.
+ */
+export function decideWrapUp(actor: AgentActor, reason: string, owed: OwedWrapUp | null): Decision {
+  if (!owed) return refuse('nothing_to_wrap_up');
+  if (reason.trim() === '') return refuse('wrap_up_required');
+  return {
+    ok: true,
+    events: [{ ...event('wrapped_up', authorOf(actor), { reason, after: owed.after, forSeq: owed.seq }), clientId: wrapUpClientId(actor.id, owed.seq) }],
+    patch: null,
+  };
+}
+
+export const wrapUpClientId = (agentId: string, seq: number) => `wrap-up:${agentId}:${seq}`;
+
+/**
+ * R12 (issue 15): the bot hands the conversation to a named agent: it enters `queue` (the fallback) and, when
+ * the agent can take it now, is offered to that agent first; otherwise it simply waits in the queue.
+ */
+export function decideHandoffTo(
+  c: ConversationState,
+  actor: BotActor,
+  queue: { id: string | null; name: string | null },
+  agent: { id: string; name: string; available: boolean },
+  at: number,
+  expiresAt: number,
+): Decision {
+  const base = decideHandoff(c, actor, queue, at);
+  if (!base.ok) return base;
+  const [handoff, queued] = base.events;
+  const events = [{ ...handoff!, data: { ...handoff!.data, agentId: agent.id, agentName: agent.name } }, queued!];
+  if (!agent.available) return { ok: true, events, patch: base.patch };
+  const offer = { agentId: agent.id, agentName: agent.name, expiresAt };
+  return { ok: true, events: [...events, event('offered', SYSTEM, { ...offer })], patch: { ...base.patch, offer } };
 }

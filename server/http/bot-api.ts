@@ -22,8 +22,8 @@ export function createBotApi(bot: BotService): Hono {
     api,
     ROUTES.botHandoff,
     async (c, { body, answer }) => {
-      const { queue } = await body();
-      return answer({ conversation: await bot.handoff(c.req.header('authorization'), c.req.param('id'), queue) });
+      const { queue, agent } = await body();
+      return answer({ conversation: await bot.handoff(c.req.header('authorization'), c.req.param('id'), queue, agent) });
     },
     { mount: '/bot' },
   );

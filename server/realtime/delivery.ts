@@ -12,6 +12,7 @@
 import type { ConversationSummary, ServerFrame } from '../../shared/protocol';
 import type { Bus, BusMessage, EventMessage } from '../bus/bus';
 import { canView, visibleToVisitor, type Actor, type AgentActor } from '../domain/conversation';
+import { noticeFor } from '../domain/workflow';
 import type { Logger } from '../log';
 import { forVisitor, type CatchUp, type ConversationService } from '../services/conversations';
 import type { MaskingPolicy } from '../services/masking-policy';
@@ -221,7 +222,7 @@ export function reconcile(out: Outbox, live: DeliveryState, deps: DeliveryDeps, 
  * did not come from this socket (`ownSenderId`: this socket as a sender, LiveSession.senderId).
  */
 export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMessage, ownSenderId: string | null, deps: DeliveryDeps): void {
-  if ('removed' in received) return;
+  if ('removed' in received || 'internal' in received) return; // issue 15: internal chat is never a visitor's
   if ('signal' in received) {
     if (ownSenderId !== null && received.from === ownSenderId) return;
     if (received.toVisitor) out.send(received.frame);
@@ -241,6 +242,7 @@ export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMe
  */
 export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: BusMessage, ownSenderId: string | null, deps: AgentDeliveryDeps): void {
   if ('removed' in received) return removed(out, live, received.conversationId);
+  if ('internal' in received) return; // issue 15: agent-handler.ts delivers it
   if ('signal' in received) {
     // SPEC W1, W2: for a conversation it may see, and typing only for one it watches (nothing in the lists
     // shows typing); never one this socket sent (`ownSenderId`, as for visitors).
@@ -252,6 +254,10 @@ export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: Bu
   const message = agentMessage(received, deps.masking);
   const id = message.event.conversationId;
   const watch = watchesOf(live).get(id);
+  // Issue 15: how this agent's request ended, or that its part ended (a wrap-up is asked), also when the
+  // same event takes the conversation out of its sight.
+  const notice = noticeFor(message.event, live.actor.id);
+  if (notice) out.send({ type: 'workflow.notice', conversationId: id, visitorId: message.conversation.visitorId, visitorName: message.conversation.visitorName, ...notice });
   if (live.actor.role === 'agent') {
     if (!canView(live.actor, message.conversation)) {
       if (knownOf(live).delete(id) || watch) {

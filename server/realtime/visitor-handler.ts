@@ -119,7 +119,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
           agentSeenSeq: conversation.agentSeenSeq ?? 0,
           visitorSeenSeq: conversation.visitorSeenSeq ?? 0,
         },
-        site: { online, offlineFields: formFields(site.ticketing), widget },
+        site: { online, offlineFields: formFields(site.ticketing), widget, email: this.deps.tickets.emailOn },
         identity: identity.user,
       },
     });
@@ -161,7 +161,14 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (!live.visitRecorded) this.#recordVisit(conn, live);
       },
-      (err: unknown) => conn.fail(err, frame),
+      (err: unknown) => {
+        // Issue 15: its chat became a ticket: the message goes to the ticket, in the same thread.
+        if (!isAppError(err) || err.code !== 'conversation_closed' || !frame.conversationId) return conn.fail(err, frame);
+        this.deps.tickets.followUp(live.actor, { clientId: frame.clientId, conversationId: frame.conversationId, text: frame.text }).then(
+          (ack) => (ack ? conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq }) : conn.fail(err, frame)),
+          (e: unknown) => conn.fail(e, frame),
+        );
+      },
     );
   }
 
@@ -177,8 +184,8 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
     }
     // SPEC L3, M3: a form or a transcript request past its hourly limit is refused before its text is redacted.
-    if (frame.type === 'ticket.create' || frame.type === 'transcript.email') {
-      deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', conn.peer.limitKey, actor.visitorId);
+    if (frame.type === 'ticket.create' || frame.type === 'transcript.email' || frame.type === 'ticket.email') {
+      deps.safety.requestAllowed(frame.type === 'transcript.email' ? 'transcript' : 'ticket', conn.peer.limitKey, actor.visitorId);
     }
     // (message.send is redacted in startMessage, which the transport's fast path calls too.)
     if (frame.type !== 'message.send') frame = this.redacted(conn.peer, frame);
@@ -211,6 +218,9 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       case 'transcript.email':
         await deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
         return conn.send({ type: 'done', clientId: frame.clientId });
+      case 'ticket.email': // issue 15
+        await deps.tickets.setEmail(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
+        return conn.send({ type: 'done', clientId: frame.clientId });
       case 'typing':
         return relayTyping(deps, live, frame);
       case 'seen':
@@ -219,6 +229,12 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         const conversations = await deps.signals.conversationsOf(actor);
         return conn.send({ type: 'conversations', clientId: frame.clientId, conversations });
       }
+      // Issue 15: the agents' internal chat; a visitor never reads or writes it.
+      case 'internal.send':
+      case 'internal.seen':
+      case 'internal.load':
+      case 'internal.list':
+        throw new AppError('forbidden');
       default:
         frame satisfies never;
     }

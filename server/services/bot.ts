@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { messageEvent } from '../domain/conversation';
 import { addressVerdict, hostOf, urlVerdict, type AllowRule } from '../domain/private-address';
-import { decideHandoff } from '../domain/workflow';
+import { decideHandoff, decideHandoffTo } from '../domain/workflow';
+import { canTakeWork } from '../domain/routing';
 import { AppError } from '../errors';
 import { hashToken, randomToken } from '../ids';
 import type { Logger } from '../log';
@@ -44,6 +45,9 @@ export interface BotWebhookPayload {
 }
 
 export type BotService = ReturnType<typeof createBotService>;
+
+/** Issue 15: how long a named agent's offer waits when the hand-off names no queue (the seed queue's). */
+const NAMED_OFFER_MS = 30_000;
 
 /** The pause before the one retry of a failed webhook call. */
 export const WEBHOOK_RETRY_MS = 1_000;
@@ -196,14 +200,35 @@ export function createBotService({ store, directory, conversations, log, webhook
     },
 
     /** The bot hands the conversation to a queue (by id or name; the site's default when none). */
-    async handoff(authorization: string | undefined, conversationId: string, queueHint: string | undefined): Promise<ConversationSummary> {
+    async handoff(authorization: string | undefined, conversationId: string, queueHint: string | undefined, agentHint?: string): Promise<ConversationSummary> {
       const site = await siteOf(authorization);
       const queues = directory.queues(site.id);
       const queue = queueHint ? queues.find((q) => q.id === queueHint || q.name.toLowerCase() === queueHint.toLowerCase()) : directory.queue(site.defaultQueueId);
       if (queueHint && !queue) throw new AppError('not_found', 'No such queue on this site.');
-      return conversations.apply({ kind: 'bot', siteId: site.id }, conversationId, (state, at) =>
-        decideHandoff(state, { kind: 'bot', siteId: site.id }, { id: queue?.id ?? null, name: queue?.name ?? null }, at),
-      );
+      const bot = { kind: 'bot', siteId: site.id } as const;
+      const to = { id: queue?.id ?? null, name: queue?.name ?? null };
+      if (agentHint === undefined) return conversations.apply(bot, conversationId, (state, at) => decideHandoff(state, bot, to, at));
+      // Issue 15: a named agent (id or e-mail) is offered it first, when it can take work now; the queue is
+      // the fallback (the offer's timer runs out as any offer's does: RONA, then the queue's routing).
+      const wanted = agentHint.trim().toLowerCase();
+      const record = directory
+        .all()
+        .map((p) => directory.record(p.id))
+        .find((r) => r !== null && (r.id === agentHint || r.email.toLowerCase() === wanted));
+      if (!record || record.disabled) throw new AppError('agent_not_found');
+      const agent = record;
+      const load = (await store.conversations.loads()).get(agent.id) ?? 0;
+      const available = canTakeWork({ state: directory.workState(agent.id), load, capacity: record.capacity });
+      const timeout = queue?.offerTimeoutMs ?? NAMED_OFFER_MS;
+      const handTo = (offer: boolean) =>
+        conversations.apply(bot, conversationId, (state, at) => decideHandoffTo(state, bot, to, { id: agent.id, name: agent.name, available: offer }, at, at + timeout));
+      try {
+        return await handTo(available);
+      } catch (err) {
+        // R4: the agent holds another offer now (one at a time, the database's rule): the queue takes it.
+        if (available && err instanceof AppError && err.code === 'conflict') return handTo(false);
+        throw err;
+      }
     },
 
     /** Resolves when every webhook call started so far has ended (tests wait on it, as on the router's). */

@@ -18,11 +18,17 @@ import {
   decidePriority,
   decideRequest,
   decideRequestAccept,
+  decideRequestDecline,
   decideRequeue,
   decideRequester,
+  decideReopen,
+  decideResolve,
   decideReturnToBot,
   decideTake,
   decideVisitorEnd,
+  decideWrapUp,
+  owedWrapUp,
+  wrapUpClientId,
   type RequestTarget,
 } from '../domain/workflow';
 import { AppError } from '../errors';
@@ -42,6 +48,12 @@ export interface WorkflowDeps {
 }
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
+
+/** A transfer's or an invitation's target (exactly one of the ids) and its hand-off note (issue 15). */
+export type RequestTo = { agentId?: string; queueId?: string; note?: string };
+
+/** Issue 15: how many of a conversation's hand-over events are read to find an agent's unwrapped part. */
+const WRAP_UP_READ = 200;
 
 /**
  * R1 for accept, take, transfer and invitation accepts and proactive chats: an agent (not a supervisor
@@ -68,7 +80,7 @@ export function createWorkflowService({ store, directory, conversations, request
     return { agents, queues };
   }
 
-  async function request(actor: AgentActor, conversationId: string, kind: PendingRequest['kind'], to: { agentId?: string; queueId?: string }) {
+  async function request(actor: AgentActor, conversationId: string, kind: PendingRequest['kind'], to: RequestTo) {
     const current = await conversations.load(actor, conversationId);
     const available = await targets(actor, conversationId);
     let target: RequestTarget;
@@ -81,7 +93,7 @@ export function createWorkflowService({ store, directory, conversations, request
       if (!queue || directory.queue(queue.id)?.siteId !== current.siteId) throw new AppError('target_unavailable');
       target = { agentId: null, queueId: queue.id, name: queue.name };
     }
-    return conversations.apply(actor, conversationId, (state, at) => decideRequest(state, actor, kind, target, at + requestTimeoutMs));
+    return conversations.apply(actor, conversationId, (state, at) => decideRequest(state, actor, kind, target, at + requestTimeoutMs, to.note ?? null));
   }
 
   return {
@@ -92,8 +104,8 @@ export function createWorkflowService({ store, directory, conversations, request
 
     take: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideTake(state, actor)),
 
-    transfer: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'transfer', to),
-    conference: (actor: AgentActor, id: string, to: { agentId?: string; queueId?: string }) => request(actor, id, 'conference', to),
+    transfer: (actor: AgentActor, id: string, to: RequestTo) => request(actor, id, 'transfer', to),
+    conference: (actor: AgentActor, id: string, to: RequestTo) => request(actor, id, 'conference', to),
 
     /** R6/R7: the named agent, or an Available member of the named queue with room, accepts. */
     async acceptRequest(actor: AgentActor, id: string): Promise<ConversationSummary> {
@@ -105,6 +117,33 @@ export function createWorkflowService({ store, directory, conversations, request
     },
 
     leave: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideLeave(state, actor)),
+
+    // Issue 15 (flow).
+    /** R6/R7: the named agent, or a member of the named queue, declines: the sender is told at once. */
+    async declineRequest(actor: AgentActor, id: string): Promise<void> {
+      const c = await conversations.load(actor, id);
+      if (!c.request) throw new AppError('request_not_found');
+      await conversations.apply(actor, id, (state, at) => decideRequestDecline(state, actor, state.request !== null && isRequestTarget(state.request, actor), at));
+    },
+
+    /**
+     * R8 (issue 15): the wrap-up reason of the agent's part that a transfer it handed over, or its leaving a
+     * conference, ended. The agent may no longer see the conversation: its own part in the log is what
+     * allows it (a conversation it never had answers like a missing one), and the write is the server's.
+     */
+    async wrapUp(actor: AgentActor, id: string, reasonId: string): Promise<void> {
+      const reason = await store.wrapUpReasons.byId(reasonId);
+      if (!reason) throw new AppError('wrap_up_required', 'Choose a wrap-up reason from the list.');
+      const events = await store.events.before(id, null, { kinds: ['transfer_accepted', 'conference_left', 'wrapped_up'], limit: WRAP_UP_READ });
+      const owed = owedWrapUp(events, actor.id);
+      const mine = events.some((e) => e.author.id === actor.id || e.data?.previousAgentId === actor.id);
+      if (!mine) await conversations.load(actor, id); // one it never had answers like a missing one
+      await conversations.write(
+        { kind: 'system' },
+        { conversationId: id, visitor: null, clientId: owed ? wrapUpClientId(actor.id, owed.seq) : null },
+        () => decideWrapUp(actor, reason.label, owed),
+      );
+    },
 
     /** R8: closes with a wrap-up reason from the configured list. */
     async close(actor: AgentActor, id: string, reasonId: string): Promise<ConversationSummary> {
@@ -148,6 +187,9 @@ export function createWorkflowService({ store, directory, conversations, request
      * to the agent.
      */
     async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
+      // Issue 15: a visitor who gave its name (the offline form, a pre-chat) is named in the chat it is offered.
+      const known = await store.visitors.byId(visitor.visitorId);
+      const named = { ...(known?.name ? { visitorName: known.name } : {}), ...(known?.email ? { requesterEmail: known.email } : {}) };
       return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
         if (state.lastSeq > 0) {
           if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };
@@ -158,7 +200,7 @@ export function createWorkflowService({ store, directory, conversations, request
         return {
           ok: true,
           events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
-          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, ...named },
         };
       });
     },
@@ -186,5 +228,26 @@ export function createWorkflowService({ store, directory, conversations, request
 
     /** R8: the visitor's "End chat" on its own conversation. */
     visitorEnd: (actor: VisitorActor, id: string) => conversations.apply(actor, id, (state) => decideVisitorEnd(state, actor)),
+
+    // Issue 15, conversation screen.
+
+    /** R8a: close with a reason from the list and archive, one write; a closed one needs no reason. */
+    async resolve(actor: AgentActor, id: string, reasonId: string | undefined): Promise<ConversationSummary> {
+      let label: string | null = null;
+      if (reasonId !== undefined) {
+        const reason = await store.wrapUpReasons.byId(reasonId);
+        if (!reason) throw new AppError('wrap_up_required', 'Choose a wrap-up reason from the list.');
+        label = reason.label;
+      }
+      return conversations.apply(actor, id, (state) => decideResolve(state, actor, label));
+    },
+
+    /** R8b: a closed conversation opens again with the agent who reopens it; C3: not beside another open one. */
+    async reopen(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      const c = await conversations.load(actor, id);
+      const open = await store.conversations.list({ visitorId: c.visitorId, status: 'open', limit: 2 });
+      const other = open.some((o) => o.id !== id);
+      return conversations.apply(actor, id, (state) => decideReopen(state, actor, other));
+    },
   };
 }

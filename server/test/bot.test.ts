@@ -8,7 +8,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BotWebhookPayload } from '../services/bot';
-import { adminApi, createAgent, eventually, gone, onlineAgent, stored, storedEvents, summary, visitor, type Api } from './agents';
+import { adminApi, createAgent, eventually, gone, makeQueue, onlineAgent, stored, storedEvents, summary, visitor, type Api } from './agents';
 import { startTestServer, type TestServer } from './harness';
 
 const HOOK = 'https://bot.example.test/hook';
@@ -217,5 +217,71 @@ describe('R12 bot', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('no_bot');
     expect(received).toEqual([]);
+  });
+});
+
+describe('R12 bot hand-off to a named agent (issue 15)', () => {
+  it('R12 (issue 15): the bot names an agent (by e-mail or id): it is offered to that agent first and the agent accepts', async () => {
+    const token = await setBot();
+    const queue = await makeQueue(server, { strategy: 'broadcast' });
+    const named = await onlineAgent(server);
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('Quero falar com a Ana');
+    await hookGot('Quero falar com a Ana');
+
+    const handoff = await asBot(token, `/conversations/${conversationId}/handoff`, { queue: queue.id, agent: named.email.toUpperCase() });
+    expect(handoff.status).toBe(200);
+    expect(handoff.body.conversation).toMatchObject({ bot: false, queueId: queue.id, assignedAgentId: null, offer: { agentId: named.id, agentName: named.name } });
+    expect((await storedEvents(server, conversationId)).slice(-3).map((e) => [e.kind, e.data?.agentId ?? null])).toEqual([
+      ['bot_handoff', named.id],
+      ['queued', null],
+      ['offered', named.id],
+    ]);
+    // The named agent's console shows the offer (it is in no queue of the conversation's).
+    await summary(named.socket, conversationId, (c) => c.offer?.agentId === named.id);
+    expect((await named.api.post(`/conversations/${conversationId}/accept`)).status).toBe(200);
+    expect((await stored(server, conversationId)).assignedAgentId).toBe(named.id);
+    await v.socket.next('event', (f) => f.event.kind === 'assigned');
+  });
+
+  it('R12 (issue 15): a named agent that is not available gets nothing: the conversation waits in the queue', async () => {
+    const token = await setBot();
+    const queue = await makeQueue(server, { strategy: 'broadcast' });
+    const member = await onlineAgent(server, { queues: [queue.id] });
+    const away = await onlineAgent(server);
+    await away.api.put('/me/availability', { state: 'unavailable' });
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('oi');
+    const handoff = await asBot(token, `/conversations/${conversationId}/handoff`, { queue: queue.name, agent: away.id });
+    expect(handoff.status).toBe(200);
+    expect(handoff.body.conversation).toMatchObject({ bot: false, queueId: queue.id, offer: null });
+    await summary(member.socket, conversationId, (c) => !c.bot && c.assignedAgentId === null);
+  });
+
+  it('R12 (issue 15): a named agent that does not answer in time: the queue\'s routing offers it to someone else', async () => {
+    const token = await setBot();
+    const named = await onlineAgent(server);
+    const queue = await makeQueue(server, { strategy: 'round_robin', offerTimeoutMs: 400 });
+    const member = await onlineAgent(server, { queues: [queue.id] });
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('oi');
+    expect((await asBot(token, `/conversations/${conversationId}/handoff`, { queue: queue.id, agent: named.id })).body.conversation.offer.agentId).toBe(named.id);
+    await summary(member.socket, conversationId, (c) => c.offer?.agentId === member.id);
+    const kinds = (await storedEvents(server, conversationId)).map((e) => [e.kind, e.data?.agentId ?? null]);
+    expect(kinds).toContainEqual(['no_answer', named.id]);
+    expect((await member.api.post(`/conversations/${conversationId}/accept`)).status).toBe(200);
+  });
+
+  it('R12 (issue 15): an unknown agent is refused with agent_not_found and changes nothing', async () => {
+    const token = await setBot();
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('oi');
+    const before = await stored(server, conversationId);
+    for (const agent of ['nobody@example.com', 'no-such-id']) {
+      const res = await asBot(token, `/conversations/${conversationId}/handoff`, { agent });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('agent_not_found');
+    }
+    expect(await stored(server, conversationId)).toEqual(before);
   });
 });

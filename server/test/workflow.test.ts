@@ -440,3 +440,112 @@ describe('priority, requester and labels', () => {
     expect((await admin.get('/conversations?priority=0')).body.conversations).toEqual([]);
   });
 });
+
+describe('issue 15: decline, hand-off note, wrap-up after a hand-over', () => {
+  /** The `workflow.notice` frame an agent's console got for this conversation. */
+  const notice = (agent: OnlineAgent, conversationId: string, outcome: string) =>
+    agent.socket.next('workflow.notice', (f) => f.conversationId === conversationId && f.outcome === outcome);
+
+  it('R6 (issue 15): the target declines a transfer: the request ends at once, the sender is told who declined, the holder keeps it', async () => {
+    const { holder, conversationId } = await heldConversation(server);
+    const target = await onlineAgent(server);
+    expect((await holder.api.post(`/conversations/${conversationId}/transfer`, { agentId: target.id })).status).toBe(200);
+    await summary(target.socket, conversationId, (c) => c.request?.toAgentId === target.id);
+    // Only the target declines.
+    const bystander = await onlineAgent(server);
+    expect((await bystander.api.post(`/conversations/${conversationId}/request/decline`)).status).toBe(404);
+
+    const declined = await target.api.post(`/conversations/${conversationId}/request/decline`);
+    expect(declined.status).toBe(204);
+    const told = await notice(holder, conversationId, 'declined');
+    expect(told).toMatchObject({ kind: 'transfer', by: target.name, to: target.name, wrapUp: false });
+    expect(await stored(server, conversationId)).toMatchObject({ assignedAgentId: holder.id, request: null });
+    expect((await storedEvent(server, conversationId, 'transfer_declined')).author.id).toBe(target.id);
+    // Declined: it cannot be accepted any more (it left the target's sight), and a new transfer may be sent at once.
+    expect((await target.api.post(`/conversations/${conversationId}/request/accept`)).status).toBe(404);
+    expect((await holder.api.post(`/conversations/${conversationId}/transfer`, { agentId: target.id })).status).toBe(200);
+  });
+
+  it('R7 (issue 15): the guest declines an invitation: the sender is told at once, nobody joins', async () => {
+    const { holder, conversationId } = await heldConversation(server);
+    const guest = await onlineAgent(server);
+    expect((await holder.api.post(`/conversations/${conversationId}/conference`, { agentId: guest.id })).status).toBe(200);
+    await summary(guest.socket, conversationId, (c) => c.request?.kind === 'conference');
+    expect((await guest.api.post(`/conversations/${conversationId}/request/decline`)).status).toBe(204);
+    expect(await notice(holder, conversationId, 'declined')).toMatchObject({ kind: 'conference', by: guest.name });
+    expect(await stored(server, conversationId)).toMatchObject({ participants: [], request: null });
+    await gone(guest.socket, conversationId);
+  });
+
+  it('R6 (issue 15): the hand-off note reaches the target and the agents\' timeline, never the visitor\'s socket', async () => {
+    const { holder, conversationId, socket: visitorSocket } = await heldConversation(server);
+    const target = await onlineAgent(server);
+    const note = 'Cliente VIP: já enviei o código de rastreio';
+    const asked = await holder.api.post(`/conversations/${conversationId}/transfer`, { agentId: target.id, note });
+    expect(asked.status).toBe(200);
+    // The target's request card has it.
+    await summary(target.socket, conversationId, (c) => c.request?.note === note);
+    expect((await storedEvent(server, conversationId, 'transfer_requested')).data?.note).toBe(note);
+    expect((await target.api.post(`/conversations/${conversationId}/request/accept`)).status).toBe(200);
+    // The agents' event page has it; the visitor's page and socket never do.
+    const page = await target.api.get(`/conversations/${conversationId}/events`);
+    expect(page.body.events.find((e: { kind: string }) => e.kind === 'transfer_accepted').data.note).toBe(note);
+    await send(target.socket, conversationId, 'Oi, sou o novo atendente');
+    await visitorSocket.next('event', (f) => f.event.kind === 'message' && f.event.author.id === target.id);
+    expectVisitorSafe(visitorSocket, conversationId);
+    expect(JSON.stringify(visitorSocket.frames)).not.toContain('rastreio');
+    visitorSocket.send({ type: 'watch', conversationId, afterSeq: 0 });
+    const history = await visitorSocket.next('history', (f) => f.conversationId === conversationId);
+    expect(JSON.stringify(history)).not.toContain('rastreio');
+    // A note longer than the limit is bad input and changes nothing.
+    const long = await target.api.post(`/conversations/${conversationId}/transfer`, { agentId: holder.id, note: 'x'.repeat(501) });
+    expect(long.status).toBe(400);
+    expect((await stored(server, conversationId)).request).toBeNull();
+  });
+
+  it('R8 (issue 15): after its transfer is accepted the sender is asked for a wrap-up reason and records it once, though it no longer sees the conversation', async () => {
+    const { holder, conversationId, socket: visitorSocket } = await heldConversation(server);
+    const target = await onlineAgent(server);
+    const reason = await wrapUpReason(server);
+    // Nothing handed over yet: nothing to wrap up.
+    expect((await holder.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(409);
+    expect((await holder.api.post(`/conversations/${conversationId}/transfer`, { agentId: target.id })).status).toBe(200);
+    expect((await target.api.post(`/conversations/${conversationId}/request/accept`)).status).toBe(200);
+    expect(await notice(holder, conversationId, 'accepted')).toMatchObject({ kind: 'transfer', by: target.name, wrapUp: true });
+    await gone(holder.socket, conversationId);
+    // The new holder is asked nothing.
+    expect((await target.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(409);
+    // A reason off the list is refused.
+    expect((await holder.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: 'nope' })).status).toBe(400);
+
+    expect((await holder.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(204);
+    const wrapped = await storedEvent(server, conversationId, 'wrapped_up');
+    expect(wrapped).toMatchObject({ author: { kind: 'agent', id: holder.id }, data: { reason: reason.label, after: 'transfer' } });
+    // Once per part: a second answer stores nothing.
+    expect((await holder.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(409);
+    expect((await storedEvents(server, conversationId)).filter((e) => e.kind === 'wrapped_up')).toHaveLength(1);
+    // The conversation is unchanged and still the target's; the visitor never hears of it.
+    expect(await stored(server, conversationId)).toMatchObject({ assignedAgentId: target.id, status: 'open' });
+    await send(target.socket, conversationId, 'Sigo aqui');
+    await visitorSocket.next('event', (f) => f.event.kind === 'message' && f.event.author.id === target.id);
+    expectVisitorSafe(visitorSocket, conversationId);
+    // An agent that never had it cannot learn it exists.
+    const stranger = await onlineAgent(server);
+    expect((await stranger.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(404);
+  });
+
+  it('R8 (issue 15): an agent that leaves a conference is asked for a wrap-up reason for its part', async () => {
+    const { holder, conversationId } = await heldConversation(server);
+    const guest = await onlineAgent(server);
+    const reason = await wrapUpReason(server);
+    expect((await holder.api.post(`/conversations/${conversationId}/conference`, { agentId: guest.id })).status).toBe(200);
+    expect((await guest.api.post(`/conversations/${conversationId}/request/accept`)).status).toBe(200);
+    expect(await notice(holder, conversationId, 'accepted')).toMatchObject({ kind: 'conference', by: guest.name, wrapUp: false });
+    expect((await guest.api.post(`/conversations/${conversationId}/leave`)).status).toBe(200);
+    expect(await notice(guest, conversationId, 'left')).toMatchObject({ kind: 'conference', wrapUp: true });
+    expect((await guest.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(204);
+    expect((await storedEvent(server, conversationId, 'wrapped_up')).data).toMatchObject({ after: 'conference', reason: reason.label });
+    // The holder, who stayed, owes nothing.
+    expect((await holder.api.post(`/conversations/${conversationId}/wrap-up`, { reasonId: reason.id })).status).toBe(409);
+  });
+});
