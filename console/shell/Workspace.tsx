@@ -197,7 +197,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   const screenTitle = [
     section === 'conversations' && current ? visitorLabel(current.visitorId, current.visitorName) : null,
     section === 'tickets' && ticketId && /^\d+$/.test(ticketId) ? `#${ticketId}` : null,
-    { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin }[section],
+    { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin, team: t.team.section }[section],
     t.brand,
   ];
   const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
