@@ -7,6 +7,10 @@
  * conversation list `widget/app/conversations/`, and any other) are listed as "on demand" with what each
  * adds, and the worst case "open chat + every on-demand chunk" is reported too. Chunks are recognised by
  * their manifest `src` path, not their (hashed) file names. Raw and gzip (zlib level 9) bytes.
+ *
+ * Issue 15: what a visitor downloads on opening depends on the site's state, so every opening state is
+ * measured (`OPENING_STATES`: someone online, nobody online with the leave-a-message form, the pre-chat form,
+ * a returning visitor's ended conversation with its end panel), and the budget judges the heaviest.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +25,28 @@ export const LOCALES_SRC = 'widget/app/locales/';
 export interface FileSize {
   file: string;
   raw: number;
+  gzip: number;
+}
+
+/**
+ * Issue 15: the states a visitor may see on opening the chat, each with the on-demand chunks (manifest
+ * `src`) the window loads at once in it (ChatWindow.tsx): the offline form when nobody can answer (SPEC T1,
+ * what a fresh install shows), the pre-chat form (SPEC W5), the end panel of a returning visitor's ended
+ * conversation. Files (SPEC W3) load only when one is attached or shown, the conversation list when asked
+ * for: no opening state loads them.
+ */
+export const OPENING_STATES: ReadonlyArray<{ name: string; srcs: readonly string[] }> = [
+  { name: 'someone online (composer)', srcs: [] },
+  { name: 'nobody online (offline form)', srcs: ['widget/app/conversations/OfflineForm.tsx'] },
+  { name: 'pre-chat form', srcs: ['widget/app/prechat/PrechatForm.tsx'] },
+  { name: 'ended conversation (end panel)', srcs: ['widget/app/conversations/EndPanel.tsx'] },
+];
+
+/** One opening state: loader + open chat + the chunks it loads at once, gzip. */
+export interface OpeningState {
+  name: string;
+  /** The on-demand files it adds to the open chat's. */
+  adds: string[];
   gzip: number;
 }
 
@@ -48,6 +74,9 @@ export interface SizesResult {
   worstGzip: number;
   /** The on-demand chunks' files, for a one-line listing. */
   dynamic: string[];
+  /** Issue 15: every opening state (OPENING_STATES), and the heaviest of them: the budgeted figure. */
+  states: OpeningState[];
+  heaviest: OpeningState;
 }
 
 interface ManifestChunk {
@@ -125,6 +154,15 @@ export function measureSizes(): SizesResult {
 
   const loader = measure(LOADER_FILE);
   const appGzip = sum(app, 'gzip');
+  const states = OPENING_STATES.map(({ name, srcs }): OpeningState => {
+    const files = new Map<string, FileSize>();
+    for (const src of srcs) {
+      const key = Object.keys(manifest).find((k) => srcOf(k) === src);
+      if (!key) throw new Error(`${manifestPath} has no chunk for ${src} (opening state "${name}"): update OPENING_STATES`);
+      for (const f of adds(key, loaded)) files.set(f.file, f);
+    }
+    return { name, adds: [...files.keys()], gzip: loader.gzip + appGzip + sum([...files.values()], 'gzip') };
+  });
   const allOnDemand = new Map(onDemand.flatMap((p) => p.files).map((f) => [f.file, f]));
   return {
     loader,
@@ -136,5 +174,7 @@ export function measureSizes(): SizesResult {
     onDemand,
     worstGzip: loader.gzip + appGzip + sum([...allOnDemand.values()], 'gzip'),
     dynamic: [...allOnDemand.keys()],
+    states,
+    heaviest: states.reduce((a, b) => (b.gzip > a.gzip ? b : a)),
   };
 }

@@ -20,12 +20,14 @@ import { createAuthService } from './services/auth';
 import { createBotService } from './services/bot';
 import { createConversationService } from './services/conversations';
 import { createSignals } from './services/presence-signals';
+import { createInternalChat } from './services/internal-chat';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
 import { createRouter } from './services/router';
 import { systemTimers, type Timers } from './services/timers';
 import { createWorkflowService } from './services/workflow';
 import { createAvailability } from './services/availability';
+import { createWaits } from './services/waits';
 import { createBlockAndEnd } from './services/block-and-end';
 import { createCannedReplies } from './services/canned-replies';
 import { createInbox } from './services/inbox';
@@ -219,10 +221,12 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const tickets = createTicketService({ store, directory, conversations, mailer, limits: safety, log, now, masking });
   const search = createSearchService({ store, masking, viewTicket: (t) => tickets.view(t) });
   const availability = createAvailability({ store, directory, conversations, log, now });
+  const waits = createWaits({ store, conversations, log, now });
   const attachments = createAttachmentService({ store, conversations, safety, filesDir: config.filesDir, secret, now, log, masking });
   const registry = new SocketRegistry(log, options.massClose);
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus, masking });
+  const internalChat = createInternalChat({ store, bus, now }); // issue 15 (internal chat)
   const router = createRouter({
     store,
     directory,
@@ -235,8 +239,8 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   });
   // Issue 11: TRUST_PROXY off while requests carry a proxy's headers: every visitor shares one address.
   const proxyHeaders = createProxyWarning({ trustProxy: config.trustProxy, limits: config.limits, log, now });
-  const sites = createSites({ store, directory, ...(cluster ? { announce: cluster.announce } : {}) });
-  const clusterState = cluster?.start({ registry, directory, safety, masking, availability, liveVisitors }) ?? null;
+  const sites = createSites({ store, directory, conversations, now, warn: (what, err) => log.warn(`could not record ${what}`, { err }), ...(cluster ? { announce: cluster.announce } : {}) });
+  const clusterState = cluster?.start({ registry, directory, safety, masking, availability, waits, liveVisitors }) ?? null;
   const inbox = createInbox({ store, masking, directory, liveVisitors });
   const app = createHttpApp({
     auth,
@@ -288,6 +292,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     directory,
     tickets,
     availability,
+    waits,
     safety,
     registry,
     masking,
@@ -296,6 +301,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     liveVisitors,
     visitors: store.visitors,
     signals,
+    internalChat,
     now,
     bus,
     log,
@@ -383,6 +389,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     // SPEC D12: deliveries that stop() cut short end before anything they use (the store) is closed.
     await bot.idle();
     availability.stop();
+    waits.stop();
     gateway.stopAccepting();
     server.close();
     server.closeIdleConnections();

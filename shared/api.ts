@@ -102,6 +102,8 @@ export const RequestBody = v.pipe(
 );
 
 export const CloseBody = v.object({ reasonId: IdField });
+/** Issue 15 (SPEC R8a): the wrap-up reason, needed unless the conversation is already closed. */
+export const ResolveBody = v.object({ reasonId: v.optional(IdField) });
 /** Issue 15: the wrap-up reason after a transfer or after leaving a conference. */
 export const WrapUpBody = v.object({ reasonId: IdField });
 export const PriorityBody = v.object({ priority: PriorityValue });
@@ -229,6 +231,12 @@ export interface MeAnswer {
   agent: AgentProfile;
   presence: AgentPresence;
   prefs: { sound: boolean; preview: boolean };
+  /**
+   * Issue 15, conversation screen: what the console offers depends on. `mail`: this server sends e-mail
+   * (SMTP set). `sites`: per site, whether it has a bot (R12: "Return to bot") and its widget's language
+   * (null: the page's or the browser's), the visitor's language as far as Papo knows it.
+   */
+  facts: { mail: boolean; sites: Array<{ id: string; bot: boolean; language: string | null }> };
 }
 
 /** Visitors with a widget connected now (SPEC R11). */
@@ -246,7 +254,18 @@ export interface LiveVisitorsAnswer {
 }
 
 export interface SitesAnswer {
-  sites: Array<{ id: string; name: string; key: string; defaultQueueId: string | null; botWebhookUrl: string | null }>;
+  sites: SiteInfo[];
+  /** Issue 15: where pages load the widget from (PUBLIC_URL, else the address the console used): the install snippet's. */
+  serverUrl: string;
+}
+
+/** One site as the admin API answers it. */
+export interface SiteInfo {
+  id: string;
+  name: string;
+  key: string;
+  defaultQueueId: string | null;
+  botWebhookUrl: string | null;
 }
 
 export interface BotSettingsAnswer {
@@ -419,6 +438,11 @@ export const WidgetSettingsQuery = v.object({ site: v.pipe(v.string(), v.minLeng
 /** GET /api/v1/widget/settings?site=KEY (public, SPEC W4): what the loader reads at load. */
 export interface WidgetSettingsAnswer {
   settings: WidgetSettings;
+  /**
+   * Issue 15: present when the asking page's origin may not use this site: the loader prints `message` (what
+   * to add, and where) once to the browser console, shows no chat and opens no socket.
+   */
+  refused?: { code: 'origin_not_allowed'; origin: string; message: string };
 }
 
 /**
@@ -505,6 +529,8 @@ export const BlockBody = v.object({
 export interface BlockInfo extends BlockRecord {
   /** False once its expiry has passed (kept in the list until lifted). */
   active: boolean;
+  /** Issue 15 (lists, names): a visitor block's visitor as agents see it (masked, M2); absent: not a visitor block, or erased. */
+  visitor?: { name: string | null; email: string | null; page: string | null };
 }
 
 export interface BlocksAnswer {
@@ -571,3 +597,29 @@ export interface SearchAnswer {
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 15 (site owners): sites created, renamed and deleted; refused origins.
+
+/** POST /sites, PATCH /sites/{id} (admins): a site's name, 1 to 80 characters. */
+export const SiteNameBody = v.object({
+  name: v.pipe(v.string('name: the site\'s name.'), v.trim(), v.minLength(1, 'name: the site needs a name.'), v.maxLength(80, 'name: at most 80 characters.')),
+});
+
+/** POST /sites and PATCH /sites/{id}: the site. */
+export interface SiteAnswer {
+  site: SiteInfo;
+}
+
+/** DELETE /sites/{id}: what went with it. */
+export interface SiteDeletedAnswer {
+  deleted: { conversations: number; tickets: number };
+}
+
+/** GET /sites/{id}/refused-origins: pages refused in the last 7 days, the most recent first. */
+export interface RefusedOriginsAnswer {
+  refused: Array<{ origin: string; today: number; total: number; lastAt: number }>;
+}
+
+/** POST /sites/{id}/refused-origins/allow: the refused origin to add to the allowed ones (one click). */
+export const AllowRefusedBody = v.object({ origin: v.pipe(v.string('origin: scheme://host[:port].'), v.maxLength(200)) });

@@ -59,6 +59,10 @@ export const ERRORS = {
   shutting_down: { status: 503, message: 'The server is restarting; reconnect shortly.' },
   storage_unavailable: { status: 503, message: 'The server cannot store anything right now (its disk is full or failing); nothing was stored, try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
+  // Issue 15 (site owners).
+  last_site: { status: 409, message: 'This is the only site: create another before deleting it.' },
+  // Issue 15, conversation screen (SPEC R8b).
+  visitor_has_open_conversation: { status: 409, message: 'The visitor has another open conversation; continue there.' },
   // Issue 15 (flow: transfers, conferences, wrap-up, bot hand-off).
   nothing_to_wrap_up: { status: 409, message: 'You have no transfer or conference of this conversation left to wrap up.' },
   agent_not_found: { status: 404, message: 'No agent has this id or e-mail address.' },

@@ -147,10 +147,29 @@ export const EmailTranscriptFrame = v.object({
   email: Email,
 });
 
+/** Issue 15: visitor only: the address its chat's ticket (T2, T3) is answered at; answered by `done`. */
+export const TicketEmailFrame = v.object({
+  type: v.literal('ticket.email'),
+  clientId: RequestId,
+  conversationId: Id,
+  email: Email,
+});
+
 export const WatchFrame = v.object({ type: v.literal('watch'), conversationId: Id, afterSeq: Seq });
 export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationId: Id });
 /** `id` is echoed in the pong, so it must survive JSON: 1e999 parses to Infinity, which would go back as null. */
 export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.pipe(v.number(), v.finite())) });
+
+// Issue 15 (internal chat): the agents' team channel and direct messages; agents only, visitors are refused.
+const ChannelId = v.pipe(v.string(), v.minLength(1), v.maxLength(160));
+/** Sends to a channel ('team' or shared/internal-chat.ts directChannelId); answered `internal.ack`, or an error naming `clientId`. */
+export const InternalSendFrame = v.object({ type: v.literal('internal.send'), clientId: v.pipe(v.string(), v.uuid()), channelId: ChannelId, text: MessageText });
+/** The agent has read the channel up to `seq`; its read mark is only ever raised. */
+export const InternalSeenFrame = v.object({ type: v.literal('internal.seen'), channelId: ChannelId, seq: Seq });
+/** A page of a channel: after `afterSeq` (catch-up), or before `beforeSeq` (older; neither: the newest). Answered `internal.history`. */
+export const InternalLoadFrame = v.object({ type: v.literal('internal.load'), clientId: RequestId, channelId: ChannelId, afterSeq: v.optional(Seq), beforeSeq: v.optional(Seq) });
+/** The agent's channels with their unread marks, and the agents it may write to. Answered `internal.channels`. */
+export const InternalListFrame = v.object({ type: v.literal('internal.list'), clientId: RequestId });
 
 export const ClientFrame = v.variant('type', [
   HelloFrame,
@@ -165,6 +184,13 @@ export const ClientFrame = v.variant('type', [
   TypingFrame,
   SeenFrame,
   ListConversationsFrame,
+  // Issue 15 (visitor promises and tickets)
+  TicketEmailFrame,
+  // Issue 15 (internal chat)
+  InternalSendFrame,
+  InternalSeenFrame,
+  InternalLoadFrame,
+  InternalListFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
@@ -183,6 +209,13 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'typing',
   'seen',
   'conversations.list',
+  // Issue 15 (visitor promises and tickets)
+  'ticket.email',
+  // Issue 15 (internal chat)
+  'internal.send',
+  'internal.seen',
+  'internal.load',
+  'internal.list',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -222,6 +255,10 @@ export const EVENT_KINDS = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15 (visitor promises and tickets): the address a visitor gave for its ticket's replies.
+  'ticket_email',
+  // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
+  'reopened',
   // Issue 15 (flow): a request or an offer declined by its target; an agent's wrap-up after a hand-over.
   'transfer_declined',
   'conference_declined',
@@ -364,7 +401,7 @@ export const AgentPresence = v.object({
   state: v.picklist(AGENT_STATES),
   capacity: v.number(),
   queueIds: v.array(v.string()),
-  /** When the state last changed. */
+  /** When the state last changed; 0 when it never did: an agent who never signed in (issue 15). */
   since: Millis,
 });
 export type AgentPresence = v.InferOutput<typeof AgentPresence>;
@@ -430,6 +467,8 @@ export const SiteStatus = v.object({
   offlineFields: v.array(OfflineField),
   /** Absent from older servers' welcomes: the defaults. */
   widget: v.optional(WidgetSettings),
+  /** Issue 15: whether the server sends e-mail (SMTP configured); off, the widget promises none. Absent: on. */
+  email: v.optional(v.boolean()),
 });
 export type SiteStatus = v.InferOutput<typeof SiteStatus>;
 
@@ -557,6 +596,14 @@ export type VisitorConversation = v.InferOutput<typeof VisitorConversation>;
 /** Visitors: the answer to `conversations.list`, newest activity first (at most 50). */
 export const ConversationsFrame = v.object({ type: v.literal('conversations'), clientId: v.string(), conversations: v.array(VisitorConversation) });
 
+// Issue 15 (widget feedback): what a waiting visitor is told.
+/**
+ * Visitors, while their conversation waits for an agent: its place in its queue (1 = next; null when not
+ * known, e.g. while an agent is being offered it) and the site's usual first-response time in ms (the
+ * median of its recent first responses; null before there are any). Sent when either changes.
+ */
+export const WaitFrame = v.object({ type: v.literal('wait'), conversationId: v.string(), position: v.nullable(v.number()), typicalMs: v.nullable(v.number()) });
+export type WaitFrame = v.InferOutput<typeof WaitFrame>;
 /**
  * Issue 15 (flow), agents only: how this agent's transfer or invitation ended (accepted, declined and by whom,
  * expired), or that its part in a conversation ended (a transfer it handed over, a conference it left) and a
@@ -574,6 +621,45 @@ export const WorkflowNoticeFrame = v.object({
   wrapUp: v.boolean(),
 });
 export type WorkflowNoticeFrame = v.InferOutput<typeof WorkflowNoticeFrame>;
+// Issue 15 (internal chat): agents only; a visitor's socket is never sent any of these.
+/** One message of a channel; `seq` is gap-free per channel. */
+export const InternalMessage = v.object({
+  channelId: v.string(),
+  seq: Seq,
+  authorId: v.string(),
+  authorName: v.string(),
+  clientId: v.string(),
+  text: v.string(),
+  at: Millis,
+});
+export type InternalMessage = v.InferOutput<typeof InternalMessage>;
+/** A channel as one agent sees it: `seenSeq` its read mark; `peer` the other agent of a direct channel. */
+export const InternalChannelInfo = v.object({
+  id: v.string(),
+  kind: v.picklist(['team', 'direct']),
+  peer: v.nullable(Participant),
+  lastSeq: Seq,
+  seenSeq: Seq,
+  lastMessageAt: v.nullable(Millis),
+});
+export type InternalChannelInfo = v.InferOutput<typeof InternalChannelInfo>;
+/** A new message in a channel the agent is in (its own too, from any of its consoles). */
+export const InternalMessageFrame = v.object({ type: v.literal('internal.message'), message: InternalMessage });
+/** The `internal.send` with this client id is stored at `seq`. */
+export const InternalAckFrame = v.object({ type: v.literal('internal.ack'), clientId: v.string(), channelId: v.string(), seq: Seq });
+/** The answer to `internal.load`: messages oldest first; `hasMore`: more exist beyond the page in the direction asked. */
+export const InternalHistoryFrame = v.object({
+  type: v.literal('internal.history'),
+  clientId: v.string(),
+  channelId: v.string(),
+  messages: v.array(InternalMessage),
+  hasMore: v.boolean(),
+  lastSeq: Seq,
+});
+/** The answer to `internal.list`: the agent's channels, and every enabled agent but itself (to start a direct chat). */
+export const InternalChannelsFrame = v.object({ type: v.literal('internal.channels'), clientId: v.string(), channels: v.array(InternalChannelInfo), agents: v.array(Participant) });
+/** This agent's read mark of a channel moved (in another of its consoles): its unread count follows. */
+export const InternalSeenServerFrame = v.object({ type: v.literal('internal.seen'), channelId: v.string(), seq: Seq });
 
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
@@ -591,8 +677,15 @@ export const ServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
   // Issue 15 (flow).
   WorkflowNoticeFrame,
+  // Issue 15 (internal chat)
+  InternalMessageFrame,
+  InternalAckFrame,
+  InternalHistoryFrame,
+  InternalChannelsFrame,
+  InternalSeenServerFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
@@ -714,6 +807,7 @@ export const VisitorServerFrame = v.variant('type', [
   TypingServerFrame,
   SeenServerFrame,
   ConversationsFrame,
+  WaitFrame,
 ]);
 export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrame>;
 

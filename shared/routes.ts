@@ -221,6 +221,22 @@ export const ROUTES = {
   },
   siteOrigins: { method: 'GET', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', answer: answer<api.SiteOrigins>('SiteOrigins') },
   setSiteOrigins: { method: 'PUT', path: '/sites/:id/origins', access: 'agent', privilege: 'manageSites', body: api.SiteOriginsBody, answer: answer<api.SiteOrigins>('SiteOrigins') },
+  // Issue 15 (site owners): sites created, renamed and deleted; refused origins seen and allowed in one click.
+  createSite: { method: 'POST', path: '/sites', access: 'agent', privilege: 'manageSites', body: api.SiteNameBody, answer: answer<api.SiteAnswer>('SiteAnswer') },
+  renameSite: { method: 'PATCH', path: '/sites/:id', access: 'agent', privilege: 'manageSites', body: api.SiteNameBody, answer: answer<api.SiteAnswer>('SiteAnswer') },
+  deleteSite: { method: 'DELETE', path: '/sites/:id', access: 'agent', privilege: 'manageSites', answer: answer<api.SiteDeletedAnswer>('SiteDeletedAnswer') },
+  refusedOrigins: { method: 'GET', path: '/sites/:id/refused-origins', access: 'agent', privilege: 'manageSites', answer: answer<api.RefusedOriginsAnswer>('RefusedOriginsAnswer') },
+  allowRefusedOrigin: {
+    method: 'POST',
+    path: '/sites/:id/refused-origins/allow',
+    access: 'agent',
+    privilege: 'manageSites',
+    body: api.AllowRefusedBody,
+    answer: answer<api.SiteOrigins>('SiteOrigins'),
+  },
+  // Issue 15, conversation screen: resolve (close and archive in one write, SPEC R8a) and reopen (R8b).
+  resolve: { method: 'POST', path: '/conversations/:id/resolve', access: 'agent', body: api.ResolveBody, answer: conversation },
+  reopen: { method: 'POST', path: '/conversations/:id/reopen', access: 'agent', answer: conversation },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

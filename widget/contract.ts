@@ -132,8 +132,11 @@ export interface WidgetHost {
   emit<E extends keyof PapoEvents>(event: E, payload: PapoEvents[E]): void;
   /** The app's own close button. */
   requestClose(): void;
-  /** The launcher's badge: unread agent messages (0 hides it). The loader also emits `unread`. */
-  setUnread(count: number): void;
+  /**
+   * The launcher's badge: unread agent messages (0 hides it). The loader also emits `unread`. With `preview`
+   * (issue 15: a new agent message while the chat is closed), the bubble beside the launcher shows it.
+   */
+  setUnread(count: number, preview?: { name: string; text: string }): void;
 }
 
 export interface MountOptions {

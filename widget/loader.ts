@@ -140,6 +140,12 @@ function boot(): void {
   let unread = 0;
   let shown = true;
   let identity: IdentityInput | null = null;
+  /**
+   * Issue 15: the server refused this page's origin. As Intercom and Crisp do on a domain that is not
+   * trusted, the widget does not appear: a launcher that opens a chat which cannot send would promise what
+   * the server will not do. The site owner reads the one console line; no app, no socket, no retry.
+   */
+  let refused = false;
 
   /** The launcher's name, labels and visibility from the current state. */
   const paint = () => {
@@ -156,7 +162,8 @@ function boot(): void {
     hostEl.toggleAttribute('data-open', isOpen);
     badge.textContent = `${unread > 99 ? '99+' : unread || ''}`;
     // A strict site has no anonymous chat: its launcher waits for Papo.identify (SPEC W6).
-    hostEl.toggleAttribute('data-hidden', !ready || !shown || (!!settings?.strictIdentity && !identity));
+    // Issue 15: a page on an origin the site does not allow shows no chat at all (see `refused`).
+    hostEl.toggleAttribute('data-hidden', refused || !ready || !shown || (!!settings?.strictIdentity && !identity));
   };
   // Hidden until the site's settings are read, so the launcher never shows in the wrong colour or place.
   paint();
@@ -166,7 +173,12 @@ function boot(): void {
   const settingsRead: Promise<void> = fetch(`${server}/api/v1/widget/settings?site=${encodeURIComponent(siteKey)}`)
     .then((r) => r.json())
     .then((body) => {
-      const s = (body as { settings?: WidgetSettings } | null)?.settings;
+      const answer = body as { settings?: WidgetSettings; refused?: { message: string } } | null;
+      if (answer?.refused) {
+        refused = true;
+        console.error(answer.refused.message);
+      }
+      const s = answer?.settings;
       if (!s) return;
       settings = s;
       // The server checked the colour (#rrggbb); a custom property cannot carry anything out of itself.
@@ -187,7 +199,7 @@ function boot(): void {
     // What is known when the app is asked for; later calls follow it in order (see `withApp`).
     const given = identity;
     return (app ??= settingsRead
-      .then(() => import(/* @vite-ignore */ new URL(__PAPO_APP_CHUNK__, script.src).href))
+      .then(() => (refused ? Promise.reject() : import(/* @vite-ignore */ new URL(__PAPO_APP_CHUNK__, script.src).href)))
       .then((mod: { mount: (options: MountOptions) => WidgetApp }) =>
         mod.mount({
           root,
@@ -200,7 +212,9 @@ function boot(): void {
           host: {
             emit,
             requestClose: () => setOpen(false),
-            setUnread(count) {
+            setUnread(count, preview) {
+              // Issue 15: the newest agent message beside the closed launcher (Intercom's and Crisp's preview).
+              if (preview && !isOpen) showNote(preview.text, preview.name);
               if (count === unread) return;
               unread = count;
               paint();
@@ -218,7 +232,7 @@ function boot(): void {
   const withApp = (fn: (a: WidgetApp) => void) => void loadApp().then(fn, () => undefined);
 
   function setOpen(open: boolean, focus = true): void {
-    if (open === isOpen) return;
+    if (open === isOpen || refused) return;
     isOpen = open;
     paint();
     // Opening is the visitor's consent to storage (SPEC W8); a close is stored only after an open.

@@ -3,7 +3,6 @@
  * reasons; admins also queues, agents, sites with their bot and masking, and blocks (issue 6). The server
  * checks every call again.
  */
-import { useState } from 'preact/hooks';
 import type { AgentProfile } from '../../shared/protocol';
 import { Agents } from './Agents';
 import { Blocks } from './Blocks';
@@ -15,9 +14,18 @@ import { TABS_BY_ROLE, type AdminTab as Tab } from './tabs';
 import { WrapUpReasons } from './WrapUpReasons';
 import './admin.css';
 
-export function Admin({ agent }: { agent: AgentProfile }) {
+export interface AdminProps {
+  agent: AgentProfile;
+  /** Issue 15: the tab the URL names (/console/admin/:tab), null for the role's first. */
+  tab: Tab | null;
+  /** The site the URL names (/console/admin/sites/:id). */
+  siteId: string | null;
+  /** Goes to a tab (a new URL), or to one site of the Sites tab. */
+  onTab: (tab: Tab, id?: string | null) => void;
+}
+
+export function Admin({ agent, tab: picked, siteId, onTab: setPicked }: AdminProps) {
   const tabs = TABS_BY_ROLE[agent.role];
-  const [picked, setPicked] = useState<Tab | null>(null);
   const current = picked !== null && tabs.includes(picked) ? picked : (tabs[0] ?? null);
 
   if (current === null) {
@@ -65,7 +73,7 @@ export function Admin({ agent }: { agent: AgentProfile }) {
         {current === 'reasons' && <WrapUpReasons />}
         {current === 'queues' && <Queues />}
         {current === 'agents' && <Agents me={agent} />}
-        {current === 'sites' && <Sites />}
+        {current === 'sites' && <Sites siteId={siteId} onSite={(id) => setPicked('sites', id)} />}
         {current === 'blocks' && <Blocks />}
       </div>
     </section>

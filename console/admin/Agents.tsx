@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { AGENT_ROLES, type AgentProfile, type AgentRole } from '../../shared/protocol';
 import { adminApi, type AgentPatch, type AgentWithLoad, type QueueWithMembers } from './admin-api';
-import { formatDuration } from './board';
+import { formatDuration, neverSignedIn } from './board';
 import { agentProblems, hasProblems, type AgentForm, type Problems } from './forms';
 import { useAction, useNow, useResource } from './hooks';
 import { t } from './i18n';
@@ -84,7 +84,7 @@ export function Agents({ me }: { me: AgentProfile }) {
                 <td>
                   <span class={`adm-state ${a.state}`}>
                     <span class="adm-dot" aria-hidden="true" />
-                    {t.inState(t.states[a.state], formatDuration(now - a.since))}
+                    {neverSignedIn(a) ? `${t.states.offline} · ${t.neverSignedIn}` : t.inState(t.states[a.state], formatDuration(now - a.since))}
                   </span>
                 </td>
                 <td>

@@ -144,7 +144,7 @@ function AgentGroup({ title, rows, picked, onPick, onSetState }: AgentGroupProps
                 <span class="adm-agent-name">{a.name}</span>
                 <span class={`adm-state ${a.state}`}>
                   <span class="adm-dot" aria-hidden="true" />
-                  {t.inState(t.states[a.state], formatDuration(a.inStateMs))}
+                  {a.neverSignedIn ? `${t.states.offline} · ${t.neverSignedIn}` : t.inState(t.states[a.state], formatDuration(a.inStateMs))}
                 </span>
                 <span class={`adm-load${a.full ? ' full' : ''}`}>
                   {t.conversations}: {a.conversations} / {a.capacity}

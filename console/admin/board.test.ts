@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentPresence, ConversationSummary, QueueInfo } from '../../shared/protocol';
 import { summaryFixture } from '../../shared/test/summary';
-import { agentRows, formatDuration, isWaiting, loadByAgent, queueRows } from './board';
+import { agentRows, formatDuration, isWaiting, loadByAgent, neverSignedIn, queueRows } from './board';
 
 const NOW = 1_000_000_000;
 
@@ -127,9 +127,20 @@ describe('agentRows', () => {
   it.each([
     { id: 'a', state: 'available', inStateMs: 5_000, conversations: 1, capacity: 1, full: true, connected: true },
     { id: 'b', state: 'unavailable', inStateMs: 5_000, conversations: 1, capacity: 2, full: false, connected: true },
-    { id: 'z', state: 'offline', inStateMs: 3_600_000, conversations: 1, capacity: 2, full: false, connected: false },
+    { id: 'z', state: 'offline', inStateMs: 3_600_000, conversations: 1, capacity: 2, full: false, connected: false, neverSignedIn: false },
   ])('agent $id: $state for $inStateMs ms with $conversations of $capacity', (expected) => {
     expect(agentRows(presence, conversations, NOW).find((r) => r.id === expected.id)).toMatchObject(expected);
+  });
+});
+
+describe('neverSignedIn (issue 15: not "Offline for 0 s")', () => {
+  it.each([
+    { name: 'offline since creation: never signed in', state: 'offline', since: 0, never: true },
+    { name: 'offline after a console went away', state: 'offline', since: NOW - 1000, never: false },
+    { name: 'available (its console connected) is not', state: 'available', since: 0, never: false },
+  ] as const)('$name', ({ state, since, never }) => {
+    expect(neverSignedIn({ state, since })).toBe(never);
+    expect(agentRows([agent({ id: 'n', state, since })], [], NOW)[0]).toMatchObject({ neverSignedIn: never, ...(never ? { inStateMs: 0 } : {}) });
   });
 });
 

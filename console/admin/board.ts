@@ -25,6 +25,8 @@ export interface AgentRow {
   role: AgentRole;
   state: AgentState;
   inStateMs: number;
+  /** Issue 15: offline and never signed in (no time in the state to show). */
+  neverSignedIn: boolean;
   /** Conversations the agent holds or takes part in (a conference) that still need it: open or ended. */
   conversations: number;
   capacity: number;
@@ -92,6 +94,9 @@ export function queueRows(
  * One row per agent, optionally only the members of one queue: connected agents first, then by name, so
  * the board reads like Cosmo Desk's queue view (connected above, disconnected below).
  */
+/** Issue 15: an agent whose state never changed since it was created is offline because it never signed in. */
+export const neverSignedIn = (a: Pick<AgentPresence, 'state' | 'since'>): boolean => a.state === 'offline' && a.since === 0;
+
 export function agentRows(
   presence: readonly AgentPresence[],
   conversations: readonly ConversationSummary[],
@@ -108,7 +113,8 @@ export function agentRows(
         name: a.name,
         role: a.role,
         state: a.state,
-        inStateMs: Math.max(0, now - a.since),
+        inStateMs: neverSignedIn(a) ? 0 : Math.max(0, now - a.since),
+        neverSignedIn: neverSignedIn(a),
         conversations: count,
         capacity: a.capacity,
         queueIds: a.queueIds,

@@ -6,6 +6,8 @@
 import { useState } from 'preact/hooks';
 import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../../shared/protocol';
 import type { PendingReply } from '../session/agent-session';
+import { headLine } from './action-bar';
+import { siteFacts, useFacts } from '../session/facts';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from '../ui/Countdown';
 import { t, visitorLabel } from '../i18n/i18n';
@@ -14,6 +16,7 @@ import { allowedActions } from '../session/permissions';
 import { PriorityBadge } from '../ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
+import { Avatar } from '../ui/Avatar';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -45,29 +48,20 @@ export function ConversationView(props: ConversationViewProps) {
   const { conversation: c, agent, queues, events, pending, hasMore } = props;
   const [wrapUp, setWrapUp] = useState(false);
   const visitor = visitorLabel(c.visitorId, c.visitorName);
-  const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
   const can = allowedActions(c, agent);
+  const facts = useFacts();
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
-  const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.youLower : (c.assignedAgentName ?? t.agent));
-  const guests = c.participants.map((p) => (p.id === agent.id ? t.youLower : p.name));
   const request = c.request;
 
   return (
     <article class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-head">
-        <span class="avatar" aria-hidden="true">
-          {initials}
-        </span>
+        <Avatar label={visitor} colourKey={c.visitorId} />
         <div class="title">
           <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
-          <p class="sub">
-            {holder}
-            {guests.length > 0 && ` · ${t.inConference(guests.join(', '))}`}
-            {c.queueId && queueName(c.queueId) && ` · ${queueName(c.queueId)}`}
-            {c.requesterEmail && ` · ${c.requesterEmail}`}
-          </p>
+          <p class="sub">{headLine(c, agent, queueName)}</p>
           {c.labels.length > 0 && (
             <p class="tags">
               {c.labels.map((l) => (
@@ -102,7 +96,7 @@ export function ConversationView(props: ConversationViewProps) {
         events={events}
         pending={pending}
         hasMore={hasMore}
-        line={{ agentId: agent.id, visitor, queueName }}
+        line={{ agentId: agent.id, visitor, visitorId: c.visitorId, queueName }}
         onLoadOlder={props.onLoadOlder}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
@@ -110,7 +104,7 @@ export function ConversationView(props: ConversationViewProps) {
         found={props.found ?? null}
         finding={props.finding ?? false}
       />
-      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} />}
+      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} name={visitor} />}
       {c.status === 'ended' ? (
         <div class="wrap-prompt">
           <p>{t.wrapUpPrompt}</p>
@@ -130,6 +124,8 @@ export function ConversationView(props: ConversationViewProps) {
           canReply={can.reply}
           onTyping={props.onTyping}
           placeholders={{ visitor: { name: c.visitorName, email: c.requesterEmail }, agent: { name: agent.name } }}
+          cannedLanguage={siteFacts(facts, c.siteId).language}
+          canManageCanned={agent.role !== 'agent'}
         />
       ) : null}
     </article>

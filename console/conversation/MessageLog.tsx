@@ -12,6 +12,7 @@ import { AttachmentList } from './Attachments';
 import { matchMarks } from '../../shared/search-text';
 import { markSegments } from '../search/search-model';
 import { takeLostFocus } from '../ui/focus';
+import { Avatar } from '../ui/Avatar';
 
 /**
  * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole
@@ -95,15 +96,22 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
         {events.map((e) => {
           if (e.kind === 'message') {
             const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
+            const name = who(e);
             return (
               <li
                 key={e.seq}
                 data-seq={e.seq}
-                class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
+                class={`msg ${side} has-avatar${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
                 tabIndex={e.seq === found?.seq ? -1 : undefined}
               >
+                {/* Issue 15: who wrote it at a glance; the visitor's initials keep its colour on every screen. */}
+                <Avatar
+                  size="mini"
+                  label={e.author.kind === 'visitor' ? line.visitor : side === 'mine' ? (e.author.name ?? name) : name}
+                  colourKey={e.author.kind === 'visitor' ? (line.visitorId ?? line.visitor) : (e.author.id ?? e.author.kind)}
+                />
                 <span class="who">
-                  {who(e)}
+                  {name}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
                 </span>
                 {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} terms={found.terms} /> : e.text}</p>}

@@ -45,6 +45,8 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   returned_to_bot: e('returned_to_bot', agent('x', 'Beto')),
   ticket_created: e('ticket_created', SYSTEM, { number: 12, ticketId: 't12' }),
   rated: e('rated', { kind: 'visitor', id: 'v', name: null }, { score: 4, comment: 'Rápido' }),
+  ticket_email: e('ticket_email', { kind: 'visitor', id: 'v', name: null }, { email: 'bia@example.com' }),
+  reopened: e('reopened', agent('me', 'Ana'), { fromAgentId: 'x' }),
   transfer_declined: e('transfer_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   conference_declined: e('conference_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   wrapped_up: e('wrapped_up', agent('me', 'Ana'), { reason: 'Resolvido', after: 'transfer', forSeq: 4 }),

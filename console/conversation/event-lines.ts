@@ -10,6 +10,8 @@ export interface LineContext {
   agentId: string;
   /** The visitor's label. */
   visitor: string;
+  /** Issue 15: the visitor's id, for its avatar's colour (absent: the label's). */
+  visitorId?: string;
   queueName: (id: string) => string | null;
 }
 
@@ -114,6 +116,10 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       const score = Number(d.score);
       return comment ? ev.ratedComment(ctx.visitor, score, comment) : ev.rated(ctx.visitor, score);
     }
+    case 'ticket_email': // issue 15
+      return ev.ticketEmail(author, str(d.email) ?? '');
+    case 'reopened':
+      return ev.reopened(author);
     // Issue 15 (flow).
     case 'transfer_declined':
       return ev.transferDeclined(author);

@@ -17,7 +17,7 @@ import type { HandoffNotice } from '../session/agent-session';
 import { api, ApiError, type WrapUpReason } from '../session/api';
 import { Countdown, Elapsed } from '../ui/Countdown';
 import { ErrorLine } from '../ui/ErrorLine';
-import { t, visitorLabel } from '../i18n/i18n';
+import { dayTime, t, visitorLabel } from '../i18n/i18n';
 import { waitingSince } from './lists';
 import { useAction } from '../ui/use-action';
 import { useNow } from '../ui/use-now';
@@ -90,8 +90,15 @@ function OfferCard({ conversation: c, queue, onAccepted }: { conversation: Conve
         <strong>{visitorLabel(c.visitorId, c.visitorName)}</strong> · {queue}
       </p>
       {c.firstMessage && <blockquote class="first">{c.firstMessage}</blockquote>}
-      <p class="meta">
-        {t.waiting} <Elapsed since={waitingSince(c)} />
+      {/* Issue 15, as Webex's card: whom it is offered to and when it arrived, besides the time waited. */}
+      <p class="meta offer-line">
+        <span class="offered-to">{t.offerFor(c.offer?.agentName ?? t.youLower)}</span>
+        <span aria-hidden="true">·</span>
+        <time dateTime={new Date(waitingSince(c)).toISOString()}>{dayTime.format(waitingSince(c))}</time>
+        <span aria-hidden="true">·</span>
+        <span>
+          {t.waiting} <Elapsed since={waitingSince(c)} />
+        </span>
       </p>
     </Card>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
 import { summaryFixture as s } from '../../shared/test/summary';
-import { appendPage, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, type ListContext, type LiveList } from './lists';
+import { appendPage, byMineOrder, byPriorityThenActivity, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, sortIntoLists, type ListContext, type LiveList } from './lists';
 
 const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };
 const sup: ListContext = { agentId: 'me', role: 'supervisor', queueIds: ['sales'] };
@@ -86,5 +86,44 @@ describe('issue 12: appendPage (Load more on Closed and Archived)', () => {
   it('keeps the shown rows themselves (the list does not re-render what it has)', () => {
     const shown = [s({ id: 'a' })];
     expect(appendPage(shown, [s({ id: 'b' })])[0]).toBe(shown[0]);
+  });
+});
+
+describe('issue 15: every list puts priority first', () => {
+  const said = (authorKind: 'visitor' | 'agent', at: number) => ({ lastMessage: { text: 'x', authorKind, at }, updatedAt: at });
+  const ids = (list: readonly ConversationSummary[]) => list.map((c) => c.id);
+
+  it.each<[string, ConversationSummary[], string[]]>([
+    ['urgent before a newer normal one', [s({ id: 'normal-new', ...said('visitor', 900) }), s({ id: 'urgent-old', priority: 3, ...said('agent', 100) })], ['urgent-old', 'normal-new']],
+    ['low after everything', [s({ id: 'low', priority: 0, ...said('visitor', 1) }), s({ id: 'normal', ...said('agent', 500) })], ['normal', 'low']],
+    [
+      'within a priority, the visitor waiting for an answer first, the longest waiting first',
+      [s({ id: 'answered-newest', ...said('agent', 900) }), s({ id: 'waiting-short', ...said('visitor', 800) }), s({ id: 'waiting-long', ...said('visitor', 200) })],
+      ['waiting-long', 'waiting-short', 'answered-newest'],
+    ],
+    [
+      'then the rest, newest activity first; an ended one waits for nobody',
+      [s({ id: 'older', ...said('agent', 100) }), s({ id: 'ended', status: 'ended', ...said('visitor', 50) }), s({ id: 'newer', ...said('agent', 300) })],
+      ['newer', 'older', 'ended'],
+    ],
+  ])('Mine: %s', (_name, list, expected) => expect(ids([...list].sort(byMineOrder))).toEqual(expected));
+
+  it.each<[string, ConversationSummary[], string[]]>([
+    ['urgent before a newer normal one', [s({ id: 'normal-new', updatedAt: 900 }), s({ id: 'high-old', priority: 2, updatedAt: 100 })], ['high-old', 'normal-new']],
+    ['within a priority, newest activity first', [s({ id: 'a', updatedAt: 100 }), s({ id: 'b', updatedAt: 300 }), s({ id: 'c', updatedAt: 200 })], ['b', 'c', 'a']],
+  ])('Others: %s', (_name, list, expected) => expect(ids([...list].sort(byPriorityThenActivity))).toEqual(expected));
+
+  it('sortIntoLists orders Mine and Others that way', () => {
+    const lists = sortIntoLists(
+      [
+        s({ id: 'mine-normal', assignedAgentId: 'me', updatedAt: 900 }),
+        s({ id: 'mine-urgent', assignedAgentId: 'me', priority: 3, updatedAt: 100 }),
+        s({ id: 'theirs-normal', assignedAgentId: 'x', updatedAt: 900 }),
+        s({ id: 'theirs-high', assignedAgentId: 'x', priority: 2, updatedAt: 100 }),
+      ],
+      sup,
+    );
+    expect(ids(lists.mine)).toEqual(['mine-urgent', 'mine-normal']);
+    expect(ids(lists.others)).toEqual(['theirs-high', 'theirs-normal']);
   });
 });

@@ -50,9 +50,28 @@ export function byServingOrder(a: ConversationSummary, b: ConversationSummary): 
 
 export const byActivity = (a: ConversationSummary, b: ConversationSummary) => b.updatedAt - a.updatedAt;
 
+/** Issue 15: open, and the visitor wrote last: the agent owes an answer since that message. */
+export const awaitingReply = (c: ConversationSummary) => c.status === 'open' && c.lastMessage?.authorKind === 'visitor';
+
+/**
+ * Issue 15, Mine: higher priority first; within one, the conversations whose visitor waits for an answer, the
+ * longest waiting first; then the rest, newest activity first.
+ */
+export function byMineOrder(a: ConversationSummary, b: ConversationSummary): number {
+  const wa = awaitingReply(a);
+  const wb = awaitingReply(b);
+  if (b.priority !== a.priority) return b.priority - a.priority;
+  if (wa !== wb) return wa ? -1 : 1;
+  if (wa && wb) return a.lastMessage!.at - b.lastMessage!.at || byActivity(a, b);
+  return byActivity(a, b);
+}
+
+/** Issue 15, Others: higher priority first, then newest activity. */
+export const byPriorityThenActivity = (a: ConversationSummary, b: ConversationSummary) => b.priority - a.priority || byActivity(a, b);
+
 export type Lists = Record<LiveList, ConversationSummary[]>;
 
-/** The three live lists: New in serving order, Mine and Others newest activity first. */
+/** The three live lists (issue 15: priority first in each): New in serving order, Mine as byMineOrder, Others by priority then activity. */
 export function sortIntoLists(conversations: Iterable<ConversationSummary>, ctx: ListContext): Lists {
   const lists: Lists = { new: [], mine: [], others: [] };
   for (const c of conversations) {
@@ -60,8 +79,8 @@ export function sortIntoLists(conversations: Iterable<ConversationSummary>, ctx:
     if (list) lists[list].push(c);
   }
   lists.new.sort(byServingOrder);
-  lists.mine.sort(byActivity);
-  lists.others.sort(byActivity);
+  lists.mine.sort(byMineOrder);
+  lists.others.sort(byPriorityThenActivity);
   return lists;
 }
 

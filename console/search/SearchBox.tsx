@@ -17,9 +17,13 @@ export interface SearchBoxProps {
   queues: QueueInfo[];
   /** A hit chosen, with the query it answers (its terms are marked where it opens). */
   onOpen: (hit: SearchHit, q: string) => void;
+  /** Issue 15: the question the URL asks (/console/search?q=…): searched on arrival, on Back and Forward. */
+  query?: string | null;
+  /** A question asked (the workspace writes its URL), or the answer put away (null). */
+  onQuery?: (q: string | null) => void;
 }
 
-export function SearchBox({ queues, onOpen }: SearchBoxProps) {
+export function SearchBox({ queues, onOpen, query = null, onQuery }: SearchBoxProps) {
   const s = t.searchAll;
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
@@ -43,7 +47,17 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  useDismiss(open, root, input, () => setOpen(false));
+  useEffect(() => {
+    if (!query || (query === search.state.q && open)) return;
+    setText(query);
+    if (search.submit(query)) setOpen(true);
+  }, [query]);
+  const putAway = () => {
+    setOpen(false);
+    onQuery?.(null);
+  };
+
+  useDismiss(open, root, input, putAway);
 
   return (
     <div
@@ -57,8 +71,10 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
         aria-label={s.label}
         onSubmit={(e) => {
           e.preventDefault();
-          if (search.submit(text)) setOpen(true);
-          else input.current?.focus(); // the button of a collapsed field opens it
+          if (search.submit(text)) {
+            setOpen(true);
+            onQuery?.(text.trim());
+          } else input.current?.focus(); // the button of a collapsed field opens it
         }}
       >
         <label class="sr-only" for="search">
@@ -112,7 +128,7 @@ export function SearchBox({ queues, onOpen }: SearchBoxProps) {
           onMore={search.more}
           onRetry={search.retry}
           onClose={() => {
-            setOpen(false);
+            putAway();
             input.current?.focus();
           }}
         />

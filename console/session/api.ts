@@ -184,6 +184,9 @@ export const api = {
   /** A site's offline hours, tickets and form (SPEC T1, T2); saving is for admins. */
   siteTicketing: (siteId: string) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`),
   setSiteTicketing: (siteId: string, body: SiteTicketing) => call<SiteTicketing>(`/sites/${encodeURIComponent(siteId)}/ticketing`, json('PUT', body)),
+  // Issue 15, conversation screen: resolve (SPEC R8a: close and archive in one write) and reopen (R8b).
+  resolve: (id: string, reasonId?: string) => call<ConversationAnswer>(conv(id, '/resolve'), json('POST', reasonId === undefined ? {} : { reasonId })).then(summaryOf),
+  reopen: (id: string) => call<ConversationAnswer>(conv(id, '/reopen'), json('POST')).then(summaryOf),
   // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
   declineRequest: (id: string) => call<void>(conv(id, '/request/decline'), json('POST')),
   declineOffer: (id: string) => call<void>(conv(id, '/decline'), json('POST')),

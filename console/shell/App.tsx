@@ -3,6 +3,7 @@ import type { AgentProfile } from '../../shared/protocol';
 import { api, ApiError } from '../session/api';
 import { Login } from './Login';
 import { Workspace } from './Workspace';
+import { CONSOLE_BASE } from './route';
 
 type Auth = { state: 'checking' } | { state: 'signed-out' } | { state: 'signed-in'; agent: AgentProfile };
 
@@ -29,7 +30,14 @@ export function App() {
     <Workspace
       agent={auth.agent}
       onSessionDoubt={() => void check()}
-      onSignOut={() => void api.logout().finally(() => setAuth({ state: 'signed-out' }))}
+      onSignOut={() =>
+        void api.logout().finally(() => {
+          // Issue 15: whoever signs in next starts at the conversations, not on this agent's last screen (a
+          // session that ran out keeps its URL instead: signing in again returns there).
+          history.replaceState(null, '', CONSOLE_BASE);
+          setAuth({ state: 'signed-out' });
+        })
+      }
     />
   );
 }

@@ -10,7 +10,7 @@ import { AgentSession } from '../session/agent-session';
 import { api, type Prefs } from '../session/api';
 import { ConversationView } from '../conversation/ConversationView';
 import { ErrorLine } from '../ui/ErrorLine';
-import { t } from '../i18n/i18n';
+import { t, visitorLabel } from '../i18n/i18n';
 import { Inbox } from '../inbox/Inbox';
 import { lazyComponent } from '../ui/lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from '../inbox/lists';
@@ -21,6 +21,9 @@ import { takeLostFocus } from '../ui/focus';
 import { SidePanel } from '../conversation/SidePanel';
 import { countLabel, useOpenTicketCount } from '../tickets/tickets-count';
 import { TopBar, type Section } from './TopBar';
+import { HOME, type Route } from './route';
+import { useRoute } from './use-route';
+import { TABS_BY_ROLE, type AdminTab } from '../admin/tabs';
 import { useAction } from '../ui/use-action';
 import { useNotifier } from '../session/use-notifier';
 
@@ -29,6 +32,7 @@ const Admin = lazyComponent(() => import('../admin/Admin').then((m) => m.Admin))
 const SupervisorBoard = lazyComponent(() => import('../admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('../admin/LiveVisitors').then((m) => m.LiveVisitors));
 const Tickets = lazyComponent(() => import('../tickets/Tickets').then((m) => m.Tickets));
+const TeamPanel = lazyComponent(() => import('../team/TeamPanel').then((m) => m.TeamPanel)); // issue 15
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -40,15 +44,34 @@ export interface WorkspaceProps {
 export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) {
   const session = useMemo(() => new AgentSession(onSessionDoubt), []);
   const view = useView(session);
-  const [chosenSection, setSection] = useState<Section>('conversations');
-  const [chosenTab, setTab] = useState<ListId>('new');
+  // Issue 15: the screen is the URL's (route.ts); the section, list, conversation, ticket and admin tab follow it.
+  const [route, navigate] = useRoute();
+  /** The section under the search's answer: the one it was asked from. */
+  const lastSection = useRef<Section>('conversations');
+  const chosenSection = route.screen === 'search' ? lastSection.current : sectionOf(route);
+  lastSection.current = chosenSection;
+  /** The list last shown, for a return to the conversations from another section. */
+  const lastList = useRef<ListId>('new');
+  if (route.screen === 'conversations') lastList.current = route.list;
+  const chosenTab = lastList.current;
+  /** The conversation on screen stays open while the agent visits another section. */
+  const conversationRoute = (list: ListId, conversationId = session.view.currentId): Route => ({ screen: 'conversations', list, conversationId });
+  const setSection = (next: Section) => {
+    if (next === 'conversations') navigate(conversationRoute(lastList.current));
+    else if (next === 'tickets') navigate({ screen: 'tickets', ticket: null });
+    else if (next === 'admin') navigate({ screen: 'admin', tab: route.screen === 'admin' ? route.tab : null, id: null });
+    else if (next === 'team') navigate({ screen: 'team', channel: route.screen === 'team' ? route.channel : null });
+    else navigate({ screen: next });
+  };
+  const setTab = (list: ListId) => navigate(conversationRoute(list));
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [prefs, setPrefs] = useState<Prefs | null>(null);
   const [myPresence, setMyPresence] = useState<AgentPresence | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [deleted, setDeleted] = useState<string | null>(null);
-  /** The ticket open in the Tickets section (the conversation panel opens one there too). */
-  const [ticketId, setTicketId] = useState<string | null>(null);
+  /** The ticket open in the Tickets section, by number or id (the conversation panel opens one there too). */
+  const ticketId = route.screen === 'tickets' ? route.ticket : null;
+  const setTicketId = (ticket: string | null) => navigate({ screen: 'tickets', ticket });
   /** Bumped after every action, so the Closed and Archived lists read again what may have changed. */
   const [changes, setChanges] = useState(0);
   const applied = (summary: ConversationSummary) => {
@@ -71,10 +94,51 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   // The newer of the two: the socket's presence frames, or the answer to this console's own change.
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
-  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'team', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'team', 'visitors'];
+  const team = useView(session.team); // issue 15: the Team section's unread badge
   // Issue 11 F3: an admin changed this agent's role (the server closed the socket with 4007 and the app read
   // the agent again): say so, and leave a section the new role does not have.
   const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
+  // A URL this role has no screen for (or none at all) becomes the conversations' in place.
+  useEffect(() => {
+    const unknown = route.screen === 'search' && !route.q;
+    if (section !== chosenSection || unknown) navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
+    else if (route.screen === 'admin' && route.tab && !TABS_BY_ROLE[agent.role].includes(route.tab)) navigate({ screen: 'admin', tab: null, id: null }, { replace: true });
+  }, [section, chosenSection, route, agent.role]);
+  /** The search's question is a URL too (/console/search?q=…), over the conversations; put away, it leaves. */
+  const onSearchQuery = (q: string | null) => {
+    if (q !== null) navigate({ screen: 'search', q }, { replace: route.screen === 'search' });
+    else if (route.screen === 'search') navigate.leave(conversationRoute(lastList.current));
+  };
+  /** The conversation the URL names: opened on arrival, on Back and Forward; none puts the one on screen away. */
+  const wanted = route.screen === 'conversations' ? route.conversationId : undefined;
+  useEffect(() => {
+    if (wanted === undefined) return;
+    if (wanted === null) {
+      if (session.view.currentId) session.closeCurrent();
+    } else if (session.view.currentId !== wanted) session.open(wanted);
+  }, [wanted]);
+  // Back to the list (a phone's back, the browser's Back): the conversation that held the focus is gone from
+  // the screen, and the focus goes to the list's tab rather than the page's top.
+  const shownBefore = useRef(wanted);
+  useEffect(() => {
+    if (shownBefore.current && wanted === null) takeLostFocus(document.querySelector<HTMLElement>('.inbox [role=tab][aria-selected=true]'));
+    shownBefore.current = wanted;
+  }, [wanted]);
+  // One the live lists do not hold (closed, archived, another's, a link from a colleague): its summary is read
+  // once the socket's welcome brought the lists; one this agent may not see, or that is gone, says so.
+  const missing = wanted && view.agent && view.currentId === wanted && !view.current;
+  useEffect(() => {
+    if (!missing) return;
+    let live = true;
+    api.detail(wanted).then(
+      (answer) => live && session.view.currentId === wanted && session.apply(answer.conversation),
+      () => live && session.forget(wanted),
+    );
+    return () => {
+      live = false;
+    };
+  }, [missing, wanted]);
   const tab: ListId = chosenTab === 'others' && !supervisor ? 'mine' : chosenTab;
   const shownRole = useRef(agent.role);
   const [roleNotice, setRoleNotice] = useState<AgentRole | null>(null);
@@ -97,15 +161,14 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
    */
   const [foundEntry, setFoundEntry] = useState<FoundEntry | null>(null);
   const entryReveals = useRef(0);
-  const openTicket = (id: string, entryId: string | null = null) => {
-    setTicketId(id);
+  const openTicket = (ticket: string, entryId: string | null = null) => {
     setFoundEntry(entryId === null ? null : { id: entryId, n: ++entryReveals.current });
-    setSection('tickets');
+    setTicketId(ticket);
   };
 
-  const open = (conversationId: string, summary?: ConversationSummary) => {
-    setSection('conversations');
+  const open = (conversationId: string, summary?: ConversationSummary, list = lastList.current) => {
     session.open(conversationId, summary);
+    navigate(conversationRoute(list, conversationId));
   };
   /**
    * Counts conversation hits chosen: the search's answer, which held the focus, is gone, so the focus goes to
@@ -118,24 +181,29 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   /** Issue 12: a search hit opens its ticket, or its conversation (at the matching message for a message hit). */
   const openHit = (hit: SearchHit, q: string) => {
     const target = hitTarget(hit);
-    if (target.kind === 'ticket') return openTicket(target.ticketId, target.entryId);
+    if (target.kind === 'ticket') return openTicket(hit.kind === 'ticket' ? String(hit.ticket.number) : target.ticketId, target.entryId);
     const summary = hit.kind === 'conversation' ? hit.conversation : undefined;
-    setSection('conversations');
     setHitOpened((n) => n + 1);
     if (target.seq === null) session.open(target.conversationId, summary);
     else session.openAt(target.conversationId, target.seq, summary, searchTerms(q));
+    navigate(conversationRoute(lastList.current, target.conversationId));
   };
   const accepted = (summary: ConversationSummary) => {
     session.apply(summary);
-    setTab('mine');
-    open(summary.id);
+    open(summary.id, undefined, 'mine');
   };
-  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
-  useNotifier(session, prefs, badge, (id) => open(id));
-
   const current = view.current;
+  // Issue 15: the tab's title names the screen, so the history menu and a bookmark say where they lead.
+  const screenTitle = [
+    section === 'conversations' && current ? visitorLabel(current.visitorId, current.visitorName) : null,
+    section === 'tickets' && ticketId && /^\d+$/.test(ticketId) ? `#${ticketId}` : null,
+    { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin, team: t.team.section }[section],
+    t.brand,
+  ];
+  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
+  useNotifier(session, prefs, badge, (id) => open(id), screenTitle.filter((part) => part !== null).join(' · '));
   return (
-    <div class={`workspace section-${section}${current && section === 'conversations' ? ' with-side' : ''}`}>
+    <div class={`workspace section-${section}${current && section === 'conversations' ? ' with-side' : ''}${wanted ? ' showing-conversation' : ''}`}>
       <TopBar
         agent={agent}
         me={me}
@@ -151,6 +219,9 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         ticketCount={openTickets.count === null ? null : countLabel(openTickets.count)}
         queues={view.queues}
         onSearchHit={openHit}
+        searchQuery={route.screen === 'search' ? route.q : null}
+        onSearchQuery={onSearchQuery}
+        teamUnread={team.unreadTotal}
       />
       <OfferPopover
         offers={view.offers}
@@ -194,6 +265,12 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             changes={changes}
           />
           <main class="pane">
+            {/* Issue 15: a phone shows the list or the conversation; this goes back to the list (styles.css). */}
+            {wanted && (
+              <button type="button" class="link pane-back" onClick={() => navigate.up(conversationRoute(tab, null))}>
+                {t.backToList}
+              </button>
+            )}
             {current ? (
               <ConversationView
                 key={current.id}
@@ -249,8 +326,9 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             queues={view.queues}
             ticketId={ticketId}
             onTicket={(id) => {
-              setTicketId(id);
               setFoundEntry(null);
+              if (id === null) navigate.up({ screen: 'tickets', ticket: null });
+              else setTicketId(id);
             }}
             onOpenConversation={(id) => open(id)}
             onChanged={openTickets.refresh}
@@ -266,7 +344,6 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
             conversations={view.conversations}
             queues={view.queues}
             onPickAgent={(agentId) => {
-              setSection('conversations');
               setTab(agentId === agent.id ? 'mine' : 'others');
               setFilters({ ...NO_FILTERS, agentId });
             }}
@@ -277,18 +354,35 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       {section === 'visitors' && (
         <main class="page">
           <LiveVisitors
-            onOpened={(id) => {
-              setTab('mine');
-              open(id);
-            }}
+            onOpened={(id) => open(id, undefined, 'mine')}
           />
         </main>
       )}
       {section === 'admin' && (
         <main class="page">
-          <Admin agent={agent} />
+          <Admin
+            agent={agent}
+            tab={route.screen === 'admin' ? route.tab : null}
+            siteId={route.screen === 'admin' ? route.id : null}
+            onTab={(tab: AdminTab, id: string | null = null) => navigate({ screen: 'admin', tab, id })}
+          />
+        </main>
+      )}
+      {section === 'team' && (
+        <main class="page team-page">
+          <TeamPanel team={session.team} meId={agent.id} />
         </main>
       )}
     </div>
   );
+}
+
+/** The top bar's section a route belongs to. */
+function sectionOf(route: Exclude<Route, { screen: 'search' }>): Section {
+  switch (route.screen) {
+    case 'conversations':
+      return 'conversations';
+    default:
+      return route.screen;
+  }
 }

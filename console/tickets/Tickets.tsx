@@ -16,7 +16,7 @@ import './tickets.css';
 export interface TicketsProps {
   agent: AgentProfile;
   queues: QueueInfo[];
-  /** The ticket on screen, or null for the list. */
+  /** The ticket on screen, by its number or its id (issue 15: from the URL), or null for the list. */
   ticketId: string | null;
   onTicket: (ticketId: string | null) => void;
   onOpenConversation: (conversationId: string) => void;

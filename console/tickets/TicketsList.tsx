@@ -37,7 +37,8 @@ export interface TicketsListProps {
   agents: AgentListItem[] | null;
   filters: TicketFilters;
   onFilters: (filters: TicketFilters) => void;
-  onOpen: (ticketId: string) => void;
+  /** Opens a ticket by its number (issue 15: its URL is /console/tickets/:n). */
+  onOpen: (ticketNumber: string) => void;
 }
 
 export function TicketsList({ agent, agents, filters, onFilters, onOpen }: TicketsListProps) {
@@ -176,7 +177,7 @@ export function TicketsList({ agent, agents, filters, onFilters, onOpen }: Ticke
             </thead>
             <tbody>
               {tickets.map((k) => (
-                <tr key={k.id} class={`s-${k.status}`} onClick={() => onOpen(k.id)}>
+                <tr key={k.id} class={`s-${k.status}`} onClick={() => onOpen(String(k.number))}>
                   <td class="num">#{k.number}</td>
                   <td class="c-subject">
                     <button
@@ -184,7 +185,7 @@ export function TicketsList({ agent, agents, filters, onFilters, onOpen }: Ticke
                       class="row-link"
                       onClick={(e) => {
                         e.stopPropagation();
-                        onOpen(k.id);
+                        onOpen(String(k.number));
                       }}
                     >
                       {k.subject}

@@ -18,7 +18,8 @@ export interface TicketsPanelProps {
   conversation: ConversationSummary;
   /** The conversation's events: a new ticket_created reads the list again. */
   events: ConversationEvent[];
-  onOpenTicket: (ticketId: string) => void;
+  /** By its number (issue 15: the URL /console/tickets/:n). */
+  onOpenTicket: (ticketNumber: string) => void;
 }
 
 export function TicketsPanel({ conversation: c, events, onOpenTicket }: TicketsPanelProps) {
@@ -53,7 +54,7 @@ export function TicketsPanel({ conversation: c, events, onOpenTicket }: TicketsP
         <ul class="previous">
           {tickets.map((k) => (
             <li key={k.id}>
-              <button type="button" class="link-row" onClick={() => onOpenTicket(k.id)} aria-label={t.tk.open(k.number, k.subject)}>
+              <button type="button" class="link-row" onClick={() => onOpenTicket(String(k.number))} aria-label={t.tk.open(k.number, k.subject)}>
                 <span class="row">
                   <strong class="ticket-title">
                     #{k.number} {k.subject}

@@ -12,6 +12,7 @@
 import type { Bus, BusCounters, ControlMessage } from '../bus/bus';
 import type { Logger } from '../log';
 import type { Availability } from '../services/availability';
+import type { Waits } from '../services/waits';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
@@ -31,6 +32,8 @@ export interface ClusterStateDeps {
   safety: Safety;
   masking: MaskingPolicy;
   availability: Availability;
+  /** Issue 15: the waiting visitors' queue places, moved by commits on other nodes too. */
+  waits?: Pick<Waits, 'committedElsewhere'>;
   liveVisitors: LiveVisitors;
   /** Addresses this node's agent consoles connect from (the socket registry's). */
   agentIps: () => Iterable<string>;
@@ -100,6 +103,7 @@ export function startClusterState(deps: ClusterStateDeps): ClusterState {
         return;
       case 'commit':
         availability.committedElsewhere(message.kinds);
+        deps.waits?.committedElsewhere(message.kinds);
         return;
       default:
         return; // heartbeats are node.ts's; closes are the socket registry's

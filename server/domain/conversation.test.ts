@@ -5,6 +5,7 @@ import { stateFixture } from '../../shared/test/summary';
 import {
   assignedEvent,
   authorOf,
+  canReadHistory,
   canView,
   createdEvent,
   decideMessage,
@@ -460,6 +461,10 @@ describe('D11: visibleToVisitor', () => {
     // T2, T5: the visitor learns its ticket's number and sees its own rating.
     'ticket_created',
     'rated',
+    // Issue 15: the address the visitor itself gave for its ticket.
+    'ticket_email',
+    // R8b: the visitor's chat is open again.
+    'reopened',
   ]);
 
   it.each(EVENT_KINDS.map((kind) => [kind, visible.has(kind)] as const))('D11/R9: event kind %s is visible to a visitor: %s', (kind, expected) => {
@@ -539,5 +544,27 @@ describe('R1/C2: givesWork', () => {
     ['a change of priority', conversation('open', null), ok({ priority: 3 }), false],
   ])('R1: %s gives the agent new work: %s', (_name, before, decision, expected) => {
     expect(givesWork(decision, before, ME)).toBe(expected);
+  });
+});
+
+describe('R10 history: canReadHistory (read, never write)', () => {
+  const mineOpen = conversation('open', ME, { id: 'now' });
+  const pastOther = conversation('closed', OTHER_AGENT, { id: 'past', queueId: OTHER_QUEUE });
+  it.each<[string, ConversationState, ConversationState[], AgentActor, boolean]>([
+    ['what it may see anyway', mineOpen, [], agent('agent'), true],
+    ["another agent's closed conversation with a visitor it is talking to", pastOther, [mineOpen, pastOther], agent('agent'), true],
+    ["another agent's closed conversation with a visitor whose closed chat it held", pastOther, [conversation('closed', ME, { id: 'mine-before' }), pastOther], agent('agent'), true],
+    ["another agent's closed conversation with a visitor it has nothing with", pastOther, [pastOther], agent('agent'), false],
+    ["another agent's open conversation of that visitor (not history)", conversation('open', OTHER_AGENT, { queueId: OTHER_QUEUE }), [mineOpen], agent('agent'), false],
+    ["another agent's ended conversation of that visitor (still being wrapped up)", conversation('ended', OTHER_AGENT), [mineOpen], agent('agent'), false],
+    ['a closed conversation of another visitor', pastOther, [conversation('open', ME, { visitorId: OTHER_VISITOR })], agent('agent'), false],
+    ['the same visitor id on another site', pastOther, [conversation('open', ME, { siteId: OTHER_SITE })], agent('agent'), false],
+    ['a supervisor: everything', pastOther, [], agent('supervisor'), true],
+  ])('%s', (_name, target, sameVisitor, actor, expected) => {
+    expect(canReadHistory(actor, target, sameVisitor)).toBe(expected);
+  });
+
+  it('a visitor reads only its own (C1), history or not', () => {
+    expect(canReadHistory(visitor(OTHER_VISITOR), pastOther, [pastOther])).toBe(false);
   });
 });

@@ -209,6 +209,21 @@ export function canView(
 }
 
 /**
+ * R10 history: what an agent may read, never write. Everything it may see (canView) and, for a plain agent,
+ * the closed conversations of a visitor it has a conversation with that it may see (whoever held them), so the
+ * visitor's history is whole. `sameVisitor` are that visitor's conversations as stored (any order, any status).
+ */
+export function canReadHistory(
+  actor: Actor,
+  conversation: Pick<ConversationState, 'siteId' | 'visitorId' | 'status'> & Partial<ConversationState>,
+  sameVisitor: ReadonlyArray<Pick<ConversationState, 'siteId' | 'visitorId'> & Partial<ConversationState>>,
+): boolean {
+  if (canView(actor, conversation)) return true;
+  if (actor.kind !== 'agent' || conversation.status !== 'closed') return false;
+  return sameVisitor.some((c) => c.visitorId === conversation.visitorId && c.siteId === conversation.siteId && canView(actor, c));
+}
+
+/**
  * Whether the actor may learn that a conversation exists, which is wider than seeing it: a member of its
  * queue who lost a race for it hears `conversation_taken`, not `conversation_not_found` (C2, R10).
  */
@@ -229,6 +244,10 @@ export const VISITOR_VISIBLE_KINDS: readonly EventKind[] = [
   'returned_to_bot',
   'ticket_created',
   'rated',
+  // Issue 15: the address the visitor gave for its ticket.
+  'ticket_email',
+  // Issue 15: the visitor's chat is open again (SPEC R8b).
+  'reopened',
 ];
 
 const VISITOR_VISIBLE: ReadonlySet<string> = new Set(VISITOR_VISIBLE_KINDS);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OfflineField } from '../../shared/protocol';
 import { stateFixture, type StateFixture } from '../../shared/test/summary';
 import type { AgentActor, ConversationState, VisitorActor } from './conversation';
-import { DEFAULT_TICKETING, decideRate, decideTicketClose, formFields, readForm, subjectOf } from './tickets';
+import { DEFAULT_TICKETING, decideFollowUp, decideRate, decideTicketClose, decideTicketEmail, formFields, readForm, subjectOf } from './tickets';
 
 const FIELDS = formFields(DEFAULT_TICKETING);
 const WITH_PHONE: OfflineField[] = formFields({ ...DEFAULT_TICKETING, offlineFields: [{ key: 'name', label: 'Nome', type: 'text', required: true }, { key: 'phone', label: 'Telefone', type: 'tel', required: false }] });
@@ -75,7 +75,7 @@ describe('T2/T3: decideTicketClose', () => {
     const d = decideTicketClose(s, actor, TICKET);
     if (refusal) return expect(d).toEqual({ ok: false, code: refusal });
     expect(d.ok && d.events.map((e) => [e.kind, e.data])).toEqual([
-      ['ticket_created', { number: 7, ticketId: 't1' }],
+      ['ticket_created', { number: 7, ticketId: 't1', email: null }],
       ['closed', { reason: 'Ticket #7' }],
     ]);
     expect(d.ok && d.patch).toMatchObject({ status: 'closed', offer: null, request: null, wrapUpReason: 'Ticket #7' });
@@ -94,5 +94,40 @@ describe('T5: decideRate', () => {
     const d = decideRate(s, actor, 4, 'Ótimo', already);
     if (refusal) return expect(d).toEqual({ ok: false, code: refusal });
     expect(d).toEqual({ ok: true, patch: null, events: [{ kind: 'rated', author: { kind: 'visitor', id: 'visitor-1', name: null }, clientId: null, text: null, data: { score: 4, comment: 'Ótimo' } }] });
+  });
+});
+
+describe('issue 15: a chat that became a ticket goes on as the ticket\'s thread', () => {
+  const closed = state({ status: 'closed' });
+  it.each<[string, ConversationState, VisitorActor, string, { status: string } | null, string | null, 'open' | null]>([
+    ['a follow-up to an open ticket goes into the chat, the ticket stays open', closed, VISITOR, 'Mais um detalhe', { status: 'open' }, null, null],
+    ['a pending ticket (waiting on the requester) reopens', closed, VISITOR, 'Respondendo', { status: 'pending' }, null, 'open'],
+    ['a solved ticket reopens', closed, VISITOR, 'Ainda não resolveu', { status: 'solved' }, null, 'open'],
+    ['a closed ticket takes nothing more: a new chat starts', closed, VISITOR, 'Oi', { status: 'closed' }, 'conversation_closed', null],
+    ['a chat that became no ticket: a new chat starts', closed, VISITOR, 'Oi', null, 'conversation_closed', null],
+    ['an open chat is not a follow-up', state(), VISITOR, 'Oi', { status: 'open' }, 'conversation_closed', null],
+    ['C1: never another visitor\'s chat', closed, { ...VISITOR, visitorId: 'visitor-2' }, 'Oi', { status: 'open' }, 'conversation_not_found', null],
+    ['C1: never another site\'s', closed, { ...VISITOR, siteId: 'site-2' }, 'Oi', { status: 'open' }, 'conversation_not_found', null],
+    ['a blank message is refused', closed, VISITOR, '   ', { status: 'open' }, 'message_empty', null],
+  ])('%s', (_name, s, actor, text, ticket, refusal, reopen) => {
+    const d = decideFollowUp(s, actor, text, 'c-1', ticket);
+    if (refusal) return expect(d).toEqual({ ok: false, code: refusal });
+    expect(d).toEqual({ ok: true, patch: null, reopen, events: [{ kind: 'message', author: { kind: 'visitor', id: 'visitor-1', name: null }, clientId: 'c-1', text }] });
+  });
+
+  it.each<[string, ConversationState, VisitorActor, { status: string } | null, string | null]>([
+    ['the visitor gives its address for its ticket', state({ status: 'closed' }), VISITOR, { status: 'open' }, null],
+    ['not for a chat that became no ticket', state({ status: 'closed' }), VISITOR, null, 'conversation_closed'],
+    ['not for a closed ticket', state({ status: 'closed' }), VISITOR, { status: 'closed' }, 'conversation_closed'],
+    ['not for another visitor\'s chat', state({ status: 'closed' }), { ...VISITOR, visitorId: 'visitor-2' }, { status: 'open' }, 'conversation_not_found'],
+  ])('%s', (_name, s, actor, ticket, refusal) => {
+    const d = decideTicketEmail(s, actor, 'bia@example.com', ticket);
+    if (refusal) return expect(d).toEqual({ ok: false, code: refusal });
+    expect(d).toEqual({ ok: true, patch: null, events: [{ kind: 'ticket_email', author: { kind: 'visitor', id: 'visitor-1', name: null }, clientId: null, text: null, data: { email: 'bia@example.com' } }] });
+  });
+
+  it('the ticket_created event names the address replies go to, or null: the widget asks', () => {
+    const d = decideTicketClose(state(), null, { ...TICKET, requester: { email: 'bia@example.com' } });
+    expect(d.ok && d.events[0]!.data).toEqual({ number: 7, ticketId: 't1', email: 'bia@example.com' });
   });
 });

@@ -7,7 +7,7 @@ import type { ErrorCode } from '../../shared/errors';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS } from '../../shared/limits';
 import type { OfflineField } from '../../shared/protocol';
 import { sliceWhole } from '../../shared/well-formed';
-import { authorOf, isSupervisor, refuse, SYSTEM, type AgentActor, type ConversationState, type Decision, type VisitorActor } from './conversation';
+import { authorOf, isSupervisor, messageEvent, refuse, SYSTEM, type AgentActor, type ConversationState, type Decision, type VisitorActor } from './conversation';
 
 /** E-mail and message are always asked; a site adds or drops the rest (name by default). */
 export const ALWAYS_FIELDS: readonly OfflineField[] = [
@@ -87,7 +87,7 @@ export function subjectOf(message: string): string {
  * the one piece of event data visitors see) then `closed`. `actor` null: the server did it (T2), on a
  * conversation still waiting; an agent (T3) must hold it or supervise.
  */
-export function decideTicketClose(c: ConversationState, actor: AgentActor | null, ticket: { id: string; number: number }): Decision {
+export function decideTicketClose(c: ConversationState, actor: AgentActor | null, ticket: { id: string; number: number; requester?: { email: string | null } }): Decision {
   if (c.status === 'closed') return refuse('conversation_closed');
   if (actor === null) {
     if (c.status !== 'open' || c.assignedAgentId !== null || c.bot) return refuse('conflict');
@@ -98,7 +98,8 @@ export function decideTicketClose(c: ConversationState, actor: AgentActor | null
   return {
     ok: true,
     events: [
-      { kind: 'ticket_created', author, clientId: null, text: null, data: { number: ticket.number, ticketId: ticket.id } },
+      // Issue 15: with the address replies go to (null: none known, the widget asks for one).
+      { kind: 'ticket_created', author, clientId: null, text: null, data: { number: ticket.number, ticketId: ticket.id, email: ticket.requester?.email ?? null } },
       { kind: 'closed', author, clientId: null, text: null, data: { reason: `Ticket #${ticket.number}` } },
     ],
     patch: { status: 'closed', offer: null, request: null, wrapUpReason: `Ticket #${ticket.number}` },
@@ -113,5 +114,39 @@ export function decideRate(c: ConversationState, actor: VisitorActor, score: num
   return { ok: true, events: [{ kind: 'rated', author: authorOf(actor), clientId: null, text: null, data: { score, comment } }], patch: null };
 }
 
-/** Event kinds whose data a visitor receives (SPEC D11 strips the rest): its ticket's number, its rating. */
-export const VISITOR_DATA_KINDS: ReadonlySet<string> = new Set(['ticket_created', 'rated']);
+/** Event kinds whose data a visitor receives (SPEC D11 strips the rest): its ticket's number, its rating, the address it gave. */
+export const VISITOR_DATA_KINDS: ReadonlySet<string> = new Set(['ticket_created', 'rated', 'ticket_email']);
+
+// Issue 15 (visitor promises and tickets): the chat that became a ticket goes on as the ticket's thread.
+
+/** Ticket statuses a requester's follow-up reopens (Zendesk: a requester's reply reopens a pending or solved ticket). */
+const REOPENED_BY_FOLLOW_UP: ReadonlySet<string> = new Set(['pending', 'solved']);
+
+/**
+ * Issue 15: a visitor's message after its chat became a ticket (T2, T3) goes to that ticket: into the
+ * chat's own log, which stays closed (it is the ticket's transcript, the agent reads it there), and the
+ * ticket reopens when it waited on the requester. A closed ticket takes nothing more: `conversation_closed`,
+ * and the widget starts a new conversation with it. `reopen`: the status the ticket moves to, if any.
+ */
+export function decideFollowUp(
+  c: ConversationState,
+  actor: VisitorActor,
+  text: string,
+  clientId: string,
+  ticket: { status: string } | null,
+): Decision & { reopen?: 'open' | null } {
+  if (c.visitorId !== actor.visitorId || c.siteId !== actor.siteId) return { ok: false, code: 'conversation_not_found' };
+  if (c.status !== 'closed' || !ticket || ticket.status === 'closed') return { ok: false, code: 'conversation_closed' };
+  if (text.trim() === '') return { ok: false, code: 'message_empty' };
+  return { ok: true, events: [messageEvent(actor, text, clientId)], patch: null, reopen: REOPENED_BY_FOLLOW_UP.has(ticket.status) ? 'open' : null };
+}
+
+/**
+ * Issue 15: the visitor gives the address its ticket's replies go to, as an event in the chat (`ticket_email`,
+ * which the widget reads to stop asking). Only its own chat, only one that became a ticket.
+ */
+export function decideTicketEmail(c: ConversationState, actor: VisitorActor, email: string, ticket: { status: string } | null): Decision {
+  if (c.visitorId !== actor.visitorId || c.siteId !== actor.siteId) return refuse('conversation_not_found');
+  if (c.status !== 'closed' || !ticket || ticket.status === 'closed') return refuse('conversation_closed');
+  return { ok: true, events: [{ kind: 'ticket_email', author: authorOf(actor), clientId: null, text: null, data: { email } }], patch: null };
+}

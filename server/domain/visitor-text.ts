@@ -29,6 +29,13 @@ export const VISITOR_IDENTIFIERS: { readonly [T in ClientFrame['type']]: readonl
   watch: ['type', 'conversationId'],
   unwatch: ['type', 'conversationId'],
   ping: ['type'],
+  // Issue 15 (visitor promises and tickets): the address its ticket's replies go to.
+  'ticket.email': ['type', 'clientId', 'conversationId', 'email'],
+  // Issue 15 (internal chat): agents' frames, refused on a visitor's socket; listed so the map stays total.
+  'internal.send': ['type', 'clientId', 'channelId'],
+  'internal.seen': ['type', 'channelId'],
+  'internal.load': ['type', 'clientId', 'channelId'],
+  'internal.list': ['type', 'clientId'],
 };
 
 const EXACT: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
@@ -75,4 +82,7 @@ function redact(value: unknown, path: string, exact: ReadonlySet<string>, mask: 
 export const VISITOR_TEXT_DATA: Readonly<Record<string, readonly string[]>> = {
   requester_edited: ['name', 'email'],
   rated: ['comment'],
+  // Issue 15: the requester's address, as the visitor gave it or as the ticket had it.
+  ticket_created: ['email'],
+  ticket_email: ['email'],
 };

@@ -268,6 +268,44 @@ export function decideReturnToBot(c: ConversationState, actor: AgentActor): Deci
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Issue 15 (conversation screen): resolve in one write, and reopen (SPEC R8a, R8b).
+
+/**
+ * R8a Resolve (3CX "Resolved"): closes with a wrap-up reason and archives, in one write. A conversation
+ * already closed is only archived (it has its reason); one already archived is refused `conflict`.
+ * Who may: as for closing (the holder or a supervisor).
+ */
+export function decideResolve(c: ConversationState, actor: AgentActor, reason: string | null): Decision {
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
+  if (c.status === 'closed') {
+    if (c.archived) return refuse('conflict');
+    return { ok: true, events: [event('archived', authorOf(actor))], patch: { archived: true } };
+  }
+  if (reason === null || reason.trim() === '') return refuse('wrap_up_required');
+  return {
+    ok: true,
+    events: [event('closed', authorOf(actor), { reason }), event('archived', authorOf(actor))],
+    patch: { status: 'closed', offer: null, request: null, wrapUpReason: reason, archived: true },
+  };
+}
+
+/**
+ * R8b Reopen: a closed conversation (archived or not) opens again, held by the agent who reopens it, out of
+ * the archive and without its wrap-up reason (`reopened`, visible to the visitor, whose chat is open again). Who may: the agent who held it, or a supervisor or admin.
+ * `visitorHasOpen`: the visitor has another open conversation (C3: one at a time), refused
+ * `visitor_has_open_conversation`; the service knows it, the store's unique index guards the race.
+ */
+export function decideReopen(c: ConversationState, actor: AgentActor, visitorHasOpen: boolean): Decision {
+  if (c.status !== 'closed') return refuse('not_closed');
+  if (c.assignedAgentId !== actor.id && !isSupervisor(actor)) return refuse('not_holder');
+  if (visitorHasOpen) return refuse('visitor_has_open_conversation');
+  return {
+    ok: true,
+    events: [event('reopened', authorOf(actor), { fromAgentId: c.assignedAgentId })],
+    patch: { status: 'open', archived: false, wrapUpReason: null, bot: false, assignedAgentId: actor.id, assignedAgentName: actor.name, participants: [], offer: null, request: null },
+  };
+}
 // Issue 15 (flow: transfers, conferences, wrap-up, bot hand-off).
 
 /**

@@ -20,6 +20,11 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Vite's content-hashed file names (app-<hash>.js); a dev build's fixed names are not cached. */
 const CONTENT_HASHED = /-[\w-]{8}\.js$/;
 
+/** A path naming a file rather than a console screen: under assets/, or its last part has an extension. */
+function isFileName(path: string): boolean {
+  return path.startsWith('assets/') || /\.[^/]*$/.test(path);
+}
+
 export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOrigin }: PagesDeps): Hono {
   const pages = new Hono();
   const widget = assetDir(join(distDir, 'widget'));
@@ -44,6 +49,9 @@ export function createPages({ distDir, examplesDir, demo, demoSiteKey, publicOri
   pages.get('/console/*', (c) => {
     const path = c.req.path.slice('/console/'.length);
     const file = path === '' ? null : consoleFiles.get(path);
+    // Issue 15: every other path is one of the console's screens (/console/tickets/42): its index.html, whose
+    // script reads the URL. A file name that is not there (a stale chunk, a typo) stays a 404.
+    if (!file && isFileName(path)) return c.notFound();
     const asset = file ?? consoleFiles.get('index.html');
     if (!asset) return c.text('The console is not built yet: run `npm run build`.', 503);
     const self = new URL(selfOf(c));

@@ -13,6 +13,8 @@ import type { Inbox } from '../services/inbox';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { LiveSockets } from '../services/live-sockets';
 import type { WorkflowService } from '../services/workflow';
+import type { Sites } from '../services/sites';
+import type { TicketService } from '../services/tickets';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { ApiEnv } from './context';
 import { route } from './routes';
@@ -24,28 +26,32 @@ export interface WorkflowApiDeps {
   registry: LiveSockets;
   directory: Directory;
   workflow: WorkflowService;
+  /** Issue 15: the console's facts in /me (which sites have a bot, their language, whether e-mail is on). */
+  sites: Sites;
+  tickets: TicketService;
 }
 
-export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, workflow, registry }: WorkflowApiDeps): Hono<ApiEnv> {
+export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, workflow, registry, sites, tickets }: WorkflowApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const actorOf = (c: Context<ApiEnv>): AgentActor => directory.actor(c.get('agent'));
   // Issue 6: every conversation an agent reads goes through the site's masking.
   const shown = (conversation: ConversationSummary) => ({ conversation: masking.summary(conversation) });
 
-  const me = (c: Context<ApiEnv>) => {
+  const me = async (c: Context<ApiEnv>) => {
     const agent = c.get('agent');
-    return { agent, presence: directory.presence(agent.id), prefs: directory.prefs(agent.id) };
+    const facts = { mail: tickets.mailOn(), sites: (await sites.all()).map((s) => ({ id: s.id, bot: s.botWebhookUrl !== null, language: s.widget?.locale ?? null })) };
+    return { agent, presence: directory.presence(agent.id), prefs: directory.prefs(agent.id), facts };
   };
-  route(api, ROUTES.me, (c, { answer }) => answer(me(c)));
+  route(api, ROUTES.me, async (c, { answer }) => answer(await me(c)));
   route(api, ROUTES.setAvailability, async (c, { body, answer }) => {
     const { state } = await body();
     await directory.setState(c.get('agent').id, state);
-    return answer(me(c));
+    return answer(await me(c));
   });
   route(api, ROUTES.setPrefs, async (c, { body, answer }) => {
     const prefs = await body();
     await directory.setPrefs(c.get('agent').id, { ...(prefs.sound === undefined ? {} : { sound: prefs.sound }), ...(prefs.preview === undefined ? {} : { preview: prefs.preview }) });
-    return answer(me(c));
+    return answer(await me(c));
   });
 
   route(api, ROUTES.conversations, async (c, { query, answer }) => answer(await inbox.list(actorOf(c), query())));
@@ -82,6 +88,9 @@ export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, work
   route(api, ROUTES.archive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), true))));
   route(api, ROUTES.unarchive, async (c, { answer }) => answer(shown(await workflow.archive(actorOf(c), c.req.param('id'), false))));
   route(api, ROUTES.returnToBot, async (c, { answer }) => answer(shown(await workflow.returnToBot(actorOf(c), c.req.param('id')))));
+  // Issue 15: resolve (SPEC R8a) and reopen (R8b).
+  route(api, ROUTES.resolve, async (c, { body, answer }) => answer(shown(await workflow.resolve(actorOf(c), c.req.param('id'), (await body()).reasonId))));
+  route(api, ROUTES.reopen, async (c, { answer }) => answer(shown(await workflow.reopen(actorOf(c), c.req.param('id')))));
   route(api, ROUTES.deleteConversation, async (c, { answer }) => {
     await workflow.remove(actorOf(c), c.req.param('id'));
     return answer(null);

@@ -9,11 +9,13 @@ import type { LimitKey } from '../domain/client-ip';
 import type { Logger } from '../log';
 import type { AuthService } from '../services/auth';
 import type { Availability } from '../services/availability';
+import type { Waits } from '../services/waits';
 import type { ConversationService } from '../services/conversations';
 import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { Signals } from '../services/presence-signals';
+import type { InternalChatService } from '../services/internal-chat';
 import type { Safety } from '../services/safety';
 import type { TicketService } from '../services/tickets';
 import type { Timers } from '../services/timers';
@@ -33,6 +35,8 @@ export interface ConnectionDeps {
   workflow: WorkflowService;
   tickets: TicketService;
   availability: Availability;
+  /** Issue 15: a waiting visitor's queue place and the site's usual first-response time. */
+  waits?: Waits;
   directory: Directory;
   liveVisitors: LiveVisitors;
   /** Records the visitor's page and browser (once per socket, after its first stored message). */
@@ -54,6 +58,8 @@ export interface ConnectionDeps {
   timers?: Timers;
   /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
   draining: () => boolean;
+  /** Issue 15: the agents' internal chat (team channel and direct messages). */
+  internalChat: InternalChatService;
 }
 
 export type MessageFrame = Extract<ClientFrame, { type: 'message.send' }>;

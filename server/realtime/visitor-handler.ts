@@ -35,6 +35,8 @@ export interface VisitorLive extends LiveSession<VisitorActor> {
   readonly verifiedEmail: string | null;
   visitRecorded: boolean;
   reads: RateLimiter | null;
+  /** Issue 15: the waiting conversation whose queue place this socket is told, and how to stop. */
+  wait?: { conversationId: string; off: () => void } | undefined;
 }
 
 type VisitorSocket = ClientSocket<VisitorPeer, VisitorLive>;
@@ -117,7 +119,7 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
           agentSeenSeq: conversation.agentSeenSeq ?? 0,
           visitorSeenSeq: conversation.visitorSeenSeq ?? 0,
         },
-        site: { online, offlineFields: formFields(site.ticketing), widget },
+        site: { online, offlineFields: formFields(site.ticketing), widget, email: this.deps.tickets.emailOn },
         identity: identity.user,
       },
     });
@@ -126,7 +128,18 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       const afterSeq = frame.resume?.conversationId === conversation.id ? frame.resume.afterSeq : 0;
       resumed = catchUp(conn, live, this.deps, conversation, afterSeq, deliverToVisitor);
     }
+    if (conversation?.status === 'open' && !conversation.assignedAgentId && !conversation.bot) this.#watchWait(conn, live, conversation.id);
     await resumed?.catch((err: unknown) => conn.fail(err, frame));
+  }
+
+  /** Issue 15: tells the visitor its waiting conversation's queue place and the usual wait, as they change. */
+  #watchWait(conn: VisitorSocket, live: VisitorLive, conversationId: string): void {
+    const { waits } = this.deps;
+    if (!waits || live.wait?.conversationId === conversationId) return;
+    live.wait?.off();
+    const off = waits.watch(live.actor.siteId, conversationId, (position, typicalMs) => conn.send({ type: 'wait', conversationId, position, typicalMs }));
+    live.wait = { conversationId, off };
+    conn.hold(off);
   }
 
   messageKey(live: VisitorLive): string {
@@ -144,10 +157,18 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
     this.deps.conversations.sendMessage(live.actor, frame, live.entry, startLimit, opening).then(
       (ack) => {
         if (ack.created) safety.conversationStarted(key);
+        if (ack.created && !live.entry.bot) this.#watchWait(conn, live, ack.conversationId);
         conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq });
         if (!live.visitRecorded) this.#recordVisit(conn, live);
       },
-      (err: unknown) => conn.fail(err, frame),
+      (err: unknown) => {
+        // Issue 15: its chat became a ticket: the message goes to the ticket, in the same thread.
+        if (!isAppError(err) || err.code !== 'conversation_closed' || !frame.conversationId) return conn.fail(err, frame);
+        this.deps.tickets.followUp(live.actor, { clientId: frame.clientId, conversationId: frame.conversationId, text: frame.text }).then(
+          (ack) => (ack ? conn.send({ type: 'ack', clientId: frame.clientId, conversationId: ack.conversationId, seq: ack.seq }) : conn.fail(err, frame)),
+          (e: unknown) => conn.fail(e, frame),
+        );
+      },
     );
   }
 
@@ -163,8 +184,8 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       if (!verdict.ok) throw new AppError('rate_limited', ERRORS.rate_limited.message, { retryAfterMs: verdict.retryAfterMs });
     }
     // SPEC L3, M3: a form or a transcript request past its hourly limit is refused before its text is redacted.
-    if (frame.type === 'ticket.create' || frame.type === 'transcript.email') {
-      deps.safety.requestAllowed(frame.type === 'ticket.create' ? 'ticket' : 'transcript', conn.peer.limitKey, actor.visitorId);
+    if (frame.type === 'ticket.create' || frame.type === 'transcript.email' || frame.type === 'ticket.email') {
+      deps.safety.requestAllowed(frame.type === 'transcript.email' ? 'transcript' : 'ticket', conn.peer.limitKey, actor.visitorId);
     }
     // (message.send is redacted in startMessage, which the transport's fast path calls too.)
     if (frame.type !== 'message.send') frame = this.redacted(conn.peer, frame);
@@ -197,6 +218,9 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
       case 'transcript.email':
         await deps.tickets.emailTranscript(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
         return conn.send({ type: 'done', clientId: frame.clientId });
+      case 'ticket.email': // issue 15
+        await deps.tickets.setEmail(actor, frame.conversationId, frame.email, { limitKey: conn.peer.limitKey, verifiedEmail: live.verifiedEmail });
+        return conn.send({ type: 'done', clientId: frame.clientId });
       case 'typing':
         return relayTyping(deps, live, frame);
       case 'seen':
@@ -205,12 +229,26 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         const conversations = await deps.signals.conversationsOf(actor);
         return conn.send({ type: 'conversations', clientId: frame.clientId, conversations });
       }
+      // Issue 15: the agents' internal chat; a visitor never reads or writes it.
+      case 'internal.send':
+      case 'internal.seen':
+      case 'internal.load':
+      case 'internal.list':
+        throw new AppError('forbidden');
       default:
         frame satisfies never;
     }
   }
 
   route(conn: VisitorSocket, live: VisitorLive, message: BusMessage): void {
+    // Issue 15: taken, handed to the bot or over: the visitor waits no more.
+    if ('event' in message && message.conversation.id === live.wait?.conversationId) {
+      const c = message.conversation;
+      if (c.assignedAgentId || c.bot || c.status !== 'open') {
+        live.wait.off();
+        live.wait = undefined;
+      }
+    }
     routeToVisitor(conn, live, message, live.senderId, this.deps);
   }
 

@@ -85,6 +85,8 @@ export function createAuthService({ store, secret, now, sessionTtlMs, visitorTok
       const at = now();
       const expiresAt = at + sessionTtlMs;
       await store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, createdAt: at, expiresAt });
+      // Issue 15: a first sign-in leaves a mark, so "never signed in" (availabilitySince 0) stays true only until then.
+      if (agent.availabilitySince === 0) await store.agents.update(agent.id, { availabilitySince: at });
       const device = signDeviceToken({ agentId: agent.id, deviceId: randomToken(16), exp: at + DEVICE_TTL_MS }, secret);
       return { token, expiresAt, agent: profile(agent), device: { token: device, maxAgeMs: DEVICE_TTL_MS } };
     },

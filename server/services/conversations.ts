@@ -10,6 +10,7 @@ import { topics } from '../bus/bus';
 import { withAttachments } from '../domain/attachments';
 import {
   authorOf,
+  canReadHistory,
   canView,
   decideMessage,
   givesWork,
@@ -30,6 +31,9 @@ import type { Verdict } from '../domain/rate-limit';
 import { AppError } from '../errors';
 import type { Store, WriteReads, WriteRequest } from '../store/store';
 import type { Directory } from './directory';
+
+/** R10 history: how many of a visitor's conversations are read to find one the agent may see. */
+const HISTORY_ANCHORS = 200;
 
 export interface ConversationDeps {
   store: Store;
@@ -67,8 +71,8 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 /** Visitors never see workflow detail (wrap-up reason, who was offered): their events carry no `data`. */
 export function forVisitor(event: ConversationEvent): ConversationEvent {
   if (event.data === undefined) return event;
-  // T2: of its ticket the visitor learns the number only.
-  if (event.kind === 'ticket_created') return { ...event, data: { number: event.data.number ?? null } };
+  // T2: of its ticket the visitor learns the number only, and (issue 15) the address replies go to: its own.
+  if (event.kind === 'ticket_created') return { ...event, data: { number: event.data.number ?? null, email: event.data.email ?? null } };
   if (VISITOR_DATA_KINDS.has(event.kind)) return event;
   const { data: _hidden, ...rest } = event;
   return rest;
@@ -193,8 +197,24 @@ export function createConversationService({ store, bus, now, masking, agents }: 
     return conversation;
   }
 
+  /**
+   * SPEC R10 history: the conversation when the actor may read it: one it may see, or (a plain agent) a closed
+   * conversation of a visitor it has a conversation with. Reading only: every write still goes through
+   * `load` or the write's own check. Anything else answers like a missing one.
+   */
+  async function readable(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    const conversation = await store.conversations.byId(conversationId);
+    if (conversation && canView(actor, conversation)) return conversation;
+    if (conversation && actor.kind === 'agent' && conversation.status === 'closed') {
+      const sameVisitor = await store.conversations.list({ visitorId: conversation.visitorId, limit: HISTORY_ANCHORS });
+      if (canReadHistory(actor, conversation, sameVisitor)) return conversation;
+    }
+    throw new AppError('conversation_not_found');
+  }
+
   return {
     load,
+    readable,
 
     /** Deletes a conversation (admins, SPEC R10) and tells the consoles. */
     async remove(conversation: ConversationSummary): Promise<void> {
@@ -358,7 +378,7 @@ export function createConversationService({ store, bus, now, masking, agents }: 
 
     /** One page of older events for an agent's history view, oldest first. */
     async page(actor: Actor, conversationId: string, beforeSeq: number | null, limit: number) {
-      const conversation = await load(actor, conversationId);
+      const conversation = await readable(actor, conversationId);
       return olderPage(actor, conversation, beforeSeq, limit);
     },
 

@@ -32,7 +32,7 @@ interface Entry {
   remote: number;
   /** SPEC R13: the timer that ends this agent's grace; null when it is not in one. */
   grace: unknown;
-  /** When the visible state last changed. */
+  /** When the visible state last changed; 0: never since the agent exists (it never signed in, issue 15). */
   since: number;
   lastAssignedAt: number;
 }
@@ -74,7 +74,7 @@ export async function createDirectory(store: Store, now: () => number, options: 
       queueIds.clear();
       for (const id of memberships.get(record.id) ?? []) queueIds.add(id);
       if (known) known.record = record;
-      else agents.set(record.id, { record, queueIds, sockets: 0, remote: remoteOf(record.id), grace: null, since: record.availabilitySince || now(), lastAssignedAt: 0 });
+      else agents.set(record.id, { record, queueIds, sockets: 0, remote: remoteOf(record.id), grace: null, since: record.availabilitySince, lastAssignedAt: 0 });
     }
   }
   await load();

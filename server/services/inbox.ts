@@ -5,7 +5,7 @@
  */
 import type { ConversationDetailAnswer, ConversationListAnswer, ConversationListQuery, LiveVisitorsAnswer } from '../../shared/api';
 import type { ConversationSummary } from '../../shared/protocol';
-import { canView, type AgentActor } from '../domain/conversation';
+import { canReadHistory, canView, type AgentActor } from '../domain/conversation';
 import { decodeCursor, encodeCursor, pageOf } from '../domain/list-cursor';
 import { may } from '../domain/roles';
 import { visitorSites } from '../domain/visitor-sight';
@@ -66,11 +66,17 @@ export function createInbox({ store, masking, directory, liveVisitors }: InboxDe
     visible,
 
     async detail(actor: AgentActor, id: string): Promise<ConversationDetailAnswer> {
-      const conversation = await visible(actor, id);
+      const conversation = await store.conversations.byId(id);
+      if (!conversation) throw new AppError('conversation_not_found');
       const [visitor, previous] = await Promise.all([
         store.visitors.byId(conversation.visitorId),
         store.conversations.list({ visitorId: conversation.visitorId, limit: 20 }),
       ]);
+      // SPEC R10 history: a plain agent reads a visitor's past conversations with everyone (read-only, masked),
+      // when it may see one of that visitor's conversations.
+      if (!canReadHistory(actor, conversation, canView(actor, conversation) ? [] : await store.conversations.list({ visitorId: conversation.visitorId, limit: 200 }))) {
+        throw new AppError('conversation_not_found');
+      }
       const live = liveVisitors.visitor(conversation.visitorId);
       const page = live?.page ?? (visitor?.lastPageUrl ? { url: visitor.lastPageUrl, title: visitor.lastPageTitle, referrer: visitor.referrer } : null);
       // SPEC M2: everything the visitor sent, as this site's agents may see it.
@@ -87,7 +93,7 @@ export function createInbox({ store, masking, directory, liveVisitors }: InboxDe
           online: live !== null,
           firstSeenAt: visitor?.createdAt ?? conversation.createdAt,
           lastSeenAt: visitor?.lastSeenAt ?? null,
-          previous: previous.filter((p) => p.id !== conversation.id && canView(actor, p)).map((p) => masking.summary(p)),
+          previous: previous.filter((p) => p.id !== conversation.id && canReadHistory(actor, p, [conversation, ...previous])).map((p) => masking.summary(p)),
         },
       };
     },
@@ -111,6 +117,21 @@ export function createInbox({ store, masking, directory, liveVisitors }: InboxDe
           };
         }),
       );
+    },
+
+    /**
+     * Issue 15: who some visitors are, for a list that names them (the blocks), as agents may see them (M2):
+     * name, e-mail and last page; a visitor no longer held (erased) is left out.
+     */
+    async visitorCards(ids: readonly string[]): Promise<Map<string, { name: string | null; email: string | null; page: string | null }>> {
+      const cards = new Map<string, { name: string | null; email: string | null; page: string | null }>();
+      for (const id of new Set(ids)) {
+        const record = await store.visitors.byId(id);
+        if (!record) continue;
+        const shown = (value: string | null) => masking.field(record.siteId, value);
+        cards.set(id, { name: shown(record.name), email: shown(record.email), page: shown(record.lastPageUrl) });
+      }
+      return cards;
     },
 
     /** The visitor online now, when it is on a site the actor serves (R10: else it is not revealed); null otherwise. */

@@ -70,7 +70,7 @@ describe('sites', () => {
     expect(saved.prechat.queues).toEqual(['q1b', 'q1']);
     expect((await store.sites.byId('s1'))!.widget).toEqual(saved);
     // What the loader reads: the queues by name, in the admin's order.
-    expect((await sites.widgetSettingsByKey('key-s1')).prechat.queues).toEqual([
+    expect((await sites.widgetSettingsByKey('key-s1')).settings.prechat.queues).toEqual([
       { id: 'q1b', name: 'Suporte' },
       { id: 'q1', name: 'Vendas' },
     ]);
@@ -139,6 +139,14 @@ describe('sites', () => {
 
   it('widgetSettingsByKey: an unknown key is site_not_found; a site with nothing saved reads the defaults', async () => {
     await expect(sites.widgetSettingsByKey('nope')).rejects.toMatchObject({ code: 'site_not_found' });
-    expect(await sites.widgetSettingsByKey('key-s2')).toEqual({ ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } });
+    expect(await sites.widgetSettingsByKey('key-s2')).toEqual({ settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } });
+  });
+
+  it('widgetSettingsByKey (issue 15): a page whose origin the site does not allow is told so; its own origin and no origin are not', async () => {
+    const self = 'http://papo.example';
+    const refused = await sites.widgetSettingsByKey('key-s2', { origin: 'https://shop.example.com', self });
+    expect(refused.refused).toMatchObject({ code: 'origin_not_allowed', origin: 'https://shop.example.com' });
+    expect(refused.settings.color).toBe(DEFAULT_WIDGET.color);
+    expect((await sites.widgetSettingsByKey('key-s2', { origin: undefined, self })).refused).toBeUndefined();
   });
 });

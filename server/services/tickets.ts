@@ -10,13 +10,13 @@ import type { LimitKey } from '../domain/client-ip';
 import { canView, VISITOR_VISIBLE_KINDS, type AgentActor, type VisitorActor } from '../domain/conversation';
 import { mailboxKey, mailLocale, ticketConfirmation, ticketReply, transcriptMail } from '../domain/mail';
 import { matchesAll, searchTerms } from '../domain/search';
-import { decideRate, decideTicketClose, formFields, readForm, subjectOf } from '../domain/tickets';
+import { decideFollowUp, decideRate, decideTicketClose, decideTicketEmail, formFields, readForm, subjectOf } from '../domain/tickets';
 import { AppError } from '../errors';
 import { MAIL_TEXT } from '../i18n/mail-text';
 import { uuidv7 } from '../ids';
 import type { Logger } from '../log';
 import type { NewTicket, Site, Store, TicketPatch } from '../store/store';
-import type { ConversationService } from './conversations';
+import type { Ack, ConversationService } from './conversations';
 import type { Directory } from './directory';
 import type { Mailer } from './mailer';
 import type { MaskingPolicy } from './masking-policy';
@@ -116,9 +116,71 @@ export function createTicketService({ store, directory, conversations, mailer, l
     return ticket;
   }
 
+  /**
+   * Issue 15: the ticket a visitor's chat became (SPEC T2, T3), named by the chat's `ticket_created` event;
+   * null when it became none. Someone else's chat answers `conversation_not_found` (SPEC C1).
+   */
+  async function chatTicket(actor: VisitorActor, conversationId: string): Promise<Ticket | null> {
+    const conversation = await conversations.load(actor, conversationId);
+    if (conversation.status !== 'closed') return null;
+    const [made] = await store.events.after(conversationId, 0, { kinds: ['ticket_created'], limit: 1 });
+    const id = made?.data?.ticketId;
+    return typeof id === 'string' ? store.tickets.byId(id) : null;
+  }
+
+  /** Issue 15: what the requester did to its ticket, on its history: a change by the requester (no agent). */
+  async function requesterChange(ticket: Ticket, patch: TicketPatch, at: number): Promise<void> {
+    await store.tickets.update(ticket.id, patch, at);
+    const data = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== (ticket as unknown as Record<string, unknown>)[k] && !(k === 'requesterEmail' && v === ticket.requester.email))) as Record<string, string | number | null>;
+    if (Object.keys(data).length > 0) {
+      await store.tickets.addEntry({ id: uuidv7(at), ticketId: ticket.id, kind: 'change', authorId: null, authorName: ticket.requester.name, text: null, data, emailed: null, at });
+    }
+  }
+
   return {
     /** A ticket as agents read it (issue 6 masking). */
     view,
+
+    /** Issue 15: whether e-mail goes out at all (SMTP configured); the widget promises none when it does not. */
+    emailOn: mailer.enabled,
+
+    /**
+     * Issue 15: a visitor's message into its chat after the chat became a ticket. Intercom and Zendesk keep
+     * the thread: it goes into the chat's log (the ticket's transcript, where the agent reads it), the chat
+     * stays closed, and a ticket waiting on the requester (pending, solved) reopens. Null when the chat
+     * became no ticket; a closed ticket refuses (`conversation_closed`: the widget starts a new chat).
+     */
+    async followUp(actor: VisitorActor, frame: { clientId: string; conversationId: string; text: string }): Promise<Ack | null> {
+      const ticket = await chatTicket(actor, frame.conversationId);
+      if (!ticket) return null;
+      let reopen: 'open' | null = null;
+      const { seq } = await conversations.write(actor, { conversationId: frame.conversationId, visitor: null, clientId: frame.clientId }, (state) => {
+        const decision = decideFollowUp(state, actor, frame.text, frame.clientId, ticket);
+        reopen = decision.ok ? (decision.reopen ?? null) : null;
+        return decision;
+      });
+      const at = now();
+      // The ticket moves up the agents' list (newest update first); reopened, its history says by whom.
+      if (reopen) await requesterChange(ticket, { status: reopen }, at);
+      else await store.tickets.update(ticket.id, {}, at);
+      return { conversationId: frame.conversationId, seq };
+    },
+
+    /**
+     * Issue 15: the address the visitor gives, in its chat, for the ticket the chat became: the ticket's
+     * requester e-mail (a change on its history), the visitor's own, and a `ticket_email` event the widget
+     * reads. The confirmation goes to it as to any unconfirmed address (SPEC L4) when e-mail is on.
+     */
+    async setEmail(actor: VisitorActor, conversationId: string, email: string, from: RequestOrigin): Promise<void> {
+      const ticket = await chatTicket(actor, conversationId);
+      await conversations.apply(actor, conversationId, (state) => decideTicketEmail(state, actor, email, ticket));
+      if (!ticket) return;
+      await requesterChange(ticket, { requesterEmail: email }, now());
+      await store.visitors.touch({ id: actor.visitorId, siteId: actor.siteId, email }, now());
+      if (ticket.requester.email !== email) await confirm({ ...ticket, requester: { ...ticket.requester, email } }, await store.sites.byId(ticket.siteId), isConfirmed(email, from));
+    },
+    /** Issue 15: whether replies and transcripts can be e-mailed at all (SMTP is set). */
+    mailOn: (): boolean => mailer.enabled,
 
     /**
      * SPEC T1/T7: the offline form. The same clientId answers the ticket it made first. SPEC L3: a form
@@ -250,8 +312,11 @@ export function createTicketService({ store, directory, conversations, mailer, l
         .map(([, shown]) => shown);
     },
 
-    async detail(actor: AgentActor, id: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
-      const ticket = await load(actor, id);
+    /** `ref`: the ticket's id, or its number (issue 15: the console's URL /console/tickets/:n names it so). */
+    async detail(actor: AgentActor, ref: string): Promise<{ ticket: Ticket; entries: TicketEntry[]; transcript: ConversationEvent[] }> {
+      const byNumber = /^\d{1,15}$/.test(ref) ? await store.tickets.byNumber(Number(ref)) : null;
+      const ticket = await load(actor, byNumber?.id ?? ref);
+      const id = ticket.id;
       const conversation = ticket.conversationId ? await store.conversations.byId(ticket.conversationId) : null;
       const raw = conversation && canView(actor, conversation) ? await transcriptOf(conversation.id) : [];
       const transcript = conversation ? masking.events(raw, conversation.siteId) : raw;

@@ -22,6 +22,8 @@ import {
   decideRequestDecline,
   decideRequeue,
   decideRequester,
+  decideReopen,
+  decideResolve,
   decideReturnToBot,
   decideTake,
   decideVisitorEnd,
@@ -189,6 +191,9 @@ export function createWorkflowService({ store, directory, conversations, request
      * to the agent.
      */
     async proactive(actor: AgentActor, visitor: { siteId: string; visitorId: string }, clientId: string, text: string) {
+      // Issue 15: a visitor who gave its name (the offline form, a pre-chat) is named in the chat it is offered.
+      const known = await store.visitors.byId(visitor.visitorId);
+      const named = { ...(known?.name ? { visitorName: known.name } : {}), ...(known?.email ? { requesterEmail: known.email } : {}) };
       return conversations.write(actor, { conversationId: null, visitor, clientId }, (state, at) => {
         if (state.lastSeq > 0) {
           if (!canView(actor, state)) return { ok: false, code: 'conversation_not_found' };
@@ -199,7 +204,7 @@ export function createWorkflowService({ store, directory, conversations, request
         return {
           ok: true,
           events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
-          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at },
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, ...named },
         };
       });
     },
@@ -227,5 +232,26 @@ export function createWorkflowService({ store, directory, conversations, request
 
     /** R8: the visitor's "End chat" on its own conversation. */
     visitorEnd: (actor: VisitorActor, id: string) => conversations.apply(actor, id, (state) => decideVisitorEnd(state, actor)),
+
+    // Issue 15, conversation screen.
+
+    /** R8a: close with a reason from the list and archive, one write; a closed one needs no reason. */
+    async resolve(actor: AgentActor, id: string, reasonId: string | undefined): Promise<ConversationSummary> {
+      let label: string | null = null;
+      if (reasonId !== undefined) {
+        const reason = await store.wrapUpReasons.byId(reasonId);
+        if (!reason) throw new AppError('wrap_up_required', 'Choose a wrap-up reason from the list.');
+        label = reason.label;
+      }
+      return conversations.apply(actor, id, (state) => decideResolve(state, actor, label));
+    },
+
+    /** R8b: a closed conversation opens again with the agent who reopens it; C3: not beside another open one. */
+    async reopen(actor: AgentActor, id: string): Promise<ConversationSummary> {
+      const c = await conversations.load(actor, id);
+      const open = await store.conversations.list({ visitorId: c.visitorId, status: 'open', limit: 2 });
+      const other = open.some((o) => o.id !== id);
+      return conversations.apply(actor, id, (state) => decideReopen(state, actor, other));
+    },
   };
 }

@@ -19,8 +19,12 @@ import type { ErrorCode } from '../../shared/errors';
 import type { BlockRecord, SiteTicketing, SiteWidget, Ticket, TicketEntry, TicketStatus, TicketType } from '../../shared/api';
 import type { ConversationState, Decision } from '../domain/conversation';
 import type { AttachmentRecord } from '../domain/attachments';
+import type { RefusedOriginRow } from '../domain/refused-origins';
 import type { ListPosition } from '../domain/list-cursor';
 import type { StoreSearch } from './search';
+import type { StoreInternalChat } from './internal-chat';
+
+export type { RefusedOriginRow };
 
 export interface Site {
   id: string;
@@ -225,6 +229,12 @@ export interface Store {
     create(site: Omit<Site, 'defaultQueueId' | 'botWebhookUrl' | 'botTokenHash' | 'ticketing' | 'masking' | 'widget' | 'identitySecret'> & Partial<Site>): Promise<void>;
     update(id: string, patch: SitePatch): Promise<Site | null>;
     count(): Promise<number>;
+    /**
+     * Issue 15 (site owners): removes the site and everything that belongs to it (its conversations with their
+     * events and files, tickets, visitors, queues and their memberships, refused origins) in one transaction,
+     * ordered with the writes. False when there is no such site.
+     */
+    delete(id: string): Promise<boolean>;
   };
   agents: {
     byEmail(email: string): Promise<AgentRecord | null>;
@@ -395,8 +405,23 @@ export interface Store {
     /** The bytes `createWithBytes` stored; null when there is no such file. */
     bytes?(id: string): Promise<Uint8Array | null>;
   };
+  // Issue 15 (site owners): pages on an origin the site does not allow that asked for the widget.
+  refusedOrigins: {
+    /**
+     * Adds `count` refusals of `origin` (well-formed, checked by the caller) at `at` to its UTC day's row. A new
+     * origin is recorded only while the site's day holds fewer than `cap` origins, so a flood of made-up
+     * origins writes at most `cap` rows per site and day. Answers whether it was counted.
+     */
+    record(siteId: string, origin: string, at: number, options: { count: number; cap: number }): Promise<boolean>;
+    /** The site's rows from the UTC day of `since` on: newest first (last refusal, then origin). */
+    list(siteId: string, since: number): Promise<RefusedOriginRow[]>;
+    /** Forgets the origin on every day (it was allowed, or dismissed). */
+    clear(siteId: string, origin: string): Promise<void>;
+  };
   /** Full-text search over messages, notes, visitors, labels and tickets (issue 12, SPEC S1-S3; ./search.ts). */
   search: StoreSearch;
+  /** Issue 15 (internal chat): the agents' team channel and direct messages (./internal-chat.ts). */
+  internalChat: StoreInternalChat;
   /**
    * Decides and appends in one transaction; events take the next sequence numbers (SPEC D1); resolves after
    * commit (SPEC D4). Writes are applied in the order they are submitted (SPEC D2); the SQLite store

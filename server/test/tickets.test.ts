@@ -242,6 +242,20 @@ describe('T4 working a ticket', () => {
     expect((await agent.api.get(`/tickets/${ticket.id}`)).body.ticket).toMatchObject({ status: 'solved', type: 'incident', priority: 3 });
   });
 
+  it('T4, issue 15: GET /tickets/:n reads a ticket by its number too (the console\'s /console/tickets/:n); an unknown number is ticket_not_found', async () => {
+    const agent = await createAgent(server);
+    await ticketFor(agent.api, 'primeiro');
+    const ticket = await ticketFor(agent.api, 'segundo');
+    await agent.api.post(`/tickets/${ticket.id}/notes`, { text: 'Nota pelo id' });
+    const byNumber = await agent.api.get(`/tickets/${ticket.number}`);
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.body.ticket).toMatchObject({ id: ticket.id, number: ticket.number, subject: 'segundo' });
+    expect((byNumber.body.entries as TicketEntry[]).map((e) => e.text)).toContain('Nota pelo id');
+    const missing = await agent.api.get('/tickets/999999');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('ticket_not_found');
+  });
+
   it('T4: an agent may assign a ticket only to itself (forbidden otherwise); a supervisor may assign anyone', async () => {
     const agent = await createAgent(server, { name: 'Bruno' });
     const colleague = await createAgent(server, { name: 'Carla' });

@@ -40,7 +40,10 @@ describe('W4: GET /api/v1/widget/settings', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(await res.json()).toEqual({ settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } });
+    // Issue 15: an origin the site does not allow is told so beside the settings (refused-origins.test.ts).
+    const defaults = { settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } };
+    expect(await res.json()).toEqual({ ...defaults, refused: expect.objectContaining({ code: 'origin_not_allowed' }) });
+    expect(await (await publicSettings(server.siteKey, { origin: server.origin })).json()).toEqual(defaults);
   });
 
   it('an unknown site is 404 site_not_found; no site is 400 invalid_request', async () => {

@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../../shared/protocol';
 import type { Strings } from './i18n';
 import { initials, linkify } from './text';
-import type { TimelineItem } from './timeline';
+import { firstUnread, type TimelineItem } from './timeline';
 
 function noticeText(item: Exclude<TimelineItem, { type: 'message' | 'day' }>, t: Strings): string {
   switch (item.type) {
@@ -43,23 +43,63 @@ export interface MessageListProps {
   seen: number;
   /** Who is writing (SPEC W1), by display name; null: nobody. */
   typing: string | null;
+  /** What the visitor has seen (SPEC W2): the list opens at the first agent message after it (issue 15). */
+  visitorSeen?: number;
 }
 
 export function MessageList(props: MessageListProps) {
-  const { items, t, time, onRetry, onDiscard, children, tailKey, attachments, greeting, agentName, avatars, day, seen, typing } = props;
+  const { items, t, time, onRetry, onDiscard, children, tailKey, attachments, greeting, agentName, avatars, day, seen, typing, visitorSeen = 0 } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const tail = useRef<HTMLDivElement>(null);
-  // Keep the newest message in view as messages arrive; a form or panel below them from its top, with
-  // the notice before it (say "You ended the conversation") still in sight.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
+  /** Issue 15: the visitor is at the newest message (else a new one does not move the list, it shows "new messages"). */
+  const bottom = useRef(true);
+  /** Where the list opens while it is hidden: the first unread agent message (kept as the opening marks it seen). */
+  const mark = useRef<number | null>(null);
+  const [more, setMore] = useState(false);
+  const el = scroller.current;
+  if (!el?.clientHeight) mark.current = firstUnread(items, visitorSeen);
+  const toEnd = () => {
+    const el = scroller.current!;
     const below = tail.current?.firstElementChild ? tail.current.offsetTop - 64 : Infinity;
     el.scrollTop = Math.min(el.scrollHeight, below);
+    bottom.current = true;
+    setMore(false);
+  };
+  // Shown (the panel opened, or reopened: a hidden list has no height): the first unread message, else the newest.
+  useLayoutEffect(() => {
+    const el = scroller.current!;
+    let shown = false;
+    const watch = new ResizeObserver(() => {
+      if (shown === (shown = el.clientHeight > 0) || !shown) return;
+      const first = mark.current !== null && el.querySelector<HTMLElement>(`[data-seq="${mark.current}"]`);
+      if (first) {
+        el.scrollTop = first.offsetTop - 8;
+        bottom.current = false;
+      } else toEnd();
+    });
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, []);
+  // Keep the newest message in view as messages arrive, unless the visitor scrolled up to read (then "new
+  // messages" says so); a form or panel below them from its top, with the notice before it still in sight.
+  const before = useRef({ n: 0, tailKey });
+  useLayoutEffect(() => {
+    const last = items[items.length - 1];
+    const { n, tailKey: was } = before.current;
+    before.current = { n: items.length, tailKey };
+    if (bottom.current || tailKey !== was || (last?.type === 'message' && last.mine)) toEnd();
+    else if (items.length > n) setMore(true);
   }, [items.length, tailKey, typing]);
 
   return (
-    <div class="log" ref={scroller}>
+    <div
+      class="log"
+      ref={scroller}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        if ((bottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40)) setMore(false);
+      }}
+    >
       <ol aria-label={t.log}>
         <li class="msg theirs greeting">
           <p class="bubble">{greeting}</p>
@@ -75,7 +115,7 @@ export function MessageList(props: MessageListProps) {
               {noticeText(item, t)}
             </li>
           ) : (
-            <li key={item.key} class={`msg ${item.mine ? 'mine' : 'theirs'} ${item.state}`}>
+            <li key={item.key} class={`msg ${item.mine ? 'mine' : 'theirs'} ${item.state}`} data-seq={item.seq}>
               {!item.mine && !(before?.type === 'message' && !before.mine && before.author === item.author) && (
                 <span class="by">
                   {avatars && item.author && (
@@ -133,6 +173,11 @@ export function MessageList(props: MessageListProps) {
         </p>
       )}
       <div ref={tail}>{children}</div>
+      {more && (
+        <button type="button" class="more" onClick={toEnd}>
+          {t.newMessages} ↓
+        </button>
+      )}
     </div>
   );
 }

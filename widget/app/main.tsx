@@ -43,7 +43,15 @@ export function mount({ root, container, config, host, settings = null, identity
     if (looking() && !session.view.past) session.markSeen();
     const view = session.view;
     const n = unreadCount(view.events, view.visitorSeen);
-    if (n !== unread) host.setUnread?.((unread = n));
+    if (n !== unread) {
+      // Issue 15: more unread while the chat is not on screen: the newest of them beside the launcher.
+      const last = n > unread && !looking() && view.events.filter((e) => e.kind === 'message' && e.text && e.author.kind !== 'visitor').pop();
+      const text = last ? last.text! : '';
+      host.setUnread?.(
+        (unread = n),
+        last ? { name: (view.site?.widget?.agentDisplay !== 'anonymous' && last.author.name) || '', text: text.length > 80 ? `${text.slice(0, 79).replace(/\s+\S*$/, '')}…` : text } : undefined,
+      );
+    }
     const hidden = document.visibilityState === 'hidden' && n > 0;
     if (hidden || prefixed) document.title = titled(document.title, n, hidden);
     prefixed = hidden;

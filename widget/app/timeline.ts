@@ -29,8 +29,13 @@ export type TimelineItem =
   | { type: 'ended' | 'closed'; key: string; at: number }
   | { type: 'ticket'; key: string; number: number | null; at: number };
 
-export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null): TimelineItem[] {
-  const items: TimelineItem[] = [];
+/**
+ * `formTicket`: the number of the ticket the leave-a-message form made (SPEC T1). The form shows only
+ * while no conversation is on screen, so every event shown later is newer (issue 15: an agent's proactive
+ * chat): its notice goes first, never after them.
+ */
+export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null, formTicket?: number): TimelineItem[] {
+  const items: TimelineItem[] = formTicket && events[0] ? [{ type: 'ticket', key: 'tf', number: formTicket, at: events[0].at }] : [];
   const confirmed = new Set<string>();
   for (const e of events) {
     if (e.clientId) confirmed.add(e.clientId);
@@ -95,3 +100,12 @@ export const seenMark = (items: readonly TimelineItem[], agentSeen: number): num
 /** Unread: agent and bot messages after what the visitor has seen (SPEC W2). */
 export const unreadCount = (events: readonly ConversationEvent[], visitorSeen: number): number =>
   events.filter((e) => e.seq > visitorSeen && e.kind === 'message' && (e.author.kind === 'agent' || e.author.kind === 'bot')).length;
+
+/**
+ * Where the list opens (issue 15): the seq of the first agent or bot message after `visitorSeen`, else null
+ * (the newest, at the bottom).
+ */
+export const firstUnread = (items: readonly TimelineItem[], visitorSeen: number): number | null => {
+  for (const i of items) if (i.type === 'message' && !i.mine && i.seq !== null && i.seq > visitorSeen) return i.seq;
+  return null;
+};

@@ -7,7 +7,7 @@
  * `createPgStore` answers at once; every method first waits for the connection and the migrations (`ready`),
  * and a start that failed (the database down) is tried again by the next call.
  */
-import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { AppError, isAppError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
@@ -20,7 +20,9 @@ import { connectionConfig, isPgUnavailable, isPgUniqueViolation, migratePg, open
 import { toConversation, toEvent, type PgConversationRow, type PgEventRow } from './rows';
 import { pgSearch } from './search';
 import { pgTickets } from './tickets';
-import { agents, agentSessions, blocks, cannedReplies, queueMembers, queues, settings, sites, visitors, wrapUpReasons } from './schema';
+import { pgInternalChat } from './internal-chat';
+import { agents, agentSessions, blocks, cannedReplies, queueMembers, queues, refusedOrigins, settings, sites, visitors, wrapUpReasons } from './schema';
+import { utcDay } from '../../domain/refused-origins';
 
 /** Titles and labels sort the same on every server, whatever its locale; case and accents do not split them. */
 const collator = new Intl.Collator('und', { sensitivity: 'base', numeric: true });
@@ -324,6 +326,13 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
       async count() {
         return db.$count(sites);
       },
+      // Issue 15 (site owners): through the writer, ordered with the writes. Tickets before conversations (a
+      // ticket may name one); events, files, labels, entries and memberships go by foreign key and triggers.
+      delete: (id) =>
+        writer.submit(async (c) => {
+          for (const table of ['tickets', 'conversations', 'visitors', 'queues', 'refused_origins']) await c.query(`DELETE FROM ${table} WHERE site_id = $1`, [id]);
+          return ((await c.query('DELETE FROM sites WHERE id = $1', [id])).rowCount ?? 0) > 0;
+        }),
     },
 
     agents: {
@@ -502,8 +511,36 @@ export function createPgStore(url: string, options: PgStoreOptions = {}): PgStor
 
     // Issue 14 (H1b): tickets.ts (numbers from `counters`) and search.ts (migration 0002's index, kept by triggers).
     tickets: pgTickets(pool),
+    internalChat: pgInternalChat(pool),
     search: pgSearch(pool),
     attachments: pgAttachments(pool),
+
+    // Issue 15 (site owners): one statement decides count-or-skip, so a flood of origins stays at `cap` rows
+    // (two nodes adding new origins at the same instant may each pass the check once).
+    refusedOrigins: {
+      async record(siteId, origin, at, { count, cap }) {
+        const { rowCount } = await pool.query(
+          `INSERT INTO refused_origins (site_id, origin, day, count, last_at)
+           SELECT $1, $2, $3, $4, $5
+           WHERE EXISTS (SELECT 1 FROM refused_origins WHERE site_id = $1 AND origin = $2 AND day = $3)
+              OR (SELECT count(*) FROM refused_origins WHERE site_id = $1 AND day = $3) < $6
+           ON CONFLICT (site_id, origin, day) DO UPDATE
+             SET count = refused_origins.count + excluded.count, last_at = GREATEST(refused_origins.last_at, excluded.last_at)`,
+          [siteId, origin, utcDay(at), count, at, cap],
+        );
+        return (rowCount ?? 0) > 0;
+      },
+      async list(siteId, since) {
+        return db
+          .select({ origin: refusedOrigins.origin, day: refusedOrigins.day, count: refusedOrigins.count, lastAt: refusedOrigins.lastAt })
+          .from(refusedOrigins)
+          .where(and(eq(refusedOrigins.siteId, siteId), gte(refusedOrigins.day, utcDay(since))))
+          .orderBy(desc(refusedOrigins.lastAt), refusedOrigins.origin);
+      },
+      async clear(siteId, origin) {
+        await db.delete(refusedOrigins).where(and(eq(refusedOrigins.siteId, siteId), eq(refusedOrigins.origin, origin)));
+      },
+    },
 
     wrapUpReasons: {
       async list() {

@@ -22,10 +22,12 @@ import {
   wrapUpReasons,
 } from '../schema';
 import type { AgentPatch, ConversationFilter, EventQuery, SitePatch, Store } from '../store';
+import { utcDay } from '../../domain/refused-origins';
 import { GroupCommitter } from './committer';
 import { openSqlite } from './driver';
 import { conversationLookups, toConversation, toEvent, type ConversationRow, type EventRow } from './rows';
 import { sqliteTickets } from './tickets';
+import { sqliteInternalChat } from './internal-chat';
 import { sqliteAttachments } from './attachments';
 import { searchQueueApplier, sqliteSearch } from './search';
 import { prepareWrites } from './writes';
@@ -375,6 +377,26 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return db.delete(queues).where(eq(queues.id, id)).run().changes > 0;
   });
 
+  // Issue 15 (site owners): a site and what belongs to it. Tickets before conversations (a ticket may name
+  // one); events, files and labels go with their conversation, entries with their ticket, memberships with
+  // their queue (foreign keys and triggers).
+  const siteParts = ['tickets', 'conversations', 'visitors', 'queues', 'refused_origins'].map((table) => sqlite.prepare<[string]>(`DELETE FROM ${table} WHERE site_id = ?`));
+  const deleteSiteRow = sqlite.prepare<[string]>('DELETE FROM sites WHERE id = ?');
+  const removeSite = (id: string): boolean => {
+    for (const part of siteParts) part.run(id);
+    return deleteSiteRow.run(id).changes > 0;
+  };
+  const recordRefused = sqlite.prepare<[{ siteId: string; origin: string; day: string; at: number; count: number; cap: number }]>(
+    `INSERT INTO refused_origins (site_id, origin, day, count, last_at)
+     SELECT @siteId, @origin, @day, @count, @at
+     WHERE EXISTS (SELECT 1 FROM refused_origins WHERE site_id = @siteId AND origin = @origin AND day = @day)
+        OR (SELECT count(*) FROM refused_origins WHERE site_id = @siteId AND day = @day) < @cap
+     ON CONFLICT (site_id, origin, day) DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at)`,
+  );
+  const listRefused = sqlite.prepare<[string, string], { origin: string; day: string; count: number; last_at: number }>(
+    'SELECT origin, day, count, last_at FROM refused_origins WHERE site_id = ? AND day >= ? ORDER BY last_at DESC, origin',
+  );
+
   function eventFilter(conversationId: string, query: EventQuery, bound: SQL | undefined): SQL | undefined {
     return and(
       eq(events.conversationId, conversationId),
@@ -446,6 +468,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       async count() {
         return db.$count(sites);
       },
+      // Issue 15 (site owners): ordered with the writes; the search index follows through its triggers.
+      delete: (id) => committer.submit(() => removeSite(id)),
     },
 
     agents: {
@@ -630,8 +654,22 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     tickets: sqliteTickets(sqlite, committer),
+    internalChat: sqliteInternalChat(sqlite, committer),
     attachments: sqliteAttachments(sqlite, committer),
     search: sqliteSearch(sqlite, lookups),
+
+    // Issue 15 (site owners): one statement decides count-or-skip, so a flood of origins stays at `cap` rows.
+    refusedOrigins: {
+      async record(siteId, origin, at, { count, cap }) {
+        return recordRefused.run({ siteId, origin, day: utcDay(at), at, count, cap }).changes > 0;
+      },
+      async list(siteId, since) {
+        return listRefused.all(siteId, utcDay(since)).map((r) => ({ origin: r.origin, day: r.day, count: r.count, lastAt: r.last_at }));
+      },
+      async clear(siteId, origin) {
+        sqlite.prepare('DELETE FROM refused_origins WHERE site_id = ? AND origin = ?').run(siteId, origin);
+      },
+    },
 
     wrapUpReasons: {
       async list() {

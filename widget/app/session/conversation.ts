@@ -69,6 +69,7 @@ export class Conversation {
     for (const e of events) {
       if (e.kind === 'ended_by_visitor' && status !== 'closed') status = 'ended';
       else if (e.kind === 'closed') status = 'closed';
+      else if (e.kind === 'reopened') status = 'open';
       else if (e.kind === 'rated') {
         const score = typeof e.data?.score === 'number' ? e.data.score : (rating?.score ?? 0);
         rating = { clientId: rating?.clientId ?? '', state: 'done', code: null, message: null, score };
