@@ -255,6 +255,8 @@ export interface LiveVisitorsAnswer {
 
 export interface SitesAnswer {
   sites: SiteInfo[];
+  /** Issue 15: where pages load the widget from (PUBLIC_URL, else the address the console used): the install snippet's. */
+  serverUrl: string;
 }
 
 /** One site as the admin API answers it. */

@@ -17,6 +17,7 @@ import { TRANSCRIPT_LABELS } from '../shared/transcript';
 import { FILE_STRINGS } from '../widget/app/files/strings';
 import { loadStrings } from '../widget/app/i18n';
 import { PRECHAT_STRINGS } from '../widget/app/prechat/strings';
+import { TICKET_STRINGS } from '../widget/app/conversations/ticket-strings';
 import { LOADER_STRINGS } from '../widget/loader-strings';
 
 type Languages = Record<string, object> & { 'pt-BR': object };
@@ -43,6 +44,7 @@ const TABLES: Record<string, () => Languages | Promise<Languages>> = {
   'widget app (widget/app/locales)': async () => ({ 'pt-BR': await loadStrings('pt-BR'), en: await loadStrings('en'), es: await loadStrings('es') }),
   'widget files chunk (widget/app/files/strings)': () => FILE_STRINGS,
   'widget pre-chat chunk (widget/app/prechat/strings)': () => PRECHAT_STRINGS,
+  'widget ticket chunk (widget/app/conversations/ticket-strings)': () => TICKET_STRINGS, // issue 15
   'widget loader (widget/loader-strings)': () => LOADER_STRINGS,
   'e-mail (server/i18n)': () => MAIL_TEXT,
   'transcript labels (shared/transcript)': () => TRANSCRIPT_LABELS,

@@ -176,9 +176,42 @@ export const en: typeof ptBR = {
   sending: 'Sending…',
   noVisitors: 'No visitor on the site now.',
   updated: (time) => `Updated at ${time}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'never signed in',
   // Issue 15 (lists, names): the blocks list names a blocked visitor.
   lastPage: (url) => `Last page: ${url}`,
   visitorGone: 'Visitor data erased',
-  // Issue 15, conversation screen: an agent whose console never connected.
-  neverSignedIn: 'never signed in',
+
+  // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
+  sitePage: {
+    bot: 'Bot',
+    add: 'New site',
+    pick: 'Choose a site',
+    name: 'Site name',
+    nameHint: 'How the site shows in the console, e.g. Downtown Store. Up to 80 characters.',
+    create: 'Create site',
+    rename: 'Rename',
+    delete: 'Delete site',
+    lastHint: 'This is the only site: create another before deleting this one.',
+    confirmDelete: (name) =>
+      `Delete the site "${name}"? This permanently deletes its queues, every conversation with its messages and files, its tickets, its visitors and its refused pages. Chat installed with this key stops working.`,
+    deleted: (name, conversations, tickets) =>
+      `Site "${name}" deleted, with ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} and ${tickets} ${tickets === 1 ? 'ticket' : 'tickets'}.`,
+    install: 'Install code',
+    installHint: 'Paste this line before </body> on every page where the chat should appear.',
+    copySnippet: 'Copy code',
+    allowedPages: 'Allowed pages',
+    allowedLabel: 'Addresses that may show the chat',
+    allowedHint: 'One per line: self (this server), an address such as https://shop.com, https://*.shop.com for every subdomain, or * (any page).',
+    originsSaved: 'Saved.',
+    refusedHint: 'These pages tried to show the chat but are not on the list. The chat does not appear on them until you allow them.',
+    refusedFrom: (origin, today, total) =>
+      today > 0 ? `Refused on ${origin} (${today} ${today === 1 ? 'time' : 'times'} today)` : `Refused on ${origin} (${total} ${total === 1 ? 'time' : 'times'} in the last 7 days)`,
+    allow: 'Allow',
+    allowOrigin: (origin) => `Allow ${origin}`,
+    allowed: (origin) => `${origin} may now show the chat.`,
+    preview: 'Widget preview',
+    previewHint: 'Changes as you edit the appearance below; save for it to apply on the site.',
+    previewLabel: (text, position) => `Preview: ${text.trim() ? `"${text.trim()}" ` : ''}button in the ${position === 'left' ? 'left' : 'right'} corner of the page`,
+  },
 };

@@ -195,9 +195,45 @@ export const ptBR = {
   sending: 'Enviando…',
   noVisitors: 'Nenhum visitante no site agora.',
   updated: (time: string) => `Atualizado às ${time}`,
+  // Issue 15, conversation screen: an agent whose console never connected.
+  neverSignedIn: 'nunca entrou',
   // Issue 15 (lists, names): the blocks list names a blocked visitor.
   lastPage: (url: string) => `Última página: ${url}`,
   visitorGone: 'Dados do visitante apagados',
-  // Issue 15, conversation screen: an agent whose console never connected.
-  neverSignedIn: 'nunca entrou',
+
+  // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
+  sitePage: {
+    bot: 'Bot',
+    add: 'Novo site',
+    pick: 'Escolha um site',
+    name: 'Nome do site',
+    nameHint: 'Como o site aparece no console, por exemplo Loja Centro. Até 80 caracteres.',
+    create: 'Criar site',
+    rename: 'Renomear',
+    delete: 'Excluir site',
+    lastHint: 'Este é o único site: crie outro antes de excluir este.',
+    confirmDelete: (name: string) =>
+      `Excluir o site "${name}"? Isto apaga para sempre as filas do site, todas as conversas com as mensagens e os arquivos, os chamados, os visitantes e as páginas recusadas. O chat instalado com esta chave para de funcionar.`,
+    deleted: (name: string, conversations: number, tickets: number) =>
+      `Site "${name}" excluído, com ${conversations} ${conversations === 1 ? 'conversa' : 'conversas'} e ${tickets} ${tickets === 1 ? 'chamado' : 'chamados'}.`,
+    install: 'Código de instalação',
+    installHint: 'Cole esta linha antes de </body> em cada página onde o chat deve aparecer.',
+    copySnippet: 'Copiar código',
+    allowedPages: 'Páginas permitidas',
+    allowedLabel: 'Endereços que podem mostrar o chat',
+    allowedHint: 'Um por linha: self (este servidor), um endereço como https://loja.com.br, https://*.loja.com.br para todos os subdomínios, ou * (qualquer página).',
+    originsSaved: 'Salvo.',
+    refusedHint: 'Estas páginas tentaram mostrar o chat, mas não estão na lista. Nelas o chat não aparece até você permitir.',
+    refusedFrom: (origin: string, today: number, total: number) =>
+      today > 0
+        ? `Recusado em ${origin} (${today} ${today === 1 ? 'vez' : 'vezes'} hoje)`
+        : `Recusado em ${origin} (${total} ${total === 1 ? 'vez' : 'vezes'} nos últimos 7 dias)`,
+    allow: 'Permitir',
+    allowOrigin: (origin: string) => `Permitir ${origin}`,
+    allowed: (origin: string) => `${origin} agora pode mostrar o chat.`,
+    preview: 'Prévia do widget',
+    previewHint: 'Muda enquanto você edita a aparência abaixo; salve para valer no site.',
+    previewLabel: (text: string, position: 'left' | 'right') =>
+      `Prévia: botão ${text.trim() ? `"${text.trim()}" ` : ''}no canto ${position === 'left' ? 'esquerdo' : 'direito'} da página`,
+  },
 };

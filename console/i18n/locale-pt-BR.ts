@@ -349,7 +349,7 @@ const cv = {
   submitResolve: 'Resolver e arquivar',
   reopen: 'Reabrir',
   reopenTransfer: 'Reabrir e transferir',
-  endedHead: 'O visitante encerrou o chat · falta a conclusão',
+  endedHead: 'o visitante encerrou o chat, falta a conclusão',
   closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
   closedNobody: 'Encerrada · sem atendimento',
   archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,
@@ -357,6 +357,7 @@ const cv = {
   visitorLeft: 'saiu do chat',
   errorGeneric: 'Algo deu errado. Tente de novo.',
   replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  replyPlaceholderNoMail: 'Resposta ao solicitante…',
   cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
   cannedNone: 'Nenhuma resposta pronta ainda.',
   cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',
@@ -364,6 +365,31 @@ const cv = {
   cannedAskAdmin: 'Peça a um administrador para criar respostas prontas.',
   cannedSlash: 'Respostas prontas: digite / no início da mensagem',
   cannedMatches: (n: number) => (n === 1 ? '1 resposta pronta' : `${n} respostas prontas`),
+};
+
+/** Issue 15 (internal chat): the agents' team channel and direct messages. */
+const team = {
+  section: 'Equipe',
+  title: 'Chat da equipe',
+  channels: 'Conversas internas',
+  teamChannel: 'Toda a equipe',
+  direct: 'Mensagens diretas',
+  noDirect: 'Nenhuma mensagem direta ainda.',
+  startDirect: 'Nova mensagem direta',
+  chooseAgent: 'Escolha um colega…',
+  noAgents: 'Não há outros agentes para conversar.',
+  unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
+  teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
+  directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
+  empty: 'Nenhuma mensagem ainda. Escreva a primeira.',
+  composeTeam: 'Mensagem para a equipe',
+  composeDirect: (name: string) => `Mensagem para ${name}`,
+  placeholderTeam: 'Escreva para toda a equipe…',
+  placeholderDirect: (name: string) => `Escreva para ${name}…`,
+  back: 'Voltar às conversas internas',
+  loading: 'Carregando mensagens…',
+  someone: 'Agente',
+  cannotRead: 'Você não tem acesso a esta conversa.',
 };
 
 export const ptBR = {
@@ -592,10 +618,6 @@ export const ptBR = {
   tk,
   sf,
   searchAll,
-  // Issue 15 (lists, names).
-  proactiveChat: 'Iniciada por um agente',
-  offerFor: (agent: string) => `Para ${agent}`,
-  visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
   // Issue 15, console URLs and phone layout:
   backToList: 'Voltar às conversas',
   cv,
@@ -624,4 +646,9 @@ export const ptBR = {
     sendWrapUp: 'Enviar conclusão',
     inviteTitle: (visitor: string) => `Convite para conferência: ${visitor}`,
   },
+  // Issue 15 (lists, names).
+  proactiveChat: 'Iniciada por um agente',
+  offerFor: (agent: string) => `Para ${agent}`,
+  visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
+  team,
 };

@@ -16,6 +16,7 @@ import { api } from './api';
 import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox/inbox-view';
 import { alertsFor, type Alert } from './notifications';
 import { ConversationSignals } from '../conversation/conversation-signals';
+import { TeamChat } from '../team/team-chat';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down', 'storage_unavailable']);
@@ -76,6 +77,8 @@ export class AgentSession extends Observable<AgentView> {
   readonly #seen = new Map<string, number>();
   readonly #alertListeners = new Set<(alert: Alert) => void>();
   #socket: SocketClient | null = null;
+  /** Issue 15: the agents' internal chat, on this session's socket. */
+  readonly team = new TeamChat((frame) => this.#socket?.send(frame), () => this.view.agent?.id ?? null);
   #lastSeq = 0;
   /** The event a search hit asked for, until it is held (issue 12). */
   #target: RevealTarget | null = null;
@@ -149,7 +152,10 @@ export class AgentSession extends Observable<AgentView> {
       }),
       parse: parseServerFrame,
       onFrame: (frame) => this.#onFrame(frame),
-      onStatus: (connection) => this.update({ connection }),
+      onStatus: (connection) => {
+        if (connection !== 'online') this.team.disconnected();
+        this.update({ connection });
+      },
       // A close before the welcome may mean the session cookie is no longer valid, and 4006 says the session
       // ended (sign-out elsewhere, password change, disabled): let the app check, and show the login if so.
       // 4007 says an admin changed this agent's role (issue 11 F3): the same check reads the agent again, so
@@ -326,6 +332,7 @@ export class AgentSession extends Observable<AgentView> {
         this.update({ agent, presence, queues });
         this.update(this.#derived());
         for (const reply of this.view.pending) if (!reply.failed) this.#transmit(reply);
+        this.team.connected();
         return;
       }
       case 'history': {
@@ -376,7 +383,15 @@ export class AgentSession extends Observable<AgentView> {
       case 'ack':
         this.update({ pending: this.view.pending.filter((p) => p.clientId !== frame.clientId) });
         return;
+      case 'internal.channels':
+      case 'internal.message':
+      case 'internal.ack':
+      case 'internal.history':
+      case 'internal.seen':
+        this.team.frame(frame);
+        return;
       case 'error': {
+        if (this.team.frame(frame)) return;
         const reply = frame.clientId ? this.view.pending.find((p) => p.clientId === frame.clientId) : undefined;
         if (!reply) return;
         if (TRANSIENT_ERRORS.has(frame.code)) {

@@ -8,7 +8,8 @@ import type { AgentSession } from './agent-session';
 import { t, visitorLabel } from '../i18n/i18n';
 import { Chime, notificationPermission, planNotification, showDesktop, tabTitle } from './notifications';
 
-export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: number, onOpen: (conversationId: string) => void): void {
+/** `title`: the screen's (issue 15), which the badge precedes. */
+export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: number, onOpen: (conversationId: string) => void, title?: string): void {
   const chime = useMemo(() => new Chime(), []);
   // The latest values, read by the one alert listener.
   const latest = useRef({ prefs, onOpen });
@@ -35,6 +36,6 @@ export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: n
   }, [session]);
 
   useEffect(() => {
-    document.title = tabTitle(badge);
-  }, [badge]);
+    document.title = tabTitle(badge, title);
+  }, [badge, title]);
 }

@@ -18,6 +18,7 @@ import type { LiveSockets } from '../services/live-sockets';
 import type { Sites } from '../services/sites';
 import type { Team } from '../services/team';
 import type { ApiEnv } from './context';
+import { selfOrigin } from '../domain/origins';
 import { route } from './routes';
 import { createSiteWidgetApi } from './widget-api';
 
@@ -33,9 +34,11 @@ export interface AdminApiDeps {
   now: () => number;
   /** Issue 15: the blocks list names blocked visitors. */
   inbox: Inbox;
+  /** Issue 15: PUBLIC_URL's origin (the install snippet's server), or null: the address the request used. */
+  publicOrigin?: string | null;
 }
 
-export function createAdminApi({ cannedReplies, team, sites, dataRights, safety, registry, directory, bot, now, inbox }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ cannedReplies, team, sites, dataRights, safety, registry, directory, bot, now, inbox, publicOrigin = null }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const found = <T>(value: T | null | undefined | false): T => {
     if (!value) throw new AppError('not_found');
@@ -128,7 +131,7 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, safety,
   });
 
   // Sites: the bot webhook (SPEC R12).
-  route(api, ROUTES.sites, async (_c, { answer }) => answer({ sites: await sites.list() }));
+  route(api, ROUTES.sites, async (c, { answer }) => answer({ sites: await sites.list(), serverUrl: selfOrigin(publicOrigin, c.req.header('host')) }));
   route(api, ROUTES.setSiteBot, async (c, { body, answer }) => {
     const { botWebhookUrl } = await body();
     const { site, token } = await bot.configure(c.req.param('id'), botWebhookUrl);

@@ -229,6 +229,12 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
         const conversations = await deps.signals.conversationsOf(actor);
         return conn.send({ type: 'conversations', clientId: frame.clientId, conversations });
       }
+      // Issue 15: the agents' internal chat; a visitor never reads or writes it.
+      case 'internal.send':
+      case 'internal.seen':
+      case 'internal.load':
+      case 'internal.list':
+        throw new AppError('forbidden');
       default:
         frame satisfies never;
     }

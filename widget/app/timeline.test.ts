@@ -206,3 +206,20 @@ describe('SPEC W2: "Seen" and unread', () => {
     expect(firstUnread(timeline([], [out('client-y')], CONV), 0)).toBe(null);
   });
 });
+
+describe('issue 15: the ticket the leave-a-message form made', () => {
+  const proactive = [ev(1, 'created', VISITOR), ev(2, 'assigned', ANA), ev(3, 'message', ANA, 'Vi sua mensagem, posso ajudar?', null)];
+  it.each<[string, ConversationEvent[], number | undefined, string[]]>([
+    ['an agent\'s proactive chat after it: the old ticket goes first, never after the newer messages', proactive, 12, ['tf', 's2', 's3']],
+    ['no chat yet: nothing in the list (the window shows the confirmation below it)', [], 12, []],
+    ['no ticket: only the chat', proactive, undefined, ['s2', 's3']],
+  ])('%s', (_name, events, formTicket, keys) => {
+    const items = timeline(events, [], CONV, formTicket);
+    expect(items.map((i) => i.key)).toEqual(keys);
+    if (keys[0] === 'tf') expect(items[0]).toEqual({ type: 'ticket', key: 'tf', number: 12, at: 10_001 });
+  });
+
+  it('with day separators, the ticket and the chat share the chat\'s first day', () => {
+    expect(withDays(timeline(proactive, [], CONV, 12)).map((i) => i.type)).toEqual(['day', 'ticket', 'joined', 'message']);
+  });
+});

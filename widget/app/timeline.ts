@@ -29,8 +29,13 @@ export type TimelineItem =
   | { type: 'ended' | 'closed'; key: string; at: number }
   | { type: 'ticket'; key: string; number: number | null; at: number };
 
-export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null): TimelineItem[] {
-  const items: TimelineItem[] = [];
+/**
+ * `formTicket`: the number of the ticket the leave-a-message form made (SPEC T1). The form shows only
+ * while no conversation is on screen, so every event shown later is newer (issue 15: an agent's proactive
+ * chat): its notice goes first, never after them.
+ */
+export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null, formTicket?: number): TimelineItem[] {
+  const items: TimelineItem[] = formTicket && events[0] ? [{ type: 'ticket', key: 'tf', number: formTicket, at: events[0].at }] : [];
   const confirmed = new Set<string>();
   for (const e of events) {
     if (e.clientId) confirmed.add(e.clientId);
