@@ -83,6 +83,19 @@ browserDescribe('issue 15: site owners (Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a page whose data-site no site has (a typo, a deleted site): one console line naming the key, no chat, no socket', async () => {
+    const { server } = e2e;
+    const owner = await ownerSite(() => `<script async src="${server.url}/widget/papo.js" data-site="pk_no_such_site"></script>`);
+    hosts.push(owner.server);
+    const { page, seen } = await visit(owner.url);
+    await page.waitForTimeout(2_000);
+    expect(seen.consoleLines).toEqual([
+      { type: 'error', text: 'Papo: no site has the key "pk_no_such_site" (data-site in the script tag): copy the line from Administration → Sites and widget.' },
+    ]);
+    expect(await widget(page).launcher.isVisible()).toBe(false);
+    expect(seen.sockets).toEqual([]);
+  });
+
   it('an admin creates a site, copies its install code, sees the preview follow the settings, allows the refused page in one click, and deletes the site', async () => {
     const { server } = e2e;
     const { page, context, errors } = await newPage(e2e.browser);
