@@ -9,6 +9,7 @@ import { panelOf, ticketed } from './session/panel';
 import type { VisitorSession } from './session/session';
 import { seenMark, timeline, withDays } from './timeline';
 import { useChunk, useFiles } from './files/lazy';
+import { usualWait } from './wait';
 import { needsPrechat, Prechat } from './prechat/lazy';
 
 export interface ChatWindowProps {
@@ -69,6 +70,9 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const prechat = panel === 'composer' && needsPrechat(view);
   const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer' && !onTicket);
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
+  // Issue 15: while no agent has joined, the place in the queue and how soon the team usually answers.
+  const wait = view.wait;
+  const waiting = wait?.conversationId === view.conversationId && view.status === 'open' && !view.events.some((e) => e.author.kind === 'agent') && wait;
   const blocked = panel === 'blocked';
   // SPEC W6: refused (strict identity, turned on mid-chat too: issue 11 F11), the socket is given up on.
   const refused = panel === 'login';
@@ -222,7 +226,13 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           </button>
         </MessageList>
       ) : (
-      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} visitorSeen={view.visitorSeen} typing={view.typing && agentName(view.typing.name)} tailKey={panel} attachments={files.show}>
+      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} visitorSeen={view.visitorSeen} typing={view.typing && agentName(view.typing.name)} tailKey={waiting ? `${panel}w` : panel} attachments={files.show}>
+        {waiting && (
+          <p class="queue" role="status">
+            {waiting.position && <span>{t.place(waiting.position)}</span>}
+            {waiting.typicalMs !== null && <span>{t.usually(usualWait(waiting.typicalMs))}</span>}
+          </p>
+        )}
         {files.pending}
         {prechat && <Prechat session={session} locale={locale} />}
         {ticketDone && !view.events.length && (

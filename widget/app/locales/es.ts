@@ -12,7 +12,7 @@ const strings: Strings = {
   attach: 'Adjuntar archivo',
   characters: 'caracteres',
   connecting: 'Conectando…',
-  offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva.',
+  offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva la conexión.',
   failed: 'Esta versión del chat está desactualizada. Recarga la página.',
   sending: 'Enviando…',
   notSent: 'No enviado.',
@@ -39,7 +39,7 @@ const strings: Strings = {
   required: 'Completa este campo.',
   badEmail: 'Escribe un correo electrónico válido.',
   failedTry: 'No se pudo enviar. Inténtalo de nuevo.',
-  tryLater: 'Demasiadas solicitudes por ahora. Inténtalo más tarde.',
+  tryLater: 'Demasiados intentos seguidos. Inténtalo de nuevo en un rato.',
   rateAsk: '¿Cómo fue la atención?',
   stars: (n) => `${n} de 5`,
   comment: 'Comentario (opcional)',
@@ -65,5 +65,7 @@ const strings: Strings = {
   // Issue 15 (visitor promises and tickets)
   byMail: 'Te responderemos por correo electrónico.',
   leaveOff: 'Deja un mensaje para nuestro equipo.',
+  place: (n) => `Tu lugar en la fila: ${n}`,
+  usually: (i) => `Solemos responder ${['al momento', 'en pocos minutos', 'en menos de media hora', 'en menos de una hora', 'en unas horas'][i]}`,
 };
 export default strings;

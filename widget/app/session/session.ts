@@ -255,6 +255,8 @@ export class VisitorSession extends Observable<VisitorView> {
       case 'done':
         this.#requests.settle(frame.clientId, {});
         return;
+      case 'wait':
+        return this.update({ wait: frame });
       default:
         return;
     }
