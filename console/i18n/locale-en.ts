@@ -68,7 +68,7 @@ export const en: typeof ptBR = {
   pick: 'Pick a conversation on the left.',
   opening: 'Opening the conversation…',
   deletedNotice: 'Conversation deleted.',
-  goneNotice: 'You no longer have access to this conversation: it was transferred or deleted.',
+  goneNotice: 'You do not have access to this conversation: it was transferred, deleted or is with another agent.',
   roleChanged: (role) => `An admin changed your role to ${{ agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin' }[role]}. The console now shows what this role can do.`,
   dismiss: 'Dismiss',
 
@@ -612,7 +612,7 @@ export const en: typeof ptBR = {
     noDirect: 'No direct messages yet.',
     startDirect: 'New direct message',
     chooseAgent: 'Choose a colleague…',
-    noAgents: 'There are no other agents to talk to.',
+    noAgents: 'No other agents yet.',
     unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
     teamHint: 'Every agent reads this channel. Visitors never see these messages.',
     directHint: (name) => `Only you and ${name} see this chat.`,

@@ -378,7 +378,7 @@ const team = {
   noDirect: 'Nenhuma mensagem direta ainda.',
   startDirect: 'Nova mensagem direta',
   chooseAgent: 'Escolha um colega…',
-  noAgents: 'Não há outros agentes para conversar.',
+  noAgents: 'Nenhum outro agente ainda.',
   unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
   teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
   directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
@@ -460,7 +460,7 @@ export const ptBR = {
   pick: 'Escolha uma conversa à esquerda.',
   opening: 'Abrindo a conversa…',
   deletedNotice: 'Conversa excluída.',
-  goneNotice: 'Você não tem mais acesso a esta conversa: ela foi transferida ou excluída.',
+  goneNotice: 'Você não tem acesso a esta conversa: ela foi transferida, excluída ou está com outro agente.',
   roleChanged: (role: 'agent' | 'supervisor' | 'admin') =>
     `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}. O console agora mostra o que esse perfil permite.`,
   dismiss: 'Fechar aviso',

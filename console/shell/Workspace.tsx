@@ -370,7 +370,12 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       )}
       {section === 'team' && (
         <main class="page team-page">
-          <TeamPanel team={session.team} meId={agent.id} />
+          <TeamPanel
+            team={session.team}
+            meId={agent.id}
+            channel={route.screen === 'team' ? route.channel : null}
+            onChannel={(channel, replace) => navigate({ screen: 'team', channel }, { replace })}
+          />
         </main>
       )}
     </div>

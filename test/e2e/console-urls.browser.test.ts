@@ -215,7 +215,7 @@ browserDescribe('issue 15: console URLs', () => {
     const { page } = await newPage(e2e.browser);
     await page.goto(`${e2e.server.url}/console/conversations/3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f`);
     await signInHere(page);
-    await page.locator('.pane .empty', { hasText: 'saiu da sua visão' }).waitFor();
+    await page.locator('.pane .empty', { hasText: 'não tem acesso a esta conversa' }).waitFor();
   });
 });
 
