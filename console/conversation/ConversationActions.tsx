@@ -1,25 +1,27 @@
 /**
- * @module What the agent can do to the conversation on screen: Take, Transfer, Invite (conference), Leave,
- * End (wrap-up), End and create ticket, Block and end (issue 6), Priority, Labels, Requester, Archive / Unarchive, Delete (admins), Return to bot. The
- * server decides; refusals show here, inline, with their code.
+ * @module What the agent can do to the conversation on screen (issue 15): two or three buttons in view
+ * (Take, Transfer, End; Reopen once closed) and a "More" menu for the rest: Resolve (close and archive,
+ * SPEC R8a), Reopen and transfer (R8b), Conference, Leave, End with ticket, Return to bot (sites with a
+ * bot), Labels, Requester, Priority, Archive / Unarchive, and, set apart at its bottom, Block and end and
+ * Delete. action-bar.ts decides which is where; the server decides, and refusals show here, in words.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile, ConversationEvent, ConversationSummary } from '../../shared/protocol';
 import { api } from '../session/api';
 import { BlockDialog } from '../dialogs/BlockDialog';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog';
 import { ErrorLine } from '../ui/ErrorLine';
-import { t } from '../i18n/i18n';
+import { PRIORITY_VALUES, priorityName, t } from '../i18n/i18n';
 import { LabelsDialog } from '../dialogs/LabelsDialog';
-import { allowedActions } from '../session/permissions';
-import { PriorityOptions } from '../ui/PriorityOptions';
 import { RequesterDialog } from '../dialogs/RequesterDialog';
 import { TargetDialog } from '../dialogs/TargetDialog';
 import { EndWithTicketDialog } from '../tickets/TicketsDialogs';
 import { useAction } from '../ui/use-action';
 import { WrapUpDialog } from '../dialogs/WrapUpDialog';
+import { siteFacts, useFacts } from '../session/facts';
+import { actionBar, type ActionId } from './action-bar';
 
-type Open = 'transfer' | 'conference' | 'wrapup' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;
+type Open = 'transfer' | 'conference' | 'resolve' | 'requester' | 'labels' | 'delete' | 'endWithTicket' | 'block' | null;
 
 export interface ConversationActionsProps {
   conversation: ConversationSummary;
@@ -32,96 +34,124 @@ export interface ConversationActionsProps {
   onWrapUp: (open: boolean) => void;
 }
 
+function label(id: ActionId, c: ConversationSummary): string {
+  switch (id) {
+    case 'take':
+      return c.assignedAgentId === null ? t.take : t.takeOver;
+    case 'transfer':
+      return t.transfer;
+    case 'end':
+      return t.end;
+    case 'reopen':
+      return t.cv.reopen;
+    case 'resolve':
+      return t.cv.resolve;
+    case 'reopenTransfer':
+      return t.cv.reopenTransfer;
+    case 'invite':
+      return t.invite;
+    case 'leave':
+      return t.leave;
+    case 'endWithTicket':
+      return t.tk.endWithTicket;
+    case 'returnToBot':
+      return t.returnToBot;
+    case 'labels':
+      return t.labels;
+    case 'requester':
+      return t.requester;
+    case 'archive':
+      return t.archive;
+    case 'unarchive':
+      return t.unarchive;
+    case 'block':
+      return t.sf.blockAndEnd;
+    case 'delete':
+      return t.delete;
+  }
+}
+
 export function ConversationActions({ conversation: c, agent, events, onApplied, onRemoved, wrapUp, onWrapUp }: ConversationActionsProps) {
   const [dialog, setDialog] = useState<Open>(null);
   const action = useAction();
   const remove = useAction();
-  const can = allowedActions(c, agent);
+  const facts = useFacts();
+  const bar = actionBar(c, agent, siteFacts(facts, c.siteId));
   const run = async (fn: () => Promise<ConversationSummary>) => {
     const summary = await action.run(fn);
     if (summary) onApplied(summary);
+    return summary;
   };
   const close = () => setDialog(null);
 
+  const act = (id: ActionId) => {
+    switch (id) {
+      case 'take':
+        return void run(() => api.take(c.id));
+      case 'transfer':
+        return setDialog('transfer');
+      case 'end':
+        return onWrapUp(true);
+      case 'reopen':
+        return void run(() => api.reopen(c.id));
+      case 'resolve':
+        return setDialog('resolve');
+      case 'reopenTransfer':
+        // R8b: reopened first (held by this agent), then the usual transfer (R6).
+        return void run(() => api.reopen(c.id)).then((s) => s && setDialog('transfer'));
+      case 'invite':
+        return setDialog('conference');
+      case 'leave':
+        return void run(() => api.leave(c.id));
+      case 'endWithTicket':
+        return setDialog('endWithTicket');
+      case 'returnToBot':
+        return void run(() => api.returnToBot(c.id));
+      case 'labels':
+        return setDialog('labels');
+      case 'requester':
+        return setDialog('requester');
+      case 'archive':
+        return void run(() => api.archive(c.id));
+      case 'unarchive':
+        return void run(() => api.unarchive(c.id));
+      case 'block':
+        return setDialog('block');
+      case 'delete':
+        return setDialog('delete');
+    }
+  };
+
+  const hasMenu = bar.menu.length > 0 || bar.priority || bar.danger.length > 0;
   return (
     <div class="actions" role="toolbar" aria-label={t.actions}>
-      {can.take && (
-        <button type="button" class="primary small" disabled={action.busy} onClick={() => void run(() => api.take(c.id))}>
-          {c.assignedAgentId === null ? t.take : t.takeOver}
+      {bar.primary.map((id) => (
+        <button
+          key={id}
+          type="button"
+          data-action={id}
+          class={id === 'take' || id === 'reopen' ? 'primary small' : id === 'end' ? 'ghost strong' : 'ghost'}
+          disabled={action.busy && (id === 'take' || id === 'reopen')}
+          onClick={() => act(id)}
+        >
+          {label(id, c)}
         </button>
-      )}
-      {can.transfer && (
-        <button type="button" class="ghost" onClick={() => setDialog('transfer')}>
-          {t.transfer}
-        </button>
-      )}
-      {can.invite && (
-        <button type="button" class="ghost" onClick={() => setDialog('conference')}>
-          {t.invite}
-        </button>
-      )}
-      {can.leave && (
-        <button type="button" class="ghost" disabled={action.busy} onClick={() => void run(() => api.leave(c.id))}>
-          {t.leave}
-        </button>
-      )}
-      {can.end && (
-        <button type="button" class="ghost strong" onClick={() => onWrapUp(true)}>
-          {t.end}
-        </button>
-      )}
-      {can.end && (
-        <button type="button" class="ghost" onClick={() => setDialog('endWithTicket')}>
-          {t.tk.endWithTicket}
-        </button>
-      )}
-      {can.block && (
-        <button type="button" class="ghost danger-text" onClick={() => setDialog('block')}>
-          {t.sf.blockAndEnd}
-        </button>
-      )}
-      {can.edit && (
-        <label class="inline">
-          <span>{t.priority}</span>
-          <select value={c.priority} disabled={action.busy} onChange={(e) => void run(() => api.setPriority(c.id, Number(e.currentTarget.value)))}>
-            <PriorityOptions />
-          </select>
-        </label>
-      )}
-      {can.edit && (
-        <button type="button" class="ghost" onClick={() => setDialog('labels')}>
-          {t.labels}
-        </button>
-      )}
-      {can.edit && (
-        <button type="button" class="ghost" onClick={() => setDialog('requester')}>
-          {t.requester}
-        </button>
-      )}
-      {can.returnToBot && (
-        <button type="button" class="ghost" disabled={action.busy} onClick={() => void run(() => api.returnToBot(c.id))}>
-          {t.returnToBot}
-        </button>
-      )}
-      {can.archive && (
-        <button type="button" class="ghost" disabled={action.busy} onClick={() => void run(() => api.archive(c.id))}>
-          {t.archive}
-        </button>
-      )}
-      {can.unarchive && (
-        <button type="button" class="ghost" disabled={action.busy} onClick={() => void run(() => api.unarchive(c.id))}>
-          {t.unarchive}
-        </button>
-      )}
-      {can.remove && (
-        <button type="button" class="ghost danger-text" onClick={() => setDialog('delete')}>
-          {t.delete}
-        </button>
+      ))}
+      {hasMenu && (
+        <MoreMenu
+          items={bar.menu.map((id) => ({ id, label: label(id, c) }))}
+          danger={bar.danger.map((id) => ({ id, label: label(id, c) }))}
+          priority={bar.priority ? c.priority : null}
+          busy={action.busy}
+          onPick={act}
+          onPriority={(p) => void run(() => api.setPriority(c.id, p))}
+        />
       )}
       <ErrorLine error={action.error} />
 
       {(dialog === 'transfer' || dialog === 'conference') && <TargetDialog kind={dialog} conversation={c} events={events} onApplied={onApplied} onClose={close} />}
       {wrapUp && <WrapUpDialog conversation={c} onApplied={onApplied} onClose={() => onWrapUp(false)} />}
+      {dialog === 'resolve' && <WrapUpDialog conversation={c} resolve onApplied={onApplied} onClose={close} />}
       {dialog === 'requester' && <RequesterDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'labels' && <LabelsDialog conversation={c} onApplied={onApplied} onClose={close} />}
       {dialog === 'endWithTicket' && <EndWithTicketDialog conversation={c} onApplied={onApplied} onClose={close} />}
@@ -145,6 +175,141 @@ export function ConversationActions({ conversation: c, agent, events, onApplied,
             }
           }}
         />
+      )}
+    </div>
+  );
+}
+
+interface MenuItem {
+  id: ActionId;
+  label: string;
+}
+
+/**
+ * The WAI-ARIA menu button: Enter, Space or ArrowDown open it on the first item, ArrowUp on the last; in it
+ * the arrows move (wrapping), Home and End jump, Escape closes it and gives the focus back to the button,
+ * Tab and a click elsewhere close it.
+ */
+function MoreMenu({
+  items,
+  danger,
+  priority,
+  busy,
+  onPick,
+  onPriority,
+}: {
+  items: MenuItem[];
+  danger: MenuItem[];
+  priority: number | null;
+  busy: boolean;
+  onPick: (id: ActionId) => void;
+  onPriority: (priority: number) => void;
+}) {
+  const [open, setOpen] = useState<false | 'first' | 'last'>(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const entries = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role^=menuitem]') ?? [])];
+
+  useEffect(() => {
+    if (!open) return;
+    const all = entries();
+    (open === 'last' ? all.at(-1) : all[0])?.focus();
+    const outside = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [open]);
+
+  const shut = (focusButton: boolean) => {
+    setOpen(false);
+    if (focusButton) button.current?.focus();
+  };
+  const choose = (fn: () => void) => {
+    shut(true);
+    fn();
+  };
+
+  const onMenuKey = (e: KeyboardEvent) => {
+    const all = entries();
+    const i = all.indexOf(document.activeElement as HTMLElement);
+    const go = (n: number) => {
+      e.preventDefault();
+      all[(n + all.length) % all.length]?.focus();
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        return go(i + 1);
+      case 'ArrowUp':
+        return go(i - 1);
+      case 'Home':
+        return go(0);
+      case 'End':
+        return go(all.length - 1);
+      case 'Escape':
+        e.preventDefault();
+        e.stopPropagation();
+        return shut(true);
+      case 'Tab':
+        return shut(false);
+    }
+  };
+
+  const item = (m: MenuItem, danger = false) => (
+    <button key={m.id} type="button" role="menuitem" tabIndex={-1} data-action={m.id} class={danger ? 'menu-item danger' : 'menu-item'} onClick={() => choose(() => onPick(m.id))}>
+      {m.label}
+    </button>
+  );
+
+  return (
+    <div class="more">
+      <button
+        ref={button}
+        type="button"
+        class="ghost more-button"
+        id="more-actions"
+        aria-haspopup="menu"
+        aria-expanded={open !== false}
+        aria-controls="more-actions-menu"
+        aria-label={t.cv.moreLabel}
+        onClick={() => (open ? shut(false) : setOpen('first'))}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            setOpen(e.key === 'ArrowUp' ? 'last' : 'first');
+          }
+        }}
+      >
+        {t.cv.more} <span aria-hidden="true">▾</span>
+      </button>
+      {open && (
+        <div ref={menu} id="more-actions-menu" role="menu" aria-labelledby="more-actions" class="menu" onKeyDown={onMenuKey}>
+          {items.map((m) => item(m))}
+          {priority !== null && (
+            <div role="group" aria-label={t.priority} class="menu-group">
+              <span class="menu-heading" aria-hidden="true">
+                {t.priority}
+              </span>
+              {PRIORITY_VALUES.map((p) => (
+                <button
+                  key={p}
+                  type="button"
+                  role="menuitemradio"
+                  aria-checked={priority === p}
+                  tabIndex={-1}
+                  aria-disabled={busy}
+                  class="menu-item"
+                  onClick={() => choose(() => !busy && p !== priority && onPriority(p))}
+                >
+                  {priorityName(p)}
+                </button>
+              ))}
+            </div>
+          )}
+          {danger.length > 0 && (items.length > 0 || priority !== null) && <div role="separator" class="menu-separator" />}
+          {danger.map((m) => item(m, true))}
+        </div>
       )}
     </div>
   );

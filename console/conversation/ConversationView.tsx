@@ -6,6 +6,8 @@
 import { useState } from 'preact/hooks';
 import type { AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo } from '../../shared/protocol';
 import type { PendingReply } from '../session/agent-session';
+import { headLine } from './action-bar';
+import { siteFacts, useFacts } from '../session/facts';
 import { ConversationActions } from './ConversationActions';
 import { Countdown } from '../ui/Countdown';
 import { t, visitorLabel } from '../i18n/i18n';
@@ -47,9 +49,8 @@ export function ConversationView(props: ConversationViewProps) {
   const [wrapUp, setWrapUp] = useState(false);
   const visitor = visitorLabel(c.visitorId, c.visitorName);
   const can = allowedActions(c, agent);
+  const facts = useFacts();
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
-  const holder = c.assignedAgentId === null ? (c.bot ? t.withBot : t.unassigned) : t.with(c.assignedAgentId === agent.id ? t.youLower : (c.assignedAgentName ?? t.agent));
-  const guests = c.participants.map((p) => (p.id === agent.id ? t.youLower : p.name));
   const request = c.request;
 
   return (
@@ -60,12 +61,7 @@ export function ConversationView(props: ConversationViewProps) {
           <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
-          <p class="sub">
-            {holder}
-            {guests.length > 0 && ` · ${t.inConference(guests.join(', '))}`}
-            {c.queueId && queueName(c.queueId) && ` · ${queueName(c.queueId)}`}
-            {c.requesterEmail && ` · ${c.requesterEmail}`}
-          </p>
+          <p class="sub">{headLine(c, agent, queueName)}</p>
           {c.labels.length > 0 && (
             <p class="tags">
               {c.labels.map((l) => (
@@ -128,6 +124,8 @@ export function ConversationView(props: ConversationViewProps) {
           canReply={can.reply}
           onTyping={props.onTyping}
           placeholders={{ visitor: { name: c.visitorName, email: c.requesterEmail }, agent: { name: agent.name } }}
+          cannedLanguage={siteFacts(facts, c.siteId).language}
+          canManageCanned={agent.role !== 'agent'}
         />
       ) : null}
     </article>

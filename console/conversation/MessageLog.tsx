@@ -5,7 +5,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConversationEvent } from '../../shared/protocol';
 import type { PendingReply } from '../session/agent-session';
-import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
+import { logNotices, type LineContext } from './event-lines';
 import { clock, errorText, t } from '../i18n/i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
@@ -78,6 +78,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
   const who = (e: ConversationEvent) =>
     e.author.kind === 'visitor' ? line.visitor : e.author.kind === 'bot' ? t.bot : e.author.id === line.agentId ? t.you : (e.author.name ?? t.agent);
   const seenSeq = lastSeenReply(events, visitorSeenSeq);
+  // Issue 15: workflow notices, an accepted transfer folded into one.
+  const notices = logNotices(events, line);
 
   return (
     <div class="messages" ref={log} aria-busy={finding || undefined}>
@@ -140,10 +142,11 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
               </li>
             );
           }
-          if (!LOG_NOTICE_KINDS.has(e.kind)) return null;
+          const notice = notices.get(e.seq);
+          if (!notice) return null;
           return (
-            <li key={e.seq} class={`notice k-${e.kind}`}>
-              {eventLine(e, line)} · {clock.format(e.at)}
+            <li key={e.seq} class={`notice k-${notice.kind}`}>
+              {notice.line} · {clock.format(e.at)}
             </li>
           );
         })}

@@ -9,6 +9,7 @@ import type { Attachment } from '../../shared/protocol';
 import { ComposerField, fileDropHandlers } from '../../shared/ui/Composer';
 import { UploadList, useUploads } from './AttachmentsUpload';
 import { CannedPicker } from './CannedPicker';
+import { opensPicker } from './canned-search';
 import { t } from '../i18n/i18n';
 import type { PlaceholderValues } from './placeholders';
 
@@ -26,10 +27,15 @@ export interface ReplyComposerProps {
   placeholders: PlaceholderValues;
   /** SPEC W1: the reply draft holds text (true) or was sent, emptied or turned into a note (false). */
   onTyping?: (on: boolean) => void;
+  /** Issue 15: the visitor's language, which canned replies open on (null: all languages). */
+  cannedLanguage?: string | null;
+  /** Issue 15: the agent may create canned replies (the picker's empty state links there). */
+  canManageCanned?: boolean;
 }
 
-export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, onTyping, conversationId }: ReplyComposerProps) {
+export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, onTyping, conversationId, cannedLanguage = null, canManageCanned = false }: ReplyComposerProps) {
   const [noteMode, setNoteMode] = useState(!canReply);
+  const [canned, setCanned] = useState<false | 'button' | 'slash'>(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const note = noteMode || !canReply;
   const uploads = useUploads(conversationId);
@@ -51,7 +57,13 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
 
   /** Puts a canned reply at the cursor (replacing a selection), then hands the focus back to edit it. */
   /** Private notes are never typing the visitor could see (SPEC W1). */
-  const edit = (text: string) => {
+  const edit = (text: string, typed = true) => {
+    // Issue 15: "/" typed into an empty reply opens the canned replies, whose search takes what follows.
+    if (typed && opensPicker(draft, text)) {
+      if (input.current) input.current.value = ''; // the draft stays empty: no re-render would clear the slash
+      setCanned('slash');
+      return;
+    }
     onDraft(text);
     onTyping?.(!note && text.trim() !== '');
   };
@@ -61,7 +73,7 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
     const start = el?.selectionStart ?? draft.length;
     const end = el?.selectionEnd ?? draft.length;
     const next = draft.slice(0, start) + text + draft.slice(end);
-    edit(next);
+    edit(next, false);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(start + text.length, start + text.length);
@@ -91,7 +103,23 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
         >
           {t.noteToggle}
         </button>
-        <CannedPicker placeholders={placeholders} onInsert={insert} />
+        <CannedPicker
+          placeholders={placeholders}
+          language={cannedLanguage}
+          canManage={canManageCanned}
+          open={canned}
+          onOpen={() => setCanned('button')}
+          onInsert={(text) => {
+            setCanned(false);
+            insert(text);
+          }}
+          onDismiss={(typed) => {
+            const via = canned;
+            setCanned(false);
+            // Dismissed after a "/": the slash and what followed were meant as text.
+            if (via === 'slash') insert(`/${typed}`);
+          }}
+        />
         {note && <span class="note-hint">{t.onlyAgents}</span>}
       </div>
       {dropping && <p class="drop-hint">{t.dropFiles}</p>}
@@ -102,7 +130,7 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
         inputRef={input}
         rows={2}
         value={draft}
-        onInput={edit}
+        onInput={(text) => edit(text)}
         onEnter={submit}
         label={note ? t.noteLabel : t.replyLabel}
         placeholder={note ? t.notePlaceholder : t.replyPlaceholder}

@@ -20,14 +20,14 @@ export interface VisitorPanelProps {
 export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
   const [visitor, setVisitor] = useState<Visitor | null>(null);
   const load = useAction();
-  // Again when the requester is edited: the panel shows what the server holds.
+  // Again when the requester is edited or the chat ends: the panel shows what the server holds.
   useEffect(() => {
     let current = true;
     void load.run(() => api.detail(c.id)).then((answer) => current && answer && setVisitor(answer.visitor));
     return () => {
       current = false;
     };
-  }, [c.id, c.visitorName, c.requesterEmail]);
+  }, [c.id, c.visitorName, c.requesterEmail, c.status]);
 
   if (!visitor) {
     return (
@@ -43,7 +43,8 @@ export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
         <span class={`presence-dot ${visitor.online ? 'on' : 'off'}`} aria-hidden="true" />
         {visitorLabel(visitor.id, visitor.name)}
         <span class="sr-only">, </span>
-        <span class="meta">{visitor.online ? t.onSite : t.notOnSite}</span>
+        {/* Issue 15: once the visitor ended this chat, "on the site now" says it left the chat (it may still browse). */}
+        <span class="meta">{visitor.online ? (c.status === 'ended' ? `${t.onSite} · ${t.cv.visitorLeft}` : t.onSite) : t.notOnSite}</span>
       </h2>
       <dl class="facts">
         <dt>{t.email}</dt>

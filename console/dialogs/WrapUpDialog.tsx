@@ -10,7 +10,18 @@ import { FormDialog } from './FormDialog';
 import { t } from '../i18n/i18n';
 import { useAction } from '../ui/use-action';
 
-export function WrapUpDialog({ conversation, onApplied, onClose }: { conversation: ConversationSummary; onApplied: (s: ConversationSummary) => void; onClose: () => void }) {
+export function WrapUpDialog({
+  conversation,
+  onApplied,
+  onClose,
+  resolve = false,
+}: {
+  conversation: ConversationSummary;
+  onApplied: (s: ConversationSummary) => void;
+  onClose: () => void;
+  /** Issue 15 (SPEC R8a): Resolve: close with the reason and archive, in one write. */
+  resolve?: boolean;
+}) {
   const [reasons, setReasons] = useState<WrapUpReason[] | null>(null);
   const [q, setQ] = useState('');
   const [chosen, setChosen] = useState<string | null>(null);
@@ -23,13 +34,14 @@ export function WrapUpDialog({ conversation, onApplied, onClose }: { conversatio
   const shown = (reasons ?? []).filter((r) => r.label.toLocaleLowerCase().includes(q.trim().toLocaleLowerCase()));
   return (
     <FormDialog
-      title={t.wrapUpTitle}
+      title={resolve ? t.cv.resolveTitle : t.wrapUpTitle}
       class="wrap-up"
-      submitLabel={t.submitWrapUp}
-      save={chosen ? () => api.close(conversation.id, chosen) : null}
+      submitLabel={resolve ? t.cv.submitResolve : t.submitWrapUp}
+      save={chosen ? () => (resolve ? api.resolve(conversation.id, chosen) : api.close(conversation.id, chosen)) : null}
       onApplied={onApplied}
       onClose={onClose}
     >
+      {resolve && <p class="hint">{t.cv.resolveText}</p>}
       <label>
         <span class="sr-only">{t.search}</span>
         <input type="search" placeholder={t.searchReasons} value={q} onInput={(e) => setQ(e.currentTarget.value)} />

@@ -23,12 +23,17 @@ describe('i18n', () => {
     [-5, '0:00'],
   ])('duration(%i) = %s', (ms, text) => expect(duration(ms)).toBe(text));
 
-  it('every error code has a message in every language; an unknown code keeps the server\'s message', () => {
+  it('every error code has a message in every language, never the code itself; an unknown code reads as a generic message in that language (issue 15)', () => {
     for (const strings of Object.values(TABLES)) {
-      for (const code of Object.keys(ERRORS)) expect(errorText(code, '?', strings)).not.toBe('?');
-      expect(errorText('brand_new_code', 'From the server.', strings)).toBe('From the server.');
-      expect(errorText('toString', 'From the server.', strings)).toBe('From the server.');
+      for (const code of Object.keys(ERRORS)) {
+        expect(errorText(code, '?', strings)).not.toBe('?');
+        if (code.includes('_')) expect(errorText(code, '?', strings)).not.toContain(code);
+      }
+      expect(errorText('network', undefined, strings)).not.toContain('network');
+      expect(errorText('brand_new_code', 'From the server.', strings)).toBe(strings.cv.errorGeneric);
+      expect(errorText('toString', 'From the server.', strings)).toBe(strings.cv.errorGeneric);
     }
+    expect(errorText('brand_new_code', undefined, TABLES['pt-BR'])).toBe('Algo deu errado. Tente de novo.');
   });
 
   it('issue 15: anonymous visitors get a friendly name from their id, the same every time, in each language', () => {

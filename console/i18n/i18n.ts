@@ -68,7 +68,11 @@ export function duration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** An error code in the console's language; the server's own message for a code this table does not know. */
-export function errorText(code: string, fallback: string, s: Strings = t): string {
-  return Object.prototype.hasOwnProperty.call(s.errors, code) ? s.errors[code as keyof Strings['errors']] : fallback;
+/**
+ * An error code in the console's language. A code this table does not know (a newer server) reads as a
+ * generic "something went wrong" in the console's language: never the code, nor the server's English
+ * (issue 15). `_serverMessage` is kept for the callers' shape and not shown.
+ */
+export function errorText(code: string, _serverMessage?: string, s: Strings = t): string {
+  return Object.prototype.hasOwnProperty.call(s.errors, code) ? s.errors[code as keyof Strings['errors']] : s.cv.errorGeneric;
 }

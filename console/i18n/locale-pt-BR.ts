@@ -66,6 +66,7 @@ const ev = {
   invitedJoined: (from: string, to: string) => `${from} convidou ${to}, que entrou na conversa`,
   withNote: (line: string, note: string) => `${line}: “${note}”`,
   botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
+  offerDeclined: (agent: string) => `${agent} recusou a oferta`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
@@ -349,7 +350,7 @@ const cv = {
   submitResolve: 'Resolver e arquivar',
   reopen: 'Reabrir',
   reopenTransfer: 'Reabrir e transferir',
-  endedHead: 'O visitante encerrou o chat · falta a conclusão',
+  endedHead: 'o visitante encerrou o chat, falta a conclusão',
   closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
   closedNobody: 'Encerrada · sem atendimento',
   archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,
@@ -357,6 +358,7 @@ const cv = {
   visitorLeft: 'saiu do chat',
   errorGeneric: 'Algo deu errado. Tente de novo.',
   replyNoMail: 'O envio de e-mails está desligado neste servidor: a resposta fica só no histórico do chamado.',
+  replyPlaceholderNoMail: 'Resposta ao solicitante…',
   cannedVisitorLanguage: (language: string) => `Idioma do visitante (${language})`,
   cannedNone: 'Nenhuma resposta pronta ainda.',
   cannedNoMatch: 'Nenhuma resposta pronta com esse texto.',
@@ -376,7 +378,7 @@ const team = {
   noDirect: 'Nenhuma mensagem direta ainda.',
   startDirect: 'Nova mensagem direta',
   chooseAgent: 'Escolha um colega…',
-  noAgents: 'Não há outros agentes para conversar.',
+  noAgents: 'Nenhum outro agente ainda.',
   unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
   teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
   directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
@@ -458,7 +460,7 @@ export const ptBR = {
   pick: 'Escolha uma conversa à esquerda.',
   opening: 'Abrindo a conversa…',
   deletedNotice: 'Conversa excluída.',
-  goneNotice: 'Você não tem mais acesso a esta conversa: ela foi transferida ou excluída.',
+  goneNotice: 'Você não tem acesso a esta conversa: ela foi transferida, excluída ou está com outro agente.',
   roleChanged: (role: 'agent' | 'supervisor' | 'admin') =>
     `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}. O console agora mostra o que esse perfil permite.`,
   dismiss: 'Fechar aviso',

@@ -49,7 +49,7 @@ export function useClosedList(view: 'closed' | 'archived' | null, filters: Filte
         },
         (err: unknown) => {
           const e = toApiError(err);
-          if (mine === reading.current) setError(`${errorText(e.code, e.message)} (${e.code})`);
+          if (mine === reading.current) setError(errorText(e.code));
         },
       )
       .finally(() => mine === reading.current && setLoading(false));

@@ -37,7 +37,7 @@ export function SearchResults({ id, state, queues, onOpen, onMore, onRetry, onCl
     </p>
   ) : state.error && (
     <p class="error" role="alert">
-      {s.failed} {errorText(state.error.code, state.error.message)} <code>{state.error.code}</code>{' '}
+      {s.failed} {errorText(state.error.code)}{' '}
       <button type="button" class="link" onClick={onRetry}>
         {s.retry}
       </button>

@@ -4,7 +4,7 @@
  * events in sequence order, and replies and notes not confirmed yet. One socket; resumes the open
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
-import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../../shared/protocol';
+import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame, WorkflowNoticeFrame } from '../../shared/protocol';
 import { parseServerFrame, PROTOCOL_VERSION } from '../../shared/protocol';
 import { CLOSE } from '../../shared/errors';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../../shared/socket-client';
@@ -58,6 +58,15 @@ export interface AgentView extends InboxView {
   found: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach the message a search hit named. */
   finding: boolean;
+  /** Issue 15: how this agent's transfers and invitations ended (accepted, declined, expired), newest last. */
+  notices: HandoffNotice[];
+  /** Issue 15: conversations whose part this agent handed over or left, waiting for its wrap-up reason. */
+  wrapUps: WorkflowNoticeFrame[];
+}
+
+/** Issue 15: one outcome of this agent's request, shown as a dismissable notice (never a modal dialog). */
+export interface HandoffNotice extends WorkflowNoticeFrame {
+  id: number;
 }
 
 /** At most this many older pages are read to reach a search hit (200 events each: 20,000 events). */
@@ -85,6 +94,7 @@ export class AgentSession extends Observable<AgentView> {
   /** The target the running reveal reads pages for: a newer target starts its own reveal, the older one stops. */
   #revealing: RevealTarget | null = null;
   #revealed = 0;
+  #noticeIds = 0;
   /**
    * Grows with every fresh start of the history on screen (a conversation opened, a reset snapshot after a
    * reconnect): an older page read before it belongs to a history no longer shown and is dropped.
@@ -133,6 +143,8 @@ export class AgentSession extends Observable<AgentView> {
       visitorSeenSeq: 0,
       found: null,
       finding: false,
+      notices: [],
+      wrapUps: [],
     });
     this.#signals = new ConversationSignals(
       (frame) => this.#socket?.send(frame),
@@ -246,6 +258,22 @@ export class AgentSession extends Observable<AgentView> {
   /** Forgets a conversation (deleted by this agent); the server's `gone` frame does the same. */
   forget(conversationId: string): void {
     this.#gone(conversationId);
+  }
+
+  /** Issue 15: the agent read (or the time ran out on) a request's outcome. */
+  dismissNotice(id: number): void {
+    this.update({ notices: this.view.notices.filter((n) => n.id !== id) });
+  }
+
+  /** Issue 15: the wrap-up of this conversation was sent (or is not asked: the site uses no reasons). */
+  wrappedUp(conversationId: string): void {
+    this.update({ wrapUps: this.view.wrapUps.filter((w) => w.conversationId !== conversationId) });
+  }
+
+  #notice(frame: WorkflowNoticeFrame): void {
+    const notices = frame.outcome === 'left' ? this.view.notices : [...this.view.notices, { ...frame, id: ++this.#noticeIds }];
+    const wrapUps = frame.wrapUp ? [...this.view.wrapUps.filter((w) => w.conversationId !== frame.conversationId), frame] : this.view.wrapUps;
+    this.update({ notices, wrapUps });
   }
 
   /** Prepends the page of events before the oldest one on screen (history beyond the snapshot, SPEC D6). */
@@ -373,6 +401,9 @@ export class AgentSession extends Observable<AgentView> {
       }
       case 'gone':
         this.#gone(frame.conversationId);
+        return;
+      case 'workflow.notice':
+        this.#notice(frame);
         return;
       case 'typing':
         this.#signals.typingFrame(frame);

@@ -24,7 +24,7 @@ export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: n
       const { prefs: p, onOpen: open } = latest.current;
       if (!p) return;
       const attentive = document.visibilityState === 'visible' && document.hasFocus();
-      const plan = planNotification(alert, { prefs: p, attentive, permission: notificationPermission() }, t.notify, visitorLabel(alert.visitorId, alert.visitorName));
+      const plan = planNotification(alert, { prefs: p, attentive, permission: notificationPermission() }, { ...t.notify, inviteTitle: t.fl.inviteTitle }, visitorLabel(alert.visitorId, alert.visitorName));
       if (plan.sound) chime.play();
       if (plan.desktop) showDesktop(plan.desktop, () => open(alert.conversationId));
     });

@@ -223,7 +223,17 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSearchQuery={onSearchQuery}
         teamUnread={team.unreadTotal}
       />
-      <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
+      <OfferPopover
+        offers={view.offers}
+        requests={view.requests}
+        queues={view.queues}
+        presence={view.presence}
+        onAccepted={accepted}
+        notices={view.notices}
+        wrapUps={view.wrapUps}
+        onDismissNotice={(id) => session.dismissNotice(id)}
+        onWrappedUp={(id) => session.wrappedUp(id)}
+      />
       {roleNotice && (
         <div class="page-error role-notice" role="status">
           {t.roleChanged(roleNotice)}{' '}
@@ -360,7 +370,12 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       )}
       {section === 'team' && (
         <main class="page team-page">
-          <TeamPanel team={session.team} meId={agent.id} />
+          <TeamPanel
+            team={session.team}
+            meId={agent.id}
+            channel={route.screen === 'team' ? route.channel : null}
+            onChannel={(channel, replace) => navigate({ screen: 'team', channel }, { replace })}
+          />
         </main>
       )}
     </div>

@@ -15,6 +15,10 @@ export interface TeamPanelProps {
   team: TeamChat;
   /** This agent's id: its own messages are drawn on its side. */
   meId: string;
+  /** The chat the URL names (`/console/team/:channel`); null: the panel's own choice (the team channel). */
+  channel?: string | null;
+  /** The chat on screen changed: the URL follows (`replace` when the URL named none). */
+  onChannel?: (channel: string | null, replace: boolean) => void;
 }
 
 function channelName(c: Pick<TeamChannel, 'kind' | 'peer'>): string {
@@ -26,7 +30,7 @@ function when(at: number): string {
   return d.toDateString() === new Date().toDateString() ? clock.format(d) : dayTime.format(d);
 }
 
-export function TeamPanel({ team, meId }: TeamPanelProps) {
+export function TeamPanel({ team, meId, channel = null, onChannel }: TeamPanelProps) {
   const view = useView(team);
   const current = view.channels.find((c) => c.id === view.currentId) ?? null;
   const log = useRef<HTMLDivElement>(null);
@@ -34,6 +38,7 @@ export function TeamPanel({ team, meId }: TeamPanelProps) {
 
   useEffect(() => {
     team.shown(true);
+    // A hidden tab reads nothing; shown again, what is on screen is read.
     const onVisible = () => team.shown(document.visibilityState !== 'hidden');
     document.addEventListener('visibilitychange', onVisible);
     return () => {
@@ -42,15 +47,29 @@ export function TeamPanel({ team, meId }: TeamPanelProps) {
     };
   }, [team]);
 
+  // The URL names the chat (a link, Back and Forward); the chat on screen names the URL.
+  useEffect(() => {
+    if (channel !== null) team.open(channel);
+  }, [team, channel]);
+  useEffect(() => {
+    if (onChannel && view.currentId !== channel && (view.currentId !== null || channel !== null)) onChannel(view.currentId, channel === null);
+  }, [view.currentId]);
+
   // Newest at the bottom: follow new messages while the reader is near the end.
   const count = view.messages.length + view.pending.length;
   useEffect(() => {
     const el = log.current;
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 160) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    // On a phone the page itself scrolls (the log is not a scroll box there).
+    if (getComputedStyle(el).overflowY === 'visible') {
+      if (document.documentElement.scrollHeight - window.scrollY - window.innerHeight < 240) window.scrollTo(0, document.documentElement.scrollHeight);
+    } else if (el.scrollHeight - el.scrollTop - el.clientHeight < 160) el.scrollTop = el.scrollHeight;
   }, [count, view.currentId]);
   useEffect(() => {
     const el = log.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (getComputedStyle(el).overflowY === 'visible') window.scrollTo(0, document.documentElement.scrollHeight);
+    else el.scrollTop = el.scrollHeight;
   }, [view.currentId, view.loading]);
 
   const direct = view.channels.filter((c) => c.kind === 'direct');

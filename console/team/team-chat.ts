@@ -80,7 +80,10 @@ export class TeamChat extends Observable<TeamView> {
 
   /** The panel is on screen (it marks what it shows as read) or not. */
   shown(on: boolean): void {
+    const opened = on && !this.#shown;
     this.#shown = on;
+    // Agents added or disabled since the welcome: the list (and whom a direct chat can start with) read again.
+    if (opened && this.#online) this.#request({ type: 'internal.list', clientId: newClientId() });
     if (on && !this.view.currentId) this.open(TEAM_CHANNEL);
     else this.#markRead();
   }
@@ -88,6 +91,14 @@ export class TeamChat extends Observable<TeamView> {
   /** Shows a channel (null: none, the list alone on a phone). */
   open(channelId: string | null): void {
     if (channelId === this.view.currentId) return;
+    // A direct chat named by a link before it is listed: named by the colleague it is with.
+    const me = this.me();
+    const peerId = channelId && me ? peerOf(channelId, me) : null;
+    if (channelId && peerId && !this.#channels.has(channelId)) {
+      const peer = this.view.agents.find((a) => a.id === peerId) ?? { id: peerId, name: '' };
+      this.#channels.set(channelId, { id: channelId, kind: 'direct', peer, lastSeq: 0, seenSeq: 0, lastMessageAt: null });
+      this.update(this.#derived());
+    }
     this.#held = 0;
     this.update({ currentId: channelId, messages: [], hasMore: false, error: null, loading: channelId !== null });
     if (channelId) this.#load(channelId, 'newest');
@@ -97,13 +108,7 @@ export class TeamChat extends Observable<TeamView> {
   openDirect(agentId: string): void {
     const me = this.me();
     if (!me || agentId === me) return;
-    const id = directChannelId(me, agentId);
-    if (!this.#channels.has(id)) {
-      const peer = this.view.agents.find((a) => a.id === agentId) ?? { id: agentId, name: '' };
-      this.#channels.set(id, { id, kind: 'direct', peer, lastSeq: 0, seenSeq: 0, lastMessageAt: null });
-      this.update(this.#derived());
-    }
-    this.open(id);
+    this.open(directChannelId(me, agentId));
   }
 
   /** Sends to the channel on screen: pending until its ack. */
@@ -138,6 +143,10 @@ export class TeamChat extends Observable<TeamView> {
     switch (frame.type) {
       case 'internal.channels': {
         if (!this.#requests.delete(frame.clientId)) return true;
+        for (const [id, c] of this.#channels) {
+          const name = c.peer && !c.peer.name ? frame.agents.find((a) => a.id === c.peer!.id)?.name : undefined;
+          if (name) this.#channels.set(id, { ...c, peer: { id: c.peer!.id, name } });
+        }
         for (const c of frame.channels) {
           const known = this.#channels.get(c.id);
           this.#channels.set(c.id, known ? { ...c, lastSeq: Math.max(c.lastSeq, known.lastSeq), seenSeq: Math.max(c.seenSeq, known.seenSeq) } : c);

@@ -16,7 +16,8 @@ import { Options } from '../ui/Options';
 import { PriorityOptions } from '../ui/PriorityOptions';
 import type { FoundEntry } from '../search/search-model';
 import { takeLostFocus } from '../ui/focus';
-import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
+import { addressAtReplies, agentNamer, entryHeading, patchOf, replyDelivery, replyHint, requesterLabel, sourceName, statusName, typeName } from './tickets-model';
+import { useFacts } from '../session/facts';
 import { useAction } from '../ui/use-action';
 
 export interface TicketsDetailProps {
@@ -388,6 +389,8 @@ function TicketComposer({ ticket: k, onWritten }: { ticket: Ticket; onWritten: (
   const [drafts, setDrafts] = useState({ reply: '', note: '' });
   const send = useAction();
   const text = drafts[mode];
+  const mail = useFacts()?.mail ?? null;
+  const hint = replyHint(k.requester.email, mail);
   const submit = async () => {
     const body = text.trim();
     if (body === '' || send.busy) return;
@@ -419,7 +422,7 @@ function TicketComposer({ ticket: k, onWritten }: { ticket: Ticket; onWritten: (
         <textarea
           rows={3}
           maxLength={10_000}
-          placeholder={mode === 'reply' ? t.tk.replyPlaceholder : t.tk.notePlaceholder}
+          placeholder={mode === 'reply' ? (mail === false ? t.cv.replyPlaceholderNoMail : t.tk.replyPlaceholder) : t.tk.notePlaceholder}
           value={text}
           onInput={(e) => {
             const value = e.currentTarget.value;
@@ -435,9 +438,7 @@ function TicketComposer({ ticket: k, onWritten }: { ticket: Ticket; onWritten: (
       </label>
       <ErrorLine error={send.error} />
       <div class="composer-foot">
-        <span class={mode === 'reply' && !k.requester.email ? 'hint warn' : 'hint'}>
-          {mode === 'reply' ? (k.requester.email ? t.tk.replyTo(k.requester.email) : t.tk.replyNoEmail) : t.noteHint}
-        </span>
+        <span class={mode === 'reply' && hint.warn ? 'hint warn' : 'hint'}>{mode === 'reply' ? hint.text : t.noteHint}</span>
         <button type="submit" class="send" disabled={text.trim() === '' || send.busy}>
           {mode === 'reply' ? t.tk.sendReply : t.tk.addNote}
         </button>

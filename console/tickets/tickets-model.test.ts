@@ -12,6 +12,7 @@ import {
   filtersActive,
   patchOf,
   replyDelivery,
+  replyHint,
   requesterLabel,
   shortWhen,
   sourceName,
@@ -233,5 +234,18 @@ describe('shortWhen', () => {
     const now = new Date(2026, 4, 3, 15, 0).getTime();
     expect(shortWhen(new Date(2026, 4, 3, 9, 0).getTime(), now, fmt)).toBe('clock');
     expect(shortWhen(new Date(2026, 4, 2, 23, 0).getTime(), now, fmt)).toBe('day');
+  });
+});
+
+describe('replyHint (issue 15: no "e-mailed to" while e-mail is off)', () => {
+  it.each<[string, string | null, boolean | null, string, boolean]>([
+    ['e-mail on, an address', 'bia@example.com', true, 'A resposta vai por e-mail para bia@example.com.', false],
+    ['not known yet reads as on', 'bia@example.com', null, 'A resposta vai por e-mail para bia@example.com.', false],
+    ['e-mail off: says so, even with an address', 'bia@example.com', false, TABLES['pt-BR'].cv.replyNoMail, true],
+    ['e-mail off, no address', null, false, TABLES['pt-BR'].cv.replyNoMail, true],
+    ['e-mail on, no address: a warning', null, true, TABLES['pt-BR'].tk.replyNoEmail, true],
+  ])('%s', (_name, email, mail, text, warn) => {
+    expect(replyHint(email, mail, TABLES['pt-BR'])).toEqual({ text, warn });
+    expect(replyHint(email, mail, TABLES.en).text).not.toMatch(mail === false ? /e-mailed to/ : /^$/);
   });
 });

@@ -225,3 +225,12 @@ export function shortWhen(at: number, now: number, fmt: { clock: Intl.DateTimeFo
   const sameDay = a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
   return sameDay ? fmt.clock.format(at) : fmt.dayTime.format(at);
 }
+
+/**
+ * Issue 15: the line under the ticket's reply box. Never "e-mailed to …" while this server sends no e-mail
+ * (`mail` false; null while not known yet reads as on, as before), and a warning without an address.
+ */
+export function replyHint(email: string | null, mail: boolean | null, s: Strings = defaultStrings): { text: string; warn: boolean } {
+  if (mail === false) return { text: s.cv.replyNoMail, warn: true };
+  return email ? { text: s.tk.replyTo(email), warn: false } : { text: s.tk.replyNoEmail, warn: true };
+}

@@ -41,7 +41,7 @@ const internalFrames = (socket: TestSocket) => socket.frames.filter((f: ServerFr
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe('issue 15: internal chat between agents', () => {
-  it('a team message reaches every agent console live, its author included, with one seq and an ack', async () => {
+  it('I1, I3: a team message reaches every agent console live, its author included, with one seq and an ack', async () => {
     const [ana, bia, caio] = [await onlineAgent(server, { name: 'Ana' }), await onlineAgent(server, { name: 'Bia' }), await onlineAgent(server, { name: 'Caio', role: 'supervisor' })];
     const ack = await send(ana.socket, 'team', 'Alguém cobre o chat das 14h?');
     expect(ack.type).toBe('internal.ack');
@@ -57,7 +57,7 @@ describe('issue 15: internal chat between agents', () => {
     expect((await list(ana.socket)).channels.find((c) => c.id === 'team')!.seenSeq).toBe(seq);
   });
 
-  it('a direct message reaches only its two members; the same client id sent twice stores one message', async () => {
+  it('I1, I2: a direct message reaches only its two members; the same client id sent twice stores one message', async () => {
     const [ana, bia, caio] = [await onlineAgent(server, { name: 'Ana' }), await onlineAgent(server, { name: 'Bia' }), await onlineAgent(server, { name: 'Caio', role: 'admin' })];
     const dm = directChannelId(ana.id, bia.id);
     const clientId = randomUUID();
@@ -78,7 +78,7 @@ describe('issue 15: internal chat between agents', () => {
     expect((await list(caio.socket)).channels.map((c) => c.id)).not.toContain(dm);
   });
 
-  it('a third agent is refused reading, writing or marking a direct chat with a typed error, and nothing changes', async () => {
+  it('I1: a third agent is refused reading, writing or marking a direct chat with a typed error, and nothing changes', async () => {
     const [ana, bia, caio] = [await onlineAgent(server), await onlineAgent(server), await onlineAgent(server, { role: 'supervisor' })];
     const dm = directChannelId(ana.id, bia.id);
     await send(ana.socket, dm, 'só entre nós');
@@ -99,7 +99,7 @@ describe('issue 15: internal chat between agents', () => {
     expect(await send(ana.socket, 'team', 'x'.repeat(1001))).toMatchObject({ type: 'error', code: 'message_too_long' });
   });
 
-  it('a disabled agent is not offered for a direct chat and cannot be written to; what was said stays readable', async () => {
+  it('I1: a disabled agent is not offered for a direct chat and cannot be written to; what was said stays readable', async () => {
     const ana = await onlineAgent(server);
     const bia = await createAgent(server, { name: 'Bia Desligada' });
     const dm = directChannelId(ana.id, bia.id);
@@ -111,7 +111,7 @@ describe('issue 15: internal chat between agents', () => {
     expect(await load(ana.socket, dm)).toMatchObject({ type: 'internal.history', lastSeq: 1 });
   });
 
-  it('a console that reconnects catches up by seq: what it missed, oldest first, and the read mark it left', async () => {
+  it('I2, I3: a console that reconnects catches up by seq: what it missed, oldest first, and the read mark it left', async () => {
     const [ana, bia] = [await onlineAgent(server), await onlineAgent(server)];
     const dm = directChannelId(ana.id, bia.id);
     await send(ana.socket, dm, 'um');
@@ -136,7 +136,7 @@ describe('issue 15: internal chat between agents', () => {
     expect((await list(back.socket)).channels.find((c) => c.id === dm)).toMatchObject({ seenSeq: 4 });
   });
 
-  it('a visitor socket receives nothing of the internal chat, and its internal frames are refused', async () => {
+  it('I4: a visitor socket receives nothing of the internal chat, and its internal frames are refused', async () => {
     const v = await openVisitor(server);
     v.socket.send({ type: 'message.send', clientId: randomUUID(), text: 'Olá' });
     await v.socket.next('ack');

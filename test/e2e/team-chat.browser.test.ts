@@ -3,11 +3,27 @@
  * chat one of them starts; messages arrive live, unread badges count what the other has not read (on the
  * chat in the list and on the Team section), and Enter sends.
  */
+import axe from 'axe-core';
 import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { adminApi } from '../../server/test/agents';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
+
+/** axe-core's WCAG 2.0/2.1 A and AA violations in the Team section, as "rule: target" lines. */
+async function violations(page: Page): Promise<string[]> {
+  // The console's CSP refuses inline scripts; the DevTools protocol's evaluate is not a page script.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: typeof axe }).axe.run;
+    const result = await run({ include: [['.team']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return [
+      ...(result.passes.length === 0 ? ['axe checked nothing in .team'] : []),
+      ...result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`)),
+    ];
+  });
+}
 
 browserDescribe('issue 15: internal chat between agents in the console', () => {
   it('two agents chat in the team channel and in a direct chat, live, with unread badges', async () => {
@@ -63,6 +79,10 @@ browserDescribe('issue 15: internal chat between agents in the console', () => {
     await bruno.page.locator('.team-list .team-channel', { hasText: 'Whole team' }).click();
     await bruno.page.locator('.team .msg .bubble', { hasText: 'Quem cobre o chat das 14h?' }).waitFor();
     expect(await bruno.page.locator('.team .msg .bubble', { hasText: 'Combinado' }).count()).toBe(0);
+
+    // Accessible, with unread badges, messages both ways and the composer (WCAG A/AA by axe-core).
+    expect(await violations(ana.page)).toEqual([]);
+    expect(await violations(bruno.page)).toEqual([]);
 
     expect(ana.errors).toEqual([]);
     expect(bruno.errors).toEqual([]);
