@@ -20,6 +20,7 @@ import { createAuthService } from './services/auth';
 import { createBotService } from './services/bot';
 import { createConversationService } from './services/conversations';
 import { createSignals } from './services/presence-signals';
+import { createInternalChat } from './services/internal-chat';
 import { createDirectory } from './services/directory';
 import { createLiveVisitors } from './services/live-visitors';
 import { createRouter } from './services/router';
@@ -225,6 +226,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
   const registry = new SocketRegistry(log, options.massClose);
   const dataRights = createDataRights({ store, conversations, now });
   const signals = createSignals({ store, bus, masking });
+  const internalChat = createInternalChat({ store, bus, now }); // issue 15 (internal chat)
   const router = createRouter({
     store,
     directory,
@@ -299,6 +301,7 @@ export async function startPapo(config: Config, options: StartOptions = {}): Pro
     liveVisitors,
     visitors: store.visitors,
     signals,
+    internalChat,
     now,
     bus,
     log,

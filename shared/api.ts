@@ -255,6 +255,8 @@ export interface LiveVisitorsAnswer {
 
 export interface SitesAnswer {
   sites: SiteInfo[];
+  /** Issue 15: where pages load the widget from (PUBLIC_URL, else the address the console used): the install snippet's. */
+  serverUrl: string;
 }
 
 /** One site as the admin API answers it. */
@@ -527,6 +529,8 @@ export const BlockBody = v.object({
 export interface BlockInfo extends BlockRecord {
   /** False once its expiry has passed (kept in the list until lifted). */
   active: boolean;
+  /** Issue 15 (lists, names): a visitor block's visitor as agents see it (masked, M2); absent: not a visitor block, or erased. */
+  visitor?: { name: string | null; email: string | null; page: string | null };
 }
 
 export interface BlocksAnswer {

@@ -160,6 +160,17 @@ export const UnwatchFrame = v.object({ type: v.literal('unwatch'), conversationI
 /** `id` is echoed in the pong, so it must survive JSON: 1e999 parses to Infinity, which would go back as null. */
 export const PingFrame = v.object({ type: v.literal('ping'), id: v.optional(v.pipe(v.number(), v.finite())) });
 
+// Issue 15 (internal chat): the agents' team channel and direct messages; agents only, visitors are refused.
+const ChannelId = v.pipe(v.string(), v.minLength(1), v.maxLength(160));
+/** Sends to a channel ('team' or shared/internal-chat.ts directChannelId); answered `internal.ack`, or an error naming `clientId`. */
+export const InternalSendFrame = v.object({ type: v.literal('internal.send'), clientId: v.pipe(v.string(), v.uuid()), channelId: ChannelId, text: MessageText });
+/** The agent has read the channel up to `seq`; its read mark is only ever raised. */
+export const InternalSeenFrame = v.object({ type: v.literal('internal.seen'), channelId: ChannelId, seq: Seq });
+/** A page of a channel: after `afterSeq` (catch-up), or before `beforeSeq` (older; neither: the newest). Answered `internal.history`. */
+export const InternalLoadFrame = v.object({ type: v.literal('internal.load'), clientId: RequestId, channelId: ChannelId, afterSeq: v.optional(Seq), beforeSeq: v.optional(Seq) });
+/** The agent's channels with their unread marks, and the agents it may write to. Answered `internal.channels`. */
+export const InternalListFrame = v.object({ type: v.literal('internal.list'), clientId: RequestId });
+
 export const ClientFrame = v.variant('type', [
   HelloFrame,
   SendMessage,
@@ -175,6 +186,11 @@ export const ClientFrame = v.variant('type', [
   ListConversationsFrame,
   // Issue 15 (visitor promises and tickets)
   TicketEmailFrame,
+  // Issue 15 (internal chat)
+  InternalSendFrame,
+  InternalSeenFrame,
+  InternalLoadFrame,
+  InternalListFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 export type HelloFrame = v.InferOutput<typeof HelloFrame>;
@@ -195,6 +211,11 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'conversations.list',
   // Issue 15 (visitor promises and tickets)
   'ticket.email',
+  // Issue 15 (internal chat)
+  'internal.send',
+  'internal.seen',
+  'internal.load',
+  'internal.list',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -238,10 +259,11 @@ export const EVENT_KINDS = [
   'ticket_email',
   // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
   'reopened',
-  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
+  // Issue 15 (flow): a request or an offer declined by its target; an agent's wrap-up after a hand-over.
   'transfer_declined',
   'conference_declined',
   'wrapped_up',
+  'offer_declined',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -599,6 +621,45 @@ export const WorkflowNoticeFrame = v.object({
   wrapUp: v.boolean(),
 });
 export type WorkflowNoticeFrame = v.InferOutput<typeof WorkflowNoticeFrame>;
+// Issue 15 (internal chat): agents only; a visitor's socket is never sent any of these.
+/** One message of a channel; `seq` is gap-free per channel. */
+export const InternalMessage = v.object({
+  channelId: v.string(),
+  seq: Seq,
+  authorId: v.string(),
+  authorName: v.string(),
+  clientId: v.string(),
+  text: v.string(),
+  at: Millis,
+});
+export type InternalMessage = v.InferOutput<typeof InternalMessage>;
+/** A channel as one agent sees it: `seenSeq` its read mark; `peer` the other agent of a direct channel. */
+export const InternalChannelInfo = v.object({
+  id: v.string(),
+  kind: v.picklist(['team', 'direct']),
+  peer: v.nullable(Participant),
+  lastSeq: Seq,
+  seenSeq: Seq,
+  lastMessageAt: v.nullable(Millis),
+});
+export type InternalChannelInfo = v.InferOutput<typeof InternalChannelInfo>;
+/** A new message in a channel the agent is in (its own too, from any of its consoles). */
+export const InternalMessageFrame = v.object({ type: v.literal('internal.message'), message: InternalMessage });
+/** The `internal.send` with this client id is stored at `seq`. */
+export const InternalAckFrame = v.object({ type: v.literal('internal.ack'), clientId: v.string(), channelId: v.string(), seq: Seq });
+/** The answer to `internal.load`: messages oldest first; `hasMore`: more exist beyond the page in the direction asked. */
+export const InternalHistoryFrame = v.object({
+  type: v.literal('internal.history'),
+  clientId: v.string(),
+  channelId: v.string(),
+  messages: v.array(InternalMessage),
+  hasMore: v.boolean(),
+  lastSeq: Seq,
+});
+/** The answer to `internal.list`: the agent's channels, and every enabled agent but itself (to start a direct chat). */
+export const InternalChannelsFrame = v.object({ type: v.literal('internal.channels'), clientId: v.string(), channels: v.array(InternalChannelInfo), agents: v.array(Participant) });
+/** This agent's read mark of a channel moved (in another of its consoles): its unread count follows. */
+export const InternalSeenServerFrame = v.object({ type: v.literal('internal.seen'), channelId: v.string(), seq: Seq });
 
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
@@ -619,6 +680,12 @@ export const ServerFrame = v.variant('type', [
   WaitFrame,
   // Issue 15 (flow).
   WorkflowNoticeFrame,
+  // Issue 15 (internal chat)
+  InternalMessageFrame,
+  InternalAckFrame,
+  InternalHistoryFrame,
+  InternalChannelsFrame,
+  InternalSeenServerFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;

@@ -90,8 +90,9 @@ export const ROUTES = {
   acceptRequest: { method: 'POST', path: '/conversations/:id/request/accept', access: 'agent', answer: conversation },
   leave: { method: 'POST', path: '/conversations/:id/leave', access: 'agent', answer: conversation },
   close: { method: 'POST', path: '/conversations/:id/close', access: 'agent', body: api.CloseBody, answer: conversation },
-  // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
+  // Issue 15 (flow): decline a transfer, an invitation or an offer; the wrap-up after a transfer or a conference.
   declineRequest: { method: 'POST', path: '/conversations/:id/request/decline', access: 'agent', answer: noContent },
+  declineOffer: { method: 'POST', path: '/conversations/:id/decline', access: 'agent', answer: noContent },
   wrapUp: { method: 'POST', path: '/conversations/:id/wrap-up', access: 'agent', body: api.WrapUpBody, answer: noContent },
   setPriority: { method: 'PUT', path: '/conversations/:id/priority', access: 'agent', body: api.PriorityBody, answer: conversation },
   setRequester: { method: 'PUT', path: '/conversations/:id/requester', access: 'agent', body: api.RequesterBody, answer: conversation },

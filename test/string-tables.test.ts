@@ -11,11 +11,13 @@ import { TABLES as ADMIN } from '../console/admin/i18n';
 import { en as siteWidgetEn } from '../console/admin/locale-site-widget-en';
 import { ptBR as siteWidgetPtBR } from '../console/admin/locale-site-widget-pt-BR';
 import { TABLES as CONSOLE } from '../console/i18n/i18n';
+import { ANONYMOUS_WORDS } from '../console/i18n/visitor-names';
 import { MAIL_TEXT } from '../server/i18n/mail-text';
 import { TRANSCRIPT_LABELS } from '../shared/transcript';
 import { FILE_STRINGS } from '../widget/app/files/strings';
 import { loadStrings } from '../widget/app/i18n';
 import { PRECHAT_STRINGS } from '../widget/app/prechat/strings';
+import { TICKET_STRINGS } from '../widget/app/conversations/ticket-strings';
 import { LOADER_STRINGS } from '../widget/loader-strings';
 
 type Languages = Record<string, object> & { 'pt-BR': object };
@@ -42,9 +44,11 @@ const TABLES: Record<string, () => Languages | Promise<Languages>> = {
   'widget app (widget/app/locales)': async () => ({ 'pt-BR': await loadStrings('pt-BR'), en: await loadStrings('en'), es: await loadStrings('es') }),
   'widget files chunk (widget/app/files/strings)': () => FILE_STRINGS,
   'widget pre-chat chunk (widget/app/prechat/strings)': () => PRECHAT_STRINGS,
+  'widget ticket chunk (widget/app/conversations/ticket-strings)': () => TICKET_STRINGS, // issue 15
   'widget loader (widget/loader-strings)': () => LOADER_STRINGS,
   'e-mail (server/i18n)': () => MAIL_TEXT,
   'transcript labels (shared/transcript)': () => TRANSCRIPT_LABELS,
+  'anonymous visitor names (console/i18n/visitor-names)': () => ANONYMOUS_WORDS,
 };
 
 describe('every string table has, in every language, exactly the keys pt-BR has', () => {

@@ -73,7 +73,7 @@ export function Admin({ agent, tab: picked, siteId, onTab: setPicked }: AdminPro
         {current === 'reasons' && <WrapUpReasons />}
         {current === 'queues' && <Queues />}
         {current === 'agents' && <Agents me={agent} />}
-        {current === 'sites' && <Sites siteId={siteId} />}
+        {current === 'sites' && <Sites siteId={siteId} onSite={(id) => setPicked('sites', id)} />}
         {current === 'blocks' && <Blocks />}
       </div>
     </section>

@@ -8,7 +8,7 @@ import { BLOCK_KINDS, blockBody, blockValueProblem, EXPIRY_CHOICES, isActive, is
 import { adminApi, type BlockInfo } from './admin-api';
 import type { Problem } from './forms';
 import { useAction, useNow, useResource } from './hooks';
-import { dateTime, t } from './i18n';
+import { dateTime, t, visitorName } from './i18n';
 import { ActionTable, EditorForm, Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
@@ -25,7 +25,7 @@ export function Blocks() {
   const blocks = data.data ? sortBlocks(data.data.blocks, now) : null;
 
   const onLift = async (b: BlockInfo) => {
-    if (!confirm(t.confirmLift(`${t.kinds[b.kind]} ${b.value}`))) return;
+    if (!confirm(t.confirmLift(b.kind === 'visitor' ? visitorName(b.value, b.visitor?.name ?? null) : `${t.kinds[b.kind]} ${b.value}`))) return;
     if (await lift.run(() => adminApi.liftBlock(b.id))) data.reload();
   };
 
@@ -59,9 +59,7 @@ export function Blocks() {
               return (
                 <tr key={b.id} class={active ? undefined : 'adm-expired'}>
                   <td>{t.kinds[b.kind]}</td>
-                  <td>
-                    <code>{b.value}</code>
-                  </td>
+                  <td>{b.kind === 'visitor' ? <BlockedVisitor block={b} /> : <code>{b.value}</code>}</td>
                   <td>{b.reason ? <span class="adm-text-cell">{b.reason}</span> : <span class="adm-muted">{t.noReason}</span>}</td>
                   <td>
                     {b.expiresAt === null
@@ -89,6 +87,22 @@ export function Blocks() {
         )}
       </LoadedList>
     </section>
+  );
+}
+
+/**
+ * Issue 15: a blocked visitor by who it is (name or its generated one, e-mail, last page), never its raw id,
+ * which stays in the tooltip for support.
+ */
+function BlockedVisitor({ block: b }: { block: BlockInfo }) {
+  const v = b.visitor;
+  return (
+    <span class="adm-visitor" title={b.value}>
+      <strong>{visitorName(b.value, v?.name ?? null)}</strong>
+      {v?.email && <span class="adm-sub">{v.email}</span>}
+      {v?.page && <span class="adm-sub">{t.lastPage(v.page)}</span>}
+      {!v && <span class="adm-sub">{t.visitorGone}</span>}
+    </span>
   );
 }
 

@@ -18,11 +18,11 @@ import './admin.css';
 const s: typeof ptBR = locale === 'pt-BR' ? ptBR : en;
 const MODES: readonly FieldMode[] = ['off', 'optional', 'required'];
 
-export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: string }) {
+/** `onPreview`: told the appearance as it is edited (issue 15: the site page's live preview). */
+export function SiteWidget({ siteId, siteName, onPreview }: { siteId: string; siteName: string; onPreview?: (form: WidgetForm) => void }) {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<WidgetForm | null>(null);
   const [queues, setQueues] = useState<QueueWithMembers[]>([]);
-  const [origins, setOrigins] = useState('');
   const [problems, setProblems] = useState<WidgetProblem[]>([]);
   const [saved, setSaved] = useState(false);
   const load = useAction();
@@ -32,11 +32,10 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
   useEffect(() => {
     if (!open || form) return;
     void load
-      .run(() => Promise.all([adminApi.siteWidget(siteId), adminApi.queues(), adminApi.siteOrigins(siteId)]))
+      .run(() => Promise.all([adminApi.siteWidget(siteId), adminApi.queues()]))
       .then((a) => {
         if (!a) return;
         setQueues(a.value[1].filter((q) => q.siteId === siteId));
-        setOrigins(a.value[2].join('\n'));
         setForm(toForm(a.value[0]));
       });
   }, [open]);
@@ -45,6 +44,9 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
     setSaved(false);
     setForm((f) => (f ? { ...f, ...patch } : f));
   };
+  useEffect(() => {
+    if (form) onPreview?.(form);
+  }, [form]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -52,15 +54,10 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
     const checked = fromForm(form, queues.map((q) => q.id));
     setProblems(checked.ok ? [] : checked.problems);
     if (!checked.ok) return;
-    const lines = origins.split('\n').map((o) => o.trim()).filter((o) => o !== '');
-    // Origins first: the server checks each entry, and a refused list leaves the widget unsaved too.
-    const answer = await save.run(async () => {
-      const allowed = await adminApi.setSiteOrigins(siteId, lines);
-      return [await adminApi.setSiteWidget(siteId, checked.value), allowed] as const;
-    });
+    // Issue 15: the allowed pages have their own section on the site's page (Sites.tsx AllowedPages).
+    const answer = await save.run(() => adminApi.setSiteWidget(siteId, checked.value));
     if (answer) {
-      setForm(toForm(answer.value[0]));
-      setOrigins(answer.value[1].join('\n'));
+      setForm(toForm(answer.value));
       setSaved(true);
     }
   };
@@ -109,19 +106,6 @@ export function SiteWidget({ siteId, siteName }: { siteId: string; siteName: str
             </label>
             <Choice label={s.agentDisplay} value={form.agentDisplay} options={s.agentDisplays} onChange={(agentDisplay) => edit({ agentDisplay })} />
             <Choice label={s.language} value={form.locale} options={s.languages} onChange={(locale) => edit({ locale })} />
-            <label class="adm-field">
-              <span class="adm-label">{s.origins}</span>
-              <textarea
-                rows={3}
-                spellcheck={false}
-                value={origins}
-                onInput={(e) => {
-                  setSaved(false);
-                  setOrigins(e.currentTarget.value);
-                }}
-              />
-              <span class="adm-hint">{s.originsHint}</span>
-            </label>
           </fieldset>
 
           <fieldset class="st-group">

@@ -1,11 +1,13 @@
 /**
- * @module Sites and their bot (admins): each site's key, and the bot webhook that takes new conversations
+ * @module Sites (admins). Issue 15: sites are created, renamed and deleted here; each site's page shows its
+ * install snippet, its allowed pages with the refused ones beside them (one click allows), and a live preview
+ * of its widget. Then each site's key, and the bot webhook that takes new conversations
  * first (SPEC R12). Saving a webhook may answer a new bot token, shown here once and never again. Under each
  * site, its masking of sensitive data (issue 6) and its offline hours, tickets and leave-a-message form
  * (SiteTicketing, SPEC T1, T2), and its widget: appearance, pre-chat, files, identity (SiteWidget, SPEC W4-W6).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BotSettingsAnswer } from '../../shared/api';
+import type { BotSettingsAnswer, RefusedOriginsAnswer } from '../../shared/api';
 import { adminApi, type MaskingMode, type SiteInfo } from './admin-api';
 import { webhookValue, type Problem } from './forms';
 import { useAction, useResource } from './hooks';
@@ -15,34 +17,368 @@ import { SiteWidget } from './SiteWidget';
 import { Field, InlineError, LoadedList } from './ui';
 import './admin.css';
 
-/** `siteId`: the site the URL names (issue 15, /console/admin/sites/:id), scrolled to once the list is in. */
-export function Sites({ siteId = null }: { siteId?: string | null } = {}) {
-  const sites = useResource(() => adminApi.sites(), []);
-  useEffect(() => {
-    if (siteId && sites.data) document.getElementById(`adm-site-${siteId}`)?.scrollIntoView({ block: 'start' });
-  }, [siteId, sites.data]);
+type RefusedOrigin = RefusedOriginsAnswer['refused'][number];
+
+/** `siteId`: the site the URL names (/console/admin/sites/:id); `onSite`: picking a site changes the URL. */
+export function Sites({ siteId = null, onSite }: { siteId?: string | null; onSite?: (id: string | null) => void } = {}) {
+  const page = useResource(() => adminApi.sitesPage(), []);
+  const [pickedHere, setPickedHere] = useState<string | null>(siteId);
+  const picked = siteId ?? pickedHere;
+  const setPicked = (id: string | null) => {
+    setPickedHere(id);
+    onSite?.(id);
+  };
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const list = page.data?.sites ?? null;
+  const current = list?.find((s) => s.id === picked) ?? list?.[0] ?? null;
+
+  const created = (site: SiteInfo) => {
+    setAdding(false);
+    setNotice(null);
+    setPicked(site.id);
+    page.reload();
+  };
+
   return (
     <section class="adm-section" aria-labelledby="adm-sites-title">
       <div class="adm-head">
         <h2 id="adm-sites-title">{t.tabs.sites}</h2>
+        <button type="button" class="adm-primary" onClick={() => setAdding(true)} disabled={adding}>
+          {t.sitePage.add}
+        </button>
       </div>
-      <InlineError message={sites.error} />
-      <LoadedList items={sites.data} loading={sites.loading} empty={t.noSites}>
+      <InlineError message={page.error} />
+      {notice && (
+        <p class="adm-ok" role="status">
+          {notice}
+        </p>
+      )}
+      {adding && <NewSite onCreated={created} onCancel={() => setAdding(false)} />}
+      <LoadedList items={list} loading={page.loading} empty={t.noSites}>
         {(rows) => (
-          <ul class="adm-list">
-            {rows.map((s) => (
-              <li key={s.id} id={`adm-site-${s.id}`} class={`adm-row column${s.id === siteId ? ' current' : ''}`}>
-                <SiteBot site={s} />
-                <SiteMasking site={s} />
-                <SiteTicketing siteId={s.id} siteName={s.name} />
-                <SiteWidget siteId={s.id} siteName={s.name} />
-              </li>
-            ))}
-          </ul>
+          <>
+            {rows.length > 1 && (
+              <div class="adm-sitebar" role="group" aria-label={t.sitePage.pick}>
+                {rows.map((s) => (
+                  <button key={s.id} type="button" class={`adm-chip${s.id === current?.id ? ' on' : ''}`} aria-pressed={s.id === current?.id} onClick={() => setPicked(s.id)}>
+                    {s.name}
+                  </button>
+                ))}
+              </div>
+            )}
+            {current && (
+              <SitePage
+                key={current.id}
+                site={current}
+                serverUrl={page.data!.serverUrl}
+                last={rows.length === 1}
+                onChanged={page.reload}
+                onDeleted={(text) => {
+                  setNotice(text);
+                  setPicked(null);
+                  page.reload();
+                }}
+              />
+            )}
+          </>
         )}
       </LoadedList>
     </section>
   );
+}
+
+/** Issue 15: a new site's name; the site starts with its own key and `self` as its only allowed page. */
+function NewSite({ onCreated, onCancel }: { onCreated: (site: SiteInfo) => void; onCancel: () => void }) {
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const save = useAction();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const value = name.trim();
+    setProblem(value === '' ? 'required' : value.length > 80 ? 'too_long' : null);
+    if (value === '' || value.length > 80) return;
+    const a = await save.run(() => adminApi.createSite(value));
+    if (a) onCreated(a.value);
+  };
+  return (
+    <form class="adm-inline-form adm-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t.sitePage.add}>
+      <Field label={t.sitePage.name} problem={problem ?? undefined} hint={t.sitePage.nameHint} wide>
+        <input type="text" value={name} maxLength={100} autoFocus onInput={(e) => setName(e.currentTarget.value)} aria-invalid={problem ? 'true' : undefined} />
+      </Field>
+      <div class="adm-form-actions">
+        <button type="submit" class="adm-primary" disabled={save.busy}>
+          {save.busy ? t.saving : t.sitePage.create}
+        </button>
+        <button type="button" class="adm-ghost" onClick={onCancel}>
+          {t.cancel}
+        </button>
+      </div>
+      <InlineError message={save.error} />
+    </form>
+  );
+}
+
+/**
+ * Issue 15: one site's page: its name (rename, delete), the install snippet, the allowed pages with the
+ * refused ones beside them (one click allows), a live preview of the widget, then the widget's settings,
+ * the bot, masking and offline settings.
+ */
+function SitePage({ site, serverUrl, last, onChanged, onDeleted }: { site: SiteInfo; serverUrl: string; last: boolean; onChanged: () => void; onDeleted: (notice: string) => void }) {
+  const [renaming, setRenaming] = useState(false);
+  const [preview, setPreview] = useState<PreviewLook | null>(null);
+  const remove = useAction();
+
+  useEffect(() => {
+    void adminApi.siteWidget(site.id).then(
+      (w) => setPreview((p) => p ?? { color: w.color, position: w.position, launcherText: w.launcherText ?? '', greeting: w.greeting ?? '' }),
+      () => undefined,
+    );
+  }, [site.id]);
+
+  const del = async () => {
+    if (!window.confirm(t.sitePage.confirmDelete(site.name))) return;
+    const a = await remove.run(() => adminApi.deleteSite(site.id));
+    if (a) onDeleted(t.sitePage.deleted(site.name, a.value.conversations, a.value.tickets));
+  };
+
+  return (
+    <article class="adm-site" aria-labelledby={`adm-site-${site.id}`}>
+      <header class="adm-site-head">
+        {renaming ? (
+          <RenameSite site={site} onDone={(changed) => (setRenaming(false), changed && onChanged())} />
+        ) : (
+          <>
+            <div class="adm-main">
+              <h3 id={`adm-site-${site.id}`}>{site.name}</h3>
+              <p class="adm-sub">
+                {t.siteKey}: <code>{site.key}</code>
+              </p>
+            </div>
+            <div class="adm-actions">
+              <button type="button" class="adm-ghost" onClick={() => setRenaming(true)}>
+                {t.sitePage.rename}
+              </button>
+              <button type="button" class="adm-ghost danger" onClick={() => void del()} disabled={last || remove.busy} title={last ? t.sitePage.lastHint : undefined}>
+                {t.sitePage.delete}
+              </button>
+            </div>
+          </>
+        )}
+      </header>
+      {last && <p class="adm-hint">{t.sitePage.lastHint}</p>}
+      <InlineError message={remove.error} />
+      <div class="adm-site-grid">
+        <div class="adm-site-col">
+          <Install site={site} serverUrl={serverUrl} />
+          <AllowedPages siteId={site.id} />
+        </div>
+        {preview && <Preview look={preview} siteName={site.name} />}
+      </div>
+      <SiteWidget siteId={site.id} siteName={site.name} onPreview={(f) => setPreview({ color: f.color, position: f.position, launcherText: f.launcherText, greeting: f.greeting })} />
+      <div class="adm-row column adm-card">
+        <SiteBot site={site} />
+        <SiteMasking site={site} />
+      </div>
+      <SiteTicketing siteId={site.id} siteName={site.name} />
+    </article>
+  );
+}
+
+function RenameSite({ site, onDone }: { site: SiteInfo; onDone: (changed: boolean) => void }) {
+  const [name, setName] = useState(site.name);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const save = useAction();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const value = name.trim();
+    setProblem(value === '' ? 'required' : value.length > 80 ? 'too_long' : null);
+    if (value === '' || value.length > 80) return;
+    if (value === site.name) return onDone(false);
+    if (await save.run(() => adminApi.renameSite(site.id, value))) onDone(true);
+  };
+  return (
+    <form class="adm-inline-form" onSubmit={(e) => void submit(e)} noValidate aria-label={t.sitePage.rename}>
+      <Field label={t.sitePage.name} problem={problem ?? undefined} wide>
+        <input type="text" value={name} maxLength={100} autoFocus onInput={(e) => setName(e.currentTarget.value)} aria-invalid={problem ? 'true' : undefined} />
+      </Field>
+      <div class="adm-form-actions">
+        <button type="submit" class="adm-primary" disabled={save.busy}>
+          {save.busy ? t.saving : t.save}
+        </button>
+        <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
+          {t.cancel}
+        </button>
+      </div>
+      <InlineError message={save.error} />
+    </form>
+  );
+}
+
+/** The one line a site owner pastes into its pages, with the server's address (PUBLIC_URL) and the key. */
+export const snippetOf = (serverUrl: string, key: string): string => `<script async src="${serverUrl}/widget/papo.js" data-site="${key}"></script>`;
+
+function Install({ site, serverUrl }: { site: SiteInfo; serverUrl: string }) {
+  const snippet = snippetOf(serverUrl, site.key);
+  const [copied, setCopied] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(snippet);
+      setCopied(true);
+    } catch {
+      // No clipboard (plain http or refused): select the text so Ctrl+C works.
+      field.current?.select();
+    }
+  };
+  return (
+    <section class="adm-card" aria-labelledby={`adm-install-${site.id}`}>
+      <h4 id={`adm-install-${site.id}`}>{t.sitePage.install}</h4>
+      <p class="adm-hint">{t.sitePage.installHint}</p>
+      <textarea ref={field} class="adm-snippet" readOnly rows={3} spellcheck={false} value={snippet} aria-label={t.sitePage.install} onFocus={(e) => e.currentTarget.select()} />
+      <div class="adm-form-actions">
+        <button type="button" class="adm-primary" onClick={() => void copy()}>
+          {copied ? t.copied : t.sitePage.copySnippet}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * SPEC D10 and issue 15: the pages that may use the key, one per line, and beside them the pages refused
+ * lately ("refused from https://shop.example.com (12 times today)") with one click to allow each.
+ */
+function AllowedPages({ siteId }: { siteId: string }) {
+  const [origins, setOrigins] = useState<string | null>(null);
+  const [refused, setRefused] = useState<RefusedOrigin[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const load = useAction();
+  const save = useAction();
+  const id = `adm-origins-${siteId}`;
+
+  useEffect(() => {
+    void load.run(() => Promise.all([adminApi.siteOrigins(siteId), adminApi.refusedOrigins(siteId)])).then((a) => {
+      if (!a) return;
+      setOrigins(a.value[0].join('\n'));
+      setRefused(a.value[1]);
+    });
+  }, [siteId]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (origins === null) return;
+    const lines = origins.split('\n').map((o) => o.trim()).filter((o) => o !== '');
+    const a = await save.run(() => adminApi.setSiteOrigins(siteId, lines));
+    if (a) {
+      setOrigins(a.value.join('\n'));
+      setSaved(t.sitePage.originsSaved);
+    }
+  };
+  const allow = async (origin: string) => {
+    const a = await save.run(() => adminApi.allowRefusedOrigin(siteId, origin));
+    if (a) {
+      setOrigins(a.value.join('\n'));
+      setRefused((r) => r.filter((x) => x.origin !== origin));
+      setSaved(t.sitePage.allowed(origin));
+    }
+  };
+
+  return (
+    <section class="adm-card" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t.sitePage.allowedPages}</h4>
+      <InlineError message={load.error} />
+      {origins !== null && (
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <label class="adm-field wide">
+            <span class="adm-label">{t.sitePage.allowedLabel}</span>
+            <textarea
+              id={id}
+              rows={3}
+              spellcheck={false}
+              value={origins}
+              onInput={(e) => {
+                setSaved(null);
+                setOrigins(e.currentTarget.value);
+              }}
+            />
+            <span class="adm-hint">{t.sitePage.allowedHint}</span>
+          </label>
+          <div class="adm-form-actions">
+            <button type="submit" class="adm-primary" disabled={save.busy}>
+              {save.busy ? t.saving : t.save}
+            </button>
+            {saved && (
+              <span class="adm-ok" role="status">
+                {saved}
+              </span>
+            )}
+          </div>
+        </form>
+      )}
+      <InlineError message={save.error} />
+      {refused.length > 0 && (
+        <div class="adm-refused">
+          <p class="adm-hint">{t.sitePage.refusedHint}</p>
+          <ul>
+            {refused.map((r) => (
+              <li key={r.origin}>
+                <span>{t.sitePage.refusedFrom(r.origin, r.today, r.total)}</span>
+                <button type="button" class="adm-ghost" disabled={save.busy} onClick={() => void allow(r.origin)} aria-label={t.sitePage.allowOrigin(r.origin)}>
+                  {t.sitePage.allow}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface PreviewLook {
+  color: string;
+  position: 'left' | 'right';
+  launcherText: string;
+  greeting: string;
+}
+
+/**
+ * Issue 15: a drawn preview of the widget on a page, in the settings being edited: the launcher's colour,
+ * side and text, and the greeting beside it. Drawn, not the real widget: it changes as the admin types.
+ */
+function Preview({ look, siteName }: { look: PreviewLook; siteName: string }) {
+  const color = /^#[0-9a-f]{6}$/i.test(look.color) ? look.color : '#047857';
+  return (
+    <section class="adm-card adm-preview-card" aria-labelledby={`adm-preview-${siteName}`}>
+      <h4 id={`adm-preview-${siteName}`}>{t.sitePage.preview}</h4>
+      <div class={`adm-preview${look.position === 'left' ? ' left' : ''}`} role="img" aria-label={t.sitePage.previewLabel(look.launcherText, look.position)} data-testid="widget-preview">
+        <div class="adm-preview-page" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </div>
+        {look.greeting.trim() !== '' && <p class="adm-preview-note">{look.greeting}</p>}
+        <span class="adm-preview-launcher" style={{ background: color, color: onColor(color) }}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z" />
+          </svg>
+          {look.launcherText.trim() !== '' && <span>{look.launcherText}</span>}
+        </span>
+      </div>
+      <p class="adm-hint">{t.sitePage.previewHint}</p>
+    </section>
+  );
+}
+
+/** Black or white text on the accent, whichever contrasts more (what the widget itself picks). */
+function onColor(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
 }
 
 function SiteBot({ site }: { site: SiteInfo }) {
@@ -71,13 +407,10 @@ function SiteBot({ site }: { site: SiteInfo }) {
   return (
     <>
       <div class="adm-main">
-        <strong>{site.name}</strong>
+        <strong>{t.sitePage.bot}</strong>
         <span class="adm-tags">
           <span class={`adm-tag${current ? ' on' : ''}`}>{current ? t.botOn : t.botOff}</span>
         </span>
-        <p class="adm-sub">
-          {t.siteKey}: <code>{site.key}</code>
-        </p>
       </div>
       <form class="adm-inline-form" onSubmit={onSubmit} noValidate>
         <Field label={t.webhook} problem={problem ?? undefined} hint={t.webhookHint} wide>

@@ -20,7 +20,12 @@ import type {
   MaskingBody,
   QueueBody,
   QueuesAnswer,
+  RefusedOriginsAnswer,
+  SiteAnswer,
+  SiteDeletedAnswer,
+  SiteInfo,
   SiteOrigins,
+  SitesAnswer,
   SiteWidget,
   WrapUpReasonsAnswer,
 } from '../../shared/api';
@@ -37,17 +42,7 @@ export class AdminApiError extends Error {
   }
 }
 
-/** GET /sites answers this; shared/api.ts has no type for it yet. */
-export interface SiteInfo {
-  id: string;
-  name: string;
-  key: string;
-  defaultQueueId: string | null;
-  botWebhookUrl: string | null;
-}
-export interface SitesAnswer {
-  sites: SiteInfo[];
-}
+export type { SiteInfo, SitesAnswer };
 
 export type CannedReply = CannedRepliesAnswer['cannedReplies'][number];
 export type WrapUpReason = WrapUpReasonsAnswer['reasons'][number];
@@ -153,6 +148,14 @@ export const adminApi = {
   removeIdentitySecret: (siteId: string) => call<IdentitySecretAnswer>('DELETE', `/sites/${id(siteId)}/identity-secret`).then((a) => a.identitySecret),
   siteOrigins: (siteId: string) => call<SiteOrigins>('GET', `/sites/${id(siteId)}/origins`).then((a) => a.allowedOrigins),
   setSiteOrigins: (siteId: string, allowedOrigins: string[]) => call<SiteOrigins>('PUT', `/sites/${id(siteId)}/origins`, { allowedOrigins }).then((a) => a.allowedOrigins),
+  // Issue 15 (site owners): sites created, renamed, deleted; refused origins and their one-click allow.
+  sitesPage: () => call<SitesAnswer>('GET', '/sites'),
+  createSite: (name: string) => call<SiteAnswer>('POST', '/sites', { name }).then((a) => a.site),
+  renameSite: (siteId: string, name: string) => call<SiteAnswer>('PATCH', `/sites/${id(siteId)}`, { name }).then((a) => a.site),
+  deleteSite: (siteId: string) => call<SiteDeletedAnswer>('DELETE', `/sites/${id(siteId)}`).then((a) => a.deleted),
+  refusedOrigins: (siteId: string) => call<RefusedOriginsAnswer>('GET', `/sites/${id(siteId)}/refused-origins`).then((a) => a.refused),
+  allowRefusedOrigin: (siteId: string, origin: string) =>
+    call<SiteOrigins>('POST', `/sites/${id(siteId)}/refused-origins/allow`, { origin }).then((a) => a.allowedOrigins),
 
   liveVisitors: () => call<LiveVisitorsAnswer>('GET', '/visitors/live').then((a) => a.visitors),
   startChat: (visitorId: string, clientId: string, text: string) =>

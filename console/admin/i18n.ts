@@ -4,6 +4,7 @@
  * (../i18n/i18n.ts), and the formats that go with them.
  */
 import type { Locale } from '../i18n/i18n';
+import { ANONYMOUS_WORDS, anonymousName } from '../i18n/visitor-names';
 import { en } from './locale-en';
 import { ptBR } from './locale-pt-BR';
 
@@ -25,9 +26,9 @@ export const timeOfDay = new Intl.DateTimeFormat(locale, { hour: '2-digit', minu
 /** Day and time, e.g. 03/05/2026 14:05, for blocks' creation and expiry. */
 export const dateTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** The same short label the inbox gives an anonymous visitor: the last four hex digits of its id. */
+/** The same name the inbox gives a visitor: its own, or its generated one (issue 15). */
 export function visitorName(visitorId: string, name: string | null): string {
-  return name ?? t.visitorTag(visitorId.replace(/-/g, '').slice(-4).toUpperCase());
+  return name ?? anonymousName(visitorId, ANONYMOUS_WORDS[locale]);
 }
 
 /** A thrown error as one line for an inline message. */

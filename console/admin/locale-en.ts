@@ -25,7 +25,7 @@ export const en: typeof ptBR = {
       too_long: `${field}: too long.`,
       range: `${field}: outside the allowed range.`,
       url: `${field}: enter an http:// or https:// address.`,
-      language: `${field}: use a tag such as pt-BR or en.`,
+      language: `${field}: use a language code such as pt-BR or en.`,
       ip: `${field}: enter an IPv4 or IPv6 address, such as 203.0.113.7.`,
       cidr: `${field}: enter a range such as 203.0.113.0/24.`,
     })[problem],
@@ -90,7 +90,7 @@ export const en: typeof ptBR = {
 
   siteKey: 'Site key',
   webhook: 'Bot webhook',
-  webhookHint: 'Visitors’ messages are POSTed to this address; empty turns the bot off.',
+  webhookHint: 'Visitors’ messages are sent to this address. Leave it empty to turn the bot off.',
   botOn: 'Bot on',
   botOff: 'No bot',
   turnOff: 'Turn bot off',
@@ -110,7 +110,7 @@ export const en: typeof ptBR = {
   },
   maskingSaved: 'Saved.',
 
-  blocksHint: 'Addresses, ranges and visitors refused on every connection and route. An expired block no longer applies and stays listed until lifted.',
+  blocksHint: 'Blocked addresses, IP ranges and visitors cannot chat or reach Papo. An expired block no longer applies and stays listed until lifted.',
   newBlock: 'New block',
   kind: 'Kind',
   kinds: { ip: 'IP address', cidr: 'IP range (CIDR)', visitor: 'Visitor' },
@@ -118,7 +118,7 @@ export const en: typeof ptBR = {
   valueHints: {
     ip: 'e.g. 203.0.113.7 or 2001:db8::7',
     cidr: 'e.g. 203.0.113.0/24',
-    visitor: 'The visitor id (the visitor panel of a conversation).',
+    visitor: 'The visitor’s identifier. Simpler: use “Block and end” in the conversation.',
   },
   blockReason: 'Reason (optional)',
   expiry: 'Duration',
@@ -126,7 +126,7 @@ export const en: typeof ptBR = {
   expiries: { none: 'No end', '1h': '1 hour', '1d': '1 day', '7d': '7 days', '30d': '30 days' },
   addBlock: 'Block',
   lift: 'Lift',
-  confirmLift: (what) => `Lift the block on ${what}? Connections from there are accepted again at once.`,
+  confirmLift: (what) => `Lift the block on ${what}? Connections are accepted again right away.`,
   noBlocks: 'No block.',
   blockState: 'State',
   active: 'Active',
@@ -176,7 +176,42 @@ export const en: typeof ptBR = {
   sending: 'Sending…',
   noVisitors: 'No visitor on the site now.',
   updated: (time) => `Updated at ${time}`,
-  visitorTag: (tag) => `Visitor ${tag}`,
   // Issue 15, conversation screen: an agent whose console never connected.
   neverSignedIn: 'never signed in',
+  // Issue 15 (lists, names): the blocks list names a blocked visitor.
+  lastPage: (url) => `Last page: ${url}`,
+  visitorGone: 'Visitor data erased',
+
+  // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
+  sitePage: {
+    bot: 'Bot',
+    add: 'New site',
+    pick: 'Choose a site',
+    name: 'Site name',
+    nameHint: 'How the site shows in the console, e.g. Downtown Store. Up to 80 characters.',
+    create: 'Create site',
+    rename: 'Rename',
+    delete: 'Delete site',
+    lastHint: 'This is the only site: create another before deleting this one.',
+    confirmDelete: (name) =>
+      `Delete the site "${name}"? This permanently deletes its queues, every conversation with its messages and files, its tickets, its visitors and its refused pages. Chat installed with this key stops working.`,
+    deleted: (name, conversations, tickets) =>
+      `Site "${name}" deleted, with ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} and ${tickets} ${tickets === 1 ? 'ticket' : 'tickets'}.`,
+    install: 'Install code',
+    installHint: 'Paste this line before </body> on every page where the chat should appear.',
+    copySnippet: 'Copy code',
+    allowedPages: 'Allowed pages',
+    allowedLabel: 'Addresses that may show the chat',
+    allowedHint: 'One per line: self (this server), an address such as https://shop.com, https://*.shop.com for every subdomain, or * (any page).',
+    originsSaved: 'Saved.',
+    refusedHint: 'These pages tried to show the chat but are not on the list. The chat does not appear on them until you allow them.',
+    refusedFrom: (origin, today, total) =>
+      today > 0 ? `Refused on ${origin} (${today} ${today === 1 ? 'time' : 'times'} today)` : `Refused on ${origin} (${total} ${total === 1 ? 'time' : 'times'} in the last 7 days)`,
+    allow: 'Allow',
+    allowOrigin: (origin) => `Allow ${origin}`,
+    allowed: (origin) => `${origin} may now show the chat.`,
+    preview: 'Widget preview',
+    previewHint: 'Changes as you edit the appearance below; save for it to apply on the site.',
+    previewLabel: (text, position) => `Preview: ${text.trim() ? `"${text.trim()}" ` : ''}button in the ${position === 'left' ? 'left' : 'right'} corner of the page`,
+  },
 };

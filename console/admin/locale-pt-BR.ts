@@ -32,7 +32,7 @@ export const ptBR = {
       too_long: `${field}: texto longo demais.`,
       range: `${field}: fora do intervalo permitido.`,
       url: `${field}: informe um endereço http:// ou https://.`,
-      language: `${field}: use uma etiqueta como pt-BR ou en.`,
+      language: `${field}: use um código de idioma como pt-BR ou en.`,
       ip: `${field}: informe um endereço IPv4 ou IPv6, como 203.0.113.7.`,
       cidr: `${field}: informe uma faixa como 203.0.113.0/24.`,
     })[problem],
@@ -86,7 +86,7 @@ export const ptBR = {
   capacityHint: 'Máximo de conversas simultâneas (1 a 50).',
   queues: 'Filas',
   state: 'Estado',
-  states: { available: 'Disponível', unavailable: 'Indisponível', rona: 'Sem resposta', offline: 'Offline' } satisfies Record<AgentState, string>,
+  states: { available: 'Disponível', unavailable: 'Indisponível', rona: 'Sem resposta', offline: 'Desconectado' } satisfies Record<AgentState, string>,
   newAgent: 'Novo agente',
   editAgent: (name: string) => `Editar ${name}`,
   noAgents: 'Nenhum agente.',
@@ -102,7 +102,7 @@ export const ptBR = {
   // Sites and bot
   siteKey: 'Chave do site',
   webhook: 'Webhook do bot',
-  webhookHint: 'As mensagens dos visitantes são enviadas (POST) a este endereço; vazio desliga o bot.',
+  webhookHint: 'As mensagens dos visitantes são enviadas a este endereço. Deixe em branco para desligar o bot.',
   botOn: 'Bot ligado',
   botOff: 'Sem bot',
   turnOff: 'Desligar bot',
@@ -127,7 +127,7 @@ export const ptBR = {
   maskingSaved: 'Salvo.',
 
   // Blocks
-  blocksHint: 'Endereços, faixas e visitantes recusados em todas as conexões e rotas. Um bloqueio vencido não vale mais e fica na lista até ser removido.',
+  blocksHint: 'Endereços, faixas de IP e visitantes bloqueados não conseguem conversar nem acessar o Papo. Um bloqueio vencido deixa de valer e fica na lista até ser removido.',
   newBlock: 'Novo bloqueio',
   kind: 'Tipo',
   kinds: { ip: 'Endereço IP', cidr: 'Faixa de IPs (CIDR)', visitor: 'Visitante' } satisfies Record<BlockKind, string>,
@@ -135,7 +135,7 @@ export const ptBR = {
   valueHints: {
     ip: 'Ex.: 203.0.113.7 ou 2001:db8::7',
     cidr: 'Ex.: 203.0.113.0/24',
-    visitor: 'O id do visitante (painel do visitante na conversa).',
+    visitor: 'O identificador do visitante. Mais simples: use “Bloquear e encerrar” na conversa.',
   } satisfies Record<BlockKind, string>,
   blockReason: 'Motivo (opcional)',
   expiry: 'Duração',
@@ -143,7 +143,7 @@ export const ptBR = {
   expiries: { none: 'Sem prazo', '1h': '1 hora', '1d': '1 dia', '7d': '7 dias', '30d': '30 dias' } satisfies Record<ExpiryChoice, string>,
   addBlock: 'Bloquear',
   lift: 'Desbloquear',
-  confirmLift: (what: string) => `Desbloquear ${what}? As conexões de lá voltam a ser aceitas na hora.`,
+  confirmLift: (what: string) => `Desbloquear ${what}? As conexões voltam a ser aceitas imediatamente.`,
   noBlocks: 'Nenhum bloqueio.',
   blockState: 'Situação',
   active: 'Ativo',
@@ -174,7 +174,7 @@ export const ptBR = {
   steer: (name: string) => `Estado de ${name}`,
   setAvailable: 'Disponível',
   setUnavailable: 'Indisponível',
-  pickAgent: (name: string) => `Filtrar “Outros” por ${name}`,
+  pickAgent: (name: string) => `Filtrar “Outras” por ${name}`,
   filteringBy: (name: string) => `Mostrando as conversas de ${name}`,
   clearFilter: 'Mostrar todos',
   nobody: 'Nenhum agente aqui.',
@@ -195,7 +195,45 @@ export const ptBR = {
   sending: 'Enviando…',
   noVisitors: 'Nenhum visitante no site agora.',
   updated: (time: string) => `Atualizado às ${time}`,
-  visitorTag: (tag: string) => `Visitante ${tag}`,
   // Issue 15, conversation screen: an agent whose console never connected.
   neverSignedIn: 'nunca entrou',
+  // Issue 15 (lists, names): the blocks list names a blocked visitor.
+  lastPage: (url: string) => `Última página: ${url}`,
+  visitorGone: 'Dados do visitante apagados',
+
+  // Issue 15 (site owners): sites created, renamed and deleted; install snippet, allowed pages, preview.
+  sitePage: {
+    bot: 'Bot',
+    add: 'Novo site',
+    pick: 'Escolha um site',
+    name: 'Nome do site',
+    nameHint: 'Como o site aparece no console, por exemplo Loja Centro. Até 80 caracteres.',
+    create: 'Criar site',
+    rename: 'Renomear',
+    delete: 'Excluir site',
+    lastHint: 'Este é o único site: crie outro antes de excluir este.',
+    confirmDelete: (name: string) =>
+      `Excluir o site "${name}"? Isto apaga para sempre as filas do site, todas as conversas com as mensagens e os arquivos, os chamados, os visitantes e as páginas recusadas. O chat instalado com esta chave para de funcionar.`,
+    deleted: (name: string, conversations: number, tickets: number) =>
+      `Site "${name}" excluído, com ${conversations} ${conversations === 1 ? 'conversa' : 'conversas'} e ${tickets} ${tickets === 1 ? 'chamado' : 'chamados'}.`,
+    install: 'Código de instalação',
+    installHint: 'Cole esta linha antes de </body> em cada página onde o chat deve aparecer.',
+    copySnippet: 'Copiar código',
+    allowedPages: 'Páginas permitidas',
+    allowedLabel: 'Endereços que podem mostrar o chat',
+    allowedHint: 'Um por linha: self (este servidor), um endereço como https://loja.com.br, https://*.loja.com.br para todos os subdomínios, ou * (qualquer página).',
+    originsSaved: 'Salvo.',
+    refusedHint: 'Estas páginas tentaram mostrar o chat, mas não estão na lista. Nelas o chat não aparece até você permitir.',
+    refusedFrom: (origin: string, today: number, total: number) =>
+      today > 0
+        ? `Recusado em ${origin} (${today} ${today === 1 ? 'vez' : 'vezes'} hoje)`
+        : `Recusado em ${origin} (${total} ${total === 1 ? 'vez' : 'vezes'} nos últimos 7 dias)`,
+    allow: 'Permitir',
+    allowOrigin: (origin: string) => `Permitir ${origin}`,
+    allowed: (origin: string) => `${origin} agora pode mostrar o chat.`,
+    preview: 'Prévia do widget',
+    previewHint: 'Muda enquanto você edita a aparência abaixo; salve para valer no site.',
+    previewLabel: (text: string, position: 'left' | 'right') =>
+      `Prévia: botão ${text.trim() ? `"${text.trim()}" ` : ''}no canto ${position === 'left' ? 'esquerdo' : 'direito'} da página`,
+  },
 };

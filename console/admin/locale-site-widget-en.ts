@@ -47,8 +47,6 @@ export const en: typeof ptBR = {
   saving: 'Saving…',
   saved: 'Saved.',
   loading: 'Loading…',
-  origins: 'Pages that may use the widget',
-  originsHint: 'One per line: self (this server), an origin such as https://shop.com, https://*.shop.com, or * (any page).',
   problems: {
     color: 'Colour: use the #rrggbb form.',
     launcherText: `Launcher text: at most ${LIMITS.launcherText} characters.`,

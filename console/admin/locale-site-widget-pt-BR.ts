@@ -50,8 +50,6 @@ export const ptBR = {
   saving: 'Salvando…',
   saved: 'Salvo.',
   loading: 'Carregando…',
-  origins: 'Páginas que podem usar o widget',
-  originsHint: 'Uma por linha: self (este servidor), uma origem como https://loja.com.br, https://*.loja.com.br, ou * (qualquer página).',
   problems: {
     color: 'Cor: use o formato #rrggbb.',
     launcherText: `Texto do botão: no máximo ${LIMITS.launcherText} caracteres.`,

@@ -16,6 +16,7 @@ import { allowedActions } from '../session/permissions';
 import { PriorityBadge } from '../ui/PriorityBadge';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
+import { Avatar } from '../ui/Avatar';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -47,7 +48,6 @@ export function ConversationView(props: ConversationViewProps) {
   const { conversation: c, agent, queues, events, pending, hasMore } = props;
   const [wrapUp, setWrapUp] = useState(false);
   const visitor = visitorLabel(c.visitorId, c.visitorName);
-  const initials = visitor.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase();
   const can = allowedActions(c, agent);
   const facts = useFacts();
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? null;
@@ -56,9 +56,7 @@ export function ConversationView(props: ConversationViewProps) {
   return (
     <article class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-head">
-        <span class="avatar" aria-hidden="true">
-          {initials}
-        </span>
+        <Avatar label={visitor} colourKey={c.visitorId} />
         <div class="title">
           <h1 id="conversation-title" tabIndex={-1}>
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
@@ -98,7 +96,7 @@ export function ConversationView(props: ConversationViewProps) {
         events={events}
         pending={pending}
         hasMore={hasMore}
-        line={{ agentId: agent.id, visitor, queueName }}
+        line={{ agentId: agent.id, visitor, visitorId: c.visitorId, queueName }}
         onLoadOlder={props.onLoadOlder}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
@@ -106,7 +104,7 @@ export function ConversationView(props: ConversationViewProps) {
         found={props.found ?? null}
         finding={props.finding ?? false}
       />
-      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} />}
+      {c.status === 'open' && <TypingIndicator typing={props.visitorTyping ?? false} name={visitor} />}
       {c.status === 'ended' ? (
         <div class="wrap-prompt">
           <p>{t.wrapUpPrompt}</p>

@@ -5,13 +5,14 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConversationEvent } from '../../shared/protocol';
 import type { PendingReply } from '../session/agent-session';
-import { eventLine, LOG_NOTICE_KINDS, type LineContext } from './event-lines';
+import { logNotices, type LineContext } from './event-lines';
 import { clock, errorText, t } from '../i18n/i18n';
 import { lastSeenReply } from './conversation-signals';
 import { AttachmentList } from './Attachments';
 import { matchMarks } from '../../shared/search-text';
 import { markSegments } from '../search/search-model';
 import { takeLostFocus } from '../ui/focus';
+import { Avatar } from '../ui/Avatar';
 
 /**
  * Issue 12: the message a search found, the words its terms match in <mark> (text nodes, never HTML): whole
@@ -77,6 +78,8 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
   const who = (e: ConversationEvent) =>
     e.author.kind === 'visitor' ? line.visitor : e.author.kind === 'bot' ? t.bot : e.author.id === line.agentId ? t.you : (e.author.name ?? t.agent);
   const seenSeq = lastSeenReply(events, visitorSeenSeq);
+  // Issue 15: workflow notices, an accepted transfer folded into one.
+  const notices = logNotices(events, line);
 
   return (
     <div class="messages" ref={log} aria-busy={finding || undefined}>
@@ -93,15 +96,22 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
         {events.map((e) => {
           if (e.kind === 'message') {
             const side = e.author.kind === 'visitor' ? 'theirs' : e.author.id === line.agentId ? 'mine' : 'agent';
+            const name = who(e);
             return (
               <li
                 key={e.seq}
                 data-seq={e.seq}
-                class={`msg ${side}${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
+                class={`msg ${side} has-avatar${e.author.kind === 'bot' ? ' bot' : ''}${e.seq === found?.seq ? ' found' : ''}`}
                 tabIndex={e.seq === found?.seq ? -1 : undefined}
               >
+                {/* Issue 15: who wrote it at a glance; the visitor's initials keep its colour on every screen. */}
+                <Avatar
+                  size="mini"
+                  label={e.author.kind === 'visitor' ? line.visitor : side === 'mine' ? (e.author.name ?? name) : name}
+                  colourKey={e.author.kind === 'visitor' ? (line.visitorId ?? line.visitor) : (e.author.id ?? e.author.kind)}
+                />
                 <span class="who">
-                  {who(e)}
+                  {name}
                   {e.seq === found?.seq && <span class="sr-only">, {t.searchAll.found}</span>}
                 </span>
                 {e.text !== '' && <p class="bubble">{e.text !== null && e.seq === found?.seq ? <Marked text={e.text} terms={found.terms} /> : e.text}</p>}
@@ -132,10 +142,11 @@ export function MessageLog({ conversationId, events, pending, hasMore, line, onL
               </li>
             );
           }
-          if (!LOG_NOTICE_KINDS.has(e.kind)) return null;
+          const notice = notices.get(e.seq);
+          if (!notice) return null;
           return (
-            <li key={e.seq} class={`notice k-${e.kind}`}>
-              {eventLine(e, line)} · {clock.format(e.at)}
+            <li key={e.seq} class={`notice k-${notice.kind}`}>
+              {notice.line} · {clock.format(e.at)}
             </li>
           );
         })}

@@ -4,7 +4,8 @@
  */
 import { t } from '../i18n/i18n';
 
-export function TypingIndicator({ typing }: { typing: boolean }) {
+/** Issue 15: says who ("Maria is typing…"), the visitor's name or its generated one. */
+export function TypingIndicator({ typing, name }: { typing: boolean; name: string }) {
   return (
     <p class="typing-indicator" aria-live="polite" aria-atomic="true">
       {typing && (
@@ -14,7 +15,7 @@ export function TypingIndicator({ typing }: { typing: boolean }) {
             <span />
             <span />
           </span>{' '}
-          {t.visitorTyping}
+          {t.visitorIsTyping(name)}
         </>
       )}
     </p>

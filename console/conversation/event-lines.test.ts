@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, type ConversationEvent, type EventData } from '../../shared/protocol';
-import { eventLine, timelineEntries, type LineContext } from './event-lines';
+import { eventLine, logNotices, timelineEntries, type LineContext } from './event-lines';
 import { TABLES } from '../i18n/i18n';
 
 const ctx: LineContext = { agentId: 'me', visitor: 'Bia', queueName: (id) => ({ sales: 'Vendas' })[id] ?? null };
@@ -50,6 +50,7 @@ const SAMPLES: Record<(typeof EVENT_KINDS)[number], ConversationEvent> = {
   transfer_declined: e('transfer_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   conference_declined: e('conference_declined', agent('x', 'Beto'), { fromAgentId: 'me', toAgentId: 'x', toQueueId: null, toName: 'Beto' }),
   wrapped_up: e('wrapped_up', agent('me', 'Ana'), { reason: 'Resolvido', after: 'transfer', forSeq: 4 }),
+  offer_declined: e('offer_declined', agent('x', 'Beto'), { agentId: 'x', agentName: 'Beto' }),
 };
 
 describe('eventLine', () => {
@@ -100,6 +101,7 @@ describe('issue 15: transfer lines', () => {
     ['a request with a note shows it', requested('transfer', 'VIP'), 'Ana asked to transfer it to Beto: “VIP”'],
     ['a declined transfer names who declined', SAMPLES.transfer_declined, 'Beto declined the transfer'],
     ['a declined invitation', SAMPLES.conference_declined, 'Beto declined the conference invitation'],
+    ['a declined offer', SAMPLES.offer_declined, 'Beto declined the offer'],
     ['my wrap-up after a transfer', SAMPLES.wrapped_up, 'You wrapped up after transferring: Resolvido'],
     ['a wrap-up after leaving a conference', e('wrapped_up', agent('x', 'Beto'), { reason: 'Dúvida', after: 'conference' }), 'Beto wrapped up their part in the conference: Dúvida'],
     ['the bot hands it to a named agent', e('bot_handoff', { kind: 'bot', id: null, name: null }, { queueId: 'sales', agentId: 'x', agentName: 'Beto' }), 'The bot handed the conversation to Beto'],
@@ -132,5 +134,19 @@ describe('issue 15: transfer lines', () => {
   it('pt-BR: the conference and decline lines', () => {
     expect(eventLine(SAMPLES.conference_declined, ctx, TABLES['pt-BR'])).toBe('Beto recusou o convite para a conferência');
     expect(eventLine(SAMPLES.wrapped_up, ctx, TABLES['pt-BR'])).toBe('Você concluiu o atendimento após transferir: Resolvido');
+  });
+});
+
+describe('issue 15: logNotices', () => {
+  it('the message log shows an accepted transfer as one notice and leaves messages and timeline-only kinds out', () => {
+    const at = (seq: number, ev: ConversationEvent): ConversationEvent => ({ ...ev, seq, at: seq });
+    const events = [
+      at(1, e('message', { kind: 'visitor', id: 'v', name: null }, undefined, 'Oi')),
+      at(2, e('transfer_requested', agent('ana', 'Ana'), { toAgentId: 'x', toQueueId: null, toName: 'Bruno', note: 'VIP' })),
+      at(3, e('transfer_accepted', agent('x', 'Bruno'), { fromAgentId: 'ana', previousAgentId: 'ana' })),
+      at(4, e('assigned', agent('x', 'Bruno'), { via: 'transfer' })),
+      at(5, e('wrapped_up', agent('ana', 'Ana'), { reason: 'Resolvido', after: 'transfer' })),
+    ];
+    expect([...logNotices(events, ctx, TABLES.en).values()].map((n) => [n.seq, n.kind, n.line])).toEqual([[3, 'transferred', 'Ana transferred the conversation to Bruno: “VIP”']]);
   });
 });

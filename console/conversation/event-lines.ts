@@ -10,6 +10,8 @@ export interface LineContext {
   agentId: string;
   /** The visitor's label. */
   visitor: string;
+  /** Issue 15: the visitor's id, for its avatar's colour (absent: the label's). */
+  visitorId?: string;
   queueName: (id: string) => string | null;
 }
 
@@ -30,8 +32,9 @@ const TIMELINE_ONLY: ReadonlySet<EventKind> = new Set<EventKind>([
   'labels_changed',
   'archived',
   'unarchived',
-  // Issue 15: an agent's wrap-up after a hand-over is the timeline's.
+  // Issue 15: an agent's wrap-up after a hand-over, and a declined offer, are the timeline's.
   'wrapped_up',
+  'offer_declined',
 ]);
 
 /** Kinds the message log shows as a notice between messages; the timeline shows every kind. */
@@ -122,6 +125,8 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
       return ev.transferDeclined(author);
     case 'conference_declined':
       return ev.conferenceDeclined(author);
+    case 'offer_declined':
+      return ev.offerDeclined(author);
     case 'wrapped_up':
       return ev.wrappedUp[d.after === 'conference' ? 'conference' : 'transfer'](author, str(d.reason) ?? s.none);
     default:
@@ -135,7 +140,7 @@ function noted(line: string, d: NonNullable<ConversationEvent['data']>, s: Strin
   return note ? s.ev.withNote(line, note) : line;
 }
 
-/** One line of the timeline: the event it stands for (its seq, time and kind) and its text. */
+/** One line of the timeline: the event it stands for (its seq and time), its kind (`transferred`, `invited` for a folded request) and its text. */
 export interface TimelineEntry {
   seq: number;
   at: number;
@@ -150,7 +155,7 @@ export interface TimelineEntry {
  * request still waiting, declined or abandoned keeps its own lines.
  */
 export function timelineEntries(events: readonly ConversationEvent[], ctx: LineContext, s: Strings = defaultStrings): TimelineEntry[] {
-  const folded = new Map<number, string>();
+  const folded = new Map<number, { kind: string; line: string }>();
   const skip = new Set<number>();
   const who = (a: ConversationEvent['author']) => (a.kind === 'agent' && a.id === ctx.agentId ? s.you : (a.name ?? s.agent));
   events.forEach((e, i) => {
@@ -159,11 +164,21 @@ export function timelineEntries(events: readonly ConversationEvent[], ctx: LineC
     // Requests never overlap (one at a time), so the next outcome of this kind is this request's.
     const outcome = events.slice(i + 1).find((o) => o.kind.startsWith(`${kind}_`) && o.kind !== e.kind && o.kind !== 'conference_left');
     if (!outcome || (outcome.kind !== 'transfer_accepted' && outcome.kind !== 'conference_joined')) return;
-    const line = kind === 'transfer' ? s.ev.transferred(who(e.author), who(outcome.author)) : s.ev.invitedJoined(who(e.author), who(outcome.author));
+    const to = outcome.author.kind === 'agent' && outcome.author.id === ctx.agentId ? s.youLower : who(outcome.author);
+    const line = kind === 'transfer' ? s.ev.transferred(who(e.author), to) : s.ev.invitedJoined(who(e.author), to);
     skip.add(e.seq);
-    folded.set(outcome.seq, noted(line, e.data ?? {}, s));
+    folded.set(outcome.seq, { kind: kind === 'transfer' ? 'transferred' : 'invited', line: noted(line, e.data ?? {}, s) });
     const next = events[events.indexOf(outcome) + 1];
     if (kind === 'transfer' && next?.kind === 'assigned' && next.data?.via === 'transfer') skip.add(next.seq);
   });
-  return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, kind: e.kind, line: folded.get(e.seq) ?? eventLine(e, ctx, s) }]));
+  return events.flatMap((e) => (skip.has(e.seq) ? [] : [{ seq: e.seq, at: e.at, ...(folded.get(e.seq) ?? { kind: e.kind, line: eventLine(e, ctx, s) }) }]));
+}
+
+/**
+ * Issue 15: the message log's notices by seq, folded as the timeline folds them (an accepted transfer is one
+ * notice, not three); only the kinds the log shows (LOG_NOTICE_KINDS).
+ */
+export function logNotices(events: readonly ConversationEvent[], ctx: LineContext, s: Strings = defaultStrings): Map<number, TimelineEntry> {
+  const shown = new Set(events.flatMap((e) => (LOG_NOTICE_KINDS.has(e.kind) ? [e.seq] : [])));
+  return new Map(timelineEntries(events, ctx, s).flatMap((entry) => (shown.has(entry.seq) ? [[entry.seq, entry] as const] : [])));
 }

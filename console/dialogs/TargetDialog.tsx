@@ -1,13 +1,15 @@
 /**
  * @module Transfer (SPEC R6) or conference invitation (SPEC R7): the agents and queues that can take it now
- * (GET /conversations/:id/targets, again on Reload), searchable; then the request's pending state with its
- * countdown, and its outcome: accepted, or abandoned (the conversation stays here).
+ * (GET /conversations/:id/targets, again on Reload), searchable, and an optional hand-off note for the target
+ * (agents only). Issue 15: the dialog closes once the request is sent; the conversation's banner counts the
+ * request down and its outcome (accepted, declined and by whom, expired) comes as a notice that is never
+ * modal, so the agent goes on working meanwhile.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetsAnswer } from '../../shared/api';
 import type { ConversationEvent, ConversationSummary } from '../../shared/protocol';
+import { MAX_HANDOFF_NOTE_CHARS } from '../../shared/api';
 import { api, type RequestTarget } from '../session/api';
-import { Countdown } from '../ui/Countdown';
 import { Dialog } from './Dialog';
 import { ErrorLine } from '../ui/ErrorLine';
 import { t } from '../i18n/i18n';
@@ -16,16 +18,16 @@ import { useAction } from '../ui/use-action';
 export interface TargetDialogProps {
   kind: 'transfer' | 'conference';
   conversation: ConversationSummary;
-  events: ConversationEvent[];
+  /** Unused since issue 15 (the outcome is a notice now); kept so callers need not change. */
+  events?: ConversationEvent[];
   onApplied: (summary: ConversationSummary) => void;
   onClose: () => void;
 }
 
-export function TargetDialog({ kind, conversation, events, onApplied, onClose }: TargetDialogProps) {
+export function TargetDialog({ kind, conversation, onApplied, onClose }: TargetDialogProps) {
   const [targets, setTargets] = useState<TargetsAnswer | null>(null);
   const [filter, setFilter] = useState('');
-  /** The sequence the request was made at: outcomes after it are this request's. */
-  const [sentAt, setSentAt] = useState<number | null>(null);
+  const [note, setNote] = useState('');
   const load = useAction();
   const send = useAction();
 
@@ -38,38 +40,13 @@ export function TargetDialog({ kind, conversation, events, onApplied, onClose }:
   }, [conversation.id]);
 
   const request = async (target: RequestTarget) => {
-    const summary = await send.run(() => (kind === 'transfer' ? api.transfer(conversation.id, target) : api.invite(conversation.id, target)));
+    const summary = await send.run(() => (kind === 'transfer' ? api.transfer(conversation.id, target, note) : api.invite(conversation.id, target, note)));
     if (!summary) return;
-    setSentAt(summary.lastSeq);
     onApplied(summary);
+    onClose();
   };
 
   const title = kind === 'transfer' ? t.transferTitle : t.inviteTitle;
-  if (sentAt !== null) {
-    const outcome = events.find((e) => e.seq > sentAt && e.kind.startsWith(kind) && !e.kind.endsWith('_requested'));
-    const pending = conversation.request;
-    return (
-      <Dialog title={title} onClose={onClose}>
-        <div class="dialog-body" aria-live="polite">
-          {pending && !outcome ? (
-            <p class="pending">
-              {t.requestPending(pending.toName)} <Countdown until={pending.expiresAt} />
-            </p>
-          ) : outcome?.kind.endsWith('_abandoned') ? (
-            <p class="error">{kind === 'transfer' ? t.transferAbandoned : t.inviteAbandoned}</p>
-          ) : (
-            <p>{kind === 'transfer' ? t.transferDone : t.inviteDone}</p>
-          )}
-        </div>
-        <footer class="dialog-foot">
-          <button type="button" class="primary" onClick={onClose}>
-            {t.close}
-          </button>
-        </footer>
-      </Dialog>
-    );
-  }
-
   const match = (name: string) => name.toLocaleLowerCase().includes(filter.trim().toLocaleLowerCase());
   const agents = targets?.agents.filter((a) => match(a.name)) ?? [];
   const queues = targets?.queues.filter((q) => match(q.name)) ?? [];
@@ -86,6 +63,11 @@ export function TargetDialog({ kind, conversation, events, onApplied, onClose }:
           </button>
         </div>
         <ErrorLine error={load.error} />
+        <label class="handoff-note-field">
+          <span>{t.fl.noteLabel}</span>
+          <textarea rows={2} maxLength={MAX_HANDOFF_NOTE_CHARS} placeholder={t.fl.notePlaceholder} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <small class="hint">{t.fl.noteHint}</small>
+        </label>
         <h3>{t.queues}</h3>
         {queues.length === 0 ? (
           <p class="none">{t.noQueuesAvailable}</p>

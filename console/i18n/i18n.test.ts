@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors';
-import { duration, errorText, pickLocale, TABLES, visitorLabel } from './i18n';
+import { ANONYMOUS_WORDS } from './visitor-names';
+import { anonymousName, avatarHue, duration, errorText, initials, pickLocale, TABLES, visitorLabel } from './i18n';
 
 describe('i18n', () => {
   it.each([
@@ -35,8 +36,39 @@ describe('i18n', () => {
     expect(errorText('brand_new_code', undefined, TABLES['pt-BR'])).toBe('Algo deu errado. Tente de novo.');
   });
 
-  it('anonymous visitors get a stable label from their id', () => {
-    expect(visitorLabel('0a1b-2c3d-4e5f', null, TABLES['pt-BR'])).toBe('Visitante 4E5F');
-    expect(visitorLabel('0a1b-2c3d-4e5f', 'Bia', TABLES.en)).toBe('Bia');
+  it('issue 15: anonymous visitors get a friendly name from their id, the same every time, in each language', () => {
+    const id = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
+    const pt = visitorLabel(id, null, TABLES['pt-BR']);
+    expect(pt).toBe(visitorLabel(id, null, TABLES['pt-BR']));
+    expect(pt).toMatch(/^\p{Lu}[\p{L}-]+ \p{Lu}\p{L}+$/u);
+    expect(pt).not.toMatch(/visitante|[0-9]/i);
+    // The same animal and colour, in English words and order.
+    const en = visitorLabel(id, null, TABLES.en);
+    const ptAnimal = ANONYMOUS_WORDS['pt-BR'].animals.findIndex((a) => pt.startsWith(`${a} `));
+    expect(en.endsWith(` ${ANONYMOUS_WORDS.en.animals[ptAnimal]}`)).toBe(true);
+    expect(visitorLabel(id, 'Bia', TABLES.en)).toBe('Bia');
+  });
+
+  it('issue 15: different visitors mostly get different names (200 combinations)', () => {
+    const names = new Set(Array.from({ length: 50 }, (_, i) => anonymousName(`0190a1b2-c3d4-7e5f-8a6b-${String(i).padStart(12, '0')}`, TABLES.en)));
+    expect(names.size).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['Maria da Silva', 'MS'],
+    ['Bia', 'BI'],
+    ['  joão  ', 'JO'],
+    ['Tucano Azul', 'TA'],
+    ['Blue Toucan', 'BT'],
+    ['Capivara Lilás', 'CL'],
+    ['ana.souza@example.com', 'AS'],
+    ['Ênio Ávila', 'ÊÁ'],
+    ['#!', '?'],
+  ])('issue 15: initials(%j) = %s', (label, expected) => expect(initials(label)).toBe(expected));
+
+  it('issue 15: an avatar hue stays the same per visitor', () => {
+    expect(avatarHue('abc')).toBe(avatarHue('abc'));
+    expect(avatarHue('abc')).toBeGreaterThanOrEqual(0);
+    expect(avatarHue('abc')).toBeLessThan(360);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { en } from './locale-en';
 import { ptBR } from './locale-pt-BR';
+import { ANONYMOUS_WORDS, anonymousName as generatedName, idHash } from './visitor-names';
 
 export type Strings = typeof ptBR;
 export type Locale = 'pt-BR' | 'en';
@@ -23,10 +24,33 @@ export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: 
 /** Day and time, e.g. 03/05 14:05. */
 export const dayTime = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' });
 
-/** A short, stable label for an anonymous visitor: the last four hex digits of its id. */
-export function visitorLabel(visitorId: string, name: string | null, s: Strings = t): string {
-  return name ?? s.visitor(visitorId.replace(/-/g, '').slice(-4).toUpperCase());
+/**
+ * Issue 15: an anonymous visitor's friendly name (an animal and a colour from its id, see visitor-names.ts), in
+ * the table's language.
+ */
+export function anonymousName(visitorId: string, s: Strings = t): string {
+  return generatedName(visitorId, ANONYMOUS_WORDS[s === TABLES.en ? 'en' : 'pt-BR']);
 }
+
+/** The visitor's name, or its generated one. */
+export function visitorLabel(visitorId: string, name: string | null, s: Strings = t): string {
+  return name ?? anonymousName(visitorId, s);
+}
+
+/**
+ * Issue 15: up to two initials for an avatar: of the first and last words ("Maria da Silva" -> "MS"), the first
+ * two letters of a single word ("Bia" -> "BI"); an e-mail address by its local part.
+ */
+export function initials(label: string): string {
+  const words = label.split('@')[0]!.split(/[\s._-]+/u).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w !== '');
+  if (words.length === 0) return '?';
+  const first = [...words[0]!];
+  const last = words.length > 1 ? [...words.at(-1)!] : [];
+  return (last.length > 0 ? first[0]! + last[0]! : first.slice(0, 2).join('')).toUpperCase();
+}
+
+/** A stable avatar hue (0-359) per visitor id, so one visitor's avatar keeps its colour. */
+export const avatarHue = (visitorId: string) => idHash(visitorId) % 360;
 
 /** 0 low .. 3 urgent (SPEC R2). */
 export const PRIORITY_VALUES = [0, 1, 2, 3] as const;

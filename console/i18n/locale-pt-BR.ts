@@ -66,24 +66,25 @@ const ev = {
   invitedJoined: (from: string, to: string) => `${from} convidou ${to}, que entrou na conversa`,
   withNote: (line: string, note: string) => `${line}: “${note}”`,
   botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
+  offerDeclined: (agent: string) => `${agent} recusou a oferta`,
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
-  invalid_json: 'O pedido não é um JSON válido.',
-  invalid_request: 'O pedido não tem o formato esperado.',
-  invalid_cursor: 'A paginação da lista não é mais válida; recarregue a lista.',
-  invalid_frame: 'A mensagem não segue o protocolo.',
-  unknown_frame_type: 'Tipo de mensagem desconhecido.',
+  invalid_json: 'O servidor não entendeu o pedido. Recarregue a página e tente de novo.',
+  invalid_request: 'Confira os dados informados e tente de novo.',
+  invalid_cursor: 'A lista mudou enquanto você a lia; recarregue a lista.',
+  invalid_frame: 'O console enviou algo que o servidor não entendeu. Recarregue a página.',
+  unknown_frame_type: 'O console enviou algo que o servidor não entendeu. Recarregue a página.',
   unsupported_version: 'Console desatualizado: recarregue a página.',
   message_empty: 'A mensagem está vazia.',
   message_too_long: 'A mensagem passou do limite de caracteres.',
   site_not_found: 'Site não encontrado.',
   origin_not_allowed: 'Esta página não pode usar este site.',
-  token_invalid: 'Token de visitante inválido.',
-  token_expired: 'Token de visitante expirado.',
+  token_invalid: 'A sessão do visitante não é válida.',
+  token_expired: 'A sessão do visitante expirou.',
   not_authenticated: 'Sua sessão terminou: entre de novo.',
   invalid_credentials: 'E-mail ou senha incorretos.',
-  hello_required: 'A conexão não foi iniciada.',
+  hello_required: 'A conexão ainda não está pronta; tente de novo em instantes.',
   forbidden: 'Você não tem permissão para isso.',
   not_found: 'Não encontrado.',
   conversation_not_found: 'Conversa não encontrada.',
@@ -99,7 +100,7 @@ const errors: Record<ErrorCode | 'network', string> = {
   wrap_up_required: 'Escolha um motivo de conclusão para encerrar.',
   not_closed: 'Só uma conversa encerrada pode ser arquivada.',
   no_bot: 'Este site não tem bot.',
-  bot_token_invalid: 'Token do bot inválido.',
+  bot_token_invalid: 'A chave de acesso do bot não é válida.',
   conflict: 'Isso já existe (ou já foi feito).',
   invalid_email: 'O e-mail não é válido.',
   field_required: 'Preencha os campos obrigatórios.',
@@ -136,7 +137,7 @@ const tk = {
   section: 'Chamados',
   statuses: { open: 'Aberto', pending: 'Pendente', solved: 'Resolvido', closed: 'Fechado' },
   types: { question: 'Dúvida', problem: 'Problema', incident: 'Incidente', task: 'Tarefa' },
-  sources: { offline_form: 'formulário offline', auto: 'chat sem atendimento', agent: 'criado por agente' },
+  sources: { offline_form: 'formulário de recado', auto: 'chat sem atendimento', agent: 'criado por agente' },
   openCount: (n: number) => (n === 1 ? '1 chamado aberto' : `${n} chamados abertos`),
 
   colNumber: 'Nº',
@@ -232,7 +233,7 @@ const tk = {
   endWithTicketTitle: 'Encerrar conversa e criar chamado',
   endWithTicketText: 'A conversa será encerrada e um chamado será aberto com o histórico dela. O visitante não poderá mais escrever nela.',
   subjectOptional: 'Assunto (opcional)',
-  subjectPlaceholder: 'Em branco: o servidor usa o início da conversa',
+  subjectPlaceholder: 'Se ficar em branco, usamos o começo da conversa',
 
   settings: 'Atendimento offline e chamados',
   settingsHint: 'Horário de atendimento, conversas que viram chamados e o formulário de recado.',
@@ -240,7 +241,7 @@ const tk = {
   hoursAlways: 'Sempre aberto (sem horário de atendimento)',
   hoursSet: 'Atender só no horário abaixo',
   timeZone: 'Fuso horário',
-  timeZoneHint: 'Um fuso IANA, por exemplo America/Sao_Paulo.',
+  timeZoneHint: 'Por exemplo: America/Sao_Paulo.',
   weekdays: ['Domingo', 'Segunda', 'Terça', 'Quarta', 'Quinta', 'Sexta', 'Sábado'],
   closedDay: 'Fechado',
   addRange: 'Adicionar horário',
@@ -281,7 +282,7 @@ const sf = {
   blockAndEnd: 'Bloquear e encerrar',
   blockTitle: 'Bloquear o visitante e encerrar a conversa',
   blockText:
-    'A conversa é encerrada e o visitante fica bloqueado, assim como o endereço IP de onde ele fala (se não for também o de um console da equipe): o chat dele diz que a conversa foi encerrada e não conecta mais.',
+    'A conversa é encerrada e o visitante é bloqueado, junto com o endereço IP que ele está usando (a menos que alguém da equipe use o mesmo endereço). O chat dele avisa que a conversa foi encerrada e não volta a se conectar.',
   reason: 'Motivo',
   reasonPlaceholder: 'Ex.: spam, ofensas (só a equipe vê)',
   expiry: 'Duração do bloqueio',
@@ -367,6 +368,31 @@ const cv = {
   cannedMatches: (n: number) => (n === 1 ? '1 resposta pronta' : `${n} respostas prontas`),
 };
 
+/** Issue 15 (internal chat): the agents' team channel and direct messages. */
+const team = {
+  section: 'Equipe',
+  title: 'Chat da equipe',
+  channels: 'Conversas internas',
+  teamChannel: 'Toda a equipe',
+  direct: 'Mensagens diretas',
+  noDirect: 'Nenhuma mensagem direta ainda.',
+  startDirect: 'Nova mensagem direta',
+  chooseAgent: 'Escolha um colega…',
+  noAgents: 'Nenhum outro agente ainda.',
+  unread: (n: number) => (n === 1 ? '1 mensagem não lida' : `${n} mensagens não lidas`),
+  teamHint: 'Todos os agentes leem este canal. Os visitantes nunca veem estas mensagens.',
+  directHint: (name: string) => `Só você e ${name} veem esta conversa.`,
+  empty: 'Nenhuma mensagem ainda. Escreva a primeira.',
+  composeTeam: 'Mensagem para a equipe',
+  composeDirect: (name: string) => `Mensagem para ${name}`,
+  placeholderTeam: 'Escreva para toda a equipe…',
+  placeholderDirect: (name: string) => `Escreva para ${name}…`,
+  back: 'Voltar às conversas internas',
+  loading: 'Carregando mensagens…',
+  someone: 'Agente',
+  cannotRead: 'Você não tem acesso a esta conversa.',
+};
+
 export const ptBR = {
   brand: 'Papo',
   signInTitle: 'Entrar no console',
@@ -406,7 +432,7 @@ export const ptBR = {
   lists: 'Listas de conversas',
   listNew: 'Novas',
   listMine: 'Minhas',
-  listOthers: 'Outros',
+  listOthers: 'Outras',
   listClosed: 'Encerradas',
   listArchived: 'Arquivadas',
   unreadCount: (n: number) => `${n} com mensagem nova`,
@@ -434,9 +460,9 @@ export const ptBR = {
   pick: 'Escolha uma conversa à esquerda.',
   opening: 'Abrindo a conversa…',
   deletedNotice: 'Conversa excluída.',
-  goneNotice: 'Esta conversa saiu da sua visão (foi transferida ou excluída).',
+  goneNotice: 'Você não tem acesso a esta conversa: ela foi transferida, excluída ou está com outro agente.',
   roleChanged: (role: 'agent' | 'supervisor' | 'admin') =>
-    `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}: o console mostra o que este perfil pode fazer.`,
+    `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}. O console agora mostra o que esse perfil permite.`,
   dismiss: 'Fechar aviso',
 
   offerTitle: 'Nova conversa para você',
@@ -453,7 +479,7 @@ export const ptBR = {
   waiting: 'Aguardando',
   noQueue: 'Sem fila',
 
-  visitor: (tag: string) => `Visitante ${tag}`,
+  visitor: (tag: string) => `código ${tag}`,
   youLower: 'você',
   you: 'Você',
   agent: 'Agente',
@@ -537,8 +563,8 @@ export const ptBR = {
   noCanned: 'Nenhuma resposta pronta encontrada.',
 
   noteToggle: 'Nota interna',
-  noteHint: 'Notas internas ficam na conversa só para os agentes',
-  onlyAgents: 'só os agentes veem',
+  noteHint: 'Notas internas ficam na conversa, visíveis só para a equipe',
+  onlyAgents: 'só a equipe vê',
   noteMine: 'Sua nota',
   noteBy: (who: string) => `Nota de ${who}`,
   noteLabel: 'Sua nota interna',
@@ -550,7 +576,6 @@ export const ptBR = {
   characters: 'caracteres',
   sending: 'Enviando…',
   /** SPEC W1, W2. */
-  visitorTyping: 'o visitante está digitando…',
   seenByVisitor: 'Visto',
   /** SPEC W3: files. */
   attachFile: 'Anexar arquivo',
@@ -622,4 +647,9 @@ export const ptBR = {
     sendWrapUp: 'Enviar conclusão',
     inviteTitle: (visitor: string) => `Convite para conferência: ${visitor}`,
   },
+  // Issue 15 (lists, names).
+  proactiveChat: 'Iniciada por um agente',
+  offerFor: (agent: string) => `Para ${agent}`,
+  visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
+  team,
 };

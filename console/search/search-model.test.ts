@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSearchHit, SearchHit, Ticket } from '../../shared/api';
 import { summaryFixture } from '../../shared/test/summary';
-import { TABLES } from '../i18n/i18n';
+import { anonymousName, TABLES } from '../i18n/i18n';
 import {
   hitKey,
   hitKind,
@@ -158,9 +158,9 @@ describe('search paging', () => {
 
 describe('what a hit shows', () => {
   it.each<[string, SearchHit, string, string, string]>([
-    ['a message', convHit('c1', 3), 'Mensagem', 'Visitante VC1', 'Aberta'],
+    ['a message', convHit('c1', 3), 'Mensagem', anonymousName('v-c1', pt), 'Aberta'],
     ['a visitor', convHit('c1', null, { conversation: summaryFixture({ visitorName: 'Joana', status: 'closed' }) }), 'Visitante', 'Joana', 'Fechada'],
-    ['a label', convHit('c1', null, { field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }), 'Etiqueta', 'Visitante TOR1', 'Arquivada'],
+    ['a label', convHit('c1', null, { field: 'label', conversation: summaryFixture({ status: 'closed', archived: true }) }), 'Etiqueta', anonymousName('visitor-1', pt), 'Arquivada'],
     ['a ticket entry', ticketHit('e1'), 'Chamado #12', 'Nota fiscal', 'Pendente'],
   ])('%s', (_name, hit, kind, title, status) => {
     expect(hitKind(hit, pt)).toBe(kind);

@@ -92,7 +92,8 @@ describe('AgentSession: the conversation on screen', () => {
     t.session.open('c1');
     t.session.open('c1'); // already open: nothing
     t.session.open('c2');
-    expect(t.socket().frames().slice(1)).toEqual([
+    // (Issue 15: the welcome also lists the internal chat's channels: team-chat.test.ts.)
+    expect(t.socket().frames().slice(1).filter((f) => !f.type.startsWith('internal.'))).toEqual([
       { type: 'watch', conversationId: 'c1', afterSeq: 0 },
       { type: 'unwatch', conversationId: 'c1' },
       { type: 'watch', conversationId: 'c2', afterSeq: 0 },
@@ -454,5 +455,23 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
     const seqs = t.session.view.events.map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs[0]).toBeLessThanOrEqual(250);
+  });
+});
+
+describe('AgentSession: the internal chat rides the same socket (issue 15)', () => {
+  it('the welcome lists the channels, internal frames reach the team chat, and its errors are not a reply failing', () => {
+    const t = started();
+    t.online();
+    const list = t.sentOf('internal.list');
+    expect(list).toHaveLength(1);
+    const clientId = (list[0] as { clientId: string }).clientId;
+    t.socket().receive({ type: 'internal.channels', clientId, channels: [{ id: 'team', kind: 'team', peer: null, lastSeq: 3, seenSeq: 1, lastMessageAt: 5 }], agents: [] });
+    expect(t.session.team.view).toMatchObject({ ready: true, unreadTotal: 2 });
+    t.session.team.open('team');
+    t.session.team.post('oi, equipe');
+    const send = t.sentOf('internal.send')[0] as { clientId: string };
+    t.socket().receive({ type: 'error', code: 'forbidden', message: '', clientId: send.clientId });
+    expect(t.session.team.view.pending[0]!.failed).toBe('forbidden');
+    expect(t.session.view.pending).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * events in sequence order, and replies and notes not confirmed yet. One socket; resumes the open
  * conversation from its last sequence after any reconnect (SPEC D5, D8).
  */
-import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame } from '../../shared/protocol';
+import type { AgentPresence, AgentProfile, Attachment, ConversationEvent, ConversationSummary, QueueInfo, ServerFrame, WorkflowNoticeFrame } from '../../shared/protocol';
 import { parseServerFrame, PROTOCOL_VERSION } from '../../shared/protocol';
 import { CLOSE } from '../../shared/errors';
 import { createSocketClient, type SocketClient, type SocketStatus } from '../../shared/socket-client';
@@ -16,6 +16,7 @@ import { api } from './api';
 import { deriveInbox, EMPTY_LISTS, listContext, type InboxView } from '../inbox/inbox-view';
 import { alertsFor, type Alert } from './notifications';
 import { ConversationSignals } from '../conversation/conversation-signals';
+import { TeamChat } from '../team/team-chat';
 
 /** Errors worth sending the same reply again for; any other error marks the reply as not sent. */
 const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal', 'shutting_down', 'storage_unavailable']);
@@ -57,6 +58,15 @@ export interface AgentView extends InboxView {
   found: { seq: number; n: number; terms: string[] } | null;
   /** Older pages are loading to reach the message a search hit named. */
   finding: boolean;
+  /** Issue 15: how this agent's transfers and invitations ended (accepted, declined, expired), newest last. */
+  notices: HandoffNotice[];
+  /** Issue 15: conversations whose part this agent handed over or left, waiting for its wrap-up reason. */
+  wrapUps: WorkflowNoticeFrame[];
+}
+
+/** Issue 15: one outcome of this agent's request, shown as a dismissable notice (never a modal dialog). */
+export interface HandoffNotice extends WorkflowNoticeFrame {
+  id: number;
 }
 
 /** At most this many older pages are read to reach a search hit (200 events each: 20,000 events). */
@@ -76,12 +86,15 @@ export class AgentSession extends Observable<AgentView> {
   readonly #seen = new Map<string, number>();
   readonly #alertListeners = new Set<(alert: Alert) => void>();
   #socket: SocketClient | null = null;
+  /** Issue 15: the agents' internal chat, on this session's socket. */
+  readonly team = new TeamChat((frame) => this.#socket?.send(frame), () => this.view.agent?.id ?? null);
   #lastSeq = 0;
   /** The event a search hit asked for, until it is held (issue 12). */
   #target: RevealTarget | null = null;
   /** The target the running reveal reads pages for: a newer target starts its own reveal, the older one stops. */
   #revealing: RevealTarget | null = null;
   #revealed = 0;
+  #noticeIds = 0;
   /**
    * Grows with every fresh start of the history on screen (a conversation opened, a reset snapshot after a
    * reconnect): an older page read before it belongs to a history no longer shown and is dropped.
@@ -130,6 +143,8 @@ export class AgentSession extends Observable<AgentView> {
       visitorSeenSeq: 0,
       found: null,
       finding: false,
+      notices: [],
+      wrapUps: [],
     });
     this.#signals = new ConversationSignals(
       (frame) => this.#socket?.send(frame),
@@ -149,7 +164,10 @@ export class AgentSession extends Observable<AgentView> {
       }),
       parse: parseServerFrame,
       onFrame: (frame) => this.#onFrame(frame),
-      onStatus: (connection) => this.update({ connection }),
+      onStatus: (connection) => {
+        if (connection !== 'online') this.team.disconnected();
+        this.update({ connection });
+      },
       // A close before the welcome may mean the session cookie is no longer valid, and 4006 says the session
       // ended (sign-out elsewhere, password change, disabled): let the app check, and show the login if so.
       // 4007 says an admin changed this agent's role (issue 11 F3): the same check reads the agent again, so
@@ -242,6 +260,22 @@ export class AgentSession extends Observable<AgentView> {
     this.#gone(conversationId);
   }
 
+  /** Issue 15: the agent read (or the time ran out on) a request's outcome. */
+  dismissNotice(id: number): void {
+    this.update({ notices: this.view.notices.filter((n) => n.id !== id) });
+  }
+
+  /** Issue 15: the wrap-up of this conversation was sent (or is not asked: the site uses no reasons). */
+  wrappedUp(conversationId: string): void {
+    this.update({ wrapUps: this.view.wrapUps.filter((w) => w.conversationId !== conversationId) });
+  }
+
+  #notice(frame: WorkflowNoticeFrame): void {
+    const notices = frame.outcome === 'left' ? this.view.notices : [...this.view.notices, { ...frame, id: ++this.#noticeIds }];
+    const wrapUps = frame.wrapUp ? [...this.view.wrapUps.filter((w) => w.conversationId !== frame.conversationId), frame] : this.view.wrapUps;
+    this.update({ notices, wrapUps });
+  }
+
   /** Prepends the page of events before the oldest one on screen (history beyond the snapshot, SPEC D6). */
   async loadOlder(): Promise<void> {
     const { currentId, events } = this.view;
@@ -326,6 +360,7 @@ export class AgentSession extends Observable<AgentView> {
         this.update({ agent, presence, queues });
         this.update(this.#derived());
         for (const reply of this.view.pending) if (!reply.failed) this.#transmit(reply);
+        this.team.connected();
         return;
       }
       case 'history': {
@@ -367,6 +402,9 @@ export class AgentSession extends Observable<AgentView> {
       case 'gone':
         this.#gone(frame.conversationId);
         return;
+      case 'workflow.notice':
+        this.#notice(frame);
+        return;
       case 'typing':
         this.#signals.typingFrame(frame);
         return;
@@ -376,7 +414,15 @@ export class AgentSession extends Observable<AgentView> {
       case 'ack':
         this.update({ pending: this.view.pending.filter((p) => p.clientId !== frame.clientId) });
         return;
+      case 'internal.channels':
+      case 'internal.message':
+      case 'internal.ack':
+      case 'internal.history':
+      case 'internal.seen':
+        this.team.frame(frame);
+        return;
       case 'error': {
+        if (this.team.frame(frame)) return;
         const reply = frame.clientId ? this.view.pending.find((p) => p.clientId === frame.clientId) : undefined;
         if (!reply) return;
         if (TRANSIENT_ERRORS.has(frame.code)) {

@@ -149,8 +149,9 @@ export const api = {
   targets: (id: string) => call<TargetsAnswer>(conv(id, '/targets')),
   accept: (id: string) => call<ConversationAnswer>(conv(id, '/accept'), json('POST')).then(summaryOf),
   take: (id: string) => call<ConversationAnswer>(conv(id, '/take'), json('POST')).then(summaryOf),
-  transfer: (id: string, target: RequestTarget) => call<ConversationAnswer>(conv(id, '/transfer'), json('POST', target)).then(summaryOf),
-  invite: (id: string, target: RequestTarget) => call<ConversationAnswer>(conv(id, '/conference'), json('POST', target)).then(summaryOf),
+  /** Issue 15: `note`, the hand-off note the target reads (agents only). */
+  transfer: (id: string, target: RequestTarget, note = '') => call<ConversationAnswer>(conv(id, '/transfer'), json('POST', withNote(target, note))).then(summaryOf),
+  invite: (id: string, target: RequestTarget, note = '') => call<ConversationAnswer>(conv(id, '/conference'), json('POST', withNote(target, note))).then(summaryOf),
   acceptRequest: (id: string) => call<ConversationAnswer>(conv(id, '/request/accept'), json('POST')).then(summaryOf),
   leave: (id: string) => call<ConversationAnswer>(conv(id, '/leave'), json('POST')).then(summaryOf),
   close: (id: string, reasonId: string) => call<ConversationAnswer>(conv(id, '/close'), json('POST', { reasonId })).then(summaryOf),
@@ -186,4 +187,10 @@ export const api = {
   // Issue 15, conversation screen: resolve (SPEC R8a: close and archive in one write) and reopen (R8b).
   resolve: (id: string, reasonId?: string) => call<ConversationAnswer>(conv(id, '/resolve'), json('POST', reasonId === undefined ? {} : { reasonId })).then(summaryOf),
   reopen: (id: string) => call<ConversationAnswer>(conv(id, '/reopen'), json('POST')).then(summaryOf),
+  // Issue 15 (flow): decline a transfer or an invitation; the wrap-up after a transfer or a conference.
+  declineRequest: (id: string) => call<void>(conv(id, '/request/decline'), json('POST')),
+  declineOffer: (id: string) => call<void>(conv(id, '/decline'), json('POST')),
+  wrapUp: (id: string, reasonId: string) => call<void>(conv(id, '/wrap-up'), json('POST', { reasonId })),
 };
+
+const withNote = (target: RequestTarget, note: string) => (note.trim() === '' ? target : { ...target, note: note.trim() });

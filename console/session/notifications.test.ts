@@ -55,7 +55,13 @@ describe('alertsFor', () => {
 });
 
 describe('planNotification', () => {
-  const strings = { offerTitle: (v: string) => `offer ${v}`, requestTitle: (v: string) => `request ${v}`, messageTitle: (v: string) => `message ${v}`, hiddenBody: 'hidden' };
+  const strings = {
+    offerTitle: (v: string) => `offer ${v}`,
+    requestTitle: (v: string) => `request ${v}`,
+    messageTitle: (v: string) => `message ${v}`,
+    hiddenBody: 'hidden',
+    inviteTitle: (v: string) => `invite ${v}`,
+  };
   const alert = (patch: Partial<Alert>): Alert => ({ kind: 'message', conversationId: 'c1', visitorId: 'v', visitorName: 'Bia', text: 'Oi', current: false, ...patch });
   const on = { sound: true, preview: true };
   const nc = (patch: Partial<NotifyContext>): NotifyContext => ({ prefs: on, attentive: false, permission: 'granted', ...patch });
@@ -73,6 +79,7 @@ describe('planNotification', () => {
     ['an offer on screen while looking still rings', alert({ kind: 'offer', current: true }), nc({ attentive: true }), true, null],
     ['an offer while away', alert({ kind: 'offer', text: 'Primeira' }), nc({}), true, { title: 'offer Bia', body: 'Primeira' }],
     ['a request with no text', alert({ kind: 'request', text: null }), nc({}), true, { title: 'request Bia', body: 'hidden' }],
+    ['issue 15: a conference invitation says so', alert({ kind: 'request', text: null, conference: true }), nc({}), true, { title: 'invite Bia', body: 'hidden' }],
   ])('%s', (_name, a, context, sound, desktop) => {
     const plan = planNotification(a, context, strings, 'Bia');
     expect(plan.sound).toBe(sound);

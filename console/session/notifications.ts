@@ -18,6 +18,8 @@ export interface Alert {
   text: string | null;
   /** The conversation is the one open in the console. */
   current: boolean;
+  /** Issue 15: a request that is a conference invitation (its notification says so). */
+  conference?: boolean;
 }
 
 export interface AlertContext extends ListContext {
@@ -41,7 +43,7 @@ export function alertsFor(prev: ConversationSummary | undefined, next: Conversat
   const r = next.request;
   const forMe = r && r.fromAgentId !== ctx.agentId && (r.toAgentId === ctx.agentId || (r.toQueueId !== null && ctx.queueIds.includes(r.toQueueId)));
   if (next.status === 'open' && r && forMe && prev?.request?.expiresAt !== r.expiresAt) {
-    alerts.push({ ...base, kind: 'request', text: next.lastMessage?.text ?? null });
+    alerts.push({ ...base, kind: 'request', text: next.lastMessage?.text ?? null, ...(r.kind === 'conference' ? { conference: true } : {}) });
   }
   const m = next.lastMessage;
   const newMessage = m !== null && m.authorKind === 'visitor' && (prev === undefined || (next.lastSeq > prev.lastSeq && prev.lastMessage?.at !== m.at));
@@ -72,6 +74,8 @@ export interface NotifyStrings {
   messageTitle: (visitor: string) => string;
   /** The body when message preview is off. */
   hiddenBody: string;
+  /** Issue 15: a conference invitation's title (a transfer's otherwise). */
+  inviteTitle?: (visitor: string) => string;
 }
 
 /**
@@ -81,7 +85,7 @@ export interface NotifyStrings {
  */
 export function planNotification(alert: Alert, ctx: NotifyContext, strings: NotifyStrings, visitor: string): NotificationPlan {
   if (alert.kind === 'message' && alert.current && ctx.attentive) return { sound: false, desktop: null };
-  const title = { offer: strings.offerTitle, request: strings.requestTitle, message: strings.messageTitle }[alert.kind](visitor);
+  const title = (alert.conference && strings.inviteTitle ? strings.inviteTitle : { offer: strings.offerTitle, request: strings.requestTitle, message: strings.messageTitle }[alert.kind])(visitor);
   const body = ctx.prefs.preview && alert.text ? alert.text : strings.hiddenBody;
   const desktop = ctx.permission === 'granted' && !ctx.attentive ? { title, body, tag: `${alert.kind}:${alert.conversationId}` } : null;
   return { sound: ctx.prefs.sound, desktop };

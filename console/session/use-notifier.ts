@@ -8,7 +8,8 @@ import type { AgentSession } from './agent-session';
 import { t, visitorLabel } from '../i18n/i18n';
 import { Chime, notificationPermission, planNotification, showDesktop, tabTitle } from './notifications';
 
-export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: number, onOpen: (conversationId: string) => void): void {
+/** `title`: the screen's (issue 15), which the badge precedes. */
+export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: number, onOpen: (conversationId: string) => void, title?: string): void {
   const chime = useMemo(() => new Chime(), []);
   // The latest values, read by the one alert listener.
   const latest = useRef({ prefs, onOpen });
@@ -23,7 +24,7 @@ export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: n
       const { prefs: p, onOpen: open } = latest.current;
       if (!p) return;
       const attentive = document.visibilityState === 'visible' && document.hasFocus();
-      const plan = planNotification(alert, { prefs: p, attentive, permission: notificationPermission() }, t.notify, visitorLabel(alert.visitorId, alert.visitorName));
+      const plan = planNotification(alert, { prefs: p, attentive, permission: notificationPermission() }, { ...t.notify, inviteTitle: t.fl.inviteTitle }, visitorLabel(alert.visitorId, alert.visitorName));
       if (plan.sound) chime.play();
       if (plan.desktop) showDesktop(plan.desktop, () => open(alert.conversationId));
     });
@@ -35,6 +36,6 @@ export function useNotifier(session: AgentSession, prefs: Prefs | null, badge: n
   }, [session]);
 
   useEffect(() => {
-    document.title = tabTitle(badge);
-  }, [badge]);
+    document.title = tabTitle(badge, title);
+  }, [badge, title]);
 }

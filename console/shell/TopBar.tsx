@@ -12,7 +12,7 @@ import { SearchBox } from '../search/SearchBox';
 import { SettingsMenu } from './SettingsMenu';
 import { useAction } from '../ui/use-action';
 
-export type Section = 'conversations' | 'tickets' | 'supervisor' | 'visitors' | 'admin';
+export type Section = 'conversations' | 'tickets' | 'supervisor' | 'visitors' | 'admin' | 'team';
 
 export interface TopBarProps {
   agent: AgentProfile;
@@ -36,13 +36,15 @@ export interface TopBarProps {
   /** Issue 15: the search's question in the URL, and the change of it (null: the answer put away). */
   searchQuery?: string | null;
   onSearchQuery?: (q: string | null) => void;
+  /** Issue 15: unread internal chat messages, shown on the Team section. */
+  teamUnread?: number;
 }
 
-export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit, searchQuery = null, onSearchQuery }: TopBarProps) {
+export function TopBar({ agent, me, connection, section, sections, onSection, prefs, onPrefs, onPresence, onSignOut, badge, ticketCount, queues = [], onSearchHit, searchQuery = null, onSearchQuery, teamUnread = 0 }: TopBarProps) {
   const availability = useAction();
   const state = me?.state ?? 'offline';
   const status = { online: t.online, connecting: t.connecting, offline: t.offline, failed: t.failed }[connection];
-  const sectionName: Record<Section, string> = { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin };
+  const sectionName: Record<Section, string> = { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin, team: t.team.section };
 
   const choose = async (next: string) => {
     if (next !== 'available' && next !== 'unavailable') return;
@@ -58,6 +60,11 @@ export function TopBar({ agent, me, connection, section, sections, onSection, pr
           <button key={s} type="button" class={`section${s === section ? ' current' : ''}`} aria-current={s === section ? 'page' : undefined} onClick={() => onSection(s)}>
             {sectionName[s]}
             {s === 'conversations' && badge > 0 && <span class="badge">{badge}</span>}
+            {s === 'team' && teamUnread > 0 && (
+              <span class="badge" aria-label={t.team.unread(teamUnread)}>
+                {teamUnread}
+              </span>
+            )}
             {s === 'tickets' && ticketCount && ticketCount !== '0' && (
               <span class="count" title={t.tk.openCount(Number.parseInt(ticketCount, 10))}>
                 {ticketCount}

@@ -10,7 +10,7 @@ import { AgentSession } from '../session/agent-session';
 import { api, type Prefs } from '../session/api';
 import { ConversationView } from '../conversation/ConversationView';
 import { ErrorLine } from '../ui/ErrorLine';
-import { t } from '../i18n/i18n';
+import { t, visitorLabel } from '../i18n/i18n';
 import { Inbox } from '../inbox/Inbox';
 import { lazyComponent } from '../ui/lazy';
 import { isSupervisor, NO_FILTERS, type Filters, type ListId } from '../inbox/lists';
@@ -23,7 +23,7 @@ import { countLabel, useOpenTicketCount } from '../tickets/tickets-count';
 import { TopBar, type Section } from './TopBar';
 import { HOME, type Route } from './route';
 import { useRoute } from './use-route';
-import type { AdminTab } from '../admin/tabs';
+import { TABS_BY_ROLE, type AdminTab } from '../admin/tabs';
 import { useAction } from '../ui/use-action';
 import { useNotifier } from '../session/use-notifier';
 
@@ -32,6 +32,7 @@ const Admin = lazyComponent(() => import('../admin/Admin').then((m) => m.Admin))
 const SupervisorBoard = lazyComponent(() => import('../admin/SupervisorBoard').then((m) => m.SupervisorBoard));
 const LiveVisitors = lazyComponent(() => import('../admin/LiveVisitors').then((m) => m.LiveVisitors));
 const Tickets = lazyComponent(() => import('../tickets/Tickets').then((m) => m.Tickets));
+const TeamPanel = lazyComponent(() => import('../team/TeamPanel').then((m) => m.TeamPanel)); // issue 15
 
 export interface WorkspaceProps {
   agent: AgentProfile;
@@ -59,6 +60,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     if (next === 'conversations') navigate(conversationRoute(lastList.current));
     else if (next === 'tickets') navigate({ screen: 'tickets', ticket: null });
     else if (next === 'admin') navigate({ screen: 'admin', tab: route.screen === 'admin' ? route.tab : null, id: null });
+    else if (next === 'team') navigate({ screen: 'team', channel: route.screen === 'team' ? route.channel : null });
     else navigate({ screen: next });
   };
   const setTab = (list: ListId) => navigate(conversationRoute(list));
@@ -92,15 +94,17 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
   // The newer of the two: the socket's presence frames, or the answer to this console's own change.
   const me = view.me && myPresence ? (myPresence.since > view.me.since ? myPresence : view.me) : (view.me ?? myPresence);
   const supervisor = isSupervisor(agent.role);
-  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'visitors'];
+  const sections: Section[] = supervisor ? ['conversations', 'tickets', 'team', 'supervisor', 'visitors', 'admin'] : ['conversations', 'tickets', 'team', 'visitors'];
+  const team = useView(session.team); // issue 15: the Team section's unread badge
   // Issue 11 F3: an admin changed this agent's role (the server closed the socket with 4007 and the app read
   // the agent again): say so, and leave a section the new role does not have.
   const section: Section = sections.includes(chosenSection) ? chosenSection : 'conversations';
   // A URL this role has no screen for (or none at all) becomes the conversations' in place.
   useEffect(() => {
-    const unknown = (route.screen === 'search' && !route.q) || route.screen === 'team'; // team: the internal chat's, to come
+    const unknown = route.screen === 'search' && !route.q;
     if (section !== chosenSection || unknown) navigate(route.screen === 'conversations' ? route : HOME, { replace: true });
-  }, [section, chosenSection, route.screen]);
+    else if (route.screen === 'admin' && route.tab && !TABS_BY_ROLE[agent.role].includes(route.tab)) navigate({ screen: 'admin', tab: null, id: null }, { replace: true });
+  }, [section, chosenSection, route, agent.role]);
   /** The search's question is a URL too (/console/search?q=…), over the conversations; put away, it leaves. */
   const onSearchQuery = (q: string | null) => {
     if (q !== null) navigate({ screen: 'search', q }, { replace: route.screen === 'search' });
@@ -114,6 +118,13 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
       if (session.view.currentId) session.closeCurrent();
     } else if (session.view.currentId !== wanted) session.open(wanted);
   }, [wanted]);
+  // Back to the list (a phone's back, the browser's Back): the conversation that held the focus is gone from
+  // the screen, and the focus goes to the list's tab rather than the page's top.
+  const shownBefore = useRef(wanted);
+  useEffect(() => {
+    if (shownBefore.current && wanted === null) takeLostFocus(document.querySelector<HTMLElement>('.inbox [role=tab][aria-selected=true]'));
+    shownBefore.current = wanted;
+  }, [wanted]);
   // One the live lists do not hold (closed, archived, another's, a link from a colleague): its summary is read
   // once the socket's welcome brought the lists; one this agent may not see, or that is gone, says so.
   const missing = wanted && view.agent && view.currentId === wanted && !view.current;
@@ -121,7 +132,7 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     if (!missing) return;
     let live = true;
     api.detail(wanted).then(
-      (answer) => live && session.view.currentId === wanted && session.open(wanted, answer.conversation),
+      (answer) => live && session.view.currentId === wanted && session.apply(answer.conversation),
       () => live && session.forget(wanted),
     );
     return () => {
@@ -181,10 +192,16 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
     session.apply(summary);
     open(summary.id, undefined, 'mine');
   };
-  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
-  useNotifier(session, prefs, badge, (id) => open(id));
-
   const current = view.current;
+  // Issue 15: the tab's title names the screen, so the history menu and a bookmark say where they lead.
+  const screenTitle = [
+    section === 'conversations' && current ? visitorLabel(current.visitorId, current.visitorName) : null,
+    section === 'tickets' && ticketId && /^\d+$/.test(ticketId) ? `#${ticketId}` : null,
+    { conversations: t.sectionConversations, tickets: t.tk.section, supervisor: t.sectionSupervisor, visitors: t.sectionVisitors, admin: t.sectionAdmin, team: t.team.section }[section],
+    t.brand,
+  ];
+  const badge = view.offers.length + view.requests.length + view.unreadCounts.new + view.unreadCounts.mine;
+  useNotifier(session, prefs, badge, (id) => open(id), screenTitle.filter((part) => part !== null).join(' · '));
   return (
     <div class={`workspace section-${section}${current && section === 'conversations' ? ' with-side' : ''}${wanted ? ' showing-conversation' : ''}`}>
       <TopBar
@@ -204,8 +221,19 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
         onSearchHit={openHit}
         searchQuery={route.screen === 'search' ? route.q : null}
         onSearchQuery={onSearchQuery}
+        teamUnread={team.unreadTotal}
       />
-      <OfferPopover offers={view.offers} requests={view.requests} queues={view.queues} presence={view.presence} onAccepted={accepted} />
+      <OfferPopover
+        offers={view.offers}
+        requests={view.requests}
+        queues={view.queues}
+        presence={view.presence}
+        onAccepted={accepted}
+        notices={view.notices}
+        wrapUps={view.wrapUps}
+        onDismissNotice={(id) => session.dismissNotice(id)}
+        onWrappedUp={(id) => session.wrappedUp(id)}
+      />
       {roleNotice && (
         <div class="page-error role-notice" role="status">
           {t.roleChanged(roleNotice)}{' '}
@@ -340,15 +368,24 @@ export function Workspace({ agent, onSignOut, onSessionDoubt }: WorkspaceProps) 
           />
         </main>
       )}
+      {section === 'team' && (
+        <main class="page team-page">
+          <TeamPanel
+            team={session.team}
+            meId={agent.id}
+            channel={route.screen === 'team' ? route.channel : null}
+            onChannel={(channel, replace) => navigate({ screen: 'team', channel }, { replace })}
+          />
+        </main>
+      )}
     </div>
   );
 }
 
-/** The top bar's section a route belongs to (the team chat shows over the conversations for now). */
+/** The top bar's section a route belongs to. */
 function sectionOf(route: Exclude<Route, { screen: 'search' }>): Section {
   switch (route.screen) {
     case 'conversations':
-    case 'team':
       return 'conversations';
     default:
       return route.screen;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TICKET_SOURCES, TICKET_STATUSES, TICKET_TYPES, type Ticket, type TicketEntry } from '../../shared/api';
-import { TABLES } from '../i18n/i18n';
+import { anonymousName, TABLES } from '../i18n/i18n';
 import {
   addressAtReplies,
   agentNamer,
@@ -129,7 +129,7 @@ describe('names', () => {
   it.each<[Ticket['requester'], string]>([
     [{ name: 'Bia', email: 'bia@example.com', visitorId: null }, 'Bia'],
     [{ name: null, email: 'bia@example.com', visitorId: null }, 'bia@example.com'],
-    [{ name: null, email: null, visitorId: '0a1b-4e5f' }, 'Visitor 4E5F'],
+    [{ name: null, email: null, visitorId: '0a1b-4e5f' }, anonymousName('0a1b-4e5f', en)],
     [{ name: null, email: null, visitorId: null }, 'No requester'],
   ])('requester %j', (r, label) => expect(requesterLabel(r, en)).toBe(label));
 });

@@ -41,7 +41,18 @@ export interface SignalMessage {
   toVisitor: boolean;
 }
 
-export type BusMessage = EventMessage | RemovedMessage | SignalMessage;
+/**
+ * Issue 15 (internal chat): a frame for agents' consoles, on `topics.internal`. `to`: the agents it is for
+ * (a direct channel's two members, or one agent's own consoles); null: every agent (the team channel).
+ * Visitors' sockets never subscribe to that topic.
+ */
+export interface InternalBusMessage {
+  internal: true;
+  to: string[] | null;
+  frame: Extract<ServerFrame, { type: 'internal.message' | 'internal.seen' }>;
+}
+
+export type BusMessage = EventMessage | RemovedMessage | SignalMessage | InternalBusMessage;
 
 export interface Bus {
   /** This node's id (issue 14): unique per running process in a cluster. */
@@ -97,4 +108,6 @@ export const topics = {
   visitor: (visitorId: string) => `visitor:${visitorId}`,
   /** Every event of one site's conversations: agents' inboxes. */
   site: (siteId: string) => `site:${siteId}`,
+  /** Issue 15: the agents' internal chat, every agent socket on every node. */
+  internal: () => 'internal',
 };

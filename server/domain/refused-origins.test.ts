@@ -51,6 +51,6 @@ describe('utcDay and the console message', () => {
   it('the message names the origin, the site and the console path', () => {
     const text = refusedMessage('https://shop.example.com', 'Loja');
     expect(text).toContain('https://shop.example.com');
-    expect(text).toContain('Admin → Sites → Loja → Allowed pages');
+    expect(text).toContain('Administration → Sites and widget → Loja → Allowed pages');
   });
 });

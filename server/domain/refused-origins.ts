@@ -67,7 +67,8 @@ export function summarizeRefused(rows: readonly RefusedOriginRow[], now: number)
 export function refusedMessage(origin: string, siteName: string): string {
   return (
     `Papo: chat is off on this page because its origin ${origin} is not allowed for the site "${siteName}". ` +
-    `To turn it on, add ${origin} in the Papo console: Admin → Sites → ${siteName} → Allowed pages ` +
-    `(or PUT /api/v1/sites/<site id>/origins with {"allowedOrigins": [..., "${origin}"]}).`
+    `To turn it on, add ${origin} in the Papo console: Administration → Sites and widget → ${siteName} → Allowed pages ` +
+    `(em português: Administração → Sites e widget → ${siteName} → Páginas permitidas), ` +
+    `or PUT /api/v1/sites/<site id>/origins with {"allowedOrigins": [..., "${origin}"]}.`
   );
 }

@@ -31,6 +31,11 @@ export const VISITOR_IDENTIFIERS: { readonly [T in ClientFrame['type']]: readonl
   ping: ['type'],
   // Issue 15 (visitor promises and tickets): the address its ticket's replies go to.
   'ticket.email': ['type', 'clientId', 'conversationId', 'email'],
+  // Issue 15 (internal chat): agents' frames, refused on a visitor's socket; listed so the map stays total.
+  'internal.send': ['type', 'clientId', 'channelId'],
+  'internal.seen': ['type', 'channelId'],
+  'internal.load': ['type', 'clientId', 'channelId'],
+  'internal.list': ['type', 'clientId'],
 };
 
 const EXACT: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(

@@ -22,6 +22,7 @@ import {
   decideTake,
   decideVisitorEnd,
   decideHandoffTo,
+  decideOfferDecline,
   decideRequestDecline,
   decideWrapUp,
   noticeFor,
@@ -689,5 +690,18 @@ describe('R12 (issue 15): decideHandoffTo (a named agent)', () => {
     ['closed: refused', conv({ bot: true, status: 'closed' }), true, 'conversation_closed'],
   ])('%s', (_name, state, available, expected) => {
     check(decideHandoffTo(state, bot, queue, { id: OTHER, name: nameOf(OTHER), available }, T, expires), expected);
+  });
+});
+
+describe('R4 (issue 15): decideOfferDecline', () => {
+  const expiry = T + 30_000;
+  const declined: Expected = { events: [ev('offer_declined', by(ME), { agentId: ME, agentName: nameOf(ME) })], patch: { offer: null } };
+  it.each<[string, ConversationState, AgentActor, number, Expected]>([
+    ['the offered agent declines in time: the conversation waits again, no RONA', conv({ offer: offerTo(ME, expiry) }), me, T, declined],
+    ['another agent may not decline it', conv({ offer: offerTo(ME, expiry) }), other, T, 'offer_not_found'],
+    ['at the expiry it is the timer\'s (no_answer)', conv({ offer: offerTo(ME, expiry) }), me, expiry, 'offer_not_found'],
+    ['nothing offered', conv(), me, T, 'offer_not_found'],
+  ])('%s', (_name, state, who, at, expected) => {
+    check(decideOfferDecline(state, who, at), expected);
   });
 });

@@ -322,6 +322,16 @@ export function decideRequestDecline(c: ConversationState, actor: AgentActor, el
   };
 }
 
+/**
+ * R4 (issue 15): the offered agent declines the offer before it expires: the conversation waits again and the
+ * next offer goes to someone else (the router counts the agent as having declined it). No RONA: declining is
+ * the agent's answer, not its absence.
+ */
+export function decideOfferDecline(c: ConversationState, actor: AgentActor, at: number): Decision {
+  if (!c.offer || c.offer.agentId !== actor.id || at >= c.offer.expiresAt || c.status !== 'open') return refuse('offer_not_found');
+  return { ok: true, events: [event('offer_declined', authorOf(actor), { agentId: actor.id, agentName: c.offer.agentName })], patch: { offer: null } };
+}
+
 /** What one agent is told about a workflow event that ends its request or its part in a conversation. */
 export interface WorkflowNotice {
   kind: 'transfer' | 'conference';

@@ -12,11 +12,13 @@ import type { BotService } from '../services/bot';
 import type { CannedReplies } from '../services/canned-replies';
 import type { Directory } from '../services/directory';
 import type { DataRights } from '../services/data-rights';
+import type { Inbox } from '../services/inbox';
 import type { Safety } from '../services/safety';
 import type { LiveSockets } from '../services/live-sockets';
 import type { Sites } from '../services/sites';
 import type { Team } from '../services/team';
 import type { ApiEnv } from './context';
+import { selfOrigin } from '../domain/origins';
 import { route } from './routes';
 import { createSiteWidgetApi } from './widget-api';
 
@@ -30,9 +32,13 @@ export interface AdminApiDeps {
   directory: Directory;
   bot: BotService;
   now: () => number;
+  /** Issue 15: the blocks list names blocked visitors. */
+  inbox: Inbox;
+  /** Issue 15: PUBLIC_URL's origin (the install snippet's server), or null: the address the request used. */
+  publicOrigin?: string | null;
 }
 
-export function createAdminApi({ cannedReplies, team, sites, dataRights, safety, registry, directory, bot, now }: AdminApiDeps): Hono<ApiEnv> {
+export function createAdminApi({ cannedReplies, team, sites, dataRights, safety, registry, directory, bot, now, inbox, publicOrigin = null }: AdminApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   const found = <T>(value: T | null | undefined | false): T => {
     if (!value) throw new AppError('not_found');
@@ -92,7 +98,12 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, safety,
 
   // Blocks (issue 6): admins list, add and lift them.
   const blockInfo = (b: BlockRecord): BlockInfo => ({ ...b, active: b.expiresAt === null || b.expiresAt > now() });
-  route(api, ROUTES.blocks, (_c, { answer }) => answer({ blocks: safety.list().map(blockInfo) }));
+  route(api, ROUTES.blocks, async (_c, { answer }) => {
+    const blocks = safety.list();
+    // Issue 15: a visitor block shows who the visitor is, not its id.
+    const cards = await inbox.visitorCards(blocks.filter((b) => b.kind === 'visitor').map((b) => b.value));
+    return answer({ blocks: blocks.map((b) => ({ ...blockInfo(b), ...(cards.has(b.value) && b.kind === 'visitor' ? { visitor: cards.get(b.value)! } : {}) })) });
+  });
   route(api, ROUTES.addBlock, async (c, { body, answer }) => {
     const input = await body();
     const block = await safety.block({ kind: input.kind, value: input.value, reason: input.reason ?? null, expiresAt: input.expiresAt ?? null, createdBy: c.get('agent').id });
@@ -120,7 +131,7 @@ export function createAdminApi({ cannedReplies, team, sites, dataRights, safety,
   });
 
   // Sites: the bot webhook (SPEC R12).
-  route(api, ROUTES.sites, async (_c, { answer }) => answer({ sites: await sites.list() }));
+  route(api, ROUTES.sites, async (c, { answer }) => answer({ sites: await sites.list(), serverUrl: selfOrigin(publicOrigin, c.req.header('host')) }));
   route(api, ROUTES.setSiteBot, async (c, { body, answer }) => {
     const { botWebhookUrl } = await body();
     const { site, token } = await bot.configure(c.req.param('id'), botWebhookUrl);

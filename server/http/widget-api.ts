@@ -50,7 +50,7 @@ export function createWidgetApi({ sites, publicOrigin = null }: WidgetApiDeps): 
  * Admin routes, under the signed-in API (`/api/v1/sites/{id}/...`, like ticketing and masking): a site's widget
  * settings (SPEC W4-W6) and its identity secret. Admins only (`manageSites`); bad input changes nothing.
  */
-export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<LiveSockets, 'closeAnonymousVisitors'> }): Hono<ApiEnv> {
+export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { registry: Pick<LiveSockets, 'closeAnonymousVisitors' | 'watchSite'> }): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   // Besides each route's own check: these paths refuse a non-admin with 403 for any method, declared or not.
   const admins = requires('manageSites');
@@ -96,7 +96,12 @@ export function createSiteWidgetApi({ sites, registry }: WidgetApiDeps & { regis
   route(api, ROUTES.allowRefusedOrigin, async (c, { body, answer }) => answer({ allowedOrigins: await sites.allowRefused(c.req.param('id'), (await body()).origin) }));
 
   // Issue 15: sites created, renamed and deleted (the last one stays: `last_site`).
-  route(api, ROUTES.createSite, async (_c, { body, answer }) => answer({ site: await sites.create((await body()).name) }));
+  route(api, ROUTES.createSite, async (_c, { body, answer }) => {
+    const site = await sites.create((await body()).name);
+    // The consoles open now see its conversations without reconnecting (other nodes: the 'site' message).
+    registry.watchSite(site.id);
+    return answer({ site });
+  });
   route(api, ROUTES.renameSite, async (c, { body, answer }) => answer({ site: await sites.rename(c.req.param('id'), (await body()).name) }));
   route(api, ROUTES.deleteSite, async (c, { answer }) => answer({ deleted: await sites.remove(c.req.param('id')) }));
   return api;

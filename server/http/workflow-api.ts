@@ -71,6 +71,10 @@ export function createWorkflowApi({ inbox, blockAndEnd, masking, directory, work
     await workflow.declineRequest(actorOf(c), c.req.param('id'));
     return answer(null);
   });
+  route(api, ROUTES.declineOffer, async (c, { answer }) => {
+    await workflow.declineOffer(actorOf(c), c.req.param('id'));
+    return answer(null);
+  });
   route(api, ROUTES.wrapUp, async (c, { body, answer }) => {
     await workflow.wrapUp(actorOf(c), c.req.param('id'), (await body()).reasonId);
     return answer(null);

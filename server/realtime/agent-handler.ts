@@ -31,6 +31,7 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
     await directory.ensure(agent.id);
     const actor = directory.actor(agent);
     for (const siteId of siteIds) conn.subscribe(topics.site(siteId));
+    conn.subscribe(topics.internal()); // issue 15: the agents' internal chat
     // Issue 14: the inbox is read after this node hears the sites' topics (SPEC D5).
     await this.deps.bus.ready();
     const inbox = await conversations.inbox(actor);
@@ -114,12 +115,35 @@ export class AgentHandler implements RoleHandler<AgentPeer, AgentLive> {
         throw new AppError('forbidden');
       case 'conversations.list':
         throw new AppError('forbidden', 'Agents list conversations in the console.');
+      // Issue 15: the agents' internal chat (services/internal-chat.ts decides who reads and writes what).
+      case 'internal.send': {
+        // Counted with the agent's conversation messages (issue 6): one budget per agent.
+        const verdict = deps.safety.message(this.messageKey(live));
+        if (!verdict.ok) return conn.sendError('rate_limited', ERRORS.rate_limited.message, frame.clientId, verdict.retryAfterMs);
+        const { seq } = await deps.internalChat.send(conn.peer.agent, frame);
+        return conn.send({ type: 'internal.ack', clientId: frame.clientId, channelId: frame.channelId, seq });
+      }
+      case 'internal.seen':
+        return deps.internalChat.seen(conn.peer.agent, frame.channelId, frame.seq);
+      case 'internal.load': {
+        const page = await deps.internalChat.load(conn.peer.agent, frame.channelId, { afterSeq: frame.afterSeq, beforeSeq: frame.beforeSeq });
+        return conn.send({ type: 'internal.history', clientId: frame.clientId, channelId: frame.channelId, ...page });
+      }
+      case 'internal.list': {
+        const { channels, agents } = await deps.internalChat.list(conn.peer.agent);
+        return conn.send({ type: 'internal.channels', clientId: frame.clientId, channels, agents });
+      }
       default:
         frame satisfies never;
     }
   }
 
   route(conn: AgentSocket, live: AgentLive, message: BusMessage): void {
+    // Issue 15: internal chat goes to the agents it names (null: every agent), on this node's sockets.
+    if ('internal' in message) {
+      if (message.to === null || message.to.includes(live.actor.id)) conn.send(message.frame);
+      return;
+    }
     routeToAgent(conn, live, message, live.senderId, this.deps);
   }
 

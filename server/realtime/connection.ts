@@ -174,10 +174,14 @@ export class Connection<P extends Peer = Peer, L extends LiveSession = LiveSessi
     else this.#held.push(off);
   }
 
-  /** Subscribes this socket to a bus topic until it closes. */
+  /** Subscribes this socket to a bus topic until it closes; once per topic (issue 15: a new site's topic may be
+   * added by the registry while the welcome subscribes to the sites it knows). */
   subscribe(topic: string): void {
+    if (this.#topics.has(topic)) return;
+    this.#topics.add(topic);
     this.hold(this.handler.deps.bus.subscribe(topic, this.#onBus));
   }
+  readonly #topics = new Set<string>();
 
   readonly #onBus = (message: BusMessage): void => {
     const state = this.#state;

@@ -222,7 +222,7 @@ export function reconcile(out: Outbox, live: DeliveryState, deps: DeliveryDeps, 
  * did not come from this socket (`ownSenderId`: this socket as a sender, LiveSession.senderId).
  */
 export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMessage, ownSenderId: string | null, deps: DeliveryDeps): void {
-  if ('removed' in received) return;
+  if ('removed' in received || 'internal' in received) return; // issue 15: internal chat is never a visitor's
   if ('signal' in received) {
     if (ownSenderId !== null && received.from === ownSenderId) return;
     if (received.toVisitor) out.send(received.frame);
@@ -242,6 +242,7 @@ export function routeToVisitor(out: Outbox, live: DeliveryState, received: BusMe
  */
 export function routeToAgent(out: Outbox, live: AgentDeliveryState, received: BusMessage, ownSenderId: string | null, deps: AgentDeliveryDeps): void {
   if ('removed' in received) return removed(out, live, received.conversationId);
+  if ('internal' in received) return; // issue 15: agent-handler.ts delivers it
   if ('signal' in received) {
     // SPEC W1, W2: for a conversation it may see, and typing only for one it watches (nothing in the lists
     // shows typing); never one this socket sent (`ownSenderId`, as for visitors).

@@ -4,7 +4,7 @@
  * (issue 14): once `attach`ed to the bus, each close acts here at once and is told to the other nodes on
  * the control channel, which close their own sockets of that visitor, agent or site.
  */
-import type { Bus, ControlMessage } from '../bus/bus';
+import { topics, type Bus, type ControlMessage } from '../bus/bus';
 import { CLOSE } from '../../shared/errors';
 import { silentLogger, type Logger } from '../log';
 import type { Connection } from './connection';
@@ -42,6 +42,8 @@ export class SocketRegistry implements LiveSockets {
       if (message.type === 'close_visitor') this.#closeVisitor(message.visitorId);
       else if (message.type === 'close_anonymous') this.#closeAnonymousVisitors(message.siteId);
       else if (message.type === 'close_agent') this.#closeAgent(message, message.why);
+      // Issue 15: a site created on another node (any site change: already watched ones are skipped).
+      else if (message.type === 'site') this.watchSite(message.siteId);
     });
     return () => {
       off();
@@ -103,6 +105,22 @@ export class SocketRegistry implements LiveSockets {
    * chosen socket that is (or is then welcomed) anonymous has every frame but ping refused with
    * `identity_required`: it chats no more after this returns.
    */
+  /**
+   * Issue 15: a new site: every agent console here watches it too (agents see every site), without a
+   * reconnect. Told to the other nodes by the site's own control message. Answers how many started watching.
+   */
+  watchSite(siteId: string): number {
+    let n = 0;
+    for (const c of this.connections) {
+      if (c.peer.role !== 'agent' || c.closed || c.peer.siteIds.includes(siteId)) continue;
+      // A hello still being answered subscribes to every id in siteIds; the connection subscribes once per topic.
+      c.peer.siteIds.push(siteId);
+      c.subscribe(topics.site(siteId));
+      n++;
+    }
+    return n;
+  }
+
   closeAnonymousVisitors(siteId: string): number {
     const n = this.#closeAnonymousVisitors(siteId);
     this.#tell({ type: 'close_anonymous', siteId });

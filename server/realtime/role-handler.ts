@@ -15,6 +15,7 @@ import type { Directory } from '../services/directory';
 import type { LiveVisitors } from '../services/live-visitors';
 import type { MaskingPolicy } from '../services/masking-policy';
 import type { Signals } from '../services/presence-signals';
+import type { InternalChatService } from '../services/internal-chat';
 import type { Safety } from '../services/safety';
 import type { TicketService } from '../services/tickets';
 import type { Timers } from '../services/timers';
@@ -57,6 +58,8 @@ export interface ConnectionDeps {
   timers?: Timers;
   /** True once the server is stopping: new messages are refused (`shutting_down`) instead of stored. */
   draining: () => boolean;
+  /** Issue 15: the agents' internal chat (team channel and direct messages). */
+  internalChat: InternalChatService;
 }
 
 export type MessageFrame = Extract<ClientFrame, { type: 'message.send' }>;

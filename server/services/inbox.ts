@@ -119,6 +119,21 @@ export function createInbox({ store, masking, directory, liveVisitors }: InboxDe
       );
     },
 
+    /**
+     * Issue 15: who some visitors are, for a list that names them (the blocks), as agents may see them (M2):
+     * name, e-mail and last page; a visitor no longer held (erased) is left out.
+     */
+    async visitorCards(ids: readonly string[]): Promise<Map<string, { name: string | null; email: string | null; page: string | null }>> {
+      const cards = new Map<string, { name: string | null; email: string | null; page: string | null }>();
+      for (const id of new Set(ids)) {
+        const record = await store.visitors.byId(id);
+        if (!record) continue;
+        const shown = (value: string | null) => masking.field(record.siteId, value);
+        cards.set(id, { name: shown(record.name), email: shown(record.email), page: shown(record.lastPageUrl) });
+      }
+      return cards;
+    },
+
     /** The visitor online now, when it is on a site the actor serves (R10: else it is not revealed); null otherwise. */
     async liveVisitor(actor: AgentActor, visitorId: string) {
       const live = liveVisitors.visitor(visitorId);

@@ -11,4 +11,6 @@ export interface LiveSockets {
   closeAnonymousVisitors(siteId: string): number;
   /** Closes an agent's sockets, by session token or by agent; answers how many. */
   closeAgent(match: { tokenHash?: string; agentId?: string }, why?: 'session_ended' | 'role_changed'): number;
+  /** Issue 15: a site was created: the agents' consoles open here watch it too; answers how many. */
+  watchSite(siteId: string): number;
 }

@@ -61,6 +61,8 @@ const ROUTING_KINDS: ReadonlySet<string> = new Set([
   'returned_to_bot',
   'priority_changed',
   'accepted',
+  // Issue 15: the offered agent declined: the next offer goes to someone else.
+  'offer_declined',
 ]);
 
 /**
@@ -196,6 +198,11 @@ export function createRouter({ store, directory, conversations, log, now, timers
     } finally {
       expiring.delete(conversationId);
     }
+  }
+
+  /** R4: the agent let this conversation's offer expire or declined it; its next offer goes to someone else. */
+  function noteDeclined(conversationId: string, agentId: string): void {
+    (declined.get(conversationId) ?? declined.set(conversationId, new Set()).get(conversationId)!).add(agentId);
   }
 
   function candidates(agentIds: readonly string[], loads: Map<string, number>, offered: ReadonlySet<string>): Candidate[] {
@@ -370,6 +377,7 @@ export function createRouter({ store, directory, conversations, log, now, timers
     if (!leading) return;
     for (const e of events) {
       if (e.kind === 'assigned' && e.author.id) directory.noteAssigned(e.author.id, e.at);
+      if (e.kind === 'offer_declined' && e.author.id) noteDeclined(c.id, e.author.id);
     }
     noteCommit(
       events.map((e) => e.kind),
@@ -392,6 +400,12 @@ export function createRouter({ store, directory, conversations, log, now, timers
       c = null;
     }
     if (t !== term || stopped) return;
+    if (c && kinds.includes('offer_declined')) {
+      // Issue 15: which agent declined is in the log, not in the control message.
+      const [last] = await store.events.before(conversationId, null, { kinds: ['offer_declined'], limit: 1 }).catch(() => []);
+      if (t !== term || stopped) return;
+      if (last?.author.id) noteDeclined(conversationId, last.author.id);
+    }
     if (c) {
       armOffer(c);
       armRequest(c);

@@ -139,6 +139,14 @@ describe('sites', () => {
 
   it('widgetSettingsByKey: an unknown key is site_not_found; a site with nothing saved reads the defaults', async () => {
     await expect(sites.widgetSettingsByKey('nope')).rejects.toMatchObject({ code: 'site_not_found' });
-    expect(await sites.widgetSettingsByKey('key-s2')).toEqual({ ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } });
+    expect(await sites.widgetSettingsByKey('key-s2')).toEqual({ settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } });
+  });
+
+  it('widgetSettingsByKey (issue 15): a page whose origin the site does not allow is told so; its own origin and no origin are not', async () => {
+    const self = 'http://papo.example';
+    const refused = await sites.widgetSettingsByKey('key-s2', { origin: 'https://shop.example.com', self });
+    expect(refused.refused).toMatchObject({ code: 'origin_not_allowed', origin: 'https://shop.example.com' });
+    expect(refused.settings.color).toBe(DEFAULT_WIDGET.color);
+    expect((await sites.widgetSettingsByKey('key-s2', { origin: undefined, self })).refused).toBeUndefined();
   });
 });

@@ -116,10 +116,12 @@ export function createSites({
 
     /** Issue 15: the pages refused in the last days, each with today's and the days' counts. */
     async refusedOrigins(id: string): Promise<RefusedOriginsAnswer> {
-      await get(id);
+      const site = await get(id);
       await flush();
       const at = now();
-      return { refused: summarizeRefused(await store.refusedOrigins.list(id, at - (REFUSED_ORIGINS_DAYS - 1) * 86_400_000), at) };
+      const rows = await store.refusedOrigins.list(id, at - (REFUSED_ORIGINS_DAYS - 1) * 86_400_000);
+      // An origin allowed since (by the list's own editor, or a wildcard) is no longer a refusal to show.
+      return { refused: summarizeRefused(rows, at).filter((r) => !originAllowed(site.allowedOrigins, r.origin, '')) };
     },
 
     /** Issue 15: one click: the refused origin joins the allowed ones and its record goes. */

@@ -15,6 +15,7 @@ import {
   decideClose,
   decideLabels,
   decideLeave,
+  decideOfferDecline,
   decidePriority,
   decideRequest,
   decideRequestAccept,
@@ -119,6 +120,9 @@ export function createWorkflowService({ store, directory, conversations, request
     leave: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state) => decideLeave(state, actor)),
 
     // Issue 15 (flow).
+    /** R4: the offered agent declines; routing offers it to someone else. */
+    declineOffer: (actor: AgentActor, id: string) => conversations.apply(actor, id, (state, at) => decideOfferDecline(state, actor, at)),
+
     /** R6/R7: the named agent, or a member of the named queue, declines: the sender is told at once. */
     async declineRequest(actor: AgentActor, id: string): Promise<void> {
       const c = await conversations.load(actor, id);

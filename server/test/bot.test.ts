@@ -272,6 +272,23 @@ describe('R12 bot hand-off to a named agent (issue 15)', () => {
     expect((await member.api.post(`/conversations/${conversationId}/accept`)).status).toBe(200);
   });
 
+  it('R12 (issue 15): a named agent that declines the offer: it is offered to the queue at once, and the decliner stays Available', async () => {
+    const token = await setBot();
+    const named = await onlineAgent(server);
+    const queue = await makeQueue(server, { strategy: 'round_robin', offerTimeoutMs: 60_000 });
+    const member = await onlineAgent(server, { queues: [queue.id] });
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('oi');
+    await asBot(token, `/conversations/${conversationId}/handoff`, { queue: queue.id, agent: named.id });
+    await summary(named.socket, conversationId, (c) => c.offer?.agentId === named.id);
+    // Only the offered agent declines.
+    expect((await member.api.post(`/conversations/${conversationId}/decline`)).status).toBe(409);
+    expect((await named.api.post(`/conversations/${conversationId}/decline`)).status).toBe(204);
+    await summary(member.socket, conversationId, (c) => c.offer?.agentId === member.id);
+    expect((await storedEvents(server, conversationId)).map((e) => e.kind)).toContain('offer_declined');
+    expect((await named.api.get('/me')).body.presence.state).toBe('available');
+  });
+
   it('R12 (issue 15): an unknown agent is refused with agent_not_found and changes nothing', async () => {
     const token = await setBot();
     const v = await visitor(server);

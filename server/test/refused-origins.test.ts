@@ -27,14 +27,14 @@ const settingsFrom = async (origin: string | null, key = server.siteKey) => {
 const refusedList = async (id = siteId) => (await admin.get<RefusedOriginsAnswer>(`/sites/${id}/refused-origins`)).body.refused;
 
 describe('issue 15: a page on a refused origin', () => {
-  it('D10: the settings answer says the origin is refused, with the one line the loader prints: the origin and Admin → Sites → site → Allowed pages', async () => {
+  it('D10: the settings answer says the origin is refused, with the one line the loader prints: the origin and Administration → Sites and widget → site → Allowed pages', async () => {
     const { res, body } = await settingsFrom('https://shop.example.com');
     expect(res.status).toBe(200);
     expect(res.headers.get('vary')).toMatch(/origin/i);
     expect(body.settings.color).toMatch(/^#/);
     expect(body.refused).toEqual({ code: 'origin_not_allowed', origin: 'https://shop.example.com', message: expect.any(String) });
     expect(body.refused!.message).toContain('https://shop.example.com');
-    expect(body.refused!.message).toContain('Admin → Sites → Demo site → Allowed pages');
+    expect(body.refused!.message).toContain('Administration → Sites and widget → Demo site → Allowed pages');
 
     // The server's own pages (self) and requests without an Origin are not refused.
     expect((await settingsFrom(server.origin)).body.refused).toBeUndefined();
@@ -86,6 +86,11 @@ describe('issue 15: a page on a refused origin', () => {
     expect((await settingsFrom(origin)).body.refused).toBeUndefined();
     const { socket } = await openVisitor(server, { origin });
     await socket.close();
+    // An origin allowed through the list itself (or a wildcard) leaves the refused list too.
+    await settingsFrom('https://listed.example.com');
+    expect((await refusedList()).map((r) => r.origin)).toContain('https://listed.example.com');
+    await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self', 'https://*.example.com'] });
+    expect((await refusedList()).map((r) => r.origin)).not.toContain('https://listed.example.com');
     // Put the demo site back for the other tests.
     expect((await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self'] })).status).toBe(200);
   });

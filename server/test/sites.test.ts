@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteAnswer, SitesAnswer } from '../../shared/api';
-import { adminApi, createAgent, gone, type Api } from './agents';
+import { adminApi, createAgent, gone, summaryOf, waitFrames, type Api } from './agents';
 import { openAgent, openVisitor } from './clients';
 import { serverForAll } from './harness';
 
@@ -34,6 +34,18 @@ describe('issue 15: sites', () => {
     await socket.close();
   });
 
+  it('a console open before a site is created hears the new site\'s first conversation without reconnecting', async () => {
+    const console = await openAgent(server);
+    const { site } = (await admin.post<SiteAnswer>('/sites', { name: 'Nova loja' })).body;
+    const { socket: visitorSocket } = await openVisitor(server, { siteKey: site.key });
+    visitorSocket.send({ type: 'message.send', clientId: crypto.randomUUID(), conversationId: null, text: 'Oi, alguém aí?' });
+    const { conversationId } = await visitorSocket.next('ack');
+    const heard = await waitFrames(console.socket, (frames) => frames.find((f) => summaryOf(f)?.id === conversationId), `the new site's conversation ${conversationId}`);
+    expect(summaryOf(heard)?.siteId).toBe(site.id);
+    await visitorSocket.close();
+    await console.socket.close();
+  });
+
   it('an admin renames a site; the console path in the refused-origin line follows', async () => {
     const { site } = (await admin.post<SiteAnswer>('/sites', { name: 'Antigo' })).body;
     const renamed = await admin.patch<SiteAnswer>(`/sites/${site.id}`, { name: 'Novo nome' });
@@ -41,7 +53,7 @@ describe('issue 15: sites', () => {
     expect(renamed.body.site).toEqual({ ...site, name: 'Novo nome' });
     expect((await sites()).find((s) => s.id === site.id)?.name).toBe('Novo nome');
     const refused = (await (await fetch(`${server.url}/api/v1/widget/settings?site=${site.key}`, { headers: { origin: 'https://elsewhere.example' } })).json()) as { refused: { message: string } };
-    expect(refused.refused.message).toContain('Admin → Sites → Novo nome → Allowed pages');
+    expect(refused.refused.message).toContain('Administration → Sites and widget → Novo nome → Allowed pages');
   });
 
   it.each([

@@ -168,7 +168,7 @@ describe('issue 15: a visitor named in the offline form stays named', () => {
     const res = await agent.api.post(`/visitors/${v.session.visitorId}/conversations`, { clientId: randomUUID(), text: 'Oi! Vi sua mensagem, posso ajudar?' });
 
     expect(res.status).toBe(200);
-    const conversationId = (res.body.id ?? res.body.conversation?.id) as string;
+    const conversationId = res.body.conversation.id as string;
     expect(await stored(server, conversationId)).toMatchObject({ visitorName: 'Bia Souza', requesterEmail: email });
   });
 });

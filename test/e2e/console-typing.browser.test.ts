@@ -5,6 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { openVisitor } from '../../server/test/clients';
+import { anonymousName, TABLES } from '../../console/i18n/i18n';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium({ onDuty: true });
@@ -22,7 +23,10 @@ browserDescribe('typing and seen in the console', () => {
     // The visitor types: the console says so in its live region; the visitor's message ends it.
     const indicator = agent.page.locator('.typing-indicator[aria-live=polite]');
     visitor.socket.send({ type: 'typing', conversationId, on: true });
-    await indicator.filter({ hasText: 'o visitante está digitando…' }).waitFor();
+    // Issue 15: by the visitor's name (here its generated one, as the header shows it), never "the visitor".
+    const name = anonymousName(visitor.session.visitorId, TABLES['pt-BR']);
+    await agent.page.locator('#conversation-title', { hasText: name }).waitFor();
+    await indicator.filter({ hasText: `${name} está digitando…` }).waitFor();
     const second = await visitor.socket.say('E no feriado?', conversationId);
     await agent.page.locator('.messages .bubble', { hasText: 'E no feriado?' }).waitFor();
     await expect.poll(() => indicator.textContent()).toBe('');

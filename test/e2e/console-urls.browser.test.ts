@@ -12,6 +12,7 @@ import { expect, it } from 'vitest';
 import { visitor } from '../../server/test/agents';
 import { login } from '../../server/test/clients';
 import { ADMIN } from '../../server/test/harness';
+import { patchedConversation } from '../../server/store/store-fixture';
 import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './browser';
 
 const e2e = serverAndChromium();
@@ -80,6 +81,7 @@ browserDescribe('issue 15: console URLs', () => {
     await page.locator('.inbox .item', { hasText: text }).click();
     await page.locator('.messages', { hasText: text }).waitFor();
     expect(path(page)).toBe(`/console/conversations/${id}`);
+    expect(await page.title()).toMatch(/^(\(\d+\) )?Visitante \w+ · Conversas · Papo$/);
     await shot(page, 'desktop-pt-conversation');
 
     await page.reload();
@@ -117,6 +119,7 @@ browserDescribe('issue 15: console URLs', () => {
     await signInHere(page);
     await page.locator('#ticket-title', { hasText: 'Segunda via do boleto de março' }).waitFor();
     expect(path(page)).toBe(`/console/tickets/${number}`);
+    expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+\\) )?#${number} · Chamados · Papo$`));
     await shot(page, 'desktop-pt-ticket');
     // The ticket's Back goes back to the list it came from (here: none, so the list replaces it).
     await page.locator('.ticket .back').click();
@@ -137,6 +140,26 @@ browserDescribe('issue 15: console URLs', () => {
     await admin.page.goBack();
     await admin.page.locator('#adm-tab-agents[aria-selected=true]').waitFor();
     await shot(admin.page, 'desktop-en-admin-agents');
+    // One site of the Sites tab has its own URL too.
+    const site = (await e2e.server.papo.store.sites.byKey(e2e.server.siteKey))!;
+    await admin.page.goto(`${e2e.server.url}/console/admin/sites/${site.id}`);
+    await admin.page.locator(`#adm-site-${site.id}.current`).waitFor();
+    await admin.page.locator('#adm-tab-sites[aria-selected=true]').waitFor();
+    // A supervisor has no Agents tab: its link shows the supervisor's first tab, under that tab's URL.
+    const adminCookie = await login(e2e.server);
+    await fetch(`${e2e.server.url}/api/v1/agents`, {
+      method: 'POST',
+      headers: { cookie: adminCookie, origin: e2e.server.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sara Souza', email: 'sara@example.com', password: 'sara-password-123', role: 'supervisor' }),
+    }).then((res) => expect(res.status).toBe(201));
+    const sara = await newPage(e2e.browser);
+    await sara.page.goto(`${e2e.server.url}/console/admin/agents`);
+    await sara.page.fill('input[name=email]', 'sara@example.com');
+    await sara.page.fill('input[name=password]', 'sara-password-123');
+    await sara.page.click('button[type=submit]');
+    await sara.page.locator('#adm-tab-canned[aria-selected=true]').waitFor();
+    await sara.page.waitForURL('**/console/admin');
+    expect(await sara.page.locator('#adm-tab-agents').count()).toBe(0);
     expect([...errors, ...admin.errors]).toEqual([]);
   });
 
@@ -168,11 +191,31 @@ browserDescribe('issue 15: console URLs', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a closed conversation (in no live list) opened from the Closed list comes back on a reload, read over HTTP', async () => {
+    const store = e2e.server.papo.store;
+    const siteId = (await store.sites.byKey(e2e.server.siteKey))!.id;
+    const text = 'Obrigada, já resolvi por telefone';
+    const { id } = await patchedConversation(store, siteId, { status: 'closed' }, Date.now(), { text, startedAt: Date.now() - 60_000 });
+    const { page, errors } = await newPage(e2e.browser);
+    await signInToConsole(page, e2e.server.url);
+    await page.locator('#tab-closed').click();
+    await page.waitForURL('**/console/conversations?list=closed');
+    await page.locator('.inbox .item', { hasText: text }).click();
+    await page.waitForURL(`**/console/conversations/${id}?list=closed`);
+    await page.locator('#conversation-title').waitFor();
+    await page.reload();
+    await page.locator('.workspace .status.online').waitFor();
+    await page.locator('#conversation-title').waitFor();
+    await page.locator('.messages', { hasText: text }).waitFor();
+    await page.locator('#tab-closed[aria-selected=true]').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('a conversation the live lists do not hold (a colleague\'s link to an unknown one) says it cannot be shown', async () => {
     const { page } = await newPage(e2e.browser);
     await page.goto(`${e2e.server.url}/console/conversations/3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f`);
     await signInHere(page);
-    await page.locator('.pane .empty', { hasText: 'saiu da sua visão' }).waitFor();
+    await page.locator('.pane .empty', { hasText: 'não tem acesso a esta conversa' }).waitFor();
   });
 });
 
@@ -206,6 +249,8 @@ browserDescribe('issue 15: the console on a 390 px phone', () => {
     await page.locator('.pane-back').click();
     await item.waitFor();
     expect(path(page)).toBe('/console/');
+    // The focus lands on the list's tab, not the page's top.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('tab-new');
     expect(await inViewport(item)).toBe(true);
     expect(await page.locator('.pane').isVisible()).toBe(false);
     await page.goForward();

@@ -67,11 +67,15 @@ browserDescribe('W4-W6: the Widget editor and a host site that identifies its us
     await form.getByLabel('Nome', { exact: true }).selectOption('required');
     await form.getByLabel('Support').check();
     // The origin the example shop will run on is only known once it starts: any localhost origin for now.
-    await form.getByLabel('Páginas que podem usar o widget').fill('self\nhttp://localhost:*');
-    await form.locator('button[type=submit]').click();
-    await expect.poll(() => form.locator('p.adm-error').textContent().catch(() => '')).toContain('allowed origin');
+    // Issue 15: the allowed pages have their own section on the site's page, beside the install code.
+    const allowed = page.locator('section.adm-card', { has: page.getByRole('heading', { name: 'Páginas permitidas' }) });
+    await allowed.getByLabel('Endereços que podem mostrar o chat').fill('self\nhttp://localhost:*');
+    await allowed.getByRole('button', { name: 'Salvar' }).click();
+    await expect.poll(() => allowed.locator('p.adm-error').textContent().catch(() => '')).toContain('allowed origin');
+    await allowed.getByLabel('Endereços que podem mostrar o chat').fill('self\n*');
+    await allowed.getByRole('button', { name: 'Salvar' }).click();
+    await allowed.locator('[role=status]', { hasText: 'Salvo.' }).waitFor();
 
-    await form.getByLabel('Páginas que podem usar o widget').fill('self\n*');
     await form.getByRole('button', { name: 'Gerar segredo' }).click();
     const secretField = form.getByLabel('Segredo de identificação');
     await secretField.waitFor();

@@ -45,7 +45,7 @@ browserDescribe('a role change on an open console', () => {
     });
     await signInToConsole(page, e2e.server.url, sol.email, sol.password);
     const nav = page.locator('nav.sections button');
-    await expect.poll(() => nav.count()).toBe(5);
+    await expect.poll(() => nav.count()).toBe(6); // with Team (issue 15)
     await page.locator('#tab-others').click();
     await page.locator('.inbox .item', { hasText: text }).click();
     await page.locator('.messages li', { hasText: text }).first().waitFor();
@@ -53,9 +53,9 @@ browserDescribe('a role change on an open console', () => {
     expect((await admin.patch(`/agents/${solId}`, { role: 'agent' })).status).toBe(200);
 
     await page.locator('.role-notice', { hasText: 'Agente' }).waitFor();
-    await expect.poll(() => nav.count()).toBe(3);
+    await expect.poll(() => nav.count()).toBe(4); // with Team (issue 15)
     await page.locator('#tab-others').waitFor({ state: 'detached' });
-    await page.locator('.pane .empty', { hasText: 'saiu da sua visão' }).waitFor();
+    await page.locator('.pane .empty', { hasText: 'não tem acesso a esta conversa' }).waitFor();
     await page.locator('.workspace .status.online').waitFor();
     expect(await page.locator('.inbox .item', { hasText: text }).count()).toBe(0);
 
@@ -65,18 +65,18 @@ browserDescribe('a role change on an open console', () => {
     shutGate();
     expect((await admin.patch(`/agents/${solId}`, { role: 'supervisor' })).status).toBe(200);
     await page.locator('.role-notice', { hasText: 'Supervisor' }).waitFor();
-    await expect.poll(() => nav.count()).toBe(5);
+    await expect.poll(() => nav.count()).toBe(6); // with Team (issue 15)
     // Its new socket is held at the gate, with no socket at the server: this change closes nothing.
     await page.locator('.role-notice button').click();
     expect((await admin.patch(`/agents/${solId}`, { role: 'admin' })).status).toBe(200);
     openGate();
     await page.locator('.role-notice', { hasText: 'Administrador' }).waitFor();
-    await expect.poll(() => nav.count()).toBe(5);
+    await expect.poll(() => nav.count()).toBe(6); // with Team (issue 15)
     await nav.last().click();
     await page.locator('.workspace.section-admin').waitFor();
     expect((await admin.patch(`/agents/${solId}`, { role: 'agent' })).status).toBe(200);
     await page.locator('.workspace.section-conversations').waitFor();
-    await expect.poll(() => nav.count()).toBe(3);
+    await expect.poll(() => nav.count()).toBe(4); // with Team (issue 15)
     expect(errors).toEqual([]);
   }, 60_000);
 });

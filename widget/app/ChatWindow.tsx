@@ -5,10 +5,11 @@ import type { Locale, WidgetSettings } from '../contract';
 import { textOn } from '../contrast';
 import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
-import { panelOf } from './session/panel';
+import { panelOf, ticketed } from './session/panel';
 import type { VisitorSession } from './session/session';
 import { seenMark, timeline, withDays } from './timeline';
 import { useChunk, useFiles } from './files/lazy';
+import { usualWait } from './wait';
 import { needsPrechat, Prechat } from './prechat/lazy';
 
 export interface ChatWindowProps {
@@ -24,10 +25,13 @@ export interface ChatWindowProps {
 const loadList = () => import('./conversations/ConversationList');
 const loadEnd = () => import('./conversations/EndPanel');
 const loadOffline = () => import('./conversations/OfflineForm');
+const loadTicket = () => import('./conversations/TicketNote');
 
 export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: ChatWindowProps) {
   const view = useView(session);
-  const items = useMemo(() => withDays(timeline(view.events, view.outbox, view.conversationId)), [view.events, view.outbox, view.conversationId]);
+  // Issue 15: the form's ticket goes before a chat that came after it (timeline.ts).
+  const formTicket = view.ticket?.state === 'done' ? (view.ticket.number ?? undefined) : undefined;
+  const items = useMemo(() => withDays(timeline(view.events, view.outbox, view.conversationId, formTicket)), [view.events, view.outbox, view.conversationId, formTicket]);
   const past = useMemo(() => view.past && withDays(timeline(view.past.events, [], view.past.id)), [view.past]);
   const time = useMemo(() => {
     const format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
@@ -57,10 +61,18 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
   const End = useChunk(confirming || panel === 'end', loadEnd)?.EndPanel;
   /** SPEC T1: the leave-a-message form's chunk, fetched only when nobody can answer. */
   const Offline = useChunk(panel === 'form', loadOffline)?.OfflineForm;
+  // Issue 15: a chat that became a ticket goes on as the ticket's thread, with its state below it; no
+  // e-mail is promised or asked while the server sends none.
+  const onTicket = ticketed(view);
+  const Ticket = useChunk(onTicket, loadTicket)?.TicketNote;
+  const mailOn = view.site?.email !== false;
   // SPEC W5: the pre-chat form stands in for the composer; SPEC W3: files (uploaded once a conversation is open).
   const prechat = panel === 'composer' && needsPrechat(view);
-  const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer');
+  const files = useFiles(session, locale, !!view.site?.widget?.uploads.enabled && panel === 'composer' && !onTicket);
   const ticketDone = view.ticket !== null && view.ticket.state === 'done';
+  // Issue 15: while no agent has joined, the place in the queue and how soon the team usually answers.
+  const wait = view.wait;
+  const waiting = wait?.conversationId === view.conversationId && view.status === 'open' && !view.events.some((e) => e.author.kind === 'agent') && wait;
   const blocked = panel === 'blocked';
   // SPEC W6: refused (strict identity, turned on mid-chat too: issue 11 F11), the socket is given up on.
   const refused = panel === 'login';
@@ -214,10 +226,16 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
           </button>
         </MessageList>
       ) : (
-      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} visitorSeen={view.visitorSeen} typing={view.typing && agentName(view.typing.name)} tailKey={panel} attachments={files.show}>
+      <MessageList items={items} {...log} seen={seenMark(items, view.agentSeen)} visitorSeen={view.visitorSeen} typing={view.typing && agentName(view.typing.name)} tailKey={waiting ? `${panel}w` : panel} attachments={files.show}>
+        {waiting && (
+          <p class="queue" role="status">
+            {waiting.position && <span>{t.place(waiting.position)}</span>}
+            {waiting.typicalMs !== null && <span>{t.usually(usualWait(waiting.typicalMs))}</span>}
+          </p>
+        )}
         {files.pending}
         {prechat && <Prechat session={session} locale={locale} />}
-        {ticketDone && (
+        {ticketDone && !view.events.length && (
           <p class="card lead ok" role="status" tabIndex={-1} ref={(el) => {
               if (el && focusNext.current === 'ticket') {
                 focusNext.current = null;
@@ -225,8 +243,10 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
               }
             }}>
             {t.becameTicket(view.ticket!.number)}
+            {mailOn && ` ${t.byMail}`}
           </p>
         )}
+        {onTicket && Ticket && <Ticket session={session} view={view} t={t} locale={locale} mailOn={mailOn} />}
         {panel === 'login' && (
           <p class="card lead" role="status">
             {t.login}
@@ -242,6 +262,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
             siteFields={view.site?.offlineFields ?? []}
             ticket={view.ticket}
             t={t}
+            mailOn={mailOn}
             onSubmit={(fields) => {
               focusNext.current = 'ticket'; // the confirmation takes the place, and the focus, of the form
               session.createTicket(fields);

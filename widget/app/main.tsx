@@ -49,7 +49,7 @@ export function mount({ root, container, config, host, settings = null, identity
       const text = last ? last.text! : '';
       host.setUnread?.(
         (unread = n),
-        last ? { name: (view.site?.widget?.agentDisplay !== 'anonymous' && last.author.name) || '', text: text.length > 80 ? `${text.slice(0, 79).trimEnd()}…` : text } : undefined,
+        last ? { name: (view.site?.widget?.agentDisplay !== 'anonymous' && last.author.name) || '', text: text.length > 80 ? `${text.slice(0, 79).replace(/\s+\S*$/, '')}…` : text } : undefined,
       );
     }
     const hidden = document.visibilityState === 'hidden' && n > 0;

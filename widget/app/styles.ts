@@ -94,6 +94,8 @@ export const APP_CSS = LATE_CSS + `
 .send.alt{display:block;width:100%;background:#fff;color:var(--papo-accent,#047857);border:1px solid currentColor;text-align:center}
 a.send.alt{margin-bottom:14px}
 .send:focus-visible{outline:3px solid #1f2328;outline-offset:2px}
+.queue{margin:12px 0 0;font-size:13px;color:#57606a;text-align:center}
+.queue span{display:block}
 .more{all:unset;position:sticky;bottom:4px;display:block;margin:8px auto 0;padding:6px 14px;border-radius:999px;background:var(--papo-accent,#047857);
   color:var(--papo-on-accent,#fff);font-size:13px;font-weight:600;cursor:pointer;box-shadow:0 2px 8px #0003}
 .more:focus-visible{outline:3px solid #1f2328}

@@ -29,8 +29,13 @@ export type TimelineItem =
   | { type: 'ended' | 'closed'; key: string; at: number }
   | { type: 'ticket'; key: string; number: number | null; at: number };
 
-export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null): TimelineItem[] {
-  const items: TimelineItem[] = [];
+/**
+ * `formTicket`: the number of the ticket the leave-a-message form made (SPEC T1). The form shows only
+ * while no conversation is on screen, so every event shown later is newer (issue 15: an agent's proactive
+ * chat): its notice goes first, never after them.
+ */
+export function timeline(events: readonly ConversationEvent[], outbox: readonly OutboxItem[], conversationId: string | null, formTicket?: number): TimelineItem[] {
+  const items: TimelineItem[] = formTicket && events[0] ? [{ type: 'ticket', key: 'tf', number: formTicket, at: events[0].at }] : [];
   const confirmed = new Set<string>();
   for (const e of events) {
     if (e.clientId) confirmed.add(e.clientId);
@@ -51,7 +56,8 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
       items.push({ type: 'joined', key: `s${e.seq}`, name: e.author.name, at: e.at });
     } else if (e.kind === 'conference_left' && e.author.name) {
       items.push({ type: 'left', key: `s${e.seq}`, name: e.author.name, at: e.at });
-    } else if (e.kind === 'ended_by_visitor' || e.kind === 'closed') {
+    } else if (e.kind === 'ended_by_visitor' || (e.kind === 'closed' && items.at(-1)?.type !== 'ticket')) {
+      // Issue 15: no "closed" after "became ticket #N": the thread goes on as the ticket's.
       items.push({ type: e.kind === 'closed' ? 'closed' : 'ended', key: `s${e.seq}`, at: e.at });
     } else if (e.kind === 'ticket_created') {
       const n = e.data?.number;

@@ -89,7 +89,7 @@ export function EndPanel({ session, view, t, locale, focus, onNew }: EndPanelPro
       <a class="send alt" href="#" download="transcript.txt" onClick={(e) => download(e.currentTarget, view.events, locale)}>
         {t.download}
       </a>
-      {mailed === 'done' || mailCode === 'email_off' ? (
+      {view.site?.email === false ? null : mailed === 'done' || mailCode === 'email_off' ? (
         // T8: a server that sends no e-mail says so once; asking again would not help.
         <p role="status" tabIndex={-1} ref={mailNote}>
           {mailCode ? t.emailOff : t.emailSent(mail!.email)}

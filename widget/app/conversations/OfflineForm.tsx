@@ -12,13 +12,15 @@ export interface OfflineFormProps {
   siteFields: OfflineField[];
   ticket: VisitorView['ticket'];
   t: Strings;
+  /** Issue 15: the server sends e-mail; off, the form promises no answer by e-mail. */
+  mailOn: boolean;
   onSubmit: (fields: Record<string, string>) => void;
 }
 
 const AUTOCOMPLETE: Record<string, string> = { name: 'name', email: 'email', phone: 'tel' };
 
 /** SPEC T1: nobody can answer now, so the visitor leaves a message that becomes a ticket. */
-export function OfflineForm({ siteFields, ticket, t, onSubmit }: OfflineFormProps) {
+export function OfflineForm({ siteFields, ticket, t, mailOn, onSubmit }: OfflineFormProps) {
   const fields = formFields(siteFields);
   const [values, setValues] = useState<Record<string, string>>({});
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -53,7 +55,7 @@ export function OfflineForm({ siteFields, ticket, t, onSubmit }: OfflineFormProp
   return (
     <form class="card" ref={form} noValidate onSubmit={submit} aria-labelledby="papo-offline">
       <p id="papo-offline">
-        <strong>{t.nobody}.</strong> {t.leave}
+        <strong>{t.nobody}.</strong> {mailOn ? t.leave : t.leaveOff}
       </p>
       <p class="hint">{t.requiredNote}</p>
       {fields.map((f) => {

@@ -12,7 +12,7 @@ const strings: Strings = {
   attach: 'Attach a file',
   characters: 'characters',
   connecting: 'Connecting…',
-  offline: 'No connection. Your messages will be sent when it is back.',
+  offline: 'No connection. Your messages will be sent when the connection is back.',
   failed: 'This version of the chat is out of date. Reload the page.',
   sending: 'Sending…',
   notSent: 'Not sent.',
@@ -28,7 +28,7 @@ const strings: Strings = {
   cancel: 'Cancel',
   endedByYou: 'You ended the conversation',
   closed: 'The conversation was closed',
-  becameTicket: (n) => `Your message became ${n ? `ticket #${n}` : 'a ticket'}; we will answer by e-mail.`,
+  becameTicket: (n) => `Your message became ${n ? `ticket #${n}` : 'a ticket'}.`,
   nobody: 'Nobody is available right now',
   leave: 'Leave a message and we will answer by e-mail.',
   requiredNote: '* required',
@@ -39,7 +39,7 @@ const strings: Strings = {
   required: 'Fill in this field.',
   badEmail: 'Enter a valid e-mail address.',
   failedTry: 'It could not be sent. Try again.',
-  tryLater: 'Too many requests for now. Try again later.',
+  tryLater: 'Too many attempts. Try again in a little while.',
   rateAsk: 'How was this chat?',
   stars: (n) => `${n} of 5`,
   comment: 'Comment (optional)',
@@ -62,5 +62,10 @@ const strings: Strings = {
   loading: 'Loading…',
   login: 'Sign in to the site to chat.',
   newMessages: 'New messages',
+  // Issue 15 (visitor promises and tickets)
+  byMail: 'We will answer by e-mail.',
+  leaveOff: 'Leave a message for our team.',
+  place: (n) => `Your place in the queue: ${n}`,
+  usually: (i) => `We usually reply ${['right away', 'in a few minutes', 'within half an hour', 'within an hour', 'in a few hours'][i]}`,
 };
 export default strings;

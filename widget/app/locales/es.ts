@@ -12,7 +12,7 @@ const strings: Strings = {
   attach: 'Adjuntar archivo',
   characters: 'caracteres',
   connecting: 'Conectando…',
-  offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva.',
+  offline: 'Sin conexión. Tus mensajes se enviarán cuando vuelva la conexión.',
   failed: 'Esta versión del chat está desactualizada. Recarga la página.',
   sending: 'Enviando…',
   notSent: 'No enviado.',
@@ -28,7 +28,7 @@ const strings: Strings = {
   cancel: 'Cancelar',
   endedByYou: 'Terminaste la conversación',
   closed: 'La conversación se cerró',
-  becameTicket: (n) => `Tu mensaje se convirtió en ${n ? `el ticket #${n}` : 'un ticket'}; te responderemos por correo electrónico.`,
+  becameTicket: (n) => `Tu mensaje se convirtió en ${n ? `el ticket #${n}` : 'un ticket'}.`,
   nobody: 'Nadie disponible ahora',
   leave: 'Deja un mensaje y te responderemos por correo electrónico.',
   requiredNote: '* obligatorio',
@@ -39,7 +39,7 @@ const strings: Strings = {
   required: 'Completa este campo.',
   badEmail: 'Escribe un correo electrónico válido.',
   failedTry: 'No se pudo enviar. Inténtalo de nuevo.',
-  tryLater: 'Demasiadas solicitudes por ahora. Inténtalo más tarde.',
+  tryLater: 'Demasiados intentos seguidos. Inténtalo de nuevo en un rato.',
   rateAsk: '¿Cómo fue la atención?',
   stars: (n) => `${n} de 5`,
   comment: 'Comentario (opcional)',
@@ -62,5 +62,10 @@ const strings: Strings = {
   loading: 'Cargando…',
   login: 'Inicia sesión en el sitio para chatear.',
   newMessages: 'Mensajes nuevos',
+  // Issue 15 (visitor promises and tickets)
+  byMail: 'Te responderemos por correo electrónico.',
+  leaveOff: 'Deja un mensaje para nuestro equipo.',
+  place: (n) => `Tu lugar en la fila: ${n}`,
+  usually: (i) => `Solemos responder ${['al momento', 'en pocos minutos', 'en menos de media hora', 'en menos de una hora', 'en unas horas'][i]}`,
 };
 export default strings;

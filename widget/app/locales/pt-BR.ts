@@ -10,7 +10,7 @@ export default {
   attach: 'Anexar arquivo',
   characters: 'caracteres',
   connecting: 'Conectando…',
-  offline: 'Sem conexão. Suas mensagens serão enviadas assim que voltar.',
+  offline: 'Sem conexão. Suas mensagens serão enviadas assim que a conexão voltar.',
   failed: 'Esta versão do chat está desatualizada. Recarregue a página.',
   sending: 'Enviando…',
   notSent: 'Não enviada.',
@@ -26,7 +26,7 @@ export default {
   cancel: 'Cancelar',
   endedByYou: 'Você encerrou a conversa',
   closed: 'A conversa foi encerrada',
-  becameTicket: (n: number | null) => `Sua mensagem virou ${n ? `o chamado #${n}` : 'um chamado'}; responderemos por e-mail.`,
+  becameTicket: (n: number | null) => `Sua mensagem virou ${n ? `o chamado #${n}` : 'um chamado'}.`,
   nobody: 'Ninguém disponível agora',
   leave: 'Deixe uma mensagem e responderemos por e-mail.',
   requiredNote: '* obrigatório',
@@ -37,7 +37,7 @@ export default {
   required: 'Preencha este campo.',
   badEmail: 'Informe um e-mail válido.',
   failedTry: 'Não foi possível enviar. Tente de novo.',
-  tryLater: 'Muitos pedidos por agora. Tente de novo mais tarde.',
+  tryLater: 'Muitas tentativas seguidas. Tente de novo daqui a pouco.',
   rateAsk: 'Como foi o atendimento?',
   stars: (n: number) => `${n} de 5`,
   comment: 'Comentário (opcional)',
@@ -61,4 +61,10 @@ export default {
   login: 'Faça login no site para conversar.',
   /** Issue 15 (widget feedback): the button to the newest messages while the visitor reads older ones. */
   newMessages: 'Novas mensagens',
+  // Issue 15 (visitor promises and tickets)
+  byMail: 'Responderemos por e-mail.',
+  leaveOff: 'Deixe uma mensagem para a nossa equipe.',
+  /** Issue 15 (widget feedback): while waiting for an agent, the place in the queue and how soon the team usually answers (wait.ts). */
+  place: (n: number) => `Sua posição na fila: ${n}`,
+  usually: (i: number) => `Normalmente respondemos ${['na hora', 'em poucos minutos', 'em até meia hora', 'em até uma hora', 'em algumas horas'][i]}`,
 };

@@ -51,10 +51,11 @@ export class Requests {
     this.#open(clientId, { type: 'conversation.rate', clientId, conversationId, score, ...(text ? { comment: text.slice(0, 1000) } : {}) });
   }
 
-  mail(conversationId: string, email: string): void {
+  /** The transcript by e-mail (SPEC T6), or (issue 15, `ticket`) the address the chat's ticket answers. */
+  mail(conversationId: string, email: string, ticket?: boolean): void {
     const clientId = newClientId();
     this.#core.update({ mail: { ...sending(clientId), email } });
-    this.#open(clientId, { type: 'transcript.email', clientId, conversationId, email });
+    this.#open(clientId, { type: ticket ? 'ticket.email' : 'transcript.email', clientId, conversationId, email });
   }
 
   list(): void {

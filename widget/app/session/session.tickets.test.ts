@@ -182,23 +182,42 @@ describe('T2: a waiting chat that became a ticket', () => {
     return t;
   }
 
-  it('T2: the conversation is closed; the composer stays (no end panel) and its next message starts a new conversation', () => {
+  it('issue 15: the conversation is closed; the composer stays (no end panel) and its next message goes to the same conversation: the ticket', () => {
     const t = ticketed();
     expect(t.session.view.status).toBe('closed');
     expect(panel(t)).toBe('composer');
     t.session.send('One more thing');
-    expect(t.messages().at(-1)).toEqual({ type: 'message.send', clientId: expect.any(String), text: 'One more thing' });
+    const frame = t.messages().at(-1)!;
+    expect(frame).toEqual({ type: 'message.send', clientId: expect.any(String), conversationId: 'conv-1', text: 'One more thing' });
+    // Its ack names the same conversation: the thread stays, with the follow-up in it.
+    t.deliver(ack(frame.clientId, 'conv-1', 6));
+    t.deliver(eventFrame(ev(6, { kind: 'message', author: VISITOR, text: 'One more thing', clientId: frame.clientId })));
+    expect(t.session.view).toMatchObject({ conversationId: 'conv-1', status: 'closed', outbox: [] });
+    expect(t.session.view.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('T2: with nobody online it is the form', () => {
-    expect(panel(ticketed(OFFLINE))).toBe('form');
+  it('issue 15: with nobody online it is still the composer, never the form (which would invite a duplicate)', () => {
+    expect(panel(ticketed(OFFLINE))).toBe('composer');
   });
 
-  it('T2: the new conversation\'s ack makes it the current one', () => {
+  it('issue 15: a closed ticket refuses it (conversation_closed): the message starts a new conversation, whose ack makes it the current one', () => {
     const t = ticketed();
     t.session.send('One more thing');
-    t.deliver(ack(t.messages().at(-1)!.clientId, 'conv-2', 2));
+    const clientId = t.messages().at(-1)!.clientId;
+    t.deliver(error('conversation_closed', clientId));
+    expect(t.messages().at(-1)).toEqual({ type: 'message.send', clientId, text: 'One more thing' });
+    t.deliver(ack(clientId, 'conv-2', 2));
     expect(t.session.view).toMatchObject({ conversationId: 'conv-2', status: 'open', events: [] });
+  });
+
+  it('issue 15: the visitor\'s address for the ticket goes as ticket.email, answered by done', () => {
+    const t = ticketed();
+    t.session.emailTranscript('ana@example.com', true);
+    const [frame] = sentOf(t, 'ticket.email');
+    expect(frame).toEqual({ type: 'ticket.email', clientId: expect.any(String), conversationId: 'conv-1', email: 'ana@example.com' });
+    expect(valid(frame)).toBe(true);
+    t.deliver(done(frame!.clientId));
+    expect(t.session.view.mail).toMatchObject({ state: 'done', email: 'ana@example.com' });
   });
 });
 

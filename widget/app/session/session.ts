@@ -17,6 +17,7 @@ import { Conversation } from './conversation';
 import { Messages } from './messages';
 import { Outbox, type OutboxItem } from './outbox';
 import { Requests } from './requests';
+import { ticketed } from './panel';
 import { readSession, readTicket, userOf, type StoredSession } from './stored-session';
 import { initialView, isOver, sending, type SessionCore, type VisitorView } from './view';
 
@@ -177,8 +178,9 @@ export class VisitorSession extends Observable<VisitorView> {
   /** SPEC D7: into the outbox first, then onto the socket if it is up. */
   send(text: string, extra?: Pick<OutboxItem, 'attachments' | 'prechat'>): void {
     this.setTyping(false);
-    // After an end the next message starts a new conversation (SPEC R8): it names none.
-    this.#messages.send(text, isOver(this.view) ? null : this.view.conversationId, extra);
+    // After an end the next message starts a new conversation (SPEC R8): it names none. Issue 15: after a
+    // ticket, it goes to the ticket (a closed ticket refuses it, and it starts a new conversation then).
+    this.#messages.send(text, isOver(this.view) && !ticketed(this.view) ? null : this.view.conversationId, extra);
   }
 
   retry(clientId: string): void {
@@ -211,11 +213,11 @@ export class VisitorSession extends Observable<VisitorView> {
     this.#requests.rate(conversationId, score, comment);
   }
 
-  /** SPEC T6: e-mails the current conversation's transcript to `email`. */
-  emailTranscript(email: string): void {
+  /** SPEC T6: e-mails the current conversation's transcript to `email`; issue 15 (`ticket`): the address its ticket answers. */
+  emailTranscript(email: string, ticket?: boolean): void {
     const conversationId = this.view.conversationId;
     if (!conversationId) return;
-    this.#requests.mail(conversationId, email);
+    this.#requests.mail(conversationId, email, ticket);
   }
 
   /** Leaves an ended conversation: back to the composer, whose next message starts a new conversation. */
@@ -253,6 +255,8 @@ export class VisitorSession extends Observable<VisitorView> {
       case 'done':
         this.#requests.settle(frame.clientId, {});
         return;
+      case 'wait':
+        return this.update({ wait: frame });
       default:
         return;
     }

@@ -2,7 +2,7 @@
  * @module What the visitor's session shows (`VisitorView`, read by the components through `useView`), and
  * what its parts share to change it (`SessionCore`).
  */
-import type { Author, ClientFrame, ConversationEvent, ConversationStatus, SiteStatus, VisitorConversation } from '../../../shared/protocol';
+import type { Author, ClientFrame, ConversationEvent, ConversationStatus, SiteStatus, VisitorConversation, WaitFrame } from '../../../shared/protocol';
 import type { SocketStatus } from '../../../shared/socket-client';
 import type { storageKeys } from '../../contract';
 import type { KeyValue } from '../storage';
@@ -47,6 +47,8 @@ export interface VisitorView {
   refused: string | null;
   /** The opt-in sound for new agent messages (SPEC W2). */
   sound: boolean;
+  /** Issue 15: the waiting conversation's place in its queue and the usual first-response time (the last `wait` frame). */
+  wait?: WaitFrame;
 }
 
 /** A request answered by `ticket`, `done` or an `error` naming its clientId. */
