@@ -120,7 +120,9 @@ browserDescribe('the agent workflow in Chromium', () => {
     await ana.page.locator('.conversation-head .sub', { hasText: 'Com você' }).waitFor();
 
     // The invitation: its own words, the hand-off note, Decline.
-    await ana.page.locator('.actions button', { hasText: 'Conferência' }).click();
+    // Conference is in the action bar's More menu (issue 15).
+    await ana.page.locator('#more-actions').click();
+    await ana.page.locator('#more-actions-menu [role=menuitem]', { hasText: 'Conferência' }).click();
     const dialog = ana.page.locator('dialog[open]');
     await dialog.locator('textarea').fill('Pode confirmar o prazo de entrega?');
     await dialog.locator('.pick', { hasText: carla.name }).click();
