@@ -161,7 +161,8 @@ browserDescribe('the conversation screen (issue 15)', () => {
     await visitor.w.root.locator('.head button.quit').click();
     await visitor.w.root.locator('.confirm button.send').click();
     await page.locator('.conversation-head .sub', { hasText: 'o visitante encerrou o chat' }).waitFor();
-    await expect.poll(() => inView(page)).toEqual(['Encerrar', 'Mais ▾']);
+    await expect.poll(() => inView(page)).toEqual(['Mais ▾']);
+    await page.locator('.wrap-prompt button', { hasText: 'Aplicar motivo de conclusão' }).waitFor();
     await page.locator('.visitor-panel .meta', { hasText: 'saiu do chat' }).waitFor();
 
     // A refusal with a code this console does not know: a sentence, not the code.
