@@ -40,6 +40,8 @@ export const OPENING_STATES: ReadonlyArray<{ name: string; srcs: readonly string
   { name: 'nobody online (offline form)', srcs: ['widget/app/conversations/OfflineForm.tsx'] },
   { name: 'pre-chat form', srcs: ['widget/app/prechat/PrechatForm.tsx'] },
   { name: 'ended conversation (end panel)', srcs: ['widget/app/conversations/EndPanel.tsx'] },
+  // Issue 15 (visitor promises and tickets): a returning visitor's chat that became a ticket.
+  { name: 'chat that became a ticket (ticket note)', srcs: ['widget/app/conversations/TicketNote.tsx'] },
 ];
 
 /** One opening state: loader + open chat + the chunks it loads at once, gzip. */

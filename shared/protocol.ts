@@ -259,7 +259,6 @@ export const EVENT_KINDS = [
   'ticket_email',
   // Issue 15, conversation screen: a closed conversation opened again (SPEC R8b).
   'reopened',
-  // Issue 15 (flow): a request declined by its target; an agent's wrap-up after a transfer or a conference.
   // Issue 15 (flow): a request or an offer declined by its target; an agent's wrap-up after a hand-over.
   'transfer_declined',
   'conference_declined',

@@ -103,7 +103,8 @@ function CannedDialog({
           <span class="sr-only">{t.search}</span>
           <input
             id="canned-search"
-            type="search"
+            type="text"
+            role="searchbox"
             placeholder={t.searchCanned}
             value={q}
             autoComplete="off"

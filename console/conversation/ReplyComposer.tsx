@@ -57,9 +57,9 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
 
   /** Puts a canned reply at the cursor (replacing a selection), then hands the focus back to edit it. */
   /** Private notes are never typing the visitor could see (SPEC W1). */
-  const edit = (text: string) => {
+  const edit = (text: string, typed = true) => {
     // Issue 15: "/" typed into an empty reply opens the canned replies, whose search takes what follows.
-    if (opensPicker(draft, text)) {
+    if (typed && opensPicker(draft, text)) {
       if (input.current) input.current.value = ''; // the draft stays empty: no re-render would clear the slash
       setCanned('slash');
       return;
@@ -73,7 +73,7 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
     const start = el?.selectionStart ?? draft.length;
     const end = el?.selectionEnd ?? draft.length;
     const next = draft.slice(0, start) + text + draft.slice(end);
-    edit(next);
+    edit(next, false);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(start + text.length, start + text.length);
@@ -130,7 +130,7 @@ export function ReplyComposer({ draft, onDraft, onSend, canReply, placeholders, 
         inputRef={input}
         rows={2}
         value={draft}
-        onInput={edit}
+        onInput={(text) => edit(text)}
         onEnter={submit}
         label={note ? t.noteLabel : t.replyLabel}
         placeholder={note ? t.notePlaceholder : t.replyPlaceholder}

@@ -43,8 +43,8 @@ export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
         <span class={`presence-dot ${visitor.online ? 'on' : 'off'}`} aria-hidden="true" />
         {visitorLabel(visitor.id, visitor.name)}
         <span class="sr-only">, </span>
-        {/* Issue 15: once this chat is over, "on the site now" says it left the chat (it may still browse). */}
-        <span class="meta">{visitor.online ? (c.status === 'open' ? t.onSite : `${t.onSite} · ${t.cv.visitorLeft}`) : t.notOnSite}</span>
+        {/* Issue 15: once the visitor ended this chat, "on the site now" says it left the chat (it may still browse). */}
+        <span class="meta">{visitor.online ? (c.status === 'ended' ? `${t.onSite} · ${t.cv.visitorLeft}` : t.onSite) : t.notOnSite}</span>
       </h2>
       <dl class="facts">
         <dt>{t.email}</dt>

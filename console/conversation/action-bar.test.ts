@@ -65,11 +65,11 @@ describe('actionBar', () => {
       { primary: [], menu: ['leave', 'labels', 'requester'], priority: true, danger: [] },
     ],
     [
-      'the visitor ended it: End (wrap-up) in view, no Transfer, no Conference, no Return to bot',
+      'the visitor ended it: nothing stale in view (no End, no Transfer: the wrap-up prompt is the way on); no Conference, no Return to bot',
       mine({ status: 'ended' }),
       'agent',
       BOT,
-      { primary: ['end'], menu: ['resolve', 'endWithTicket', 'labels', 'requester'], priority: true, danger: ['block'] },
+      { primary: [], menu: ['resolve', 'endWithTicket', 'labels', 'requester'], priority: true, danger: ['block'] },
     ],
     [
       'closed, the holder: Reopen in view; Reopen and transfer and Archive in the menu; no edits, no Block',

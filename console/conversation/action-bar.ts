@@ -1,6 +1,6 @@
 /**
  * @module The conversation's action bar (issue 15), without UI: which actions are the few buttons always
- * in view (take, transfer, end; reopen once closed), which go into the "More" menu, and which destructive
+ * in view (take, transfer, end while open; reopen once closed), which go into the "More" menu, and which destructive
  * ones sit apart at its bottom (block, delete). Built on permissions.ts (what the server would allow) and
  * the site's facts (a bot to return to). Also the header's status line, per state. Pure.
  */
@@ -47,7 +47,8 @@ export function actionBar(c: ConversationSummary, agent: Pick<AgentProfile, 'id'
     primary: pick([
       ['take', can.take],
       ['transfer', can.transfer],
-      ['end', can.end],
+      // Once the visitor ended it, the wrap-up prompt under the log is the way on; End would be stale.
+      ['end', can.end && c.status === 'open'],
       ['reopen', reopen],
     ]),
     menu: pick([

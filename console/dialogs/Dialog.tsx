@@ -3,7 +3,7 @@
  * the first field (or `initialFocus`) on open and back to whatever had it before on close.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n/i18n';
 
 export interface DialogProps {
@@ -18,7 +18,9 @@ export interface DialogProps {
 export function Dialog({ title, onClose, children, initialFocus, class: className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
+  // Before the next keystroke (a layout effect, not after paint): a dialog opened by typing, such as the
+  // canned replies after "/", takes the keys that follow (issue 15).
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;

@@ -68,7 +68,7 @@ export const en: typeof ptBR = {
   pick: 'Pick a conversation on the left.',
   opening: 'Opening the conversation…',
   deletedNotice: 'Conversation deleted.',
-  goneNotice: 'You no longer have access to this conversation: it was transferred or deleted.',
+  goneNotice: 'You do not have access to this conversation: it was transferred, deleted or is with another agent.',
   roleChanged: (role) => `An admin changed your role to ${{ agent: 'Agent', supervisor: 'Supervisor', admin: 'Admin' }[role]}. The console now shows what this role can do.`,
   dismiss: 'Dismiss',
 
@@ -599,7 +599,6 @@ export const en: typeof ptBR = {
     inviteTitle: (visitor) => `Conference invitation: ${visitor}`,
   },
   // Issue 15 (lists, names).
-  proactiveChat: 'Started by an agent',
   offerFor: (agent) => `For ${agent}`,
   visitorIsTyping: (visitor) => `${visitor} is typing…`,
   // Issue 15 (internal chat)

@@ -460,7 +460,7 @@ export const ptBR = {
   pick: 'Escolha uma conversa à esquerda.',
   opening: 'Abrindo a conversa…',
   deletedNotice: 'Conversa excluída.',
-  goneNotice: 'Você não tem mais acesso a esta conversa: ela foi transferida ou excluída.',
+  goneNotice: 'Você não tem acesso a esta conversa: ela foi transferida, excluída ou está com outro agente.',
   roleChanged: (role: 'agent' | 'supervisor' | 'admin') =>
     `Um administrador mudou seu perfil para ${{ agent: 'Agente', supervisor: 'Supervisor', admin: 'Administrador' }[role]}. O console agora mostra o que esse perfil permite.`,
   dismiss: 'Fechar aviso',
@@ -648,7 +648,6 @@ export const ptBR = {
     inviteTitle: (visitor: string) => `Convite para conferência: ${visitor}`,
   },
   // Issue 15 (lists, names).
-  proactiveChat: 'Iniciada por um agente',
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
   team,

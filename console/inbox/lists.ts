@@ -54,8 +54,8 @@ export const byActivity = (a: ConversationSummary, b: ConversationSummary) => b.
 export const awaitingReply = (c: ConversationSummary) => c.status === 'open' && c.lastMessage?.authorKind === 'visitor';
 
 /**
- * Issue 15, Mine: higher priority first; within one, the conversations whose visitor waits for an answer, the
- * longest waiting first; then the rest, newest activity first.
+ * Issue 15, Mine: higher priority first; within one, the conversations whose visitor waits for an answer (the
+ * visitor wrote last), the one waiting since the earliest message first; then the rest, newest activity first.
  */
 export function byMineOrder(a: ConversationSummary, b: ConversationSummary): number {
   const wa = awaitingReply(a);

@@ -241,13 +241,15 @@ export class VisitorHandler implements RoleHandler<VisitorPeer, VisitorLive> {
   }
 
   route(conn: VisitorSocket, live: VisitorLive, message: BusMessage): void {
-    // Issue 15: taken, handed to the bot or over: the visitor waits no more.
-    if ('event' in message && message.conversation.id === live.wait?.conversationId) {
+    // Issue 15: taken, handed to the bot or over: the visitor waits no more; back in a queue (the bot handed
+    // it over, or it was returned to the queue): it waits again.
+    if ('event' in message) {
       const c = message.conversation;
-      if (c.assignedAgentId || c.bot || c.status !== 'open') {
+      const waiting = !c.assignedAgentId && !c.bot && c.status === 'open';
+      if (c.id === live.wait?.conversationId && !waiting) {
         live.wait.off();
         live.wait = undefined;
-      }
+      } else if (waiting && message.event.kind === 'queued') this.#watchWait(conn, live, c.id);
     }
     routeToVisitor(conn, live, message, live.senderId, this.deps);
   }

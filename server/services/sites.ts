@@ -95,7 +95,8 @@ export function createSites({
      */
     async widgetSettingsByKey(key: string, page?: { origin: string | undefined; self: string }): Promise<WidgetSettingsAnswer> {
       const site = await store.sites.byKey(key);
-      if (!site) throw new AppError('site_not_found');
+      // Issue 15: the loader prints this message to the browser console as it is.
+      if (!site) throw new AppError('site_not_found', `Papo: no site has the key "${key}" (data-site in the script tag): copy the line from Administration → Sites and widget.`);
       const settings = widgetSettings(site.widget, directory.queues(site.id));
       // No Origin (a same-origin GET, a script): nothing to judge; the socket's upgrade still checks.
       if (!page?.origin || originAllowed(site.allowedOrigins, page.origin, page.self)) return { settings };
@@ -116,10 +117,12 @@ export function createSites({
 
     /** Issue 15: the pages refused in the last days, each with today's and the days' counts. */
     async refusedOrigins(id: string): Promise<RefusedOriginsAnswer> {
-      await get(id);
+      const site = await get(id);
       await flush();
       const at = now();
-      return { refused: summarizeRefused(await store.refusedOrigins.list(id, at - (REFUSED_ORIGINS_DAYS - 1) * 86_400_000), at) };
+      const rows = await store.refusedOrigins.list(id, at - (REFUSED_ORIGINS_DAYS - 1) * 86_400_000);
+      // An origin allowed since (by the list's own editor, or a wildcard) is no longer a refusal to show.
+      return { refused: summarizeRefused(rows, at).filter((r) => !originAllowed(site.allowedOrigins, r.origin, '')) };
     },
 
     /** Issue 15: one click: the refused origin joins the allowed ones and its record goes. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '../../shared/protocol';
-import { makeQueue, onlineAgent, send, storedEvents, visitor, wrapUpReason } from './agents';
+import { adminApi, makeQueue, onlineAgent, send, storedEvents, visitor, wrapUpReason } from './agents';
 import { serverForEach } from './harness';
 import { setMasking } from './tickets-helpers';
 
@@ -72,5 +72,20 @@ describe('R10 history: a plain agent reads a visitor’s past conversations with
     expect((await stranger.api.get(`/conversations/${old}/events`)).body.error.code).toBe('conversation_not_found');
     stranger.socket.send({ type: 'watch', conversationId: old, afterSeq: 0 });
     expect((await stranger.socket.next('error')).code).toBe('conversation_not_found');
+  });
+});
+
+describe('issue 15: the blocks list names a blocked visitor', () => {
+  it('a visitor block answers who the visitor is (name, e-mail, last page, masked as agents see them), not only its id', async () => {
+    await setMasking(server, 'mask');
+    const v = await visitor(server, { page: { url: `https://loja.example/?cartao=${CARD.replace(/ /g, '')}`, title: 'Loja' } });
+    await v.socket.say('Olá');
+    const admin = await adminApi(server);
+    expect((await admin.post('/blocks', { kind: 'visitor', value: v.session.visitorId, reason: 'spam' })).status).toBe(201);
+    expect((await admin.post('/blocks', { kind: 'ip', value: '203.0.113.9' })).status).toBe(201);
+    const { blocks } = (await admin.get('/blocks')).body as { blocks: Array<{ kind: string; value: string; visitor?: { name: string | null; email: string | null; page: string | null } }> };
+    const blocked = blocks.find((b) => b.kind === 'visitor')!;
+    expect(blocked.visitor).toEqual({ name: null, email: null, page: expect.stringMatching(/^https:\/\/loja\.example\/\?cartao=\*+1111$/) });
+    expect(blocks.find((b) => b.kind === 'ip')!.visitor).toBeUndefined();
   });
 });

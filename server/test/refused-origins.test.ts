@@ -86,6 +86,11 @@ describe('issue 15: a page on a refused origin', () => {
     expect((await settingsFrom(origin)).body.refused).toBeUndefined();
     const { socket } = await openVisitor(server, { origin });
     await socket.close();
+    // An origin allowed through the list itself (or a wildcard) leaves the refused list too.
+    await settingsFrom('https://listed.example.com');
+    expect((await refusedList()).map((r) => r.origin)).toContain('https://listed.example.com');
+    await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self', 'https://*.example.com'] });
+    expect((await refusedList()).map((r) => r.origin)).not.toContain('https://listed.example.com');
     // Put the demo site back for the other tests.
     expect((await admin.put(`/sites/${siteId}/origins`, { allowedOrigins: ['self'] })).status).toBe(200);
   });

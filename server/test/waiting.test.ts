@@ -2,9 +2,11 @@
  * Issue 15, waiting feedback: a visitor whose conversation waits in a queue is told its place and the site's
  * usual first-response time (the `wait` frame), again each time either changes and never twice the same.
  */
-import { describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../shared/protocol';
-import { makeQueue, onlineAgent, send, startConversation, visitor, waitFrames } from './agents';
+import { adminApi, makeQueue, onlineAgent, send, startConversation, visitor, waitFrames } from './agents';
 import type { TestSocket } from './clients';
 import { serverForEach } from './harness';
 
@@ -67,6 +69,35 @@ describe('issue 15: the waiting visitor is told its place in the queue and the u
     const back = await visitor(server, { queue: queue.name, token: waiting.session.token, resume: { conversationId: waiting.conversationId, afterSeq: 0 } });
     await told(back.socket, waiting.conversationId, (w) => w.position === 1, 'place 1 again');
     back.socket.ws.close();
+    agent.socket.ws.close();
+  });
+});
+
+describe('issue 15: a conversation the bot hands to a queue waits there', () => {
+  const HOOK = 'https://bot.example.test/waiting-hook';
+  const webhook = setupServer(http.post(HOOK, () => HttpResponse.json({ ok: true })));
+  beforeAll(() => webhook.listen({ onUnhandledRequest: 'bypass' }));
+  afterAll(() => webhook.close());
+
+  it('nothing while the bot holds it; its place once the bot hands it over', async () => {
+    const admin = await adminApi(server);
+    const siteId = (await admin.get('/sites')).body.sites[0].id as string;
+    const token = (await admin.put(`/sites/${siteId}/bot`, { botWebhookUrl: HOOK })).body.botToken as string;
+    const support = (await admin.get('/queues')).body.queues.find((q: { name: string }) => q.name === 'Support') as { id: string };
+    const agent = await onlineAgent(server, { queues: [support.id] });
+    const v = await visitor(server);
+    const { conversationId } = await v.socket.say('Quero falar com uma pessoa');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(waits(v.socket, conversationId)).toEqual([]);
+
+    const handoff = await fetch(`${server.url}/api/v1/bot/conversations/${conversationId}/handoff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ queue: 'support' }),
+    });
+    expect(handoff.status).toBe(200);
+    await told(v.socket, conversationId, (w) => w.position === 1, 'place 1 after the hand-off');
+    v.socket.ws.close();
     agent.socket.ws.close();
   });
 });

@@ -13,6 +13,7 @@ import { browserDescribe, newPage, serverAndChromium, signInToConsole } from './
 
 const e2e = serverAndChromium();
 const pt = TABLES['pt-BR'];
+const BIA = { email: 'bia@example.com', password: 'bia-password-123', name: 'Bia Souza' };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 async function available(page: Page): Promise<void> {
@@ -92,5 +93,42 @@ browserDescribe('issue 15: lists, names and words in the console', () => {
     expect(await page.locator('.adm-blocks').textContent()).not.toMatch(UUID);
     expect(errors).toEqual([]);
     await context.close();
+  });
+  it("R10 history: a plain agent opens the visitor's past conversation with another agent from the panel: masked, read-only", async () => {
+    const admin = await newPage(e2e.browser);
+    await signInToConsole(admin.page, e2e.server.url);
+    const api = admin.page.request;
+    const base = `${e2e.server.url}/api/v1`;
+    const site = (await (await api.get(`${base}/sites`)).json()) as { sites: Array<{ id: string }> };
+    expect((await api.put(`${base}/sites/${site.sites[0]!.id}/masking`, { data: { mode: 'mask' } })).ok()).toBe(true);
+    const { queues } = (await (await api.get(`${base}/queues`)).json()) as { queues: Array<{ id: string }> };
+    expect((await api.post(`${base}/agents`, { data: { ...BIA, role: 'agent', queueIds: [queues[0]!.id] } })).ok()).toBe(true);
+
+    // The visitor's first conversation, with the admin, closed.
+    const v = await openVisitor(e2e.server);
+    const old = (await v.socket.say('Meu cartão é 4111 1111 1111 1111')).conversationId;
+    expect((await api.post(`${base}/conversations/${old}/take`)).ok()).toBe(true);
+    const reasons = (await (await api.get(`${base}/wrap-up-reasons`)).json()) as { reasons: Array<{ id: string }> };
+    expect((await api.post(`${base}/conversations/${old}/close`, { data: { reasonId: reasons.reasons[0]!.id } })).ok()).toBe(true);
+    await admin.context.close();
+
+    // It comes back; Bia (a plain agent) takes the new one and opens the old one from the visitor panel.
+    const now = (await v.socket.say('Voltei', null)).conversationId;
+    const bia = await newPage(e2e.browser);
+    await signInToConsole(bia.page, e2e.server.url, BIA.email, BIA.password);
+    await available(bia.page);
+    expect((await bia.page.request.post(`${base}/conversations/${now}/take`)).ok()).toBe(true);
+    await bia.page.locator('#tab-mine').click();
+    await bia.page.locator('#inbox-panel .item', { hasText: 'Voltei' }).click();
+    const previous = bia.page.locator('.visitor-panel .previous .link-row');
+    await previous.first().waitFor();
+    await previous.first().click();
+    await bia.page.locator('.messages .bubble', { hasText: '**** **** **** 1111' }).waitFor();
+    expect(await bia.page.locator('.messages').textContent()).not.toContain('4111 1111 1111 1111');
+    // Read-only: no composer, no action that writes.
+    expect(await bia.page.locator('#reply').count()).toBe(0);
+    expect(await bia.page.locator('.actions button', { hasText: /Encerrar|Transferir|Etiquetas|Arquivar|Bloquear/ }).count()).toBe(0);
+    expect(bia.errors).toEqual([]);
+    await bia.context.close();
   });
 });

@@ -55,7 +55,7 @@ browserDescribe('a role change on an open console', () => {
     await page.locator('.role-notice', { hasText: 'Agente' }).waitFor();
     await expect.poll(() => nav.count()).toBe(4); // with Team (issue 15)
     await page.locator('#tab-others').waitFor({ state: 'detached' });
-    await page.locator('.pane .empty', { hasText: 'não tem mais acesso a esta conversa' }).waitFor();
+    await page.locator('.pane .empty', { hasText: 'não tem acesso a esta conversa' }).waitFor();
     await page.locator('.workspace .status.online').waitFor();
     expect(await page.locator('.inbox .item', { hasText: text }).count()).toBe(0);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Ticket } from '../../shared/api';
 import type { ConversationEvent } from '../../shared/protocol';
-import { adminApi } from '../../server/test/agents';
+import { adminApi, eventually } from '../../server/test/agents';
 import { startTestServer, type TestServer } from '../../server/test/harness';
 import { startSmtp, type TestSmtp } from '../../server/test/smtp';
 import { agentOnDuty, browserDescribe, launchChromium, newPage, ownerPage, widget } from './browser';
@@ -72,6 +72,7 @@ browserDescribe('issue 15: a chat that became a ticket, with e-mail on', () => {
     const note = w.root.locator('.log .card', { hasText: 'O que você escrever aqui vai para o chamado.' });
     await note.waitFor();
     expect(await w.bubble(first).isVisible()).toBe(true);
+    expect(await w.root.locator('.notice', { hasText: 'A conversa foi encerrada' }).count()).toBe(0); // it goes on
     expect(await w.root.locator('.log').textContent()).not.toContain('Responderemos por e-mail');
     // The composer stays (never the leave-a-message form, which would make a duplicate).
     expect(await composer.isVisible()).toBe(true);
@@ -144,6 +145,35 @@ describe('issue 15: with e-mail off', () => {
       expect(await confirmation.textContent()).toMatch(/^Sua mensagem virou o chamado #\d+\.$/);
       expect(errors).toEqual([]);
       await context.close();
+    });
+
+    it('issue 15: after the offline form, an agent\'s proactive chat comes below the ticket\'s notice, never above it; the visitor keeps the form\'s name', async () => {
+      const { context, errors, w } = await openWidget(server);
+      await w.root.locator('#papo-offline').waitFor();
+      await w.root.getByRole('textbox', { name: 'Nome', exact: true }).fill('Bia Souza');
+      await w.root.getByRole('textbox', { name: 'E-mail', exact: true }).fill('bia@example.com');
+      await w.root.getByRole('textbox', { name: 'Mensagem', exact: true }).fill('Quero trocar o tamanho');
+      await w.root.locator('form.card button[type=submit]').click();
+      const number = /#(\d+)/.exec((await w.root.locator('.card.ok').textContent()) ?? '')?.[1];
+      const offDuty = await agentOnDuty(server);
+      try {
+        const admin = await adminApi(server);
+        const live = await eventually(async () => ((await admin.get('/visitors/live')).body.visitors as Array<{ id: string; name: string | null }>).find((v) => v.name === 'Bia Souza'), 'Bia on the live list, named');
+        const res = await admin.post(`/visitors/${live.id}/conversations`, { clientId: crypto.randomUUID(), text: 'Oi, Bia! Vi sua mensagem.' });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body.conversation.visitorName).toBe('Bia Souza');
+        await w.bubble('Oi, Bia! Vi sua mensagem.').waitFor();
+        const texts = await w.root.locator('.log li').allTextContents();
+        const notice = texts.findIndex((t) => t === `Sua mensagem virou o chamado #${number}.`);
+        const message = texts.findIndex((t) => t.includes('Oi, Bia! Vi sua mensagem.'));
+        expect(notice).toBeGreaterThan(-1);
+        expect(notice).toBeLessThan(message);
+        expect(await w.root.locator('.card.ok').count()).toBe(0); // no card left below the newer message
+        expect(errors).toEqual([]);
+        await context.close();
+      } finally {
+        offDuty();
+      }
     });
 
     it('issue 15: a chat that became a ticket asks no address and promises nothing; the end panel offers no e-mailed transcript', async () => {

@@ -88,12 +88,9 @@ describe('timeline: the end of a conversation (R8, T2)', () => {
     ]);
   });
 
-  it('T2: ticket_created carries the ticket number the visitor is told', () => {
+  it('T2: ticket_created carries the ticket number the visitor is told (issue 15: its "closed" is not said)', () => {
     const ticket = { ...ev(3, 'ticket_created', SYSTEM), data: { number: 42 } };
-    expect(timeline([ticket, ev(4, 'closed', SYSTEM)], [], CONV)).toEqual([
-      { type: 'ticket', key: 's3', number: 42, at: 10_003 },
-      { type: 'closed', key: 's4', at: 10_004 },
-    ]);
+    expect(timeline([ticket, ev(4, 'closed', SYSTEM)], [], CONV)).toEqual([{ type: 'ticket', key: 's3', number: 42, at: 10_003 }]);
   });
 
   it('T2: a ticket_created without its data still gives the notice, without a number', () => {
@@ -217,6 +214,12 @@ describe('issue 15: the ticket the leave-a-message form made', () => {
     const items = timeline(events, [], CONV, formTicket);
     expect(items.map((i) => i.key)).toEqual(keys);
     if (keys[0] === 'tf') expect(items[0]).toEqual({ type: 'ticket', key: 'tf', number: 12, at: 10_001 });
+  });
+
+  it('a chat that became a ticket says so once: no "closed" notice after it (the thread goes on as the ticket\'s)', () => {
+    const events = [ev(1, 'created', VISITOR), ev(2, 'message', VISITOR, 'Oi', 'client-a'), ev(3, 'ticket_created', SYSTEM), ev(4, 'closed', SYSTEM), ev(5, 'message', VISITOR, 'Mais um detalhe', 'client-b')];
+    expect(timeline(events, [], CONV).map((i) => i.type)).toEqual(['message', 'ticket', 'message']);
+    expect(timeline([ev(1, 'created', VISITOR), ev(2, 'closed', ANA)], [], CONV).map((i) => i.type)).toEqual(['closed']);
   });
 
   it('with day separators, the ticket and the chat share the chat\'s first day', () => {

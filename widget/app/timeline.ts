@@ -56,7 +56,8 @@ export function timeline(events: readonly ConversationEvent[], outbox: readonly 
       items.push({ type: 'joined', key: `s${e.seq}`, name: e.author.name, at: e.at });
     } else if (e.kind === 'conference_left' && e.author.name) {
       items.push({ type: 'left', key: `s${e.seq}`, name: e.author.name, at: e.at });
-    } else if (e.kind === 'ended_by_visitor' || e.kind === 'closed') {
+    } else if (e.kind === 'ended_by_visitor' || (e.kind === 'closed' && items.at(-1)?.type !== 'ticket')) {
+      // Issue 15: no "closed" after "became ticket #N": the thread goes on as the ticket's.
       items.push({ type: e.kind === 'closed' ? 'closed' : 'ended', key: `s${e.seq}`, at: e.at });
     } else if (e.kind === 'ticket_created') {
       const n = e.data?.number;

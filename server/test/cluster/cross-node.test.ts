@@ -192,6 +192,22 @@ describe('issue 14: one cluster, what one node does the others see', () => {
     v.socket.ws.close();
   });
 
+  it('issue 15 across nodes: a site created on node 1 reaches a console already open on node 2; deleted on node 1, its conversation leaves that console and its key stops working on node 3', async () => {
+    const console2 = await openAgent(n2.asTestServer());
+    const { site } = expectStatus(await admin.call<{ site: { id: string; key: string } }>(n1, 'POST', '/sites', { name: 'Filial' }), 200, 'create a site');
+    const visitor3 = await openVisitor({ ...n3.asTestServer(), siteKey: site.key });
+    visitor3.socket.send({ type: 'message.send', clientId: randomUUID(), conversationId: null, text: 'Olá da filial' });
+    const { conversationId } = await visitor3.socket.next('ack', undefined, 15_000);
+    await console2.socket.next('conversation', (c) => c.conversation.id === conversationId, 15_000);
+
+    expectStatus(await admin.call(n1, 'DELETE', `/sites/${site.id}`), 200, 'delete the site');
+    await console2.socket.next('gone', (g) => g.conversationId === conversationId, 15_000);
+    const settings = await fetch(`${n3.url}/api/v1/widget/settings?site=${site.key}`);
+    expect(settings.status).toBe(404);
+    await visitor3.socket.close();
+    await console2.socket.close();
+  });
+
   it('a logout on node 3 closes the agent\'s console on node 2 (4006) within seconds', async () => {
     const agent = await createAgentOn(n1, admin);
     const console2 = await openAgent(n2.asTestServer(), agent.api.cookie);
