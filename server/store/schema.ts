@@ -185,6 +185,8 @@ export const conversations = sqliteTable(
     /** Highest seq the agents / the visitor have seen (SPEC W2); only ever raised. */
     agentSeenSeq: integer('agent_seen_seq').notNull().default(0),
     visitorSeenSeq: integer('visitor_seen_seq').notNull().default(0),
+    /** Issue 15: an agent started it (R11 proactive chat); the lists mark it. Set by the write that opens it. */
+    proactive: integer('proactive', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     // Not (status, updated_at): updated_at changes with every message, and keeping that index in step cost

@@ -191,6 +191,7 @@ export const conversations = pgTable(
     firstMessageText: text('first_message_text'),
     agentSeenSeq: integer('agent_seen_seq').notNull().default(0),
     visitorSeenSeq: integer('visitor_seen_seq').notNull().default(0),
+    proactive: boolean('proactive').notNull().default(false),
     /**
      * PostgreSQL only: the insertion order, SQLite's rowid. UUIDv7 ids are random inside a millisecond, and a
      * visitor's history (forVisitor) puts the later-made of two conversations of one millisecond first.

@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `proactive` integer DEFAULT false NOT NULL;
