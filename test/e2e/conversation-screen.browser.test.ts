@@ -160,7 +160,7 @@ browserDescribe('the conversation screen (issue 15)', () => {
 
     await visitor.w.root.locator('.head button.quit').click();
     await visitor.w.root.locator('.confirm button.send').click();
-    await page.locator('.conversation-head .sub', { hasText: 'o visitante encerrou o chat' }).waitFor();
+    await page.locator('.conversation-head .sub', { hasText: 'encerrada pelo visitante' }).waitFor();
     await expect.poll(() => inView(page)).toEqual(['Mais ▾']);
     await page.locator('.wrap-prompt button', { hasText: 'Aplicar motivo de conclusão' }).waitFor();
     await page.locator('.visitor-panel .meta', { hasText: 'saiu do chat' }).waitFor();
