@@ -173,11 +173,11 @@ function boot(): void {
   const settingsRead: Promise<void> = fetch(`${server}/api/v1/widget/settings?site=${encodeURIComponent(siteKey)}`)
     .then((r) => r.json())
     .then((body) => {
-      const answer = body as { settings?: WidgetSettings; refused?: { message: string } } | null;
-      if (answer?.refused) {
-        refused = true;
-        console.error(answer.refused.message);
-      }
+      const answer = body as { settings?: WidgetSettings; refused?: { message: string }; error?: { code: string; message: string } } | null;
+      // A page on a refused origin, or a key no site has (a typo, a deleted site): the same quiet end, with
+      // the server's one line for the site owner.
+      const no = answer?.refused ?? (answer?.error?.code == 'site_not_found' && answer.error);
+      if (no) console.error(no.message), (refused = true);
       const s = answer?.settings;
       if (!s) return;
       settings = s;

@@ -599,7 +599,6 @@ export const en: typeof ptBR = {
     inviteTitle: (visitor) => `Conference invitation: ${visitor}`,
   },
   // Issue 15 (lists, names).
-  proactiveChat: 'Started by an agent',
   offerFor: (agent) => `For ${agent}`,
   visitorIsTyping: (visitor) => `${visitor} is typing…`,
   // Issue 15 (internal chat)

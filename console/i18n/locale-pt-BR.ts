@@ -648,7 +648,6 @@ export const ptBR = {
     inviteTitle: (visitor: string) => `Convite para conferência: ${visitor}`,
   },
   // Issue 15 (lists, names).
-  proactiveChat: 'Iniciada por um agente',
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
   team,

@@ -458,6 +458,39 @@ describe('AgentSession: opening at a search hit (issue 12)', () => {
   });
 });
 
+describe('AgentSession: how its transfers and invitations ended (issue 15)', () => {
+  const notice = (conversationId: string, outcome: 'accepted' | 'declined' | 'expired' | 'left', wrapUp: boolean) => ({
+    type: 'workflow.notice' as const,
+    conversationId,
+    visitorId: 'v1',
+    visitorName: 'Bia',
+    kind: outcome === 'left' ? ('conference' as const) : ('transfer' as const),
+    outcome,
+    by: outcome === 'expired' || outcome === 'left' ? null : 'Bruno',
+    to: 'Bruno',
+    wrapUp,
+  });
+
+  it('a declined request is a notice until dismissed; an accepted transfer also asks a wrap-up; leaving a conference asks one without a notice', () => {
+    const t = started([summary('c1')]);
+    t.online();
+    t.socket().receive(notice('c1', 'declined', false));
+    expect(t.session.view.notices.map((n) => [n.conversationId, n.outcome, n.by])).toEqual([['c1', 'declined', 'Bruno']]);
+    expect(t.session.view.wrapUps).toEqual([]);
+    t.socket().receive(notice('c1', 'accepted', true));
+    t.socket().receive({ type: 'gone', conversationId: 'c1' });
+    expect(t.session.view.notices.map((n) => n.outcome)).toEqual(['declined', 'accepted']);
+    expect(t.session.view.wrapUps.map((w) => w.conversationId)).toEqual(['c1']);
+    t.session.dismissNotice(t.session.view.notices[0]!.id);
+    expect(t.session.view.notices.map((n) => n.outcome)).toEqual(['accepted']);
+    t.socket().receive(notice('c2', 'left', true));
+    expect(t.session.view.notices).toHaveLength(1);
+    expect(t.session.view.wrapUps.map((w) => w.conversationId)).toEqual(['c1', 'c2']);
+    t.session.wrappedUp('c1');
+    expect(t.session.view.wrapUps.map((w) => w.conversationId)).toEqual(['c2']);
+  });
+});
+
 describe('AgentSession: the internal chat rides the same socket (issue 15)', () => {
   it('the welcome lists the channels, internal frames reach the team chat, and its errors are not a reply failing', () => {
     const t = started();

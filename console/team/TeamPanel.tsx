@@ -5,6 +5,7 @@
  * (the chat has a Back button to the list).
  */
 import { useEffect, useRef } from 'preact/hooks';
+import { directChannelId, peerOf, TEAM_CHANNEL } from '../../shared/internal-chat';
 import { Composer } from '../../shared/ui/Composer';
 import { useView } from '../../shared/ui/use-view';
 import type { InternalMessage } from '../../shared/protocol';
@@ -15,10 +16,24 @@ export interface TeamPanelProps {
   team: TeamChat;
   /** This agent's id: its own messages are drawn on its side. */
   meId: string;
-  /** The chat the URL names (`/console/team/:channel`); null: the panel's own choice (the team channel). */
+  /**
+   * The chat the URL names (`/console/team/:channel`): `team`, or the id of the colleague of a direct chat
+   * (an id the routes take as it is); null: the panel's own choice (the team channel).
+   */
   channel?: string | null;
   /** The chat on screen changed: the URL follows (`replace` when the URL named none). */
   onChannel?: (channel: string | null, replace: boolean) => void;
+}
+
+/** A chat's name in the URL: `team`, or the other agent's id for a direct chat. */
+function urlName(channelId: string | null, meId: string): string | null {
+  return channelId === null || channelId === TEAM_CHANNEL ? channelId : peerOf(channelId, meId);
+}
+
+/** The chat a URL name opens (null for none, or for oneself). */
+function fromUrl(name: string | null, meId: string): string | null {
+  if (name === null || name === TEAM_CHANNEL) return name;
+  return name === meId ? null : directChannelId(meId, name);
 }
 
 function channelName(c: Pick<TeamChannel, 'kind' | 'peer'>): string {
@@ -36,6 +51,11 @@ export function TeamPanel({ team, meId, channel = null, onChannel }: TeamPanelPr
   const log = useRef<HTMLDivElement>(null);
   const composer = useRef<HTMLTextAreaElement | null>(null);
 
+  // The URL names the chat (a link, a reload, Back and Forward): opened before the panel's own default.
+  useEffect(() => {
+    const id = fromUrl(channel, meId);
+    if (id !== null) team.open(id);
+  }, [team, channel]);
   useEffect(() => {
     team.shown(true);
     // A hidden tab reads nothing; shown again, what is on screen is read.
@@ -47,12 +67,15 @@ export function TeamPanel({ team, meId, channel = null, onChannel }: TeamPanelPr
     };
   }, [team]);
 
-  // The URL names the chat (a link, Back and Forward); the chat on screen names the URL.
+  // The chat on screen names the URL: when the agent changes it, and at first only when the URL named none
+  // (the first render's view may still be the chat shown before this URL's).
+  const named = useRef(false);
   useEffect(() => {
-    if (channel !== null) team.open(channel);
-  }, [team, channel]);
-  useEffect(() => {
-    if (onChannel && view.currentId !== channel && (view.currentId !== null || channel !== null)) onChannel(view.currentId, channel === null);
+    const first = !named.current;
+    named.current = true;
+    const name = urlName(view.currentId, meId);
+    if (!onChannel || name === channel || (first && channel !== null)) return;
+    if (name !== null || channel !== null) onChannel(name, channel === null);
   }, [view.currentId]);
 
   // Newest at the bottom: follow new messages while the reader is near the end.

@@ -134,4 +134,17 @@ describe('issue 15: TeamChat', () => {
     expect(team.view.channels.find((c) => c.id === DM)).toMatchObject({ peer: { id: OTHER, name: 'Bia' }, unread: 0 });
     expect(last('internal.load')).toMatchObject({ channelId: DM });
   });
+
+  it('a direct chat opened by a link before the welcome is named by the colleague once the list comes', () => {
+    const sent: ClientFrame[] = [];
+    let me: string | null = null; // before the welcome, the session does not know who it is
+    const team = new TeamChat((f) => sent.push(f), () => me);
+    const last = <T extends ClientFrame['type']>(type: T) => sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type).at(-1)!;
+    team.open(DM);
+    me = ME;
+    team.connected();
+    team.frame({ type: 'internal.channels', clientId: last('internal.list').clientId, channels: [], agents: [{ id: OTHER, name: 'Bia' }] });
+    expect(team.view.channels.find((c) => c.id === DM)).toMatchObject({ kind: 'direct', peer: { id: OTHER, name: 'Bia' } });
+    expect(last('internal.load')).toMatchObject({ channelId: DM });
+  });
 });

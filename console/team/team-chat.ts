@@ -151,6 +151,13 @@ export class TeamChat extends Observable<TeamView> {
           const known = this.#channels.get(c.id);
           this.#channels.set(c.id, known ? { ...c, lastSeq: Math.max(c.lastSeq, known.lastSeq), seenSeq: Math.max(c.seenSeq, known.seenSeq) } : c);
         }
+        // A direct chat opened before the welcome (a link): named now that this agent and its colleagues are known.
+        const me = this.me();
+        const current = this.view.currentId;
+        const peerId = current && me ? peerOf(current, me) : null;
+        if (current && peerId && !this.#channels.has(current)) {
+          this.#channels.set(current, { id: current, kind: 'direct', peer: { id: peerId, name: frame.agents.find((a) => a.id === peerId)?.name ?? '' }, lastSeq: 0, seenSeq: 0, lastMessageAt: null });
+        }
         this.update({ ready: true, agents: frame.agents, ...this.#derived() });
         return true;
       }

@@ -95,7 +95,8 @@ export function createSites({
      */
     async widgetSettingsByKey(key: string, page?: { origin: string | undefined; self: string }): Promise<WidgetSettingsAnswer> {
       const site = await store.sites.byKey(key);
-      if (!site) throw new AppError('site_not_found');
+      // Issue 15: the loader prints this message to the browser console as it is.
+      if (!site) throw new AppError('site_not_found', `Papo: no site has the key "${key}" (data-site in the script tag): copy the line from Administration → Sites and widget.`);
       const settings = widgetSettings(site.widget, directory.queues(site.id));
       // No Origin (a same-origin GET, a script): nothing to judge; the socket's upgrade still checks.
       if (!page?.origin || originAllowed(site.allowedOrigins, page.origin, page.self)) return { settings };

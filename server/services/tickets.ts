@@ -61,6 +61,11 @@ export function createTicketService({ store, directory, conversations, mailer, l
       : t;
   /** SPEC M2: a history entry as agents read it: a change's requester name and e-mail masked. */
   const viewEntry = (siteId: string, e: TicketEntry): TicketEntry =>
+    viewRequesterChange(siteId, e);
+  /** Issue 15: a change the requester made (no agent) names it: masked like its name in `mask`. */
+  const viewRequesterChange = (siteId: string, e: TicketEntry): TicketEntry =>
+    masking.modeOf(siteId) === 'mask' && e.authorId === null && e.authorName ? viewFields(siteId, { ...e, authorName: masking.field(siteId, e.authorName) }) : viewFields(siteId, e);
+  const viewFields = (siteId: string, e: TicketEntry): TicketEntry =>
     masking.modeOf(siteId) === 'mask' && e.data && ('requesterName' in e.data || 'requesterEmail' in e.data)
       ? {
           ...e,
@@ -133,7 +138,9 @@ export function createTicketService({ store, directory, conversations, mailer, l
     await store.tickets.update(ticket.id, patch, at);
     const data = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== (ticket as unknown as Record<string, unknown>)[k] && !(k === 'requesterEmail' && v === ticket.requester.email))) as Record<string, string | number | null>;
     if (Object.keys(data).length > 0) {
-      await store.tickets.addEntry({ id: uuidv7(at), ticketId: ticket.id, kind: 'change', authorId: null, authorName: ticket.requester.name, text: null, data, emailed: null, at });
+      // Named by the requester's name or address (the console says "System" for a change by no one).
+      const by = ticket.requester.name ?? patch.requesterEmail ?? ticket.requester.email;
+      await store.tickets.addEntry({ id: uuidv7(at), ticketId: ticket.id, kind: 'change', authorId: null, authorName: by, text: null, data, emailed: null, at });
     }
   }
 

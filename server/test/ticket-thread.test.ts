@@ -12,7 +12,7 @@ import { adminApi, eventually, onlineAgent, stored, visitor, visitorEvents, wait
 import type { TestSocket } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { smtpPerFile } from './smtp';
-import { allTickets, createTicket, expectAnswer, request, supportQueueId, uniqueEmail } from './tickets-helpers';
+import { allTickets, createTicket, expectAnswer, request, setMasking, supportQueueId, uniqueEmail } from './tickets-helpers';
 
 const smtp = smtpPerFile();
 let server: TestServer;
@@ -123,10 +123,22 @@ describe('issue 15: the address is asked when a chat becomes a ticket', () => {
     expect(event).toMatchObject({ author: { kind: 'visitor' }, data: { email } });
     const after = await detail(ticket.id);
     expect(after.ticket.requester.email).toBe(email);
-    expect(after.entries.at(-1)).toMatchObject({ kind: 'change', authorId: null, data: { requesterEmail: email } });
+    // By the requester, named by its address (it gave no name).
+    expect(after.entries.at(-1)).toMatchObject({ kind: 'change', authorId: null, authorName: email, data: { requesterEmail: email } });
     const mail = await smtp.waitFor((m) => m.to.includes(email));
     expect(mail.subject).toContain(`#${ticket.number}`);
     expect((await server.papo.store.visitors.byId(v.session.visitorId))?.email).toBe(email);
+  });
+
+  it('issue 15 / SPEC M2: in a `mask` site, agents read the requester\'s change with its name (here its address) masked', async () => {
+    const { v, conversationId, ticket } = await chatBecameTicket();
+    await setMasking(server, 'mask');
+    const email = uniqueEmail('maria');
+    expectAnswer(await giveEmail(v.socket, conversationId, email), 'done');
+    const entry = (await detail(ticket.id)).entries.at(-1)!;
+    expect(entry.authorName).not.toBe(email);
+    expect(entry.authorName).toBe(entry.data!.requesterEmail);
+    expect(await server.papo.store.tickets.entries(ticket.id).then((all) => all.at(-1)!.authorName)).toBe(email);
   });
 
   it.each<[string, unknown, string]>([

@@ -2,7 +2,7 @@
  * Issue 15 (site owners) in Chromium: a page on an origin its site does not allow gets one console line for
  * its owner (what to add, and where), no chat, and no socket retried; an admin creates a site, copies its
  * install code, sees the widget's preview follow the settings, allows the page that was refused in one click
- * (the page then shows the chat), and deletes the site after a confirm that names what goes with it.
+ * (the page then shows the chat), renames the site, and deletes it after a confirm that names what goes with it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,7 +83,20 @@ browserDescribe('issue 15: site owners (Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('an admin creates a site, copies its install code, sees the preview follow the settings, allows the refused page in one click, and deletes the site', async () => {
+  it('a page whose data-site no site has (a typo, a deleted site): one console line naming the key, no chat, no socket', async () => {
+    const { server } = e2e;
+    const owner = await ownerSite(() => `<script async src="${server.url}/widget/papo.js" data-site="pk_no_such_site"></script>`);
+    hosts.push(owner.server);
+    const { page, seen } = await visit(owner.url);
+    await page.waitForTimeout(2_000);
+    expect(seen.consoleLines).toEqual([
+      { type: 'error', text: 'Papo: no site has the key "pk_no_such_site" (data-site in the script tag): copy the line from Administration → Sites and widget.' },
+    ]);
+    expect(await widget(page).launcher.isVisible()).toBe(false);
+    expect(seen.sockets).toEqual([]);
+  });
+
+  it('an admin creates a site, copies its install code, sees the preview follow the settings, allows the refused page in one click, renames and deletes the site', async () => {
     const { server } = e2e;
     const { page, context, errors } = await newPage(e2e.browser);
     contexts.push(context);
@@ -142,15 +155,24 @@ browserDescribe('issue 15: site owners (Chromium)', () => {
     await expect.poll(() => after.seen.sockets.length).toBe(1);
     expect(after.seen.consoleLines).toEqual([]);
 
+    // Renamed in place.
+    await sitePage.getByRole('button', { name: 'Renomear' }).click();
+    const renameForm = page.locator('form[aria-label="Renomear"]');
+    await renameForm.getByLabel('Nome do site').fill('Loja Centro');
+    await renameForm.getByRole('button', { name: 'Salvar' }).click();
+    const renamed = page.locator('article.adm-site', { has: page.getByRole('heading', { name: 'Loja Centro' }) });
+    await renamed.waitFor();
+    expect((await server.papo.store.sites.byId(site.id))!.name).toBe('Loja Centro');
+
     // Delete, after a confirm that names what goes with it.
     let question = '';
     page.once('dialog', (d) => {
       question = d.message();
       void d.accept();
     });
-    await sitePage.getByRole('button', { name: 'Excluir site' }).click();
-    await page.locator('[role=status]', { hasText: 'Site "Loja da Ana" excluído' }).waitFor();
-    expect(question).toContain('Loja da Ana');
+    await renamed.getByRole('button', { name: 'Excluir site' }).click();
+    await page.locator('[role=status]', { hasText: 'Site "Loja Centro" excluído' }).waitFor();
+    expect(question).toContain('Loja Centro');
     expect(question).toContain('todas as conversas');
     expect(question).toContain('chamados');
     expect(await server.papo.store.sites.byId(site.id)).toBeNull();

@@ -71,6 +71,17 @@ browserDescribe('issue 15: internal chat between agents in the console', () => {
     await dm.click();
     await ana.page.locator('.team .msg.theirs .bubble', { hasText: 'Te aviso às 13h50.' }).waitFor();
     await expect.poll(() => dm.locator('.badge').count()).toBe(0);
+    // The chat on screen has its own address (the colleague's id): a reload comes back to it, Back goes to
+    // the team channel, Forward to the chat again.
+    const brunoId = (created.body as { agent: { id: string } }).agent.id;
+    await expect.poll(() => new URL(ana.page.url()).pathname).toBe(`/console/team/${brunoId}`);
+    await ana.page.reload();
+    await ana.page.locator('.team-head h3', { hasText: 'Bruno Lima' }).waitFor();
+    await ana.page.locator('.team .msg.theirs .bubble', { hasText: 'Te aviso às 13h50.' }).waitFor();
+    await ana.page.goBack();
+    await ana.page.locator('.team-head h3', { hasText: 'Toda a equipe' }).waitFor();
+    await ana.page.goForward();
+    await ana.page.locator('.team-head h3', { hasText: 'Bruno Lima' }).waitFor();
     const reply = ana.page.getByLabel('Mensagem para Bruno Lima');
     await reply.fill('Combinado, obrigada!');
     await reply.press('Enter');

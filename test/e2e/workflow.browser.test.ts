@@ -28,6 +28,14 @@ async function visitorSays(text: string) {
   return visitor;
 }
 
+/** One of the conversation's actions, in the bar or, when it is not there, in its "More" menu. */
+async function act(page: Page, id: string): Promise<void> {
+  const inBar = page.locator(`.actions > button[data-action=${id}]`);
+  if ((await inBar.count()) > 0) return inBar.click();
+  await page.locator('.actions .more-button').click();
+  await page.locator(`.actions .menu [data-action=${id}]`).click();
+}
+
 browserDescribe('the agent workflow in Chromium', () => {
   it('R4, R6, R8: offer accepted, transfer accepted, transfer abandoned, wrap-up', async () => {
     const ana = await newPage(e2e.browser);
@@ -116,13 +124,11 @@ browserDescribe('the agent workflow in Chromium', () => {
 
     const visitor = await visitorSays('Meu pedido não chegou.');
     await ana.page.locator('button.item', { hasText: 'Meu pedido não chegou.' }).first().click();
-    await ana.page.locator('.actions button', { hasText: /^Assumir/ }).click();
+    await act(ana.page, 'take');
     await ana.page.locator('.conversation-head .sub', { hasText: 'Com você' }).waitFor();
 
     // The invitation: its own words, the hand-off note, Decline.
-    // Conference is in the action bar's More menu (issue 15).
-    await ana.page.locator('#more-actions').click();
-    await ana.page.locator('#more-actions-menu [role=menuitem]', { hasText: 'Conferência' }).click();
+    await act(ana.page, 'invite');
     const dialog = ana.page.locator('dialog[open]');
     await dialog.locator('textarea').fill('Pode confirmar o prazo de entrega?');
     await dialog.locator('.pick', { hasText: carla.name }).click();
@@ -142,7 +148,7 @@ browserDescribe('the agent workflow in Chromium', () => {
     await widget(visitor.page).bubble('Vou verificar com a transportadora.').waitFor();
 
     // A transfer with a note, accepted: one line in the timeline, with the note; the visitor never sees it.
-    await ana.page.locator('.actions button', { hasText: 'Transferir' }).click();
+    await act(ana.page, 'transfer');
     await dialog.locator('textarea').fill('Cliente VIP');
     await dialog.locator('.pick', { hasText: carla.name }).click();
     await agent.page.locator('.popover.request h2', { hasText: 'Pedido de transferência' }).waitFor();

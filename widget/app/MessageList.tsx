@@ -43,12 +43,12 @@ export interface MessageListProps {
   seen: number;
   /** Who is writing (SPEC W1), by display name; null: nobody. */
   typing: string | null;
-  /** What the visitor has seen (SPEC W2): the list opens at the first agent message after it (issue 15). */
+  /** What the visitor has seen (SPEC W2): the list opens at the first agent message after it (issue 15); absent: at the newest. */
   visitorSeen?: number;
 }
 
 export function MessageList(props: MessageListProps) {
-  const { items, t, time, onRetry, onDiscard, children, tailKey, attachments, greeting, agentName, avatars, day, seen, typing, visitorSeen = 0 } = props;
+  const { items, t, time, onRetry, onDiscard, children, tailKey, attachments, greeting, agentName, avatars, day, seen, typing, visitorSeen = Infinity } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const tail = useRef<HTMLDivElement>(null);
   /** Issue 15: the visitor is at the newest message (else a new one does not move the list, it shows "new messages"). */
