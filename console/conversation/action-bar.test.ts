@@ -107,7 +107,7 @@ describe('headLine', () => {
     ['open, mine, in conference', mine({ participants: [{ id: 'x', name: 'Beto' }], queueId: 'q1' }), 'Com você · em conferência com Beto · Vendas', 'With you · in conference with Beto · Vendas'],
     ['open, waiting', conv(), 'Aguardando atendimento', 'Waiting for an agent'],
     ['open, with the bot', conv({ bot: true }), 'Com o bot', 'With the bot'],
-    ['ended by the visitor: no conference line', mine({ status: 'ended', participants: [{ id: 'x', name: 'Beto' }] }), 'Com você · o visitante encerrou o chat, falta a conclusão', 'With you · the visitor ended the chat, wrap-up pending'],
+    ['ended by the visitor: no conference line', mine({ status: 'ended', participants: [{ id: 'x', name: 'Beto' }] }), 'Com você · encerrada pelo visitante, falta a conclusão', 'With you · ended by the visitor, wrap-up pending'],
     ['closed after a conference: not "in conference with you"', others({ status: 'closed', participants: [{ id: ME, name: 'Ana' }], requesterEmail: 'bia@example.com' }), 'Encerrada · atendida por Beto · bia@example.com', 'Closed · handled by Beto · bia@example.com'],
     ['archived, nobody took it', conv({ status: 'closed', archived: true }), 'Arquivada · sem atendimento', 'Archived · nobody took it'],
   ])('%s', (_name, c, pt, en) => {

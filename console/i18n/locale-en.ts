@@ -556,7 +556,7 @@ export const en: typeof ptBR = {
     submitResolve: 'Resolve and archive',
     reopen: 'Reopen',
     reopenTransfer: 'Reopen and transfer',
-    endedHead: 'the visitor ended the chat, wrap-up pending',
+    endedHead: 'ended by the visitor, wrap-up pending',
     closedHead: (agent) => `Closed · handled by ${agent}`,
     closedNobody: 'Closed · nobody took it',
     archivedHead: (agent) => `Archived · handled by ${agent}`,

@@ -350,7 +350,7 @@ const cv = {
   submitResolve: 'Resolver e arquivar',
   reopen: 'Reabrir',
   reopenTransfer: 'Reabrir e transferir',
-  endedHead: 'o visitante encerrou o chat, falta a conclusão',
+  endedHead: 'encerrada pelo visitante, falta a conclusão',
   closedHead: (agent: string) => `Encerrada · atendida por ${agent}`,
   closedNobody: 'Encerrada · sem atendimento',
   archivedHead: (agent: string) => `Arquivada · atendida por ${agent}`,

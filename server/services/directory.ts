@@ -133,6 +133,9 @@ export async function createDirectory(store: Store, now: () => number, options: 
   }
 
   function presenceOf(e: Entry): AgentPresence {
+    // Issue 15: `since` 0 means "never signed in", which only an offline agent can be. One shown present
+    // (its console is back, or the start-up grace) without a recorded change is so from the first look.
+    if (e.since === 0 && statesOf(e).shown !== 'offline') e.since = now();
     return {
       id: e.record.id,
       name: e.record.name,

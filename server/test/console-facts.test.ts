@@ -4,9 +4,9 @@
  * its widget's language; an agent who never signed in is offline "since never" (0), not "for 0 s".
  */
 import { describe, expect, it } from 'vitest';
-import { adminApi } from './agents';
-import { login } from './clients';
-import { serverForAll } from './harness';
+import { adminApi, eventually } from './agents';
+import { login, openAgent } from './clients';
+import { serverForAll, startTestServer } from './harness';
 
 const server = serverForAll();
 
@@ -33,5 +33,39 @@ describe('issue 15: the console facts', () => {
 
     await login(server, email, 'never-password-123');
     expect((await server.papo.store.agents.byId(created.body.agent.id))!.availabilitySince).toBeGreaterThan(0);
+  });
+});
+
+describe('issue 15: since 0 is only ever "never signed in"', () => {
+  it('R13: an agent who never chose a state but whose console is connected is present since a real time, not 0', async () => {
+    const admin = await adminApi(server);
+    const email = 'present@example.com';
+    const created = await admin.post('/agents', { email, name: 'Presente', password: 'present-password-123', role: 'agent', capacity: 2, queueIds: [] });
+    expect(created.status).toBe(201);
+    const cookie = await login(server, email, 'present-password-123');
+    const { socket } = await openAgent(server, cookie);
+    const row = await eventually(async () => {
+      const found = ((await admin.get('/agents')).body.agents as Array<{ id: string; state: string; since: number }>).find((a) => a.id === created.body.agent.id);
+      return found?.state === 'available' ? found : undefined;
+    }, 'the agent present');
+    expect(row.since).toBeGreaterThan(0);
+    socket.ws.close();
+  });
+});
+
+describe('issue 15: the first-start admin', () => {
+  it('R13: its console back within the start-up grace, it is present since a real time, not since 0 ("20795 d")', async () => {
+    const fresh = await startTestServer({ env: { PRESENCE_GRACE_MS: '60000' } });
+    try {
+      const admin = await adminApi(fresh);
+      const me = (await admin.get('/me')).body as { agent: { id: string } };
+      const { socket } = await openAgent(fresh, await login(fresh));
+      const row = ((await admin.get('/agents')).body.agents as Array<{ id: string; state: string; since: number }>).find((a) => a.id === me.agent.id)!;
+      expect(row.state).toBe('available');
+      expect(row.since).toBeGreaterThan(0);
+      socket.ws.close();
+    } finally {
+      await fresh.stop();
+    }
   });
 });

@@ -148,6 +148,17 @@ browserDescribe('the conversation screen (issue 15)', () => {
     await page.locator('#reply').waitFor();
     expect(await e2e.server.papo.store.conversations.byId(conversationId)).toMatchObject({ status: 'open', archived: false });
     await expect.poll(() => inView(page)).toEqual(['Transferir', 'Encerrar', 'Mais ▾']);
+
+    // Archived again, it is transferred from the menu: reopened first, then the transfer dialog.
+    await page.locator('#more-actions').click();
+    await page.locator('#more-actions-menu [role=menuitem]', { hasText: 'Resolver' }).click();
+    await dialog.locator('label.radio', { hasText: 'Dúvida resolvida' }).click();
+    await dialog.locator('button', { hasText: 'Resolver e arquivar' }).click();
+    await page.locator('.conversation-head .sub', { hasText: 'Arquivada' }).waitFor();
+    await page.locator('#more-actions').click();
+    await page.locator('#more-actions-menu [role=menuitem]', { hasText: 'Reabrir e transferir' }).click();
+    await page.locator('dialog.targets h2', { hasText: 'Transferir conversa' }).waitFor();
+    expect(await e2e.server.papo.store.conversations.byId(conversationId)).toMatchObject({ status: 'open', archived: false });
   });
 
   it('stale headers: after the visitor ended, no Transfer and the header says so; closed, no "in conference"; a refusal reads in words, never its code', async () => {
@@ -160,7 +171,7 @@ browserDescribe('the conversation screen (issue 15)', () => {
 
     await visitor.w.root.locator('.head button.quit').click();
     await visitor.w.root.locator('.confirm button.send').click();
-    await page.locator('.conversation-head .sub', { hasText: 'o visitante encerrou o chat' }).waitFor();
+    await page.locator('.conversation-head .sub', { hasText: 'encerrada pelo visitante' }).waitFor();
     await expect.poll(() => inView(page)).toEqual(['Mais ▾']);
     await page.locator('.wrap-prompt button', { hasText: 'Aplicar motivo de conclusão' }).waitFor();
     await page.locator('.visitor-panel .meta', { hasText: 'saiu do chat' }).waitFor();
