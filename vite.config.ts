@@ -26,6 +26,44 @@ const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
  */
 const WIDGET_TARGET = ['es2022', 'chrome98', 'firefox101', 'safari16.4'];
 
+/**
+ * The widget's stylesheets are template literals written one rule a line for reading (loader.ts, late-style.ts,
+ * app/styles.ts, and the lazy chunks' `const CSS`); their line breaks and indents are bytes every visitor
+ * downloads. This drops them at build time: a break after `;{},>` or before `{}` goes, any other becomes a
+ * space (where it may separate two tokens). Only literals without `${` are touched.
+ */
+export function tightCss(css: string): string {
+  return css.replace(/\n[ \t]*/g, (m: string, at: number, all: string) => {
+    const prev = all[at - 1];
+    const next = all[at + m.length];
+    return prev === undefined || next === undefined || ';{},>'.includes(prev) || '{}'.includes(next) ? '' : ' ';
+  });
+}
+
+const cssTight = {
+  name: 'papo-tight-css',
+  enforce: 'pre' as const,
+  transform(code: string, id: string) {
+    if (!/\/widget\/.*\.tsx?$/.test(id) || !/\bCSS = /.test(code)) return null;
+    return code.replace(/(\b[A-Z_]*CSS = (?:LATE_CSS \+ )?)`([^`$]*)`/g, (_m, head: string, css: string) => `${head}${JSON.stringify(tightCss(css))}`);
+  },
+};
+
+/**
+ * Vite wraps every `import()` of the app in its preload helper (`__vitePreload`, 1.9 KB, 0.7 KB gzip of the
+ * app chunk). With `modulePreload: false` every dependency list it is given is empty, so all it does is delay
+ * the import by a microtask and, when a chunk fails to load, dispatch `vite:preloadError` on the host page's
+ * window, where a site built with Vite may be listening (often to reload the page): not the widget's to do.
+ * This gives the app a helper that only runs the import; a failed chunk rejects as before.
+ */
+const PRELOAD_HELPER = '\0vite/preload-helper.js';
+const noPreloadHelper = {
+  name: 'papo-no-preload-helper',
+  enforce: 'pre' as const,
+  resolveId: (id: string) => (id === PRELOAD_HELPER || id === 'vite/preload-helper.js' ? PRELOAD_HELPER : null),
+  load: (id: string) => (id === PRELOAD_HELPER ? 'export const __vitePreload = (load) => load();' : null),
+};
+
 function appChunkName(): string {
   const manifest = JSON.parse(readFileSync(`${root}dist/widget/.vite/manifest.json`, 'utf8')) as Record<
     string,
@@ -42,6 +80,7 @@ export default defineConfig(({ mode }): UserConfig => {
       oxc: { jsx },
       // The visitor's frames as plain data, so the widget checks them without valibot (shared/frame-shape.ts).
       define: { __PAPO_VISITOR_FRAME_SHAPE__: JSON.stringify(shapeOf(VisitorServerFrame)) },
+      plugins: [cssTight, noPreloadHelper],
       publicDir: false,
       build: {
         outDir: 'dist/widget',
@@ -71,6 +110,7 @@ export default defineConfig(({ mode }): UserConfig => {
     return {
       publicDir: false,
       define: { __PAPO_APP_CHUNK__: JSON.stringify(appChunkName()) },
+      plugins: [cssTight],
       build: {
         outDir: 'dist/widget',
         emptyOutDir: false,

@@ -16,7 +16,7 @@ import { MAIL_TEXT } from '../server/i18n/mail-text';
 import { TRANSCRIPT_LABELS } from '../shared/transcript';
 import { FILE_STRINGS } from '../widget/app/files/strings';
 import { loadStrings } from '../widget/app/i18n';
-import { PRECHAT_STRINGS } from '../widget/app/prechat/strings';
+import { loadPrechatStrings } from '../widget/app/prechat/strings';
 import { TICKET_STRINGS } from '../widget/app/conversations/ticket-strings';
 import { LOADER_STRINGS } from '../widget/loader-strings';
 
@@ -43,7 +43,11 @@ const TABLES: Record<string, () => Languages | Promise<Languages>> = {
   // The widget app's languages are lazy chunks: loaded as the app loads them.
   'widget app (widget/app/locales)': async () => ({ 'pt-BR': await loadStrings('pt-BR'), en: await loadStrings('en'), es: await loadStrings('es') }),
   'widget files chunk (widget/app/files/strings)': () => FILE_STRINGS,
-  'widget pre-chat chunk (widget/app/prechat/strings)': () => PRECHAT_STRINGS,
+  'widget pre-chat chunks (widget/app/prechat/strings-*)': async () => ({
+    'pt-BR': await loadPrechatStrings('pt-BR'),
+    en: await loadPrechatStrings('en'),
+    es: await loadPrechatStrings('es'),
+  }),
   'widget ticket chunk (widget/app/conversations/ticket-strings)': () => TICKET_STRINGS, // issue 15
   'widget loader (widget/loader-strings)': () => LOADER_STRINGS,
   'e-mail (server/i18n)': () => MAIL_TEXT,

@@ -40,13 +40,6 @@ export const APP_CSS = LATE_CSS + `
 .dots i:nth-child(2){animation-delay:.2s}
 .dots i:nth-child(3){animation-delay:.4s}
 @keyframes papo-dot{0%,80%,100%{opacity:.3}40%{opacity:1}}
-.convs{list-style:none;margin:0;padding:0}
-.convs .card{all:unset;box-sizing:border-box;display:block;width:100%;margin:0 0 8px;padding:12px 14px;border:1px solid #e3e6ea;border-radius:14px;
-  background:#fff;cursor:pointer}
-.convs .card:focus-visible{outline:2px solid var(--papo-accent,#047857)}
-.convs .row{justify-content:space-between}
-.last{display:block;margin-top:4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.convs .badge{display:inline-block;width:auto;height:auto;margin-top:6px;padding:2px 8px;border-radius:999px}
 .bubble{margin:0;padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:15px;line-height:1.4}
 .mine .bubble{background:var(--papo-accent,#047857);color:var(--papo-on-accent,#fff);border-bottom-right-radius:5px}
 .theirs .bubble{background:#fff;color:#1f2328;border:1px solid #e3e6ea;border-bottom-left-radius:5px}

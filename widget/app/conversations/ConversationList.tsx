@@ -2,9 +2,21 @@
  * @module SPEC W7: the visitor's conversations (status, last message, unread, when), to open one, or to
  * start a new one when none is open. A chunk of its own, fetched when the visitor first asks for the list.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { VisitorConversation } from '../../../shared/protocol';
+import { adoptCss } from '../files/sheet';
 import type { Strings } from '../i18n';
+
+/** The list's own rules: this chunk carries them, not the app chunk every chat loads (files/sheet.ts). */
+const CSS = `
+.convs{list-style:none;margin:0;padding:0}
+.convs .card{all:unset;box-sizing:border-box;display:block;width:100%;margin:0 0 8px;padding:12px 14px;border:1px solid #e3e6ea;border-radius:14px;
+  background:#fff;cursor:pointer}
+.convs .card:focus-visible{outline:2px solid var(--papo-accent,#047857)}
+.convs .row{justify-content:space-between}
+.last{display:block;margin-top:4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.convs .badge{display:inline-block;width:auto;height:auto;margin-top:6px;padding:2px 8px;border-radius:999px}
+`;
 
 export interface ConversationListProps {
   list: VisitorConversation[] | null;
@@ -22,6 +34,7 @@ export interface ConversationListProps {
 
 export function ConversationList({ list, t, when, current, canStart, onOpen, onNew, onBack }: ConversationListProps) {
   const heading = useRef<HTMLHeadingElement>(null);
+  useLayoutEffect(() => adoptCss(heading.current, CSS), []);
   useEffect(() => heading.current?.focus(), []);
   return (
     <div class="log">

@@ -9,7 +9,7 @@ import type { PrechatHost } from './lazy';
 import type { Locale } from '../../contract';
 import { adoptCss } from '../files/sheet';
 import { checkPrechat, consentText, inputFrom, PRECHAT_FIELDS, prechatAnswers, type MessageRule, type PrechatField, type PrechatInput, type PrechatProblem, type PrechatSettings } from './prechat';
-import { PRECHAT_STRINGS, type PrechatStrings } from './strings';
+import { loadPrechatStrings, type PrechatStrings } from './strings';
 
 const CSS = `
 .card select{box-sizing:border-box;width:100%;min-height:44px;padding:10px 12px;border:1px solid #c9ced6;border-radius:12px;
@@ -22,7 +22,8 @@ const CSS = `
 
 export interface PrechatFormProps {
   settings: PrechatSettings;
-  locale: Locale;
+  /** The strings in the visitor's language (loadPrechatStrings). */
+  t: PrechatStrings;
   /** A submission the server refused (field_required, invalid_email, invalid_request): its answers return. */
   refused: { clientId: string; code: string; text: string; prechat?: PrechatAnswers } | null;
   onSubmit: (text: string, answers: PrechatAnswers) => void;
@@ -39,14 +40,23 @@ function problemText(problem: string, field: PrechatField, t: PrechatStrings): s
 
 /** The form for this session: the site's settings, and the last submission if the server refused it. */
 export function Prechat({ session, locale, messageRule }: { session: PrechatHost; locale: Locale; messageRule: MessageRule }) {
+  // The visitor's language's strings, a chunk of their own; the last ones stay shown while another loads.
+  const [t, setT] = useState<PrechatStrings | null>(null);
+  useEffect(() => {
+    let current = true;
+    void loadPrechatStrings(locale).then((s) => current && setT(() => s));
+    return () => {
+      current = false;
+    };
+  }, [locale]);
   const view = session.view;
   const settings = view.site?.widget?.prechat;
-  if (!settings) return null;
+  if (!settings || !t) return null;
   const refused = view.outbox.find((o) => o.prechat && o.failed);
   return (
     <PrechatForm
       settings={settings}
-      locale={locale}
+      t={t}
       messageRule={messageRule}
       refused={refused ? { clientId: refused.clientId, code: refused.failed!, text: refused.text, prechat: refused.prechat } : null}
       onSubmit={(text, answers) => {
@@ -57,8 +67,7 @@ export function Prechat({ session, locale, messageRule }: { session: PrechatHost
   );
 }
 
-export function PrechatForm({ settings, locale, refused, onSubmit, messageRule }: PrechatFormProps) {
-  const t = PRECHAT_STRINGS[locale];
+export function PrechatForm({ settings, t, refused, onSubmit, messageRule }: PrechatFormProps) {
   const [input, setInput] = useState<PrechatInput>(() => inputFrom(settings, refused?.prechat, refused?.text ?? ''));
   const [problems, setProblems] = useState<Partial<Record<PrechatField, PrechatProblem | string>>>({});
   const form = useRef<HTMLFormElement>(null);
