@@ -14,6 +14,7 @@ import { t, visitorLabel } from '../i18n/i18n';
 import { MessageLog } from './MessageLog';
 import { allowedActions } from '../session/permissions';
 import { PriorityBadge } from '../ui/PriorityBadge';
+import { ProactiveMark } from '../ui/ProactiveMark';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
 import { Avatar } from '../ui/Avatar';
@@ -59,6 +60,7 @@ export function ConversationView(props: ConversationViewProps) {
         <Avatar label={visitor} colourKey={c.visitorId} />
         <div class="title">
           <h1 id="conversation-title" tabIndex={-1}>
+            {c.proactive && <ProactiveMark />}
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
           <p class="sub">{headLine(c, agent, queueName)}</p>

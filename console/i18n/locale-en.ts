@@ -625,4 +625,6 @@ export const en: typeof ptBR = {
     someone: 'Agent',
     cannotRead: 'You do not have access to this chat.',
   },
+  // Issue 15 (proactive chats): the mark on a chat an agent started.
+  proactiveChat: 'Started by an agent',
 };

@@ -651,4 +651,6 @@ export const ptBR = {
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
   team,
+  // Issue 15 (proactive chats): the mark on a chat an agent started.
+  proactiveChat: 'Iniciada por um agente',
 };
