@@ -18,6 +18,7 @@ import { ProactiveMark } from '../ui/ProactiveMark';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
 import { Avatar } from '../ui/Avatar';
+import { reasonText } from './event-lines';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -83,7 +84,7 @@ export function ConversationView(props: ConversationViewProps) {
       )}
       {c.status === 'closed' && (
         <p class="banner closed" role="status">
-          {c.wrapUpReason ? t.closedWith(c.wrapUpReason) : t.closedBanner}
+          {c.wrapUpReason ? t.closedWith(reasonText(c.wrapUpReason)) : t.closedBanner}
           {c.archived && ` · ${t.archivedShort}`}
         </p>
       )}
