@@ -375,6 +375,8 @@ export const ConversationSummary = v.object({
   /** What the agents / the visitor have seen of it (SPEC W2); absent: 0 (nothing seen yet, or an older server). */
   agentSeenSeq: v.optional(Seq),
   visitorSeenSeq: v.optional(Seq),
+  /** Issue 15, proactive chats: an agent started it (R11); every list marks it. */
+  proactive: v.boolean(),
 });
 export type ConversationSummary = v.InferOutput<typeof ConversationSummary>;
 

@@ -14,9 +14,11 @@ import { t, visitorLabel } from '../i18n/i18n';
 import { MessageLog } from './MessageLog';
 import { allowedActions } from '../session/permissions';
 import { PriorityBadge } from '../ui/PriorityBadge';
+import { ProactiveMark } from '../ui/ProactiveMark';
 import { ReplyComposer } from './ReplyComposer';
 import { TypingIndicator } from './TypingIndicator';
 import { Avatar } from '../ui/Avatar';
+import { reasonText } from './event-lines';
 
 export interface ConversationViewProps {
   conversation: ConversationSummary;
@@ -59,6 +61,7 @@ export function ConversationView(props: ConversationViewProps) {
         <Avatar label={visitor} colourKey={c.visitorId} />
         <div class="title">
           <h1 id="conversation-title" tabIndex={-1}>
+            {c.proactive && <ProactiveMark />}
             {visitor} {c.priority !== 1 && <PriorityBadge priority={c.priority} />}
           </h1>
           <p class="sub">{headLine(c, agent, queueName)}</p>
@@ -81,7 +84,7 @@ export function ConversationView(props: ConversationViewProps) {
       )}
       {c.status === 'closed' && (
         <p class="banner closed" role="status">
-          {c.wrapUpReason ? t.closedWith(c.wrapUpReason) : t.closedBanner}
+          {c.wrapUpReason ? t.closedWith(reasonText(c.wrapUpReason)) : t.closedBanner}
           {c.archived && ` · ${t.archivedShort}`}
         </p>
       )}

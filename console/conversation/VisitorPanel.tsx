@@ -11,6 +11,7 @@ import { ErrorLine } from '../ui/ErrorLine';
 import { dayTime, t, visitorLabel } from '../i18n/i18n';
 import { useAction } from '../ui/use-action';
 import { browserName } from './user-agent';
+import { reasonText } from './event-lines';
 
 export interface VisitorPanelProps {
   conversation: ConversationSummary;
@@ -88,7 +89,7 @@ export function VisitorPanel({ conversation: c, onOpen }: VisitorPanelProps) {
                   <time dateTime={new Date(p.createdAt).toISOString()}>{dayTime.format(p.createdAt)}</time>
                   <span class="meta">{p.assignedAgentName ?? t.nobody}</span>
                 </span>
-                <span class="preview">{p.wrapUpReason ?? p.lastMessage?.text ?? '…'}</span>
+                <span class="preview">{p.wrapUpReason ? reasonText(p.wrapUpReason) : p.lastMessage?.text ?? '…'}</span>
               </button>
             </li>
           ))}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, type ConversationEvent, type EventData } from '../../shared/protocol';
-import { eventLine, logNotices, timelineEntries, type LineContext } from './event-lines';
+import { eventLine, logNotices, reasonText, timelineEntries, type LineContext } from './event-lines';
 import { TABLES } from '../i18n/i18n';
 
 const ctx: LineContext = { agentId: 'me', visitor: 'Bia', queueName: (id) => ({ sales: 'Vendas' })[id] ?? null };
@@ -89,6 +89,25 @@ describe('eventLine', () => {
     expect(eventLine(SAMPLES.returned_to_bot, ctx, TABLES['pt-BR'])).toBe('Beto devolveu o controle ao bot');
     expect(eventLine(SAMPLES.rated, ctx, TABLES['pt-BR'])).toBe('Bia avaliou o atendimento com 4/5: Rápido');
     expect(eventLine(SAMPLES.ticket_created, ctx, TABLES['pt-BR'])).toBe('Chamado #12 aberto com esta conversa');
+  });
+});
+
+describe('issue 15: the reasons the server stores in English read in the console\'s language', () => {
+  it.each<[string, string, string, string]>([
+    ['a chat that became a ticket', 'Ticket #12', 'virou o chamado #12', 'became ticket #12'],
+    ['block and end', 'Blocked', 'visitante bloqueado', 'visitor blocked'],
+    ['a reason from the site\'s list, as written', 'Resolvido', 'Resolvido', 'Resolvido'],
+    ['a list reason that only mentions a ticket, as written', 'Ticket #12 duplicado', 'Ticket #12 duplicado', 'Ticket #12 duplicado'],
+  ])('%s', (_name, stored, pt, en) => {
+    expect(reasonText(stored, TABLES['pt-BR'])).toBe(pt);
+    expect(reasonText(stored, TABLES.en)).toBe(en);
+  });
+
+  it('the closed line of a chat that became a ticket, in pt-BR and en', () => {
+    const closed = e('closed', agent('x', 'Beto'), { reason: 'Ticket #7' });
+    expect(eventLine(closed, ctx, TABLES['pt-BR'])).toBe('Beto encerrou a conversa: virou o chamado #7');
+    expect(eventLine(closed, ctx, TABLES.en)).toBe('Beto closed the conversation: became ticket #7');
+    expect(eventLine(e('closed', SYSTEM, { reason: 'Ticket #7' }), ctx, TABLES['pt-BR'])).toBe('Conversa encerrada: virou o chamado #7');
   });
 });
 

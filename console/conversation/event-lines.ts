@@ -18,6 +18,17 @@ export interface LineContext {
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /**
+ * Issue 15: a wrap-up reason as the console's language says it. The server stores two of its own in English
+ * ("Ticket #N" when a chat becomes a ticket, "Blocked" for block-and-end); a reason from the site's list is
+ * the admins' own words, shown as written. Stored data is never rewritten.
+ */
+export function reasonText(reason: string, s: Strings = defaultStrings): string {
+  const ticket = /^Ticket #(\d+)$/.exec(reason);
+  if (ticket) return s.ev.reasonTicket(Number(ticket[1]));
+  return reason === 'Blocked' ? s.ev.reasonBlocked : reason;
+}
+
+/**
  * Kinds only the timeline shows: messages and notes are the log itself; routing steps and edits would crowd
  * it. Every other kind, a new one too, is a notice.
  */
@@ -92,7 +103,8 @@ export function eventLine(e: ConversationEvent, ctx: LineContext, s: Strings = d
     case 'ended_by_visitor':
       return ev.endedByVisitor;
     case 'closed': {
-      const reason = str(d.reason);
+      const stored = str(d.reason);
+      const reason = stored === null ? null : reasonText(stored, s);
       if (e.author.kind === 'system') return reason ? ev.closedSystemReason(reason) : ev.closedSystem;
       return reason ? ev.closed(author, reason) : ev.closedNoReason(author);
     }

@@ -280,6 +280,9 @@ export const en: typeof ptBR = {
     withNote: (line, note) => `${line}: “${note}”`,
     botHandoffAgent: (agent) => `The bot handed the conversation to ${agent}`,
     offerDeclined: (agent) => `${agent} declined the offer`,
+    // Issue 15 (proactive chats, wrap-up words): the reasons the server stores in English, said in the console's language.
+    reasonTicket: (n) => `became ticket #${n}`,
+    reasonBlocked: 'visitor blocked',
   },
   errors: {
     invalid_json: 'The server did not understand the request. Reload the page and try again.',
@@ -625,4 +628,6 @@ export const en: typeof ptBR = {
     someone: 'Agent',
     cannotRead: 'You do not have access to this chat.',
   },
+  // Issue 15 (proactive chats): the mark on a chat an agent started.
+  proactiveChat: 'Started by an agent',
 };

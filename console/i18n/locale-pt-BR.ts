@@ -67,6 +67,9 @@ const ev = {
   withNote: (line: string, note: string) => `${line}: “${note}”`,
   botHandoffAgent: (agent: string) => `O bot passou a conversa para ${agent}`,
   offerDeclined: (agent: string) => `${agent} recusou a oferta`,
+  // Issue 15 (proactive chats, wrap-up words): the reasons the server stores in English, said in the console's language.
+  reasonTicket: (n: number) => `virou o chamado #${n}`,
+  reasonBlocked: 'visitante bloqueado',
 };
 
 const errors: Record<ErrorCode | 'network', string> = {
@@ -651,4 +654,6 @@ export const ptBR = {
   offerFor: (agent: string) => `Para ${agent}`,
   visitorIsTyping: (visitor: string) => `${visitor} está digitando…`,
   team,
+  // Issue 15 (proactive chats): the mark on a chat an agent started.
+  proactiveChat: 'Iniciada por um agente',
 };

@@ -3,6 +3,7 @@ import { Elapsed } from '../ui/Countdown';
 import { clock, dayTime, t, visitorLabel } from '../i18n/i18n';
 import { waitingSince, type ListId } from './lists';
 import { PriorityBadge } from '../ui/PriorityBadge';
+import { ProactiveMark } from '../ui/ProactiveMark';
 
 export interface ConversationItemProps {
   conversation: ConversationSummary;
@@ -22,7 +23,10 @@ export function ConversationItem({ conversation: c, list, agentId, current, unre
   return (
     <button type="button" class={`item${current ? ' current' : ''}${unread ? ' unread' : ''}`} aria-current={current ? 'true' : undefined} onClick={onOpen}>
       <span class="row">
-        <span class="name">{visitorLabel(c.visitorId, c.visitorName)}</span>
+        <span class="name">
+          {c.proactive && <ProactiveMark />}
+          {visitorLabel(c.visitorId, c.visitorName)}
+        </span>
         {list === 'new' ? (
           <Elapsed since={waitingSince(c)} />
         ) : (

@@ -7,7 +7,7 @@ import type { AgentRole, ConversationSummary, QueueInfo } from '../../shared/pro
 import { ConversationItem } from './ConversationItem';
 import { InboxFilters } from './InboxFilters';
 import { t } from '../i18n/i18n';
-import { countByAgent, isSupervisor, labelsIn, matches, type Filters, type ListId, type Lists, type LiveList } from './lists';
+import { countByAgent, isSupervisor, labelsIn, matches, tabCount, type Filters, type ListId, type Lists, type LiveList } from './lists';
 import { useClosedList } from './use-closed-list';
 
 export interface InboxProps {
@@ -42,8 +42,7 @@ export function Inbox(props: InboxProps) {
   const queueName = (id: string | null) => queues.find((q) => q.id === id)?.name ?? null;
 
   const tabButton = (id: ListId) => {
-    const count = id === 'new' || id === 'mine' || id === 'others' ? lists[id].length : null;
-    const unreadCount = id === 'new' || id === 'mine' || id === 'others' ? unreadCounts[id] : 0;
+    const count = id === 'new' || id === 'mine' || id === 'others' ? tabCount(lists[id].length, unreadCounts[id]) : null;
     return (
       <button
         key={id}
@@ -56,10 +55,10 @@ export function Inbox(props: InboxProps) {
         onClick={() => onTab(id)}
       >
         {tabName[id]}
-        {count !== null && <span class="count">{count}</span>}
-        {unreadCount > 0 && (
-          <span class="unread-count" aria-label={t.unreadCount(unreadCount)}>
-            {unreadCount}
+        {count?.kind === 'size' && <span class="count">{count.n}</span>}
+        {count?.kind === 'unread' && (
+          <span class="unread-count" aria-label={t.unreadCount(count.n)}>
+            {count.n}
           </span>
         )}
       </button>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
 import { summaryFixture as s } from '../../shared/test/summary';
-import { appendPage, byMineOrder, byPriorityThenActivity, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, sortIntoLists, type ListContext, type LiveList } from './lists';
+import { appendPage, byMineOrder, byPriorityThenActivity, byServingOrder, countByAgent, labelsIn, listOf, matches, NO_FILTERS, sortIntoLists, tabCount, type ListContext, type LiveList } from './lists';
 
 const agent: ListContext = { agentId: 'me', role: 'agent', queueIds: ['sales'] };
 const sup: ListContext = { agentId: 'me', role: 'supervisor', queueIds: ['sales'] };
@@ -126,4 +126,13 @@ describe('issue 15: every list puts priority first', () => {
     expect(ids(lists.mine)).toEqual(['mine-urgent', 'mine-normal']);
     expect(ids(lists.others)).toEqual(['theirs-high', 'theirs-normal']);
   });
+});
+
+describe('tabCount (issue 15: one count per tab, never "Novas 1 1")', () => {
+  it.each<[string, number, number, ReturnType<typeof tabCount>]>([
+    ['nothing in the list', 0, 0, { kind: 'size', n: 0 }],
+    ['all read: how many it holds', 3, 0, { kind: 'size', n: 3 }],
+    ['one waiting, unread: that one, once', 1, 1, { kind: 'unread', n: 1 }],
+    ['some unread: how many have a new message', 5, 2, { kind: 'unread', n: 2 }],
+  ])('%s', (_name, size, unread, expected) => expect(tabCount(size, unread)).toEqual(expected));
 });

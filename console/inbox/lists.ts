@@ -145,3 +145,12 @@ export function appendPage(shown: readonly ConversationSummary[], page: readonly
   const ids = new Set(shown.map((c) => c.id));
   return [...shown, ...page.filter((c) => !ids.has(c.id))];
 }
+
+/**
+ * Issue 15: the one count a live list's tab shows. While some of its conversations have a new message, how
+ * many (the accent badge); otherwise how many it holds. Two numbers side by side ("Novas 1 1") read as one
+ * garbled count, so a tab never shows both.
+ */
+export function tabCount(size: number, unread: number): { kind: 'unread' | 'size'; n: number } {
+  return unread > 0 ? { kind: 'unread', n: unread } : { kind: 'size', n: size };
+}

@@ -76,6 +76,8 @@ export interface StatePatch {
   visitorName?: string | null;
   requesterEmail?: string | null;
   wrapUpReason?: string | null;
+  /** Issue 15: set once, by the write that opens an agent's proactive chat (R11). */
+  proactive?: boolean;
 }
 
 export type Decision = { ok: true; events: NewEvent[]; patch: StatePatch | null } | { ok: false; code: ErrorCode };

@@ -204,7 +204,7 @@ export function createWorkflowService({ store, directory, conversations, request
         return {
           ok: true,
           events: [assignedEvent(actor, 'proactive'), messageEvent(actor, text, clientId)],
-          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, ...named },
+          patch: { assignedAgentId: actor.id, assignedAgentName: actor.name, queuedAt: at, proactive: true, ...named },
         };
       });
     },

@@ -161,6 +161,34 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
         expect(await store.conversations.openForVisitor(visitor.visitorId)).toEqual(outcome.conversation);
       });
 
+      it('issue 15, R11: a conversation an agent opens with the proactive patch reads back proactive in byId, list and after a restart; a visitor\'s does not', async () => {
+        const site = await makeSite();
+        const visitor = visitorActor(site.id);
+        const agent = await makeAgent();
+        const author = { kind: 'agent' as const, id: agent.id, name: agent.name };
+        const opened = appended(
+          await store.write({
+            conversationId: null,
+            visitor: { siteId: site.id, visitorId: visitor.visitorId },
+            clientId: null,
+            at: T0 + 3,
+            authorize: () => true,
+            decide: () => ({ ok: true, events: [{ kind: 'message', author, clientId: null, text: 'Posso ajudar?' }], patch: { assignedAgentId: agent.id, assignedAgentName: agent.name, proactive: true } }),
+          }),
+        );
+        expect(opened.conversation.proactive).toBe(true);
+        expect((await store.conversations.byId(opened.conversation.id))?.proactive).toBe(true);
+        const { conversation: started } = await startConversation(T0 + 4);
+        expect(started.proactive).toBe(false);
+        const listed = await store.conversations.list({ limit: 10 });
+        expect(Object.fromEntries(listed.map((c) => [c.id, c.proactive]))).toEqual({ [opened.conversation.id]: true, [started.id]: false });
+
+        await closeStore(store);
+        const reopened = reopen();
+        expect((await reopened.conversations.byId(opened.conversation.id))?.proactive).toBe(true);
+        expect((await reopened.conversations.byId(started.id))?.proactive).toBe(false);
+      });
+
       it('C3: the next message without a conversation id goes to the open conversation', async () => {
         const { visitor, conversation } = await startConversation();
         const next = appended(await store.write(message(visitor, 'Outra aba', { at: T0 + 1 })));
@@ -535,6 +563,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           visitorName: 'Carla',
           requesterEmail: 'carla@example.com',
           wrapUpReason: 'Resolved',
+          proactive: true,
         };
       }
 
@@ -569,6 +598,7 @@ export function storeContract(name: string, makeStore: () => StoreFixture): void
           wrapUpReason: 'Resolved',
           archived: true,
           firstMessage: 'Olá',
+          proactive: true,
         };
         const event: ConversationEvent = { conversationId: conversation.id, seq: 3, kind: 'priority_changed', author, clientId: null, text: null, data, at: T0 + 9 };
         expect(out.conversation).toEqual(expected);

@@ -378,6 +378,27 @@ describe('R11 visitors', () => {
     expect((await storedEvents(server, conversationId)).filter((e) => e.clientId === clientId)).toHaveLength(1);
   });
 
+  it('issue 15, R11: a proactive chat\'s summary says proactive in the answer, the agent\'s socket and the list; a visitor-started one does not', async () => {
+    const agent = await onlineAgent(server, { queues: [await supportQueueId(server)] });
+    const asking = await visitor(server);
+    const own = await asking.socket.say('Oi, preciso de ajuda');
+    const offered = await visitor(server);
+    await eventually(async () => ((await agent.api.get('/visitors/live')).body.visitors as Array<{ id: string }>).find((v) => v.id === offered.session.visitorId), 'the visitor in the live list');
+    const started = await agent.api.post(`/visitors/${offered.session.visitorId}/conversations`, { clientId: crypto.randomUUID(), text: 'Posso ajudar?' });
+    expect(started.status).toBe(200);
+    const proactiveId = started.body.conversation.id as string;
+    expect(started.body.conversation.proactive).toBe(true);
+    const pushed = await agent.socket.next('conversation', (f) => f.conversation.id === proactiveId);
+    expect(pushed.conversation.proactive).toBe(true);
+    // Once the visitor answers, the chat stays marked.
+    await offered.socket.say('Sim, por favor');
+    expect((await agent.api.get(`/conversations/${proactiveId}`)).body.conversation.proactive).toBe(true);
+    expect((await agent.api.get(`/conversations/${own.conversationId}`)).body.conversation.proactive).toBe(false);
+    const listed = (await agent.api.get('/conversations?view=open')).body.conversations as Array<{ id: string; proactive: boolean }>;
+    expect(listed.find((c) => c.id === proactiveId)?.proactive).toBe(true);
+    expect(listed.filter((c) => c.id !== proactiveId).every((c) => c.proactive === false)).toBe(true);
+  });
+
   it('R11: a visitor who is not on the site cannot be started a proactive chat with', async () => {
     const agent = await onlineAgent(server);
     const guest = await visitor(server);

@@ -35,6 +35,7 @@ export function summaryFixture(overrides: Partial<ConversationSummary> = {}): Co
     wrapUpReason: null,
     archived: false,
     firstMessage: 'Olá',
+    proactive: false,
     ...overrides,
   };
 }
@@ -46,7 +47,7 @@ export function summaryFixture(overrides: Partial<ConversationSummary> = {}): Co
  */
 export type StateFixture = Omit<
   ConversationSummary,
-  'visitorName' | 'assignedAgentName' | 'lastMessage' | 'createdAt' | 'updatedAt' | 'requesterEmail' | 'wrapUpReason' | 'firstMessage'
+  'visitorName' | 'assignedAgentName' | 'lastMessage' | 'createdAt' | 'updatedAt' | 'requesterEmail' | 'wrapUpReason' | 'firstMessage' | 'proactive'
 >;
 
 /**
@@ -65,6 +66,7 @@ export function stateFixture(overrides: Partial<StateFixture> = {}): StateFixtur
     requesterEmail: _requesterEmail,
     wrapUpReason: _wrapUpReason,
     firstMessage: _firstMessage,
+    proactive: _proactive,
     ...state
   } = summaryFixture(overrides);
   return state;

@@ -131,4 +131,31 @@ browserDescribe('issue 15: lists, names and words in the console', () => {
     expect(bia.errors).toEqual([]);
     await bia.context.close();
   });
+
+  it('issue 15: a chat an agent started shows the "Iniciada por um agente" mark in the list and the header; a visitor\'s does not', async () => {
+    const { page, context, errors } = await newPage(e2e.browser);
+    await signInToConsole(page, e2e.server.url);
+    await available(page);
+    const base = `${e2e.server.url}/api/v1`;
+    const asking = await openVisitor(e2e.server);
+    const own = (await asking.socket.say('Eu que chamei')).conversationId;
+    expect((await page.request.post(`${base}/conversations/${own}/take`)).ok()).toBe(true);
+    const offered = await openVisitor(e2e.server);
+    await expect
+      .poll(async () => ((await (await page.request.get(`${base}/visitors/live`)).json()) as { visitors: Array<{ id: string }> }).visitors.some((x) => x.id === offered.session.visitorId))
+      .toBe(true);
+    const started = await page.request.post(`${base}/visitors/${offered.session.visitorId}/conversations`, { data: { clientId: crypto.randomUUID(), text: 'Posso ajudar?' } });
+    expect(started.ok()).toBe(true);
+
+    await page.locator('#tab-mine').click();
+    const mark = page.getByRole('img', { name: pt.proactiveChat, exact: true });
+    const proactiveItem = page.locator('#inbox-panel .item', { hasText: 'Posso ajudar?' });
+    await proactiveItem.getByRole('img', { name: pt.proactiveChat, exact: true }).waitFor();
+    expect(await page.locator('#inbox-panel .item', { hasText: 'Eu que chamei' }).locator('.proactive-mark').count()).toBe(0);
+    await proactiveItem.click();
+    await page.locator('.conversation-head').getByRole('img', { name: pt.proactiveChat, exact: true }).waitFor();
+    expect(await mark.count()).toBe(2); // the list item and the header, nothing else
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

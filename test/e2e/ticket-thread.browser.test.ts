@@ -183,6 +183,8 @@ describe('issue 15: with e-mail off', () => {
         const note = w.root.locator('.log .card', { hasText: 'O que você escrever aqui vai para o chamado.' });
         await note.waitFor();
         expect(await note.textContent()).toBe('Nossa equipe vai ver esta conversa no chamado.O que você escrever aqui vai para o chamado.');
+        // The header no longer promises an answer right here: the chat is a ticket now.
+        expect(await w.root.locator('.head .sub').textContent()).toBe('Agora é um chamado.');
         expect(await w.root.locator('.log').textContent()).not.toMatch(/e-mail/i);
         expect(await note.locator('input').count()).toBe(0);
 

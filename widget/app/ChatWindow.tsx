@@ -135,7 +135,7 @@ export function ChatWindow({ session, t, locale, onClose, inputRef, settings }: 
         <div>
           <h2 id="papo-title">{t.title}</h2>
           {/* SPEC R13: without a connection it cannot know who is available: it says it is connecting. */}
-          <p class="sub">{view.connection === 'connecting' || view.connection === 'offline' ? t.connecting : panel === 'form' ? t.nobody : t.subtitle}</p>
+          <p class="sub">{view.connection === 'connecting' || view.connection === 'offline' ? t.connecting : panel === 'form' ? t.nobody : onTicket ? t.asTicket : t.subtitle}</p>
         </div>
         <button type="button" class="icon" aria-label={t.conversations} aria-pressed={listing} onClick={() => (listing ? back() : showList())}>
           <svg viewBox="0 0 24 24" aria-hidden="true">

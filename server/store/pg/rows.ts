@@ -11,7 +11,7 @@ import { toConversation as sqliteToConversation, toEvent, toState as sqliteToSta
 import { toAttachmentRecord as sqliteToAttachmentRecord, type AttachmentRow } from '../sqlite/attachments';
 
 /** A `conversations` row: SQLite's, with booleans, and `ord` (the insertion order) when selected. */
-export type PgConversationRow = Omit<ConversationRow, 'bot' | 'archived'> & { bot: boolean; archived: boolean; ord?: number };
+export type PgConversationRow = Omit<ConversationRow, 'bot' | 'archived' | 'proactive'> & { bot: boolean; archived: boolean; proactive: boolean; ord?: number };
 
 /** An `events` row: SQLite's, column for column. */
 export type PgEventRow = EventRow;
@@ -29,6 +29,7 @@ export function sqliteRow(row: PgConversationRow): ConversationRow {
   const r = row as unknown as ConversationRow;
   r.bot = row.bot ? 1 : 0;
   r.archived = row.archived ? 1 : 0;
+  r.proactive = row.proactive ? 1 : 0;
   return r;
 }
 

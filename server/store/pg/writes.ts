@@ -50,7 +50,8 @@ const TYPES = {
 const COLUMNS = `id, site_id, visitor_id, visitor_name, status, assigned_agent_id, assigned_agent_name, last_seq,
   last_message_text, last_message_author_kind, last_message_at, created_at, updated_at, queue_id, queued_at, priority,
   bot::int AS bot, offer_agent_id, offer_agent_name, offer_expires_at, request_json, participants_json, labels_json,
-  requester_email, wrap_up_reason, archived::int AS archived, first_message_text, agent_seen_seq, visitor_seen_seq`;
+  requester_email, wrap_up_reason, archived::int AS archived, first_message_text, agent_seen_seq, visitor_seen_seq,
+  proactive::int AS proactive`;
 
 /** Every column a write changes (all of ConversationRow but id and the ones fixed at creation). */
 const CHANGED = [
@@ -58,6 +59,7 @@ const CHANGED = [
   'last_message_author_kind', 'last_message_at', 'updated_at', 'queue_id', 'queued_at', 'priority', 'bot',
   'offer_agent_id', 'offer_agent_name', 'offer_expires_at', 'request_json', 'participants_json', 'labels_json',
   'requester_email', 'wrap_up_reason', 'archived', 'first_message_text', 'agent_seen_seq', 'visitor_seen_seq',
+  'proactive',
 ] as const;
 const INSERTED = ['id', 'site_id', 'visitor_id', 'created_at', ...CHANGED] as const;
 

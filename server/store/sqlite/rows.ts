@@ -53,6 +53,8 @@ export interface ConversationRow {
   /** SPEC W2: only ever raised. Absent from the row a write builds for a new conversation (0 then). */
   agent_seen_seq?: number;
   visitor_seen_seq?: number;
+  /** 0 or 1 (issue 15: an agent's proactive chat). */
+  proactive: number;
 }
 
 export interface EventRow {
@@ -76,13 +78,13 @@ export interface EventRow {
 const CONVERSATION_COLUMNS = `id, site_id, visitor_id, visitor_name, status, assigned_agent_id, assigned_agent_name, last_seq,
   last_message_text, last_message_author_kind, last_message_at, created_at, updated_at, queue_id, queued_at, priority, bot,
   offer_agent_id, offer_agent_name, offer_expires_at, request_json, participants_json, labels_json, requester_email,
-  wrap_up_reason, archived, first_message_text, agent_seen_seq, visitor_seen_seq`;
+  wrap_up_reason, archived, first_message_text, agent_seen_seq, visitor_seen_seq, proactive`;
 
 type RawConversation = [
   string, string, string, string | null, ConversationStatus, string | null, string | null, number,
   string | null, AuthorKind | null, number | null, number, number, string | null, number | null, number, number,
   string | null, string | null, number | null, string | null, string, string, string | null,
-  string | null, number, string | null, number, number,
+  string | null, number, string | null, number, number, number,
 ];
 
 /**
@@ -122,6 +124,7 @@ function conversationRow(r: RawConversation): ConversationRow {
     first_message_text: r[26],
     agent_seen_seq: r[27],
     visitor_seen_seq: r[28],
+    proactive: r[29],
   };
 }
 
@@ -218,6 +221,7 @@ export function toConversation(row: ConversationRow): ConversationSummary {
     requesterEmail: row.requester_email,
     wrapUpReason: row.wrap_up_reason,
     firstMessage: row.first_message_text,
+    proactive: row.proactive !== 0,
   };
   // SPEC W2: left out while 0 (nothing seen yet), as the protocol allows: new conversations' summaries
   // stay as they were.
@@ -267,6 +271,7 @@ export function applyPatch(row: ConversationRow, patch: StatePatch | null, text:
   if (patch.visitorName !== undefined) row.visitor_name = text(patch.visitorName);
   if (patch.requesterEmail !== undefined) row.requester_email = text(patch.requesterEmail);
   if (patch.wrapUpReason !== undefined) row.wrap_up_reason = text(patch.wrapUpReason);
+  if (patch.proactive !== undefined) row.proactive = patch.proactive ? 1 : 0;
 }
 
 /** A conversation that does not exist yet: what the rule sees before the visitor's first message. */
@@ -299,5 +304,6 @@ export function freshRow(siteId: string, visitorId: string, at: number): Convers
     wrap_up_reason: null,
     archived: 0,
     first_message_text: null,
+    proactive: 0,
   };
 }

@@ -63,7 +63,7 @@ export function prepareWrites(
        offer_agent_id = @offer_agent_id, offer_agent_name = @offer_agent_name, offer_expires_at = @offer_expires_at,
        request_json = @request_json, participants_json = @participants_json, labels_json = @labels_json,
        requester_email = @requester_email, wrap_up_reason = @wrap_up_reason, archived = @archived,
-       first_message_text = @first_message_text
+       first_message_text = @first_message_text, proactive = @proactive
      WHERE id = @id`,
   );
 

@@ -67,5 +67,7 @@ const strings: Strings = {
   leaveOff: 'Leave a message for our team.',
   place: (n) => `Your place in the queue: ${n}`,
   usually: (i) => `We usually reply ${['right away', 'in a few minutes', 'within half an hour', 'within an hour', 'in a few hours'][i]}`,
+  // Issue 15 (proactive chats, ticket header): the header's line once the chat became a ticket.
+  asTicket: 'Now a ticket.',
 };
 export default strings;

@@ -67,5 +67,7 @@ const strings: Strings = {
   leaveOff: 'Deja un mensaje para nuestro equipo.',
   place: (n) => `Tu lugar en la fila: ${n}`,
   usually: (i) => `Solemos responder ${['al momento', 'en pocos minutos', 'en menos de media hora', 'en menos de una hora', 'en unas horas'][i]}`,
+  // Issue 15 (proactive chats, ticket header): the header's line once the chat became a ticket.
+  asTicket: 'Ahora es un ticket.',
 };
 export default strings;

@@ -67,4 +67,6 @@ export default {
   /** Issue 15 (widget feedback): while waiting for an agent, the place in the queue and how soon the team usually answers (wait.ts). */
   place: (n: number) => `Sua posição na fila: ${n}`,
   usually: (i: number) => `Normalmente respondemos ${['na hora', 'em poucos minutos', 'em até meia hora', 'em até uma hora', 'em algumas horas'][i]}`,
+  // Issue 15 (proactive chats, ticket header): the header's line once the chat became a ticket.
+  asTicket: 'Agora é um chamado.',
 };
