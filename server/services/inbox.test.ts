@@ -152,7 +152,7 @@ describe('inbox', () => {
     }
   });
 
-  it("the visitor panel lists the visitor's other conversations only when the agent may see them", async () => {
+  it("R10 history (issue 15): the visitor panel lists the visitor's other conversations, whoever held them, to an agent talking to the visitor", async () => {
     // The visitor of bia's closed conversation comes back and ana takes the new one.
     const before = made.closedByBia!;
     const visitor: VisitorActor = { kind: 'visitor', visitorId: before.visitorId, siteId: 's1' };
@@ -167,7 +167,8 @@ describe('inbox', () => {
     if (first.kind !== 'appended') throw new Error(first.kind);
     const again = first.conversation.id;
     await store.write({ conversationId: again, visitor: null, clientId: null, at: T0 + 100_001, authorize: () => true, decide: () => ({ ok: true, events: [], patch: { assignedAgentId: 'ana', assignedAgentName: 'ana' } }) });
-    expect((await inbox.detail(ANA, again)).visitor).toMatchObject({ id: before.visitorId, online: false, previous: [] });
+    expect((await inbox.detail(ANA, again)).visitor).toMatchObject({ id: before.visitorId, online: false });
+    expect((await inbox.detail(ANA, again)).visitor.previous.map((p) => p.id)).toEqual([before.id]);
     expect((await inbox.detail(SUP, again)).visitor.previous.map((p) => p.id)).toEqual([before.id]);
     expect((await inbox.detail(BIA, before.id)).visitor.previous).toEqual([]);
     live.connected(before.visitorId, 's1', null, true);
