@@ -5,36 +5,9 @@
  * other writer, in this process or another, can commit in between.
  */
 import type Database from 'better-sqlite3';
-import type { InternalChannel, InternalChannelOf, InternalMessageRecord, StoreInternalChat } from '../internal-chat';
+import type { InternalChannelOf, StoreInternalChat } from '../internal-chat';
+import { toChannel, toMessage, type ChannelRow, type MessageRow } from '../internal-chat-rows';
 import type { GroupCommitter } from './committer';
-
-interface ChannelRow {
-  id: string;
-  kind: InternalChannel['kind'];
-  member_ids: string;
-  last_seq: number;
-  last_message_at: number | null;
-  created_at: number;
-  seen_seq?: number | null;
-}
-
-interface MessageRow {
-  channel_id: string;
-  seq: number;
-  author_id: string;
-  author_name: string;
-  client_id: string;
-  text: string;
-  created_at: number;
-}
-
-function toChannel(r: ChannelRow): InternalChannel {
-  return { id: r.id, kind: r.kind, memberIds: JSON.parse(r.member_ids) as string[], lastSeq: r.last_seq, lastMessageAt: r.last_message_at, createdAt: r.created_at };
-}
-
-function toMessage(r: MessageRow): InternalMessageRecord {
-  return { channelId: r.channel_id, seq: r.seq, authorId: r.author_id, authorName: r.author_name, clientId: r.client_id, text: r.text, at: r.created_at };
-}
 
 /**
  * The `internalChat` part of the Store on this connection; writes are submitted to `committer`.
