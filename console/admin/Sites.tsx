@@ -6,11 +6,11 @@
  * site, its masking of sensitive data (issue 6) and its offline hours, tickets and leave-a-message form
  * (SiteTicketing, SPEC T1, T2), and its widget: appearance, pre-chat, files, identity (SiteWidget, SPEC W4-W6).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { BotSettingsAnswer, RefusedOriginsAnswer } from '../../shared/api';
 import { adminApi, type MaskingMode, type SiteInfo } from './admin-api';
 import { webhookValue, type Problem } from './forms';
-import { useAction, useResource } from './hooks';
+import { useAction, useCopy, useResource } from './hooks';
 import { t } from './i18n';
 import { SiteTicketing } from './SiteTicketing';
 import { SiteWidget } from './SiteWidget';
@@ -220,17 +220,7 @@ export const snippetOf = (serverUrl: string, key: string): string => `<script as
 
 function Install({ site, serverUrl }: { site: SiteInfo; serverUrl: string }) {
   const snippet = snippetOf(serverUrl, site.key);
-  const [copied, setCopied] = useState(false);
-  const field = useRef<HTMLTextAreaElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(snippet);
-      setCopied(true);
-    } catch {
-      // No clipboard (plain http or refused): select the text so Ctrl+C works.
-      field.current?.select();
-    }
-  };
+  const { copied, field, copy } = useCopy<HTMLTextAreaElement>(snippet);
   return (
     <section class="adm-card" aria-labelledby={`adm-install-${site.id}`}>
       <h4 id={`adm-install-${site.id}`}>{t.sitePage.install}</h4>
@@ -500,17 +490,7 @@ function SiteMasking({ site }: { site: SiteInfo }) {
 
 /** The new token with a copy button; hidden for good once the admin closes it. */
 function TokenOnce({ token, onHide }: { token: string; onHide: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const field = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied(true);
-    } catch {
-      // No clipboard (plain http or refused): select the text so Ctrl+C works.
-      field.current?.select();
-    }
-  };
+  const { copied, field, copy } = useCopy<HTMLInputElement>(token);
   return (
     <div class="adm-token" role="alert">
       <p class="adm-warning">{t.tokenOnce}</p>

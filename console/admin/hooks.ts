@@ -1,7 +1,7 @@
 /**
  * @module Small hooks the admin screens share: a loaded resource with its error and a reload, a typed value
  * that settles after a pause, a clock that ticks so durations on screen stay current, and an action with
- * its busy flag and error.
+ * its busy flag and error, a copy-to-clipboard button's state.
  */
 import { useCallback, useEffect, useRef, useState, type Inputs } from 'preact/hooks';
 import { errorText } from './i18n';
@@ -99,4 +99,22 @@ export function useAction(): Action {
     }
   }, []);
   return { busy, error, run };
+}
+
+/**
+ * A copy button for `text` (an install snippet, a token shown once): `copied` once it is on the clipboard;
+ * without a clipboard (plain http, or the browser refused) the field is selected so Ctrl+C works.
+ */
+export function useCopy<T extends HTMLInputElement | HTMLTextAreaElement>(text: string): { copied: boolean; field: { current: T | null }; copy: () => Promise<void> } {
+  const [copied, setCopied] = useState(false);
+  const field = useRef<T>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      field.current?.select();
+    }
+  };
+  return { copied, field, copy };
 }
