@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
-import { shapeOf } from './shared/frame-shape';
+import { shapeOf, WIDGET_UNREAD_FIELDS, withoutKeys } from './shared/frame-shape';
 import { VisitorServerFrame } from './shared/protocol';
 import { papoDts } from './widget/papo-dts';
 
@@ -78,8 +78,9 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'widget-app') {
     return {
       oxc: { jsx },
-      // The visitor's frames as plain data, so the widget checks them without valibot (shared/frame-shape.ts).
-      define: { __PAPO_VISITOR_FRAME_SHAPE__: JSON.stringify(shapeOf(VisitorServerFrame)) },
+      // The visitor's frames as plain data, so the widget checks them without valibot (shared/frame-shape.ts),
+      // less the fields the widget never reads.
+      define: { __PAPO_VISITOR_FRAME_SHAPE__: JSON.stringify(withoutKeys(shapeOf(VisitorServerFrame), WIDGET_UNREAD_FIELDS)) },
       plugins: [cssTight, noPreloadHelper],
       publicDir: false,
       build: {

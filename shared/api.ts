@@ -443,6 +443,8 @@ export interface WidgetSettingsAnswer {
    * to add, and where) once to the browser console, shows no chat and opens no socket.
    */
   refused?: { code: 'origin_not_allowed'; origin: string; message: string };
+  /** Issue 15 (widget weight): the text colour on `settings.color` (shared/contrast.ts), so the loader need not compute it. */
+  onAccent?: '#000' | '#fff';
 }
 
 /**

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { fits, shapeOf, type Shape } from './frame-shape';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fits, shapeOf, WIDGET_UNREAD_FIELDS, withoutKeys, type Shape } from './frame-shape';
 import { parseVisitorServerFrame, VisitorServerFrame } from './protocol';
 
 const shape = shapeOf(VisitorServerFrame);
@@ -135,5 +136,37 @@ describe('frame shapes: the widget\'s check of the server\'s frames, derived fro
     expect(shapeOf(v.pipe(v.number(), v.safeInteger(), v.minValue(0)))).toBe('i');
     expect(shapeOf(v.pipe(v.number(), v.safeInteger()))).toBe('I');
     expect(shapeOf(v.number())).toBe('n');
+  });
+
+  describe("the widget's shape: without the fields it never reads", () => {
+    const widgetShape = withoutKeys(shape, WIDGET_UNREAD_FIELDS);
+
+    it('still takes every valid frame, and a frame without an unread field', () => {
+      for (const frame of FRAMES) expect(fits(widgetShape, frame)).toBe(true);
+      const welcome = FRAMES[0] as { session: Record<string, unknown> };
+      expect(fits(widgetShape, { ...welcome, v: undefined, session: { ...welcome.session, tokenExpiresAt: 'x' } })).toBe(true);
+      expect(JSON.stringify(widgetShape)).not.toMatch(new RegExp(`"(${WIDGET_UNREAD_FIELDS.join('|')})":`));
+    });
+
+    it('still checks the fields the widget reads', () => {
+      const event1 = (FRAMES[2] as { event: typeof event }).event;
+      expect(fits(widgetShape, { type: 'ack', clientId: 'x', conversationId: 'c1', seq: -1 })).toBe(false);
+      expect(fits(widgetShape, { type: 'event', event: { ...event1, author: { kind: 'robot', id: null, name: null } } })).toBe(false);
+      expect(fits(widgetShape, { type: 'event', event: { ...event1, text: 1 } })).toBe(false);
+      expect(fits(widgetShape, { type: 'welcome', v: 1, session: { role: 'agent', agent: {}, conversations: [], presence: [], queues: [] } })).toBe(false);
+    });
+
+    it('leaves out only fields no widget code names', () => {
+      const files = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+          d.isDirectory() ? files(`${dir}/${d.name}`) : /\.tsx?$/.test(d.name) && !/\.(test|fixtures)\.tsx?$/.test(d.name) ? [`${dir}/${d.name}`] : [],
+        );
+      const app = files(new URL('../widget/app', import.meta.url).pathname).map((f) => readFileSync(f, 'utf8')).join('\n');
+      // `v` is everyone's short name: the widget reads the welcome's version as `.v` or `{ v }` only.
+      for (const key of WIDGET_UNREAD_FIELDS) {
+        const read = key === 'v' ? /(frame|welcome)\??\.v\b|\{\s*v\s*[,}]/ : new RegExp(`\\b${key}\\b`);
+        expect([key, read.test(app)]).toEqual([key, false]);
+      }
+    });
   });
 });

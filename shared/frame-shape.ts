@@ -94,3 +94,21 @@ export function shapeOf(schema: SchemaLike): Shape {
   }
   throw new Error(`shapeOf: valibot schema type "${schema.type}" has no shape`);
 }
+
+/**
+ * Fields of the visitor's frames the widget never reads (SPEC size budget): its build leaves them out of the
+ * shape it checks frames against, as unknown fields are left. A field the widget reads is still checked;
+ * shared/frame-shape.test.ts fails when widget code names one of these.
+ */
+export const WIDGET_UNREAD_FIELDS = ['v', 'tokenExpiresAt', 'launcherText', 'strictIdentity', 'hasMore', 'createdAt', 'authorKind'];
+
+/** `shape` without the object keys named in `keys`, at any depth. */
+export function withoutKeys(shape: Shape, keys: readonly string[]): Shape {
+  if (typeof shape === 'string') return shape;
+  if (Array.isArray(shape)) {
+    const list = shape as readonly unknown[];
+    return (list[0] === '=' ? list : list.map((s, i) => (i ? withoutKeys(s as Shape, keys) : s))) as unknown as Shape;
+  }
+  const entries = Object.entries(shape as { [key: string]: Shape });
+  return Object.fromEntries(entries.filter(([k]) => !keys.includes(k)).map(([k, s]) => [k, withoutKeys(s, keys)]));
+}

@@ -10,7 +10,6 @@
  * the browser's storage before the visitor opens the chat (SPEC W8).
  */
 import type { IdentityInput, MountOptions, PapoApi, PapoCall, PapoEvents, WidgetApp, WidgetConfig, WidgetSettings } from './contract';
-import { textOn } from './contrast';
 import { LOADER_STRINGS } from './loader-strings';
 import { pickLocale } from './locale';
 
@@ -173,7 +172,7 @@ function boot(): void {
   const settingsRead: Promise<void> = fetch(`${server}/api/v1/widget/settings?site=${encodeURIComponent(siteKey)}`)
     .then((r) => r.json())
     .then((body) => {
-      const answer = body as { settings?: WidgetSettings; refused?: { message: string }; error?: { code: string; message: string } } | null;
+      const answer = body as { settings?: WidgetSettings; onAccent?: string; refused?: { message: string }; error?: { code: string; message: string } } | null;
       // A page on a refused origin, or a key no site has (a typo, a deleted site): the same quiet end, with
       // the server's one line for the site owner.
       const no = answer?.refused ?? (answer?.error?.code == 'site_not_found' && answer.error);
@@ -183,7 +182,8 @@ function boot(): void {
       settings = s;
       // The server checked the colour (#rrggbb); a custom property cannot carry anything out of itself.
       hostEl.style.setProperty('--papo-accent', s.color);
-      hostEl.style.setProperty('--papo-on-accent', textOn(s.color));
+      // The text on it: the server's pick (onAccent), so the loader carries no contrast arithmetic.
+      if (answer.onAccent) hostEl.style.setProperty('--papo-on-accent', answer.onAccent);
       hostEl.toggleAttribute('data-left', s.position === 'left');
       label.textContent = s.launcherText || '';
     })

@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { DEFAULT_WIDGET } from '../../shared/api';
+import { textOn } from '../../shared/contrast';
 import { ROUTES } from '../../shared/routes';
 import { selfOrigin } from '../domain/origins';
 import type { LiveSockets } from '../services/live-sockets';
@@ -39,7 +40,7 @@ export function createWidgetApi({ sites, publicOrigin = null }: WidgetApiDeps): 
       const read = await sites.widgetSettingsByKey(query().site, { origin, self: selfOrigin(publicOrigin, c.req.header('host')) });
       c.header('Cache-Control', `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`);
       c.header('Vary', 'Origin');
-      return answer(read);
+      return answer({ ...read, onAccent: textOn(read.settings.color) });
     },
     { mount: '/widget' },
   );

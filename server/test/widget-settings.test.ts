@@ -41,7 +41,8 @@ describe('W4: GET /api/v1/widget/settings', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('cache-control')).toBe('public, max-age=60');
     // Issue 15: an origin the site does not allow is told so beside the settings (refused-origins.test.ts).
-    const defaults = { settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } } };
+    // Issue 15 (widget weight): with the text colour on the accent, the loader's pick (white on the default green).
+    const defaults = { settings: { ...DEFAULT_WIDGET, prechat: { ...DEFAULT_WIDGET.prechat, queues: [] } }, onAccent: '#fff' };
     expect(await res.json()).toEqual({ ...defaults, refused: expect.objectContaining({ code: 'origin_not_allowed' }) });
     expect(await (await publicSettings(server.siteKey, { origin: server.origin })).json()).toEqual(defaults);
   });
@@ -67,7 +68,7 @@ describe('W4: GET /api/v1/widget/settings', () => {
 
     const expected = { ...custom([]), prechat: { ...custom([]).prechat, queues: [support, sales] } };
     const res = await publicSettings(server.siteKey);
-    expect(await res.json()).toEqual({ settings: expected });
+    expect(await res.json()).toEqual({ settings: expected, onAccent: '#fff' });
     const { socket, session } = await openVisitor(server);
     expect(session.site.widget).toEqual(expected);
     await socket.close();

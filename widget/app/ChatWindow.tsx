@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Composer } from '../../shared/ui/Composer';
 import { useView } from '../../shared/ui/use-view';
 import type { Locale, WidgetSettings } from '../contract';
-import { textOn } from '../contrast';
+import { textOn } from '../../shared/contrast';
 import { dayLabel, type Strings } from './i18n';
 import { MessageList } from './MessageList';
 import { panelOf, ticketed } from './session/panel';
