@@ -57,16 +57,17 @@ browserDescribe('the conversation screen (issue 15)', () => {
     await menu.waitFor();
     expect(await more.getAttribute('aria-expanded')).toBe('true');
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
-    expect(await focused()).toBe('Resolver');
+    // The menu moves the focus after it draws: wait for it (a loaded machine draws late), never assume it.
+    await expect.poll(focused, { timeout: 10_000 }).toBe('Resolver');
     await page.keyboard.press('ArrowUp'); // wraps to the last item: Delete, in red, after the separator
-    expect(await focused()).toBe('Excluir');
+    await expect.poll(focused, { timeout: 10_000 }).toBe('Excluir');
     const items = await menu.locator('[role^=menuitem], [role=separator]').evaluateAll((els) => els.map((el) => (el.getAttribute('role') === 'separator' ? '---' : `${el.textContent}${el.classList.contains('danger') ? '!' : ''}`)));
     expect(items.slice(-3)).toEqual(['---', 'Bloquear e encerrar!', 'Excluir!']);
     expect(items).not.toContain('Devolver controle ao bot');
     expect(items).toContain('Resolver');
     await page.keyboard.press('Escape');
     await expect.poll(() => menu.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('more-actions');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('more-actions');
 
     // Priority is a radio group in the menu.
     await more.click();

@@ -146,7 +146,8 @@ browserDescribe('the widget when nobody can answer, and at the end of a chat', (
     // New conversation: the composer is back, with the focus and the draft, and the old messages are gone.
     await panel.getByRole('button', { name: 'Nova conversa' }).click();
     await composer.waitFor();
-    expect(await composer.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    // The focus moves once the composer is drawn: wait for it (a loaded machine draws late), never assume it.
+    await expect.poll(() => composer.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), { timeout: 10_000 }).toBe(true);
     expect(await w.messages.count()).toBe(1); // the greeting
     expect(await composer.inputValue()).toBe('Um rascunho'); // a draft outlives the end
     await composer.fill('Outra pergunta: e para Porto Alegre?');
