@@ -88,6 +88,9 @@ export function Sites({ siteId = null, onSite }: { siteId?: string | null; onSit
   );
 }
 
+/** What is wrong with a site's name (trimmed), as the server's SiteNameBody judges it: 1 to 80 characters. */
+const nameProblem = (value: string): Problem | null => (value === '' ? 'required' : value.length > 80 ? 'too_long' : null);
+
 /** Issue 15: a new site's name; the site starts with its own key and `self` as its only allowed page. */
 function NewSite({ onCreated, onCancel }: { onCreated: (site: SiteInfo) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -96,8 +99,9 @@ function NewSite({ onCreated, onCancel }: { onCreated: (site: SiteInfo) => void;
   const submit = async (e: Event) => {
     e.preventDefault();
     const value = name.trim();
-    setProblem(value === '' ? 'required' : value.length > 80 ? 'too_long' : null);
-    if (value === '' || value.length > 80) return;
+    const wrong = nameProblem(value);
+    setProblem(wrong);
+    if (wrong) return;
     const a = await save.run(() => adminApi.createSite(value));
     if (a) onCreated(a.value);
   };
@@ -192,8 +196,9 @@ function RenameSite({ site, onDone }: { site: SiteInfo; onDone: (changed: boolea
   const submit = async (e: Event) => {
     e.preventDefault();
     const value = name.trim();
-    setProblem(value === '' ? 'required' : value.length > 80 ? 'too_long' : null);
-    if (value === '' || value.length > 80) return;
+    const wrong = nameProblem(value);
+    setProblem(wrong);
+    if (wrong) return;
     if (value === site.name) return onDone(false);
     if (await save.run(() => adminApi.renameSite(site.id, value))) onDone(true);
   };
