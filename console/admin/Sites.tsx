@@ -93,7 +93,27 @@ const nameProblem = (value: string): Problem | null => (value === '' ? 'required
 
 /** Issue 15: a new site's name; the site starts with its own key and `self` as its only allowed page. */
 function NewSite({ onCreated, onCancel }: { onCreated: (site: SiteInfo) => void; onCancel: () => void }) {
-  const [name, setName] = useState('');
+  return <SiteNameForm initial="" label={t.sitePage.add} submitLabel={t.sitePage.create} hint={t.sitePage.nameHint} card save={(name) => adminApi.createSite(name)} onSaved={onCreated} onCancel={onCancel} />;
+}
+
+/**
+ * A site's name, for a new site or a rename: trimmed and checked as the server checks it (nameProblem), then
+ * `save`d; `onSaved` gets what the save answered.
+ */
+function SiteNameForm<T>(props: {
+  initial: string;
+  /** The form's accessible name. */
+  label: string;
+  submitLabel: string;
+  hint?: string;
+  /** Drawn as a card of its own (a new site), not inside the site's head (a rename). */
+  card?: boolean;
+  save: (name: string) => Promise<T>;
+  onSaved: (value: T) => void;
+  onCancel: () => void;
+}) {
+  const { initial, label, submitLabel, hint, card = false, save: saveName, onSaved, onCancel } = props;
+  const [name, setName] = useState(initial);
   const [problem, setProblem] = useState<Problem | null>(null);
   const save = useAction();
   const submit = async (e: Event) => {
@@ -102,17 +122,17 @@ function NewSite({ onCreated, onCancel }: { onCreated: (site: SiteInfo) => void;
     const wrong = nameProblem(value);
     setProblem(wrong);
     if (wrong) return;
-    const a = await save.run(() => adminApi.createSite(value));
-    if (a) onCreated(a.value);
+    const a = await save.run(() => saveName(value));
+    if (a) onSaved(a.value);
   };
   return (
-    <form class="adm-inline-form adm-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t.sitePage.add}>
-      <Field label={t.sitePage.name} problem={problem ?? undefined} hint={t.sitePage.nameHint} wide>
+    <form class={card ? 'adm-inline-form adm-card' : 'adm-inline-form'} onSubmit={(e) => void submit(e)} noValidate aria-label={label}>
+      <Field label={t.sitePage.name} problem={problem ?? undefined} hint={hint} wide>
         <input type="text" value={name} maxLength={100} autoFocus onInput={(e) => setName(e.currentTarget.value)} aria-invalid={problem ? 'true' : undefined} />
       </Field>
       <div class="adm-form-actions">
         <button type="submit" class="adm-primary" disabled={save.busy}>
-          {save.busy ? t.saving : t.sitePage.create}
+          {save.busy ? t.saving : submitLabel}
         </button>
         <button type="button" class="adm-ghost" onClick={onCancel}>
           {t.cancel}
@@ -190,34 +210,9 @@ function SitePage({ site, serverUrl, last, onChanged, onDeleted }: { site: SiteI
 }
 
 function RenameSite({ site, onDone }: { site: SiteInfo; onDone: (changed: boolean) => void }) {
-  const [name, setName] = useState(site.name);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const save = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const value = name.trim();
-    const wrong = nameProblem(value);
-    setProblem(wrong);
-    if (wrong) return;
-    if (value === site.name) return onDone(false);
-    if (await save.run(() => adminApi.renameSite(site.id, value))) onDone(true);
-  };
-  return (
-    <form class="adm-inline-form" onSubmit={(e) => void submit(e)} noValidate aria-label={t.sitePage.rename}>
-      <Field label={t.sitePage.name} problem={problem ?? undefined} wide>
-        <input type="text" value={name} maxLength={100} autoFocus onInput={(e) => setName(e.currentTarget.value)} aria-invalid={problem ? 'true' : undefined} />
-      </Field>
-      <div class="adm-form-actions">
-        <button type="submit" class="adm-primary" disabled={save.busy}>
-          {save.busy ? t.saving : t.save}
-        </button>
-        <button type="button" class="adm-ghost" onClick={() => onDone(false)}>
-          {t.cancel}
-        </button>
-      </div>
-      <InlineError message={save.error} />
-    </form>
-  );
+  // An unchanged name saves nothing.
+  const save = async (name: string) => name !== site.name && (await adminApi.renameSite(site.id, name), true);
+  return <SiteNameForm initial={site.name} label={t.sitePage.rename} submitLabel={t.save} save={save} onSaved={onDone} onCancel={() => onDone(false)} />;
 }
 
 /** The one line a site owner pastes into its pages, with the server's address (PUBLIC_URL) and the key. */
