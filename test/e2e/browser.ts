@@ -91,6 +91,18 @@ export async function newPage(
   return { context, page, errors };
 }
 
+/** A new visitor on the server's demo page opens the chat and sends `text`, waiting until it shows as sent. */
+export async function visitorSays(e2e: { server: TestServer; browser: Browser }, text: string) {
+  const visitor = await newPage(e2e.browser);
+  await visitor.page.goto(`${e2e.server.url}/`);
+  const w = widget(visitor.page);
+  await w.launcher.click();
+  await w.input.fill(text);
+  await w.input.press('Enter');
+  await w.root.locator('.log li.msg.sent', { hasText: text }).waitFor();
+  return { ...visitor, w };
+}
+
 /** The widget's parts, reached through its open shadow root (Playwright pierces open shadow roots). */
 export const widget = (page: Page) => {
   const root = page.locator('papo-widget');

@@ -8,18 +8,13 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { adminApi } from '../../server/test/agents';
-import { browserDescribe, newPage, serverAndChromium, setWidget, signInToConsole, widget } from './browser';
+import { browserDescribe, newPage, serverAndChromium, setWidget, signInToConsole, visitorSays as visitorSaysOnDemo } from './browser';
 
 const e2e = serverAndChromium({ onDuty: true });
 
+/** A visitor writes `text`; answers with its conversation's id once the store has it. */
 async function visitorSays(text: string) {
-  const visitor = await newPage(e2e.browser);
-  await visitor.page.goto(`${e2e.server.url}/`);
-  const w = widget(visitor.page);
-  await w.launcher.click();
-  await w.input.fill(text);
-  await w.input.press('Enter');
-  await w.root.locator('.log li.msg.sent', { hasText: text }).waitFor();
+  const visitor = await visitorSaysOnDemo(e2e, text);
   let id: string | undefined;
   await expect
     .poll(async () => {
@@ -28,7 +23,7 @@ async function visitorSays(text: string) {
       return id;
     })
     .toBeTruthy();
-  return { ...visitor, w, conversationId: id! };
+  return { ...visitor, conversationId: id! };
 }
 
 async function openConversation(page: Page, conversationId: string) {

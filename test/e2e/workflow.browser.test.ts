@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ADMIN } from '../../server/test/harness';
-import { browserDescribe, newPage, serverAndChromium, signInToConsole, widget } from './browser';
+import { browserDescribe, newPage, serverAndChromium, signInToConsole, visitorSays as visitorSaysOnDemo, widget } from './browser';
 
 const BETO = { email: 'beto@example.com', password: 'beto-password-123', name: 'Beto Lima' };
 
@@ -17,16 +17,7 @@ async function available(page: Page): Promise<void> {
   await expect.poll(() => page.locator('#availability').inputValue()).toBe('available');
 }
 
-async function visitorSays(text: string) {
-  const visitor = await newPage(e2e.browser);
-  await visitor.page.goto(`${e2e.server.url}/`);
-  const w = widget(visitor.page);
-  await w.launcher.click();
-  await w.input.fill(text);
-  await w.input.press('Enter');
-  await w.root.locator('.log li.msg.sent', { hasText: text }).waitFor();
-  return visitor;
-}
+const visitorSays = (text: string) => visitorSaysOnDemo(e2e, text);
 
 /** One of the conversation's actions, in the bar or, when it is not there, in its "More" menu. */
 async function act(page: Page, id: string): Promise<void> {
